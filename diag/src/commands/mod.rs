@@ -1,0 +1,13 @@
+//! One module per subcommand.
+
+mod urls;
+
+use crate::cli::{Cli, Command};
+use crate::exit::Exit;
+
+/// Runs the parsed command line.
+pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
+    match cli.command {
+        Command::Urls(cmd) => urls::run(cmd),
+    }
+}

@@ -1,0 +1,44 @@
+//! Exit codes and how errors map to them.
+
+use std::process::ExitCode;
+
+/// The documented exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything required is fine.
+    Ok = 0,
+    /// The command ran and found problems (a required endpoint failed; catalogs differ).
+    Findings = 1,
+    /// Bad usage or bad input (file, flag): nothing was probed.
+    Usage = 2,
+    /// A bug or an environment failure inside pathprobe.
+    Internal = 3,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> ExitCode {
+        ExitCode::from(e as u8)
+    }
+}
+
+/// A usage mistake found after argument parsing (conflicting values and the like).
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::error::Error for UsageError {}
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Bad input and bad usage exit 2; anything else is internal (3).
+pub fn classify(err: &anyhow::Error) -> Exit {
+    for cause in err.chain() {
+        if cause.is::<pathprobe_urls::CatalogError>() || cause.is::<UsageError>() {
+            return Exit::Usage;
+        }
+    }
+    Exit::Internal
+}

@@ -1,0 +1,258 @@
+//! Routes and the `FindProxyForURL` result syntax.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Kind of proxy a route goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProxyKind {
+    /// HTTP proxy (`PROXY` / `HTTP`): CONNECT for https URLs.
+    Http,
+    /// HTTP proxy reached over TLS (`HTTPS`).
+    Https,
+    /// SOCKS version 4 (`SOCKS4`; plain `SOCKS` as most browsers read it).
+    Socks4,
+    /// SOCKS version 5 (`SOCKS5`).
+    Socks5,
+}
+
+impl ProxyKind {
+    /// Port used when the entry gives none: what browsers assume.
+    pub fn default_port(self) -> u16 {
+        match self {
+            ProxyKind::Http => 80,
+            ProxyKind::Https => 443,
+            ProxyKind::Socks4 | ProxyKind::Socks5 => 1080,
+        }
+    }
+
+    fn keyword(self) -> &'static str {
+        match self {
+            ProxyKind::Http => "PROXY",
+            ProxyKind::Https => "HTTPS",
+            ProxyKind::Socks4 => "SOCKS4",
+            ProxyKind::Socks5 => "SOCKS5",
+        }
+    }
+}
+
+/// One way to reach a URL.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Route {
+    /// Connect to the origin directly.
+    Direct,
+    /// Go through a proxy.
+    Proxy {
+        /// Proxy protocol.
+        kind: ProxyKind,
+        /// Host name or address (IPv6 without brackets).
+        host: String,
+        /// Port.
+        port: u16,
+    },
+}
+
+impl fmt::Display for Route {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Route::Direct => f.write_str("DIRECT"),
+            Route::Proxy { kind, host, port } if host.contains(':') => {
+                write!(f, "{} [{host}]:{port}", kind.keyword())
+            }
+            Route::Proxy { kind, host, port } => write!(f, "{} {host}:{port}", kind.keyword()),
+        }
+    }
+}
+
+/// An entry of the result that could not be used; browsers skip these too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouteWarning {
+    /// The entry as the script returned it.
+    pub raw: String,
+    /// Why it was skipped.
+    pub reason: String,
+}
+
+/// The routes of one result, in order, and the entries that were skipped.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ParsedRoutes {
+    /// Usable routes in the order a client tries them.
+    pub routes: Vec<Route>,
+    /// Entries skipped, with the raw text.
+    pub warnings: Vec<RouteWarning>,
+}
+
+/// A result with no usable route at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RouteError {
+    /// Empty or blank string.
+    #[error("FindProxyForURL returned an empty string")]
+    Empty,
+    /// Every entry was invalid.
+    #[error("FindProxyForURL returned no usable route in {raw:?}")]
+    NoUsableRoute {
+        /// The whole result.
+        raw: String,
+    },
+}
+
+/// Parses a `FindProxyForURL` result such as `"PROXY a:8080; DIRECT"`.
+pub fn parse_pac_result(result: &str) -> Result<ParsedRoutes, RouteError> {
+    if result.trim().is_empty() {
+        return Err(RouteError::Empty);
+    }
+    let mut out = ParsedRoutes::default();
+    for raw in result.split(';') {
+        let entry = raw.trim();
+        if entry.is_empty() {
+            continue; // "PROXY a:1;;DIRECT" and a trailing ';' are common
+        }
+        match parse_entry(entry) {
+            Ok(route) => out.routes.push(route),
+            Err(reason) => out.warnings.push(RouteWarning {
+                raw: entry.to_string(),
+                reason,
+            }),
+        }
+    }
+    if out.routes.is_empty() {
+        return Err(RouteError::NoUsableRoute {
+            raw: result.to_string(),
+        });
+    }
+    Ok(out)
+}
+
+fn parse_entry(entry: &str) -> Result<Route, String> {
+    let mut parts = entry.split_whitespace();
+    let keyword = parts.next().unwrap_or_default().to_ascii_uppercase();
+    let address = parts.next();
+    if let Some(extra) = parts.next() {
+        return Err(format!("unexpected text {extra:?} after the address"));
+    }
+    let kind = match keyword.as_str() {
+        "DIRECT" => {
+            return match address {
+                None => Ok(Route::Direct),
+                Some(a) => Err(format!("DIRECT takes no address, got {a:?}")),
+            };
+        }
+        "PROXY" | "HTTP" => ProxyKind::Http,
+        "HTTPS" => ProxyKind::Https,
+        // Chrome and Firefox read a bare SOCKS as SOCKS v4.
+        "SOCKS" | "SOCKS4" => ProxyKind::Socks4,
+        "SOCKS5" => ProxyKind::Socks5,
+        other => return Err(format!("unknown route type {other:?}")),
+    };
+    let address = address.ok_or_else(|| format!("{keyword} needs host[:port]"))?;
+    let (host, port) = split_host_port(address)?;
+    Ok(Route::Proxy {
+        kind,
+        host,
+        port: port.unwrap_or(kind.default_port()),
+    })
+}
+
+fn split_host_port(address: &str) -> Result<(String, Option<u16>), String> {
+    let port_of = |p: &str| -> Result<u16, String> {
+        p.parse::<u16>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| format!("invalid port {p:?}"))
+    };
+    if let Some(rest) = address.strip_prefix('[') {
+        let (host, after) = rest
+            .split_once(']')
+            .ok_or_else(|| format!("unclosed '[' in {address:?}"))?;
+        let port = match after.strip_prefix(':') {
+            Some(p) => Some(port_of(p)?),
+            None if after.is_empty() => None,
+            None => return Err(format!("unexpected {after:?} after IPv6 address")),
+        };
+        return Ok((host.to_ascii_lowercase(), port));
+    }
+    let (host, port) = match address.matches(':').count() {
+        0 => (address, None),
+        1 => {
+            let (h, p) = address.split_once(':').unwrap_or((address, ""));
+            (h, Some(port_of(p)?))
+        }
+        // A bare IPv6 address without brackets has no port.
+        _ => (address, None),
+    };
+    if host.is_empty() {
+        return Err(format!("missing host in {address:?}"));
+    }
+    Ok((host.to_ascii_lowercase(), port))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn proxy(kind: ProxyKind, host: &str, port: u16) -> Route {
+        Route::Proxy {
+            kind,
+            host: host.into(),
+            port,
+        }
+    }
+
+    #[test]
+    fn all_route_types_with_default_ports() {
+        let p =
+            parse_pac_result("PROXY a; HTTP b:81; HTTPS c; SOCKS d; SOCKS4 e; SOCKS5 f; DIRECT")
+                .unwrap();
+        assert_eq!(
+            p.routes,
+            vec![
+                proxy(ProxyKind::Http, "a", 80),
+                proxy(ProxyKind::Http, "b", 81),
+                proxy(ProxyKind::Https, "c", 443),
+                proxy(ProxyKind::Socks4, "d", 1080),
+                proxy(ProxyKind::Socks4, "e", 1080),
+                proxy(ProxyKind::Socks5, "f", 1080),
+                Route::Direct,
+            ]
+        );
+        assert!(p.warnings.is_empty());
+    }
+
+    #[test]
+    fn tolerant_of_case_spaces_and_empty_entries() {
+        let p = parse_pac_result("  proxy   Proxy.Corp:3128 ;; direct ; ").unwrap();
+        assert_eq!(
+            p.routes,
+            vec![proxy(ProxyKind::Http, "proxy.corp", 3128), Route::Direct]
+        );
+    }
+
+    #[test]
+    fn ipv6_proxies() {
+        let p = parse_pac_result("PROXY [2001:db8::1]:8080; SOCKS5 [::1]").unwrap();
+        assert_eq!(p.routes[0], proxy(ProxyKind::Http, "2001:db8::1", 8080));
+        assert_eq!(p.routes[0].to_string(), "PROXY [2001:db8::1]:8080");
+        assert_eq!(p.routes[1], proxy(ProxyKind::Socks5, "::1", 1080));
+    }
+
+    #[test]
+    fn invalid_entries_are_warnings_with_raw_text() {
+        let p = parse_pac_result("PROXY a:99999; FTP b:21; PROXY; DIRECT x; PROXY c:8080").unwrap();
+        assert_eq!(p.routes, vec![proxy(ProxyKind::Http, "c", 8080)]);
+        let raws: Vec<&str> = p.warnings.iter().map(|w| w.raw.as_str()).collect();
+        assert_eq!(raws, vec!["PROXY a:99999", "FTP b:21", "PROXY", "DIRECT x"]);
+        assert!(p.warnings[0].reason.contains("invalid port"));
+    }
+
+    #[test]
+    fn empty_or_useless_results_are_errors() {
+        assert_eq!(parse_pac_result("  "), Err(RouteError::Empty));
+        assert!(matches!(
+            parse_pac_result("BOGUS x"),
+            Err(RouteError::NoUsableRoute { .. })
+        ));
+    }
+}

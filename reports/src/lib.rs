@@ -1,0 +1,58 @@
+//! # pathprobe-reports: every output format, as pure functions of data
+//!
+//! Renderers take a model and return text; they never print, never touch the
+//! network and never read the clock, so every format can be tested byte for
+//! byte. This release renders catalog listings (`pathprobe urls list`) and
+//! catalog differences (`pathprobe urls diff`) as a terminal table, JSON or CSV.
+//!
+//! ```
+//! use pathprobe_reports::{Listing, OutputFormat, TableStyle};
+//! use pathprobe_urls::{Filter, default_catalog, default_probe_map, plan};
+//!
+//! let catalog = default_catalog()?;
+//! let plan = plan(&catalog, &Filter::default(), &default_probe_map()?);
+//! let listing = Listing::new(&catalog, plan, Vec::new());
+//! let json = listing.render(OutputFormat::Json, &TableStyle::plain(100)).unwrap();
+//! assert!(json.contains("\"schema_version\": 1"));
+//! # Ok::<(), pathprobe_urls::CatalogError>(())
+//! ```
+
+mod diff_view;
+mod listing;
+mod table;
+
+pub use diff_view::DiffReport;
+pub use listing::{LISTING_SCHEMA_VERSION, Listing, ListingEntry, ListingSummary};
+pub use table::TableStyle;
+
+/// Output formats of listings and diffs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// A table for people at a terminal.
+    Table,
+    /// JSON with a `schema_version`.
+    Json,
+    /// CSV with a header row.
+    Csv,
+}
+
+/// A renderer could not produce its output.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// JSON serialisation failed.
+    #[error("cannot render JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// CSV writing failed.
+    #[error("cannot render CSV: {0}")]
+    Csv(#[from] csv::Error),
+    /// CSV output was not UTF-8 (cannot happen with UTF-8 input).
+    #[error("cannot render CSV: {0}")]
+    CsvText(String),
+}
+
+pub(crate) fn csv_to_string(w: csv::Writer<Vec<u8>>) -> Result<String, RenderError> {
+    let bytes = w
+        .into_inner()
+        .map_err(|e| RenderError::CsvText(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| RenderError::CsvText(e.to_string()))
+}

@@ -1,0 +1,278 @@
+//! `pathprobe urls list`: what would be probed, and why each row is or is not probeable.
+
+use comfy_table::{Cell, Color, ColumnConstraint, Width};
+use pathprobe_urls::{Catalog, CatalogInfo, Excluded, Notice, Plan, Planned, Probe, ProbeTarget};
+use serde::Serialize;
+
+use crate::table::TableStyle;
+use crate::{OutputFormat, RenderError, csv_to_string};
+
+/// Version of the listing JSON; bumped when a field changes meaning or goes away.
+pub const LISTING_SCHEMA_VERSION: u32 = 1;
+
+/// One listed row.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListingEntry {
+    /// URL pattern or prose.
+    pub target: String,
+    /// `url` or `prose`.
+    pub kind: &'static str,
+    /// True for `*.x` / `*x` host patterns.
+    pub wildcard: bool,
+    /// Scheme a client uses.
+    pub scheme: String,
+    /// Port a client uses.
+    pub port: u16,
+    /// Geography code.
+    pub geography: String,
+    /// Category.
+    pub category: Option<String>,
+    /// Service.
+    pub service: Option<String>,
+    /// What it is for.
+    pub description: Option<String>,
+    /// Vendor conditions.
+    pub comments: Option<String>,
+    /// required / optional / unstated.
+    pub requirement: String,
+    /// Platform summary (`win,mac,linux`; `*` marks conditional).
+    pub platforms: String,
+    /// `probe` or `not_probed`.
+    pub status: &'static str,
+    /// Probe targets (empty when not probed).
+    pub targets: Vec<ProbeTarget>,
+    /// Why not probed.
+    pub reason: Option<String>,
+    /// file:sheet:row of the source.
+    pub source: String,
+    /// Section banner of the source row.
+    pub section: Option<String>,
+}
+
+impl ListingEntry {
+    fn from_planned(p: &Planned) -> Self {
+        let e = &p.endpoint;
+        let (status, targets, reason) = match &p.probe {
+            Probe::Targets { targets } => ("probe", targets.clone(), None),
+            Probe::NotProbed { why } => ("not_probed", Vec::new(), Some(why.to_string())),
+        };
+        ListingEntry {
+            target: e.display_target(),
+            kind: if e.url().is_some() { "url" } else { "prose" },
+            wildcard: e.url().is_some_and(|u| u.host.is_wildcard()),
+            scheme: e.scheme().to_string(),
+            port: e.effective_port(),
+            geography: e.geography.code().to_string(),
+            category: e.category.clone(),
+            service: e.service.clone(),
+            description: e.description.clone(),
+            comments: e.comments.clone(),
+            requirement: e.requirement.to_string(),
+            platforms: e.platforms.summary(),
+            status,
+            targets,
+            reason,
+            source: e.source.to_string(),
+            section: e.source.section.clone(),
+        }
+    }
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ListingSummary {
+    /// Rows listed.
+    pub listed: usize,
+    /// Rows with at least one probe target.
+    pub probeable: usize,
+    /// Wildcard rows without a target.
+    pub wildcard_without_target: usize,
+    /// Prose rows.
+    pub prose: usize,
+    /// Probe targets in all.
+    pub targets: usize,
+    /// Rows removed by filters.
+    pub excluded: Excluded,
+}
+
+/// A catalog listing ready to render.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listing {
+    /// Always [`LISTING_SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The catalog's provenance.
+    pub catalog: CatalogInfo,
+    /// Filters in effect, as `name=value` strings.
+    pub filters: Vec<String>,
+    /// Counts.
+    pub summary: ListingSummary,
+    /// Listed rows.
+    pub entries: Vec<ListingEntry>,
+    /// What the loader noticed.
+    pub notices: Vec<Notice>,
+}
+
+impl Listing {
+    /// Builds a listing of `plan` over `catalog`; `filters` describe the selection.
+    pub fn new(catalog: &Catalog, plan: Plan, filters: Vec<String>) -> Self {
+        let entries: Vec<ListingEntry> = plan
+            .entries
+            .iter()
+            .map(ListingEntry::from_planned)
+            .collect();
+        let summary = ListingSummary {
+            listed: entries.len(),
+            probeable: entries.iter().filter(|e| e.status == "probe").count(),
+            wildcard_without_target: entries
+                .iter()
+                .filter(|e| e.status != "probe" && e.kind == "url")
+                .count(),
+            prose: entries.iter().filter(|e| e.kind == "prose").count(),
+            targets: entries.iter().map(|e| e.targets.len()).sum(),
+            excluded: plan.excluded,
+        };
+        Listing {
+            schema_version: LISTING_SCHEMA_VERSION,
+            catalog: catalog.info.clone(),
+            filters,
+            summary,
+            entries,
+            notices: catalog.notices.clone(),
+        }
+    }
+
+    /// Renders in `format`.
+    pub fn render(&self, format: OutputFormat, style: &TableStyle) -> Result<String, RenderError> {
+        match format {
+            OutputFormat::Json => Ok(serde_json::to_string_pretty(self)? + "\n"),
+            OutputFormat::Csv => self.csv(),
+            OutputFormat::Table => Ok(self.table(style)),
+        }
+    }
+
+    /// The one-line summary shown under the table.
+    pub fn summary_line(&self) -> String {
+        let s = &self.summary;
+        let mut line = format!(
+            "{} endpoints listed from {}: {} probeable ({} probe URLs), {} wildcard without a known host, {} prose",
+            s.listed, self.catalog.name, s.probeable, s.targets, s.wildcard_without_target, s.prose
+        );
+        let x = s.excluded;
+        if x.total() > 0 {
+            let mut parts = Vec::new();
+            for (n, what) in [
+                (x.geography, "other geographies"),
+                (x.os, "other operating systems"),
+                (x.category, "other categories"),
+                (x.optional, "optional"),
+            ] {
+                if n > 0 {
+                    parts.push(format!("{n} {what}"));
+                }
+            }
+            line.push_str(&format!("; filtered out: {}", parts.join(", ")));
+        }
+        line
+    }
+
+    fn table(&self, style: &TableStyle) -> String {
+        let mut header = vec!["Endpoint", "Port", "Geo", "Category", "Req", "OS", "Probe"];
+        if style.verbose {
+            header.push("Source");
+        }
+        let mut t = style.table(header);
+        for e in &self.entries {
+            let probe = match e.status {
+                "probe" => e
+                    .targets
+                    .iter()
+                    .map(|t| format!("{} {} [{}]", t.method, t.url, t.expect))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                _ => format!("not probed: {}", e.reason.as_deref().unwrap_or_default()),
+            };
+            let mut probe_cell = Cell::new(probe);
+            if style.color && e.status != "probe" {
+                probe_cell = probe_cell.fg(Color::Yellow);
+            }
+            let mut row = vec![
+                Cell::new(&e.target),
+                Cell::new(e.port),
+                Cell::new(&e.geography),
+                Cell::new(e.category.as_deref().unwrap_or("-")),
+                Cell::new(match e.requirement.as_str() {
+                    "required" => "req",
+                    "optional" => "opt",
+                    _ => "-",
+                }),
+                Cell::new(&e.platforms),
+                probe_cell,
+            ];
+            if style.verbose {
+                row.push(Cell::new(&e.source));
+            }
+            t.add_row(row);
+        }
+        // Short columns stay short so that endpoint and probe URL get the width.
+        for (i, max) in [(1usize, 6u16), (2, 8), (3, 24), (4, 5), (5, 18)] {
+            if let Some(col) = t.column_mut(i) {
+                col.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(max)));
+            }
+        }
+        if let Some(col) = t.column_mut(0) {
+            col.set_constraint(ColumnConstraint::LowerBoundary(Width::Percentage(25)));
+        }
+        format!("{t}\n{}\n", self.summary_line())
+    }
+
+    fn csv(&self) -> Result<String, RenderError> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record([
+            "target",
+            "kind",
+            "wildcard",
+            "scheme",
+            "port",
+            "geography",
+            "category",
+            "service",
+            "requirement",
+            "platforms",
+            "status",
+            "probe_urls",
+            "expected_status",
+            "pinned",
+            "reason",
+            "source",
+        ])?;
+        for e in &self.entries {
+            let urls: Vec<String> = e.targets.iter().map(|t| t.url.clone()).collect();
+            let expect: Vec<String> = e.targets.iter().map(|t| t.expect.to_string()).collect();
+            let pinned: Vec<String> = e
+                .targets
+                .iter()
+                .map(|t| t.pinned.map_or("unknown".to_string(), |p| p.to_string()))
+                .collect();
+            let port = e.port.to_string();
+            w.write_record([
+                e.target.as_str(),
+                e.kind,
+                if e.wildcard { "true" } else { "false" },
+                e.scheme.as_str(),
+                port.as_str(),
+                e.geography.as_str(),
+                e.category.as_deref().unwrap_or_default(),
+                e.service.as_deref().unwrap_or_default(),
+                e.requirement.as_str(),
+                e.platforms.as_str(),
+                e.status,
+                urls.join(" ").as_str(),
+                expect.join(" ").as_str(),
+                pinned.join(" ").as_str(),
+                e.reason.as_deref().unwrap_or_default(),
+                e.source.as_str(),
+            ])?;
+        }
+        csv_to_string(w)
+    }
+}

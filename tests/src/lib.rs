@@ -1,0 +1,86 @@
+//! Helpers for pathprobe's end-to-end tests: the built binary, fixture
+//! workbooks that reproduce the traits of the vendor's real spreadsheets, and
+//! the location of the real files when this machine has them.
+
+pub mod fixtures;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Path of the `pathprobe` binary of the profile these tests were built with,
+/// built first if needed (once per test process).
+pub fn binary() -> PathBuf {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        // Test executables live in target/<profile>/deps/.
+        let exe = std::env::current_exe().unwrap_or_default();
+        let profile_dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| workspace_root().join("target/debug"));
+        let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
+            Some("debug") | None => "dev".to_string(),
+            Some(other) => other.to_string(),
+        };
+        // Cheap when up to date; makes `cargo test -p pathprobe-tests` test current code.
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "--quiet", "-p", "pathprobe", "--bin", "pathprobe", "--profile", &profile])
+            .current_dir(workspace_root())
+            .status();
+        assert!(
+            status.is_ok_and(|s| s.success()),
+            "building the pathprobe binary failed"
+        );
+        profile_dir.join("pathprobe")
+    })
+    .clone()
+}
+
+/// Runs the binary with `args` (no NO_COLOR surprises: colour is off off-TTY anyway).
+pub fn run<I, S>(args: I) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    Command::new(binary())
+        .args(args)
+        .env_remove("COLUMNS")
+        .output()
+        .expect("run pathprobe")
+}
+
+/// stdout as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// stderr as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The shared real-data directory (`shared/data/mde`), if this machine has it.
+/// `PATHPROBE_SHARED_DATA` overrides the search.
+pub fn shared_mde_data() -> Option<PathBuf> {
+    let mut candidates = Vec::new();
+    if let Ok(dir) = std::env::var("PATHPROBE_SHARED_DATA") {
+        candidates.push(PathBuf::from(dir));
+    }
+    candidates.push(workspace_root().join("../shared/data"));
+    candidates.push(PathBuf::from("/work/shared/data"));
+    candidates
+        .into_iter()
+        .map(|d| d.join("mde"))
+        .find(|d| d.join("mde-urls-2021-03.xlsx").is_file())
+}

@@ -1,0 +1,173 @@
+//! What changed between two versions of a catalog: endpoints added, removed, or
+//! whose attributes (requirement, platforms, category, ...) changed.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Catalog, Endpoint};
+
+/// Kind of change.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// Only in the new catalog.
+    Added,
+    /// Only in the old catalog.
+    Removed,
+    /// In both, with different attributes.
+    Changed,
+}
+
+/// One attribute that differs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FieldChange {
+    /// Attribute name.
+    pub field: String,
+    /// Old value (empty when absent).
+    pub old: String,
+    /// New value.
+    pub new: String,
+}
+
+/// One difference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Change {
+    /// Added, removed or changed.
+    pub kind: ChangeKind,
+    /// The endpoint's URL pattern or prose.
+    pub target: String,
+    /// Port a client uses.
+    pub port: u16,
+    /// Geography code.
+    pub geography: String,
+    /// Attribute changes (for `changed`).
+    pub fields: Vec<FieldChange>,
+    /// Location in the old catalog.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_source: Option<String>,
+    /// Location in the new catalog.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_source: Option<String>,
+}
+
+/// Endpoints are the same endpoint when target, port and geography agree
+/// (case-insensitive): sheets move and descriptions get reworded between versions.
+type Key = (String, u16, String);
+
+fn key(e: &Endpoint) -> Key {
+    (
+        e.display_target().to_lowercase(),
+        e.effective_port(),
+        e.geography.code().to_string(),
+    )
+}
+
+fn attributes(e: &Endpoint) -> Vec<(&'static str, String)> {
+    let opt = |o: &Option<String>| o.as_deref().map(normalise).unwrap_or_default();
+    vec![
+        ("requirement", e.requirement.to_string()),
+        ("platforms", e.platforms.summary()),
+        ("category", opt(&e.category)),
+        ("service", opt(&e.service)),
+        ("description", opt(&e.description)),
+        ("comments", opt(&e.comments)),
+    ]
+}
+
+/// Whitespace differences (trailing spaces, line breaks) are not changes.
+fn normalise(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Compares two catalogs. Result is sorted by target, then kind.
+pub fn diff(old: &Catalog, new: &Catalog) -> Vec<Change> {
+    let mut old_by: BTreeMap<Key, Vec<&Endpoint>> = BTreeMap::new();
+    for e in &old.endpoints {
+        old_by.entry(key(e)).or_default().push(e);
+    }
+    let mut new_by: BTreeMap<Key, Vec<&Endpoint>> = BTreeMap::new();
+    for e in &new.endpoints {
+        new_by.entry(key(e)).or_default().push(e);
+    }
+    let mut out = Vec::new();
+    let change = |kind, e: &Endpoint, fields, old_source, new_source| Change {
+        kind,
+        target: e.display_target(),
+        port: e.effective_port(),
+        geography: e.geography.code().to_string(),
+        fields,
+        old_source,
+        new_source,
+    };
+    for (k, olds) in &old_by {
+        let news = new_by.get(k).map(Vec::as_slice).unwrap_or_default();
+        // Pair duplicates in order; the rest are added or removed.
+        for (i, o) in olds.iter().enumerate() {
+            match news.get(i) {
+                None => out.push(change(
+                    ChangeKind::Removed,
+                    o,
+                    Vec::new(),
+                    Some(o.source.to_string()),
+                    None,
+                )),
+                Some(n) => {
+                    let fields: Vec<FieldChange> = attributes(o)
+                        .into_iter()
+                        .zip(attributes(n))
+                        .filter(|(a, b)| a.1 != b.1)
+                        .map(|(a, b)| FieldChange {
+                            field: a.0.to_string(),
+                            old: a.1,
+                            new: b.1,
+                        })
+                        .collect();
+                    if !fields.is_empty() {
+                        out.push(change(
+                            ChangeKind::Changed,
+                            n,
+                            fields,
+                            Some(o.source.to_string()),
+                            Some(n.source.to_string()),
+                        ));
+                    }
+                }
+            }
+        }
+        for n in news.iter().skip(olds.len()) {
+            out.push(change(
+                ChangeKind::Added,
+                n,
+                Vec::new(),
+                None,
+                Some(n.source.to_string()),
+            ));
+        }
+    }
+    for (k, news) in &new_by {
+        if !old_by.contains_key(k) {
+            for n in news {
+                out.push(change(
+                    ChangeKind::Added,
+                    n,
+                    Vec::new(),
+                    None,
+                    Some(n.source.to_string()),
+                ));
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        (a.target.to_lowercase(), a.port, &a.geography, a.kind).cmp(&(
+            b.target.to_lowercase(),
+            b.port,
+            &b.geography,
+            b.kind,
+        ))
+    });
+    out
+}

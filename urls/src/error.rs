@@ -1,0 +1,130 @@
+//! Errors of catalog loading: each names the source (file, sheet, row or line).
+
+use std::path::PathBuf;
+
+/// Where in an input a problem was found, for error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The file (or `<embedded>` for the built-in catalog).
+    pub file: PathBuf,
+    /// Sheet of a workbook, when the input is one.
+    pub sheet: Option<String>,
+    /// 1-based row of a sheet or line of a text/CSV file.
+    pub line: Option<u32>,
+}
+
+impl Origin {
+    /// An origin naming only a file.
+    pub fn file(file: impl Into<PathBuf>) -> Self {
+        Self {
+            file: file.into(),
+            sheet: None,
+            line: None,
+        }
+    }
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(sheet) = &self.sheet {
+            write!(f, ", sheet {sheet:?}")?;
+        }
+        if let Some(line) = self.line {
+            let word = if self.sheet.is_some() { "row" } else { "line" };
+            write!(f, ", {word} {line}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can go wrong turning an input into a [`crate::Catalog`].
+///
+/// All variants describe bad *input*: the binary maps them to exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CatalogError {
+    /// The file could not be opened or read.
+    #[error("{}: cannot read: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// The file is larger than a catalog can sensibly be.
+    #[error("{}: file is {size} bytes, over the {limit}-byte limit for a catalog", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A password-protected workbook: Office stores those encrypted in an OLE container.
+    #[error("{}: the workbook is password-protected (encrypted); save an unprotected copy and load that", path.display())]
+    Encrypted {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Bytes that are none of the formats we read.
+    #[error("{}: not a catalog: {reason}", path.display())]
+    UnknownFormat {
+        /// The file.
+        path: PathBuf,
+        /// What the content looked like.
+        reason: String,
+    },
+    /// The spreadsheet library could not read the workbook.
+    #[error("{}: not a readable spreadsheet: {reason}", path.display())]
+    Spreadsheet {
+        /// The file.
+        path: PathBuf,
+        /// The reader's message.
+        reason: String,
+    },
+    /// No sheet (or the chosen one) has a header row with a URL column.
+    #[error("{origin}: no header row with a URL/endpoint column found{examined}")]
+    NoHeader {
+        /// Where we looked.
+        origin: Origin,
+        /// A note on what was examined, starting with a separator.
+        examined: String,
+    },
+    /// A sheet asked for by name is not in the workbook.
+    #[error("{}: no sheet named {sheet:?} (sheets: {available})", path.display())]
+    NoSuchSheet {
+        /// The file.
+        path: PathBuf,
+        /// The requested name.
+        sheet: String,
+        /// The names that exist.
+        available: String,
+    },
+    /// A value that cannot be understood, with its location.
+    #[error("{origin}: {message}")]
+    Invalid {
+        /// Where.
+        origin: Origin,
+        /// What was wrong.
+        message: String,
+    },
+    /// The input parsed but held no endpoint at all: never a silent empty catalog.
+    #[error("{origin}: the catalog has no endpoints")]
+    Empty {
+        /// Which input.
+        origin: Origin,
+    },
+    /// JSON that does not follow the catalog schema.
+    #[error("{origin}: invalid catalog JSON: {message}")]
+    Json {
+        /// Where (line when known).
+        origin: Origin,
+        /// serde's message.
+        message: String,
+    },
+}
+
+/// Result alias of this crate.
+pub type Result<T, E = CatalogError> = std::result::Result<T, E>;

@@ -1,0 +1,444 @@
+//! The table walker shared by the spreadsheet and CSV loaders: finds header rows
+//! (also repeated ones), section banners, merged-cell continuations, multi-URL
+//! cells and prose, and turns each row into endpoints.
+
+use std::path::Path;
+
+use crate::columns::{Column, ColumnMap};
+use crate::geo::Geography;
+use crate::model::{Endpoint, Notice, Platforms, Requirement, SourceLocation, Support, Target};
+use crate::pattern::{Parsed, parse_item, split_cell};
+
+/// One cell after merged regions were filled in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cell {
+    /// Text of the cell (numbers as written, e.g. `443`).
+    pub text: String,
+    /// True when the cell is part of a merged region but not its top-left cell:
+    /// it repeats the value of the region's first cell.
+    pub continued: bool,
+    /// True when the merged region started on an earlier row.
+    pub from_above: bool,
+}
+
+impl Cell {
+    /// A plain cell.
+    pub fn new(text: impl Into<String>) -> Self {
+        Cell {
+            text: text.into(),
+            continued: false,
+            from_above: false,
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+}
+
+/// A table: rows of cells, with the 1-based number of its first row.
+#[derive(Debug, Clone, Default)]
+pub struct Grid {
+    /// Rows in order.
+    pub rows: Vec<Vec<Cell>>,
+    /// Number of the first row in the source (1-based).
+    pub first_row: u32,
+    /// Source line of each row when rows are not consecutive (CSV records with
+    /// quoted line breaks); empty means `first_row`, `first_row + 1`, ...
+    pub lines: Vec<u32>,
+}
+
+/// Context of one table: where it is, and defaults it implies.
+pub struct TableSource<'a> {
+    /// File path.
+    pub file: &'a Path,
+    /// Sheet name, for workbooks.
+    pub sheet: Option<&'a str>,
+}
+
+/// What walking a table produced.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// Endpoints in order.
+    pub endpoints: Vec<Endpoint>,
+    /// Things the user should hear about.
+    pub notices: Vec<Notice>,
+    /// Whether any header row was found.
+    pub found_header: bool,
+}
+
+/// Defaults a sheet's name implies: "... - USGov" sheets are US government rows;
+/// "Windows 1607 to 1803" sheets are Windows rows.
+struct SheetDefaults {
+    geography: Geography,
+    windows_sheet: bool,
+}
+
+impl SheetDefaults {
+    fn from_name(name: Option<&str>) -> Self {
+        let lower = name.unwrap_or_default().to_ascii_lowercase();
+        let squeezed: String = lower
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let geography = if squeezed.contains("usgov") {
+            Geography::UsGov
+        } else {
+            Geography::Worldwide
+        };
+        SheetDefaults {
+            geography,
+            windows_sheet: lower.contains("windows"),
+        }
+    }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn parse_port(text: &str) -> Option<u16> {
+    let digits: String = text
+        .trim()
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse::<u16>().ok().filter(|p| *p > 0)
+}
+
+/// Walks a table into endpoints.
+pub fn walk(grid: &Grid, src: &TableSource<'_>) -> Walked {
+    let defaults = SheetDefaults::from_name(src.sheet);
+    let mut out = Walked::default();
+    let mut header: Option<ColumnMap> = None;
+    let mut section: Option<String> = None;
+
+    for (offset, row) in grid.rows.iter().enumerate() {
+        let line = grid.lines.get(offset).copied().unwrap_or_else(|| {
+            grid.first_row
+                .saturating_add(u32::try_from(offset).unwrap_or(u32::MAX))
+        });
+        // Cells that carry their own value (not a merge continuation).
+        let own: Vec<&Cell> = row
+            .iter()
+            .filter(|c| !c.is_blank() && !c.continued)
+            .collect();
+        if own.is_empty() {
+            continue; // blank, or wholly inside merged regions that started above
+        }
+        let texts: Vec<&str> = row.iter().map(|c| c.text.as_str()).collect();
+        if let Some(map) = ColumnMap::from_header(&texts) {
+            header = Some(map);
+            out.found_header = true;
+            continue;
+        }
+        let here = || {
+            let mut s = src.file.display().to_string();
+            if let Some(sheet) = src.sheet {
+                s.push_str(&format!(", sheet {sheet:?}"));
+            }
+            s.push_str(&format!(", row {line}"));
+            s
+        };
+        let Some(map) = &header else {
+            // Before the first header: titles and section banners.
+            if own.len() == 1 {
+                section = own.first().map(|c| first_line(&c.text));
+            }
+            continue;
+        };
+        let get = |col: Column| -> Option<&Cell> { map.get(col).and_then(|i| row.get(i)) };
+        let text_of = |col: Column| -> Option<String> {
+            get(col)
+                .map(|c| c.text.trim().to_string())
+                .filter(|t| !t.is_empty())
+        };
+        let url_cell = get(Column::Url);
+        let Some(url_cell) = url_cell.filter(|c| !c.is_blank() && !c.continued) else {
+            // The URL cell spans this row from above: same endpoint, nothing new.
+            if url_cell.is_some_and(|c| c.from_above) {
+                continue;
+            }
+            if own.len() == 1 {
+                // A lone cell (often merged across the row) is a section banner.
+                section = own.first().map(|c| first_line(&c.text));
+            } else {
+                out.notices.push(Notice {
+                    location: here(),
+                    message: format!(
+                        "row has no URL; skipped: {}",
+                        own.iter()
+                            .map(|c| first_line(&c.text))
+                            .collect::<Vec<_>>()
+                            .join(" | ")
+                    ),
+                });
+            }
+            continue;
+        };
+        let url_text = url_cell.text.clone();
+
+        let category = text_of(Column::Category);
+        let geography = text_of(Column::Geography)
+            .and_then(|g| Geography::parse(&g))
+            .or_else(|| {
+                category
+                    .as_deref()
+                    .and_then(Geography::from_category_suffix)
+            })
+            .unwrap_or_else(|| defaults.geography.clone());
+        let requirement = text_of(Column::Requirement)
+            .and_then(|r| Requirement::parse(&r))
+            .unwrap_or_default();
+        let platforms = platforms_of(map, &text_of, defaults.windows_sheet);
+        let port = text_of(Column::Port).and_then(|p| parse_port(&p));
+
+        let items = split_cell(&url_text);
+        let many = items.len() > 1;
+        let mut seen: Vec<&str> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            if seen.iter().any(|s| s.eq_ignore_ascii_case(item)) {
+                out.notices.push(Notice {
+                    location: here(),
+                    message: format!("{item} appears twice in one cell; listed once"),
+                });
+                continue;
+            }
+            seen.push(item);
+            let target = match parse_item(item) {
+                Parsed::Url(u) => Target::Url(u),
+                Parsed::Prose(_) if many => {
+                    // A line of prose inside a multi-URL cell: keep the whole line.
+                    Target::Prose {
+                        text: (*item).to_string(),
+                    }
+                }
+                Parsed::Prose(_) => Target::Prose {
+                    text: url_text.trim().to_string(),
+                },
+            };
+            out.endpoints.push(Endpoint {
+                target,
+                port,
+                geography: geography.clone(),
+                category: category.clone(),
+                service: text_of(Column::Service),
+                description: text_of(Column::Description),
+                comments: text_of(Column::Comments),
+                requirement,
+                platforms,
+                source: SourceLocation {
+                    file: src.file.to_path_buf(),
+                    sheet: src.sheet.map(str::to_string),
+                    section: section.clone(),
+                    line,
+                    item: many.then(|| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+                },
+            });
+        }
+    }
+    out
+}
+
+/// Per-OS flags from flag columns, or from a single OS column.
+fn platforms_of(
+    map: &ColumnMap,
+    text_of: &dyn Fn(Column) -> Option<String>,
+    windows_sheet: bool,
+) -> Platforms {
+    // Blank in an existing flag column means "no" (the vendor leaves it empty);
+    // a column that does not exist says nothing.
+    let flag = |col: Column, absent: Support| -> Support {
+        if map.has(col) {
+            text_of(col)
+                .map(|t| Support::parse(&t))
+                .map_or(Support::No, |s| {
+                    if s == Support::Unstated {
+                        Support::No
+                    } else {
+                        s
+                    }
+                })
+        } else {
+            absent
+        }
+    };
+    let has_flags = [
+        Column::Windows,
+        Column::WindowsLegacyClient,
+        Column::WindowsLegacyServer,
+        Column::Macos,
+        Column::Linux,
+    ]
+    .iter()
+    .any(|c| map.has(*c));
+    if has_flags {
+        let (win, other) = if windows_sheet {
+            (Support::Yes, Support::No)
+        } else {
+            (Support::Unstated, Support::Unstated)
+        };
+        return Platforms {
+            windows: flag(Column::Windows, win),
+            windows_legacy_client: flag(Column::WindowsLegacyClient, win),
+            windows_legacy_server: flag(Column::WindowsLegacyServer, win),
+            macos: flag(Column::Macos, other),
+            linux: flag(Column::Linux, other),
+        };
+    }
+    if let Some(os) = text_of(Column::Os) {
+        return platforms_from_os_text(&os);
+    }
+    if windows_sheet {
+        let mut p = Platforms::all(Support::No);
+        p.windows = Support::Yes;
+        p.windows_legacy_client = Support::Yes;
+        p.windows_legacy_server = Support::Yes;
+        return p;
+    }
+    Platforms::default()
+}
+
+/// Reads an "OS" cell: "All", "Windows", "macOS", "Linux", or a list of them.
+pub fn platforms_from_os_text(text: &str) -> Platforms {
+    let lower = text.to_ascii_lowercase();
+    if lower.trim() == "all" || lower.contains("all platforms") {
+        return Platforms::all(Support::Yes);
+    }
+    let mut p = Platforms::all(Support::No);
+    let mut any = false;
+    if lower.contains("windows") || lower.contains("mma") {
+        p.windows = Support::Yes;
+        p.windows_legacy_client = Support::Yes;
+        p.windows_legacy_server = Support::Yes;
+        any = true;
+    }
+    if lower.contains("mac") {
+        p.macos = Support::Yes;
+        any = true;
+    }
+    if lower.contains("linux") {
+        p.linux = Support::Yes;
+        any = true;
+    }
+    if any { p } else { Platforms::default() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pattern::HostPattern;
+
+    fn grid(rows: &[&[&str]]) -> Grid {
+        Grid {
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|t| Cell::new(*t)).collect())
+                .collect(),
+            first_row: 1,
+            lines: Vec::new(),
+        }
+    }
+
+    fn src() -> TableSource<'static> {
+        TableSource {
+            file: Path::new("t.xlsx"),
+            sheet: Some("S"),
+        }
+    }
+
+    #[test]
+    fn banner_sections_and_repeated_headers() {
+        let g = grid(&[
+            &["NOTE: read me", "", ""],
+            &["Core URLs", "", ""],
+            &["Service", "Port", "Endpoint/URLs"],
+            &["Core", "443", "*.endpoint.security.microsoft.com"],
+            &["Updates\nNOTE: more", "", ""],
+            &["Service", "Port", "Endpoint/URLs"],
+            &["Linux", "443", "packages.microsoft.com"],
+        ]);
+        let w = walk(&g, &src());
+        assert!(w.found_header);
+        assert_eq!(w.endpoints.len(), 2);
+        assert_eq!(w.endpoints[0].source.section.as_deref(), Some("Core URLs"));
+        assert_eq!(w.endpoints[0].source.line, 4);
+        assert_eq!(w.endpoints[1].source.section.as_deref(), Some("Updates"));
+        assert!(w.notices.is_empty(), "{:?}", w.notices);
+    }
+
+    #[test]
+    fn multi_url_cells_prose_and_rows_without_url() {
+        let g = grid(&[
+            &["Geography", "Endpoint/URL", "Comments"],
+            &["EU", "a.example.com\n*.b.example.com\na.example.com", ""],
+            &[
+                "WW",
+                "Root URL for public CDN endpoints (ChannelURL)",
+                "new",
+            ],
+            &["EU", "", "orphan comment"],
+        ]);
+        let w = walk(&g, &src());
+        assert_eq!(w.endpoints.len(), 3);
+        assert_eq!(w.endpoints[0].source.item, Some(1));
+        assert_eq!(
+            w.endpoints[1].url().unwrap().host,
+            HostPattern::Subdomains("b.example.com".into())
+        );
+        assert!(matches!(w.endpoints[2].target, Target::Prose { .. }));
+        assert_eq!(w.endpoints[2].geography, Geography::Worldwide);
+        assert_eq!(w.notices.len(), 2, "{:?}", w.notices);
+        assert!(w.notices[0].message.contains("twice"));
+        assert!(w.notices[1].location.contains("row 4"));
+    }
+
+    #[test]
+    fn merged_continuations_are_not_new_rows() {
+        let mut g = grid(&[
+            &["Category", "Port", "Endpoint/URL"],
+            &[
+                "Microsoft Defender for Endpoint AU",
+                "443",
+                "winatp-gw-aue.microsoft.com",
+            ],
+            &[
+                "Microsoft Defender for Endpoint AU",
+                "443",
+                "winatp-gw-aus.microsoft.com",
+            ],
+            &["X", "443", "x.example.com"],
+            &["X", "443", "x.example.com"],
+        ]);
+        for c in [0, 1] {
+            g.rows[2][c].continued = true;
+            g.rows[2][c].from_above = true;
+        }
+        for c in [0, 1, 2] {
+            g.rows[4][c].continued = true;
+            g.rows[4][c].from_above = true;
+        }
+        let w = walk(&g, &src());
+        assert_eq!(w.endpoints.len(), 3);
+        assert_eq!(w.endpoints[1].geography, Geography::Au);
+        assert_eq!(w.endpoints[1].port, Some(443));
+    }
+
+    #[test]
+    fn platform_flags_blank_means_no() {
+        let g = grid(&[
+            &["Endpoint/URL", "Windows 10 / Server 2019", "Mac", "Linux"],
+            &["a.example.com", "Yes*", "", "Yes"],
+        ]);
+        let w = walk(&g, &src());
+        let p = w.endpoints[0].platforms;
+        assert_eq!(p.windows, Support::Conditional);
+        assert_eq!(p.macos, Support::No);
+        assert_eq!(p.linux, Support::Yes);
+    }
+}

@@ -1,0 +1,231 @@
+//! Reading a catalog from a file: format detection by content, size limits,
+//! and one loader per format.
+
+mod json;
+mod table;
+mod text;
+
+use std::path::{Path, PathBuf};
+
+pub use json::{
+    CatalogDocument, DocumentEndpoint, FORMAT_NAME, FORMAT_VERSION,
+    from_document as json_from_document,
+};
+
+use crate::error::{CatalogError, Origin, Result};
+use crate::model::{Catalog, CatalogInfo};
+
+/// Catalogs are small (the vendor's workbooks are ~50 KB); anything far larger is
+/// a mistake or hostile, and is refused before it is read.
+pub const DEFAULT_MAX_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The formats we read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Office Open XML workbook (.xlsx).
+    Xlsx,
+    /// Legacy Excel workbook (.xls) or other OLE container.
+    Xls,
+    /// OpenDocument spreadsheet (.ods).
+    Ods,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// One URL or host per line, `#` comments.
+    Text,
+    /// The project's own JSON form (see [`CatalogDocument`]).
+    Json,
+}
+
+/// How to load.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Read only this sheet of a workbook.
+    pub sheet: Option<String>,
+    /// Refuse files larger than this.
+    pub max_bytes: u64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            sheet: None,
+            max_bytes: DEFAULT_MAX_BYTES,
+        }
+    }
+}
+
+/// Loads a catalog from `path` with default options.
+///
+/// ```no_run
+/// let catalog = pathprobe_urls::load(std::path::Path::new("mde-urls.xlsx"))?;
+/// println!("{} endpoints", catalog.endpoints.len());
+/// # Ok::<(), pathprobe_urls::CatalogError>(())
+/// ```
+pub fn load(path: &Path) -> Result<Catalog> {
+    load_with(path, &LoadOptions::default())
+}
+
+/// Loads a catalog from `path`.
+pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Catalog> {
+    let io = |source| CatalogError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        return Err(CatalogError::UnknownFormat {
+            path: path.to_path_buf(),
+            reason: "it is a directory".into(),
+        });
+    }
+    if meta.len() > options.max_bytes {
+        return Err(CatalogError::TooLarge {
+            path: path.to_path_buf(),
+            size: meta.len(),
+            limit: options.max_bytes,
+        });
+    }
+    let bytes = read_limited(path, options.max_bytes).map_err(io)?;
+    load_bytes(path, &bytes, options)
+}
+
+/// Reads at most `limit + 1` bytes: a file that grows after `metadata` is still bounded.
+fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "file grew past the {limit}-byte limit while being read"
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Loads a catalog from bytes already in memory; `path` names them in messages.
+pub fn load_bytes(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Catalog> {
+    let format = detect(path, bytes)?;
+    let mut catalog = match format {
+        Format::Xlsx | Format::Xls | Format::Ods => {
+            table::load_workbook(path, bytes, format, options)?
+        }
+        Format::Csv => table::load_csv(path, bytes)?,
+        Format::Text => text::load_text(path, bytes)?,
+        Format::Json => json::load_json(path, bytes)?,
+    };
+    if catalog.info.origin.is_empty() {
+        catalog.info.origin = path.display().to_string();
+    }
+    if catalog.info.name.is_empty() {
+        catalog.info.name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+    }
+    if catalog.endpoints.is_empty() {
+        return Err(CatalogError::Empty {
+            origin: Origin::file(path),
+        });
+    }
+    Ok(catalog)
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Decides the format from the content first (extensions lie), the extension second.
+pub fn detect(path: &Path, bytes: &[u8]) -> Result<Format> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let unknown = |reason: &str| CatalogError::UnknownFormat {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    };
+    if bytes.starts_with(ZIP_MAGIC) {
+        return Ok(if ext == "ods" {
+            Format::Ods
+        } else {
+            Format::Xlsx
+        });
+    }
+    if bytes.starts_with(CFB_MAGIC) {
+        // Office encrypts OOXML workbooks into an OLE container with these streams.
+        if contains_utf16(bytes, "EncryptionInfo") || contains_utf16(bytes, "EncryptedPackage") {
+            return Err(CatalogError::Encrypted {
+                path: path.to_path_buf(),
+            });
+        }
+        return Ok(Format::Xls);
+    }
+    for (magic, what) in [
+        (&b"\x89PNG"[..], "a PNG image"),
+        (&b"%PDF"[..], "a PDF document"),
+        (&b"\x1f\x8b"[..], "gzip-compressed data"),
+        (&b"\x7fELF"[..], "an executable"),
+    ] {
+        if bytes.starts_with(magic) {
+            return Err(unknown(&format!("the file is {what}")));
+        }
+    }
+    let head = bytes.get(..bytes.len().min(8192)).unwrap_or(bytes);
+    if head.contains(&0) {
+        return Err(unknown(
+            "the file is binary data, not a spreadsheet, CSV, text list or JSON",
+        ));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        unknown(&format!(
+            "the file is neither a workbook nor UTF-8 text (invalid byte at offset {})",
+            e.valid_up_to()
+        ))
+    })?;
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    if body.is_empty() {
+        return Err(CatalogError::Empty {
+            origin: Origin::file(path),
+        });
+    }
+    if body.starts_with('{') || body.starts_with('[') || ext == "json" {
+        return Ok(Format::Json);
+    }
+    if ext == "csv" || ext == "tsv" {
+        return Ok(Format::Csv);
+    }
+    // Without an extension, a first line with commas and a URL column is CSV.
+    let first = body
+        .lines()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+    if let Some(line) = first
+        && line.contains(',')
+    {
+        let cells: Vec<&str> = line.split(',').collect();
+        if crate::columns::ColumnMap::from_header(&cells).is_some() {
+            return Ok(Format::Csv);
+        }
+    }
+    Ok(Format::Text)
+}
+
+fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
+    let pattern: Vec<u8> = needle.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    bytes
+        .windows(pattern.len())
+        .any(|w| w == pattern.as_slice())
+}
+
+/// Provenance of a file-loaded catalog.
+fn info_for(path: &Path) -> CatalogInfo {
+    CatalogInfo {
+        name: String::new(),
+        origin: path.display().to_string(),
+        version: None,
+        source_url: None,
+    }
+}
+
+fn path_buf(path: &Path) -> PathBuf {
+    path.to_path_buf()
+}

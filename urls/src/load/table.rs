@@ -1,0 +1,264 @@
+//! Workbooks (via calamine) and CSV files: both become [`Grid`]s for the walker.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use calamine::{Data, Dimensions, Reader};
+
+use super::{Format, LoadOptions, info_for, path_buf};
+use crate::error::{CatalogError, Origin, Result};
+use crate::grid::{Cell, Grid, TableSource, walk};
+use crate::model::{Catalog, Notice};
+
+/// Rows or columns beyond these are not a URL list; refuse rather than churn.
+const MAX_ROWS: usize = 200_000;
+const MAX_COLS: usize = 512;
+
+fn cell_text(data: &Data) -> String {
+    match data {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        // Ports are stored as numbers: 443.0 must read "443".
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        other => other.to_string(),
+    }
+}
+
+fn spreadsheet_error(path: &Path, e: impl std::fmt::Display) -> CatalogError {
+    CatalogError::Spreadsheet {
+        path: path_buf(path),
+        reason: e.to_string(),
+    }
+}
+
+/// Builds a grid from a calamine range, filling merged regions: every cell of a
+/// region repeats the top-left value, marked as a continuation.
+fn grid_from_range(
+    path: &Path,
+    sheet: &str,
+    range: &calamine::Range<Data>,
+    merges: &[Dimensions],
+) -> Result<Grid> {
+    let Some((row0, col0)) = range.start() else {
+        return Ok(Grid::default());
+    };
+    let (height, width) = range.get_size();
+    if height > MAX_ROWS || width > MAX_COLS {
+        return Err(CatalogError::Invalid {
+            origin: Origin {
+                file: path_buf(path),
+                sheet: Some(sheet.to_string()),
+                line: None,
+            },
+            message: format!(
+                "sheet is {height} rows x {width} columns, over the {MAX_ROWS} x {MAX_COLS} a URL list can have"
+            ),
+        });
+    }
+    let mut rows: Vec<Vec<Cell>> = range
+        .rows()
+        .map(|r| r.iter().map(|d| Cell::new(cell_text(d))).collect())
+        .collect();
+    for m in merges {
+        let top_left = range.get_value(m.start).map(cell_text).unwrap_or_default();
+        for r in m.start.0..=m.end.0 {
+            for c in m.start.1..=m.end.1 {
+                if (r, c) == m.start || r < row0 || c < col0 {
+                    continue;
+                }
+                let (gr, gc) = ((r - row0) as usize, (c - col0) as usize);
+                let Some(row) = rows.get_mut(gr) else {
+                    continue;
+                };
+                if gc >= MAX_COLS {
+                    continue;
+                }
+                if row.len() <= gc {
+                    row.resize(gc + 1, Cell::default());
+                }
+                if let Some(cell) = row.get_mut(gc) {
+                    *cell = Cell {
+                        text: top_left.clone(),
+                        continued: true,
+                        from_above: r > m.start.0,
+                    };
+                }
+            }
+        }
+    }
+    Ok(Grid {
+        rows,
+        first_row: row0 + 1,
+        lines: Vec::new(),
+    })
+}
+
+/// Loads every sheet that has a URL header (or only `options.sheet`).
+pub(super) fn load_workbook(
+    path: &Path,
+    bytes: &[u8],
+    format: Format,
+    options: &LoadOptions,
+) -> Result<Catalog> {
+    let cursor = Cursor::new(bytes);
+    let mut sheets: Vec<(String, Grid)> = Vec::new();
+    let names: Vec<String>;
+    match format {
+        Format::Xlsx => {
+            let mut book = calamine::Xlsx::new(cursor).map_err(|e| spreadsheet_error(path, e))?;
+            names = book.sheet_names();
+            for name in selected(path, &names, options)? {
+                let range = book
+                    .worksheet_range(&name)
+                    .map_err(|e| spreadsheet_error(path, e))?;
+                let merges = book
+                    .merge_cells_by_sheet_name(&name)
+                    .map_err(|e| spreadsheet_error(path, e))?;
+                let grid = grid_from_range(path, &name, &range, &merges)?;
+                sheets.push((name, grid));
+            }
+        }
+        _ => {
+            let mut book = calamine::open_workbook_auto_from_rs(cursor)
+                .map_err(|e| spreadsheet_error(path, e))?;
+            names = book.sheet_names();
+            for name in selected(path, &names, options)? {
+                let range = book
+                    .worksheet_range(&name)
+                    .map_err(|e| spreadsheet_error(path, e))?;
+                let grid = grid_from_range(path, &name, &range, &[])?;
+                sheets.push((name, grid));
+            }
+        }
+    }
+
+    let mut catalog = Catalog {
+        info: info_for(path),
+        endpoints: Vec::new(),
+        notices: Vec::new(),
+    };
+    let mut with_header = 0usize;
+    let mut skipped = Vec::new();
+    for (name, grid) in &sheets {
+        let walked = walk(
+            grid,
+            &TableSource {
+                file: path,
+                sheet: Some(name),
+            },
+        );
+        if walked.found_header {
+            with_header += 1;
+            catalog.endpoints.extend(walked.endpoints);
+            catalog.notices.extend(walked.notices);
+        } else {
+            skipped.push(name.clone());
+            catalog.notices.push(Notice {
+                location: format!("{}, sheet {name:?}", path.display()),
+                message: "no header row with a URL/endpoint column; sheet skipped".into(),
+            });
+        }
+    }
+    if with_header == 0 {
+        return Err(CatalogError::NoHeader {
+            origin: Origin {
+                file: path_buf(path),
+                sheet: options.sheet.clone(),
+                line: None,
+            },
+            examined: if options.sheet.is_some() {
+                String::new()
+            } else {
+                format!(" in any sheet (examined: {})", quoted_list(&skipped))
+            },
+        });
+    }
+    Ok(catalog)
+}
+
+fn quoted_list(names: &[String]) -> String {
+    if names.is_empty() {
+        return "none: the workbook has no sheets".into();
+    }
+    names
+        .iter()
+        .map(|n| format!("{n:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn selected(path: &Path, names: &[String], options: &LoadOptions) -> Result<Vec<String>> {
+    match &options.sheet {
+        None => Ok(names.to_vec()),
+        Some(want) => names
+            .iter()
+            .find(|n| n.trim().eq_ignore_ascii_case(want.trim()))
+            .map(|n| vec![n.clone()])
+            .ok_or_else(|| CatalogError::NoSuchSheet {
+                path: path_buf(path),
+                sheet: want.clone(),
+                available: quoted_list(names),
+            }),
+    }
+}
+
+/// Loads a CSV file with a header row (found by meaning, like a sheet's).
+pub(super) fn load_csv(path: &Path, bytes: &[u8]) -> Result<Catalog> {
+    let text = std::str::from_utf8(bytes).unwrap_or_default();
+    let body = text.trim_start_matches('\u{feff}');
+    let delimiter = if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("tsv"))
+    {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(body.as_bytes());
+    let mut grid = Grid::default();
+    for record in reader.records() {
+        let record = record.map_err(|e| CatalogError::Invalid {
+            origin: Origin {
+                file: path_buf(path),
+                sheet: None,
+                line: e
+                    .position()
+                    .map(|p| u32::try_from(p.line()).unwrap_or(u32::MAX)),
+            },
+            message: format!("malformed CSV: {e}"),
+        })?;
+        if grid.rows.len() >= MAX_ROWS {
+            return Err(CatalogError::Invalid {
+                origin: Origin::file(path),
+                message: format!("more than {MAX_ROWS} rows: not a URL list"),
+            });
+        }
+        let line = record
+            .position()
+            .map_or(0, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));
+        grid.lines.push(line);
+        grid.rows.push(record.iter().map(Cell::new).collect());
+    }
+    let walked = walk(
+        &grid,
+        &TableSource {
+            file: path,
+            sheet: None,
+        },
+    );
+    if !walked.found_header {
+        return Err(CatalogError::NoHeader {
+            origin: Origin::file(path),
+            examined: " (a CSV catalog needs a header naming its URL or host column)".into(),
+        });
+    }
+    Ok(Catalog {
+        info: info_for(path),
+        endpoints: walked.endpoints,
+        notices: walked.notices,
+    })
+}

@@ -1,0 +1,340 @@
+//! The URL forms found in catalogs: bare hosts, `*.suffix` and `*suffix`
+//! wildcards, host + path (with `/*` path wildcards), full URLs, and prose.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// URL scheme of an endpoint.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Scheme {
+    /// Plain HTTP (port 80 rows: CRL and certificate trust lists).
+    Http,
+    /// HTTPS.
+    Https,
+}
+
+impl Scheme {
+    /// The port a client uses when none is given.
+    pub fn default_port(self) -> u16 {
+        match self {
+            Scheme::Http => 80,
+            Scheme::Https => 443,
+        }
+    }
+
+    /// `http` or `https`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Http => "http",
+            Scheme::Https => "https",
+        }
+    }
+}
+
+impl fmt::Display for Scheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which host names an endpoint covers.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum HostPattern {
+    /// One host name, lower-case (`events.data.microsoft.com`).
+    Exact(String),
+    /// `*.suffix`: every name below `suffix` (not `suffix` itself).
+    Subdomains(String),
+    /// `*suffix` without a dot: every name ending in `suffix`, as firewalls read it
+    /// (`*ecs.office.com` covers `ecs.office.com` and `xyzecs.office.com`).
+    Suffix(String),
+}
+
+impl HostPattern {
+    /// True for the two wildcard forms: such a pattern cannot be probed as written.
+    pub fn is_wildcard(&self) -> bool {
+        !matches!(self, HostPattern::Exact(_))
+    }
+
+    /// Whether a concrete host name falls under this pattern (case-insensitive).
+    pub fn matches(&self, host: &str) -> bool {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        match self {
+            HostPattern::Exact(h) => host == *h,
+            HostPattern::Subdomains(suffix) => host
+                .strip_suffix(suffix.as_str())
+                .is_some_and(|head| head.len() > 1 && head.ends_with('.')),
+            HostPattern::Suffix(suffix) => host.ends_with(suffix.as_str()),
+        }
+    }
+
+    /// The name part without wildcard syntax (`*.x.com` gives `x.com`).
+    pub fn base(&self) -> &str {
+        match self {
+            HostPattern::Exact(h) | HostPattern::Subdomains(h) | HostPattern::Suffix(h) => h,
+        }
+    }
+}
+
+impl fmt::Display for HostPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HostPattern::Exact(h) => f.write_str(h),
+            HostPattern::Subdomains(s) => write!(f, "*.{s}"),
+            HostPattern::Suffix(s) => write!(f, "*{s}"),
+        }
+    }
+}
+
+/// Which paths of a host an endpoint covers.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum PathPattern {
+    /// No path given: the whole host.
+    Any,
+    /// One path (`/ClientWebService/client.asmx`).
+    Exact(String),
+    /// A path ending in `*` (`/pki/crl/*`): the prefix before the `*`.
+    Prefix(String),
+}
+
+impl PathPattern {
+    /// True when the path ends in a wildcard.
+    pub fn is_wildcard(&self) -> bool {
+        matches!(self, PathPattern::Prefix(_))
+    }
+}
+
+impl fmt::Display for PathPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PathPattern::Any => Ok(()),
+            PathPattern::Exact(p) => f.write_str(p),
+            PathPattern::Prefix(p) => write!(f, "{p}*"),
+        }
+    }
+}
+
+/// A parsed URL cell: scheme and port when written, host pattern and path.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+pub struct UrlPattern {
+    /// The scheme, when the cell gave one.
+    pub scheme: Option<Scheme>,
+    /// Host names covered.
+    pub host: HostPattern,
+    /// Port written in the URL itself (`host:8443`), if any.
+    pub port: Option<u16>,
+    /// Paths covered.
+    pub path: PathPattern,
+}
+
+impl fmt::Display for UrlPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(s) = self.scheme {
+            write!(f, "{s}://")?;
+        }
+        write!(f, "{}", self.host)?;
+        if let Some(p) = self.port {
+            write!(f, ":{p}")?;
+        }
+        write!(f, "{}", self.path)
+    }
+}
+
+/// What one item of a URL cell turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Parsed {
+    /// A host or URL.
+    Url(UrlPattern),
+    /// Text that names no host ("Root URL for public Microsoft CDN endpoints ...").
+    Prose(String),
+}
+
+/// Splits a cell into its items: the vendor puts several URLs in one cell,
+/// one per line. Blank lines are dropped.
+pub fn split_cell(cell: &str) -> Vec<&str> {
+    cell.split(['\n', '\r'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Parses one item of a URL cell.
+///
+/// Anything that is not a plausible host name (spaces inside, no dot, characters a
+/// DNS name cannot hold) is prose: it is kept, never dropped.
+pub fn parse_item(item: &str) -> Parsed {
+    let text = item.trim();
+    let prose = || Parsed::Prose(text.to_string());
+    if text.is_empty() || text.contains(char::is_whitespace) {
+        return prose();
+    }
+    let (scheme, rest) = match text.split_once("://") {
+        Some((s, rest)) if s.eq_ignore_ascii_case("https") => (Some(Scheme::Https), rest),
+        Some((s, rest)) if s.eq_ignore_ascii_case("http") => (Some(Scheme::Http), rest),
+        Some(_) => return prose(),
+        None => (None, text),
+    };
+    let (authority, path) = match rest.find(['/', '?']) {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let (host_text, port) = match authority.rsplit_once(':') {
+        Some((h, p)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
+            match p.parse::<u16>() {
+                Ok(port) if port > 0 => (h, Some(port)),
+                _ => return prose(),
+            }
+        }
+        Some(_) => return prose(),
+        None => (authority, None),
+    };
+    let host_text = host_text.trim_end_matches('.').to_ascii_lowercase();
+    let host = if let Some(rest) = host_text.strip_prefix("*.") {
+        HostPattern::Subdomains(rest.to_string())
+    } else if let Some(rest) = host_text.strip_prefix('*') {
+        HostPattern::Suffix(rest.to_string())
+    } else {
+        HostPattern::Exact(host_text.clone())
+    };
+    if !is_dns_name(host.base()) {
+        return prose();
+    }
+    let path = if path.is_empty() || path == "/" {
+        PathPattern::Any
+    } else if let Some(prefix) = path.strip_suffix('*') {
+        PathPattern::Prefix(prefix.to_string())
+    } else {
+        PathPattern::Exact(path.to_string())
+    };
+    Parsed::Url(UrlPattern {
+        scheme,
+        host,
+        port,
+        path,
+    })
+}
+
+/// A host name we could ask DNS for: dotted labels of letters, digits and hyphens.
+fn is_dns_name(name: &str) -> bool {
+    if name.len() > 253 || !name.contains('.') {
+        return false;
+    }
+    name.split('.').all(|label| {
+        !label.is_empty()
+            && label.len() <= 63
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> UrlPattern {
+        match parse_item(s) {
+            Parsed::Url(u) => u,
+            Parsed::Prose(p) => panic!("{p:?} parsed as prose"),
+        }
+    }
+
+    #[test]
+    fn bare_host() {
+        let u = url("events.data.microsoft.com");
+        assert_eq!(
+            u.host,
+            HostPattern::Exact("events.data.microsoft.com".into())
+        );
+        assert_eq!(u.path, PathPattern::Any);
+        assert_eq!(u.scheme, None);
+    }
+
+    #[test]
+    fn subdomain_and_suffix_wildcards() {
+        let u = url("*.notify.windows.com");
+        assert_eq!(u.host, HostPattern::Subdomains("notify.windows.com".into()));
+        assert!(u.host.matches("a.notify.windows.com"));
+        assert!(u.host.matches("A.B.Notify.Windows.com."));
+        assert!(!u.host.matches("notify.windows.com"));
+        assert!(!u.host.matches("xnotify.windows.com"));
+
+        let s = url("*ecs.office.com/config/v1/MicrosoftWindowsDefenderClient");
+        assert_eq!(s.host, HostPattern::Suffix("ecs.office.com".into()));
+        assert!(s.host.matches("ecs.office.com"));
+        assert!(s.host.matches("xyzecs.office.com"));
+        assert_eq!(
+            s.path,
+            PathPattern::Exact("/config/v1/MicrosoftWindowsDefenderClient".into())
+        );
+        assert_eq!(
+            s.to_string(),
+            "*ecs.office.com/config/v1/MicrosoftWindowsDefenderClient"
+        );
+    }
+
+    #[test]
+    fn host_with_path_wildcard() {
+        let u = url("crl.microsoft.com/pki/crl/*");
+        assert_eq!(u.host, HostPattern::Exact("crl.microsoft.com".into()));
+        assert_eq!(u.path, PathPattern::Prefix("/pki/crl/".into()));
+        assert_eq!(u.to_string(), "crl.microsoft.com/pki/crl/*");
+        let w = url("*.blob.core.windows.net/networkscannerstable/*");
+        assert!(w.host.is_wildcard() && w.path.is_wildcard());
+    }
+
+    #[test]
+    fn full_urls_with_scheme_and_port() {
+        let u = url("https://www.microsoft.com/security/encyclopedia/adlpackages.aspx");
+        assert_eq!(u.scheme, Some(Scheme::Https));
+        assert_eq!(u.host.base(), "www.microsoft.com");
+        let p = url("HTTP://Proxy.Example.test:8080/");
+        assert_eq!(p.scheme, Some(Scheme::Http));
+        assert_eq!(p.port, Some(8080));
+        assert_eq!(p.host, HostPattern::Exact("proxy.example.test".into()));
+        assert_eq!(p.path, PathPattern::Any);
+        let q = url("https://go.microsoft.com/fwlink/?linkid=2120136");
+        assert_eq!(q.path, PathPattern::Exact("/fwlink/?linkid=2120136".into()));
+    }
+
+    #[test]
+    fn prose_is_kept() {
+        let text = "Root URL for public Microsoft CDN endpoints (referred to as ChannelURL)";
+        assert_eq!(parse_item(text), Parsed::Prose(text.into()));
+        assert!(matches!(parse_item("localhost"), Parsed::Prose(_)));
+        assert!(matches!(
+            parse_item("ftp://x.example.com"),
+            Parsed::Prose(_)
+        ));
+        assert!(matches!(
+            parse_item("host.example.com:99999"),
+            Parsed::Prose(_)
+        ));
+        assert!(matches!(parse_item("bad_-.example..com"), Parsed::Prose(_)));
+    }
+
+    #[test]
+    fn cells_split_on_line_breaks() {
+        assert_eq!(
+            split_cell("*.smartscreen-prod.microsoft.com\r\n*.smartscreen.microsoft.com\n\n"),
+            vec![
+                "*.smartscreen-prod.microsoft.com",
+                "*.smartscreen.microsoft.com"
+            ]
+        );
+    }
+}

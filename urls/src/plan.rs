@@ -1,0 +1,186 @@
+//! Choosing what to probe: filters (`--geo`, `--os`, `--category`,
+//! `--required-only`) and, for every kept row, its probe targets or the reason
+//! it cannot be probed.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::geo::GeoSelection;
+use crate::model::{Catalog, Endpoint, Os, Target};
+use crate::pattern::PathPattern;
+use crate::probe_map::{ExpectedStatus, Method, ProbeMap, ProbeTarget, TargetOrigin};
+
+/// Which rows to keep.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// WW plus this location.
+    pub geo: Option<GeoSelection>,
+    /// Rows for this OS (rows without platform flags apply to all).
+    pub os: Option<Os>,
+    /// Rows whose category or service contains this text (case-insensitive).
+    pub category: Option<String>,
+    /// Drop rows the vendor marks optional.
+    pub required_only: bool,
+}
+
+/// Why a kept row has no probe target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum NotProbeable {
+    /// The URL cell holds prose, not a host.
+    Prose,
+    /// A wildcard with no concrete host known under it.
+    WildcardWithoutTarget {
+        /// The pattern.
+        pattern: String,
+    },
+}
+
+impl std::fmt::Display for NotProbeable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotProbeable::Prose => f.write_str("prose row: names no host"),
+            NotProbeable::WildcardWithoutTarget { pattern } => {
+                write!(f, "wildcard {pattern}: no concrete host known under it")
+            }
+        }
+    }
+}
+
+/// The plan for one kept row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Probe {
+    /// Probe these targets.
+    Targets {
+        /// One or more URLs.
+        targets: Vec<ProbeTarget>,
+    },
+    /// Listed, but not probed.
+    NotProbed {
+        /// Why.
+        #[serde(flatten)]
+        why: NotProbeable,
+    },
+}
+
+/// A kept row with its plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Planned {
+    /// The catalog row.
+    pub endpoint: Endpoint,
+    /// What will be probed.
+    pub probe: Probe,
+}
+
+/// How many rows each filter removed: shown so that nothing disappears unexplained.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Excluded {
+    /// Other geographies.
+    pub geography: usize,
+    /// Other operating systems.
+    pub os: usize,
+    /// Other categories.
+    pub category: usize,
+    /// Optional rows under `--required-only`.
+    pub optional: usize,
+}
+
+impl Excluded {
+    /// Total rows removed.
+    pub fn total(&self) -> usize {
+        self.geography + self.os + self.category + self.optional
+    }
+}
+
+/// The result of planning a catalog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Plan {
+    /// Kept rows in catalog order.
+    pub entries: Vec<Planned>,
+    /// Rows removed by filters.
+    pub excluded: Excluded,
+}
+
+/// Applies `filter` to `catalog` and finds probe targets through `map`.
+pub fn plan(catalog: &Catalog, filter: &Filter, map: &ProbeMap) -> Plan {
+    let mut excluded = Excluded::default();
+    let mut entries = Vec::new();
+    let category = filter.category.as_ref().map(|c| c.to_lowercase());
+    for e in &catalog.endpoints {
+        if let Some(geo) = &filter.geo
+            && !geo.includes(&e.geography)
+        {
+            excluded.geography += 1;
+            continue;
+        }
+        if let Some(os) = filter.os
+            && !e.platforms.applies_to(os)
+        {
+            excluded.os += 1;
+            continue;
+        }
+        if let Some(want) = &category {
+            let hit = [&e.category, &e.service].iter().any(|f| {
+                f.as_ref()
+                    .is_some_and(|t| t.to_lowercase().contains(want.as_str()))
+            });
+            if !hit {
+                excluded.category += 1;
+                continue;
+            }
+        }
+        if filter.required_only && !e.requirement.is_required() {
+            excluded.optional += 1;
+            continue;
+        }
+        entries.push(Planned {
+            endpoint: e.clone(),
+            probe: probe_for(e, filter.geo.as_ref(), map),
+        });
+    }
+    Plan { entries, excluded }
+}
+
+fn probe_for(e: &Endpoint, geo: Option<&GeoSelection>, map: &ProbeMap) -> Probe {
+    let Target::Url(url) = &e.target else {
+        return Probe::NotProbed {
+            why: NotProbeable::Prose,
+        };
+    };
+    let geo_ok = |g: &crate::geo::Geography| geo.is_none_or(|s| s.includes(g));
+    let known = map.targets_for(url, e.effective_port(), &geo_ok);
+    if !known.is_empty() {
+        return Probe::Targets { targets: known };
+    }
+    if url.host.is_wildcard() {
+        return Probe::NotProbed {
+            why: NotProbeable::WildcardWithoutTarget {
+                pattern: url.host.to_string(),
+            },
+        };
+    }
+    // An exact host the map does not know: request the row's own URL; any HTTP
+    // answer proves the path to the service works.
+    let scheme = e.scheme();
+    let port = e.effective_port();
+    let path = match &url.path {
+        PathPattern::Any => "/",
+        PathPattern::Exact(p) | PathPattern::Prefix(p) => p.as_str(),
+    };
+    let authority = if port == scheme.default_port() {
+        url.host.base().to_string()
+    } else {
+        format!("{}:{port}", url.host.base())
+    };
+    Probe::Targets {
+        targets: vec![ProbeTarget {
+            url: format!("{scheme}://{authority}{path}"),
+            method: Method::Get,
+            expect: ExpectedStatus::ANY,
+            pinned: None,
+            channel: None,
+            origin: TargetOrigin::Catalog,
+        }],
+    }
+}
