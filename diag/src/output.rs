@@ -18,7 +18,8 @@ pub fn table_style(verbose: bool) -> TableStyle {
                 None
             }
         })
-        .unwrap_or(120);
+        // Piped output is read in editors and tickets: wide, not wrapped to 80.
+        .unwrap_or(160);
     TableStyle {
         width,
         color: tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),

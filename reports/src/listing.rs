@@ -214,13 +214,25 @@ impl Listing {
             t.add_row(row);
         }
         // Short columns stay short so that endpoint and probe URL get the width.
-        for (i, max) in [(1usize, 6u16), (2, 8), (3, 24), (4, 5), (5, 18)] {
+        for (i, max) in [(1usize, 6u16), (2, 8), (3, 20), (4, 5), (5, 16)] {
             if let Some(col) = t.column_mut(i) {
                 col.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(max)));
             }
         }
+        // Host names read badly when wrapped: give the endpoint column its longest
+        // host (within reason) and let the probe column wrap instead.
+        let longest = self
+            .entries
+            .iter()
+            .filter(|e| e.kind == "url")
+            .map(|e| e.target.chars().count())
+            .max()
+            .unwrap_or(10);
+        let endpoint_width = u16::try_from(longest.min(40) + 2).unwrap_or(42);
         if let Some(col) = t.column_mut(0) {
-            col.set_constraint(ColumnConstraint::LowerBoundary(Width::Percentage(25)));
+            col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
+                endpoint_width,
+            )));
         }
         format!("{t}\n{}\n", self.summary_line())
     }

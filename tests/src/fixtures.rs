@@ -67,30 +67,183 @@ pub fn vendor_2021(dir: &Path) -> Result<PathBuf, XlsxError> {
             ws,
             1,
             &[
-                &[svc, S("WW"), S("Common"), N(80.0), S("crl.microsoft.com/pki/crl/*"), S("revocation"), S("Yes")],
-                &[svc, S("WW"), S("Common"), N(443.0), S("*.notify.windows.com"), S("push"), S("Yes"), E, E, E, E, S("Direct connection required")],
-                &[svc, S("WW"), S("Common"), N(443.0), S("*ecs.office.com/config/v1/Client"), S("config"), S("Yes"), S("No"), S("Yes"), S("No"), S("No")],
-                &[svc, S("WW"), S("MU / WU"), N(443.0), S("go.microsoft.com"), S("updates"), S("Yes*"), S("Yes*"), S("Yes*"), S("Yes"), S("Yes"), S("*Optional if managed internally")],
-                &[svc, S("WW"), S("Mac"), N(443.0), S("Root URL for public CDN endpoints (referred to as ChannelURL) - see the docs"), S("cdn"), E, E, E, S("Yes")],
-                &[svc, S("WW"), S("MAPS"), N(443.0), S("*.wd.microsoft.com"), S("maps"), S("Yes"), S("Yes"), S("Yes"), S("Yes"), S("Yes")],
-                &[svc, S("US"), S("Microsoft Defender for Endpoint US"), N(443.0), S("winatp-gw-cus.microsoft.com"), S("cnc"), S("Yes"), S("Yes"), S("Yes"), S("Yes"), S("Yes")],
-                &[svc, S("EU"), S("Microsoft Defender for Endpoint EU"), N(443.0), S("winatp-gw-neu.microsoft.com"), S("cnc"), S("Yes"), S("Yes"), S("Yes"), S("Yes"), S("Yes")],
-                &[svc, S("EU"), S("Microsoft Defender for Endpoint EU"), N(443.0), S("eu-v20.events.data.microsoft.com"), S("cyber"), S("Yes"), E, E, S("Yes"), S("Yes")],
-                &[svc, S("UK"), S("Microsoft Defender for Endpoint UK"), N(443.0), S("winatp-gw-uks.microsoft.com"), S("cnc"), S("Yes"), S("Yes"), S("Yes"), S("Yes"), S("Yes")],
+                &[
+                    svc,
+                    S("WW"),
+                    S("Common"),
+                    N(80.0),
+                    S("crl.microsoft.com/pki/crl/*"),
+                    S("revocation"),
+                    S("Yes"),
+                ],
+                &[
+                    svc,
+                    S("WW"),
+                    S("Common"),
+                    N(443.0),
+                    S("*.notify.windows.com"),
+                    S("push"),
+                    S("Yes"),
+                    E,
+                    E,
+                    E,
+                    E,
+                    S("Direct connection required"),
+                ],
+                &[
+                    svc,
+                    S("WW"),
+                    S("Common"),
+                    N(443.0),
+                    S("*ecs.office.com/config/v1/Client"),
+                    S("config"),
+                    S("Yes"),
+                    S("No"),
+                    S("Yes"),
+                    S("No"),
+                    S("No"),
+                ],
+                &[
+                    svc,
+                    S("WW"),
+                    S("MU / WU"),
+                    N(443.0),
+                    S("go.microsoft.com"),
+                    S("updates"),
+                    S("Yes*"),
+                    S("Yes*"),
+                    S("Yes*"),
+                    S("Yes"),
+                    S("Yes"),
+                    S("*Optional if managed internally"),
+                ],
+                &[
+                    svc,
+                    S("WW"),
+                    S("Mac"),
+                    N(443.0),
+                    S(
+                        "Root URL for public CDN endpoints (referred to as ChannelURL) - see the docs",
+                    ),
+                    S("cdn"),
+                    E,
+                    E,
+                    E,
+                    S("Yes"),
+                ],
+                &[
+                    svc,
+                    S("WW"),
+                    S("MAPS"),
+                    N(443.0),
+                    S("*.wd.microsoft.com"),
+                    S("maps"),
+                    S("Yes"),
+                    S("Yes"),
+                    S("Yes"),
+                    S("Yes"),
+                    S("Yes"),
+                ],
+                &[
+                    svc,
+                    S("US"),
+                    S("Microsoft Defender for Endpoint US"),
+                    N(443.0),
+                    S("winatp-gw-cus.microsoft.com"),
+                    S("cnc"),
+                    S("Yes"),
+                    S("Yes"),
+                    S("Yes"),
+                    S("Yes"),
+                    S("Yes"),
+                ],
+                &[
+                    svc,
+                    S("EU"),
+                    S("Microsoft Defender for Endpoint EU"),
+                    N(443.0),
+                    S("winatp-gw-neu.microsoft.com"),
+                    S("cnc"),
+                    S("Yes"),
+                    S("Yes"),
+                    S("Yes"),
+                    S("Yes"),
+                    S("Yes"),
+                ],
+                &[
+                    svc,
+                    S("EU"),
+                    S("Microsoft Defender for Endpoint EU"),
+                    N(443.0),
+                    S("eu-v20.events.data.microsoft.com"),
+                    S("cyber"),
+                    S("Yes"),
+                    E,
+                    E,
+                    S("Yes"),
+                    S("Yes"),
+                ],
+                &[
+                    svc,
+                    S("UK"),
+                    S("Microsoft Defender for Endpoint UK"),
+                    N(443.0),
+                    S("winatp-gw-uks.microsoft.com"),
+                    S("cnc"),
+                    S("Yes"),
+                    S("Yes"),
+                    S("Yes"),
+                    S("Yes"),
+                    S("Yes"),
+                ],
             ],
         )?;
     }
     {
-        let ws = wb.add_worksheet().set_name("Microsoft Defender URLs - USGov")?;
+        let ws = wb
+            .add_worksheet()
+            .set_name("Microsoft Defender URLs - USGov")?;
         rows(ws, 0, &[HEADER_2021])?;
         rows(
             ws,
             1,
             &[
-                &[svc, S("US Gov"), S("Common"), N(443.0), S("events.data.microsoft.com"), S("telemetry"), S("Yes")],
-                &[svc, S("GCC"), S("Microsoft Defender for Endpoint GCC"), N(443.0), S("winatp-gw-usmt.microsoft.com"), S("cnc"), S("Yes")],
-                &[svc, S("GCC High"), S("Microsoft Defender for Endpoint GCC High"), N(443.0), S("winatp-gw-usgv.microsoft.com"), S("cnc"), S("Yes")],
-                &[svc, S("DoD"), S("Microsoft Defender for Endpoint DoD"), N(443.0), S("winatp-gw-usgt.microsoft.com"), S("cnc"), S("Yes")],
+                &[
+                    svc,
+                    S("US Gov"),
+                    S("Common"),
+                    N(443.0),
+                    S("events.data.microsoft.com"),
+                    S("telemetry"),
+                    S("Yes"),
+                ],
+                &[
+                    svc,
+                    S("GCC"),
+                    S("Microsoft Defender for Endpoint GCC"),
+                    N(443.0),
+                    S("winatp-gw-usmt.microsoft.com"),
+                    S("cnc"),
+                    S("Yes"),
+                ],
+                &[
+                    svc,
+                    S("GCC High"),
+                    S("Microsoft Defender for Endpoint GCC High"),
+                    N(443.0),
+                    S("winatp-gw-usgv.microsoft.com"),
+                    S("cnc"),
+                    S("Yes"),
+                ],
+                &[
+                    svc,
+                    S("DoD"),
+                    S("Microsoft Defender for Endpoint DoD"),
+                    N(443.0),
+                    S("winatp-gw-usgt.microsoft.com"),
+                    S("cnc"),
+                    S("Yes"),
+                ],
             ],
         )?;
     }
@@ -101,18 +254,42 @@ pub fn vendor_2021(dir: &Path) -> Result<PathBuf, XlsxError> {
             0,
             &[
                 &[S("Service"), S("Geography"), S("URL"), S("Comment")],
-                &[svc, S("WW"), S("*.blob.core.windows.net "), S("portal downloads")],
-                &[svc, S("WW"), S("https://security.microsoft.com"), S("portal")],
+                &[
+                    svc,
+                    S("WW"),
+                    S("*.blob.core.windows.net "),
+                    S("portal downloads"),
+                ],
+                &[
+                    svc,
+                    S("WW"),
+                    S("https://security.microsoft.com"),
+                    S("portal"),
+                ],
             ],
         )?;
     }
     {
         let ws = wb.add_worksheet().set_name("Processes")?;
-        rows(ws, 0, &[&[S("Process"), S("Path"), S("Comment")], &[S("MsSense.exe"), S("C:\\Program Files"), S("sensor")]])?;
+        rows(
+            ws,
+            0,
+            &[
+                &[S("Process"), S("Path"), S("Comment")],
+                &[S("MsSense.exe"), S("C:\\Program Files"), S("sensor")],
+            ],
+        )?;
     }
     {
         let ws = wb.add_worksheet().set_name("Change Log")?;
-        rows(ws, 0, &[&[S("Date"), S("Change Log")], &[S("2021-02-18"), S("Added US Gov URLs")]])?;
+        rows(
+            ws,
+            0,
+            &[
+                &[S("Date"), S("Change Log")],
+                &[S("2021-02-18"), S("Added US Gov URLs")],
+            ],
+        )?;
     }
     wb.save(&path)?;
     Ok(path)
@@ -142,26 +319,83 @@ pub fn vendor_2024(dir: &Path) -> Result<PathBuf, XlsxError> {
     }
     {
         let ws = wb.add_worksheet().set_name("Common endpoints")?;
-        ws.merge_range(0, 0, 0, 6, "NOTE: devices must meet the component version requirements.", &wrap)?;
-        rows(ws, 1, &[&[S("URLs used for core functionality\nNOTE: some are optional offline")]])?;
+        ws.merge_range(
+            0,
+            0,
+            0,
+            6,
+            "NOTE: devices must meet the component version requirements.",
+            &wrap,
+        )?;
+        rows(
+            ws,
+            1,
+            &[&[S(
+                "URLs used for core functionality\nNOTE: some are optional offline",
+            )]],
+        )?;
         rows(ws, 2, &[header])?;
         rows(
             ws,
             3,
             &[
-                &[S("Core services"), N(443.0), S("*.endpoint.security.microsoft.com"), S("core"), S("Required"), S("prerequisites apply"), S("All")],
-                &[S("Web protection"), N(443.0), S("*.smartscreen-prod.microsoft.com\n*.smartscreen.microsoft.com"), S("web"), S("Required"), E, S("All")],
+                &[
+                    S("Core services"),
+                    N(443.0),
+                    S("*.endpoint.security.microsoft.com"),
+                    S("core"),
+                    S("Required"),
+                    S("prerequisites apply"),
+                    S("All"),
+                ],
+                &[
+                    S("Web protection"),
+                    N(443.0),
+                    S("*.smartscreen-prod.microsoft.com\n*.smartscreen.microsoft.com"),
+                    S("web"),
+                    S("Required"),
+                    E,
+                    S("All"),
+                ],
             ],
         )?;
         // Rows 6-8 (1-based) are one merged block: one service, three URLs in one cell.
-        for (col, text) in [(0u16, "SmartScreen"), (2, "*.checkappexec.microsoft.com\n*.urs.microsoft.com\ninvalid host name here"), (3, "app reputation"), (4, "Optional"), (6, "Windows")] {
+        for (col, text) in [
+            (0u16, "SmartScreen"),
+            (
+                2,
+                "*.checkappexec.microsoft.com\n*.urs.microsoft.com\ninvalid host name here",
+            ),
+            (3, "app reputation"),
+            (4, "Optional"),
+            (6, "Windows"),
+        ] {
             ws.merge_range(5, col, 7, col, text, &wrap)?;
         }
         ws.merge_range(5, 1, 7, 1, "", &wrap)?;
         ws.write_number(5, 1, 443.0)?;
-        ws.merge_range(9, 0, 9, 6, "URLs used for updates\nNOTE: updates may come from a file share", &wrap)?;
+        ws.merge_range(
+            9,
+            0,
+            9,
+            6,
+            "URLs used for updates\nNOTE: updates may come from a file share",
+            &wrap,
+        )?;
         rows(ws, 10, &[header])?;
-        rows(ws, 11, &[&[S("Linux updates"), N(443.0), S("packages.microsoft.com"), S("repo"), S("Required"), E, S("Linux")]])?;
+        rows(
+            ws,
+            11,
+            &[&[
+                S("Linux updates"),
+                N(443.0),
+                S("packages.microsoft.com"),
+                S("repo"),
+                S("Required"),
+                E,
+                S("Linux"),
+            ]],
+        )?;
         // A service cell merged over three rows, each row with its own URL.
         ws.merge_range(12, 0, 14, 0, "Certificate validation", &wrap)?;
         ws.merge_range(12, 1, 14, 1, "", &wrap)?;
@@ -171,20 +405,51 @@ pub fn vendor_2024(dir: &Path) -> Result<PathBuf, XlsxError> {
             ws,
             12,
             &[
-                &[E, E, S("www.microsoft.com/pkiops/*\nwww.microsoft.com/pki/*"), S("crl"), S("Required")],
+                &[
+                    E,
+                    E,
+                    S("www.microsoft.com/pkiops/*\nwww.microsoft.com/pki/*"),
+                    S("crl"),
+                    S("Required"),
+                ],
                 &[E, E, S("ctldl.windowsupdate.com"), S("ctl"), S("Required")],
                 &[E, E, S("crl.microsoft.com"), S("crl"), S("Required")],
             ],
         )?;
-        rows(ws, 16, &[&[S("Vulnerability scanner"), N(443.0), E, S("no URL given in this row"), S("Optional")]])?;
+        rows(
+            ws,
+            16,
+            &[&[
+                S("Vulnerability scanner"),
+                N(443.0),
+                E,
+                S("no URL given in this row"),
+                S("Optional"),
+            ]],
+        )?;
     }
     {
-        let ws = wb.add_worksheet().set_name("Windows 7, 8.1, 2008R2 (MMA) ")?;
-        ws.merge_range(0, 0, 0, 4, "MMA URLs: additional endpoints for the legacy agent.\n", &wrap)?;
+        let ws = wb
+            .add_worksheet()
+            .set_name("Windows 7, 8.1, 2008R2 (MMA) ")?;
+        ws.merge_range(
+            0,
+            0,
+            0,
+            4,
+            "MMA URLs: additional endpoints for the legacy agent.\n",
+            &wrap,
+        )?;
         rows(
             ws,
             1,
-            &[&[S("Category\n"), S("Port"), S("Endpoint/URL"), S("Endpoint/URL Description "), S("Comments")]],
+            &[&[
+                S("Category\n"),
+                S("Port"),
+                S("Endpoint/URL"),
+                S("Endpoint/URL Description "),
+                S("Comments"),
+            ]],
         )?;
         ws.merge_range(2, 0, 3, 0, "Microsoft Defender for Endpoint AU", &wrap)?;
         ws.merge_range(2, 1, 3, 1, "", &wrap)?;
@@ -203,7 +468,9 @@ pub fn vendor_2024(dir: &Path) -> Result<PathBuf, XlsxError> {
             &[&[
                 S("Microsoft Monitoring Agent (MMA) / EDR Cyberdata"),
                 N(443.0),
-                S("*.oms.opinsights.azure.com\n*.oms.opinsights.azure.com\n*.blob.core.windows.net"),
+                S(
+                    "*.oms.opinsights.azure.com\n*.oms.opinsights.azure.com\n*.blob.core.windows.net",
+                ),
                 S("agent upload"),
             ]],
         )?;
@@ -214,16 +481,61 @@ pub fn vendor_2024(dir: &Path) -> Result<PathBuf, XlsxError> {
             ws,
             1,
             &[
-                &[S("Service"), S("Geography"), S("Category"), S("Port"), S("Endpoint/URL"), S("Endpoint/URL Description "), S("Required / Optional"), S("Mac"), S("Comments")],
-                &[svc_name(), S("All"), S("Common"), N(443.0), S("settings-win.data.microsoft.com"), S("settings"), S("Optional"), E, S("old builds")],
-                &[svc_name(), S("EU"), S("Microsoft Defender for Endpoint EU"), N(443.0), S("usseu1northprod.blob.core.windows.net"), S("samples"), S("Required"), S("Yes")],
-                &[svc_name(), S("US"), S("Microsoft Defender for Endpoint US"), N(443.0), S("ussus1eastprod.blob.core.windows.net"), S("samples"), S("Required"), S("Yes")],
+                &[
+                    S("Service"),
+                    S("Geography"),
+                    S("Category"),
+                    S("Port"),
+                    S("Endpoint/URL"),
+                    S("Endpoint/URL Description "),
+                    S("Required / Optional"),
+                    S("Mac"),
+                    S("Comments"),
+                ],
+                &[
+                    svc_name(),
+                    S("All"),
+                    S("Common"),
+                    N(443.0),
+                    S("settings-win.data.microsoft.com"),
+                    S("settings"),
+                    S("Optional"),
+                    E,
+                    S("old builds"),
+                ],
+                &[
+                    svc_name(),
+                    S("EU"),
+                    S("Microsoft Defender for Endpoint EU"),
+                    N(443.0),
+                    S("usseu1northprod.blob.core.windows.net"),
+                    S("samples"),
+                    S("Required"),
+                    S("Yes"),
+                ],
+                &[
+                    svc_name(),
+                    S("US"),
+                    S("Microsoft Defender for Endpoint US"),
+                    N(443.0),
+                    S("ussus1eastprod.blob.core.windows.net"),
+                    S("samples"),
+                    S("Required"),
+                    S("Yes"),
+                ],
             ],
         )?;
     }
     {
         let ws = wb.add_worksheet().set_name("Change Log")?;
-        rows(ws, 0, &[&[S("Date"), S("Change Log")], &[S("2024-05-06"), S("Final adjustments")]])?;
+        rows(
+            ws,
+            0,
+            &[
+                &[S("Date"), S("Change Log")],
+                &[S("2024-05-06"), S("Final adjustments")],
+            ],
+        )?;
     }
     wb.save(&path)?;
     Ok(path)
@@ -238,7 +550,11 @@ pub fn no_url_sheets(dir: &Path) -> Result<PathBuf, XlsxError> {
     let path = dir.join("no-urls.xlsx");
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("Processes")?;
-    rows(ws, 0, &[&[S("Process"), S("Path")], &[S("a.exe"), S("C:\\")]])?;
+    rows(
+        ws,
+        0,
+        &[&[S("Process"), S("Path")], &[S("a.exe"), S("C:\\")]],
+    )?;
     wb.save(&path)?;
     Ok(path)
 }

@@ -2,6 +2,9 @@
 //! workbooks that reproduce the traits of the vendor's real spreadsheets, and
 //! the location of the real files when this machine has them.
 
+// Test helpers: failing loudly is their job.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
 pub mod fixtures;
 
 use std::path::{Path, PathBuf};
@@ -35,7 +38,16 @@ pub fn binary() -> PathBuf {
         // Cheap when up to date; makes `cargo test -p pathprobe-tests` test current code.
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "pathprobe", "--bin", "pathprobe", "--profile", &profile])
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "pathprobe",
+                "--bin",
+                "pathprobe",
+                "--profile",
+                &profile,
+            ])
             .current_dir(workspace_root())
             .status();
         assert!(

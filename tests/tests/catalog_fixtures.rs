@@ -1,13 +1,24 @@
 //! The catalog loader on fixture workbooks that reproduce the vendor files' traits.
 
+// Test code: a panic is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use pathprobe_tests::fixtures;
 use pathprobe_urls::{
-    Filter, GeoSelection, Geography, HostPattern, Os, PathPattern, Probe, Requirement, Support, Target, load,
-    default_probe_map, plan,
+    Filter, GeoSelection, Geography, HostPattern, Os, PathPattern, Probe, Requirement, Support,
+    Target, default_probe_map, load, plan,
 };
 
 fn find<'a>(c: &'a pathprobe_urls::Catalog, target: &str) -> Vec<&'a pathprobe_urls::Endpoint> {
-    c.endpoints.iter().filter(|e| e.display_target() == target).collect()
+    c.endpoints
+        .iter()
+        .filter(|e| e.display_target() == target)
+        .collect()
 }
 
 #[test]
@@ -29,12 +40,18 @@ fn generation_2021_workbook() {
     let crl = find(&c, "crl.microsoft.com/pki/crl/*")[0];
     assert_eq!(crl.effective_port(), 80);
     assert_eq!(crl.scheme().as_str(), "http");
-    assert_eq!(crl.url().unwrap().path, PathPattern::Prefix("/pki/crl/".into()));
+    assert_eq!(
+        crl.url().unwrap().path,
+        PathPattern::Prefix("/pki/crl/".into())
+    );
     assert_eq!(crl.source.line, 2);
     assert_eq!(crl.source.sheet.as_deref(), Some("Microsoft Defender URLs"));
 
     let suffix = find(&c, "*ecs.office.com/config/v1/Client")[0];
-    assert_eq!(suffix.url().unwrap().host, HostPattern::Suffix("ecs.office.com".into()));
+    assert_eq!(
+        suffix.url().unwrap().host,
+        HostPattern::Suffix("ecs.office.com".into())
+    );
     assert_eq!(suffix.platforms.windows_legacy_client, Support::No);
     assert_eq!(suffix.platforms.windows_legacy_server, Support::Yes);
 
@@ -43,7 +60,11 @@ fn generation_2021_workbook() {
     assert_eq!(go.category.as_deref(), Some("MU / WU"));
     assert_eq!(go.requirement, Requirement::Unstated);
 
-    let prose: Vec<_> = c.endpoints.iter().filter(|e| matches!(e.target, Target::Prose { .. })).collect();
+    let prose: Vec<_> = c
+        .endpoints
+        .iter()
+        .filter(|e| matches!(e.target, Target::Prose { .. }))
+        .collect();
     assert_eq!(prose.len(), 1);
     assert!(prose[0].display_target().starts_with("Root URL"));
 
@@ -53,11 +74,24 @@ fn generation_2021_workbook() {
         .filter(|e| e.source.sheet.as_deref() == Some("Microsoft Defender URLs - USGov"))
         .map(|e| e.geography.clone())
         .collect();
-    assert_eq!(gov, vec![Geography::UsGov, Geography::Gcc, Geography::GccHigh, Geography::Dod]);
+    assert_eq!(
+        gov,
+        vec![
+            Geography::UsGov,
+            Geography::Gcc,
+            Geography::GccHigh,
+            Geography::Dod
+        ]
+    );
 
     let blob = find(&c, "*.blob.core.windows.net")[0];
     assert_eq!(blob.source.sheet.as_deref(), Some("Security Center URLs"));
-    assert_eq!(find(&c, "https://security.microsoft.com")[0].scheme().as_str(), "https");
+    assert_eq!(
+        find(&c, "https://security.microsoft.com")[0]
+            .scheme()
+            .as_str(),
+        "https"
+    );
 }
 
 #[test]
@@ -88,8 +122,14 @@ fn generation_2024_workbook() {
         ]
     );
     // Sections come from the banners, not from the rows.
-    assert_eq!(common[0].source.section.as_deref(), Some("URLs used for core functionality"));
-    assert_eq!(common[6].source.section.as_deref(), Some("URLs used for updates"));
+    assert_eq!(
+        common[0].source.section.as_deref(),
+        Some("URLs used for core functionality")
+    );
+    assert_eq!(
+        common[6].source.section.as_deref(),
+        Some("URLs used for updates")
+    );
     // Merged block: one row, three items, values of the merged cells on each.
     assert_eq!(common[3].source.line, 6);
     assert_eq!(common[4].source.item, Some(2));
@@ -118,7 +158,10 @@ fn generation_2024_workbook() {
         .iter()
         .filter(|e| e.source.sheet.as_deref() == Some("Windows 7, 8.1, 2008R2 (MMA) "))
         .collect();
-    let geos: Vec<String> = mma.iter().map(|e| format!("{} {}", e.display_target(), e.geography)).collect();
+    let geos: Vec<String> = mma
+        .iter()
+        .map(|e| format!("{} {}", e.display_target(), e.geography))
+        .collect();
     assert_eq!(
         geos,
         vec![
@@ -131,7 +174,11 @@ fn generation_2024_workbook() {
         ]
     );
     assert_eq!(mma[1].description.as_deref(), Some("Command and control"));
-    assert!(c.notices.iter().any(|n| n.message.contains("appears twice")));
+    assert!(
+        c.notices
+            .iter()
+            .any(|n| n.message.contains("appears twice"))
+    );
 
     let old: Vec<_> = c
         .endpoints
@@ -157,17 +204,35 @@ fn geography_selection_and_probe_planning() {
         ..Filter::default()
     };
     let p = plan(&c, &filter, &map);
-    let listed: Vec<String> = p.entries.iter().map(|e| e.endpoint.display_target()).collect();
+    let listed: Vec<String> = p
+        .entries
+        .iter()
+        .map(|e| e.endpoint.display_target())
+        .collect();
     assert!(listed.contains(&"winatp-gw-neu.microsoft.com".to_string()));
-    assert!(!listed.iter().any(|t| t.contains("winatp-gw-cus") || t.contains("uks") || t.contains("usmt")));
+    assert!(
+        !listed
+            .iter()
+            .any(|t| t.contains("winatp-gw-cus") || t.contains("uks") || t.contains("usmt"))
+    );
     // US and UK rows, and the 4 government rows.
     assert_eq!(p.excluded.geography, 6);
 
-    let probe_of = |t: &str| &p.entries.iter().find(|e| e.endpoint.display_target() == t).unwrap().probe;
+    let probe_of = |t: &str| {
+        &p.entries
+            .iter()
+            .find(|e| e.endpoint.display_target() == t)
+            .unwrap()
+            .probe
+    };
     // The probe map gives the vendor tools' URL and expectation for known hosts...
     match probe_of("winatp-gw-neu.microsoft.com") {
         Probe::Targets { targets } => {
-            assert!(targets.iter().any(|t| t.url.ends_with("/commands/test") && t.pinned == Some(true)));
+            assert!(
+                targets
+                    .iter()
+                    .any(|t| t.url.ends_with("/commands/test") && t.pinned == Some(true))
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -175,9 +240,16 @@ fn geography_selection_and_probe_planning() {
     match probe_of("*.wd.microsoft.com") {
         Probe::Targets { targets } => {
             assert!(targets.iter().any(|t| t.url.contains("europe.")));
-            assert!(!targets.iter().any(|t| t.url.contains("unitedstates.") || t.url.contains("australia.")));
+            assert!(
+                !targets
+                    .iter()
+                    .any(|t| t.url.contains("unitedstates.") || t.url.contains("australia."))
+            );
         }
         other => panic!("{other:?}"),
     }
-    assert!(matches!(probe_of("*.notify.windows.com"), Probe::NotProbed { .. }));
+    assert!(matches!(
+        probe_of("*.notify.windows.com"),
+        Probe::NotProbed { .. }
+    ));
 }

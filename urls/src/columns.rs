@@ -82,7 +82,7 @@ pub fn classify(header: &str) -> Option<Column> {
     if only(URL_WORDS) {
         return Some(Column::Url);
     }
-    if only(&["host", "hostname", "hosts", "host.name", "server"]) {
+    if only(&["host", "hostname", "hosts", "name", "server"]) && !only(&["name"]) {
         return Some(Column::Host);
     }
     if only(&["port", "ports", "tcp", "number"]) {
@@ -145,9 +145,12 @@ impl ColumnMap {
     pub fn from_header<S: AsRef<str>>(cells: &[S]) -> Option<ColumnMap> {
         // A row that names a host is data, whatever its other cells say.
         let names_a_host = |c: &S| {
-            crate::pattern::split_cell(c.as_ref())
-                .iter()
-                .any(|item| matches!(crate::pattern::parse_item(item), crate::pattern::Parsed::Url(_)))
+            crate::pattern::split_cell(c.as_ref()).iter().any(|item| {
+                matches!(
+                    crate::pattern::parse_item(item),
+                    crate::pattern::Parsed::Url(_)
+                )
+            })
         };
         if cells.iter().any(names_a_host) {
             return None;

@@ -1,0 +1,380 @@
+//! `pathprobe urls list|diff` run as a user runs them: the built binary, real
+//! files in a temporary directory, exit codes and messages.
+
+// Test code: a panic is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::fs;
+use std::path::Path;
+
+use pathprobe_tests::{fixtures, run, stderr, stdout};
+
+fn json(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", stdout(out)))
+}
+
+#[test]
+fn help_lists_only_built_commands() {
+    let out = run(["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = stdout(&out);
+    assert!(help.contains("urls"), "{help}");
+    for unbuilt in ["check", "bundle", "serve", "lab"] {
+        assert!(
+            !help.lines().any(|l| l.trim_start().starts_with(unbuilt)),
+            "{unbuilt} shown:\n{help}"
+        );
+    }
+    let urls = stdout(&run(["urls", "--help"]));
+    assert!(urls.contains("list") && urls.contains("diff"), "{urls}");
+}
+
+#[test]
+fn embedded_catalog_lists_with_a_summary() {
+    let out = run(["urls", "list", "--geo", "EU"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("winatp-gw-neu.microsoft.com"), "{text}");
+    assert!(!text.contains("winatp-gw-cus.microsoft.com"), "{text}");
+    assert!(
+        text.contains("filtered out:") && text.contains("other geographies"),
+        "{text}"
+    );
+    assert!(
+        text.contains("*.wns.windows.com") && text.contains("not probed"),
+        "{text}"
+    );
+}
+
+#[test]
+fn fixture_workbook_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = fixtures::vendor_2024(dir.path()).unwrap();
+    let out = run([
+        "urls".as_ref(),
+        "list".as_ref(),
+        path.as_os_str(),
+        "--geo".as_ref(),
+        "AU".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["filters"][0], "geo=AU");
+    let entries = v["entries"].as_array().unwrap();
+    let targets: Vec<&str> = entries
+        .iter()
+        .map(|e| e["target"].as_str().unwrap())
+        .collect();
+    assert!(targets.contains(&"winatp-gw-aue.microsoft.com"));
+    assert!(!targets.contains(&"winatp-gw-neu.microsoft.com"));
+    let prose = entries.iter().find(|e| e["kind"] == "prose").unwrap();
+    assert_eq!(prose["status"], "not_probed");
+    assert_eq!(prose["reason"], "prose row: names no host");
+    let wildcard = entries
+        .iter()
+        .find(|e| e["target"] == "*.urs.microsoft.com")
+        .unwrap();
+    assert_eq!(wildcard["wildcard"], true);
+    assert!(
+        wildcard["source"]
+            .as_str()
+            .unwrap()
+            .ends_with("Common endpoints:6#2")
+    );
+    // Notices travel inside the JSON, not on stdout around it.
+    assert!(
+        v["notices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["message"].as_str().unwrap().contains("no URL"))
+    );
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn onboarding_file_selects_the_geography() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = r#"{"orgId":"00000000-0000-0000-0000-000000000000","datacenter":"NorthEurope","vortexGeoLocation":"UK","partnerGeoLocation":"GW_EU","version":"1.8"}"#;
+    let wrapped = serde_json::json!({ "onboardingInfo": serde_json::json!({"body": body, "sig": "x"}).to_string() });
+    let file = dir.path().join("mdatp_onboard.json");
+    fs::write(&file, wrapped.to_string()).unwrap();
+    let out = run([
+        "urls".as_ref(),
+        "list".as_ref(),
+        "--onboarding".as_ref(),
+        file.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    let filter = v["filters"][0].as_str().unwrap();
+    assert!(
+        filter.starts_with("geo=EU (from mdatp_onboard.json: GW_EU, streamlined"),
+        "{filter}"
+    );
+
+    let conflict = run([
+        "urls".as_ref(),
+        "list".as_ref(),
+        "--geo".as_ref(),
+        "US".as_ref(),
+        "--onboarding".as_ref(),
+        file.as_os_str(),
+    ]);
+    assert_eq!(conflict.status.code(), Some(2));
+
+    let not_onboarding = dir.path().join("other.json");
+    fs::write(&not_onboarding, "{\"hello\": 1}").unwrap();
+    let out = run([
+        "urls".as_ref(),
+        "list".as_ref(),
+        "--onboarding".as_ref(),
+        not_onboarding.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("other.json")
+            && stderr(&out).contains("not a Defender for Endpoint onboarding file")
+    );
+}
+
+#[test]
+fn text_csv_and_json_catalogs() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("hosts.txt");
+    fs::write(&text, "# our list\nexample.com  # trailing comment\nhttps://api.example.com:8443/v1\n*.cdn.example.com\nsee the wiki for the rest\n").unwrap();
+    let out = run([
+        "urls".as_ref(),
+        "list".as_ref(),
+        text.as_os_str(),
+        "--format".as_ref(),
+        "csv".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let csv = stdout(&out);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[0].starts_with("target,kind,wildcard,scheme,port"),
+        "{csv}"
+    );
+    assert_eq!(lines.len(), 5, "{csv}");
+    assert!(
+        lines[1].starts_with("example.com,url,false,https,443,WW"),
+        "{csv}"
+    );
+    assert!(
+        lines[2].contains("https://api.example.com:8443/v1"),
+        "{csv}"
+    );
+    assert!(lines[3].contains("not_probed"), "{csv}");
+    assert!(
+        lines[4].starts_with("see the wiki for the rest,prose"),
+        "{csv}"
+    );
+    assert!(
+        stderr(&out).contains("hosts.txt, line 5"),
+        "{}",
+        stderr(&out)
+    );
+
+    let csv_file = dir.path().join("list.csv");
+    fs::write(&csv_file, "Region,Host Name,Port,Notes\r\nEU,\"eu.example.com\",443,\"two\nlines\"\r\nUS,us.example.com,80,\r\n").unwrap();
+    let out = run([
+        "urls".as_ref(),
+        "list".as_ref(),
+        csv_file.as_os_str(),
+        "--geo".as_ref(),
+        "EU".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["entries"].as_array().unwrap().len(), 1);
+    assert_eq!(v["entries"][0]["target"], "eu.example.com");
+    assert_eq!(v["summary"]["excluded"]["geography"], 1);
+
+    let json_file = dir.path().join("cat.json");
+    fs::write(
+        &json_file,
+        r#"{"format":"pathprobe-catalog","format_version":1,"name":"Mine","endpoints":[{"url":"crl.example.com/pki/*","port":80},{"url":"*.example.net","geography":"EU","requirement":"optional"}]}"#,
+    )
+    .unwrap();
+    let out = run([
+        "urls".as_ref(),
+        "list".as_ref(),
+        json_file.as_os_str(),
+        "--required-only".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["catalog"]["name"], "Mine");
+    assert_eq!(
+        v["entries"][0]["targets"][0]["url"],
+        "http://crl.example.com/pki/"
+    );
+    assert_eq!(v["summary"]["excluded"]["optional"], 1);
+}
+
+/// Runs `urls list FILE` and checks the bad-input contract: exit 2, one message
+/// naming the file and what is wrong, no panic.
+fn rejects(file: &Path, extra: &[&str], expect: &str) {
+    let mut args: Vec<std::ffi::OsString> = vec!["urls".into(), "list".into(), file.into()];
+    args.extend(extra.iter().map(|a| a.into()));
+    let out = run(args);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{file:?}: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let name = file.file_name().unwrap().to_string_lossy();
+    assert!(
+        err.contains(name.as_ref()),
+        "message does not name {name}: {err}"
+    );
+    assert!(err.contains(expect), "expected {expect:?} in: {err}");
+    assert!(out.stdout.is_empty(), "nothing on stdout for bad input");
+}
+
+#[test]
+fn bad_input_exits_2_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    rejects(&d.join("missing.xlsx"), &[], "cannot read");
+
+    let png = d.join("picture.xlsx");
+    fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    rejects(&png, &[], "PNG image");
+
+    let enc = d.join("protected.xlsx");
+    fs::write(&enc, fixtures::encrypted_workbook_bytes()).unwrap();
+    rejects(&enc, &[], "password-protected");
+
+    let corrupt = d.join("corrupt.xlsx");
+    fs::write(
+        &corrupt,
+        b"PK\x03\x04this is not really a zip archive at all",
+    )
+    .unwrap();
+    rejects(&corrupt, &[], "not a readable spreadsheet");
+
+    let no_urls = fixtures::no_url_sheets(d).unwrap();
+    rejects(
+        &no_urls,
+        &[],
+        "no header row with a URL/endpoint column found in any sheet (examined: \"Processes\")",
+    );
+
+    let wb = fixtures::vendor_2021(d).unwrap();
+    rejects(&wb, &["--sheet", "Nope"], "no sheet named \"Nope\"");
+    rejects(
+        &wb,
+        &["--sheet", "Change Log"],
+        "sheet \"Change Log\": no header row",
+    );
+
+    let huge = d.join("huge.csv");
+    fs::File::create(&huge)
+        .unwrap()
+        .set_len(40 * 1024 * 1024)
+        .unwrap();
+    rejects(&huge, &[], "over the 33554432-byte limit");
+
+    let empty = d.join("empty.txt");
+    fs::write(&empty, "  \n").unwrap();
+    rejects(&empty, &[], "has no endpoints");
+
+    let only_comments = d.join("comments.txt");
+    fs::write(&only_comments, "# nothing here\n").unwrap();
+    rejects(&only_comments, &[], "has no endpoints");
+
+    let bad_json = d.join("bad.json");
+    fs::write(&bad_json, "{\n \"format\": \"pathprobe-catalog\",\n \"format_version\": 1,\n \"name\": \"x\",\n \"endpoints\": [ {\"url\": 5} ]\n}\n").unwrap();
+    rejects(&bad_json, &[], "line 5");
+
+    let unknown_field = d.join("typo.json");
+    fs::write(&unknown_field, r#"{"format":"pathprobe-catalog","format_version":1,"name":"x","endpoints":[],"endpionts":[]}"#).unwrap();
+    rejects(&unknown_field, &[], "unknown field `endpionts`");
+
+    let csv = d.join("nourl.csv");
+    fs::write(&csv, "name,port\nfoo,443\n").unwrap();
+    rejects(&csv, &[], "needs a header naming its URL or host column");
+
+    let latin1 = d.join("latin1.txt");
+    fs::write(&latin1, b"caf\xe9.example.com\n").unwrap();
+    rejects(&latin1, &[], "neither a workbook nor UTF-8 text");
+}
+
+#[test]
+fn diff_reports_added_removed_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.csv");
+    let new = dir.path().join("new.csv");
+    fs::write(&old, "URL,Geography,Type\na.example.com,WW,Required\nb.example.com,EU,Required\nc.example.com,WW,Optional\n").unwrap();
+    fs::write(&new, "Endpoint/URLs,Geography,Type\na.example.com,WW,Required\nc.example.com,WW,Required\nd.example.com,US,Optional\n").unwrap();
+
+    let same = run([
+        "urls".as_ref(),
+        "diff".as_ref(),
+        old.as_os_str(),
+        old.as_os_str(),
+    ]);
+    assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
+    assert!(stdout(&same).contains("no differences"));
+
+    let out = run([
+        "urls".as_ref(),
+        "diff".as_ref(),
+        old.as_os_str(),
+        new.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(
+        (
+            v["added"].as_u64(),
+            v["removed"].as_u64(),
+            v["changed"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1))
+    );
+    let changed = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "changed")
+        .unwrap();
+    assert_eq!(changed["target"], "c.example.com");
+    assert_eq!(changed["fields"][0]["field"], "requirement");
+    assert_eq!(changed["fields"][0]["old"], "optional");
+    assert_eq!(changed["fields"][0]["new"], "required");
+
+    let table = stdout(&run([
+        "urls".as_ref(),
+        "diff".as_ref(),
+        old.as_os_str(),
+        new.as_os_str(),
+    ]));
+    assert!(table.contains("1 added, 1 removed, 1 changed"), "{table}");
+
+    let missing = run([
+        "urls".as_ref(),
+        "diff".as_ref(),
+        old.as_os_str(),
+        dir.path().join("nope.csv").as_os_str(),
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+}
