@@ -5,7 +5,12 @@
 //! `cargo bench -p pathprobe-urls --bench load`. Uses the real workbooks from
 //! `../shared/data/mde` (or `PATHPROBE_SHARED_DATA`) when present, else prints
 //! why it has nothing to measure.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -51,9 +56,18 @@ fn main() {
         println!("skipped: no vendor workbooks on this machine (set PATHPROBE_SHARED_DATA)");
         return;
     };
-    println!("{:<48} {:>14} {:>14} {:>8}", "workbook", "pathprobe ms", "openpyxl ms", "speedup");
-    println!("{:<48} {:>14} {:>14} {:>8}", "", "median (min)", "median (min)", "");
-    for file in ["mde-urls-2021-03.xlsx", "mde-streamlined-urls-commercial-2024-05.xlsx"] {
+    println!(
+        "{:<48} {:>14} {:>14} {:>8}",
+        "workbook", "pathprobe ms", "openpyxl ms", "speedup"
+    );
+    println!(
+        "{:<48} {:>14} {:>14} {:>8}",
+        "", "median (min)", "median (min)", ""
+    );
+    for file in [
+        "mde-urls-2021-03.xlsx",
+        "mde-streamlined-urls-commercial-2024-05.xlsx",
+    ] {
         let path = dir.join(file);
         let mut times = Vec::with_capacity(RUNS);
         let mut endpoints = 0;
@@ -75,7 +89,10 @@ fn main() {
                 Some((it.next()??, it.next()??))
             });
         let (alt, speed) = match python {
-            Some((med, min)) => (format!("{med:.2} ({min:.2})"), format!("{:.1}x", med / ours)),
+            Some((med, min)) => (
+                format!("{med:.2} ({min:.2})"),
+                format!("{:.1}x", med / ours),
+            ),
             None => ("n/a: no openpyxl".to_string(), "-".to_string()),
         };
         println!(

@@ -5,7 +5,7 @@ mod json;
 mod table;
 mod text;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub use json::{
     CatalogDocument, DocumentEndpoint, FORMAT_NAME, FORMAT_VERSION,
@@ -224,8 +224,4 @@ fn info_for(path: &Path) -> CatalogInfo {
         version: None,
         source_url: None,
     }
-}
-
-fn path_buf(path: &Path) -> PathBuf {
-    path.to_path_buf()
 }

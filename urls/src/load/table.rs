@@ -5,7 +5,7 @@ use std::path::Path;
 
 use calamine::{Data, Dimensions, Reader};
 
-use super::{Format, LoadOptions, info_for, path_buf};
+use super::{Format, LoadOptions, info_for};
 use crate::error::{CatalogError, Origin, Result};
 use crate::grid::{Cell, Grid, TableSource, walk};
 use crate::model::{Catalog, Notice};
@@ -26,7 +26,7 @@ fn cell_text(data: &Data) -> String {
 
 fn spreadsheet_error(path: &Path, e: impl std::fmt::Display) -> CatalogError {
     CatalogError::Spreadsheet {
-        path: path_buf(path),
+        path: path.to_path_buf(),
         reason: e.to_string(),
     }
 }
@@ -46,7 +46,7 @@ fn grid_from_range(
     if height > MAX_ROWS || width > MAX_COLS {
         return Err(CatalogError::Invalid {
             origin: Origin {
-                file: path_buf(path),
+                file: path.to_path_buf(),
                 sheet: Some(sheet.to_string()),
                 line: None,
             },
@@ -162,7 +162,7 @@ pub(super) fn load_workbook(
     if with_header == 0 {
         return Err(CatalogError::NoHeader {
             origin: Origin {
-                file: path_buf(path),
+                file: path.to_path_buf(),
                 sheet: options.sheet.clone(),
                 line: None,
             },
@@ -195,7 +195,7 @@ fn selected(path: &Path, names: &[String], options: &LoadOptions) -> Result<Vec<
             .find(|n| n.trim().eq_ignore_ascii_case(want.trim()))
             .map(|n| vec![n.clone()])
             .ok_or_else(|| CatalogError::NoSuchSheet {
-                path: path_buf(path),
+                path: path.to_path_buf(),
                 sheet: want.clone(),
                 available: quoted_list(names),
             }),
@@ -223,7 +223,7 @@ pub(super) fn load_csv(path: &Path, bytes: &[u8]) -> Result<Catalog> {
     for record in reader.records() {
         let record = record.map_err(|e| CatalogError::Invalid {
             origin: Origin {
-                file: path_buf(path),
+                file: path.to_path_buf(),
                 sheet: None,
                 line: e
                     .position()
