@@ -104,7 +104,11 @@ fn fields_from_json(v: &Value, depth: u8) -> Option<Fields> {
 /// Scripts and plists embed the JSON with one or more levels of escaping: strip
 /// the backslashes and look for the keys.
 fn fields_from_text(text: &str) -> Option<Fields> {
-    let plain: String = text.replace('\\', "");
+    // macOS plists escape quotes as XML entities.
+    let plain: String = text
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace('\\', "");
     let value_after = |key: &str| -> Option<String> {
         let at = plain.find(&format!("\"{key}\""))? + key.len() + 2;
         let rest = plain
@@ -194,6 +198,17 @@ mod tests {
             "@echo off\r\nREG add HKLM\\SOFTWARE\\Policies /v OnboardingInfo /t REG_SZ /f /d {escaped}\r\n"
         );
         let g = geography_from_text(&script).unwrap();
+        assert_eq!(g.geography, Geography::Eu);
+    }
+
+    #[test]
+    fn macos_plist() {
+        let escaped = BODY.replace('"', "&quot;");
+        let plist = format!(
+            "<?xml version=\"1.0\"?>\n<plist version=\"1.0\"><dict>\n<key>OrgId</key><string>x</string>\n<key>OnboardingInfo</key><string>{{&quot;body&quot;:&quot;{}&quot;}}</string>\n</dict></plist>\n",
+            escaped.replace("&quot;", "\\&quot;")
+        );
+        let g = geography_from_text(&plist).unwrap();
         assert_eq!(g.geography, Geography::Eu);
     }
 
