@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use crate::error::Result;
-use crate::load::{CatalogDocument, json_from_document};
+use crate::load::load_json;
 use crate::model::Catalog;
 use crate::probe_map::ProbeMap;
 
@@ -21,13 +21,7 @@ const PROBE_MAP_JSON: &str = include_str!("../data/mde-probe-map.json");
 
 /// The embedded default catalog.
 pub fn default_catalog() -> Result<Catalog> {
-    let path = Path::new(EMBEDDED);
-    let doc: CatalogDocument =
-        serde_json::from_str(CATALOG_JSON).map_err(|e| crate::CatalogError::Json {
-            origin: crate::error::Origin::file(path),
-            message: e.to_string(),
-        })?;
-    let mut catalog = json_from_document(path, doc)?;
+    let mut catalog = load_json(Path::new(EMBEDDED), CATALOG_JSON.as_bytes())?;
     catalog.info.origin = EMBEDDED.to_string();
     Ok(catalog)
 }

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::columns::{Column, ColumnMap};
+use crate::error::Origin;
 use crate::geo::Geography;
 use crate::model::{Endpoint, Notice, Platforms, Requirement, SourceLocation, Support, Target};
 use crate::pattern::{Parsed, parse_item, split_cell};
@@ -138,12 +139,12 @@ pub fn walk(grid: &Grid, src: &TableSource<'_>) -> Walked {
             continue;
         }
         let here = || {
-            let mut s = src.file.display().to_string();
-            if let Some(sheet) = src.sheet {
-                s.push_str(&format!(", sheet {sheet:?}"));
+            Origin {
+                file: src.file.to_path_buf(),
+                sheet: src.sheet.map(str::to_string),
+                line: Some(line),
             }
-            s.push_str(&format!(", row {line}"));
-            s
+            .to_string()
         };
         let Some(map) = &header else {
             // Before the first header: titles and section banners.

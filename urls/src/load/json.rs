@@ -94,7 +94,7 @@ fn worldwide() -> Geography {
     Geography::Worldwide
 }
 
-pub(super) fn load_json(path: &Path, bytes: &[u8]) -> Result<Catalog> {
+pub(crate) fn load_json(path: &Path, bytes: &[u8]) -> Result<Catalog> {
     let text = std::str::from_utf8(bytes)
         .unwrap_or_default()
         .trim_start_matches('\u{feff}');

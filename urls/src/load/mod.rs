@@ -7,10 +7,8 @@ mod text;
 
 use std::path::Path;
 
-pub use json::{
-    CatalogDocument, DocumentEndpoint, FORMAT_NAME, FORMAT_VERSION,
-    from_document as json_from_document,
-};
+pub(crate) use json::load_json;
+pub use json::{CatalogDocument, DocumentEndpoint, FORMAT_NAME, FORMAT_VERSION};
 
 use crate::error::{CatalogError, Origin, Result};
 use crate::model::{Catalog, CatalogInfo};

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use super::info_for;
+use crate::error::Origin;
 use crate::geo::Geography;
 use crate::model::{Catalog, Endpoint, Notice, Platforms, Requirement, SourceLocation, Target};
 use crate::pattern::{Parsed, parse_item};
@@ -30,7 +31,12 @@ pub(super) fn load_text(path: &Path, bytes: &[u8]) -> crate::Result<Catalog> {
             Parsed::Url(u) => Target::Url(u),
             Parsed::Prose(p) => {
                 catalog.notices.push(Notice {
-                    location: format!("{}, line {line}", path.display()),
+                    location: Origin {
+                        file: path.to_path_buf(),
+                        sheet: None,
+                        line: Some(line),
+                    }
+                    .to_string(),
                     message: format!("{p:?} is not a host or URL; listed as not probeable"),
                 });
                 Target::Prose { text: p }
