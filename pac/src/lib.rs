@@ -1,22 +1,54 @@
 //! # pathprobe-pac: which proxy a URL goes through
 //!
-//! This crate answers "which route would this machine use for this URL". This
-//! release holds the route model and the parser of what `FindProxyForURL`
-//! returns — the string every PAC file, WPAD answer and browser setting boils
-//! down to. It parses as browsers do: case-insensitive keywords, extra spaces and
-//! empty entries tolerated, default ports filled in, and every entry it cannot
-//! use reported as a warning with the raw text instead of being dropped.
+//! This crate answers "which route would this machine use for this URL". It
+//! evaluates proxy auto-config (PAC) files the way browsers and pacparser do,
+//! in a sandboxed JavaScript engine with every standard helper (and
+//! Microsoft's IPv6 extensions), and parses what `FindProxyForURL` returns
+//! into an ordered list of [`Route`]s: case-insensitive keywords, extra spaces
+//! and empty entries tolerated, default ports filled in, and every entry it
+//! cannot use reported as a warning with the raw text instead of being dropped.
+//!
+//! DNS lookups made by the script go through a [`Resolve`] implementation
+//! (hickory by default, a fixed table in tests) and the date helpers read a
+//! [`PacClock`], so every answer can be reproduced.
 //!
 //! ```
-//! use pathprobe_pac::{parse_pac_result, Route, ProxyKind};
+//! use std::sync::Arc;
+//! use pathprobe_pac::{FixedResolver, PacEngine, PacOptions, ProxyKind, Route};
 //!
-//! let parsed = parse_pac_result("PROXY proxy.corp:3128; SOCKS5 socks.corp; DIRECT").unwrap();
-//! assert_eq!(parsed.routes.len(), 3);
-//! assert_eq!(parsed.routes[0], Route::Proxy { kind: ProxyKind::Http, host: "proxy.corp".into(), port: 3128 });
-//! assert_eq!(parsed.routes[1].to_string(), "SOCKS5 socks.corp:1080");
-//! assert_eq!(parsed.routes[2], Route::Direct);
+//! let pac = r#"
+//!     function FindProxyForURL(url, host) {
+//!         if (isPlainHostName(host) || dnsDomainIs(host, ".corp.example")) return "DIRECT";
+//!         if (isInNet(host, "10.0.0.0", "255.0.0.0")) return "DIRECT";
+//!         return "PROXY proxy.corp.example:3128; SOCKS5 socks.corp.example; DIRECT";
+//!     }
+//! "#;
+//! let resolver = Arc::new(FixedResolver::new().with("intranet.example", "10.1.2.3".parse().unwrap()));
+//! let mut engine = PacEngine::new("corp.pac", pac, PacOptions::default(), resolver).unwrap();
+//!
+//! let answer = engine.find_proxy("https://winatp-gw-cus.microsoft.com/path?q=1", None).unwrap();
+//! assert_eq!(answer.url, "https://winatp-gw-cus.microsoft.com/"); // what browsers pass
+//! assert_eq!(answer.parsed.routes.len(), 3);
+//! assert_eq!(answer.parsed.routes[0], Route::Proxy { kind: ProxyKind::Http, host: "proxy.corp.example".into(), port: 3128 });
+//! assert_eq!(answer.parsed.routes[1].to_string(), "SOCKS5 socks.corp.example:1080");
+//!
+//! let inside = engine.find_proxy("http://intranet.example/", None).unwrap();
+//! assert_eq!(inside.parsed.routes, vec![Route::Direct]);
+//! assert_eq!(inside.lookups[0].host, "intranet.example"); // the hidden DNS lookup, recorded
 //! ```
 
+mod clock;
+mod engine;
+mod helpers;
+mod myip;
+mod resolver;
 mod route;
 
+pub use clock::{ClockError, FixedClock, PacClock, SystemClock};
+pub use engine::{
+    DnsLookup, EntryPoint, Evaluation, PacEngine, PacError, PacErrorKind, PacOptions, UrlMode,
+    script_arguments,
+};
+pub use myip::local_addresses;
+pub use resolver::{DnsServers, FixedResolver, LookupError, Resolve, SystemResolver};
 pub use route::{ParsedRoutes, ProxyKind, Route, RouteError, RouteWarning, parse_pac_result};
