@@ -1,8 +1,9 @@
 //! Every flag of the command line, with its documentation, in one place.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 /// Check that this machine can reach every endpoint a service needs, through the
 /// proxy it would really use.
@@ -20,6 +21,115 @@ pub enum Command {
     /// Service URL catalogs: list what would be probed, compare versions.
     #[command(subcommand)]
     Urls(UrlsCommand),
+    /// Proxy auto-config files: ask one which proxy it gives, check it for mistakes.
+    #[command(subcommand)]
+    Pac(PacCommand),
+}
+
+/// `pathprobe pac ...`
+#[derive(Debug, Subcommand)]
+pub enum PacCommand {
+    /// Evaluate a PAC file for one or more URLs and show the routes it returns.
+    ///
+    /// Accepts pactester's flags (-p PAC -u URL -h HOST -c MY_IP -f URL_FILE),
+    /// so runbooks written for pactester keep working.
+    Eval(PacEvalArgs),
+}
+
+/// `pathprobe pac eval`
+#[derive(Debug, Args)]
+#[command(disable_help_flag = true)]
+pub struct PacEvalArgs {
+    /// Print help (-h is pactester's host flag here).
+    #[arg(long, action = ArgAction::Help)]
+    pub help: Option<bool>,
+
+    /// The PAC script: a file, or an http(s):// URL to fetch it from.
+    #[arg(long, short = 'p', value_name = "FILE|URL")]
+    pub pac: String,
+
+    /// A URL to evaluate (repeat for several).
+    #[arg(long, short = 'u', value_name = "URL")]
+    pub url: Vec<String>,
+
+    /// A file of URLs to evaluate, one per line (pactester's -f).
+    #[arg(long = "url-file", short = 'f', value_name = "FILE")]
+    pub url_file: Option<PathBuf>,
+
+    /// Evaluate every probe URL of a catalog (default: the embedded one).
+    #[arg(long = "urls", value_name = "CATALOG", num_args = 0..=1, conflicts_with_all = ["url", "url_file"])]
+    pub urls: Option<Option<PathBuf>>,
+
+    /// Read only this sheet of a workbook given to --urls.
+    #[arg(long, value_name = "NAME", requires = "urls")]
+    pub sheet: Option<String>,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// The host passed to the script instead of the URL's (pactester's -h).
+    #[arg(long, short = 'h', value_name = "HOST")]
+    pub host: Option<String>,
+
+    /// What myIpAddress() returns (pactester's -c); repeat for myIpAddressEx().
+    #[arg(long = "my-ip", short = 'c', value_name = "IP")]
+    pub my_ip: Vec<IpAddr>,
+
+    /// A fixed DNS answer for the script's lookups, HOST=IP (repeatable).
+    #[arg(long, value_name = "HOST=IP")]
+    pub dns: Vec<String>,
+
+    /// Send the script's other lookups to this DNS server instead of the system's.
+    #[arg(
+        long = "dns-server",
+        value_name = "IP[:PORT]",
+        conflicts_with = "no_dns"
+    )]
+    pub dns_server: Vec<String>,
+
+    /// Resolve only the names given with --dns; nothing goes to the network.
+    #[arg(long = "no-dns")]
+    pub no_dns: bool,
+
+    /// Evaluate as of this moment (RFC 3339, e.g. 2026-03-02T08:30:00+01:00),
+    /// for scripts that route by day or time.
+    #[arg(long, value_name = "RFC3339")]
+    pub at: Option<String>,
+
+    /// Pass the full URL to the script (path and query included), as
+    /// WinHTTP-style clients do; browsers strip https URLs to scheme://host:port/.
+    #[arg(long = "full-url")]
+    pub full_url: bool,
+
+    /// Accepted for pactester compatibility: Microsoft's extensions are always on.
+    #[arg(short = 'e', hide = true)]
+    pub microsoft_extensions: bool,
+
+    /// Time limit for loading the script and for each evaluation, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    pub timeout: f64,
+
+    /// Output format; `raw` prints only what the script returned, one line per
+    /// URL, as pactester does.
+    #[arg(long, value_enum, default_value_t = PacFormatArg::Table)]
+    pub format: PacFormatArg,
+
+    /// Show what the script received (url and host) for each URL.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+/// Output formats of `pac eval`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum PacFormatArg {
+    /// A table for people.
+    Table,
+    /// JSON (with schema_version).
+    Json,
+    /// CSV with a header row.
+    Csv,
+    /// The script's return values only, one per line.
+    Raw,
 }
 
 /// `pathprobe urls ...`

@@ -33,11 +33,23 @@ impl std::fmt::Display for UsageError {
     }
 }
 
-/// Bad input and bad usage exit 2; anything else is internal (3).
+/// Bad input and bad usage exit 2 (a catalog or PAC script that cannot be
+/// used is bad input); a PAC script that cannot be fetched over the network is
+/// a finding about the network (1); anything else is internal (3).
 pub fn classify(err: &anyhow::Error) -> Exit {
     for cause in err.chain() {
-        if cause.is::<pathprobe_urls::CatalogError>() || cause.is::<UsageError>() {
+        if cause.is::<pathprobe_urls::CatalogError>()
+            || cause.is::<UsageError>()
+            || cause.is::<pathprobe_pac::PacError>()
+        {
             return Exit::Usage;
+        }
+        if let Some(fetch) = cause.downcast_ref::<pathprobe_pac::FetchError>() {
+            return if fetch.is_input_error() {
+                Exit::Usage
+            } else {
+                Exit::Findings
+            };
         }
     }
     Exit::Internal

@@ -39,6 +39,7 @@
 
 mod clock;
 mod engine;
+mod fetch;
 mod helpers;
 mod myip;
 mod resolver;
@@ -49,6 +50,9 @@ pub use engine::{
     DnsLookup, EntryPoint, Evaluation, PacEngine, PacError, PacErrorKind, PacOptions, UrlMode,
     script_arguments,
 };
+pub use fetch::{FetchError, FetchLimits, FetchedPac, PacLocation, fetch, redact_url};
 pub use myip::local_addresses;
-pub use resolver::{DnsServers, FixedResolver, LookupError, Resolve, SystemResolver};
+pub use resolver::{
+    DnsServers, FixedResolver, LayeredResolver, LookupError, Resolve, SystemResolver,
+};
 pub use route::{ParsedRoutes, ProxyKind, Route, RouteError, RouteWarning, parse_pac_result};

@@ -100,6 +100,34 @@ impl Resolve for FixedResolver {
     }
 }
 
+/// Fixed answers first, then (optionally) another resolver for everything
+/// else: `pac eval --dns host=ip` on top of the system's DNS, or alone with
+/// `--no-dns`.
+#[derive(Debug, Clone)]
+pub struct LayeredResolver {
+    fixed: FixedResolver,
+    fallback: Option<Arc<dyn Resolve>>,
+}
+
+impl LayeredResolver {
+    /// Fixed answers over a fallback (`None`: other names do not resolve).
+    pub fn new(fixed: FixedResolver, fallback: Option<Arc<dyn Resolve>>) -> Self {
+        Self { fixed, fallback }
+    }
+}
+
+impl Resolve for LayeredResolver {
+    fn lookup(&self, host: &str, timeout: Duration) -> Result<Vec<IpAddr>, LookupError> {
+        match self.fixed.lookup(host, timeout) {
+            Err(LookupError::NotFound) => match &self.fallback {
+                Some(next) => next.lookup(host, timeout),
+                None => Err(LookupError::NotFound),
+            },
+            answer => answer,
+        }
+    }
+}
+
 /// Where [`SystemResolver`] sends its queries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DnsServers {
@@ -220,6 +248,23 @@ mod tests {
         assert_eq!(got.len(), 2);
         assert_eq!(
             r.lookup("other", Duration::from_secs(1)),
+            Err(LookupError::NotFound)
+        );
+    }
+
+    #[test]
+    fn layers_answer_fixed_names_first() {
+        let under = Arc::new(FixedResolver::new().with("b", IpAddr::V4(Ipv4Addr::new(2, 2, 2, 2))));
+        let fixed = FixedResolver::new().with("a", IpAddr::V4(Ipv4Addr::new(1, 1, 1, 1)));
+        let layered = LayeredResolver::new(fixed.clone(), Some(under));
+        assert_eq!(
+            layered.lookup("a", Duration::from_secs(1)).unwrap().len(),
+            1
+        );
+        assert!(layered.lookup("b", Duration::from_secs(1)).is_ok());
+        let alone = LayeredResolver::new(fixed, None);
+        assert_eq!(
+            alone.lookup("b", Duration::from_secs(1)),
             Err(LookupError::NotFound)
         );
     }

@@ -19,10 +19,15 @@
 
 mod diff_view;
 mod listing;
+mod pac_eval;
 mod table;
 
 pub use diff_view::DiffReport;
 pub use listing::{LISTING_SCHEMA_VERSION, Listing, ListingEntry, ListingSummary};
+pub use pac_eval::{
+    LookupView, PAC_EVAL_SCHEMA_VERSION, PacEvalReport, PacEvalResult, PacEvalSettings,
+    PacScriptInfo,
+};
 pub use table::TableStyle;
 
 /// Output formats of listings and diffs.

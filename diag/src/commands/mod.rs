@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod pac;
 mod urls;
 
 use crate::cli::{Cli, Command};
@@ -9,5 +10,6 @@ use crate::exit::Exit;
 pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Urls(cmd) => urls::run(cmd),
+        Command::Pac(cmd) => pac::run(cmd),
     }
 }

@@ -1,0 +1,272 @@
+//! `pathprobe pac eval`.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use pathprobe_pac::{
+    DnsServers, FetchLimits, FetchedPac, FixedClock, FixedResolver, LayeredResolver, PacClock,
+    PacEngine, PacLocation, PacOptions, Resolve, SystemClock, SystemResolver, UrlMode,
+};
+use pathprobe_reports::{
+    OutputFormat, PacEvalReport, PacEvalResult, PacEvalSettings, PacScriptInfo,
+};
+use pathprobe_urls::{Endpoint, HostPattern, Probe, Target, default_probe_map};
+
+use crate::cli::{CatalogArgs, PacCommand, PacEvalArgs, PacFormatArg};
+use crate::commands::urls::{filter_of, load_catalog};
+use crate::exit::{Exit, UsageError};
+use crate::output;
+
+pub fn run(cmd: PacCommand) -> anyhow::Result<Exit> {
+    match cmd {
+        PacCommand::Eval(args) => eval(args),
+    }
+}
+
+/// A URL to evaluate and what the catalog says about it.
+struct Job {
+    input: String,
+    label: Option<String>,
+    skip: Option<String>,
+}
+
+fn eval(args: PacEvalArgs) -> anyhow::Result<Exit> {
+    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 600.0) {
+        return Err(UsageError("--timeout takes seconds between 0 and 600".into()).into());
+    }
+    let timeout = Duration::from_secs_f64(args.timeout);
+    let jobs = jobs_of(&args)?;
+    let clock: Arc<dyn PacClock> = match &args.at {
+        Some(at) => Arc::new(FixedClock::parse(at).map_err(|e| UsageError(format!("--at: {e}")))?),
+        None => Arc::new(SystemClock),
+    };
+    let resolver = resolver_of(&args)?;
+    let fetched = fetch_script(&args.pac, timeout)?;
+    for w in &fetched.warnings {
+        if args.format == PacFormatArg::Table {
+            output::warn(&format!("{}: {w}", fetched.location));
+        }
+    }
+    let options = PacOptions {
+        eval_timeout: timeout,
+        dns_timeout: timeout.min(Duration::from_secs(2)),
+        url_mode: if args.full_url {
+            UrlMode::Full
+        } else {
+            UrlMode::Stripped
+        },
+        my_ip: (!args.my_ip.is_empty()).then(|| args.my_ip.clone()),
+        ..PacOptions::default()
+    };
+    let my_ip: Vec<String> = options
+        .my_ip
+        .clone()
+        .unwrap_or_else(pathprobe_pac::local_addresses)
+        .iter()
+        .map(IpAddr::to_string)
+        .collect();
+    let mut engine =
+        PacEngine::with_clock(&fetched.location, &fetched.text, options, resolver, clock)?;
+
+    let mut results = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        if let Some(reason) = job.skip {
+            results.push(PacEvalResult::skipped(&job.input, job.label, reason));
+            continue;
+        }
+        results.push(match engine.find_proxy(&job.input, args.host.as_deref()) {
+            Ok(answer) => PacEvalResult::answered(&job.input, job.label, answer),
+            Err(e) => PacEvalResult::failed(&job.input, job.label, e.kind.to_string()),
+        });
+    }
+    let report = PacEvalReport::new(
+        PacScriptInfo {
+            location: fetched.location.clone(),
+            final_location: fetched.final_location.clone(),
+            content_type: fetched.content_type.clone(),
+            bytes: fetched.text.len(),
+            entry_point: engine.entry_point(),
+            warnings: fetched.warnings.clone(),
+        },
+        PacEvalSettings {
+            url_mode: if args.full_url {
+                UrlMode::Full
+            } else {
+                UrlMode::Stripped
+            },
+            at: args.at.clone(),
+            my_ip,
+            dns: args.dns.clone(),
+        },
+        results,
+    );
+    let text = match args.format {
+        PacFormatArg::Raw => report.raw_lines(),
+        PacFormatArg::Table => {
+            report.render(OutputFormat::Table, &output::table_style(args.verbose))?
+        }
+        PacFormatArg::Json => {
+            report.render(OutputFormat::Json, &output::table_style(args.verbose))?
+        }
+        PacFormatArg::Csv => {
+            report.render(OutputFormat::Csv, &output::table_style(args.verbose))?
+        }
+    };
+    output::print(&text)?;
+    Ok(if report.failures() > 0 {
+        Exit::Findings
+    } else {
+        Exit::Ok
+    })
+}
+
+/// The URLs to evaluate, from -u, -f or --urls.
+fn jobs_of(args: &PacEvalArgs) -> anyhow::Result<Vec<Job>> {
+    let plain = |input: String| Job {
+        input,
+        label: None,
+        skip: None,
+    };
+    if let Some(catalog) = &args.urls {
+        return catalog_jobs(args, catalog.as_deref());
+    }
+    let mut jobs: Vec<Job> = args.url.iter().cloned().map(plain).collect();
+    if let Some(file) = &args.url_file {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| UsageError(format!("{}: {e}", file.display())))?;
+        jobs.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(|l| plain(l.to_owned())),
+        );
+    }
+    if jobs.is_empty() {
+        return Err(UsageError(
+            "nothing to evaluate: give --url URL, --url-file FILE or --urls [CATALOG]".into(),
+        )
+        .into());
+    }
+    Ok(jobs)
+}
+
+fn catalog_jobs(args: &PacEvalArgs, catalog: Option<&Path>) -> anyhow::Result<Vec<Job>> {
+    let catalog = load_catalog(&CatalogArgs {
+        catalog: catalog.map(Path::to_path_buf),
+        sheet: args.sheet.clone(),
+    })?;
+    let (filter, _) = filter_of(&args.filter)?;
+    let map = default_probe_map().context("the embedded probe map is damaged (a build problem)")?;
+    let plan = pathprobe_urls::plan(&catalog, &filter, &map);
+    let mut jobs = Vec::new();
+    for planned in plan.entries {
+        let pattern = match &planned.endpoint.target {
+            Target::Url(p) => p.to_string(),
+            Target::Prose { text } => text.clone(),
+        };
+        let label = match &planned.endpoint.category {
+            Some(c) => format!("{c}: {pattern}"),
+            None => pattern.clone(),
+        };
+        match planned.probe {
+            Probe::Targets { targets } => jobs.extend(targets.into_iter().map(|t| Job {
+                input: t.url,
+                label: Some(label.clone()),
+                skip: None,
+            })),
+            Probe::NotProbed { why } => match example_url(&planned.endpoint) {
+                // Routing depends on the name only, so a made-up name under
+                // the wildcard shows how the script treats the whole domain.
+                Some(url) => jobs.push(Job {
+                    input: url,
+                    label: Some(format!("{label} (example name under the wildcard)")),
+                    skip: None,
+                }),
+                None => jobs.push(Job {
+                    input: pattern,
+                    label: Some(label),
+                    skip: Some(why.to_string()),
+                }),
+            },
+        }
+    }
+    Ok(jobs)
+}
+
+/// A URL under a wildcard pattern: `*.blob.core.windows.net` becomes
+/// `https://example.blob.core.windows.net/`, `*ecs.office.com` becomes
+/// `https://ecs.office.com/`.
+fn example_url(endpoint: &Endpoint) -> Option<String> {
+    let pattern = endpoint.url()?;
+    let host = match &pattern.host {
+        HostPattern::Exact(h) => h.clone(),
+        HostPattern::Subdomains(suffix) => format!("example.{suffix}"),
+        HostPattern::Suffix(suffix) => suffix.trim_start_matches('.').to_owned(),
+    };
+    let scheme = endpoint.scheme();
+    let port = endpoint.effective_port();
+    Some(if port == scheme.default_port() {
+        format!("{}://{host}/", scheme.as_str())
+    } else {
+        format!("{}://{host}:{port}/", scheme.as_str())
+    })
+}
+
+fn resolver_of(args: &PacEvalArgs) -> anyhow::Result<Arc<dyn Resolve>> {
+    let mut fixed = FixedResolver::new();
+    for entry in &args.dns {
+        let (host, ip) =
+            FixedResolver::parse_entry(entry).map_err(|e| UsageError(format!("--dns {e}")))?;
+        fixed.insert(&host, ip);
+    }
+    let fallback: Option<Arc<dyn Resolve>> = if args.no_dns {
+        None
+    } else {
+        let servers = if args.dns_server.is_empty() {
+            DnsServers::System
+        } else {
+            DnsServers::Given(
+                args.dns_server
+                    .iter()
+                    .map(|s| parse_server(s))
+                    .collect::<Result<_, _>>()?,
+            )
+        };
+        Some(Arc::new(
+            SystemResolver::new(servers).context("cannot set up DNS")?,
+        ))
+    };
+    Ok(Arc::new(LayeredResolver::new(fixed, fallback)))
+}
+
+/// `IP`, `IP:PORT` or `[IPv6]:PORT`; port 53 by default.
+pub fn parse_server(text: &str) -> Result<SocketAddr, UsageError> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    text.trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+        .map(|ip| SocketAddr::new(ip, 53))
+        .map_err(|_| UsageError(format!("--dns-server {text:?}: expected IP or IP:PORT")))
+}
+
+fn fetch_script(location: &str, timeout: Duration) -> anyhow::Result<FetchedPac> {
+    let location = PacLocation::parse(location).map_err(|e| UsageError(format!("--pac {e}")))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let limits = FetchLimits {
+        timeout: timeout.max(Duration::from_secs(10)),
+        ..FetchLimits::default()
+    };
+    match runtime.block_on(pathprobe_pac::fetch(&location, &limits)) {
+        Ok(fetched) => Ok(fetched),
+        Err(e) if e.is_input_error() => Err(UsageError(format!("--pac {e}")).into()),
+        Err(e) => Err(anyhow::Error::new(e).context("cannot fetch the PAC script")),
+    }
+}

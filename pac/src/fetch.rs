@@ -1,0 +1,401 @@
+//! Getting a PAC script from where it lives: a file, or an `http(s)://` URL.
+//!
+//! A PAC URL points into a network the user may not control, so the fetch is
+//! bounded (size, time, redirects), goes direct as browsers do (a proxy
+//! setting must not be needed to learn the proxy setting), and records what the
+//! server said about the content type without refusing on it: servers get it
+//! wrong often, and browsers load the script anyway.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+/// Where a PAC script comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PacLocation {
+    /// A local file (`./proxy.pac`, `/etc/proxy.pac`, `file:///etc/proxy.pac`).
+    File(PathBuf),
+    /// An `http://` or `https://` URL.
+    Url(url::Url),
+}
+
+impl PacLocation {
+    /// Reads a command-line value: a URL with an `http`, `https` or `file`
+    /// scheme, anything else a path.
+    pub fn parse(text: &str) -> Result<Self, FetchError> {
+        let trimmed = text.trim();
+        let lower = trimmed.to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            let url = url::Url::parse(trimmed).map_err(|e| FetchError::BadLocation {
+                location: redact_text(trimmed),
+                reason: e.to_string(),
+            })?;
+            return Ok(Self::Url(url));
+        }
+        if lower.starts_with("file:") {
+            let url = url::Url::parse(trimmed).map_err(|e| FetchError::BadLocation {
+                location: trimmed.to_owned(),
+                reason: e.to_string(),
+            })?;
+            let path = url.to_file_path().map_err(|()| FetchError::BadLocation {
+                location: trimmed.to_owned(),
+                reason: "not a local file path".into(),
+            })?;
+            return Ok(Self::File(path));
+        }
+        if lower.contains("://") {
+            return Err(FetchError::BadLocation {
+                location: redact_text(trimmed),
+                reason: "only http, https and file locations are supported".into(),
+            });
+        }
+        Ok(Self::File(PathBuf::from(text)))
+    }
+
+    /// How reports name the location: credentials and query values removed.
+    pub fn display(&self) -> String {
+        match self {
+            Self::File(p) => p.display().to_string(),
+            Self::Url(u) => redact_url(u),
+        }
+    }
+}
+
+/// Bounds of a fetch.
+#[derive(Debug, Clone, Copy)]
+pub struct FetchLimits {
+    /// Largest body accepted.
+    pub max_bytes: usize,
+    /// Limit for the whole fetch, redirects included.
+    pub timeout: Duration,
+    /// Redirects followed before giving up.
+    pub max_redirects: usize,
+}
+
+impl Default for FetchLimits {
+    fn default() -> Self {
+        Self {
+            max_bytes: 8 * 1024 * 1024,
+            timeout: Duration::from_secs(10),
+            max_redirects: 5,
+        }
+    }
+}
+
+/// A PAC script and what its source said about it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FetchedPac {
+    /// The location as given, redacted.
+    pub location: String,
+    /// Where the script finally came from after redirects, redacted.
+    pub final_location: String,
+    /// The script text.
+    pub text: String,
+    /// The `Content-Type` the server sent (URLs only).
+    pub content_type: Option<String>,
+    /// Things worth knowing that did not stop the fetch.
+    pub warnings: Vec<String>,
+    /// How long the fetch took.
+    pub elapsed: Duration,
+}
+
+/// Why a PAC script could not be had.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// The location is not a usable path or URL.
+    #[error("{location}: {reason}")]
+    BadLocation {
+        /// The location, redacted.
+        location: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A local file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The script is larger than the limit.
+    #[error("{location}: larger than the limit of {limit} bytes")]
+    TooLarge {
+        /// The location, redacted.
+        location: String,
+        /// The limit.
+        limit: usize,
+    },
+    /// The server answered with an error status.
+    #[error("{location}: the server answered HTTP {status}")]
+    Status {
+        /// The location, redacted.
+        location: String,
+        /// The status code.
+        status: u16,
+    },
+    /// No complete answer within the time limit.
+    #[error("{location}: no complete answer within {limit:?}")]
+    Timeout {
+        /// The location, redacted.
+        location: String,
+        /// The limit.
+        limit: Duration,
+    },
+    /// Connection, TLS or protocol failure (redirect loops included).
+    #[error("{location}: {reason}")]
+    Network {
+        /// The location, redacted.
+        location: String,
+        /// What failed.
+        reason: String,
+    },
+}
+
+impl FetchError {
+    /// True when the fault is the input (a missing file, a bad location),
+    /// as opposed to the network.
+    pub fn is_input_error(&self) -> bool {
+        matches!(
+            self,
+            Self::BadLocation { .. } | Self::Io { .. } | Self::TooLarge { .. }
+        )
+    }
+}
+
+/// Content types browsers and WPAD servers use for PAC files.
+const PAC_CONTENT_TYPES: &[&str] = &[
+    "application/x-ns-proxy-autoconfig",
+    "application/x-javascript-config",
+];
+
+/// Fetches (or reads) a PAC script within the limits.
+pub async fn fetch(location: &PacLocation, limits: &FetchLimits) -> Result<FetchedPac, FetchError> {
+    let started = Instant::now();
+    match location {
+        PacLocation::File(path) => {
+            let (text, warnings) = read_file(path, limits.max_bytes)?;
+            Ok(FetchedPac {
+                location: location.display(),
+                final_location: location.display(),
+                text,
+                content_type: None,
+                warnings,
+                elapsed: started.elapsed(),
+            })
+        }
+        PacLocation::Url(url) => {
+            let shown = redact_url(url);
+            match tokio::time::timeout(limits.timeout, fetch_url(url, &shown, limits)).await {
+                Ok(result) => result.map(|mut fetched| {
+                    fetched.elapsed = started.elapsed();
+                    fetched
+                }),
+                Err(_) => Err(FetchError::Timeout {
+                    location: shown,
+                    limit: limits.timeout,
+                }),
+            }
+        }
+    }
+}
+
+fn read_file(path: &Path, max_bytes: usize) -> Result<(String, Vec<String>), FetchError> {
+    use std::io::Read;
+    let io = |source| FetchError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    let limit = u64::try_from(max_bytes)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    file.take(limit).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() > max_bytes {
+        return Err(FetchError::TooLarge {
+            location: path.display().to_string(),
+            limit: max_bytes,
+        });
+    }
+    Ok(decode(bytes))
+}
+
+async fn fetch_url(
+    url: &url::Url,
+    shown: &str,
+    limits: &FetchLimits,
+) -> Result<FetchedPac, FetchError> {
+    let network = |e: reqwest::Error| FetchError::Network {
+        location: shown.to_owned(),
+        reason: describe_reqwest(&e),
+    };
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::limited(limits.max_redirects))
+        .user_agent(concat!("pathprobe/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(network)?;
+    let mut response = client.get(url.clone()).send().await.map_err(network)?;
+    let status = response.status();
+    if !status.is_success() {
+        return Err(FetchError::Status {
+            location: shown.to_owned(),
+            status: status.as_u16(),
+        });
+    }
+    let final_location = redact_url(response.url());
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if response
+        .content_length()
+        .is_some_and(|n| n > u64::try_from(limits.max_bytes).unwrap_or(u64::MAX))
+    {
+        return Err(FetchError::TooLarge {
+            location: shown.to_owned(),
+            limit: limits.max_bytes,
+        });
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(network)? {
+        if body.len() + chunk.len() > limits.max_bytes {
+            return Err(FetchError::TooLarge {
+                location: shown.to_owned(),
+                limit: limits.max_bytes,
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let (text, mut warnings) = decode(body);
+    let essence = content_type
+        .as_deref()
+        .and_then(|c| c.split(';').next())
+        .map(|c| c.trim().to_ascii_lowercase());
+    match essence.as_deref() {
+        Some(c) if PAC_CONTENT_TYPES.contains(&c) => {}
+        Some(c) => warnings.push(format!(
+            "the server sent Content-Type {c}; PAC files should be served as application/x-ns-proxy-autoconfig (browsers load it anyway, some other clients do not)"
+        )),
+        None => warnings.push(
+            "the server sent no Content-Type; PAC files should be served as application/x-ns-proxy-autoconfig".into(),
+        ),
+    }
+    if final_location != shown {
+        warnings.push(format!("redirected to {final_location}"));
+    }
+    Ok(FetchedPac {
+        location: shown.to_owned(),
+        final_location,
+        text,
+        content_type,
+        warnings,
+        elapsed: Duration::ZERO,
+    })
+}
+
+fn describe_reqwest(e: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut text = if e.is_redirect() {
+        "too many redirects".to_owned()
+    } else if e.is_connect() {
+        "cannot connect".to_owned()
+    } else {
+        e.to_string()
+    };
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// Text from bytes: UTF-8 (a byte-order mark is dropped), else Latin-1 with a
+/// warning, which is how browsers read a PAC file that is not UTF-8.
+fn decode(bytes: Vec<u8>) -> (String, Vec<String>) {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, Vec::new()),
+        Err(e) => {
+            let text = e.as_bytes().iter().map(|b| char::from(*b)).collect();
+            (
+                text,
+                vec!["the script is not UTF-8; it was read as Latin-1".to_owned()],
+            )
+        }
+    }
+}
+
+/// A URL as it may appear in output: no user name or password, and the value
+/// of every query parameter replaced (PAC URLs often carry tokens).
+pub fn redact_url(url: &url::Url) -> String {
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    if url.query().is_some() {
+        let pairs: Vec<String> = url
+            .query_pairs()
+            .map(|(k, _)| format!("{k}=REDACTED"))
+            .collect();
+        shown.set_query(Some(&pairs.join("&")));
+    }
+    shown.set_fragment(None);
+    shown.to_string()
+}
+
+fn redact_text(text: &str) -> String {
+    match url::Url::parse(text) {
+        Ok(u) => redact_url(&u),
+        Err(_) => "(an unparsable URL)".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_are_paths_or_urls() {
+        assert_eq!(
+            PacLocation::parse("proxy.pac").unwrap(),
+            PacLocation::File("proxy.pac".into())
+        );
+        assert_eq!(
+            PacLocation::parse("file:///etc/proxy.pac").unwrap(),
+            PacLocation::File("/etc/proxy.pac".into())
+        );
+        assert!(matches!(
+            PacLocation::parse("HTTP://wpad.corp/wpad.dat").unwrap(),
+            PacLocation::Url(_)
+        ));
+        assert!(PacLocation::parse("ftp://x/proxy.pac").is_err());
+    }
+
+    #[test]
+    fn secrets_in_pac_urls_are_redacted() {
+        let u =
+            url::Url::parse("http://user:hunter2@pac.corp/p.pac?token=abc123&site=x#f").unwrap();
+        let shown = redact_url(&u);
+        assert_eq!(shown, "http://pac.corp/p.pac?token=REDACTED&site=REDACTED");
+        let loc = PacLocation::parse("https://u:hunter2@pac.corp/x.pac?sig=zz").unwrap();
+        assert!(!loc.display().contains("hunter2") && !loc.display().contains("zz"));
+    }
+
+    #[test]
+    fn non_utf8_is_read_as_latin1_with_a_warning() {
+        let (text, warnings) = decode(b"// caf\xe9\nfunction FindProxyForURL(){}".to_vec());
+        assert!(text.starts_with("// café"));
+        assert_eq!(warnings.len(), 1);
+        let (text, warnings) = decode(b"\xEF\xBB\xBFvar a;".to_vec());
+        assert_eq!(text, "var a;");
+        assert!(warnings.is_empty());
+    }
+}

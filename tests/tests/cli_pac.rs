@@ -1,0 +1,408 @@
+//! `pathprobe pac eval` run as a user runs it: the built binary, PAC files in a
+//! temporary directory or served from loopback, exit codes and messages.
+
+// Test code: a panic is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use pathprobe_tests::{run, stderr, stdout};
+
+const CORP_PAC: &str = r#"// A corporate PAC in the style seen in the field.
+function FindProxyForURL(url, host) {
+  if (isPlainHostName(host) || dnsDomainIs(host, ".corp.example")) return "DIRECT";
+  if (isInNet(dnsResolve(host), "10.0.0.0", "255.0.0.0")) return "DIRECT";
+  if (shExpMatch(url, "*/private/*")) return "PROXY private.corp.example:8081";
+  if (shExpMatch(host, "*.microsoft.com")) return "PROXY p1.corp.example:8080; PROXY p2.corp.example:8080";
+  if (myIpAddress() == "10.50.0.1") return "SOCKS5 branch.corp.example:1080";
+  if (weekdayRange("SAT", "SUN")) return "PROXY weekend.corp.example:3128";
+  alert("default for " + host);
+  return "PROXY proxy.corp.example:3128; DIRECT";
+}
+"#;
+
+fn pac_file(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn json(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", stdout(out)))
+}
+
+#[test]
+fn pactester_flags_and_raw_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let pac = pac_file(&dir, "corp.pac", CORP_PAC);
+    let p = pac.to_str().unwrap();
+    let at = "2026-03-02T10:00:00+01:00"; // a Monday
+    let raw = |extra: &[&str]| {
+        let mut args = vec![
+            "pac", "eval", "-p", p, "--no-dns", "--at", at, "--format", "raw",
+        ];
+        args.extend_from_slice(extra);
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+    };
+    assert_eq!(raw(&["-u", "http://intranet/"]), "DIRECT\n");
+    assert_eq!(
+        raw(&["-u", "https://winatp-gw-weu.microsoft.com/"]),
+        "PROXY p1.corp.example:8080; PROXY p2.corp.example:8080\n"
+    );
+    // -h overrides the host the script sees.
+    assert_eq!(
+        raw(&["-u", "https://example.org/", "-h", "intranet"]),
+        "DIRECT\n"
+    );
+    // -c sets myIpAddress().
+    assert_eq!(
+        raw(&["-u", "https://example.org/", "-c", "10.50.0.1"]),
+        "SOCKS5 branch.corp.example:1080\n"
+    );
+    // --dns gives the script a fixed answer.
+    assert_eq!(
+        raw(&[
+            "-u",
+            "https://app.example.org/",
+            "--dns",
+            "app.example.org=10.7.7.7"
+        ]),
+        "DIRECT\n"
+    );
+    // pactester's -e is accepted.
+    assert_eq!(raw(&["-e", "-u", "http://intranet/"]), "DIRECT\n");
+}
+
+#[test]
+fn https_paths_are_hidden_from_the_script_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let pac = pac_file(&dir, "corp.pac", CORP_PAC);
+    let p = pac.to_str().unwrap();
+    let url = "https://example.org/private/report";
+    let stripped = run([
+        "pac",
+        "eval",
+        "-p",
+        p,
+        "-u",
+        url,
+        "--no-dns",
+        "--format",
+        "raw",
+        "--at",
+        "2026-03-02T10:00:00Z",
+    ]);
+    assert_eq!(stdout(&stripped), "PROXY proxy.corp.example:3128; DIRECT\n");
+    let full = run([
+        "pac",
+        "eval",
+        "-p",
+        p,
+        "-u",
+        url,
+        "--no-dns",
+        "--format",
+        "raw",
+        "--full-url",
+    ]);
+    assert_eq!(stdout(&full), "PROXY private.corp.example:8081\n");
+}
+
+#[test]
+fn the_clock_can_be_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let pac = pac_file(&dir, "corp.pac", CORP_PAC);
+    let out = run([
+        "pac",
+        "eval",
+        "-p",
+        pac.to_str().unwrap(),
+        "-u",
+        "https://example.org/",
+        "--no-dns",
+        "--format",
+        "raw",
+        "--at",
+        "2026-03-07T10:00:00+01:00",
+    ]);
+    assert_eq!(stdout(&out), "PROXY weekend.corp.example:3128\n");
+}
+
+#[test]
+fn table_and_json_show_routes_lookups_and_alerts() {
+    let dir = tempfile::tempdir().unwrap();
+    let pac = pac_file(&dir, "corp.pac", CORP_PAC);
+    let p = pac.to_str().unwrap();
+    let out = run([
+        "pac",
+        "eval",
+        "-p",
+        p,
+        "-u",
+        "https://example.org/a?token=secret",
+        "--no-dns",
+        "--at",
+        "2026-03-02T10:00:00Z",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["script"]["entry_point"], "FindProxyForURL");
+    let r = &v["results"][0];
+    assert_eq!(r["url"], "https://example.org/");
+    assert_eq!(r["routes"][0]["type"], "proxy");
+    assert_eq!(r["routes"][0]["host"], "proxy.corp.example");
+    assert_eq!(r["routes"][1]["type"], "direct");
+    assert_eq!(r["lookups"][0]["host"], "example.org");
+    assert_eq!(r["alerts"][0], "default for example.org");
+    assert_eq!(v["settings"]["at"], "2026-03-02T10:00:00Z");
+
+    let table = run([
+        "pac",
+        "eval",
+        "-p",
+        p,
+        "-u",
+        "https://example.org/",
+        "--no-dns",
+        "--at",
+        "2026-03-02T10:00:00Z",
+    ]);
+    let text = stdout(&table);
+    assert!(text.contains("PROXY proxy.corp.example:3128"), "{text}");
+    assert!(text.contains("alert: default for example.org"), "{text}");
+    assert!(text.contains("1 of 1 URLs answered"), "{text}");
+}
+
+#[test]
+fn url_files_and_catalogs() {
+    let dir = tempfile::tempdir().unwrap();
+    let pac = pac_file(&dir, "corp.pac", CORP_PAC);
+    let list = pac_file(
+        &dir,
+        "urls.txt",
+        "# comment\nhttp://intranet/\n\nhttps://x.corp.example/\n",
+    );
+    let out = run([
+        "pac",
+        "eval",
+        "-p",
+        pac.to_str().unwrap(),
+        "-f",
+        list.to_str().unwrap(),
+        "--no-dns",
+        "--format",
+        "raw",
+    ]);
+    assert_eq!(stdout(&out), "DIRECT\nDIRECT\n");
+
+    // The embedded catalog: every probe URL gets an answer; wildcards are
+    // evaluated with an example name under them.
+    let out = run([
+        "pac",
+        "eval",
+        "-p",
+        pac.to_str().unwrap(),
+        "--urls",
+        "--geo",
+        "EU",
+        "--no-dns",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    let results = v["results"].as_array().unwrap();
+    assert!(results.len() > 50, "{}", results.len());
+    let blob = results
+        .iter()
+        .find(|r| r["input"] == "https://example.blob.core.windows.net/")
+        .expect("wildcard evaluated");
+    assert!(blob["label"].as_str().unwrap().contains("example name"));
+    assert!(
+        results
+            .iter()
+            .any(|r| r["input"].as_str().unwrap().contains("microsoft.com")
+                && r["raw"] == "PROXY p1.corp.example:8080; PROXY p2.corp.example:8080")
+    );
+}
+
+#[test]
+fn bad_scripts_exit_2_with_the_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = pac_file(
+        &dir,
+        "typo.pac",
+        "function FindProxyForURL(url, host) {\n  return 'DIRECT'\n  if (\n}\n",
+    );
+    let out = run([
+        "pac",
+        "eval",
+        "-p",
+        typo.to_str().unwrap(),
+        "-u",
+        "http://x/",
+        "--no-dns",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("typo.pac") && err.contains("line 4"), "{err}");
+
+    let none = pac_file(&dir, "none.pac", "var proxy = 'DIRECT';");
+    let out = run([
+        "pac",
+        "eval",
+        "-p",
+        none.to_str().unwrap(),
+        "-u",
+        "http://x/",
+        "--no-dns",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no FindProxyForURL"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = run([
+        "pac",
+        "eval",
+        "-p",
+        dir.path().join("missing.pac").to_str().unwrap(),
+        "-u",
+        "http://x/",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("missing.pac"), "{}", stderr(&out));
+
+    let out = run(["pac", "eval", "-p", typo.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("nothing to evaluate"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_url_the_script_fails_on_is_a_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let pac = pac_file(
+        &dir,
+        "partial.pac",
+        "function FindProxyForURL(url, host) { if (host == 'bad') return nothing(); if (host == 'spin') for (;;) {} return 'DIRECT'; }",
+    );
+    let out = run([
+        "pac",
+        "eval",
+        "-p",
+        pac.to_str().unwrap(),
+        "-u",
+        "http://good/",
+        "-u",
+        "http://bad/",
+        "-u",
+        "http://spin/",
+        "-u",
+        "http://good2/",
+        "--no-dns",
+        "--timeout",
+        "0.5",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["results"][0]["raw"], "DIRECT");
+    assert!(
+        v["results"][1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("ReferenceError")
+    );
+    assert!(
+        v["results"][2]["error"]
+            .as_str()
+            .unwrap()
+            .contains("did not finish")
+    );
+    assert_eq!(
+        v["results"][3]["raw"], "DIRECT",
+        "the engine recovers after a timeout"
+    );
+}
+
+/// Serves `body` with `content_type` to every connection, on a thread.
+fn serve_once(body: &'static str, content_type: &'static str) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(4) {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 2048];
+            let _ = s.read(&mut buf);
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    port
+}
+
+#[test]
+fn pac_urls_are_fetched_and_secrets_in_them_are_not_shown() {
+    let port = serve_once(
+        "function FindProxyForURL(u, h) { return 'PROXY served.corp:8080'; }",
+        "text/plain",
+    );
+    let url = format!("http://127.0.0.1:{port}/proxy.pac?auth=s3cr3t-token");
+    let out = run(["pac", "eval", "-p", &url, "-u", "http://x/", "--no-dns"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(all.contains("PROXY served.corp:8080"), "{all}");
+    assert!(all.contains("auth=REDACTED"), "{all}");
+    assert!(
+        all.contains("text/plain"),
+        "the content type is reported: {all}"
+    );
+    assert!(!all.contains("s3cr3t-token"), "{all}");
+}
+
+#[test]
+fn an_unreachable_pac_url_is_a_finding() {
+    // Bind then drop: the port is closed.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = run([
+        "pac",
+        "eval",
+        "-p",
+        &format!("http://127.0.0.1:{port}/wpad.dat"),
+        "-u",
+        "http://x/",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot fetch the PAC script"),
+        "{}",
+        stderr(&out)
+    );
+}
