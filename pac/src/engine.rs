@@ -728,7 +728,7 @@ fn js_str(text: &str) -> JsValue {
 /// both the lookup timeout and what is left of the evaluation's deadline.
 fn resolve(context: &Context, host_name: &str) -> JsResult<Result<Vec<IpAddr>, LookupError>> {
     let host = host_of(context)?;
-    if let Ok(ip) = helpers::strip_brackets(host_name).parse::<IpAddr>() {
+    if let Some(ip) = helpers::address_literal(host_name) {
         return Ok(Ok(vec![ip]));
     }
     let key = host_name.to_ascii_lowercase();

@@ -63,13 +63,29 @@ pub fn dotted_quad(text: &str) -> Option<Option<[u8; 4]>> {
     Some(valid.then_some(out))
 }
 
+/// An address written as text, in every form the system resolver and
+/// Chromium's literal parser accept without asking DNS: IPv6 with or without
+/// brackets, dotted IPv4, and the short, octal and hex IPv4 forms (`10.1`,
+/// `0010.1.2.3`, `0x0a.1.2.3`) that `getaddrinfo` and the URL standard both
+/// read as addresses.
+pub fn address_literal(text: &str) -> Option<IpAddr> {
+    let bare = strip_brackets(text);
+    if let Ok(ip) = bare.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    match url::Host::parse(bare) {
+        Ok(url::Host::Ipv4(v4)) => Some(IpAddr::V4(v4)),
+        _ => None,
+    }
+}
+
 /// `isInNetEx(ipAddress, ipPrefix)`: whether a literal address lies in a CIDR
 /// prefix of the same family (Chromium and pacparser both answer false when an
 /// IPv4 address meets an IPv6 prefix, mapped or not). Names are never resolved:
 /// the function takes addresses, and anything that does not parse is simply not
 /// in the prefix.
 pub fn is_in_net_ex(address: &str, prefix: &str) -> bool {
-    let Ok(address) = address.trim().parse::<IpAddr>() else {
+    let Some(address) = address_literal(address.trim()) else {
         return false;
     };
     let Some((net, len)) = parse_prefix(prefix) else {
@@ -85,7 +101,7 @@ pub fn is_in_net_ex(address: &str, prefix: &str) -> bool {
 /// Parses `address/length`; the length must fit the address family.
 fn parse_prefix(prefix: &str) -> Option<(IpAddr, u32)> {
     let (net, len) = prefix.trim().split_once('/')?;
-    let net: IpAddr = net.parse().ok()?;
+    let net = address_literal(net)?;
     if len.is_empty() || !len.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -342,6 +358,9 @@ mod tests {
         assert!(!is_in_net_ex("1.2.3.4", "1.2.3.0"));
         assert!(!is_in_net_ex("1.2.3.4", "1.2.3.0/"));
         assert!(!is_in_net_ex("host.example", "1.2.3.0/24"));
+        // Short and octal IPv4 forms are addresses, as getaddrinfo reads them.
+        assert!(is_in_net_ex("1.2.3", "1.2.0.0/16"));
+        assert!(is_in_net_ex("0010.1.2.3", "8.0.0.0/8"));
     }
 
     #[test]
