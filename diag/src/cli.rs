@@ -33,7 +33,26 @@ pub enum PacCommand {
     ///
     /// Accepts pactester's flags (-p PAC -u URL -h HOST -c MY_IP -f URL_FILE),
     /// so runbooks written for pactester keep working.
-    Eval(PacEvalArgs),
+    Eval(Box<PacEvalArgs>),
+    /// Check a PAC file for common mistakes: paths that return nothing, hidden
+    /// DNS lookups, lookups before name checks, unreachable rules, host
+    /// comparisons that can never match, route strings clients skip.
+    ///
+    /// Exit code 0 when nothing (or only notes) is found, 1 for warnings or
+    /// errors, 2 when the file cannot be read.
+    Lint(PacLintArgs),
+}
+
+/// `pathprobe pac lint`
+#[derive(Debug, Args)]
+pub struct PacLintArgs {
+    /// The PAC script: a file, or an http(s):// URL to fetch it from.
+    #[arg(value_name = "FILE|URL")]
+    pub pac: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
 }
 
 /// `pathprobe pac eval`

@@ -41,6 +41,7 @@ mod clock;
 mod engine;
 mod fetch;
 mod helpers;
+mod lint;
 mod myip;
 mod resolver;
 mod route;
@@ -51,6 +52,7 @@ pub use engine::{
     script_arguments,
 };
 pub use fetch::{FetchError, FetchLimits, FetchedPac, PacLocation, fetch, redact_url};
+pub use lint::{Finding, Severity, lint};
 pub use myip::local_addresses;
 pub use resolver::{
     DnsServers, FixedResolver, LayeredResolver, LookupError, Resolve, SystemResolver,

@@ -20,6 +20,7 @@
 mod diff_view;
 mod listing;
 mod pac_eval;
+mod pac_lint;
 mod table;
 
 pub use diff_view::DiffReport;
@@ -28,6 +29,7 @@ pub use pac_eval::{
     LookupView, PAC_EVAL_SCHEMA_VERSION, PacEvalReport, PacEvalResult, PacEvalSettings,
     PacScriptInfo,
 };
+pub use pac_lint::{PAC_LINT_SCHEMA_VERSION, PacLintReport};
 pub use table::TableStyle;
 
 /// Output formats of listings and diffs.

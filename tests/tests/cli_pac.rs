@@ -406,3 +406,52 @@ fn an_unreachable_pac_url_is_a_finding() {
         stderr(&out)
     );
 }
+
+#[test]
+fn lint_reports_findings_with_lines_and_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let careless = pac_file(
+        &dir,
+        "careless.pac",
+        "function FindProxyForURL(url, host) {\n  if (isInNet(host, '10.0.0.0', '255.0.0.0')) return 'DIRECT';\n  if (dnsDomainIs(host, 'example.com')) return 'PROXY p:1';\n}\n",
+    );
+    let out = run([
+        "pac",
+        "lint",
+        careless.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json(&out);
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes[0], "missing-return");
+    for code in ["hidden-dns", "dns-before-name-checks", "domain-without-dot"] {
+        assert!(codes.contains(&code), "{code} missing from {codes:?}");
+    }
+
+    let clean = pac_file(
+        &dir,
+        "clean.pac",
+        "function FindProxyForURL(url, host) {\n  if (dnsDomainIs(host, '.corp.example')) return 'DIRECT';\n  return 'PROXY p.corp.example:3128; DIRECT';\n}\n",
+    );
+    let out = run(["pac", "lint", clean.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("no problems found"),
+        "{}",
+        stdout(&out)
+    );
+
+    let out = run([
+        "pac",
+        "lint",
+        dir.path().join("absent.pac").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}

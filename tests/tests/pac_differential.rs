@@ -169,11 +169,10 @@ fn name_condition(rng: &mut Rng) -> String {
             "myIpAddress() == {:?}",
             rng.pick(&["10.9.8.7", "127.0.0.1"])
         ),
-        _ => format!(
-            "{}",
-            // Only answers that cannot change while the test runs, and no
-            // reversed ranges (a documented difference, tested below).
-            rng.pick(&[
+        // Only answers that cannot change while the test runs, and no
+        // reversed ranges (a documented difference, tested below).
+        _ => rng
+            .pick(&[
                 "weekdayRange('SUN', 'SAT')",
                 "weekdayRange('XYZ')",
                 "weekdayRange('SUN', 'SAT', 'GMT')",
@@ -185,7 +184,7 @@ fn name_condition(rng: &mut Rng) -> String {
                 "dateRange('JAN', 'DEC')",
                 "isInNet('256.1.2.3', '0.0.0.0', '0.0.0.0')",
             ])
-        ),
+            .to_owned(),
     }
 }
 

@@ -8,22 +8,40 @@ use std::time::Duration;
 use anyhow::Context;
 use pathprobe_pac::{
     DnsServers, FetchLimits, FetchedPac, FixedClock, FixedResolver, LayeredResolver, PacClock,
-    PacEngine, PacLocation, PacOptions, Resolve, SystemClock, SystemResolver, UrlMode,
+    PacEngine, PacLocation, PacOptions, Resolve, Severity, SystemClock, SystemResolver, UrlMode,
 };
 use pathprobe_reports::{
-    OutputFormat, PacEvalReport, PacEvalResult, PacEvalSettings, PacScriptInfo,
+    OutputFormat, PacEvalReport, PacEvalResult, PacEvalSettings, PacLintReport, PacScriptInfo,
 };
 use pathprobe_urls::{Endpoint, HostPattern, Probe, Target, default_probe_map};
 
-use crate::cli::{CatalogArgs, PacCommand, PacEvalArgs, PacFormatArg};
+use crate::cli::{CatalogArgs, FormatArg, PacCommand, PacEvalArgs, PacFormatArg, PacLintArgs};
 use crate::commands::urls::{filter_of, load_catalog};
 use crate::exit::{Exit, UsageError};
 use crate::output;
 
 pub fn run(cmd: PacCommand) -> anyhow::Result<Exit> {
     match cmd {
-        PacCommand::Eval(args) => eval(args),
+        PacCommand::Eval(args) => eval(*args),
+        PacCommand::Lint(args) => lint(args),
     }
+}
+
+fn lint(args: PacLintArgs) -> anyhow::Result<Exit> {
+    let fetched = fetch_script(&args.pac, Duration::from_secs(10))?;
+    let findings = pathprobe_pac::lint(&fetched.text);
+    let report = PacLintReport::new(fetched.location, fetched.warnings, findings);
+    let format = match args.format {
+        FormatArg::Table => OutputFormat::Table,
+        FormatArg::Json => OutputFormat::Json,
+        FormatArg::Csv => OutputFormat::Csv,
+    };
+    output::print(&report.render(format, &output::table_style(false))?)?;
+    Ok(if report.count_at_least(Severity::Warning) > 0 {
+        Exit::Findings
+    } else {
+        Exit::Ok
+    })
 }
 
 /// A URL to evaluate and what the catalog says about it.
