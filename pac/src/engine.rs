@@ -57,6 +57,10 @@ pub struct PacOptions {
     pub loop_iteration_limit: u64,
     /// Nested calls before the script is stopped.
     pub recursion_limit: usize,
+    /// Most VM instructions one evaluation may run (a hard bound that holds
+    /// even where the deadline cannot be checked, e.g. inside callbacks run by
+    /// built-in functions). Evaluations start with between half and all of it.
+    pub instruction_budget: u64,
     /// Which URL `FindProxyForURL` receives.
     pub url_mode: UrlMode,
     /// What `myIpAddress`/`myIpAddressEx` return; `None` asks the routing table.
@@ -71,6 +75,7 @@ impl Default for PacOptions {
             dns_timeout: Duration::from_secs(2),
             loop_iteration_limit: 10_000_000,
             recursion_limit: 400,
+            instruction_budget: 400_000_000,
             url_mode: UrlMode::Stripped,
             my_ip: None,
         }
@@ -380,7 +385,9 @@ impl PacEngine {
 
     fn load(&self) -> Result<Loaded, PacError> {
         let clock = self.clock.clone();
+        let budget = usize::try_from(self.options.instruction_budget).unwrap_or(usize::MAX);
         let mut context = Context::builder()
+            .instructions_remaining(budget)
             .clock(Rc::new(ClockBridge(clock.clone(), Instant::now())))
             .host_hooks(Rc::new(Hooks(clock)))
             .build()
@@ -467,7 +474,10 @@ impl PacEngine {
                 context: context.to_owned(),
                 limit: self.options.eval_timeout,
             },
-            RunError::Js(message) if message.starts_with("RuntimeLimitError") => {
+            RunError::Js(message)
+                if message.starts_with("RuntimeLimitError")
+                    || message.starts_with("NoInstructionsRemainError") =>
+            {
                 PacErrorKind::LimitExceeded {
                     context: context.to_owned(),
                     message,
@@ -503,9 +513,17 @@ impl PacEngine {
 
     /// Calls the entry point with exactly these arguments, no URL processing.
     pub fn evaluate(&mut self, url: String, host: String) -> Result<Evaluation, PacError> {
+        let half_budget = self.options.instruction_budget / 2;
         let loaded = match self.loaded.take() {
-            Some(loaded) => loaded,
-            None => self.load()?,
+            // A context that has used half its budget is replaced, so every
+            // evaluation can run at least half the budget before being stopped.
+            Some(loaded)
+                if u64::try_from(loaded.context.instructions_remaining()).unwrap_or(u64::MAX)
+                    >= half_budget =>
+            {
+                loaded
+            }
+            _ => self.load()?,
         };
         let mut loaded = loaded;
         let started = Instant::now();

@@ -586,3 +586,28 @@ fn exceptions_name_the_function_and_url() {
     );
     assert!(text.contains("ReferenceError"), "{text}");
 }
+
+#[test]
+fn work_hidden_in_builtin_callbacks_is_still_bounded() {
+    // Loops run by Array.prototype.forEach escape the deadline check (the
+    // callback runs inside a built-in); the instruction budget still stops them.
+    let opts = PacOptions {
+        eval_timeout: Duration::from_secs(600),
+        instruction_budget: 2_000_000,
+        ..options()
+    };
+    let pac = "function inner() { for (var j = 0; j < 1e7; j++) {} }\n\
+               function FindProxyForURL(u, h) { if (h == 'heavy') [1].forEach(function () { for (var i = 0; i < 1e7; i++) inner(); }); return 'DIRECT'; }";
+    let mut e = PacEngine::new("heavy.pac", pac, opts, resolver()).unwrap();
+    let started = Instant::now();
+    let err = e.find_proxy("http://heavy/", None).unwrap_err();
+    assert!(
+        matches!(err.kind, PacErrorKind::LimitExceeded { .. }),
+        "{err}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(60));
+    // Budget is replenished: ordinary URLs keep working afterwards.
+    for _ in 0..3 {
+        assert_eq!(e.find_proxy("http://light/", None).unwrap().raw, "DIRECT");
+    }
+}
