@@ -38,6 +38,7 @@
 //! ```
 
 mod clock;
+pub mod discovery;
 mod engine;
 mod fetch;
 mod helpers;

@@ -1,0 +1,374 @@
+//! Bypass lists: the hosts a static proxy setting sends direct.
+//!
+//! Each source has its own syntax and matching rules, and the differences are
+//! a classic source of "it works with curl but not for the agent". `NO_PROXY`
+//! follows curl exactly; WinHTTP, macOS and GNOME lists use shell-style
+//! wildcards with their own special entries.
+
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+/// Whose rules a bypass list follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BypassStyle {
+    /// `NO_PROXY` as curl reads it.
+    Curl,
+    /// WinHTTP / Internet Options (`<local>;*.corp.example;10.*`).
+    WinHttp,
+    /// macOS `ExceptionsList` (`*.local`, `169.254/16`).
+    MacOs,
+    /// GNOME `ignore-hosts` (`localhost`, `127.0.0.0/8`, `*.corp`).
+    Gnome,
+}
+
+/// A parsed bypass list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BypassList {
+    /// Whose rules apply.
+    pub style: BypassStyle,
+    /// The entries, as written.
+    pub entries: Vec<String>,
+    /// Entries the style's clients will never match, with the reason.
+    pub warnings: Vec<String>,
+}
+
+impl BypassList {
+    /// An empty list.
+    pub fn none(style: BypassStyle) -> Self {
+        Self {
+            style,
+            entries: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// `NO_PROXY` text, split as curl splits it: commas, with blanks around
+    /// entries allowed.
+    pub fn curl(text: &str) -> Self {
+        let mut list = Self::none(BypassStyle::Curl);
+        let trimmed = text.trim();
+        if trimmed == "*" {
+            list.entries.push("*".into());
+            return list;
+        }
+        // curl stops at a blank that is not followed by a comma.
+        let mut rest = trimmed;
+        loop {
+            let end = rest.find([',', ' ', '\t']).unwrap_or(rest.len());
+            let (token, after) = rest.split_at(end);
+            if !token.is_empty() {
+                list.entries.push(token.to_owned());
+            }
+            let after = after.trim_start_matches([' ', '\t']);
+            if !after.starts_with(',') {
+                if !after.is_empty() {
+                    list.warnings.push(format!(
+                        "curl stops reading NO_PROXY at a space not followed by a comma; {after:?} is ignored"
+                    ));
+                }
+                break;
+            }
+            rest = after
+                .trim_start_matches(',')
+                .trim_start_matches([' ', '\t']);
+            if rest.is_empty() {
+                break;
+            }
+        }
+        for entry in &list.entries {
+            if entry == "*" {
+                list.warnings.push(
+                    "`*` only means \"every host\" when it is the whole of NO_PROXY; here it matches nothing".into(),
+                );
+            } else if entry.starts_with("*.") {
+                list.warnings.push(format!(
+                    "curl does not read wildcards: {entry:?} matches nothing (write {:?})",
+                    entry.trim_start_matches('*')
+                ));
+            } else if entry.parse::<IpAddr>().is_err()
+                && !entry.contains('/')
+                && entry
+                    .rsplit_once(':')
+                    .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
+            {
+                list.warnings.push(format!(
+                    "curl ignores ports in NO_PROXY: {entry:?} never matches (Go-based tools read it as that port only)"
+                ));
+            }
+        }
+        list
+    }
+
+    /// A WinHTTP / Internet Options bypass list (`;` or space separated).
+    pub fn winhttp(text: &str) -> Self {
+        let mut list = Self::none(BypassStyle::WinHttp);
+        list.entries = text
+            .split([';', ' ', ','])
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(str::to_owned)
+            .collect();
+        list
+    }
+
+    /// A list of entries (macOS or GNOME).
+    pub fn entries(style: BypassStyle, entries: Vec<String>) -> Self {
+        Self {
+            style,
+            entries,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// True when the list has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entry that sends `host` direct, if any. `host` is lower-case, IPv6
+    /// without brackets.
+    pub fn matching(&self, host: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|entry| self.entry_matches(entry, host))
+            .map(String::as_str)
+    }
+
+    fn entry_matches(&self, entry: &str, host: &str) -> bool {
+        match self.style {
+            BypassStyle::Curl => curl_matches(entry, host, self.entries.len() == 1),
+            BypassStyle::WinHttp if entry.eq_ignore_ascii_case("<local>") => {
+                !host.contains('.') && host.parse::<IpAddr>().is_err()
+            }
+            _ => glob_style_matches(entry, host),
+        }
+    }
+}
+
+/// curl's rules: a lone `*`; IP hosts against IP/CIDR entries; names by
+/// exact or dot-boundary suffix, ignoring one leading and trailing dot.
+fn curl_matches(entry: &str, host: &str, alone: bool) -> bool {
+    if entry == "*" {
+        return alone;
+    }
+    if host.is_empty() {
+        return false;
+    }
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return ip_entry_matches(entry, ip);
+    }
+    let name = host.strip_suffix('.').unwrap_or(host);
+    let token = entry.strip_suffix('.').unwrap_or(entry);
+    let token = token.strip_prefix('.').unwrap_or(token);
+    if token.len() == name.len() {
+        return token.eq_ignore_ascii_case(name);
+    }
+    name.len() > token.len()
+        && name
+            .get(..name.len() - token.len())
+            .is_some_and(|head| head.ends_with('.'))
+        && name
+            .get(name.len() - token.len()..)
+            .is_some_and(|tail| tail.eq_ignore_ascii_case(token))
+}
+
+/// An address against `addr` or `addr/bits` (bits 0 means the whole address, as in curl).
+fn ip_entry_matches(entry: &str, ip: IpAddr) -> bool {
+    let (net, bits) = match entry.split_once('/') {
+        Some((net, bits)) => match bits.parse::<u32>() {
+            Ok(b) => (net, b),
+            Err(_) => return false,
+        },
+        None => (entry, 0),
+    };
+    let Ok(net) = net.parse::<IpAddr>() else {
+        return false;
+    };
+    let (a, n, max): (Vec<u8>, Vec<u8>, u32) = match (ip, net) {
+        (IpAddr::V4(a), IpAddr::V4(n)) => (a.octets().to_vec(), n.octets().to_vec(), 32),
+        (IpAddr::V6(a), IpAddr::V6(n)) => (a.octets().to_vec(), n.octets().to_vec(), 128),
+        _ => return false,
+    };
+    let bits = if bits == 0 { max } else { bits };
+    if bits > max {
+        return false;
+    }
+    prefix_eq(&a, &n, bits)
+}
+
+fn prefix_eq(a: &[u8], b: &[u8], bits: u32) -> bool {
+    let mut left = bits;
+    for (x, y) in a.iter().zip(b) {
+        if left == 0 {
+            break;
+        }
+        let take = left.min(8);
+        let mask = if take == 8 { 0xff } else { !(0xffu8 >> take) };
+        if x & mask != y & mask {
+            return false;
+        }
+        left -= take;
+    }
+    true
+}
+
+/// Wildcard lists: `*` and `?` globs (case-insensitive), a leading `.` for
+/// subdomains, CIDR blocks (macOS also writes `169.254/16`).
+fn glob_style_matches(entry: &str, host: &str) -> bool {
+    let entry = entry.trim().to_ascii_lowercase();
+    if entry.contains('/')
+        && let Ok(ip) = host.parse::<IpAddr>()
+    {
+        let (net, bits) = entry.split_once('/').unwrap_or((&entry, ""));
+        let net = expand_short_ipv4(net);
+        return ip_entry_matches(&format!("{net}/{bits}"), ip);
+    }
+    if let Some(suffix) = entry.strip_prefix('.') {
+        return host.ends_with(&format!(".{suffix}"));
+    }
+    if entry.contains(['*', '?']) {
+        return glob(host, &entry);
+    }
+    host == entry
+}
+
+/// `169.254` → `169.254.0.0`.
+fn expand_short_ipv4(net: &str) -> String {
+    if net.contains(':') {
+        return net.to_owned();
+    }
+    let mut parts: Vec<&str> = net.split('.').collect();
+    while parts.len() < 4 {
+        parts.push("0");
+    }
+    parts.join(".")
+}
+
+fn glob(text: &str, pattern: &str) -> bool {
+    let t: Vec<char> = text.chars().collect();
+    let p: Vec<char> = pattern.chars().collect();
+    let (mut ti, mut pi) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(c) if *c == '?' || t.get(ti) == Some(c) => {
+                ti += 1;
+                pi += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p.get(pi..)
+        .is_some_and(|rest| rest.iter().all(|c| *c == '*'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn curl(list: &str, host: &str) -> bool {
+        BypassList::curl(list).matching(host).is_some()
+    }
+
+    #[test]
+    fn curl_names_match_by_label_suffix() {
+        assert!(curl("ample.com", "ample.com"));
+        assert!(curl("ample.com", "www.ample.com"));
+        assert!(!curl("ample.com", "www.example.com"));
+        assert!(!curl("ample.com", "ample.com.org"));
+        assert!(curl(".ample.com", "ample.com"), "a leading dot is ignored");
+        assert!(curl(".ample.com", "www.ample.com"));
+        assert!(
+            curl("ample.com.", "www.ample.com."),
+            "trailing dots are ignored"
+        );
+        assert!(curl("AMPLE.com", "www.ample.com"));
+    }
+
+    #[test]
+    fn curl_star_only_alone() {
+        assert!(curl("*", "anything.example"));
+        assert!(curl(" * ", "anything.example"));
+        let l = BypassList::curl("*,example.com");
+        assert!(l.matching("other.example").is_none());
+        assert!(l.warnings[0].contains("whole of NO_PROXY"));
+    }
+
+    #[test]
+    fn curl_addresses_and_cidr() {
+        assert!(curl("192.168.0.0/16", "192.168.4.5"));
+        assert!(!curl("192.168.0.0/16", "192.169.4.5"));
+        assert!(curl("10.1.2.3", "10.1.2.3"));
+        assert!(
+            !curl("10.1.2.0", "10.1.2.3"),
+            "no bits means the whole address"
+        );
+        assert!(curl("::1", "::1"));
+        assert!(curl("fd00::/8", "fd12::1"));
+        assert!(!curl("10.0.0.0/8", "fd00::1"));
+        // A name entry never matches an address host, and the reverse.
+        assert!(!curl("localhost", "127.0.0.1"));
+    }
+
+    #[test]
+    fn curl_splitting_and_warnings() {
+        let l = BypassList::curl(" a.example , b.example,,c.example ");
+        assert_eq!(l.entries, vec!["a.example", "b.example", "c.example"]);
+        let l = BypassList::curl("a.example b.example");
+        assert_eq!(l.entries, vec!["a.example"]);
+        assert!(l.warnings[0].contains("b.example"));
+        let l = BypassList::curl("*.corp.example,proxy.example:8080");
+        assert!(l.matching("x.corp.example").is_none());
+        assert_eq!(l.warnings.len(), 2, "{:?}", l.warnings);
+        assert!(l.warnings[0].contains("\".corp.example\""));
+        assert!(l.warnings[1].contains("ports"));
+    }
+
+    #[test]
+    fn winhttp_lists() {
+        let l = BypassList::winhttp("<local>;*.corp.example; 10.*");
+        assert_eq!(l.matching("intranet"), Some("<local>"));
+        assert_eq!(l.matching("a.corp.example"), Some("*.corp.example"));
+        assert_eq!(l.matching("10.1.2.3"), Some("10.*"));
+        assert_eq!(l.matching("corp.example"), None);
+        assert_eq!(l.matching("www.example.com"), None);
+    }
+
+    #[test]
+    fn macos_and_gnome_lists() {
+        let mac = BypassList::entries(
+            BypassStyle::MacOs,
+            vec!["*.local".into(), "169.254/16".into()],
+        );
+        assert!(mac.matching("printer.local").is_some());
+        assert!(mac.matching("169.254.3.4").is_some());
+        assert!(mac.matching("169.255.3.4").is_none());
+        let gnome = BypassList::entries(
+            BypassStyle::Gnome,
+            vec![
+                "localhost".into(),
+                "127.0.0.0/8".into(),
+                ".corp.example".into(),
+                "::1".into(),
+            ],
+        );
+        assert!(gnome.matching("localhost").is_some());
+        assert!(gnome.matching("127.0.0.53").is_some());
+        assert!(gnome.matching("a.corp.example").is_some());
+        assert!(gnome.matching("corp.example").is_none());
+        assert!(gnome.matching("::1").is_some());
+    }
+}

@@ -1,0 +1,306 @@
+//! Proxy addresses as people write them in settings: `proxy:3128`,
+//! `http://user:pass@proxy.corp:8080/`, `socks5h://10.0.0.1`.
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+use crate::route::{ProxyKind, Route};
+
+/// A user name and password found in a proxy setting. Never printed: `Debug`
+/// and every report show only that credentials are present.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    user: String,
+    password: String,
+}
+
+impl Credentials {
+    /// Credentials given by the user (`--proxy-user`) or found in a URL.
+    pub fn new(user: &str, password: &str) -> Self {
+        Self {
+            user: user.to_owned(),
+            password: password.to_owned(),
+        }
+    }
+    /// The user name (for the proxy handshake only; do not log it).
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+    /// The password (for the proxy handshake only; do not log it).
+    pub fn password(&self) -> &str {
+        &self.password
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Credentials(REDACTED)")
+    }
+}
+
+/// A configured proxy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyUrl {
+    /// Protocol spoken to the proxy.
+    pub kind: ProxyKind,
+    /// Whether a SOCKS proxy resolves names itself (`socks5h`, `socks4a`).
+    pub remote_dns: bool,
+    /// Host name or address (IPv6 without brackets).
+    pub host: String,
+    /// Port (the default when none was written; see `port_given`).
+    pub port: u16,
+    /// Whether the setting wrote a port.
+    pub port_given: bool,
+    /// Credentials embedded in the setting, if any.
+    pub credentials: Option<Credentials>,
+}
+
+impl Serialize for ProxyUrl {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl fmt::Display for ProxyUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let scheme = match (self.kind, self.remote_dns) {
+            (ProxyKind::Http, _) => "http",
+            (ProxyKind::Https, _) => "https",
+            (ProxyKind::Socks4, false) => "socks4",
+            (ProxyKind::Socks4, true) => "socks4a",
+            (ProxyKind::Socks5, false) => "socks5",
+            (ProxyKind::Socks5, true) => "socks5h",
+        };
+        let auth = if self.credentials.is_some() {
+            "REDACTED@"
+        } else {
+            ""
+        };
+        if self.host.contains(':') {
+            write!(f, "{scheme}://{auth}[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{scheme}://{auth}{}:{}", self.host, self.port)
+        }
+    }
+}
+
+/// Which default port a source's clients assume when none is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortDefault {
+    /// curl and tools that follow it: 1080 for HTTP and SOCKS, 443 for HTTPS.
+    Curl,
+    /// The scheme's own port: 80 for HTTP, 443 for HTTPS, 1080 for SOCKS.
+    Scheme,
+}
+
+/// A proxy setting that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{shown:?} is not a usable proxy: {reason}")]
+pub struct ProxyUrlError {
+    /// The setting, with any credentials removed.
+    pub shown: String,
+    /// Why.
+    pub reason: String,
+}
+
+impl ProxyUrl {
+    /// Parses a proxy setting. A missing scheme means HTTP; a missing port is
+    /// filled in as `defaults` says and flagged in `port_given`.
+    pub fn parse(text: &str, defaults: PortDefault) -> Result<Self, ProxyUrlError> {
+        let trimmed = text.trim();
+        let fail = |reason: &str| ProxyUrlError {
+            shown: redact_text(trimmed),
+            reason: reason.to_owned(),
+        };
+        if trimmed.is_empty() {
+            return Err(fail("the value is empty"));
+        }
+        let with_scheme = if trimmed.contains("://") {
+            trimmed.to_owned()
+        } else {
+            format!("http://{trimmed}")
+        };
+        let (scheme, _) = with_scheme.split_once("://").unwrap_or(("http", ""));
+        let (kind, remote_dns) = match scheme.to_ascii_lowercase().as_str() {
+            "http" => (ProxyKind::Http, false),
+            "https" => (ProxyKind::Https, false),
+            "socks" | "socks4" => (ProxyKind::Socks4, false),
+            "socks4a" => (ProxyKind::Socks4, true),
+            "socks5" => (ProxyKind::Socks5, false),
+            "socks5h" => (ProxyKind::Socks5, true),
+            other => {
+                return Err(fail(&format!(
+                    "unknown proxy scheme {other:?} (http, https, socks4, socks4a, socks5, socks5h)"
+                )));
+            }
+        };
+        // Parse as http so the url crate accepts every scheme the same way.
+        let rest = with_scheme.split_once("://").map_or("", |(_, r)| r);
+        let url = url::Url::parse(&format!("http://{rest}")).map_err(|e| fail(&e.to_string()))?;
+        let host = url
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| fail("it names no host"))?;
+        let host = crate::helpers::strip_brackets(host).to_ascii_lowercase();
+        if !matches!(url.path(), "" | "/") || url.query().is_some() {
+            return Err(fail("a proxy address has no path or query"));
+        }
+        let written_port = port_in(rest);
+        let port = match written_port {
+            Some(p) => p,
+            None => match (defaults, kind) {
+                (_, ProxyKind::Https) => 443,
+                (_, ProxyKind::Socks4 | ProxyKind::Socks5) => 1080,
+                (PortDefault::Curl, ProxyKind::Http) => 1080,
+                (PortDefault::Scheme, ProxyKind::Http) => 80,
+            },
+        };
+        let credentials = (!url.username().is_empty() || url.password().is_some()).then(|| {
+            Credentials::new(
+                &percent_decode(url.username()),
+                &percent_decode(url.password().unwrap_or("")),
+            )
+        });
+        Ok(Self {
+            kind,
+            remote_dns,
+            host,
+            port,
+            port_given: written_port.is_some(),
+            credentials,
+        })
+    }
+
+    /// The route a client takes through this proxy.
+    pub fn route(&self) -> Route {
+        Route::Proxy {
+            kind: self.kind,
+            host: self.host.clone(),
+            port: self.port,
+        }
+    }
+}
+
+/// The port written in `host:port` text, if any (the url crate hides the
+/// scheme's default port, which would lose "was it written").
+fn port_in(rest: &str) -> Option<u16> {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let after_host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split_once(']').map(|(_, rest)| rest)?,
+        None => host_port
+            .find(':')
+            .map(|i| host_port.get(i..).unwrap_or(""))?,
+    };
+    after_host.strip_prefix(':')?.parse().ok()
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%'
+            && let Some(hex) = text.get(i + 1..i + 3)
+            && let Ok(v) = u8::from_str_radix(hex, 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A setting's text with any `user:password@` removed, for messages.
+pub fn redact_text(text: &str) -> String {
+    let (scheme, rest) = match text.split_once("://") {
+        Some((s, r)) => (format!("{s}://"), r),
+        None => (String::new(), text),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((_, host)) => format!("{scheme}REDACTED@{host}{tail}"),
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_people_write() {
+        let p = ProxyUrl::parse("proxy.corp:3128", PortDefault::Curl).unwrap();
+        assert_eq!(
+            (p.kind, p.host.as_str(), p.port, p.port_given),
+            (ProxyKind::Http, "proxy.corp", 3128, true)
+        );
+        let p = ProxyUrl::parse("http://Proxy.Corp:8080/", PortDefault::Curl).unwrap();
+        assert_eq!(p.to_string(), "http://proxy.corp:8080");
+        let p = ProxyUrl::parse("socks5h://10.0.0.1", PortDefault::Curl).unwrap();
+        assert_eq!(
+            (p.kind, p.remote_dns, p.port, p.port_given),
+            (ProxyKind::Socks5, true, 1080, false)
+        );
+        let p = ProxyUrl::parse("https://[fd00::1]:8443", PortDefault::Curl).unwrap();
+        assert_eq!((p.host.as_str(), p.port), ("fd00::1", 8443));
+        assert_eq!(p.to_string(), "https://[fd00::1]:8443");
+    }
+
+    #[test]
+    fn default_ports_depend_on_who_reads_the_setting() {
+        let curl = ProxyUrl::parse("proxy.corp", PortDefault::Curl).unwrap();
+        assert_eq!((curl.port, curl.port_given), (1080, false));
+        let scheme = ProxyUrl::parse("http://proxy.corp", PortDefault::Scheme).unwrap();
+        assert_eq!(scheme.port, 80);
+        let explicit80 = ProxyUrl::parse("http://proxy.corp:80", PortDefault::Curl).unwrap();
+        assert_eq!((explicit80.port, explicit80.port_given), (80, true));
+        assert_eq!(
+            ProxyUrl::parse("https://p", PortDefault::Curl)
+                .unwrap()
+                .port,
+            443
+        );
+    }
+
+    #[test]
+    fn credentials_are_kept_but_never_shown() {
+        let p =
+            ProxyUrl::parse("http://alice:s%40cret@proxy.corp:3128", PortDefault::Curl).unwrap();
+        let c = p.credentials.as_ref().unwrap();
+        assert_eq!((c.user(), c.password()), ("alice", "s@cret"));
+        assert_eq!(p.to_string(), "http://REDACTED@proxy.corp:3128");
+        let debug = format!("{p:?}");
+        assert!(
+            !debug.contains("s@cret") && !debug.contains("alice"),
+            "{debug}"
+        );
+        assert_eq!(
+            serde_json::to_string(&p).unwrap(),
+            "\"http://REDACTED@proxy.corp:3128\""
+        );
+    }
+
+    #[test]
+    fn unusable_settings_say_why_without_leaking() {
+        let e = ProxyUrl::parse("ftp://u:hunter2@proxy:21", PortDefault::Curl).unwrap_err();
+        assert!(e.reason.contains("unknown proxy scheme"), "{e}");
+        assert!(!e.to_string().contains("hunter2"), "{e}");
+        assert!(ProxyUrl::parse("  ", PortDefault::Curl).is_err());
+        assert!(ProxyUrl::parse("http://:8080", PortDefault::Curl).is_err());
+        assert!(ProxyUrl::parse("http://proxy:99999", PortDefault::Curl).is_err());
+        assert!(ProxyUrl::parse("http://proxy:8080/path", PortDefault::Curl).is_err());
+    }
+
+    #[test]
+    fn redaction_of_free_text() {
+        assert_eq!(redact_text("http://u:p@h:1/x"), "http://REDACTED@h:1/x");
+        assert_eq!(redact_text("u:p@h:1"), "REDACTED@h:1");
+        assert_eq!(redact_text("h:1"), "h:1");
+    }
+}

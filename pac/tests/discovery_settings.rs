@@ -1,0 +1,322 @@
+//! Readers of proxy settings files and command outputs, on fixtures written
+//! the way each tool writes them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use pathprobe_pac::discovery::{
+    Found, ProxyConfig, SourceKind, from_apt_conf, from_etc_environment, from_gsettings,
+    from_mac_managed_plist, from_mdatp_managed_json, from_netsh_advproxy, from_netsh_show_proxy,
+    from_reg_export, from_scutil_proxy,
+};
+
+/// (http, https, all, bypass entries) of a static setting.
+fn statics(found: &Found) -> (Option<String>, Option<String>, Option<String>, Vec<String>) {
+    match &found.config {
+        ProxyConfig::Static {
+            http,
+            https,
+            all,
+            bypass,
+        } => (
+            http.as_ref().map(ToString::to_string),
+            https.as_ref().map(ToString::to_string),
+            all.as_ref().map(ToString::to_string),
+            bypass.entries.clone(),
+        ),
+        other => panic!("not static: {other:?}"),
+    }
+}
+
+fn pac_of(found: &Found) -> String {
+    match &found.config {
+        ProxyConfig::Pac { location } => location.display(),
+        other => panic!("not a PAC: {other:?}"),
+    }
+}
+
+const MDATP: &str = "/etc/opt/microsoft/mdatp/managed/mdatp_managed.json";
+
+#[test]
+fn mdatp_managed_json() {
+    let text = r#"{
+  "antivirusEngine": { "enforcementLevel": "real_time" },
+  "cloudService": { "enabled": true, "proxy": "http://proxy.corp.example:8080/" }
+}"#;
+    let found = from_mdatp_managed_json(MDATP, text).unwrap();
+    assert_eq!(found[0].provenance.kind, SourceKind::MdatpManaged);
+    assert_eq!(
+        found[0].provenance.key.as_deref(),
+        Some("cloudService.proxy")
+    );
+    let (http, https, _, _) = statics(&found[0]);
+    assert_eq!(http.as_deref(), Some("http://proxy.corp.example:8080"));
+    assert_eq!(https, http);
+    assert!(found[0].warnings.is_empty(), "{:?}", found[0].warnings);
+
+    assert!(
+        from_mdatp_managed_json(MDATP, r#"{"cloudService": {"enabled": true}}"#)
+            .unwrap()
+            .is_empty()
+    );
+    let bad =
+        from_mdatp_managed_json(MDATP, "{\n  \"cloudService\": {\n    \"proxy\": \n}").unwrap_err();
+    assert!(bad.message.contains("line 4"), "{bad}");
+    assert!(bad.to_string().contains("mdatp_managed.json"), "{bad}");
+    let num = from_mdatp_managed_json(MDATP, r#"{"cloudService": {"proxy": 8080}}"#).unwrap_err();
+    assert!(num.message.contains("not a string"));
+    let auth = from_mdatp_managed_json(
+        MDATP,
+        r#"{"cloudService": {"proxy": "http://svc:Pa55@proxy:3128"}}"#,
+    )
+    .unwrap();
+    assert!(auth[0].warnings[0].contains("authenticated proxy"));
+    assert!(!format!("{auth:?}").contains("Pa55"));
+}
+
+#[test]
+fn macos_managed_plist() {
+    let xml = br#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+    <key>cloudService</key>
+    <dict>
+        <key>enabled</key>
+        <true/>
+        <key>proxy</key>
+        <string>http://proxy.corp.example:3128/</string>
+    </dict>
+</dict>
+</plist>"#;
+    let found = from_mac_managed_plist("com.microsoft.wdav.plist", xml).unwrap();
+    assert_eq!(
+        statics(&found[0]).0.as_deref(),
+        Some("http://proxy.corp.example:3128")
+    );
+    let none = br#"<?xml version="1.0"?><plist version="1.0"><dict><key>cloudService</key><dict/></dict></plist>"#;
+    assert!(from_mac_managed_plist("p", none).unwrap().is_empty());
+    assert!(
+        from_mac_managed_plist("p", b"not a plist")
+            .unwrap_err()
+            .message
+            .contains("property list")
+    );
+}
+
+fn utf16_reg(text: &str) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in text.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    bytes
+}
+
+#[test]
+fn telemetry_proxy_from_a_reg_export() {
+    let reg = "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\DataCollection]\r\n\"AllowTelemetry\"=dword:00000001\r\n\"TelemetryProxyServer\"=\"proxy.corp.example:8080\"\r\n\"DisableEnterpriseAuthProxy\"=dword:00000001\r\n";
+    let found = from_reg_export("datacollection.reg", &utf16_reg(reg)).unwrap();
+    assert_eq!(found[0].provenance.kind, SourceKind::WindowsTelemetryPolicy);
+    assert!(
+        found[0]
+            .provenance
+            .key
+            .as_deref()
+            .unwrap()
+            .ends_with("DataCollection\\TelemetryProxyServer")
+    );
+    assert_eq!(
+        statics(&found[0]).0.as_deref(),
+        Some("http://proxy.corp.example:8080")
+    );
+    // UTF-8 exports work too; a wrong type is reported with its line.
+    let dword = "Windows Registry Editor Version 5.00\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\DataCollection]\n\"TelemetryProxyServer\"=dword:00000001\n";
+    let e = from_reg_export("x.reg", dword.as_bytes()).unwrap_err();
+    assert!(
+        e.message.contains("line 3") && e.message.contains("REG_SZ"),
+        "{e}"
+    );
+    let elsewhere = "Windows Registry Editor Version 5.00\n[HKEY_CURRENT_USER\\Software\\Other]\n\"TelemetryProxyServer\"=\"p:1\"\n";
+    assert!(
+        from_reg_export("x.reg", elsewhere.as_bytes())
+            .unwrap_err()
+            .message
+            .contains("DataCollection")
+    );
+    assert!(
+        from_reg_export("x.reg", b"hello")
+            .unwrap_err()
+            .message
+            .contains("registry export")
+    );
+    let absent = "Windows Registry Editor Version 5.00\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\DataCollection]\n";
+    assert!(
+        from_reg_export("x.reg", absent.as_bytes())
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn netsh_show_proxy_in_several_languages() {
+    let english = "\r\nCurrent WinHTTP proxy settings:\r\n\r\n    Proxy Server(s) :  proxy.corp.example:8080\r\n    Bypass List     :  <local>;*.corp.example\r\n\r\n";
+    let found = from_netsh_show_proxy("netsh.txt", english).unwrap();
+    let (http, _, _, bypass) = statics(&found[0]);
+    assert_eq!(http.as_deref(), Some("http://proxy.corp.example:8080"));
+    assert_eq!(bypass, vec!["<local>", "*.corp.example"]);
+
+    let german = "\nAktuelle WinHTTP-Proxyeinstellungen:\n\n    Proxyserver:  http=proxy:80;https=sproxy:443\n    Umgehungsliste:  (keine)\n";
+    let found = from_netsh_show_proxy("netsh.txt", german).unwrap();
+    let (http, https, _, bypass) = statics(&found[0]);
+    assert_eq!(http.as_deref(), Some("http://proxy:80"));
+    assert_eq!(https.as_deref(), Some("http://sproxy:443"));
+    assert!(bypass.is_empty());
+
+    for direct in [
+        "\nCurrent WinHTTP proxy settings:\n\n    Direct access (no proxy server).\n",
+        "\nParamètres actuels du proxy WinHTTP :\n\n    Accès direct (pas de serveur proxy).\n",
+    ] {
+        let found = from_netsh_show_proxy("netsh.txt", direct).unwrap();
+        assert_eq!(found[0].config, ProxyConfig::Direct, "{direct}");
+    }
+    let french = "\nParamètres actuels du proxy WinHTTP :\n\n    Serveur(s) proxy :  proxy.corp:3128\n    Liste de contournement :  (aucun)\n";
+    let found = from_netsh_show_proxy("netsh.txt", french).unwrap();
+    assert_eq!(
+        statics(&found[0]).0.as_deref(),
+        Some("http://proxy.corp:3128")
+    );
+    assert!(from_netsh_show_proxy("netsh.txt", "").is_err());
+}
+
+#[test]
+fn netsh_advproxy_json() {
+    let text = "Current WinHTTP advanced proxy settings:\n\n{\n\t\"Proxy\":\t\"proxy.corp:8080\",\n\t\"ProxyBypass\":\t\"<local>\",\n\t\"AutoconfigUrl\":\t\"http://pac.corp/proxy.pac?token=abc\",\n\t\"AutoDetect\":\ttrue\n}\n";
+    let found = from_netsh_advproxy("advproxy.txt", text).unwrap();
+    assert_eq!(found.len(), 3);
+    assert_eq!(found[0].config, ProxyConfig::AutoDetect);
+    assert_eq!(
+        pac_of(&found[1]),
+        "http://pac.corp/proxy.pac?token=REDACTED"
+    );
+    assert_eq!(statics(&found[2]).3, vec!["<local>"]);
+    let direct =
+        from_netsh_advproxy("a", "Current WinHTTP advanced proxy settings:\n\n{\n}\n").unwrap();
+    assert_eq!(direct[0].config, ProxyConfig::Direct);
+    assert!(
+        from_netsh_advproxy("a", "Current:\n{ \"Proxy\": }")
+            .unwrap_err()
+            .message
+            .contains("JSON")
+    );
+}
+
+#[test]
+fn scutil_proxy() {
+    let text = "<dictionary> {\n  ExceptionsList : <array> {\n    0 : *.local\n    1 : 169.254/16\n  }\n  FTPPassive : 1\n  HTTPEnable : 1\n  HTTPPort : 8080\n  HTTPProxy : proxy.corp.example\n  HTTPSEnable : 1\n  HTTPSPort : 8443\n  HTTPSProxy : sproxy.corp.example\n  ProxyAutoConfigEnable : 1\n  ProxyAutoConfigURLString : http://pac.corp.example/proxy.pac\n  ProxyAutoDiscoveryEnable : 0\n}\n";
+    let found = from_scutil_proxy("scutil.txt", text).unwrap();
+    assert_eq!(found.len(), 2);
+    assert_eq!(pac_of(&found[0]), "http://pac.corp.example/proxy.pac");
+    let (http, https, all, bypass) = statics(&found[1]);
+    assert_eq!(http.as_deref(), Some("http://proxy.corp.example:8080"));
+    assert_eq!(https.as_deref(), Some("http://sproxy.corp.example:8443"));
+    assert_eq!(all, None);
+    assert_eq!(bypass, vec!["*.local", "169.254/16"]);
+    let off = from_scutil_proxy(
+        "s",
+        "<dictionary> {\n  HTTPEnable : 0\n  ProxyAutoDiscoveryEnable : 1\n}\n",
+    )
+    .unwrap();
+    assert_eq!(off[0].config, ProxyConfig::AutoDetect);
+    assert!(from_scutil_proxy("s", "garbage").is_err());
+    let broken = from_scutil_proxy("s", "<dictionary> {\n  HTTPEnable : 1\n}\n").unwrap_err();
+    assert!(broken.message.contains("HTTPProxy is missing"), "{broken}");
+}
+
+#[test]
+fn gsettings_modes() {
+    let manual = "org.gnome.system.proxy autoconfig-url ''\norg.gnome.system.proxy ignore-hosts ['localhost', '127.0.0.0/8', '::1', '*.corp.example']\norg.gnome.system.proxy mode 'manual'\norg.gnome.system.proxy use-same-proxy false\norg.gnome.system.proxy.http authentication-password 'hunter2'\norg.gnome.system.proxy.http authentication-user ''\norg.gnome.system.proxy.http enabled false\norg.gnome.system.proxy.http host 'proxy.corp.example'\norg.gnome.system.proxy.http port 3128\norg.gnome.system.proxy.http use-authentication false\norg.gnome.system.proxy.https host 'sproxy.corp.example'\norg.gnome.system.proxy.https port 3129\norg.gnome.system.proxy.socks host ''\norg.gnome.system.proxy.socks port 0\n";
+    let found = from_gsettings("gsettings.txt", manual).unwrap();
+    let (http, https, all, bypass) = statics(&found[0]);
+    assert_eq!(http.as_deref(), Some("http://proxy.corp.example:3128"));
+    assert_eq!(https.as_deref(), Some("http://sproxy.corp.example:3129"));
+    assert_eq!(all, None);
+    assert_eq!(
+        bypass,
+        vec!["localhost", "127.0.0.0/8", "::1", "*.corp.example"]
+    );
+    assert!(!format!("{found:?}").contains("hunter2"));
+
+    let auto = "org.gnome.system.proxy mode 'auto'\norg.gnome.system.proxy autoconfig-url 'http://wpad.corp.example/wpad.dat'\n";
+    assert_eq!(
+        pac_of(&from_gsettings("g", auto).unwrap()[0]),
+        "http://wpad.corp.example/wpad.dat"
+    );
+    let wpad = "org.gnome.system.proxy mode 'auto'\norg.gnome.system.proxy autoconfig-url ''\n";
+    assert_eq!(
+        from_gsettings("g", wpad).unwrap()[0].config,
+        ProxyConfig::AutoDetect
+    );
+    assert!(
+        from_gsettings("g", "org.gnome.system.proxy mode 'none'\n")
+            .unwrap()
+            .is_empty()
+    );
+    let authed = "org.gnome.system.proxy mode 'manual'\norg.gnome.system.proxy use-same-proxy true\norg.gnome.system.proxy.http host 'p'\norg.gnome.system.proxy.http port 8080\norg.gnome.system.proxy.http use-authentication true\norg.gnome.system.proxy.http authentication-user 'svc'\n";
+    let found = from_gsettings("g", authed).unwrap();
+    assert!(
+        found[0]
+            .warnings
+            .iter()
+            .any(|w| w.contains("authenticated"))
+    );
+    assert!(from_gsettings("g", "org.gnome.system.proxy mode 'weird'\n").is_err());
+    assert!(from_gsettings("g", "nonsense").is_err());
+}
+
+#[test]
+fn etc_environment() {
+    let text = "PATH=\"/usr/local/sbin:/usr/bin\"\nhttps_proxy=\"http://proxy.corp.example:3128/\"\nno_proxy=localhost,.corp.example\n";
+    let found = from_etc_environment("/etc/environment", text).unwrap();
+    assert_eq!(found[0].provenance.kind, SourceKind::EtcEnvironment);
+    let (_, https, _, bypass) = statics(&found[0]);
+    assert_eq!(https.as_deref(), Some("http://proxy.corp.example:3128"));
+    assert_eq!(bypass, vec!["localhost", ".corp.example"]);
+}
+
+#[test]
+fn apt_configuration() {
+    let flat = "// proxy for packages\nAcquire::http::Proxy \"http://proxy.corp.example:3128/\";\nAcquire::http::Proxy::mirror.corp.example \"DIRECT\";\n";
+    let found = from_apt_conf("/etc/apt/apt.conf.d/95proxy", flat).unwrap();
+    let (http, https, _, bypass) = statics(&found[0]);
+    assert_eq!(http.as_deref(), Some("http://proxy.corp.example:3128"));
+    assert_eq!(
+        https, http,
+        "apt uses the http proxy for https unless told otherwise"
+    );
+    assert_eq!(bypass, vec!["mirror.corp.example"]);
+    assert!(
+        found[0]
+            .warnings
+            .iter()
+            .any(|w| w.contains("package downloads only"))
+    );
+
+    let nested = "Acquire {\n  http { Proxy \"http://a:1\"; };\n  https { Proxy \"http://b:2\"; };\n};\n/* done */\n";
+    let (http, https, _, _) = statics(&from_apt_conf("apt.conf", nested).unwrap()[0]);
+    assert_eq!(
+        (http.as_deref(), https.as_deref()),
+        (Some("http://a:1"), Some("http://b:2"))
+    );
+    assert!(
+        from_apt_conf("apt.conf", "APT::Install-Recommends \"false\";\n")
+            .unwrap()
+            .is_empty()
+    );
+    let bad = from_apt_conf("apt.conf", "Acquire {\n http::Proxy \"x\";\n").unwrap_err();
+    assert!(bad.message.contains("inside"), "{bad}");
+    let bad = from_apt_conf("apt.conf", "Acquire::http::Proxy \"http://a:1;\n").unwrap_err();
+    assert!(bad.message.contains("unterminated"), "{bad}");
+}
