@@ -185,19 +185,36 @@ pub async fn fetch(location: &PacLocation, limits: &FetchLimits) -> Result<Fetch
                 elapsed: started.elapsed(),
             })
         }
-        PacLocation::Url(url) => {
-            let shown = redact_url(url);
-            match tokio::time::timeout(limits.timeout, fetch_url(url, &shown, limits)).await {
-                Ok(result) => result.map(|mut fetched| {
-                    fetched.elapsed = started.elapsed();
-                    fetched
-                }),
-                Err(_) => Err(FetchError::Timeout {
-                    location: shown,
-                    limit: limits.timeout,
-                }),
-            }
-        }
+        PacLocation::Url(url) => fetch_from(url, None, limits).await,
+    }
+}
+
+/// Fetches a PAC URL, connecting to `addr` instead of resolving the URL's
+/// host (WPAD: the name was already resolved through the chosen DNS servers).
+pub async fn fetch_at(
+    url: &url::Url,
+    addr: std::net::SocketAddr,
+    limits: &FetchLimits,
+) -> Result<FetchedPac, FetchError> {
+    fetch_from(url, Some(addr), limits).await
+}
+
+async fn fetch_from(
+    url: &url::Url,
+    addr: Option<std::net::SocketAddr>,
+    limits: &FetchLimits,
+) -> Result<FetchedPac, FetchError> {
+    let started = Instant::now();
+    let shown = redact_url(url);
+    match tokio::time::timeout(limits.timeout, fetch_url(url, addr, &shown, limits)).await {
+        Ok(result) => result.map(|mut fetched| {
+            fetched.elapsed = started.elapsed();
+            fetched
+        }),
+        Err(_) => Err(FetchError::Timeout {
+            location: shown,
+            limit: limits.timeout,
+        }),
     }
 }
 
@@ -224,6 +241,7 @@ fn read_file(path: &Path, max_bytes: usize) -> Result<(String, Vec<String>), Fet
 
 async fn fetch_url(
     url: &url::Url,
+    addr: Option<std::net::SocketAddr>,
     shown: &str,
     limits: &FetchLimits,
 ) -> Result<FetchedPac, FetchError> {
@@ -231,7 +249,11 @@ async fn fetch_url(
         location: shown.to_owned(),
         reason: describe_reqwest(&e),
     };
-    let client = reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder();
+    if let (Some(addr), Some(host)) = (addr, url.host_str()) {
+        builder = builder.resolve(host, addr);
+    }
+    let client = builder
         .no_proxy()
         .redirect(reqwest::redirect::Policy::limited(limits.max_redirects))
         .user_agent(concat!("pathprobe/", env!("CARGO_PKG_VERSION")))
@@ -286,6 +308,16 @@ async fn fetch_url(
     }
     if final_location != shown {
         warnings.push(format!("redirected to {final_location}"));
+    }
+    let head = text
+        .trim_start()
+        .get(..64)
+        .unwrap_or(text.trim_start())
+        .to_ascii_lowercase();
+    if head.starts_with("<!doctype html") || head.starts_with("<html") {
+        warnings.push(
+            "the server returned an HTML page, not a PAC script (a login portal, an error page or a wrong URL?)".into(),
+        );
     }
     Ok(FetchedPac {
         location: shown.to_owned(),

@@ -52,7 +52,7 @@ pub use engine::{
     DnsLookup, EntryPoint, Evaluation, PacEngine, PacError, PacErrorKind, PacOptions, UrlMode,
     script_arguments,
 };
-pub use fetch::{FetchError, FetchLimits, FetchedPac, PacLocation, fetch, redact_url};
+pub use fetch::{FetchError, FetchLimits, FetchedPac, PacLocation, fetch, fetch_at, redact_url};
 pub use lint::{Finding, Severity, lint};
 pub use myip::local_addresses;
 pub use resolver::{

@@ -139,13 +139,18 @@ pub enum DnsServers {
 
 /// Looks names up with hickory, blocking the calling thread.
 ///
-/// It owns a small single-threaded runtime; when called from inside another
-/// async runtime it does its work on a scoped helper thread instead of
-/// nesting runtimes.
+/// The async resolver runs on its own thread with its own small runtime, so
+/// lookups can be made (and the resolver dropped) from any thread, inside an
+/// async runtime or not; lookups from several threads run concurrently.
 pub struct SystemResolver {
-    runtime: tokio::runtime::Runtime,
-    resolver: TokioResolver,
+    requests: tokio::sync::mpsc::UnboundedSender<Request>,
     servers: DnsServers,
+}
+
+struct Request {
+    host: String,
+    timeout: Duration,
+    reply: std::sync::mpsc::SyncSender<Result<Vec<IpAddr>, LookupError>>,
 }
 
 impl fmt::Debug for SystemResolver {
@@ -156,62 +161,100 @@ impl fmt::Debug for SystemResolver {
     }
 }
 
+fn build_resolver(servers: &DnsServers) -> Result<TokioResolver, LookupError> {
+    let provider = TokioRuntimeProvider::default();
+    let mut builder = match servers {
+        DnsServers::System => TokioResolver::builder(provider).map_err(|e| {
+            LookupError::Failed(format!("cannot read the system DNS configuration: {e}"))
+        })?,
+        DnsServers::Given(addrs) => {
+            let mut config = ResolverConfig::from_parts(None, Vec::new(), Vec::new());
+            for addr in addrs {
+                let mut udp = ConnectionConfig::udp();
+                udp.port = addr.port();
+                let mut tcp = ConnectionConfig::tcp();
+                tcp.port = addr.port();
+                config.add_name_server(NameServerConfig::new(addr.ip(), true, vec![udp, tcp]));
+            }
+            TokioResolver::builder_with_config(config, provider)
+        }
+    };
+    let options = builder.options_mut();
+    options.ip_strategy = LookupIpStrategy::Ipv4AndIpv6;
+    // The caller's timeout bounds the whole lookup; one retry is enough.
+    options.attempts = 1;
+    builder
+        .build()
+        .map_err(|e| LookupError::Failed(format!("cannot build the resolver: {e}")))
+}
+
+async fn answer(resolver: TokioResolver, request: Request) {
+    let outcome = match tokio::time::timeout(
+        request.timeout,
+        resolver.lookup_ip(request.host.as_str()),
+    )
+    .await
+    {
+        Err(_) => Err(LookupError::Timeout(request.timeout)),
+        Ok(Err(e)) if e.is_nx_domain() || e.is_no_records_found() => Err(LookupError::NotFound),
+        Ok(Err(e)) => Err(LookupError::Failed(e.to_string())),
+        Ok(Ok(found)) => {
+            let addrs: Vec<IpAddr> = found.iter().collect();
+            if addrs.is_empty() {
+                Err(LookupError::NotFound)
+            } else {
+                Ok(addrs)
+            }
+        }
+    };
+    // The caller may have given up already; nothing to do then.
+    let _ = request.reply.try_send(outcome);
+}
+
 impl SystemResolver {
     /// Builds a resolver for the given servers.
     pub fn new(servers: DnsServers) -> Result<Self, LookupError> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| LookupError::Failed(format!("cannot start the DNS runtime: {e}")))?;
-        let provider = TokioRuntimeProvider::default();
-        let mut builder = match &servers {
-            DnsServers::System => TokioResolver::builder(provider).map_err(|e| {
-                LookupError::Failed(format!("cannot read the system DNS configuration: {e}"))
-            })?,
-            DnsServers::Given(addrs) => {
-                let mut config = ResolverConfig::from_parts(None, Vec::new(), Vec::new());
-                for addr in addrs {
-                    let mut udp = ConnectionConfig::udp();
-                    udp.port = addr.port();
-                    let mut tcp = ConnectionConfig::tcp();
-                    tcp.port = addr.port();
-                    config.add_name_server(NameServerConfig::new(addr.ip(), true, vec![udp, tcp]));
-                }
-                TokioResolver::builder_with_config(config, provider)
-            }
-        };
-        let options = builder.options_mut();
-        options.ip_strategy = LookupIpStrategy::Ipv4AndIpv6;
-        // The caller's timeout bounds the whole lookup; one retry is enough.
-        options.attempts = 1;
-        let resolver = builder
-            .build()
-            .map_err(|e| LookupError::Failed(format!("cannot build the resolver: {e}")))?;
-        Ok(Self {
-            runtime,
-            resolver,
-            servers,
-        })
-    }
-
-    fn lookup_blocking(&self, host: &str, timeout: Duration) -> Result<Vec<IpAddr>, LookupError> {
-        self.runtime.block_on(async {
-            match tokio::time::timeout(timeout, self.resolver.lookup_ip(host)).await {
-                Err(_) => Err(LookupError::Timeout(timeout)),
-                Ok(Err(e)) if e.is_nx_domain() || e.is_no_records_found() => {
-                    Err(LookupError::NotFound)
-                }
-                Ok(Err(e)) => Err(LookupError::Failed(e.to_string())),
-                Ok(Ok(answer)) => {
-                    let addrs: Vec<IpAddr> = answer.iter().collect();
-                    if addrs.is_empty() {
-                        Err(LookupError::NotFound)
-                    } else {
-                        Ok(addrs)
+        let (requests, mut inbox) = tokio::sync::mpsc::unbounded_channel::<Request>();
+        let (ready_tx, ready_rx) = std::sync::mpsc::sync_channel(1);
+        let config = servers.clone();
+        std::thread::Builder::new()
+            .name("pathprobe-dns".into())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(LookupError::Failed(format!(
+                            "cannot start the DNS runtime: {e}"
+                        ))));
+                        return;
                     }
-                }
-            }
-        })
+                };
+                runtime.block_on(async move {
+                    let resolver = match build_resolver(&config) {
+                        Ok(r) => {
+                            let _ = ready_tx.send(Ok(()));
+                            r
+                        }
+                        Err(e) => {
+                            let _ = ready_tx.send(Err(e));
+                            return;
+                        }
+                    };
+                    // Ends when every SystemResolver handle is dropped.
+                    while let Some(request) = inbox.recv().await {
+                        tokio::spawn(answer(resolver.clone(), request));
+                    }
+                });
+            })
+            .map_err(|e| LookupError::Failed(format!("cannot start the DNS thread: {e}")))?;
+        match ready_rx.recv() {
+            Ok(Ok(())) => Ok(Self { requests, servers }),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(LookupError::Failed("the DNS thread stopped".into())),
+        }
     }
 }
 
@@ -220,16 +263,22 @@ impl Resolve for SystemResolver {
         if let Ok(ip) = host.parse::<IpAddr>() {
             return Ok(vec![ip]);
         }
-        if tokio::runtime::Handle::try_current().is_ok() {
-            // block_on inside a runtime would panic; a helper thread is safe.
-            return std::thread::scope(|scope| {
-                scope
-                    .spawn(|| self.lookup_blocking(host, timeout))
-                    .join()
-                    .unwrap_or_else(|_| Err(LookupError::Failed("resolver thread failed".into())))
-            });
+        let (reply, answer) = std::sync::mpsc::sync_channel(1);
+        self.requests
+            .send(Request {
+                host: host.to_owned(),
+                timeout,
+                reply,
+            })
+            .map_err(|_| LookupError::Failed("the DNS thread stopped".into()))?;
+        // A little grace over the lookup's own timeout for the hand-over.
+        match answer.recv_timeout(timeout + Duration::from_millis(250)) {
+            Ok(outcome) => outcome,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(LookupError::Timeout(timeout)),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                Err(LookupError::Failed("the DNS thread stopped".into()))
+            }
         }
-        self.lookup_blocking(host, timeout)
     }
 }
 

@@ -10,6 +10,7 @@ mod bypass;
 mod env;
 mod proxy_url;
 mod settings;
+mod wpad;
 
 use serde::Serialize;
 
@@ -20,6 +21,10 @@ pub use settings::{
     from_apt_conf, from_etc_environment, from_gsettings, from_mac_managed_plist,
     from_mdatp_managed_json, from_netsh_advproxy, from_netsh_show_proxy, from_reg_export,
     from_scutil_proxy,
+};
+pub use wpad::{
+    LeaseFormat, LeaseInfo, WpadAttempt, WpadDns, WpadOptions, discover_via_dns, dns_candidates,
+    dns_found, from_dhcp_lease, lease_format, parse_lease, resolv_conf_domains,
 };
 
 use crate::fetch::PacLocation;
