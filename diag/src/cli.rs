@@ -24,6 +24,144 @@ pub enum Command {
     /// Proxy auto-config files: ask one which proxy it gives, check it for mistakes.
     #[command(subcommand)]
     Pac(PacCommand),
+    /// Proxy settings: find every one that applies and explain which wins.
+    #[command(subcommand)]
+    Proxy(ProxyCommand),
+}
+
+/// `pathprobe proxy ...`
+#[derive(Debug, Subcommand)]
+pub enum ProxyCommand {
+    /// Show every proxy setting found (environment, agent configuration, OS
+    /// settings, WPAD), which one is in force for the chosen profile and why,
+    /// and the routes each URL gets.
+    ///
+    /// Settings files of other machines can be given with the --*-file flags
+    /// (e.g. saved `netsh winhttp show proxy` output); --only-given skips this
+    /// machine's own files. Exit 1 when a source is broken or a URL gets no
+    /// answer, 2 on bad flags.
+    Explain(Box<ProxyExplainArgs>),
+}
+
+/// Whose proxy behaviour to reproduce.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ProfileArg {
+    /// What browsers and command-line tools on the OS use.
+    System,
+    /// What the Defender for Endpoint agent on the OS uses.
+    Agent,
+}
+
+/// `pathprobe proxy explain`
+#[derive(Debug, Args)]
+pub struct ProxyExplainArgs {
+    /// URLs to explain (none: only the settings).
+    #[arg(value_name = "URL")]
+    pub urls: Vec<String>,
+
+    /// Explain every probe URL of a catalog (default: the embedded one).
+    #[arg(long = "urls", value_name = "CATALOG", num_args = 0..=1)]
+    pub catalog: Option<Option<PathBuf>>,
+
+    /// Whose behaviour: `system` (browsers, tools) or `agent` (Defender for Endpoint).
+    #[arg(long, value_enum, default_value_t = ProfileArg::System)]
+    pub profile: ProfileArg,
+
+    /// Apply this OS's rules (default: the OS pathprobe runs on).
+    #[arg(long, value_enum, value_name = "OS")]
+    pub os: Option<OsArg>,
+
+    /// A fixed proxy given here, which wins over every other setting.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["pac", "wpad", "direct"])]
+    pub proxy: Option<String>,
+
+    /// A PAC file or URL given here, which wins over every other setting.
+    #[arg(long, value_name = "FILE|URL", conflicts_with_all = ["wpad", "direct"])]
+    pub pac: Option<String>,
+
+    /// Force WPAD auto-discovery (DHCP option 252, then DNS).
+    #[arg(long, conflicts_with = "direct")]
+    pub wpad: bool,
+
+    /// Force a direct connection.
+    #[arg(long)]
+    pub direct: bool,
+
+    /// Read only the files given with the flags below, not this machine's.
+    #[arg(long = "only-given")]
+    pub only_given: bool,
+
+    /// Ignore the process environment (http_proxy and friends).
+    #[arg(long = "no-env")]
+    pub no_env: bool,
+
+    /// Defender for Endpoint Linux managed configuration (mdatp_managed.json).
+    #[arg(long = "mdatp-config", value_name = "FILE")]
+    pub mdatp_config: Option<PathBuf>,
+
+    /// Defender for Endpoint macOS managed preference (com.microsoft.wdav plist).
+    #[arg(long = "wdav-plist", value_name = "FILE")]
+    pub wdav_plist: Option<PathBuf>,
+
+    /// A .reg export with the TelemetryProxyServer policy.
+    #[arg(long = "telemetry-reg", value_name = "FILE")]
+    pub telemetry_reg: Option<PathBuf>,
+
+    /// Saved output of `netsh winhttp show proxy`.
+    #[arg(long = "netsh-file", value_name = "FILE")]
+    pub netsh: Option<PathBuf>,
+
+    /// Saved output of `netsh winhttp show advproxy`.
+    #[arg(long = "advproxy-file", value_name = "FILE")]
+    pub advproxy: Option<PathBuf>,
+
+    /// Saved output of `scutil --proxy`.
+    #[arg(long = "scutil-file", value_name = "FILE")]
+    pub scutil: Option<PathBuf>,
+
+    /// Saved output of `gsettings list-recursively org.gnome.system.proxy`.
+    #[arg(long = "gsettings-file", value_name = "FILE")]
+    pub gsettings: Option<PathBuf>,
+
+    /// An /etc/environment file.
+    #[arg(long = "etc-environment", value_name = "FILE")]
+    pub etc_environment: Option<PathBuf>,
+
+    /// apt configuration files or directories (repeatable).
+    #[arg(long = "apt-conf", value_name = "PATH")]
+    pub apt_conf: Vec<PathBuf>,
+
+    /// DHCP lease files or directories (dhclient, systemd-networkd, NetworkManager, nmcli output).
+    #[arg(long = "dhcp-lease", value_name = "PATH")]
+    pub dhcp_lease: Vec<PathBuf>,
+
+    /// resolv.conf for the DNS domains WPAD devolves from.
+    #[arg(long = "resolv-conf", value_name = "FILE")]
+    pub resolv_conf: Option<PathBuf>,
+
+    /// DNS servers for WPAD and proxy-host lookups (default: the system's).
+    #[arg(long = "dns-server", value_name = "IP[:PORT]")]
+    pub dns_server: Vec<String>,
+
+    /// Port of the wpad.dat server (80; other values for labs).
+    #[arg(long = "wpad-port", value_name = "PORT", default_value_t = 80)]
+    pub wpad_port: u16,
+
+    /// Evaluate PAC scripts as of this moment (RFC 3339).
+    #[arg(long, value_name = "RFC3339")]
+    pub at: Option<String>,
+
+    /// What myIpAddress() returns in PAC scripts (repeatable).
+    #[arg(long = "my-ip", value_name = "IP")]
+    pub my_ip: Vec<IpAddr>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+
+    /// Also list the places looked at that hold nothing.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 /// `pathprobe pac ...`

@@ -21,6 +21,7 @@ mod diff_view;
 mod listing;
 mod pac_eval;
 mod pac_lint;
+mod proxy_explain;
 mod table;
 
 pub use diff_view::DiffReport;
@@ -30,6 +31,7 @@ pub use pac_eval::{
     PacScriptInfo,
 };
 pub use pac_lint::{PAC_LINT_SCHEMA_VERSION, PacLintReport};
+pub use proxy_explain::{PROXY_EXPLAIN_SCHEMA_VERSION, ProxyExplainReport, describe};
 pub use table::TableStyle;
 
 /// Output formats of listings and diffs.

@@ -72,6 +72,31 @@ where
         .expect("run pathprobe")
 }
 
+/// Runs the binary with `args` and exactly these proxy-related environment
+/// variables (every `*_proxy` variable of the test process is removed first,
+/// so results do not depend on the machine running the tests).
+pub fn run_with_env<I, S>(args: I, env: &[(&str, &str)]) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let mut cmd = Command::new(binary());
+    cmd.args(args).env_remove("COLUMNS");
+    for (key, _) in std::env::vars_os() {
+        if key
+            .to_string_lossy()
+            .to_ascii_lowercase()
+            .ends_with("_proxy")
+        {
+            cmd.env_remove(&key);
+        }
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run pathprobe")
+}
+
 /// stdout as text.
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod pac;
+mod proxy;
 mod urls;
 
 use crate::cli::{Cli, Command};
@@ -11,5 +12,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Urls(cmd) => urls::run(cmd),
         Command::Pac(cmd) => pac::run(cmd),
+        Command::Proxy(cmd) => proxy::run(cmd),
     }
 }

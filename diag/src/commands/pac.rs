@@ -15,7 +15,9 @@ use pathprobe_reports::{
 };
 use pathprobe_urls::{Endpoint, HostPattern, Probe, Target, default_probe_map};
 
-use crate::cli::{CatalogArgs, FormatArg, PacCommand, PacEvalArgs, PacFormatArg, PacLintArgs};
+use crate::cli::{
+    CatalogArgs, FilterArgs, FormatArg, PacCommand, PacEvalArgs, PacFormatArg, PacLintArgs,
+};
 use crate::commands::urls::{filter_of, load_catalog};
 use crate::exit::{Exit, UsageError};
 use crate::output;
@@ -171,12 +173,34 @@ fn jobs_of(args: &PacEvalArgs) -> anyhow::Result<Vec<Job>> {
     Ok(jobs)
 }
 
+/// Every URL a catalog would probe, wildcards as an example name under them.
+pub(crate) fn catalog_urls(
+    catalog: &CatalogArgs,
+    filter: &FilterArgs,
+) -> anyhow::Result<Vec<String>> {
+    let jobs = plan_jobs(catalog, filter)?;
+    let mut urls: Vec<String> = Vec::new();
+    for job in jobs {
+        if job.skip.is_none() && !urls.contains(&job.input) {
+            urls.push(job.input);
+        }
+    }
+    Ok(urls)
+}
+
 fn catalog_jobs(args: &PacEvalArgs, catalog: Option<&Path>) -> anyhow::Result<Vec<Job>> {
-    let catalog = load_catalog(&CatalogArgs {
-        catalog: catalog.map(Path::to_path_buf),
-        sheet: args.sheet.clone(),
-    })?;
-    let (filter, _) = filter_of(&args.filter)?;
+    plan_jobs(
+        &CatalogArgs {
+            catalog: catalog.map(Path::to_path_buf),
+            sheet: args.sheet.clone(),
+        },
+        &args.filter,
+    )
+}
+
+fn plan_jobs(catalog: &CatalogArgs, filter: &FilterArgs) -> anyhow::Result<Vec<Job>> {
+    let catalog = load_catalog(catalog)?;
+    let (filter, _) = filter_of(filter)?;
     let map = default_probe_map().context("the embedded probe map is damaged (a build problem)")?;
     let plan = pathprobe_urls::plan(&catalog, &filter, &map);
     let mut jobs = Vec::new();

@@ -7,7 +7,10 @@
 //! naming the source: one bad source never stops discovery of the others.
 
 mod bypass;
+mod decide;
 mod env;
+mod explain;
+mod gather;
 mod proxy_url;
 mod settings;
 mod wpad;
@@ -15,7 +18,10 @@ mod wpad;
 use serde::Serialize;
 
 pub use bypass::{BypassList, BypassStyle};
+pub use decide::{Decision, Profile, Standing, TargetOs, rank, static_routes};
 pub use env::{from_environment, from_variables};
+pub use explain::{ExplainOptions, Explanation, PacInUse, SourceView, UrlExplanation, explain};
+pub use gather::{CommandLineSetting, Discovery, SourceFile, SourcePaths, gather};
 pub use proxy_url::{Credentials, PortDefault, ProxyUrl, ProxyUrlError, redact_text};
 pub use settings::{
     from_apt_conf, from_etc_environment, from_gsettings, from_mac_managed_plist,

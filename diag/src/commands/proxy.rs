@@ -1,0 +1,177 @@
+//! `pathprobe proxy explain`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use anyhow::Context;
+use pathprobe_pac::discovery::{
+    CommandLineSetting, ExplainOptions, PortDefault, Profile, ProxyUrl, SourceFile, SourcePaths,
+    TargetOs, WpadOptions, explain, gather,
+};
+use pathprobe_pac::{
+    DnsServers, FetchLimits, FixedClock, PacClock, PacLocation, PacOptions, Resolve, SystemClock,
+    SystemResolver,
+};
+use pathprobe_reports::{OutputFormat, ProxyExplainReport};
+
+use crate::cli::{
+    CatalogArgs, FilterArgs, FormatArg, OsArg, ProfileArg, ProxyCommand, ProxyExplainArgs,
+};
+use crate::commands::pac::{catalog_urls, parse_server};
+use crate::exit::{Exit, UsageError};
+use crate::output;
+
+pub fn run(cmd: ProxyCommand) -> anyhow::Result<Exit> {
+    match cmd {
+        ProxyCommand::Explain(args) => explain_cmd(*args),
+    }
+}
+
+fn paths_of(args: &ProxyExplainArgs) -> SourcePaths {
+    let mut paths = if args.only_given {
+        SourcePaths::none()
+    } else {
+        SourcePaths::standard()
+    };
+    let given = |p: &Option<std::path::PathBuf>| p.as_deref().map(SourceFile::given);
+    if let Some(f) = given(&args.mdatp_config) {
+        paths.mdatp_managed = Some(f);
+    }
+    if let Some(f) = given(&args.wdav_plist) {
+        paths.wdav_plist = Some(f);
+    }
+    if let Some(f) = given(&args.telemetry_reg) {
+        paths.telemetry_reg = Some(f);
+    }
+    if let Some(f) = given(&args.netsh) {
+        paths.netsh_proxy = Some(f);
+    }
+    if let Some(f) = given(&args.advproxy) {
+        paths.netsh_advproxy = Some(f);
+    }
+    if let Some(f) = given(&args.scutil) {
+        paths.scutil = Some(f);
+    }
+    if let Some(f) = given(&args.gsettings) {
+        paths.gsettings = Some(f);
+    }
+    if let Some(f) = given(&args.etc_environment) {
+        paths.etc_environment = Some(f);
+    }
+    if let Some(f) = given(&args.resolv_conf) {
+        paths.resolv_conf = Some(f);
+    }
+    if !args.apt_conf.is_empty() {
+        paths.apt = args.apt_conf.iter().map(|p| SourceFile::given(p)).collect();
+    }
+    if !args.dhcp_lease.is_empty() {
+        paths.dhcp_leases = args
+            .dhcp_lease
+            .iter()
+            .map(|p| SourceFile::given(p))
+            .collect();
+    }
+    paths
+}
+
+fn command_line_setting(args: &ProxyExplainArgs) -> anyhow::Result<Option<CommandLineSetting>> {
+    Ok(if args.direct {
+        Some(CommandLineSetting::Direct)
+    } else if args.wpad {
+        Some(CommandLineSetting::Wpad)
+    } else if let Some(p) = &args.proxy {
+        Some(CommandLineSetting::Proxy(
+            ProxyUrl::parse(p, PortDefault::Scheme)
+                .map_err(|e| UsageError(format!("--proxy: {e}")))?,
+        ))
+    } else if let Some(p) = &args.pac {
+        Some(CommandLineSetting::Pac(
+            PacLocation::parse(p).map_err(|e| UsageError(format!("--pac: {e}")))?,
+        ))
+    } else {
+        None
+    })
+}
+
+fn explain_cmd(args: ProxyExplainArgs) -> anyhow::Result<Exit> {
+    let cli = command_line_setting(&args)?;
+    let mut urls = args.urls.clone();
+    if let Some(catalog) = &args.catalog {
+        urls.extend(catalog_urls(
+            &CatalogArgs {
+                catalog: catalog.clone(),
+                sheet: None,
+            },
+            &FilterArgs {
+                geo: None,
+                onboarding: None,
+                os: None,
+                category: None,
+                required_only: false,
+            },
+        )?);
+    }
+    for url in &urls {
+        url::Url::parse(url).map_err(|e| UsageError(format!("{url:?} is not a URL: {e}")))?;
+    }
+    let clock: Arc<dyn PacClock> = match &args.at {
+        Some(at) => Arc::new(FixedClock::parse(at).map_err(|e| UsageError(format!("--at: {e}")))?),
+        None => Arc::new(SystemClock),
+    };
+    let servers = if args.dns_server.is_empty() {
+        DnsServers::System
+    } else {
+        DnsServers::Given(
+            args.dns_server
+                .iter()
+                .map(|s| parse_server(s))
+                .collect::<Result<_, _>>()?,
+        )
+    };
+    let resolver: Arc<dyn Resolve> =
+        Arc::new(SystemResolver::new(servers).context("cannot set up DNS")?);
+    let env: Option<BTreeMap<String, String>> = (!args.no_env).then(|| {
+        std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .collect()
+    });
+    let discovery = gather(&paths_of(&args), env.as_ref(), cli.as_ref());
+    let options = ExplainOptions {
+        profile: match args.profile {
+            ProfileArg::System => Profile::System,
+            ProfileArg::Agent => Profile::Agent,
+        },
+        os: match args.os {
+            Some(OsArg::Linux) => TargetOs::Linux,
+            Some(OsArg::Macos) => TargetOs::Macos,
+            Some(OsArg::Windows) => TargetOs::Windows,
+            None => TargetOs::current(),
+        },
+        resolver,
+        pac: PacOptions {
+            my_ip: (!args.my_ip.is_empty()).then(|| args.my_ip.clone()),
+            ..PacOptions::default()
+        },
+        clock,
+        wpad: WpadOptions {
+            http_port: args.wpad_port,
+            ..WpadOptions::default()
+        },
+        fetch: FetchLimits::default(),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let explanation = runtime.block_on(explain(&discovery, &urls, &options));
+    let failed =
+        !explanation.problems.is_empty() || explanation.urls.iter().any(|u| u.error.is_some());
+    let report = ProxyExplainReport::new(explanation);
+    let format = match args.format {
+        FormatArg::Table => OutputFormat::Table,
+        FormatArg::Json => OutputFormat::Json,
+        FormatArg::Csv => OutputFormat::Csv,
+    };
+    output::print(&report.render(format, &output::table_style(args.verbose))?)?;
+    Ok(if failed { Exit::Findings } else { Exit::Ok })
+}

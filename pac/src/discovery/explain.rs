@@ -1,0 +1,363 @@
+//! Putting it together: which setting applies, and which routes each URL gets.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::{
+    Decision, Discovery, Found, Profile, ProxyConfig, SourceKind, SourceProblem, Standing,
+    TargetOs, WpadAttempt, WpadOptions, discover_via_dns, rank, static_routes,
+};
+use crate::clock::PacClock;
+use crate::engine::{PacEngine, PacOptions};
+use crate::fetch::{FetchLimits, FetchedPac, fetch};
+use crate::resolver::{LookupError, Resolve};
+use crate::route::Route;
+
+/// How to explain.
+#[derive(Clone)]
+pub struct ExplainOptions {
+    /// Whose behaviour.
+    pub profile: Profile,
+    /// Whose OS rules.
+    pub os: TargetOs,
+    /// DNS for WPAD, PAC helpers and proxy host checks.
+    pub resolver: Arc<dyn Resolve>,
+    /// PAC engine options.
+    pub pac: PacOptions,
+    /// Clock for the PAC's date helpers.
+    pub clock: Arc<dyn PacClock>,
+    /// WPAD options.
+    pub wpad: WpadOptions,
+    /// PAC fetch limits.
+    pub fetch: FetchLimits,
+}
+
+/// One setting as shown in the explanation.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    /// The setting.
+    #[serde(flatten)]
+    pub found: Found,
+    /// How it fared.
+    pub standing: Standing,
+}
+
+/// The PAC script in force, if any.
+#[derive(Debug, Clone, Serialize)]
+pub struct PacInUse {
+    /// Where it came from (redacted).
+    pub location: String,
+    /// How it was found (the setting's provenance).
+    pub found_by: String,
+    /// The served content type.
+    pub content_type: Option<String>,
+    /// Warnings from fetching it.
+    pub warnings: Vec<String>,
+}
+
+/// The answer for one URL.
+#[derive(Debug, Clone, Serialize)]
+pub struct UrlExplanation {
+    /// The URL.
+    pub url: String,
+    /// The decision, or why there is none.
+    #[serde(flatten)]
+    pub decision: Decision,
+    /// The PAC's raw answer, when a PAC decided.
+    pub pac_answer: Option<String>,
+    /// Why no answer could be had.
+    pub error: Option<String>,
+}
+
+/// Everything `proxy explain` knows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    /// The profile.
+    pub profile: Profile,
+    /// The OS rules applied.
+    pub os: TargetOs,
+    /// Every setting found, winner first.
+    pub sources: Vec<SourceView>,
+    /// Sources that could not be used.
+    pub problems: Vec<SourceProblem>,
+    /// Places that hold nothing.
+    pub empty: Vec<String>,
+    /// WPAD names asked over DNS, when auto-detection ran.
+    pub wpad_dns: Vec<WpadAttempt>,
+    /// The PAC in force.
+    pub pac: Option<PacInUse>,
+    /// Per URL.
+    pub urls: Vec<UrlExplanation>,
+    /// What a person should look at.
+    pub warnings: Vec<String>,
+}
+
+/// What the chain of settings boils down to.
+enum Effective {
+    Static(Found),
+    Pac(Found, FetchedPac),
+    /// Nothing applies: direct, with the reason.
+    Nothing(String),
+}
+
+/// Explains which routes `urls` get under the profile.
+pub async fn explain(
+    discovery: &Discovery,
+    urls: &[String],
+    options: &ExplainOptions,
+) -> Explanation {
+    let ranked = rank(&discovery.found, options.profile, options.os);
+    let mut warnings = Vec::new();
+    let mut wpad_dns = Vec::new();
+    let mut pac_in_use = None;
+
+    for (found, standing) in &ranked {
+        if let Standing::Ignored { why } = standing
+            && options.profile == Profile::Agent
+            && matches!(
+                found.config,
+                ProxyConfig::Pac { .. } | ProxyConfig::AutoDetect
+            )
+        {
+            warnings.push(format!(
+                "{}: a PAC or WPAD setting is configured, but {why}",
+                found.provenance
+            ));
+        }
+    }
+
+    // Walk the winner and its fallbacks until one gives an answer.
+    let mut effective = Effective::Nothing(match options.profile {
+        Profile::Agent => "no setting the agent reads: it connects directly".into(),
+        Profile::System => "no proxy setting found: clients connect directly".into(),
+    });
+    for (found, standing) in &ranked {
+        if !matches!(
+            standing,
+            Standing::Winner { .. } | Standing::Fallback { .. }
+        ) {
+            continue;
+        }
+        match &found.config {
+            ProxyConfig::Direct | ProxyConfig::Static { .. } => {
+                effective = Effective::Static(found.clone());
+                break;
+            }
+            ProxyConfig::Pac { location } => match fetch(location, &options.fetch).await {
+                Ok(script) => {
+                    effective = Effective::Pac(found.clone(), script);
+                    break;
+                }
+                Err(e) => warnings.push(format!(
+                    "{}: the PAC cannot be fetched: {e}",
+                    found.provenance
+                )),
+            },
+            ProxyConfig::AutoDetect => {
+                if let Some((lease, script)) =
+                    wpad_from_dhcp(discovery, options, &mut warnings).await
+                {
+                    effective = Effective::Pac(lease, script);
+                    break;
+                }
+                let dns = discover_via_dns(
+                    &discovery.dns_domains,
+                    options.resolver.as_ref(),
+                    &options.wpad,
+                )
+                .await;
+                wpad_dns = dns.attempts.clone();
+                warnings.extend(dns.notes.iter().cloned());
+                if discovery.dns_domains.is_empty() {
+                    warnings.push("WPAD via DNS: no DNS domain is configured (resolv.conf domain/search, DHCP option 15), so there is no wpad name to ask".into());
+                }
+                match dns.script.as_ref().and_then(|(name, script)| {
+                    Some((super::dns_found(name, script)?, script.clone()))
+                }) {
+                    Some((f, script)) => {
+                        effective = Effective::Pac(f, script);
+                        break;
+                    }
+                    None => warnings.push(format!(
+                        "{}: auto-detection found no PAC script",
+                        found.provenance
+                    )),
+                }
+            }
+        }
+    }
+
+    // Credentials and unresolvable proxy hosts of the setting in force.
+    if let Effective::Static(f) = &effective {
+        for p in f.config.proxies() {
+            if p.host.parse::<std::net::IpAddr>().is_err() {
+                match options.resolver.lookup(&p.host, options.wpad.dns_timeout) {
+                    Err(LookupError::NotFound) => {
+                        warnings.push(format!("the proxy host {} does not resolve", p.host))
+                    }
+                    Err(e) => warnings.push(format!(
+                        "the proxy host {} could not be resolved: {e}",
+                        p.host
+                    )),
+                    Ok(_) => {}
+                }
+            }
+        }
+    }
+    for (found, standing) in &ranked {
+        if matches!(
+            standing,
+            Standing::Winner { .. } | Standing::Fallback { .. }
+        ) {
+            warnings.extend(
+                found
+                    .warnings
+                    .iter()
+                    .map(|w| format!("{}: {w}", found.provenance)),
+            );
+        }
+    }
+
+    let mut url_views = Vec::new();
+    match &effective {
+        Effective::Nothing(reason) => {
+            for url in urls {
+                url_views.push(UrlExplanation {
+                    url: url.clone(),
+                    decision: Decision {
+                        routes: vec![Route::Direct],
+                        decided_by: None,
+                        detail: reason.clone(),
+                    },
+                    pac_answer: None,
+                    error: None,
+                });
+            }
+        }
+        Effective::Static(found) => {
+            for url in urls {
+                url_views.push(match split_url(url) {
+                    Ok((scheme, host)) => UrlExplanation {
+                        url: url.clone(),
+                        decision: static_routes(found, &scheme, &host).unwrap_or(Decision {
+                            routes: vec![Route::Direct],
+                            decided_by: None,
+                            detail: String::new(),
+                        }),
+                        pac_answer: None,
+                        error: None,
+                    },
+                    Err(e) => failed(url, e),
+                });
+            }
+        }
+        Effective::Pac(found, script) => {
+            pac_in_use = Some(PacInUse {
+                location: script.final_location.clone(),
+                found_by: found.provenance.to_string(),
+                content_type: script.content_type.clone(),
+                warnings: script.warnings.clone(),
+            });
+            match PacEngine::with_clock(
+                &script.final_location,
+                &script.text,
+                options.pac.clone(),
+                options.resolver.clone(),
+                options.clock.clone(),
+            ) {
+                Err(e) => {
+                    warnings.push(format!("{}: {e}", found.provenance));
+                    for url in urls {
+                        url_views.push(failed(url, e.to_string()));
+                    }
+                }
+                Ok(mut engine) => {
+                    for url in urls {
+                        url_views.push(match engine.find_proxy(url, None) {
+                            Ok(eval) => UrlExplanation {
+                                url: url.clone(),
+                                decision: Decision {
+                                    routes: eval.parsed.routes.clone(),
+                                    decided_by: Some(found.provenance.clone()),
+                                    detail: format!(
+                                        "{} returned {:?}",
+                                        eval.entry_point.name(),
+                                        eval.raw
+                                    ),
+                                },
+                                pac_answer: Some(eval.raw),
+                                error: None,
+                            },
+                            Err(e) => failed(url, e.kind.to_string()),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    let sources = ranked
+        .into_iter()
+        .map(|(found, standing)| SourceView { found, standing })
+        .collect();
+    warnings.dedup();
+    Explanation {
+        profile: options.profile,
+        os: options.os,
+        sources,
+        problems: discovery.problems.clone(),
+        empty: discovery.empty.clone(),
+        wpad_dns,
+        pac: pac_in_use,
+        urls: url_views,
+        warnings,
+    }
+}
+
+fn failed(url: &str, error: String) -> UrlExplanation {
+    UrlExplanation {
+        url: url.to_owned(),
+        decision: Decision {
+            routes: Vec::new(),
+            decided_by: None,
+            detail: String::new(),
+        },
+        pac_answer: None,
+        error: Some(error),
+    }
+}
+
+fn split_url(url: &str) -> Result<(String, String), String> {
+    let parsed = url::Url::parse(url.trim()).map_err(|e| format!("{url:?} is not a URL: {e}"))?;
+    let host = parsed
+        .host_str()
+        .map(|h| crate::helpers::strip_brackets(h).to_ascii_lowercase())
+        .ok_or_else(|| format!("{url:?} has no host"))?;
+    Ok((parsed.scheme().to_owned(), host))
+}
+
+/// Option 252 from the leases read, fetched.
+async fn wpad_from_dhcp(
+    discovery: &Discovery,
+    options: &ExplainOptions,
+    warnings: &mut Vec<String>,
+) -> Option<(Found, FetchedPac)> {
+    for lease in discovery
+        .found
+        .iter()
+        .filter(|f| f.provenance.kind == SourceKind::WpadDhcp)
+    {
+        let ProxyConfig::Pac { location } = &lease.config else {
+            continue;
+        };
+        match fetch(location, &options.fetch).await {
+            Ok(script) => return Some((lease.clone(), script)),
+            Err(e) => warnings.push(format!(
+                "{}: option 252 names a PAC that cannot be fetched: {e}",
+                lease.provenance
+            )),
+        }
+    }
+    None
+}
