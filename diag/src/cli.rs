@@ -135,6 +135,11 @@ pub struct ProxyExplainArgs {
     #[arg(long = "dhcp-lease", value_name = "PATH")]
     pub dhcp_lease: Vec<PathBuf>,
 
+    /// During auto-detection, also ask the DHCP server for option 252 with a
+    /// DHCPINFORM on this interface (needs root: the DHCP client port).
+    #[arg(long = "dhcp-inform", value_name = "INTERFACE")]
+    pub dhcp_inform: Option<String>,
+
     /// resolv.conf for the DNS domains WPAD devolves from.
     #[arg(long = "resolv-conf", value_name = "FILE")]
     pub resolv_conf: Option<PathBuf>,

@@ -158,6 +158,10 @@ fn explain_cmd(args: ProxyExplainArgs) -> anyhow::Result<Exit> {
             ..WpadOptions::default()
         },
         fetch: FetchLimits::default(),
+        dhcp_inform: args
+            .dhcp_inform
+            .clone()
+            .map(|iface| (iface, std::time::Duration::from_secs(3))),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -31,6 +31,9 @@ pub struct ExplainOptions {
     pub wpad: WpadOptions,
     /// PAC fetch limits.
     pub fetch: FetchLimits,
+    /// Send a DHCPINFORM on this interface during auto-detection (needs the
+    /// DHCP client port), waiting this long for the answer.
+    pub dhcp_inform: Option<(String, std::time::Duration)>,
 }
 
 /// One setting as shown in the explanation.
@@ -158,6 +161,10 @@ pub async fn explain(
                 if let Some((lease, script)) =
                     wpad_from_dhcp(discovery, options, &mut warnings).await
                 {
+                    effective = Effective::Pac(lease, script);
+                    break;
+                }
+                if let Some((lease, script)) = wpad_from_inform(options, &mut warnings).await {
                     effective = Effective::Pac(lease, script);
                     break;
                 }
@@ -335,6 +342,59 @@ fn split_url(url: &str) -> Result<(String, String), String> {
         .map(|h| crate::helpers::strip_brackets(h).to_ascii_lowercase())
         .ok_or_else(|| format!("{url:?} has no host"))?;
     Ok((parsed.scheme().to_owned(), host))
+}
+
+/// Option 252 asked of the DHCP server with a DHCPINFORM, fetched.
+async fn wpad_from_inform(
+    options: &ExplainOptions,
+    warnings: &mut Vec<String>,
+) -> Option<(Found, FetchedPac)> {
+    let (iface, timeout) = options.dhcp_inform.clone()?;
+    let asked = iface.clone();
+    let answer = tokio::task::spawn_blocking(move || super::dhcp_inform(&asked, timeout)).await;
+    let info = match answer {
+        Ok(Ok(info)) => info,
+        Ok(Err(e)) => {
+            warnings.push(format!("WPAD via DHCPINFORM: {e}"));
+            return None;
+        }
+        Err(e) => {
+            warnings.push(format!("WPAD via DHCPINFORM: {e}"));
+            return None;
+        }
+    };
+    let provenance = super::Provenance::new(
+        SourceKind::WpadDhcp,
+        &format!("DHCPINFORM on {iface}"),
+        Some("option 252"),
+    );
+    let Some(url) = info.wpad_url else {
+        warnings.push(format!(
+            "WPAD via DHCPINFORM on {iface}: the DHCP server answered without option 252"
+        ));
+        return None;
+    };
+    let location = match crate::fetch::PacLocation::parse(&url) {
+        Ok(l @ crate::fetch::PacLocation::Url(_)) => l,
+        _ => {
+            warnings.push(format!(
+                "WPAD via DHCPINFORM on {iface}: option 252 holds {url:?}, not an http(s) URL"
+            ));
+            return None;
+        }
+    };
+    match fetch(&location, &options.fetch).await {
+        Ok(script) => Some((
+            Found::new(provenance, ProxyConfig::Pac { location }),
+            script,
+        )),
+        Err(e) => {
+            warnings.push(format!(
+                "WPAD via DHCPINFORM on {iface}: option 252 names a PAC that cannot be fetched: {e}"
+            ));
+            None
+        }
+    }
 }
 
 /// Option 252 from the leases read, fetched.

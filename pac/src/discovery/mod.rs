@@ -8,6 +8,7 @@
 
 mod bypass;
 mod decide;
+mod dhcp_inform;
 mod env;
 mod explain;
 mod gather;
@@ -19,6 +20,7 @@ use serde::Serialize;
 
 pub use bypass::{BypassList, BypassStyle};
 pub use decide::{Decision, Profile, Standing, TargetOs, rank, static_routes};
+pub use dhcp_inform::{InformError, build_inform, dhcp_inform, parse_ack};
 pub use env::{from_environment, from_variables};
 pub use explain::{ExplainOptions, Explanation, PacInUse, SourceView, UrlExplanation, explain};
 pub use gather::{CommandLineSetting, Discovery, SourceFile, SourcePaths, gather};
