@@ -206,6 +206,14 @@ fn windows_agent_prefers_the_telemetry_policy_over_winhttp() {
     );
     let v = json(&agent);
     assert_eq!(v["urls"][0]["routes"][0]["host"], "telemetry.corp.example");
+    // The agent falls back to a direct connection when its proxy does not answer.
+    assert_eq!(v["urls"][0]["routes"][1]["type"], "direct");
+    assert!(
+        v["urls"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("connects directly")
+    );
     assert_eq!(v["sources"][1]["standing"]["status"], "lost");
     let system = explain(
         &[
@@ -521,4 +529,55 @@ fn wpad_over_real_dns_from_the_resolv_conf_domain() {
             .unwrap()
             .starts_with("WPAD via DNS")
     );
+}
+
+#[test]
+fn a_pac_url_serving_html_is_called_out() {
+    let port = serve_html();
+    let (_dns, dns) = silent_dns();
+    let out = explain(
+        &[
+            "https://a.example/",
+            "--os",
+            "linux",
+            "--pac",
+            &format!("http://127.0.0.1:{port}/proxy.pac"),
+            "--dns-server",
+            &dns,
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json(&out);
+    assert!(
+        v["pac"]["warnings"].to_string().contains("HTML page"),
+        "{v:#}"
+    );
+    assert!(
+        v["urls"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("syntax error"),
+        "{v:#}"
+    );
+}
+
+/// A captive-portal style answer: 200 OK with an HTML page.
+fn serve_html() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 2048];
+            let _ = s.read(&mut buf);
+            let body = "<!DOCTYPE html><html><body><form>Sign in to continue</form></body></html>";
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    port
 }

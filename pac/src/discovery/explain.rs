@@ -104,214 +104,277 @@ enum Effective {
     Nothing(String),
 }
 
+/// Answers "which routes, and why" for any number of URLs, once the settings
+/// have been ranked and any PAC fetched. Not `Send`: it may hold a PAC engine.
+pub struct ProxyResolver {
+    profile: Profile,
+    os: TargetOs,
+    ranked: Vec<(Found, Standing)>,
+    state: Resolved,
+    warnings: Vec<String>,
+    wpad_dns: Vec<WpadAttempt>,
+    pac_in_use: Option<PacInUse>,
+}
+
+/// The setting in force, ready to answer.
+enum Resolved {
+    Static(Found),
+    Pac(Found, Box<PacEngine>),
+    /// A PAC was chosen but cannot run (syntax error and the like).
+    Broken(String),
+    Nothing(String),
+}
+
+impl ProxyResolver {
+    /// Ranks the settings, follows the winner and its fallbacks (fetching
+    /// PAC scripts, running WPAD) until one gives an answer.
+    pub async fn new(discovery: &Discovery, options: &ExplainOptions) -> Self {
+        let ranked = rank(&discovery.found, options.profile, options.os);
+        let mut warnings = Vec::new();
+        let mut wpad_dns = Vec::new();
+        let mut pac_in_use = None;
+
+        for (found, standing) in &ranked {
+            if let Standing::Ignored { why } = standing
+                && options.profile == Profile::Agent
+                && matches!(
+                    found.config,
+                    ProxyConfig::Pac { .. } | ProxyConfig::AutoDetect
+                )
+            {
+                warnings.push(format!(
+                    "{}: a PAC or WPAD setting is configured, but {why}",
+                    found.provenance
+                ));
+            }
+        }
+
+        // Walk the winner and its fallbacks until one gives an answer.
+        let mut effective = Effective::Nothing(match options.profile {
+            Profile::Agent => "no setting the agent reads: it connects directly".into(),
+            Profile::System => "no proxy setting found: clients connect directly".into(),
+        });
+        for (found, standing) in &ranked {
+            if !matches!(
+                standing,
+                Standing::Winner { .. } | Standing::Fallback { .. }
+            ) {
+                continue;
+            }
+            match &found.config {
+                ProxyConfig::Direct | ProxyConfig::Static { .. } => {
+                    effective = Effective::Static(found.clone());
+                    break;
+                }
+                ProxyConfig::Pac { location } => match fetch(location, &options.fetch).await {
+                    Ok(script) => {
+                        effective = Effective::Pac(found.clone(), script);
+                        break;
+                    }
+                    Err(e) => warnings.push(format!(
+                        "{}: the PAC cannot be fetched: {e}",
+                        found.provenance
+                    )),
+                },
+                ProxyConfig::AutoDetect => {
+                    if let Some((lease, script)) =
+                        wpad_from_dhcp(discovery, options, &mut warnings).await
+                    {
+                        effective = Effective::Pac(lease, script);
+                        break;
+                    }
+                    if let Some((lease, script)) = wpad_from_inform(options, &mut warnings).await {
+                        effective = Effective::Pac(lease, script);
+                        break;
+                    }
+                    let dns = discover_via_dns(
+                        &discovery.dns_domains,
+                        options.resolver.as_ref(),
+                        &options.wpad,
+                    )
+                    .await;
+                    wpad_dns = dns.attempts.clone();
+                    warnings.extend(dns.notes.iter().cloned());
+                    if discovery.dns_domains.is_empty() {
+                        warnings.push("WPAD via DNS: no DNS domain is configured (resolv.conf domain/search, DHCP option 15), so there is no wpad name to ask".into());
+                    }
+                    match dns.script.as_ref().and_then(|(name, script)| {
+                        Some((super::dns_found(name, script)?, script.clone()))
+                    }) {
+                        Some((f, script)) => {
+                            effective = Effective::Pac(f, script);
+                            break;
+                        }
+                        None => warnings.push(format!(
+                            "{}: auto-detection found no PAC script",
+                            found.provenance
+                        )),
+                    }
+                }
+            }
+        }
+
+        // Credentials and unresolvable proxy hosts of the setting in force.
+        if let Effective::Static(f) = &effective {
+            for p in f.config.proxies() {
+                if p.host.parse::<std::net::IpAddr>().is_err() {
+                    match options.resolver.lookup(&p.host, options.wpad.dns_timeout) {
+                        Err(LookupError::NotFound) => {
+                            warnings.push(format!("the proxy host {} does not resolve", p.host))
+                        }
+                        Err(e) => warnings.push(format!(
+                            "the proxy host {} could not be resolved: {e}",
+                            p.host
+                        )),
+                        Ok(_) => {}
+                    }
+                }
+            }
+        }
+        for (found, standing) in &ranked {
+            if matches!(
+                standing,
+                Standing::Winner { .. } | Standing::Fallback { .. }
+            ) {
+                warnings.extend(
+                    found
+                        .warnings
+                        .iter()
+                        .map(|w| format!("{}: {w}", found.provenance)),
+                );
+            }
+        }
+
+        let state = match effective {
+            Effective::Nothing(reason) => Resolved::Nothing(reason),
+            Effective::Static(found) => Resolved::Static(found),
+            Effective::Pac(found, script) => {
+                pac_in_use = Some(PacInUse {
+                    location: script.final_location.clone(),
+                    found_by: found.provenance.to_string(),
+                    content_type: script.content_type.clone(),
+                    warnings: script.warnings.clone(),
+                });
+                match PacEngine::with_clock(
+                    &script.final_location,
+                    &script.text,
+                    options.pac.clone(),
+                    options.resolver.clone(),
+                    options.clock.clone(),
+                ) {
+                    Ok(engine) => Resolved::Pac(found, Box::new(engine)),
+                    Err(e) => {
+                        warnings.push(format!("{}: {e}", found.provenance));
+                        Resolved::Broken(e.to_string())
+                    }
+                }
+            }
+        };
+        warnings.dedup();
+        Self {
+            profile: options.profile,
+            os: options.os,
+            ranked,
+            state,
+            warnings,
+            wpad_dns,
+            pac_in_use,
+        }
+    }
+
+    /// Every setting found, in the order consulted, with its standing.
+    pub fn sources(&self) -> impl Iterator<Item = &(Found, Standing)> {
+        self.ranked.iter()
+    }
+
+    /// Things a person should look at.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The routes for `url`, in the order a client tries them, with the
+    /// setting that decided and why.
+    pub fn routes(&mut self, url: &str) -> UrlExplanation {
+        match &mut self.state {
+            Resolved::Nothing(reason) => UrlExplanation {
+                url: url.to_owned(),
+                decision: Decision {
+                    routes: vec![Route::Direct],
+                    decided_by: None,
+                    detail: reason.clone(),
+                },
+                pac_answer: None,
+                error: None,
+            },
+            Resolved::Broken(error) => failed(url, error.clone()),
+            Resolved::Static(found) => match split_url(url) {
+                Err(e) => failed(url, e),
+                Ok((scheme, host)) => {
+                    let mut decision = static_routes(found, &scheme, &host).unwrap_or(Decision {
+                        routes: vec![Route::Direct],
+                        decided_by: None,
+                        detail: String::new(),
+                    });
+                    // The Windows agent tries a direct connection when its
+                    // fixed proxy does not answer.
+                    if self.profile == Profile::Agent
+                        && self.os == TargetOs::Windows
+                        && !decision.routes.contains(&Route::Direct)
+                    {
+                        decision.routes.push(Route::Direct);
+                        decision
+                            .detail
+                            .push_str("; the agent connects directly if the proxy does not answer");
+                    }
+                    UrlExplanation {
+                        url: url.to_owned(),
+                        decision,
+                        pac_answer: None,
+                        error: None,
+                    }
+                }
+            },
+            Resolved::Pac(found, engine) => match engine.find_proxy(url, None) {
+                Ok(eval) => UrlExplanation {
+                    url: url.to_owned(),
+                    decision: Decision {
+                        routes: eval.parsed.routes.clone(),
+                        decided_by: Some(found.provenance.clone()),
+                        detail: format!("{} returned {:?}", eval.entry_point.name(), eval.raw),
+                    },
+                    pac_answer: Some(eval.raw),
+                    error: None,
+                },
+                Err(e) => failed(url, e.kind.to_string()),
+            },
+        }
+    }
+}
+
 /// Explains which routes `urls` get under the profile.
 pub async fn explain(
     discovery: &Discovery,
     urls: &[String],
     options: &ExplainOptions,
 ) -> Explanation {
-    let ranked = rank(&discovery.found, options.profile, options.os);
-    let mut warnings = Vec::new();
-    let mut wpad_dns = Vec::new();
-    let mut pac_in_use = None;
-
-    for (found, standing) in &ranked {
-        if let Standing::Ignored { why } = standing
-            && options.profile == Profile::Agent
-            && matches!(
-                found.config,
-                ProxyConfig::Pac { .. } | ProxyConfig::AutoDetect
-            )
-        {
-            warnings.push(format!(
-                "{}: a PAC or WPAD setting is configured, but {why}",
-                found.provenance
-            ));
-        }
-    }
-
-    // Walk the winner and its fallbacks until one gives an answer.
-    let mut effective = Effective::Nothing(match options.profile {
-        Profile::Agent => "no setting the agent reads: it connects directly".into(),
-        Profile::System => "no proxy setting found: clients connect directly".into(),
-    });
-    for (found, standing) in &ranked {
-        if !matches!(
-            standing,
-            Standing::Winner { .. } | Standing::Fallback { .. }
-        ) {
-            continue;
-        }
-        match &found.config {
-            ProxyConfig::Direct | ProxyConfig::Static { .. } => {
-                effective = Effective::Static(found.clone());
-                break;
-            }
-            ProxyConfig::Pac { location } => match fetch(location, &options.fetch).await {
-                Ok(script) => {
-                    effective = Effective::Pac(found.clone(), script);
-                    break;
-                }
-                Err(e) => warnings.push(format!(
-                    "{}: the PAC cannot be fetched: {e}",
-                    found.provenance
-                )),
-            },
-            ProxyConfig::AutoDetect => {
-                if let Some((lease, script)) =
-                    wpad_from_dhcp(discovery, options, &mut warnings).await
-                {
-                    effective = Effective::Pac(lease, script);
-                    break;
-                }
-                if let Some((lease, script)) = wpad_from_inform(options, &mut warnings).await {
-                    effective = Effective::Pac(lease, script);
-                    break;
-                }
-                let dns = discover_via_dns(
-                    &discovery.dns_domains,
-                    options.resolver.as_ref(),
-                    &options.wpad,
-                )
-                .await;
-                wpad_dns = dns.attempts.clone();
-                warnings.extend(dns.notes.iter().cloned());
-                if discovery.dns_domains.is_empty() {
-                    warnings.push("WPAD via DNS: no DNS domain is configured (resolv.conf domain/search, DHCP option 15), so there is no wpad name to ask".into());
-                }
-                match dns.script.as_ref().and_then(|(name, script)| {
-                    Some((super::dns_found(name, script)?, script.clone()))
-                }) {
-                    Some((f, script)) => {
-                        effective = Effective::Pac(f, script);
-                        break;
-                    }
-                    None => warnings.push(format!(
-                        "{}: auto-detection found no PAC script",
-                        found.provenance
-                    )),
-                }
-            }
-        }
-    }
-
-    // Credentials and unresolvable proxy hosts of the setting in force.
-    if let Effective::Static(f) = &effective {
-        for p in f.config.proxies() {
-            if p.host.parse::<std::net::IpAddr>().is_err() {
-                match options.resolver.lookup(&p.host, options.wpad.dns_timeout) {
-                    Err(LookupError::NotFound) => {
-                        warnings.push(format!("the proxy host {} does not resolve", p.host))
-                    }
-                    Err(e) => warnings.push(format!(
-                        "the proxy host {} could not be resolved: {e}",
-                        p.host
-                    )),
-                    Ok(_) => {}
-                }
-            }
-        }
-    }
-    for (found, standing) in &ranked {
-        if matches!(
-            standing,
-            Standing::Winner { .. } | Standing::Fallback { .. }
-        ) {
-            warnings.extend(
-                found
-                    .warnings
-                    .iter()
-                    .map(|w| format!("{}: {w}", found.provenance)),
-            );
-        }
-    }
-
-    let mut url_views = Vec::new();
-    match &effective {
-        Effective::Nothing(reason) => {
-            for url in urls {
-                url_views.push(UrlExplanation {
-                    url: url.clone(),
-                    decision: Decision {
-                        routes: vec![Route::Direct],
-                        decided_by: None,
-                        detail: reason.clone(),
-                    },
-                    pac_answer: None,
-                    error: None,
-                });
-            }
-        }
-        Effective::Static(found) => {
-            for url in urls {
-                url_views.push(match split_url(url) {
-                    Ok((scheme, host)) => UrlExplanation {
-                        url: url.clone(),
-                        decision: static_routes(found, &scheme, &host).unwrap_or(Decision {
-                            routes: vec![Route::Direct],
-                            decided_by: None,
-                            detail: String::new(),
-                        }),
-                        pac_answer: None,
-                        error: None,
-                    },
-                    Err(e) => failed(url, e),
-                });
-            }
-        }
-        Effective::Pac(found, script) => {
-            pac_in_use = Some(PacInUse {
-                location: script.final_location.clone(),
-                found_by: found.provenance.to_string(),
-                content_type: script.content_type.clone(),
-                warnings: script.warnings.clone(),
-            });
-            match PacEngine::with_clock(
-                &script.final_location,
-                &script.text,
-                options.pac.clone(),
-                options.resolver.clone(),
-                options.clock.clone(),
-            ) {
-                Err(e) => {
-                    warnings.push(format!("{}: {e}", found.provenance));
-                    for url in urls {
-                        url_views.push(failed(url, e.to_string()));
-                    }
-                }
-                Ok(mut engine) => {
-                    for url in urls {
-                        url_views.push(match engine.find_proxy(url, None) {
-                            Ok(eval) => UrlExplanation {
-                                url: url.clone(),
-                                decision: Decision {
-                                    routes: eval.parsed.routes.clone(),
-                                    decided_by: Some(found.provenance.clone()),
-                                    detail: format!(
-                                        "{} returned {:?}",
-                                        eval.entry_point.name(),
-                                        eval.raw
-                                    ),
-                                },
-                                pac_answer: Some(eval.raw),
-                                error: None,
-                            },
-                            Err(e) => failed(url, e.kind.to_string()),
-                        });
-                    }
-                }
-            }
-        }
-    }
-
+    let mut resolver = ProxyResolver::new(discovery, options).await;
+    let url_views = urls.iter().map(|u| resolver.routes(u)).collect();
+    let ProxyResolver {
+        profile,
+        os,
+        ranked,
+        warnings,
+        wpad_dns,
+        pac_in_use,
+        ..
+    } = resolver;
     let sources = ranked
         .into_iter()
         .map(|(found, standing)| SourceView { found, standing })
         .collect();
-    warnings.dedup();
     Explanation {
-        profile: options.profile,
-        os: options.os,
+        profile,
+        os,
         sources,
         problems: discovery.problems.clone(),
         empty: discovery.empty.clone(),
@@ -321,7 +384,6 @@ pub async fn explain(
         warnings,
     }
 }
-
 fn failed(url: &str, error: String) -> UrlExplanation {
     UrlExplanation {
         url: url.to_owned(),

@@ -22,7 +22,9 @@ pub use bypass::{BypassList, BypassStyle};
 pub use decide::{Decision, Profile, Standing, TargetOs, rank, static_routes};
 pub use dhcp_inform::{InformError, build_inform, dhcp_inform, parse_ack};
 pub use env::{from_environment, from_variables};
-pub use explain::{ExplainOptions, Explanation, PacInUse, SourceView, UrlExplanation, explain};
+pub use explain::{
+    ExplainOptions, Explanation, PacInUse, ProxyResolver, SourceView, UrlExplanation, explain,
+};
 pub use gather::{CommandLineSetting, Discovery, SourceFile, SourcePaths, gather};
 pub use proxy_url::{Credentials, PortDefault, ProxyUrl, ProxyUrlError, redact_text};
 pub use settings::{
