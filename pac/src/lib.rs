@@ -8,6 +8,11 @@
 //! and empty entries tolerated, default ports filled in, and every entry it
 //! cannot use reported as a warning with the raw text instead of being dropped.
 //!
+//! [`discovery`] finds every proxy setting that applies to a machine (the
+//! environment, the Defender agent's configuration, OS settings, WPAD over
+//! DHCP and DNS), ranks them per profile and OS, and answers per URL with the
+//! setting that decided.
+//!
 //! DNS lookups made by the script go through a [`Resolve`] implementation
 //! (hickory by default, a fixed table in tests) and the date helpers read a
 //! [`PacClock`], so every answer can be reproduced.
