@@ -581,3 +581,51 @@ fn serve_html() -> u16 {
     });
     port
 }
+
+#[test]
+fn five_megabytes_of_junk_as_a_pac_is_an_error_naming_the_source() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        // Bytes that are neither UTF-8 nor JavaScript.
+        let junk: Vec<u8> = (0..5 * 1024 * 1024u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8 | 0x80)
+            .collect();
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 2048];
+            let _ = s.read(&mut buf);
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                junk.len()
+            );
+            let _ = s.write_all(&junk);
+        }
+    });
+    let (_dns, dns) = silent_dns();
+    let out = explain(
+        &[
+            "https://a.example/",
+            "--os",
+            "linux",
+            "--pac",
+            &format!("http://127.0.0.1:{port}/junk.pac"),
+            "--dns-server",
+            &dns,
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json(&out);
+    let warnings = v["warnings"].to_string();
+    assert!(
+        warnings.contains("command line") && warnings.contains("junk.pac"),
+        "{warnings}"
+    );
+    assert!(
+        v["pac"]["warnings"].to_string().contains("not UTF-8"),
+        "{v:#}"
+    );
+    assert!(v["urls"][0]["error"].is_string());
+}
