@@ -27,6 +27,70 @@ pub enum Command {
     /// Proxy settings: find every one that applies and explain which wins.
     #[command(subcommand)]
     Proxy(ProxyCommand),
+    /// Probe every endpoint of a catalog through the route this machine would
+    /// use, phase by phase, and give each a verdict with a hint.
+    ///
+    /// Without a catalog the embedded Microsoft Defender for Endpoint list is
+    /// used. Exit 0 when every required endpoint is ok, 1 when one is not, 2
+    /// on bad input.
+    Check(Box<CheckArgs>),
+}
+
+/// `pathprobe check`
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub catalog: CatalogArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub routing: RoutingArgs,
+
+    /// Probe direct and every proxy found, side by side, for every endpoint.
+    #[arg(long = "all-routes")]
+    pub all_routes: bool,
+
+    /// Pin a name to an address for this run, HOST=IP (repeatable), as curl's --resolve.
+    #[arg(long, value_name = "HOST=IP")]
+    pub resolve: Vec<String>,
+
+    /// Extra trust anchors (PEM) for private origins; they count as expected
+    /// issuers, never as public roots.
+    #[arg(long = "ca-cert", value_name = "FILE")]
+    pub ca_cert: Vec<PathBuf>,
+
+    /// Proxy credentials, USER:PASSWORD (never guessed, never printed).
+    #[arg(long = "proxy-user", value_name = "USER:PASSWORD")]
+    pub proxy_user: Option<String>,
+
+    /// Probes in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub concurrency: usize,
+
+    /// Probes in flight through one proxy at once.
+    #[arg(long = "per-proxy", value_name = "N", default_value_t = 16)]
+    pub per_proxy: usize,
+
+    /// Deadline for the whole run, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
+    pub deadline: f64,
+
+    /// Limit for each phase (DNS, connect, tunnel, TLS, HTTP), in seconds.
+    #[arg(long = "phase-timeout", value_name = "SECONDS", default_value_t = 10.0)]
+    pub phase_timeout: f64,
+
+    /// Read the HTTP status even over a chain that failed verification (the
+    /// verdict stays; nothing else is sent).
+    #[arg(long = "insecure-read")]
+    pub insecure_read: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+
+    /// Show per-phase timings.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 /// `pathprobe proxy ...`
@@ -52,24 +116,12 @@ pub enum ProfileArg {
     Agent,
 }
 
-/// `pathprobe proxy explain`
+/// Where routes come from: settings given here, or discovered on the machine.
 #[derive(Debug, Args)]
-pub struct ProxyExplainArgs {
-    /// URLs to explain (none: only the settings).
-    #[arg(value_name = "URL")]
-    pub urls: Vec<String>,
-
-    /// Explain every probe URL of a catalog (default: the embedded one).
-    #[arg(long = "urls", value_name = "CATALOG", num_args = 0..=1)]
-    pub catalog: Option<Option<PathBuf>>,
-
+pub struct RoutingArgs {
     /// Whose behaviour: `system` (browsers, tools) or `agent` (Defender for Endpoint).
     #[arg(long, value_enum, default_value_t = ProfileArg::System)]
     pub profile: ProfileArg,
-
-    /// Apply this OS's rules (default: the OS pathprobe runs on).
-    #[arg(long, value_enum, value_name = "OS")]
-    pub os: Option<OsArg>,
 
     /// A fixed proxy given here, which wins over every other setting.
     #[arg(long, value_name = "URL", conflicts_with_all = ["pac", "wpad", "direct"])]
@@ -144,8 +196,8 @@ pub struct ProxyExplainArgs {
     #[arg(long = "resolv-conf", value_name = "FILE")]
     pub resolv_conf: Option<PathBuf>,
 
-    /// DNS servers for WPAD and proxy-host lookups (default: the system's).
-    #[arg(long = "dns-server", value_name = "IP[:PORT]")]
+    /// DNS servers to use (default: the system's).
+    #[arg(long = "dns-server", visible_alias = "dns", value_name = "IP[:PORT]")]
     pub dns_server: Vec<String>,
 
     /// Port of the wpad.dat server (80; other values for labs).
@@ -159,6 +211,25 @@ pub struct ProxyExplainArgs {
     /// What myIpAddress() returns in PAC scripts (repeatable).
     #[arg(long = "my-ip", value_name = "IP")]
     pub my_ip: Vec<IpAddr>,
+}
+
+/// `pathprobe proxy explain`
+#[derive(Debug, Args)]
+pub struct ProxyExplainArgs {
+    /// URLs to explain (none: only the settings).
+    #[arg(value_name = "URL")]
+    pub urls: Vec<String>,
+
+    /// Explain every probe URL of a catalog (default: the embedded one).
+    #[arg(long = "urls", value_name = "CATALOG", num_args = 0..=1)]
+    pub catalog: Option<Option<PathBuf>>,
+
+    /// Apply this OS's proxy rules (default: the OS pathprobe runs on).
+    #[arg(long, value_enum, value_name = "OS")]
+    pub os: Option<OsArg>,
+
+    #[command(flatten)]
+    pub routing: RoutingArgs,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]

@@ -14,8 +14,10 @@
 
 mod cli;
 mod commands;
+pub mod engine;
 mod exit;
 mod output;
+pub mod probe;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

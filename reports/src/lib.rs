@@ -17,6 +17,7 @@
 //! # Ok::<(), pathprobe_urls::CatalogError>(())
 //! ```
 
+mod check;
 mod diff_view;
 mod listing;
 mod pac_eval;
@@ -24,6 +25,10 @@ mod pac_lint;
 mod proxy_explain;
 mod table;
 
+pub use check::{
+    Attempt, CHECK_SCHEMA_VERSION, CertificateInfo, CheckReport, CheckSummary, Phase, PhaseRecord,
+    ProbeResult, TlsInfo, Verdict,
+};
 pub use diff_view::DiffReport;
 pub use listing::{LISTING_SCHEMA_VERSION, Listing, ListingEntry, ListingSummary};
 pub use pac_eval::{

@@ -6,6 +6,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 pub mod fixtures;
+pub mod lab;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

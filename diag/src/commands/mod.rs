@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod check;
 mod pac;
 mod proxy;
 mod urls;
@@ -13,5 +14,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Urls(cmd) => urls::run(cmd),
         Command::Pac(cmd) => pac::run(cmd),
         Command::Proxy(cmd) => proxy::run(cmd),
+        Command::Check(args) => check::run(*args),
     }
 }

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use pathprobe_pac::discovery::{
-    CommandLineSetting, ExplainOptions, PortDefault, Profile, ProxyUrl, SourceFile, SourcePaths,
-    TargetOs, WpadOptions, explain, gather,
+    CommandLineSetting, Discovery, ExplainOptions, PortDefault, Profile, ProxyUrl, SourceFile,
+    SourcePaths, TargetOs, WpadOptions, explain, gather,
 };
 use pathprobe_pac::{
     DnsServers, FetchLimits, FixedClock, PacClock, PacLocation, PacOptions, Resolve, SystemClock,
@@ -16,6 +16,7 @@ use pathprobe_reports::{OutputFormat, ProxyExplainReport};
 
 use crate::cli::{
     CatalogArgs, FilterArgs, FormatArg, OsArg, ProfileArg, ProxyCommand, ProxyExplainArgs,
+    RoutingArgs,
 };
 use crate::commands::pac::{catalog_urls, parse_server};
 use crate::exit::{Exit, UsageError};
@@ -27,7 +28,7 @@ pub fn run(cmd: ProxyCommand) -> anyhow::Result<Exit> {
     }
 }
 
-fn paths_of(args: &ProxyExplainArgs) -> SourcePaths {
+pub(crate) fn paths_of(args: &RoutingArgs) -> SourcePaths {
     let mut paths = if args.only_given {
         SourcePaths::none()
     } else {
@@ -74,7 +75,9 @@ fn paths_of(args: &ProxyExplainArgs) -> SourcePaths {
     paths
 }
 
-fn command_line_setting(args: &ProxyExplainArgs) -> anyhow::Result<Option<CommandLineSetting>> {
+pub(crate) fn command_line_setting(
+    args: &RoutingArgs,
+) -> anyhow::Result<Option<CommandLineSetting>> {
     Ok(if args.direct {
         Some(CommandLineSetting::Direct)
     } else if args.wpad {
@@ -93,27 +96,14 @@ fn command_line_setting(args: &ProxyExplainArgs) -> anyhow::Result<Option<Comman
     })
 }
 
-fn explain_cmd(args: ProxyExplainArgs) -> anyhow::Result<Exit> {
-    let cli = command_line_setting(&args)?;
-    let mut urls = args.urls.clone();
-    if let Some(catalog) = &args.catalog {
-        urls.extend(catalog_urls(
-            &CatalogArgs {
-                catalog: catalog.clone(),
-                sheet: None,
-            },
-            &FilterArgs {
-                geo: None,
-                onboarding: None,
-                os: None,
-                category: None,
-                required_only: false,
-            },
-        )?);
-    }
-    for url in &urls {
-        url::Url::parse(url).map_err(|e| UsageError(format!("{url:?} is not a URL: {e}")))?;
-    }
+/// Reads every source the flags allow and sets up DNS, the clock and the
+/// PAC and WPAD options: what both `proxy explain` and `check` start from.
+/// `os` picks the OS whose rules apply (default: this one).
+pub(crate) fn discover(
+    args: &RoutingArgs,
+    os: Option<OsArg>,
+) -> anyhow::Result<(Discovery, ExplainOptions)> {
+    let cli = command_line_setting(args)?;
     let clock: Arc<dyn PacClock> = match &args.at {
         Some(at) => Arc::new(FixedClock::parse(at).map_err(|e| UsageError(format!("--at: {e}")))?),
         None => Arc::new(SystemClock),
@@ -135,13 +125,13 @@ fn explain_cmd(args: ProxyExplainArgs) -> anyhow::Result<Exit> {
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
             .collect()
     });
-    let discovery = gather(&paths_of(&args), env.as_ref(), cli.as_ref());
+    let discovery = gather(&paths_of(args), env.as_ref(), cli.as_ref());
     let options = ExplainOptions {
         profile: match args.profile {
             ProfileArg::System => Profile::System,
             ProfileArg::Agent => Profile::Agent,
         },
-        os: match args.os {
+        os: match os {
             Some(OsArg::Linux) => TargetOs::Linux,
             Some(OsArg::Macos) => TargetOs::Macos,
             Some(OsArg::Windows) => TargetOs::Windows,
@@ -163,6 +153,30 @@ fn explain_cmd(args: ProxyExplainArgs) -> anyhow::Result<Exit> {
             .clone()
             .map(|iface| (iface, std::time::Duration::from_secs(3))),
     };
+    Ok((discovery, options))
+}
+
+fn explain_cmd(args: ProxyExplainArgs) -> anyhow::Result<Exit> {
+    let mut urls = args.urls.clone();
+    if let Some(catalog) = &args.catalog {
+        urls.extend(catalog_urls(
+            &CatalogArgs {
+                catalog: catalog.clone(),
+                sheet: None,
+            },
+            &FilterArgs {
+                geo: None,
+                onboarding: None,
+                os: None,
+                category: None,
+                required_only: false,
+            },
+        )?);
+    }
+    for url in &urls {
+        url::Url::parse(url).map_err(|e| UsageError(format!("{url:?} is not a URL: {e}")))?;
+    }
+    let (discovery, options) = discover(&args.routing, args.os)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

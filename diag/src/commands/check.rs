@@ -1,0 +1,311 @@
+//! `pathprobe check`: the main job.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use pathprobe_pac::discovery::{Credentials, ProxyConfig, ProxyResolver};
+use pathprobe_pac::{FixedResolver, Route};
+use pathprobe_reports::{CheckReport, OutputFormat, ProbeResult, Verdict};
+use pathprobe_urls::{ExpectedStatus, Probe, Target as CatalogTarget, default_probe_map};
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
+
+use crate::cli::{CheckArgs, FormatArg};
+use crate::commands::proxy::discover;
+use crate::commands::urls::{filter_of, load_catalog};
+use crate::engine::{self, Job, Limits};
+use crate::exit::{Exit, UsageError};
+use crate::output;
+use crate::probe::tls::TrustStores;
+use crate::probe::{Context, Expect, Target, Timeouts};
+
+fn seconds(value: f64, flag: &str) -> Result<Duration, UsageError> {
+    if value.is_finite() && value > 0.0 && value <= 86_400.0 {
+        Ok(Duration::from_secs_f64(value))
+    } else {
+        Err(UsageError(format!(
+            "{flag} takes a number of seconds above 0"
+        )))
+    }
+}
+
+/// Catalog metadata of one result.
+struct Meta {
+    url: String,
+    category: Option<String>,
+    required: bool,
+}
+
+/// A row that is not probed, with why.
+struct Skipped {
+    position: usize,
+    meta: Meta,
+    reason: String,
+    verdict: Verdict,
+    route_source: String,
+}
+
+pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
+    if args.concurrency == 0 || args.per_proxy == 0 {
+        return Err(UsageError("--concurrency and --per-proxy must be at least 1".into()).into());
+    }
+    let deadline = seconds(args.deadline, "--deadline")?;
+    let phase = seconds(args.phase_timeout, "--phase-timeout")?;
+    let catalog = load_catalog(&args.catalog)?;
+    let (filter, described) = filter_of(&args.filter)?;
+    let map = default_probe_map().context("the embedded probe map is damaged (a build problem)")?;
+    let plan = pathprobe_urls::plan(&catalog, &filter, &map);
+
+    let mut overrides: HashMap<String, Vec<IpAddr>> = HashMap::new();
+    for entry in &args.resolve {
+        let (host, ip) =
+            FixedResolver::parse_entry(entry).map_err(|e| UsageError(format!("--resolve {e}")))?;
+        overrides
+            .entry(host.to_ascii_lowercase())
+            .or_default()
+            .push(ip);
+    }
+    let mut anchors: Vec<CertificateDer<'static>> = Vec::new();
+    for path in &args.ca_cert {
+        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
+            .map_err(|e| UsageError(format!("--ca-cert {}: {e}", path.display())))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| UsageError(format!("--ca-cert {}: {e}", path.display())))?;
+        if certs.is_empty() {
+            return Err(UsageError(format!(
+                "--ca-cert {}: no PEM certificate in the file",
+                path.display()
+            ))
+            .into());
+        }
+        anchors.extend(certs);
+    }
+    let mut credentials = match &args.proxy_user {
+        Some(text) => {
+            let (user, pass) = text
+                .split_once(':')
+                .ok_or_else(|| UsageError("--proxy-user takes USER:PASSWORD".into()))?;
+            Some(Credentials::new(user, pass))
+        }
+        None => None,
+    };
+
+    // The platform filter also picks the OS whose proxy rules apply.
+    let (discovery, options) = discover(&args.routing, args.filter.os)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let mut resolver = runtime.block_on(ProxyResolver::new(&discovery, &options));
+    for w in resolver.warnings() {
+        if args.format == FormatArg::Table {
+            output::warn(w);
+        }
+    }
+    // Credentials written into the proxy setting itself count as given.
+    if credentials.is_none() {
+        credentials = discovery
+            .found
+            .iter()
+            .flat_map(|f| f.config.proxies())
+            .find_map(|p| p.credentials.clone());
+    }
+    let every_proxy: Vec<Route> = discovery
+        .found
+        .iter()
+        .flat_map(|f| match &f.config {
+            ProxyConfig::Static { .. } => {
+                f.config.proxies().into_iter().map(|p| p.route()).collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+
+    let mut jobs = Vec::new();
+    let mut job_meta: Vec<(usize, Meta, String)> = Vec::new();
+    let mut skipped = Vec::new();
+    let mut position = 0usize;
+    for planned in &plan.entries {
+        let endpoint = &planned.endpoint;
+        let pattern = match &endpoint.target {
+            CatalogTarget::Url(p) => p.to_string(),
+            CatalogTarget::Prose { text } => text.clone(),
+        };
+        let meta = |url: String| Meta {
+            url,
+            category: endpoint.category.clone(),
+            required: endpoint.requirement.is_required(),
+        };
+        match &planned.probe {
+            Probe::NotProbed { why } => {
+                skipped.push(Skipped {
+                    position,
+                    meta: meta(pattern.clone()),
+                    reason: why.to_string(),
+                    verdict: Verdict::NotProbed,
+                    route_source: String::new(),
+                });
+                position += 1;
+            }
+            Probe::Targets { targets } => {
+                for t in targets {
+                    let Ok(url) = url::Url::parse(&t.url) else {
+                        skipped.push(Skipped {
+                            position,
+                            meta: meta(t.url.clone()),
+                            reason: format!("{:?} is not a URL", t.url),
+                            verdict: Verdict::NotProbed,
+                            route_source: String::new(),
+                        });
+                        position += 1;
+                        continue;
+                    };
+                    let decision = resolver.routes(&t.url);
+                    let source = decision
+                        .decision
+                        .decided_by
+                        .as_ref()
+                        .map_or_else(|| decision.decision.detail.clone(), ToString::to_string);
+                    if let Some(error) = decision.error {
+                        skipped.push(Skipped {
+                            position,
+                            meta: meta(t.url.clone()),
+                            reason: format!("no route: {error}"),
+                            verdict: Verdict::ProxyUnreachable,
+                            route_source: source,
+                        });
+                        position += 1;
+                        continue;
+                    }
+                    let mut routes = decision.decision.routes.clone();
+                    if args.all_routes {
+                        for r in std::iter::once(Route::Direct).chain(every_proxy.iter().cloned()) {
+                            if !routes.contains(&r) {
+                                routes.push(r);
+                            }
+                        }
+                    }
+                    jobs.push(Job {
+                        target: Target {
+                            url,
+                            method: t.method.to_string(),
+                            expect: match &t.expect {
+                                ExpectedStatus::Any(_) => Expect::Any,
+                                ExpectedStatus::OneOf(list) => Expect::OneOf(list.clone()),
+                            },
+                        },
+                        routes,
+                        every_route: args.all_routes,
+                    });
+                    job_meta.push((position, meta(t.url.clone()), source));
+                    position += 1;
+                }
+            }
+        }
+    }
+
+    let trust = Arc::new(TrustStores::load(&anchors)?);
+    let ctx = Arc::new(Context {
+        resolver: options.resolver.clone(),
+        overrides,
+        trust,
+        timeouts: Timeouts {
+            dns: phase.min(Duration::from_secs(5)),
+            connect: phase,
+            tunnel: phase,
+            tls: phase,
+            http: phase,
+        },
+        insecure_read: args.insecure_read,
+        credentials,
+    });
+    let started_at = jiff::Timestamp::now().to_string();
+    let started = Instant::now();
+    let outcome = runtime.block_on(engine::run(
+        jobs,
+        ctx,
+        Limits {
+            concurrency: args.concurrency,
+            per_proxy: args.per_proxy,
+            deadline,
+        },
+    ));
+
+    let mut results: Vec<(usize, ProbeResult)> = Vec::new();
+    for ((position, meta, source), attempts) in job_meta.into_iter().zip(outcome.attempts) {
+        let chosen = attempts
+            .iter()
+            .find(|a| a.verdict.is_ok())
+            .or_else(|| attempts.last());
+        let (verdict, hint) = chosen.map_or((Verdict::Timeout, String::new()), |a| {
+            (a.verdict, a.hint.clone())
+        });
+        results.push((
+            position,
+            ProbeResult {
+                url: meta.url,
+                category: meta.category,
+                required: meta.required,
+                route_source: source,
+                attempts,
+                verdict,
+                hint,
+            },
+        ));
+    }
+    for s in skipped {
+        results.push((
+            s.position,
+            ProbeResult {
+                url: s.meta.url,
+                category: s.meta.category,
+                required: s.meta.required,
+                route_source: s.route_source,
+                attempts: Vec::new(),
+                verdict: s.verdict,
+                hint: s.reason,
+            },
+        ));
+    }
+    results.sort_by_key(|(p, _)| *p);
+    let routing = format!(
+        "profile {:?} on {:?}{}",
+        options.profile,
+        options.os,
+        resolver
+            .sources()
+            .find(|(_, s)| matches!(s, pathprobe_pac::discovery::Standing::Winner { .. }))
+            .map(|(f, _)| format!("; in force: {}", f.provenance))
+            .unwrap_or_else(|| "; no proxy setting: direct".into())
+    );
+    let mut report = CheckReport {
+        schema_version: pathprobe_reports::CHECK_SCHEMA_VERSION,
+        catalog: catalog.info.name.clone(),
+        filters: described,
+        routing,
+        started_at,
+        results: results.into_iter().map(|(_, r)| r).collect(),
+        summary: Default::default(),
+    };
+    report.summarise(started.elapsed().as_secs_f64() * 1000.0, outcome.partial);
+    if let Some(why) = &outcome.cut_by
+        && args.format == FormatArg::Table
+    {
+        output::warn(why);
+    }
+    let format = match args.format {
+        FormatArg::Table => OutputFormat::Table,
+        FormatArg::Json => OutputFormat::Json,
+        FormatArg::Csv => OutputFormat::Csv,
+    };
+    output::print(&report.render(format, &output::table_style(args.verbose))?)?;
+    Ok(if report.summary.required_failed > 0 || outcome.partial {
+        Exit::Findings
+    } else {
+        Exit::Ok
+    })
+}

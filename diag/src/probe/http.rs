@@ -1,0 +1,303 @@
+//! Reading HTTP response heads (from origins and proxies), bounded, and what
+//! a proxy's answer says about it: which authentication it wants, which
+//! product it is, why it refused.
+
+use tokio::io::{AsyncRead, AsyncReadExt};
+
+/// Largest response head accepted.
+pub const MAX_HEAD: usize = 64 * 1024;
+/// Largest body read to find a block page's title.
+pub const MAX_BODY_PEEK: usize = 16 * 1024;
+
+/// A parsed response head.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    /// Status code.
+    pub status: u16,
+    /// Reason phrase.
+    pub reason: String,
+    /// Headers in order, names as sent.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes already read past the head.
+    pub rest: Vec<u8>,
+}
+
+impl Head {
+    /// Every value of a header (case-insensitive name).
+    pub fn all(&self, name: &str) -> impl Iterator<Item = &str> {
+        self.headers
+            .iter()
+            .filter(move |(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The first value of a header.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.all(name).next()
+    }
+}
+
+/// Why a head could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HeadError {
+    /// The peer closed before a full head arrived.
+    #[error("the connection closed before a complete response ({0} bytes)")]
+    Closed(usize),
+    /// The head is larger than [`MAX_HEAD`].
+    #[error("the response head is larger than {MAX_HEAD} bytes")]
+    TooLarge,
+    /// It is not HTTP.
+    #[error("not an HTTP response: {0}")]
+    NotHttp(String),
+    /// Reading failed.
+    #[error("{0}")]
+    Io(String),
+}
+
+/// Parses a complete head (`bytes` ends at or after the blank line).
+pub fn parse_head(bytes: &[u8]) -> Result<Option<Head>, HeadError> {
+    let Some(end) = bytes.windows(4).position(|w| w == b"\r\n\r\n") else {
+        if bytes.len() > MAX_HEAD {
+            return Err(HeadError::TooLarge);
+        }
+        // Fail early on something that is clearly not HTTP (TLS bytes, garbage).
+        if bytes.len() >= 5 && !bytes.starts_with(b"HTTP/") {
+            return Err(HeadError::NotHttp(printable(
+                bytes.get(..bytes.len().min(32)).unwrap_or(bytes),
+            )));
+        }
+        return Ok(None);
+    };
+    let text = String::from_utf8_lossy(bytes.get(..end).unwrap_or(bytes));
+    let mut lines = text.split("\r\n");
+    let status_line = lines.next().unwrap_or("");
+    let mut parts = status_line.splitn(3, ' ');
+    let version = parts.next().unwrap_or("");
+    if !version.starts_with("HTTP/") {
+        return Err(HeadError::NotHttp(printable(status_line.as_bytes())));
+    }
+    let status: u16 = parts
+        .next()
+        .and_then(|s| s.parse().ok())
+        .filter(|s| (100..1000).contains(s))
+        .ok_or_else(|| HeadError::NotHttp(printable(status_line.as_bytes())))?;
+    let reason = parts.next().unwrap_or("").to_owned();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    Ok(Some(Head {
+        status,
+        reason,
+        headers,
+        rest: bytes.get(end + 4..).unwrap_or(&[]).to_vec(),
+    }))
+}
+
+fn printable(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| {
+            if b.is_ascii_graphic() || *b == b' ' {
+                char::from(*b)
+            } else {
+                '.'
+            }
+        })
+        .collect()
+}
+
+/// Reads a response head from `stream`.
+pub async fn read_head<S: AsyncRead + Unpin>(stream: &mut S) -> Result<Head, HeadError> {
+    let mut buf = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = stream
+            .read(&mut chunk)
+            .await
+            .map_err(|e| HeadError::Io(e.to_string()))?;
+        if n == 0 {
+            return Err(HeadError::Closed(buf.len()));
+        }
+        buf.extend_from_slice(chunk.get(..n).unwrap_or(&[]));
+        if let Some(head) = parse_head(&buf)? {
+            return Ok(head);
+        }
+    }
+}
+
+/// Reads up to [`MAX_BODY_PEEK`] more bytes of body (for a block page's title).
+pub async fn peek_body<S: AsyncRead + Unpin>(stream: &mut S, head: &Head) -> Vec<u8> {
+    let mut body = head.rest.clone();
+    let mut chunk = [0u8; 4096];
+    while body.len() < MAX_BODY_PEEK {
+        match tokio::time::timeout(
+            std::time::Duration::from_millis(500),
+            stream.read(&mut chunk),
+        )
+        .await
+        {
+            Ok(Ok(n)) if n > 0 => body.extend_from_slice(chunk.get(..n).unwrap_or(&[])),
+            _ => break,
+        }
+    }
+    body.truncate(MAX_BODY_PEEK);
+    body
+}
+
+/// An authentication challenge from `Proxy-Authenticate`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Challenge {
+    /// Basic, Digest, NTLM, Negotiate...
+    pub scheme: String,
+    /// The realm, when given.
+    pub realm: Option<String>,
+}
+
+/// The challenges a 407 carries, one per `Proxy-Authenticate` header.
+pub fn challenges(head: &Head) -> Vec<Challenge> {
+    head.all("Proxy-Authenticate")
+        .map(|v| {
+            let (scheme, params) = v.trim().split_once(' ').unwrap_or((v.trim(), ""));
+            let realm = params.split(',').find_map(|p| {
+                let (k, val) = p.trim().split_once('=')?;
+                k.trim()
+                    .eq_ignore_ascii_case("realm")
+                    .then(|| val.trim().trim_matches('"').to_owned())
+            });
+            Challenge {
+                scheme: scheme.to_owned(),
+                realm,
+            }
+        })
+        .collect()
+}
+
+/// Header names and words that identify proxy products.
+const PRODUCT_MARKERS: &[(&str, &str)] = &[
+    ("x-squid-error", "Squid"),
+    ("squid", "Squid"),
+    ("zscaler", "Zscaler"),
+    ("bluecoat", "Blue Coat / Symantec ProxySG"),
+    ("blue coat", "Blue Coat / Symantec ProxySG"),
+    ("proxysg", "Blue Coat / Symantec ProxySG"),
+    ("fortigate", "Fortinet FortiGate"),
+    ("fortinet", "Fortinet FortiGate"),
+    ("palo alto", "Palo Alto Networks"),
+    ("pan-os", "Palo Alto Networks"),
+    ("netskope", "Netskope"),
+    ("mcafee web gateway", "McAfee / Skyhigh Web Gateway"),
+    ("skyhigh", "McAfee / Skyhigh Web Gateway"),
+    ("forcepoint", "Forcepoint"),
+    ("websense", "Forcepoint"),
+    ("sophos", "Sophos"),
+    ("checkpoint", "Check Point"),
+    ("check point", "Check Point"),
+    ("cisco", "Cisco"),
+    ("mitmproxy", "mitmproxy"),
+];
+
+/// The proxy product named by headers or a block page, if any.
+pub fn product(head: &Head, body: &[u8]) -> Option<&'static str> {
+    let mut haystack = String::new();
+    for (k, v) in &head.headers {
+        let key = k.to_ascii_lowercase();
+        if matches!(
+            key.as_str(),
+            "server" | "via" | "x-squid-error" | "x-cache" | "x-cache-lookup" | "proxy-agent"
+        ) || key.starts_with("x-zscaler")
+            || key.starts_with("x-bluecoat")
+            || key.starts_with("x-netskope")
+        {
+            haystack.push_str(&key);
+            haystack.push(' ');
+            haystack.push_str(&v.to_ascii_lowercase());
+            haystack.push('\n');
+        }
+    }
+    if let Some(t) = title(body) {
+        haystack.push_str(&t.to_ascii_lowercase());
+    }
+    PRODUCT_MARKERS
+        .iter()
+        .find(|(needle, _)| haystack.contains(needle))
+        .map(|(_, p)| *p)
+}
+
+/// The `<title>` of an HTML page.
+pub fn title(body: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(body);
+    let lower = text.to_ascii_lowercase();
+    let start = lower.find("<title")?;
+    let open_end = lower.get(start..)?.find('>')? + start + 1;
+    let close = lower.get(open_end..)?.find("</title")? + open_end;
+    let t = text
+        .get(open_end..close)?
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!t.is_empty()).then(|| t.chars().take(200).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heads_parse_and_junk_is_refused_early() {
+        let h = parse_head(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"Corp Proxy\"\r\nProxy-Authenticate: NTLM\r\nProxy-Authenticate: Negotiate\r\nServer: squid/6.1\r\n\r\nbody")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (h.status, h.reason.as_str()),
+            (407, "Proxy Authentication Required")
+        );
+        assert_eq!(h.rest, b"body");
+        let c = challenges(&h);
+        assert_eq!(c.len(), 3);
+        assert_eq!(
+            c[0],
+            Challenge {
+                scheme: "Basic".into(),
+                realm: Some("Corp Proxy".into())
+            }
+        );
+        assert_eq!(c[1].scheme, "NTLM");
+        assert_eq!(product(&h, b""), Some("Squid"));
+        assert_eq!(
+            parse_head(b"HTTP/1.1 200 OK\r\n").unwrap(),
+            None,
+            "incomplete"
+        );
+        assert!(matches!(
+            parse_head(b"\x16\x03\x01\x02\x00garbage"),
+            Err(HeadError::NotHttp(_))
+        ));
+        assert!(matches!(
+            parse_head(b"HTTP/1.1 abc\r\n\r\n"),
+            Err(HeadError::NotHttp(_))
+        ));
+        let endless = [
+            b"HTTP/1.1 200 OK\r\nX: ".as_slice(),
+            &vec![b'a'; MAX_HEAD + 10],
+        ]
+        .concat();
+        assert_eq!(parse_head(&endless), Err(HeadError::TooLarge));
+    }
+
+    #[test]
+    fn block_pages_name_their_product() {
+        let h = parse_head(b"HTTP/1.1 403 Forbidden\r\nContent-Type: text/html\r\n\r\n")
+            .unwrap()
+            .unwrap();
+        let page = b"<html><head><title>\n  Zscaler   - Website blocked</title></head></html>";
+        assert_eq!(title(page).as_deref(), Some("Zscaler - Website blocked"));
+        assert_eq!(product(&h, page), Some("Zscaler"));
+        let via = parse_head(b"HTTP/1.1 502 Bad Gateway\r\nVia: 1.1 proxy.corp (squid/5.7)\r\nX-Squid-Error: ERR_CONNECT_FAIL 111\r\n\r\n").unwrap().unwrap();
+        assert_eq!(product(&via, b""), Some("Squid"));
+        let plain = parse_head(b"HTTP/1.1 403 Forbidden\r\nServer: nginx\r\n\r\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(product(&plain, b"<title>Forbidden</title>"), None);
+    }
+}

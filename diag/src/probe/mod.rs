@@ -1,0 +1,787 @@
+//! One probe of one URL through one route, phase by phase: DNS, TCP connect,
+//! proxy tunnel (HTTP CONNECT, HTTPS proxy, SOCKS5 with remote DNS, SOCKS4a),
+//! TLS with the chain captured, and the HTTP request. Every phase is timed
+//! and bounded; the first failure ends the attempt and becomes its verdict.
+
+pub mod http;
+pub mod tls;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use pathprobe_pac::discovery::Credentials;
+use pathprobe_pac::{LookupError, ProxyKind, Resolve, Route};
+use pathprobe_reports::{Attempt, Phase, PhaseRecord, TlsInfo, Verdict};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use self::http::{Head, challenges, peek_body, product, read_head, title};
+use self::tls::{Capture, Trust, TrustStores, client_config, inspection_product, trust_of};
+
+/// Statuses a target accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expect {
+    /// Any answer from the origin proves it is reachable.
+    Any,
+    /// One of these.
+    OneOf(Vec<u16>),
+}
+
+/// What to probe.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The URL.
+    pub url: url::Url,
+    /// GET or HEAD.
+    pub method: String,
+    /// Statuses that prove the service answered.
+    pub expect: Expect,
+}
+
+/// Per-phase time limits.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// Name resolution.
+    pub dns: Duration,
+    /// TCP connect (per address).
+    pub connect: Duration,
+    /// Proxy tunnel set-up.
+    pub tunnel: Duration,
+    /// TLS handshake.
+    pub tls: Duration,
+    /// HTTP request to response head.
+    pub http: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            dns: Duration::from_secs(5),
+            connect: Duration::from_secs(5),
+            tunnel: Duration::from_secs(10),
+            tls: Duration::from_secs(10),
+            http: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Everything an attempt needs besides the target and route.
+pub struct Context {
+    /// DNS.
+    pub resolver: Arc<dyn Resolve>,
+    /// Fixed answers (`--resolve host=ip`), checked first.
+    pub overrides: HashMap<String, Vec<IpAddr>>,
+    /// Trust anchors.
+    pub trust: Arc<TrustStores>,
+    /// Phase limits.
+    pub timeouts: Timeouts,
+    /// Read the status over a chain that failed verification (for the report only).
+    pub insecure_read: bool,
+    /// Credentials for proxies, only when the user gave them.
+    pub credentials: Option<Credentials>,
+}
+
+/// Any byte stream a probe runs over.
+trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+type Stream = Pin<Box<dyn Io>>;
+
+/// Why an attempt stopped.
+#[derive(Debug, Clone)]
+enum Failure {
+    DnsNotFound(String),
+    DnsFailed(String, String),
+    DnsTimeout(String),
+    DnsSinkhole(String, Vec<IpAddr>),
+    Refused(SocketAddr),
+    ConnectTimeout(Vec<SocketAddr>),
+    Reset(String),
+    ProxyUnreachable(String, String),
+    ProxyAuth {
+        schemes: Vec<String>,
+        realm: Option<String>,
+        credentials_rejected: bool,
+    },
+    ProxyDenied {
+        status: Option<u16>,
+        product: Option<String>,
+        title: Option<String>,
+        detail: String,
+    },
+    TlsHandshake(String),
+    TlsUntrusted(String),
+    TlsIntercepted {
+        issuer: String,
+        product: Option<String>,
+        trusted_by_os: bool,
+    },
+    Status(u16, Vec<u16>),
+    PhaseTimeout(Phase),
+    Protocol(Phase, String),
+}
+
+struct Recorder {
+    phases: Vec<PhaseRecord>,
+}
+
+impl Recorder {
+    async fn run<T, F>(
+        &mut self,
+        phase: Phase,
+        limit: Duration,
+        fut: F,
+    ) -> Result<(T, String), Failure>
+    where
+        F: std::future::Future<Output = Result<(T, String), Failure>>,
+    {
+        let started = Instant::now();
+        let outcome = match tokio::time::timeout(limit, fut).await {
+            Ok(r) => r,
+            Err(_) => Err(Failure::PhaseTimeout(phase)),
+        };
+        let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let (ok, detail) = match &outcome {
+            Ok((_, d)) => (true, d.clone()),
+            Err(f) => (false, short(f)),
+        };
+        self.phases.push(PhaseRecord {
+            phase,
+            elapsed_ms,
+            ok,
+            detail,
+        });
+        outcome
+    }
+}
+
+fn short(f: &Failure) -> String {
+    format!("{f:?}").chars().take(300).collect()
+}
+
+fn is_sinkhole(ip: &IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_unspecified() || v4.is_loopback(),
+        IpAddr::V6(v6) => v6.is_unspecified() || v6.is_loopback(),
+    }
+}
+
+async fn resolve(
+    host: &str,
+    ctx: &Context,
+    for_proxy: bool,
+) -> Result<(Vec<IpAddr>, String), Failure> {
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return Ok((vec![ip], "address literal".into()));
+    }
+    if let Some(ips) = ctx.overrides.get(&host.to_ascii_lowercase()) {
+        return Ok((ips.clone(), format!("{host} → {} (--resolve)", join(ips))));
+    }
+    let resolver = ctx.resolver.clone();
+    let name = host.to_owned();
+    let limit = ctx.timeouts.dns;
+    let answer = tokio::task::spawn_blocking(move || resolver.lookup(&name, limit))
+        .await
+        .unwrap_or_else(|e| Err(LookupError::Failed(e.to_string())));
+    match answer {
+        Ok(ips) => {
+            // A proxy on loopback is normal; an origin there is a sinkhole.
+            if !for_proxy && ips.iter().all(is_sinkhole) {
+                return Err(Failure::DnsSinkhole(host.to_owned(), ips));
+            }
+            Ok((ips.clone(), format!("{host} → {}", join(&ips))))
+        }
+        Err(LookupError::NotFound) => Err(Failure::DnsNotFound(host.to_owned())),
+        Err(LookupError::Timeout(_)) => Err(Failure::DnsTimeout(host.to_owned())),
+        Err(LookupError::Failed(e)) => Err(Failure::DnsFailed(host.to_owned(), e)),
+    }
+}
+
+fn join(ips: &[IpAddr]) -> String {
+    ips.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Connects to the first address that answers; each gets a share of the limit.
+async fn connect(
+    addrs: &[IpAddr],
+    port: u16,
+    limit: Duration,
+) -> Result<(TcpStream, String), Failure> {
+    let mut tried = Vec::new();
+    let mut refused = None;
+    let share = limit / u32::try_from(addrs.len().clamp(1, 4)).unwrap_or(1);
+    for ip in addrs.iter().take(4) {
+        let addr = SocketAddr::new(*ip, port);
+        tried.push(addr);
+        match tokio::time::timeout(share, TcpStream::connect(addr)).await {
+            Ok(Ok(stream)) => {
+                let _ = stream.set_nodelay(true);
+                return Ok((stream, format!("connected to {addr}")));
+            }
+            Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => refused = Some(addr),
+            Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionReset => {
+                return Err(Failure::Reset(format!("{addr}: {e}")));
+            }
+            Ok(Err(_)) | Err(_) => {}
+        }
+    }
+    match refused {
+        Some(addr) => Err(Failure::Refused(addr)),
+        None => Err(Failure::ConnectTimeout(tried)),
+    }
+}
+
+fn basic_auth(c: &Credentials) -> String {
+    use base64::Engine as _;
+    let token =
+        base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", c.user(), c.password()));
+    format!("Proxy-Authorization: Basic {token}\r\n")
+}
+
+fn io_failure(phase: Phase, e: &std::io::Error) -> Failure {
+    match e.kind() {
+        std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe => {
+            Failure::Reset(format!("{}: {e}", phase.name()))
+        }
+        _ => Failure::Protocol(phase, e.to_string()),
+    }
+}
+
+/// Analyses a proxy's non-success answer.
+async fn proxy_refusal(stream: &mut Stream, head: &Head, credentials_sent: bool) -> Failure {
+    if head.status == 407 {
+        let c = challenges(head);
+        return Failure::ProxyAuth {
+            schemes: c.iter().map(|c| c.scheme.clone()).collect(),
+            realm: c.iter().find_map(|c| c.realm.clone()),
+            credentials_rejected: credentials_sent,
+        };
+    }
+    let body = peek_body(stream, head).await;
+    Failure::ProxyDenied {
+        status: Some(head.status),
+        product: product(head, &body).map(str::to_owned),
+        title: title(&body),
+        detail: format!("{} {}", head.status, head.reason),
+    }
+}
+
+async fn http_connect(
+    mut stream: Stream,
+    host: &str,
+    port: u16,
+    ctx: &Context,
+) -> Result<(Stream, String), Failure> {
+    let authority = if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    };
+    let auth = ctx.credentials.as_ref().map(basic_auth).unwrap_or_default();
+    let request = format!(
+        "CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: pathprobe/{}\r\n{auth}\r\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .map_err(|e| io_failure(Phase::Tunnel, &e))?;
+    let head = read_head(&mut stream)
+        .await
+        .map_err(|e| Failure::Protocol(Phase::Tunnel, e.to_string()))?;
+    if (200..300).contains(&head.status) {
+        Ok((
+            stream,
+            format!("CONNECT {authority}: {} {}", head.status, head.reason),
+        ))
+    } else {
+        Err(proxy_refusal(&mut stream, &head, ctx.credentials.is_some()).await)
+    }
+}
+
+async fn socks5(
+    mut stream: Stream,
+    host: &str,
+    port: u16,
+    ctx: &Context,
+) -> Result<(Stream, String), Failure> {
+    use tokio::io::AsyncReadExt;
+    let io = |e: std::io::Error| io_failure(Phase::Tunnel, &e);
+    let greeting: &[u8] = if ctx.credentials.is_some() {
+        &[5, 2, 0, 2]
+    } else {
+        &[5, 1, 0]
+    };
+    stream.write_all(greeting).await.map_err(io)?;
+    let mut reply = [0u8; 2];
+    stream.read_exact(&mut reply).await.map_err(io)?;
+    match reply {
+        [5, 0] => {}
+        [5, 2] => {
+            let Some(c) = &ctx.credentials else {
+                return Err(Failure::ProxyAuth {
+                    schemes: vec!["SOCKS5 username/password".into()],
+                    realm: None,
+                    credentials_rejected: false,
+                });
+            };
+            let (u, p) = (c.user().as_bytes(), c.password().as_bytes());
+            let mut msg = vec![1, u8::try_from(u.len()).unwrap_or(255)];
+            msg.extend_from_slice(u.get(..255).unwrap_or(u));
+            msg.push(u8::try_from(p.len()).unwrap_or(255));
+            msg.extend_from_slice(p.get(..255).unwrap_or(p));
+            stream.write_all(&msg).await.map_err(io)?;
+            let mut status = [0u8; 2];
+            stream.read_exact(&mut status).await.map_err(io)?;
+            if status[1] != 0 {
+                return Err(Failure::ProxyAuth {
+                    schemes: vec!["SOCKS5 username/password".into()],
+                    realm: None,
+                    credentials_rejected: true,
+                });
+            }
+        }
+        [5, 0xFF] => {
+            return Err(Failure::ProxyAuth {
+                schemes: vec!["SOCKS5 (no offered method accepted)".into()],
+                realm: None,
+                credentials_rejected: ctx.credentials.is_some(),
+            });
+        }
+        other => {
+            return Err(Failure::Protocol(
+                Phase::Tunnel,
+                format!("not a SOCKS5 answer: {other:?}"),
+            ));
+        }
+    }
+    let name = host.as_bytes();
+    let mut req = vec![5, 1, 0, 3, u8::try_from(name.len()).unwrap_or(255)];
+    req.extend_from_slice(name.get(..255).unwrap_or(name));
+    req.extend_from_slice(&port.to_be_bytes());
+    stream.write_all(&req).await.map_err(io)?;
+    let mut head = [0u8; 4];
+    stream.read_exact(&mut head).await.map_err(io)?;
+    let skip = match head[3] {
+        1 => 4,
+        4 => 16,
+        3 => {
+            let mut len = [0u8; 1];
+            stream.read_exact(&mut len).await.map_err(io)?;
+            usize::from(len[0])
+        }
+        _ => 0,
+    } + 2;
+    let mut rest = vec![0u8; skip];
+    stream.read_exact(&mut rest).await.map_err(io)?;
+    match head[1] {
+        0 => Ok((
+            stream,
+            format!("SOCKS5 CONNECT {host}:{port} (name resolved by the proxy)"),
+        )),
+        5 => Err(Failure::Refused(SocketAddr::new(
+            IpAddr::from([0, 0, 0, 0]),
+            port,
+        ))),
+        code => Err(Failure::ProxyDenied {
+            status: None,
+            product: None,
+            title: None,
+            detail: format!(
+                "SOCKS5 reply {code}: {}",
+                match code {
+                    1 => "general failure",
+                    2 => "connection not allowed by the proxy's rules",
+                    3 => "network unreachable from the proxy",
+                    4 => "host unreachable from the proxy",
+                    6 => "TTL expired",
+                    7 => "command not supported",
+                    8 => "address type not supported",
+                    _ => "unknown",
+                }
+            ),
+        }),
+    }
+}
+
+async fn socks4a(mut stream: Stream, host: &str, port: u16) -> Result<(Stream, String), Failure> {
+    use tokio::io::AsyncReadExt;
+    let io = |e: std::io::Error| io_failure(Phase::Tunnel, &e);
+    let mut req = vec![4, 1];
+    req.extend_from_slice(&port.to_be_bytes());
+    req.extend_from_slice(&[0, 0, 0, 1, 0]);
+    req.extend_from_slice(host.as_bytes());
+    req.push(0);
+    stream.write_all(&req).await.map_err(io)?;
+    let mut reply = [0u8; 8];
+    stream.read_exact(&mut reply).await.map_err(io)?;
+    if reply[1] == 0x5A {
+        Ok((stream, format!("SOCKS4a CONNECT {host}:{port}")))
+    } else {
+        Err(Failure::ProxyDenied {
+            status: None,
+            product: None,
+            title: None,
+            detail: format!("SOCKS4 reply {:#x}: request rejected", reply[1]),
+        })
+    }
+}
+
+struct TlsOutcome {
+    stream: Stream,
+    info: TlsInfo,
+    problem: Option<Failure>,
+}
+
+async fn tls(stream: Stream, host: &str, ctx: &Context) -> Result<(TlsOutcome, String), Failure> {
+    let capture = Capture::new(ctx.trust.clone());
+    let config = client_config(capture.clone(), &[b"http/1.1"]);
+    let name = rustls::pki_types::ServerName::try_from(host.to_owned())
+        .map_err(|e| Failure::TlsHandshake(format!("{host}: {e}")))?;
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let tls = connector
+        .connect(name, stream)
+        .await
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::ConnectionReset => {
+                Failure::Reset(format!("during the TLS handshake: {e}"))
+            }
+            _ => Failure::TlsHandshake(e.to_string()),
+        })?;
+    let (_, session) = tls.get_ref();
+    let version = session
+        .protocol_version()
+        .map_or_else(|| "unknown".to_owned(), |v| format!("{v:?}"));
+    let alpn = session
+        .alpn_protocol()
+        .map(|p| String::from_utf8_lossy(p).into_owned());
+    let captured = capture.get();
+    let info = tls::info(&captured, version.clone(), alpn);
+    let issuer = info
+        .chain
+        .first()
+        .map(|c| c.issuer.clone())
+        .unwrap_or_default();
+    let named = info
+        .chain
+        .iter()
+        .find_map(|c| inspection_product(&c.issuer).or_else(|| inspection_product(&c.subject)));
+    let problem = match trust_of(&captured) {
+        Trust::Public | Trust::Expected => None,
+        Trust::OsOnly => Some(Failure::TlsIntercepted {
+            issuer: issuer.clone(),
+            product: named.map(str::to_owned),
+            trusted_by_os: true,
+        }),
+        Trust::None(_) if named.is_some() => Some(Failure::TlsIntercepted {
+            issuer: issuer.clone(),
+            product: named.map(str::to_owned),
+            trusted_by_os: false,
+        }),
+        Trust::None(e) => Some(Failure::TlsUntrusted(e)),
+    };
+    let detail = format!("{version}, issuer {issuer}");
+    Ok((
+        TlsOutcome {
+            stream: Box::pin(tls),
+            info,
+            problem,
+        },
+        detail,
+    ))
+}
+
+async fn request(
+    mut stream: Stream,
+    target: &Target,
+    absolute: bool,
+    ctx: &Context,
+    via_proxy: bool,
+) -> Result<(Head, String), Failure> {
+    let url = &target.url;
+    let path = if absolute {
+        let mut u = url.clone();
+        u.set_fragment(None);
+        u.to_string()
+    } else {
+        let mut p = url.path().to_owned();
+        if let Some(q) = url.query() {
+            p.push('?');
+            p.push_str(q);
+        }
+        p
+    };
+    let host = match (url.host_str(), url.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_owned(),
+        _ => String::new(),
+    };
+    let auth = if absolute {
+        ctx.credentials.as_ref().map(basic_auth).unwrap_or_default()
+    } else {
+        String::new()
+    };
+    let req = format!(
+        "{} {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: pathprobe/{}\r\nAccept: */*\r\n{auth}Connection: close\r\n\r\n",
+        target.method,
+        env!("CARGO_PKG_VERSION")
+    );
+    stream
+        .write_all(req.as_bytes())
+        .await
+        .map_err(|e| io_failure(Phase::Http, &e))?;
+    let head = read_head(&mut stream).await.map_err(|e| match e {
+        http::HeadError::Io(m) if m.to_ascii_lowercase().contains("reset") => Failure::Reset(m),
+        other => Failure::Protocol(Phase::Http, other.to_string()),
+    })?;
+    // A plain-HTTP request through a proxy may be answered by the proxy itself.
+    if via_proxy && absolute {
+        let from_proxy = head.status == 407
+            || head.get("X-Squid-Error").is_some()
+            || (matches!(head.status, 403 | 502 | 503 | 504)
+                && product(&head, &head.rest).is_some());
+        if from_proxy {
+            return Err(proxy_refusal(&mut stream, &head, ctx.credentials.is_some()).await);
+        }
+    }
+    let detail = format!("{} {}", head.status, head.reason);
+    Ok((head, detail))
+}
+
+/// Probes `target` through `route`.
+pub async fn attempt(target: &Target, route: &Route, ctx: &Context) -> Attempt {
+    let mut rec = Recorder { phases: Vec::new() };
+    let mut tls_info = None;
+    let mut status = None;
+    let result = run(target, route, ctx, &mut rec, &mut tls_info, &mut status).await;
+    let (verdict, evidence, hint) = match result {
+        Ok(()) => (Verdict::Ok, Vec::new(), String::new()),
+        Err(f) => classify(&f, route),
+    };
+    Attempt {
+        route: route.clone(),
+        phases: rec.phases,
+        verdict,
+        evidence,
+        hint,
+        tls: tls_info,
+        status,
+    }
+}
+
+async fn run(
+    target: &Target,
+    route: &Route,
+    ctx: &Context,
+    rec: &mut Recorder,
+    tls_info: &mut Option<TlsInfo>,
+    status: &mut Option<u16>,
+) -> Result<(), Failure> {
+    let url = &target.url;
+    let host = url
+        .host_str()
+        .map(|h| h.trim_start_matches('[').trim_end_matches(']').to_owned())
+        .unwrap_or_default();
+    let port = url.port_or_known_default().unwrap_or(443);
+    let https = url.scheme() == "https";
+    let t = ctx.timeouts;
+    let (mut stream, via_proxy): (Stream, bool) = match route {
+        Route::Direct => {
+            let (ips, _) = rec
+                .run(Phase::Dns, t.dns, async {
+                    resolve(&host, ctx, false).await
+                })
+                .await?;
+            let (tcp, _) = rec
+                .run(Phase::Connect, t.connect, connect(&ips, port, t.connect))
+                .await?;
+            (Box::pin(tcp), false)
+        }
+        Route::Proxy {
+            kind,
+            host: phost,
+            port: pport,
+        } => {
+            let proxy = format!("{phost}:{pport}");
+            let (ips, _) = rec
+                .run(Phase::Dns, t.dns, async {
+                    resolve(phost, ctx, true).await.map_err(|f| {
+                        Failure::ProxyUnreachable(
+                            proxy.clone(),
+                            format!("its name does not resolve ({})", short(&f)),
+                        )
+                    })
+                })
+                .await?;
+            let (tcp, _) = rec
+                .run(Phase::Connect, t.connect, async {
+                    connect(&ips, *pport, t.connect).await.map_err(|f| {
+                        Failure::ProxyUnreachable(
+                            proxy.clone(),
+                            match f {
+                                Failure::Refused(a) => format!("{a} refused the connection"),
+                                Failure::ConnectTimeout(a) => format!(
+                                    "no answer from {}",
+                                    a.iter()
+                                        .map(ToString::to_string)
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ),
+                                other => short(&other),
+                            },
+                        )
+                    })
+                })
+                .await?;
+            let mut stream: Stream = Box::pin(tcp);
+            if *kind == ProxyKind::Https {
+                let (outcome, _) = rec
+                    .run(Phase::Tunnel, t.tls, tls(stream, phost, ctx))
+                    .await?;
+                if let Some(problem) = outcome.problem {
+                    return Err(Failure::ProxyUnreachable(
+                        proxy,
+                        format!("its TLS certificate is not trusted ({})", short(&problem)),
+                    ));
+                }
+                stream = outcome.stream;
+            }
+            match kind {
+                ProxyKind::Http | ProxyKind::Https if https => {
+                    let (s, _) = rec
+                        .run(
+                            Phase::Tunnel,
+                            t.tunnel,
+                            http_connect(stream, &host, port, ctx),
+                        )
+                        .await?;
+                    (s, true)
+                }
+                ProxyKind::Http | ProxyKind::Https => (stream, true),
+                ProxyKind::Socks5 => {
+                    let (s, _) = rec
+                        .run(Phase::Tunnel, t.tunnel, socks5(stream, &host, port, ctx))
+                        .await?;
+                    (s, false)
+                }
+                ProxyKind::Socks4 => {
+                    let (s, _) = rec
+                        .run(Phase::Tunnel, t.tunnel, socks4a(stream, &host, port))
+                        .await?;
+                    (s, false)
+                }
+            }
+        }
+    };
+    let mut tls_problem = None;
+    if https {
+        let (outcome, _) = rec.run(Phase::Tls, t.tls, tls(stream, &host, ctx)).await?;
+        *tls_info = Some(outcome.info);
+        stream = outcome.stream;
+        if let Some(problem) = outcome.problem {
+            if !ctx.insecure_read {
+                return Err(problem);
+            }
+            tls_problem = Some(problem);
+        }
+    }
+    let absolute = !https && via_proxy;
+    let (head, _) = rec
+        .run(
+            Phase::Http,
+            t.http,
+            request(stream, target, absolute, ctx, via_proxy),
+        )
+        .await?;
+    *status = Some(head.status);
+    if let Some(problem) = tls_problem {
+        return Err(problem);
+    }
+    match &target.expect {
+        Expect::Any => Ok(()),
+        Expect::OneOf(list) if list.contains(&head.status) => Ok(()),
+        Expect::OneOf(list) => Err(Failure::Status(head.status, list.clone())),
+    }
+}
+
+/// The verdict, evidence and hint for a failure.
+fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, String) {
+    let via = match route {
+        Route::Direct => "directly".to_owned(),
+        other => format!("through {other}"),
+    };
+    match f {
+        Failure::DnsNotFound(h) => (Verdict::DnsFailure, vec![format!("name: {h}"), "answer: NXDOMAIN (no such name)".into()],
+            format!("{h} does not exist for this resolver: check the DNS servers in use and any split-horizon or DNS filtering")),
+        Failure::DnsFailed(h, e) => (Verdict::DnsFailure, vec![format!("name: {h}"), format!("answer: {e}")],
+            format!("the DNS server failed for {h} (SERVFAIL or refused): check the resolver and its upstream")),
+        Failure::DnsTimeout(h) => (Verdict::DnsFailure, vec![format!("name: {h}"), "answer: none (timeout)".into()],
+            format!("no DNS answer for {h}: the resolver is unreachable or DNS is blocked")),
+        Failure::DnsSinkhole(h, ips) => (Verdict::DnsSinkhole, vec![format!("name: {h}"), format!("answers: {}", join(ips))],
+            format!("{h} resolves to a block address: a DNS filter or hosts-file entry is sinkholing it; allow the name")),
+        Failure::Refused(a) => (Verdict::TcpRefused, vec![format!("address: {a}")],
+            format!("{a} refused the connection {via}: a firewall is rejecting it or nothing listens there")),
+        Failure::ConnectTimeout(a) => (Verdict::TcpTimeout, vec![format!("addresses: {}", a.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))],
+            format!("no answer {via}: outbound traffic to this address and port is dropped; allow it on the firewall or use the proxy")),
+        Failure::Reset(d) => (Verdict::TcpReset, vec![format!("reset: {d}")],
+            "the connection was reset: a firewall or an IPS is cutting it".into()),
+        Failure::ProxyUnreachable(p, why) => (Verdict::ProxyUnreachable, vec![format!("proxy: {p}"), format!("problem: {why}")],
+            format!("the proxy {p} cannot be reached: check its address and port in the proxy setting, and that it is up")),
+        Failure::ProxyAuth { schemes, realm, credentials_rejected } => {
+            let mut ev = vec![format!("offered schemes: {}", if schemes.is_empty() { "(none)".into() } else { schemes.join(", ") })];
+            if let Some(r) = realm {
+                ev.push(format!("realm: {r}"));
+            }
+            if *credentials_rejected {
+                ev.push("credentials given: rejected".into());
+            }
+            (Verdict::ProxyAuthRequired, ev,
+                "the proxy demands authentication (407); Defender for Endpoint does not support authenticated proxies: exempt these URLs from authentication on the proxy".into())
+        }
+        Failure::ProxyDenied { status, product, title, detail } => {
+            let mut ev = vec![format!("answer: {detail}")];
+            if let Some(p) = product {
+                ev.push(format!("product: {p}"));
+            }
+            if let Some(t) = title {
+                ev.push(format!("page title: {t}"));
+            }
+            let _ = status;
+            (Verdict::ProxyDenied, ev,
+                format!("the proxy{} refused this destination: add the URL to its allow list", product.as_ref().map(|p| format!(" ({p})")).unwrap_or_default()))
+        }
+        Failure::TlsHandshake(e) => (Verdict::TlsHandshakeFailed, vec![format!("error: {e}")],
+            "the TLS handshake failed: a middlebox may block TLS to this host, or the server refuses this client's versions".into()),
+        Failure::TlsUntrusted(e) => (Verdict::TlsUntrusted, vec![format!("verifier: {e}")],
+            "the certificate chain does not verify: check the system clock and whether something rewrites TLS".into()),
+        Failure::TlsIntercepted { issuer, product, trusted_by_os } => {
+            let mut ev = vec![format!("issuer: {issuer}")];
+            if let Some(p) = product {
+                ev.push(format!("product: {p}"));
+            }
+            ev.push(format!("trusted by: {}", if *trusted_by_os { "the OS store only (a locally installed CA)" } else { "nothing" }));
+            (Verdict::TlsIntercepted, ev,
+                format!("TLS is being inspected{}: the service pins its certificates; exempt this URL from SSL inspection", product.as_ref().map(|p| format!(" by {p}")).unwrap_or_default()))
+        }
+        Failure::Status(s, list) => (Verdict::HttpUnexpectedStatus,
+            vec![format!("status: {s}"), format!("expected: {}", list.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))],
+            format!("the endpoint answered {s}, which is not what the service answers; something in the path may be answering in its place")),
+        Failure::PhaseTimeout(p) => (match p {
+            Phase::Dns => Verdict::DnsFailure,
+            Phase::Connect => Verdict::TcpTimeout,
+            _ => Verdict::Timeout,
+        }, vec![format!("phase: {}", p.name())],
+            format!("no progress in the {} phase {via} within its time limit", p.name())),
+        Failure::Protocol(p, e) => (match p {
+            Phase::Tunnel => Verdict::ProxyDenied,
+            Phase::Tls => Verdict::TlsHandshakeFailed,
+            _ => Verdict::HttpUnexpectedStatus,
+        }, vec![format!("phase: {}", p.name()), format!("error: {e}")],
+            format!("the {} phase broke {via}: {e}", p.name())),
+    }
+}

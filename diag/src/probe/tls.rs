@@ -1,0 +1,356 @@
+//! TLS with the whole presented chain captured and judged three ways.
+//!
+//! The handshake itself accepts any chain (so that an intercepting proxy's
+//! chain can be seen and named), while recording what the public roots, the
+//! `--ca-cert` anchors and the operating system's store each say about it.
+//! Nothing is sent over a chain that failed, except with `--insecure-read`.
+
+use std::sync::{Arc, Mutex};
+
+use pathprobe_reports::{CertificateInfo, TlsInfo};
+use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
+
+/// The three sets of trust anchors.
+#[derive(Debug)]
+pub struct TrustStores {
+    public: Arc<WebPkiServerVerifier>,
+    extra: Option<Arc<WebPkiServerVerifier>>,
+    os: Option<Arc<WebPkiServerVerifier>>,
+    /// Why the OS store could not be loaded, if it could not.
+    pub os_problem: Option<String>,
+}
+
+fn verifier(roots: RootCertStore) -> Option<Arc<WebPkiServerVerifier>> {
+    if roots.is_empty() {
+        return None;
+    }
+    WebPkiServerVerifier::builder(Arc::new(roots)).build().ok()
+}
+
+impl TrustStores {
+    /// Public roots (webpki), the given extra anchors, and the OS store.
+    pub fn load(extra: &[CertificateDer<'static>]) -> anyhow::Result<Self> {
+        let mut public = RootCertStore::empty();
+        let (added, _) = public
+            .add_parsable_certificates(webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().cloned());
+        anyhow::ensure!(added > 0, "no public root certificates could be loaded");
+        let public =
+            verifier(public).ok_or_else(|| anyhow::anyhow!("cannot build the public verifier"))?;
+        let mut extra_roots = RootCertStore::empty();
+        extra_roots.add_parsable_certificates(extra.iter().cloned());
+        let native = rustls_native_certs::load_native_certs();
+        let mut os_roots = RootCertStore::empty();
+        os_roots.add_parsable_certificates(native.certs);
+        let os_problem = if os_roots.is_empty() {
+            Some(
+                native
+                    .errors
+                    .first()
+                    .map_or_else(|| "the OS store is empty".to_owned(), ToString::to_string),
+            )
+        } else {
+            None
+        };
+        Ok(Self {
+            public,
+            extra: verifier(extra_roots),
+            os: verifier(os_roots),
+            os_problem,
+        })
+    }
+}
+
+/// What one handshake captured.
+#[derive(Debug, Default, Clone)]
+pub struct Captured {
+    /// Leaf first.
+    pub chain: Vec<CertificateDer<'static>>,
+    /// Public roots.
+    pub public: Option<Result<(), String>>,
+    /// `--ca-cert` anchors (None when none were given).
+    pub extra: Option<Result<(), String>>,
+    /// OS store (None when it could not be loaded).
+    pub os: Option<Result<(), String>>,
+}
+
+/// A verifier that records instead of refusing.
+#[derive(Debug)]
+pub struct Capture {
+    stores: Arc<TrustStores>,
+    /// What the handshake presented and how each store judged it.
+    pub captured: Mutex<Captured>,
+}
+
+impl Capture {
+    /// A fresh capture for one connection.
+    pub fn new(stores: Arc<TrustStores>) -> Arc<Self> {
+        Arc::new(Self {
+            stores,
+            captured: Mutex::new(Captured::default()),
+        })
+    }
+
+    /// A copy of what was captured.
+    pub fn get(&self) -> Captured {
+        self.captured.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+}
+
+impl ServerCertVerifier for Capture {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let judge = |v: &Arc<WebPkiServerVerifier>| {
+            v.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        };
+        let mut chain = vec![end_entity.clone().into_owned()];
+        chain.extend(intermediates.iter().map(|c| c.clone().into_owned()));
+        if let Ok(mut c) = self.captured.lock() {
+            *c = Captured {
+                chain,
+                public: Some(judge(&self.stores.public)),
+                extra: self.stores.extra.as_ref().map(judge),
+                os: self.stores.os.as_ref().map(judge),
+            };
+        }
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.stores
+            .public
+            .verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.stores
+            .public
+            .verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.stores.public.supported_verify_schemes()
+    }
+}
+
+/// A client configuration using `capture`, offering `alpn`.
+pub fn client_config(capture: Arc<Capture>, alpn: &[&[u8]]) -> rustls::ClientConfig {
+    let mut config = rustls::ClientConfig::builder()
+        .dangerous()
+        .with_custom_certificate_verifier(capture)
+        .with_no_client_auth();
+    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+    config
+}
+
+/// How the chain was judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Trust {
+    /// Public roots accept it.
+    Public,
+    /// A `--ca-cert` anchor accepts it (an expected private issuer).
+    Expected,
+    /// Only the OS store accepts it: a locally installed CA re-signed it.
+    OsOnly,
+    /// Nothing accepts it.
+    None(String),
+}
+
+/// The verdict on a capture.
+pub fn trust_of(c: &Captured) -> Trust {
+    if matches!(c.public, Some(Ok(()))) {
+        Trust::Public
+    } else if matches!(c.extra, Some(Ok(()))) {
+        Trust::Expected
+    } else if matches!(c.os, Some(Ok(()))) {
+        Trust::OsOnly
+    } else {
+        Trust::None(match &c.public {
+            Some(Err(e)) => e.clone(),
+            _ => "no certificate was presented".into(),
+        })
+    }
+}
+
+/// Known TLS inspection products, by a word their CA names carry.
+const INSPECTION_PRODUCTS: &[(&str, &str)] = &[
+    ("zscaler", "Zscaler"),
+    ("palo alto", "Palo Alto Networks"),
+    ("pan-fw", "Palo Alto Networks"),
+    ("fortinet", "Fortinet FortiGate"),
+    ("fortigate", "Fortinet FortiGate"),
+    ("blue coat", "Blue Coat / Symantec ProxySG"),
+    ("bluecoat", "Blue Coat / Symantec ProxySG"),
+    ("proxysg", "Blue Coat / Symantec ProxySG"),
+    ("symantec ssl visibility", "Symantec SSL Visibility"),
+    ("cisco umbrella", "Cisco Umbrella"),
+    ("opendns", "Cisco Umbrella"),
+    ("netskope", "Netskope"),
+    ("forcepoint", "Forcepoint"),
+    ("websense", "Forcepoint"),
+    ("sophos", "Sophos"),
+    ("check point", "Check Point"),
+    ("checkpoint", "Check Point"),
+    ("mcafee", "McAfee / Skyhigh"),
+    ("skyhigh", "McAfee / Skyhigh"),
+    ("mitmproxy", "mitmproxy"),
+    ("kaspersky", "Kaspersky"),
+    ("eset", "ESET"),
+    ("avast", "Avast"),
+    ("avg ", "AVG"),
+    ("bitdefender", "Bitdefender"),
+    ("barracuda", "Barracuda"),
+    ("squid", "Squid ssl-bump"),
+    ("untangle", "Untangle"),
+    ("watchguard", "WatchGuard"),
+    ("sonicwall", "SonicWall"),
+    ("cloudflare gateway", "Cloudflare Gateway"),
+];
+
+/// The inspection product a CA name points to, if any.
+pub fn inspection_product(issuer: &str) -> Option<&'static str> {
+    let lower = issuer.to_ascii_lowercase();
+    INSPECTION_PRODUCTS
+        .iter()
+        .find(|(needle, _)| lower.contains(needle))
+        .map(|(_, product)| *product)
+}
+
+/// Parsed details of each certificate.
+pub fn describe_chain(chain: &[CertificateDer<'_>]) -> Vec<CertificateInfo> {
+    chain
+        .iter()
+        .map(|der| {
+            let pem = pem_of(der.as_ref());
+            match x509_parser::parse_x509_certificate(der.as_ref()) {
+                Ok((_, cert)) => CertificateInfo {
+                    subject: cert.subject().to_string(),
+                    issuer: cert.issuer().to_string(),
+                    dns_names: cert
+                        .subject_alternative_name()
+                        .ok()
+                        .flatten()
+                        .map(|san| {
+                            san.value
+                                .general_names
+                                .iter()
+                                .filter_map(|n| match n {
+                                    x509_parser::extensions::GeneralName::DNSName(d) => {
+                                        Some((*d).to_owned())
+                                    }
+                                    _ => None,
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    not_after: cert
+                        .validity()
+                        .not_after
+                        .to_rfc2822()
+                        .unwrap_or_else(|_| cert.validity().not_after.to_string()),
+                    pem,
+                },
+                Err(e) => CertificateInfo {
+                    subject: format!("(unparsable certificate: {e})"),
+                    issuer: String::new(),
+                    dns_names: Vec::new(),
+                    not_after: String::new(),
+                    pem,
+                },
+            }
+        })
+        .collect()
+}
+
+fn pem_of(der: &[u8]) -> String {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
+    for chunk in b64.as_bytes().chunks(64) {
+        out.push_str(&String::from_utf8_lossy(chunk));
+        out.push('\n');
+    }
+    out.push_str("-----END CERTIFICATE-----\n");
+    out
+}
+
+/// The report's view of a capture.
+pub fn info(c: &Captured, version: String, alpn: Option<String>) -> TlsInfo {
+    let flatten = |r: &Option<Result<(), String>>, missing: &str| match r {
+        Some(r) => r.clone(),
+        None => Err(missing.to_owned()),
+    };
+    TlsInfo {
+        version,
+        alpn,
+        chain: describe_chain(&c.chain),
+        public_verification: flatten(&c.public, "not checked"),
+        os_verification: flatten(&c.os, "the OS store could not be loaded"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inspection_products_are_named_from_the_issuer() {
+        assert_eq!(
+            inspection_product("CN=Zscaler Intermediate Root CA (zscaler.net)"),
+            Some("Zscaler")
+        );
+        assert_eq!(
+            inspection_product("CN=mitmproxy, O=mitmproxy"),
+            Some("mitmproxy")
+        );
+        assert_eq!(
+            inspection_product("O=Fortinet, CN=FortiGate CA"),
+            Some("Fortinet FortiGate")
+        );
+        assert_eq!(
+            inspection_product("CN=Microsoft Azure RSA TLS Issuing CA 03, O=Microsoft Corporation"),
+            None
+        );
+        assert_eq!(
+            inspection_product("CN=DigiCert Global G2 TLS RSA SHA256 2020 CA1"),
+            None
+        );
+    }
+
+    #[test]
+    fn trust_prefers_public_then_expected_then_os() {
+        let mut c = Captured {
+            public: Some(Ok(())),
+            ..Captured::default()
+        };
+        assert_eq!(trust_of(&c), Trust::Public);
+        c.public = Some(Err("UnknownIssuer".into()));
+        c.extra = Some(Ok(()));
+        assert_eq!(trust_of(&c), Trust::Expected);
+        c.extra = Some(Err("x".into()));
+        c.os = Some(Ok(()));
+        assert_eq!(trust_of(&c), Trust::OsOnly);
+        c.os = Some(Err("x".into()));
+        assert_eq!(trust_of(&c), Trust::None("UnknownIssuer".into()));
+    }
+}

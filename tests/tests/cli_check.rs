@@ -1,0 +1,338 @@
+//! `pathprobe check` end to end against loopback servers: each situation an
+//! engineer meets, and the verdict it must produce.
+
+// Test code: a panic is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::collections::HashMap;
+
+use pathprobe_tests::lab::{
+    TestCa, auth_proxy, connect_proxy, dns_server, intercepting_proxy, tls_origin,
+};
+use pathprobe_tests::{run_with_env, stderr, stdout};
+
+/// A one-endpoint-per-URL catalog in pathprobe's JSON form.
+fn catalog(dir: &std::path::Path, urls: &[&str]) -> std::path::PathBuf {
+    let endpoints: Vec<serde_json::Value> = urls
+        .iter()
+        .map(|u| serde_json::json!({ "url": u, "requirement": "required" }))
+        .collect();
+    let doc = serde_json::json!({
+        "format": "pathprobe-catalog",
+        "format_version": 1,
+        "name": "lab",
+        "endpoints": endpoints,
+    });
+    let path = dir.join("catalog.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    path
+}
+
+fn check(args: &[&str]) -> (serde_json::Value, std::process::Output) {
+    let dns = dns_server().to_string();
+    let mut all = vec![
+        "check",
+        "--only-given",
+        "--no-env",
+        "--format",
+        "json",
+        "--dns-server",
+        &dns,
+        "--phase-timeout",
+        "3",
+    ];
+    all.extend_from_slice(args);
+    let out = run_with_env(all, &[]);
+    let v = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", stdout(&out), stderr(&out)));
+    (v, out)
+}
+
+fn verdicts(v: &serde_json::Value) -> Vec<(String, String)> {
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["url"].as_str().unwrap().to_owned(),
+                r["verdict"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn direct_origins_ok_untrusted_refused_missing_and_sinkholed() {
+    let ca = TestCa::new("pathprobe lab CA");
+    let origin = tls_origin(&ca, &["ok.lab.test"], 200);
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let ok = format!("https://ok.lab.test:{origin}/");
+    let refused = format!("https://closed.lab.test:{closed}/");
+    let cat = catalog(
+        dir.path(),
+        &[
+            &ok,
+            &refused,
+            "https://missing.lab.test/",
+            "https://sink.lab.test/",
+        ],
+    );
+    let ok_resolve = "ok.lab.test=127.0.0.1".to_owned();
+    let closed_resolve = "closed.lab.test=127.0.0.1".to_owned();
+    let (v, out) = check(&[
+        cat.to_str().unwrap(),
+        "--direct",
+        "--resolve",
+        &ok_resolve,
+        "--resolve",
+        &closed_resolve,
+        "--ca-cert",
+        ca_file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        verdicts(&v),
+        vec![
+            (ok.clone(), "ok".into()),
+            (refused, "tcp_refused".into()),
+            ("https://missing.lab.test/".into(), "dns_failure".into()),
+            ("https://sink.lab.test/".into(), "dns_sinkhole".into()),
+        ]
+    );
+    let first = &v["results"][0]["attempts"][0];
+    let phases: Vec<&str> = first["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["phase"].as_str().unwrap())
+        .collect();
+    assert_eq!(phases, vec!["dns", "connect", "tls", "http"]);
+    assert_eq!(first["status"], 200);
+    assert!(
+        first["tls"]["chain"][0]["issuer"]
+            .as_str()
+            .unwrap()
+            .contains("pathprobe lab CA")
+    );
+    assert!(
+        first["tls"]["chain"][0]["pem"]
+            .as_str()
+            .unwrap()
+            .starts_with("-----BEGIN CERTIFICATE-----")
+    );
+    assert_eq!(v["summary"]["required_failed"], 3);
+
+    // Without the lab CA the same origin is untrusted, and no request is sent.
+    let (v, _) = check(&[
+        cat.to_str().unwrap(),
+        "--direct",
+        "--resolve",
+        &ok_resolve,
+        "--category",
+        "nothing-matches",
+    ]);
+    assert!(v["results"].as_array().unwrap().is_empty());
+    let (v, _) = check(&[
+        cat.to_str().unwrap(),
+        "--direct",
+        "--resolve",
+        &ok_resolve,
+        "--resolve",
+        &closed_resolve,
+    ]);
+    let untrusted = &v["results"][0];
+    assert_eq!(untrusted["verdict"], "tls_untrusted");
+    let phases: Vec<&str> = untrusted["attempts"][0]["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["phase"].as_str().unwrap())
+        .collect();
+    assert!(!phases.contains(&"http"), "{phases:?}");
+}
+
+#[test]
+fn a_connect_proxy_carries_the_probe() {
+    let ca = TestCa::new("pathprobe lab CA");
+    let origin = tls_origin(&ca, &["svc.lab.test"], 204);
+    let proxy = connect_proxy(HashMap::from([(format!("svc.lab.test:{origin}"), origin)]));
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let url = format!("https://svc.lab.test:{origin}/");
+    let cat = catalog(dir.path(), &[&url, "https://elsewhere.lab.test/"]);
+    let (v, out) = check(&[
+        cat.to_str().unwrap(),
+        "--proxy",
+        &format!("http://127.0.0.1:{proxy}"),
+        "--ca-cert",
+        ca_file.to_str().unwrap(),
+    ]);
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "ok", "{}", stderr(&out));
+    let phases: Vec<&str> = r["attempts"][0]["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["phase"].as_str().unwrap())
+        .collect();
+    assert_eq!(phases, vec!["dns", "connect", "tunnel", "tls", "http"]);
+    assert_eq!(r["attempts"][0]["route"]["type"], "proxy");
+    assert_eq!(r["attempts"][0]["status"], 204);
+    // The proxy refuses a destination it does not serve.
+    assert_eq!(v["results"][1]["verdict"], "proxy_denied");
+    assert!(
+        v["results"][1]["attempts"][0]["evidence"]
+            .to_string()
+            .contains("403")
+    );
+}
+
+#[test]
+fn an_authenticating_proxy_is_named_with_its_schemes() {
+    let proxy = auth_proxy();
+    let dir = tempfile::tempdir().unwrap();
+    let cat = catalog(dir.path(), &["https://winatp-gw-weu.microsoft.com/"]);
+    let (v, out) = check(&[
+        cat.to_str().unwrap(),
+        "--proxy",
+        &format!("http://127.0.0.1:{proxy}"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "proxy_auth_required");
+    let evidence = r["attempts"][0]["evidence"].to_string();
+    assert!(evidence.contains("Basic, NTLM, Negotiate"), "{evidence}");
+    assert!(evidence.contains("Lab Proxy"), "{evidence}");
+    assert!(
+        r["hint"]
+            .as_str()
+            .unwrap()
+            .contains("authenticated proxies")
+    );
+
+    // Credentials given and refused are said to be refused, and never printed.
+    let (v, out) = check(&[
+        cat.to_str().unwrap(),
+        "--proxy",
+        &format!("http://127.0.0.1:{proxy}"),
+        "--proxy-user",
+        "svc:S3cret-pw",
+    ]);
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(!all.contains("S3cret-pw"), "{all}");
+    assert!(
+        v["results"][0]["attempts"][0]["evidence"]
+            .to_string()
+            .contains("rejected")
+    );
+}
+
+#[test]
+fn an_intercepting_proxy_is_detected_and_named() {
+    let inspector = TestCa::new("Zscaler Intermediate Root CA");
+    let proxy = intercepting_proxy(&inspector, &["winatp-gw-weu.microsoft.com"]);
+    let dir = tempfile::tempdir().unwrap();
+    let cat = catalog(dir.path(), &["https://winatp-gw-weu.microsoft.com/"]);
+    let (v, out) = check(&[
+        cat.to_str().unwrap(),
+        "--proxy",
+        &format!("http://127.0.0.1:{proxy}"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "tls_intercepted", "{r:#}");
+    let evidence = r["attempts"][0]["evidence"].to_string();
+    assert!(evidence.contains("Zscaler"), "{evidence}");
+    assert!(
+        r["hint"]
+            .as_str()
+            .unwrap()
+            .contains("exempt this URL from SSL inspection")
+    );
+    // The presented chain is in the report for the support engineer.
+    assert!(
+        r["attempts"][0]["tls"]["chain"][0]["issuer"]
+            .as_str()
+            .unwrap()
+            .contains("Zscaler")
+    );
+}
+
+#[test]
+fn an_unreachable_proxy_is_not_blamed_on_the_endpoint() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let cat = catalog(dir.path(), &["https://winatp-gw-weu.microsoft.com/"]);
+    let (v, _) = check(&[
+        cat.to_str().unwrap(),
+        "--proxy",
+        &format!("http://127.0.0.1:{closed}"),
+    ]);
+    assert_eq!(v["results"][0]["verdict"], "proxy_unreachable");
+    let (v, _) = check(&[
+        cat.to_str().unwrap(),
+        "--proxy",
+        "http://noproxy.lab.test:3128",
+    ]);
+    assert_eq!(v["results"][0]["verdict"], "proxy_unreachable");
+    assert!(
+        v["results"][0]["attempts"][0]["evidence"]
+            .to_string()
+            .contains("does not resolve")
+    );
+}
+
+#[test]
+fn the_table_has_a_summary_and_bad_flags_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = catalog(dir.path(), &["https://missing.lab.test/"]);
+    let dns = dns_server().to_string();
+    let out = run_with_env(
+        [
+            "check",
+            cat.to_str().unwrap(),
+            "--only-given",
+            "--no-env",
+            "--direct",
+            "--dns-server",
+            &dns,
+        ],
+        &[],
+    );
+    let text = stdout(&out);
+    assert!(text.contains("dns_failure"), "{text}");
+    assert!(
+        text.contains("0 of 1 endpoints ok; 1 required failed"),
+        "{text}"
+    );
+    let bad = run_with_env(["check", cat.to_str().unwrap(), "--concurrency", "0"], &[]);
+    assert_eq!(bad.status.code(), Some(2));
+    let bad = run_with_env(
+        [
+            "check",
+            cat.to_str().unwrap(),
+            "--ca-cert",
+            "/nonexistent.pem",
+        ],
+        &[],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+}
