@@ -21,6 +21,8 @@ pub struct TestCa {
     issuer: Issuer<'static, KeyPair>,
     /// The CA certificate, PEM.
     pub pem: String,
+    /// The CA's private key, PEM (for peers such as mitmproxy that sign with it).
+    pub key_pem: String,
     der: CertificateDer<'static>,
 }
 
@@ -37,6 +39,7 @@ impl TestCa {
         let key = KeyPair::generate().expect("key");
         let cert = params.self_signed(&key).expect("self-signed");
         Self {
+            key_pem: key.serialize_pem(),
             pem: cert.pem(),
             der: cert.der().clone(),
             issuer: Issuer::new(params, key),

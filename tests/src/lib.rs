@@ -7,6 +7,7 @@
 
 pub mod fixtures;
 pub mod lab;
+pub mod peers;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

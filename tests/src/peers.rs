@@ -1,0 +1,177 @@
+//! Real peers for end-to-end tests: squid and mitmproxy on loopback ports,
+//! started with their own configuration in a temporary directory and killed
+//! on drop. A missing peer is a printed skip, or a failure when
+//! `PATHPROBE_REQUIRE_PEERS` is set (CI installs them all).
+
+// Test support: a failure here is a failed test, said loudly.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Returns `None` after printing why when `program` is missing (a failure
+/// under `PATHPROBE_REQUIRE_PEERS`).
+pub fn require(test: &str, candidates: &[&str], package: &str) -> Option<PathBuf> {
+    let found = candidates
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .or_else(|| {
+            std::env::var_os("PATH").and_then(|paths| {
+                std::env::split_paths(&paths)
+                    .filter_map(|dir| candidates.iter().map(|c| dir.join(c)).find(|p| p.is_file()))
+                    .next()
+            })
+        });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("PATHPROBE_REQUIRE_PEERS").is_none(),
+            "PATHPROBE_REQUIRE_PEERS is set but {package} is not installed"
+        );
+        eprintln!("SKIPPED {test}: {package} is not installed");
+    }
+    found
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+fn wait_for_port(port: u16, child: &mut Child, log: &Path) {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(30) {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!(
+                "the peer exited ({status}):\n{}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!(
+        "the peer did not listen on {port}:\n{}",
+        std::fs::read_to_string(log).unwrap_or_default()
+    );
+}
+
+/// A running peer; killed on drop.
+pub struct Peer {
+    child: Child,
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+    /// Its working directory (logs, configuration).
+    pub dir: tempfile::TempDir,
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// squid options.
+#[derive(Debug, Default, Clone)]
+pub struct SquidSetup {
+    /// Basic credentials required (user, password); also offers NTLM and Negotiate.
+    pub auth: Option<(String, String)>,
+    /// Domains squid refuses (`dstdomain`, e.g. `.blocked.lab.test`).
+    pub blocked: Vec<String>,
+    /// Names squid resolves to 127.0.0.1 (its hosts file).
+    pub hosts: Vec<String>,
+}
+
+/// Starts squid as a forward proxy on a loopback port.
+pub fn squid(binary: &Path, setup: &SquidSetup) -> Peer {
+    let dir = tempfile::tempdir().expect("dir");
+    let d = dir.path();
+    let port = free_port();
+    let hosts: String = setup
+        .hosts
+        .iter()
+        .map(|h| format!("127.0.0.1 {h}\n"))
+        .collect();
+    std::fs::write(d.join("hosts"), hosts).expect("hosts");
+    let mut conf = format!(
+        "http_port 127.0.0.1:{port}\npid_filename {0}/squid.pid\ncache_log {0}/cache.log\naccess_log {0}/access.log\ncache deny all\nshutdown_lifetime 1 seconds\ncoredump_dir {0}\nhosts_file {0}/hosts\ndns_nameservers 127.0.0.1\nacl CONNECT method CONNECT\n",
+        d.display()
+    );
+    for b in &setup.blocked {
+        conf.push_str(&format!(
+            "acl blocked dstdomain {b}\nhttp_access deny blocked\n"
+        ));
+    }
+    match &setup.auth {
+        Some((user, pass)) => {
+            let status = Command::new("htpasswd")
+                .args(["-bc"])
+                .arg(d.join("passwd"))
+                .args([user, pass])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("htpasswd (apache2-utils)");
+            assert!(status.success(), "htpasswd failed");
+            conf.push_str("auth_param negotiate program /usr/lib/squid/negotiate_kerberos_auth -s GSS_C_NO_NAME\n");
+            conf.push_str("auth_param ntlm program /usr/lib/squid/ntlm_fake_auth\n");
+            conf.push_str(&format!(
+                "auth_param basic program /usr/lib/squid/basic_ncsa_auth {}/passwd\nauth_param basic realm pathprobe lab\nacl authed proxy_auth REQUIRED\nhttp_access allow authed\nhttp_access deny all\n",
+                d.display()
+            ));
+        }
+        None => conf.push_str("http_access allow all\n"),
+    }
+    std::fs::write(d.join("squid.conf"), conf).expect("conf");
+    let _ = Command::new("chown")
+        .args(["-R", "proxy:proxy"])
+        .arg(d)
+        .status();
+    let log = d.join("cache.log");
+    let mut child = Command::new(binary)
+        .args(["-N", "-f"])
+        .arg(d.join("squid.conf"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start squid");
+    wait_for_port(port, &mut child, &log);
+    Peer { child, port, dir }
+}
+
+/// Starts mitmdump re-signing every TLS connection, with `ca` (key and
+/// certificate PEM) as its CA when given.
+pub fn mitmdump(binary: &Path, ca: Option<(&str, &str)>) -> Peer {
+    let dir = tempfile::tempdir().expect("dir");
+    let d = dir.path();
+    if let Some((key, cert)) = ca {
+        std::fs::write(d.join("mitmproxy-ca.pem"), format!("{key}{cert}")).expect("ca");
+    }
+    let port = free_port();
+    let log = d.join("mitmdump.log");
+    let log_file = std::fs::File::create(&log).expect("log");
+    let mut child = Command::new(binary)
+        .args([
+            "--listen-host",
+            "127.0.0.1",
+            "--listen-port",
+            &port.to_string(),
+        ])
+        .arg("--set")
+        .arg(format!("confdir={}", d.display()))
+        .args(["--set", "connection_strategy=lazy", "--ssl-insecure", "-q"])
+        .stdout(Stdio::null())
+        .stderr(log_file)
+        .spawn()
+        .expect("start mitmdump");
+    wait_for_port(port, &mut child, &log);
+    Peer { child, port, dir }
+}

@@ -1,0 +1,213 @@
+//! `pathprobe check` through real software users meet: squid as a forward
+//! proxy (open, with authentication, with a deny rule) and mitmproxy as an
+//! intercepting proxy. All traffic stays on 127.0.0.1.
+
+// Test code: a panic is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use pathprobe_tests::lab::{TestCa, dns_server, tls_origin};
+use pathprobe_tests::peers::{SquidSetup, mitmdump, require, squid};
+use pathprobe_tests::{run_with_env, stderr, stdout};
+
+fn catalog(dir: &std::path::Path, urls: &[&str]) -> std::path::PathBuf {
+    let endpoints: Vec<serde_json::Value> = urls
+        .iter()
+        .map(|u| serde_json::json!({ "url": u, "requirement": "required" }))
+        .collect();
+    let doc = serde_json::json!({ "format": "pathprobe-catalog", "format_version": 1, "name": "peers", "endpoints": endpoints });
+    let path = dir.join("catalog.json");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    path
+}
+
+fn check(args: &[&str]) -> (serde_json::Value, std::process::Output) {
+    let dns = dns_server().to_string();
+    let mut all = vec![
+        "check",
+        "--only-given",
+        "--no-env",
+        "--format",
+        "json",
+        "--dns-server",
+        &dns,
+        "--phase-timeout",
+        "5",
+    ];
+    all.extend_from_slice(args);
+    let out = run_with_env(all, &[]);
+    let v = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", stdout(&out), stderr(&out)));
+    (v, out)
+}
+
+fn squid_binary(test: &str) -> Option<std::path::PathBuf> {
+    require(
+        test,
+        &["/usr/sbin/squid", "squid"],
+        "squid (Debian package squid)",
+    )
+}
+
+#[test]
+fn squid_open_proxy_carries_the_probe_and_denies_by_rule() {
+    let Some(binary) = squid_binary("squid_open_proxy_carries_the_probe_and_denies_by_rule") else {
+        return;
+    };
+    let ca = TestCa::new("pathprobe lab CA");
+    let origin = tls_origin(&ca, &["svc.lab.test"], 200);
+    let proxy = squid(
+        &binary,
+        &SquidSetup {
+            hosts: vec!["svc.lab.test".into()],
+            blocked: vec![".blocked.lab.test".into()],
+            ..SquidSetup::default()
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let ok = format!("https://svc.lab.test:{origin}/");
+    let cat = catalog(dir.path(), &[&ok, "https://www.blocked.lab.test/"]);
+    let (v, out) = check(&[
+        cat.to_str().unwrap(),
+        "--proxy",
+        &format!("http://127.0.0.1:{}", proxy.port),
+        "--ca-cert",
+        ca_file.to_str().unwrap(),
+    ]);
+    assert_eq!(v["results"][0]["verdict"], "ok", "{}\n{v:#}", stderr(&out));
+    assert_eq!(v["results"][1]["verdict"], "proxy_denied", "{v:#}");
+    let evidence = v["results"][1]["attempts"][0]["evidence"].to_string();
+    assert!(
+        evidence.contains("403") && evidence.contains("Squid"),
+        "{evidence}"
+    );
+}
+
+#[test]
+fn squid_with_authentication_offers_its_schemes_and_checks_credentials() {
+    let Some(binary) =
+        squid_binary("squid_with_authentication_offers_its_schemes_and_checks_credentials")
+    else {
+        return;
+    };
+    if require(
+        "squid_with_authentication",
+        &["htpasswd"],
+        "htpasswd (Debian package apache2-utils)",
+    )
+    .is_none()
+    {
+        return;
+    }
+    let ca = TestCa::new("pathprobe lab CA");
+    let origin = tls_origin(&ca, &["svc.lab.test"], 200);
+    let proxy = squid(
+        &binary,
+        &SquidSetup {
+            auth: Some(("agent".into(), "Corr3ct-horse".into())),
+            hosts: vec!["svc.lab.test".into()],
+            ..SquidSetup::default()
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let url = format!("https://svc.lab.test:{origin}/");
+    let cat = catalog(dir.path(), &[&url]);
+    let proxy_url = format!("http://127.0.0.1:{}", proxy.port);
+    let (v, _) = check(&[
+        cat.to_str().unwrap(),
+        "--proxy",
+        &proxy_url,
+        "--ca-cert",
+        ca_file.to_str().unwrap(),
+    ]);
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "proxy_auth_required", "{r:#}");
+    let evidence = r["attempts"][0]["evidence"].to_string();
+    for scheme in ["Negotiate", "NTLM", "Basic"] {
+        assert!(evidence.contains(scheme), "{scheme} missing: {evidence}");
+    }
+    assert!(evidence.contains("pathprobe lab"), "realm: {evidence}");
+
+    let (v, out) = check(&[
+        cat.to_str().unwrap(),
+        "--proxy",
+        &proxy_url,
+        "--ca-cert",
+        ca_file.to_str().unwrap(),
+        "--proxy-user",
+        "agent:Corr3ct-horse",
+    ]);
+    assert_eq!(v["results"][0]["verdict"], "ok", "{v:#}");
+    assert!(!format!("{}{}", stdout(&out), stderr(&out)).contains("Corr3ct-horse"));
+    let (v, _) = check(&[
+        cat.to_str().unwrap(),
+        "--proxy",
+        &proxy_url,
+        "--ca-cert",
+        ca_file.to_str().unwrap(),
+        "--proxy-user",
+        "agent:wrong",
+    ]);
+    assert_eq!(v["results"][0]["verdict"], "proxy_auth_required");
+    assert!(
+        v["results"][0]["attempts"][0]["evidence"]
+            .to_string()
+            .contains("rejected")
+    );
+}
+
+#[test]
+fn mitmproxy_interception_is_detected_with_its_own_ca_and_a_product_ca() {
+    let Some(binary) = require(
+        "mitmproxy_interception_is_detected",
+        &["/opt/pathprobe-mitmproxy/bin/mitmdump", "mitmdump"],
+        "mitmproxy (PyPI mitmproxy)",
+    ) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let cat = catalog(dir.path(), &["https://winatp-gw-weu.microsoft.com/"]);
+
+    let plain = mitmdump(&binary, None);
+    let (v, out) = check(&[
+        cat.to_str().unwrap(),
+        "--proxy",
+        &format!("http://127.0.0.1:{}", plain.port),
+    ]);
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "tls_intercepted", "{}\n{r:#}", stderr(&out));
+    assert!(
+        r["attempts"][0]["evidence"]
+            .to_string()
+            .contains("mitmproxy"),
+        "{r:#}"
+    );
+
+    let zscaler = TestCa::new("Zscaler Root CA");
+    let disguised = mitmdump(&binary, Some((&zscaler.key_pem, &zscaler.pem)));
+    let (v, _) = check(&[
+        cat.to_str().unwrap(),
+        "--proxy",
+        &format!("http://127.0.0.1:{}", disguised.port),
+    ]);
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "tls_intercepted");
+    assert!(
+        r["attempts"][0]["evidence"].to_string().contains("Zscaler"),
+        "{r:#}"
+    );
+    assert!(
+        r["attempts"][0]["tls"]["chain"][0]["issuer"]
+            .as_str()
+            .unwrap()
+            .contains("Zscaler")
+    );
+}
