@@ -336,3 +336,112 @@ fn the_table_has_a_summary_and_bad_flags_exit_2() {
     );
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// Accepts connections and never says a word.
+fn silent_server() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming() {
+            held.push(s);
+        }
+    });
+    port
+}
+
+#[test]
+fn the_deadline_is_a_hard_ceiling_and_finished_probes_are_kept() {
+    let ca = TestCa::new("pathprobe lab CA");
+    let origin = tls_origin(&ca, &["ok.lab.test"], 200);
+    let silent = silent_server();
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let ok = format!("https://ok.lab.test:{origin}/");
+    let hung: Vec<String> = (0..20)
+        .map(|i| format!("https://hung{i}.lab.test:{silent}/"))
+        .collect();
+    let mut urls: Vec<&str> = vec![&ok];
+    urls.extend(hung.iter().map(String::as_str));
+    let cat = catalog(dir.path(), &urls);
+    let mut args: Vec<String> = vec![
+        cat.to_str().unwrap().into(),
+        "--direct".into(),
+        "--ca-cert".into(),
+        ca_file.to_str().unwrap().into(),
+        "--deadline".into(),
+        "1.5".into(),
+        "--phase-timeout".into(),
+        "60".into(),
+        "--resolve".into(),
+        "ok.lab.test=127.0.0.1".into(),
+    ];
+    for i in 0..20 {
+        args.push("--resolve".into());
+        args.push(format!("hung{i}.lab.test=127.0.0.1"));
+    }
+    let dns = dns_server().to_string();
+    let mut all: Vec<&str> = vec![
+        "check",
+        "--only-given",
+        "--no-env",
+        "--format",
+        "json",
+        "--dns-server",
+        &dns,
+    ];
+    all.extend(args.iter().map(String::as_str));
+    let started = std::time::Instant::now();
+    let out = run_with_env(all, &[]);
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed < std::time::Duration::from_millis(2500),
+        "took {elapsed:?}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["partial"], true);
+    assert_eq!(
+        v["results"][0]["verdict"], "ok",
+        "the finished probe is kept"
+    );
+    assert!(
+        v["results"].as_array().unwrap()[1..]
+            .iter()
+            .all(|r| r["verdict"] == "timeout")
+    );
+}
+
+#[test]
+fn all_routes_probes_direct_and_every_proxy_side_by_side() {
+    let ca = TestCa::new("pathprobe lab CA");
+    let origin = tls_origin(&ca, &["svc.lab.test"], 200);
+    let proxy = connect_proxy(HashMap::from([(format!("svc.lab.test:{origin}"), origin)]));
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let url = format!("https://svc.lab.test:{origin}/");
+    let cat = catalog(dir.path(), &[&url]);
+    let (v, _) = check(&[
+        cat.to_str().unwrap(),
+        "--proxy",
+        &format!("http://127.0.0.1:{proxy}"),
+        "--ca-cert",
+        ca_file.to_str().unwrap(),
+        "--all-routes",
+        "--resolve",
+        "svc.lab.test=127.0.0.1",
+    ]);
+    let attempts = v["results"][0]["attempts"].as_array().unwrap();
+    let routes: Vec<(&str, &str)> = attempts
+        .iter()
+        .map(|a| {
+            (
+                a["route"]["type"].as_str().unwrap(),
+                a["verdict"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(routes, vec![("proxy", "ok"), ("direct", "ok")]);
+}

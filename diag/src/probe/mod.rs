@@ -785,3 +785,41 @@ fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, String) {
             format!("the {} phase broke {via}: {e}", p.name())),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdicts_and_hints_for_each_failure() {
+        let direct = Route::Direct;
+        let (v, ev, hint) = classify(&Failure::Status(503, vec![200, 404]), &direct);
+        assert_eq!(v, Verdict::HttpUnexpectedStatus);
+        assert_eq!(ev, vec!["status: 503", "expected: 200, 404"]);
+        assert!(hint.contains("503"));
+        let (v, _, _) = classify(&Failure::DnsTimeout("x".into()), &direct);
+        assert_eq!(v, Verdict::DnsFailure);
+        let (v, _, _) = classify(&Failure::PhaseTimeout(Phase::Connect), &direct);
+        assert_eq!(v, Verdict::TcpTimeout);
+        let (v, _, _) = classify(&Failure::PhaseTimeout(Phase::Tls), &direct);
+        assert_eq!(v, Verdict::Timeout);
+        let (v, ev, _) = classify(
+            &Failure::TlsIntercepted {
+                issuer: "CN=Corp Inspection".into(),
+                product: None,
+                trusted_by_os: true,
+            },
+            &direct,
+        );
+        assert_eq!(v, Verdict::TlsIntercepted);
+        assert!(ev.iter().any(|e| e.contains("OS store only")));
+    }
+
+    #[test]
+    fn sinkhole_addresses() {
+        assert!(is_sinkhole(&"0.0.0.0".parse().unwrap()));
+        assert!(is_sinkhole(&"127.0.0.2".parse().unwrap()));
+        assert!(is_sinkhole(&"::".parse().unwrap()));
+        assert!(!is_sinkhole(&"20.42.73.24".parse().unwrap()));
+    }
+}
