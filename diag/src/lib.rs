@@ -1,14 +1,16 @@
 //! # pathprobe: can this machine reach every endpoint a service needs?
 //!
-//! The engine and the `pathprobe` command line. This release loads service URL
-//! catalogs (the vendor's spreadsheet, CSV, text, JSON, or the embedded
-//! Microsoft Defender for Endpoint list) and shows what would be probed
-//! (`pathprobe urls list`) and what changed between two versions of a list
-//! (`pathprobe urls diff`).
+//! The engine and the `pathprobe` command line. `pathprobe check` probes every
+//! endpoint of a service URL catalog (the vendor's spreadsheet, CSV, text,
+//! JSON, or the embedded Microsoft Defender for Endpoint list) through the
+//! route the machine would use, phase by phase ([`probe`]), many at once under
+//! limits and a deadline ([`engine`]), and gives each a verdict with evidence
+//! and a hint. Other commands list and compare catalogs (`urls`), evaluate and
+//! lint PAC files (`pac`) and explain proxy settings (`proxy explain`).
 //!
 //! ```no_run
-//! // What `pathprobe urls list --geo EU` runs:
-//! let code = pathprobe::run_from(["pathprobe", "urls", "list", "--geo", "EU"]);
+//! // What `pathprobe check --geo EU --profile agent` runs:
+//! let code = pathprobe::run_from(["pathprobe", "check", "--geo", "EU", "--profile", "agent"]);
 //! # let _ = code;
 //! ```
 
