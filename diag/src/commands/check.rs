@@ -222,6 +222,12 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
         },
         insecure_read: args.insecure_read,
         credentials,
+        // The vendor pins its endpoints to Microsoft and DigiCert roots.
+        expected_issuers: if args.catalog.catalog.is_none() {
+            vec!["Microsoft".into(), "DigiCert".into()]
+        } else {
+            Vec::new()
+        },
     });
     let started_at = jiff::Timestamp::now().to_string();
     let started = Instant::now();

@@ -82,6 +82,19 @@ pub struct Context {
     pub insecure_read: bool,
     /// Credentials for proxies, only when the user gave them.
     pub credentials: Option<Credentials>,
+    /// Words in the names of the issuers the service's endpoints use
+    /// (Microsoft and DigiCert for the embedded catalog).
+    pub expected_issuers: Vec<String>,
+}
+
+/// Whether any certificate of the chain was issued by an expected issuer.
+fn expected_issuer(info: &TlsInfo, expected: &[String]) -> bool {
+    info.chain.iter().any(|c| {
+        let issuer = c.issuer.to_ascii_lowercase();
+        expected
+            .iter()
+            .any(|e| issuer.contains(&e.to_ascii_lowercase()))
+    })
 }
 
 /// Any byte stream a probe runs over.
@@ -473,6 +486,9 @@ async fn tls(stream: Stream, host: &str, ctx: &Context) -> Result<(TlsOutcome, S
         .find_map(|c| inspection_product(&c.issuer).or_else(|| inspection_product(&c.subject)));
     let problem = match trust_of(&captured) {
         Trust::Public | Trust::Expected => None,
+        // The OS store may hold a vendor's own roots; a chain from the
+        // endpoint's expected issuer is not an interception.
+        Trust::OsOnly if expected_issuer(&info, &ctx.expected_issuers) => None,
         Trust::OsOnly => Some(Failure::TlsIntercepted {
             issuer: issuer.clone(),
             product: named.map(str::to_owned),
@@ -821,5 +837,38 @@ mod tests {
         assert!(is_sinkhole(&"127.0.0.2".parse().unwrap()));
         assert!(is_sinkhole(&"::".parse().unwrap()));
         assert!(!is_sinkhole(&"20.42.73.24".parse().unwrap()));
+    }
+}
+
+#[cfg(test)]
+mod issuer_tests {
+    use super::*;
+    use pathprobe_reports::CertificateInfo;
+
+    fn chain(issuer: &str) -> TlsInfo {
+        TlsInfo {
+            version: "TLSv1_3".into(),
+            alpn: None,
+            chain: vec![CertificateInfo {
+                subject: "CN=x".into(),
+                issuer: issuer.into(),
+                dns_names: vec![],
+                not_after: String::new(),
+                pem: String::new(),
+            }],
+            public_verification: Err("UnknownIssuer".into()),
+            os_verification: Ok(()),
+        }
+    }
+
+    #[test]
+    fn expected_issuers_are_matched_by_name() {
+        let expected = vec!["Microsoft".to_owned(), "DigiCert".to_owned()];
+        assert!(expected_issuer(
+            &chain("CN=Microsoft Azure RSA TLS Issuing CA 03"),
+            &expected
+        ));
+        assert!(!expected_issuer(&chain("CN=Corp Inspection CA"), &expected));
+        assert!(!expected_issuer(&chain("CN=Microsoft Azure"), &[]));
     }
 }
