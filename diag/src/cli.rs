@@ -50,7 +50,8 @@ pub struct CheckArgs {
     #[arg(long = "all-routes")]
     pub all_routes: bool,
 
-    /// Pin a name to an address for this run, HOST=IP (repeatable), as curl's --resolve.
+    /// Pin a name to an address for this run, HOST=IP (repeatable), as curl's
+    /// --resolve; `*.example.test=IP` covers every name under example.test.
     #[arg(long, value_name = "HOST=IP")]
     pub resolve: Vec<String>,
 
@@ -63,8 +64,8 @@ pub struct CheckArgs {
     #[arg(long = "proxy-user", value_name = "USER:PASSWORD")]
     pub proxy_user: Option<String>,
 
-    /// Probes in flight at once.
-    #[arg(long, value_name = "N", default_value_t = 64)]
+    /// Probes in flight at once (lowered to what the open-file limit allows).
+    #[arg(long, value_name = "N", default_value_t = 1024)]
     pub concurrency: usize,
 
     /// Probes in flight through one proxy at once.

@@ -137,6 +137,69 @@ pub fn tls_origin(ca: &TestCa, names: &[&str], status: u16) -> u16 {
     })
 }
 
+/// An HTTPS origin for every name in `names` (wildcards allowed) that waits
+/// `delay` before answering 200: a slow service, for concurrency benchmarks.
+pub fn slow_tls_origin(ca: &TestCa, names: &[&str], delay: std::time::Duration) -> u16 {
+    let (chain, key) = ca.leaf(names);
+    let config = server_config(chain, key);
+    background(move |listener| async move {
+        let acceptor = tokio_rustls::TlsAcceptor::from(config);
+        loop {
+            let Ok((tcp, _)) = listener.accept().await else {
+                return;
+            };
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                if let Ok(mut tls) = acceptor.accept(tcp).await {
+                    let _ = read_request_head(&mut tls).await;
+                    tokio::time::sleep(delay).await;
+                    let _ = tls
+                        .write_all(
+                            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+                        )
+                        .await;
+                    let _ = tls.shutdown().await;
+                }
+            });
+        }
+    })
+}
+
+/// A DNS server answering every A question with 127.0.0.1 (and AAAA with nothing).
+pub fn dns_server_loopback() -> SocketAddr {
+    let socket = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let addr = socket.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 512];
+        while let Ok((n, from)) = socket.recv_from(&mut buf) {
+            if n < 12 {
+                continue;
+            }
+            let query = &buf[..n];
+            let mut end = 12;
+            while end < n && query[end] != 0 {
+                end += usize::from(query[end]) + 1;
+            }
+            let question_end = (end + 5).min(n);
+            let is_a = query.get(end + 1..end + 3) == Some(&[0, 1][..]);
+            let mut reply = query[..question_end].to_vec();
+            reply[2] = 0x81;
+            reply[3] = 0x80;
+            reply[8] = 0;
+            reply[9] = 0;
+            reply[10] = 0;
+            reply[11] = 0;
+            if is_a {
+                reply[6] = 0;
+                reply[7] = 1;
+                reply.extend_from_slice(&[0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 0, 0, 1]);
+            }
+            let _ = socket.send_to(&reply, from);
+        }
+    });
+    addr
+}
+
 /// A CONNECT proxy that maps names to loopback ports (`name:port` → local port).
 pub fn connect_proxy(routes: HashMap<String, u16>) -> u16 {
     background(move |listener| async move {

@@ -53,6 +53,19 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
         return Err(UsageError("--concurrency and --per-proxy must be at least 1".into()).into());
     }
     let deadline = seconds(args.deadline, "--deadline")?;
+    // Each probe holds up to two sockets; raise the open-file limit as far as
+    // the system allows and stay within it.
+    let fd_limit = rlimit::increase_nofile_limit(65_536).unwrap_or(1024);
+    let fd_budget = usize::try_from(fd_limit.saturating_sub(64) / 2)
+        .unwrap_or(usize::MAX)
+        .max(1);
+    let concurrency = args.concurrency.min(fd_budget);
+    if concurrency < args.concurrency && args.format == FormatArg::Table {
+        output::warn(&format!(
+            "the open-file limit ({fd_limit}) allows {concurrency} probes at once, not {}",
+            args.concurrency
+        ));
+    }
     let phase = seconds(args.phase_timeout, "--phase-timeout")?;
     let catalog = load_catalog(&args.catalog)?;
     let (filter, described) = filter_of(&args.filter)?;
@@ -235,7 +248,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
         jobs,
         ctx,
         Limits {
-            concurrency: args.concurrency,
+            concurrency,
             per_proxy: args.per_proxy,
             deadline,
         },

@@ -189,7 +189,7 @@ async fn resolve(
     if let Ok(ip) = host.parse::<IpAddr>() {
         return Ok((vec![ip], "address literal".into()));
     }
-    if let Some(ips) = ctx.overrides.get(&host.to_ascii_lowercase()) {
+    if let Some(ips) = override_for(&ctx.overrides, host) {
         return Ok((ips.clone(), format!("{host} → {} (--resolve)", join(ips))));
     }
     let resolver = ctx.resolver.clone();
@@ -210,6 +210,26 @@ async fn resolve(
         Err(LookupError::Timeout(_)) => Err(Failure::DnsTimeout(host.to_owned())),
         Err(LookupError::Failed(e)) => Err(Failure::DnsFailed(host.to_owned(), e)),
     }
+}
+
+/// A `--resolve` entry for `host`: the exact name, else the nearest
+/// `*.parent` wildcard.
+fn override_for<'a>(
+    overrides: &'a HashMap<String, Vec<IpAddr>>,
+    host: &str,
+) -> Option<&'a Vec<IpAddr>> {
+    let host = host.to_ascii_lowercase();
+    if let Some(ips) = overrides.get(&host) {
+        return Some(ips);
+    }
+    let mut rest = host.as_str();
+    while let Some((_, parent)) = rest.split_once('.') {
+        if let Some(ips) = overrides.get(&format!("*.{parent}")) {
+            return Some(ips);
+        }
+        rest = parent;
+    }
+    None
 }
 
 fn join(ips: &[IpAddr]) -> String {
@@ -829,6 +849,20 @@ mod tests {
         );
         assert_eq!(v, Verdict::TlsIntercepted);
         assert!(ev.iter().any(|e| e.contains("OS store only")));
+    }
+
+    #[test]
+    fn resolve_overrides_take_wildcards() {
+        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        let map = HashMap::from([
+            ("*.bench.test".to_owned(), vec![ip]),
+            ("exact.test".to_owned(), vec![ip]),
+        ]);
+        assert!(override_for(&map, "e1.bench.test").is_some());
+        assert!(override_for(&map, "a.b.bench.test").is_some());
+        assert!(override_for(&map, "bench.test").is_none());
+        assert!(override_for(&map, "EXACT.test").is_some());
+        assert!(override_for(&map, "other.test").is_none());
     }
 
     #[test]
