@@ -175,3 +175,27 @@ pub fn mitmdump(binary: &Path, ca: Option<(&str, &str)>) -> Peer {
     wait_for_port(port, &mut child, &log);
     Peer { child, port, dir }
 }
+
+/// Starts dante as a SOCKS5 server (no authentication) on a loopback port.
+pub fn dante(binary: &Path) -> Peer {
+    let dir = tempfile::tempdir().expect("dir");
+    let d = dir.path();
+    let port = free_port();
+    let log = d.join("danted.log");
+    let conf = format!(
+        "logoutput: {}\ninternal: 127.0.0.1 port = {port}\nexternal: lo\nsocksmethod: none\nclientmethod: none\nuser.privileged: root\nuser.unprivileged: nobody\nclient pass {{ from: 127.0.0.0/8 to: 0.0.0.0/0 }}\nsocks pass {{ from: 127.0.0.0/8 to: 0.0.0.0/0 }}\n",
+        log.display()
+    );
+    std::fs::write(d.join("danted.conf"), conf).expect("conf");
+    let mut child = Command::new(binary)
+        .arg("-f")
+        .arg(d.join("danted.conf"))
+        .arg("-p")
+        .arg(d.join("danted.pid"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start danted");
+    wait_for_port(port, &mut child, &log);
+    Peer { child, port, dir }
+}

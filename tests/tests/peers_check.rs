@@ -211,3 +211,44 @@ fn mitmproxy_interception_is_detected_with_its_own_ca_and_a_product_ca() {
             .contains("Zscaler")
     );
 }
+
+#[test]
+fn a_socks5_proxy_resolves_the_name_and_carries_the_probe() {
+    let Some(binary) = require(
+        "a_socks5_proxy_resolves_the_name",
+        &["/usr/sbin/danted", "danted"],
+        "dante (Debian package dante-server)",
+    ) else {
+        return;
+    };
+    let ca = TestCa::new("pathprobe lab CA");
+    // An address the proxy can "resolve" without a network; the certificate
+    // carries it as an IP subject alternative name.
+    let origin = tls_origin(&ca, &["127.0.0.1"], 200);
+    let socks = pathprobe_tests::peers::dante(&binary);
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let url = format!("https://127.0.0.1:{origin}/");
+    let cat = catalog(dir.path(), &[&url]);
+    let (v, out) = check(&[
+        cat.to_str().unwrap(),
+        "--proxy",
+        &format!("socks5h://127.0.0.1:{}", socks.port),
+        "--ca-cert",
+        ca_file.to_str().unwrap(),
+    ]);
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "ok", "{}\n{r:#}", stderr(&out));
+    let tunnel = r["attempts"][0]["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["phase"] == "tunnel")
+        .unwrap();
+    assert!(
+        tunnel["detail"].as_str().unwrap().contains("SOCKS5"),
+        "{tunnel}"
+    );
+    assert_eq!(r["attempts"][0]["route"]["kind"], "socks5");
+}
