@@ -445,3 +445,76 @@ fn all_routes_probes_direct_and_every_proxy_side_by_side() {
         .collect();
     assert_eq!(routes, vec![("proxy", "ok"), ("direct", "ok")]);
 }
+
+#[test]
+fn insecure_read_reads_the_status_but_keeps_the_verdict() {
+    let ca = TestCa::new("pathprobe lab CA");
+    let origin = tls_origin(&ca, &["ok.lab.test"], 200);
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("https://ok.lab.test:{origin}/");
+    let cat = catalog(dir.path(), &[&url]);
+    let (v, _) = check(&[
+        cat.to_str().unwrap(),
+        "--direct",
+        "--resolve",
+        "ok.lab.test=127.0.0.1",
+        "--insecure-read",
+    ]);
+    let a = &v["results"][0]["attempts"][0];
+    assert_eq!(v["results"][0]["verdict"], "tls_untrusted");
+    assert_eq!(a["status"], 200, "{a:#}");
+}
+
+#[test]
+fn ctrl_c_keeps_what_finished() {
+    let ca = TestCa::new("pathprobe lab CA");
+    let origin = tls_origin(&ca, &["ok.lab.test"], 200);
+    let silent = silent_server();
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let ok = format!("https://ok.lab.test:{origin}/");
+    let hung = format!("https://hung.lab.test:{silent}/");
+    let cat = catalog(dir.path(), &[&ok, &hung]);
+    let dns = dns_server().to_string();
+    let child = std::process::Command::new(pathprobe_tests::binary())
+        .args([
+            "check",
+            cat.to_str().unwrap(),
+            "--only-given",
+            "--no-env",
+            "--direct",
+            "--format",
+            "json",
+            "--dns-server",
+            &dns,
+        ])
+        .args([
+            "--ca-cert",
+            ca_file.to_str().unwrap(),
+            "--phase-timeout",
+            "60",
+            "--resolve",
+            "*.lab.test=127.0.0.1",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["partial"], true);
+    assert_eq!(v["results"][0]["verdict"], "ok");
+    assert_eq!(v["results"][1]["verdict"], "timeout");
+    assert!(
+        v["results"][1]["attempts"][0]["evidence"]
+            .to_string()
+            .contains("Ctrl-C")
+    );
+}
