@@ -67,7 +67,7 @@ pub async fn run(jobs: Vec<Job>, ctx: Arc<Context>, limits: Limits) -> Outcome {
             let Ok(_permit) = global.acquire_owned().await else {
                 return (index, Vec::new());
             };
-            let mut attempts = Vec::new();
+            let mut attempts: Vec<Attempt> = Vec::new();
             for route in &job.routes {
                 let _proxy_permit = match per_proxy.get(&route.to_string()) {
                     Some(s) => s.clone().acquire_owned().await.ok(),
@@ -78,6 +78,32 @@ pub async fn run(jobs: Vec<Job>, ctx: Arc<Context>, limits: Limits) -> Outcome {
                 attempts.push(a);
                 if ok && !job.every_route {
                     break;
+                }
+            }
+            // An interception seen through a proxy is clearer next to the
+            // chain the origin presents directly, when the direct path works.
+            let intercepted = attempts
+                .iter()
+                .any(|a| a.verdict == Verdict::TlsIntercepted && a.route != Route::Direct);
+            if intercepted && !job.routes.contains(&Route::Direct) {
+                let direct = attempt(&job.target, &Route::Direct, &ctx).await;
+                let issuer = direct
+                    .tls
+                    .as_ref()
+                    .and_then(|t| t.chain.first())
+                    .map(|c| c.issuer.clone());
+                let line = match issuer {
+                    Some(i) => format!("direct path: {} (issuer {i})", direct.verdict.name()),
+                    None => format!(
+                        "direct path: {} (no TLS chain to compare)",
+                        direct.verdict.name()
+                    ),
+                };
+                for a in attempts
+                    .iter_mut()
+                    .filter(|a| a.verdict == Verdict::TlsIntercepted)
+                {
+                    a.evidence.push(line.clone());
                 }
             }
             (index, attempts)
