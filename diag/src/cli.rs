@@ -34,6 +34,25 @@ pub enum Command {
     /// used. Exit 0 when every required endpoint is ok, 1 when one is not, 2
     /// on bad input.
     Check(Box<CheckArgs>),
+    /// Run the built-in lab: a small network on loopback that reproduces each
+    /// situation pathprobe diagnoses (refused, silent, unknown and sinkholed
+    /// names, untrusted and intercepted TLS, plain, authenticating and dead
+    /// proxies, PAC failover) and shows the verdicts. Needs no internet.
+    ///
+    /// Exit 0 when every verdict is the expected one, 1 otherwise.
+    Lab(LabArgs),
+}
+
+/// `pathprobe lab`
+#[derive(Debug, Args)]
+pub struct LabArgs {
+    /// Scenario files (TOML) to run instead of the built-in ones.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
 }
 
 /// `pathprobe check`

@@ -18,6 +18,7 @@ mod cli;
 mod commands;
 pub mod engine;
 mod exit;
+pub mod lab;
 mod output;
 pub mod probe;
 

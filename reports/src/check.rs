@@ -11,7 +11,9 @@ use crate::{OutputFormat, RenderError, TableStyle, csv_to_string};
 pub const CHECK_SCHEMA_VERSION: u32 = 1;
 
 /// The closed verdict taxonomy (DESIGN.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Reached, TLS trusted and as expected, status expected.

@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use pathprobe_tests::lab::{
-    TestCa, auth_proxy, connect_proxy, dns_server, intercepting_proxy, tls_origin,
+    TestCa, auth_proxy, connect_proxy, dns_server, intercepting_proxy, silent_server, tls_origin,
 };
 use pathprobe_tests::{run_with_env, stderr, stdout};
 
@@ -335,19 +335,6 @@ fn the_table_has_a_summary_and_bad_flags_exit_2() {
         &[],
     );
     assert_eq!(bad.status.code(), Some(2));
-}
-
-/// Accepts connections and never says a word.
-fn silent_server() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for s in listener.incoming() {
-            held.push(s);
-        }
-    });
-    port
 }
 
 #[test]

@@ -25,7 +25,7 @@ fn help_lists_only_built_commands() {
     assert_eq!(out.status.code(), Some(0));
     let help = stdout(&out);
     assert!(help.contains("urls"), "{help}");
-    for unbuilt in ["bundle", "serve", "lab"] {
+    for unbuilt in ["bundle", "serve"] {
         assert!(
             !help.lines().any(|l| l.trim_start().starts_with(unbuilt)),
             "{unbuilt} shown:\n{help}"

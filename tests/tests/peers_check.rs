@@ -192,7 +192,7 @@ fn mitmproxy_interception_is_detected_with_its_own_ca_and_a_product_ca() {
     );
 
     let zscaler = TestCa::new("Zscaler Root CA");
-    let disguised = mitmdump(&binary, Some((&zscaler.key_pem, &zscaler.pem)));
+    let disguised = mitmdump(&binary, Some((zscaler.key_pem(), zscaler.pem())));
     let (v, _) = check(&[
         cat.to_str().unwrap(),
         "--proxy",

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod check;
+mod lab;
 mod pac;
 mod proxy;
 mod urls;
@@ -15,5 +16,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Pac(cmd) => pac::run(cmd),
         Command::Proxy(cmd) => proxy::run(cmd),
         Command::Check(args) => check::run(*args),
+        Command::Lab(args) => lab::run(args),
     }
 }

@@ -1,0 +1,398 @@
+//! The lab: a small network on loopback that reproduces the situations
+//! pathprobe diagnoses, so anyone can see every verdict without an internet
+//! connection, and the tests can check them.
+//!
+//! Each situation is a scenario file (TOML, in `diag/lab/`): the endpoints,
+//! how each is served (fine, refused, silent, unknown name, sinkholed,
+//! untrusted certificate, an unexpected status), the proxy in the path (none,
+//! plain, authenticating, intercepting, unreachable), the route (direct,
+//! proxy, or a PAC) and the verdict each endpoint must get.
+
+pub mod servers;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use pathprobe_pac::{
+    DnsServers, FixedResolver, PacEngine, PacOptions, ProxyKind, Route, SystemResolver,
+};
+use pathprobe_reports::Verdict;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{self, Job, Limits};
+use crate::probe::tls::TrustStores;
+use crate::probe::{Context, Expect, Target, Timeouts};
+use servers::{DnsAnswer, LabCa, LabError};
+
+/// The scenarios shipped with pathprobe.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("direct.toml", include_str!("../../lab/direct.toml")),
+    ("dns.toml", include_str!("../../lab/dns.toml")),
+    ("tls.toml", include_str!("../../lab/tls.toml")),
+    ("proxy.toml", include_str!("../../lab/proxy.toml")),
+    ("auth-proxy.toml", include_str!("../../lab/auth-proxy.toml")),
+    (
+        "interception.toml",
+        include_str!("../../lab/interception.toml"),
+    ),
+    (
+        "pac-failover.toml",
+        include_str!("../../lab/pac-failover.toml"),
+    ),
+    (
+        "unreachable-proxy.toml",
+        include_str!("../../lab/unreachable-proxy.toml"),
+    ),
+];
+
+/// How an endpoint is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Serve {
+    /// An HTTPS origin with a lab certificate, answering `status`.
+    Ok,
+    /// Nothing listens: the connection is refused.
+    Refused,
+    /// Accepts and never answers.
+    Silent,
+    /// The name does not exist.
+    Missing,
+    /// The name resolves to 0.0.0.0.
+    Sinkhole,
+    /// A certificate from a CA nobody trusts.
+    Untrusted,
+}
+
+/// The proxy in the path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LabProxy {
+    /// No proxy.
+    #[default]
+    None,
+    /// A CONNECT proxy that reaches the lab origins and refuses the rest.
+    Connect,
+    /// A proxy that answers 407.
+    Auth,
+    /// A proxy that re-signs TLS with its own CA.
+    Intercept,
+    /// A proxy address where nothing listens.
+    Closed,
+}
+
+/// How endpoints are routed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LabRoute {
+    /// Directly.
+    #[default]
+    Direct,
+    /// Through the scenario's proxy.
+    Proxy,
+    /// As the scenario's PAC says (`{proxy}` stands for the proxy's address).
+    Pac,
+}
+
+/// One endpoint of a scenario.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabEndpoint {
+    /// Host name.
+    pub name: String,
+    /// How it is served.
+    pub serve: Serve,
+    /// Status the origin answers (default 200).
+    #[serde(default = "default_status")]
+    pub status: u16,
+    /// Statuses the probe accepts (default: any).
+    #[serde(default)]
+    pub accept: Vec<u16>,
+    /// The verdict it must get.
+    pub expect: Verdict,
+}
+
+fn default_status() -> u16 {
+    200
+}
+
+/// A situation, as written in a scenario file.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Short name.
+    pub name: String,
+    /// What it shows, in a sentence.
+    pub about: String,
+    /// Routing.
+    #[serde(default)]
+    pub route: LabRoute,
+    /// The proxy.
+    #[serde(default)]
+    pub proxy: LabProxy,
+    /// The intercepting proxy's CA name.
+    #[serde(default)]
+    pub intercept_ca: Option<String>,
+    /// The PAC, for `route = "pac"`.
+    #[serde(default)]
+    pub pac: Option<String>,
+    /// The endpoints.
+    #[serde(rename = "endpoint")]
+    pub endpoints: Vec<LabEndpoint>,
+}
+
+/// A scenario file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// Not valid TOML for a scenario.
+    #[error("{file}: {message}")]
+    Parse {
+        /// The file.
+        file: String,
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// Inconsistent content.
+    #[error("{file}: {message}")]
+    Invalid {
+        /// The file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A lab server failed.
+    #[error(transparent)]
+    Lab(#[from] LabError),
+}
+
+impl Scenario {
+    /// Parses scenario text; `file` names it in errors.
+    pub fn parse(file: &str, text: &str) -> Result<Self, ScenarioError> {
+        let s: Self = toml::from_str(text).map_err(|e| ScenarioError::Parse {
+            file: file.to_owned(),
+            message: e.to_string(),
+        })?;
+        let invalid = |message: &str| ScenarioError::Invalid {
+            file: file.to_owned(),
+            message: message.to_owned(),
+        };
+        if s.endpoints.is_empty() {
+            return Err(invalid("a scenario needs at least one [[endpoint]]"));
+        }
+        if s.route == LabRoute::Pac && s.pac.is_none() {
+            return Err(invalid("route = \"pac\" needs a pac = \"...\" script"));
+        }
+        if s.route == LabRoute::Proxy && s.proxy == LabProxy::None {
+            return Err(invalid("route = \"proxy\" needs a proxy"));
+        }
+        Ok(s)
+    }
+}
+
+/// How one endpoint fared.
+#[derive(Debug, Clone, Serialize)]
+pub struct EndpointOutcome {
+    /// The URL probed.
+    pub url: String,
+    /// The verdict it had to get.
+    pub expected: Verdict,
+    /// The verdict it got.
+    pub got: Verdict,
+    /// The evidence behind it.
+    pub evidence: Vec<String>,
+    /// The hint a user would read.
+    pub hint: String,
+}
+
+impl EndpointOutcome {
+    /// Whether the verdict is the expected one.
+    pub fn passed(&self) -> bool {
+        self.expected == self.got
+    }
+}
+
+/// How a scenario fared.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioOutcome {
+    /// Scenario name.
+    pub name: String,
+    /// What it shows.
+    pub about: String,
+    /// Per endpoint.
+    pub endpoints: Vec<EndpointOutcome>,
+}
+
+fn closed_port() -> Result<u16, LabError> {
+    Ok(std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
+        .local_addr()?
+        .port())
+}
+
+/// Sets the scenario's network up and probes every endpoint.
+pub async fn run(scenario: &Scenario) -> Result<ScenarioOutcome, ScenarioError> {
+    let ca = LabCa::new("pathprobe lab CA")?;
+    let stranger = LabCa::new("Unknown Issuer CA")?;
+    let mut ports = HashMap::new();
+    let mut overrides: HashMap<String, Vec<IpAddr>> = HashMap::new();
+    let mut dns_names = HashMap::new();
+    let loopback = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    for e in &scenario.endpoints {
+        let name = e.name.to_ascii_lowercase();
+        let port = match e.serve {
+            Serve::Ok => servers::tls_origin(&ca, &[&name], e.status, Duration::ZERO)?,
+            Serve::Untrusted => servers::tls_origin(&stranger, &[&name], e.status, Duration::ZERO)?,
+            Serve::Refused => closed_port()?,
+            Serve::Silent => servers::silent_server()?,
+            Serve::Missing | Serve::Sinkhole => 443,
+        };
+        match e.serve {
+            Serve::Missing => {}
+            Serve::Sinkhole => {
+                dns_names.insert(name.clone(), DnsAnswer::Address(Ipv4Addr::UNSPECIFIED));
+            }
+            _ => {
+                overrides.insert(name.clone(), vec![loopback]);
+            }
+        }
+        ports.insert(name, port);
+    }
+    let names: Vec<&str> = scenario.endpoints.iter().map(|e| e.name.as_str()).collect();
+    let proxy_port = match scenario.proxy {
+        LabProxy::None => None,
+        LabProxy::Connect => Some(servers::connect_proxy(
+            ports
+                .iter()
+                .map(|(n, p)| (format!("{n}:{p}"), *p))
+                .collect(),
+        )?),
+        LabProxy::Auth => Some(servers::auth_proxy()?),
+        LabProxy::Intercept => {
+            let product = LabCa::new(
+                scenario
+                    .intercept_ca
+                    .as_deref()
+                    .unwrap_or("Lab Inspection CA"),
+            )?;
+            Some(servers::intercepting_proxy(&product, &names)?)
+        }
+        LabProxy::Closed => Some(closed_port()?),
+    };
+    let proxy_route = proxy_port.map(|port| Route::Proxy {
+        kind: ProxyKind::Http,
+        host: "127.0.0.1".into(),
+        port,
+    });
+    let dns = servers::dns_server(dns_names)?;
+    let resolver = Arc::new(
+        SystemResolver::new(DnsServers::Given(vec![dns]))
+            .map_err(|e| ScenarioError::Lab(LabError::Io(std::io::Error::other(e.to_string()))))?,
+    );
+    let mut pac = match (&scenario.route, &scenario.pac) {
+        (LabRoute::Pac, Some(text)) => {
+            let address =
+                proxy_port.map_or_else(|| "127.0.0.1:9".to_owned(), |p| format!("127.0.0.1:{p}"));
+            let script = text.replace("{proxy}", &address);
+            Some(
+                PacEngine::new(
+                    &format!("{} (lab PAC)", scenario.name),
+                    &script,
+                    PacOptions::default(),
+                    Arc::new(FixedResolver::new()),
+                )
+                .map_err(|e| ScenarioError::Invalid {
+                    file: scenario.name.clone(),
+                    message: e.to_string(),
+                })?,
+            )
+        }
+        _ => None,
+    };
+    let mut jobs = Vec::new();
+    for e in &scenario.endpoints {
+        let name = e.name.to_ascii_lowercase();
+        let port = ports.get(&name).copied().unwrap_or(443);
+        let text = format!("https://{name}:{port}/");
+        let url = url::Url::parse(&text).map_err(|err| ScenarioError::Invalid {
+            file: scenario.name.clone(),
+            message: format!("{text}: {err}"),
+        })?;
+        let routes = match (&scenario.route, &mut pac, &proxy_route) {
+            (LabRoute::Proxy, _, Some(route)) => vec![route.clone()],
+            (LabRoute::Pac, Some(engine), _) => engine
+                .find_proxy(&text, None)
+                .map(|eval| eval.parsed.routes)
+                .map_err(|err| ScenarioError::Invalid {
+                    file: scenario.name.clone(),
+                    message: err.to_string(),
+                })?,
+            _ => vec![Route::Direct],
+        };
+        jobs.push(Job {
+            target: Target {
+                url,
+                method: "GET".into(),
+                expect: if e.accept.is_empty() {
+                    Expect::Any
+                } else {
+                    Expect::OneOf(e.accept.clone())
+                },
+            },
+            routes,
+            every_route: false,
+        });
+    }
+    let trust = Arc::new(
+        TrustStores::load(&[ca.der()])
+            .map_err(|e| ScenarioError::Lab(LabError::Io(std::io::Error::other(e.to_string()))))?,
+    );
+    let context = Arc::new(Context {
+        resolver,
+        overrides,
+        trust,
+        timeouts: Timeouts {
+            dns: Duration::from_secs(2),
+            connect: Duration::from_secs(2),
+            tunnel: Duration::from_secs(2),
+            tls: Duration::from_secs(2),
+            http: Duration::from_secs(2),
+        },
+        insecure_read: false,
+        credentials: None,
+        expected_issuers: Vec::new(),
+    });
+    let outcome = engine::run(
+        jobs.clone(),
+        context,
+        Limits {
+            concurrency: 64,
+            per_proxy: 16,
+            deadline: Duration::from_secs(30),
+        },
+    )
+    .await;
+    let endpoints = scenario
+        .endpoints
+        .iter()
+        .zip(jobs)
+        .zip(outcome.attempts)
+        .map(|((e, job), attempts)| {
+            let chosen = attempts
+                .iter()
+                .find(|a| a.verdict.is_ok())
+                .or_else(|| attempts.last());
+            EndpointOutcome {
+                url: job.target.url.to_string(),
+                expected: e.expect,
+                got: chosen.map_or(Verdict::Timeout, |a| a.verdict),
+                evidence: chosen.map(|a| a.evidence.clone()).unwrap_or_default(),
+                hint: chosen.map(|a| a.hint.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(ScenarioOutcome {
+        name: scenario.name.clone(),
+        about: scenario.about.clone(),
+        endpoints,
+    })
+}

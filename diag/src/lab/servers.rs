@@ -1,0 +1,387 @@
+//! The lab's servers, all on 127.0.0.1: TLS origins signed by a lab CA,
+//! a CONNECT proxy, an authenticating proxy, an intercepting proxy that
+//! re-signs with its own CA, and a DNS server. Each runs on its own thread
+//! with its own runtime for as long as the process lives.
+
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
+use std::sync::Arc;
+use std::time::Duration;
+
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// Why a lab server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum LabError {
+    /// Certificate generation failed.
+    #[error("lab certificate: {0}")]
+    Certificate(#[from] rcgen::Error),
+    /// TLS configuration failed.
+    #[error("lab TLS: {0}")]
+    Tls(#[from] rustls::Error),
+    /// A socket or thread could not be set up.
+    #[error("lab server: {0}")]
+    Io(#[from] std::io::Error),
+    /// The server thread stopped before it was ready.
+    #[error("a lab server stopped while starting")]
+    Stopped,
+}
+
+/// A certificate authority of the lab.
+pub struct LabCa {
+    issuer: Issuer<'static, KeyPair>,
+    /// The CA certificate, PEM.
+    pub pem: String,
+    /// The CA's private key, PEM (for peers such as mitmproxy that sign with it).
+    pub key_pem: String,
+    der: CertificateDer<'static>,
+}
+
+impl LabCa {
+    /// A CA named `name` (an inspection product's name makes it look like one).
+    pub fn new(name: &str) -> Result<Self, LabError> {
+        let mut params = CertificateParams::new(Vec::<String>::new())?;
+        params.distinguished_name.push(DnType::CommonName, name);
+        params
+            .distinguished_name
+            .push(DnType::OrganizationName, name);
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let key = KeyPair::generate()?;
+        let cert = params.self_signed(&key)?;
+        Ok(Self {
+            key_pem: key.serialize_pem(),
+            pem: cert.pem(),
+            der: cert.der().clone(),
+            issuer: Issuer::new(params, key),
+        })
+    }
+
+    /// The CA certificate, DER.
+    pub fn der(&self) -> CertificateDer<'static> {
+        self.der.clone()
+    }
+
+    /// A leaf for `names` (IP addresses become IP names), its chain and key.
+    pub fn leaf(
+        &self,
+        names: &[&str],
+    ) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), LabError> {
+        let params =
+            CertificateParams::new(names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>())?;
+        let key = KeyPair::generate()?;
+        let cert = params.signed_by(&key, &self.issuer)?;
+        let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
+        Ok((vec![cert.der().clone(), self.der.clone()], key_der))
+    }
+
+    /// Writes the CA certificate to `path`.
+    pub fn write_pem(&self, path: &std::path::Path) -> std::io::Result<()> {
+        std::fs::write(path, &self.pem)
+    }
+}
+
+fn server_config(
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+) -> Result<Arc<rustls::ServerConfig>, LabError> {
+    let provider = rustls::crypto::CryptoProvider::get_default()
+        .cloned()
+        .unwrap_or_else(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()));
+    Ok(Arc::new(
+        rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()?
+            .with_no_client_auth()
+            .with_single_cert(chain, key)?,
+    ))
+}
+
+/// Runs `serve` on a new thread with its own runtime; returns the bound port.
+fn background<F, Fut>(serve: F) -> Result<u16, LabError>
+where
+    F: FnOnce(TcpListener) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()>,
+{
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("pathprobe-lab".into())
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = tx.send(Err(LabError::Io(e)));
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                match TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+                    .await
+                    .and_then(|l| Ok((l.local_addr()?.port(), l)))
+                {
+                    Ok((port, listener)) => {
+                        let _ = tx.send(Ok(port));
+                        serve(listener).await;
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Err(LabError::Io(e)));
+                    }
+                }
+            });
+        })?;
+    rx.recv().map_err(|_| LabError::Stopped)?
+}
+
+async fn read_request_head(s: &mut (impl AsyncReadExt + Unpin)) -> String {
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") && buf.len() < 16 * 1024 {
+        match s.read(&mut byte).await {
+            Ok(1) => buf.extend_from_slice(&byte),
+            _ => break,
+        }
+    }
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// An HTTPS origin for `names` answering every request with `status`
+/// after `delay`.
+pub fn tls_origin(
+    ca: &LabCa,
+    names: &[&str],
+    status: u16,
+    delay: Duration,
+) -> Result<u16, LabError> {
+    let (chain, key) = ca.leaf(names)?;
+    let config = server_config(chain, key)?;
+    background(move |listener| async move {
+        let acceptor = tokio_rustls::TlsAcceptor::from(config);
+        loop {
+            let Ok((tcp, _)) = listener.accept().await else {
+                return;
+            };
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                if let Ok(mut tls) = acceptor.accept(tcp).await {
+                    let _ = read_request_head(&mut tls).await;
+                    if !delay.is_zero() {
+                        tokio::time::sleep(delay).await;
+                    }
+                    let answer = format!(
+                        "HTTP/1.1 {status} Lab\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                    );
+                    let _ = tls.write_all(answer.as_bytes()).await;
+                    let _ = tls.shutdown().await;
+                }
+            });
+        }
+    })
+}
+
+/// Accepts connections and never answers (a black hole that still accepts).
+pub fn silent_server() -> Result<u16, LabError> {
+    background(|listener| async move {
+        let mut held = Vec::new();
+        while let Ok((s, _)) = listener.accept().await {
+            held.push(s);
+        }
+    })
+}
+
+/// A CONNECT proxy forwarding `name:port` targets to local ports; anything
+/// else gets a 403 with a Squid-style error header.
+pub fn connect_proxy(routes: HashMap<String, u16>) -> Result<u16, LabError> {
+    background(move |listener| async move {
+        let routes = Arc::new(routes);
+        loop {
+            let Ok((mut client, _)) = listener.accept().await else {
+                return;
+            };
+            let routes = routes.clone();
+            tokio::spawn(async move {
+                let head = read_request_head(&mut client).await;
+                let target = head.split_whitespace().nth(1).unwrap_or("").to_owned();
+                let Some(port) = routes.get(&target).copied() else {
+                    let _ = client
+                        .write_all(b"HTTP/1.1 403 Forbidden\r\nServer: lab-proxy\r\nX-Squid-Error: ERR_ACCESS_DENIED 0\r\nContent-Length: 0\r\n\r\n")
+                        .await;
+                    return;
+                };
+                let Ok(mut upstream) = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await else {
+                    let _ = client
+                        .write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+                        .await;
+                    return;
+                };
+                let _ = client
+                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    .await;
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+            });
+        }
+    })
+}
+
+/// A proxy that demands authentication: 407 with Basic, NTLM and Negotiate.
+pub fn auth_proxy() -> Result<u16, LabError> {
+    background(|listener| async move {
+        loop {
+            let Ok((mut client, _)) = listener.accept().await else {
+                return;
+            };
+            tokio::spawn(async move {
+                let _ = read_request_head(&mut client).await;
+                let _ = client
+                    .write_all(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"Lab Proxy\"\r\nProxy-Authenticate: NTLM\r\nProxy-Authenticate: Negotiate\r\nContent-Length: 0\r\n\r\n")
+                    .await;
+            });
+        }
+    })
+}
+
+/// A proxy that accepts CONNECT and answers TLS itself with a certificate
+/// for `names` issued by `ca`, as inspection products do.
+pub fn intercepting_proxy(ca: &LabCa, names: &[&str]) -> Result<u16, LabError> {
+    let (chain, key) = ca.leaf(names)?;
+    let config = server_config(chain, key)?;
+    background(move |listener| async move {
+        let acceptor = tokio_rustls::TlsAcceptor::from(config);
+        loop {
+            let Ok((mut client, _)) = listener.accept().await else {
+                return;
+            };
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let _ = read_request_head(&mut client).await;
+                let _ = client
+                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    .await;
+                if let Ok(mut tls) = acceptor.accept(client).await {
+                    let _ = read_request_head(&mut tls).await;
+                    let _ = tls
+                        .write_all(
+                            b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                        )
+                        .await;
+                }
+            });
+        }
+    })
+}
+
+/// What the lab DNS server says about a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DnsAnswer {
+    /// An A record.
+    Address(Ipv4Addr),
+    /// The name exists but has no address of the asked type.
+    NoData,
+}
+
+/// A DNS server answering from `names` (lower-case; `*.suffix` entries
+/// cover subdomains); other names get NXDOMAIN.
+pub fn dns_server(names: HashMap<String, DnsAnswer>) -> Result<SocketAddr, LabError> {
+    let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?;
+    let addr = socket.local_addr()?;
+    std::thread::Builder::new()
+        .name("pathprobe-lab-dns".into())
+        .spawn(move || {
+            let mut buf = [0u8; 512];
+            while let Ok((n, from)) = socket.recv_from(&mut buf) {
+                if let Some(reply) = buf.get(..n).and_then(|q| dns_reply(q, &names)) {
+                    let _ = socket.send_to(&reply, from);
+                }
+            }
+        })?;
+    Ok(addr)
+}
+
+/// The answer to one query: header and question kept (EDNS dropped), an A
+/// record, no data, or NXDOMAIN.
+fn dns_reply(query: &[u8], names: &HashMap<String, DnsAnswer>) -> Option<Vec<u8>> {
+    let mut labels = Vec::new();
+    let mut i = 12usize;
+    loop {
+        let len = usize::from(*query.get(i)?);
+        if len == 0 {
+            break;
+        }
+        labels.push(String::from_utf8_lossy(query.get(i + 1..i + 1 + len)?).to_ascii_lowercase());
+        i += len + 1;
+    }
+    let qtype = query.get(i + 1..i + 3)?;
+    let is_a = qtype == [0, 1];
+    let mut reply = query.get(..i + 5)?.to_vec();
+    let name = labels.join(".");
+    let answer = names.get(&name).copied().or_else(|| {
+        (1..labels.len()).find_map(|k| {
+            names
+                .get(&format!("*.{}", labels.get(k..)?.join(".")))
+                .copied()
+        })
+    });
+    let rcode = if answer.is_some() { 0x80 } else { 0x83 };
+    for (at, value) in [
+        (2, 0x81),
+        (3, rcode),
+        (6, 0),
+        (7, 0),
+        (8, 0),
+        (9, 0),
+        (10, 0),
+        (11, 0),
+    ] {
+        *reply.get_mut(at)? = value;
+    }
+    if let (Some(DnsAnswer::Address(ip)), true) = (answer, is_a) {
+        *reply.get_mut(7)? = 1;
+        reply.extend_from_slice(&[0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4]);
+        reply.extend_from_slice(&ip.octets());
+    }
+    Some(reply)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(name: &str, qtype: u8) -> Vec<u8> {
+        let mut q = vec![0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 1];
+        for label in name.split('.') {
+            q.push(u8::try_from(label.len()).unwrap());
+            q.extend_from_slice(label.as_bytes());
+        }
+        q.extend_from_slice(&[0, 0, qtype, 0, 1]);
+        q.extend_from_slice(&[0, 0, 41, 4, 0, 0, 0, 0, 0, 0, 0]); // EDNS
+        q
+    }
+
+    #[test]
+    fn dns_answers_names_wildcards_and_nxdomain() {
+        let names = HashMap::from([
+            (
+                "svc.lab.test".to_owned(),
+                DnsAnswer::Address(Ipv4Addr::LOCALHOST),
+            ),
+            (
+                "*.bench.test".to_owned(),
+                DnsAnswer::Address(Ipv4Addr::new(127, 0, 0, 2)),
+            ),
+        ]);
+        let r = dns_reply(&query("svc.lab.test", 1), &names).unwrap();
+        assert_eq!((r[3], r[7]), (0x80, 1));
+        assert_eq!(&r[r.len() - 4..], &[127, 0, 0, 1]);
+        let r = dns_reply(&query("e7.bench.test", 1), &names).unwrap();
+        assert_eq!(&r[r.len() - 4..], &[127, 0, 0, 2]);
+        let r = dns_reply(&query("svc.lab.test", 28), &names).unwrap();
+        assert_eq!((r[3], r[7]), (0x80, 0), "AAAA: no data");
+        let r = dns_reply(&query("other.lab.test", 1), &names).unwrap();
+        assert_eq!(r[3], 0x83, "NXDOMAIN");
+        assert_eq!(r[11], 0, "EDNS dropped");
+        assert!(dns_reply(&[1, 2, 3], &names).is_none());
+    }
+}
