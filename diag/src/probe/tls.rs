@@ -115,12 +115,25 @@ impl ServerCertVerifier for Capture {
         };
         let mut chain = vec![end_entity.clone().into_owned()];
         chain.extend(intermediates.iter().map(|c| c.clone().into_owned()));
+        // The other stores only matter when the public roots refuse the chain.
+        let public = judge(&self.stores.public);
+        let (extra, os) = if public.is_ok() {
+            (None, None)
+        } else {
+            let extra = self.stores.extra.as_ref().map(judge);
+            let os = if matches!(extra, Some(Ok(()))) {
+                None
+            } else {
+                self.stores.os.as_ref().map(judge)
+            };
+            (extra, os)
+        };
         if let Ok(mut c) = self.captured.lock() {
             *c = Captured {
                 chain,
-                public: Some(judge(&self.stores.public)),
-                extra: self.stores.extra.as_ref().map(judge),
-                os: self.stores.os.as_ref().map(judge),
+                public: Some(public),
+                extra,
+                os,
             };
         }
         Ok(ServerCertVerified::assertion())
@@ -300,12 +313,17 @@ pub fn info(c: &Captured, version: String, alpn: Option<String>) -> TlsInfo {
         Some(r) => r.clone(),
         None => Err(missing.to_owned()),
     };
+    let os_missing = if matches!(c.public, Some(Ok(()))) || matches!(c.extra, Some(Ok(()))) {
+        "not needed: the chain is trusted without it"
+    } else {
+        "the OS store could not be loaded"
+    };
     TlsInfo {
         version,
         alpn,
         chain: describe_chain(&c.chain),
         public_verification: flatten(&c.public, "not checked"),
-        os_verification: flatten(&c.os, "the OS store could not be loaded"),
+        os_verification: flatten(&c.os, os_missing),
     }
 }
 
