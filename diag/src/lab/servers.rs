@@ -108,7 +108,10 @@ where
     std::thread::Builder::new()
         .name("pathprobe-lab".into())
         .spawn(move || {
-            let runtime = match tokio::runtime::Builder::new_current_thread()
+            // Two workers: a lab origin must not be the bottleneck of a
+            // thousand simultaneous TLS handshakes.
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
                 .enable_all()
                 .build()
             {
