@@ -18,15 +18,6 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Service URL catalogs: list what would be probed, compare versions.
-    #[command(subcommand)]
-    Urls(UrlsCommand),
-    /// Proxy auto-config files: ask one which proxy it gives, check it for mistakes.
-    #[command(subcommand)]
-    Pac(PacCommand),
-    /// Proxy settings: find every one that applies and explain which wins.
-    #[command(subcommand)]
-    Proxy(ProxyCommand),
     /// Probe every endpoint of a catalog through the route this machine would
     /// use, phase by phase, and give each a verdict with a hint.
     ///
@@ -41,6 +32,15 @@ pub enum Command {
     ///
     /// Exit 0 when every verdict is the expected one, 1 otherwise.
     Lab(LabArgs),
+    /// Service URL catalogs: list what would be probed, compare versions.
+    #[command(subcommand)]
+    Urls(UrlsCommand),
+    /// Proxy auto-config files: ask one which proxy it gives, check it for mistakes.
+    #[command(subcommand)]
+    Pac(PacCommand),
+    /// Proxy settings: find every one that applies and explain which wins.
+    #[command(subcommand)]
+    Proxy(ProxyCommand),
 }
 
 /// `pathprobe lab`
