@@ -111,7 +111,7 @@ fn parse_prefix(prefix: &str) -> Option<(IpAddr, u32)> {
 }
 
 /// Compares the first `bits` bits of two equally long byte strings.
-fn masked_eq(a: &[u8], b: &[u8], bits: u32) -> bool {
+pub(crate) fn masked_eq(a: &[u8], b: &[u8], bits: u32) -> bool {
     let mut left = bits;
     for (x, y) in a.iter().zip(b) {
         if left == 0 {
@@ -250,7 +250,7 @@ fn translate(pattern: &str) -> String {
 /// Glob matching with `*` (any run) and `?` (any one character), for texts
 /// without line terminators. Linear in practice: on a mismatch it retries from
 /// the last `*` only.
-fn glob_match(text: &str, pattern: &str) -> bool {
+pub(crate) fn glob_match(text: &str, pattern: &str) -> bool {
     let t: Vec<char> = text.chars().collect();
     let p: Vec<char> = pattern.chars().collect();
     let (mut ti, mut pi) = (0usize, 0usize);

@@ -123,3 +123,44 @@ pub fn shared_mde_data() -> Option<PathBuf> {
         .map(|d| d.join("mde"))
         .find(|d| d.join("mde-urls-2021-03.xlsx").is_file())
 }
+
+/// Writes a pathprobe JSON catalog of `urls` (each a required endpoint) into
+/// `dir` and returns its path.
+pub fn write_catalog(dir: &Path, urls: &[&str]) -> PathBuf {
+    let endpoints: Vec<serde_json::Value> = urls
+        .iter()
+        .map(|u| serde_json::json!({ "url": u, "requirement": "required" }))
+        .collect();
+    let doc = serde_json::json!({
+        "format": "pathprobe-catalog",
+        "format_version": 1,
+        "name": "lab",
+        "endpoints": endpoints,
+    });
+    let path = dir.join("catalog.json");
+    std::fs::write(&path, doc.to_string()).expect("write catalog");
+    path
+}
+
+/// Runs `pathprobe check` on its own: only the sources given, no proxy
+/// environment, JSON out, the lab's DNS server, `phase_timeout` seconds per
+/// phase, plus `args`. Returns the report and the process output.
+pub fn check_json(args: &[&str], phase_timeout: &str) -> (serde_json::Value, Output) {
+    let dns = lab::dns_server().to_string();
+    let mut all = vec![
+        "check",
+        "--only-given",
+        "--no-env",
+        "--format",
+        "json",
+        "--dns-server",
+        &dns,
+        "--phase-timeout",
+        phase_timeout,
+    ];
+    all.extend_from_slice(args);
+    let out = run_with_env(all, &[]);
+    let v = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", stdout(&out), stderr(&out)));
+    (v, out)
+}

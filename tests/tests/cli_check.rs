@@ -14,43 +14,10 @@ use std::collections::HashMap;
 use pathprobe_tests::lab::{
     TestCa, auth_proxy, connect_proxy, dns_server, intercepting_proxy, silent_server, tls_origin,
 };
-use pathprobe_tests::{run_with_env, stderr, stdout};
-
-/// A one-endpoint-per-URL catalog in pathprobe's JSON form.
-fn catalog(dir: &std::path::Path, urls: &[&str]) -> std::path::PathBuf {
-    let endpoints: Vec<serde_json::Value> = urls
-        .iter()
-        .map(|u| serde_json::json!({ "url": u, "requirement": "required" }))
-        .collect();
-    let doc = serde_json::json!({
-        "format": "pathprobe-catalog",
-        "format_version": 1,
-        "name": "lab",
-        "endpoints": endpoints,
-    });
-    let path = dir.join("catalog.json");
-    std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
-    path
-}
+use pathprobe_tests::{check_json, run_with_env, stderr, stdout, write_catalog};
 
 fn check(args: &[&str]) -> (serde_json::Value, std::process::Output) {
-    let dns = dns_server().to_string();
-    let mut all = vec![
-        "check",
-        "--only-given",
-        "--no-env",
-        "--format",
-        "json",
-        "--dns-server",
-        &dns,
-        "--phase-timeout",
-        "3",
-    ];
-    all.extend_from_slice(args);
-    let out = run_with_env(all, &[]);
-    let v = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", stdout(&out), stderr(&out)));
-    (v, out)
+    check_json(args, "3")
 }
 
 fn verdicts(v: &serde_json::Value) -> Vec<(String, String)> {
@@ -81,7 +48,7 @@ fn direct_origins_ok_untrusted_refused_missing_and_sinkholed() {
     ca.write_pem(&ca_file);
     let ok = format!("https://ok.lab.test:{origin}/");
     let refused = format!("https://closed.lab.test:{closed}/");
-    let cat = catalog(
+    let cat = write_catalog(
         dir.path(),
         &[
             &ok,
@@ -173,7 +140,7 @@ fn a_connect_proxy_carries_the_probe() {
     let ca_file = dir.path().join("ca.pem");
     ca.write_pem(&ca_file);
     let url = format!("https://svc.lab.test:{origin}/");
-    let cat = catalog(dir.path(), &[&url, "https://elsewhere.lab.test/"]);
+    let cat = write_catalog(dir.path(), &[&url, "https://elsewhere.lab.test/"]);
     let (v, out) = check(&[
         cat.to_str().unwrap(),
         "--proxy",
@@ -205,7 +172,7 @@ fn a_connect_proxy_carries_the_probe() {
 fn an_authenticating_proxy_is_named_with_its_schemes() {
     let proxy = auth_proxy();
     let dir = tempfile::tempdir().unwrap();
-    let cat = catalog(dir.path(), &["https://winatp-gw-weu.microsoft.com/"]);
+    let cat = write_catalog(dir.path(), &["https://winatp-gw-weu.microsoft.com/"]);
     let (v, out) = check(&[
         cat.to_str().unwrap(),
         "--proxy",
@@ -246,7 +213,7 @@ fn an_intercepting_proxy_is_detected_and_named() {
     let inspector = TestCa::new("Zscaler Intermediate Root CA");
     let proxy = intercepting_proxy(&inspector, &["winatp-gw-weu.microsoft.com"]);
     let dir = tempfile::tempdir().unwrap();
-    let cat = catalog(dir.path(), &["https://winatp-gw-weu.microsoft.com/"]);
+    let cat = write_catalog(dir.path(), &["https://winatp-gw-weu.microsoft.com/"]);
     let (v, out) = check(&[
         cat.to_str().unwrap(),
         "--proxy",
@@ -280,7 +247,7 @@ fn an_unreachable_proxy_is_not_blamed_on_the_endpoint() {
         .unwrap()
         .port();
     let dir = tempfile::tempdir().unwrap();
-    let cat = catalog(dir.path(), &["https://winatp-gw-weu.microsoft.com/"]);
+    let cat = write_catalog(dir.path(), &["https://winatp-gw-weu.microsoft.com/"]);
     let (v, _) = check(&[
         cat.to_str().unwrap(),
         "--proxy",
@@ -303,7 +270,7 @@ fn an_unreachable_proxy_is_not_blamed_on_the_endpoint() {
 #[test]
 fn the_table_has_a_summary_and_bad_flags_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    let cat = catalog(dir.path(), &["https://missing.lab.test/"]);
+    let cat = write_catalog(dir.path(), &["https://missing.lab.test/"]);
     let dns = dns_server().to_string();
     let out = run_with_env(
         [
@@ -351,7 +318,7 @@ fn the_deadline_is_a_hard_ceiling_and_finished_probes_are_kept() {
         .collect();
     let mut urls: Vec<&str> = vec![&ok];
     urls.extend(hung.iter().map(String::as_str));
-    let cat = catalog(dir.path(), &urls);
+    let cat = write_catalog(dir.path(), &urls);
     let mut args: Vec<String> = vec![
         cat.to_str().unwrap().into(),
         "--direct".into(),
@@ -409,7 +376,7 @@ fn all_routes_probes_direct_and_every_proxy_side_by_side() {
     let ca_file = dir.path().join("ca.pem");
     ca.write_pem(&ca_file);
     let url = format!("https://svc.lab.test:{origin}/");
-    let cat = catalog(dir.path(), &[&url]);
+    let cat = write_catalog(dir.path(), &[&url]);
     let (v, _) = check(&[
         cat.to_str().unwrap(),
         "--proxy",
@@ -439,7 +406,7 @@ fn insecure_read_reads_the_status_but_keeps_the_verdict() {
     let origin = tls_origin(&ca, &["ok.lab.test"], 200);
     let dir = tempfile::tempdir().unwrap();
     let url = format!("https://ok.lab.test:{origin}/");
-    let cat = catalog(dir.path(), &[&url]);
+    let cat = write_catalog(dir.path(), &[&url]);
     let (v, _) = check(&[
         cat.to_str().unwrap(),
         "--direct",
@@ -462,7 +429,7 @@ fn ctrl_c_keeps_what_finished() {
     ca.write_pem(&ca_file);
     let ok = format!("https://ok.lab.test:{origin}/");
     let hung = format!("https://hung.lab.test:{silent}/");
-    let cat = catalog(dir.path(), &[&ok, &hung]);
+    let cat = write_catalog(dir.path(), &[&ok, &hung]);
     let dns = dns_server().to_string();
     let child = std::process::Command::new(pathprobe_tests::binary())
         .args([

@@ -10,39 +10,12 @@
     clippy::indexing_slicing
 )]
 
-use pathprobe_tests::lab::{TestCa, dns_server, tls_origin};
+use pathprobe_tests::lab::{TestCa, tls_origin};
 use pathprobe_tests::peers::{SquidSetup, mitmdump, require, squid};
-use pathprobe_tests::{run_with_env, stderr, stdout};
-
-fn catalog(dir: &std::path::Path, urls: &[&str]) -> std::path::PathBuf {
-    let endpoints: Vec<serde_json::Value> = urls
-        .iter()
-        .map(|u| serde_json::json!({ "url": u, "requirement": "required" }))
-        .collect();
-    let doc = serde_json::json!({ "format": "pathprobe-catalog", "format_version": 1, "name": "peers", "endpoints": endpoints });
-    let path = dir.join("catalog.json");
-    std::fs::write(&path, doc.to_string()).unwrap();
-    path
-}
+use pathprobe_tests::{check_json, stderr, stdout, write_catalog};
 
 fn check(args: &[&str]) -> (serde_json::Value, std::process::Output) {
-    let dns = dns_server().to_string();
-    let mut all = vec![
-        "check",
-        "--only-given",
-        "--no-env",
-        "--format",
-        "json",
-        "--dns-server",
-        &dns,
-        "--phase-timeout",
-        "5",
-    ];
-    all.extend_from_slice(args);
-    let out = run_with_env(all, &[]);
-    let v = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", stdout(&out), stderr(&out)));
-    (v, out)
+    check_json(args, "5")
 }
 
 fn squid_binary(test: &str) -> Option<std::path::PathBuf> {
@@ -72,7 +45,7 @@ fn squid_open_proxy_carries_the_probe_and_denies_by_rule() {
     let ca_file = dir.path().join("ca.pem");
     ca.write_pem(&ca_file);
     let ok = format!("https://svc.lab.test:{origin}/");
-    let cat = catalog(dir.path(), &[&ok, "https://www.blocked.lab.test/"]);
+    let cat = write_catalog(dir.path(), &[&ok, "https://www.blocked.lab.test/"]);
     let (v, out) = check(&[
         cat.to_str().unwrap(),
         "--proxy",
@@ -119,7 +92,7 @@ fn squid_with_authentication_offers_its_schemes_and_checks_credentials() {
     let ca_file = dir.path().join("ca.pem");
     ca.write_pem(&ca_file);
     let url = format!("https://svc.lab.test:{origin}/");
-    let cat = catalog(dir.path(), &[&url]);
+    let cat = write_catalog(dir.path(), &[&url]);
     let proxy_url = format!("http://127.0.0.1:{}", proxy.port);
     let (v, _) = check(&[
         cat.to_str().unwrap(),
@@ -174,7 +147,7 @@ fn mitmproxy_interception_is_detected_with_its_own_ca_and_a_product_ca() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let cat = catalog(dir.path(), &["https://winatp-gw-weu.microsoft.com/"]);
+    let cat = write_catalog(dir.path(), &["https://winatp-gw-weu.microsoft.com/"]);
 
     let plain = mitmdump(&binary, None);
     let (v, out) = check(&[
@@ -230,7 +203,7 @@ fn a_socks5_proxy_resolves_the_name_and_carries_the_probe() {
     let ca_file = dir.path().join("ca.pem");
     ca.write_pem(&ca_file);
     let url = format!("https://127.0.0.1:{origin}/");
-    let cat = catalog(dir.path(), &[&url]);
+    let cat = write_catalog(dir.path(), &[&url]);
     let (v, out) = check(&[
         cat.to_str().unwrap(),
         "--proxy",

@@ -195,23 +195,7 @@ fn ip_entry_matches(entry: &str, ip: IpAddr) -> bool {
     if bits > max {
         return false;
     }
-    prefix_eq(&a, &n, bits)
-}
-
-fn prefix_eq(a: &[u8], b: &[u8], bits: u32) -> bool {
-    let mut left = bits;
-    for (x, y) in a.iter().zip(b) {
-        if left == 0 {
-            break;
-        }
-        let take = left.min(8);
-        let mask = if take == 8 { 0xff } else { !(0xffu8 >> take) };
-        if x & mask != y & mask {
-            return false;
-        }
-        left -= take;
-    }
-    true
+    crate::helpers::masked_eq(&a, &n, bits)
 }
 
 /// Wildcard lists: `*` and `?` globs (case-insensitive), a leading `.` for
@@ -229,7 +213,7 @@ fn glob_style_matches(entry: &str, host: &str) -> bool {
         return host.ends_with(&format!(".{suffix}"));
     }
     if entry.contains(['*', '?']) {
-        return glob(host, &entry);
+        return crate::helpers::glob_match(host, &entry);
     }
     host == entry
 }
@@ -244,35 +228,6 @@ fn expand_short_ipv4(net: &str) -> String {
         parts.push("0");
     }
     parts.join(".")
-}
-
-fn glob(text: &str, pattern: &str) -> bool {
-    let t: Vec<char> = text.chars().collect();
-    let p: Vec<char> = pattern.chars().collect();
-    let (mut ti, mut pi) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some('*') => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(c) if *c == '?' || t.get(ti) == Some(c) => {
-                ti += 1;
-                pi += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p.get(pi..)
-        .is_some_and(|rest| rest.iter().all(|c| *c == '*'))
 }
 
 #[cfg(test)]
