@@ -70,6 +70,14 @@ pub fn connect_proxy(routes: HashMap<String, u16>) -> u16 {
     started("CONNECT proxy", servers::connect_proxy(routes))
 }
 
+/// The same CONNECT proxy reached over TLS, with a certificate for `names` from `ca`.
+pub fn tls_connect_proxy(ca: &TestCa, names: &[&str], routes: HashMap<String, u16>) -> u16 {
+    started(
+        "HTTPS proxy",
+        servers::tls_connect_proxy(&ca.0, names, routes),
+    )
+}
+
 /// A proxy that answers 407 with Basic, NTLM and Negotiate.
 pub fn auth_proxy() -> u16 {
     started("authenticating proxy", servers::auth_proxy())

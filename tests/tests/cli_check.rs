@@ -12,7 +12,8 @@
 use std::collections::HashMap;
 
 use pathprobe_tests::lab::{
-    TestCa, auth_proxy, connect_proxy, dns_server, intercepting_proxy, silent_server, tls_origin,
+    TestCa, auth_proxy, connect_proxy, dns_server, intercepting_proxy, silent_server,
+    tls_connect_proxy, tls_origin,
 };
 use pathprobe_tests::{check_json, run_with_env, stderr, stdout, write_catalog};
 
@@ -470,5 +471,51 @@ fn ctrl_c_keeps_what_finished() {
         v["results"][1]["attempts"][0]["evidence"]
             .to_string()
             .contains("Ctrl-C")
+    );
+}
+
+#[test]
+fn an_https_proxy_is_reached_over_tls_then_tunnels() {
+    let ca = TestCa::new("pathprobe lab CA");
+    let origin = tls_origin(&ca, &["svc.lab.test"], 200);
+    let proxy = tls_connect_proxy(
+        &ca,
+        &["127.0.0.1"],
+        HashMap::from([(format!("svc.lab.test:{origin}"), origin)]),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let url = format!("https://svc.lab.test:{origin}/");
+    let cat = write_catalog(dir.path(), &[&url]);
+    let (v, out) = check(&[
+        cat.to_str().unwrap(),
+        "--proxy",
+        &format!("https://127.0.0.1:{proxy}"),
+        "--ca-cert",
+        ca_file.to_str().unwrap(),
+    ]);
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "ok", "{}\n{r:#}", stderr(&out));
+    assert_eq!(r["attempts"][0]["route"]["kind"], "https");
+    let tunnels = r["attempts"][0]["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["phase"] == "tunnel")
+        .count();
+    assert_eq!(tunnels, 2, "TLS to the proxy, then CONNECT: {r:#}");
+
+    // A proxy whose own certificate is not trusted is unreachable, not the endpoint's fault.
+    let (v, _) = check(&[
+        cat.to_str().unwrap(),
+        "--proxy",
+        &format!("https://127.0.0.1:{proxy}"),
+    ]);
+    assert_eq!(v["results"][0]["verdict"], "proxy_unreachable");
+    assert!(
+        v["results"][0]["attempts"][0]["evidence"]
+            .to_string()
+            .contains("not trusted")
     );
 }

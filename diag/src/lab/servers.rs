@@ -195,35 +195,68 @@ pub fn silent_server() -> Result<u16, LabError> {
     })
 }
 
+/// Answers one CONNECT on `client`: `name:port` targets known to `routes`
+/// are joined to their local port, anything else gets a 403 with a
+/// Squid-style error header.
+async fn serve_connect<S>(mut client: S, routes: Arc<HashMap<String, u16>>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let head = read_request_head(&mut client).await;
+    let target = head.split_whitespace().nth(1).unwrap_or("").to_owned();
+    let Some(port) = routes.get(&target).copied() else {
+        let _ = client
+            .write_all(b"HTTP/1.1 403 Forbidden\r\nServer: lab-proxy\r\nX-Squid-Error: ERR_ACCESS_DENIED 0\r\nContent-Length: 0\r\n\r\n")
+            .await;
+        return;
+    };
+    let Ok(mut upstream) = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await else {
+        let _ = client
+            .write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+            .await;
+        return;
+    };
+    let _ = client
+        .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        .await;
+    let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+}
+
 /// A CONNECT proxy forwarding `name:port` targets to local ports; anything
 /// else gets a 403 with a Squid-style error header.
 pub fn connect_proxy(routes: HashMap<String, u16>) -> Result<u16, LabError> {
     background(move |listener| async move {
         let routes = Arc::new(routes);
         loop {
-            let Ok((mut client, _)) = listener.accept().await else {
+            let Ok((client, _)) = listener.accept().await else {
                 return;
             };
-            let routes = routes.clone();
+            tokio::spawn(serve_connect(client, routes.clone()));
+        }
+    })
+}
+
+/// The same CONNECT proxy reached over TLS (an "HTTPS proxy"), with a
+/// certificate for `names` from `ca`.
+pub fn tls_connect_proxy(
+    ca: &LabCa,
+    names: &[&str],
+    routes: HashMap<String, u16>,
+) -> Result<u16, LabError> {
+    let (chain, key) = ca.leaf(names)?;
+    let config = server_config(chain, key)?;
+    background(move |listener| async move {
+        let acceptor = tokio_rustls::TlsAcceptor::from(config);
+        let routes = Arc::new(routes);
+        loop {
+            let Ok((tcp, _)) = listener.accept().await else {
+                return;
+            };
+            let (acceptor, routes) = (acceptor.clone(), routes.clone());
             tokio::spawn(async move {
-                let head = read_request_head(&mut client).await;
-                let target = head.split_whitespace().nth(1).unwrap_or("").to_owned();
-                let Some(port) = routes.get(&target).copied() else {
-                    let _ = client
-                        .write_all(b"HTTP/1.1 403 Forbidden\r\nServer: lab-proxy\r\nX-Squid-Error: ERR_ACCESS_DENIED 0\r\nContent-Length: 0\r\n\r\n")
-                        .await;
-                    return;
-                };
-                let Ok(mut upstream) = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await else {
-                    let _ = client
-                        .write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
-                        .await;
-                    return;
-                };
-                let _ = client
-                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
-                    .await;
-                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+                if let Ok(tls) = acceptor.accept(tcp).await {
+                    serve_connect(tls, routes).await;
+                }
             });
         }
     })
