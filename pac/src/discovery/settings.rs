@@ -36,18 +36,28 @@ pub fn from_mdatp_managed_json(path: &str, text: &str) -> SourceResult {
             ),
         )
     })?;
-    let Some(value) = doc.get("cloudService").and_then(|c| c.get("proxy")) else {
-        return Ok(Vec::new());
+    let value = doc
+        .get("cloudService")
+        .and_then(|c| c.get("proxy"))
+        .map(serde_json::Value::as_str);
+    managed_proxy(provenance, value)
+}
+
+/// The agent's managed proxy setting: absent or blank is "not set"; present
+/// but not a string (`value` is `Some(None)`) is a problem.
+fn managed_proxy(provenance: Provenance, value: Option<Option<&str>>) -> SourceResult {
+    let text = match value {
+        None => return Ok(Vec::new()),
+        Some(None) => {
+            let key = provenance.key.clone().unwrap_or_default();
+            return Err(SourceProblem::new(
+                provenance,
+                format!("{key} is not a string"),
+            ));
+        }
+        Some(Some(text)) if text.trim().is_empty() => return Ok(Vec::new()),
+        Some(Some(text)) => text,
     };
-    let Some(text) = value.as_str() else {
-        return Err(SourceProblem::new(
-            provenance,
-            "cloudService.proxy is not a string",
-        ));
-    };
-    if text.trim().is_empty() {
-        return Ok(Vec::new());
-    }
     let p = proxy(text, PortDefault::Scheme, &provenance)?;
     Ok(vec![Found::new(
         provenance,
@@ -66,23 +76,7 @@ pub fn from_mac_managed_plist(path: &str, bytes: &[u8]) -> SourceResult {
         .and_then(|d| d.get("cloudService"))
         .and_then(plist::Value::as_dictionary)
         .and_then(|c| c.get("proxy"));
-    let Some(value) = value else {
-        return Ok(Vec::new());
-    };
-    let Some(text) = value.as_string() else {
-        return Err(SourceProblem::new(
-            provenance,
-            "cloudService/proxy is not a string",
-        ));
-    };
-    if text.trim().is_empty() {
-        return Ok(Vec::new());
-    }
-    let p = proxy(text, PortDefault::Scheme, &provenance)?;
-    Ok(vec![Found::new(
-        provenance,
-        ProxyConfig::single(p, BypassList::none(BypassStyle::Curl)),
-    )])
+    managed_proxy(provenance, value.map(plist::Value::as_string))
 }
 
 /// Text of a `.reg` export: UTF-16 with a byte-order mark (what regedit
