@@ -9,7 +9,6 @@
     clippy::indexing_slicing
 )]
 
-use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::PathBuf;
 
@@ -345,30 +344,11 @@ fn a_url_the_script_fails_on_is_a_finding() {
     );
 }
 
-/// Serves `body` with `content_type` to every connection, on a thread.
-fn serve_once(body: &'static str, content_type: &'static str) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(4) {
-            let Ok(mut s) = stream else { continue };
-            let mut buf = [0u8; 2048];
-            let _ = s.read(&mut buf);
-            let _ = write!(
-                s,
-                "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    port
-}
-
 #[test]
 fn pac_urls_are_fetched_and_secrets_in_them_are_not_shown() {
-    let port = serve_once(
-        "function FindProxyForURL(u, h) { return 'PROXY served.corp:8080'; }",
-        "text/plain",
+    let port = pathprobe_tests::serve_http(
+        Some("text/plain"),
+        "function FindProxyForURL(u, h) { return 'PROXY served.corp:8080'; }".into(),
     );
     let url = format!("http://127.0.0.1:{port}/proxy.pac?auth=s3cr3t-token");
     let out = run(["pac", "eval", "-p", &url, "-u", "http://x/", "--no-dns"]);

@@ -10,7 +10,6 @@
     clippy::indexing_slicing
 )]
 
-use std::io::{Read, Write};
 use std::net::{TcpListener, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -27,25 +26,6 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 fn json(out: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}\n{}", stdout(out), stderr(out)))
-}
-
-/// Serves `body` at any path on a loopback port, as many times as asked.
-fn serve(body: &'static str) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut s) = stream else { continue };
-            let mut buf = [0u8; 2048];
-            let _ = s.read(&mut buf);
-            let _ = write!(
-                s,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/x-ns-proxy-autoconfig\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    port
 }
 
 /// A DNS server on loopback that answers every question with NXDOMAIN, so
@@ -240,9 +220,7 @@ fn windows_agent_prefers_the_telemetry_policy_over_winhttp() {
 
 #[test]
 fn auto_detection_uses_option_252_and_evaluates_the_pac() {
-    let port = serve(
-        "function FindProxyForURL(u, h) { return dnsDomainIs(h, '.microsoft.com') ? 'PROXY wpadproxy.corp.example:8080; DIRECT' : 'DIRECT'; }",
-    );
+    let port = pathprobe_tests::serve_http(Some("application/x-ns-proxy-autoconfig"), "function FindProxyForURL(u, h) { return dnsDomainIs(h, '.microsoft.com') ? 'PROXY wpadproxy.corp.example:8080; DIRECT' : 'DIRECT'; }".into());
     let dir = tempfile::tempdir().unwrap();
     let lease = write(
         dir.path(),
@@ -437,8 +415,10 @@ fn wpad_over_real_dns_from_the_resolv_conf_domain() {
         );
         return;
     };
-    let http_port =
-        serve("function FindProxyForURL(u, h) { return 'PROXY dnswpad.corp.test:3128'; }");
+    let http_port = pathprobe_tests::serve_http(
+        Some("application/x-ns-proxy-autoconfig"),
+        "function FindProxyForURL(u, h) { return 'PROXY dnswpad.corp.test:3128'; }".into(),
+    );
     let dir = tempfile::tempdir().unwrap();
     let dns_port = UdpSocket::bind("127.0.0.1:0")
         .unwrap()
@@ -533,7 +513,11 @@ fn wpad_over_real_dns_from_the_resolv_conf_domain() {
 
 #[test]
 fn a_pac_url_serving_html_is_called_out() {
-    let port = serve_html();
+    // A captive-portal style answer: 200 OK with an HTML page.
+    let port = pathprobe_tests::serve_http(
+        Some("text/html"),
+        b"<!DOCTYPE html><html><body><form>Sign in to continue</form></body></html>".to_vec(),
+    );
     let (_dns, dns) = silent_dns();
     let out = explain(
         &[
@@ -562,47 +546,13 @@ fn a_pac_url_serving_html_is_called_out() {
     );
 }
 
-/// A captive-portal style answer: 200 OK with an HTML page.
-fn serve_html() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut s) = stream else { continue };
-            let mut buf = [0u8; 2048];
-            let _ = s.read(&mut buf);
-            let body = "<!DOCTYPE html><html><body><form>Sign in to continue</form></body></html>";
-            let _ = write!(
-                s,
-                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    port
-}
-
 #[test]
 fn five_megabytes_of_junk_as_a_pac_is_an_error_naming_the_source() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        // Bytes that are neither UTF-8 nor JavaScript.
-        let junk: Vec<u8> = (0..5 * 1024 * 1024u32)
-            .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8 | 0x80)
-            .collect();
-        for stream in listener.incoming() {
-            let Ok(mut s) = stream else { continue };
-            let mut buf = [0u8; 2048];
-            let _ = s.read(&mut buf);
-            let _ = write!(
-                s,
-                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                junk.len()
-            );
-            let _ = s.write_all(&junk);
-        }
-    });
+    // Bytes that are neither UTF-8 nor JavaScript.
+    let junk: Vec<u8> = (0..5 * 1024 * 1024u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8 | 0x80)
+        .collect();
+    let port = pathprobe_tests::serve_http(None, junk);
     let (_dns, dns) = silent_dns();
     let out = explain(
         &[
