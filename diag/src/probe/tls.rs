@@ -13,14 +13,13 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
 
-/// The three sets of trust anchors.
+/// The three sets of trust anchors. The OS store is read the first time a
+/// chain needs it: most runs never do, as public roots accept their chains.
 #[derive(Debug)]
 pub struct TrustStores {
     public: Arc<WebPkiServerVerifier>,
     extra: Option<Arc<WebPkiServerVerifier>>,
-    os: Option<Arc<WebPkiServerVerifier>>,
-    /// Why the OS store could not be loaded, if it could not.
-    pub os_problem: Option<String>,
+    os: std::sync::OnceLock<Option<Arc<WebPkiServerVerifier>>>,
 }
 
 fn verifier(roots: RootCertStore) -> Option<Arc<WebPkiServerVerifier>> {
@@ -31,7 +30,7 @@ fn verifier(roots: RootCertStore) -> Option<Arc<WebPkiServerVerifier>> {
 }
 
 impl TrustStores {
-    /// Public roots (webpki), the given extra anchors, and the OS store.
+    /// Public roots (webpki) and the given extra anchors; the OS store later.
     pub fn load(extra: &[CertificateDer<'static>]) -> anyhow::Result<Self> {
         let mut public = RootCertStore::empty();
         let (added, _) = public
@@ -41,25 +40,22 @@ impl TrustStores {
             verifier(public).ok_or_else(|| anyhow::anyhow!("cannot build the public verifier"))?;
         let mut extra_roots = RootCertStore::empty();
         extra_roots.add_parsable_certificates(extra.iter().cloned());
-        let native = rustls_native_certs::load_native_certs();
-        let mut os_roots = RootCertStore::empty();
-        os_roots.add_parsable_certificates(native.certs);
-        let os_problem = if os_roots.is_empty() {
-            Some(
-                native
-                    .errors
-                    .first()
-                    .map_or_else(|| "the OS store is empty".to_owned(), ToString::to_string),
-            )
-        } else {
-            None
-        };
         Ok(Self {
             public,
             extra: verifier(extra_roots),
-            os: verifier(os_roots),
-            os_problem,
+            os: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The OS store's verifier (`None` when the store cannot be read or is empty).
+    fn os(&self) -> Option<&Arc<WebPkiServerVerifier>> {
+        self.os
+            .get_or_init(|| {
+                let mut roots = RootCertStore::empty();
+                roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+                verifier(roots)
+            })
+            .as_ref()
     }
 }
 
@@ -124,7 +120,7 @@ impl ServerCertVerifier for Capture {
             let os = if matches!(extra, Some(Ok(()))) {
                 None
             } else {
-                self.stores.os.as_ref().map(judge)
+                self.stores.os().map(judge)
             };
             (extra, os)
         };
