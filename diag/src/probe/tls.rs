@@ -5,28 +5,111 @@
 //! `--ca-cert` anchors and the operating system's store each say about it.
 //! Nothing is sent over a chain that failed, except with `--insecure-read`.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use pathprobe_reports::{CertificateInfo, TlsInfo};
-use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::{
+    WebPkiServerVerifier, verify_server_cert_signed_by_trust_anchor, verify_server_name,
+};
+use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::server::ParsedCertificate;
 use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
+
+/// One set of trust anchors, judging chains.
+///
+/// Whether a chain leads to an anchor does not depend on the host name, so the
+/// answer is remembered per chain: endpoints that share a certificate (one
+/// wildcard certificate for many hosts is common) are verified once. The
+/// host name is still checked on every connection, and a remembered answer is
+/// used only within [`CHAIN_MEMORY`] of when it was found.
+#[derive(Debug)]
+struct Anchors {
+    roots: Arc<RootCertStore>,
+    verifier: Arc<WebPkiServerVerifier>,
+    algorithms: WebPkiSupportedAlgorithms,
+    memory: Mutex<ChainMemory>,
+}
+
+/// Chain (leaf first) → when it was judged (Unix seconds) and the verdict.
+type ChainMemory = HashMap<Vec<CertificateDer<'static>>, (u64, Result<(), String>)>;
+
+/// How long a chain's verification is reused.
+const CHAIN_MEMORY: Duration = Duration::from_secs(60);
+/// Chains remembered at most per store (then the memory starts afresh).
+const CHAIN_MEMORY_ENTRIES: usize = 4096;
+
+impl Anchors {
+    fn new(roots: RootCertStore) -> Option<Self> {
+        if roots.is_empty() {
+            return None;
+        }
+        let roots = Arc::new(roots);
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let algorithms = provider.signature_verification_algorithms;
+        let verifier = WebPkiServerVerifier::builder_with_provider(roots.clone(), provider)
+            .build()
+            .ok()?;
+        Some(Self {
+            roots,
+            verifier,
+            algorithms,
+            memory: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The chain's verdict for `server_name` at `now`.
+    fn judge(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        now: UnixTime,
+    ) -> Result<(), String> {
+        let cert = ParsedCertificate::try_from(end_entity).map_err(|e| e.to_string())?;
+        let mut key = Vec::with_capacity(intermediates.len() + 1);
+        key.push(end_entity.clone().into_owned());
+        key.extend(intermediates.iter().map(|c| c.clone().into_owned()));
+        let remembered = self.memory.lock().ok().and_then(|m| {
+            m.get(&key)
+                .filter(|(at, _)| now.as_secs().abs_diff(*at) < CHAIN_MEMORY.as_secs())
+                .map(|(_, r)| r.clone())
+        });
+        let chain = match remembered {
+            Some(r) => r,
+            None => {
+                let r = verify_server_cert_signed_by_trust_anchor(
+                    &cert,
+                    &self.roots,
+                    intermediates,
+                    now,
+                    self.algorithms.all,
+                )
+                .map_err(|e| e.to_string());
+                if let Ok(mut m) = self.memory.lock() {
+                    if m.len() >= CHAIN_MEMORY_ENTRIES {
+                        m.clear();
+                    }
+                    m.insert(key, (now.as_secs(), r.clone()));
+                }
+                r
+            }
+        };
+        chain?;
+        verify_server_name(&cert, server_name).map_err(|e| e.to_string())
+    }
+}
 
 /// The three sets of trust anchors. The OS store is read the first time a
 /// chain needs it: most runs never do, as public roots accept their chains.
 #[derive(Debug)]
 pub struct TrustStores {
-    public: Arc<WebPkiServerVerifier>,
-    extra: Option<Arc<WebPkiServerVerifier>>,
-    os: std::sync::OnceLock<Option<Arc<WebPkiServerVerifier>>>,
-}
-
-fn verifier(roots: RootCertStore) -> Option<Arc<WebPkiServerVerifier>> {
-    if roots.is_empty() {
-        return None;
-    }
-    WebPkiServerVerifier::builder(Arc::new(roots)).build().ok()
+    public: Anchors,
+    extra: Option<Anchors>,
+    os: std::sync::OnceLock<Option<Anchors>>,
 }
 
 impl TrustStores {
@@ -36,24 +119,24 @@ impl TrustStores {
         let (added, _) = public
             .add_parsable_certificates(webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().cloned());
         anyhow::ensure!(added > 0, "no public root certificates could be loaded");
-        let public =
-            verifier(public).ok_or_else(|| anyhow::anyhow!("cannot build the public verifier"))?;
+        let public = Anchors::new(public)
+            .ok_or_else(|| anyhow::anyhow!("cannot build the public verifier"))?;
         let mut extra_roots = RootCertStore::empty();
         extra_roots.add_parsable_certificates(extra.iter().cloned());
         Ok(Self {
             public,
-            extra: verifier(extra_roots),
+            extra: Anchors::new(extra_roots),
             os: std::sync::OnceLock::new(),
         })
     }
 
-    /// The OS store's verifier (`None` when the store cannot be read or is empty).
-    fn os(&self) -> Option<&Arc<WebPkiServerVerifier>> {
+    /// The OS store's anchors (`None` when the store cannot be read or is empty).
+    fn os(&self) -> Option<&Anchors> {
         self.os
             .get_or_init(|| {
                 let mut roots = RootCertStore::empty();
                 roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
-                verifier(roots)
+                Anchors::new(roots)
             })
             .as_ref()
     }
@@ -104,11 +187,10 @@ impl ServerCertVerifier for Capture {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let judge = |v: &Arc<WebPkiServerVerifier>| {
-            v.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
-                .map(|_| ())
-                .map_err(|e| e.to_string())
-        };
+        // Stapled OCSP responses are not judged: no store here carries CRLs
+        // or asks for revocation checks.
+        let _ = ocsp_response;
+        let judge = |a: &Anchors| a.judge(end_entity, intermediates, server_name, now);
         let mut chain = vec![end_entity.clone().into_owned()];
         chain.extend(intermediates.iter().map(|c| c.clone().into_owned()));
         // The other stores only matter when the public roots refuse the chain.
@@ -143,6 +225,7 @@ impl ServerCertVerifier for Capture {
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
         self.stores
             .public
+            .verifier
             .verify_tls12_signature(message, cert, dss)
     }
 
@@ -154,11 +237,12 @@ impl ServerCertVerifier for Capture {
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
         self.stores
             .public
+            .verifier
             .verify_tls13_signature(message, cert, dss)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.stores.public.supported_verify_schemes()
+        self.stores.public.verifier.supported_verify_schemes()
     }
 }
 
@@ -349,6 +433,42 @@ mod tests {
             inspection_product("CN=DigiCert Global G2 TLS RSA SHA256 2020 CA1"),
             None
         );
+    }
+
+    #[test]
+    fn a_remembered_chain_still_has_its_host_name_checked() {
+        let ca = crate::lab::servers::LabCa::new("memory test CA").unwrap();
+        let (chain, _) = ca.leaf(&["*.a.test"]).unwrap();
+        let stores = TrustStores::load(&[ca.der()]).unwrap();
+        let extra = stores.extra.as_ref().unwrap();
+        let now = UnixTime::now();
+        let name = |n: &'static str| ServerName::try_from(n).unwrap();
+        assert_eq!(
+            extra.judge(&chain[0], &chain[1..], &name("x.a.test"), now),
+            Ok(())
+        );
+        assert_eq!(extra.memory.lock().unwrap().len(), 1);
+        // Same chain, other host: the remembered chain does not vouch for the name.
+        let other = extra.judge(&chain[0], &chain[1..], &name("x.b.test"), now);
+        let other = other.unwrap_err();
+        assert!(other.contains("not valid for name"), "{other}");
+        assert_eq!(
+            extra.judge(&chain[0], &chain[1..], &name("y.a.test"), now),
+            Ok(())
+        );
+        // The public roots refuse it, and remember that too.
+        assert!(
+            stores
+                .public
+                .judge(&chain[0], &chain[1..], &name("x.a.test"), now)
+                .is_err()
+        );
+        // At another time the chain is judged afresh: in 1970 (before the
+        // lab leaf's validity) the remembered "valid" must not be used.
+        let then = UnixTime::since_unix_epoch(Duration::from_secs(0));
+        let early = extra.judge(&chain[0], &chain[1..], &name("x.a.test"), then);
+        let early = early.expect_err("a remembered answer outlived its time");
+        assert!(early.contains("not valid yet"), "{early}");
     }
 
     #[test]
