@@ -41,6 +41,9 @@ pub enum Command {
     /// Proxy settings: find every one that applies and explain which wins.
     #[command(subcommand)]
     Proxy(ProxyCommand),
+    /// Saved reports: compare two runs, render one in another format.
+    #[command(subcommand)]
+    Report(ReportCommand),
 }
 
 /// `pathprobe lab`
@@ -104,11 +107,96 @@ pub struct CheckArgs {
     #[arg(long = "insecure-read")]
     pub insecure_read: bool,
 
-    /// Output format.
+    /// Format of the report on stdout (and of `--output FILE` without a `FORMAT=`).
+    #[arg(long, value_enum, default_value_t = CheckFormatArg::Table)]
+    pub format: CheckFormatArg,
+
+    /// Write the report to a file instead of stdout: `FILE` in the --format,
+    /// or `FORMAT=FILE` (repeatable) for several formats at once, e.g.
+    /// `--output junit=report.xml --output html=report.html`; stdout then
+    /// still gets the --format.
+    #[arg(long, short, value_name = "[FORMAT=]FILE")]
+    pub output: Vec<String>,
+
+    /// Compare with an earlier JSON report: mark endpoints that regressed or
+    /// recovered.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
+
+    /// What makes the exit code 1: any required endpoint failing (`failure`),
+    /// or only a required endpoint that was ok in the --baseline and is not now
+    /// (`regression`).
+    #[arg(long = "fail-on", value_enum, default_value_t = FailOnArg::Failure)]
+    pub fail_on: FailOnArg,
+
+    /// Show per-phase timings and where each route came from.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+/// Formats of a check report.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum CheckFormatArg {
+    /// A table for people, grouped by category.
+    Table,
+    /// JSON: the whole report, versioned (see `pathprobe report schema`).
+    Json,
+    /// CSV, one row per probe attempt.
+    Csv,
+    /// JUnit XML for CI systems.
+    Junit,
+    /// Markdown: a summary and a failures table for a ticket.
+    Markdown,
+    /// One self-contained HTML page.
+    Html,
+    /// `Testing connection with URL ... [OK]` lines, as `mdatp connectivity test`.
+    Lines,
+}
+
+/// What fails a run.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum FailOnArg {
+    /// Any required endpoint that is not ok.
+    Failure,
+    /// Only required endpoints that regressed since the --baseline.
+    Regression,
+}
+
+/// `pathprobe report ...`
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Compare two saved JSON reports: what regressed, recovered or changed.
+    ///
+    /// Exit 0 when no required endpoint regressed, 1 when one did, 2 when a
+    /// report cannot be read.
+    Diff(ReportDiffArgs),
+    /// Render a saved JSON report in another format.
+    Render(ReportRenderArgs),
+    /// Print the JSON Schema of the report `check --format json` writes.
+    Schema,
+}
+
+/// `pathprobe report diff`
+#[derive(Debug, Args)]
+pub struct ReportDiffArgs {
+    /// The earlier report (JSON).
+    pub before: PathBuf,
+    /// The later report (JSON).
+    pub after: PathBuf,
+    /// Output format (table or json).
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
+}
 
-    /// Show per-phase timings.
+/// `pathprobe report render`
+#[derive(Debug, Args)]
+pub struct ReportRenderArgs {
+    /// A report written by `check --format json`.
+    pub report: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormatArg::Table)]
+    pub format: CheckFormatArg,
+    /// Show per-phase timings and where each route came from.
     #[arg(long, short)]
     pub verbose: bool,
 }

@@ -45,8 +45,16 @@ pub struct Outcome {
     pub cut_by: Option<String>,
 }
 
-/// Runs every job under the limits.
-pub async fn run(jobs: Vec<Job>, ctx: Arc<Context>, limits: Limits) -> Outcome {
+/// Runs every job under the limits; `progress(done, total)` is called as
+/// jobs finish.
+pub async fn run(
+    jobs: Vec<Job>,
+    ctx: Arc<Context>,
+    limits: Limits,
+    mut progress: impl FnMut(usize, usize),
+) -> Outcome {
+    let total = jobs.len();
+    let mut done = 0usize;
     let global = Arc::new(Semaphore::new(limits.concurrency.max(1)));
     let mut per_proxy: HashMap<String, Arc<Semaphore>> = HashMap::new();
     for job in &jobs {
@@ -122,8 +130,13 @@ pub async fn run(jobs: Vec<Job>, ctx: Arc<Context>, limits: Limits) -> Outcome {
                     if let Some(slot) = results.get_mut(index) {
                         *slot = Some(attempts);
                     }
+                    done += 1;
+                    progress(done, total);
                 }
-                Some(Err(_)) => {}
+                Some(Err(_)) => {
+                    done += 1;
+                    progress(done, total);
+                }
                 None => break,
             },
             () = &mut deadline => {

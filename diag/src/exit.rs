@@ -41,6 +41,7 @@ pub fn classify(err: &anyhow::Error) -> Exit {
         if cause.is::<pathprobe_urls::CatalogError>()
             || cause.is::<UsageError>()
             || cause.is::<pathprobe_pac::PacError>()
+            || cause.is::<pathprobe_reports::ReportReadError>()
         {
             return Exit::Usage;
         }

@@ -26,8 +26,9 @@ mod proxy_explain;
 mod table;
 
 pub use check::{
-    Attempt, CHECK_SCHEMA_VERSION, CertificateInfo, CheckReport, CheckSummary, Phase, PhaseRecord,
-    ProbeResult, TlsInfo, Verdict,
+    Attempt, BaselineInfo, CHECK_SCHEMA_VERSION, CertificateInfo, Change, CheckFormat, CheckReport,
+    CheckSummary, ComparedEndpoint, Comparison, Phase, PhaseRecord, ProbeResult, ReportReadError,
+    TlsInfo, ToolInfo, Verdict, Verification,
 };
 pub use diff_view::DiffReport;
 pub use listing::{LISTING_SCHEMA_VERSION, Listing, ListingEntry, ListingSummary};

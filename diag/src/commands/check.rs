@@ -8,17 +8,17 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use pathprobe_pac::discovery::{Credentials, ProxyConfig, ProxyResolver};
 use pathprobe_pac::{FixedResolver, Route};
-use pathprobe_reports::{CheckReport, OutputFormat, ProbeResult, Verdict};
+use pathprobe_reports::{CheckFormat, CheckReport, Comparison, ProbeResult, ToolInfo, Verdict};
 use pathprobe_urls::{ExpectedStatus, Probe, Target as CatalogTarget, default_probe_map};
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 
-use crate::cli::{CheckArgs, FormatArg};
+use crate::cli::{CheckArgs, CheckFormatArg, FailOnArg};
 use crate::commands::proxy::discover;
 use crate::commands::urls::{filter_of, load_catalog};
 use crate::engine::{self, Job, Limits};
 use crate::exit::{Exit, UsageError};
-use crate::output;
+use crate::output::{self, ReportOutputs};
 use crate::probe::tls::TrustStores;
 use crate::probe::{Context, Expect, Target, Timeouts};
 
@@ -48,10 +48,42 @@ struct Skipped {
     route_source: String,
 }
 
+/// The report format of a flag value.
+pub fn format_of(f: CheckFormatArg) -> CheckFormat {
+    match f {
+        CheckFormatArg::Table => CheckFormat::Table,
+        CheckFormatArg::Json => CheckFormat::Json,
+        CheckFormatArg::Csv => CheckFormat::Csv,
+        CheckFormatArg::Junit => CheckFormat::Junit,
+        CheckFormatArg::Markdown => CheckFormat::Markdown,
+        CheckFormatArg::Html => CheckFormat::Html,
+        CheckFormatArg::Lines => CheckFormat::Lines,
+    }
+}
+
+/// Reads a saved JSON report (exit 2 when it cannot be used).
+pub fn read_report(path: &std::path::Path) -> anyhow::Result<CheckReport> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| UsageError(format!("{}: cannot read the report: {e}", path.display())))?;
+    Ok(CheckReport::from_json(&text, &path.display().to_string())?)
+}
+
 pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
     if args.concurrency == 0 || args.per_proxy == 0 {
         return Err(UsageError("--concurrency and --per-proxy must be at least 1".into()).into());
     }
+    if args.fail_on == FailOnArg::Regression && args.baseline.is_none() {
+        return Err(UsageError("--fail-on regression needs a --baseline report".into()).into());
+    }
+    // Everything that could make the report unwritable or the comparison
+    // impossible is checked before the first probe.
+    let outputs = ReportOutputs::plan(format_of(args.format), &args.output)?;
+    let baseline = match &args.baseline {
+        Some(path) => Some((read_report(path)?, path.display().to_string())),
+        None => None,
+    };
+    // Warnings for people go to stderr when stdout is for people too.
+    let human = matches!(outputs.stdout, Some(CheckFormat::Table) | None);
     let deadline = seconds(args.deadline, "--deadline")?;
     // Each probe holds up to two sockets; raise the open-file limit as far as
     // the system allows and stay within it.
@@ -60,7 +92,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
         .unwrap_or(usize::MAX)
         .max(1);
     let concurrency = args.concurrency.min(fd_budget);
-    if concurrency < args.concurrency && args.format == FormatArg::Table {
+    if concurrency < args.concurrency && human {
         output::warn(&format!(
             "the open-file limit ({fd_limit}) allows {concurrency} probes at once, not {}",
             args.concurrency
@@ -114,8 +146,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
         .build()
         .context("cannot start the async runtime")?;
     let mut resolver = runtime.block_on(ProxyResolver::new(&discovery, &options));
-    for w in resolver.warnings() {
-        if args.format == FormatArg::Table {
+    let mut warnings: Vec<String> = resolver.warnings().to_vec();
+    if human {
+        for w in &warnings {
             output::warn(w);
         }
     }
@@ -244,6 +277,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
     });
     let started_at = jiff::Timestamp::now().to_string();
     let started = Instant::now();
+    let progress = output::Progress::new(jobs.len());
     let outcome = runtime.block_on(engine::run(
         jobs,
         ctx,
@@ -252,7 +286,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
             per_proxy: args.per_proxy,
             deadline,
         },
+        |done, total| progress.set(done, total),
     ));
+    progress.finish();
 
     let mut results: Vec<(usize, ProbeResult)> = Vec::new();
     for ((position, meta, source), attempts) in job_meta.into_iter().zip(outcome.attempts) {
@@ -273,6 +309,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
                 attempts,
                 verdict,
                 hint,
+                change: None,
             },
         ));
     }
@@ -287,6 +324,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
                 attempts: Vec::new(),
                 verdict: s.verdict,
                 hint: s.reason,
+                change: None,
             },
         ));
     }
@@ -301,28 +339,39 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
             .map(|(f, _)| format!("; in force: {}", f.provenance))
             .unwrap_or_else(|| "; no proxy setting: direct".into())
     );
+    if let Some(why) = &outcome.cut_by {
+        if human {
+            output::warn(why);
+        }
+        warnings.push(why.clone());
+    }
     let mut report = CheckReport {
         schema_version: pathprobe_reports::CHECK_SCHEMA_VERSION,
+        tool: ToolInfo {
+            name: "pathprobe".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
         catalog: catalog.info.name.clone(),
         filters: described,
         routing,
         started_at,
+        warnings,
+        baseline: None,
         results: results.into_iter().map(|(_, r)| r).collect(),
         summary: Default::default(),
     };
     report.summarise(started.elapsed().as_secs_f64() * 1000.0, outcome.partial);
-    if let Some(why) = &outcome.cut_by
-        && args.format == FormatArg::Table
-    {
-        output::warn(why);
-    }
-    let format = match args.format {
-        FormatArg::Table => OutputFormat::Table,
-        FormatArg::Json => OutputFormat::Json,
-        FormatArg::Csv => OutputFormat::Csv,
+    let regressions = baseline.map(|(before, source)| {
+        let comparison = Comparison::new(&before, &source, &report, "this run");
+        comparison.mark(&mut report, &before, &source);
+        comparison.required_regressions()
+    });
+    outputs.write(&report, args.verbose)?;
+    let failed = match (args.fail_on, regressions) {
+        (FailOnArg::Regression, Some(n)) => n > 0,
+        _ => report.summary.required_failed > 0,
     };
-    output::print(&report.render(format, &output::table_style(args.verbose))?)?;
-    Ok(if report.summary.required_failed > 0 || outcome.partial {
+    Ok(if failed || outcome.partial {
         Exit::Findings
     } else {
         Exit::Ok

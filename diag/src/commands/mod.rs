@@ -4,6 +4,7 @@ mod check;
 mod lab;
 mod pac;
 mod proxy;
+mod report;
 mod urls;
 
 use crate::cli::{Cli, Command};
@@ -17,5 +18,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Proxy(cmd) => proxy::run(cmd),
         Command::Check(args) => check::run(*args),
         Command::Lab(args) => lab::run(args),
+        Command::Report(cmd) => report::run(cmd),
     }
 }

@@ -369,6 +369,7 @@ pub async fn run(scenario: &Scenario) -> Result<ScenarioOutcome, ScenarioError> 
             per_proxy: 16,
             deadline: Duration::from_secs(30),
         },
+        |_, _| {},
     )
     .await;
     let endpoints = scenario

@@ -887,11 +887,19 @@ mod issuer_tests {
                 subject: "CN=x".into(),
                 issuer: issuer.into(),
                 dns_names: vec![],
+                not_before: String::new(),
                 not_after: String::new(),
+                not_after_unix: 0,
+                sha256: String::new(),
                 pem: String::new(),
             }],
-            public_verification: Err("UnknownIssuer".into()),
-            os_verification: Ok(()),
+            public_roots: pathprobe_reports::Verification::Failed {
+                error: "UnknownIssuer".into(),
+            },
+            given_anchors: pathprobe_reports::Verification::NotChecked {
+                why: "none given".into(),
+            },
+            os_store: pathprobe_reports::Verification::Passed,
         }
     }
 

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use pathprobe_reports::{CertificateInfo, TlsInfo};
+use pathprobe_reports::{CertificateInfo, TlsInfo, Verification};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::{
     WebPkiServerVerifier, verify_server_cert_signed_by_trust_anchor, verify_server_name,
@@ -329,45 +329,65 @@ pub fn inspection_product(issuer: &str) -> Option<&'static str> {
         .map(|(_, product)| *product)
 }
 
+/// An ASN.1 time as RFC 3339 and Unix seconds.
+fn time_of(t: &x509_parser::time::ASN1Time) -> (String, i64) {
+    let secs = t.timestamp();
+    let text = jiff::Timestamp::from_second(secs)
+        .map(|ts| ts.to_string())
+        .unwrap_or_else(|_| t.to_string());
+    (text, secs)
+}
+
 /// Parsed details of each certificate.
 pub fn describe_chain(chain: &[CertificateDer<'_>]) -> Vec<CertificateInfo> {
+    use sha2::Digest as _;
     chain
         .iter()
         .map(|der| {
             let pem = pem_of(der.as_ref());
+            let sha256 = sha2::Sha256::digest(der.as_ref())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
             match x509_parser::parse_x509_certificate(der.as_ref()) {
-                Ok((_, cert)) => CertificateInfo {
-                    subject: cert.subject().to_string(),
-                    issuer: cert.issuer().to_string(),
-                    dns_names: cert
-                        .subject_alternative_name()
-                        .ok()
-                        .flatten()
-                        .map(|san| {
-                            san.value
-                                .general_names
-                                .iter()
-                                .filter_map(|n| match n {
-                                    x509_parser::extensions::GeneralName::DNSName(d) => {
-                                        Some((*d).to_owned())
-                                    }
-                                    _ => None,
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                    not_after: cert
-                        .validity()
-                        .not_after
-                        .to_rfc2822()
-                        .unwrap_or_else(|_| cert.validity().not_after.to_string()),
-                    pem,
-                },
+                Ok((_, cert)) => {
+                    let (not_before, _) = time_of(&cert.validity().not_before);
+                    let (not_after, not_after_unix) = time_of(&cert.validity().not_after);
+                    CertificateInfo {
+                        subject: cert.subject().to_string(),
+                        issuer: cert.issuer().to_string(),
+                        dns_names: cert
+                            .subject_alternative_name()
+                            .ok()
+                            .flatten()
+                            .map(|san| {
+                                san.value
+                                    .general_names
+                                    .iter()
+                                    .filter_map(|n| match n {
+                                        x509_parser::extensions::GeneralName::DNSName(d) => {
+                                            Some((*d).to_owned())
+                                        }
+                                        _ => None,
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                        not_before,
+                        not_after,
+                        not_after_unix,
+                        sha256,
+                        pem,
+                    }
+                }
                 Err(e) => CertificateInfo {
                     subject: format!("(unparsable certificate: {e})"),
                     issuer: String::new(),
                     dns_names: Vec::new(),
+                    not_before: String::new(),
                     not_after: String::new(),
+                    not_after_unix: 0,
+                    sha256,
                     pem,
                 },
             }
@@ -389,21 +409,38 @@ fn pem_of(der: &[u8]) -> String {
 
 /// The report's view of a capture.
 pub fn info(c: &Captured, version: String, alpn: Option<String>) -> TlsInfo {
-    let flatten = |r: &Option<Result<(), String>>, missing: &str| match r {
-        Some(r) => r.clone(),
-        None => Err(missing.to_owned()),
+    let judged = |r: &Option<Result<(), String>>, why: &str| match r {
+        Some(Ok(())) => Verification::Passed,
+        Some(Err(error)) => Verification::Failed {
+            error: error.clone(),
+        },
+        None => Verification::NotChecked {
+            why: why.to_owned(),
+        },
     };
-    let os_missing = if matches!(c.public, Some(Ok(()))) || matches!(c.extra, Some(Ok(()))) {
-        "not needed: the chain is trusted without it"
-    } else {
-        "the OS store could not be loaded"
-    };
+    let trusted = "not needed: the chain is trusted without it";
+    let public_ok = matches!(c.public, Some(Ok(())));
     TlsInfo {
         version,
         alpn,
         chain: describe_chain(&c.chain),
-        public_verification: flatten(&c.public, "not checked"),
-        os_verification: flatten(&c.os, os_missing),
+        public_roots: judged(&c.public, "no certificate was presented"),
+        given_anchors: judged(
+            &c.extra,
+            if public_ok {
+                trusted
+            } else {
+                "no --ca-cert anchors were given"
+            },
+        ),
+        os_store: judged(
+            &c.os,
+            if public_ok || matches!(c.extra, Some(Ok(()))) {
+                trusted
+            } else {
+                "the OS store could not be read"
+            },
+        ),
     }
 }
 

@@ -1,0 +1,189 @@
+//! JUnit XML: one test case per endpoint × route, one suite per category.
+//!
+//! What fails a CI build is what fails the exit code: a required endpoint
+//! that no route reaches. A route that failed while another route reached the
+//! endpoint, and optional endpoints that failed, are reported as skipped with
+//! the reason, so they are visible without turning the build red.
+
+use std::fmt::Write as _;
+
+use super::{Attempt, CheckReport, ProbeResult, Verdict};
+
+/// Text made safe for XML 1.0 attributes and content: markup escaped, and the
+/// control characters XML cannot carry dropped.
+pub(crate) fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// How one test case ends.
+enum Outcome {
+    Pass,
+    Fail { verdict: Verdict, message: String },
+    Skip(String),
+}
+
+struct Case {
+    name: String,
+    seconds: f64,
+    outcome: Outcome,
+    body: String,
+}
+
+fn seconds(a: &Attempt) -> f64 {
+    a.phases.iter().map(|p| p.elapsed_ms).sum::<f64>() / 1000.0
+}
+
+fn cases(r: &ProbeResult) -> Vec<Case> {
+    if r.attempts.is_empty() {
+        let outcome = match r.verdict {
+            Verdict::NotProbed => Outcome::Skip(format!("not probed: {}", r.hint)),
+            v if r.required => Outcome::Fail {
+                verdict: v,
+                message: r.hint.clone(),
+            },
+            v => Outcome::Skip(format!("optional endpoint: {}: {}", v.name(), r.hint)),
+        };
+        return vec![Case {
+            name: r.url.clone(),
+            seconds: 0.0,
+            outcome,
+            body: String::new(),
+        }];
+    }
+    let working = r.attempts.iter().find(|a| a.verdict.is_ok());
+    r.attempts
+        .iter()
+        .map(|a| {
+            let outcome = if a.verdict.is_ok() {
+                Outcome::Pass
+            } else if let Some(w) = working {
+                Outcome::Skip(format!(
+                    "this route failed ({}); the endpoint works through {}",
+                    a.verdict.name(),
+                    w.route
+                ))
+            } else if r.required {
+                Outcome::Fail {
+                    verdict: a.verdict,
+                    message: a.hint.clone(),
+                }
+            } else {
+                Outcome::Skip(format!(
+                    "optional endpoint: {}: {}",
+                    a.verdict.name(),
+                    a.hint
+                ))
+            };
+            let mut body = String::new();
+            for p in &a.phases {
+                let _ = writeln!(
+                    body,
+                    "{} {:.1} ms {}: {}",
+                    p.phase.name(),
+                    p.elapsed_ms,
+                    if p.ok { "ok" } else { "failed" },
+                    p.detail
+                );
+            }
+            for e in &a.evidence {
+                let _ = writeln!(body, "{e}");
+            }
+            Case {
+                name: format!("{} via {}", r.url, a.route),
+                seconds: seconds(a),
+                outcome,
+                body,
+            }
+        })
+        .collect()
+}
+
+pub(crate) fn render(report: &CheckReport) -> String {
+    let groups = super::table::groups(report);
+    let mut suites = String::new();
+    let (mut all_tests, mut all_failures, mut all_skipped) = (0usize, 0usize, 0usize);
+    for (name, results) in &groups {
+        let cases: Vec<Case> = results.iter().flat_map(|r| cases(r)).collect();
+        let failures = cases
+            .iter()
+            .filter(|c| matches!(c.outcome, Outcome::Fail { .. }))
+            .count();
+        let skipped = cases
+            .iter()
+            .filter(|c| matches!(c.outcome, Outcome::Skip(_)))
+            .count();
+        let time: f64 = cases.iter().map(|c| c.seconds).sum();
+        all_tests += cases.len();
+        all_failures += failures;
+        all_skipped += skipped;
+        let _ = writeln!(
+            suites,
+            r#"  <testsuite name="{}" tests="{}" failures="{failures}" errors="0" skipped="{skipped}" time="{time:.3}" timestamp="{}">"#,
+            xml_escape(name),
+            cases.len(),
+            xml_escape(&report.started_at)
+        );
+        let _ = writeln!(
+            suites,
+            r#"    <properties><property name="catalog" value="{}"/><property name="routing" value="{}"/></properties>"#,
+            xml_escape(&report.catalog),
+            xml_escape(&report.routing)
+        );
+        let classname = format!("pathprobe.{name}");
+        for c in cases {
+            let _ = write!(
+                suites,
+                r#"    <testcase classname="{}" name="{}" time="{:.3}""#,
+                xml_escape(&classname),
+                xml_escape(&c.name),
+                c.seconds
+            );
+            let body = xml_escape(&c.body);
+            match c.outcome {
+                Outcome::Pass if body.is_empty() => suites.push_str("/>\n"),
+                Outcome::Pass => {
+                    let _ = writeln!(
+                        suites,
+                        ">\n      <system-out>{body}</system-out>\n    </testcase>"
+                    );
+                }
+                Outcome::Fail { verdict, message } => {
+                    let _ = writeln!(
+                        suites,
+                        ">\n      <failure type=\"{}\" message=\"{}: {}\">{body}</failure>\n    </testcase>",
+                        verdict.name(),
+                        verdict.name(),
+                        xml_escape(&message)
+                    );
+                }
+                Outcome::Skip(why) => {
+                    let _ = writeln!(
+                        suites,
+                        ">\n      <skipped message=\"{}\"/>\n      <system-out>{body}</system-out>\n    </testcase>",
+                        xml_escape(&why)
+                    );
+                }
+            }
+        }
+        suites.push_str("  </testsuite>\n");
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"pathprobe check: {}\" tests=\"{all_tests}\" failures=\"{all_failures}\" errors=\"0\" skipped=\"{all_skipped}\" time=\"{:.3}\" timestamp=\"{}\">\n{suites}</testsuites>\n",
+        xml_escape(&report.catalog),
+        report.summary.duration_ms / 1000.0,
+        xml_escape(&report.started_at)
+    )
+}

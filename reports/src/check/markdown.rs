@@ -1,0 +1,66 @@
+//! Markdown for a ticket: what was checked, the totals, and the failures.
+
+use std::fmt::Write as _;
+
+use super::{CheckReport, Verdict};
+
+/// Text safe inside a Markdown table cell.
+fn cell(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\r', '\n'], " ")
+}
+
+pub(crate) fn render(report: &CheckReport) -> String {
+    let s = &report.summary;
+    let mut out = String::new();
+    let _ = writeln!(out, "### pathprobe check: {}\n", cell(&report.catalog));
+    let _ = writeln!(out, "{}\n", report.summary_line());
+    let _ = writeln!(
+        out,
+        "- started: {}\n- routing: {}\n- tool: {} {}",
+        report.started_at,
+        cell(&report.routing),
+        report.tool.name,
+        report.tool.version
+    );
+    if !report.filters.is_empty() {
+        let _ = writeln!(out, "- filters: {}", cell(&report.filters.join(", ")));
+    }
+    for w in &report.warnings {
+        let _ = writeln!(out, "- warning: {}", cell(w));
+    }
+    out.push('\n');
+    let _ = writeln!(out, "| verdict | endpoints |\n|---|---|");
+    for (verdict, count) in &s.by_verdict {
+        let _ = writeln!(out, "| `{verdict}` | {count} |");
+    }
+    let failed: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| !r.verdict.is_ok() && r.verdict != Verdict::NotProbed)
+        .collect();
+    out.push('\n');
+    if failed.is_empty() {
+        let _ = writeln!(out, "Every probed endpoint is reachable.");
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "#### Failures\n\n| endpoint | required | route | verdict | evidence | what to do |\n|---|---|---|---|---|---|"
+    );
+    for r in failed {
+        let attempt = CheckReport::deciding(r);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | `{}` | {} | {} |",
+            cell(&r.url),
+            if r.required { "yes" } else { "no" },
+            cell(&attempt.map_or_else(String::new, |a| a.route.to_string())),
+            r.verdict.name(),
+            cell(&attempt.map_or_else(String::new, |a| a.evidence.join("; "))),
+            cell(&r.hint)
+        );
+    }
+    out
+}

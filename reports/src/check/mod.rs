@@ -1,0 +1,529 @@
+//! The Report of `pathprobe check`: the contract between the probe engine and
+//! every output. Renderers here are pure functions of it.
+
+use comfy_table::{Cell, Color};
+use pathprobe_pac::Route;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{RenderError, TableStyle};
+
+mod compare;
+mod csv;
+mod html;
+mod junit;
+mod markdown;
+mod table;
+
+pub use compare::{ComparedEndpoint, Comparison};
+
+/// Version of the JSON form of [`CheckReport`].
+pub const CHECK_SCHEMA_VERSION: u32 = 1;
+
+/// The closed verdict taxonomy (DESIGN.md).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Reached, TLS trusted and as expected, status expected.
+    Ok,
+    /// The name did not resolve (NXDOMAIN, SERVFAIL, timeout).
+    DnsFailure,
+    /// The name resolved to a block address (0.0.0.0, 127.0.0.0/8, ::).
+    DnsSinkhole,
+    /// The origin or proxy refused the connection.
+    TcpRefused,
+    /// The connection attempt got no answer.
+    TcpTimeout,
+    /// The connection was reset.
+    TcpReset,
+    /// The route's proxy itself cannot be reached.
+    ProxyUnreachable,
+    /// The proxy wants credentials (407).
+    ProxyAuthRequired,
+    /// The proxy refused the destination.
+    ProxyDenied,
+    /// The chain was re-signed by a middlebox.
+    TlsIntercepted,
+    /// The chain is invalid, but not a known interception.
+    TlsUntrusted,
+    /// The TLS handshake broke.
+    TlsHandshakeFailed,
+    /// Reached, but the status is not an expected one.
+    HttpUnexpectedStatus,
+    /// The run's deadline passed first.
+    Timeout,
+    /// Not probed (prose row, wildcard without a concrete host, filtered).
+    NotProbed,
+}
+
+impl Verdict {
+    /// The snake_case name used in every format.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::DnsFailure => "dns_failure",
+            Self::DnsSinkhole => "dns_sinkhole",
+            Self::TcpRefused => "tcp_refused",
+            Self::TcpTimeout => "tcp_timeout",
+            Self::TcpReset => "tcp_reset",
+            Self::ProxyUnreachable => "proxy_unreachable",
+            Self::ProxyAuthRequired => "proxy_auth_required",
+            Self::ProxyDenied => "proxy_denied",
+            Self::TlsIntercepted => "tls_intercepted",
+            Self::TlsUntrusted => "tls_untrusted",
+            Self::TlsHandshakeFailed => "tls_handshake_failed",
+            Self::HttpUnexpectedStatus => "http_unexpected_status",
+            Self::Timeout => "timeout",
+            Self::NotProbed => "not_probed",
+        }
+    }
+
+    /// Whether the endpoint works through this route.
+    pub fn is_ok(self) -> bool {
+        self == Self::Ok
+    }
+
+    fn color(self) -> Color {
+        match self {
+            Self::Ok => Color::Green,
+            Self::NotProbed => Color::DarkGrey,
+            Self::HttpUnexpectedStatus | Self::Timeout => Color::Yellow,
+            _ => Color::Red,
+        }
+    }
+}
+
+/// The phases of a probe, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Name resolution (of the origin, or of the proxy).
+    Dns,
+    /// TCP connection (to the origin, or to the proxy).
+    Connect,
+    /// Proxy tunnel (CONNECT, SOCKS5).
+    Tunnel,
+    /// TLS handshake.
+    Tls,
+    /// HTTP request and response head.
+    Http,
+}
+
+impl Phase {
+    /// The name used in every format.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Dns => "dns",
+            Self::Connect => "connect",
+            Self::Tunnel => "tunnel",
+            Self::Tls => "tls",
+            Self::Http => "http",
+        }
+    }
+}
+
+/// One phase of one attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PhaseRecord {
+    /// Which phase.
+    pub phase: Phase,
+    /// Milliseconds spent.
+    pub elapsed_ms: f64,
+    /// Whether it succeeded.
+    pub ok: bool,
+    /// What happened (address connected, status received, error).
+    pub detail: String,
+}
+
+/// A certificate of the presented chain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CertificateInfo {
+    /// Subject distinguished name.
+    pub subject: String,
+    /// Issuer distinguished name.
+    pub issuer: String,
+    /// DNS names in the subject alternative name extension.
+    pub dns_names: Vec<String>,
+    /// Start of validity (RFC 3339).
+    pub not_before: String,
+    /// End of validity (RFC 3339).
+    pub not_after: String,
+    /// End of validity, Unix seconds (for alerting on expiry).
+    pub not_after_unix: i64,
+    /// SHA-256 of the DER encoding, hex.
+    pub sha256: String,
+    /// The certificate, PEM.
+    pub pem: String,
+}
+
+/// How one set of trust anchors judged a chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum Verification {
+    /// The chain leads to one of these anchors and names the host.
+    Passed,
+    /// It does not; `error` says why.
+    Failed {
+        /// The verifier's reason.
+        error: String,
+    },
+    /// Not asked, and why (e.g. the public roots already accepted the chain).
+    NotChecked {
+        /// Why it was not needed or not possible.
+        why: String,
+    },
+}
+
+impl Verification {
+    /// Whether the chain passed.
+    pub fn passed(&self) -> bool {
+        matches!(self, Self::Passed)
+    }
+}
+
+/// What the TLS phase learned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct TlsInfo {
+    /// Protocol version.
+    pub version: String,
+    /// ALPN protocol agreed, if any.
+    pub alpn: Option<String>,
+    /// The presented chain, leaf first.
+    pub chain: Vec<CertificateInfo>,
+    /// Verification against the public roots (webpki).
+    pub public_roots: Verification,
+    /// Verification against the `--ca-cert` anchors (expected private issuers).
+    pub given_anchors: Verification,
+    /// Verification against the operating system's store.
+    pub os_store: Verification,
+}
+
+/// One try of one route.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Attempt {
+    /// The route tried.
+    pub route: Route,
+    /// Phases, in order.
+    pub phases: Vec<PhaseRecord>,
+    /// The verdict for this route.
+    pub verdict: Verdict,
+    /// Evidence, as `key: value` lines a person can read.
+    pub evidence: Vec<String>,
+    /// What to do about it.
+    pub hint: String,
+    /// TLS details, when the handshake happened.
+    pub tls: Option<TlsInfo>,
+    /// HTTP status received from the origin, if any.
+    pub status: Option<u16>,
+}
+
+/// One probe target of one catalog row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ProbeResult {
+    /// The URL probed (or the pattern, when not probed).
+    pub url: String,
+    /// The catalog's category, if any.
+    pub category: Option<String>,
+    /// Whether the vendor marks the row required.
+    pub required: bool,
+    /// Where the route list came from (the deciding setting).
+    pub route_source: String,
+    /// Routes tried, in order, each with its outcome; a client stops at the
+    /// first that works.
+    pub attempts: Vec<Attempt>,
+    /// The verdict of the endpoint: the first working route's, else the last.
+    pub verdict: Verdict,
+    /// The hint for the endpoint's verdict.
+    pub hint: String,
+    /// How it compares with the baseline, when one was given and it differs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<Change>,
+}
+
+/// Totals.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CheckSummary {
+    /// Endpoints probed.
+    pub probed: usize,
+    /// Of which ok.
+    pub ok: usize,
+    /// Required endpoints that failed.
+    pub required_failed: usize,
+    /// Optional endpoints that failed.
+    pub optional_failed: usize,
+    /// Rows not probed.
+    pub not_probed: usize,
+    /// Count per verdict.
+    pub by_verdict: std::collections::BTreeMap<String, usize>,
+    /// Wall-clock milliseconds of the run.
+    pub duration_ms: f64,
+    /// True when the run was cut short (deadline or Ctrl-C); finished probes are kept.
+    pub partial: bool,
+}
+
+/// The program that wrote a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ToolInfo {
+    /// Program name.
+    pub name: String,
+    /// Program version.
+    pub version: String,
+}
+
+/// How an endpoint compares with a baseline report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    /// Was ok, now is not.
+    Regressed,
+    /// Was not ok, now is.
+    Recovered,
+    /// Failed before and fails now, with another verdict.
+    Changed,
+    /// Not in the baseline.
+    New,
+}
+
+impl Change {
+    /// The name used in every format.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Regressed => "regressed",
+            Self::Recovered => "recovered",
+            Self::Changed => "changed",
+            Self::New => "new",
+        }
+    }
+}
+
+/// The baseline a report was compared with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct BaselineInfo {
+    /// Where the baseline was read from.
+    pub source: String,
+    /// When the baseline run started.
+    pub started_at: String,
+    /// Endpoints in the baseline that this run does not have.
+    pub gone: Vec<String>,
+}
+
+/// Everything `pathprobe check` found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CheckReport {
+    /// [`CHECK_SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The program and version that wrote it.
+    pub tool: ToolInfo,
+    /// The catalog's name and version.
+    pub catalog: String,
+    /// Filters applied.
+    pub filters: Vec<String>,
+    /// How routes were decided (profile, setting in force).
+    pub routing: String,
+    /// When the run started (RFC 3339).
+    pub started_at: String,
+    /// Problems met while deciding routes (broken settings, PAC warnings).
+    #[serde(default)]
+    pub warnings: Vec<String>,
+    /// The baseline this run was compared with, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineInfo>,
+    /// One result per probe target, in catalog order.
+    pub results: Vec<ProbeResult>,
+    /// Totals.
+    pub summary: CheckSummary,
+}
+
+impl CheckReport {
+    /// Fills in the summary from the results.
+    pub fn summarise(&mut self, duration_ms: f64, partial: bool) {
+        let mut s = CheckSummary {
+            duration_ms,
+            partial,
+            ..CheckSummary::default()
+        };
+        for r in &self.results {
+            *s.by_verdict.entry(r.verdict.name().to_owned()).or_default() += 1;
+            match r.verdict {
+                Verdict::NotProbed => s.not_probed += 1,
+                Verdict::Ok => {
+                    s.probed += 1;
+                    s.ok += 1;
+                }
+                _ if r.required => {
+                    s.probed += 1;
+                    s.required_failed += 1;
+                }
+                _ => {
+                    s.probed += 1;
+                    s.optional_failed += 1;
+                }
+            }
+        }
+        self.summary = s;
+    }
+
+    /// The one-line summary.
+    pub fn summary_line(&self) -> String {
+        let s = &self.summary;
+        let mut line = format!(
+            "{} of {} endpoints ok; {} required failed, {} optional failed; {} not probed; {:.1} s",
+            s.ok,
+            s.probed,
+            s.required_failed,
+            s.optional_failed,
+            s.not_probed,
+            s.duration_ms / 1000.0
+        );
+        if s.partial {
+            line.push_str(" (partial: the run was cut short; finished probes are shown)");
+        }
+        line
+    }
+
+    /// Renders the report.
+    pub fn render(&self, format: CheckFormat, style: &TableStyle) -> Result<String, RenderError> {
+        match format {
+            CheckFormat::Json => Ok(serde_json::to_string_pretty(self)? + "\n"),
+            CheckFormat::Csv => csv::render(self),
+            CheckFormat::Table => Ok(table::render(self, style)),
+            CheckFormat::Lines => Ok(table::lines(self)),
+            CheckFormat::Junit => Ok(junit::render(self)),
+            CheckFormat::Markdown => Ok(markdown::render(self)),
+            CheckFormat::Html => Ok(html::render(self)),
+        }
+    }
+
+    /// Reads a report written with [`CheckFormat::Json`]; `source` names it in errors.
+    pub fn from_json(text: &str, source: &str) -> Result<Self, ReportReadError> {
+        #[derive(Deserialize)]
+        struct Version {
+            schema_version: Option<u32>,
+        }
+        let version: Version = serde_json::from_str(text).map_err(|e| ReportReadError::Json {
+            source_name: source.to_owned(),
+            error: e.to_string(),
+        })?;
+        match version.schema_version {
+            Some(CHECK_SCHEMA_VERSION) => {}
+            Some(found) => {
+                return Err(ReportReadError::Version {
+                    source_name: source.to_owned(),
+                    found,
+                });
+            }
+            None => {
+                return Err(ReportReadError::Json {
+                    source_name: source.to_owned(),
+                    error: "no schema_version: not a pathprobe check report".into(),
+                });
+            }
+        }
+        serde_json::from_str(text).map_err(|e| ReportReadError::Json {
+            source_name: source.to_owned(),
+            error: e.to_string(),
+        })
+    }
+
+    /// The JSON Schema of the report (draft 2020-12), as committed in
+    /// `reports/schema/check-report.v1.schema.json`.
+    pub fn json_schema() -> String {
+        let schema = schemars::schema_for!(CheckReport);
+        serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+    }
+
+    /// The attempt that decides the endpoint's verdict: the first that worked,
+    /// else the last tried.
+    pub(crate) fn deciding(result: &ProbeResult) -> Option<&Attempt> {
+        result
+            .attempts
+            .iter()
+            .find(|a| a.verdict.is_ok())
+            .or_else(|| result.attempts.last())
+    }
+}
+
+/// A saved report could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportReadError {
+    /// Not JSON, or not a report.
+    #[error("{source_name}: not a pathprobe check report: {error}")]
+    Json {
+        /// File or member name.
+        source_name: String,
+        /// What was wrong.
+        error: String,
+    },
+    /// Written by a newer or older pathprobe with another schema.
+    #[error(
+        "{source_name}: report schema version {found}, this pathprobe reads version {CHECK_SCHEMA_VERSION} (use a pathprobe of that version)"
+    )]
+    Version {
+        /// File or member name.
+        source_name: String,
+        /// The version found.
+        found: u32,
+    },
+}
+
+/// Formats of a check report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CheckFormat {
+    /// Terminal table grouped by category.
+    Table,
+    /// JSON, the full model with `schema_version`.
+    Json,
+    /// One row per probe attempt.
+    Csv,
+    /// JUnit XML for CI systems.
+    Junit,
+    /// A summary and a failures table for a ticket.
+    Markdown,
+    /// One self-contained HTML page.
+    Html,
+    /// `Testing connection with URL ... [OK]`, as `mdatp connectivity test` prints.
+    Lines,
+}
+
+impl CheckFormat {
+    /// Every format, in the order help lists them.
+    pub const ALL: [CheckFormat; 7] = [
+        Self::Table,
+        Self::Json,
+        Self::Csv,
+        Self::Junit,
+        Self::Markdown,
+        Self::Html,
+        Self::Lines,
+    ];
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Table => "table",
+            Self::Json => "json",
+            Self::Csv => "csv",
+            Self::Junit => "junit",
+            Self::Markdown => "markdown",
+            Self::Html => "html",
+            Self::Lines => "lines",
+        }
+    }
+
+    /// The format of a name (`md` and `xml` are accepted too).
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name.to_ascii_lowercase().as_str() {
+            "md" => Some(Self::Markdown),
+            "xml" => Some(Self::Junit),
+            "txt" | "text" => Some(Self::Table),
+            other => Self::ALL.into_iter().find(|f| f.name() == other),
+        }
+    }
+}
+
+pub(crate) fn cell_verdict(v: Verdict, color: bool) -> Cell {
+    let cell = Cell::new(v.name());
+    if color { cell.fg(v.color()) } else { cell }
+}

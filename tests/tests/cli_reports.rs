@@ -1,0 +1,413 @@
+//! Report files end to end: `check --output` in every format from one run
+//! against loopback origins, each read back by an independent reader (the
+//! JSON Schema validator `jsonschema` and Python's XML parser, headless
+//! Chromium for the HTML page); baselines and `report diff`; bad input.
+
+// Test code: a panic is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use pathprobe_tests::lab::{TestCa, dns_server, tls_origin};
+use pathprobe_tests::peers::require;
+use pathprobe_tests::{run_with_env, stderr, stdout, workspace_root, write_catalog};
+
+/// A catalog of four endpoints: ok, refused, unknown name, untrusted chain.
+struct Lab {
+    dir: tempfile::TempDir,
+    args: Vec<String>,
+}
+
+fn lab() -> Lab {
+    let ca = TestCa::new("pathprobe reports CA");
+    let stranger = TestCa::new("Unknown Issuer CA");
+    let ok = tls_origin(&ca, &["ok.lab.test"], 200);
+    let untrusted = tls_origin(&stranger, &["untrusted.lab.test"], 200);
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let catalog = write_catalog(
+        dir.path(),
+        &[
+            &format!("https://ok.lab.test:{ok}/"),
+            &format!("https://closed.lab.test:{closed}/"),
+            "https://missing.lab.test/",
+            &format!("https://untrusted.lab.test:{untrusted}/"),
+        ],
+    );
+    let args = [
+        "check",
+        catalog.to_str().unwrap(),
+        "--only-given",
+        "--no-env",
+        "--direct",
+        "--dns-server",
+        &dns_server().to_string(),
+        "--phase-timeout",
+        "3",
+        "--resolve",
+        "ok.lab.test=127.0.0.1",
+        "--resolve",
+        "closed.lab.test=127.0.0.1",
+        "--resolve",
+        "untrusted.lab.test=127.0.0.1",
+        "--ca-cert",
+        ca_file.to_str().unwrap(),
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    Lab { dir, args }
+}
+
+impl Lab {
+    fn check(&self, extra: &[&str]) -> Output {
+        let mut args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        args.extend_from_slice(extra);
+        run_with_env(args, &[])
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn every_format_is_written_and_reads_back() {
+    let lab = lab();
+    let files = [
+        ("json", "report.json"),
+        ("junit", "report.xml"),
+        ("markdown", "report.md"),
+        ("html", "report.html"),
+        ("csv", "report.csv"),
+        ("table", "report.txt"),
+    ];
+    let specs: Vec<String> = files
+        .iter()
+        .map(|(f, name)| format!("{f}={}", lab.path(name).display()))
+        .collect();
+    let mut extra = vec!["--format", "lines"];
+    for s in &specs {
+        extra.extend(["--output", s.as_str()]);
+    }
+    let out = lab.check(&extra);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // stdout keeps the --format: the vendor tool's lines.
+    let lines = stdout(&out);
+    assert_eq!(lines.lines().count(), 4, "{lines}");
+    assert!(
+        lines.lines().next().unwrap().ends_with("/ ... [OK]"),
+        "{lines}"
+    );
+    assert_eq!(lines.matches("[ERROR]").count(), 3);
+
+    let report: serde_json::Value = serde_json::from_str(&read(&lab.path("report.json"))).unwrap();
+    let verdicts: Vec<&str> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["verdict"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        verdicts,
+        ["ok", "tcp_refused", "dns_failure", "tls_untrusted"]
+    );
+    assert_eq!(report["tool"]["name"], "pathprobe");
+    let leaf = &report["results"][0]["attempts"][0]["tls"]["chain"][0];
+    assert!(
+        leaf["pem"]
+            .as_str()
+            .unwrap()
+            .starts_with("-----BEGIN CERTIFICATE-----")
+    );
+    assert_eq!(leaf["sha256"].as_str().unwrap().len(), 64);
+    assert!(leaf["not_after_unix"].as_i64().unwrap() > 1_700_000_000);
+    assert_eq!(
+        report["results"][3]["attempts"][0]["tls"]["public_roots"]["result"],
+        "failed"
+    );
+
+    // Independent readers: the schema validator and an XML parser.
+    if let Some(python) = require(
+        "every_format_is_written_and_reads_back",
+        &["python3"],
+        "python3",
+    ) {
+        let script = workspace_root().join("tests/scripts/check_report_files.py");
+        let schema = workspace_root().join("reports/schema/check-report.v1.schema.json");
+        let out = Command::new(python)
+            .arg(script)
+            .arg(schema)
+            .arg(lab.path("report.json"))
+            .arg(lab.path("report.xml"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let read: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(read["schema_errors"], serde_json::json!([]), "{read}");
+        assert_eq!(read["junit_root"], "testsuites");
+        assert_eq!(read["junit_cases"], 4);
+        assert_eq!(read["junit_tests"], 4);
+        assert_eq!(read["junit_failures"], 3);
+        assert_eq!(read["junit_failed_cases"], 3);
+    }
+
+    let md = read(&lab.path("report.md"));
+    assert!(md.contains("#### Failures"), "{md}");
+    assert_eq!(
+        md.lines().filter(|l| l.starts_with("| https://")).count(),
+        3
+    );
+    let txt = read(&lab.path("report.txt"));
+    assert!(txt.contains("1 of 4 endpoints ok"), "{txt}");
+    assert!(!txt.contains('\u{1b}'), "no colour codes in files");
+    let csv = read(&lab.path("report.csv"));
+    assert_eq!(csv.lines().count(), 5);
+
+    // `report render` gives the same Markdown from the saved JSON.
+    let out = run_with_env(
+        [
+            "report",
+            "render",
+            lab.path("report.json").to_str().unwrap(),
+            "--format",
+            "markdown",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), md);
+}
+
+fn chromium(args: &[&str], profile: &Path) -> Output {
+    let bin = require("html_report_renders_in_chromium", &["chromium"], "chromium").unwrap();
+    Command::new(bin)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn html_report_renders_in_chromium() {
+    if require("html_report_renders_in_chromium", &["chromium"], "chromium").is_none() {
+        return;
+    }
+    let lab = lab();
+    let html = lab.path("report.html");
+    let spec = format!("html={}", html.display());
+    let out = lab.check(&["--output", &spec, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let url = format!("file://{}", html.display());
+    let profile = tempfile::tempdir().unwrap();
+
+    let dom = chromium(&["--dump-dom", &url], profile.path());
+    let page = stdout(&dom);
+    let log = stderr(&dom);
+    // The page's script ran to its end, and the table has every endpoint.
+    assert!(
+        page.contains("data-ready=\"yes\""),
+        "the script did not finish:\n{log}"
+    );
+    assert_eq!(page.matches("<tr data-verdict=").count(), 4, "{page}");
+    assert!(page.contains("<svg class=\"waterfall\""));
+    for bad in ["Uncaught", "Refused to", "SyntaxError", "ERR_"] {
+        assert!(!log.contains(bad), "console reported {bad}:\n{log}");
+    }
+
+    // A filter carried in the link hides every other row.
+    let filtered = chromium(
+        &["--dump-dom", &format!("{url}#verdict=dns_failure")],
+        profile.path(),
+    );
+    let page = stdout(&filtered);
+    assert_eq!(page.matches("<tr data-verdict=").count(), 4);
+    assert_eq!(page.matches(" hidden=\"\"").count(), 3, "{page}");
+    assert!(page.contains("<span id=\"shown\">1</span>"), "{page}");
+
+    // And a picture of it, for a person to look at.
+    let png = lab.path("report.png");
+    let shot = chromium(
+        &[
+            &format!("--screenshot={}", png.display()),
+            "--window-size=1280,900",
+            &url,
+        ],
+        profile.path(),
+    );
+    let bytes =
+        std::fs::read(&png).unwrap_or_else(|e| panic!("no screenshot ({e}):\n{}", stderr(&shot)));
+    assert!(bytes.starts_with(b"\x89PNG"), "not a PNG");
+    assert!(
+        bytes.len() > 10_000,
+        "a blank page is smaller: {} bytes",
+        bytes.len()
+    );
+    if let Ok(keep) = std::env::var("PATHPROBE_KEEP_SCREENSHOT") {
+        std::fs::copy(&png, keep).unwrap();
+    }
+}
+
+#[test]
+fn a_baseline_turns_changes_into_the_exit_code() {
+    let lab = lab();
+    let first = lab.path("first.json");
+    let spec = format!("json={}", first.display());
+    let out = lab.check(&["--output", &spec]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+
+    // Nothing changed: required endpoints fail, but none regressed.
+    let baseline = first.to_str().unwrap();
+    let out = lab.check(&[
+        "--baseline",
+        baseline,
+        "--fail-on",
+        "regression",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["baseline"]["source"], baseline);
+    assert!(
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r.get("change").is_none())
+    );
+
+    // A baseline where the refused endpoint was ok: now it regressed.
+    let mut earlier: serde_json::Value = serde_json::from_str(&read(&first)).unwrap();
+    earlier["results"][1]["verdict"] = "ok".into();
+    let edited = lab.path("edited.json");
+    std::fs::write(&edited, earlier.to_string()).unwrap();
+    let out = lab.check(&[
+        "--baseline",
+        edited.to_str().unwrap(),
+        "--fail-on",
+        "regression",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let table = stdout(&out);
+    assert!(table.contains("1 regressed, 0 recovered"), "{table}");
+    assert!(table.contains("regressed"), "{table}");
+
+    // `report diff` says the same from the two files.
+    let out = run_with_env(["report", "diff", edited.to_str().unwrap(), baseline], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("1 regressed (1 required)"),
+        "{}",
+        stdout(&out)
+    );
+    let out = run_with_env(
+        ["report", "diff", baseline, baseline, "--format", "json"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["endpoints"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn unusable_outputs_and_reports_stop_before_probing() {
+    let lab = lab();
+    // A directory that does not exist: exit 2, and nothing was probed.
+    let missing = lab.path("no/such/dir/report.html");
+    let spec = format!("html={}", missing.display());
+    let out = lab.check(&["--output", &spec]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot write there"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).is_empty());
+
+    let out = lab.check(&["--output", "pdf=x.pdf"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unknown format \"pdf\""),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = lab.check(&["--fail-on", "regression"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("needs a --baseline"),
+        "{}",
+        stderr(&out)
+    );
+
+    let junk = lab.path("junk.json");
+    std::fs::write(&junk, "this is not json").unwrap();
+    let out = lab.check(&["--baseline", junk.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("junk.json: not a pathprobe check report"),
+        "{}",
+        stderr(&out)
+    );
+
+    let newer = lab.path("newer.json");
+    std::fs::write(&newer, r#"{"schema_version": 7, "results": []}"#).unwrap();
+    let out = run_with_env(
+        [
+            "report",
+            "diff",
+            newer.to_str().unwrap(),
+            junk.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("newer.json: report schema version 7"),
+        "{}",
+        stderr(&out)
+    );
+
+    // --output FILE without a format: the file gets the --format, stdout nothing.
+    let plain = lab.path("plain.json");
+    let out = lab.check(&["--format", "json", "--output", plain.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+    assert!(read(&plain).starts_with('{'));
+}
+
+#[test]
+fn the_committed_schema_is_what_the_binary_prints() {
+    let out = run_with_env(["report", "schema"], &[]);
+    assert_eq!(out.status.code(), Some(0));
+    let committed = read(&workspace_root().join("reports/schema/check-report.v1.schema.json"));
+    assert_eq!(stdout(&out), committed);
+}
