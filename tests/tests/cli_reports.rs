@@ -411,3 +411,38 @@ fn the_committed_schema_is_what_the_binary_prints() {
     let committed = read(&workspace_root().join("reports/schema/check-report.v1.schema.json"));
     assert_eq!(stdout(&out), committed);
 }
+
+#[test]
+fn progress_shows_on_a_terminal_only() {
+    let lab = lab();
+    // Not a terminal: stderr carries no progress.
+    let out = lab.check(&["--format", "json"]);
+    assert!(!stderr(&out).contains("probing"), "{}", stderr(&out));
+    // A terminal (a pseudo-terminal from util-linux `script`): the bar is drawn.
+    let Some(script) = require(
+        "progress_shows_on_a_terminal_only",
+        &["script"],
+        "util-linux (script)",
+    ) else {
+        return;
+    };
+    let mut words = vec![pathprobe_tests::binary().display().to_string()];
+    words.extend(lab.args.iter().cloned());
+    words.extend(["--format".into(), "lines".into()]);
+    let command = words
+        .iter()
+        .map(|w| format!("'{}'", w.replace('\'', "'\\''")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let out = Command::new(script)
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    let seen = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        seen.contains("probing") && seen.contains("/4 endpoints"),
+        "{seen}"
+    );
+    assert!(seen.contains("... [OK]"), "{seen}");
+}
