@@ -44,6 +44,54 @@ pub enum Command {
     /// Saved reports: compare two runs, render one in another format.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Run the check and write one zip for a support ticket: the report (JSON,
+    /// HTML, text), the proxy explanation, the PAC files used, DNS and proxy
+    /// settings, versions, failing chains and the run's log, with a manifest
+    /// of SHA-256 sums. Credentials and tokens are redacted.
+    ///
+    /// `pathprobe bundle inspect FILE.zip` shows a bundle's report on any machine.
+    Bundle(Box<BundleArgs>),
+}
+
+/// `pathprobe bundle`
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct BundleArgs {
+    /// Read a bundle instead of making one.
+    #[command(subcommand)]
+    pub command: Option<BundleCommand>,
+
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+
+    /// The zip to write (default: pathprobe-bundle-HOST-TIME.zip here).
+    #[arg(long, short, value_name = "FILE.zip")]
+    pub output: Option<PathBuf>,
+
+    /// Also replace the host names of this network (proxies, PAC and WPAD
+    /// servers, DNS search domains, this machine's name) with placeholders.
+    #[arg(long = "redact-hosts")]
+    pub redact_hosts: bool,
+}
+
+/// `pathprobe bundle ...`
+#[derive(Debug, Subcommand)]
+pub enum BundleCommand {
+    /// Check a bundle's manifest and show its report.
+    Inspect(BundleInspectArgs),
+}
+
+/// `pathprobe bundle inspect`
+#[derive(Debug, Args)]
+pub struct BundleInspectArgs {
+    /// The bundle.
+    pub bundle: PathBuf,
+    /// Output format of the report.
+    #[arg(long, value_enum, default_value_t = CheckFormatArg::Table)]
+    pub format: CheckFormatArg,
+    /// Show per-phase timings and where each route came from.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 /// `pathprobe lab`
@@ -58,9 +106,9 @@ pub struct LabArgs {
     pub format: FormatArg,
 }
 
-/// `pathprobe check`
+/// What to probe and how: shared by `check` and `bundle`.
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub struct ProbeArgs {
     #[command(flatten)]
     pub catalog: CatalogArgs,
     #[command(flatten)]
@@ -106,6 +154,13 @@ pub struct CheckArgs {
     /// verdict stays; nothing else is sent).
     #[arg(long = "insecure-read")]
     pub insecure_read: bool,
+}
+
+/// `pathprobe check`
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub probe: ProbeArgs,
 
     /// Format of the report on stdout (and of `--output FILE` without a `FORMAT=`).
     #[arg(long, value_enum, default_value_t = CheckFormatArg::Table)]

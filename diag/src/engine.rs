@@ -82,6 +82,14 @@ pub async fn run(
                     None => None,
                 };
                 let a = attempt(&job.target, route, &ctx).await;
+                tracing::debug!(
+                    url = %job.target.url,
+                    route = %route,
+                    verdict = a.verdict.name(),
+                    phases = ?a.phases.iter().map(|p| format!("{} {:.1} ms {}", p.phase.name(), p.elapsed_ms, p.detail)).collect::<Vec<_>>(),
+                    evidence = ?a.evidence,
+                    "attempt"
+                );
                 let ok = a.verdict.is_ok();
                 attempts.push(a);
                 if ok && !job.every_route {

@@ -19,6 +19,7 @@ mod commands;
 pub mod engine;
 mod exit;
 pub mod lab;
+mod logging;
 mod output;
 pub mod probe;
 
@@ -53,6 +54,9 @@ where
             return code.into();
         }
     };
+    if !matches!(cli.command, cli::Command::Bundle(_)) {
+        logging::to_stderr_if_asked();
+    }
     match commands::dispatch(cli) {
         Ok(code) => code.into(),
         Err(err) => {

@@ -17,6 +17,7 @@
 //! # Ok::<(), pathprobe_urls::CatalogError>(())
 //! ```
 
+mod bundle;
 mod check;
 mod diff_view;
 mod listing;
@@ -25,6 +26,10 @@ mod pac_lint;
 mod proxy_explain;
 mod table;
 
+pub use bundle::{
+    BUNDLE_FORMAT_VERSION, Bundle, BundleError, Manifest, ManifestEntry, OpenedBundle, REDACTED,
+    Redactor, open_bundle,
+};
 pub use check::{
     Attempt, BaselineInfo, CHECK_SCHEMA_VERSION, CertificateInfo, Change, CheckFormat, CheckReport,
     CheckSummary, ComparedEndpoint, Comparison, Phase, PhaseRecord, ProbeResult, ReportReadError,

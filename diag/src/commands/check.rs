@@ -6,14 +6,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use pathprobe_pac::discovery::{Credentials, ProxyConfig, ProxyResolver};
+use pathprobe_pac::discovery::{
+    Credentials, Discovery, Explanation, ProxyConfig, ProxyResolver, UrlExplanation,
+};
 use pathprobe_pac::{FixedResolver, Route};
 use pathprobe_reports::{CheckFormat, CheckReport, Comparison, ProbeResult, ToolInfo, Verdict};
 use pathprobe_urls::{ExpectedStatus, Probe, Target as CatalogTarget, default_probe_map};
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 
-use crate::cli::{CheckArgs, CheckFormatArg, FailOnArg};
+use crate::cli::{CheckArgs, CheckFormatArg, FailOnArg, ProbeArgs};
 use crate::commands::proxy::discover;
 use crate::commands::urls::{filter_of, load_catalog};
 use crate::engine::{self, Job, Limits};
@@ -69,9 +71,6 @@ pub fn read_report(path: &std::path::Path) -> anyhow::Result<CheckReport> {
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
-    if args.concurrency == 0 || args.per_proxy == 0 {
-        return Err(UsageError("--concurrency and --per-proxy must be at least 1".into()).into());
-    }
     if args.fail_on == FailOnArg::Regression && args.baseline.is_none() {
         return Err(UsageError("--fail-on regression needs a --baseline report".into()).into());
     }
@@ -84,6 +83,42 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
     };
     // Warnings for people go to stderr when stdout is for people too.
     let human = matches!(outputs.stdout, Some(CheckFormat::Table) | None);
+    let probed = probe(&args.probe, human)?;
+    let mut report = probed.report;
+    let regressions = baseline.map(|(before, source)| {
+        let comparison = Comparison::new(&before, &source, &report, "this run");
+        comparison.mark(&mut report, &before, &source);
+        comparison.required_regressions()
+    });
+    outputs.write(&report, args.verbose)?;
+    let failed = match (args.fail_on, regressions) {
+        (FailOnArg::Regression, Some(n)) => n > 0,
+        _ => report.summary.required_failed > 0,
+    };
+    Ok(if failed || report.summary.partial {
+        Exit::Findings
+    } else {
+        Exit::Ok
+    })
+}
+
+/// What one run learned: the report, and how routes were decided.
+pub struct Probed {
+    /// The report (no baseline marks).
+    pub report: CheckReport,
+    /// The settings found and the decision for every probed URL.
+    pub explanation: Explanation,
+    /// The PAC script in force, with its text.
+    pub pac_text: Option<String>,
+    /// Every setting found (for the support bundle's redaction).
+    pub discovery: Discovery,
+}
+
+/// Plans, routes and probes the catalog; `human` lets warnings go to stderr.
+pub fn probe(args: &ProbeArgs, human: bool) -> anyhow::Result<Probed> {
+    if args.concurrency == 0 || args.per_proxy == 0 {
+        return Err(UsageError("--concurrency and --per-proxy must be at least 1".into()).into());
+    }
     let deadline = seconds(args.deadline, "--deadline")?;
     // Each probe holds up to two sockets; raise the open-file limit as far as
     // the system allows and stay within it.
@@ -172,6 +207,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
         .collect();
 
     let mut jobs = Vec::new();
+    let mut decisions: Vec<UrlExplanation> = Vec::new();
     let mut job_meta: Vec<(usize, Meta, String)> = Vec::new();
     let mut skipped = Vec::new();
     let mut position = 0usize;
@@ -211,6 +247,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
                         continue;
                     };
                     let decision = resolver.routes(&t.url);
+                    tracing::debug!(url = %t.url, routes = ?decision.decision.routes, detail = %decision.decision.detail, "routes decided");
+                    decisions.push(decision.clone());
                     let source = decision
                         .decision
                         .decided_by
@@ -361,19 +399,12 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
         summary: Default::default(),
     };
     report.summarise(started.elapsed().as_secs_f64() * 1000.0, outcome.partial);
-    let regressions = baseline.map(|(before, source)| {
-        let comparison = Comparison::new(&before, &source, &report, "this run");
-        comparison.mark(&mut report, &before, &source);
-        comparison.required_regressions()
-    });
-    outputs.write(&report, args.verbose)?;
-    let failed = match (args.fail_on, regressions) {
-        (FailOnArg::Regression, Some(n)) => n > 0,
-        _ => report.summary.required_failed > 0,
-    };
-    Ok(if failed || outcome.partial {
-        Exit::Findings
-    } else {
-        Exit::Ok
+    tracing::debug!(summary = %report.summary_line(), "run finished");
+    let explanation = resolver.explanation(&discovery, decisions);
+    Ok(Probed {
+        report,
+        explanation,
+        pac_text: resolver.pac_text().map(str::to_owned),
+        discovery,
     })
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod bundle;
 mod check;
 mod lab;
 mod pac;
@@ -19,5 +20,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Check(args) => check::run(*args),
         Command::Lab(args) => lab::run(args),
         Command::Report(cmd) => report::run(cmd),
+        Command::Bundle(args) => bundle::run(*args),
     }
 }

@@ -57,6 +57,9 @@ pub struct PacInUse {
     pub content_type: Option<String>,
     /// Warnings from fetching it.
     pub warnings: Vec<String>,
+    /// The script itself (not serialised: a support bundle stores it as a file).
+    #[serde(skip)]
+    pub text: String,
 }
 
 /// The answer for one URL.
@@ -254,6 +257,7 @@ impl ProxyResolver {
                     found_by: found.provenance.to_string(),
                     content_type: script.content_type.clone(),
                     warnings: script.warnings.clone(),
+                    text: script.text.clone(),
                 });
                 match PacEngine::with_clock(
                     &script.final_location,
@@ -290,6 +294,33 @@ impl ProxyResolver {
     /// Things a person should look at.
     pub fn warnings(&self) -> &[String] {
         &self.warnings
+    }
+
+    /// The text of the PAC script in force, if one is.
+    pub fn pac_text(&self) -> Option<&str> {
+        self.pac_in_use.as_ref().map(|p| p.text.as_str())
+    }
+
+    /// The whole explanation, with `urls` answered earlier by [`Self::routes`].
+    pub fn explanation(&self, discovery: &Discovery, urls: Vec<UrlExplanation>) -> Explanation {
+        Explanation {
+            profile: self.profile,
+            os: self.os,
+            sources: self
+                .ranked
+                .iter()
+                .map(|(found, standing)| SourceView {
+                    found: found.clone(),
+                    standing: standing.clone(),
+                })
+                .collect(),
+            problems: discovery.problems.clone(),
+            empty: discovery.empty.clone(),
+            wpad_dns: self.wpad_dns.clone(),
+            pac: self.pac_in_use.clone(),
+            urls,
+            warnings: self.warnings.clone(),
+        }
     }
 
     /// The routes for `url`, in the order a client tries them, with the
@@ -359,31 +390,9 @@ pub async fn explain(
 ) -> Explanation {
     let mut resolver = ProxyResolver::new(discovery, options).await;
     let url_views = urls.iter().map(|u| resolver.routes(u)).collect();
-    let ProxyResolver {
-        profile,
-        os,
-        ranked,
-        warnings,
-        wpad_dns,
-        pac_in_use,
-        ..
-    } = resolver;
-    let sources = ranked
-        .into_iter()
-        .map(|(found, standing)| SourceView { found, standing })
-        .collect();
-    Explanation {
-        profile,
-        os,
-        sources,
-        problems: discovery.problems.clone(),
-        empty: discovery.empty.clone(),
-        wpad_dns,
-        pac: pac_in_use,
-        urls: url_views,
-        warnings,
-    }
+    resolver.explanation(discovery, url_views)
 }
+
 fn failed(url: &str, error: String) -> UrlExplanation {
     UrlExplanation {
         url: url.to_owned(),

@@ -1,0 +1,404 @@
+//! `pathprobe bundle`: the check, and everything around it, in one zip for a
+//! ticket; `pathprobe bundle inspect` reads one back.
+
+use std::path::{Path, PathBuf};
+
+use pathprobe_pac::PacLocation;
+use pathprobe_pac::discovery::{Discovery, ProxyConfig};
+use pathprobe_reports::{
+    Bundle, CheckFormat, OutputFormat, ProxyExplainReport, Redactor, TableStyle, Verdict,
+    open_bundle,
+};
+
+use crate::cli::{BundleArgs, BundleCommand, BundleInspectArgs, ProbeArgs};
+use crate::commands::check::{Probed, format_of, probe};
+use crate::exit::{Exit, UsageError};
+use crate::{logging, output};
+
+/// Environment variables that steer proxies, in the case programs read them.
+const PROXY_VARIABLES: &[&str] = &[
+    "http_proxy",
+    "HTTP_PROXY",
+    "https_proxy",
+    "HTTPS_PROXY",
+    "ftp_proxy",
+    "FTP_PROXY",
+    "all_proxy",
+    "ALL_PROXY",
+    "no_proxy",
+    "NO_PROXY",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+];
+
+pub fn run(args: BundleArgs) -> anyhow::Result<Exit> {
+    if let Some(BundleCommand::Inspect(inspect_args)) = args.command {
+        return inspect(&inspect_args);
+    }
+    let path = args.output.clone().unwrap_or_else(default_name);
+    // The zip must be writable before a run is spent on it.
+    let probe_file = sibling(&path, "probe");
+    std::fs::write(&probe_file, b"")
+        .and_then(|()| std::fs::remove_file(&probe_file))
+        .map_err(|e| {
+            UsageError(format!(
+                "{}: cannot write the bundle there: {e}",
+                path.display()
+            ))
+        })?;
+    let log = logging::capture();
+    let created_at = jiff::Timestamp::now().to_string();
+    let probed = probe(&args.probe, true)?;
+    let redactor = redactor(&args.probe, &probed, args.redact_hosts);
+    let mut redaction = vec![
+        "credentials given or found (proxy URLs, --proxy-user, environment), their Basic tokens, and credential parameters of PAC URLs".to_owned(),
+        "anything shaped like a credential: user:password@ in URLs, Authorization and Proxy-Authorization values, Basic/Bearer/NTLM/Negotiate tokens, token=/key=/sig= parameters".to_owned(),
+    ];
+    if args.redact_hosts {
+        redaction.push("host names of this network (proxies, PAC and WPAD servers, DNS search domains, this machine)".to_owned());
+    }
+    let mut bundle = Bundle::new(redactor, redaction);
+    add_members(&mut bundle, &args.probe, &probed)?;
+    bundle.add("log/debug.log", &log.text(), "the run's debug log");
+    let tool = format!("pathprobe {}", env!("CARGO_PKG_VERSION"));
+    let manifest = bundle.write(&path, &tool, &created_at)?;
+    let report = &probed.report;
+    output::print(&report.render(CheckFormat::Table, &output::table_style(false))?)?;
+    eprintln!(
+        "pathprobe: bundle written to {} ({} files, manifest.json lists their SHA-256)",
+        path.display(),
+        manifest.members.len() + 1
+    );
+    Ok(
+        if report.summary.required_failed > 0 || report.summary.partial {
+            Exit::Findings
+        } else {
+            Exit::Ok
+        },
+    )
+}
+
+fn inspect(args: &BundleInspectArgs) -> anyhow::Result<Exit> {
+    let opened = open_bundle(&args.bundle).map_err(|e| UsageError(e.to_string()))?;
+    for problem in &opened.problems {
+        output::warn(problem);
+    }
+    let m = &opened.manifest;
+    if format_of(args.format) == CheckFormat::Table {
+        println!(
+            "bundle made {} by {}; {} files; redacted: {}",
+            m.created_at,
+            m.tool,
+            m.members.len() + 1,
+            m.redaction.len()
+        );
+    }
+    output::print(
+        &opened
+            .report
+            .render(format_of(args.format), &output::table_style(args.verbose))?,
+    )?;
+    Ok(if opened.problems.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::Findings
+    })
+}
+
+fn default_name() -> PathBuf {
+    let host = hostname().unwrap_or_else(|| "host".into());
+    let stamp = jiff::Timestamp::now()
+        .strftime("%Y%m%dT%H%M%SZ")
+        .to_string();
+    PathBuf::from(format!("pathprobe-bundle-{host}-{stamp}.zip"))
+}
+
+fn sibling(path: &Path, what: &str) -> PathBuf {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(format!(".pathprobe-{what}-{}", std::process::id()));
+    path.with_file_name(name)
+}
+
+fn hostname() -> Option<String> {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+}
+
+/// The search domains of a resolv.conf.
+fn search_domains(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            match words.next() {
+                Some("search" | "domain") => Some(words.map(str::to_owned).collect::<Vec<_>>()),
+                _ => None,
+            }
+        })
+        .flatten()
+        .collect()
+}
+
+fn resolv_conf_path(args: &ProbeArgs) -> PathBuf {
+    args.routing
+        .resolv_conf
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("/etc/resolv.conf"))
+}
+
+/// Every secret the run was given or found, and (if asked) the names of
+/// this network.
+fn redactor(args: &ProbeArgs, probed: &Probed, hosts: bool) -> Redactor {
+    let mut r = Redactor::new();
+    if let Some((user, password)) = args.proxy_user.as_deref().and_then(|t| t.split_once(':')) {
+        r.credentials(user, password);
+    }
+    let mut urls: Vec<String> = Vec::new();
+    urls.extend(args.routing.proxy.clone());
+    urls.extend(args.routing.pac.clone());
+    for name in PROXY_VARIABLES {
+        if let Ok(v) = std::env::var(name) {
+            urls.push(v);
+        }
+    }
+    for found in &probed.discovery.found {
+        for p in found.config.proxies() {
+            if let Some(c) = &p.credentials {
+                r.credentials(c.user(), c.password());
+            }
+        }
+    }
+    for text in &urls {
+        let with_scheme = if text.contains("://") {
+            text.clone()
+        } else {
+            format!("http://{text}")
+        };
+        if let Ok(u) = url::Url::parse(&with_scheme) {
+            if let Some(password) = u.password() {
+                let password = percent_decoded(password);
+                r.credentials(&percent_decoded(u.username()), &password);
+            }
+            for (_, value) in u.query_pairs() {
+                r.secret(&value);
+            }
+        }
+    }
+    if hosts {
+        let catalog_hosts: Vec<String> = probed
+            .report
+            .results
+            .iter()
+            .filter_map(|res| url::Url::parse(&res.url).ok())
+            .filter_map(|u| u.host_str().map(str::to_ascii_lowercase))
+            .collect();
+        let mut names: Vec<String> = Vec::new();
+        names.extend(hostname());
+        names.extend(search_domains(
+            &std::fs::read_to_string(resolv_conf_path(args)).unwrap_or_default(),
+        ));
+        names.extend(network_hosts(&probed.discovery));
+        // Proxies a PAC named at run time.
+        for res in &probed.report.results {
+            for a in &res.attempts {
+                if let pathprobe_pac::Route::Proxy { host, .. } = &a.route {
+                    names.push(host.clone());
+                }
+            }
+        }
+        for w in &probed.explanation.wpad_dns {
+            names.push(w.name.clone());
+        }
+        for name in names {
+            if !catalog_hosts.contains(&name.to_ascii_lowercase()) {
+                r.host(&name);
+            }
+        }
+    }
+    r
+}
+
+fn percent_decoded(text: &str) -> String {
+    url::form_urlencoded::parse(format!("x={text}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| text.to_owned())
+}
+
+/// Host names of proxies and PAC servers in the settings found.
+fn network_hosts(discovery: &Discovery) -> Vec<String> {
+    let mut names = Vec::new();
+    for found in &discovery.found {
+        for p in found.config.proxies() {
+            names.push(p.host.clone());
+        }
+        if let ProxyConfig::Pac {
+            location: PacLocation::Url(u),
+        } = &found.config
+            && let Some(h) = u.host_str()
+        {
+            names.push(h.to_owned());
+        }
+    }
+    names
+}
+
+fn add_members(bundle: &mut Bundle, args: &ProbeArgs, probed: &Probed) -> anyhow::Result<()> {
+    let report = &probed.report;
+    let plain = TableStyle {
+        width: 160,
+        color: false,
+        verbose: true,
+    };
+    bundle.add(
+        "report.json",
+        &report.render(CheckFormat::Json, &plain)?,
+        "the check report (JSON, see report schema)",
+    );
+    bundle.add(
+        "report.html",
+        &report.render(CheckFormat::Html, &plain)?,
+        "the check report for a browser",
+    );
+    bundle.add(
+        "report.txt",
+        &report.render(CheckFormat::Table, &plain)?,
+        "the check report as a table, with phases and route sources",
+    );
+    let explanation = ProxyExplainReport::new(probed.explanation.clone());
+    bundle.add(
+        "proxy/explanation.txt",
+        &explanation.render(OutputFormat::Table, &plain)?,
+        "every proxy setting found, which one is in force and why, the routes of each URL",
+    );
+    bundle.add(
+        "proxy/explanation.json",
+        &explanation.render(OutputFormat::Json, &plain)?,
+        "the same, as JSON",
+    );
+    if let (Some(text), Some(pac)) = (&probed.pac_text, &probed.explanation.pac) {
+        bundle.add(
+            "pac/in-force.pac",
+            text,
+            &format!(
+                "the PAC script in force, from {} ({})",
+                pac.location, pac.found_by
+            ),
+        );
+    }
+    let resolv = resolv_conf_path(args);
+    let resolv_text = std::fs::read_to_string(&resolv)
+        .unwrap_or_else(|e| format!("# {} could not be read: {e}\n", resolv.display()));
+    bundle.add(
+        "system/resolv.conf",
+        &resolv_text,
+        &format!("the resolver configuration ({})", resolv.display()),
+    );
+    let dns = if args.routing.dns_server.is_empty() {
+        "DNS servers: the system's (see resolv.conf)\n".to_owned()
+    } else {
+        format!(
+            "DNS servers given: {}\n",
+            args.routing.dns_server.join(", ")
+        )
+    };
+    let overrides: String = args
+        .resolve
+        .iter()
+        .map(|r| format!("--resolve {r}\n"))
+        .collect();
+    bundle.add(
+        "system/dns.txt",
+        &format!("{dns}{overrides}"),
+        "the DNS servers and name overrides this run used",
+    );
+    let mut env = String::new();
+    for name in PROXY_VARIABLES {
+        match std::env::var(name) {
+            Ok(v) => env.push_str(&format!("{name}={v}\n")),
+            Err(_) => env.push_str(&format!("# {name} is not set\n")),
+        }
+    }
+    if args.routing.no_env {
+        env.push_str("# --no-env: the run ignored these\n");
+    }
+    bundle.add(
+        "system/environment.txt",
+        &env,
+        "proxy-related environment variables",
+    );
+    bundle.add(
+        "system/versions.txt",
+        &versions(),
+        "pathprobe, the OS and the kernel",
+    );
+    let mut certs = 0;
+    for r in &report.results {
+        for a in &r.attempts {
+            let Some(tls) = &a.tls else { continue };
+            let failed = matches!(
+                a.verdict,
+                Verdict::TlsIntercepted | Verdict::TlsUntrusted | Verdict::TlsHandshakeFailed
+            );
+            if !failed || tls.chain.is_empty() {
+                continue;
+            }
+            certs += 1;
+            let host = url::Url::parse(&r.url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_owned))
+                .unwrap_or_else(|| "endpoint".into());
+            let route = a.route.to_string();
+            let mut pem = format!("# {} via {route}: {}\n", r.url, a.verdict.name());
+            for c in &tls.chain {
+                pem.push_str(&format!(
+                    "# subject: {}\n# issuer: {}\n# not after: {}\n# sha256: {}\n{}",
+                    c.subject, c.issuer, c.not_after, c.sha256, c.pem
+                ));
+            }
+            bundle.add(
+                &format!("certs/{certs:02}-{host}.pem"),
+                &pem,
+                &format!("the chain presented for {} via {route}", r.url),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn versions() -> String {
+    let read = |p: &str| std::fs::read_to_string(p).unwrap_or_default();
+    format!(
+        "pathprobe {} ({} {})\nkernel: {} {}\n\n/etc/os-release:\n{}",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS,
+        std::env::consts::ARCH,
+        read("/proc/sys/kernel/ostype").trim(),
+        read("/proc/sys/kernel/osrelease").trim(),
+        read("/etc/os-release")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_domains_are_read_from_search_and_domain_lines() {
+        let text = "nameserver 10.0.0.1\nsearch corp.example eu.corp.example\ndomain lab.example\n";
+        assert_eq!(
+            search_domains(text),
+            ["corp.example", "eu.corp.example", "lab.example"]
+        );
+    }
+
+    #[test]
+    fn percent_encoded_credentials_are_decoded() {
+        assert_eq!(percent_decoded("p%40ss%3Aword"), "p@ss:word");
+    }
+}

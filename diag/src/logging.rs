@@ -1,0 +1,67 @@
+//! The run's log: `tracing` events from pathprobe's crates.
+//!
+//! `PATHPROBE_LOG` (a `tracing` filter such as `debug` or
+//! `pathprobe=trace`) sends them to stderr; a support bundle records them at
+//! debug level in memory and stores them, redacted, as `log/debug.log`.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use tracing_subscriber::EnvFilter;
+
+/// A log kept in memory.
+#[derive(Clone, Default)]
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    /// What was logged so far.
+    pub fn text(&self) -> String {
+        self.0
+            .lock()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    }
+}
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut b) = self.0.lock() {
+            // Bounded: a runaway log must not eat the machine's memory.
+            if b.len() < 32 * 1024 * 1024 {
+                b.extend_from_slice(buf);
+            }
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+const OUR_CRATES: &str =
+    "pathprobe=debug,pathprobe_pac=debug,pathprobe_urls=debug,pathprobe_reports=debug";
+
+/// Logs to stderr when `PATHPROBE_LOG` is set.
+pub fn to_stderr_if_asked() {
+    let Ok(filter) = EnvFilter::try_from_env("PATHPROBE_LOG") else {
+        return;
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
+}
+
+/// Captures pathprobe's debug log in memory (for a bundle; `PATHPROBE_LOG`
+/// does not apply then, as a process has one global subscriber).
+pub fn capture() -> Captured {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::new(OUR_CRATES))
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .try_init();
+    captured
+}

@@ -1,0 +1,591 @@
+//! Support bundles: one zip with everything a support engineer needs, and a
+//! manifest of SHA-256 sums.
+//!
+//! Redaction is by construction: a [`Bundle`] only takes text through
+//! [`Bundle::add`], which passes it through the bundle's [`Redactor`] first,
+//! so no member can be written unredacted. The redactor knows the secrets the
+//! run was given (passwords, tokens in PAC URLs) and also removes anything
+//! that looks like one (credentials in URLs, `Authorization` values, bearer
+//! and basic tokens), so a secret that arrives by an unexpected road — a
+//! hostile proxy echoing a header into a block page — is caught too.
+
+use std::io::{Read, Write};
+use std::path::Path;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use sha2::Digest as _;
+
+use crate::CheckReport;
+
+/// Version of the bundle layout and manifest.
+pub const BUNDLE_FORMAT_VERSION: u32 = 1;
+
+/// What replaces a secret.
+pub const REDACTED: &str = "REDACTED";
+
+/// The largest member `bundle inspect` reads (a zip bomb stops here).
+const MAX_MEMBER_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Removes secrets (and, if asked, internal host names) from text.
+#[derive(Debug, Default, Clone)]
+pub struct Redactor {
+    secrets: Vec<String>,
+    hosts: Vec<(String, String)>,
+}
+
+/// Query parameters whose values are credentials wherever they appear.
+const SECRET_PARAMETERS: &[&str] = &[
+    "token",
+    "access_token",
+    "auth",
+    "key",
+    "apikey",
+    "api_key",
+    "sig",
+    "signature",
+    "password",
+    "passwd",
+    "secret",
+];
+
+/// Authorization schemes whose next word is a credential.
+const SCHEMES: &[&str] = &["basic", "bearer", "ntlm", "negotiate", "digest"];
+
+fn is_token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_' | '.' | '~')
+}
+
+impl Redactor {
+    /// A redactor that knows no particular secret (the patterns still apply).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A value that must never appear; encodings a proxy or log would show
+    /// (percent-encoded) are covered too. Values shorter than 3 characters
+    /// are ignored: they would erase ordinary text.
+    pub fn secret(&mut self, value: &str) {
+        if value.chars().count() < 3 {
+            return;
+        }
+        let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+        for v in [value.to_owned(), encoded] {
+            if !self.secrets.contains(&v) {
+                self.secrets.push(v);
+            }
+        }
+        // Longest first, so that a secret containing another goes whole.
+        self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    }
+
+    /// Credentials `user:password`: both parts, and the Basic token made of them.
+    pub fn credentials(&mut self, user: &str, password: &str) {
+        use base64::Engine as _;
+        self.secret(password);
+        let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        self.secret(&token);
+    }
+
+    /// A host name (or domain) of the user's network, replaced by a stable
+    /// placeholder; subdomains are covered by the domain's replacement.
+    pub fn host(&mut self, name: &str) {
+        let name = name.trim().trim_end_matches('.').to_ascii_lowercase();
+        if name.is_empty()
+            || name.parse::<std::net::IpAddr>().is_ok()
+            || name == "localhost"
+            || self.hosts.iter().any(|(h, _)| *h == name)
+        {
+            return;
+        }
+        let placeholder = format!("internal-{}.redacted", self.hosts.len() + 1);
+        self.hosts.push((name, placeholder));
+        self.hosts.sort_by_key(|(h, _)| std::cmp::Reverse(h.len()));
+    }
+
+    /// `text` with every known secret, every secret-looking value and every
+    /// listed host name replaced.
+    pub fn apply(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for s in &self.secrets {
+            if out.contains(s.as_str()) {
+                out = out.replace(s.as_str(), REDACTED);
+            }
+        }
+        out = redact_url_userinfo(&out);
+        out = redact_parameters(&out);
+        out = redact_authorization(&out);
+        for (host, placeholder) in &self.hosts {
+            out = replace_ignore_case(&out, host, placeholder);
+        }
+        out
+    }
+}
+
+/// `scheme://user:password@` → `scheme://REDACTED@`.
+fn redact_url_userinfo(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (head, tail) = rest.split_at(at + 3);
+        out.push_str(head);
+        let end = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, '/' | '"' | '\'' | '<' | '>'))
+            .unwrap_or(tail.len());
+        let authority = &tail[..end];
+        match authority.rfind('@') {
+            Some(i) if i > 0 => {
+                out.push_str(REDACTED);
+                out.push_str(&authority[i..]);
+            }
+            _ => out.push_str(authority),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `token=VALUE` (and the other credential parameters) → `token=REDACTED`.
+fn redact_parameters(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    for name in SECRET_PARAMETERS {
+        let needle = format!("{name}=");
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(&needle) {
+            let start = from + i;
+            let value = start + needle.len();
+            // Only as a parameter: at the start, or after ?, & or ;.
+            let before = lower[..start].chars().next_back();
+            if matches!(before, None | Some('?' | '&' | ';' | ' ')) {
+                let end = text[value..]
+                    .find(|c: char| {
+                        c.is_whitespace() || matches!(c, '&' | '#' | '"' | '\'' | '<' | '>' | ';')
+                    })
+                    .map_or(text.len(), |e| value + e);
+                if end > value && text[value..end] != *REDACTED {
+                    cuts.push((value, end));
+                }
+            }
+            from = value;
+        }
+    }
+    splice(text, cuts)
+}
+
+/// The credential after `Authorization:`/`Proxy-Authorization:` and after
+/// an authorization scheme name (`Basic dXNlcjpwYXNz`).
+fn redact_authorization(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    // Header values: everything to the end of the line.
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("authorization:") {
+        let value = from + i + "authorization:".len();
+        let end = text[value..]
+            .find(['\r', '\n'])
+            .map_or(text.len(), |e| value + e);
+        if text[value..end].trim() != REDACTED && !text[value..end].trim().is_empty() {
+            cuts.push((value, end));
+        }
+        from = value;
+    }
+    // Scheme tokens: a long token-looking word after the scheme name.
+    for scheme in SCHEMES {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(scheme) {
+            let start = from + i;
+            let after = start + scheme.len();
+            from = after;
+            let boundary = lower[..start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_ascii_alphanumeric());
+            if !boundary || !text[after..].starts_with(' ') {
+                continue;
+            }
+            let word_start = after + 1;
+            let word_end = text[word_start..]
+                .find(|c: char| !is_token_char(c))
+                .map_or(text.len(), |e| word_start + e);
+            let word = &text[word_start..word_end];
+            // `realm=...` and the like are parameters, and prose words are
+            // words: a credential is long and has digits, symbols or mixed case.
+            let uppers = word.chars().filter(char::is_ascii_uppercase).count();
+            let lowers = word.chars().filter(char::is_ascii_lowercase).count();
+            let looks_encoded = word
+                .chars()
+                .any(|c| c.is_ascii_digit() || "+/=_-.".contains(c))
+                || (uppers >= 3 && lowers >= 1);
+            if word.len() >= 12 && looks_encoded && !word.contains("realm") {
+                cuts.push((word_start, word_end));
+            }
+        }
+    }
+    splice(text, cuts)
+}
+
+/// Replaces each byte range with [`REDACTED`] (overlaps merged).
+fn splice(text: &str, mut cuts: Vec<(usize, usize)>) -> String {
+    if cuts.is_empty() {
+        return text.to_owned();
+    }
+    cuts.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end) in cuts {
+        if end <= at {
+            continue;
+        }
+        let start = start.max(at);
+        out.push_str(&text[at..start]);
+        out.push_str(REDACTED);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+fn replace_ignore_case(text: &str, needle: &str, with: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    if !lower.contains(needle) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    while let Some(i) = lower[at..].find(needle) {
+        out.push_str(&text[at..at + i]);
+        out.push_str(with);
+        at += i + needle.len();
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// One member of the manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ManifestEntry {
+    /// Path inside the zip.
+    pub name: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// SHA-256, hex.
+    pub sha256: String,
+    /// What it is.
+    pub description: String,
+}
+
+/// `manifest.json`: what the bundle holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Manifest {
+    /// [`BUNDLE_FORMAT_VERSION`].
+    pub bundle_format: u32,
+    /// The program and version that wrote it.
+    pub tool: String,
+    /// When it was written (RFC 3339).
+    pub created_at: String,
+    /// How it was redacted.
+    pub redaction: Vec<String>,
+    /// Every other member.
+    pub members: Vec<ManifestEntry>,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A bundle being assembled in memory.
+#[derive(Debug)]
+pub struct Bundle {
+    redactor: Redactor,
+    redaction: Vec<String>,
+    members: Vec<(String, Vec<u8>, String)>,
+}
+
+/// A bundle could not be written or read.
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    /// The file could not be written or opened.
+    #[error("{path}: {error}")]
+    Io {
+        /// The bundle's path.
+        path: String,
+        /// What went wrong.
+        error: std::io::Error,
+    },
+    /// Not a zip, or a damaged one.
+    #[error("{path}: not a pathprobe bundle: {error}")]
+    Zip {
+        /// The bundle's path.
+        path: String,
+        /// What went wrong.
+        error: String,
+    },
+    /// A member is missing or unusable.
+    #[error("{path}: {member}: {error}")]
+    Member {
+        /// The bundle's path.
+        path: String,
+        /// The member.
+        member: String,
+        /// What went wrong.
+        error: String,
+    },
+}
+
+impl Bundle {
+    /// An empty bundle whose members all pass through `redactor`;
+    /// `redaction` describes, for the manifest, what was redacted.
+    pub fn new(redactor: Redactor, redaction: Vec<String>) -> Self {
+        Self {
+            redactor,
+            redaction,
+            members: Vec::new(),
+        }
+    }
+
+    /// Adds a member, redacted.
+    pub fn add(&mut self, name: &str, text: &str, description: &str) {
+        let text = self.redactor.apply(text);
+        self.members
+            .push((name.to_owned(), text.into_bytes(), description.to_owned()));
+    }
+
+    /// The names added so far.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.members.iter().map(|(n, _, _)| n.as_str())
+    }
+
+    /// Writes the zip (to a sibling file, then renamed into place) and returns
+    /// its manifest.
+    pub fn write(
+        &self,
+        path: &Path,
+        tool: &str,
+        created_at: &str,
+    ) -> Result<Manifest, BundleError> {
+        let io = |error| BundleError::Io {
+            path: path.display().to_string(),
+            error,
+        };
+        let zip_error = |e: zip::result::ZipError| BundleError::Zip {
+            path: path.display().to_string(),
+            error: e.to_string(),
+        };
+        let manifest = Manifest {
+            bundle_format: BUNDLE_FORMAT_VERSION,
+            tool: tool.to_owned(),
+            created_at: created_at.to_owned(),
+            redaction: self.redaction.clone(),
+            members: self
+                .members
+                .iter()
+                .map(|(name, bytes, description)| ManifestEntry {
+                    name: name.clone(),
+                    bytes: bytes.len() as u64,
+                    sha256: sha256_hex(bytes),
+                    description: description.clone(),
+                })
+                .collect(),
+        };
+        let manifest_text =
+            serde_json::to_string_pretty(&manifest).map_err(|e| io(std::io::Error::other(e)))?;
+        let mut tmp_name = path
+            .file_name()
+            .map(|n| n.to_os_string())
+            .unwrap_or_default();
+        tmp_name.push(format!(".pathprobe-{}.tmp", std::process::id()));
+        let tmp = path.with_file_name(tmp_name);
+        let file = std::fs::File::create(&tmp).map_err(io)?;
+        let mut zip = zip::ZipWriter::new(file);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        let members = std::iter::once(("manifest.json", manifest_text.as_bytes())).chain(
+            self.members
+                .iter()
+                .map(|(n, b, _)| (n.as_str(), b.as_slice())),
+        );
+        for (name, bytes) in members {
+            zip.start_file(name, options).map_err(zip_error)?;
+            zip.write_all(bytes).map_err(io)?;
+        }
+        zip.finish().map_err(zip_error)?;
+        std::fs::rename(&tmp, path).map_err(io)?;
+        Ok(manifest)
+    }
+}
+
+/// A bundle read back: its manifest, its report, and any member whose sum
+/// does not match the manifest.
+#[derive(Debug)]
+pub struct OpenedBundle {
+    /// The manifest.
+    pub manifest: Manifest,
+    /// The report.
+    pub report: CheckReport,
+    /// Problems found while checking the members against the manifest.
+    pub problems: Vec<String>,
+}
+
+fn read_member(
+    archive: &mut zip::ZipArchive<std::fs::File>,
+    path: &Path,
+    name: &str,
+) -> Result<Vec<u8>, BundleError> {
+    let member_error = |error: String| BundleError::Member {
+        path: path.display().to_string(),
+        member: name.to_owned(),
+        error,
+    };
+    let entry = archive
+        .by_name(name)
+        .map_err(|e| member_error(e.to_string()))?;
+    let mut bytes = Vec::new();
+    entry
+        .take(MAX_MEMBER_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| member_error(e.to_string()))?;
+    if bytes.len() as u64 > MAX_MEMBER_BYTES {
+        return Err(member_error(format!(
+            "larger than {} MiB unpacked",
+            MAX_MEMBER_BYTES / 1024 / 1024
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Opens a bundle, checks every member against the manifest and reads the report.
+pub fn open_bundle(path: &Path) -> Result<OpenedBundle, BundleError> {
+    let file = std::fs::File::open(path).map_err(|error| BundleError::Io {
+        path: path.display().to_string(),
+        error,
+    })?;
+    let mut archive = zip::ZipArchive::new(file).map_err(|e| BundleError::Zip {
+        path: path.display().to_string(),
+        error: e.to_string(),
+    })?;
+    let manifest_bytes = read_member(&mut archive, path, "manifest.json")?;
+    let manifest: Manifest =
+        serde_json::from_slice(&manifest_bytes).map_err(|e| BundleError::Member {
+            path: path.display().to_string(),
+            member: "manifest.json".into(),
+            error: e.to_string(),
+        })?;
+    if manifest.bundle_format != BUNDLE_FORMAT_VERSION {
+        return Err(BundleError::Member {
+            path: path.display().to_string(),
+            member: "manifest.json".into(),
+            error: format!(
+                "bundle format {}, this pathprobe reads format {BUNDLE_FORMAT_VERSION}",
+                manifest.bundle_format
+            ),
+        });
+    }
+    let mut problems = Vec::new();
+    for entry in &manifest.members {
+        match read_member(&mut archive, path, &entry.name) {
+            Ok(bytes) if sha256_hex(&bytes) != entry.sha256 => problems.push(format!(
+                "{}: its SHA-256 does not match the manifest (changed after the bundle was made)",
+                entry.name
+            )),
+            Ok(_) => {}
+            Err(e) => problems.push(e.to_string()),
+        }
+    }
+    let listed: Vec<&str> = manifest.members.iter().map(|m| m.name.as_str()).collect();
+    for name in archive.file_names() {
+        match name {
+            Ok(name) if name == "manifest.json" || listed.contains(&name.as_ref()) => {}
+            Ok(name) => problems.push(format!("{name}: in the zip but not in the manifest")),
+            Err(e) => problems.push(format!("a member with an unreadable name: {e}")),
+        }
+    }
+    let report_bytes = read_member(&mut archive, path, "report.json")?;
+    let text = String::from_utf8(report_bytes).map_err(|e| BundleError::Member {
+        path: path.display().to_string(),
+        member: "report.json".into(),
+        error: e.to_string(),
+    })?;
+    let report = CheckReport::from_json(&text, &format!("{}: report.json", path.display()))
+        .map_err(|e| BundleError::Member {
+            path: path.display().to_string(),
+            member: "report.json".into(),
+            error: e.to_string(),
+        })?;
+    Ok(OpenedBundle {
+        manifest,
+        report,
+        problems,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_secrets_and_their_encodings_go() {
+        let mut r = Redactor::new();
+        r.credentials("alice", "s3cr3t p@ss");
+        let text = "pw s3cr3t p@ss, encoded s3cr3t+p%40ss, basic YWxpY2U6czNjcjN0IHBAc3M=";
+        let out = r.apply(text);
+        assert!(!out.contains("s3cr3t"), "{out}");
+        assert!(!out.contains("YWxpY2U6czNjcjN0IHBAc3M="), "{out}");
+    }
+
+    #[test]
+    fn secret_looking_values_go_without_being_known() {
+        let r = Redactor::new();
+        let cases = [
+            (
+                "http://bob:hunter2@proxy.corp.test:3128/",
+                "http://REDACTED@proxy.corp.test:3128/",
+            ),
+            (
+                "https://wpad.corp.test/proxy.pac?token=abc123&x=1",
+                "https://wpad.corp.test/proxy.pac?token=REDACTED&x=1",
+            ),
+            (
+                "Proxy-Authorization: Basic Ym9iOmh1bnRlcjI=\r\nVia: x",
+                "Proxy-Authorization:REDACTED\r\nVia: x",
+            ),
+            (
+                "<title>Denied Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc</title>",
+                "<title>Denied Bearer REDACTED</title>",
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(r.apply(text), expected);
+        }
+    }
+
+    #[test]
+    fn ordinary_text_is_kept() {
+        let r = Redactor::new();
+        for text in [
+            "407 from the proxy: schemes offered: Basic realm=\"corp\", NTLM, Negotiate",
+            "https://winatp-gw-weu.microsoft.com/test",
+            "the agent uses basic settings; tokens are not needed",
+            "Digest realm=\"x\", nonce=\"abc\"",
+            "the proxy asks for NTLM Authentication and Negotiate credentials",
+        ] {
+            assert_eq!(r.apply(text), text);
+        }
+    }
+
+    #[test]
+    fn hosts_become_placeholders_case_blind() {
+        let mut r = Redactor::new();
+        r.host("corp.example");
+        r.host("proxy.corp.example");
+        r.host("10.1.2.3");
+        let out = r.apply("PROXY Proxy.Corp.Example:3128; search corp.example; 10.1.2.3");
+        assert!(!out.to_ascii_lowercase().contains("corp.example"), "{out}");
+        assert!(out.contains("10.1.2.3"));
+        assert!(out.contains("internal-"));
+    }
+}

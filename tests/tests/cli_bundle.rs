@@ -1,0 +1,300 @@
+//! `pathprobe bundle` end to end: secrets planted in every input (the proxy
+//! credentials on the command line, a PAC URL's token, the environment, an
+//! agent settings file, and a hostile proxy that echoes the credentials it
+//! was sent into its block page) must appear nowhere in the zip; internal
+//! host names go with --redact-hosts; `bundle inspect` re-renders the report
+//! and notices tampering.
+
+// Test code: a panic is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+
+use base64::Engine as _;
+use pathprobe_tests::lab::{TestCa, dns_server, tls_origin};
+use pathprobe_tests::{run_with_env, serve_http, stderr, stdout, write_catalog};
+
+const PROXY_PASSWORD: &str = "Pr0xyPassw0rd-1";
+const PAC_TOKEN: &str = "PacT0ken-2";
+const ENV_PASSWORD: &str = "EnvSecr3t-3";
+const FILE_PASSWORD: &str = "MdeSecr3t-4";
+
+/// A proxy that answers every CONNECT with a 403 whose page and headers echo
+/// the Proxy-Authorization it received.
+fn echoing_proxy() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut echoed = String::from("(none)");
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some(v) = line.strip_prefix("Proxy-Authorization: ") {
+                        echoed = v.trim().to_owned();
+                    }
+                }
+                let body = format!("<html><title>Denied for {echoed}</title></html>");
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 403 Forbidden\r\nServer: EchoGate ({echoed})\r\nVia: 1.1 echo ({echoed})\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            });
+        }
+    });
+    port
+}
+
+struct Run {
+    dir: tempfile::TempDir,
+    out: std::process::Output,
+    zip: std::path::PathBuf,
+}
+
+fn bundle(extra: &[&str]) -> Run {
+    let ca = TestCa::new("pathprobe bundle CA");
+    let origin = tls_origin(&ca, &["ok.lab.test"], 200);
+    let stranger = TestCa::new("Stranger Root CA");
+    let untrusted = tls_origin(&stranger, &["untrusted.lab.test"], 200);
+    let proxy = echoing_proxy();
+    let pac = format!(
+        "function FindProxyForURL(url, host) {{ if (host == \"ok.lab.test\" || host == \"untrusted.lab.test\") return \"DIRECT\"; return \"PROXY proxy.corp.test:{proxy}\"; }}"
+    );
+    let pac_port = serve_http(Some("application/x-ns-proxy-autoconfig"), pac.into_bytes());
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let mdatp = dir.path().join("mdatp_managed.json");
+    std::fs::write(
+        &mdatp,
+        format!(r#"{{"cloudService": {{"proxy": "http://mdeuser:{FILE_PASSWORD}@proxy.corp.test:3128/"}}}}"#),
+    )
+    .unwrap();
+    let resolv = dir.path().join("resolv.conf");
+    std::fs::write(&resolv, "nameserver 127.0.0.1\nsearch branch.corp.test\n").unwrap();
+    let catalog = write_catalog(
+        dir.path(),
+        &[
+            &format!("https://ok.lab.test:{origin}/"),
+            "https://blocked.lab.test/",
+            &format!("https://untrusted.lab.test:{untrusted}/"),
+        ],
+    );
+    let zip = dir.path().join("ticket.zip");
+    let pac_url = format!("http://127.0.0.1:{pac_port}/proxy.pac?token={PAC_TOKEN}&site=hq");
+    let user = format!("alice:{PROXY_PASSWORD}");
+    let env_proxy = format!("http://envuser:{ENV_PASSWORD}@proxy.corp.test:8080");
+    let dns = dns_server().to_string();
+    let mut args = vec![
+        "bundle",
+        catalog.to_str().unwrap(),
+        "--only-given",
+        "--pac",
+        &pac_url,
+        "--proxy-user",
+        &user,
+        "--mdatp-config",
+        mdatp.to_str().unwrap(),
+        "--resolv-conf",
+        resolv.to_str().unwrap(),
+        "--dns-server",
+        &dns,
+        "--resolve",
+        "ok.lab.test=127.0.0.1",
+        "--resolve",
+        "proxy.corp.test=127.0.0.1",
+        "--resolve",
+        "untrusted.lab.test=127.0.0.1",
+        "--ca-cert",
+        ca_file.to_str().unwrap(),
+        "--phase-timeout",
+        "3",
+        "--output",
+        zip.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let out = run_with_env(args, &[("HTTPS_PROXY", env_proxy.as_str())]);
+    Run { dir, out, zip }
+}
+
+fn members(zip: &Path) -> Vec<(String, String)> {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
+    let mut out = Vec::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let mut text = String::new();
+        f.read_to_string(&mut text).unwrap();
+        out.push((f.name().unwrap().into_owned(), text));
+    }
+    out
+}
+
+fn forbidden() -> Vec<String> {
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    vec![
+        PROXY_PASSWORD.into(),
+        PAC_TOKEN.into(),
+        ENV_PASSWORD.into(),
+        FILE_PASSWORD.into(),
+        b64(&format!("alice:{PROXY_PASSWORD}")),
+        b64(&format!("envuser:{ENV_PASSWORD}")),
+        b64(&format!("mdeuser:{FILE_PASSWORD}")),
+    ]
+}
+
+#[test]
+fn no_secret_reaches_the_bundle_and_inspect_reads_it_back() {
+    let run = bundle(&[]);
+    assert_eq!(run.out.status.code(), Some(1), "{}", stderr(&run.out));
+    assert!(
+        stderr(&run.out).contains("bundle written to"),
+        "{}",
+        stderr(&run.out)
+    );
+    for secret in forbidden() {
+        assert!(!stdout(&run.out).contains(&secret), "stdout holds {secret}");
+        assert!(!stderr(&run.out).contains(&secret), "stderr holds {secret}");
+    }
+    if let Ok(keep) = std::env::var("PATHPROBE_KEEP_BUNDLE") {
+        std::fs::copy(&run.zip, keep).unwrap();
+    }
+    let members = members(&run.zip);
+    let names: Vec<&str> = members.iter().map(|(n, _)| n.as_str()).collect();
+    for expected in [
+        "manifest.json",
+        "report.json",
+        "report.html",
+        "report.txt",
+        "proxy/explanation.txt",
+        "proxy/explanation.json",
+        "pac/in-force.pac",
+        "system/resolv.conf",
+        "system/dns.txt",
+        "system/environment.txt",
+        "system/versions.txt",
+        "log/debug.log",
+        "certs/01-untrusted.lab.test.pem",
+    ] {
+        assert!(
+            names.contains(&expected),
+            "{expected} missing from {names:?}"
+        );
+    }
+    for (name, text) in &members {
+        for secret in forbidden() {
+            assert!(!text.contains(&secret), "{name} holds {secret}:\n{text}");
+        }
+    }
+    let get = |n: &str| &members.iter().find(|(m, _)| m == n).unwrap().1;
+    // The hostile proxy's echo reached the report, redacted.
+    let report = get("report.json");
+    assert!(report.contains("proxy_denied"), "{report}");
+    assert!(report.contains("Denied for Basic REDACTED"), "{report}");
+    // The run was really logged, and the PAC really copied.
+    assert!(
+        get("log/debug.log").contains("attempt"),
+        "{}",
+        get("log/debug.log")
+    );
+    assert!(get("pac/in-force.pac").contains("FindProxyForURL"));
+    assert!(
+        get("system/environment.txt").contains("HTTPS_PROXY=http://REDACTED@proxy.corp.test:8080")
+    );
+    // Without --redact-hosts, names stay for the support engineer to read.
+    assert!(get("report.json").contains("proxy.corp.test"));
+
+    // The support side: the table from the bundle alone, every sum checked.
+    let out = run_with_env(["bundle", "inspect", run.zip.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let table = stdout(&out);
+    assert!(
+        table.contains("bundle made") && table.contains("proxy_denied"),
+        "{table}"
+    );
+    assert!(table.contains("1 of 3 endpoints ok"), "{table}");
+    let out = run_with_env(
+        [
+            "bundle",
+            "inspect",
+            run.zip.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["results"].as_array().unwrap().len(), 3);
+    let pem = get("certs/01-untrusted.lab.test.pem");
+    assert!(pem.contains("# issuer: CN=Stranger Root CA") && pem.contains("-----BEGIN CERTIFICATE-----"), "{pem}");
+    drop(run.dir);
+}
+
+#[test]
+fn redact_hosts_removes_the_network_s_names() {
+    let run = bundle(&["--redact-hosts"]);
+    assert_eq!(run.out.status.code(), Some(1), "{}", stderr(&run.out));
+    for (name, text) in members(&run.zip) {
+        let lower = text.to_ascii_lowercase();
+        assert!(
+            !lower.contains("proxy.corp.test"),
+            "{name} names the proxy:\n{text}"
+        );
+        assert!(
+            !lower.contains("branch.corp.test"),
+            "{name} names the search domain"
+        );
+        for secret in forbidden() {
+            assert!(!text.contains(&secret), "{name} holds {secret}");
+        }
+    }
+}
+
+#[test]
+fn inspect_notices_tampering_and_rejects_non_bundles() {
+    let run = bundle(&[]);
+    // Rewrite the zip with report.txt changed.
+    let tampered = run.dir.path().join("tampered.zip");
+    {
+        let members = members(&run.zip);
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&tampered).unwrap());
+        for (name, text) in members {
+            w.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            let text = if name == "report.txt" {
+                text.replace("endpoints ok", "endpoints fine")
+            } else {
+                text
+            };
+            w.write_all(text.as_bytes()).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    let out = run_with_env(["bundle", "inspect", tampered.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("report.txt: its SHA-256 does not match the manifest"),
+        "{}",
+        stderr(&out)
+    );
+    let junk = run.dir.path().join("junk.zip");
+    std::fs::write(&junk, "not a zip").unwrap();
+    let out = run_with_env(["bundle", "inspect", junk.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("junk.zip: not a pathprobe bundle"),
+        "{}",
+        stderr(&out)
+    );
+}
