@@ -237,7 +237,11 @@ fn no_secret_reaches_the_bundle_and_inspect_reads_it_back() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["results"].as_array().unwrap().len(), 3);
     let pem = get("certs/01-untrusted.lab.test.pem");
-    assert!(pem.contains("# issuer: CN=Stranger Root CA") && pem.contains("-----BEGIN CERTIFICATE-----"), "{pem}");
+    assert!(
+        pem.contains("# issuer: CN=Stranger Root CA")
+            && pem.contains("-----BEGIN CERTIFICATE-----"),
+        "{pem}"
+    );
     drop(run.dir);
 }
 
