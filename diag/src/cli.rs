@@ -16,7 +16,7 @@ pub struct Cli {
 }
 
 /// Subcommands.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Probe every endpoint of a catalog through the route this machine would
     /// use, phase by phase, and give each a verdict with a hint.
@@ -44,6 +44,13 @@ pub enum Command {
     /// Saved reports: compare two runs, render one in another format.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Run the check on an interval and serve the results to Prometheus.
+    ///
+    /// `/metrics` has the last run's results; `/probe?target=URL` (or
+    /// `?geo=G`) runs a probe on demand, blackbox_exporter-style, so that
+    /// Prometheus drives the schedule; `/healthz` answers while the process
+    /// runs. SIGTERM or Ctrl-C stops it gracefully.
+    Serve(Box<ServeArgs>),
     /// Run the check and write one zip for a support ticket: the report (JSON,
     /// HTML, text), the proxy explanation, the PAC files used, DNS and proxy
     /// settings, versions, failing chains and the run's log, with a manifest
@@ -53,8 +60,28 @@ pub enum Command {
     Bundle(Box<BundleArgs>),
 }
 
+/// `pathprobe serve`
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+
+    /// Address to listen on, e.g. 127.0.0.1:9717 or [::]:9717.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9717")]
+    pub listen: String,
+
+    /// Time between runs: seconds, or with a unit (`90s`, `5m`, `1h`); `0`
+    /// runs only on `/probe` requests.
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub interval: String,
+
+    /// Stop after this many runs (for tests and benchmarks; default: never).
+    #[arg(long = "max-runs", value_name = "N", hide = true)]
+    pub max_runs: Option<u64>,
+}
+
 /// `pathprobe bundle`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct BundleArgs {
     /// Read a bundle instead of making one.
@@ -75,14 +102,14 @@ pub struct BundleArgs {
 }
 
 /// `pathprobe bundle ...`
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum BundleCommand {
     /// Check a bundle's manifest and show its report.
     Inspect(BundleInspectArgs),
 }
 
 /// `pathprobe bundle inspect`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct BundleInspectArgs {
     /// The bundle.
     pub bundle: PathBuf,
@@ -95,7 +122,7 @@ pub struct BundleInspectArgs {
 }
 
 /// `pathprobe lab`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct LabArgs {
     /// Scenario files (TOML) to run instead of the built-in ones.
     #[arg(long, value_name = "FILE")]
@@ -107,7 +134,7 @@ pub struct LabArgs {
 }
 
 /// What to probe and how: shared by `check` and `bundle`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ProbeArgs {
     #[command(flatten)]
     pub catalog: CatalogArgs,
@@ -157,7 +184,7 @@ pub struct ProbeArgs {
 }
 
 /// `pathprobe check`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub probe: ProbeArgs,
@@ -184,6 +211,12 @@ pub struct CheckArgs {
     #[arg(long = "fail-on", value_enum, default_value_t = FailOnArg::Failure)]
     pub fail_on: FailOnArg,
 
+    /// Push the run's metrics to a Prometheus Pushgateway at this URL
+    /// (`http://gateway:9091`; the job is `pathprobe`, the instance this
+    /// machine's name, unless the URL already names them).
+    #[arg(long, value_name = "URL")]
+    pub push: Option<String>,
+
     /// Show per-phase timings and where each route came from.
     #[arg(long, short)]
     pub verbose: bool,
@@ -206,6 +239,8 @@ pub enum CheckFormatArg {
     Html,
     /// `Testing connection with URL ... [OK]` lines, as `mdatp connectivity test`.
     Lines,
+    /// Prometheus text exposition (for node_exporter's textfile collector).
+    Prometheus,
 }
 
 /// What fails a run.
@@ -218,7 +253,7 @@ pub enum FailOnArg {
 }
 
 /// `pathprobe report ...`
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum ReportCommand {
     /// Compare two saved JSON reports: what regressed, recovered or changed.
     ///
@@ -232,7 +267,7 @@ pub enum ReportCommand {
 }
 
 /// `pathprobe report diff`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ReportDiffArgs {
     /// The earlier report (JSON).
     pub before: PathBuf,
@@ -244,7 +279,7 @@ pub struct ReportDiffArgs {
 }
 
 /// `pathprobe report render`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ReportRenderArgs {
     /// A report written by `check --format json`.
     pub report: PathBuf,
@@ -257,7 +292,7 @@ pub struct ReportRenderArgs {
 }
 
 /// `pathprobe proxy ...`
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum ProxyCommand {
     /// Show every proxy setting found (environment, agent configuration, OS
     /// settings, WPAD), which one is in force for the chosen profile and why,
@@ -280,7 +315,7 @@ pub enum ProfileArg {
 }
 
 /// Where routes come from: settings given here, or discovered on the machine.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct RoutingArgs {
     /// Whose behaviour: `system` (browsers, tools) or `agent` (Defender for Endpoint).
     #[arg(long, value_enum, default_value_t = ProfileArg::System)]
@@ -377,7 +412,7 @@ pub struct RoutingArgs {
 }
 
 /// `pathprobe proxy explain`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ProxyExplainArgs {
     /// URLs to explain (none: only the settings).
     #[arg(value_name = "URL")]
@@ -404,7 +439,7 @@ pub struct ProxyExplainArgs {
 }
 
 /// `pathprobe pac ...`
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum PacCommand {
     /// Evaluate a PAC file for one or more URLs and show the routes it returns.
     ///
@@ -421,7 +456,7 @@ pub enum PacCommand {
 }
 
 /// `pathprobe pac lint`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct PacLintArgs {
     /// The PAC script: a file, or an http(s):// URL to fetch it from.
     #[arg(value_name = "FILE|URL")]
@@ -433,7 +468,7 @@ pub struct PacLintArgs {
 }
 
 /// `pathprobe pac eval`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(disable_help_flag = true)]
 pub struct PacEvalArgs {
     /// Print help (-h is pactester's host flag here).
@@ -529,7 +564,7 @@ pub enum PacFormatArg {
 }
 
 /// `pathprobe urls ...`
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum UrlsCommand {
     /// Show the endpoints of a catalog and how each would be probed.
     ///
@@ -542,7 +577,7 @@ pub enum UrlsCommand {
 }
 
 /// Where the catalog comes from.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct CatalogArgs {
     /// Catalog file: vendor .xlsx, CSV with a header, text list (one URL per
     /// line), or pathprobe JSON. Default: the embedded catalog.
@@ -555,7 +590,7 @@ pub struct CatalogArgs {
 }
 
 /// Filters shared by commands that plan probes.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct FilterArgs {
     /// Data location: WW rows plus this one's (US, EU, UK, AU, "US Gov", GCC,
     /// "GCC High", DoD; GW_US style values are accepted too).
@@ -603,7 +638,7 @@ pub enum FormatArg {
 }
 
 /// `pathprobe urls list`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ListArgs {
     #[command(flatten)]
     pub catalog: CatalogArgs,
@@ -618,7 +653,7 @@ pub struct ListArgs {
 }
 
 /// `pathprobe urls diff`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct DiffArgs {
     /// The older catalog.
     #[arg(value_name = "OLD")]

@@ -330,3 +330,49 @@ fn a_baseline_marks_regressions_and_recoveries() {
         "{diff}"
     );
 }
+
+#[test]
+fn prometheus_exposition_has_bounded_labels() {
+    let text = render(CheckFormat::Prometheus);
+    // Every endpoint that was probed, once, with its category and requirement.
+    assert_eq!(text.matches("\npathprobe_endpoint_success{").count(), 5);
+    assert!(text.contains(
+        "pathprobe_endpoint_success{endpoint=\"https://optional.example.test/\",category=\"Extras\",required=\"false\"} 0"
+    ));
+    // Per endpoint × route: the failover has two routes.
+    assert_eq!(
+        text.matches("\npathprobe_probe_success{endpoint=\"https://failover")
+            .count(),
+        2
+    );
+    assert!(text.contains(
+        "pathprobe_probe_verdict_info{endpoint=\"https://events.data.microsoft.com/\",route=\"PROXY proxy.corp.test:3128\",verdict=\"tls_intercepted\"} 1"
+    ));
+    assert!(text.contains(
+        "pathprobe_probe_tls_intercepted{endpoint=\"https://events.data.microsoft.com/\",route=\"PROXY proxy.corp.test:3128\"} 1"
+    ));
+    assert!(text.contains(
+        "pathprobe_probe_proxy_auth_required{endpoint=\"https://auth.example.test/a|b\",route=\"PROXY proxy.corp.test:3128\"} 1"
+    ));
+    assert!(text.contains("phase=\"resolve\"} 0.002"));
+    assert!(text.contains("pathprobe_probe_ssl_earliest_cert_expiry{endpoint=\"https://events.data.microsoft.com/\",route=\"PROXY proxy.corp.test:3128\"} 1798761600"));
+    assert!(text.contains("pathprobe_run_endpoints{state=\"not_probed\"} 1"));
+    assert!(text.contains("pathprobe_run_timestamp_seconds 1795514400"));
+    // The verdict is a label of the info series only.
+    let with_verdict = text.lines().filter(|l| l.contains("verdict=")).count();
+    let info = text
+        .lines()
+        .filter(|l| l.starts_with("pathprobe_probe_verdict_info{"))
+        .count();
+    assert_eq!(with_verdict, info);
+    // Label values are escaped.
+    let mut quoted = fixture();
+    quoted.catalog = "a \"quoted\" \\ name\nnext".into();
+    let text = quoted
+        .render(CheckFormat::Prometheus, &TableStyle::plain(80))
+        .unwrap();
+    assert!(
+        text.contains("catalog=\"a \\\"quoted\\\" \\\\ name\\nnext\""),
+        "{text}"
+    );
+}

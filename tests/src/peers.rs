@@ -199,3 +199,80 @@ pub fn dante(binary: &Path) -> Peer {
     wait_for_port(port, &mut child, &log);
     Peer { child, port, dir }
 }
+
+/// Starts Prometheus on a loopback port, scraping `target` (host:port) every
+/// second, with `rules` (a rules file) loaded when given.
+pub fn prometheus(binary: &Path, target: &str, rules: Option<&Path>) -> Peer {
+    let dir = tempfile::tempdir().expect("dir");
+    let d = dir.path();
+    let port = free_port();
+    let rule_files = rules
+        .map(|r| format!("rule_files:\n  - {}\n", r.display()))
+        .unwrap_or_default();
+    let conf = format!(
+        "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n{rule_files}scrape_configs:\n  - job_name: pathprobe\n    static_configs:\n      - targets: ['{target}']\n"
+    );
+    std::fs::write(d.join("prometheus.yml"), conf).expect("conf");
+    let log = d.join("prometheus.log");
+    let log_file = std::fs::File::create(&log).expect("log");
+    let mut child = Command::new(binary)
+        .arg(format!(
+            "--config.file={}",
+            d.join("prometheus.yml").display()
+        ))
+        .arg(format!("--storage.tsdb.path={}", d.join("data").display()))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(log_file)
+        .spawn()
+        .expect("start prometheus");
+    wait_for_port(port, &mut child, &log);
+    Peer { child, port, dir }
+}
+
+/// Starts a Prometheus Pushgateway on a loopback port.
+pub fn pushgateway(binary: &Path) -> Peer {
+    let dir = tempfile::tempdir().expect("dir");
+    let port = free_port();
+    let log = dir.path().join("pushgateway.log");
+    let log_file = std::fs::File::create(&log).expect("log");
+    let mut child = Command::new(binary)
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(log_file)
+        .spawn()
+        .expect("start pushgateway");
+    wait_for_port(port, &mut child, &log);
+    Peer { child, port, dir }
+}
+
+/// A plain HTTP GET on loopback: status and body (tests talk to peers' APIs
+/// with nothing more).
+pub fn http_get(port: u16, path_and_query: &str) -> (u16, String) {
+    try_http_get(port, path_and_query).expect("connect")
+}
+
+/// [`http_get`], or `None` when nothing listens on the port.
+pub fn try_http_get(port: u16, path_and_query: &str) -> Option<(u16, String)> {
+    use std::io::{Read, Write};
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(60))).ok();
+    write!(
+        s,
+        "GET {path_and_query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("write");
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Some((status, body))
+}

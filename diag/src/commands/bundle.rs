@@ -48,7 +48,7 @@ pub fn run(args: BundleArgs) -> anyhow::Result<Exit> {
         })?;
     let log = logging::capture();
     let created_at = jiff::Timestamp::now().to_string();
-    let probed = probe(&args.probe, true)?;
+    let probed = probe(&args.probe, true, None)?;
     let redactor = redactor(&args.probe, &probed, args.redact_hosts);
     let mut redaction = vec![
         "credentials given or found (proxy URLs, --proxy-user, environment), their Basic tokens, and credential parameters of PAC URLs".to_owned(),

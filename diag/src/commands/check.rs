@@ -60,6 +60,7 @@ pub fn format_of(f: CheckFormatArg) -> CheckFormat {
         CheckFormatArg::Markdown => CheckFormat::Markdown,
         CheckFormatArg::Html => CheckFormat::Html,
         CheckFormatArg::Lines => CheckFormat::Lines,
+        CheckFormatArg::Prometheus => CheckFormat::Prometheus,
     }
 }
 
@@ -83,7 +84,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
     };
     // Warnings for people go to stderr when stdout is for people too.
     let human = matches!(outputs.stdout, Some(CheckFormat::Table) | None);
-    let probed = probe(&args.probe, human)?;
+    let probed = probe(&args.probe, human, None)?;
     let mut report = probed.report;
     let regressions = baseline.map(|(before, source)| {
         let comparison = Comparison::new(&before, &source, &report, "this run");
@@ -91,14 +92,74 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
         comparison.required_regressions()
     });
     outputs.write(&report, args.verbose)?;
+    let mut push_failed = false;
+    if let Some(gateway) = &args.push {
+        let body = report.render(
+            CheckFormat::Prometheus,
+            &pathprobe_reports::TableStyle::plain(80),
+        )?;
+        if let Err(e) = push(gateway, body) {
+            output::warn(&format!("--push: {e}"));
+            push_failed = true;
+        }
+    }
     let failed = match (args.fail_on, regressions) {
         (FailOnArg::Regression, Some(n)) => n > 0,
         _ => report.summary.required_failed > 0,
     };
-    Ok(if failed || report.summary.partial {
+    Ok(if failed || push_failed || report.summary.partial {
         Exit::Findings
     } else {
         Exit::Ok
+    })
+}
+
+/// The Pushgateway URL of this run's group: the given URL when it names a
+/// job already, else `/metrics/job/pathprobe/instance/HOST` under it.
+pub fn push_url(gateway: &str, host: &str) -> Result<url::Url, String> {
+    let mut url = url::Url::parse(gateway).map_err(|e| format!("{gateway:?} is not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("{gateway:?} is not an http(s) URL"));
+    }
+    if !url.path().contains("/metrics/job/") {
+        let base = url.path().trim_end_matches('/').to_owned();
+        let host: String = url::form_urlencoded::byte_serialize(host.as_bytes()).collect();
+        url.set_path(&format!("{base}/metrics/job/pathprobe/instance/{host}"));
+    }
+    Ok(url)
+}
+
+/// PUTs the exposition to a Pushgateway (replacing the group's metrics).
+fn push(gateway: &str, body: String) -> Result<(), String> {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|_| "unknown".into());
+    let url = push_url(gateway, &host)?;
+    let shown = pathprobe_pac::redact_url(&url);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(15))
+            .no_proxy()
+            .build()
+            .map_err(|e| e.to_string())?;
+        let response = client
+            .put(url)
+            .header("Content-Type", "text/plain; version=0.0.4")
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| format!("{shown}: {}", e.without_url()))?;
+        if response.status().is_success() {
+            Ok(())
+        } else {
+            let status = response.status();
+            let text = response.text().await.unwrap_or_default();
+            Err(format!("{shown} answered {status}: {}", text.trim()))
+        }
     })
 }
 
@@ -114,8 +175,14 @@ pub struct Probed {
     pub discovery: Discovery,
 }
 
-/// Plans, routes and probes the catalog; `human` lets warnings go to stderr.
-pub fn probe(args: &ProbeArgs, human: bool) -> anyhow::Result<Probed> {
+/// Plans, routes and probes the catalog (`catalog`, when given, instead of
+/// the one the arguments name); `human` lets warnings go to stderr.
+pub fn probe(
+    args: &ProbeArgs,
+    human: bool,
+    catalog_override: Option<pathprobe_urls::Catalog>,
+) -> anyhow::Result<Probed> {
+    let embedded = catalog_override.is_none() && args.catalog.catalog.is_none();
     if args.concurrency == 0 || args.per_proxy == 0 {
         return Err(UsageError("--concurrency and --per-proxy must be at least 1".into()).into());
     }
@@ -134,7 +201,10 @@ pub fn probe(args: &ProbeArgs, human: bool) -> anyhow::Result<Probed> {
         ));
     }
     let phase = seconds(args.phase_timeout, "--phase-timeout")?;
-    let catalog = load_catalog(&args.catalog)?;
+    let catalog = match catalog_override {
+        Some(c) => c,
+        None => load_catalog(&args.catalog)?,
+    };
     let (filter, described) = filter_of(&args.filter)?;
     let map = default_probe_map().context("the embedded probe map is damaged (a build problem)")?;
     let plan = pathprobe_urls::plan(&catalog, &filter, &map);
@@ -307,7 +377,7 @@ pub fn probe(args: &ProbeArgs, human: bool) -> anyhow::Result<Probed> {
         insecure_read: args.insecure_read,
         credentials,
         // The vendor pins its endpoints to Microsoft and DigiCert roots.
-        expected_issuers: if args.catalog.catalog.is_none() {
+        expected_issuers: if embedded {
             vec!["Microsoft".into(), "DigiCert".into()]
         } else {
             Vec::new()

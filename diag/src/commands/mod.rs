@@ -6,6 +6,7 @@ mod lab;
 mod pac;
 mod proxy;
 mod report;
+mod serve;
 mod urls;
 
 use crate::cli::{Cli, Command};
@@ -21,5 +22,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Lab(args) => lab::run(args),
         Command::Report(cmd) => report::run(cmd),
         Command::Bundle(args) => bundle::run(*args),
+        Command::Serve(args) => serve::run(*args),
     }
 }

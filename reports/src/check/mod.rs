@@ -13,6 +13,7 @@ mod csv;
 mod html;
 mod junit;
 mod markdown;
+mod prometheus;
 mod table;
 
 pub use compare::{ComparedEndpoint, Comparison};
@@ -393,6 +394,7 @@ impl CheckReport {
             CheckFormat::Junit => Ok(junit::render(self)),
             CheckFormat::Markdown => Ok(markdown::render(self)),
             CheckFormat::Html => Ok(html::render(self)),
+            CheckFormat::Prometheus => Ok(prometheus::render(self)),
         }
     }
 
@@ -485,11 +487,14 @@ pub enum CheckFormat {
     Html,
     /// `Testing connection with URL ... [OK]`, as `mdatp connectivity test` prints.
     Lines,
+    /// Prometheus text exposition (for node_exporter's textfile collector,
+    /// a Pushgateway, or `pathprobe serve`).
+    Prometheus,
 }
 
 impl CheckFormat {
     /// Every format, in the order help lists them.
-    pub const ALL: [CheckFormat; 7] = [
+    pub const ALL: [CheckFormat; 8] = [
         Self::Table,
         Self::Json,
         Self::Csv,
@@ -497,6 +502,7 @@ impl CheckFormat {
         Self::Markdown,
         Self::Html,
         Self::Lines,
+        Self::Prometheus,
     ];
 
     /// The name used on the command line.
@@ -509,6 +515,7 @@ impl CheckFormat {
             Self::Markdown => "markdown",
             Self::Html => "html",
             Self::Lines => "lines",
+            Self::Prometheus => "prometheus",
         }
     }
 
@@ -518,6 +525,7 @@ impl CheckFormat {
             "md" => Some(Self::Markdown),
             "xml" => Some(Self::Junit),
             "txt" | "text" => Some(Self::Table),
+            "prom" => Some(Self::Prometheus),
             other => Self::ALL.into_iter().find(|f| f.name() == other),
         }
     }

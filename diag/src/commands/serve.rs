@@ -1,0 +1,336 @@
+//! `pathprobe serve`: the check on an interval, its results for Prometheus.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use pathprobe_reports::{CheckFormat, TableStyle};
+use tokio::sync::{Notify, RwLock, Semaphore};
+
+use crate::cli::{ProbeArgs, ServeArgs};
+use crate::commands::check::probe;
+use crate::exit::{Exit, UsageError};
+
+/// A duration such as `90`, `90s`, `5m`, `1h`, `1h30m`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    if let Ok(secs) = text.parse::<f64>() {
+        return if secs.is_finite() && secs >= 0.0 {
+            Ok(Duration::from_secs_f64(secs))
+        } else {
+            Err(format!("{text:?} is not a duration"))
+        };
+    }
+    let mut total = 0f64;
+    let mut number = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() || c == '.' {
+            number.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1.0,
+            'm' => 60.0,
+            'h' => 3600.0,
+            'd' => 86_400.0,
+            _ => return Err(format!("{text:?} is not a duration (use s, m, h or d)")),
+        };
+        let n: f64 = number
+            .parse()
+            .map_err(|_| format!("{text:?} is not a duration"))?;
+        total += n * unit;
+        number.clear();
+    }
+    if !number.is_empty() || text.is_empty() {
+        return Err(format!("{text:?} is not a duration (use s, m, h or d)"));
+    }
+    Ok(Duration::from_secs_f64(total))
+}
+
+/// What the server knows.
+struct State {
+    args: ProbeArgs,
+    /// The last run's exposition.
+    last: RwLock<Option<String>>,
+    runs: AtomicU64,
+    failed_runs: AtomicU64,
+    /// On-demand probes in flight at once.
+    on_demand: Semaphore,
+    started: Instant,
+}
+
+impl State {
+    /// Runs the check (with `catalog` instead of the configured one, and
+    /// `geo` as the geography, when given) on a blocking thread.
+    async fn run(
+        self: &Arc<Self>,
+        catalog: Option<pathprobe_urls::Catalog>,
+        geo: Option<String>,
+    ) -> Result<String, String> {
+        let mut args = self.args.clone();
+        if geo.is_some() {
+            args.filter.geo = geo;
+        }
+        let outcome = tokio::task::spawn_blocking(move || probe(&args, false, catalog)).await;
+        match outcome {
+            Ok(Ok(probed)) => probed
+                .report
+                .render(CheckFormat::Prometheus, &TableStyle::plain(80))
+                .map_err(|e| e.to_string()),
+            Ok(Err(e)) => Err(format!("{e:#}")),
+            Err(e) => Err(format!("the run failed: {e}")),
+        }
+    }
+
+    async fn metrics(&self) -> String {
+        let mut text = self.last.read().await.clone().unwrap_or_default();
+        text.push_str(&format!(
+            "# HELP pathprobe_serve_runs_total Scheduled runs finished since start.\n# TYPE pathprobe_serve_runs_total counter\npathprobe_serve_runs_total {}\n# HELP pathprobe_serve_failed_runs_total Scheduled runs that could not run (bad catalog, no runtime).\n# TYPE pathprobe_serve_failed_runs_total counter\npathprobe_serve_failed_runs_total {}\n# HELP pathprobe_serve_uptime_seconds Seconds since the server started.\n# TYPE pathprobe_serve_uptime_seconds gauge\npathprobe_serve_uptime_seconds {:.3}\n",
+            self.runs.load(Ordering::Relaxed),
+            self.failed_runs.load(Ordering::Relaxed),
+            self.started.elapsed().as_secs_f64()
+        ));
+        text
+    }
+}
+
+fn respond(status: StatusCode, content_type: &str, body: String) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(Bytes::from(body)));
+    *r.status_mut() = status;
+    if let Ok(v) = content_type.parse() {
+        r.headers_mut().insert(hyper::header::CONTENT_TYPE, v);
+    }
+    r
+}
+
+const EXPOSITION: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+async fn handle(
+    state: Arc<State>,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return Ok(respond(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "text/plain",
+            "only GET\n".into(),
+        ));
+    }
+    let query: Vec<(String, String)> = req
+        .uri()
+        .query()
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let param = |name: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let response = match req.uri().path() {
+        "/metrics" => respond(StatusCode::OK, EXPOSITION, state.metrics().await),
+        "/healthz" => respond(StatusCode::OK, "text/plain", "ok\n".into()),
+        "/probe" => {
+            let catalog = match (param("target"), param("catalog").as_deref()) {
+                (Some(target), _) => {
+                    if url::Url::parse(&target).is_err() {
+                        return Ok(respond(
+                            StatusCode::BAD_REQUEST,
+                            "text/plain",
+                            format!("target {target:?} is not a URL\n"),
+                        ));
+                    }
+                    match pathprobe_urls::load_bytes(
+                        std::path::Path::new("probe-target.txt"),
+                        target.as_bytes(),
+                        &pathprobe_urls::LoadOptions::default(),
+                    ) {
+                        Ok(c) => Some(c),
+                        Err(e) => {
+                            return Ok(respond(
+                                StatusCode::BAD_REQUEST,
+                                "text/plain",
+                                format!("target {target:?}: {e}\n"),
+                            ));
+                        }
+                    }
+                }
+                // The configured catalog (the embedded one when none was given).
+                (None, None | Some("default" | "configured")) => None,
+                (None, Some(other)) => {
+                    return Ok(respond(
+                        StatusCode::BAD_REQUEST,
+                        "text/plain",
+                        format!("catalog {other:?}: only the configured catalog (catalog=default) can be probed\n"),
+                    ));
+                }
+            };
+            let Ok(_permit) = state.on_demand.acquire().await else {
+                return Ok(respond(StatusCode::SERVICE_UNAVAILABLE, "text/plain", "shutting down\n".into()));
+            };
+            match state.run(catalog, param("geo")).await {
+                Ok(text) => respond(StatusCode::OK, EXPOSITION, text),
+                Err(e) => respond(StatusCode::BAD_REQUEST, "text/plain", format!("{e}\n")),
+            }
+        }
+        "/" => respond(
+            StatusCode::OK,
+            "text/html; charset=utf-8",
+            "<html><body><h1>pathprobe</h1><ul><li><a href=\"/metrics\">/metrics</a></li><li>/probe?target=URL</li><li><a href=\"/healthz\">/healthz</a></li></ul></body></html>\n".into(),
+        ),
+        _ => respond(StatusCode::NOT_FOUND, "text/plain", "not found\n".into()),
+    };
+    Ok(response)
+}
+
+/// Resolves when SIGTERM or Ctrl-C arrives.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+pub fn run(args: ServeArgs) -> anyhow::Result<Exit> {
+    let listen: SocketAddr = args
+        .listen
+        .parse()
+        .map_err(|e| UsageError(format!("--listen {}: {e}", args.listen)))?;
+    let interval =
+        parse_duration(&args.interval).map_err(|e| UsageError(format!("--interval: {e}")))?;
+    if args.probe.concurrency == 0 || args.probe.per_proxy == 0 {
+        return Err(UsageError("--concurrency and --per-proxy must be at least 1".into()).into());
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let state = Arc::new(State {
+        args: args.probe.clone(),
+        last: RwLock::new(None),
+        runs: AtomicU64::new(0),
+        failed_runs: AtomicU64::new(0),
+        on_demand: Semaphore::new(4),
+        started: Instant::now(),
+    });
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| UsageError(format!("--listen {listen}: {e}")))?;
+        let bound = listener.local_addr().unwrap_or(listen);
+        eprintln!(
+            "pathprobe: serving http://{bound}/metrics (runs every {:?})",
+            interval
+        );
+        let stop = Arc::new(Notify::new());
+
+        // The schedule: a run now, then one per interval.
+        let scheduler = {
+            let (state, stop) = (state.clone(), stop.clone());
+            let max_runs = args.max_runs;
+            tokio::spawn(async move {
+                if interval.is_zero() {
+                    return;
+                }
+                loop {
+                    match state.run(None, None).await {
+                        Ok(text) => {
+                            *state.last.write().await = Some(text);
+                            state.runs.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Err(e) => {
+                            state.failed_runs.fetch_add(1, Ordering::Relaxed);
+                            eprintln!("pathprobe: warning: scheduled run failed: {e}");
+                        }
+                    }
+                    if max_runs.is_some_and(|m| {
+                        state.runs.load(Ordering::Relaxed)
+                            + state.failed_runs.load(Ordering::Relaxed)
+                            >= m
+                    }) {
+                        stop.notify_one();
+                        return;
+                    }
+                    tokio::time::sleep(interval).await;
+                }
+            })
+        };
+
+        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+        let signal = shutdown_signal();
+        tokio::pin!(signal);
+        loop {
+            tokio::select! {
+                accepted = listener.accept() => {
+                    let Ok((stream, _)) = accepted else { continue };
+                    let state = state.clone();
+                    let service = hyper::service::service_fn(move |req| handle(state.clone(), req));
+                    let conn = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service);
+                    let conn = graceful.watch(conn);
+                    tokio::spawn(async move {
+                        let _ = conn.await;
+                    });
+                }
+                () = &mut signal => break,
+                () = stop.notified() => break,
+            }
+        }
+        scheduler.abort();
+        state.on_demand.close();
+        // Requests in flight get a few seconds to finish.
+        tokio::select! {
+            () = graceful.shutdown() => {}
+            () = tokio::time::sleep(Duration::from_secs(10)) => {}
+        }
+        eprintln!("pathprobe: stopped");
+        Ok::<(), anyhow::Error>(())
+    })?;
+    // A run still on a blocking thread is not waited for.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    Ok(Exit::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_take_units() {
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("0.5s"), Ok(Duration::from_millis(500)));
+        assert!(parse_duration("5 minutes").is_err());
+        assert!(parse_duration("m").is_err());
+        assert!(parse_duration("-1").is_err());
+        assert!(parse_duration("").is_err());
+    }
+}

@@ -1,0 +1,312 @@
+//! pathprobe in a Prometheus setup, with the real components: the exposition
+//! read by `promtool`, the shipped alerting rules tested by `promtool test
+//! rules`, `pathprobe serve` scraped by a running Prometheus (the values
+//! queried back through its HTTP API), on-demand `/probe`, graceful SIGTERM,
+//! and `check --push` into a running Pushgateway. All on 127.0.0.1.
+
+// Test code: a panic is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use pathprobe_tests::lab::{TestCa, dns_server, tls_origin};
+use pathprobe_tests::peers::{http_get, prometheus, pushgateway, require, try_http_get};
+use pathprobe_tests::{binary, run_with_env, stderr, stdout, workspace_root, write_catalog};
+
+/// The lab: one ok endpoint, one refused, one unknown name; the arguments
+/// that probe it.
+struct Lab {
+    _dir: tempfile::TempDir,
+    args: Vec<String>,
+    ok_url: String,
+}
+
+fn lab() -> Lab {
+    let ca = TestCa::new("pathprobe metrics CA");
+    let ok = tls_origin(&ca, &["ok.lab.test"], 200);
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let ok_url = format!("https://ok.lab.test:{ok}/");
+    let catalog = write_catalog(
+        dir.path(),
+        &[
+            &ok_url,
+            &format!("https://closed.lab.test:{closed}/"),
+            "https://missing.lab.test/",
+        ],
+    );
+    let args = [
+        catalog.to_str().unwrap(),
+        "--only-given",
+        "--no-env",
+        "--direct",
+        "--dns-server",
+        &dns_server().to_string(),
+        "--phase-timeout",
+        "3",
+        "--resolve",
+        "ok.lab.test=127.0.0.1",
+        "--resolve",
+        "closed.lab.test=127.0.0.1",
+        "--ca-cert",
+        ca_file.to_str().unwrap(),
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    Lab {
+        _dir: dir,
+        args,
+        ok_url,
+    }
+}
+
+fn promtool() -> Option<std::path::PathBuf> {
+    require("prometheus tests", &["promtool"], "prometheus (promtool)")
+}
+
+#[test]
+fn exposition_passes_promtool() {
+    let Some(promtool) = promtool() else { return };
+    let lab = lab();
+    let mut args = vec!["check".to_owned()];
+    args.extend(lab.args.iter().cloned());
+    args.extend(["--format".into(), "prometheus".into()]);
+    let out = run_with_env(&args, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("pathprobe_endpoint_success{endpoint=\"https://missing.lab.test/\",category=\"\",required=\"true\"} 0"), "{text}");
+    let mut child = Command::new(promtool)
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let checked = child.wait_with_output().unwrap();
+    assert!(
+        checked.status.success(),
+        "promtool check metrics:\n{}{}",
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr)
+    );
+}
+
+#[test]
+fn shipped_alerting_rules_pass_their_tests() {
+    let Some(promtool) = promtool() else { return };
+    let dir = workspace_root().join("diag/contrib/prometheus");
+    let out = Command::new(&promtool)
+        .args(["test", "rules", "alerts_test.yml"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let out = Command::new(&promtool)
+        .args(["check", "config", "prometheus.yml"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_until<T>(what: &str, limit: Duration, mut f: impl FnMut() -> Option<T>) -> T {
+    let started = Instant::now();
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(started.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+#[test]
+fn prometheus_scrapes_serve_and_sigterm_stops_it() {
+    let Some(prom_bin) = require(
+        "prometheus_scrapes_serve_and_sigterm_stops_it",
+        &["prometheus"],
+        "prometheus",
+    ) else {
+        return;
+    };
+    let lab = lab();
+    let port = free_port();
+    let mut child = Command::new(binary())
+        .arg("serve")
+        .args(&lab.args)
+        .args(["--listen", &format!("127.0.0.1:{port}"), "--interval", "2s"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until("serve to listen", Duration::from_secs(30), || {
+        (try_http_get(port, "/healthz") == Some((200, "ok\n".to_owned()))).then_some(())
+    });
+    // The first run lands in /metrics.
+    let metrics = wait_until("a first run", Duration::from_secs(30), || {
+        let (status, body) = http_get(port, "/metrics");
+        (status == 200 && body.contains("pathprobe_endpoint_success")).then_some(body)
+    });
+    assert!(metrics.contains("pathprobe_serve_runs_total"), "{metrics}");
+
+    // A real Prometheus scrapes it; its API gives the values back.
+    let prom = prometheus(&prom_bin, &format!("127.0.0.1:{port}"), None);
+    let result = wait_until("Prometheus to scrape", Duration::from_secs(60), || {
+        let (status, body) = http_get(prom.port, "/api/v1/query?query=pathprobe_endpoint_success");
+        let v: serde_json::Value = serde_json::from_str(&body).ok()?;
+        let result = v["data"]["result"].as_array()?.clone();
+        (status == 200 && result.len() == 3).then_some(result)
+    });
+    let mut seen: Vec<(String, String)> = result
+        .iter()
+        .map(|s| {
+            (
+                s["metric"]["endpoint"].as_str().unwrap().to_owned(),
+                s["value"][1].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    seen.sort();
+    assert!(
+        seen[0].0.starts_with("https://closed.lab.test:"),
+        "{seen:?}"
+    );
+    assert_eq!(seen.iter().filter(|(_, v)| v == "1").count(), 1, "{seen:?}");
+    assert!(seen.contains(&(lab.ok_url.clone(), "1".into())), "{seen:?}");
+    assert!(seen.iter().all(|(_, v)| v == "1" || v == "0"));
+    // The verdict arrived as a label.
+    let (_, body) = http_get(
+        prom.port,
+        "/api/v1/query?query=pathprobe_probe_verdict_info%7Bverdict%3D%22dns_failure%22%7D",
+    );
+    assert!(body.contains("https://missing.lab.test/"), "{body}");
+
+    // On demand, blackbox-style.
+    let target = format!("/probe?target={}", url_encode(&lab.ok_url));
+    let (status, body) = http_get(port, &target);
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains(&format!(
+            "pathprobe_probe_success{{endpoint=\"{}\",route=\"DIRECT\"}} 1",
+            lab.ok_url
+        )),
+        "{body}"
+    );
+    assert!(
+        !body.contains("missing.lab.test"),
+        "only the target is probed"
+    );
+    let (status, body) = http_get(port, "/probe?target=not%20a%20url");
+    assert_eq!(status, 400, "{body}");
+    let (status, _) = http_get(port, "/probe?catalog=%2Fetc%2Fpasswd");
+    assert_eq!(status, 400);
+
+    // SIGTERM: a clean, prompt exit.
+    let stopped = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "serve did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(status.code(), Some(0));
+    let mut log = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut log).unwrap();
+    assert!(log.contains("stopped"), "{log}");
+}
+
+fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[test]
+fn check_pushes_to_a_pushgateway() {
+    let Some(gateway_bin) = require(
+        "check_pushes_to_a_pushgateway",
+        &["prometheus-pushgateway", "pushgateway"],
+        "prometheus-pushgateway",
+    ) else {
+        return;
+    };
+    let gateway = pushgateway(&gateway_bin);
+    let lab = lab();
+    let mut args = vec!["check".to_owned()];
+    args.extend(lab.args.iter().cloned());
+    args.extend([
+        "--format".into(),
+        "json".into(),
+        "--push".into(),
+        format!("http://127.0.0.1:{}", gateway.port),
+    ]);
+    let out = run_with_env(&args, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("--push"), "{}", stderr(&out));
+    let (status, body) = http_get(gateway.port, "/metrics");
+    assert_eq!(status, 200);
+    let line = body
+        .lines()
+        .find(|l| l.starts_with("pathprobe_endpoint_success{") && l.contains(&lab.ok_url))
+        .unwrap_or_else(|| panic!("not pushed:\n{body}"));
+    assert!(
+        line.contains("job=\"pathprobe\"") && line.ends_with(" 1"),
+        "{line}"
+    );
+
+    // A gateway that is not there: a warning and exit 1, the report still out.
+    let mut args = args.clone();
+    let dead = free_port();
+    let last = args.len() - 1;
+    args[last] = format!("http://127.0.0.1:{dead}");
+    let out = run_with_env(&args, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("--push: http://127.0.0.1:"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).starts_with('{'));
+}
