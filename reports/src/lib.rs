@@ -2,8 +2,13 @@
 //!
 //! Renderers take a model and return text; they never print, never touch the
 //! network and never read the clock, so every format can be tested byte for
-//! byte. This release renders catalog listings (`pathprobe urls list`) and
-//! catalog differences (`pathprobe urls diff`) as a terminal table, JSON or CSV.
+//! byte. The check report ([`CheckReport`], the contract between the probe
+//! engine and every output) renders as a table, JSON (with a committed JSON
+//! Schema), CSV, JUnit, Markdown, a self-contained HTML page, the vendor
+//! tool's lines and the Prometheus exposition format ([`CheckFormat`]); two
+//! reports compare ([`Comparison`]); a [`Bundle`] zips a run for a ticket
+//! through a [`Redactor`]. Catalog listings, catalog differences, PAC
+//! evaluations, lint findings and proxy explanations render too.
 //!
 //! ```
 //! use pathprobe_reports::{Listing, OutputFormat, TableStyle};
