@@ -43,7 +43,10 @@ fn serve(args: &[String]) -> (Child, u16) {
         .unwrap();
     let started = Instant::now();
     while try_http_get(port, "/healthz").is_none() {
-        assert!(started.elapsed() < Duration::from_secs(30), "serve did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "serve did not start"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     (child, port)
@@ -78,7 +81,10 @@ fn usage(pid: u32) -> (f64, f64) {
 fn wait_for_runs(port: u16, n: u64) {
     let started = Instant::now();
     while runs(port) < n {
-        assert!(started.elapsed() < Duration::from_secs(600), "run {n} never came");
+        assert!(
+            started.elapsed() < Duration::from_secs(600),
+            "run {n} never came"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
