@@ -37,6 +37,7 @@ mod grid;
 mod load;
 mod model;
 mod onboarding;
+mod package;
 mod pattern;
 mod plan;
 mod probe_map;
@@ -54,6 +55,9 @@ pub use model::{
     Target,
 };
 pub use onboarding::{OnboardingGeo, geography_from_text, read_geography};
+pub use package::{
+    Expiry, Package, PackageError, PackageKind, Signer, read_package, read_packages,
+};
 pub use pattern::{HostPattern, PathPattern, Scheme, UrlPattern};
 pub use plan::{Excluded, Filter, NotProbeable, Plan, Planned, Probe, plan};
 pub use probe_map::{
