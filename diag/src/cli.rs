@@ -44,6 +44,10 @@ pub enum Command {
     /// Saved reports: compare two runs, render one in another format.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Onboarding and offboarding packages: what they say, whether they
+    /// still work, and whether they fit together.
+    #[command(subcommand)]
+    Onboarding(OnboardingCommand),
     /// Run the check on an interval and serve the results to Prometheus.
     ///
     /// `/metrics` has the last run's results; `/probe?target=URL` (or
@@ -58,6 +62,38 @@ pub enum Command {
     ///
     /// `pathprobe bundle inspect FILE.zip` shows a bundle's report on any machine.
     Bundle(Box<BundleArgs>),
+}
+
+/// `pathprobe onboarding ...`
+#[derive(Debug, Clone, Subcommand)]
+pub enum OnboardingCommand {
+    /// Read onboarding and offboarding packages in any form the vendor ships
+    /// (Windows .onboarding/.offboarding files and scripts, Linux JSON and
+    /// script, macOS plist, or the .zip holding them): kind, organisation,
+    /// data location, connectivity, datacenter, gateway, version, signer and
+    /// validity.
+    ///
+    /// Exit 0 when all is well, 1 on a warning (an expired offboarding
+    /// package, onboarding and offboarding for the same organisation, another
+    /// organisation than --org-id), 2 when a file is not a package.
+    Inspect(OnboardingInspectArgs),
+}
+
+/// `pathprobe onboarding inspect`
+#[derive(Debug, Clone, Args)]
+pub struct OnboardingInspectArgs {
+    /// Package files (or zips of them).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Show organisation ids in full (masked by default).
+    #[arg(long = "show-org-id")]
+    pub show_org_id: bool,
+    /// The organisation the packages must belong to.
+    #[arg(long = "org-id", value_name = "ID")]
+    pub org_id: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
 }
 
 /// `pathprobe serve`

@@ -26,6 +26,7 @@ mod bundle;
 mod check;
 mod diff_view;
 mod listing;
+mod onboarding;
 mod pac_eval;
 mod pac_lint;
 mod proxy_explain;
@@ -42,6 +43,9 @@ pub use check::{
 };
 pub use diff_view::DiffReport;
 pub use listing::{LISTING_SCHEMA_VERSION, Listing, ListingEntry, ListingSummary};
+pub use onboarding::{
+    ONBOARDING_SCHEMA_VERSION, OnboardingReport, PackageView, Validity, mask_org_id,
+};
 pub use pac_eval::{
     LookupView, PAC_EVAL_SCHEMA_VERSION, PacEvalReport, PacEvalResult, PacEvalSettings,
     PacScriptInfo,

@@ -159,14 +159,16 @@ fn prometheus_scrapes_serve_and_sigterm_stops_it() {
     };
     let lab = lab();
     let port = free_port();
-    let mut child = Command::new(binary())
-        .arg("serve")
-        .args(&lab.args)
-        .args(["--listen", &format!("127.0.0.1:{port}"), "--interval", "2s"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = KillOnDrop(
+        Command::new(binary())
+            .arg("serve")
+            .args(&lab.args)
+            .args(["--listen", &format!("127.0.0.1:{port}"), "--interval", "2s"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
     wait_until("serve to listen", Duration::from_secs(30), || {
         (try_http_get(port, "/healthz") == Some((200, "ok\n".to_owned()))).then_some(())
     });
@@ -231,13 +233,13 @@ fn prometheus_scrapes_serve_and_sigterm_stops_it() {
 
     // SIGTERM: a clean, prompt exit.
     let stopped = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &child.0.id().to_string()])
         .status()
         .unwrap();
     assert!(stopped.success());
     let started = Instant::now();
     let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
+        if let Some(s) = child.0.try_wait().unwrap() {
             break s;
         }
         assert!(
@@ -248,8 +250,18 @@ fn prometheus_scrapes_serve_and_sigterm_stops_it() {
     };
     assert_eq!(status.code(), Some(0));
     let mut log = String::new();
-    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut log).unwrap();
+    std::io::Read::read_to_string(child.0.stderr.as_mut().unwrap(), &mut log).unwrap();
     assert!(log.contains("stopped"), "{log}");
+}
+
+/// A child process killed when the test ends, even by a failed assertion.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 fn url_encode(text: &str) -> String {

@@ -3,6 +3,7 @@
 mod bundle;
 mod check;
 mod lab;
+mod onboarding;
 mod pac;
 mod proxy;
 mod report;
@@ -23,5 +24,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Report(cmd) => report::run(cmd),
         Command::Bundle(args) => bundle::run(*args),
         Command::Serve(args) => serve::run(*args),
+        Command::Onboarding(cmd) => onboarding::run(cmd),
     }
 }
