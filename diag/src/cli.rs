@@ -64,6 +64,15 @@ pub enum Command {
     Bundle(Box<BundleArgs>),
 }
 
+/// Connectivity flavours.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ConnectivityArg {
+    /// The per-region service hosts.
+    Standard,
+    /// The consolidated *.endpoint.security.microsoft.com hosts.
+    Streamlined,
+}
+
 /// `pathprobe onboarding ...`
 #[derive(Debug, Clone, Subcommand)]
 pub enum OnboardingCommand {
@@ -649,6 +658,13 @@ pub struct FilterArgs {
     /// Leave out rows the vendor marks optional.
     #[arg(long)]
     pub required_only: bool,
+
+    /// Only the rows of this connectivity: `standard` (per-region service
+    /// hosts) or `streamlined` (the consolidated
+    /// *.endpoint.security.microsoft.com hosts); --onboarding sets it from
+    /// the package.
+    #[arg(long, value_enum, value_name = "FLAVOUR")]
+    pub connectivity: Option<ConnectivityArg>,
 }
 
 /// `--os` values.

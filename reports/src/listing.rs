@@ -165,6 +165,7 @@ impl Listing {
                 (x.os, "other operating systems"),
                 (x.category, "other categories"),
                 (x.optional, "optional"),
+                (x.connectivity, "other connectivity"),
             ] {
                 if n > 0 {
                     parts.push(format!("{n} {what}"));

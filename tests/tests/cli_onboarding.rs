@@ -302,3 +302,38 @@ fn files_that_are_not_packages_exit_2_naming_the_file() {
     assert_eq!(code, Some(2));
     assert!(err.contains("missing.onboarding: cannot read"), "{err}");
 }
+
+#[test]
+fn check_takes_geography_and_connectivity_from_the_package_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "WindowsDefenderATP.onboarding",
+        document(&body(ORG, Some("GW_EU")), "").as_bytes(),
+    );
+    // Every name is unknown to the lab's DNS server: fast failures, but the
+    // plan is what is looked at.
+    let (v, out) =
+        pathprobe_tests::check_json(&["--onboarding", f.to_str().unwrap(), "--direct"], "2");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        v["filters"][0],
+        "geo=EU, streamlined connectivity (from the onboarding package WindowsDefenderATP.onboarding: GW_EU)"
+    );
+    let urls: Vec<&str> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["url"].as_str().unwrap())
+        .collect();
+    assert!(
+        urls.iter()
+            .any(|u| u.contains(".endpoint.security.microsoft.com")),
+        "{urls:?}"
+    );
+    assert!(!urls.iter().any(|u| u.contains("winatp-gw-")), "{urls:?}");
+    assert!(
+        !urls.iter().any(|u| u.contains("mdav.us.")),
+        "EU only: {urls:?}"
+    );
+}

@@ -129,9 +129,65 @@ fn onboarding_file_selects_the_geography() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v = json(&out);
     let filter = v["filters"][0].as_str().unwrap();
+    assert_eq!(
+        filter,
+        "geo=EU, streamlined connectivity (from the onboarding package mdatp_onboard.json: GW_EU)"
+    );
+    // Streamlined: the consolidated hosts, none of the per-region service rows.
+    let patterns = |v: &serde_json::Value| -> Vec<String> {
+        v["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["target"].to_string())
+            .collect()
+    };
+    let streamlined = patterns(&v);
     assert!(
-        filter.starts_with("geo=EU (from mdatp_onboard.json: GW_EU, streamlined"),
-        "{filter}"
+        streamlined
+            .iter()
+            .any(|p| p.contains("endpoint.security.microsoft.com")),
+        "{streamlined:?}"
+    );
+    assert!(
+        !streamlined.iter().any(|p| p.contains("winatp-gw-")),
+        "{streamlined:?}"
+    );
+    assert!(v["summary"]["excluded"]["connectivity"].as_u64().unwrap() > 0);
+    // Standard (vortexGeoLocation only): the per-region rows, not the consolidated ones.
+    let standard_body = r#"{"orgId":"00000000-0000-0000-0000-000000000000","datacenter":"WestEurope","vortexGeoLocation":"EU","version":"1.8"}"#;
+    let standard = dir.path().join("WindowsDefenderATP.onboarding");
+    fs::write(
+        &standard,
+        serde_json::json!({"body": standard_body, "sig": "x"}).to_string(),
+    )
+    .unwrap();
+    let out = run([
+        "urls".as_ref(),
+        "list".as_ref(),
+        "--onboarding".as_ref(),
+        standard.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    let listed = patterns(&v);
+    assert!(
+        listed.iter().any(|p| p.contains("winatp-gw-neu")),
+        "{listed:?}"
+    );
+    assert!(
+        !listed
+            .iter()
+            .any(|p| p.contains("endpoint.security.microsoft.com")),
+        "{listed:?}"
+    );
+    assert!(
+        v["filters"][0]
+            .as_str()
+            .unwrap()
+            .contains("standard connectivity")
     );
 
     let conflict = run([
@@ -155,7 +211,9 @@ fn onboarding_file_selects_the_geography() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("other.json")
-            && stderr(&out).contains("not a Defender for Endpoint onboarding file")
+            && stderr(&out).contains("not an onboarding or offboarding package"),
+        "{}",
+        stderr(&out)
     );
 }
 

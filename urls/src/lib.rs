@@ -59,7 +59,9 @@ pub use package::{
     Expiry, Package, PackageError, PackageKind, Signer, read_package, read_packages,
 };
 pub use pattern::{HostPattern, PathPattern, Scheme, UrlPattern};
-pub use plan::{Excluded, Filter, NotProbeable, Plan, Planned, Probe, plan};
+pub use plan::{
+    Connectivity, Excluded, Filter, NotProbeable, Plan, Planned, Probe, STREAMLINED_DOMAIN, plan,
+};
 pub use probe_map::{
     ExpectedStatus, MapEntry, Method, ProbeMap, ProbeMapDocument, ProbeTarget, TargetOrigin,
 };

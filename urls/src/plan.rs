@@ -15,6 +15,8 @@ use crate::probe_map::{ExpectedStatus, Method, ProbeMap, ProbeTarget, TargetOrig
 pub struct Filter {
     /// WW plus this location.
     pub geo: Option<GeoSelection>,
+    /// Only the rows of this connectivity flavour (and the shared ones).
+    pub connectivity: Option<Connectivity>,
     /// Rows for this OS (rows without platform flags apply to all).
     pub os: Option<Os>,
     /// Rows whose category or service contains this text (case-insensitive).
@@ -84,13 +86,51 @@ pub struct Excluded {
     pub category: usize,
     /// Optional rows under `--required-only`.
     pub optional: usize,
+    /// Rows of the other connectivity flavour (streamlined or standard).
+    #[serde(default)]
+    pub connectivity: usize,
 }
 
 impl Excluded {
     /// Total rows removed.
     pub fn total(&self) -> usize {
-        self.geography + self.os + self.category + self.optional
+        self.geography + self.os + self.category + self.optional + self.connectivity
     }
+}
+
+/// How the agent connects to the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Connectivity {
+    /// The per-region service hosts (`winatp-gw-*`, `*-v20.events.data...`).
+    Standard,
+    /// The consolidated `*.endpoint.security.microsoft.com` hosts, which
+    /// replace the per-region ones.
+    Streamlined,
+}
+
+impl std::fmt::Display for Connectivity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Standard => "standard",
+            Self::Streamlined => "streamlined",
+        })
+    }
+}
+
+/// The consolidated domain of streamlined connectivity.
+pub const STREAMLINED_DOMAIN: &str = "endpoint.security.microsoft.com";
+
+/// Whether a row belongs to one flavour only: the consolidated domain to
+/// streamlined, the per-region service rows to standard.
+fn flavour_of(e: &Endpoint) -> Option<Connectivity> {
+    if let Target::Url(u) = &e.target {
+        let base = u.host.base().to_ascii_lowercase();
+        if base == STREAMLINED_DOMAIN || base.ends_with(&format!(".{STREAMLINED_DOMAIN}")) {
+            return Some(Connectivity::Streamlined);
+        }
+    }
+    (e.geography != crate::geo::Geography::Worldwide).then_some(Connectivity::Standard)
 }
 
 /// The result of planning a catalog.
@@ -132,6 +172,12 @@ pub fn plan(catalog: &Catalog, filter: &Filter, map: &ProbeMap) -> Plan {
         }
         if filter.required_only && !e.requirement.is_required() {
             excluded.optional += 1;
+            continue;
+        }
+        if let Some(want) = filter.connectivity
+            && flavour_of(e).is_some_and(|f| f != want)
+        {
+            excluded.connectivity += 1;
             continue;
         }
         entries.push(Planned {

@@ -170,6 +170,7 @@ fn explain_cmd(args: ProxyExplainArgs) -> anyhow::Result<Exit> {
                 os: None,
                 category: None,
                 required_only: false,
+                connectivity: None,
             },
         )?);
     }

@@ -5,10 +5,13 @@ use std::path::Path;
 use anyhow::Context;
 use pathprobe_reports::{DiffReport, Listing, OutputFormat};
 use pathprobe_urls::{
-    Catalog, Filter, GeoSelection, Geography, LoadOptions, Os, default_catalog, default_probe_map,
+    Catalog, Connectivity, Filter, GeoSelection, Geography, LoadOptions, Os, default_catalog,
+    default_probe_map,
 };
 
-use crate::cli::{CatalogArgs, DiffArgs, FilterArgs, FormatArg, ListArgs, OsArg, UrlsCommand};
+use crate::cli::{
+    CatalogArgs, ConnectivityArg, DiffArgs, FilterArgs, FormatArg, ListArgs, OsArg, UrlsCommand,
+};
 use crate::exit::{Exit, UsageError};
 use crate::output;
 
@@ -49,6 +52,7 @@ pub fn load_catalog(args: &CatalogArgs) -> anyhow::Result<Catalog> {
 /// Turns filter flags into a [`Filter`] and a description of it.
 pub fn filter_of(args: &FilterArgs) -> anyhow::Result<(Filter, Vec<String>)> {
     let mut described = Vec::new();
+    let mut package_connectivity = None;
     let geo = match (&args.geo, &args.onboarding) {
         (Some(g), _) => {
             let code = g.trim().strip_prefix("GW_").unwrap_or(g.trim());
@@ -63,17 +67,13 @@ pub fn filter_of(args: &FilterArgs) -> anyhow::Result<(Filter, Vec<String>)> {
             Some(GeoSelection::new(geo))
         }
         (None, Some(file)) => {
-            let found = pathprobe_urls::read_geography(file)?;
+            let (found, connectivity) = onboarding_choice(file)?;
+            package_connectivity = Some(connectivity);
             described.push(format!(
-                "geo={} (from {}: {}{})",
+                "geo={}, {connectivity} connectivity (from the onboarding package {}: {})",
                 found.geography,
                 display_name(file),
                 found.raw,
-                if found.streamlined {
-                    ", streamlined connectivity"
-                } else {
-                    ""
-                }
             ));
             Some(GeoSelection::new(found.geography))
         }
@@ -93,15 +93,59 @@ pub fn filter_of(args: &FilterArgs) -> anyhow::Result<(Filter, Vec<String>)> {
     if args.required_only {
         described.push("required-only".into());
     }
+    let connectivity = match args.connectivity {
+        Some(ConnectivityArg::Standard) => {
+            described.push("connectivity=standard".into());
+            Some(Connectivity::Standard)
+        }
+        Some(ConnectivityArg::Streamlined) => {
+            described.push("connectivity=streamlined".into());
+            Some(Connectivity::Streamlined)
+        }
+        None => package_connectivity,
+    };
     Ok((
         Filter {
             geo,
+            connectivity,
             os,
             category: args.category.clone(),
             required_only: args.required_only,
         },
         described,
     ))
+}
+
+/// The geography and connectivity an onboarding package selects (any form,
+/// or a zip holding one); an offboarding package selects nothing.
+fn onboarding_choice(file: &Path) -> anyhow::Result<(pathprobe_urls::OnboardingGeo, Connectivity)> {
+    let packages = pathprobe_urls::read_packages(file).map_err(|e| UsageError(e.to_string()))?;
+    let Some(package) = packages
+        .into_iter()
+        .find(|p| p.kind == pathprobe_urls::PackageKind::Onboarding)
+    else {
+        return Err(UsageError(format!(
+            "--onboarding {}: an offboarding package names no data location; give the onboarding package",
+            file.display()
+        ))
+        .into());
+    };
+    let geo = package.geography.clone().ok_or_else(|| {
+        UsageError(format!(
+            "--onboarding {}: the package names no data location this version knows ({})",
+            package.source,
+            package
+                .partner_geo_location
+                .or(package.vortex_geo_location)
+                .unwrap_or_else(|| "none".into())
+        ))
+    })?;
+    let connectivity = if geo.streamlined {
+        Connectivity::Streamlined
+    } else {
+        Connectivity::Standard
+    };
+    Ok((geo, connectivity))
 }
 
 fn display_name(p: &Path) -> String {
