@@ -60,6 +60,31 @@ pub fn slow_tls_origin(ca: &TestCa, names: &[&str], delay: Duration) -> u16 {
     )
 }
 
+pub use servers::TlsFlaw;
+
+/// An HTTPS origin whose certificate is wrong as `flaw` says.
+pub fn flawed_tls_origin(ca: &TestCa, names: &[&str], flaw: TlsFlaw) -> u16 {
+    started(
+        "flawed TLS origin",
+        servers::flawed_tls_origin(&ca.0, names, flaw),
+    )
+}
+
+/// An HTTPS origin that answers one byte every `every`.
+pub fn drip_origin(ca: &TestCa, names: &[&str], every: Duration) -> u16 {
+    started("drip origin", servers::drip_origin(&ca.0, names, every))
+}
+
+/// A proxy that answers CONNECT with 200 and then garbage instead of TLS.
+pub fn garbage_proxy() -> u16 {
+    started("garbage proxy", servers::garbage_proxy())
+}
+
+/// A proxy whose answer to CONNECT is a header that never ends.
+pub fn endless_header_proxy() -> u16 {
+    started("endless-header proxy", servers::endless_header_proxy())
+}
+
 /// Accepts connections and never answers.
 pub fn silent_server() -> u16 {
     started("silent server", servers::silent_server())

@@ -77,10 +77,89 @@ impl LabCa {
         Ok((vec![cert.der().clone(), self.der.clone()], key_der))
     }
 
+    /// A leaf for `names` that is wrong in the way `flaw` says.
+    pub fn flawed_leaf(
+        &self,
+        names: &[&str],
+        flaw: TlsFlaw,
+    ) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), LabError> {
+        let owned: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+        let key = KeyPair::generate()?;
+        let key_der =
+            |k: &KeyPair| PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(k.serialize_der()));
+        match flaw {
+            TlsFlaw::Expired => {
+                let mut params = CertificateParams::new(owned)?;
+                params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+                params.not_after = rcgen::date_time_ymd(2021, 1, 1);
+                let cert = params.signed_by(&key, &self.issuer)?;
+                Ok((vec![cert.der().clone(), self.der.clone()], key_der(&key)))
+            }
+            TlsFlaw::WrongHost => {
+                let cert = CertificateParams::new(vec!["some-other-host.example".to_owned()])?
+                    .signed_by(&key, &self.issuer)?;
+                Ok((vec![cert.der().clone(), self.der.clone()], key_der(&key)))
+            }
+            TlsFlaw::SelfSigned => {
+                let cert = CertificateParams::new(owned)?.self_signed(&key)?;
+                Ok((vec![cert.der().clone()], key_der(&key)))
+            }
+            TlsFlaw::WrongKey => {
+                let cert = CertificateParams::new(owned)?.signed_by(&key, &self.issuer)?;
+                let other = KeyPair::generate()?;
+                Ok((vec![cert.der().clone(), self.der.clone()], key_der(&other)))
+            }
+        }
+    }
+
     /// Writes the CA certificate to `path`.
     pub fn write_pem(&self, path: &std::path::Path) -> std::io::Result<()> {
         std::fs::write(path, &self.pem)
     }
+}
+
+/// How a hostile origin's certificate is wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsFlaw {
+    /// Valid in 2020 only.
+    Expired,
+    /// Issued for another name.
+    WrongHost,
+    /// Signed by itself.
+    SelfSigned,
+    /// Served with a private key that is not the certificate's.
+    WrongKey,
+}
+
+/// Serves one certified key whatever the client asks (rustls' own
+/// constructor refuses a key that does not match: a hostile server does not).
+#[derive(Debug)]
+struct Always(Arc<rustls::sign::CertifiedKey>);
+
+impl rustls::server::ResolvesServerCert for Always {
+    fn resolve(
+        &self,
+        _: rustls::server::ClientHello<'_>,
+    ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        Some(self.0.clone())
+    }
+}
+
+fn unchecked_server_config(
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+) -> Result<Arc<rustls::ServerConfig>, LabError> {
+    let provider = rustls::crypto::CryptoProvider::get_default()
+        .cloned()
+        .unwrap_or_else(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()));
+    let signing = provider.key_provider.load_private_key(key)?;
+    let certified = Arc::new(rustls::sign::CertifiedKey::new(chain, signing));
+    Ok(Arc::new(
+        rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()?
+            .with_no_client_auth()
+            .with_cert_resolver(Arc::new(Always(certified))),
+    ))
 }
 
 fn server_config(
@@ -180,6 +259,94 @@ pub fn tls_origin(
                     let _ = tls.write_all(answer.as_bytes()).await;
                     let _ = tls.shutdown().await;
                 }
+            });
+        }
+    })
+}
+
+/// An HTTPS origin for `names` whose certificate is wrong as `flaw` says;
+/// it answers 200 to a client that goes on anyway.
+pub fn flawed_tls_origin(ca: &LabCa, names: &[&str], flaw: TlsFlaw) -> Result<u16, LabError> {
+    let (chain, key) = ca.flawed_leaf(names, flaw)?;
+    let config = unchecked_server_config(chain, key)?;
+    background(move |listener| async move {
+        let acceptor = tokio_rustls::TlsAcceptor::from(config);
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                if let Ok(mut tls) = acceptor.accept(tcp).await {
+                    let _ = read_request_head(&mut tls).await;
+                    let _ = tls
+                        .write_all(
+                            b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                        )
+                        .await;
+                }
+            });
+        }
+    })
+}
+
+/// An HTTPS origin that answers one byte every `every`: the response never
+/// arrives within any sensible phase limit.
+pub fn drip_origin(ca: &LabCa, names: &[&str], every: Duration) -> Result<u16, LabError> {
+    let (chain, key) = ca.leaf(names)?;
+    let config = server_config(chain, key)?;
+    background(move |listener| async move {
+        let acceptor = tokio_rustls::TlsAcceptor::from(config);
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                if let Ok(mut tls) = acceptor.accept(tcp).await {
+                    let _ = read_request_head(&mut tls).await;
+                    for b in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n" {
+                        if tls.write_all(&[*b]).await.is_err() || tls.flush().await.is_err() {
+                            return;
+                        }
+                        tokio::time::sleep(every).await;
+                    }
+                }
+            });
+        }
+    })
+}
+
+/// A proxy that accepts CONNECT with 200, then sends bytes that are not TLS.
+pub fn garbage_proxy() -> Result<u16, LabError> {
+    background(|listener| async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let _ = read_request_head(&mut client).await;
+                let _ = client
+                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    .await;
+                // Deterministic noise: a simple linear congruential sequence.
+                let mut x: u32 = 0x1234_5678;
+                let noise: Vec<u8> = (0..4096)
+                    .map(|_| {
+                        x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                        (x >> 24) as u8
+                    })
+                    .collect();
+                let _ = client.write_all(&noise).await;
+                tokio::time::sleep(Duration::from_secs(30)).await;
+            });
+        }
+    })
+}
+
+/// A proxy whose answer to CONNECT is a header that never ends.
+pub fn endless_header_proxy() -> Result<u16, LabError> {
+    background(|listener| async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let _ = read_request_head(&mut client).await;
+                if client.write_all(b"HTTP/1.1 200 OK\r\n").await.is_err() {
+                    return;
+                }
+                let line = format!("X-Fill: {}\r\n", "a".repeat(1000));
+                // Until the client hangs up.
+                while client.write_all(line.as_bytes()).await.is_ok() {}
             });
         }
     })

@@ -807,14 +807,19 @@ fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, String) {
         Failure::Status(s, list) => (Verdict::HttpUnexpectedStatus,
             vec![format!("status: {s}"), format!("expected: {}", list.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))],
             format!("the endpoint answered {s}, which is not what the service answers; something in the path may be answering in its place")),
+        Failure::PhaseTimeout(Phase::Tunnel) if *route != Route::Direct => (Verdict::ProxyUnreachable,
+            vec!["phase: tunnel".into(), "problem: the proxy accepted the connection but did not answer the tunnel request in time".into()],
+            format!("the proxy ({route}) accepts connections but does not answer: it is overloaded, or a device in front of it swallows the request")),
         Failure::PhaseTimeout(p) => (match p {
             Phase::Dns => Verdict::DnsFailure,
             Phase::Connect => Verdict::TcpTimeout,
             _ => Verdict::Timeout,
         }, vec![format!("phase: {}", p.name())],
             format!("no progress in the {} phase {via} within its time limit", p.name())),
+        Failure::Protocol(Phase::Tunnel, e) => (Verdict::ProxyUnreachable,
+            vec!["phase: tunnel".into(), format!("error: {e}")],
+            format!("the proxy ({route}) answered something that is not a valid proxy response ({e}): check that a proxy of that kind listens on that port")),
         Failure::Protocol(p, e) => (match p {
-            Phase::Tunnel => Verdict::ProxyDenied,
             Phase::Tls => Verdict::TlsHandshakeFailed,
             _ => Verdict::HttpUnexpectedStatus,
         }, vec![format!("phase: {}", p.name()), format!("error: {e}")],
@@ -839,6 +844,17 @@ mod tests {
         assert_eq!(v, Verdict::TcpTimeout);
         let (v, _, _) = classify(&Failure::PhaseTimeout(Phase::Tls), &direct);
         assert_eq!(v, Verdict::Timeout);
+        let proxy = Route::Proxy {
+            kind: pathprobe_pac::ProxyKind::Http,
+            host: "proxy.example".into(),
+            port: 3128,
+        };
+        let (v, ev, _) = classify(&Failure::PhaseTimeout(Phase::Tunnel), &proxy);
+        assert_eq!(v, Verdict::ProxyUnreachable);
+        assert!(
+            ev.iter()
+                .any(|e| e.contains("did not answer the tunnel request"))
+        );
         let (v, ev, _) = classify(
             &Failure::TlsIntercepted {
                 issuer: "CN=Corp Inspection".into(),

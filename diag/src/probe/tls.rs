@@ -278,10 +278,18 @@ pub fn trust_of(c: &Captured) -> Trust {
     } else if matches!(c.os, Some(Ok(()))) {
         Trust::OsOnly
     } else {
-        Trust::None(match &c.public {
+        // The most telling reason: a store that knows the issuer says what
+        // else is wrong (expired, another host name); "unknown issuer" from
+        // the others says less.
+        let reasons = [&c.extra, &c.os, &c.public];
+        let specific = reasons.iter().find_map(|r| match r {
+            Some(Err(e)) if !e.contains("UnknownIssuer") => Some(e.clone()),
+            _ => None,
+        });
+        Trust::None(specific.unwrap_or_else(|| match &c.public {
             Some(Err(e)) => e.clone(),
             _ => "no certificate was presented".into(),
-        })
+        }))
     }
 }
 
@@ -518,10 +526,13 @@ mod tests {
         c.public = Some(Err("UnknownIssuer".into()));
         c.extra = Some(Ok(()));
         assert_eq!(trust_of(&c), Trust::Expected);
-        c.extra = Some(Err("x".into()));
+        c.extra = Some(Err("UnknownIssuer".into()));
         c.os = Some(Ok(()));
         assert_eq!(trust_of(&c), Trust::OsOnly);
-        c.os = Some(Err("x".into()));
+        c.os = Some(Err("UnknownIssuer".into()));
         assert_eq!(trust_of(&c), Trust::None("UnknownIssuer".into()));
+        // A store that knows the issuer gives the telling reason.
+        c.extra = Some(Err("NotValidForName".into()));
+        assert_eq!(trust_of(&c), Trust::None("NotValidForName".into()));
     }
 }

@@ -1,0 +1,160 @@
+//! Hostile peers: servers and proxies that misbehave on purpose. For each,
+//! the verdict pathprobe must give, and a run that ends within its limits
+//! with its report written.
+
+// Test code: a panic is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::time::{Duration, Instant};
+
+use pathprobe_tests::lab::{
+    TestCa, TlsFlaw, drip_origin, endless_header_proxy, flawed_tls_origin, garbage_proxy,
+    silent_server,
+};
+use pathprobe_tests::{check_json, stderr, write_catalog};
+
+/// Runs `check` on `urls` (every name resolved to 127.0.0.1) with `extra`
+/// flags; returns (url, verdict, evidence) per result and the wall time.
+fn run(urls: &[String], extra: &[&str]) -> (Vec<(String, String, String)>, Duration) {
+    let dir = tempfile::tempdir().unwrap();
+    let refs: Vec<&str> = urls.iter().map(String::as_str).collect();
+    let cat = write_catalog(dir.path(), &refs);
+    let mut args = vec![cat.to_str().unwrap().to_owned()];
+    for u in urls {
+        let host = url_host(u);
+        args.push("--resolve".into());
+        args.push(format!("{host}=127.0.0.1"));
+    }
+    args.extend(extra.iter().map(ToString::to_string));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    // The first call builds the binary if needed: not part of the timing.
+    let _ = pathprobe_tests::binary();
+    let started = Instant::now();
+    let (v, out) = check_json(&refs, "2");
+    let elapsed = started.elapsed();
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    let rows = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let evidence = r["attempts"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .flat_map(|x| x["evidence"].as_array().cloned().unwrap_or_default())
+                        .map(|e| e.as_str().unwrap_or("").to_owned())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .unwrap_or_default();
+            (
+                r["url"].as_str().unwrap().to_owned(),
+                r["verdict"].as_str().unwrap().to_owned(),
+                evidence,
+            )
+        })
+        .collect();
+    (rows, elapsed)
+}
+
+fn url_host(u: &str) -> String {
+    u.split("://")
+        .nth(1)
+        .unwrap()
+        .split(['/', ':'])
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn broken_certificates_are_untrusted_or_broken_handshakes() {
+    let ca = TestCa::new("pathprobe hostile CA");
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let cases = [
+        (
+            TlsFlaw::Expired,
+            "expired.lab.test",
+            "tls_untrusted",
+            "expired",
+        ),
+        (
+            TlsFlaw::WrongHost,
+            "wronghost.lab.test",
+            "tls_untrusted",
+            "not valid for",
+        ),
+        (
+            TlsFlaw::SelfSigned,
+            "selfsigned.lab.test",
+            "tls_untrusted",
+            "UnknownIssuer",
+        ),
+        (
+            TlsFlaw::WrongKey,
+            "wrongkey.lab.test",
+            "tls_handshake_failed",
+            "",
+        ),
+    ];
+    let urls: Vec<String> = cases
+        .iter()
+        .map(|(flaw, host, _, _)| {
+            let port = flawed_tls_origin(&ca, &[host], *flaw);
+            format!("https://{host}:{port}/")
+        })
+        .collect();
+    let (rows, elapsed) = run(&urls, &["--direct", "--ca-cert", ca_file.to_str().unwrap()]);
+    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+    for ((_, host, verdict, needle), (url, got, evidence)) in cases.iter().zip(&rows) {
+        assert!(url.contains(host));
+        assert_eq!(got, verdict, "{url}: {evidence}");
+        assert!(evidence.contains(needle), "{url}: {evidence}");
+    }
+}
+
+#[test]
+fn hostile_proxies_and_origins_end_within_their_limits() {
+    let ca = TestCa::new("pathprobe hostile CA");
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let ca_arg = ca_file.to_str().unwrap().to_owned();
+
+    // An origin that drips one byte a second: the HTTP phase limit (2 s) ends it.
+    let drip = drip_origin(&ca, &["drip.lab.test"], Duration::from_secs(1));
+    let (rows, elapsed) = run(
+        &[format!("https://drip.lab.test:{drip}/")],
+        &["--direct", "--ca-cert", &ca_arg],
+    );
+    assert!(elapsed < Duration::from_secs(8), "took {elapsed:?}");
+    assert_eq!(rows[0].1, "timeout", "{rows:?}");
+
+    // Proxies: silent after accepting, garbage instead of TLS after 200, a
+    // header that never ends. Each through `--proxy`.
+    let cases = [
+        (silent_server(), "proxy_unreachable"),
+        (garbage_proxy(), "tls_handshake_failed"),
+        (endless_header_proxy(), "proxy_unreachable"),
+    ];
+    for (port, expected) in cases {
+        let proxy = format!("http://127.0.0.1:{port}");
+        let (rows, elapsed) = run(
+            &["https://behind.lab.test/".to_owned()],
+            &["--proxy", &proxy, "--ca-cert", &ca_arg],
+        );
+        assert!(
+            elapsed < Duration::from_secs(8),
+            "{proxy}: took {elapsed:?}"
+        );
+        assert_eq!(rows[0].1, expected, "{proxy}: {rows:?}");
+    }
+}
