@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-use pathprobe::lab::servers::{self, DnsAnswer, LabCa};
+use pathprobe::lab::servers::{self, LabCa};
 
 /// A certificate authority for tests.
 pub struct TestCa(LabCa);
@@ -60,7 +60,12 @@ pub fn slow_tls_origin(ca: &TestCa, names: &[&str], delay: Duration) -> u16 {
     )
 }
 
-pub use servers::TlsFlaw;
+pub use servers::{DnsAnswer, TlsFlaw};
+
+/// A DNS server answering `names` as given (others: NXDOMAIN).
+pub fn dns_server_with(names: HashMap<String, DnsAnswer>) -> SocketAddr {
+    started("DNS server", servers::dns_server(names))
+}
 
 /// An HTTPS origin whose certificate is wrong as `flaw` says.
 pub fn flawed_tls_origin(ca: &TestCa, names: &[&str], flaw: TlsFlaw) -> u16 {

@@ -13,8 +13,8 @@
 use std::time::{Duration, Instant};
 
 use pathprobe_tests::lab::{
-    TestCa, TlsFlaw, drip_origin, endless_header_proxy, flawed_tls_origin, garbage_proxy,
-    silent_server,
+    DnsAnswer, TestCa, TlsFlaw, dns_server_with, drip_origin, endless_header_proxy,
+    flawed_tls_origin, garbage_proxy, silent_server,
 };
 use pathprobe_tests::{check_json, stderr, write_catalog};
 
@@ -157,4 +157,56 @@ fn hostile_proxies_and_origins_end_within_their_limits() {
         );
         assert_eq!(rows[0].1, expected, "{proxy}: {rows:?}");
     }
+}
+
+#[test]
+fn hostile_dns_answers_are_dns_failures_within_the_limit() {
+    let dns = dns_server_with(
+        [
+            (
+                "late.lab.test",
+                DnsAnswer::Late(10_000, std::net::Ipv4Addr::LOCALHOST),
+            ),
+            ("truncated.lab.test", DnsAnswer::Truncated),
+            ("loop.lab.test", DnsAnswer::CnameLoop),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let urls = [
+        "https://late.lab.test/",
+        "https://truncated.lab.test/",
+        "https://loop.lab.test/",
+    ];
+    let cat = write_catalog(dir.path(), &urls);
+    let _ = pathprobe_tests::binary();
+    let dns = dns.to_string();
+    let started = Instant::now();
+    let out = pathprobe_tests::run_with_env(
+        [
+            "check",
+            cat.to_str().unwrap(),
+            "--only-given",
+            "--no-env",
+            "--direct",
+            "--dns-server",
+            &dns,
+            "--phase-timeout",
+            "2",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_secs(8), "took {elapsed:?}");
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    for r in v["results"].as_array().unwrap() {
+        assert_eq!(r["verdict"], "dns_failure", "{r}");
+    }
+    let late = &v["results"][0]["attempts"][0]["evidence"];
+    assert!(late.to_string().contains("timeout"), "{late}");
 }

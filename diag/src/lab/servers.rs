@@ -483,6 +483,13 @@ pub enum DnsAnswer {
     Address(Ipv4Addr),
     /// The name exists but has no address of the asked type.
     NoData,
+    /// An A record, sent this many milliseconds late.
+    Late(u64, Ipv4Addr),
+    /// A reply with the truncation bit and nothing else (the client must
+    /// retry over TCP, where nothing listens).
+    Truncated,
+    /// A CNAME pointing at the name itself.
+    CnameLoop,
 }
 
 /// A DNS server answering from `names` (lower-case; `*.suffix` entries
@@ -495,16 +502,59 @@ pub fn dns_server(names: HashMap<String, DnsAnswer>) -> Result<SocketAddr, LabEr
         .spawn(move || {
             let mut buf = [0u8; 512];
             while let Ok((n, from)) = socket.recv_from(&mut buf) {
-                if let Some(reply) = buf.get(..n).and_then(|q| dns_reply(q, &names)) {
-                    let _ = socket.send_to(&reply, from);
+                let Some(query) = buf.get(..n) else { continue };
+                let Some(reply) = dns_reply(query, &names) else {
+                    continue;
+                };
+                match lookup(query, &names) {
+                    Some(DnsAnswer::Late(ms, _)) => {
+                        // Late answers must not hold up the others.
+                        if let Ok(late) = socket.try_clone() {
+                            std::thread::spawn(move || {
+                                std::thread::sleep(Duration::from_millis(ms));
+                                let _ = late.send_to(&reply, from);
+                            });
+                        }
+                    }
+                    _ => {
+                        let _ = socket.send_to(&reply, from);
+                    }
                 }
             }
         })?;
     Ok(addr)
 }
 
+/// The configured answer for a query's name, if any.
+fn lookup(query: &[u8], names: &HashMap<String, DnsAnswer>) -> Option<DnsAnswer> {
+    let (labels, _) = question(query)?;
+    let name = labels.join(".");
+    names.get(&name).copied().or_else(|| {
+        (1..labels.len()).find_map(|k| {
+            names
+                .get(&format!("*.{}", labels.get(k..)?.join(".")))
+                .copied()
+        })
+    })
+}
+
+/// The question's labels and where its name ends.
+fn question(query: &[u8]) -> Option<(Vec<String>, usize)> {
+    let mut labels = Vec::new();
+    let mut i = 12usize;
+    loop {
+        let len = usize::from(*query.get(i)?);
+        if len == 0 {
+            break;
+        }
+        labels.push(String::from_utf8_lossy(query.get(i + 1..i + 1 + len)?).to_ascii_lowercase());
+        i += len + 1;
+    }
+    Some((labels, i))
+}
+
 /// The answer to one query: header and question kept (EDNS dropped), an A
-/// record, no data, or NXDOMAIN.
+/// record, no data, NXDOMAIN, or one of the hostile answers.
 fn dns_reply(query: &[u8], names: &HashMap<String, DnsAnswer>) -> Option<Vec<u8>> {
     let mut labels = Vec::new();
     let mut i = 12usize;
@@ -540,10 +590,21 @@ fn dns_reply(query: &[u8], names: &HashMap<String, DnsAnswer>) -> Option<Vec<u8>
     ] {
         *reply.get_mut(at)? = value;
     }
-    if let (Some(DnsAnswer::Address(ip)), true) = (answer, is_a) {
-        *reply.get_mut(7)? = 1;
-        reply.extend_from_slice(&[0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4]);
-        reply.extend_from_slice(&ip.octets());
+    match (answer, is_a) {
+        (Some(DnsAnswer::Address(ip) | DnsAnswer::Late(_, ip)), true) => {
+            *reply.get_mut(7)? = 1;
+            reply.extend_from_slice(&[0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4]);
+            reply.extend_from_slice(&ip.octets());
+        }
+        (Some(DnsAnswer::Truncated), _) => {
+            *reply.get_mut(2)? |= 0x02;
+        }
+        (Some(DnsAnswer::CnameLoop), _) => {
+            *reply.get_mut(7)? = 1;
+            // NAME (the question's), CNAME, IN, TTL 60, RDATA: the same name.
+            reply.extend_from_slice(&[0xC0, 0x0C, 0, 5, 0, 1, 0, 0, 0, 60, 0, 2, 0xC0, 0x0C]);
+        }
+        _ => {}
     }
     Some(reply)
 }
