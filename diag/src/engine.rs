@@ -82,14 +82,19 @@ pub async fn run(
                     None => None,
                 };
                 let a = attempt(&job.target, route, &ctx).await;
-                tracing::debug!(
-                    url = %job.target.url,
-                    route = %route,
-                    verdict = a.verdict.name(),
-                    phases = ?a.phases.iter().map(|p| format!("{} {:.1} ms {}", p.phase.name(), p.elapsed_ms, p.detail)).collect::<Vec<_>>(),
-                    evidence = ?a.evidence,
-                    "attempt"
-                );
+                if tracing::enabled!(tracing::Level::DEBUG) {
+                    // What a peer sent can hold credentials it echoed back:
+                    // the log gets it redacted, like every output.
+                    let redactor = pathprobe_reports::Redactor::new();
+                    tracing::debug!(
+                        url = %job.target.url,
+                        route = %route,
+                        verdict = a.verdict.name(),
+                        phases = ?a.phases.iter().map(|p| redactor.apply(&format!("{} {:.1} ms {}", p.phase.name(), p.elapsed_ms, p.detail))).collect::<Vec<_>>(),
+                        evidence = ?a.evidence.iter().map(|e| redactor.apply(e)).collect::<Vec<_>>(),
+                        "attempt"
+                    );
+                }
                 let ok = a.verdict.is_ok();
                 attempts.push(a);
                 if ok && !job.every_route {

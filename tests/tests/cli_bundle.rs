@@ -64,6 +64,10 @@ struct Run {
 }
 
 fn bundle(extra: &[&str]) -> Run {
+    run_command("bundle", extra, &[])
+}
+
+fn run_command(command: &str, extra: &[&str], env: &[(&str, &str)]) -> Run {
     let ca = TestCa::new("pathprobe bundle CA");
     let origin = tls_origin(&ca, &["ok.lab.test"], 200);
     let stranger = TestCa::new("Stranger Root CA");
@@ -98,7 +102,7 @@ fn bundle(extra: &[&str]) -> Run {
     let env_proxy = format!("http://envuser:{ENV_PASSWORD}@proxy.corp.test:8080");
     let dns = dns_server().to_string();
     let mut args = vec![
-        "bundle",
+        command,
         catalog.to_str().unwrap(),
         "--only-given",
         "--pac",
@@ -121,11 +125,14 @@ fn bundle(extra: &[&str]) -> Run {
         ca_file.to_str().unwrap(),
         "--phase-timeout",
         "3",
-        "--output",
-        zip.to_str().unwrap(),
     ];
+    if command == "bundle" {
+        args.extend(["--output", zip.to_str().unwrap()]);
+    }
     args.extend_from_slice(extra);
-    let out = run_with_env(args, &[("HTTPS_PROXY", env_proxy.as_str())]);
+    let mut all_env = vec![("HTTPS_PROXY", env_proxy.as_str())];
+    all_env.extend_from_slice(env);
+    let out = run_with_env(args, &all_env);
     Run { dir, out, zip }
 }
 
@@ -301,4 +308,47 @@ fn inspect_notices_tampering_and_rejects_non_bundles() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn no_secret_reaches_any_check_output_or_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let formats = [
+        "table",
+        "json",
+        "csv",
+        "junit",
+        "markdown",
+        "html",
+        "lines",
+        "prometheus",
+    ];
+    let specs: Vec<String> = formats
+        .iter()
+        .map(|f| format!("{f}={}", dir.path().join(format!("out.{f}")).display()))
+        .collect();
+    let mut extra = Vec::new();
+    for s in &specs {
+        extra.extend(["--output", s.as_str()]);
+    }
+    let run = run_command("check", &extra, &[("PATHPROBE_LOG", "debug")]);
+    assert_eq!(run.out.status.code(), Some(1), "{}", stderr(&run.out));
+    let log = stderr(&run.out);
+    assert!(log.contains("attempt"), "the debug log ran: {log}");
+    let mut texts = vec![
+        ("stdout".to_owned(), stdout(&run.out)),
+        ("log".to_owned(), log),
+    ];
+    for f in formats {
+        let path = dir.path().join(format!("out.{f}"));
+        texts.push((f.to_owned(), std::fs::read_to_string(&path).unwrap()));
+    }
+    for (name, text) in &texts {
+        for secret in forbidden() {
+            assert!(!text.contains(&secret), "{name} holds {secret}:\n{text}");
+        }
+    }
+    // The echo itself is there, redacted: the evidence was not dropped.
+    let json = &texts.iter().find(|(n, _)| n == "json").unwrap().1;
+    assert!(json.contains("Denied for Basic REDACTED"), "{json}");
 }

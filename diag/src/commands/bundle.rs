@@ -153,7 +153,9 @@ fn resolv_conf_path(args: &ProbeArgs) -> PathBuf {
 
 /// Every secret the run was given or found, and (if asked) the names of
 /// this network.
-fn redactor(args: &ProbeArgs, probed: &Probed, hosts: bool) -> Redactor {
+/// A redactor that knows every secret the run was given or found: used on
+/// every report, and by bundles.
+pub(crate) fn secrets_redactor(args: &ProbeArgs, discovery: &Discovery) -> Redactor {
     let mut r = Redactor::new();
     if let Some((user, password)) = args.proxy_user.as_deref().and_then(|t| t.split_once(':')) {
         r.credentials(user, password);
@@ -166,7 +168,7 @@ fn redactor(args: &ProbeArgs, probed: &Probed, hosts: bool) -> Redactor {
             urls.push(v);
         }
     }
-    for found in &probed.discovery.found {
+    for found in &discovery.found {
         for p in found.config.proxies() {
             if let Some(c) = &p.credentials {
                 r.credentials(c.user(), c.password());
@@ -189,6 +191,12 @@ fn redactor(args: &ProbeArgs, probed: &Probed, hosts: bool) -> Redactor {
             }
         }
     }
+    r
+}
+
+/// The secrets redactor and, if asked, the names of this network.
+fn redactor(args: &ProbeArgs, probed: &Probed, hosts: bool) -> Redactor {
+    let mut r = secrets_redactor(args, &probed.discovery);
     if hosts {
         let catalog_hosts: Vec<String> = probed
             .report

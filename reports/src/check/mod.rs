@@ -429,6 +429,28 @@ impl CheckReport {
         })
     }
 
+    /// Passes every free text of the report (evidence, hints, phase details,
+    /// route sources, warnings) through `redactor`: what a hostile proxy
+    /// echoes back never reaches an output.
+    pub fn redact(&mut self, redactor: &crate::Redactor) {
+        for w in &mut self.warnings {
+            *w = redactor.apply(w);
+        }
+        for r in &mut self.results {
+            r.hint = redactor.apply(&r.hint);
+            r.route_source = redactor.apply(&r.route_source);
+            for a in &mut r.attempts {
+                a.hint = redactor.apply(&a.hint);
+                for e in &mut a.evidence {
+                    *e = redactor.apply(e);
+                }
+                for p in &mut a.phases {
+                    p.detail = redactor.apply(&p.detail);
+                }
+            }
+        }
+    }
+
     /// The JSON Schema of the report (draft 2020-12), as committed in
     /// `reports/schema/check-report.v1.schema.json`.
     pub fn json_schema() -> String {
