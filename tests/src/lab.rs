@@ -142,3 +142,73 @@ pub fn dns_server_loopback() -> SocketAddr {
         )])),
     )
 }
+
+/// A small lab of direct HTTPS endpoints, the usual cast of the report and
+/// metrics tests: one ok, one refused, one unknown name and, if asked, one
+/// with a chain from an unknown issuer.
+pub struct SmallLab {
+    /// Holds the catalog and the CA file.
+    pub dir: tempfile::TempDir,
+    /// The probe options for this lab (catalog first), without a subcommand.
+    pub args: Vec<String>,
+    /// The URL that works.
+    pub ok_url: String,
+}
+
+impl SmallLab {
+    /// Starts the servers and writes the catalog.
+    pub fn new(with_untrusted: bool) -> Self {
+        let ca = TestCa::new("pathprobe small lab CA");
+        let ok = tls_origin(&ca, &["ok.lab.test"], 200);
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .unwrap_or_else(|e| panic!("a free port: {e}"));
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let ca_file = dir.path().join("ca.pem");
+        ca.write_pem(&ca_file);
+        let ok_url = format!("https://ok.lab.test:{ok}/");
+        let mut urls = vec![
+            ok_url.clone(),
+            format!("https://closed.lab.test:{closed}/"),
+            "https://missing.lab.test/".to_owned(),
+        ];
+        let mut names = vec!["ok.lab.test", "closed.lab.test"];
+        if with_untrusted {
+            let stranger = TestCa::new("Unknown Issuer CA");
+            let port = tls_origin(&stranger, &["untrusted.lab.test"], 200);
+            urls.push(format!("https://untrusted.lab.test:{port}/"));
+            names.push("untrusted.lab.test");
+        }
+        let refs: Vec<&str> = urls.iter().map(String::as_str).collect();
+        let catalog = crate::write_catalog(dir.path(), &refs);
+        let mut args: Vec<String> = [
+            catalog.to_string_lossy().as_ref(),
+            "--only-given",
+            "--no-env",
+            "--direct",
+            "--dns-server",
+            &dns_server().to_string(),
+            "--phase-timeout",
+            "3",
+            "--ca-cert",
+            ca_file.to_string_lossy().as_ref(),
+        ]
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+        for n in names {
+            args.push("--resolve".into());
+            args.push(format!("{n}=127.0.0.1"));
+        }
+        Self { dir, args, ok_url }
+    }
+
+    /// `pathprobe COMMAND <lab options> EXTRA...`.
+    pub fn run(&self, command: &str, extra: &[&str]) -> std::process::Output {
+        let mut args: Vec<&str> = vec![command];
+        args.extend(self.args.iter().map(String::as_str));
+        args.extend_from_slice(extra);
+        crate::run_with_env(args, &[])
+    }
+}

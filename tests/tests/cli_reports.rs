@@ -14,71 +14,24 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use pathprobe_tests::lab::{TestCa, dns_server, tls_origin};
+use pathprobe_tests::lab::SmallLab;
 use pathprobe_tests::peers::require;
-use pathprobe_tests::{run_with_env, stderr, stdout, workspace_root, write_catalog};
+use pathprobe_tests::{run_with_env, stderr, stdout, workspace_root};
 
-/// A catalog of four endpoints: ok, refused, unknown name, untrusted chain.
-struct Lab {
-    dir: tempfile::TempDir,
-    args: Vec<String>,
-}
+/// The small lab with an untrusted endpoint too: ok, refused, unknown
+/// name, untrusted chain.
+struct Lab(SmallLab);
 
 fn lab() -> Lab {
-    let ca = TestCa::new("pathprobe reports CA");
-    let stranger = TestCa::new("Unknown Issuer CA");
-    let ok = tls_origin(&ca, &["ok.lab.test"], 200);
-    let untrusted = tls_origin(&stranger, &["untrusted.lab.test"], 200);
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
-    let catalog = write_catalog(
-        dir.path(),
-        &[
-            &format!("https://ok.lab.test:{ok}/"),
-            &format!("https://closed.lab.test:{closed}/"),
-            "https://missing.lab.test/",
-            &format!("https://untrusted.lab.test:{untrusted}/"),
-        ],
-    );
-    let args = [
-        "check",
-        catalog.to_str().unwrap(),
-        "--only-given",
-        "--no-env",
-        "--direct",
-        "--dns-server",
-        &dns_server().to_string(),
-        "--phase-timeout",
-        "3",
-        "--resolve",
-        "ok.lab.test=127.0.0.1",
-        "--resolve",
-        "closed.lab.test=127.0.0.1",
-        "--resolve",
-        "untrusted.lab.test=127.0.0.1",
-        "--ca-cert",
-        ca_file.to_str().unwrap(),
-    ]
-    .iter()
-    .map(ToString::to_string)
-    .collect();
-    Lab { dir, args }
+    Lab(SmallLab::new(true))
 }
 
 impl Lab {
     fn check(&self, extra: &[&str]) -> Output {
-        let mut args: Vec<&str> = self.args.iter().map(String::as_str).collect();
-        args.extend_from_slice(extra);
-        run_with_env(args, &[])
+        self.0.run("check", extra)
     }
     fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        self.0.dir.path().join(name)
     }
 }
 
@@ -426,8 +379,11 @@ fn progress_shows_on_a_terminal_only() {
     ) else {
         return;
     };
-    let mut words = vec![pathprobe_tests::binary().display().to_string()];
-    words.extend(lab.args.iter().cloned());
+    let mut words = vec![
+        pathprobe_tests::binary().display().to_string(),
+        "check".into(),
+    ];
+    words.extend(lab.0.args.iter().cloned());
     words.extend(["--format".into(), "lines".into()]);
     let command = words
         .iter()

@@ -16,62 +16,12 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use pathprobe_tests::lab::{TestCa, dns_server, tls_origin};
+use pathprobe_tests::lab::SmallLab;
 use pathprobe_tests::peers::{http_get, prometheus, pushgateway, require, try_http_get};
-use pathprobe_tests::{binary, run_with_env, stderr, stdout, workspace_root, write_catalog};
+use pathprobe_tests::{binary, run_with_env, stderr, stdout, workspace_root};
 
-/// The lab: one ok endpoint, one refused, one unknown name; the arguments
-/// that probe it.
-struct Lab {
-    _dir: tempfile::TempDir,
-    args: Vec<String>,
-    ok_url: String,
-}
-
-fn lab() -> Lab {
-    let ca = TestCa::new("pathprobe metrics CA");
-    let ok = tls_origin(&ca, &["ok.lab.test"], 200);
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
-    let ok_url = format!("https://ok.lab.test:{ok}/");
-    let catalog = write_catalog(
-        dir.path(),
-        &[
-            &ok_url,
-            &format!("https://closed.lab.test:{closed}/"),
-            "https://missing.lab.test/",
-        ],
-    );
-    let args = [
-        catalog.to_str().unwrap(),
-        "--only-given",
-        "--no-env",
-        "--direct",
-        "--dns-server",
-        &dns_server().to_string(),
-        "--phase-timeout",
-        "3",
-        "--resolve",
-        "ok.lab.test=127.0.0.1",
-        "--resolve",
-        "closed.lab.test=127.0.0.1",
-        "--ca-cert",
-        ca_file.to_str().unwrap(),
-    ]
-    .iter()
-    .map(ToString::to_string)
-    .collect();
-    Lab {
-        _dir: dir,
-        args,
-        ok_url,
-    }
+fn lab() -> SmallLab {
+    SmallLab::new(false)
 }
 
 fn promtool() -> Option<std::path::PathBuf> {

@@ -230,6 +230,27 @@ async fn read_request_head(s: &mut (impl AsyncReadExt + Unpin)) -> String {
     String::from_utf8_lossy(&buf).into_owned()
 }
 
+/// Serves TLS with `config` on a new port; each handshake that completes is
+/// handed to `handle`.
+fn tls_server<H, Fut>(config: Arc<rustls::ServerConfig>, handle: H) -> Result<u16, LabError>
+where
+    H: Fn(tokio_rustls::server::TlsStream<TcpStream>) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let handle = Arc::new(handle);
+    background(move |listener| async move {
+        let acceptor = tokio_rustls::TlsAcceptor::from(config);
+        while let Ok((tcp, _)) = listener.accept().await {
+            let (acceptor, handle) = (acceptor.clone(), handle.clone());
+            tokio::spawn(async move {
+                if let Ok(tls) = acceptor.accept(tcp).await {
+                    handle(tls).await;
+                }
+            });
+        }
+    })
+}
+
 /// An HTTPS origin for `names` answering every request with `status`
 /// after `delay`.
 pub fn tls_origin(
@@ -239,28 +260,15 @@ pub fn tls_origin(
     delay: Duration,
 ) -> Result<u16, LabError> {
     let (chain, key) = ca.leaf(names)?;
-    let config = server_config(chain, key)?;
-    background(move |listener| async move {
-        let acceptor = tokio_rustls::TlsAcceptor::from(config);
-        loop {
-            let Ok((tcp, _)) = listener.accept().await else {
-                return;
-            };
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                if let Ok(mut tls) = acceptor.accept(tcp).await {
-                    let _ = read_request_head(&mut tls).await;
-                    if !delay.is_zero() {
-                        tokio::time::sleep(delay).await;
-                    }
-                    let answer = format!(
-                        "HTTP/1.1 {status} Lab\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
-                    );
-                    let _ = tls.write_all(answer.as_bytes()).await;
-                    let _ = tls.shutdown().await;
-                }
-            });
+    tls_server(server_config(chain, key)?, move |mut tls| async move {
+        let _ = read_request_head(&mut tls).await;
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
         }
+        let answer =
+            format!("HTTP/1.1 {status} Lab\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        let _ = tls.write_all(answer.as_bytes()).await;
+        let _ = tls.shutdown().await;
     })
 }
 
@@ -268,22 +276,11 @@ pub fn tls_origin(
 /// it answers 200 to a client that goes on anyway.
 pub fn flawed_tls_origin(ca: &LabCa, names: &[&str], flaw: TlsFlaw) -> Result<u16, LabError> {
     let (chain, key) = ca.flawed_leaf(names, flaw)?;
-    let config = unchecked_server_config(chain, key)?;
-    background(move |listener| async move {
-        let acceptor = tokio_rustls::TlsAcceptor::from(config);
-        while let Ok((tcp, _)) = listener.accept().await {
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                if let Ok(mut tls) = acceptor.accept(tcp).await {
-                    let _ = read_request_head(&mut tls).await;
-                    let _ = tls
-                        .write_all(
-                            b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                        )
-                        .await;
-                }
-            });
-        }
+    tls_server(unchecked_server_config(chain, key)?, |mut tls| async move {
+        let _ = read_request_head(&mut tls).await;
+        let _ = tls
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            .await;
     })
 }
 
@@ -291,22 +288,13 @@ pub fn flawed_tls_origin(ca: &LabCa, names: &[&str], flaw: TlsFlaw) -> Result<u1
 /// arrives within any sensible phase limit.
 pub fn drip_origin(ca: &LabCa, names: &[&str], every: Duration) -> Result<u16, LabError> {
     let (chain, key) = ca.leaf(names)?;
-    let config = server_config(chain, key)?;
-    background(move |listener| async move {
-        let acceptor = tokio_rustls::TlsAcceptor::from(config);
-        while let Ok((tcp, _)) = listener.accept().await {
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                if let Ok(mut tls) = acceptor.accept(tcp).await {
-                    let _ = read_request_head(&mut tls).await;
-                    for b in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n" {
-                        if tls.write_all(&[*b]).await.is_err() || tls.flush().await.is_err() {
-                            return;
-                        }
-                        tokio::time::sleep(every).await;
-                    }
-                }
-            });
+    tls_server(server_config(chain, key)?, move |mut tls| async move {
+        let _ = read_request_head(&mut tls).await;
+        for b in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n" {
+            if tls.write_all(&[*b]).await.is_err() || tls.flush().await.is_err() {
+                return;
+            }
+            tokio::time::sleep(every).await;
         }
     })
 }
@@ -411,21 +399,9 @@ pub fn tls_connect_proxy(
     routes: HashMap<String, u16>,
 ) -> Result<u16, LabError> {
     let (chain, key) = ca.leaf(names)?;
-    let config = server_config(chain, key)?;
-    background(move |listener| async move {
-        let acceptor = tokio_rustls::TlsAcceptor::from(config);
-        let routes = Arc::new(routes);
-        loop {
-            let Ok((tcp, _)) = listener.accept().await else {
-                return;
-            };
-            let (acceptor, routes) = (acceptor.clone(), routes.clone());
-            tokio::spawn(async move {
-                if let Ok(tls) = acceptor.accept(tcp).await {
-                    serve_connect(tls, routes).await;
-                }
-            });
-        }
+    let routes = Arc::new(routes);
+    tls_server(server_config(chain, key)?, move |tls| {
+        serve_connect(tls, routes.clone())
     })
 }
 
