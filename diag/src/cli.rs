@@ -3,7 +3,9 @@
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+use clap::builder::TypedValueParser as _;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use pathprobe_reports::CheckFormat;
 
 /// Check that this machine can reach every endpoint a service needs, through the
 /// proxy it would really use.
@@ -159,8 +161,8 @@ pub struct BundleInspectArgs {
     /// The bundle.
     pub bundle: PathBuf,
     /// Output format of the report.
-    #[arg(long, value_enum, default_value_t = CheckFormatArg::Table)]
-    pub format: CheckFormatArg,
+    #[arg(long, value_parser = check_format(), default_value = "table")]
+    pub format: CheckFormat,
     /// Show per-phase timings and where each route came from.
     #[arg(long, short)]
     pub verbose: bool,
@@ -235,8 +237,8 @@ pub struct CheckArgs {
     pub probe: ProbeArgs,
 
     /// Format of the report on stdout (and of `--output FILE` without a `FORMAT=`).
-    #[arg(long, value_enum, default_value_t = CheckFormatArg::Table)]
-    pub format: CheckFormatArg,
+    #[arg(long, value_parser = check_format(), default_value = "table")]
+    pub format: CheckFormat,
 
     /// Write the report to a file instead of stdout: `FILE` in the --format,
     /// or `FORMAT=FILE` (repeatable) for several formats at once, e.g.
@@ -267,25 +269,11 @@ pub struct CheckArgs {
     pub verbose: bool,
 }
 
-/// Formats of a check report.
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum CheckFormatArg {
-    /// A table for people, grouped by category.
-    Table,
-    /// JSON: the whole report, versioned (see `pathprobe report schema`).
-    Json,
-    /// CSV, one row per probe attempt.
-    Csv,
-    /// JUnit XML for CI systems.
-    Junit,
-    /// Markdown: a summary and a failures table for a ticket.
-    Markdown,
-    /// One self-contained HTML page.
-    Html,
-    /// `Testing connection with URL ... [OK]` lines, as `mdatp connectivity test`.
-    Lines,
-    /// Prometheus text exposition (for node_exporter's textfile collector).
-    Prometheus,
+/// The check report formats (`pathprobe_reports::CheckFormat`) as flag
+/// values: table, json, csv, junit, markdown, html, lines, prometheus.
+fn check_format() -> impl clap::builder::TypedValueParser<Value = CheckFormat> {
+    clap::builder::PossibleValuesParser::new(CheckFormat::ALL.map(CheckFormat::name))
+        .map(|name| CheckFormat::from_name(&name).unwrap_or(CheckFormat::Table))
 }
 
 /// What fails a run.
@@ -329,8 +317,8 @@ pub struct ReportRenderArgs {
     /// A report written by `check --format json`.
     pub report: PathBuf,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = CheckFormatArg::Table)]
-    pub format: CheckFormatArg,
+    #[arg(long, value_parser = check_format(), default_value = "table")]
+    pub format: CheckFormat,
     /// Show per-phase timings and where each route came from.
     #[arg(long, short)]
     pub verbose: bool,

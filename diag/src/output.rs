@@ -164,8 +164,8 @@ impl Progress {
         Progress(Some(bar))
     }
 
-    /// `done` of `total` finished.
-    pub fn set(&self, done: usize, _total: usize) {
+    /// `done` probes finished.
+    pub fn set(&self, done: usize) {
         if let Some(bar) = &self.0 {
             bar.set_position(done as u64);
         }

@@ -20,16 +20,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use pathprobe_tests::lab::{TestCa, dns_server, tls_origin};
-use pathprobe_tests::peers::{http_get, try_http_get};
+use pathprobe_tests::peers::{free_port, http_get, try_http_get};
 use pathprobe_tests::{binary, write_catalog};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn serve(args: &[String]) -> (Child, u16) {
     let port = free_port();
@@ -60,22 +52,9 @@ fn runs(port: u16) -> u64 {
         .unwrap_or(0)
 }
 
-/// Resident set (KiB) and CPU seconds of a process, from /proc.
+/// Resident set (KiB) and CPU seconds of a process.
 fn usage(pid: u32) -> (f64, f64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let rss = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0.0);
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: f64 = [11, 12]
-        .iter()
-        .filter_map(|&i| fields.get(i).and_then(|v| v.parse::<f64>().ok()))
-        .sum();
-    (rss, ticks / 100.0)
+    pathprobe_tests::process_usage(Some(pid))
 }
 
 fn wait_for_runs(port: u16, n: u64) {

@@ -189,3 +189,25 @@ pub fn serve_http(content_type: Option<&str>, body: Vec<u8>) -> u16 {
     });
     port
 }
+
+/// Resident memory (KiB) and user + system CPU seconds of a process (this
+/// one when `pid` is `None`), read from Linux `/proc`; zeros when unreadable.
+pub fn process_usage(pid: Option<u32>) -> (f64, f64) {
+    let dir = pid.map_or_else(|| "self".to_owned(), |p| p.to_string());
+    let status = std::fs::read_to_string(format!("/proc/{dir}/status")).unwrap_or_default();
+    let rss = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0.0);
+    let stat = std::fs::read_to_string(format!("/proc/{dir}/stat")).unwrap_or_default();
+    // Fields after the command name, which is in parentheses: utime and
+    // stime are the 12th and 13th, in ticks of USER_HZ (100 on Linux).
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i).and_then(|v| v.parse::<f64>().ok()))
+        .sum();
+    (rss, ticks / 100.0)
+}

@@ -35,7 +35,8 @@ pub fn require(test: &str, candidates: &[&str], package: &str) -> Option<PathBuf
     found
 }
 
-fn free_port() -> u16 {
+/// A loopback port nothing listens on (at the time of asking).
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .expect("bind")
         .local_addr()

@@ -17,7 +17,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use pathprobe_tests::lab::SmallLab;
-use pathprobe_tests::peers::{http_get, prometheus, pushgateway, require, try_http_get};
+use pathprobe_tests::peers::{free_port, http_get, prometheus, pushgateway, require, try_http_get};
 use pathprobe_tests::{binary, run_with_env, stderr, stdout, workspace_root};
 
 fn lab() -> SmallLab {
@@ -77,14 +77,6 @@ fn shipped_alerting_rules_pass_their_tests() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn wait_until<T>(what: &str, limit: Duration, mut f: impl FnMut() -> Option<T>) -> T {

@@ -54,7 +54,7 @@ pub use model::{
     Catalog, CatalogInfo, Endpoint, Notice, Os, Platforms, Requirement, SourceLocation, Support,
     Target,
 };
-pub use onboarding::{OnboardingGeo, geography_from_text, read_geography};
+pub use onboarding::{OnboardingGeo, geography_from_text};
 pub use package::{
     Expiry, Package, PackageError, PackageKind, Signer, read_package, read_packages,
 };

@@ -7,15 +7,9 @@
 //! ships `{"onboardingInfo": "<escaped JSON>"}` or a Python script embedding it,
 //! macOS a plist with an `OnboardingInfo` string.
 
-use std::path::Path;
-
 use serde_json::Value;
 
-use crate::error::{CatalogError, Origin, Result};
 use crate::geo::Geography;
-
-/// Onboarding files are a few KiB; a larger one is not an onboarding file.
-const MAX_BYTES: u64 = 4 * 1024 * 1024;
 
 /// What an onboarding file says about where the tenant's data lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,35 +22,6 @@ pub struct OnboardingGeo {
     pub raw: String,
     /// The datacenter, when given (`WestEurope`).
     pub datacenter: Option<String>,
-}
-
-/// Reads the geography from an onboarding file.
-pub fn read_geography(path: &Path) -> Result<OnboardingGeo> {
-    let invalid = |message: String| CatalogError::Invalid {
-        origin: Origin::file(path),
-        message,
-    };
-    let meta = std::fs::metadata(path).map_err(|source| CatalogError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if meta.len() > MAX_BYTES {
-        return Err(CatalogError::TooLarge {
-            path: path.to_path_buf(),
-            size: meta.len(),
-            limit: MAX_BYTES,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|source| CatalogError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let text = String::from_utf8_lossy(&bytes);
-    geography_from_text(&text).ok_or_else(|| {
-        invalid(
-            "no vortexGeoLocation or partnerGeoLocation found: not a Defender for Endpoint onboarding file".into(),
-        )
-    })
 }
 
 /// Finds the geography in any of the wrappings (see the module docs).

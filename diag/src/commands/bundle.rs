@@ -11,7 +11,7 @@ use pathprobe_reports::{
 };
 
 use crate::cli::{BundleArgs, BundleCommand, BundleInspectArgs, ProbeArgs};
-use crate::commands::check::{Probed, format_of, probe};
+use crate::commands::check::{Probed, probe};
 use crate::exit::{Exit, UsageError};
 use crate::{logging, output};
 
@@ -84,7 +84,7 @@ fn inspect(args: &BundleInspectArgs) -> anyhow::Result<Exit> {
         output::warn(problem);
     }
     let m = &opened.manifest;
-    if format_of(args.format) == CheckFormat::Table {
+    if args.format == CheckFormat::Table {
         println!(
             "bundle made {} by {}; {} files; redacted: {}",
             m.created_at,
@@ -96,7 +96,7 @@ fn inspect(args: &BundleInspectArgs) -> anyhow::Result<Exit> {
     output::print(
         &opened
             .report
-            .render(format_of(args.format), &output::table_style(args.verbose))?,
+            .render(args.format, &output::table_style(args.verbose))?,
     )?;
     Ok(if opened.problems.is_empty() {
         Exit::Ok
@@ -122,7 +122,8 @@ fn sibling(path: &Path, what: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
-fn hostname() -> Option<String> {
+/// This machine's name (Linux).
+pub(crate) fn hostname() -> Option<String> {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .or_else(|_| std::fs::read_to_string("/etc/hostname"))
         .ok()

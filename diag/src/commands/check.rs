@@ -15,7 +15,7 @@ use pathprobe_urls::{ExpectedStatus, Probe, Target as CatalogTarget, default_pro
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 
-use crate::cli::{CheckArgs, CheckFormatArg, FailOnArg, ProbeArgs};
+use crate::cli::{CheckArgs, FailOnArg, ProbeArgs};
 use crate::commands::proxy::discover;
 use crate::commands::urls::{filter_of, load_catalog};
 use crate::engine::{self, Job, Limits};
@@ -50,20 +50,6 @@ struct Skipped {
     route_source: String,
 }
 
-/// The report format of a flag value.
-pub fn format_of(f: CheckFormatArg) -> CheckFormat {
-    match f {
-        CheckFormatArg::Table => CheckFormat::Table,
-        CheckFormatArg::Json => CheckFormat::Json,
-        CheckFormatArg::Csv => CheckFormat::Csv,
-        CheckFormatArg::Junit => CheckFormat::Junit,
-        CheckFormatArg::Markdown => CheckFormat::Markdown,
-        CheckFormatArg::Html => CheckFormat::Html,
-        CheckFormatArg::Lines => CheckFormat::Lines,
-        CheckFormatArg::Prometheus => CheckFormat::Prometheus,
-    }
-}
-
 /// Reads a saved JSON report (exit 2 when it cannot be used).
 pub fn read_report(path: &std::path::Path) -> anyhow::Result<CheckReport> {
     let text = std::fs::read_to_string(path)
@@ -77,7 +63,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
     }
     // Everything that could make the report unwritable or the comparison
     // impossible is checked before the first probe.
-    let outputs = ReportOutputs::plan(format_of(args.format), &args.output)?;
+    let outputs = ReportOutputs::plan(args.format, &args.output)?;
     let baseline = match &args.baseline {
         Some(path) => Some((read_report(path)?, path.display().to_string())),
         None => None,
@@ -131,9 +117,7 @@ pub fn push_url(gateway: &str, host: &str) -> Result<url::Url, String> {
 
 /// PUTs the exposition to a Pushgateway (replacing the group's metrics).
 fn push(gateway: &str, body: String) -> Result<(), String> {
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_owned())
-        .unwrap_or_else(|_| "unknown".into());
+    let host = crate::commands::bundle::hostname().unwrap_or_else(|| "unknown".into());
     let url = push_url(gateway, &host)?;
     let shown = pathprobe_pac::redact_url(&url);
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -394,7 +378,7 @@ pub fn probe(
             per_proxy: args.per_proxy,
             deadline,
         },
-        |done, total| progress.set(done, total),
+        |done, _| progress.set(done),
     ));
     progress.finish();
 

@@ -3,7 +3,7 @@
 use pathprobe_reports::{CheckReport, Comparison};
 
 use crate::cli::{FormatArg, ReportCommand};
-use crate::commands::check::{format_of, read_report};
+use crate::commands::check::read_report;
 use crate::exit::Exit;
 use crate::output;
 
@@ -29,9 +29,7 @@ pub fn run(cmd: ReportCommand) -> anyhow::Result<Exit> {
         }
         ReportCommand::Render(args) => {
             let report = read_report(&args.report)?;
-            output::print(
-                &report.render(format_of(args.format), &output::table_style(args.verbose))?,
-            )?;
+            output::print(&report.render(args.format, &output::table_style(args.verbose))?)?;
             Ok(Exit::Ok)
         }
         ReportCommand::Schema => {

@@ -479,10 +479,11 @@ pub fn dns_server(names: HashMap<String, DnsAnswer>) -> Result<SocketAddr, LabEr
             let mut buf = [0u8; 512];
             while let Ok((n, from)) = socket.recv_from(&mut buf) {
                 let Some(query) = buf.get(..n) else { continue };
-                let Some(reply) = dns_reply(query, &names) else {
+                let answer = lookup(query, &names);
+                let Some(reply) = dns_reply(query, answer) else {
                     continue;
                 };
-                match lookup(query, &names) {
+                match answer {
                     Some(DnsAnswer::Late(ms, _)) => {
                         // Late answers must not hold up the others.
                         if let Ok(late) = socket.try_clone() {
@@ -531,28 +532,11 @@ fn question(query: &[u8]) -> Option<(Vec<String>, usize)> {
 
 /// The answer to one query: header and question kept (EDNS dropped), an A
 /// record, no data, NXDOMAIN, or one of the hostile answers.
-fn dns_reply(query: &[u8], names: &HashMap<String, DnsAnswer>) -> Option<Vec<u8>> {
-    let mut labels = Vec::new();
-    let mut i = 12usize;
-    loop {
-        let len = usize::from(*query.get(i)?);
-        if len == 0 {
-            break;
-        }
-        labels.push(String::from_utf8_lossy(query.get(i + 1..i + 1 + len)?).to_ascii_lowercase());
-        i += len + 1;
-    }
+fn dns_reply(query: &[u8], answer: Option<DnsAnswer>) -> Option<Vec<u8>> {
+    let (_, i) = question(query)?;
     let qtype = query.get(i + 1..i + 3)?;
     let is_a = qtype == [0, 1];
     let mut reply = query.get(..i + 5)?.to_vec();
-    let name = labels.join(".");
-    let answer = names.get(&name).copied().or_else(|| {
-        (1..labels.len()).find_map(|k| {
-            names
-                .get(&format!("*.{}", labels.get(k..)?.join(".")))
-                .copied()
-        })
-    });
     let rcode = if answer.is_some() { 0x80 } else { 0x83 };
     for (at, value) in [
         (2, 0x81),
@@ -589,6 +573,10 @@ fn dns_reply(query: &[u8], names: &HashMap<String, DnsAnswer>) -> Option<Vec<u8>
 mod tests {
     use super::*;
 
+    fn reply(query: &[u8], names: &HashMap<String, DnsAnswer>) -> Option<Vec<u8>> {
+        dns_reply(query, lookup(query, names))
+    }
+
     fn query(name: &str, qtype: u8) -> Vec<u8> {
         let mut q = vec![0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 1];
         for label in name.split('.') {
@@ -612,16 +600,16 @@ mod tests {
                 DnsAnswer::Address(Ipv4Addr::new(127, 0, 0, 2)),
             ),
         ]);
-        let r = dns_reply(&query("svc.lab.test", 1), &names).unwrap();
+        let r = reply(&query("svc.lab.test", 1), &names).unwrap();
         assert_eq!((r[3], r[7]), (0x80, 1));
         assert_eq!(&r[r.len() - 4..], &[127, 0, 0, 1]);
-        let r = dns_reply(&query("e7.bench.test", 1), &names).unwrap();
+        let r = reply(&query("e7.bench.test", 1), &names).unwrap();
         assert_eq!(&r[r.len() - 4..], &[127, 0, 0, 2]);
-        let r = dns_reply(&query("svc.lab.test", 28), &names).unwrap();
+        let r = reply(&query("svc.lab.test", 28), &names).unwrap();
         assert_eq!((r[3], r[7]), (0x80, 0), "AAAA: no data");
-        let r = dns_reply(&query("other.lab.test", 1), &names).unwrap();
+        let r = reply(&query("other.lab.test", 1), &names).unwrap();
         assert_eq!(r[3], 0x83, "NXDOMAIN");
         assert_eq!(r[11], 0, "EDNS dropped");
-        assert!(dns_reply(&[1, 2, 3], &names).is_none());
+        assert!(reply(&[1, 2, 3], &names).is_none());
     }
 }

@@ -9,23 +9,17 @@ use std::fmt::Write as _;
 
 use super::{Attempt, CheckReport, ProbeResult, Verdict};
 
-/// Text made safe for XML 1.0 attributes and content: markup escaped, and the
-/// control characters XML cannot carry dropped.
+/// Text made safe for XML 1.0 attributes and content: markup escaped as in
+/// HTML, and the control characters XML cannot carry dropped.
 pub(crate) fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    let carried: String = text
+        .chars()
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r')
+                || !((c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}')
+        })
+        .collect();
+    super::html::esc(&carried)
 }
 
 /// How one test case ends.
