@@ -64,6 +64,20 @@ pub enum Command {
     ///
     /// `pathprobe bundle inspect FILE.zip` shows a bundle's report on any machine.
     Bundle(Box<BundleArgs>),
+    /// Internal: evaluates a PAC script for the parent process on stdin and
+    /// stdout, with a memory limit (see `pathprobe_pac::PacWorker`).
+    #[command(name = "__pac-worker", hide = true)]
+    PacWorker,
+    /// Internal: reads a catalog file with a memory limit and writes it as
+    /// JSON for the parent process.
+    #[command(name = "__catalog-worker", hide = true)]
+    CatalogWorker {
+        /// The catalog file.
+        path: std::path::PathBuf,
+        /// Only this sheet of a workbook.
+        #[arg(long)]
+        sheet: Option<String>,
+    },
 }
 
 /// Connectivity flavours.

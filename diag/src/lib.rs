@@ -18,6 +18,7 @@ mod cli;
 mod commands;
 pub mod engine;
 mod exit;
+mod isolate;
 pub mod lab;
 mod logging;
 mod output;
@@ -54,7 +55,11 @@ where
             return code.into();
         }
     };
-    if !matches!(cli.command, cli::Command::Bundle(_)) {
+    // A bundle captures its own log; a PAC worker's stderr belongs to its parent.
+    if !matches!(
+        cli.command,
+        cli::Command::Bundle(_) | cli::Command::PacWorker | cli::Command::CatalogWorker { .. }
+    ) {
         logging::to_stderr_if_asked();
     }
     match commands::dispatch(cli) {

@@ -22,7 +22,7 @@ use boa_engine::context::time::JsInstant;
 use boa_engine::context::{Clock, HostHooks};
 use boa_engine::vm::RuntimeLimits;
 use boa_engine::{Context, JsError, JsResult, JsString, JsValue, NativeFunction, Script, Source};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::clock::{PacClock, SystemClock};
 use crate::helpers::{self, ShExpMatcher};
@@ -31,7 +31,7 @@ use crate::resolver::{LookupError, Resolve};
 use crate::route::{ParsedRoutes, RouteError, parse_pac_result};
 
 /// Which URL the script is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UrlMode {
     /// What browsers pass: for `https:` and `wss:` only `scheme://host:port/`,
@@ -44,7 +44,7 @@ pub enum UrlMode {
 
 /// Limits and inputs of an engine. [`PacOptions::default`] suits a PAC fetched
 /// from an untrusted network.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PacOptions {
     /// Largest script accepted, in bytes.
     pub max_script_bytes: usize,
@@ -83,12 +83,18 @@ impl Default for PacOptions {
 }
 
 /// Which function answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EntryPoint {
     /// The Netscape entry point.
     FindProxyForURL,
     /// Microsoft's IPv6-aware entry point, preferred when a script defines it.
     FindProxyForURLEx,
+}
+
+impl std::fmt::Display for EntryPoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 impl EntryPoint {
@@ -102,7 +108,7 @@ impl EntryPoint {
 }
 
 /// One DNS lookup a helper made during an evaluation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DnsLookup {
     /// The name asked for.
     pub host: String,
@@ -113,7 +119,7 @@ pub struct DnsLookup {
 }
 
 /// The answer for one URL, with everything that led to it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Evaluation {
     /// The URL string the script received.
     pub url: String,
@@ -134,7 +140,7 @@ pub struct Evaluation {
 }
 
 /// What went wrong, without the script's name (see [`PacError`]).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum PacErrorKind {
     /// The script is larger than [`PacOptions::max_script_bytes`].
     #[error("the script is {size} bytes, over the limit of {limit} bytes")]
@@ -185,7 +191,7 @@ pub enum PacErrorKind {
     #[error("{function} (line {line}) returned {found}, not a string")]
     NotAString {
         /// The function.
-        function: &'static str,
+        function: EntryPoint,
         /// Line of its definition.
         line: u32,
         /// The JavaScript type returned.
@@ -195,7 +201,7 @@ pub enum PacErrorKind {
     #[error("{function} (line {line}) returned {raw:?}: {reason}")]
     NoRoute {
         /// The function.
-        function: &'static str,
+        function: EntryPoint,
         /// Line of its definition.
         line: u32,
         /// The string returned.
@@ -210,6 +216,31 @@ pub enum PacErrorKind {
         url: String,
         /// The parser's reason.
         reason: String,
+    },
+    /// The script needed more memory than its worker process may use (see
+    /// [`crate::PacWorker`]).
+    #[error("{context} needed more than {} MiB of memory and was stopped", limit / (1024 * 1024))]
+    MemoryExceeded {
+        /// Where it happened.
+        context: String,
+        /// The worker's memory limit in bytes.
+        limit: u64,
+    },
+    /// The worker process running the script failed for another reason.
+    #[error("{context}: the PAC worker process failed: {reason}")]
+    WorkerFailed {
+        /// Where it happened.
+        context: String,
+        /// What was seen: exit status, last words on stderr.
+        reason: String,
+    },
+    /// The script was stopped so often that it is not run again this time.
+    #[error("not evaluated: the script was stopped {stops} times already (last: {last})")]
+    GaveUp {
+        /// How many times it was stopped (timeouts, memory, crashes).
+        stops: u32,
+        /// The last of those failures.
+        last: String,
     },
 }
 
@@ -570,7 +601,7 @@ impl PacEngine {
             Some(s) => s.to_std_string_escaped(),
             None => {
                 return Err(self.error(PacErrorKind::NotAString {
-                    function: entry.name(),
+                    function: entry,
                     line: entry_line,
                     found: value.type_of().to_string(),
                 }));
@@ -578,7 +609,7 @@ impl PacEngine {
         };
         let parsed = parse_pac_result(&raw).map_err(|e| {
             self.error(PacErrorKind::NoRoute {
-                function: entry.name(),
+                function: entry,
                 line: entry_line,
                 raw: raw.clone(),
                 reason: match e {

@@ -51,6 +51,7 @@ mod lint;
 mod myip;
 mod resolver;
 mod route;
+mod worker;
 
 pub use clock::{ClockError, FixedClock, PacClock, SystemClock};
 pub use engine::{
@@ -64,3 +65,4 @@ pub use resolver::{
     DnsServers, FixedResolver, LayeredResolver, LookupError, Resolve, SystemResolver,
 };
 pub use route::{ParsedRoutes, ProxyKind, Route, RouteError, RouteWarning, parse_pac_result};
+pub use worker::{PacRunner, PacWorker, WorkerCommand, WorkerError, serve_worker};

@@ -349,7 +349,7 @@ fn non_string_and_empty_answers_are_errors_naming_the_function() {
                 line,
                 found,
             } => {
-                assert_eq!(*function, "FindProxyForURL");
+                assert_eq!(*function, EntryPoint::FindProxyForURL);
                 assert_eq!(*line, 2);
                 assert_eq!(found, if want == "null" { "object" } else { want });
             }

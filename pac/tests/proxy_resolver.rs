@@ -31,6 +31,7 @@ fn options(profile: Profile, os: TargetOs) -> ExplainOptions {
         },
         fetch: FetchLimits::default(),
         dhcp_inform: None,
+        isolation: None,
     }
 }
 

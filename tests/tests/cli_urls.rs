@@ -446,3 +446,83 @@ fn diff_reports_added_removed_changed() {
     ]);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+/// A one-sheet workbook: a URL header, one URL, and `extra` written after.
+fn workbook_with(path: &Path, extra: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "URL").unwrap();
+    sheet.write_string(1, 0, "https://a.example/").unwrap();
+    extra(sheet);
+    book.save(path).unwrap();
+}
+
+#[test]
+fn a_workbook_whose_cells_span_the_whole_sheet_is_refused_not_a_crash() {
+    // 1.5 KB on disk; a dense grid of A1:XFD1048576 would be 512 GiB.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sparse.xlsx");
+    workbook_with(&path, |sheet| {
+        sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    });
+    let started = std::time::Instant::now();
+    let out = run(["urls", "list", path.to_str().unwrap()]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("sparse.xlsx") && err.contains("needed more than 1024 MiB of memory"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_zip_bomb_workbook_is_refused_before_it_is_inflated() {
+    // A real workbook whose sheet is padded with 32 MiB of whitespace (legal
+    // XML between elements) that deflates to a few dozen KiB.
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.xlsx");
+    workbook_with(&plain, |_| {});
+    let bomb = dir.path().join("bomb.xlsx");
+    {
+        let mut source = zip::ZipArchive::new(fs::File::open(&plain).unwrap()).unwrap();
+        let mut out = zip::ZipWriter::new(fs::File::create(&bomb).unwrap());
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        for i in 0..source.len() {
+            let mut member = source.by_index(i).unwrap();
+            let name = member.name().unwrap().into_owned();
+            let mut text = Vec::new();
+            std::io::Read::read_to_end(&mut member, &mut text).unwrap();
+            out.start_file(name.as_str(), deflated).unwrap();
+            if name == "xl/worksheets/sheet1.xml" {
+                let text = String::from_utf8(text).unwrap();
+                let (head, tail) = text.split_once("<sheetData>").unwrap();
+                std::io::Write::write_all(&mut out, head.as_bytes()).unwrap();
+                std::io::Write::write_all(&mut out, b"<sheetData>").unwrap();
+                let padding = vec![b' '; 1024 * 1024];
+                for _ in 0..32 {
+                    std::io::Write::write_all(&mut out, &padding).unwrap();
+                }
+                std::io::Write::write_all(&mut out, tail.as_bytes()).unwrap();
+            } else {
+                std::io::Write::write_all(&mut out, &text).unwrap();
+            }
+        }
+        out.finish().unwrap();
+    }
+    assert!(fs::metadata(&bomb).unwrap().len() < 1024 * 1024);
+    let out = run(["urls", "list", bomb.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("bomb.xlsx: xl/worksheets/sheet1.xml inflates to more than")
+            && err.contains("a zip bomb, not a catalog"),
+        "{err}"
+    );
+    // The same workbook without the padding loads.
+    let out = run(["urls", "list", plain.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("a.example"), "{}", stdout(&out));
+}

@@ -210,3 +210,167 @@ fn hostile_dns_answers_are_dns_failures_within_the_limit() {
     let late = &v["results"][0]["attempts"][0]["evidence"];
     assert!(late.to_string().contains("timeout"), "{late}");
 }
+
+/// Runs `check` on `urls` through the PAC at `pac` (a path or URL); returns
+/// the parsed report and the wall time.
+fn run_with_pac(urls: &[String], pac: &str) -> (serde_json::Value, Duration) {
+    let dir = tempfile::tempdir().unwrap();
+    let refs: Vec<&str> = urls.iter().map(String::as_str).collect();
+    let cat = write_catalog(dir.path(), &refs);
+    let mut args = vec![
+        cat.to_str().unwrap().to_owned(),
+        "--pac".to_owned(),
+        pac.to_owned(),
+    ];
+    for u in urls {
+        args.push("--resolve".into());
+        args.push(format!("{}=127.0.0.1", url_host(u)));
+    }
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let _ = pathprobe_tests::binary();
+    let started = Instant::now();
+    let (v, out) = check_json(&refs, "2");
+    let elapsed = started.elapsed();
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    (v, elapsed)
+}
+
+#[test]
+fn a_pac_that_allocates_without_bound_is_stopped_and_the_run_goes_on() {
+    // DIRECT for one host; for every other, a string that doubles forever (a
+    // few instructions per gigabyte: no instruction budget catches it).
+    let origin = pathprobe_tests::serve_http(Some("text/plain"), b"ok".to_vec());
+    let dir = tempfile::tempdir().unwrap();
+    let pac = dir.path().join("bomb.pac");
+    std::fs::write(
+        &pac,
+        r#"function FindProxyForURL(url, host) {
+            if (host == "fine.lab.test") return "DIRECT";
+            var s = "xxxxxxxxxxxxxxxx";
+            while (true) { s = s + s; }
+        }"#,
+    )
+    .unwrap();
+    let urls: Vec<String> = ["fine", "a", "b", "c", "d"]
+        .iter()
+        .map(|h| format!("http://{h}.lab.test:{origin}/"))
+        .collect();
+    let (v, elapsed) = run_with_pac(&urls, pac.to_str().unwrap());
+    // Three stops of about a second each, then the script is not run again.
+    assert!(elapsed < Duration::from_secs(30), "took {elapsed:?}");
+    let results = v["results"].as_array().unwrap();
+    let row = |host: &str| {
+        results
+            .iter()
+            .find(|r| r["url"].as_str().unwrap().contains(&format!("//{host}.")))
+            .unwrap_or_else(|| panic!("{host} missing: {v}"))
+    };
+    // The worker that blew up is replaced: the one good host still works.
+    assert_eq!(row("fine")["verdict"], "ok", "{v}");
+    for host in ["a", "b", "c"] {
+        let r = row(host);
+        assert_eq!(r["verdict"], "proxy_unreachable", "{r}");
+        let hint = r["hint"].as_str().unwrap();
+        assert!(
+            hint.contains("needed more than 1024 MiB of memory and was stopped"),
+            "{hint}"
+        );
+    }
+    let hint = row("d")["hint"].as_str().unwrap().to_owned();
+    assert!(
+        hint.contains("not evaluated: the script was stopped 3 times"),
+        "{hint}"
+    );
+}
+
+#[test]
+fn a_pac_that_loops_in_native_code_is_killed_at_its_deadline() {
+    // `fill` runs a billion iterations inside one built-in call, where the
+    // engine cannot check its deadline: the parent kills the worker.
+    let origin = pathprobe_tests::serve_http(Some("text/plain"), b"ok".to_vec());
+    let dir = tempfile::tempdir().unwrap();
+    let pac = dir.path().join("spin.pac");
+    std::fs::write(
+        &pac,
+        r#"function FindProxyForURL(url, host) {
+            if (host == "fine.lab.test") return "DIRECT";
+            new Array(1e9).fill(0);
+            return "DIRECT";
+        }"#,
+    )
+    .unwrap();
+    let urls = vec![
+        format!("http://fine.lab.test:{origin}/"),
+        format!("http://spin.lab.test:{origin}/"),
+    ];
+    let (v, elapsed) = run_with_pac(&urls, pac.to_str().unwrap());
+    // The engine's 5 s evaluation limit plus the parent's 2 s grace.
+    assert!(elapsed < Duration::from_secs(20), "took {elapsed:?}");
+    let results = v["results"].as_array().unwrap();
+    let spin = results
+        .iter()
+        .find(|r| r["url"].as_str().unwrap().contains("//spin."))
+        .unwrap();
+    assert_eq!(spin["verdict"], "proxy_unreachable", "{spin}");
+    assert!(
+        spin["hint"]
+            .as_str()
+            .unwrap()
+            .contains("did not finish within 5s"),
+        "{spin}"
+    );
+    let fine = results
+        .iter()
+        .find(|r| r["url"].as_str().unwrap().contains("//fine."))
+        .unwrap();
+    assert_eq!(fine["verdict"], "ok", "{fine}");
+}
+
+/// Serves `size` bytes of PAC-looking text with no Content-Length, so only
+/// the reader's own count can stop it.
+fn endless_pac_server(size: usize) -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut request = [0u8; 4096];
+                let _ = stream.read(&mut request);
+                let _ = stream.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/x-ns-proxy-autoconfig\r\nConnection: close\r\n\r\n",
+                );
+                let _ = stream
+                    .write_all(b"function FindProxyForURL(url, host) { return \"DIRECT\"; }\n");
+                let chunk =
+                    "// padding padding padding padding padding padding padding\n".repeat(1024);
+                let mut sent = 0;
+                while sent < size {
+                    if stream.write_all(chunk.as_bytes()).is_err() {
+                        return;
+                    }
+                    sent += chunk.len();
+                }
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn a_50_mb_pac_is_refused_at_the_size_limit_and_the_run_goes_on() {
+    let origin = pathprobe_tests::serve_http(Some("text/plain"), b"ok".to_vec());
+    let pac_port = endless_pac_server(50 * 1024 * 1024);
+    let urls = vec![format!("http://fine.lab.test:{origin}/")];
+    let (v, elapsed) = run_with_pac(&urls, &format!("http://127.0.0.1:{pac_port}/proxy.pac"));
+    assert!(elapsed < Duration::from_secs(20), "took {elapsed:?}");
+    let warnings = v["warnings"].to_string();
+    assert!(
+        warnings.contains("the PAC cannot be fetched")
+            && warnings.contains("larger than the limit"),
+        "{warnings}"
+    );
+    // With no usable PAC the client goes direct, and the report says why.
+    assert_eq!(v["results"][0]["verdict"], "ok", "{v}");
+}

@@ -38,6 +38,11 @@ impl std::fmt::Display for Origin {
     }
 }
 
+/// A size for people: "256.0 MiB".
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
 /// Everything that can go wrong turning an input into a [`crate::Catalog`].
 ///
 /// All variants describe bad *input*: the binary maps them to exit code 2.
@@ -60,6 +65,18 @@ pub enum CatalogError {
         /// Its size.
         size: u64,
         /// The limit.
+        limit: u64,
+    },
+    /// A member of a zipped workbook inflates far beyond any real catalog.
+    #[error("{}: {member} inflates to more than {} from {} compressed: a zip bomb, not a catalog", path.display(), mib(*limit), mib(*compressed))]
+    Inflates {
+        /// The file.
+        path: PathBuf,
+        /// The zip member.
+        member: String,
+        /// Its compressed size.
+        compressed: u64,
+        /// Where reading it stopped.
         limit: u64,
     },
     /// A password-protected workbook: Office stores those encrypted in an OLE container.

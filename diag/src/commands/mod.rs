@@ -25,5 +25,10 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Bundle(args) => bundle::run(*args),
         Command::Serve(args) => serve::run(*args),
         Command::Onboarding(cmd) => onboarding::run(cmd),
+        Command::CatalogWorker { path, sheet } => crate::isolate::catalog_worker(&path, sheet),
+        Command::PacWorker => {
+            pathprobe_pac::serve_worker()?;
+            Ok(Exit::Ok)
+        }
     }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use pathprobe_pac::{
     DnsServers, FetchLimits, FetchedPac, FixedClock, FixedResolver, LayeredResolver, PacClock,
-    PacEngine, PacLocation, PacOptions, Resolve, Severity, SystemClock, SystemResolver, UrlMode,
+    PacLocation, PacOptions, PacRunner, Resolve, Severity, SystemClock, SystemResolver, UrlMode,
 };
 use pathprobe_reports::{
     OutputFormat, PacEvalReport, PacEvalResult, PacEvalSettings, PacLintReport, PacScriptInfo,
@@ -88,8 +88,14 @@ fn eval(args: PacEvalArgs) -> anyhow::Result<Exit> {
         .iter()
         .map(IpAddr::to_string)
         .collect();
-    let mut engine =
-        PacEngine::with_clock(&fetched.location, &fetched.text, options, resolver, clock)?;
+    let mut engine = PacRunner::start(
+        crate::commands::proxy::pac_isolation().as_ref(),
+        &fetched.location,
+        &fetched.text,
+        options,
+        resolver,
+        clock,
+    )?;
 
     let mut results = Vec::with_capacity(jobs.len());
     for job in jobs {

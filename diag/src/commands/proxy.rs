@@ -148,6 +148,7 @@ pub(crate) fn discover(
             ..WpadOptions::default()
         },
         fetch: FetchLimits::default(),
+        isolation: pac_isolation(),
         dhcp_inform: args
             .dhcp_inform
             .clone()
@@ -193,4 +194,14 @@ fn explain_cmd(args: ProxyExplainArgs) -> anyhow::Result<Exit> {
     };
     output::print(&report.render(format, &output::table_style(args.verbose))?)?;
     Ok(if failed { Exit::Findings } else { Exit::Ok })
+}
+
+/// PAC scripts from the network run in a worker process of this binary with a
+/// memory limit (see `crate::isolate`). Without a path to this binary (deleted
+/// during an upgrade, say) they run in-process, bounded in time but not in memory.
+pub(crate) fn pac_isolation() -> Option<pathprobe_pac::WorkerCommand> {
+    crate::isolate::this_binary().map(|exe| pathprobe_pac::WorkerCommand {
+        memory_limit: crate::isolate::MEMORY_LIMIT,
+        ..pathprobe_pac::WorkerCommand::new(exe, &["__pac-worker"])
+    })
 }

@@ -39,13 +39,13 @@ pub fn load_catalog(args: &CatalogArgs) -> anyhow::Result<Catalog> {
             }
             default_catalog().context("the embedded catalog is damaged (a build problem)")
         }
-        Some(path) => Ok(pathprobe_urls::load_with(
+        Some(path) => crate::isolate::load_catalog_file(
             path,
             &LoadOptions {
                 sheet: args.sheet.clone(),
                 ..LoadOptions::default()
             },
-        )?),
+        ),
     }
 }
 
@@ -171,8 +171,8 @@ fn list(args: ListArgs) -> anyhow::Result<Exit> {
 }
 
 fn diff(args: DiffArgs) -> anyhow::Result<Exit> {
-    let old = pathprobe_urls::load(&args.old)?;
-    let new = pathprobe_urls::load(&args.new)?;
+    let old = crate::isolate::load_catalog_file(&args.old, &LoadOptions::default())?;
+    let new = crate::isolate::load_catalog_file(&args.new, &LoadOptions::default())?;
     let changes = pathprobe_urls::diff(&old, &new);
     let report = DiffReport::new(
         args.old.display().to_string(),

@@ -9,10 +9,11 @@ use super::{
     TargetOs, WpadAttempt, WpadOptions, discover_via_dns, rank, static_routes,
 };
 use crate::clock::PacClock;
-use crate::engine::{PacEngine, PacOptions};
+use crate::engine::PacOptions;
 use crate::fetch::{FetchLimits, FetchedPac, fetch};
 use crate::resolver::{LookupError, Resolve};
 use crate::route::Route;
+use crate::worker::{PacRunner, WorkerCommand};
 
 /// How to explain.
 #[derive(Clone)]
@@ -34,6 +35,9 @@ pub struct ExplainOptions {
     /// Send a DHCPINFORM on this interface during auto-detection (needs the
     /// DHCP client port), waiting this long for the answer.
     pub dhcp_inform: Option<(String, std::time::Duration)>,
+    /// Run the PAC in a memory-limited worker process started this way
+    /// (see [`crate::PacWorker`]); `None` runs it in this process.
+    pub isolation: Option<WorkerCommand>,
 }
 
 /// One setting as shown in the explanation.
@@ -122,7 +126,7 @@ pub struct ProxyResolver {
 /// The setting in force, ready to answer.
 enum Resolved {
     Static(Found),
-    Pac(Found, Box<PacEngine>),
+    Pac(Found, PacRunner),
     /// A PAC was chosen but cannot run (syntax error and the like).
     Broken(String),
     Nothing(String),
@@ -259,14 +263,15 @@ impl ProxyResolver {
                     warnings: script.warnings.clone(),
                     text: script.text.clone(),
                 });
-                match PacEngine::with_clock(
+                match PacRunner::start(
+                    options.isolation.as_ref(),
                     &script.final_location,
                     &script.text,
                     options.pac.clone(),
                     options.resolver.clone(),
                     options.clock.clone(),
                 ) {
-                    Ok(engine) => Resolved::Pac(found, Box::new(engine)),
+                    Ok(engine) => Resolved::Pac(found, engine),
                     Err(e) => {
                         warnings.push(format!("{}: {e}", found.provenance));
                         Resolved::Broken(e.to_string())

@@ -93,6 +93,54 @@ fn grid_from_range(
     })
 }
 
+/// Inflated bytes allowed per compressed byte of a member (workbook XML
+/// compresses 5 to 20 times; bombs a thousand), plus a fixed allowance for
+/// small members.
+const MAX_RATIO: u64 = 100;
+const RATIO_SLACK: u64 = 1024 * 1024;
+/// Inflated bytes allowed for the whole workbook.
+const MAX_INFLATED: u64 = 256 * 1024 * 1024;
+
+/// Refuses a zipped workbook (xlsx, ods) whose members inflate far beyond
+/// their size, before calamine reads it: calamine holds shared strings and
+/// cells in memory, so a bomb would exhaust it. Members are inflated (not
+/// trusted by their declared sizes) up to the limit. A damaged zip is left
+/// for calamine to describe.
+fn refuse_zip_bomb(path: &Path, bytes: &[u8]) -> Result<()> {
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let mut total = 0u64;
+    let mut chunk = vec![0u8; 64 * 1024];
+    for index in 0..archive.len() {
+        let Ok(mut member) = archive.by_index(index) else {
+            return Ok(());
+        };
+        let compressed = member.compressed_size();
+        let limit = compressed
+            .saturating_mul(MAX_RATIO)
+            .saturating_add(RATIO_SLACK)
+            .min(MAX_INFLATED.saturating_sub(total));
+        let mut inflated = 0u64;
+        loop {
+            match std::io::Read::read(&mut member, &mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => inflated += n as u64,
+            }
+            if inflated > limit {
+                return Err(CatalogError::Inflates {
+                    path: path.to_path_buf(),
+                    member: member.name().map(|n| n.into_owned()).unwrap_or_default(),
+                    compressed,
+                    limit,
+                });
+            }
+        }
+        total += inflated;
+    }
+    Ok(())
+}
+
 /// Loads every sheet that has a URL header (or only `options.sheet`).
 pub(super) fn load_workbook(
     path: &Path,
@@ -100,6 +148,9 @@ pub(super) fn load_workbook(
     format: Format,
     options: &LoadOptions,
 ) -> Result<Catalog> {
+    if matches!(format, Format::Xlsx | Format::Ods) {
+        refuse_zip_bomb(path, bytes)?;
+    }
     let cursor = Cursor::new(bytes);
     let mut sheets: Vec<(String, Grid)> = Vec::new();
     let names: Vec<String>;

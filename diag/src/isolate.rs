@@ -1,0 +1,199 @@
+//! Reading untrusted files in a child process with a memory limit.
+//!
+//! Workbooks are parsed by calamine, which sizes its cell grid from the cell
+//! addresses a file claims: a 1.5 KB `.xlsx` with one value in A1 and one in
+//! XFD1048576 asks for 512 GiB, and Rust aborts the whole process when an
+//! allocation fails. A zip member that inflates to gigabytes does the same.
+//! So `pathprobe` reads catalog files in a child of itself (the hidden
+//! `__catalog-worker` subcommand) whose address space is capped, and turns a
+//! child that ran out of memory or time into a clear input error. PAC scripts
+//! get the same treatment through `pathprobe_pac::PacWorker`.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use pathprobe_urls::{Catalog, LoadOptions};
+
+use crate::exit::{Exit, UsageError};
+
+/// Address-space limit of a worker: far above what a real catalog or PAC
+/// needs (tens of MiB), far below what a bomb asks for.
+pub(crate) const MEMORY_LIMIT: u64 = pathprobe_pac::WorkerCommand::DEFAULT_MEMORY_LIMIT;
+/// Reading a catalog takes milliseconds; a minute means something is wrong.
+const CATALOG_TIMEOUT: Duration = Duration::from_secs(60);
+/// Largest catalog JSON accepted back from the worker.
+const MAX_OUTPUT: u64 = 256 * 1024 * 1024;
+
+/// The running binary, to start workers from; `None` when it cannot be found
+/// (deleted during an upgrade), in which case work is done in-process.
+pub(crate) fn this_binary() -> Option<PathBuf> {
+    match std::env::current_exe() {
+        Ok(exe) if exe.is_file() => Some(exe),
+        Ok(exe) => {
+            tracing::warn!(
+                "{} is gone: untrusted input is parsed in-process",
+                exe.display()
+            );
+            None
+        }
+        Err(e) => {
+            tracing::warn!("cannot find this binary ({e}): untrusted input is parsed in-process");
+            None
+        }
+    }
+}
+
+/// Caps this process's address space (in a worker, first thing) and turns
+/// core dumps off: a worker that runs out of memory is expected.
+pub(crate) fn limit_own_memory(bytes: u64) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        rlimit::setrlimit(rlimit::Resource::CORE, 0, 0)?;
+        rlimit::setrlimit(rlimit::Resource::AS, bytes, bytes)?;
+    }
+    #[cfg(not(unix))]
+    let _ = bytes;
+    Ok(())
+}
+
+/// Loads a catalog file, in a worker process when this binary can start one.
+pub(crate) fn load_catalog_file(path: &Path, options: &LoadOptions) -> anyhow::Result<Catalog> {
+    let Some(exe) = this_binary() else {
+        return Ok(pathprobe_urls::load_with(path, options)?);
+    };
+    let mut command = Command::new(exe);
+    command.arg("__catalog-worker").arg(path);
+    if let Some(sheet) = &options.sheet {
+        command.arg("--sheet").arg(sheet);
+    }
+    let shown = path.display();
+    let output = match run(command, CATALOG_TIMEOUT) {
+        Ok(output) => output,
+        Err(Failure::Refused(message)) => return Err(UsageError(message).into()),
+        Err(Failure::Memory) => {
+            return Err(UsageError(format!(
+                "{shown}: reading it needed more than {} MiB of memory and was stopped (a zip bomb, or a sheet whose cells claim millions of rows and columns?)",
+                MEMORY_LIMIT / (1024 * 1024)
+            ))
+            .into());
+        }
+        Err(Failure::Timeout) => {
+            return Err(UsageError(format!(
+                "{shown}: reading it took longer than {} s and was stopped",
+                CATALOG_TIMEOUT.as_secs()
+            ))
+            .into());
+        }
+        Err(Failure::Failed(reason)) => {
+            anyhow::bail!("{shown}: the catalog worker failed: {reason}")
+        }
+    };
+    serde_json::from_slice(&output)
+        .map_err(|e| anyhow::anyhow!("{shown}: the catalog worker's answer is unreadable: {e}"))
+}
+
+/// The worker side of [`load_catalog_file`]: the catalog as JSON on stdout.
+pub(crate) fn catalog_worker(path: &Path, sheet: Option<String>) -> anyhow::Result<Exit> {
+    limit_own_memory(MEMORY_LIMIT)?;
+    let catalog = pathprobe_urls::load_with(
+        path,
+        &LoadOptions {
+            sheet,
+            ..LoadOptions::default()
+        },
+    )?;
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer(&mut out, &catalog)?;
+    Ok(Exit::Ok)
+}
+
+/// Why a worker gave no answer.
+#[derive(Debug)]
+enum Failure {
+    /// It refused the input (exit 2); the message it printed.
+    Refused(String),
+    /// It ran out of memory.
+    Memory,
+    /// It overran its time and was killed.
+    Timeout,
+    /// Anything else.
+    Failed(String),
+}
+
+/// Runs a worker to completion within `timeout`; its stdout on success.
+fn run(mut command: Command, timeout: Duration) -> Result<Vec<u8>, Failure> {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| Failure::Failed(format!("cannot start it: {e}")))?;
+    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(Failure::Failed("its pipes could not be opened".into()));
+    };
+    // Both pipes are drained at once so that neither can fill and stall the child.
+    let errors = std::thread::spawn(move || {
+        let mut err = Vec::new();
+        let _ = stderr.take(64 * 1024).read_to_end(&mut err);
+        err
+    });
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let read = stdout.take(MAX_OUTPUT + 1).read_to_end(&mut out);
+        let _ = sender.send(read.map(|_| out));
+    });
+    let out = match receiver.recv_timeout(timeout) {
+        Ok(out) => out,
+        Err(_) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            let _ = reader.join();
+            let _ = errors.join();
+            return Err(Failure::Timeout);
+        }
+    };
+    let status = child
+        .wait()
+        .map_err(|e| Failure::Failed(format!("cannot wait for it: {e}")))?;
+    let _ = reader.join();
+    let err = errors.join().unwrap_or_default();
+    let err = String::from_utf8_lossy(&err);
+    // Rust's allocation-failure handler says this before it aborts.
+    if err.contains("memory allocation of") {
+        return Err(Failure::Memory);
+    }
+    let message = err
+        .lines()
+        .filter_map(|l| l.strip_prefix("pathprobe: error: "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    match status.code() {
+        Some(0) => {
+            let out = out.map_err(|e| Failure::Failed(format!("cannot read its answer: {e}")))?;
+            if out.len() as u64 > MAX_OUTPUT {
+                return Err(Failure::Failed(format!(
+                    "its answer is over {} MiB",
+                    MAX_OUTPUT / (1024 * 1024)
+                )));
+            }
+            Ok(out)
+        }
+        Some(2) if !message.is_empty() => Err(Failure::Refused(message)),
+        _ => Err(Failure::Failed(format!(
+            "{status}{}",
+            if message.is_empty() {
+                err.lines()
+                    .last()
+                    .map(|l| format!(": {l}"))
+                    .unwrap_or_default()
+            } else {
+                format!(": {message}")
+            }
+        ))),
+    }
+}
