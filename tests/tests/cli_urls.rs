@@ -457,6 +457,29 @@ fn workbook_with(path: &Path, extra: impl FnOnce(&mut rust_xlsxwriter::Worksheet
     book.save(path).unwrap();
 }
 
+/// Copies the workbook at `from` to `to` with its first sheet's XML changed.
+fn rewrite_sheet(from: &Path, to: &Path, change: impl FnOnce(&str) -> String) {
+    let mut source = zip::ZipArchive::new(fs::File::open(from).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(fs::File::create(to).unwrap());
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    let mut change = Some(change);
+    for i in 0..source.len() {
+        let mut member = source.by_index(i).unwrap();
+        let name = member.name().unwrap().into_owned();
+        let mut text = Vec::new();
+        std::io::Read::read_to_end(&mut member, &mut text).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let change = change.take().unwrap();
+            text = change(&String::from_utf8(text).unwrap()).into_bytes();
+        }
+        out.start_file(name.as_str(), deflated).unwrap();
+        std::io::Write::write_all(&mut out, &text).unwrap();
+    }
+    out.finish().unwrap();
+}
+
 #[test]
 fn a_workbook_whose_cells_span_the_whole_sheet_is_refused_not_a_crash() {
     // 1.5 KB on disk; a dense grid of A1:XFD1048576 would be 512 GiB.
@@ -465,13 +488,73 @@ fn a_workbook_whose_cells_span_the_whole_sheet_is_refused_not_a_crash() {
     workbook_with(&path, |sheet| {
         sheet.write_string(1_048_575, 16_383, "x").unwrap();
     });
-    let started = std::time::Instant::now();
     let out = run(["urls", "list", path.to_str().unwrap()]);
-    assert!(started.elapsed() < std::time::Duration::from_secs(20));
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
-        err.contains("sparse.xlsx") && err.contains("needed more than 1024 MiB of memory"),
+        err.contains("sparse.xlsx, sheet \"Sheet1\": values span A1 to XFD1048576")
+            && err.contains("remove the stray cell"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_merged_region_over_the_whole_sheet_is_clipped_to_the_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.xlsx");
+    workbook_with(&plain, |_| {});
+    let path = dir.path().join("merged.xlsx");
+    rewrite_sheet(&plain, &path, |xml| {
+        xml.replace(
+            "</sheetData>",
+            r#"</sheetData><mergeCells count="1"><mergeCell ref="B2:XFD1048576"/></mergeCells>"#,
+        )
+    });
+    let started = std::time::Instant::now();
+    let out = run(["urls", "list", path.to_str().unwrap(), "--format", "json"]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("a.example"), "{}", stdout(&out));
+}
+
+#[test]
+fn a_spreadsheet_that_exhausts_memory_is_stopped_in_its_worker() {
+    // An 800-byte OpenDocument sheet whose repeated cells expand to 98 million
+    // values inside the spreadsheet library: only the catalog worker's memory
+    // limit stops it.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("repeated.ods");
+    let mut out = zip::ZipWriter::new(fs::File::create(&path).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    out.start_file("mimetype", stored).unwrap();
+    std::io::Write::write_all(&mut out, b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+    out.start_file("META-INF/manifest.xml", stored).unwrap();
+    std::io::Write::write_all(
+        &mut out,
+        br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#,
+    )
+    .unwrap();
+    out.start_file("content.xml", stored).unwrap();
+    std::io::Write::write_all(
+        &mut out,
+        br#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="S">
+<table:table-row><table:table-cell office:value-type="string"><text:p>URL</text:p></table:table-cell></table:table-row>
+<table:table-row table:number-rows-repeated="6000"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>https://a.example/</text:p></table:table-cell></table:table-row>
+</table:table></office:spreadsheet></office:body></office:document-content>"#,
+    )
+    .unwrap();
+    out.finish().unwrap();
+    let started = std::time::Instant::now();
+    let out = run(["urls", "list", path.to_str().unwrap()]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "repeated.ods: reading it needed more than 1024 MiB of memory and was stopped"
+        ),
         "{err}"
     );
 }
@@ -484,34 +567,10 @@ fn a_zip_bomb_workbook_is_refused_before_it_is_inflated() {
     let plain = dir.path().join("plain.xlsx");
     workbook_with(&plain, |_| {});
     let bomb = dir.path().join("bomb.xlsx");
-    {
-        let mut source = zip::ZipArchive::new(fs::File::open(&plain).unwrap()).unwrap();
-        let mut out = zip::ZipWriter::new(fs::File::create(&bomb).unwrap());
-        let deflated = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .large_file(true);
-        for i in 0..source.len() {
-            let mut member = source.by_index(i).unwrap();
-            let name = member.name().unwrap().into_owned();
-            let mut text = Vec::new();
-            std::io::Read::read_to_end(&mut member, &mut text).unwrap();
-            out.start_file(name.as_str(), deflated).unwrap();
-            if name == "xl/worksheets/sheet1.xml" {
-                let text = String::from_utf8(text).unwrap();
-                let (head, tail) = text.split_once("<sheetData>").unwrap();
-                std::io::Write::write_all(&mut out, head.as_bytes()).unwrap();
-                std::io::Write::write_all(&mut out, b"<sheetData>").unwrap();
-                let padding = vec![b' '; 1024 * 1024];
-                for _ in 0..32 {
-                    std::io::Write::write_all(&mut out, &padding).unwrap();
-                }
-                std::io::Write::write_all(&mut out, tail.as_bytes()).unwrap();
-            } else {
-                std::io::Write::write_all(&mut out, &text).unwrap();
-            }
-        }
-        out.finish().unwrap();
-    }
+    let padding = " ".repeat(32 * 1024 * 1024);
+    rewrite_sheet(&plain, &bomb, |xml| {
+        xml.replace("<sheetData>", &format!("<sheetData>{padding}"))
+    });
     assert!(fs::metadata(&bomb).unwrap().len() < 1024 * 1024);
     let out = run(["urls", "list", bomb.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));

@@ -13,6 +13,65 @@ use crate::model::{Catalog, Notice};
 /// Rows or columns beyond these are not a URL list; refuse rather than churn.
 const MAX_ROWS: usize = 200_000;
 const MAX_COLS: usize = 512;
+/// Cells of the rectangle the values span (the grid is held densely).
+const MAX_AREA: usize = 4_000_000;
+
+/// "XFD1048576" for 0-based (row, column).
+fn cell_name(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut n = u64::from(col) + 1;
+    while n > 0 {
+        let rem = u8::try_from((n - 1) % 26).unwrap_or(0);
+        letters.push(char::from(b'A' + rem));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect::<String>() + &(u64::from(row) + 1).to_string()
+}
+
+/// Reads the cells of an xlsx sheet that hold a value, refusing a sheet whose
+/// values span more than a URL list can. calamine's own `worksheet_range`
+/// sizes a dense grid from the addresses first, so a file with one value in
+/// A1 and one in XFD1048576 would ask for 512 GiB.
+fn xlsx_range(
+    book: &mut calamine::Xlsx<Cursor<&[u8]>>,
+    path: &Path,
+    sheet: &str,
+) -> Result<calamine::Range<Data>> {
+    let too_big = |message: String| CatalogError::Invalid {
+        origin: Origin {
+            file: path.to_path_buf(),
+            sheet: Some(sheet.to_string()),
+            line: None,
+        },
+        message,
+    };
+    let mut reader = book
+        .worksheet_cells_reader(sheet)
+        .map_err(|e| spreadsheet_error(path, e))?;
+    let mut cells = Vec::new();
+    let (mut top, mut left, mut bottom, mut right) = (u32::MAX, u32::MAX, 0u32, 0u32);
+    while let Some(cell) = reader.next_cell().map_err(|e| spreadsheet_error(path, e))? {
+        let value = Data::from(cell.get_value().clone());
+        if matches!(value, Data::Empty) {
+            continue;
+        }
+        let (row, col) = cell.get_position();
+        (top, left) = (top.min(row), left.min(col));
+        (bottom, right) = (bottom.max(row), right.max(col));
+        let height = (bottom - top) as usize + 1;
+        let width = (right - left) as usize + 1;
+        if height > MAX_ROWS || width > MAX_COLS || height.saturating_mul(width) > MAX_AREA {
+            return Err(too_big(format!(
+                "values span {} to {} ({height} rows x {width} columns, the one at {} included), more than a URL list can have ({MAX_ROWS} rows, {MAX_COLS} columns, {MAX_AREA} cells); remove the stray cell or choose another sheet with --sheet",
+                cell_name(top, left),
+                cell_name(bottom, right),
+                cell_name(row, col),
+            )));
+        }
+        cells.push(calamine::Cell::new((row, col), value));
+    }
+    Ok(calamine::Range::from_sparse(cells))
+}
 
 fn cell_text(data: &Data) -> String {
     match data {
@@ -59,11 +118,18 @@ fn grid_from_range(
         .rows()
         .map(|r| r.iter().map(|d| Cell::new(cell_text(d))).collect())
         .collect();
+    // Merged regions are clipped to the grid: a region may claim the whole sheet.
+    let last_row = row0.saturating_add(
+        u32::try_from(rows.len())
+            .unwrap_or(u32::MAX)
+            .saturating_sub(1),
+    );
+    let last_col = col0.saturating_add(u32::try_from(MAX_COLS - 1).unwrap_or(u32::MAX));
     for m in merges {
         let top_left = range.get_value(m.start).map(cell_text).unwrap_or_default();
-        for r in m.start.0..=m.end.0 {
-            for c in m.start.1..=m.end.1 {
-                if (r, c) == m.start || r < row0 || c < col0 {
+        for r in m.start.0.max(row0)..=m.end.0.min(last_row) {
+            for c in m.start.1.max(col0)..=m.end.1.min(last_col) {
+                if (r, c) == m.start {
                     continue;
                 }
                 let (gr, gc) = ((r - row0) as usize, (c - col0) as usize);
@@ -159,9 +225,7 @@ pub(super) fn load_workbook(
             let mut book = calamine::Xlsx::new(cursor).map_err(|e| spreadsheet_error(path, e))?;
             names = book.sheet_names();
             for name in selected(path, &names, options)? {
-                let range = book
-                    .worksheet_range(&name)
-                    .map_err(|e| spreadsheet_error(path, e))?;
+                let range = xlsx_range(&mut book, path, &name)?;
                 let merges = book
                     .merge_cells_by_sheet_name(&name)
                     .map_err(|e| spreadsheet_error(path, e))?;
