@@ -621,6 +621,73 @@ pub enum UrlsCommand {
     ///
     /// Exit code 0 when they agree, 1 when they differ, 2 on bad input.
     Diff(DiffArgs),
+    /// Write the catalog's hosts as rules for firewalls, proxies and PAC
+    /// files: a domain list, a squid ACL, a PAC that sends them DIRECT, CSV
+    /// or JSON.
+    ///
+    /// Whatever a format cannot express (paths, partial-label wildcards,
+    /// prose rows) is named on stderr, never dropped silently.
+    ///
+    /// Examples:
+    ///   pathprobe urls export --geo EU --as domains --output mde-eu.txt
+    ///   pathprobe urls export --as squid --ssl-bump --output /etc/squid/mde.acl
+    ///   pathprobe urls export --as pac --base corp.pac --output corp-with-mde.pac
+    Export(Box<ExportArgs>),
+}
+
+/// Artefacts `urls export` and `fix` write.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ExportFormatArg {
+    /// One host or *.domain per line (firewall external dynamic lists).
+    Domains,
+    /// A squid dstdomain ACL file (and, with --ssl-bump, a squid.conf snippet).
+    Squid,
+    /// A PAC file sending the hosts DIRECT (or --via) before the rest.
+    Pac,
+    /// Every field, one row per catalog entry.
+    Csv,
+    /// Every field, as JSON.
+    Json,
+    /// What to paste into a ticket, grouped by what must be done.
+    Text,
+}
+
+/// Options of the artefacts, shared by `urls export` and `fix`.
+#[derive(Debug, Clone, Args)]
+pub struct ArtefactArgs {
+    /// Write here instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Domain list without the comment header (for consumers that refuse `#` lines).
+    #[arg(long)]
+    pub bare: bool,
+    /// squid: also write FILE.conf, the squid.conf lines that allow the list
+    /// and splice it past SSL bumping (never decrypted). Needs --output.
+    #[arg(long, requires = "output")]
+    pub ssl_bump: bool,
+    /// PAC: only the lines to paste at the top of an existing FindProxyForURL.
+    #[arg(long, conflicts_with = "base")]
+    pub pac_snippet: bool,
+    /// PAC: send the hosts through this proxy instead of DIRECT ("PROXY host:port").
+    #[arg(long, value_name = "ROUTE")]
+    pub via: Option<String>,
+    /// PAC: wrap this existing PAC file, unchanged: hosts not in the list get its answer.
+    #[arg(long, value_name = "FILE")]
+    pub base: Option<PathBuf>,
+}
+
+/// `pathprobe urls export`
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub catalog: CatalogArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// What to write.
+    #[arg(long = "as", value_enum, value_name = "FORMAT")]
+    pub format: ExportFormatArg,
+    #[command(flatten)]
+    pub artefact: ArtefactArgs,
 }
 
 /// Where the catalog comes from.

@@ -36,6 +36,16 @@ pub fn print(text: &str) -> anyhow::Result<()> {
     }
 }
 
+/// Writes `text` to `path` whole: into a sibling first, then renamed, so a
+/// reader (a firewall polling the file, say) never sees half of it.
+pub fn write_file(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let tmp = temp_name(path);
+    std::fs::write(&tmp, text)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
 /// A warning for people, on stderr.
 pub fn warn(text: &str) {
     let _ = writeln!(std::io::stderr().lock(), "pathprobe: warning: {text}");
@@ -120,9 +130,7 @@ impl ReportOutputs {
                 verbose,
             };
             let text = report.render(*format, &style)?;
-            let tmp = temp_name(path);
-            std::fs::write(&tmp, text)
-                .and_then(|()| std::fs::rename(&tmp, path))
+            write_file(path, &text)
                 .with_context(|| format!("cannot write the report to {}", path.display()))?;
         }
         if let Some(format) = self.stdout {

@@ -22,6 +22,7 @@
 //! # Ok::<(), pathprobe_urls::CatalogError>(())
 //! ```
 
+mod allow;
 mod bundle;
 mod check;
 mod diff_view;
@@ -32,6 +33,7 @@ mod pac_lint;
 mod proxy_explain;
 mod table;
 
+pub use allow::{Action, AllowEntry, AllowList, PacExport, Rendered};
 pub use bundle::{
     BUNDLE_FORMAT_VERSION, Bundle, BundleError, Manifest, ManifestEntry, OpenedBundle, REDACTED,
     Redactor, open_bundle,

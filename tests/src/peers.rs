@@ -6,6 +6,7 @@
 // Test support: a failure here is a failed test, said loudly.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+use std::io::Write;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -89,6 +90,8 @@ pub struct SquidSetup {
     pub blocked: Vec<String>,
     /// Names squid resolves to 127.0.0.1 (its hosts file).
     pub hosts: Vec<String>,
+    /// Allow only the destinations of this dstdomain ACL file; deny the rest.
+    pub allow_only: Option<PathBuf>,
 }
 
 /// Starts squid as a forward proxy on a loopback port.
@@ -109,6 +112,14 @@ pub fn squid(binary: &Path, setup: &SquidSetup) -> Peer {
     for b in &setup.blocked {
         conf.push_str(&format!(
             "acl blocked dstdomain {b}\nhttp_access deny blocked\n"
+        ));
+    }
+    if let Some(list) = &setup.allow_only {
+        // Inside squid's own directory, which the proxy user can read.
+        std::fs::copy(list, d.join("listed.acl")).expect("copy the ACL");
+        conf.push_str(&format!(
+            "acl listed dstdomain \"{}/listed.acl\"\nhttp_access allow listed\nhttp_access deny all\n",
+            d.display()
         ));
     }
     match &setup.auth {
@@ -276,4 +287,59 @@ pub fn try_http_get(port: u16, path_and_query: &str) -> Option<(u16, String)> {
         .map(|(_, b)| b.to_owned())
         .unwrap_or_default();
     Some((status, body))
+}
+
+/// Runs the helper on `scripts` (PAC text, (url, host) cases); myIpAddress is 10.9.8.7.
+pub fn pacparser(scripts: &[(String, Vec<(String, String)>)]) -> serde_json::Value {
+    let request = serde_json::json!({
+        "scripts": scripts.iter().map(|(pac, cases)| serde_json::json!({
+            "pac": pac, "my_ip": "10.9.8.7", "cases": cases,
+        })).collect::<Vec<_>>()
+    });
+    let script = crate::workspace_root().join("tests/scripts/pacparser_eval.py");
+    let mut child = Command::new("python3")
+        .arg(script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python3");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(request.to_string().as_bytes())
+        .expect("write request");
+    let out = child.wait_with_output().expect("pacparser helper");
+    assert!(out.status.success(), "pacparser helper failed");
+    serde_json::from_slice(&out.stdout).expect("pacparser JSON")
+}
+
+/// Whether Python can import pacparser, or why not.
+pub fn pacparser_available() -> Result<(), String> {
+    let out = Command::new("python3")
+        .args(["-c", "import pacparser"])
+        .output()
+        .map_err(|e| format!("python3 not runnable: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err("Python module pacparser is not installed (pip install pacparser)".into())
+    }
+}
+
+/// Skips (with the reason printed) when pacparser is missing, unless the run
+/// requires peers, as CI does.
+pub fn skip_without_pacparser(test: &str) -> bool {
+    match pacparser_available() {
+        Ok(()) => false,
+        Err(why) => {
+            assert!(
+                std::env::var_os("PATHPROBE_REQUIRE_PEERS").is_none(),
+                "PATHPROBE_REQUIRE_PEERS is set but {why}"
+            );
+            eprintln!("SKIPPED {test}: {why}");
+            true
+        }
+    }
 }

@@ -30,12 +30,11 @@
     clippy::indexing_slicing
 )]
 
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use pathprobe_pac::{FixedResolver, PacEngine, PacOptions};
-use serde_json::{Value, json};
+use pathprobe_tests::peers::{pacparser, skip_without_pacparser};
+use serde_json::Value;
 
 /// A small deterministic generator (xorshift64*), so failures reproduce.
 struct Rng(u64);
@@ -259,60 +258,6 @@ fn url_for(rng: &mut Rng, host: &str) -> String {
     };
     let path = rng.pick(&["/", "/path/to/x", "/a?b=c", "/path/"]);
     format!("{}://{shown}{path}", rng.pick(&["http", "https", "ftp"]))
-}
-
-/// Runs the helper on `scripts` (PAC text, (url, host) cases); myIpAddress is 10.9.8.7.
-fn pacparser(scripts: &[(String, Vec<(String, String)>)]) -> Value {
-    let request = json!({
-        "scripts": scripts.iter().map(|(pac, cases)| json!({
-            "pac": pac, "my_ip": "10.9.8.7", "cases": cases,
-        })).collect::<Vec<_>>()
-    });
-    let script = pathprobe_tests::workspace_root().join("tests/scripts/pacparser_eval.py");
-    let mut child = Command::new("python3")
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(request.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "pacparser helper failed");
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn pacparser_available() -> Result<(), String> {
-    let out = Command::new("python3")
-        .args(["-c", "import pacparser"])
-        .output()
-        .map_err(|e| format!("python3 not runnable: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err("Python module pacparser is not installed (pip install pacparser)".into())
-    }
-}
-
-/// Skips (with the reason printed) when pacparser is missing, unless the run
-/// requires peers, as CI does.
-fn skip_without_pacparser(test: &str) -> bool {
-    match pacparser_available() {
-        Ok(()) => false,
-        Err(why) => {
-            assert!(
-                std::env::var_os("PATHPROBE_REQUIRE_PEERS").is_none(),
-                "PATHPROBE_REQUIRE_PEERS is set but {why}"
-            );
-            eprintln!("SKIPPED {test}: {why}");
-            true
-        }
-    }
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 mod bundle;
 mod check;
+mod export;
 mod lab;
 mod onboarding;
 mod pac;

@@ -19,6 +19,7 @@ pub fn run(cmd: UrlsCommand) -> anyhow::Result<Exit> {
     match cmd {
         UrlsCommand::List(args) => list(args),
         UrlsCommand::Diff(args) => diff(args),
+        UrlsCommand::Export(args) => crate::commands::export::export(*args),
     }
 }
 

@@ -1,0 +1,657 @@
+//! Allow-lists: the catalog (or what a check found broken) as the rules
+//! firewalls, proxies and PAC files take.
+//!
+//! An [`AllowList`] is a list of host patterns with what the network team must
+//! do for each ([`Action`]). It renders as a firewall domain list (exact hosts
+//! and `*.suffix`), a squid `dstdomain` ACL file (with a `squid.conf` snippet,
+//! optionally splicing these hosts past SSL bumping), a PAC file or snippet
+//! that sends these hosts DIRECT (or through a given proxy) before an
+//! existing PAC, CSV, JSON, and the text of a ticket. Whatever a format cannot
+//! express is reported in [`Rendered::notes`], never dropped silently.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use pathprobe_urls::{HostPattern, PathPattern, Scheme};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// What the network team must do for a host.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Let it through (firewall, DNS filter, proxy allow list).
+    Allow,
+    /// The proxy must let it through without asking for credentials.
+    ExemptFromAuthentication,
+    /// Never decrypt it (SSL/TLS inspection bypass).
+    ExemptFromInspection,
+}
+
+impl Action {
+    /// The name used in CSV and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Allow => "allow",
+            Self::ExemptFromAuthentication => "exempt_from_authentication",
+            Self::ExemptFromInspection => "exempt_from_inspection",
+        }
+    }
+
+    /// A heading for people.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Self::Allow => "Allow these destinations",
+            Self::ExemptFromAuthentication => "Exempt these destinations from proxy authentication",
+            Self::ExemptFromInspection => "Exempt these destinations from SSL/TLS inspection",
+        }
+    }
+}
+
+/// One host pattern to act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AllowEntry {
+    /// The host, or hosts under a suffix.
+    pub host: HostPattern,
+    /// The port clients connect to.
+    pub port: u16,
+    /// The scheme clients use.
+    pub scheme: Scheme,
+    /// The path the catalog names (formats that take hosts only widen it).
+    pub path: PathPattern,
+    /// The vendor's category.
+    pub category: Option<String>,
+    /// Data location of the row ("WW", "EU", ...).
+    pub geography: String,
+    /// Whether the vendor marks it required.
+    pub required: bool,
+    /// The service pins its certificate: inspection always breaks it.
+    pub never_inspect: bool,
+    /// What to do.
+    pub action: Action,
+    /// Why, for entries that come from a failed check ("tls_intercepted by
+    /// Zscaler"); empty for a catalog export.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    /// Where it came from: catalog row or probed URL.
+    pub source: String,
+}
+
+/// Entries with where they came from and what was left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AllowList {
+    /// The catalog's name and version, or the report's.
+    pub catalog: String,
+    /// Filters applied ("geo=EU", ...).
+    pub filters: Vec<String>,
+    /// The program that wrote it ("pathprobe 0.1.0").
+    pub generator: String,
+    /// The entries, in source order.
+    pub entries: Vec<AllowEntry>,
+    /// What could not become an entry at all (prose rows), with why.
+    pub notes: Vec<String>,
+}
+
+/// Text written, and what the format could not say.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Rendered {
+    /// The artefact.
+    pub text: String,
+    /// Entries widened, narrowed, merged or left out, one sentence each.
+    pub notes: Vec<String>,
+}
+
+/// How the PAC export routes the listed hosts and what follows them.
+#[derive(Debug, Clone, Default)]
+pub struct PacExport {
+    /// The route for listed hosts (`PROXY host:port`); `None` is `DIRECT`.
+    pub via: Option<String>,
+    /// An existing PAC to wrap (name, text, whether it defines
+    /// `FindProxyForURLEx`): hosts not listed get its answer.
+    pub base: Option<(String, String, bool)>,
+    /// Only the lines to paste at the top of an existing `FindProxyForURL`.
+    pub snippet: bool,
+}
+
+/// A host pattern as the host-only formats see it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum HostRule {
+    /// One name.
+    Exact(String),
+    /// The name and every name below it (`.suffix` in squid).
+    Domain(String),
+    /// Every name below the suffix, not the suffix itself (`*.suffix`).
+    Below(String),
+}
+
+impl AllowList {
+    /// Entries with this action only (the same list, other notes kept).
+    pub fn only(&self, action: Action) -> AllowList {
+        AllowList {
+            entries: self
+                .entries
+                .iter()
+                .filter(|e| e.action == action)
+                .cloned()
+                .collect(),
+            ..self.clone()
+        }
+    }
+
+    /// Comment lines naming the list's origin, with `prefix` (`#`, `//`).
+    fn header(&self, prefix: &str, what: &str) -> String {
+        let mut out = format!(
+            "{prefix} {what}\n{prefix} Generated by {}\n",
+            self.generator
+        );
+        let _ = writeln!(out, "{prefix} Catalog: {}", self.catalog);
+        if !self.filters.is_empty() {
+            let _ = writeln!(out, "{prefix} Filters: {}", self.filters.join(", "));
+        }
+        let pinned: BTreeSet<String> = self
+            .entries
+            .iter()
+            .filter(|e| e.never_inspect)
+            .map(|e| e.host.to_string())
+            .collect();
+        if !pinned.is_empty() {
+            let _ = writeln!(
+                out,
+                "{prefix} Never inspect (the service pins its certificates):"
+            );
+            for host in pinned {
+                let _ = writeln!(out, "{prefix}   {host}");
+            }
+        }
+        out
+    }
+
+    /// Host rules for formats that name hosts only, with notes for paths,
+    /// narrowed suffixes and entries another one already covers.
+    fn host_rules(&self, format: &str, domain_includes_base: bool) -> (Vec<HostRule>, Vec<String>) {
+        let mut notes: Vec<String> = self.notes.clone();
+        let mut rules: BTreeSet<HostRule> = BTreeSet::new();
+        let mut widened: BTreeSet<String> = BTreeSet::new();
+        for e in &self.entries {
+            if e.path != PathPattern::Any {
+                widened.insert(format!("{}{}", e.host, e.path));
+            }
+            match &e.host {
+                HostPattern::Exact(h) => {
+                    rules.insert(HostRule::Exact(h.clone()));
+                }
+                HostPattern::Subdomains(s) if domain_includes_base => {
+                    rules.insert(HostRule::Domain(s.clone()));
+                }
+                HostPattern::Subdomains(s) => {
+                    rules.insert(HostRule::Below(s.clone()));
+                }
+                HostPattern::Suffix(s) => {
+                    // "*ecs.office.com": the vendor means ecs.office.com and
+                    // its subdomains; no host-list format can say "any name
+                    // ending in these letters".
+                    notes.push(format!(
+                        "{}: {format} cannot match a name that merely ends in {s:?}; written as {s} and everything below it",
+                        e.host
+                    ));
+                    if domain_includes_base {
+                        rules.insert(HostRule::Domain(s.clone()));
+                    } else {
+                        rules.insert(HostRule::Exact(s.clone()));
+                        rules.insert(HostRule::Below(s.clone()));
+                    }
+                }
+            }
+        }
+        if !widened.is_empty() {
+            notes.push(format!(
+                "{format} names hosts, not paths: allowing the whole host for {}",
+                widened.into_iter().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        // Drop what a wider rule already covers (squid refuses such lists),
+        // saying so once per wider rule.
+        let all: Vec<HostRule> = rules.iter().cloned().collect();
+        let mut kept = Vec::new();
+        let mut merged: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for rule in &all {
+            match all
+                .iter()
+                .find(|other| *other != rule && covers(other, rule))
+            {
+                Some(other) => merged
+                    .entry(rule_text(other, domain_includes_base))
+                    .or_default()
+                    .push(rule_text(rule, domain_includes_base)),
+                None => kept.push(rule.clone()),
+            }
+        }
+        for (wider, narrower) in merged {
+            notes.push(format!(
+                "{wider} covers {}: listed once",
+                narrower.join(", ")
+            ));
+        }
+        kept.sort_by_key(sort_key);
+        (kept, notes)
+    }
+
+    /// One pattern per line, exact hosts and `*.suffix`, as firewall
+    /// external dynamic lists take them; `#` comment header unless `bare`.
+    pub fn domains(&self, bare: bool) -> Rendered {
+        let (rules, notes) = self.host_rules("a domain list", false);
+        let mut text = if bare {
+            String::new()
+        } else {
+            self.header("#", "Domain list: one host or *.domain per line")
+        };
+        for rule in &rules {
+            let _ = writeln!(text, "{}", rule_text(rule, false));
+        }
+        Rendered { text, notes }
+    }
+
+    /// A squid `dstdomain` ACL file: hosts, and `.domain` for wildcards
+    /// (which also covers the domain itself), no entry covering another.
+    pub fn squid_acl(&self) -> Rendered {
+        let (rules, mut notes) = self.host_rules("a squid dstdomain list", true);
+        if self
+            .entries
+            .iter()
+            .any(|e| matches!(e.host, HostPattern::Subdomains(_)))
+        {
+            notes.push(
+                "squid's .domain also matches the domain itself: *.example.com is written .example.com".into(),
+            );
+        }
+        let mut text = self.header(
+            "#",
+            "squid dstdomain ACL file: acl NAME dstdomain \"/path/to/this/file\"",
+        );
+        for rule in &rules {
+            let _ = writeln!(text, "{}", rule_text(rule, true));
+        }
+        Rendered { text, notes }
+    }
+
+    /// The `squid.conf` lines that use the ACL file at `acl_path`: allow
+    /// CONNECT and requests to these hosts, and with `ssl_bump` splice them
+    /// (never decrypt) ahead of any bump rule.
+    pub fn squid_conf(&self, acl_path: &str, ssl_bump: bool) -> String {
+        let mut text = self.header("#", "squid.conf lines for the list; put them above your other http_access and ssl_bump rules");
+        let _ = writeln!(text, "acl pathprobe_allowed dstdomain \"{acl_path}\"");
+        let _ = writeln!(text, "http_access allow pathprobe_allowed");
+        if ssl_bump {
+            let _ = writeln!(
+                text,
+                "# Never intercept these hosts: the agent pins certificates and refuses inspected TLS."
+            );
+            let _ = writeln!(
+                text,
+                "acl pathprobe_never_bump ssl::server_name \"{acl_path}\""
+            );
+            let _ = writeln!(text, "acl pathprobe_step1 at_step SslBump1");
+            let _ = writeln!(text, "ssl_bump peek pathprobe_step1");
+            let _ = writeln!(text, "ssl_bump splice pathprobe_never_bump");
+        }
+        text
+    }
+
+    /// A PAC file (or snippet) routing the listed hosts first.
+    pub fn pac(&self, export: &PacExport) -> Rendered {
+        let (rules, notes) = self.host_rules("a PAC host list", false);
+        let route = export.via.clone().unwrap_or_else(|| "DIRECT".to_owned());
+        let mut exact = Vec::new();
+        let mut suffixes = Vec::new();
+        for rule in &rules {
+            match rule {
+                HostRule::Exact(h) => exact.push(h.clone()),
+                HostRule::Below(s) => suffixes.push(format!(".{s}")),
+                HostRule::Domain(s) => {
+                    exact.push(s.clone());
+                    suffixes.push(format!(".{s}"));
+                }
+            }
+        }
+        let exact_js = exact
+            .iter()
+            .map(|h| format!("    {}: 1", js_string(h)))
+            .collect::<Vec<_>>()
+            .join(",\n");
+        let suffix_js = suffixes
+            .iter()
+            .map(|s| format!("    {}", js_string(s)))
+            .collect::<Vec<_>>()
+            .join(",\n");
+        let test = format!(
+            "  // pathprobe: the catalog's hosts go {route}\n  var pathprobeHost = host.toLowerCase().replace(/\\.$/, \"\");\n  var pathprobeExact = {{\n{exact_js}\n  }};\n  var pathprobeSuffixes = [\n{suffix_js}\n  ];\n  if (Object.prototype.hasOwnProperty.call(pathprobeExact, pathprobeHost)) return {route_js};\n  for (var pathprobeI = 0; pathprobeI < pathprobeSuffixes.length; pathprobeI++) {{\n    var pathprobeS = pathprobeSuffixes[pathprobeI];\n    if (pathprobeHost.length > pathprobeS.length && pathprobeHost.substring(pathprobeHost.length - pathprobeS.length) == pathprobeS) return {route_js};\n  }}\n",
+            route_js = js_string(&route),
+        );
+        if export.snippet {
+            let text = format!(
+                "{}  // Paste these lines at the top of FindProxyForURL(url, host).\n{test}",
+                self.header("  //", "PAC snippet")
+            );
+            return Rendered { text, notes };
+        }
+        let mut text = self.header("//", "Proxy auto-config");
+        match &export.base {
+            None => {
+                let _ = write!(
+                    text,
+                    "\nfunction FindProxyForURL(url, host) {{\n{test}  return \"DIRECT\";\n}}\n"
+                );
+            }
+            Some((name, base, has_ex)) => {
+                let _ = writeln!(
+                    text,
+                    "// Every other host gets the answer of {name}, included unchanged below.\n"
+                );
+                let _ = write!(
+                    text,
+                    "var pathprobeBase = (function () {{\n// ---- {name} ----\n{base}\n// ---- end of {name} ----\n  return {{\n    plain: typeof FindProxyForURL == \"function\" ? FindProxyForURL : null,\n    ex: typeof FindProxyForURLEx == \"function\" ? FindProxyForURLEx : null\n  }};\n}})();\n\n"
+                );
+                let _ = write!(
+                    text,
+                    "function FindProxyForURL(url, host) {{\n{test}  return pathprobeBase.plain ? pathprobeBase.plain(url, host) : pathprobeBase.ex(url, host);\n}}\n"
+                );
+                if *has_ex {
+                    let _ = write!(
+                        text,
+                        "\nfunction FindProxyForURLEx(url, host) {{\n{test}  return pathprobeBase.ex(url, host);\n}}\n"
+                    );
+                }
+            }
+        }
+        Rendered { text, notes }
+    }
+
+    /// One row per entry, every field.
+    pub fn csv(&self) -> Result<String, csv::Error> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record([
+            "host",
+            "port",
+            "scheme",
+            "path",
+            "category",
+            "geography",
+            "required",
+            "never_inspect",
+            "action",
+            "reason",
+            "source",
+        ])?;
+        for e in &self.entries {
+            w.write_record([
+                e.host.to_string(),
+                e.port.to_string(),
+                e.scheme.to_string(),
+                match &e.path {
+                    PathPattern::Any => String::new(),
+                    other => other.to_string(),
+                },
+                e.category.clone().unwrap_or_default(),
+                e.geography.clone(),
+                e.required.to_string(),
+                e.never_inspect.to_string(),
+                e.action.name().to_owned(),
+                e.reason.clone(),
+                e.source.clone(),
+            ])?;
+        }
+        let bytes = w.into_inner().map_err(|e| e.into_error())?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// The whole list as JSON.
+    pub fn json(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string_pretty(self).map(|s| s + "\n")
+    }
+
+    /// What to paste into a ticket: each group, what to do and for which hosts.
+    pub fn ticket(&self) -> String {
+        let mut text = format!(
+            "Network changes needed for {} ({}).\n",
+            self.catalog, self.generator
+        );
+        if self.entries.is_empty() {
+            text.push_str("\nNothing failed that the network team can fix: no change is needed.\n");
+            return text;
+        }
+        for action in [
+            Action::Allow,
+            Action::ExemptFromAuthentication,
+            Action::ExemptFromInspection,
+        ] {
+            let group: Vec<&AllowEntry> =
+                self.entries.iter().filter(|e| e.action == action).collect();
+            if group.is_empty() {
+                continue;
+            }
+            let _ = write!(text, "\n{} ({}):\n", action.heading(), group.len());
+            text.push_str(match action {
+                Action::Allow => "  These were blocked by DNS, a firewall or the proxy's allow list. Allow them on the path this machine uses.\n",
+                Action::ExemptFromAuthentication => "  The proxy asked for credentials. The agent cannot authenticate to a proxy: the proxy rule for these hosts must allow anonymous access.\n",
+                Action::ExemptFromInspection => "  TLS to these hosts was decrypted and re-signed. The agent pins its service certificates and refuses inspected connections: add them to the inspection bypass list.\n",
+            });
+            for e in group {
+                let _ = write!(text, "  - {}:{}", e.host, e.port);
+                if !e.reason.is_empty() {
+                    let _ = write!(text, " ({})", e.reason);
+                }
+                if !e.required {
+                    text.push_str(" [optional]");
+                }
+                text.push('\n');
+            }
+        }
+        text
+    }
+}
+
+/// True when rule `a` matches every name rule `b` matches.
+fn covers(a: &HostRule, b: &HostRule) -> bool {
+    let under = |name: &str, suffix: &str| {
+        name.strip_suffix(suffix)
+            .is_some_and(|head| head.len() > 1 && head.ends_with('.'))
+    };
+    match (a, b) {
+        (HostRule::Domain(s), HostRule::Exact(h) | HostRule::Domain(h) | HostRule::Below(h)) => {
+            h == s || under(h, s)
+        }
+        (HostRule::Below(s), HostRule::Exact(h) | HostRule::Domain(h) | HostRule::Below(h)) => {
+            under(h, s) || (matches!(b, HostRule::Below(_)) && h == s)
+        }
+        (HostRule::Exact(_), _) => false,
+    }
+}
+
+fn rule_text(rule: &HostRule, squid: bool) -> String {
+    match rule {
+        HostRule::Exact(h) => h.clone(),
+        HostRule::Domain(s) if squid => format!(".{s}"),
+        HostRule::Domain(s) => format!("{s} and *.{s}"),
+        HostRule::Below(s) => format!("*.{s}"),
+    }
+}
+
+/// Sorts by domain hierarchy (com, microsoft, ...) so related hosts sit together.
+fn sort_key(rule: &HostRule) -> (Vec<String>, u8) {
+    let (name, kind) = match rule {
+        HostRule::Exact(h) => (h, 0),
+        HostRule::Domain(s) => (s, 1),
+        HostRule::Below(s) => (s, 1),
+    };
+    (name.rsplit('.').map(str::to_owned).collect(), kind)
+}
+
+/// A JavaScript string literal.
+fn js_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(host: HostPattern, path: PathPattern, pinned: bool) -> AllowEntry {
+        AllowEntry {
+            host,
+            port: 443,
+            scheme: Scheme::Https,
+            path,
+            category: Some("Cat".into()),
+            geography: "WW".into(),
+            required: true,
+            never_inspect: pinned,
+            action: Action::Allow,
+            reason: String::new(),
+            source: "t.xlsx, row 2".into(),
+        }
+    }
+
+    fn list() -> AllowList {
+        AllowList {
+            catalog: "Test catalog (2026-01)".into(),
+            filters: vec!["geo=EU".into()],
+            generator: "pathprobe 0.0.0".into(),
+            entries: vec![
+                entry(
+                    HostPattern::Exact("a.blob.example.net".into()),
+                    PathPattern::Any,
+                    false,
+                ),
+                entry(
+                    HostPattern::Subdomains("blob.example.net".into()),
+                    PathPattern::Any,
+                    false,
+                ),
+                entry(
+                    HostPattern::Exact("crl.example.com".into()),
+                    PathPattern::Prefix("/pki/".into()),
+                    false,
+                ),
+                entry(
+                    HostPattern::Suffix("ecs.example.org".into()),
+                    PathPattern::Any,
+                    false,
+                ),
+                entry(
+                    HostPattern::Exact("gw.example.com".into()),
+                    PathPattern::Any,
+                    true,
+                ),
+                entry(
+                    HostPattern::Exact("blob.example.net".into()),
+                    PathPattern::Any,
+                    false,
+                ),
+            ],
+            notes: vec!["row 9: prose names no host".into()],
+        }
+    }
+
+    #[test]
+    fn domains_are_deduplicated_sorted_and_explained() {
+        let r = list().domains(false);
+        let lines: Vec<&str> = r.text.lines().filter(|l| !l.starts_with('#')).collect();
+        assert_eq!(
+            lines,
+            [
+                "crl.example.com",
+                "gw.example.com",
+                "blob.example.net",
+                "*.blob.example.net",
+                "ecs.example.org",
+                "*.ecs.example.org",
+            ]
+        );
+        assert!(r.text.contains("# Filters: geo=EU"), "{}", r.text);
+        assert!(r.text.contains(
+            "# Never inspect (the service pins its certificates):\n#   gw.example.com\n"
+        ));
+        let notes = r.notes.join("\n");
+        assert!(
+            notes.contains("*.blob.example.net covers a.blob.example.net: listed once"),
+            "{notes}"
+        );
+        assert!(notes.contains("crl.example.com/pki/*"), "{notes}");
+        assert!(
+            notes.contains("*ecs.example.org: a domain list cannot match"),
+            "{notes}"
+        );
+        assert!(notes.contains("prose names no host"), "{notes}");
+        assert!(
+            list()
+                .domains(true)
+                .text
+                .lines()
+                .all(|l| !l.starts_with('#'))
+        );
+    }
+
+    #[test]
+    fn squid_lists_never_overlap() {
+        let r = list().squid_acl();
+        let lines: Vec<&str> = r.text.lines().filter(|l| !l.starts_with('#')).collect();
+        assert_eq!(
+            lines,
+            [
+                "crl.example.com",
+                "gw.example.com",
+                ".blob.example.net",
+                ".ecs.example.org"
+            ]
+        );
+        for a in &lines {
+            for b in &lines {
+                let covered = a.starts_with('.') && (b.ends_with(a) || *b == &a[1..]);
+                assert!(a == b || !covered, "{a} covers {b}");
+            }
+        }
+        let conf = list().squid_conf("/etc/squid/mde.acl", true);
+        assert!(conf.contains("acl pathprobe_never_bump ssl::server_name \"/etc/squid/mde.acl\""));
+        assert!(conf.contains("ssl_bump splice pathprobe_never_bump"));
+        assert!(!list().squid_conf("/x", false).contains("ssl_bump splice"));
+    }
+
+    #[test]
+    fn tickets_group_by_action() {
+        let mut l = list();
+        l.entries[4].action = Action::ExemptFromInspection;
+        l.entries[4].reason = "tls_intercepted by Zscaler".into();
+        let text = l.ticket();
+        assert!(
+            text.contains("Exempt these destinations from SSL/TLS inspection (1):"),
+            "{text}"
+        );
+        assert!(
+            text.contains("gw.example.com:443 (tls_intercepted by Zscaler)"),
+            "{text}"
+        );
+        assert!(text.contains("Allow these destinations (5):"), "{text}");
+        let empty = AllowList {
+            entries: Vec::new(),
+            ..l
+        };
+        assert!(empty.ticket().contains("no change is needed"));
+    }
+
+    #[test]
+    fn csv_keeps_every_field() {
+        let text = list().csv().unwrap_or_default();
+        assert!(text.starts_with(
+            "host,port,scheme,path,category,geography,required,never_inspect,action,reason,source\n"
+        ));
+        assert!(
+            text.contains(
+                "crl.example.com,443,https,/pki/*,Cat,WW,true,false,allow,,\"t.xlsx, row 2\""
+            ),
+            "{text}"
+        );
+        assert!(text.contains("*ecs.example.org,443"), "{text}");
+    }
+}

@@ -1,0 +1,399 @@
+//! `pathprobe urls export`: the artefacts, and proof that they work in the
+//! components that take them — squid loads the ACL and enforces it (checked
+//! with pathprobe's own `check` through it), the PAC passes `pac lint`, routes
+//! every host as intended in pathprobe's engine, and pacparser agrees.
+
+// Test code: a panic is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::Path;
+
+use pathprobe_tests::peers::{SquidSetup, pacparser, require, skip_without_pacparser, squid};
+use pathprobe_tests::{check_json, run, serve_http, stderr, stdout, write_catalog};
+
+/// A catalog of lab hosts in the forms vendors write.
+fn lab_catalog(dir: &Path, port: u16) -> std::path::PathBuf {
+    let path = dir.join("lab-catalog.txt");
+    std::fs::write(
+        &path,
+        format!(
+            "# lab catalog\nhttp://allowed.lab.test:{port}/\n*.wild.lab.test\nhttp://svc.wild.lab.test:{port}/health\n*ends.lab.test\nhttp://allowed.lab.test:{port}/pki/*\n"
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn export(args: &[&str]) -> std::process::Output {
+    let mut all = vec!["urls", "export"];
+    all.extend_from_slice(args);
+    run(all)
+}
+
+#[test]
+fn domain_lists_are_clean_and_say_what_they_could_not_express() {
+    let out = export(&["--geo", "EU", "--as", "domains"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("# Domain list"), "{text}");
+    assert!(text.contains("# Filters: geo=EU"), "{text}");
+    assert!(
+        text.contains("#   winatp-gw-neu.microsoft.com"),
+        "never-inspect list: {text}"
+    );
+    let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    assert!(lines.contains(&"winatp-gw-neu.microsoft.com"), "{text}");
+    assert!(
+        !lines.contains(&"winatp-gw-cus.microsoft.com"),
+        "other geo: {text}"
+    );
+    let mut unique = lines.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), lines.len(), "duplicates in {text}");
+    for l in &lines {
+        let name = l.strip_prefix("*.").unwrap_or(l);
+        assert!(
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'),
+            "not a host pattern: {l:?}"
+        );
+    }
+    let err = stderr(&out);
+    assert!(err.contains("names hosts, not paths"), "{err}");
+    assert!(err.contains("left out: the row names no host"), "{err}");
+    assert!(
+        err.contains("*ecs.office.com: a domain list cannot match"),
+        "{err}"
+    );
+
+    let bare = stdout(&export(&["--geo", "EU", "--as", "domains", "--bare"]));
+    assert!(bare.lines().all(|l| !l.starts_with('#')), "{bare}");
+    assert_eq!(bare.lines().count(), lines.len());
+}
+
+#[test]
+fn misplaced_flags_and_bad_routes_are_usage_errors() {
+    for (args, needle) in [
+        (
+            &["--as", "domains", "--ssl-bump", "--output", "/tmp/x"][..],
+            "--ssl-bump applies to --as squid only",
+        ),
+        (
+            &["--as", "squid", "--via", "PROXY p:1"][..],
+            "--via applies to --as pac only",
+        ),
+        (
+            &["--as", "pac", "--via", "GARBAGE here"][..],
+            "is not a PAC route",
+        ),
+        (
+            &["--as", "pac", "--base", "/nonexistent/base.pac"][..],
+            "--base /nonexistent/base.pac",
+        ),
+    ] {
+        let out = export(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn squid_loads_the_exported_acl_and_enforces_it() {
+    let Some(binary) = require(
+        "squid_loads_the_exported_acl_and_enforces_it",
+        &["/usr/sbin/squid", "squid"],
+        "squid (Debian package squid-openssl)",
+    ) else {
+        return;
+    };
+    let origin = serve_http(Some("text/plain"), b"ok".to_vec());
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = lab_catalog(dir.path(), origin);
+    let acl = dir.path().join("allowed.acl");
+    let out = export(&[
+        catalog.to_str().unwrap(),
+        "--as",
+        "squid",
+        "--ssl-bump",
+        "--output",
+        acl.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let list = std::fs::read_to_string(&acl).unwrap();
+    let entries: Vec<&str> = list.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(
+        entries,
+        ["allowed.lab.test", ".ends.lab.test", ".wild.lab.test"],
+        "{list}"
+    );
+
+    // squid -k parse accepts the ACL and the squid.conf lines written next to it.
+    let conf = dir.path().join("squid.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "http_port 127.0.0.1:1\npid_filename {0}/pid\ncache_log {0}/cache.log\naccess_log none\ncache deny all\ninclude {0}/allowed.acl.conf\nhttp_access deny all\n",
+            dir.path().display()
+        ),
+    )
+    .unwrap();
+    let parsed = std::process::Command::new(&binary)
+        .args(["-k", "parse", "-f"])
+        .arg(&conf)
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&parsed.stderr).into_owned();
+    assert!(parsed.status.success(), "squid -k parse: {log}");
+    assert!(
+        !log.contains("ERROR") && !log.contains("WARNING"),
+        "squid complained: {log}"
+    );
+    assert!(
+        log.contains("ssl::server_name"),
+        "snippet not parsed: {log}"
+    );
+
+    // A squid that allows only that list: listed hosts pass, others are refused.
+    let proxy = squid(
+        &binary,
+        &SquidSetup {
+            hosts: vec![
+                "allowed.lab.test".into(),
+                "svc.wild.lab.test".into(),
+                "other.lab.test".into(),
+            ],
+            allow_only: Some(acl.clone()),
+            ..SquidSetup::default()
+        },
+    );
+    let urls = [
+        format!("http://allowed.lab.test:{origin}/"),
+        format!("http://svc.wild.lab.test:{origin}/"),
+        format!("http://other.lab.test:{origin}/"),
+    ];
+    let refs: Vec<&str> = urls.iter().map(String::as_str).collect();
+    let cat = write_catalog(dir.path(), &refs);
+    let (v, out) = check_json(
+        &[
+            cat.to_str().unwrap(),
+            "--proxy",
+            &format!("http://127.0.0.1:{}", proxy.port),
+        ],
+        "5",
+    );
+    let verdicts: Vec<&str> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["verdict"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        verdicts,
+        ["ok", "ok", "proxy_denied"],
+        "{}\n{v:#}",
+        stderr(&out)
+    );
+}
+
+/// Evaluates `pac` for `urls` with pathprobe's engine (`pac eval --format json`).
+fn engine_answers(pac: &Path, urls: &[String]) -> Vec<String> {
+    let mut args = vec![
+        "pac".to_owned(),
+        "eval".into(),
+        "--pac".into(),
+        pac.to_str().unwrap().into(),
+        "--format".into(),
+        "json".into(),
+    ];
+    for u in urls {
+        args.push("-u".into());
+        args.push(u.clone());
+    }
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["raw"].as_str().unwrap_or("(error)").to_owned())
+        .collect()
+}
+
+#[test]
+fn the_exported_pac_routes_every_host_as_intended_here_and_in_pacparser() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = lab_catalog(dir.path(), 8080);
+    // An existing PAC, wrapped unchanged: everything else goes to its proxy.
+    let base = dir.path().join("corp.pac");
+    std::fs::write(
+        &base,
+        "var corpProxy = \"PROXY corp.example:3128\";\nfunction FindProxyForURL(url, host) {\n  if (isPlainHostName(host)) return \"DIRECT\";\n  return corpProxy;\n}\n",
+    )
+    .unwrap();
+    let pac = dir.path().join("out.pac");
+    let out = export(&[
+        catalog.to_str().unwrap(),
+        "--as",
+        "pac",
+        "--base",
+        base.to_str().unwrap(),
+        "--via",
+        "PROXY direct-gw.example:8080",
+        "--output",
+        pac.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&pac).unwrap();
+    assert!(
+        text.contains(&std::fs::read_to_string(&base).unwrap()),
+        "the base PAC must be included unchanged"
+    );
+    let lint = run(["pac", "lint", pac.to_str().unwrap()]);
+    assert_eq!(lint.status.code(), Some(0), "{}", stdout(&lint));
+
+    let via = "PROXY direct-gw.example:8080";
+    let base_answer = "PROXY corp.example:3128";
+    let cases = [
+        ("http://allowed.lab.test:8080/", via),
+        ("https://ALLOWED.lab.test./x", via),
+        ("https://a.wild.lab.test/", via),
+        ("https://deep.svc.wild.lab.test/", via),
+        ("https://ends.lab.test/", via),
+        ("https://x.ends.lab.test/", via),
+        // *.wild.lab.test does not cover wild.lab.test itself.
+        ("https://wild.lab.test/", base_answer),
+        ("https://xends.lab.test/", base_answer),
+        ("https://allowed.lab.test.evil.example/", base_answer),
+        ("https://elsewhere.example/", base_answer),
+        ("http://intranet/", "DIRECT"),
+    ];
+    let urls: Vec<String> = cases.iter().map(|(u, _)| (*u).to_owned()).collect();
+    let ours = engine_answers(&pac, &urls);
+    for ((url, want), got) in cases.iter().zip(&ours) {
+        assert_eq!(got, want, "{url}");
+    }
+
+    if skip_without_pacparser(
+        "the_exported_pac_routes_every_host_as_intended_here_and_in_pacparser",
+    ) {
+        return;
+    }
+    let pairs: Vec<(String, String)> = urls
+        .iter()
+        .map(|u| {
+            let host = url::Url::parse(u).unwrap().host_str().unwrap().to_owned();
+            (u.clone(), host)
+        })
+        .collect();
+    let theirs = pacparser(&[(text, pairs)]);
+    for (i, (url, want)) in cases.iter().enumerate() {
+        assert_eq!(
+            theirs["results"][0][i]["raw"].as_str(),
+            Some(*want),
+            "pacparser on {url}: {}",
+            theirs["results"][0][i]
+        );
+    }
+}
+
+#[test]
+fn a_pac_snippet_and_a_complete_pac_work_without_a_base() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = lab_catalog(dir.path(), 8080);
+    let whole = dir.path().join("whole.pac");
+    let out = export(&[
+        catalog.to_str().unwrap(),
+        "--as",
+        "pac",
+        "--output",
+        whole.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let answers = engine_answers(
+        &whole,
+        &[
+            "https://a.wild.lab.test/".into(),
+            "https://elsewhere.example/".into(),
+        ],
+    );
+    assert_eq!(answers, ["DIRECT", "DIRECT"]);
+
+    let snippet = stdout(&export(&[
+        catalog.to_str().unwrap(),
+        "--as",
+        "pac",
+        "--pac-snippet",
+        "--via",
+        "PROXY gw.example:80",
+    ]));
+    assert!(!snippet.contains("function FindProxyForURL"), "{snippet}");
+    // Pasted into an existing function, it answers first.
+    let pasted = dir.path().join("pasted.pac");
+    std::fs::write(
+        &pasted,
+        format!(
+            "function FindProxyForURL(url, host) {{\n{snippet}  return \"PROXY corp:3128\";\n}}\n"
+        ),
+    )
+    .unwrap();
+    let lint = run(["pac", "lint", pasted.to_str().unwrap()]);
+    assert_eq!(lint.status.code(), Some(0), "{}", stdout(&lint));
+    let answers = engine_answers(
+        &pasted,
+        &[
+            "https://a.wild.lab.test/".into(),
+            "https://elsewhere.example/".into(),
+        ],
+    );
+    assert_eq!(answers, ["PROXY gw.example:80", "PROXY corp:3128"]);
+}
+
+#[test]
+fn csv_and_json_carry_every_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = lab_catalog(dir.path(), 8080);
+    let out = export(&[catalog.to_str().unwrap(), "--as", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let entries = v["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 5, "{v:#}");
+    let pki = entries
+        .iter()
+        .find(|e| e["path"]["value"] == "/pki/")
+        .unwrap_or_else(|| panic!("{v:#}"));
+    assert_eq!(pki["port"], 8080);
+    assert_eq!(pki["scheme"], "http");
+    assert!(
+        pki["source"].as_str().unwrap().contains("lab-catalog.txt"),
+        "{pki}"
+    );
+
+    let csv = stdout(&export(&[catalog.to_str().unwrap(), "--as", "csv"]));
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "host,port,scheme,path,category,geography,required,never_inspect,action,reason,source"
+        )
+    );
+    assert_eq!(lines.count(), 5, "{csv}");
+
+    // The embedded catalog marks pinned services in every format that can.
+    let embedded = stdout(&export(&["--geo", "EU", "--as", "csv"]));
+    assert!(
+        embedded
+            .lines()
+            .any(|l| l.starts_with("winatp-gw-neu.microsoft.com,443,https,,")
+                && l.contains(",true,allow,")),
+        "{embedded}"
+    );
+}
