@@ -64,6 +64,15 @@ pub enum Command {
     ///
     /// `pathprobe bundle inspect FILE.zip` shows a bundle's report on any machine.
     Bundle(Box<BundleArgs>),
+    /// Turn a saved check report into the network changes it calls for: what
+    /// to allow, what to exempt from proxy authentication, what to exempt
+    /// from SSL inspection — as a ticket text (default) or as the rules
+    /// (domain list, squid ACL, PAC, CSV, JSON) restricted to what failed.
+    ///
+    /// Examples:
+    ///   pathprobe check --format json --output report.json; pathprobe fix report.json
+    ///   pathprobe fix report.json --as squid --output failed.acl
+    Fix(Box<FixArgs>),
     /// Internal: evaluates a PAC script for the parent process on stdin and
     /// stdout, with a memory limit (see `pathprobe_pac::PacWorker`).
     #[command(name = "__pac-worker", hide = true)]
@@ -674,6 +683,19 @@ pub struct ArtefactArgs {
     /// PAC: wrap this existing PAC file, unchanged: hosts not in the list get its answer.
     #[arg(long, value_name = "FILE")]
     pub base: Option<PathBuf>,
+}
+
+/// `pathprobe fix`
+#[derive(Debug, Clone, Args)]
+pub struct FixArgs {
+    /// A report written by `check --format json`.
+    #[arg(value_name = "REPORT.json")]
+    pub report: PathBuf,
+    /// What to write.
+    #[arg(long = "as", value_enum, value_name = "FORMAT", default_value_t = ExportFormatArg::Text)]
+    pub format: ExportFormatArg,
+    #[command(flatten)]
+    pub artefact: ArtefactArgs,
 }
 
 /// `pathprobe urls export`

@@ -13,7 +13,10 @@
 
 use std::path::Path;
 
-use pathprobe_tests::peers::{SquidSetup, pacparser, require, skip_without_pacparser, squid};
+use pathprobe_tests::lab::{TestCa, tls_origin};
+use pathprobe_tests::peers::{
+    SquidSetup, mitmdump, pacparser, require, skip_without_pacparser, squid,
+};
 use pathprobe_tests::{check_json, run, serve_http, stderr, stdout, write_catalog};
 
 /// A catalog of lab hosts in the forms vendors write.
@@ -396,4 +399,340 @@ fn csv_and_json_carry_every_field() {
                 && l.contains(",true,allow,")),
         "{embedded}"
     );
+}
+
+/// A real run with one failure of each kind the network team fixes, routed by
+/// a PAC: an authenticating squid, a squid that denies a domain, mitmproxy
+/// re-signing TLS, and a closed port reached directly. `fix` turns its report
+/// into grouped changes.
+#[test]
+fn fix_turns_a_real_report_into_grouped_changes() {
+    let (Some(squid_bin), Some(mitm_bin)) = (
+        require(
+            "fix_turns_a_real_report_into_grouped_changes",
+            &["/usr/sbin/squid", "squid"],
+            "squid (Debian package squid-openssl)",
+        ),
+        require(
+            "fix_turns_a_real_report_into_grouped_changes",
+            &["/opt/pathprobe-mitmproxy/bin/mitmdump", "mitmdump"],
+            "mitmproxy (PyPI mitmproxy)",
+        ),
+    ) else {
+        return;
+    };
+    let ca = TestCa::new("pathprobe fix CA");
+    let origin = tls_origin(&ca, &["auth.lab.test", "ok.lab.test"], 200);
+    let proxy = squid(
+        &squid_bin,
+        &SquidSetup {
+            auth: Some(("agent".into(), "Corr3ct-horse".into())),
+            blocked: vec![".blocked.lab.test".into()],
+            hosts: vec!["auth.lab.test".into()],
+            ..SquidSetup::default()
+        },
+    );
+    let zscaler = TestCa::new("Zscaler Root CA");
+    let mitm = mitmdump(&mitm_bin, Some((zscaler.key_pem(), zscaler.pem())));
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let pac = dir.path().join("route.pac");
+    std::fs::write(
+        &pac,
+        format!(
+            "function FindProxyForURL(url, host) {{\n  if (host == \"auth.lab.test\" || dnsDomainIs(host, \".blocked.lab.test\")) return \"PROXY 127.0.0.1:{}\";\n  if (host == \"winatp-gw-weu.microsoft.com\") return \"PROXY 127.0.0.1:{}\";\n  return \"DIRECT\";\n}}\n",
+            proxy.port, mitm.port
+        ),
+    )
+    .unwrap();
+    let urls = [
+        format!("https://ok.lab.test:{origin}/"),
+        format!("https://auth.lab.test:{origin}/"),
+        "https://www.blocked.lab.test/".to_owned(),
+        "https://winatp-gw-weu.microsoft.com/".to_owned(),
+        format!("https://refused.lab.test:{closed}/"),
+    ];
+    let refs: Vec<&str> = urls.iter().map(String::as_str).collect();
+    let cat = write_catalog(dir.path(), &refs);
+    let (v, out) = check_json(
+        &[
+            cat.to_str().unwrap(),
+            "--pac",
+            pac.to_str().unwrap(),
+            "--ca-cert",
+            ca_file.to_str().unwrap(),
+            "--resolve",
+            "ok.lab.test=127.0.0.1",
+            "--resolve",
+            "refused.lab.test=127.0.0.1",
+        ],
+        "5",
+    );
+    let verdicts: Vec<&str> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["verdict"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            "ok",
+            "proxy_auth_required",
+            "proxy_denied",
+            // The probe map knows two URLs of this service.
+            "tls_intercepted",
+            "tls_intercepted",
+            "tcp_refused"
+        ],
+        "{}\n{v:#}",
+        stderr(&out)
+    );
+    assert!(
+        v["results"][1]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("pathprobe fix REPORT.json"),
+        "the hint names the command: {}",
+        v["results"][1]["hint"]
+    );
+    let report = dir.path().join("report.json");
+    std::fs::write(&report, &out.stdout).unwrap();
+
+    let out = run(["fix", report.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let section = |heading: &str| {
+        let start = text
+            .find(heading)
+            .unwrap_or_else(|| panic!("{heading} missing: {text}"));
+        let rest = &text[start..];
+        rest[..rest[1..].find("\n\n").map_or(rest.len(), |i| i + 1)].to_owned()
+    };
+    let allow = section("Allow these destinations (2)");
+    assert!(
+        allow.contains("www.blocked.lab.test:443 (proxy_denied"),
+        "{allow}"
+    );
+    assert!(
+        allow.contains(&format!("refused.lab.test:{closed} (tcp_refused)")),
+        "{allow}"
+    );
+    let auth = section("Exempt these destinations from proxy authentication (1)");
+    assert!(auth.contains(&format!("auth.lab.test:{origin}")), "{auth}");
+    let tls = section("Exempt these destinations from SSL/TLS inspection (1)");
+    assert!(
+        tls.contains("winatp-gw-weu.microsoft.com:443 (tls_intercepted by Zscaler"),
+        "{tls}"
+    );
+    assert!(!text.contains("ok.lab.test"), "{text}");
+
+    // The same, as the rules a proxy takes: only what failed.
+    let out = run(["fix", report.to_str().unwrap(), "--as", "squid"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let acl: Vec<String> = stdout(&out)
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        acl,
+        [
+            "winatp-gw-weu.microsoft.com",
+            "auth.lab.test",
+            "www.blocked.lab.test",
+            "refused.lab.test"
+        ]
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(["fix", report.to_str().unwrap(), "--as", "json"]).stdout)
+            .unwrap();
+    let actions: Vec<&str> = json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "exempt_from_authentication",
+            "allow",
+            "exempt_from_inspection",
+            "allow"
+        ]
+    );
+    assert_eq!(json["entries"][2]["never_inspect"], true);
+}
+
+#[test]
+fn fix_refuses_unusable_reports_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.json");
+    let out = run(["fix", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("nope.json"), "{}", stderr(&out));
+
+    let garbage = dir.path().join("garbage.json");
+    std::fs::write(&garbage, "{ not json").unwrap();
+    let out = run(["fix", garbage.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("garbage.json"), "{}", stderr(&out));
+
+    let newer = dir.path().join("newer.json");
+    std::fs::write(&newer, r#"{"schema_version": 99, "results": []}"#).unwrap();
+    let out = run(["fix", newer.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("newer.json") && err.contains("99"), "{err}");
+}
+
+/// GET with extra request headers; (status, response headers, body).
+fn get_with(port: u16, path: &str, headers: &[(&str, &str)]) -> (u16, String, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    let extra: String = headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\r\n"))
+        .collect();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{extra}\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_owned(), body.to_owned())
+}
+
+fn header<'a>(head: &'a str, name: &str) -> &'a str {
+    head.lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+        .unwrap_or_else(|| panic!("no {name} in {head}"))
+}
+
+struct Serving(std::process::Child);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn serve_publishes_the_feeds_with_validators() {
+    let origin = serve_http(Some("text/plain"), b"ok".to_vec());
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("catalog.txt");
+    std::fs::write(
+        &catalog,
+        format!("http://127.0.0.1:{origin}/\n*.wild.lab.test\n"),
+    )
+    .unwrap();
+    let port = pathprobe_tests::peers::free_port();
+    let _serving = Serving(
+        std::process::Command::new(pathprobe_tests::binary())
+            .args([
+                "serve",
+                catalog.to_str().unwrap(),
+                "--only-given",
+                "--no-env",
+                "--direct",
+            ])
+            .args(["--listen", &format!("127.0.0.1:{port}"), "--interval", "1s"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let started = std::time::Instant::now();
+    let (status, head, body) = loop {
+        if let Ok(s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            drop(s);
+            break get_with(port, "/feeds/domains.txt", &[]);
+        }
+        assert!(started.elapsed().as_secs() < 30, "serve did not start");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    assert_eq!(status, 200, "{head}");
+    assert!(body.contains("\n127.0.0.1\n*.wild.lab.test\n"), "{body}");
+    let etag = header(&head, "etag").to_owned();
+    let modified = header(&head, "last-modified").to_owned();
+    assert!(
+        etag.starts_with('"') && modified.ends_with(" GMT"),
+        "{head}"
+    );
+    assert!(header(&head, "content-type").starts_with("text/plain"));
+
+    // A poller with a current copy gets 304 and no body, by tag or by date.
+    let (status, head, body) = get_with(port, "/feeds/domains.txt", &[("If-None-Match", &etag)]);
+    assert_eq!(status, 304, "{head}");
+    assert!(body.is_empty());
+    assert_eq!(header(&head, "etag"), etag);
+    let (status, ..) = get_with(
+        port,
+        "/feeds/domains.txt",
+        &[("If-Modified-Since", &modified)],
+    );
+    assert_eq!(status, 304);
+    let (status, ..) = get_with(
+        port,
+        "/feeds/domains.txt",
+        &[("If-None-Match", "\"stale\"")],
+    );
+    assert_eq!(status, 200);
+
+    let (status, head, acl) = get_with(port, "/feeds/squid.acl", &[]);
+    assert_eq!(status, 200, "{head}");
+    assert!(acl.contains("\n.wild.lab.test\n"), "{acl}");
+    let (status, head, pac) = get_with(port, "/feeds/bypass.pac", &[]);
+    assert_eq!(status, 200);
+    assert_eq!(
+        header(&head, "content-type"),
+        "application/x-ns-proxy-autoconfig"
+    );
+    assert!(pac.contains("function FindProxyForURL"), "{pac}");
+    let (status, _, json) = get_with(port, "/feeds/endpoints.json", &[]);
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["entries"].as_array().unwrap().len(), 2);
+
+    // The catalog changes on disk: the next scheduled run republishes, with new validators.
+    std::fs::write(
+        &catalog,
+        format!("http://127.0.0.1:{origin}/\n*.wild.lab.test\nnew.lab.test\n"),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let (status, head, body) =
+            get_with(port, "/feeds/domains.txt", &[("If-None-Match", &etag)]);
+        if status == 200 {
+            assert!(body.contains("new.lab.test"), "{body}");
+            assert_ne!(header(&head, "etag"), etag);
+            break;
+        }
+        assert_eq!(status, 304);
+        assert!(started.elapsed().as_secs() < 30, "the feed was not rebuilt");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
 }

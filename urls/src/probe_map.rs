@@ -210,6 +210,15 @@ impl ProbeMap {
         self.entries.is_empty()
     }
 
+    /// Whether the service behind this exact probe URL pins its certificate
+    /// (`None`: the map does not know the URL).
+    pub fn pinned(&self, url: &str) -> Option<bool> {
+        self.entries
+            .iter()
+            .find(|(_, e)| e.url.eq_ignore_ascii_case(url))
+            .map(|(_, e)| e.pinned)
+    }
+
     /// Targets under `pattern` (host and path) on `port`, keeping those `geo_ok`
     /// accepts for wildcard patterns (a wildcard covers hosts of every location).
     pub fn targets_for(

@@ -9,19 +9,131 @@ use pathprobe_pac::{FixedResolver, PacOptions, PacRunner, SystemClock};
 use pathprobe_reports::{Action, AllowEntry, AllowList, PacExport};
 use pathprobe_urls::{Catalog, Plan, Probe, Requirement, default_probe_map};
 
-use crate::cli::{ArtefactArgs, ExportArgs, ExportFormatArg};
+use pathprobe_reports::{CheckReport, Verdict};
+
+use crate::cli::{ArtefactArgs, ExportArgs, ExportFormatArg, FixArgs};
 use crate::commands::urls::{filter_of, load_catalog};
 use crate::exit::{Exit, UsageError};
 use crate::output;
 
 pub fn export(args: ExportArgs) -> anyhow::Result<Exit> {
     check_flags(args.format, &args.artefact)?;
-    let catalog = load_catalog(&args.catalog)?;
-    let (filter, described) = filter_of(&args.filter)?;
+    let list = configured_list(&args.catalog, &args.filter)?;
+    write_artefact(&list, args.format, &args.artefact)
+}
+
+/// The allow-list of a catalog under filters.
+pub(crate) fn configured_list(
+    catalog: &crate::cli::CatalogArgs,
+    filter: &crate::cli::FilterArgs,
+) -> anyhow::Result<AllowList> {
+    let catalog = load_catalog(catalog)?;
+    let (filter, described) = filter_of(filter)?;
     let map = default_probe_map().context("the embedded probe map is damaged (a build problem)")?;
     let plan = pathprobe_urls::plan(&catalog, &filter, &map);
-    let list = catalog_list(&catalog, &plan, described);
+    Ok(catalog_list(&catalog, &plan, described))
+}
+
+pub fn fix(args: FixArgs) -> anyhow::Result<Exit> {
+    check_flags(args.format, &args.artefact)?;
+    let report = crate::commands::check::read_report(&args.report)?;
+    let map = default_probe_map().context("the embedded probe map is damaged (a build problem)")?;
+    let list = report_list(&report, &map);
     write_artefact(&list, args.format, &args.artefact)
+}
+
+/// What the network team must do about a verdict, if it is theirs to fix.
+fn action_of(verdict: Verdict) -> Option<Action> {
+    match verdict {
+        Verdict::DnsFailure
+        | Verdict::DnsSinkhole
+        | Verdict::TcpRefused
+        | Verdict::TcpTimeout
+        | Verdict::TcpReset
+        | Verdict::ProxyDenied => Some(Action::Allow),
+        Verdict::ProxyAuthRequired => Some(Action::ExemptFromAuthentication),
+        Verdict::TlsIntercepted => Some(Action::ExemptFromInspection),
+        _ => None,
+    }
+}
+
+/// The failed endpoints of a report, one entry per host, port and action.
+fn report_list(report: &CheckReport, map: &pathprobe_urls::ProbeMap) -> AllowList {
+    let mut entries: Vec<AllowEntry> = Vec::new();
+    let mut notes = Vec::new();
+    for r in &report.results {
+        if matches!(r.verdict, Verdict::Ok | Verdict::NotProbed) {
+            continue;
+        }
+        let Some(action) = action_of(r.verdict) else {
+            notes.push(format!(
+                "{}: {} is not fixed by an allow rule: {}",
+                r.url,
+                r.verdict.name(),
+                r.hint
+            ));
+            continue;
+        };
+        let Some((host, port, scheme)) = url::Url::parse(&r.url).ok().and_then(|u| {
+            let scheme = match u.scheme() {
+                "http" => pathprobe_urls::Scheme::Http,
+                _ => pathprobe_urls::Scheme::Https,
+            };
+            Some((u.host_str()?.to_owned(), u.port_or_known_default()?, scheme))
+        }) else {
+            notes.push(format!("{}: not a URL with a host: left out", r.url));
+            continue;
+        };
+        let attempt = r.attempts.iter().rev().find(|a| a.verdict == r.verdict);
+        let evidence = |key: &str| {
+            attempt.and_then(|a| {
+                a.evidence
+                    .iter()
+                    .find_map(|e| e.strip_prefix(key).map(str::to_owned))
+            })
+        };
+        let reason = match r.verdict {
+            Verdict::TlsIntercepted => match evidence("product: ").or_else(|| evidence("issuer: "))
+            {
+                Some(by) => format!("tls_intercepted by {by}"),
+                None => "tls_intercepted".into(),
+            },
+            Verdict::ProxyDenied => match evidence("product: ") {
+                Some(by) => format!("proxy_denied by {by}"),
+                None => "proxy_denied".into(),
+            },
+            other => other.name().to_owned(),
+        };
+        if let Some(seen) = entries.iter_mut().find(|e| {
+            e.host == pathprobe_urls::HostPattern::Exact(host.clone())
+                && e.port == port
+                && e.action == action
+        }) {
+            seen.required |= r.required;
+            continue;
+        }
+        entries.push(AllowEntry {
+            host: pathprobe_urls::HostPattern::Exact(host),
+            port,
+            scheme,
+            path: pathprobe_urls::PathPattern::Any,
+            category: r.category.clone(),
+            geography: String::new(),
+            required: r.required,
+            never_inspect: action == Action::ExemptFromInspection
+                || map.pinned(&r.url) == Some(true),
+            action,
+            reason,
+            source: r.url.clone(),
+        });
+    }
+    AllowList {
+        catalog: format!("{}, checked {}", report.catalog, report.started_at),
+        filters: report.filters.clone(),
+        generator: generator(),
+        entries,
+        notes,
+    }
 }
 
 /// The name and version of a catalog, for headers.

@@ -3,6 +3,7 @@
 mod bundle;
 mod check;
 mod export;
+mod feeds;
 mod lab;
 mod onboarding;
 mod pac;
@@ -26,6 +27,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Bundle(args) => bundle::run(*args),
         Command::Serve(args) => serve::run(*args),
         Command::Onboarding(cmd) => onboarding::run(cmd),
+        Command::Fix(args) => export::fix(*args),
         Command::CatalogWorker { path, sheet } => crate::isolate::catalog_worker(&path, sheet),
         Command::PacWorker => {
             pathprobe_pac::serve_worker()?;

@@ -16,6 +16,7 @@ use tokio::sync::{Notify, RwLock, Semaphore};
 
 use crate::cli::{ProbeArgs, ServeArgs};
 use crate::commands::check::probe;
+use crate::commands::feeds::{self, Feed};
 use crate::exit::{Exit, UsageError};
 
 /// A duration such as `90`, `90s`, `5m`, `1h`, `1h30m`.
@@ -64,6 +65,8 @@ struct State {
     /// On-demand probes in flight at once.
     on_demand: Semaphore,
     started: Instant,
+    /// The allow-list feeds, or why they cannot be built.
+    feeds: RwLock<Result<Vec<Feed>, String>>,
 }
 
 impl State {
@@ -87,6 +90,19 @@ impl State {
             Ok(Err(e)) => Err(format!("{e:#}")),
             Err(e) => Err(format!("the run failed: {e}")),
         }
+    }
+
+    /// Rebuilds the feeds (the catalog file may have been replaced).
+    async fn refresh_feeds(&self) {
+        let previous = match &*self.feeds.read().await {
+            Ok(feeds) => feeds.clone(),
+            Err(_) => Vec::new(),
+        };
+        let built = feeds::build(&self.args, &previous).map_err(|e| format!("{e:#}"));
+        if let Err(e) = &built {
+            eprintln!("pathprobe: warning: the feeds cannot be built: {e}");
+        }
+        *self.feeds.write().await = built;
     }
 
     async fn metrics(&self) -> String {
@@ -141,6 +157,7 @@ async fn handle(
     let response = match req.uri().path() {
         "/metrics" => respond(StatusCode::OK, EXPOSITION, state.metrics().await),
         "/healthz" => respond(StatusCode::OK, "text/plain", "ok\n".into()),
+        path if feeds::PATHS.contains(&path) => feed_response(&state, path, &req).await,
         "/probe" => {
             let catalog = match (param("target"), param("catalog").as_deref()) {
                 (Some(target), _) => {
@@ -187,11 +204,57 @@ async fn handle(
         "/" => respond(
             StatusCode::OK,
             "text/html; charset=utf-8",
-            "<html><body><h1>pathprobe</h1><ul><li><a href=\"/metrics\">/metrics</a></li><li>/probe?target=URL</li><li><a href=\"/healthz\">/healthz</a></li></ul></body></html>\n".into(),
+            "<html><body><h1>pathprobe</h1><ul><li><a href=\"/metrics\">/metrics</a></li><li>/probe?target=URL</li><li><a href=\"/healthz\">/healthz</a></li><li><a href=\"/feeds/domains.txt\">/feeds/domains.txt</a>, <a href=\"/feeds/squid.acl\">/feeds/squid.acl</a>, <a href=\"/feeds/bypass.pac\">/feeds/bypass.pac</a>, <a href=\"/feeds/endpoints.json\">/feeds/endpoints.json</a></li></ul></body></html>\n".into(),
         ),
         _ => respond(StatusCode::NOT_FOUND, "text/plain", "not found\n".into()),
     };
     Ok(response)
+}
+
+/// A feed, or `304 Not Modified` when the client's copy is current.
+async fn feed_response(
+    state: &State,
+    path: &str,
+    req: &Request<Incoming>,
+) -> Response<Full<Bytes>> {
+    let guard = state.feeds.read().await;
+    let feed = match &*guard {
+        Ok(feeds) => feeds.iter().find(|f| f.path == path),
+        Err(e) => {
+            return respond(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "text/plain",
+                format!("the feeds cannot be built: {e}\n"),
+            );
+        }
+    };
+    let Some(feed) = feed else {
+        return respond(StatusCode::NOT_FOUND, "text/plain", "not found\n".into());
+    };
+    let header =
+        |name: hyper::header::HeaderName| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let fresh = feeds::not_modified(
+        feed,
+        header(hyper::header::IF_NONE_MATCH),
+        header(hyper::header::IF_MODIFIED_SINCE),
+    );
+    let mut r = if fresh {
+        respond(StatusCode::NOT_MODIFIED, feed.content_type, String::new())
+    } else {
+        respond(StatusCode::OK, feed.content_type, feed.body.clone())
+    };
+    let headers = r.headers_mut();
+    if let Ok(v) = feed.etag.parse() {
+        headers.insert(hyper::header::ETAG, v);
+    }
+    if let Ok(v) = feeds::http_date(feed.modified).parse() {
+        headers.insert(hyper::header::LAST_MODIFIED, v);
+    }
+    // Pollers must revalidate, which costs a 304 when nothing changed.
+    if let Ok(v) = "no-cache".parse() {
+        headers.insert(hyper::header::CACHE_CONTROL, v);
+    }
+    r
 }
 
 /// Resolves when SIGTERM or Ctrl-C arrives.
@@ -239,6 +302,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Exit> {
         failed_runs: AtomicU64::new(0),
         on_demand: Semaphore::new(4),
         started: Instant::now(),
+        feeds: RwLock::new(Err("not built yet".into())),
     });
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen)
@@ -250,6 +314,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Exit> {
             interval
         );
         let stop = Arc::new(Notify::new());
+        state.refresh_feeds().await;
 
         // The schedule: a run now, then one per interval.
         let scheduler = {
@@ -260,6 +325,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Exit> {
                     return;
                 }
                 loop {
+                    state.refresh_feeds().await;
                     match state.run(None, None).await {
                         Ok(text) => {
                             *state.last.write().await = Some(text);

@@ -21,6 +21,10 @@ use tokio::net::TcpStream;
 use self::http::{Head, challenges, peek_body, product, read_head, title};
 use self::tls::{Capture, Trust, TrustStores, client_config, inspection_product, trust_of};
 
+/// Appended to the hints of verdicts the network team fixes with a rule:
+/// `pathprobe fix` turns a saved report into those rules.
+const FIX: &str = " (`pathprobe fix REPORT.json` writes the rule from a saved JSON report)";
+
 /// Statuses a target accepts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expect {
@@ -759,11 +763,11 @@ fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, String) {
         Failure::DnsTimeout(h) => (Verdict::DnsFailure, vec![format!("name: {h}"), "answer: none (timeout)".into()],
             format!("no DNS answer for {h}: the resolver is unreachable or DNS is blocked")),
         Failure::DnsSinkhole(h, ips) => (Verdict::DnsSinkhole, vec![format!("name: {h}"), format!("answers: {}", join(ips))],
-            format!("{h} resolves to a block address: a DNS filter or hosts-file entry is sinkholing it; allow the name")),
+            format!("{h} resolves to a block address: a DNS filter or hosts-file entry is sinkholing it; allow the name{FIX}")),
         Failure::Refused(a) => (Verdict::TcpRefused, vec![format!("address: {a}")],
-            format!("{a} refused the connection {via}: a firewall is rejecting it or nothing listens there")),
+            format!("{a} refused the connection {via}: a firewall is rejecting it or nothing listens there{FIX}")),
         Failure::ConnectTimeout(a) => (Verdict::TcpTimeout, vec![format!("addresses: {}", a.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))],
-            format!("no answer {via}: outbound traffic to this address and port is dropped; allow it on the firewall or use the proxy")),
+            format!("no answer {via}: outbound traffic to this address and port is dropped; allow it on the firewall or use the proxy{FIX}")),
         Failure::Reset(d) => (Verdict::TcpReset, vec![format!("reset: {d}")],
             "the connection was reset: a firewall or an IPS is cutting it".into()),
         Failure::ProxyUnreachable(p, why) => (Verdict::ProxyUnreachable, vec![format!("proxy: {p}"), format!("problem: {why}")],
@@ -777,7 +781,7 @@ fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, String) {
                 ev.push("credentials given: rejected".into());
             }
             (Verdict::ProxyAuthRequired, ev,
-                "the proxy demands authentication (407); Defender for Endpoint does not support authenticated proxies: exempt these URLs from authentication on the proxy".into())
+                format!("the proxy demands authentication (407); Defender for Endpoint does not support authenticated proxies: exempt these URLs from authentication on the proxy{FIX}"))
         }
         Failure::ProxyDenied { status, product, title, detail } => {
             let mut ev = vec![format!("answer: {detail}")];
@@ -789,7 +793,7 @@ fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, String) {
             }
             let _ = status;
             (Verdict::ProxyDenied, ev,
-                format!("the proxy{} refused this destination: add the URL to its allow list", product.as_ref().map(|p| format!(" ({p})")).unwrap_or_default()))
+                format!("the proxy{} refused this destination: add the URL to its allow list{FIX}", product.as_ref().map(|p| format!(" ({p})")).unwrap_or_default()))
         }
         Failure::TlsHandshake(e) => (Verdict::TlsHandshakeFailed, vec![format!("error: {e}")],
             "the TLS handshake failed: a middlebox may block TLS to this host, or the server refuses this client's versions".into()),
@@ -802,7 +806,7 @@ fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, String) {
             }
             ev.push(format!("trusted by: {}", if *trusted_by_os { "the OS store only (a locally installed CA)" } else { "nothing" }));
             (Verdict::TlsIntercepted, ev,
-                format!("TLS is being inspected{}: the service pins its certificates; exempt this URL from SSL inspection", product.as_ref().map(|p| format!(" by {p}")).unwrap_or_default()))
+                format!("TLS is being inspected{}: the service pins its certificates; exempt this URL from SSL inspection{FIX}", product.as_ref().map(|p| format!(" by {p}")).unwrap_or_default()))
         }
         Failure::Status(s, list) => (Verdict::HttpUnexpectedStatus,
             vec![format!("status: {s}"), format!("expected: {}", list.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))],
