@@ -73,20 +73,6 @@ pub enum Command {
     ///   pathprobe check --format json --output report.json; pathprobe fix report.json
     ///   pathprobe fix report.json --as squid --output failed.acl
     Fix(Box<FixArgs>),
-    /// Internal: evaluates a PAC script for the parent process on stdin and
-    /// stdout, with a memory limit (see `pathprobe_pac::PacWorker`).
-    #[command(name = "__pac-worker", hide = true)]
-    PacWorker,
-    /// Internal: reads a catalog file with a memory limit and writes it as
-    /// JSON for the parent process.
-    #[command(name = "__catalog-worker", hide = true)]
-    CatalogWorker {
-        /// The catalog file.
-        path: std::path::PathBuf,
-        /// Only this sheet of a workbook.
-        #[arg(long)]
-        sheet: Option<String>,
-    },
 }
 
 /// Connectivity flavours.

@@ -94,8 +94,39 @@ pub(crate) fn load_catalog_file(path: &Path, options: &LoadOptions) -> anyhow::R
         .map_err(|e| anyhow::anyhow!("{shown}: the catalog worker's answer is unreadable: {e}"))
 }
 
+/// Runs a worker when the command line names one (`__pac-worker`,
+/// `__catalog-worker PATH [--sheet NAME]`); `None` for any other command line.
+pub(crate) fn worker_main(args: &[std::ffi::OsString]) -> Option<std::process::ExitCode> {
+    let rest: Vec<&str> = args
+        .iter()
+        .skip(1)
+        .map(|a| a.to_str().unwrap_or(""))
+        .collect();
+    let outcome = match rest.as_slice() {
+        ["__pac-worker"] => pathprobe_pac::serve_worker()
+            .map(|()| Exit::Ok)
+            .map_err(anyhow::Error::from),
+        ["__catalog-worker", path] => catalog_worker(Path::new(path), None),
+        ["__catalog-worker", path, "--sheet", sheet] => {
+            catalog_worker(Path::new(path), Some((*sheet).to_owned()))
+        }
+        [first, ..] if first.starts_with("__") && first.ends_with("-worker") => {
+            Err(anyhow::anyhow!("bad worker arguments: {rest:?}"))
+        }
+        _ => return None,
+    };
+    Some(match outcome {
+        Ok(code) => code.into(),
+        Err(err) => {
+            let code = crate::exit::classify(&err);
+            eprintln!("pathprobe: error: {err:#}");
+            code.into()
+        }
+    })
+}
+
 /// The worker side of [`load_catalog_file`]: the catalog as JSON on stdout.
-pub(crate) fn catalog_worker(path: &Path, sheet: Option<String>) -> anyhow::Result<Exit> {
+fn catalog_worker(path: &Path, sheet: Option<String>) -> anyhow::Result<Exit> {
     limit_own_memory(MEMORY_LIMIT)?;
     let catalog = pathprobe_urls::load_with(
         path,

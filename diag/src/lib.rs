@@ -18,6 +18,7 @@ mod cli;
 mod commands;
 pub mod engine;
 mod exit;
+pub mod generate;
 mod isolate;
 pub mod lab;
 mod logging;
@@ -27,13 +28,37 @@ pub mod probe;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 pub use exit::{Exit, UsageError};
 
 /// Runs the command line of this process.
 pub fn run_cli() -> ExitCode {
     run_from(std::env::args_os())
+}
+
+/// What `--version` prints after the name: the build and the embedded catalog.
+pub fn long_version() -> String {
+    let commit = match env!("PATHPROBE_GIT_DATE") {
+        "" => env!("PATHPROBE_GIT_COMMIT").to_owned(),
+        date => format!("{} ({date})", env!("PATHPROBE_GIT_COMMIT")),
+    };
+    let catalog = match pathprobe_urls::default_catalog() {
+        Ok(c) => format!(
+            "{}, {}{}",
+            c.info.name,
+            c.info.version.as_deref().unwrap_or("undated"),
+            c.info
+                .source_url
+                .map(|u| format!(", from {u}"))
+                .unwrap_or_default()
+        ),
+        Err(e) => format!("damaged ({e})"),
+    };
+    format!(
+        "{}\ncommit:  {commit}\nbuilt:   {}\ntarget:  {}\ncatalog: {catalog}",
+        env!("CARGO_PKG_VERSION"),
+        env!("PATHPROBE_BUILD_DATE"),
+        env!("PATHPROBE_TARGET"),
+    )
 }
 
 /// Runs a command line given as arguments (the first is the program name).
@@ -42,7 +67,18 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match cli::Cli::try_parse_from(args) {
+    use clap::{CommandFactory as _, FromArgMatches as _};
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    // The worker processes of `isolate` are not part of the user's command
+    // line (nor of its completions and man pages).
+    if let Some(code) = isolate::worker_main(&args) {
+        return code;
+    }
+    let parsed = cli::Cli::command()
+        .long_version(long_version())
+        .try_get_matches_from(args)
+        .and_then(|m| cli::Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are not errors.
@@ -55,11 +91,8 @@ where
             return code.into();
         }
     };
-    // A bundle captures its own log; a PAC worker's stderr belongs to its parent.
-    if !matches!(
-        cli.command,
-        cli::Command::Bundle(_) | cli::Command::PacWorker | cli::Command::CatalogWorker { .. }
-    ) {
+    // A bundle captures its own log.
+    if !matches!(cli.command, cli::Command::Bundle(_)) {
         logging::to_stderr_if_asked();
     }
     match commands::dispatch(cli) {

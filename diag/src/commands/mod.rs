@@ -28,10 +28,5 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Serve(args) => serve::run(*args),
         Command::Onboarding(cmd) => onboarding::run(cmd),
         Command::Fix(args) => export::fix(*args),
-        Command::CatalogWorker { path, sheet } => crate::isolate::catalog_worker(&path, sheet),
-        Command::PacWorker => {
-            pathprobe_pac::serve_worker()?;
-            Ok(Exit::Ok)
-        }
     }
 }
