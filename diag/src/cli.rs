@@ -73,6 +73,10 @@ pub enum Command {
     ///   pathprobe check --format json --output report.json; pathprobe fix report.json
     ///   pathprobe fix report.json --as squid --output failed.acl
     Fix(Box<FixArgs>),
+    /// The configuration file: show the effective options and where each
+    /// came from.
+    #[command(subcommand)]
+    Config(ConfigCommand),
 }
 
 /// Connectivity flavours.
@@ -192,6 +196,8 @@ pub struct LabArgs {
 /// What to probe and how: shared by `check` and `bundle`.
 #[derive(Debug, Clone, Args)]
 pub struct ProbeArgs {
+    #[command(flatten)]
+    pub settings: ConfigArgs,
     #[command(flatten)]
     pub catalog: CatalogArgs,
     #[command(flatten)]
@@ -696,6 +702,63 @@ pub struct ExportArgs {
     pub format: ExportFormatArg,
     #[command(flatten)]
     pub artefact: ArtefactArgs,
+}
+
+/// Which configuration file applies (read before the other options: see
+/// `pathprobe config show`).
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArgs {
+    /// Read options from this TOML file instead of the default
+    /// ($XDG_CONFIG_HOME/pathprobe/config.toml, then /etc/pathprobe/config.toml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Use the options of [site.NAME] in the configuration file.
+    #[arg(long, value_name = "NAME")]
+    pub site: Option<String>,
+    /// Ignore the default configuration files.
+    #[arg(long = "no-config", conflicts_with = "config")]
+    pub no_config: bool,
+}
+
+/// `pathprobe config ...`
+#[derive(Debug, Clone, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective options of a command: each value and where it came
+    /// from (command line, configuration file and line, default). Secrets are
+    /// redacted.
+    ///
+    /// Examples:
+    ///   pathprobe config show
+    ///   pathprobe config show --site branch-office
+    ///   pathprobe config show --for serve -- --interval 1m
+    Show(ConfigShowArgs),
+}
+
+/// `pathprobe config show`
+#[derive(Debug, Clone, Args)]
+pub struct ConfigShowArgs {
+    /// The command whose options to show.
+    #[arg(long = "for", value_enum, default_value_t = ConfigFor::Check)]
+    pub command: ConfigFor,
+    #[command(flatten)]
+    pub settings: ConfigArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+    /// Options of that command, as they would be given to it.
+    #[arg(last = true, value_name = "OPTIONS")]
+    pub options: Vec<String>,
+}
+
+/// Commands that read the configuration file.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ConfigFor {
+    /// `pathprobe check`.
+    Check,
+    /// `pathprobe serve`.
+    Serve,
+    /// `pathprobe bundle`.
+    Bundle,
 }
 
 /// Where the catalog comes from.

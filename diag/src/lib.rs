@@ -16,6 +16,7 @@
 
 mod cli;
 mod commands;
+mod config;
 pub mod engine;
 mod exit;
 pub mod generate;
@@ -74,6 +75,13 @@ where
     if let Some(code) = isolate::worker_main(&args) {
         return code;
     }
+    let args = match config::apply(args) {
+        Ok(applied) => applied.args,
+        Err(e) => {
+            eprintln!("pathprobe: error: {e}");
+            return Exit::Usage.into();
+        }
+    };
     let parsed = cli::Cli::command()
         .long_version(long_version())
         .try_get_matches_from(args)

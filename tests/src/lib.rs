@@ -61,6 +61,10 @@ pub fn binary() -> PathBuf {
     .clone()
 }
 
+/// Where the tests point `XDG_CONFIG_HOME`: nowhere, so that a developer's
+/// own `~/.config/pathprobe/config.toml` does not change their results.
+pub const NO_CONFIG_HOME: &str = "/nonexistent/pathprobe-tests-config";
+
 /// Runs the binary with `args` (no NO_COLOR surprises: colour is off off-TTY anyway).
 pub fn run<I, S>(args: I) -> Output
 where
@@ -70,6 +74,7 @@ where
     Command::new(binary())
         .args(args)
         .env_remove("COLUMNS")
+        .env("XDG_CONFIG_HOME", NO_CONFIG_HOME)
         .output()
         .expect("run pathprobe")
 }
@@ -83,7 +88,9 @@ where
     S: AsRef<std::ffi::OsStr>,
 {
     let mut cmd = Command::new(binary());
-    cmd.args(args).env_remove("COLUMNS");
+    cmd.args(args)
+        .env_remove("COLUMNS")
+        .env("XDG_CONFIG_HOME", NO_CONFIG_HOME);
     for (key, _) in std::env::vars_os() {
         if key
             .to_string_lossy()

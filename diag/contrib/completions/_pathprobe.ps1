@@ -35,10 +35,13 @@ Register-ArgumentCompleter -Native -CommandName 'pathprobe' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the check on an interval and serve the results to Prometheus')
             [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Run the check and write one zip for a support ticket: the report (JSON, HTML, text), the proxy explanation, the PAC files used, DNS and proxy settings, versions, failing chains and the run''s log, with a manifest of SHA-256 sums. Credentials and tokens are redacted')
             [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Turn a saved check report into the network changes it calls for: what to allow, what to exempt from proxy authentication, what to exempt from SSL inspection — as a ticket text (default) or as the rules (domain list, squid ACL, PAC, CSV, JSON) restricted to what failed')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'The configuration file: show the effective options and where each came from')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'pathprobe;check' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read options from this TOML file instead of the default ($XDG_CONFIG_HOME/pathprobe/config.toml, then /etc/pathprobe/config.toml)')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Use the options of [site.NAME] in the configuration file')
             [CompletionResult]::new('--sheet', '--sheet', [CompletionResultType]::ParameterName, 'Read only this sheet of a workbook')
             [CompletionResult]::new('--geo', '--geo', [CompletionResultType]::ParameterName, 'Data location: WW rows plus this one''s (US, EU, UK, AU, "US Gov", GCC, "GCC High", DoD; GW_US style values are accepted too)')
             [CompletionResult]::new('--onboarding', '--onboarding', [CompletionResultType]::ParameterName, 'Take the data location from a Defender for Endpoint onboarding file (Windows script or registry JSON, Linux mdatp_onboard.json or script, macOS plist)')
@@ -78,6 +81,7 @@ Register-ArgumentCompleter -Native -CommandName 'pathprobe' -ScriptBlock {
             [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'Compare with an earlier JSON report: mark endpoints that regressed or recovered')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'What makes the exit code 1: any required endpoint failing (`failure`), or only a required endpoint that was ok in the --baseline and is not now (`regression`)')
             [CompletionResult]::new('--push', '--push', [CompletionResultType]::ParameterName, 'Push the run''s metrics to a Prometheus Pushgateway at this URL (`http://gateway:9091`; the job is `pathprobe`, the instance this machine''s name, unless the URL already names them)')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Ignore the default configuration files')
             [CompletionResult]::new('--required-only', '--required-only', [CompletionResultType]::ParameterName, 'Leave out rows the vendor marks optional')
             [CompletionResult]::new('--wpad', '--wpad', [CompletionResultType]::ParameterName, 'Force WPAD auto-discovery (DHCP option 252, then DNS)')
             [CompletionResult]::new('--direct', '--direct', [CompletionResultType]::ParameterName, 'Force a direct connection')
@@ -388,6 +392,8 @@ Register-ArgumentCompleter -Native -CommandName 'pathprobe' -ScriptBlock {
             break
         }
         'pathprobe;serve' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read options from this TOML file instead of the default ($XDG_CONFIG_HOME/pathprobe/config.toml, then /etc/pathprobe/config.toml)')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Use the options of [site.NAME] in the configuration file')
             [CompletionResult]::new('--sheet', '--sheet', [CompletionResultType]::ParameterName, 'Read only this sheet of a workbook')
             [CompletionResult]::new('--geo', '--geo', [CompletionResultType]::ParameterName, 'Data location: WW rows plus this one''s (US, EU, UK, AU, "US Gov", GCC, "GCC High", DoD; GW_US style values are accepted too)')
             [CompletionResult]::new('--onboarding', '--onboarding', [CompletionResultType]::ParameterName, 'Take the data location from a Defender for Endpoint onboarding file (Windows script or registry JSON, Linux mdatp_onboard.json or script, macOS plist)')
@@ -424,6 +430,7 @@ Register-ArgumentCompleter -Native -CommandName 'pathprobe' -ScriptBlock {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on, e.g. 127.0.0.1:9717 or [::]:9717')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between runs: seconds, or with a unit (`90s`, `5m`, `1h`); `0` runs only on `/probe` requests')
             [CompletionResult]::new('--max-runs', '--max-runs', [CompletionResultType]::ParameterName, 'Stop after this many runs (for tests and benchmarks; default: never)')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Ignore the default configuration files')
             [CompletionResult]::new('--required-only', '--required-only', [CompletionResultType]::ParameterName, 'Leave out rows the vendor marks optional')
             [CompletionResult]::new('--wpad', '--wpad', [CompletionResultType]::ParameterName, 'Force WPAD auto-discovery (DHCP option 252, then DNS)')
             [CompletionResult]::new('--direct', '--direct', [CompletionResultType]::ParameterName, 'Force a direct connection')
@@ -438,6 +445,8 @@ Register-ArgumentCompleter -Native -CommandName 'pathprobe' -ScriptBlock {
             break
         }
         'pathprobe;bundle' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read options from this TOML file instead of the default ($XDG_CONFIG_HOME/pathprobe/config.toml, then /etc/pathprobe/config.toml)')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Use the options of [site.NAME] in the configuration file')
             [CompletionResult]::new('--sheet', '--sheet', [CompletionResultType]::ParameterName, 'Read only this sheet of a workbook')
             [CompletionResult]::new('--geo', '--geo', [CompletionResultType]::ParameterName, 'Data location: WW rows plus this one''s (US, EU, UK, AU, "US Gov", GCC, "GCC High", DoD; GW_US style values are accepted too)')
             [CompletionResult]::new('--onboarding', '--onboarding', [CompletionResultType]::ParameterName, 'Take the data location from a Defender for Endpoint onboarding file (Windows script or registry JSON, Linux mdatp_onboard.json or script, macOS plist)')
@@ -473,6 +482,7 @@ Register-ArgumentCompleter -Native -CommandName 'pathprobe' -ScriptBlock {
             [CompletionResult]::new('--phase-timeout', '--phase-timeout', [CompletionResultType]::ParameterName, 'Limit for each phase (DNS, connect, tunnel, TLS, HTTP), in seconds')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The zip to write (default: pathprobe-bundle-HOST-TIME.zip here)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The zip to write (default: pathprobe-bundle-HOST-TIME.zip here)')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Ignore the default configuration files')
             [CompletionResult]::new('--required-only', '--required-only', [CompletionResultType]::ParameterName, 'Leave out rows the vendor marks optional')
             [CompletionResult]::new('--wpad', '--wpad', [CompletionResultType]::ParameterName, 'Force WPAD auto-discovery (DHCP option 252, then DNS)')
             [CompletionResult]::new('--direct', '--direct', [CompletionResultType]::ParameterName, 'Force a direct connection')
@@ -525,6 +535,38 @@ Register-ArgumentCompleter -Native -CommandName 'pathprobe' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'pathprobe;config' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the effective options of a command: each value and where it came from (command line, configuration file and line, default). Secrets are redacted')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pathprobe;config;show' {
+            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'The command whose options to show')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read options from this TOML file instead of the default ($XDG_CONFIG_HOME/pathprobe/config.toml, then /etc/pathprobe/config.toml)')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Use the options of [site.NAME] in the configuration file')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Ignore the default configuration files')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pathprobe;config;help' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the effective options of a command: each value and where it came from (command line, configuration file and line, default). Secrets are redacted')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pathprobe;config;help;show' {
+            break
+        }
+        'pathprobe;config;help;help' {
+            break
+        }
         'pathprobe;help' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Probe every endpoint of a catalog through the route this machine would use, phase by phase, and give each a verdict with a hint')
             [CompletionResult]::new('lab', 'lab', [CompletionResultType]::ParameterValue, 'Run the built-in lab: a small network on loopback that reproduces each situation pathprobe diagnoses (refused, silent, unknown and sinkholed names, untrusted and intercepted TLS, plain, authenticating and dead proxies, PAC failover) and shows the verdicts. Needs no internet')
@@ -536,6 +578,7 @@ Register-ArgumentCompleter -Native -CommandName 'pathprobe' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the check on an interval and serve the results to Prometheus')
             [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Run the check and write one zip for a support ticket: the report (JSON, HTML, text), the proxy explanation, the PAC files used, DNS and proxy settings, versions, failing chains and the run''s log, with a manifest of SHA-256 sums. Credentials and tokens are redacted')
             [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Turn a saved check report into the network changes it calls for: what to allow, what to exempt from proxy authentication, what to exempt from SSL inspection — as a ticket text (default) or as the rules (domain list, squid ACL, PAC, CSV, JSON) restricted to what failed')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'The configuration file: show the effective options and where each came from')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -611,6 +654,13 @@ Register-ArgumentCompleter -Native -CommandName 'pathprobe' -ScriptBlock {
             break
         }
         'pathprobe;help;fix' {
+            break
+        }
+        'pathprobe;help;config' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the effective options of a command: each value and where it came from (command line, configuration file and line, default). Secrets are redacted')
+            break
+        }
+        'pathprobe;help;config;show' {
             break
         }
         'pathprobe;help;help' {

@@ -22,6 +22,9 @@ _pathprobe() {
             pathprobe,check)
                 cmd="pathprobe__subcmd__check"
                 ;;
+            pathprobe,config)
+                cmd="pathprobe__subcmd__config"
+                ;;
             pathprobe,fix)
                 cmd="pathprobe__subcmd__fix"
                 ;;
@@ -61,11 +64,26 @@ _pathprobe() {
             pathprobe__subcmd__bundle__subcmd__help,inspect)
                 cmd="pathprobe__subcmd__bundle__subcmd__help__subcmd__inspect"
                 ;;
+            pathprobe__subcmd__config,help)
+                cmd="pathprobe__subcmd__config__subcmd__help"
+                ;;
+            pathprobe__subcmd__config,show)
+                cmd="pathprobe__subcmd__config__subcmd__show"
+                ;;
+            pathprobe__subcmd__config__subcmd__help,help)
+                cmd="pathprobe__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            pathprobe__subcmd__config__subcmd__help,show)
+                cmd="pathprobe__subcmd__config__subcmd__help__subcmd__show"
+                ;;
             pathprobe__subcmd__help,bundle)
                 cmd="pathprobe__subcmd__help__subcmd__bundle"
                 ;;
             pathprobe__subcmd__help,check)
                 cmd="pathprobe__subcmd__help__subcmd__check"
+                ;;
+            pathprobe__subcmd__help,config)
+                cmd="pathprobe__subcmd__help__subcmd__config"
                 ;;
             pathprobe__subcmd__help,fix)
                 cmd="pathprobe__subcmd__help__subcmd__fix"
@@ -96,6 +114,9 @@ _pathprobe() {
                 ;;
             pathprobe__subcmd__help__subcmd__bundle,inspect)
                 cmd="pathprobe__subcmd__help__subcmd__bundle__subcmd__inspect"
+                ;;
+            pathprobe__subcmd__help__subcmd__config,show)
+                cmd="pathprobe__subcmd__help__subcmd__config__subcmd__show"
                 ;;
             pathprobe__subcmd__help__subcmd__onboarding,inspect)
                 cmd="pathprobe__subcmd__help__subcmd__onboarding__subcmd__inspect"
@@ -224,7 +245,7 @@ _pathprobe() {
 
     case "${cmd}" in
         pathprobe)
-            opts="-h -V --help --version check lab urls pac proxy report onboarding serve bundle fix help"
+            opts="-h -V --help --version check lab urls pac proxy report onboarding serve bundle fix config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -238,12 +259,20 @@ _pathprobe() {
             return 0
             ;;
         pathprobe__subcmd__bundle)
-            opts="-o -h -V --sheet --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --wpad-port --at --my-ip --all-routes --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --output --redact-hosts --help --version inspect help"
+            opts="-o -h -V --config --site --no-config --sheet --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --wpad-port --at --my-ip --all-routes --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --output --redact-hosts --help --version inspect help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --sheet)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -452,12 +481,20 @@ _pathprobe() {
             return 0
             ;;
         pathprobe__subcmd__check)
-            opts="-o -v -h -V --sheet --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --wpad-port --at --my-ip --all-routes --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --format --output --baseline --fail-on --push --verbose --help --version"
+            opts="-o -v -h -V --config --site --no-config --sheet --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --wpad-port --at --my-ip --all-routes --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --format --output --baseline --fail-on --push --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --sheet)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -621,6 +658,92 @@ _pathprobe() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pathprobe__subcmd__config)
+            opts="-h -V --help --version show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pathprobe__subcmd__config__subcmd__help)
+            opts="show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pathprobe__subcmd__config__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pathprobe__subcmd__config__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pathprobe__subcmd__config__subcmd__show)
+            opts="-h -V --for --config --site --no-config --format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --for)
+                    COMPREPLY=($(compgen -W "check serve bundle" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pathprobe__subcmd__fix)
             opts="-o -h -V --as --output --bare --ssl-bump --pac-snippet --via --base --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -656,7 +779,7 @@ _pathprobe() {
             return 0
             ;;
         pathprobe__subcmd__help)
-            opts="check lab urls pac proxy report onboarding serve bundle fix help"
+            opts="check lab urls pac proxy report onboarding serve bundle fix config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -700,6 +823,34 @@ _pathprobe() {
         pathprobe__subcmd__help__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pathprobe__subcmd__help__subcmd__config)
+            opts="show"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pathprobe__subcmd__help__subcmd__config__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1564,12 +1715,20 @@ _pathprobe() {
             return 0
             ;;
         pathprobe__subcmd__serve)
-            opts="-h -V --sheet --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --wpad-port --at --my-ip --all-routes --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --listen --interval --max-runs --help --version"
+            opts="-h -V --config --site --no-config --sheet --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --wpad-port --at --my-ip --all-routes --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --listen --interval --max-runs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --sheet)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

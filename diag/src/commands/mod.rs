@@ -2,6 +2,7 @@
 
 mod bundle;
 mod check;
+mod config_show;
 mod export;
 mod feeds;
 mod lab;
@@ -28,5 +29,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Serve(args) => serve::run(*args),
         Command::Onboarding(cmd) => onboarding::run(cmd),
         Command::Fix(args) => export::fix(*args),
+        Command::Config(crate::cli::ConfigCommand::Show(args)) => config_show::show(args),
     }
 }

@@ -1,0 +1,234 @@
+//! The configuration file: precedence (command line, site, file, default),
+//! its effect on a real run, errors naming file, line and key, the default
+//! search path, and secrets kept out of `config show`.
+
+// Test code: a panic is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::Path;
+use std::process::Command;
+
+use pathprobe_tests::{binary, run, serve_http, stderr, stdout, workspace_root};
+
+/// `config show --format json` for `args`: option -> (value, from).
+fn shown(args: &[&str]) -> std::collections::BTreeMap<String, (String, String)> {
+    let mut all = vec!["config", "show", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = run(all);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["option"].as_str().unwrap().to_owned(),
+                (
+                    o["value"].as_str().unwrap().to_owned(),
+                    o["from"].as_str().unwrap().to_owned(),
+                ),
+            )
+        })
+        .collect()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn command_line_beats_site_beats_file_beats_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "c.toml",
+        "geo = \"EU\"\nphase-timeout = 3\nproxy = \"http://proxy.corp.example:3128\"\nresolve = [\"a.example=10.0.0.1\", \"b.example=10.0.0.2\"]\n\n[site.branch]\ngeo = \"UK\"\npac = \"http://wpad.branch.example/wpad.dat\"\n",
+    );
+    let o = shown(&["--config", &file]);
+    assert_eq!(o["geo"], ("EU".into(), format!("{file}:1")));
+    assert_eq!(o["phase-timeout"], ("3".into(), format!("{file}:2")));
+    assert_eq!(o["resolve"].0, "a.example=10.0.0.1, b.example=10.0.0.2");
+    assert_eq!(o["deadline"], ("120".into(), "default".into()));
+
+    // The site's keys win over the top level's; its pac drops the file's proxy.
+    let o = shown(&["--config", &file, "--site", "branch"]);
+    assert_eq!(o["geo"], ("UK".into(), format!("{file}:7 (site branch)")));
+    assert_eq!(o["pac"].1, format!("{file}:8 (site branch)"));
+    assert!(!o.contains_key("proxy"), "{o:?}");
+
+    // The command line wins over both, and drops what it contradicts.
+    let o = shown(&[
+        "--config", &file, "--site", "branch", "--", "--geo", "US", "--direct",
+    ]);
+    assert_eq!(o["geo"], ("US".into(), "command line".into()));
+    assert_eq!(o["direct"], ("true".into(), "command line".into()));
+    assert!(!o.contains_key("pac") && !o.contains_key("proxy"), "{o:?}");
+    assert_eq!(o["phase-timeout"].1, format!("{file}:2"));
+}
+
+#[test]
+fn the_file_drives_a_real_run() {
+    // The origin is reachable only through the name the file pins.
+    let origin = serve_http(Some("text/plain"), b"ok".to_vec());
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = write(
+        dir.path(),
+        "catalog.txt",
+        &format!("http://configured.lab.test:{origin}/\n"),
+    );
+    let file = write(
+        dir.path(),
+        "c.toml",
+        &format!(
+            "catalog = \"{catalog}\"\ndirect = true\nno-env = true\nonly-given = true\nresolve = [\"configured.lab.test=127.0.0.1\"]\nphase-timeout = 2\nformat = \"json\"\n"
+        ),
+    );
+    let out = run(["check", "--config", &file]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["results"][0]["verdict"], "ok", "{v:#}");
+    // Without the file, the same command has no catalog of that name.
+    let plain = run([
+        "check",
+        "--no-config",
+        "--format",
+        "json",
+        "--direct",
+        "--only-given",
+        "--no-env",
+        "--required-only",
+    ]);
+    let text = stdout(&plain);
+    assert!(!text.contains("configured.lab.test"), "{text}");
+}
+
+#[test]
+fn mistakes_name_the_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "geo = \"EU\"\nphase-timout = 3\n",
+            ":2: unknown key \"phase-timout\" (did you mean \"phase-timeout\"?)",
+        ),
+        (
+            "geo = \"EU\"\n\n[site.x]\ndirect = \"yes\"\n",
+            ":4: direct: expected true or false",
+        ),
+        (
+            "phase-timeout = \"soon\"\n",
+            ":1: phase-timeout: invalid value 'soon'",
+        ),
+        ("format = \"yaml\"\n", ":1: format: invalid value 'yaml'"),
+        ("geo = [\n", ":1: not valid TOML"),
+        (
+            "[site.x]\nbogus = 1\n",
+            ":2: unknown key \"bogus\" in [site.x]",
+        ),
+        (
+            "geo = [\"EU\", \"UK\"]\n",
+            ":1: geo: expected one value, not a list",
+        ),
+    ];
+    for (i, (text, needle)) in cases.iter().enumerate() {
+        let file = write(dir.path(), &format!("bad{i}.toml"), text);
+        let out = run(["check", "--config", &file]);
+        assert_eq!(out.status.code(), Some(2), "{text}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains(&format!("{file}{needle}")), "{text}: {err}");
+    }
+    let file = write(dir.path(), "sites.toml", "[site.a]\ngeo = \"EU\"\n");
+    let out = run(["check", "--config", &file, "--site", "b"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no [site.b] (sites: a)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(["check", "--config", "/nonexistent/pathprobe.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("/nonexistent/pathprobe.toml: cannot read"));
+}
+
+#[test]
+fn the_default_file_is_found_and_no_config_ignores_it() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join("pathprobe")).unwrap();
+    std::fs::write(
+        home.path().join("pathprobe/config.toml"),
+        "phase-timeout = 7\n",
+    )
+    .unwrap();
+    let show = |extra: &[&str]| {
+        let out = Command::new(binary())
+            .args(["config", "show", "--format", "json"])
+            .args(extra)
+            .env("XDG_CONFIG_HOME", home.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let v = show(&[]);
+    let timeout = v["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["option"] == "phase-timeout")
+        .unwrap()
+        .clone();
+    assert_eq!(timeout["value"], "7");
+    assert!(
+        timeout["from"]
+            .as_str()
+            .unwrap()
+            .ends_with("pathprobe/config.toml:1")
+    );
+    let v = show(&["--no-config"]);
+    assert!(v["file"].is_null(), "{v}");
+}
+
+#[test]
+fn config_show_redacts_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "c.toml",
+        "proxy = \"http://svc:Pr0xy-Secret@proxy.corp.example:3128\"\nproxy-user = \"agent:Hunter2-Secret\"\n",
+    );
+    for format in ["table", "json", "csv"] {
+        let out = run(["config", "show", "--config", &file, "--format", format]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert!(!text.contains("Secret"), "{format}: {text}");
+        assert!(
+            text.contains("proxy.corp.example") && text.contains("agent:REDACTED"),
+            "{format}: {text}"
+        );
+    }
+}
+
+#[test]
+fn the_shipped_example_is_valid_for_every_site_and_command() {
+    let example = workspace_root().join("diag/contrib/config.example.toml");
+    let example = example.to_str().unwrap();
+    for command in ["check", "serve", "bundle"] {
+        for site in [None, Some("branch-office"), Some("datacenter")] {
+            let mut args = vec!["--config", example, "--for", command];
+            if let Some(s) = site {
+                args.extend(["--site", s]);
+            }
+            let o = shown(&args);
+            assert_eq!(o["profile"].0, "agent", "{command} {site:?}");
+        }
+    }
+    let o = shown(&["--config", example, "--for", "serve"]);
+    assert_eq!(o["interval"].0, "5m");
+}
