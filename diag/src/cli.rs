@@ -73,6 +73,13 @@ pub enum Command {
     ///   pathprobe check --format json --output report.json; pathprobe fix report.json
     ///   pathprobe fix report.json --as squid --output failed.acl
     Fix(Box<FixArgs>),
+    /// What pathprobe can see of this machine, on one screen: resolvers,
+    /// proxy settings found and which is in force, the trust store, the clock
+    /// against an HTTPS server's Date header, the configuration file.
+    ///
+    /// Exit 1 when something needs attention (a clock off by more than a
+    /// minute, no nameserver, an unreadable proxy setting).
+    Doctor(DoctorArgs),
     /// The configuration file: show the effective options and where each
     /// came from.
     #[command(subcommand)]
@@ -732,6 +739,23 @@ pub enum ConfigCommand {
     ///   pathprobe config show --site branch-office
     ///   pathprobe config show --for serve -- --interval 1m
     Show(ConfigShowArgs),
+}
+
+/// `pathprobe doctor`
+#[derive(Debug, Clone, Args)]
+pub struct DoctorArgs {
+    /// The HTTPS server whose Date header the clock is compared with.
+    #[arg(long, value_name = "URL", default_value = "https://go.microsoft.com/")]
+    pub url: String,
+    /// Seconds to wait for it.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    pub timeout: f64,
+    /// Read resolvers from this file instead of /etc/resolv.conf.
+    #[arg(long = "resolv-conf", value_name = "FILE")]
+    pub resolv_conf: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
 }
 
 /// `pathprobe config show`

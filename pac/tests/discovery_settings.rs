@@ -315,6 +315,13 @@ fn apt_configuration() {
             .unwrap()
             .is_empty()
     );
+    // Lists, as Debian's own apt.conf.d files write them (found by `pathprobe
+    // doctor` on a stock system): unnamed values inside a block are items.
+    let lists = "APT\n{\n  NeverAutoRemove\n  {\n\t\"^firmware-linux.*\";\n\t\"^linux-image-[a-z0-9]*$\";\n  };\n};\nDPkg::Pre-Install-Pkgs {\"/usr/sbin/dpkg-preconfigure --apt || true\";};\nAcquire::http::Proxy \"http://p:3128\";\n";
+    let (http, ..) = statics(&from_apt_conf("70debconf", lists).unwrap()[0]);
+    assert_eq!(http.as_deref(), Some("http://p:3128"));
+    let bad = from_apt_conf("apt.conf", "\"stray\";\n").unwrap_err();
+    assert!(bad.message.contains("no option name"), "{bad}");
     let bad = from_apt_conf("apt.conf", "Acquire {\n http::Proxy \"x\";\n").unwrap_err();
     assert!(bad.message.contains("inside"), "{bad}");
     let bad = from_apt_conf("apt.conf", "Acquire::http::Proxy \"http://a:1;\n").unwrap_err();

@@ -82,3 +82,84 @@ fn the_shipped_bash_completion_completes_subcommands_and_values() {
     assert!(top.contains("check") && top.contains("fix"), "{top}");
     assert!(!top.contains("__"), "internal commands offered: {top}");
 }
+
+/// Answers every request with a `Date` header `offset` seconds from now.
+fn dated_server(offset: i64) -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let date = (jiff::Timestamp::now() + jiff::SignedDuration::from_secs(offset))
+                .strftime("%a, %d %b %Y %H:%M:%S GMT")
+                .to_string();
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nDate: {date}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    port
+}
+
+fn doctor(port: u16, dir: &std::path::Path) -> (serde_json::Value, Option<i32>) {
+    let resolv = dir.join("resolv.conf");
+    std::fs::write(&resolv, "nameserver 192.0.2.53\nsearch corp.example\n").unwrap();
+    let out = pathprobe_tests::run_with_env(
+        [
+            "doctor",
+            "--url",
+            &format!("http://127.0.0.1:{port}/"),
+            "--resolv-conf",
+            resolv.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let v = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", pathprobe_tests::stderr(&out)));
+    (v, out.status.code())
+}
+
+#[test]
+fn doctor_shows_resolvers_and_measures_clock_skew() {
+    let dir = tempfile::tempdir().unwrap();
+    // A server whose clock is ten minutes ahead of this machine's.
+    let ahead = dated_server(600);
+    let (v, code) = doctor(ahead, dir.path());
+    let skew = v["clock"]["skew_seconds"].as_i64().unwrap();
+    assert!((595..=605).contains(&skew), "{v:#}");
+    assert_eq!(code, Some(1), "a skewed clock needs attention");
+    assert!(v["attention"].to_string().contains("the clock is"), "{v:#}");
+    assert_eq!(v["dns"]["nameservers"][0], "192.0.2.53");
+    assert_eq!(v["dns"]["search"][0], "corp.example");
+    assert!(v["trust"]["public_roots_builtin"].as_u64().unwrap() > 50);
+
+    // In step: no clock finding.
+    let (v, _) = doctor(dated_server(0), dir.path());
+    assert!(
+        v["clock"]["skew_seconds"].as_i64().unwrap().abs() <= 2,
+        "{v:#}"
+    );
+    assert!(!v["attention"].to_string().contains("the clock"), "{v:#}");
+
+    // Unreachable: said so, not a finding.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (v, _) = doctor(closed, dir.path());
+    assert!(v["clock"]["skew_seconds"].is_null());
+    assert!(
+        v["clock"]["note"]
+            .as_str()
+            .unwrap()
+            .starts_with("not reachable"),
+        "{v:#}"
+    );
+}

@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'pathprobe' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the check on an interval and serve the results to Prometheus')
             [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Run the check and write one zip for a support ticket: the report (JSON, HTML, text), the proxy explanation, the PAC files used, DNS and proxy settings, versions, failing chains and the run''s log, with a manifest of SHA-256 sums. Credentials and tokens are redacted')
             [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Turn a saved check report into the network changes it calls for: what to allow, what to exempt from proxy authentication, what to exempt from SSL inspection — as a ticket text (default) or as the rules (domain list, squid ACL, PAC, CSV, JSON) restricted to what failed')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'What pathprobe can see of this machine, on one screen: resolvers, proxy settings found and which is in force, the trust store, the clock against an HTTPS server''s Date header, the configuration file')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'The configuration file: show the effective options and where each came from')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -535,6 +536,17 @@ Register-ArgumentCompleter -Native -CommandName 'pathprobe' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'pathprobe;doctor' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The HTTPS server whose Date header the clock is compared with')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for it')
+            [CompletionResult]::new('--resolv-conf', '--resolv-conf', [CompletionResultType]::ParameterName, 'Read resolvers from this file instead of /etc/resolv.conf')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'pathprobe;config' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -578,6 +590,7 @@ Register-ArgumentCompleter -Native -CommandName 'pathprobe' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the check on an interval and serve the results to Prometheus')
             [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Run the check and write one zip for a support ticket: the report (JSON, HTML, text), the proxy explanation, the PAC files used, DNS and proxy settings, versions, failing chains and the run''s log, with a manifest of SHA-256 sums. Credentials and tokens are redacted')
             [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Turn a saved check report into the network changes it calls for: what to allow, what to exempt from proxy authentication, what to exempt from SSL inspection — as a ticket text (default) or as the rules (domain list, squid ACL, PAC, CSV, JSON) restricted to what failed')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'What pathprobe can see of this machine, on one screen: resolvers, proxy settings found and which is in force, the trust store, the clock against an HTTPS server''s Date header, the configuration file')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'The configuration file: show the effective options and where each came from')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -654,6 +667,9 @@ Register-ArgumentCompleter -Native -CommandName 'pathprobe' -ScriptBlock {
             break
         }
         'pathprobe;help;fix' {
+            break
+        }
+        'pathprobe;help;doctor' {
             break
         }
         'pathprobe;help;config' {

@@ -25,6 +25,9 @@ _pathprobe() {
             pathprobe,config)
                 cmd="pathprobe__subcmd__config"
                 ;;
+            pathprobe,doctor)
+                cmd="pathprobe__subcmd__doctor"
+                ;;
             pathprobe,fix)
                 cmd="pathprobe__subcmd__fix"
                 ;;
@@ -84,6 +87,9 @@ _pathprobe() {
                 ;;
             pathprobe__subcmd__help,config)
                 cmd="pathprobe__subcmd__help__subcmd__config"
+                ;;
+            pathprobe__subcmd__help,doctor)
+                cmd="pathprobe__subcmd__help__subcmd__doctor"
                 ;;
             pathprobe__subcmd__help,fix)
                 cmd="pathprobe__subcmd__help__subcmd__fix"
@@ -245,7 +251,7 @@ _pathprobe() {
 
     case "${cmd}" in
         pathprobe)
-            opts="-h -V --help --version check lab urls pac proxy report onboarding serve bundle fix config help"
+            opts="-h -V --help --version check lab urls pac proxy report onboarding serve bundle fix doctor config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -744,6 +750,36 @@ _pathprobe() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pathprobe__subcmd__doctor)
+            opts="-h -V --url --timeout --resolv-conf --format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolv-conf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pathprobe__subcmd__fix)
             opts="-o -h -V --as --output --bare --ssl-bump --pac-snippet --via --base --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -779,7 +815,7 @@ _pathprobe() {
             return 0
             ;;
         pathprobe__subcmd__help)
-            opts="check lab urls pac proxy report onboarding serve bundle fix config help"
+            opts="check lab urls pac proxy report onboarding serve bundle fix doctor config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -851,6 +887,20 @@ _pathprobe() {
         pathprobe__subcmd__help__subcmd__config__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pathprobe__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

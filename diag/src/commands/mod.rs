@@ -3,6 +3,7 @@
 mod bundle;
 mod check;
 mod config_show;
+mod doctor;
 mod export;
 mod feeds;
 mod lab;
@@ -29,6 +30,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Serve(args) => serve::run(*args),
         Command::Onboarding(cmd) => onboarding::run(cmd),
         Command::Fix(args) => export::fix(*args),
+        Command::Doctor(args) => doctor::doctor(args),
         Command::Config(crate::cli::ConfigCommand::Show(args)) => config_show::show(args),
     }
 }

@@ -767,11 +767,15 @@ fn apt_entries(text: &str) -> Result<Vec<(String, String)>, String> {
                 pending = Some(w);
             }
             Tok::Str(value) => {
-                let Some(name) = pending.take() else {
-                    return Err(format!("line {line}: a value with no option name"));
-                };
                 let mut full = scope.clone();
-                full.push(name);
+                match pending.take() {
+                    Some(name) => full.push(name),
+                    // A list item: `NeverAutoRemove { "^linux-image.*"; };`
+                    // and `DPkg::Post-Invoke { "cmd"; };` are how Debian's
+                    // own files write lists.
+                    None if !scope.is_empty() => {}
+                    None => return Err(format!("line {line}: a value with no option name")),
+                }
                 out.push((full.join("::"), value));
             }
             Tok::Open => {
