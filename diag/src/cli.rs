@@ -26,6 +26,9 @@ pub enum Command {
     /// Without a catalog the embedded Microsoft Defender for Endpoint list is
     /// used. Exit 0 when every required endpoint is ok, 1 when one is not, 2
     /// on bad input.
+    #[command(
+        after_help = "Examples:\n  pathprobe check --geo EU --required-only\n  pathprobe check --onboarding WindowsDefenderATPOnboardingPackage.zip\n  pathprobe check --proxy http://proxy.corp.example:3128 --output json=report.json\n  pathprobe check --format prometheus --output /var/lib/node_exporter/pathprobe.prom"
+    )]
     Check(Box<CheckArgs>),
     /// Run the built-in lab: a small network on loopback that reproduces each
     /// situation pathprobe diagnoses (refused, silent, unknown and sinkholed
@@ -56,6 +59,9 @@ pub enum Command {
     /// `?geo=G`) runs a probe on demand, blackbox_exporter-style, so that
     /// Prometheus drives the schedule; `/healthz` answers while the process
     /// runs. SIGTERM or Ctrl-C stops it gracefully.
+    #[command(
+        after_help = "Examples:\n  pathprobe serve --listen 0.0.0.0:9717 --interval 5m --profile agent\n  curl -s localhost:9717/metrics\n  curl -s 'localhost:9717/probe?target=https://winatp-gw-weu.microsoft.com/'"
+    )]
     Serve(Box<ServeArgs>),
     /// Run the check and write one zip for a support ticket: the report (JSON,
     /// HTML, text), the proxy explanation, the PAC files used, DNS and proxy
@@ -63,15 +69,17 @@ pub enum Command {
     /// of SHA-256 sums. Credentials and tokens are redacted.
     ///
     /// `pathprobe bundle inspect FILE.zip` shows a bundle's report on any machine.
+    #[command(
+        after_help = "Examples:\n  pathprobe bundle --geo EU --output ticket.zip\n  pathprobe bundle --redact-hosts --output ticket.zip\n  pathprobe bundle inspect ticket.zip"
+    )]
     Bundle(Box<BundleArgs>),
     /// Turn a saved check report into the network changes it calls for: what
     /// to allow, what to exempt from proxy authentication, what to exempt
     /// from SSL inspection — as a ticket text (default) or as the rules
     /// (domain list, squid ACL, PAC, CSV, JSON) restricted to what failed.
-    ///
-    /// Examples:
-    ///   pathprobe check --format json --output report.json; pathprobe fix report.json
-    ///   pathprobe fix report.json --as squid --output failed.acl
+    #[command(
+        after_help = "Examples:\n  pathprobe check --format json --output report.json; pathprobe fix report.json\n  pathprobe fix report.json --as squid --output failed.acl"
+    )]
     Fix(Box<FixArgs>),
     /// What pathprobe can see of this machine, on one screen: resolvers,
     /// proxy settings found and which is in force, the trust store, the clock
@@ -79,6 +87,9 @@ pub enum Command {
     ///
     /// Exit 1 when something needs attention (a clock off by more than a
     /// minute, no nameserver, an unreadable proxy setting).
+    #[command(
+        after_help = "Examples:\n  pathprobe doctor\n  pathprobe doctor --format json > doctor.json"
+    )]
     Doctor(DoctorArgs),
     /// The configuration file: show the effective options and where each
     /// came from.
@@ -357,6 +368,9 @@ pub enum ProxyCommand {
     /// (e.g. saved `netsh winhttp show proxy` output); --only-given skips this
     /// machine's own files. Exit 1 when a source is broken or a URL gets no
     /// answer, 2 on bad flags.
+    #[command(
+        after_help = "Examples:\n  pathprobe proxy explain --profile agent https://winatp-gw-weu.microsoft.com/\n  pathprobe proxy explain --profile system --urls\n  pathprobe proxy explain --pac http://wpad.corp.example/wpad.dat https://login.live.com/"
+    )]
     Explain(Box<ProxyExplainArgs>),
 }
 
@@ -635,11 +649,9 @@ pub enum UrlsCommand {
     ///
     /// Whatever a format cannot express (paths, partial-label wildcards,
     /// prose rows) is named on stderr, never dropped silently.
-    ///
-    /// Examples:
-    ///   pathprobe urls export --geo EU --as domains --output mde-eu.txt
-    ///   pathprobe urls export --as squid --ssl-bump --output /etc/squid/mde.acl
-    ///   pathprobe urls export --as pac --base corp.pac --output corp-with-mde.pac
+    #[command(
+        after_help = "Examples:\n  pathprobe urls export --geo EU --as domains --output mde-eu.txt\n  pathprobe urls export --as squid --ssl-bump --output /etc/squid/mde.acl\n  pathprobe urls export --as pac --base corp.pac --output corp-with-mde.pac"
+    )]
     Export(Box<ExportArgs>),
 }
 
@@ -733,11 +745,9 @@ pub enum ConfigCommand {
     /// Print the effective options of a command: each value and where it came
     /// from (command line, configuration file and line, default). Secrets are
     /// redacted.
-    ///
-    /// Examples:
-    ///   pathprobe config show
-    ///   pathprobe config show --site branch-office
-    ///   pathprobe config show --for serve -- --interval 1m
+    #[command(
+        after_help = "Examples:\n  pathprobe config show\n  pathprobe config show --site branch-office\n  pathprobe config show --for serve -- --interval 1m"
+    )]
     Show(ConfigShowArgs),
 }
 
@@ -885,6 +895,41 @@ pub struct DiffArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every example in `--help` parses with the current flags.
+    #[test]
+    fn help_examples_parse() {
+        use clap::CommandFactory as _;
+        fn walk(cmd: &clap::Command, found: &mut Vec<String>) {
+            if let Some(help) = cmd.get_after_help() {
+                for line in help.to_string().lines() {
+                    if let Some(example) = line.trim().strip_prefix("pathprobe ") {
+                        // `a; b`, `a > file`: the part before the shell's is pathprobe's.
+                        found.push(
+                            example
+                                .split([';', '>', '|'])
+                                .next()
+                                .unwrap_or("")
+                                .to_owned(),
+                        );
+                    }
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, found);
+            }
+        }
+        let mut examples = Vec::new();
+        walk(&Cli::command(), &mut examples);
+        assert!(examples.len() >= 15, "{examples:?}");
+        for example in &examples {
+            let words = std::iter::once("pathprobe")
+                .chain(example.split_whitespace())
+                .map(|w| w.trim_matches('\''));
+            let parsed = Cli::command().try_get_matches_from(words);
+            assert!(parsed.is_ok(), "pathprobe {example}: {parsed:?}");
+        }
+    }
 
     #[test]
     fn clap_definition_is_consistent() {

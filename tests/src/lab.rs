@@ -52,6 +52,18 @@ pub fn tls_origin(ca: &TestCa, names: &[&str], status: u16) -> u16 {
     )
 }
 
+/// An HTTPS origin answering `status_for(host, path)`.
+pub fn tls_origin_answering(
+    ca: &TestCa,
+    names: &[&str],
+    status_for: impl Fn(&str, &str) -> u16 + Send + Sync + 'static,
+) -> u16 {
+    started(
+        "TLS origin",
+        servers::tls_origin_answering(&ca.0, names, std::sync::Arc::new(status_for)),
+    )
+}
+
 /// An HTTPS origin that waits `delay` before answering 200.
 pub fn slow_tls_origin(ca: &TestCa, names: &[&str], delay: Duration) -> u16 {
     started(

@@ -228,7 +228,13 @@ pub fn probe(
     };
 
     // The platform filter also picks the OS whose proxy rules apply.
-    let (discovery, options) = discover(&args.routing, args.filter.os)?;
+    let (discovery, mut options) = discover(&args.routing, args.filter.os)?;
+    if !overrides.is_empty() {
+        options.resolver = Arc::new(crate::probe::PinnedResolver {
+            pins: overrides.clone(),
+            fallback: options.resolver.clone(),
+        });
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

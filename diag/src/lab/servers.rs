@@ -272,6 +272,45 @@ pub fn tls_origin(
     })
 }
 
+/// Chooses an origin's status from the request's host and path.
+pub type StatusFor = Arc<dyn Fn(&str, &str) -> u16 + Send + Sync>;
+
+/// An HTTPS origin for `names` answering each request with the status
+/// `status_for(host, path)` gives: a stand-in for services whose probe URLs
+/// answer 400 or 404 by design.
+pub fn tls_origin_answering(
+    ca: &LabCa,
+    names: &[&str],
+    status_for: StatusFor,
+) -> Result<u16, LabError> {
+    let (chain, key) = ca.leaf(names)?;
+    tls_server(server_config(chain, key)?, move |mut tls| {
+        let status_for = status_for.clone();
+        async move {
+            let head = read_request_head(&mut tls).await;
+            let path = head
+                .lines()
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1))
+                .unwrap_or("/");
+            let host = head
+                .lines()
+                .find_map(|l| {
+                    let (k, v) = l.split_once(':')?;
+                    k.eq_ignore_ascii_case("host").then(|| v.trim())
+                })
+                .map(|h| h.rsplit_once(':').map_or(h, |(name, _)| name))
+                .unwrap_or("");
+            let status = status_for(host, path);
+            let answer = format!(
+                "HTTP/1.1 {status} Lab\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+            );
+            let _ = tls.write_all(answer.as_bytes()).await;
+            let _ = tls.shutdown().await;
+        }
+    })
+}
+
 /// An HTTPS origin for `names` whose certificate is wrong as `flaw` says;
 /// it answers 200 to a client that goes on anyway.
 pub fn flawed_tls_origin(ca: &LabCa, names: &[&str], flaw: TlsFlaw) -> Result<u16, LabError> {

@@ -218,7 +218,7 @@ async fn resolve(
 
 /// A `--resolve` entry for `host`: the exact name, else the nearest
 /// `*.parent` wildcard.
-fn override_for<'a>(
+pub(crate) fn override_for<'a>(
     overrides: &'a HashMap<String, Vec<IpAddr>>,
     host: &str,
 ) -> Option<&'a Vec<IpAddr>> {
@@ -234,6 +234,23 @@ fn override_for<'a>(
         rest = parent;
     }
     None
+}
+
+/// `--resolve` pins over another resolver, for the route decisions: the PAC's
+/// DNS helpers and the proxy-host checks see the same names as the probes.
+#[derive(Debug)]
+pub(crate) struct PinnedResolver {
+    pub(crate) pins: HashMap<String, Vec<IpAddr>>,
+    pub(crate) fallback: std::sync::Arc<dyn pathprobe_pac::Resolve>,
+}
+
+impl pathprobe_pac::Resolve for PinnedResolver {
+    fn lookup(&self, host: &str, timeout: Duration) -> Result<Vec<IpAddr>, LookupError> {
+        match override_for(&self.pins, host.trim_end_matches('.')) {
+            Some(ips) => Ok(ips.clone()),
+            None => self.fallback.lookup(host, timeout),
+        }
+    }
 }
 
 fn join(ips: &[IpAddr]) -> String {
