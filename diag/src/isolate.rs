@@ -45,19 +45,6 @@ pub(crate) fn this_binary() -> Option<PathBuf> {
     }
 }
 
-/// Caps this process's address space (in a worker, first thing) and turns
-/// core dumps off: a worker that runs out of memory is expected.
-pub(crate) fn limit_own_memory(bytes: u64) -> anyhow::Result<()> {
-    #[cfg(unix)]
-    {
-        rlimit::setrlimit(rlimit::Resource::CORE, 0, 0)?;
-        rlimit::setrlimit(rlimit::Resource::AS, bytes, bytes)?;
-    }
-    #[cfg(not(unix))]
-    let _ = bytes;
-    Ok(())
-}
-
 /// Loads a catalog file, in a worker process when this binary can start one.
 pub(crate) fn load_catalog_file(path: &Path, options: &LoadOptions) -> anyhow::Result<Catalog> {
     let Some(exe) = this_binary() else {
@@ -127,7 +114,7 @@ pub(crate) fn worker_main(args: &[std::ffi::OsString]) -> Option<std::process::E
 
 /// The worker side of [`load_catalog_file`]: the catalog as JSON on stdout.
 fn catalog_worker(path: &Path, sheet: Option<String>) -> anyhow::Result<Exit> {
-    limit_own_memory(MEMORY_LIMIT)?;
+    pathprobe_pac::limit_own_memory(MEMORY_LIMIT)?;
     let catalog = pathprobe_urls::load_with(
         path,
         &LoadOptions {

@@ -46,6 +46,20 @@ pub fn write_file(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// `text` with the credentials and query values of any URL in it removed:
+/// for settings shown to people (`config show`, `doctor`).
+pub fn without_secrets(text: &str) -> String {
+    text.split(' ')
+        .map(|w| match url::Url::parse(w) {
+            Ok(u) if u.password().is_some() || !u.username().is_empty() || u.query().is_some() => {
+                pathprobe_pac::redact_url(&u)
+            }
+            _ => w.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A warning for people, on stderr.
 pub fn warn(text: &str) {
     let _ = writeln!(std::io::stderr().lock(), "pathprobe: warning: {text}");

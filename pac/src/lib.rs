@@ -65,4 +65,6 @@ pub use resolver::{
     DnsServers, FixedResolver, LayeredResolver, LookupError, Resolve, SystemResolver,
 };
 pub use route::{ParsedRoutes, ProxyKind, Route, RouteError, RouteWarning, parse_pac_result};
-pub use worker::{PacRunner, PacWorker, WorkerCommand, WorkerError, serve_worker};
+pub use worker::{
+    PacRunner, PacWorker, WorkerCommand, WorkerError, limit_own_memory, serve_worker,
+};

@@ -703,8 +703,16 @@ fn serve_worker_on(
     }
 }
 
-/// Caps the address space (and forbids core dumps: an aborted worker is
-/// expected, not a bug to debug).
+/// Caps this process's address space at `bytes` and turns core dumps off (a
+/// worker that runs out of memory is expected, not a bug to debug). For
+/// worker processes that parse untrusted input; `u64::MAX` leaves the cap.
+pub fn limit_own_memory(bytes: u64) -> std::io::Result<()> {
+    limit_memory(bytes).map_err(|e| match e {
+        WorkerError::Io(io) => io,
+        other => std::io::Error::other(other.to_string()),
+    })
+}
+
 #[cfg(unix)]
 fn limit_memory(bytes: u64) -> Result<(), WorkerError> {
     rlimit::setrlimit(rlimit::Resource::CORE, 0, 0)?;

@@ -152,10 +152,5 @@ fn redact(option: &str, value: &str) -> String {
             None => "REDACTED".to_owned(),
         };
     }
-    match url::Url::parse(value) {
-        Ok(u) if u.password().is_some() || !u.username().is_empty() || u.query().is_some() => {
-            pathprobe_pac::redact_url(&u)
-        }
-        _ => value.to_owned(),
-    }
+    output::without_secrets(value)
 }

@@ -113,7 +113,7 @@ pub fn doctor(args: DoctorArgs) -> anyhow::Result<Exit> {
             ProxySetting {
                 system: word(&system, &source),
                 agent: word(&agent, &source),
-                setting: redact(&pathprobe_reports::describe(&f.config)),
+                setting: output::without_secrets(&pathprobe_reports::describe(&f.config)),
                 source,
             }
         })
@@ -278,18 +278,6 @@ fn chain(error: &dyn std::error::Error) -> String {
         cause = c.source();
     }
     text
-}
-
-fn redact(text: &str) -> String {
-    text.split_whitespace()
-        .map(|w| match url::Url::parse(w) {
-            Ok(u) if u.password().is_some() || !u.username().is_empty() => {
-                pathprobe_pac::redact_url(&u)
-            }
-            _ => w.to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn render(r: &Report) -> String {
