@@ -5,11 +5,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo deb -p pathprobe --quiet
-deb="$(ls -t target/debian/pathprobe_*.deb | head -1)"
+pkg_version="$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json,sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "pathprobe"))')"
+deb="$(echo target/debian/pathprobe_"$pkg_version"-1_*.deb)"
+[ -f "$deb" ] || { echo "check-deb: no package for $pkg_version in target/debian" >&2; exit 1; }
 root="$(mktemp -d)"
 trap 'rm -rf "$root"' EXIT
 dpkg -x "$deb" "$root"
-dpkg-deb --info "$deb" | grep -q '^ Package: pathprobe$'
+# Outputs are captured first: `grep -q` stopping early would SIGPIPE the
+# writer, which pipefail turns into a failure.
+info="$(dpkg-deb --info "$deb")"
+grep -q '^ Package: pathprobe$' <<<"$info"
 
 for f in \
   usr/bin/pathprobe \
@@ -28,11 +33,13 @@ for f in \
 done
 
 bin="$root/usr/bin/pathprobe"
-"$bin" --version
-"$bin" --version | grep -q "^catalog: Microsoft Defender for Endpoint"
+version="$("$bin" --version)"
+echo "$version"
+grep -q "^catalog: Microsoft Defender for Endpoint" <<<"$version"
 "$bin" config show --config "$root/usr/share/doc/pathprobe/examples/config.toml" --site datacenter >/dev/null
 # The units start the installed path.
 grep -q '^ExecStart=/usr/bin/pathprobe ' "$root/lib/systemd/system/pathprobe.service"
 # The man page is a man page.
-zcat "$root/usr/share/man/man1/pathprobe.1.gz" | grep -q '^\.TH'
+man="$(zcat "$root/usr/share/man/man1/pathprobe.1.gz")"
+grep -q '^\.TH' <<<"$man"
 echo "check-deb: $deb installs and runs"
