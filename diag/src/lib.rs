@@ -36,6 +36,12 @@ pub fn run_cli() -> ExitCode {
     run_from(std::env::args_os())
 }
 
+/// The command-line definition (for documentation checks and generators).
+pub fn command() -> clap::Command {
+    use clap::CommandFactory as _;
+    cli::Cli::command()
+}
+
 /// What `--version` prints after the name: the build and the embedded catalog.
 pub fn long_version() -> String {
     let commit = match env!("PATHPROBE_GIT_DATE") {
