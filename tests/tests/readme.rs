@@ -194,5 +194,13 @@ fn readme_scenarios_run_as_documented() {
         // the check's configuration does not read it.
         .env("HTTPS_PROXY", "http://proxy.corp.example:3128")
         .env("NO_PROXY", ".corp.example")
+        // Whatever the machine running the tests has is blanked (an empty
+        // variable counts as unset).
+        .env("https_proxy", "")
+        .env("http_proxy", "")
+        .env("HTTP_PROXY", "")
+        .env("all_proxy", "")
+        .env("ALL_PROXY", "")
+        .env("no_proxy", "")
         .case(&readme);
 }
