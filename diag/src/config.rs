@@ -170,7 +170,10 @@ pub fn apply(args: Vec<OsString>) -> Result<Applied, ConfigError> {
             || chosen.iter().any(|(a, ..)| a.get_id() == arg.get_id())
             || conflicts.iter().any(|c| {
                 given.iter().any(|g| g == c.get_id().as_str())
-                    || chosen.iter().any(|(a, ..)| a.get_id() == c.get_id())
+                    // A flag set to false is not set: it contradicts nothing.
+                    || chosen.iter().any(|(a, e, _)| {
+                        a.get_id() == c.get_id() && !matches!(e.value, Value::Bool(false))
+                    })
             });
         if !overridden {
             chosen.push((arg, entry, site));

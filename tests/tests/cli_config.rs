@@ -232,3 +232,19 @@ fn the_shipped_example_is_valid_for_every_site_and_command() {
     let o = shown(&["--config", example, "--for", "serve"]);
     assert_eq!(o["interval"].0, "5m");
 }
+
+#[test]
+fn a_flag_set_to_false_overrides_but_contradicts_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "c.toml",
+        "proxy = \"http://p.example:3128\"\ndirect = false\n\n[site.off]\ndirect = false\n\n[site.on]\ndirect = true\n",
+    );
+    let o = shown(&["--config", &file, "--site", "off"]);
+    assert_eq!(o["proxy"].1, format!("{file}:1"), "{o:?}");
+    assert!(!o.contains_key("direct"), "{o:?}");
+    let o = shown(&["--config", &file, "--site", "on"]);
+    assert_eq!(o["direct"].1, format!("{file}:8 (site on)"), "{o:?}");
+    assert!(!o.contains_key("proxy"), "{o:?}");
+}
