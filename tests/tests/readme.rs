@@ -21,6 +21,7 @@
 )]
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
 
 use pathprobe_tests::lab::{TestCa, tls_origin_answering};
 use pathprobe_tests::peers::{SquidSetup, mitmdump, require, squid};
@@ -169,11 +170,14 @@ fn readme_scenarios_run_as_documented() {
     )
     .unwrap();
 
-    // The README is run from a scratch directory: files the commands write
-    // (a bundle, a report) land there.
+    // The README is run from a scratch directory: trycmd runs a case's
+    // commands in `<name>.in/` beside it, so the files they write (a bundle,
+    // a report) land there and not in the source tree.
     let work = tempfile::tempdir().unwrap();
     let readme = work.path().join("README.md");
     std::fs::copy(workspace_root().join("README.md"), &readme).unwrap();
+    let cwd = work.path().join("README.in");
+    std::fs::create_dir(&cwd).unwrap();
 
     if std::env::var_os("README_LAB_HOLD").is_some() {
         eprintln!(
@@ -202,5 +206,14 @@ fn readme_scenarios_run_as_documented() {
         .env("all_proxy", "")
         .env("ALL_PROXY", "")
         .env("no_proxy", "")
-        .case(&readme);
+        .case(&readme)
+        .run();
+    // The scenarios' files were written where intended.
+    assert!(cwd.join("ticket.zip").is_file() && cwd.join("report.json").is_file());
+    for stray in ["ticket.zip", "report.json"] {
+        assert!(
+            !Path::new(env!("CARGO_MANIFEST_DIR")).join(stray).exists(),
+            "{stray} written into the source tree"
+        );
+    }
 }
