@@ -250,7 +250,8 @@ pub fn search_path() -> Vec<PathBuf> {
     paths
 }
 
-fn default_path() -> Option<PathBuf> {
+/// The first default location that holds a file.
+pub fn default_path() -> Option<PathBuf> {
     search_path().into_iter().find(|p| p.is_file())
 }
 

@@ -181,8 +181,7 @@ fn run(mut command: Command, timeout: Duration) -> Result<Vec<u8>, Failure> {
     let _ = reader.join();
     let err = errors.join().unwrap_or_default();
     let err = String::from_utf8_lossy(&err);
-    // Rust's allocation-failure handler says this before it aborts.
-    if err.contains("memory allocation of") {
+    if pathprobe_pac::ran_out_of_memory(&err) {
         return Err(Failure::Memory);
     }
     let message = err

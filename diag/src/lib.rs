@@ -88,8 +88,12 @@ where
             return Exit::Usage.into();
         }
     };
-    let parsed = cli::Cli::command()
-        .long_version(long_version())
+    let mut command = cli::Cli::command();
+    // The long form reads the embedded catalog: only when it is asked for.
+    if args.iter().any(|a| a == "--version") {
+        command = command.long_version(long_version());
+    }
+    let parsed = command
         .try_get_matches_from(args)
         .and_then(|m| cli::Cli::from_arg_matches(&m));
     let cli = match parsed {

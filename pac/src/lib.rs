@@ -66,5 +66,6 @@ pub use resolver::{
 };
 pub use route::{ParsedRoutes, ProxyKind, Route, RouteError, RouteWarning, parse_pac_result};
 pub use worker::{
-    PacRunner, PacWorker, WorkerCommand, WorkerError, limit_own_memory, serve_worker,
+    PacRunner, PacWorker, WorkerCommand, WorkerError, limit_own_memory, ran_out_of_memory,
+    serve_worker,
 };

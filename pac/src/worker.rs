@@ -432,8 +432,7 @@ impl PacWorker {
             .lock()
             .map(|tail| String::from_utf8_lossy(&tail).into_owned())
             .unwrap_or_default();
-        // Rust's allocation-failure handler says this before it aborts.
-        let kind = if stderr.contains("memory allocation of") {
+        let kind = if ran_out_of_memory(&stderr) {
             PacErrorKind::MemoryExceeded {
                 context: context.to_owned(),
                 limit: self.command.memory_limit,
@@ -473,6 +472,12 @@ impl PacWorker {
         tracing::debug!(script = %self.name, stops = self.stops, "PAC worker stopped: {kind}");
         kind
     }
+}
+
+/// Whether a worker's stderr says it ran out of memory: Rust's
+/// allocation-failure handler prints this before it aborts.
+pub fn ran_out_of_memory(stderr: &str) -> bool {
+    stderr.contains("memory allocation of")
 }
 
 /// Reads one `\n`-terminated message of at most `limit` bytes; `None` at the end.

@@ -170,10 +170,7 @@ pub fn doctor(args: DoctorArgs) -> anyhow::Result<Exit> {
         proxy_problems,
         trust,
         clock,
-        config_file: crate::config::search_path()
-            .into_iter()
-            .find(|p| p.is_file())
-            .map(|p| p.display().to_string()),
+        config_file: crate::config::default_path().map(|p| p.display().to_string()),
         attention,
     };
     let text = match args.format {

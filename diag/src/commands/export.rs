@@ -201,11 +201,9 @@ pub(crate) fn check_flags(format: ExportFormatArg, a: &ArtefactArgs) -> anyhow::
     ];
     for (given, flag, owner) in misplaced {
         if given && format != owner {
-            let name = match owner {
-                ExportFormatArg::Domains => "domains",
-                ExportFormatArg::Squid => "squid",
-                _ => "pac",
-            };
+            let name = clap::ValueEnum::to_possible_value(&owner)
+                .map(|v| v.get_name().to_owned())
+                .unwrap_or_default();
             return Err(UsageError(format!("{flag} applies to --as {name} only")).into());
         }
     }

@@ -325,7 +325,6 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Exit> {
                     return;
                 }
                 loop {
-                    state.refresh_feeds().await;
                     match state.run(None, None).await {
                         Ok(text) => {
                             *state.last.write().await = Some(text);
@@ -345,6 +344,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Exit> {
                         return;
                     }
                     tokio::time::sleep(interval).await;
+                    // The catalog file may have been replaced meanwhile.
+                    state.refresh_feeds().await;
                 }
             })
         };
