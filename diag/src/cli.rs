@@ -467,6 +467,11 @@ pub struct RoutingArgs {
     #[arg(long = "dns-server", visible_alias = "dns", value_name = "IP[:PORT]")]
     pub dns_server: Vec<String>,
 
+    /// DNS lookups in flight at once (each asks A and AAAA); the others wait
+    /// for a slot without their DNS time limit running. 0: no bound.
+    #[arg(long = "dns-concurrency", value_name = "N", default_value_t = pathprobe_pac::DEFAULT_DNS_CONCURRENCY)]
+    pub dns_concurrency: usize,
+
     /// Port of the wpad.dat server (80; other values for labs).
     #[arg(long = "wpad-port", value_name = "PORT", default_value_t = 80)]
     pub wpad_port: u16,

@@ -4,14 +4,14 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use pathprobe_pac::Route;
-use pathprobe_reports::{Attempt, Phase, PhaseRecord, Verdict};
+use pathprobe_reports::{Attempt, PhaseRecord, Verdict};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::probe::{Context, Target, attempt};
+use crate::probe::{Context, Live, LiveHandle, Target, attempt};
 
 /// One URL to probe and the routes to try, in order.
 #[derive(Debug, Clone)]
@@ -45,6 +45,83 @@ pub struct Outcome {
     pub cut_by: Option<String>,
 }
 
+/// Why a run was cut short by the user.
+const INTERRUPTED: &str = "interrupted (Ctrl-C)";
+
+/// The attempts of a job the run cut short: those that finished, then the
+/// one in flight with the phases it completed and the phase it was in.
+fn cut_short(job: &Job, live: &LiveHandle, why: &str, interrupted: bool) -> Vec<Attempt> {
+    let taken = live
+        .lock()
+        .map(|mut l| std::mem::take(&mut *l))
+        .unwrap_or_default();
+    let Live {
+        mut finished,
+        route,
+        mut phases,
+        current,
+    } = taken;
+    let settled = !job.every_route && finished.iter().any(|a| a.verdict.is_ok());
+    let route = route.or_else(|| {
+        // Not started yet: the next route it would have tried.
+        job.routes.get(finished.len()).cloned().filter(|_| !settled)
+    });
+    let Some(route) = route else {
+        return finished;
+    };
+    let (evidence, hint) = match current {
+        Some((phase, since)) => {
+            let waited = since.elapsed().as_secs_f64() * 1000.0;
+            phases.push(PhaseRecord {
+                phase,
+                elapsed_ms: waited,
+                queued_ms: 0.0,
+                ok: false,
+                detail: format!("cut short: {why}"),
+            });
+            (
+                vec![
+                    why.to_owned(),
+                    format!(
+                        "cut short in the {} phase after {waited:.0} ms",
+                        phase.name()
+                    ),
+                ],
+                format!(
+                    "the run ended while this probe was in its {} phase",
+                    phase.name()
+                ),
+            )
+        }
+        None if phases.is_empty() => (
+            vec![
+                why.to_owned(),
+                "not started: it was waiting for its turn".to_owned(),
+            ],
+            "the run ended before this probe started".to_owned(),
+        ),
+        None => (
+            vec![why.to_owned()],
+            "the run ended between two phases of this probe".to_owned(),
+        ),
+    };
+    let hint = if interrupted {
+        format!("{hint} (interrupted: run again to see its verdict)")
+    } else {
+        format!("{hint}; raise --deadline or lower the number of endpoints")
+    };
+    finished.push(Attempt {
+        route,
+        phases,
+        verdict: Verdict::Timeout,
+        evidence,
+        hint,
+        tls: None,
+        status: None,
+    });
+    finished
+}
+
 /// Runs every job under the limits; `progress(done, total)` is called as
 /// jobs finish.
 pub async fn run(
@@ -68,8 +145,9 @@ pub async fn run(
     }
     let per_proxy = Arc::new(per_proxy);
     let mut results: Vec<Option<Vec<Attempt>>> = vec![None; jobs.len()];
+    let lives: Vec<LiveHandle> = jobs.iter().map(|_| LiveHandle::default()).collect();
     let mut set = JoinSet::new();
-    for (index, job) in jobs.iter().cloned().enumerate() {
+    for ((index, job), live) in jobs.iter().cloned().enumerate().zip(lives.iter().cloned()) {
         let (global, per_proxy, ctx) = (global.clone(), per_proxy.clone(), ctx.clone());
         set.spawn(async move {
             let Ok(_permit) = global.acquire_owned().await else {
@@ -81,7 +159,7 @@ pub async fn run(
                     Some(s) => s.clone().acquire_owned().await.ok(),
                     None => None,
                 };
-                let a = attempt(&job.target, route, &ctx).await;
+                let a = attempt(&job.target, route, &ctx, Some(&live)).await;
                 if tracing::enabled!(tracing::Level::DEBUG) {
                     // What a peer sent can hold credentials it echoed back:
                     // the log gets it redacted, like every output.
@@ -107,7 +185,7 @@ pub async fn run(
                 .iter()
                 .any(|a| a.verdict == Verdict::TlsIntercepted && a.route != Route::Direct);
             if intercepted && !job.routes.contains(&Route::Direct) {
-                let direct = attempt(&job.target, &Route::Direct, &ctx).await;
+                let direct = attempt(&job.target, &Route::Direct, &ctx, None).await;
                 let issuer = direct
                     .tls
                     .as_ref()
@@ -130,7 +208,6 @@ pub async fn run(
             (index, attempts)
         });
     }
-    let started = Instant::now();
     let deadline = tokio::time::sleep(limits.deadline);
     tokio::pin!(deadline);
     let ctrl_c = tokio::signal::ctrl_c();
@@ -157,33 +234,26 @@ pub async fn run(
                 break;
             }
             _ = &mut ctrl_c => {
-                cut_by = Some("interrupted (Ctrl-C)".to_owned());
+                cut_by = Some(INTERRUPTED.to_owned());
                 break;
             }
         }
     }
     set.abort_all();
-    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let interrupted = cut_by.as_deref() == Some(INTERRUPTED);
     let partial = cut_by.is_some();
     let attempts = results
         .into_iter()
         .zip(&jobs)
-        .map(|(r, job)| {
+        .zip(&lives)
+        .map(|((r, job), live)| {
             r.unwrap_or_else(|| {
-                vec![Attempt {
-                    route: job.routes.first().cloned().unwrap_or(Route::Direct),
-                    phases: vec![PhaseRecord {
-                        phase: Phase::Connect,
-                        elapsed_ms,
-                        ok: false,
-                        detail: cut_by.clone().unwrap_or_default(),
-                    }],
-                    verdict: Verdict::Timeout,
-                    evidence: vec![cut_by.clone().unwrap_or_default()],
-                    hint: "the run ended before this probe finished; raise --deadline or lower the number of endpoints".into(),
-                    tls: None,
-                    status: None,
-                }]
+                cut_short(
+                    job,
+                    live,
+                    cut_by.as_deref().unwrap_or_default(),
+                    interrupted,
+                )
             })
         })
         .collect();

@@ -62,7 +62,8 @@ pub use fetch::{FetchError, FetchLimits, FetchedPac, PacLocation, fetch, fetch_a
 pub use lint::{Finding, Severity, lint};
 pub use myip::local_addresses;
 pub use resolver::{
-    DnsServers, FixedResolver, LayeredResolver, LookupError, Resolve, SystemResolver,
+    DEFAULT_DNS_CONCURRENCY, DnsServers, FixedResolver, LayeredResolver, LookupError, LookupLimits,
+    Rcode, Resolve, SystemResolver, Traced, Try,
 };
 pub use route::{ParsedRoutes, ProxyKind, Route, RouteError, RouteWarning, parse_pac_result};
 pub use worker::{

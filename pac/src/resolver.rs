@@ -1,21 +1,61 @@
-//! Name resolution for the PAC DNS helpers.
+//! Name resolution for the probes, the PAC DNS helpers, WPAD and proxy hosts.
 //!
 //! A PAC script calls `dnsResolve` synchronously, so the engine needs a blocking
 //! lookup with a deadline. [`SystemResolver`] does that with hickory (the
 //! system's resolver configuration, or servers given on the command line);
 //! [`FixedResolver`] answers from a table so tests never touch the network.
+//!
+//! Resolvers limit how many questions they take at once (Debian's dnsmasq
+//! forwards 150 and answers REFUSED past that), so [`SystemResolver`] keeps at
+//! most [`DEFAULT_DNS_CONCURRENCY`] lookups in flight and queues the rest; a
+//! lost answer is asked again and a REFUSED or SERVFAIL is retried after a
+//! short back-off, as the stub resolvers of glibc and Windows do, all within
+//! the lookup's own time limit, which starts when the lookup leaves the queue.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{
     ConnectionConfig, LookupIpStrategy, NameServerConfig, ResolverConfig,
 };
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::net::{DnsError, NetError};
+use hickory_resolver::proto::op::ResponseCode;
+
+/// Lookups in flight at once per resolver when nothing else is asked for.
+///
+/// Each lookup asks A and AAAA, so this is 64 questions: under the 150 that
+/// dnsmasq (and Pi-hole, built on it) forwards at once by default, with room
+/// for the machine's other clients; systemd-resolved, Windows DNS and BIND
+/// take far more.
+pub const DEFAULT_DNS_CONCURRENCY: usize = 32;
+
+/// A DNS response code that ended a try without an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Rcode {
+    /// SERVFAIL: the server could not get an answer (often its upstream).
+    ServFail,
+    /// REFUSED: the server would not answer (policy, or too busy).
+    Refused,
+    /// Any other error code, by number.
+    Other(u16),
+}
+
+impl fmt::Display for Rcode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::ServFail => f.write_str("SERVFAIL"),
+            Self::Refused => f.write_str("REFUSED"),
+            Self::Other(1) => f.write_str("FORMERR"),
+            Self::Other(4) => f.write_str("NOTIMP"),
+            Self::Other(n) => write!(f, "response code {n}"),
+        }
+    }
+}
 
 /// Why a name did not resolve.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
@@ -26,9 +66,71 @@ pub enum LookupError {
     /// No answer within the lookup's time limit.
     #[error("no answer within {0:?}")]
     Timeout(Duration),
-    /// The resolver failed for another reason (server failure, refused, no servers).
+    /// The server answered with an error code (the last answer it gave).
+    #[error("the DNS server answered {0}")]
+    Server(Rcode),
+    /// The lookup failed for another reason (no servers, a socket error).
     #[error("lookup failed: {0}")]
     Failed(String),
+}
+
+/// What one try of a lookup got.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Try {
+    /// Addresses.
+    Answered,
+    /// NXDOMAIN or no address records.
+    NotFound,
+    /// An error response code.
+    Server(Rcode),
+    /// No answer within this try's share of the time limit.
+    Lost(Duration),
+    /// A local failure (socket, no connection).
+    Failed(String),
+}
+
+impl fmt::Display for Try {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Answered => f.write_str("answer"),
+            Self::NotFound => f.write_str("NXDOMAIN"),
+            Self::Server(code) => write!(f, "{code}"),
+            Self::Lost(after) => write!(f, "no answer in {:.1} s", after.as_secs_f64()),
+            Self::Failed(e) => write!(f, "failed: {e}"),
+        }
+    }
+}
+
+/// A lookup with what it took: the time it waited for a free slot and
+/// every try it made (empty for answers from a table).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Traced {
+    /// The addresses, or why there are none.
+    pub result: Result<Vec<IpAddr>, LookupError>,
+    /// Time spent waiting for a slot under the resolver's concurrency bound.
+    pub queued: Duration,
+    /// Each question sent, in order (none for a table or an address literal).
+    pub tries: Vec<Try>,
+}
+
+impl Traced {
+    /// An answer that needed no question on the network.
+    pub fn local(result: Result<Vec<IpAddr>, LookupError>) -> Self {
+        Self {
+            result,
+            queued: Duration::ZERO,
+            tries: Vec::new(),
+        }
+    }
+}
+
+/// How long a lookup may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LookupLimits {
+    /// From leaving the queue to the final answer, every try included.
+    pub answer: Duration,
+    /// Longest wait for a free slot under the concurrency bound.
+    pub queue: Duration,
 }
 
 /// Resolves host names to addresses, blocking for at most `timeout`.
@@ -36,13 +138,23 @@ pub enum LookupError {
 /// Implementations must be cheap to share between threads: one resolver serves
 /// every PAC evaluation of a run.
 pub trait Resolve: Send + Sync + fmt::Debug {
-    /// All addresses of `host` (IPv4 and IPv6, in the resolver's order).
+    /// All addresses of `host` (IPv4 and IPv6, in the resolver's order),
+    /// queueing and every try included within `timeout`.
     fn lookup(&self, host: &str, timeout: Duration) -> Result<Vec<IpAddr>, LookupError>;
+
+    /// The same lookup, with the queue wait apart from the answer's time limit
+    /// and every try reported (the probes' DNS phase).
+    fn lookup_traced(&self, host: &str, limits: LookupLimits) -> Traced {
+        Traced::local(self.lookup(host, limits.answer))
+    }
 }
 
 impl<T: Resolve + ?Sized> Resolve for Arc<T> {
     fn lookup(&self, host: &str, timeout: Duration) -> Result<Vec<IpAddr>, LookupError> {
         (**self).lookup(host, timeout)
+    }
+    fn lookup_traced(&self, host: &str, limits: LookupLimits) -> Traced {
+        (**self).lookup_traced(host, limits)
     }
 }
 
@@ -126,6 +238,15 @@ impl Resolve for LayeredResolver {
             answer => answer,
         }
     }
+    fn lookup_traced(&self, host: &str, limits: LookupLimits) -> Traced {
+        match self.fixed.lookup(host, limits.answer) {
+            Err(LookupError::NotFound) => match &self.fallback {
+                Some(next) => next.lookup_traced(host, limits),
+                None => Traced::local(Err(LookupError::NotFound)),
+            },
+            answer => Traced::local(answer),
+        }
+    }
 }
 
 /// Where [`SystemResolver`] sends its queries.
@@ -141,27 +262,32 @@ pub enum DnsServers {
 ///
 /// The async resolver runs on its own thread with its own small runtime, so
 /// lookups can be made (and the resolver dropped) from any thread, inside an
-/// async runtime or not; lookups from several threads run concurrently.
+/// async runtime or not; lookups from several threads run concurrently, at
+/// most `concurrency` of them at once (the others wait their turn).
 pub struct SystemResolver {
     requests: tokio::sync::mpsc::UnboundedSender<Request>,
     servers: DnsServers,
+    concurrency: usize,
 }
 
 struct Request {
     host: String,
-    timeout: Duration,
-    reply: std::sync::mpsc::SyncSender<Result<Vec<IpAddr>, LookupError>>,
+    limits: LookupLimits,
+    /// When the whole lookup, queue included, must end (the PAC helpers).
+    whole_by: Option<Instant>,
+    reply: std::sync::mpsc::SyncSender<Traced>,
 }
 
 impl fmt::Debug for SystemResolver {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SystemResolver")
             .field("servers", &self.servers)
+            .field("concurrency", &self.concurrency)
             .finish_non_exhaustive()
     }
 }
 
-fn build_resolver(servers: &DnsServers) -> Result<TokioResolver, LookupError> {
+fn build_resolver(servers: &DnsServers, concurrency: usize) -> Result<TokioResolver, LookupError> {
     let provider = TokioRuntimeProvider::default();
     let mut builder = match servers {
         DnsServers::System => TokioResolver::builder(provider).map_err(|e| {
@@ -181,39 +307,299 @@ fn build_resolver(servers: &DnsServers) -> Result<TokioResolver, LookupError> {
     };
     let options = builder.options_mut();
     options.ip_strategy = LookupIpStrategy::Ipv4AndIpv6;
-    // The caller's timeout bounds the whole lookup; one retry is enough.
+    // Tries are made (and counted) by `answer`; hickory asks once per try,
+    // and never refuses a question of ours as "busy" (two per lookup).
     options.attempts = 1;
+    options.timeout = Duration::from_secs(30);
+    options.max_active_requests = if concurrency == 0 {
+        65_536
+    } else {
+        (concurrency * 2).max(32)
+    };
     builder
         .build()
         .map_err(|e| LookupError::Failed(format!("cannot build the resolver: {e}")))
 }
 
-async fn answer(resolver: TokioResolver, request: Request) {
-    let outcome = match tokio::time::timeout(
-        request.timeout,
-        resolver.lookup_ip(request.host.as_str()),
-    )
-    .await
+/// The time limit of each try: 1 s, then 2 s, then 4 s (as Windows' client
+/// spaces them), always within what is left of the lookup's own limit.
+fn try_limit(index: usize) -> Duration {
+    Duration::from_secs(1 << index.min(3))
+}
+
+/// The pause before asking again after an error answer: 50, 100, 200 ms…
+fn back_off(errors: u32) -> Duration {
+    Duration::from_millis(50u64 << errors.min(4))
+}
+
+/// The error code of an answer, when the server gave one.
+fn rcode_of(e: &NetError) -> Option<Rcode> {
+    let code = match e {
+        NetError::Dns(DnsError::ResponseCode(code)) => *code,
+        NetError::Dns(DnsError::NoRecordsFound(none))
+            if !matches!(
+                none.response_code,
+                ResponseCode::NoError | ResponseCode::NXDomain
+            ) =>
+        {
+            none.response_code
+        }
+        _ => return None,
+    };
+    Some(match code {
+        ResponseCode::ServFail => Rcode::ServFail,
+        ResponseCode::Refused => Rcode::Refused,
+        other => Rcode::Other(u16::from(other)),
+    })
+}
+
+/// The rate at which tries leave for the resolver (each try asks A and
+/// AAAA). Many resolvers rate-limit rather than bound what is in flight (one
+/// of this project's machines answers the first fifty of a burst, then about
+/// fifty a second, and drops the rest), and their answers come back in a
+/// millisecond, so a bound on lookups in flight alone would still send
+/// thousands a second. The pace starts at [`Pace::START`] tries a second
+/// with a burst of [`Pace::BURST`], grows by half every calm [`Pace::STEP`],
+/// and halves (at most once a step, since a burst's losses all show at
+/// once) when the server answers REFUSED or SERVFAIL or
+/// an answer is late: not back after eight times the smoothed answer time
+/// (and at least 250 ms), long before the try itself gives up. Never below
+/// [`Pace::FLOOR`].
+#[derive(Debug)]
+struct Pace {
+    /// Tries a second.
+    rate: f64,
+    /// When the next try may leave at the current rate.
+    next: Instant,
+    grown_at: Instant,
+    slowed_at: Option<Instant>,
+    /// Smoothed time of answered tries (none yet: nothing is late).
+    srtt: Option<Duration>,
+}
+
+impl Pace {
+    const START: f64 = 25.0;
+    const BURST: f64 = 16.0;
+    const FLOOR: f64 = 20.0;
+    const MOST: f64 = 10_000.0;
+    const STEP: Duration = Duration::from_secs(1);
+
+    fn new() -> Self {
+        let now = Instant::now();
+        // A full bucket to start with.
+        let credit = Duration::from_secs_f64(Self::BURST / Self::START);
+        Self {
+            rate: Self::START,
+            next: now.checked_sub(credit).unwrap_or(now),
+            grown_at: now,
+            slowed_at: None,
+            srtt: None,
+        }
+    }
+
+    /// When a try still out counts as a sign of overload.
+    fn late(&self) -> Option<Duration> {
+        self.srtt
+            .map(|srtt| (srtt * 8).max(Duration::from_millis(250)))
+    }
+
+    fn answered_in(&mut self, took: Duration) {
+        self.srtt = Some(match self.srtt {
+            Some(srtt) => srtt.mul_f64(0.875) + took.mul_f64(0.125),
+            None => took,
+        });
+    }
+
+    /// When the next try may leave.
+    fn turn(&mut self) -> Instant {
+        let now = Instant::now();
+        let calm = self
+            .slowed_at
+            .is_none_or(|at| now.duration_since(at) >= Self::STEP);
+        if calm && now.duration_since(self.grown_at) >= Self::STEP {
+            self.rate = (self.rate * 1.5).min(Self::MOST);
+            self.grown_at = now;
+        }
+        // A bucket of BURST tries, refilled at `rate`: idle time earns at
+        // most a burst.
+        let credit = Duration::from_secs_f64(Self::BURST / self.rate);
+        let at = self.next.max(now.checked_sub(credit).unwrap_or(now));
+        self.next = at + Duration::from_secs_f64(1.0 / self.rate);
+        at.max(now)
+    }
+
+    fn struggled(&mut self) {
+        let now = Instant::now();
+        if self
+            .slowed_at
+            .is_some_and(|at| now.duration_since(at) < Self::STEP)
+        {
+            return;
+        }
+        self.slowed_at = Some(now);
+        self.grown_at = now;
+        self.rate = (self.rate / 2.0).max(Self::FLOOR);
+    }
+}
+
+/// `None` when the bound is off: every question leaves at once.
+type SharedPace = Option<Arc<std::sync::Mutex<Pace>>>;
+
+/// Waits for this try's turn under the pace.
+async fn wait_turn(pace: &SharedPace) {
+    let Some(pace) = pace else { return };
+    let at = pace
+        .lock()
+        .map(|mut p| p.turn())
+        .unwrap_or_else(|_| Instant::now());
+    tokio::time::sleep_until(at.into()).await;
+}
+
+fn note(pace: &SharedPace, struggled: bool) {
+    let Some(pace) = pace else { return };
+    if struggled && let Ok(mut p) = pace.lock() {
+        p.struggled();
+    }
+}
+
+/// One try: the lookup within `limit`, telling the pace when it runs late.
+async fn one_try(
+    resolver: &TokioResolver,
+    host: &str,
+    limit: Duration,
+    pace: &SharedPace,
+) -> Result<Result<hickory_resolver::lookup_ip::LookupIp, NetError>, tokio::time::error::Elapsed> {
+    let started = Instant::now();
+    let late = pace
+        .as_ref()
+        .and_then(|p| p.lock().ok().and_then(|p| p.late()))
+        .filter(|late| *late < limit);
+    let lookup = resolver.lookup_ip(host);
+    tokio::pin!(lookup);
+    let outcome = match late {
+        Some(late) => match tokio::time::timeout(late, &mut lookup).await {
+            Ok(done) => Ok(done),
+            Err(_) => {
+                note(pace, true);
+                tokio::time::timeout(limit.saturating_sub(late), &mut lookup).await
+            }
+        },
+        None => tokio::time::timeout(limit, &mut lookup).await,
+    };
+    if let (Ok(Ok(_)), Some(pace)) = (&outcome, pace)
+        && let Ok(mut p) = pace.lock()
     {
-        Err(_) => Err(LookupError::Timeout(request.timeout)),
-        Ok(Err(e)) if e.is_nx_domain() || e.is_no_records_found() => Err(LookupError::NotFound),
-        Ok(Err(e)) => Err(LookupError::Failed(e.to_string())),
-        Ok(Ok(found)) => {
-            let addrs: Vec<IpAddr> = found.iter().collect();
-            if addrs.is_empty() {
-                Err(LookupError::NotFound)
-            } else {
-                Ok(addrs)
+        p.answered_in(started.elapsed());
+    }
+    outcome
+}
+
+/// One lookup: waits for a slot, then tries until a real answer or the end
+/// of its time limit. The outcome is the last answer the server gave (an
+/// error code only when no try got addresses or NXDOMAIN).
+async fn answer(
+    resolver: TokioResolver,
+    gate: Option<Arc<tokio::sync::Semaphore>>,
+    pace: SharedPace,
+    request: Request,
+) {
+    let asked = Instant::now();
+    let _permit = match gate {
+        Some(gate) => {
+            match tokio::time::timeout(request.limits.queue, gate.acquire_owned()).await {
+                Ok(Ok(permit)) => Some(permit),
+                _ => {
+                    let _ = request.reply.try_send(Traced {
+                        result: Err(LookupError::Timeout(request.limits.answer)),
+                        queued: asked.elapsed(),
+                        tries: Vec::new(),
+                    });
+                    return;
+                }
+            }
+        }
+        None => None,
+    };
+    // The first question's turn under the pace is part of the wait too.
+    wait_turn(&pace).await;
+    let queued = asked.elapsed();
+    let mut end = Instant::now() + request.limits.answer;
+    if let Some(by) = request.whole_by {
+        end = end.min(by);
+    }
+    let mut tries = Vec::new();
+    let mut last_answer: Option<LookupError> = None;
+    let mut errors = 0u32;
+    let result = loop {
+        let left = end.saturating_duration_since(Instant::now());
+        // Too little time left for a question to come back.
+        if left < Duration::from_millis(20) {
+            break Err(last_answer.unwrap_or(LookupError::Timeout(request.limits.answer)));
+        }
+        let limit = try_limit(tries.len()).min(left);
+        if !tries.is_empty() {
+            wait_turn(&pace).await;
+        }
+        let outcome = one_try(&resolver, &request.host, limit, &pace).await;
+        let struggled = match &outcome {
+            Err(_) => true,
+            Ok(Err(e)) => rcode_of(e).is_some(),
+            Ok(Ok(_)) => false,
+        };
+        note(&pace, struggled);
+        match outcome {
+            Err(_) => tries.push(Try::Lost(limit)),
+            Ok(Ok(found)) => {
+                let addrs: Vec<IpAddr> = found.iter().collect();
+                if addrs.is_empty() {
+                    tries.push(Try::NotFound);
+                    break Err(LookupError::NotFound);
+                }
+                tries.push(Try::Answered);
+                break Ok(addrs);
+            }
+            Ok(Err(e)) if e.is_nx_domain() || e.is_no_records_found() && rcode_of(&e).is_none() => {
+                tries.push(Try::NotFound);
+                break Err(LookupError::NotFound);
+            }
+            Ok(Err(e)) => {
+                match rcode_of(&e) {
+                    Some(code) => {
+                        tries.push(Try::Server(code));
+                        last_answer = Some(LookupError::Server(code));
+                    }
+                    None => {
+                        tries.push(Try::Failed(e.to_string()));
+                        if last_answer.is_none() {
+                            last_answer = Some(LookupError::Failed(e.to_string()));
+                        }
+                    }
+                }
+                let pause = back_off(errors).min(end.saturating_duration_since(Instant::now()));
+                errors += 1;
+                tokio::time::sleep(pause).await;
             }
         }
     };
     // The caller may have given up already; nothing to do then.
-    let _ = request.reply.try_send(outcome);
+    let _ = request.reply.try_send(Traced {
+        result,
+        queued,
+        tries,
+    });
 }
 
 impl SystemResolver {
-    /// Builds a resolver for the given servers.
+    /// Builds a resolver for the given servers, with the default bound on
+    /// lookups in flight ([`DEFAULT_DNS_CONCURRENCY`]).
     pub fn new(servers: DnsServers) -> Result<Self, LookupError> {
+        Self::with_concurrency(servers, DEFAULT_DNS_CONCURRENCY)
+    }
+
+    /// Builds a resolver that keeps at most `concurrency` lookups in flight
+    /// and paces its questions when answers go missing (0: no bound and no
+    /// pace, every lookup is sent at once).
+    pub fn with_concurrency(servers: DnsServers, concurrency: usize) -> Result<Self, LookupError> {
         let (requests, mut inbox) = tokio::sync::mpsc::unbounded_channel::<Request>();
         let (ready_tx, ready_rx) = std::sync::mpsc::sync_channel(1);
         let config = servers.clone();
@@ -233,7 +619,7 @@ impl SystemResolver {
                     }
                 };
                 runtime.block_on(async move {
-                    let resolver = match build_resolver(&config) {
+                    let resolver = match build_resolver(&config, concurrency) {
                         Ok(r) => {
                             let _ = ready_tx.send(Ok(()));
                             r
@@ -243,40 +629,85 @@ impl SystemResolver {
                             return;
                         }
                     };
+                    let gate = (concurrency > 0)
+                        .then(|| Arc::new(tokio::sync::Semaphore::new(concurrency)));
+                    let pace: SharedPace =
+                        (concurrency > 0).then(|| Arc::new(std::sync::Mutex::new(Pace::new())));
                     // Ends when every SystemResolver handle is dropped.
                     while let Some(request) = inbox.recv().await {
-                        tokio::spawn(answer(resolver.clone(), request));
+                        tokio::spawn(answer(
+                            resolver.clone(),
+                            gate.clone(),
+                            pace.clone(),
+                            request,
+                        ));
                     }
                 });
             })
             .map_err(|e| LookupError::Failed(format!("cannot start the DNS thread: {e}")))?;
         match ready_rx.recv() {
-            Ok(Ok(())) => Ok(Self { requests, servers }),
+            Ok(Ok(())) => Ok(Self {
+                requests,
+                servers,
+                concurrency,
+            }),
             Ok(Err(e)) => Err(e),
             Err(_) => Err(LookupError::Failed("the DNS thread stopped".into())),
         }
+    }
+
+    /// Lookups in flight at most (0: no bound).
+    pub fn concurrency(&self) -> usize {
+        self.concurrency
     }
 }
 
 impl Resolve for SystemResolver {
     fn lookup(&self, host: &str, timeout: Duration) -> Result<Vec<IpAddr>, LookupError> {
+        // The whole lookup, queue included, within `timeout`: the PAC helpers
+        // count it against the script's deadline.
+        let limits = LookupLimits {
+            answer: timeout,
+            queue: timeout,
+        };
+        self.ask(host, limits, Some(Instant::now() + timeout))
+            .result
+    }
+
+    fn lookup_traced(&self, host: &str, limits: LookupLimits) -> Traced {
+        self.ask(host, limits, None)
+    }
+}
+
+impl SystemResolver {
+    fn ask(&self, host: &str, limits: LookupLimits, whole_by: Option<Instant>) -> Traced {
         if let Ok(ip) = host.parse::<IpAddr>() {
-            return Ok(vec![ip]);
+            return Traced::local(Ok(vec![ip]));
         }
         let (reply, answer) = std::sync::mpsc::sync_channel(1);
-        self.requests
-            .send(Request {
-                host: host.to_owned(),
-                timeout,
-                reply,
-            })
-            .map_err(|_| LookupError::Failed("the DNS thread stopped".into()))?;
-        // A little grace over the lookup's own timeout for the hand-over.
-        match answer.recv_timeout(timeout + Duration::from_millis(250)) {
-            Ok(outcome) => outcome,
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(LookupError::Timeout(timeout)),
+        let sent = self.requests.send(Request {
+            host: host.to_owned(),
+            limits,
+            whole_by,
+            reply,
+        });
+        if sent.is_err() {
+            return Traced::local(Err(LookupError::Failed("the DNS thread stopped".into())));
+        }
+        // A little grace over the lookup's own limits for the hand-over.
+        let wait = match whole_by {
+            Some(by) => by.saturating_duration_since(Instant::now()),
+            None => limits.queue + limits.answer,
+        };
+        match answer.recv_timeout(wait + Duration::from_millis(250)) {
+            Ok(traced) => traced,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Traced {
+                result: Err(LookupError::Timeout(limits.answer)),
+                queued: Duration::ZERO,
+                tries: Vec::new(),
+            },
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                Err(LookupError::Failed("the DNS thread stopped".into()))
+                Traced::local(Err(LookupError::Failed("the DNS thread stopped".into())))
             }
         }
     }
@@ -364,5 +795,208 @@ mod tests {
             r.lookup("192.0.2.7", Duration::from_millis(50)).unwrap(),
             vec![IpAddr::V4(Ipv4Addr::new(192, 0, 2, 7))]
         );
+    }
+
+    /// What the scripted server does with one question.
+    #[derive(Clone, Copy)]
+    enum Act {
+        Drop,
+        Rcode(u8),
+        Address,
+        NxDomain,
+    }
+
+    /// A UDP DNS server that answers each question as `script(name, since)`
+    /// says, `since` being the time since it first saw the name, `delay`
+    /// late; returns its address and the most questions it ever held at once.
+    fn scripted(
+        script: impl Fn(&str, Duration) -> Act + Send + 'static,
+        delay: Duration,
+    ) -> (SocketAddr, Arc<std::sync::atomic::AtomicUsize>) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let addr = socket.local_addr().unwrap();
+        let most = Arc::new(AtomicUsize::new(0));
+        let held = Arc::new(AtomicUsize::new(0));
+        let seen_most = most.clone();
+        std::thread::spawn(move || {
+            let mut first_seen: HashMap<String, Instant> = HashMap::new();
+            let mut buf = [0u8; 512];
+            while let Ok((n, from)) = socket.recv_from(&mut buf) {
+                let q = buf[..n].to_vec();
+                let mut i = 12;
+                let mut labels = Vec::new();
+                while q[i] != 0 {
+                    let len = usize::from(q[i]);
+                    labels.push(String::from_utf8_lossy(&q[i + 1..i + 1 + len]).into_owned());
+                    i += len + 1;
+                }
+                let name = labels.join(".");
+                let is_a = q[i + 1..i + 3] == [0, 1];
+                let since = first_seen
+                    .entry(name.clone())
+                    .or_insert_with(Instant::now)
+                    .elapsed();
+                let act = script(&name, since);
+                let mut reply = q[..i + 5].to_vec();
+                reply[2] = 0x81;
+                reply[3] = 0x80;
+                for b in &mut reply[6..12] {
+                    *b = 0;
+                }
+                match act {
+                    Act::Drop => continue,
+                    Act::Rcode(code) => reply[3] = 0x80 | code,
+                    Act::NxDomain => reply[3] = 0x83,
+                    Act::Address if is_a => {
+                        reply[7] = 1;
+                        reply.extend_from_slice(&[
+                            0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1,
+                        ]);
+                    }
+                    Act::Address => {}
+                }
+                let now = held.fetch_add(1, Ordering::SeqCst) + 1;
+                seen_most.fetch_max(now, Ordering::SeqCst);
+                let (sender, held) = (socket.try_clone().unwrap(), held.clone());
+                std::thread::spawn(move || {
+                    std::thread::sleep(delay);
+                    held.fetch_sub(1, Ordering::SeqCst);
+                    let _ = sender.send_to(&reply, from);
+                });
+            }
+        });
+        (addr, most)
+    }
+
+    fn limits(answer_ms: u64) -> LookupLimits {
+        LookupLimits {
+            answer: Duration::from_millis(answer_ms),
+            queue: Duration::from_secs(30),
+        }
+    }
+
+    #[test]
+    fn refused_and_servfail_are_asked_again_and_the_tries_are_reported() {
+        // Busy for the first 300 ms of each name, then answering.
+        let busy_for = Duration::from_millis(300);
+        let (addr, _) = scripted(
+            move |name, since| match name {
+                "busy.test" if since < busy_for => Act::Rcode(5),
+                "flaky.test" if since < busy_for => Act::Rcode(2),
+                "busy.test" | "flaky.test" => Act::Address,
+                "gone.test" => Act::NxDomain,
+                _ => Act::Rcode(2),
+            },
+            Duration::ZERO,
+        );
+        let r = SystemResolver::new(DnsServers::Given(vec![addr])).unwrap();
+        let busy = r.lookup_traced("busy.test", limits(3000));
+        assert_eq!(
+            busy.result,
+            Ok(vec!["192.0.2.1".parse::<IpAddr>().unwrap()])
+        );
+        assert_eq!(
+            busy.tries.first(),
+            Some(&Try::Server(Rcode::Refused)),
+            "{busy:?}"
+        );
+        assert_eq!(busy.tries.last(), Some(&Try::Answered), "{busy:?}");
+        let flaky = r.lookup_traced("flaky.test", limits(3000));
+        assert_eq!(
+            flaky.tries.first(),
+            Some(&Try::Server(Rcode::ServFail)),
+            "{flaky:?}"
+        );
+        assert_eq!(flaky.tries.last(), Some(&Try::Answered), "{flaky:?}");
+        // A name that does not exist is final at once: never asked again.
+        let gone = r.lookup_traced("gone.test", limits(3000));
+        assert_eq!(gone.result, Err(LookupError::NotFound));
+        assert_eq!(gone.tries, vec![Try::NotFound]);
+        // A server that always fails: the last real answer, within the limit.
+        let started = Instant::now();
+        let broken = r.lookup_traced("broken.test", limits(600));
+        assert_eq!(broken.result, Err(LookupError::Server(Rcode::ServFail)));
+        assert!(broken.tries.len() >= 3, "{:?}", broken.tries);
+        assert!(started.elapsed() < Duration::from_millis(1500));
+    }
+
+    #[test]
+    fn a_lost_answer_is_asked_again_within_the_limit() {
+        // Silent for the first 1.2 s of each name (longer than the first
+        // try and the DNS library's own resends within it), then answering.
+        let (addr, _) = scripted(
+            |_, since| {
+                if since < Duration::from_millis(1200) {
+                    Act::Drop
+                } else {
+                    Act::Address
+                }
+            },
+            Duration::ZERO,
+        );
+        let r = SystemResolver::new(DnsServers::Given(vec![addr])).unwrap();
+        let got = r.lookup_traced("lossy.test", limits(5000));
+        assert!(got.result.is_ok(), "{got:?}");
+        assert_eq!(
+            got.tries.first(),
+            Some(&Try::Lost(Duration::from_secs(1))),
+            "{got:?}"
+        );
+        assert_eq!(got.tries.last(), Some(&Try::Answered), "{got:?}");
+        // The simple lookup keeps to its whole limit, retries included.
+        let started = Instant::now();
+        let (silent, _) = scripted(|_, _| Act::Drop, Duration::ZERO);
+        let r = SystemResolver::new(DnsServers::Given(vec![silent])).unwrap();
+        assert_eq!(
+            r.lookup("never.test", Duration::from_millis(700)),
+            Err(LookupError::Timeout(Duration::from_millis(700)))
+        );
+        assert!(started.elapsed() < Duration::from_millis(1500));
+    }
+
+    #[test]
+    fn lookups_in_flight_stay_under_the_bound_and_the_wait_is_not_the_limit() {
+        let (addr, most) = scripted(|_, _| Act::Address, Duration::from_millis(150));
+        let r =
+            Arc::new(SystemResolver::with_concurrency(DnsServers::Given(vec![addr]), 4).unwrap());
+        let handles: Vec<_> = (0..24)
+            .map(|i| {
+                let r = r.clone();
+                std::thread::spawn(move || r.lookup_traced(&format!("n{i}.test"), limits(1000)))
+            })
+            .collect();
+        let results: Vec<Traced> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        // Four lookups of two questions each at most.
+        let seen = most.load(std::sync::atomic::Ordering::SeqCst);
+        assert!(seen <= 8, "{seen} questions were in flight at once");
+        // 24 lookups of 150 ms, four at a time, each within its 1 s limit:
+        // the later ones waited longer than their limit, and still answered.
+        assert!(results.iter().all(|t| t.result.is_ok()));
+        assert!(
+            results
+                .iter()
+                .any(|t| t.queued > Duration::from_millis(600))
+        );
+    }
+
+    #[test]
+    fn the_pace_halves_when_answers_go_missing_and_grows_when_calm() {
+        let mut pace = Pace::new();
+        assert!((pace.rate - Pace::START).abs() < f64::EPSILON);
+        pace.struggled();
+        assert!((pace.rate - Pace::FLOOR).abs() < f64::EPSILON);
+        // A burst's losses show at once: they count once.
+        pace.struggled();
+        assert!((pace.rate - Pace::FLOOR).abs() < f64::EPSILON);
+        // The first BURST tries leave at once, the next at the rate.
+        let mut fresh = Pace::new();
+        let now = Instant::now();
+        let slots: Vec<Instant> = (0..20).map(|_| fresh.turn()).collect();
+        let late = slots
+            .iter()
+            .filter(|at| at.duration_since(now) > Duration::from_millis(20))
+            .count();
+        assert!((3..=5).contains(&late), "{late} of 20 tries were spaced");
     }
 }

@@ -115,6 +115,19 @@ impl PacEvalResult {
         }
     }
 
+    /// A URL the script answered with a string that holds no usable route
+    /// (`"END-OF-SCRIPT"`): kept as returned, with why it cannot route.
+    pub fn unusable(input: &str, label: Option<String>, raw: String, why: String) -> Self {
+        let mut result = Self::empty(input, label, why, false);
+        result.raw = Some(raw);
+        result
+    }
+
+    /// True when the script returned a string that is not a route list.
+    pub fn is_unusable(&self) -> bool {
+        self.raw.is_some() && self.error.is_some()
+    }
+
     /// A URL the script could not answer.
     pub fn failed(input: &str, label: Option<String>, error: String) -> Self {
         Self::empty(input, label, error, false)
@@ -225,6 +238,12 @@ impl PacEvalReport {
             .count()
     }
 
+    /// Number of URLs the script answered with a string that is not a
+    /// route list (pactester prints those as they are and succeeds).
+    pub fn unusable(&self) -> usize {
+        self.results.iter().filter(|r| r.is_unusable()).count()
+    }
+
     /// Renders the report.
     pub fn render(&self, format: OutputFormat, style: &TableStyle) -> Result<String, RenderError> {
         match format {
@@ -234,7 +253,8 @@ impl PacEvalReport {
         }
     }
 
-    /// The raw results only, one per line, as pactester prints them.
+    /// The raw results only, one per line, as pactester prints them: what
+    /// the script returned, exactly, even when it is not a route list.
     pub fn raw_lines(&self) -> String {
         let mut out = String::new();
         for r in &self.results {

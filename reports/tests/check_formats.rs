@@ -18,6 +18,7 @@ fn phase(phase: Phase, ms: f64, ok: bool) -> PhaseRecord {
     PhaseRecord {
         phase,
         elapsed_ms: ms,
+        queued_ms: 0.0,
         ok,
         detail: format!("{} detail", phase.name()),
     }

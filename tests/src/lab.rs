@@ -79,6 +79,11 @@ pub fn dns_server_with(names: HashMap<String, DnsAnswer>) -> SocketAddr {
     started("DNS server", servers::dns_server(names))
 }
 
+/// The same server, answering every query `delay` late (a slow upstream).
+pub fn dns_server_delayed(names: HashMap<String, DnsAnswer>, delay: Duration) -> SocketAddr {
+    started("DNS server", servers::dns_server_delayed(names, delay))
+}
+
 /// An HTTPS origin whose certificate is wrong as `flaw` says.
 pub fn flawed_tls_origin(ca: &TestCa, names: &[&str], flaw: TlsFlaw) -> u16 {
     started(

@@ -212,6 +212,35 @@ pub fn dante(binary: &Path) -> Peer {
     Peer { child, port, dir }
 }
 
+/// Starts dnsmasq on a loopback port (UDP and TCP) with its default limits
+/// (150 forwarded queries at once), no cache, forwarding to `upstream`.
+pub fn dnsmasq_forwarder(binary: &Path, upstream: std::net::SocketAddr) -> Peer {
+    let dir = tempfile::tempdir().expect("dir");
+    let d = dir.path();
+    let port = free_port();
+    let log = d.join("dnsmasq.log");
+    let mut child = Command::new(binary)
+        .args([
+            "--no-daemon",
+            "--no-resolv",
+            "--no-hosts",
+            "--bind-interfaces",
+            "--listen-address=127.0.0.1",
+            "--user=root",
+            "--cache-size=0",
+        ])
+        .arg(format!("--port={port}"))
+        .arg(format!("--server={}#{}", upstream.ip(), upstream.port()))
+        .arg(format!("--log-facility={}", log.display()))
+        .arg(format!("--pid-file={}", d.join("pid").display()))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start dnsmasq");
+    wait_for_port(port, &mut child, &log);
+    Peer { child, port, dir }
+}
+
 /// Starts Prometheus on a loopback port, scraping `target` (host:port) every
 /// second, with `rules` (a rules file) loaded when given.
 pub fn prometheus(binary: &Path, target: &str, rules: Option<&Path>) -> Peer {

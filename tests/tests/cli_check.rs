@@ -366,6 +366,29 @@ fn the_deadline_is_a_hard_ceiling_and_finished_probes_are_kept() {
             .iter()
             .all(|r| r["verdict"] == "timeout")
     );
+    // Each cut probe shows where it was: connected in a moment, then cut in
+    // the TLS phase it was waiting in; not a failed connect.
+    for r in &v["results"].as_array().unwrap()[1..] {
+        let a = &r["attempts"][0];
+        let phases: Vec<(&str, bool)> = a["phases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p["phase"].as_str().unwrap(), p["ok"].as_bool().unwrap()))
+            .collect();
+        assert_eq!(
+            phases,
+            [("dns", true), ("connect", true), ("tls", false)],
+            "{r}"
+        );
+        assert!(
+            a["evidence"]
+                .to_string()
+                .contains("cut short in the tls phase"),
+            "{r}"
+        );
+        assert!(r["hint"].as_str().unwrap().contains("--deadline"), "{r}");
+    }
 }
 
 #[test]
@@ -472,6 +495,10 @@ fn ctrl_c_keeps_what_finished() {
             .to_string()
             .contains("Ctrl-C")
     );
+    // After Ctrl-C the hint does not advise a longer deadline.
+    let hint = v["results"][1]["hint"].as_str().unwrap();
+    assert!(!hint.contains("--deadline"), "{hint}");
+    assert!(hint.contains("interrupted"), "{hint}");
 }
 
 #[test]

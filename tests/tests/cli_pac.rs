@@ -435,3 +435,72 @@ fn lint_reports_findings_with_lines_and_exit_codes() {
     ]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// pacparser's own test scripts return strings that are not route lists;
+/// pactester prints them as they are and succeeds, and so does raw output.
+#[test]
+fn raw_prints_whatever_the_script_returned_like_pactester() {
+    let dir = tempfile::tempdir().unwrap();
+    let pac = pac_file(
+        &dir,
+        "strings.pac",
+        r#"function FindProxyForURL(url, host) {
+  if (host == "end.example") return "END-OF-SCRIPT";
+  if (host == "secure.example") return "secureUrl";
+  if (host == "net.example") return "10.10.0.0";
+  return "DIRECT";
+}
+"#,
+    );
+    let p = pac.to_str().unwrap();
+    let eval = |format: &str| {
+        run([
+            "pac",
+            "eval",
+            "-p",
+            p,
+            "--no-dns",
+            "--format",
+            format,
+            "-u",
+            "http://end.example/",
+            "-u",
+            "http://secure.example/",
+            "-u",
+            "http://net.example/",
+            "-u",
+            "http://other.example/",
+        ])
+    };
+    let out = eval("raw");
+    assert_eq!(
+        stdout(&out),
+        "END-OF-SCRIPT\nsecureUrl\n10.10.0.0\nDIRECT\n",
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    for returned in ["END-OF-SCRIPT", "secureUrl", "10.10.0.0"] {
+        assert!(
+            err.lines()
+                .any(|l| l.contains(returned) && l.contains("not a usable route")),
+            "{err}"
+        );
+    }
+    // The table shows what was returned beside the note, and fails.
+    let out = eval("table");
+    let text = stdout(&out);
+    assert!(text.contains("END-OF-SCRIPT"), "{text}");
+    assert!(text.contains("not a usable route"), "{text}");
+    assert_eq!(out.status.code(), Some(1));
+    let out = eval("json");
+    let v = json(&out);
+    assert_eq!(v["results"][1]["raw"], "secureUrl");
+    assert!(
+        v["results"][1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("not a usable route")
+    );
+}

@@ -265,7 +265,7 @@ _pathprobe() {
             return 0
             ;;
         pathprobe__subcmd__bundle)
-            opts="-o -h -V --config --site --no-config --sheet --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --wpad-port --at --my-ip --all-routes --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --output --redact-hosts --help --version inspect help"
+            opts="-o -h -V --config --site --no-config --sheet --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --dns-concurrency --wpad-port --at --my-ip --all-routes --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --output --redact-hosts --help --version inspect help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -368,6 +368,10 @@ _pathprobe() {
                     return 0
                     ;;
                 --dns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -487,7 +491,7 @@ _pathprobe() {
             return 0
             ;;
         pathprobe__subcmd__check)
-            opts="-o -v -h -V --config --site --no-config --sheet --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --wpad-port --at --my-ip --all-routes --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --format --output --baseline --fail-on --push --verbose --help --version"
+            opts="-o -v -h -V --config --site --no-config --sheet --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --dns-concurrency --wpad-port --at --my-ip --all-routes --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --format --output --baseline --fail-on --push --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -590,6 +594,10 @@ _pathprobe() {
                     return 0
                     ;;
                 --dns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1483,7 +1491,7 @@ _pathprobe() {
             return 0
             ;;
         pathprobe__subcmd__proxy__subcmd__explain)
-            opts="-v -h -V --urls --os --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --wpad-port --at --my-ip --format --verbose --help --version"
+            opts="-v -h -V --urls --os --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --dns-concurrency --wpad-port --at --my-ip --format --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1562,6 +1570,10 @@ _pathprobe() {
                     return 0
                     ;;
                 --dns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1765,7 +1777,7 @@ _pathprobe() {
             return 0
             ;;
         pathprobe__subcmd__serve)
-            opts="-h -V --config --site --no-config --sheet --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --wpad-port --at --my-ip --all-routes --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --listen --interval --max-runs --help --version"
+            opts="-h -V --config --site --no-config --sheet --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --dns-concurrency --wpad-port --at --my-ip --all-routes --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --listen --interval --max-runs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1868,6 +1880,10 @@ _pathprobe() {
                     return 0
                     ;;
                 --dns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

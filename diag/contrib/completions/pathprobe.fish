@@ -67,6 +67,7 @@ complete -c pathprobe -n "__fish_pathprobe_using_subcommand check" -l dhcp-lease
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand check" -l dhcp-inform -d 'During auto-detection, also ask the DHCP server for option 252 with a DHCPINFORM on this interface (needs root: the DHCP client port)' -r
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand check" -l resolv-conf -d 'resolv.conf for the DNS domains WPAD devolves from' -r -F
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand check" -l dns-server -l dns -d 'DNS servers to use (default: the system\'s)' -r
+complete -c pathprobe -n "__fish_pathprobe_using_subcommand check" -l dns-concurrency -d 'DNS lookups in flight at once (each asks A and AAAA); the others wait for a slot without their DNS time limit running. 0: no bound' -r
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand check" -l wpad-port -d 'Port of the wpad.dat server (80; other values for labs)' -r
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand check" -l at -d 'Evaluate PAC scripts as of this moment (RFC 3339)' -r
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand check" -l my-ip -d 'What myIpAddress() returns in PAC scripts (repeatable)' -r
@@ -230,6 +231,7 @@ complete -c pathprobe -n "__fish_pathprobe_using_subcommand proxy; and __fish_se
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand proxy; and __fish_seen_subcommand_from explain" -l dhcp-inform -d 'During auto-detection, also ask the DHCP server for option 252 with a DHCPINFORM on this interface (needs root: the DHCP client port)' -r
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand proxy; and __fish_seen_subcommand_from explain" -l resolv-conf -d 'resolv.conf for the DNS domains WPAD devolves from' -r -F
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand proxy; and __fish_seen_subcommand_from explain" -l dns-server -l dns -d 'DNS servers to use (default: the system\'s)' -r
+complete -c pathprobe -n "__fish_pathprobe_using_subcommand proxy; and __fish_seen_subcommand_from explain" -l dns-concurrency -d 'DNS lookups in flight at once (each asks A and AAAA); the others wait for a slot without their DNS time limit running. 0: no bound' -r
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand proxy; and __fish_seen_subcommand_from explain" -l wpad-port -d 'Port of the wpad.dat server (80; other values for labs)' -r
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand proxy; and __fish_seen_subcommand_from explain" -l at -d 'Evaluate PAC scripts as of this moment (RFC 3339)' -r
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand proxy; and __fish_seen_subcommand_from explain" -l my-ip -d 'What myIpAddress() returns in PAC scripts (repeatable)' -r
@@ -314,6 +316,7 @@ complete -c pathprobe -n "__fish_pathprobe_using_subcommand serve" -l dhcp-lease
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand serve" -l dhcp-inform -d 'During auto-detection, also ask the DHCP server for option 252 with a DHCPINFORM on this interface (needs root: the DHCP client port)' -r
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand serve" -l resolv-conf -d 'resolv.conf for the DNS domains WPAD devolves from' -r -F
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand serve" -l dns-server -l dns -d 'DNS servers to use (default: the system\'s)' -r
+complete -c pathprobe -n "__fish_pathprobe_using_subcommand serve" -l dns-concurrency -d 'DNS lookups in flight at once (each asks A and AAAA); the others wait for a slot without their DNS time limit running. 0: no bound' -r
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand serve" -l wpad-port -d 'Port of the wpad.dat server (80; other values for labs)' -r
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand serve" -l at -d 'Evaluate PAC scripts as of this moment (RFC 3339)' -r
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand serve" -l my-ip -d 'What myIpAddress() returns in PAC scripts (repeatable)' -r
@@ -365,6 +368,7 @@ complete -c pathprobe -n "__fish_pathprobe_using_subcommand bundle; and not __fi
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand bundle; and not __fish_seen_subcommand_from inspect help" -l dhcp-inform -d 'During auto-detection, also ask the DHCP server for option 252 with a DHCPINFORM on this interface (needs root: the DHCP client port)' -r
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand bundle; and not __fish_seen_subcommand_from inspect help" -l resolv-conf -d 'resolv.conf for the DNS domains WPAD devolves from' -r -F
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand bundle; and not __fish_seen_subcommand_from inspect help" -l dns-server -l dns -d 'DNS servers to use (default: the system\'s)' -r
+complete -c pathprobe -n "__fish_pathprobe_using_subcommand bundle; and not __fish_seen_subcommand_from inspect help" -l dns-concurrency -d 'DNS lookups in flight at once (each asks A and AAAA); the others wait for a slot without their DNS time limit running. 0: no bound' -r
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand bundle; and not __fish_seen_subcommand_from inspect help" -l wpad-port -d 'Port of the wpad.dat server (80; other values for labs)' -r
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand bundle; and not __fish_seen_subcommand_from inspect help" -l at -d 'Evaluate PAC scripts as of this moment (RFC 3339)' -r
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand bundle; and not __fish_seen_subcommand_from inspect help" -l my-ip -d 'What myIpAddress() returns in PAC scripts (repeatable)' -r

@@ -359,6 +359,8 @@ pub fn probe(
         trust,
         timeouts: Timeouts {
             dns: phase.min(Duration::from_secs(5)),
+            // Waiting for a DNS slot is bounded by the run's deadline.
+            dns_queue: deadline,
             connect: phase,
             tunnel: phase,
             tls: phase,

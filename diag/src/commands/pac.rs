@@ -8,7 +8,8 @@ use std::time::Duration;
 use anyhow::Context;
 use pathprobe_pac::{
     DnsServers, FetchLimits, FetchedPac, FixedClock, FixedResolver, LayeredResolver, PacClock,
-    PacLocation, PacOptions, PacRunner, Resolve, Severity, SystemClock, SystemResolver, UrlMode,
+    PacErrorKind, PacLocation, PacOptions, PacRunner, Resolve, Severity, SystemClock,
+    SystemResolver, UrlMode,
 };
 use pathprobe_reports::{
     OutputFormat, PacEvalReport, PacEvalResult, PacEvalSettings, PacLintReport, PacScriptInfo,
@@ -105,7 +106,15 @@ fn eval(args: PacEvalArgs) -> anyhow::Result<Exit> {
         }
         results.push(match engine.find_proxy(&job.input, args.host.as_deref()) {
             Ok(answer) => PacEvalResult::answered(&job.input, job.label, answer),
-            Err(e) => PacEvalResult::failed(&job.input, job.label, e.kind.to_string()),
+            Err(e) => match e.kind {
+                PacErrorKind::NoRoute { raw, reason, .. } => PacEvalResult::unusable(
+                    &job.input,
+                    job.label,
+                    raw,
+                    format!("not a usable route: {reason}"),
+                ),
+                kind => PacEvalResult::failed(&job.input, job.label, kind.to_string()),
+            },
         });
     }
     let report = PacEvalReport::new(
@@ -142,7 +151,22 @@ fn eval(args: PacEvalArgs) -> anyhow::Result<Exit> {
         }
     };
     output::print(&text)?;
-    Ok(if report.failures() > 0 {
+    // pactester prints any string the script returns and succeeds: raw
+    // output does the same, and says on stderr which answers cannot route.
+    let failures = if matches!(args.format, PacFormatArg::Raw) {
+        for r in report.results.iter().filter(|r| r.is_unusable()) {
+            output::warn(&format!(
+                "{}: the script returned {:?}: {}",
+                r.input,
+                r.raw.as_deref().unwrap_or_default(),
+                r.error.as_deref().unwrap_or_default()
+            ));
+        }
+        report.failures() - report.unusable()
+    } else {
+        report.failures()
+    };
+    Ok(if failures > 0 {
         Exit::Findings
     } else {
         Exit::Ok

@@ -118,8 +118,10 @@ pub(crate) fn discover(
                 .collect::<Result<_, _>>()?,
         )
     };
-    let resolver: Arc<dyn Resolve> =
-        Arc::new(SystemResolver::new(servers).context("cannot set up DNS")?);
+    let resolver: Arc<dyn Resolve> = Arc::new(
+        SystemResolver::with_concurrency(servers, args.dns_concurrency)
+            .context("cannot set up DNS")?,
+    );
     let env: Option<BTreeMap<String, String>> = (!args.no_env).then(|| {
         std::env::vars_os()
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))

@@ -352,6 +352,7 @@ pub async fn run(scenario: &Scenario) -> Result<ScenarioOutcome, ScenarioError> 
         trust,
         timeouts: Timeouts {
             dns: Duration::from_secs(2),
+            dns_queue: Duration::from_secs(30),
             connect: Duration::from_secs(2),
             tunnel: Duration::from_secs(2),
             tls: Duration::from_secs(2),

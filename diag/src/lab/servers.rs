@@ -510,8 +510,31 @@ pub enum DnsAnswer {
 /// A DNS server answering from `names` (lower-case; `*.suffix` entries
 /// cover subdomains); other names get NXDOMAIN.
 pub fn dns_server(names: HashMap<String, DnsAnswer>) -> Result<SocketAddr, LabError> {
+    dns_server_delayed(names, Duration::ZERO)
+}
+
+/// The same server, sending every reply `delay` late (a slow upstream: the
+/// recursive resolution of a real resolver), each query on its own clock.
+pub fn dns_server_delayed(
+    names: HashMap<String, DnsAnswer>,
+    delay: Duration,
+) -> Result<SocketAddr, LabError> {
     let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?;
     let addr = socket.local_addr()?;
+    // Replies wait in arrival order; with one delay for all, that is also
+    // the order they fall due.
+    let (delayed, due) = std::sync::mpsc::channel::<(std::time::Instant, Vec<u8>, SocketAddr)>();
+    if !delay.is_zero() {
+        let sender = socket.try_clone()?;
+        std::thread::Builder::new()
+            .name("pathprobe-lab-dns-delay".into())
+            .spawn(move || {
+                while let Ok((at, reply, to)) = due.recv() {
+                    std::thread::sleep(at.saturating_duration_since(std::time::Instant::now()));
+                    let _ = sender.send_to(&reply, to);
+                }
+            })?;
+    }
     std::thread::Builder::new()
         .name("pathprobe-lab-dns".into())
         .spawn(move || {
@@ -531,6 +554,9 @@ pub fn dns_server(names: HashMap<String, DnsAnswer>) -> Result<SocketAddr, LabEr
                                 let _ = late.send_to(&reply, from);
                             });
                         }
+                    }
+                    _ if !delay.is_zero() => {
+                        let _ = delayed.send((std::time::Instant::now() + delay, reply, from));
                     }
                     _ => {
                         let _ = socket.send_to(&reply, from);

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use pathprobe_pac::discovery::Credentials;
-use pathprobe_pac::{LookupError, ProxyKind, Resolve, Route};
+use pathprobe_pac::{LookupError, LookupLimits, ProxyKind, Resolve, Route, Traced};
 use pathprobe_reports::{Attempt, Phase, PhaseRecord, TlsInfo, Verdict};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -48,8 +48,10 @@ pub struct Target {
 /// Per-phase time limits.
 #[derive(Debug, Clone, Copy)]
 pub struct Timeouts {
-    /// Name resolution.
+    /// Name resolution, from the moment the lookup has a slot.
     pub dns: Duration,
+    /// Longest wait for a slot under the resolver's bound.
+    pub dns_queue: Duration,
     /// TCP connect (per address).
     pub connect: Duration,
     /// Proxy tunnel set-up.
@@ -64,6 +66,7 @@ impl Default for Timeouts {
     fn default() -> Self {
         Self {
             dns: Duration::from_secs(5),
+            dns_queue: Duration::from_secs(120),
             connect: Duration::from_secs(5),
             tunnel: Duration::from_secs(10),
             tls: Duration::from_secs(10),
@@ -109,9 +112,11 @@ type Stream = Pin<Box<dyn Io>>;
 /// Why an attempt stopped.
 #[derive(Debug, Clone)]
 enum Failure {
-    DnsNotFound(String),
-    DnsFailed(String, String),
-    DnsTimeout(String),
+    Dns {
+        host: String,
+        error: LookupError,
+        tries: Option<String>,
+    },
     DnsSinkhole(String, Vec<IpAddr>),
     Refused(SocketAddr),
     ConnectTimeout(Vec<SocketAddr>),
@@ -140,11 +145,47 @@ enum Failure {
     Protocol(Phase, String),
 }
 
+/// What a probe in flight has done so far: when the run is cut short, the
+/// report shows the phases that finished and the one it was in.
+#[derive(Debug, Default)]
+pub struct Live {
+    /// Attempts of this job that finished (earlier routes).
+    pub finished: Vec<Attempt>,
+    /// The route being tried now.
+    pub route: Option<Route>,
+    /// Phases of the current attempt that finished.
+    pub phases: Vec<PhaseRecord>,
+    /// The phase in progress and when it began.
+    pub current: Option<(Phase, Instant)>,
+}
+
+/// Shared between a probe and the scheduler that may cut it short.
+pub type LiveHandle = Arc<std::sync::Mutex<Live>>;
+
 struct Recorder {
     phases: Vec<PhaseRecord>,
+    live: Option<LiveHandle>,
 }
 
 impl Recorder {
+    fn enter(&self, phase: Phase) {
+        if let Some(live) = &self.live
+            && let Ok(mut l) = live.lock()
+        {
+            l.current = Some((phase, Instant::now()));
+        }
+    }
+
+    fn push(&mut self, record: PhaseRecord) {
+        if let Some(live) = &self.live
+            && let Ok(mut l) = live.lock()
+        {
+            l.current = None;
+            l.phases.push(record.clone());
+        }
+        self.phases.push(record);
+    }
+
     async fn run<T, F>(
         &mut self,
         phase: Phase,
@@ -154,6 +195,7 @@ impl Recorder {
     where
         F: std::future::Future<Output = Result<(T, String), Failure>>,
     {
+        self.enter(phase);
         let started = Instant::now();
         let outcome = match tokio::time::timeout(limit, fut).await {
             Ok(r) => r,
@@ -164,13 +206,40 @@ impl Recorder {
             Ok((_, d)) => (true, d.clone()),
             Err(f) => (false, short(f)),
         };
-        self.phases.push(PhaseRecord {
+        self.push(PhaseRecord {
             phase,
             elapsed_ms,
+            queued_ms: 0.0,
             ok,
             detail,
         });
         outcome
+    }
+
+    /// The DNS phase: its clock runs only once the lookup has a slot under
+    /// the resolver's bound; the wait is recorded apart.
+    async fn dns(
+        &mut self,
+        host: &str,
+        ctx: &Context,
+        for_proxy: bool,
+    ) -> Result<Vec<IpAddr>, Failure> {
+        self.enter(Phase::Dns);
+        let started = Instant::now();
+        let (outcome, queued) = resolve(host, ctx, for_proxy).await;
+        let total = started.elapsed();
+        let (ok, detail) = match &outcome {
+            Ok((_, d)) => (true, d.clone()),
+            Err(f) => (false, short(f)),
+        };
+        self.push(PhaseRecord {
+            phase: Phase::Dns,
+            elapsed_ms: total.saturating_sub(queued).as_secs_f64() * 1000.0,
+            queued_ms: queued.as_secs_f64() * 1000.0,
+            ok,
+            detail,
+        });
+        outcome.map(|(ips, _)| ips)
     }
 }
 
@@ -185,35 +254,74 @@ fn is_sinkhole(ip: &IpAddr) -> bool {
     }
 }
 
+/// How a lookup went, for the evidence, when it took more than one try:
+/// "3 tries (REFUSED, REFUSED, answer)".
+fn tries_text(tries: &[pathprobe_pac::Try]) -> Option<String> {
+    match tries {
+        [] | [_] => None,
+        many => Some(format!(
+            "{} tries ({})",
+            many.len(),
+            many.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// The lookup of `host`, and how long it waited for a slot.
 async fn resolve(
     host: &str,
     ctx: &Context,
     for_proxy: bool,
-) -> Result<(Vec<IpAddr>, String), Failure> {
+) -> (Result<(Vec<IpAddr>, String), Failure>, Duration) {
     if let Ok(ip) = host.parse::<IpAddr>() {
-        return Ok((vec![ip], "address literal".into()));
+        return (Ok((vec![ip], "address literal".into())), Duration::ZERO);
     }
     if let Some(ips) = override_for(&ctx.overrides, host) {
-        return Ok((ips.clone(), format!("{host} → {} (--resolve)", join(ips))));
+        return (
+            Ok((ips.clone(), format!("{host} → {} (--resolve)", join(ips)))),
+            Duration::ZERO,
+        );
     }
     let resolver = ctx.resolver.clone();
     let name = host.to_owned();
-    let limit = ctx.timeouts.dns;
-    let answer = tokio::task::spawn_blocking(move || resolver.lookup(&name, limit))
+    let limits = LookupLimits {
+        answer: ctx.timeouts.dns,
+        queue: ctx.timeouts.dns_queue,
+    };
+    let traced = tokio::task::spawn_blocking(move || resolver.lookup_traced(&name, limits))
         .await
-        .unwrap_or_else(|e| Err(LookupError::Failed(e.to_string())));
-    match answer {
+        .unwrap_or_else(|e| Traced::local(Err(LookupError::Failed(e.to_string()))));
+    let tries = tries_text(&traced.tries);
+    let outcome = match traced.result {
         Ok(ips) => {
-            // A proxy on loopback is normal; an origin there is a sinkhole.
-            if !for_proxy && ips.iter().all(is_sinkhole) {
-                return Err(Failure::DnsSinkhole(host.to_owned(), ips));
+            // A proxy on loopback is normal, and so is a loopback name; a
+            // public origin there is a sinkhole.
+            if !for_proxy && !is_loopback_name(host) && ips.iter().all(is_sinkhole) {
+                Err(Failure::DnsSinkhole(host.to_owned(), ips))
+            } else {
+                let mut detail = format!("{host} → {}", join(&ips));
+                if let Some(t) = tries {
+                    detail.push_str(&format!(" ({t})"));
+                }
+                Ok((ips, detail))
             }
-            Ok((ips.clone(), format!("{host} → {}", join(&ips))))
         }
-        Err(LookupError::NotFound) => Err(Failure::DnsNotFound(host.to_owned())),
-        Err(LookupError::Timeout(_)) => Err(Failure::DnsTimeout(host.to_owned())),
-        Err(LookupError::Failed(e)) => Err(Failure::DnsFailed(host.to_owned(), e)),
-    }
+        Err(error) => Err(Failure::Dns {
+            host: host.to_owned(),
+            error,
+            tries,
+        }),
+    };
+    (outcome, traced.queued)
+}
+
+/// `localhost` and names under it (RFC 6761) answer loopback by design.
+fn is_loopback_name(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    host == "localhost" || host.ends_with(".localhost")
 }
 
 /// A `--resolve` entry for `host`: the exact name, else the nearest
@@ -249,6 +357,12 @@ impl pathprobe_pac::Resolve for PinnedResolver {
         match override_for(&self.pins, host.trim_end_matches('.')) {
             Some(ips) => Ok(ips.clone()),
             None => self.fallback.lookup(host, timeout),
+        }
+    }
+    fn lookup_traced(&self, host: &str, limits: LookupLimits) -> Traced {
+        match override_for(&self.pins, host.trim_end_matches('.')) {
+            Some(ips) => Traced::local(Ok(ips.clone())),
+            None => self.fallback.lookup_traced(host, limits),
         }
     }
 }
@@ -610,9 +724,24 @@ async fn request(
     Ok((head, detail))
 }
 
-/// Probes `target` through `route`.
-pub async fn attempt(target: &Target, route: &Route, ctx: &Context) -> Attempt {
-    let mut rec = Recorder { phases: Vec::new() };
+/// Probes `target` through `route`; `live`, when given, follows its phases.
+pub async fn attempt(
+    target: &Target,
+    route: &Route,
+    ctx: &Context,
+    live: Option<&LiveHandle>,
+) -> Attempt {
+    if let Some(live) = live
+        && let Ok(mut l) = live.lock()
+    {
+        l.route = Some(route.clone());
+        l.phases.clear();
+        l.current = None;
+    }
+    let mut rec = Recorder {
+        phases: Vec::new(),
+        live: live.cloned(),
+    };
     let mut tls_info = None;
     let mut status = None;
     let result = run(target, route, ctx, &mut rec, &mut tls_info, &mut status).await;
@@ -620,7 +749,7 @@ pub async fn attempt(target: &Target, route: &Route, ctx: &Context) -> Attempt {
         Ok(()) => (Verdict::Ok, Vec::new(), String::new()),
         Err(f) => classify(&f, route),
     };
-    Attempt {
+    let done = Attempt {
         route: route.clone(),
         phases: rec.phases,
         verdict,
@@ -628,7 +757,16 @@ pub async fn attempt(target: &Target, route: &Route, ctx: &Context) -> Attempt {
         hint,
         tls: tls_info,
         status,
+    };
+    if let Some(live) = live
+        && let Ok(mut l) = live.lock()
+    {
+        l.finished.push(done.clone());
+        l.route = None;
+        l.phases.clear();
+        l.current = None;
     }
+    done
 }
 
 async fn run(
@@ -649,11 +787,7 @@ async fn run(
     let t = ctx.timeouts;
     let (mut stream, via_proxy): (Stream, bool) = match route {
         Route::Direct => {
-            let (ips, _) = rec
-                .run(Phase::Dns, t.dns, async {
-                    resolve(&host, ctx, false).await
-                })
-                .await?;
+            let ips = rec.dns(&host, ctx, false).await?;
             let (tcp, _) = rec
                 .run(Phase::Connect, t.connect, connect(&ips, port, t.connect))
                 .await?;
@@ -665,16 +799,12 @@ async fn run(
             port: pport,
         } => {
             let proxy = format!("{phost}:{pport}");
-            let (ips, _) = rec
-                .run(Phase::Dns, t.dns, async {
-                    resolve(phost, ctx, true).await.map_err(|f| {
-                        Failure::ProxyUnreachable(
-                            proxy.clone(),
-                            format!("its name does not resolve ({})", short(&f)),
-                        )
-                    })
-                })
-                .await?;
+            let ips = rec.dns(phost, ctx, true).await.map_err(|f| {
+                Failure::ProxyUnreachable(
+                    proxy.clone(),
+                    format!("its name does not resolve ({})", dns_problem(&f)),
+                )
+            })?;
             let (tcp, _) = rec
                 .run(Phase::Connect, t.connect, async {
                     connect(&ips, *pport, t.connect).await.map_err(|f| {
@@ -766,6 +896,29 @@ async fn run(
     }
 }
 
+/// What the resolver answered, in the words of the evidence.
+fn dns_answer(error: &LookupError) -> String {
+    match error {
+        LookupError::NotFound => "NXDOMAIN (no such name)".into(),
+        LookupError::Server(code) => format!("{code}"),
+        LookupError::Timeout(limit) => {
+            format!("none within {:.1} s (timeout)", limit.as_secs_f64())
+        }
+        LookupError::Failed(e) => e.clone(),
+    }
+}
+
+/// A failed proxy-name lookup, in a few words.
+fn dns_problem(f: &Failure) -> String {
+    match f {
+        Failure::Dns { error, tries, .. } => match tries {
+            Some(t) => format!("{}; {t}", dns_answer(error)),
+            None => dns_answer(error),
+        },
+        other => short(other),
+    }
+}
+
 /// The verdict, evidence and hint for a failure.
 fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, String) {
     let via = match route {
@@ -773,12 +926,19 @@ fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, String) {
         other => format!("through {other}"),
     };
     match f {
-        Failure::DnsNotFound(h) => (Verdict::DnsFailure, vec![format!("name: {h}"), "answer: NXDOMAIN (no such name)".into()],
-            format!("{h} does not exist for this resolver: check the DNS servers in use and any split-horizon or DNS filtering")),
-        Failure::DnsFailed(h, e) => (Verdict::DnsFailure, vec![format!("name: {h}"), format!("answer: {e}")],
-            format!("the DNS server failed for {h} (SERVFAIL or refused): check the resolver and its upstream")),
-        Failure::DnsTimeout(h) => (Verdict::DnsFailure, vec![format!("name: {h}"), "answer: none (timeout)".into()],
-            format!("no DNS answer for {h}: the resolver is unreachable or DNS is blocked")),
+        Failure::Dns { host: h, error, tries } => {
+            let mut ev = vec![format!("name: {h}"), format!("answer: {}", dns_answer(error))];
+            if let Some(t) = tries {
+                ev.push(format!("tries: {t}"));
+            }
+            let hint = match error {
+                LookupError::NotFound => format!("{h} does not exist for this resolver: check the DNS servers in use and any split-horizon or DNS filtering"),
+                LookupError::Server(code) => format!("the DNS server answered {code} for {h} on every try: check the resolver and its upstream"),
+                LookupError::Timeout(_) => format!("no DNS answer for {h}: the resolver is unreachable or DNS is blocked"),
+                LookupError::Failed(_) => format!("the lookup of {h} failed on this machine: check its DNS configuration"),
+            };
+            (Verdict::DnsFailure, ev, hint)
+        }
         Failure::DnsSinkhole(h, ips) => (Verdict::DnsSinkhole, vec![format!("name: {h}"), format!("answers: {}", join(ips))],
             format!("{h} resolves to a block address: a DNS filter or hosts-file entry is sinkholing it; allow the name{FIX}")),
         Failure::Refused(a) => (Verdict::TcpRefused, vec![format!("address: {a}")],
@@ -862,7 +1022,14 @@ mod tests {
         assert_eq!(v, Verdict::HttpUnexpectedStatus);
         assert_eq!(ev, vec!["status: 503", "expected: 200, 404"]);
         assert!(hint.contains("503"));
-        let (v, _, _) = classify(&Failure::DnsTimeout("x".into()), &direct);
+        let (v, _, _) = classify(
+            &Failure::Dns {
+                host: "x".into(),
+                error: LookupError::Timeout(Duration::from_secs(5)),
+                tries: None,
+            },
+            &direct,
+        );
         assert_eq!(v, Verdict::DnsFailure);
         let (v, _, _) = classify(&Failure::PhaseTimeout(Phase::Connect), &direct);
         assert_eq!(v, Verdict::TcpTimeout);

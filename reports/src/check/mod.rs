@@ -132,10 +132,19 @@ pub struct PhaseRecord {
     pub phase: Phase,
     /// Milliseconds spent.
     pub elapsed_ms: f64,
+    /// Milliseconds waited before the phase began, not counted in
+    /// `elapsed_ms` (DNS: for a free slot under the resolver's bound).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub queued_ms: f64,
     /// Whether it succeeded.
     pub ok: bool,
     /// What happened (address connected, status received, error).
     pub detail: String,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero(value: &f64) -> bool {
+    *value == 0.0
 }
 
 /// A certificate of the presented chain.

@@ -1,0 +1,147 @@
+//! A busy resolver must not turn into `dns_failure`: Debian's dnsmasq with
+//! its default limits (150 forwarded queries at once, REFUSED past that) in
+//! front of an upstream that answers every query 400 ms late. Every name is
+//! either missing (NXDOMAIN) or sinkholed (0.0.0.0), and each verdict must
+//! say exactly that, however many names the run holds.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::collections::HashMap;
+use std::net::Ipv4Addr;
+use std::time::Duration;
+
+use pathprobe_tests::lab::{DnsAnswer, dns_server_delayed};
+use pathprobe_tests::peers::{dnsmasq_forwarder, require};
+use pathprobe_tests::{run_with_env, stderr, stdout, write_catalog};
+
+const NAMES: usize = 150;
+
+fn catalog(dir: &std::path::Path) -> std::path::PathBuf {
+    let urls: Vec<String> = (0..NAMES)
+        .flat_map(|i| {
+            [
+                format!("https://nx{i}.busy.test/"),
+                format!("https://blocked{i}.sink.busy.test/"),
+            ]
+        })
+        .collect();
+    let refs: Vec<&str> = urls.iter().map(String::as_str).collect();
+    write_catalog(dir, &refs)
+}
+
+fn check(port: u16, catalog: &std::path::Path, extra: &[&str]) -> serde_json::Value {
+    let server = format!("127.0.0.1:{port}");
+    let mut args = vec![
+        "check",
+        "--only-given",
+        "--no-env",
+        "--format",
+        "json",
+        "--dns-server",
+        &server,
+        "--phase-timeout",
+        "5",
+        "--deadline",
+        "120",
+    ];
+    let path = catalog.to_string_lossy().into_owned();
+    args.push(&path);
+    args.extend_from_slice(extra);
+    let out = run_with_env(args, &[]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", stdout(&out), stderr(&out)));
+    eprintln!("run took {} ms", report["summary"]["duration_ms"]);
+    report
+}
+
+fn dns_phase(result: &serde_json::Value) -> &serde_json::Value {
+    result["attempts"][0]["phases"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["phase"] == "dns"))
+        .unwrap_or_else(|| panic!("no DNS phase in {result}"))
+}
+
+#[test]
+fn a_busy_dnsmasq_gives_true_verdicts_for_every_name() {
+    let Some(dnsmasq) = require(
+        "a_busy_dnsmasq_gives_true_verdicts_for_every_name",
+        &["/usr/sbin/dnsmasq"],
+        "dnsmasq-base",
+    ) else {
+        return;
+    };
+    let upstream = dns_server_delayed(
+        HashMap::from([(
+            "*.sink.busy.test".to_owned(),
+            DnsAnswer::Address(Ipv4Addr::UNSPECIFIED),
+        )]),
+        Duration::from_millis(400),
+    );
+    let resolver = dnsmasq_forwarder(&dnsmasq, upstream);
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog(dir.path());
+
+    let report = check(resolver.port, &catalog, &[]);
+    let results = report["results"].as_array().expect("results");
+    assert_eq!(results.len(), 2 * NAMES, "{report}");
+    let mut queued = 0;
+    for r in results {
+        let url = r["url"].as_str().unwrap();
+        let evidence = r["attempts"][0]["evidence"].to_string();
+        if url.contains(".sink.") {
+            assert_eq!(r["verdict"], "dns_sinkhole", "{url}: {r}");
+            assert!(evidence.contains("0.0.0.0"), "{url}: {evidence}");
+        } else {
+            assert_eq!(r["verdict"], "dns_failure", "{url}: {r}");
+            assert!(evidence.contains("NXDOMAIN"), "{url}: {evidence}");
+        }
+        let dns = dns_phase(r);
+        // The DNS clock starts when the lookup has a slot: never the queue.
+        assert!(dns["elapsed_ms"].as_f64().unwrap() < 5000.0, "{url}: {dns}");
+        if dns["queued_ms"].as_f64().unwrap_or(0.0) > 0.0 {
+            queued += 1;
+        }
+    }
+    // 300 lookups, 32 at a time: most waited for a slot, and it shows.
+    assert!(queued > NAMES, "only {queued} lookups show a queue wait");
+}
+
+#[test]
+fn without_the_bound_dnsmasq_refuses_and_the_retries_say_so() {
+    let Some(dnsmasq) = require(
+        "without_the_bound_dnsmasq_refuses_and_the_retries_say_so",
+        &["/usr/sbin/dnsmasq"],
+        "dnsmasq-base",
+    ) else {
+        return;
+    };
+    let upstream = dns_server_delayed(HashMap::new(), Duration::from_millis(400));
+    let resolver = dnsmasq_forwarder(&dnsmasq, upstream);
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog(dir.path());
+    // Every lookup at once: 600 questions against dnsmasq's 150.
+    let report = check(resolver.port, &catalog, &["--dns-concurrency", "0"]);
+    let results = report["results"].as_array().expect("results");
+    assert_eq!(results.len(), 2 * NAMES);
+    let refused: Vec<&serde_json::Value> = results
+        .iter()
+        .filter(|r| r["attempts"][0].to_string().contains("REFUSED"))
+        .collect();
+    assert!(
+        !refused.is_empty(),
+        "dnsmasq refused nothing: the test no longer reproduces the overload"
+    );
+    for r in &refused {
+        // Whatever the verdict, the evidence counts the tries it took.
+        let evidence = r["attempts"][0]["evidence"].to_string();
+        let detail = dns_phase(r)["detail"].to_string();
+        assert!(
+            evidence.contains("tries") || detail.contains("tries"),
+            "{r}"
+        );
+    }
+}
