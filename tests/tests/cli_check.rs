@@ -546,3 +546,60 @@ fn an_https_proxy_is_reached_over_tls_then_tunnels() {
             .contains("not trusted")
     );
 }
+
+/// "Network unreachable" from the OS is its own evidence: in a network
+/// namespace with nothing but loopback, no address outside it has a route.
+#[test]
+fn network_unreachable_is_said_not_taken_for_a_firewall_drop() {
+    let ns = format!("pp-unreach-{}", std::process::id());
+    let made = std::process::Command::new("ip")
+        .args(["netns", "add", &ns])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        assert!(
+            std::env::var_os("PATHPROBE_REQUIRE_PEERS").is_none(),
+            "PATHPROBE_REQUIRE_PEERS is set but a network namespace cannot be made (root and iproute2 needed)"
+        );
+        eprintln!(
+            "SKIPPED network_unreachable_is_said_not_taken_for_a_firewall_drop: cannot make a network namespace"
+        );
+        return;
+    }
+    struct Gone(String);
+    impl Drop for Gone {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("ip")
+                .args(["netns", "del", &self.0])
+                .status();
+        }
+    }
+    let _gone = Gone(ns.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let cat = write_catalog(dir.path(), &["http://10.9.9.9/", "https://10.9.9.10:8443/"]);
+    let out = std::process::Command::new("ip")
+        .args(["netns", "exec", &ns])
+        .arg(pathprobe_tests::binary())
+        .args([
+            "check",
+            "--only-given",
+            "--no-env",
+            "--direct",
+            "--format",
+            "json",
+        ])
+        .arg(&cat)
+        .env("XDG_CONFIG_HOME", pathprobe_tests::NO_CONFIG_HOME)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(&out), stderr(&out)));
+    for r in v["results"].as_array().unwrap() {
+        assert_eq!(r["verdict"], "tcp_refused", "{r}");
+        let evidence = r["attempts"][0]["evidence"].to_string();
+        assert!(evidence.contains("network unreachable"), "{evidence}");
+        let hint = r["hint"].as_str().unwrap();
+        assert!(hint.contains("no route"), "{hint}");
+        assert!(!hint.contains("dropped"), "{hint}");
+    }
+}

@@ -168,6 +168,13 @@ fn prometheus_scrapes_serve_and_sigterm_stops_it() {
         !body.contains("missing.lab.test"),
         "only the target is probed"
     );
+    // A target that cannot be probed is refused, never a 200 without an
+    // endpoint series (an alert on endpoint_success == 0 could not fire).
+    for bad in ["file%3A%2F%2F%2Fetc%2Fpasswd", "javascript%3Aalert(1)"] {
+        let (status, body) = http_get(port, &format!("/probe?target={bad}"));
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert!(body.contains("cannot be probed"), "{body}");
+    }
     let (status, body) = http_get(port, "/probe?target=not%20a%20url");
     assert_eq!(status, 400, "{body}");
     let (status, _) = http_get(port, "/probe?catalog=%2Fetc%2Fpasswd");

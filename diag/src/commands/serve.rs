@@ -161,18 +161,44 @@ async fn handle(
         "/probe" => {
             let catalog = match (param("target"), param("catalog").as_deref()) {
                 (Some(target), _) => {
-                    if url::Url::parse(&target).is_err() {
-                        return Ok(respond(
-                            StatusCode::BAD_REQUEST,
-                            "text/plain",
-                            format!("target {target:?} is not a URL\n"),
-                        ));
+                    match url::Url::parse(&target) {
+                        Err(_) => {
+                            return Ok(respond(
+                                StatusCode::BAD_REQUEST,
+                                "text/plain",
+                                format!("target {target:?} is not a URL\n"),
+                            ));
+                        }
+                        // An answer of 200 with no endpoint series would make
+                        // an alert on endpoint_success == 0 unable to fire.
+                        Ok(u) if !matches!(u.scheme(), "http" | "https") => {
+                            return Ok(respond(
+                                StatusCode::BAD_REQUEST,
+                                "text/plain",
+                                format!(
+                                    "target {target:?} cannot be probed: only http and https URLs can be, not {}:\n",
+                                    u.scheme()
+                                ),
+                            ));
+                        }
+                        Ok(_) => {}
                     }
                     match pathprobe_urls::load_bytes(
                         std::path::Path::new("probe-target.txt"),
                         target.as_bytes(),
                         &pathprobe_urls::LoadOptions::default(),
                     ) {
+                        Ok(c)
+                            if !c.endpoints.iter().any(|e| {
+                                matches!(e.target, pathprobe_urls::Target::Url(_))
+                            }) =>
+                        {
+                            return Ok(respond(
+                                StatusCode::BAD_REQUEST,
+                                "text/plain",
+                                format!("target {target:?} cannot be probed: it names no host\n"),
+                            ));
+                        }
                         Ok(c) => Some(c),
                         Err(e) => {
                             return Ok(respond(

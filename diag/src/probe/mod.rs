@@ -119,6 +119,12 @@ enum Failure {
     },
     DnsSinkhole(String, Vec<IpAddr>),
     Refused(SocketAddr),
+    /// "Network unreachable" (no route here) or "host unreachable" (a
+    /// router or firewall said so).
+    Unreachable {
+        addr: SocketAddr,
+        network: bool,
+    },
     ConnectTimeout(Vec<SocketAddr>),
     Reset(String),
     ProxyUnreachable(String, String),
@@ -382,6 +388,7 @@ async fn connect(
 ) -> Result<(TcpStream, String), Failure> {
     let mut tried = Vec::new();
     let mut refused = None;
+    let mut unreachable = None;
     let share = limit / u32::try_from(addrs.len().clamp(1, 4)).unwrap_or(1);
     for ip in addrs.iter().take(4) {
         let addr = SocketAddr::new(*ip, port);
@@ -395,12 +402,23 @@ async fn connect(
             Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionReset => {
                 return Err(Failure::Reset(format!("{addr}: {e}")));
             }
+            // The OS (no route) or a router (ICMP) says the address cannot
+            // be reached: an answer, not silence.
+            Ok(Err(e))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NetworkUnreachable | std::io::ErrorKind::HostUnreachable
+                ) =>
+            {
+                unreachable = Some((addr, e.kind() == std::io::ErrorKind::NetworkUnreachable));
+            }
             Ok(Err(_)) | Err(_) => {}
         }
     }
-    match refused {
-        Some(addr) => Err(Failure::Refused(addr)),
-        None => Err(Failure::ConnectTimeout(tried)),
+    match (refused, unreachable) {
+        (Some(addr), _) => Err(Failure::Refused(addr)),
+        (None, Some((addr, network))) => Err(Failure::Unreachable { addr, network }),
+        (None, None) => Err(Failure::ConnectTimeout(tried)),
     }
 }
 
@@ -812,6 +830,9 @@ async fn run(
                             proxy.clone(),
                             match f {
                                 Failure::Refused(a) => format!("{a} refused the connection"),
+                                Failure::Unreachable { addr, network } => {
+                                    format!("{addr}: {}", unreachable_text(network))
+                                }
                                 Failure::ConnectTimeout(a) => format!(
                                     "no answer from {}",
                                     a.iter()
@@ -908,6 +929,15 @@ fn dns_answer(error: &LookupError) -> String {
     }
 }
 
+/// What the OS said of an unreachable address.
+fn unreachable_text(network: bool) -> &'static str {
+    if network {
+        "network unreachable (the OS has no route to it)"
+    } else {
+        "host unreachable (an ICMP answer from the path, or no neighbour answers)"
+    }
+}
+
 /// A failed proxy-name lookup, in a few words.
 fn dns_problem(f: &Failure) -> String {
     match f {
@@ -943,6 +973,13 @@ fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, String) {
             format!("{h} resolves to a block address: a DNS filter or hosts-file entry is sinkholing it; allow the name{FIX}")),
         Failure::Refused(a) => (Verdict::TcpRefused, vec![format!("address: {a}")],
             format!("{a} refused the connection {via}: a firewall is rejecting it or nothing listens there{FIX}")),
+        Failure::Unreachable { addr, network } => (Verdict::TcpRefused,
+            vec![format!("address: {addr}"), format!("error: {}", unreachable_text(*network))],
+            if *network {
+                format!("this machine has no route to {addr}: check its default gateway and routes (for an IPv6 address: whether the network gives this machine IPv6 at all)")
+            } else {
+                format!("a router or firewall answered that {addr} cannot be reached {via}: a rule rejects it, or the address is down{FIX}")
+            }),
         Failure::ConnectTimeout(a) => (Verdict::TcpTimeout, vec![format!("addresses: {}", a.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))],
             format!("no answer {via}: outbound traffic to this address and port is dropped; allow it on the firewall or use the proxy{FIX}")),
         Failure::Reset(d) => (Verdict::TcpReset, vec![format!("reset: {d}")],
