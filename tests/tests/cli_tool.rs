@@ -153,7 +153,7 @@ fn doctor_shows_resolvers_and_measures_clock_skew() {
         .local_addr()
         .unwrap()
         .port();
-    let (v, _) = doctor(closed, dir.path());
+    let (v, code) = doctor(closed, dir.path());
     assert!(v["clock"]["skew_seconds"].is_null());
     assert!(
         v["clock"]["note"]
@@ -162,4 +162,40 @@ fn doctor_shows_resolvers_and_measures_clock_skew() {
             .starts_with("not reachable"),
         "{v:#}"
     );
+    // Not knowing the clock is something to look at, not "nothing".
+    assert_eq!(code, Some(1), "{v:#}");
+    assert!(
+        v["attention"].to_string().contains("could not be checked"),
+        "{v:#}"
+    );
+}
+
+/// A reference name that does not resolve (`.invalid` never does, RFC 6761)
+/// and a clock that cannot be read: doctor says both, and never "nothing
+/// needs attention".
+#[test]
+fn doctor_flags_a_name_that_does_not_resolve() {
+    let dir = tempfile::tempdir().unwrap();
+    let resolv = dir.path().join("resolv.conf");
+    std::fs::write(&resolv, "nameserver 192.0.2.53\n").unwrap();
+    let out = pathprobe_tests::run_with_env(
+        [
+            "doctor",
+            "--url",
+            "https://clock.pathprobe.invalid/",
+            "--resolv-conf",
+            resolv.to_str().unwrap(),
+            "--timeout",
+            "2",
+        ],
+        &[],
+    );
+    let text = pathprobe_tests::stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(!text.contains("nothing needs attention"), "{text}");
+    assert!(
+        text.contains("clock.pathprobe.invalid does not resolve"),
+        "{text}"
+    );
+    assert!(text.contains("the clock could not be checked"), "{text}");
 }

@@ -41,6 +41,9 @@ struct Dns {
     nameservers: Vec<String>,
     search: Vec<String>,
     options: Vec<String>,
+    /// The lookup of the clock reference's host through the system
+    /// resolver: what every command would get.
+    lookup: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -139,7 +142,45 @@ pub fn doctor(args: DoctorArgs) -> anyhow::Result<Exit> {
         attention.push("the OS trust store is empty or unreadable".into());
     }
 
+    let mut dns = dns;
+    dns.lookup = match url.host() {
+        None => "not checked: the reference URL has no host".into(),
+        Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) => {
+            "not checked: the reference URL is an address".into()
+        }
+        Some(url::Host::Domain(name)) => {
+            let answer = pathprobe_pac::SystemResolver::new(pathprobe_pac::DnsServers::System)
+                .map_err(|e| e.to_string())
+                .and_then(|r| {
+                    pathprobe_pac::Resolve::lookup(&r, name, Duration::from_secs_f64(args.timeout))
+                        .map_err(|e| e.to_string())
+                });
+            match answer {
+                Ok(addrs) => format!(
+                    "{name} → {}",
+                    addrs
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                Err(e) => {
+                    attention.push(format!(
+                        "{name} does not resolve through the system resolver ({e}): probes of public names will fail"
+                    ));
+                    format!("{name}: {e}")
+                }
+            }
+        }
+    };
     let clock = check_clock(&url, Duration::from_secs_f64(args.timeout));
+    if clock.skew_seconds.is_none() {
+        // Not knowing is not the same as nothing to report.
+        attention.push(format!(
+            "the clock could not be checked against {}: {}",
+            clock.checked_against, clock.note
+        ));
+    }
     if let Some(skew) = clock.skew_seconds
         && skew.abs() > SKEW_LIMIT_SECONDS
     {
@@ -192,6 +233,7 @@ fn read_resolv(path: &std::path::Path) -> Dns {
         nameservers: Vec::new(),
         search: Vec::new(),
         options: Vec::new(),
+        lookup: String::new(),
     };
     for line in text.lines().map(str::trim) {
         let mut words = line.split_whitespace();
@@ -301,6 +343,7 @@ fn render(r: &Report) -> String {
             format!("; options {}", r.dns.options.join(" "))
         }
     );
+    let _ = writeln!(t, "lookup      {}", r.dns.lookup);
     if r.proxy_settings.is_empty() {
         let _ = writeln!(t, "proxies     none found: clients connect directly");
     }
