@@ -124,7 +124,6 @@ pub fn shared_mde_data() -> Option<PathBuf> {
         candidates.push(PathBuf::from(dir));
     }
     candidates.push(workspace_root().join("../shared/data"));
-    candidates.push(PathBuf::from("/work/shared/data"));
     candidates
         .into_iter()
         .map(|d| d.join("mde"))

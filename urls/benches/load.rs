@@ -37,7 +37,6 @@ fn shared_dir() -> Option<PathBuf> {
         c.push(PathBuf::from(d));
     }
     c.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"));
-    c.push(PathBuf::from("/work/shared/data"));
     c.into_iter().map(|d| d.join("mde")).find(|d| d.is_dir())
 }
 
