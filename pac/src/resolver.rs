@@ -75,7 +75,7 @@ pub enum LookupError {
 }
 
 /// What one try of a lookup got.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Try {
     /// Addresses.
     Answered,
@@ -455,9 +455,11 @@ async fn wait_turn(pace: &SharedPace) {
     tokio::time::sleep_until(at.into()).await;
 }
 
-fn note(pace: &SharedPace, struggled: bool) {
-    let Some(pace) = pace else { return };
-    if struggled && let Ok(mut p) = pace.lock() {
+/// Tells the pace the resolver is struggling.
+fn slow_down(pace: &SharedPace) {
+    if let Some(pace) = pace
+        && let Ok(mut p) = pace.lock()
+    {
         p.struggled();
     }
 }
@@ -480,7 +482,7 @@ async fn one_try(
         Some(late) => match tokio::time::timeout(late, &mut lookup).await {
             Ok(done) => Ok(done),
             Err(_) => {
-                note(pace, true);
+                slow_down(pace);
                 tokio::time::timeout(limit.saturating_sub(late), &mut lookup).await
             }
         },
@@ -546,7 +548,9 @@ async fn answer(
             Ok(Err(e)) => rcode_of(e).is_some(),
             Ok(Ok(_)) => false,
         };
-        note(&pace, struggled);
+        if struggled {
+            slow_down(&pace);
+        }
         match outcome {
             Err(_) => tries.push(Try::Lost(limit)),
             Ok(Ok(found)) => {

@@ -16,15 +16,8 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use pathprobe_tests::binary;
 use pathprobe_tests::lab::{TestCa, dns_server_loopback, slow_tls_origin};
-
-fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use pathprobe_tests::{binary, env_or};
 
 /// User + system CPU seconds of this process so far.
 fn own_cpu_seconds() -> f64 {

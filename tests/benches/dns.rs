@@ -22,14 +22,7 @@ use std::time::{Duration, Instant};
 
 use pathprobe_tests::lab::{DnsAnswer, dns_server_delayed};
 use pathprobe_tests::peers::{dnsmasq_forwarder, require};
-use pathprobe_tests::{binary, write_catalog};
-
-fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use pathprobe_tests::{binary, env_or, write_catalog};
 
 /// Wall time and the number of true verdicts of one run.
 fn run(port: u16, catalog: &std::path::Path, extra: &[&str]) -> (Duration, usize, usize) {

@@ -106,6 +106,14 @@ where
     cmd.output().expect("run pathprobe")
 }
 
+/// A number from the environment (benchmark sizes), else `default`.
+pub fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// stdout as text.
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -152,7 +160,15 @@ pub fn write_catalog(dir: &Path, urls: &[&str]) -> PathBuf {
 /// environment, JSON out, the lab's DNS server, `phase_timeout` seconds per
 /// phase, plus `args`. Returns the report and the process output.
 pub fn check_json(args: &[&str], phase_timeout: &str) -> (serde_json::Value, Output) {
-    let dns = lab::dns_server().to_string();
+    check_json_via(&lab::dns_server().to_string(), args, phase_timeout)
+}
+
+/// [`check_json`] with another DNS server (`IP:PORT`).
+pub fn check_json_via(
+    dns: &str,
+    args: &[&str],
+    phase_timeout: &str,
+) -> (serde_json::Value, Output) {
     let mut all = vec![
         "check",
         "--only-given",
@@ -160,7 +176,7 @@ pub fn check_json(args: &[&str], phase_timeout: &str) -> (serde_json::Value, Out
         "--format",
         "json",
         "--dns-server",
-        &dns,
+        dns,
         "--phase-timeout",
         phase_timeout,
     ];

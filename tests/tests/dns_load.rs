@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use pathprobe_tests::lab::{DnsAnswer, dns_server_delayed};
 use pathprobe_tests::peers::{dnsmasq_forwarder, require};
-use pathprobe_tests::{run_with_env, stderr, stdout, write_catalog};
+use pathprobe_tests::{check_json_via, write_catalog};
 
 const NAMES: usize = 150;
 
@@ -34,26 +34,10 @@ fn catalog(dir: &std::path::Path) -> std::path::PathBuf {
 }
 
 fn check(port: u16, catalog: &std::path::Path, extra: &[&str]) -> serde_json::Value {
-    let server = format!("127.0.0.1:{port}");
-    let mut args = vec![
-        "check",
-        "--only-given",
-        "--no-env",
-        "--format",
-        "json",
-        "--dns-server",
-        &server,
-        "--phase-timeout",
-        "5",
-        "--deadline",
-        "120",
-    ];
     let path = catalog.to_string_lossy().into_owned();
-    args.push(&path);
+    let mut args = vec!["--deadline", "120", path.as_str()];
     args.extend_from_slice(extra);
-    let out = run_with_env(args, &[]);
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", stdout(&out), stderr(&out)));
+    let (report, _) = check_json_via(&format!("127.0.0.1:{port}"), &args, "5");
     eprintln!("run took {} ms", report["summary"]["duration_ms"]);
     report
 }
