@@ -101,14 +101,15 @@ impl fmt::Display for Try {
     }
 }
 
-/// A lookup with what it took: the time it waited for a free slot and
+/// A lookup with what it took: the time from leaving the queue to the
+/// final answer (whatever the caller waited beyond that was queueing) and
 /// every try it made (empty for answers from a table).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Traced {
     /// The addresses, or why there are none.
     pub result: Result<Vec<IpAddr>, LookupError>,
-    /// Time spent waiting for a slot under the resolver's concurrency bound.
-    pub queued: Duration,
+    /// From the moment the lookup had a slot to its final answer.
+    pub took: Duration,
     /// Each question sent, in order (none for a table or an address literal).
     pub tries: Vec<Try>,
 }
@@ -118,7 +119,7 @@ impl Traced {
     pub fn local(result: Result<Vec<IpAddr>, LookupError>) -> Self {
         Self {
             result,
-            queued: Duration::ZERO,
+            took: Duration::ZERO,
             tries: Vec::new(),
         }
     }
@@ -145,7 +146,12 @@ pub trait Resolve: Send + Sync + fmt::Debug {
     /// The same lookup, with the queue wait apart from the answer's time limit
     /// and every try reported (the probes' DNS phase).
     fn lookup_traced(&self, host: &str, limits: LookupLimits) -> Traced {
-        Traced::local(self.lookup(host, limits.answer))
+        let started = Instant::now();
+        let result = self.lookup(host, limits.answer);
+        Traced {
+            took: started.elapsed(),
+            ..Traced::local(result)
+        }
     }
 }
 
@@ -505,17 +511,16 @@ async fn answer(
     pace: SharedPace,
     request: Request,
 ) {
-    let asked = Instant::now();
     let _permit = match gate {
         Some(gate) => {
             match tokio::time::timeout(request.limits.queue, gate.acquire_owned()).await {
                 Ok(Ok(permit)) => Some(permit),
                 _ => {
-                    let _ = request.reply.try_send(Traced {
-                        result: Err(LookupError::Timeout(request.limits.answer)),
-                        queued: asked.elapsed(),
-                        tries: Vec::new(),
-                    });
+                    let _ = request
+                        .reply
+                        .try_send(Traced::local(Err(LookupError::Timeout(
+                            request.limits.answer,
+                        ))));
                     return;
                 }
             }
@@ -524,7 +529,7 @@ async fn answer(
     };
     // The first question's turn under the pace is part of the wait too.
     wait_turn(&pace).await;
-    let queued = asked.elapsed();
+    let left_queue = Instant::now();
     let mut end = Instant::now() + request.limits.answer;
     if let Some(by) = request.whole_by {
         end = end.min(by);
@@ -588,7 +593,7 @@ async fn answer(
     // The caller may have given up already; nothing to do then.
     let _ = request.reply.try_send(Traced {
         result,
-        queued,
+        took: left_queue.elapsed(),
         tries,
     });
 }
@@ -706,9 +711,8 @@ impl SystemResolver {
         match answer.recv_timeout(wait + Duration::from_millis(250)) {
             Ok(traced) => traced,
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Traced {
-                result: Err(LookupError::Timeout(limits.answer)),
-                queued: Duration::ZERO,
-                tries: Vec::new(),
+                took: limits.answer,
+                ..Traced::local(Err(LookupError::Timeout(limits.answer)))
             },
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
                 Traced::local(Err(LookupError::Failed("the DNS thread stopped".into())))
@@ -967,20 +971,30 @@ mod tests {
         let handles: Vec<_> = (0..24)
             .map(|i| {
                 let r = r.clone();
-                std::thread::spawn(move || r.lookup_traced(&format!("n{i}.test"), limits(1000)))
+                std::thread::spawn(move || {
+                    let started = Instant::now();
+                    let traced = r.lookup_traced(&format!("n{i}.test"), limits(1000));
+                    (traced, started.elapsed())
+                })
             })
             .collect();
-        let results: Vec<Traced> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        let results: Vec<(Traced, Duration)> =
+            handles.into_iter().map(|h| h.join().unwrap()).collect();
         // Four lookups of two questions each at most.
         let seen = most.load(std::sync::atomic::Ordering::SeqCst);
         assert!(seen <= 8, "{seen} questions were in flight at once");
         // 24 lookups of 150 ms, four at a time, each within its 1 s limit:
         // the later ones waited longer than their limit, and still answered.
-        assert!(results.iter().all(|t| t.result.is_ok()));
+        assert!(results.iter().all(|(t, _)| t.result.is_ok()));
         assert!(
             results
                 .iter()
-                .any(|t| t.queued > Duration::from_millis(600))
+                .all(|(t, _)| t.took < Duration::from_millis(1000))
+        );
+        assert!(
+            results
+                .iter()
+                .any(|(t, total)| *total - t.took > Duration::from_millis(600))
         );
     }
 

@@ -26,8 +26,9 @@ use pathprobe_tests::{binary, env_or, write_catalog};
 
 /// Wall time and the number of true verdicts of one run.
 fn run(port: u16, catalog: &std::path::Path, extra: &[&str]) -> (Duration, usize, usize) {
+    let binary = binary();
     let started = Instant::now();
-    let out = Command::new(binary())
+    let out = Command::new(binary)
         .args(["check", "--only-given", "--no-env", "--format", "json"])
         .arg("--dns-server")
         .arg(format!("127.0.0.1:{port}"))
@@ -38,6 +39,15 @@ fn run(port: u16, catalog: &std::path::Path, extra: &[&str]) -> (Duration, usize
         .output()
         .expect("run pathprobe");
     let wall = started.elapsed();
+    if let Some(dir) = std::env::var_os("PATHPROBE_BENCH_REPORTS") {
+        // Kept for a look at the evidence behind the figures.
+        let name = if extra.is_empty() {
+            "bounded.json"
+        } else {
+            "unbounded.json"
+        };
+        std::fs::write(std::path::Path::new(&dir).join(name), &out.stdout).expect("write report");
+    }
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
     let results = report["results"].as_array().expect("results");
     let true_verdicts = results

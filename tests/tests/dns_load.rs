@@ -86,6 +86,9 @@ fn a_busy_dnsmasq_gives_true_verdicts_for_every_name() {
         let dns = dns_phase(r);
         // The DNS clock starts when the lookup has a slot: never the queue.
         assert!(dns["elapsed_ms"].as_f64().unwrap() < 5000.0, "{url}: {dns}");
+        // Written for people, not Rust's debug form.
+        let detail = dns["detail"].as_str().unwrap();
+        assert!(!detail.contains("Dns") && !detail.contains('{'), "{detail}");
         if dns["queued_ms"].as_f64().unwrap_or(0.0) > 0.0 {
             queued += 1;
         }

@@ -232,16 +232,19 @@ impl Recorder {
     ) -> Result<Vec<IpAddr>, Failure> {
         self.enter(Phase::Dns);
         let started = Instant::now();
-        let (outcome, queued) = resolve(host, ctx, for_proxy).await;
+        let (outcome, took) = resolve(host, ctx, for_proxy).await;
         let total = started.elapsed();
+        // Everything before the lookup had a slot (a thread to block on,
+        // the resolver's bound, its pace) is queueing.
+        let took = took.map_or(total, |t| t.min(total));
         let (ok, detail) = match &outcome {
             Ok((_, d)) => (true, d.clone()),
-            Err(f) => (false, short(f)),
+            Err(f) => (false, dns_problem(f)),
         };
         self.push(PhaseRecord {
             phase: Phase::Dns,
-            elapsed_ms: total.saturating_sub(queued).as_secs_f64() * 1000.0,
-            queued_ms: queued.as_secs_f64() * 1000.0,
+            elapsed_ms: took.as_secs_f64() * 1000.0,
+            queued_ms: total.saturating_sub(took).as_secs_f64() * 1000.0,
             ok,
             detail,
         });
@@ -276,19 +279,20 @@ fn tries_text(tries: &[pathprobe_pac::Try]) -> Option<String> {
     }
 }
 
-/// The lookup of `host`, and how long it waited for a slot.
+/// The lookup of `host`, and how long it took from the moment it had a
+/// slot (`None`: no question was asked).
 async fn resolve(
     host: &str,
     ctx: &Context,
     for_proxy: bool,
-) -> (Result<(Vec<IpAddr>, String), Failure>, Duration) {
+) -> (Result<(Vec<IpAddr>, String), Failure>, Option<Duration>) {
     if let Ok(ip) = host.parse::<IpAddr>() {
-        return (Ok((vec![ip], "address literal".into())), Duration::ZERO);
+        return (Ok((vec![ip], "address literal".into())), None);
     }
     if let Some(ips) = override_for(&ctx.overrides, host) {
         return (
             Ok((ips.clone(), format!("{host} → {} (--resolve)", join(ips)))),
-            Duration::ZERO,
+            None,
         );
     }
     let resolver = ctx.resolver.clone();
@@ -321,7 +325,7 @@ async fn resolve(
             tries,
         }),
     };
-    (outcome, traced.queued)
+    (outcome, Some(traced.took))
 }
 
 /// `localhost` and names under it (RFC 6761) answer loopback by design.
@@ -938,13 +942,14 @@ fn unreachable_text(network: bool) -> &'static str {
     }
 }
 
-/// A failed proxy-name lookup, in a few words.
+/// A failed lookup, in a few words.
 fn dns_problem(f: &Failure) -> String {
     match f {
         Failure::Dns { error, tries, .. } => match tries {
             Some(t) => format!("{}; {t}", dns_answer(error)),
             None => dns_answer(error),
         },
+        Failure::DnsSinkhole(host, ips) => format!("{host} → {} (a block address)", join(ips)),
         other => short(other),
     }
 }
