@@ -21,6 +21,7 @@ fn statics(found: &Found) -> (Option<String>, Option<String>, Option<String>, Ve
             https,
             all,
             bypass,
+            ..
         } => (
             http.as_ref().map(ToString::to_string),
             https.as_ref().map(ToString::to_string),

@@ -31,6 +31,7 @@ pub fn describe(config: &ProxyConfig) -> String {
             https,
             all,
             bypass,
+            unusable,
         } => {
             let mut parts = Vec::new();
             match (http, https) {
@@ -46,6 +47,9 @@ pub fn describe(config: &ProxyConfig) -> String {
             }
             if let Some(a) = all {
                 parts.push(format!("all: {a}"));
+            }
+            for u in unusable {
+                parts.push(format!("{}: cannot be used ({})", u.name, u.why));
             }
             if !bypass.is_empty() {
                 parts.push(format!("bypass: {}", bypass.entries.join(", ")));

@@ -531,19 +531,11 @@ fn a_pac_url_serving_html_is_called_out() {
         ],
         &[],
     );
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let v = json(&out);
-    assert!(
-        v["pac"]["warnings"].to_string().contains("HTML page"),
-        "{v:#}"
-    );
-    assert!(
-        v["urls"][0]["error"]
-            .as_str()
-            .unwrap()
-            .contains("syntax error"),
-        "{v:#}"
-    );
+    // Given on the command line, a PAC that cannot be used is an input error.
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("HTML page"), "{err}");
+    assert!(err.contains("syntax error"), "{err}");
 }
 
 #[test]
@@ -566,16 +558,8 @@ fn five_megabytes_of_junk_as_a_pac_is_an_error_naming_the_source() {
         ],
         &[],
     );
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let v = json(&out);
-    let warnings = v["warnings"].to_string();
-    assert!(
-        warnings.contains("command line") && warnings.contains("junk.pac"),
-        "{warnings}"
-    );
-    assert!(
-        v["pac"]["warnings"].to_string().contains("not UTF-8"),
-        "{v:#}"
-    );
-    assert!(v["urls"][0]["error"].is_string());
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("junk.pac"), "{err}");
+    assert!(err.contains("not UTF-8"), "{err}");
 }

@@ -16,7 +16,7 @@ use pathprobe_tests::lab::{
     DnsAnswer, TestCa, TlsFlaw, dns_server_with, drip_origin, endless_header_proxy,
     flawed_tls_origin, garbage_proxy, silent_server,
 };
-use pathprobe_tests::{check_json, stderr, write_catalog};
+use pathprobe_tests::{check_json, stderr, stdout, write_catalog};
 
 /// Runs `check` on `urls` (every name resolved to 127.0.0.1) with `extra`
 /// flags; returns (url, verdict, evidence) per result and the wall time.
@@ -362,15 +362,29 @@ fn endless_pac_server(size: usize) -> u16 {
 fn a_50_mb_pac_is_refused_at_the_size_limit_and_the_run_goes_on() {
     let origin = pathprobe_tests::serve_http(Some("text/plain"), b"ok".to_vec());
     let pac_port = endless_pac_server(50 * 1024 * 1024);
-    let urls = vec![format!("http://fine.lab.test:{origin}/")];
-    let (v, elapsed) = run_with_pac(&urls, &format!("http://127.0.0.1:{pac_port}/proxy.pac"));
-    assert!(elapsed < Duration::from_secs(20), "took {elapsed:?}");
-    let warnings = v["warnings"].to_string();
-    assert!(
-        warnings.contains("the PAC cannot be fetched")
-            && warnings.contains("larger than the limit"),
-        "{warnings}"
+    let dir = tempfile::tempdir().unwrap();
+    let cat = write_catalog(dir.path(), &[&format!("http://fine.lab.test:{origin}/")]);
+    let _ = pathprobe_tests::binary();
+    let started = Instant::now();
+    let out = pathprobe_tests::run_with_env(
+        [
+            "check",
+            cat.to_str().unwrap(),
+            "--only-given",
+            "--no-env",
+            "--pac",
+            &format!("http://127.0.0.1:{pac_port}/proxy.pac"),
+        ],
+        &[],
     );
-    // With no usable PAC the client goes direct, and the report says why.
-    assert_eq!(v["results"][0]["verdict"], "ok", "{v}");
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_secs(20), "took {elapsed:?}");
+    // The PAC was given on the command line: an input error naming the limit,
+    // never a silent direct run.
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("the PAC cannot be fetched") && err.contains("larger than the limit"),
+        "{err}"
+    );
 }

@@ -241,6 +241,11 @@ pub fn probe(
         .build()
         .context("cannot start the async runtime")?;
     let mut resolver = runtime.block_on(ProxyResolver::new(&discovery, &options));
+    if let Some(problem) = resolver.command_line_problem() {
+        return Err(
+            UsageError(format!("the proxy setting given cannot be used: {problem}")).into(),
+        );
+    }
     let mut warnings: Vec<String> = resolver.warnings().to_vec();
     if human {
         for w in &warnings {

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use pathprobe_pac::discovery::{
-    CommandLineSetting, Discovery, ExplainOptions, PortDefault, Profile, ProxyUrl, SourceFile,
-    SourcePaths, TargetOs, WpadOptions, explain, gather,
+    CommandLineSetting, Discovery, ExplainOptions, PortDefault, Profile, ProxyResolver, ProxyUrl,
+    SourceFile, SourcePaths, TargetOs, WpadOptions, gather,
 };
 use pathprobe_pac::{
     DnsServers, FetchLimits, FixedClock, PacClock, PacLocation, PacOptions, Resolve, SystemClock,
@@ -185,7 +185,14 @@ fn explain_cmd(args: ProxyExplainArgs) -> anyhow::Result<Exit> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let explanation = runtime.block_on(explain(&discovery, &urls, &options));
+    let mut resolver = runtime.block_on(ProxyResolver::new(&discovery, &options));
+    if let Some(problem) = resolver.command_line_problem() {
+        return Err(
+            UsageError(format!("the proxy setting given cannot be used: {problem}")).into(),
+        );
+    }
+    let answers = urls.iter().map(|u| resolver.routes(u)).collect();
+    let explanation = resolver.explanation(&discovery, answers);
     let failed =
         !explanation.problems.is_empty() || explanation.urls.iter().any(|u| u.error.is_some());
     let report = ProxyExplainReport::new(explanation);

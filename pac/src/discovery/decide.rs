@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{Found, Provenance, ProxyConfig, SourceKind};
+use super::{Found, Provenance, ProxyConfig, ProxySlot, SourceKind};
 use crate::route::Route;
 
 /// Whose behaviour to reproduce.
@@ -198,7 +198,9 @@ pub struct Decision {
 }
 
 /// The routes a static or direct setting gives a URL (PAC and auto-detect
-/// need fetching and evaluating, which the caller does).
+/// need fetching and evaluating, which the caller does). No routes at all
+/// when the field that applies holds a value that cannot be used; the
+/// detail says which.
 pub fn static_routes(found: &Found, scheme: &str, host: &str) -> Option<Decision> {
     let decided_by = Some(found.provenance.clone());
     match &found.config {
@@ -212,6 +214,7 @@ pub fn static_routes(found: &Found, scheme: &str, host: &str) -> Option<Decision
             https,
             all,
             bypass,
+            unusable,
         } => {
             if let Some(entry) = bypass.matching(host) {
                 return Some(Decision {
@@ -220,17 +223,27 @@ pub fn static_routes(found: &Found, scheme: &str, host: &str) -> Option<Decision
                     detail: format!("bypass entry {entry:?} matches {host}"),
                 });
             }
-            let (field, proxy) = match scheme {
-                "https" | "wss" => match (https, all) {
-                    (Some(p), _) => ("https proxy", Some(p)),
-                    (None, Some(p)) => ("proxy for all schemes", Some(p)),
-                    _ => ("", None),
-                },
-                _ => match (http, all) {
-                    (Some(p), _) => ("http proxy", Some(p)),
-                    (None, Some(p)) => ("proxy for all schemes", Some(p)),
-                    _ => ("", None),
-                },
+            let (own, own_slot, own_field) = match scheme {
+                "https" | "wss" => (https, ProxySlot::Https, "https proxy"),
+                _ => (http, ProxySlot::Http, "http proxy"),
+            };
+            // A field set to a value that cannot be used is still the field
+            // the client reads: it fails rather than falling through.
+            let broken = |slot| unusable.iter().find(|u| u.slot == slot);
+            let (field, proxy) = match (own, broken(own_slot), all, broken(ProxySlot::All)) {
+                (Some(p), _, _, _) => (own_field, Some(p)),
+                (None, Some(u), _, _) | (None, None, None, Some(u)) => {
+                    return Some(Decision {
+                        routes: Vec::new(),
+                        decided_by,
+                        detail: format!(
+                            "{} is set to a proxy that cannot be used: {}",
+                            u.name, u.why
+                        ),
+                    });
+                }
+                (None, None, Some(p), _) => ("proxy for all schemes", Some(p)),
+                (None, None, None, None) => ("", None),
             };
             Some(match proxy {
                 Some(p) => Decision {
@@ -327,6 +340,7 @@ mod tests {
                 https: None,
                 all: Some(ProxyUrl::parse("socks5h://s:1080", PortDefault::Curl).unwrap()),
                 bypass: BypassList::curl(".corp.example"),
+                unusable: Vec::new(),
             },
         );
         let d = static_routes(&f, "https", "winatp-gw-cus.microsoft.com").unwrap();
@@ -344,6 +358,7 @@ mod tests {
                 https: None,
                 all: None,
                 bypass: BypassList::none(BypassStyle::Curl),
+                unusable: Vec::new(),
             },
         );
         let d = static_routes(&none, "https", "x.example").unwrap();

@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 
 use super::{
-    BypassList, Found, PortDefault, Provenance, ProxyConfig, ProxyUrl, SourceKind, SourceProblem,
-    SourceResult,
+    BypassList, Found, PortDefault, Provenance, ProxyConfig, ProxySlot, ProxyUrl, SourceKind,
+    SourceProblem, SourceResult, UnusableProxy,
 };
 
 /// Reads the process environment.
@@ -72,18 +72,28 @@ pub fn from_variables(
         .map(|(n, _)| n.as_str())
         .collect();
     let provenance = Provenance::new(kind, where_, Some(&names.join(", ")));
-    let parse = |var: &Option<(String, String)>| -> Result<Option<ProxyUrl>, SourceProblem> {
-        match var {
-            None => Ok(None),
-            Some((name, value)) => {
-                ProxyUrl::parse(value, PortDefault::Curl)
-                    .map(Some)
-                    .map_err(|e| {
-                        SourceProblem::new(Provenance::new(kind, where_, Some(name)), e.to_string())
-                    })
+    // A value curl cannot use is kept as unusable, not dropped: curl fails
+    // on the URLs that variable serves, so they must not look direct.
+    let mut unusable = Vec::new();
+    let mut parse = |var: &Option<(String, String)>, slot: ProxySlot| -> Option<ProxyUrl> {
+        let (name, value) = var.as_ref()?;
+        match ProxyUrl::parse(value, PortDefault::Curl) {
+            Ok(url) => Some(url),
+            Err(e) => {
+                unusable.push(UnusableProxy {
+                    slot,
+                    name: name.clone(),
+                    why: e.to_string(),
+                });
+                None
             }
         }
     };
+    let (http, https, all) = (
+        parse(&http, ProxySlot::Http),
+        parse(&https, ProxySlot::Https),
+        parse(&all, ProxySlot::All),
+    );
     let bypass = match &no_proxy {
         Some((_, v)) => BypassList::curl(v),
         None => BypassList::none(super::BypassStyle::Curl),
@@ -91,12 +101,19 @@ pub fn from_variables(
     let mut found = Found::new(
         provenance,
         ProxyConfig::Static {
-            http: parse(&http)?,
-            https: parse(&https)?,
-            all: parse(&all)?,
+            http,
+            https,
+            all,
             bypass: bypass.clone(),
+            unusable: unusable.clone(),
         },
     );
+    found.warnings.extend(unusable.iter().map(|u| {
+        format!(
+            "{} cannot be used ({}): clients reading it fail",
+            u.name, u.why
+        )
+    }));
     found.warnings.extend(warnings);
     found.warnings.extend(bypass.warnings);
     Ok(vec![found])
@@ -120,6 +137,7 @@ mod tests {
                 https,
                 all,
                 bypass,
+                ..
             } => (
                 http.as_ref().map(ToString::to_string),
                 https.as_ref().map(ToString::to_string),
@@ -200,14 +218,30 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
-        let e = from_variables(
+        // A value curl cannot use stays, as unusable for its URLs.
+        let found = from_variables(
             SourceKind::Environment,
             "environment",
-            &vars(&[("https_proxy", "gopher://x")]),
+            &vars(&[
+                ("https_proxy", "gopher://x"),
+                ("http_proxy", "http://p:3128"),
+            ]),
         )
-        .unwrap_err();
-        assert_eq!(e.provenance.key.as_deref(), Some("https_proxy"));
-        assert!(e.message.contains("unknown proxy scheme"));
+        .unwrap();
+        let ProxyConfig::Static { unusable, http, .. } = &found[0].config else {
+            panic!("{found:?}")
+        };
+        assert!(http.is_some());
+        assert_eq!(unusable.len(), 1);
+        assert_eq!(unusable[0].name, "https_proxy");
+        assert_eq!(unusable[0].slot, ProxySlot::Https);
+        assert!(unusable[0].why.contains("unknown proxy scheme"));
+        assert!(
+            found[0]
+                .warnings
+                .iter()
+                .any(|w| w.contains("https_proxy cannot be used"))
+        );
         let e = from_variables(
             SourceKind::Environment,
             "environment",

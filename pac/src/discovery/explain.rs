@@ -121,6 +121,9 @@ pub struct ProxyResolver {
     warnings: Vec<String>,
     wpad_dns: Vec<WpadAttempt>,
     pac_in_use: Option<PacInUse>,
+    /// The setting in force that cannot be used, and why (its URLs get no
+    /// route rather than a silent direct connection).
+    unusable: Option<(Found, String)>,
 }
 
 /// The setting in force, ready to answer.
@@ -140,6 +143,7 @@ impl ProxyResolver {
         let mut warnings = Vec::new();
         let mut wpad_dns = Vec::new();
         let mut pac_in_use = None;
+        let mut unusable: Option<(Found, String)> = None;
 
         for (found, standing) in &ranked {
             if let Standing::Ignored { why } = standing
@@ -178,10 +182,11 @@ impl ProxyResolver {
                         effective = Effective::Pac(found.clone(), script);
                         break;
                     }
-                    Err(e) => warnings.push(format!(
-                        "{}: the PAC cannot be fetched: {e}",
-                        found.provenance
-                    )),
+                    Err(e) => {
+                        let why = format!("the PAC cannot be fetched: {e}");
+                        warnings.push(format!("{}: {why}", found.provenance));
+                        unusable.get_or_insert((found.clone(), why));
+                    }
                 },
                 ProxyConfig::AutoDetect => {
                     if let Some((lease, script)) =
@@ -253,6 +258,14 @@ impl ProxyResolver {
         }
 
         let state = match effective {
+            // A setting in force that cannot be used is what a client meets
+            // too: no silent direct connection in its place.
+            Effective::Nothing(_) if unusable.is_some() => Resolved::Broken(
+                unusable
+                    .as_ref()
+                    .map(|(f, why)| format!("{}: {why}", f.provenance))
+                    .unwrap_or_default(),
+            ),
             Effective::Nothing(reason) => Resolved::Nothing(reason),
             Effective::Static(found) => Resolved::Static(found),
             Effective::Pac(found, script) => {
@@ -274,7 +287,8 @@ impl ProxyResolver {
                     Ok(engine) => Resolved::Pac(found, engine),
                     Err(e) => {
                         warnings.push(format!("{}: {e}", found.provenance));
-                        Resolved::Broken(e.to_string())
+                        unusable.get_or_insert((found.clone(), e.to_string()));
+                        Resolved::Broken(format!("{}: {e}", found.provenance))
                     }
                 }
             }
@@ -288,7 +302,38 @@ impl ProxyResolver {
             warnings,
             wpad_dns,
             pac_in_use,
+            unusable,
         }
+    }
+
+    /// The setting given on the command line, when it cannot be used (a
+    /// PAC that cannot be fetched or does not compile, a proxy value that
+    /// does not parse): an input error, not a network finding.
+    pub fn command_line_problem(&self) -> Option<String> {
+        let given = |f: &Found| f.provenance.kind == SourceKind::CommandLine;
+        if let Some((found, why)) = &self.unusable
+            && given(found)
+        {
+            // What the fetch noticed (an HTML page, not UTF-8) explains most
+            // scripts that do not compile.
+            let noticed = self
+                .pac_in_use
+                .as_ref()
+                .map(|p| p.warnings.join("; "))
+                .filter(|w| !w.is_empty());
+            return Some(match noticed {
+                Some(w) => format!("{why} ({w})"),
+                None => why.clone(),
+            });
+        }
+        self.ranked
+            .iter()
+            .find_map(|(found, _)| match &found.config {
+                ProxyConfig::Static { unusable, .. } if given(found) => {
+                    unusable.first().map(|u| format!("{}: {}", u.name, u.why))
+                }
+                _ => None,
+            })
     }
 
     /// Every setting found, in the order consulted, with its standing.
@@ -351,6 +396,9 @@ impl ProxyResolver {
                         decided_by: None,
                         detail: String::new(),
                     });
+                    if decision.routes.is_empty() {
+                        return failed(url, format!("{}: {}", found.provenance, decision.detail));
+                    }
                     // The Windows agent tries a direct connection when its
                     // fixed proxy does not answer.
                     if self.profile == Profile::Agent

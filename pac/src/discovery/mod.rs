@@ -124,6 +124,29 @@ impl std::fmt::Display for Provenance {
     }
 }
 
+/// Which URLs a proxy field of a static setting serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProxySlot {
+    /// `http:` URLs (`http_proxy`).
+    Http,
+    /// `https:` URLs (`https_proxy`).
+    Https,
+    /// Any scheme without its own (`all_proxy`).
+    All,
+}
+
+/// A proxy value a source sets that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnusableProxy {
+    /// The field it fills.
+    pub slot: ProxySlot,
+    /// The variable or key holding it.
+    pub name: String,
+    /// Why it cannot be used.
+    pub why: String,
+}
+
 /// What a source configures.
 // A run holds a handful of these; boxing the static variant would buy nothing.
 #[allow(clippy::large_enum_variant)]
@@ -142,6 +165,10 @@ pub enum ProxyConfig {
         all: Option<ProxyUrl>,
         /// Hosts that go direct.
         bypass: BypassList,
+        /// Proxy values set but unusable (`http_proxy=garbage://x`): the URLs
+        /// they apply to get no route, as clients reading them fail.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        unusable: Vec<UnusableProxy>,
     },
     /// A PAC script at this location.
     Pac {
@@ -165,6 +192,7 @@ impl ProxyConfig {
             https: Some(proxy),
             all: None,
             bypass,
+            unusable: Vec::new(),
         }
     }
 

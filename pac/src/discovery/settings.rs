@@ -221,6 +221,7 @@ fn winhttp_proxies(
         https,
         all,
         bypass,
+        unusable: Vec::new(),
     })
 }
 
@@ -439,6 +440,7 @@ pub fn from_scutil_proxy(where_: &str, text: &str) -> SourceResult {
                 https,
                 all: socks,
                 bypass: BypassList::entries(BypassStyle::MacOs, exceptions),
+                unusable: Vec::new(),
             },
         ));
     }
@@ -592,6 +594,7 @@ pub fn from_gsettings(where_: &str, text: &str) -> SourceResult {
                     https,
                     all: socks,
                     bypass,
+                    unusable: Vec::new(),
                 },
             )])
         }
@@ -673,6 +676,7 @@ pub fn from_apt_conf(path: &str, text: &str) -> SourceResult {
             http,
             all: None,
             bypass: BypassList::entries(BypassStyle::Gnome, direct_hosts),
+            unusable: Vec::new(),
         },
     );
     found
