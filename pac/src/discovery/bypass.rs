@@ -44,8 +44,8 @@ impl BypassList {
         }
     }
 
-    /// `NO_PROXY` text, split as curl splits it: commas, with blanks around
-    /// entries allowed.
+    /// `NO_PROXY` text, split as current curl splits it: entries separated
+    /// by commas, blanks, or both.
     pub fn curl(text: &str) -> Self {
         let mut list = Self::none(BypassStyle::Curl);
         let trimmed = text.trim();
@@ -53,30 +53,13 @@ impl BypassList {
             list.entries.push("*".into());
             return list;
         }
-        // curl stops at a blank that is not followed by a comma.
-        let mut rest = trimmed;
-        loop {
-            let end = rest.find([',', ' ', '\t']).unwrap_or(rest.len());
-            let (token, after) = rest.split_at(end);
-            if !token.is_empty() {
-                list.entries.push(token.to_owned());
-            }
-            let after = after.trim_start_matches([' ', '\t']);
-            if !after.starts_with(',') {
-                if !after.is_empty() {
-                    list.warnings.push(format!(
-                        "curl stops reading NO_PROXY at a space not followed by a comma; {after:?} is ignored"
-                    ));
-                }
-                break;
-            }
-            rest = after
-                .trim_start_matches(',')
-                .trim_start_matches([' ', '\t']);
-            if rest.is_empty() {
-                break;
-            }
-        }
+        // Current curl separates entries by commas, blanks or both
+        // ("localhost .example.com", "foo,,, bar").
+        list.entries = trimmed
+            .split([',', ' ', '\t'])
+            .filter(|token| !token.is_empty())
+            .map(str::to_owned)
+            .collect();
         for entry in &list.entries {
             if entry == "*" {
                 list.warnings.push(
@@ -153,6 +136,8 @@ fn curl_matches(entry: &str, host: &str, alone: bool) -> bool {
     if entry == "*" {
         return alone;
     }
+    // Hosts come as URLs write them: IPv6 in brackets, any case.
+    let host = crate::helpers::strip_brackets(host);
     if host.is_empty() {
         return false;
     }
@@ -282,14 +267,95 @@ mod tests {
     fn curl_splitting_and_warnings() {
         let l = BypassList::curl(" a.example , b.example,,c.example ");
         assert_eq!(l.entries, vec!["a.example", "b.example", "c.example"]);
-        let l = BypassList::curl("a.example b.example");
-        assert_eq!(l.entries, vec!["a.example"]);
-        assert!(l.warnings[0].contains("b.example"));
+        // Space-separated lists, as current curl reads them.
+        let l = BypassList::curl("localhost .example.com .example.de");
+        assert_eq!(l.entries, vec!["localhost", ".example.com", ".example.de"]);
+        assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+        assert!(l.matching("www.example.de").is_some());
         let l = BypassList::curl("*.corp.example,proxy.example:8080");
         assert!(l.matching("x.corp.example").is_none());
         assert_eq!(l.warnings.len(), 2, "{:?}", l.warnings);
         assert!(l.warnings[0].contains("\".corp.example\""));
         assert!(l.warnings[1].contains("ports"));
+    }
+
+    /// The cases of current curl's own NO_PROXY unit test
+    /// (tests/unit/unit1614.c, with its space-separated list): (host as curl
+    /// sees it, NO_PROXY, whether it bypasses the proxy).
+    #[test]
+    fn curl_unit_test_cases() {
+        let long = "127.0.0.1.127.0.0.1.127.0.0.1.127.0.0.1.127.0.0.1.127.0.0.1.127.0.0.1.127.0.0.1.127.0.0.1.127.0.0.1.127.0.0.1.127.0.0.1.127.0.0.";
+        let cases: &[(&str, &str, bool)] = &[
+            (
+                "www.example.com",
+                "localhost,.example.com,.example.de",
+                true,
+            ),
+            (
+                "www.example.com.",
+                "localhost,.example.com,.example.de",
+                true,
+            ),
+            ("example.com", "localhost,.example.com,.example.de", true),
+            ("example.com.", "localhost,.example.com,.example.de", true),
+            (
+                "www.example.com",
+                "localhost,.example.com.,.example.de",
+                true,
+            ),
+            (
+                "www.example.com",
+                "localhost,www.example.com.,.example.de",
+                true,
+            ),
+            ("example.com", "localhost,example.com,.example.de", true),
+            ("example.com.", "localhost,example.com,.example.de", true),
+            ("nexample.com", "localhost,example.com,.example.de", false),
+            ("www.example.com", "localhost,example.com,.example.de", true),
+            ("127.0.0.1", "127.0.0.1,localhost", true),
+            ("127.0.0.1", "127.0.0.1,localhost,", true),
+            ("127.0.0.1", "127.0.0.1/8,localhost,", true),
+            ("127.0.0.1", "127.0.0.1/28,localhost,", true),
+            ("127.0.0.1", "127.0.0.1/31,localhost,", true),
+            ("127.0.0.1", "localhost,127.0.0.1", true),
+            ("localhost", "localhost,127.0.0.1", true),
+            ("localhost", "127.0.0.1,localhost", true),
+            ("foobar", "barfoo", false),
+            ("foobar", "foobar", true),
+            ("192.168.0.1", "foobar", false),
+            ("192.168.0.1", "192.168.0.0/16", true),
+            ("192.168.0.1", "192.168.0.0/24", true),
+            ("192.168.0.1", "192.168.0.0/32", false),
+            ("192.168.0.1", "192.168.0.0", false),
+            ("192.168.1.1", "192.168.0.0/24", false),
+            ("192.168.1.1", "foo, bar, 192.168.0.0/24", false),
+            ("192.168.1.1", "foo, bar, 192.168.0.0/16", true),
+            ("[::1]", "foo, bar, 192.168.0.0/16", false),
+            ("[::1]", "foo, bar, ::1/64", true),
+            ("bar", "foo, bar, ::1/64", true),
+            ("BAr", "foo, bar, ::1/64", true),
+            ("BAr", "foo,,,,,              bar, ::1/64", true),
+            ("www.example.com", "foo, .example.com", true),
+            ("www.example.com", "www2.example.com, .example.net", false),
+            ("example.com", ".example.com, .example.net", true),
+            ("nonexample.com", ".example.com, .example.net", false),
+            (
+                "www.example.com",
+                "localhost .example.com .example.de",
+                true,
+            ),
+            ("www.example.de", "localhost .example.com .example.de", true),
+            ("example.org", "localhost .example.com .example.de", false),
+        ];
+        for (host, list, bypass) in cases {
+            assert_eq!(curl(list, host), *bypass, "{host} in {list:?}");
+        }
+        for list in [
+            format!("localhost,{long}"),
+            format!("localhost,{}", &long[..long.len() - 1]),
+        ] {
+            assert!(!curl(&list, "127.0.0.1"), "{list}");
+        }
     }
 
     #[test]
