@@ -190,8 +190,13 @@ pub fn check_json_via(
 /// Serves `body` (200 OK, with `content_type` when given) at any path, on a
 /// loopback port, to every connection, from a thread.
 pub fn serve_http(content_type: Option<&str>, body: Vec<u8>) -> u16 {
+    serve_http_on("127.0.0.1:0", content_type, body)
+}
+
+/// [`serve_http`] on another loopback address (`[::1]:0` for IPv6 only).
+pub fn serve_http_on(addr: &str, content_type: Option<&str>, body: Vec<u8>) -> u16 {
     use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let listener = std::net::TcpListener::bind(addr).expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let content_type = content_type
         .map(|c| format!("Content-Type: {c}\r\n"))

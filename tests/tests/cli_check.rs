@@ -576,7 +576,14 @@ fn network_unreachable_is_said_not_taken_for_a_firewall_drop() {
     }
     let _gone = Gone(ns.clone());
     let dir = tempfile::tempdir().unwrap();
-    let cat = write_catalog(dir.path(), &["http://10.9.9.9/", "https://10.9.9.10:8443/"]);
+    let cat = write_catalog(
+        dir.path(),
+        &[
+            "http://10.9.9.9/",
+            "https://10.9.9.10:8443/",
+            "https://[2001:db8::1]/",
+        ],
+    );
     let out = std::process::Command::new("ip")
         .args(["netns", "exec", &ns])
         .arg(pathprobe_tests::binary())

@@ -90,7 +90,10 @@ fn fixture_workbook_as_json() {
     assert!(!targets.contains(&"winatp-gw-neu.microsoft.com"));
     let prose = entries.iter().find(|e| e["kind"] == "prose").unwrap();
     assert_eq!(prose["status"], "not_probed");
-    assert_eq!(prose["reason"], "prose row: names no host");
+    assert_eq!(
+        prose["reason"],
+        "prose row: names no host (it holds spaces, which no host name or URL does)"
+    );
     let wildcard = entries
         .iter()
         .find(|e| e["target"] == "*.urs.microsoft.com")

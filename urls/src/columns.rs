@@ -143,14 +143,13 @@ impl ColumnMap {
     /// Reads a row as a header: it is one when it has a URL (or host) column and at
     /// least one other known column. The first column of each meaning wins.
     pub fn from_header<S: AsRef<str>>(cells: &[S]) -> Option<ColumnMap> {
-        // A row that names a host is data, whatever its other cells say.
+        // A row that names a host is data, whatever its other cells say. A
+        // lone word ("URL", "Category") could be a single-label host too, so
+        // only forms no header takes count here.
         let names_a_host = |c: &S| {
-            crate::pattern::split_cell(c.as_ref()).iter().any(|item| {
-                matches!(
-                    crate::pattern::parse_item(item),
-                    crate::pattern::Parsed::Url(_)
-                )
-            })
+            crate::pattern::split_cell(c.as_ref())
+                .iter()
+                .any(|item| crate::pattern::is_clearly_a_host(item))
         };
         if cells.iter().any(names_a_host) {
             return None;

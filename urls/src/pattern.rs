@@ -144,7 +144,10 @@ impl fmt::Display for UrlPattern {
         if let Some(s) = self.scheme {
             write!(f, "{s}://")?;
         }
-        write!(f, "{}", self.host)?;
+        match &self.host {
+            HostPattern::Exact(h) => f.write_str(&url_host(h))?,
+            other => write!(f, "{other}")?,
+        }
         if let Some(p) = self.port {
             write!(f, ":{p}")?;
         }
@@ -172,45 +175,50 @@ pub fn split_cell(cell: &str) -> Vec<&str> {
 
 /// Parses one item of a URL cell.
 ///
-/// Anything that is not a plausible host name (spaces inside, no dot, characters a
-/// DNS name cannot hold) is prose: it is kept, never dropped.
+/// Every form a host or URL takes is read: names (single labels like
+/// `intranet-gw` included), IPv4 and IPv6 literals (bracketed in URLs, bare
+/// in a host column), `host:port` without a scheme, a trailing dot, any case,
+/// internationalised names (kept as punycode, the form sent on the wire).
+/// Only text that cannot be a host is prose: it is kept, never dropped, and
+/// [`why_prose`] says why.
 pub fn parse_item(item: &str) -> Parsed {
-    let text = item.trim();
-    let prose = || Parsed::Prose(text.to_string());
-    if text.is_empty() || text.contains(char::is_whitespace) {
-        return prose();
+    match parse_url(item.trim()) {
+        Ok(url) => Parsed::Url(url),
+        Err(_) => Parsed::Prose(item.trim().to_string()),
+    }
+}
+
+/// True for a host or URL in a form no ordinary word takes: a scheme, a
+/// port, a dot or an IPv6 colon (a lone word such as a column header could
+/// be a single-label host name).
+pub fn is_clearly_a_host(item: &str) -> bool {
+    parse_url(item.trim())
+        .is_ok_and(|u| u.scheme.is_some() || u.port.is_some() || u.host.base().contains(['.', ':']))
+}
+
+/// Why `item` is not a host or URL (empty when it is one).
+pub fn why_prose(item: &str) -> &'static str {
+    parse_url(item.trim()).err().unwrap_or("")
+}
+
+fn parse_url(text: &str) -> Result<UrlPattern, &'static str> {
+    if text.is_empty() {
+        return Err("it is empty");
+    }
+    if text.contains(char::is_whitespace) {
+        return Err("it holds spaces, which no host name or URL does");
     }
     let (scheme, rest) = match text.split_once("://") {
         Some((s, rest)) if s.eq_ignore_ascii_case("https") => (Some(Scheme::Https), rest),
         Some((s, rest)) if s.eq_ignore_ascii_case("http") => (Some(Scheme::Http), rest),
-        Some(_) => return prose(),
+        Some(_) => return Err("only http and https URLs can be probed"),
         None => (None, text),
     };
     let (authority, path) = match rest.find(['/', '?']) {
         Some(i) => rest.split_at(i),
         None => (rest, ""),
     };
-    let (host_text, port) = match authority.rsplit_once(':') {
-        Some((h, p)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
-            match p.parse::<u16>() {
-                Ok(port) if port > 0 => (h, Some(port)),
-                _ => return prose(),
-            }
-        }
-        Some(_) => return prose(),
-        None => (authority, None),
-    };
-    let host_text = host_text.trim_end_matches('.').to_ascii_lowercase();
-    let host = if let Some(rest) = host_text.strip_prefix("*.") {
-        HostPattern::Subdomains(rest.to_string())
-    } else if let Some(rest) = host_text.strip_prefix('*') {
-        HostPattern::Suffix(rest.to_string())
-    } else {
-        HostPattern::Exact(host_text.clone())
-    };
-    if !is_dns_name(host.base()) {
-        return prose();
-    }
+    let (host, port) = split_authority(authority)?;
     let path = if path.is_empty() || path == "/" {
         PathPattern::Any
     } else if let Some(prefix) = path.strip_suffix('*') {
@@ -218,7 +226,7 @@ pub fn parse_item(item: &str) -> Parsed {
     } else {
         PathPattern::Exact(path.to_string())
     };
-    Parsed::Url(UrlPattern {
+    Ok(UrlPattern {
         scheme,
         host,
         port,
@@ -226,20 +234,89 @@ pub fn parse_item(item: &str) -> Parsed {
     })
 }
 
-/// A host name we could ask DNS for: dotted labels of letters, digits and hyphens.
-fn is_dns_name(name: &str) -> bool {
-    if name.len() > 253 || !name.contains('.') {
-        return false;
+/// `host`, `host:port`, `[v6]`, `[v6]:port`, or a bare IPv6 address.
+fn split_authority(authority: &str) -> Result<(HostPattern, Option<u16>), &'static str> {
+    let port_of = |p: &str| match p.parse::<u16>() {
+        Ok(port) if port > 0 && p.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(port)),
+        _ => Err("its port is not a number from 1 to 65535"),
+    };
+    if let Some(rest) = authority.strip_prefix('[') {
+        let (inside, after) = rest
+            .split_once(']')
+            .ok_or("it opens an IPv6 bracket without closing it")?;
+        let ip: std::net::Ipv6Addr = inside
+            .parse()
+            .map_err(|_| "the text in brackets is not an IPv6 address")?;
+        let port = match after {
+            "" => None,
+            other => port_of(
+                other
+                    .strip_prefix(':')
+                    .ok_or("text follows the IPv6 address")?,
+            )?,
+        };
+        return Ok((HostPattern::Exact(ip.to_string()), port));
     }
-    name.split('.').all(|label| {
-        !label.is_empty()
-            && label.len() <= 63
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-    })
+    // A bare IPv6 address (a host column): its colons are not a port.
+    if let Ok(ip) = authority.parse::<std::net::Ipv6Addr>() {
+        return Ok((HostPattern::Exact(ip.to_string()), None));
+    }
+    let (host_text, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => (h, port_of(p)?),
+        None => (authority, None),
+    };
+    let host_text = host_text.trim_end_matches('.');
+    let host = if let Some(rest) = host_text.strip_prefix("*.") {
+        HostPattern::Subdomains(dns_name(rest)?)
+    } else if let Some(rest) = host_text.strip_prefix('*') {
+        HostPattern::Suffix(dns_name(rest)?)
+    } else {
+        HostPattern::Exact(dns_name(host_text)?)
+    };
+    // A wildcard over a single label (`*.corp`, `*foo`) is too wide to mean
+    // anything a firewall would write.
+    if host.is_wildcard() && !host.base().contains('.') {
+        return Err("a wildcard needs a domain with a dot after it");
+    }
+    Ok((host, port))
+}
+
+/// A host name as DNS is asked for it: lower case, punycode for
+/// internationalised labels; letters, digits, hyphens and underscores.
+fn dns_name(text: &str) -> Result<String, &'static str> {
+    let name = if text.is_ascii() {
+        text.to_ascii_lowercase()
+    } else {
+        match url::Host::parse(text) {
+            Ok(url::Host::Domain(d)) => d,
+            _ => return Err("it is not a host name (characters no DNS name holds)"),
+        }
+    };
+    let ok = !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        });
+    if ok {
+        Ok(name)
+    } else {
+        Err("it is not a host name (characters or labels no DNS name holds)")
+    }
+}
+
+/// `host` as a URL writes it: IPv6 addresses in brackets.
+pub fn url_host(host: &str) -> std::borrow::Cow<'_, str> {
+    if host.contains(':') {
+        std::borrow::Cow::Owned(format!("[{host}]"))
+    } else {
+        std::borrow::Cow::Borrowed(host)
+    }
 }
 
 #[cfg(test)]
@@ -315,7 +392,6 @@ mod tests {
     fn prose_is_kept() {
         let text = "Root URL for public Microsoft CDN endpoints (referred to as ChannelURL)";
         assert_eq!(parse_item(text), Parsed::Prose(text.into()));
-        assert!(matches!(parse_item("localhost"), Parsed::Prose(_)));
         assert!(matches!(
             parse_item("ftp://x.example.com"),
             Parsed::Prose(_)
@@ -325,6 +401,67 @@ mod tests {
             Parsed::Prose(_)
         ));
         assert!(matches!(parse_item("bad_-.example..com"), Parsed::Prose(_)));
+    }
+
+    #[test]
+    fn every_form_a_host_takes() {
+        let exact = |s: &str| match parse_item(s) {
+            Parsed::Url(u) => (u.host.base().to_owned(), u.port, u.scheme),
+            Parsed::Prose(p) => panic!("{p:?} parsed as prose: {}", why_prose(&p)),
+        };
+        assert_eq!(
+            exact("https://intranet-gw/health"),
+            ("intranet-gw".into(), None, Some(Scheme::Https))
+        );
+        assert_eq!(
+            exact("http://proxy:8080/"),
+            ("proxy".into(), Some(8080), Some(Scheme::Http))
+        );
+        assert_eq!(exact("proxy:8080"), ("proxy".into(), Some(8080), None));
+        assert_eq!(
+            exact("https://localhost:8443/"),
+            ("localhost".into(), Some(8443), Some(Scheme::Https))
+        );
+        assert_eq!(exact("localhost"), ("localhost".into(), None, None));
+        assert_eq!(
+            exact("https://[2001:db8::1]:8443/"),
+            ("2001:db8::1".into(), Some(8443), Some(Scheme::Https))
+        );
+        assert_eq!(
+            exact("https://[::1]:8443/"),
+            ("::1".into(), Some(8443), Some(Scheme::Https))
+        );
+        assert_eq!(exact("[::1]"), ("::1".into(), None, None));
+        assert_eq!(exact("2001:DB8:0::1"), ("2001:db8::1".into(), None, None));
+        assert_eq!(
+            exact("10.1.2.3:3128"),
+            ("10.1.2.3".into(), Some(3128), None)
+        );
+        assert_eq!(
+            exact("HOST.Example.COM."),
+            ("host.example.com".into(), None, None)
+        );
+        assert_eq!(
+            exact("https://bücher.example/"),
+            ("xn--bcher-kva.example".into(), None, Some(Scheme::Https))
+        );
+        // URLs built from them bracket IPv6.
+        assert_eq!(
+            url("https://[::1]:8443/x").to_string(),
+            "https://[::1]:8443/x"
+        );
+        // What cannot be a host stays prose, and says why.
+        for (text, why) in [
+            ("Root URL for the CDN", "spaces"),
+            ("ftp://x.example.com", "http and https"),
+            ("host.example.com:99999", "port"),
+            ("https://[2001:db8::zz]/", "IPv6"),
+            ("bad_-.example..com", "not a host name"),
+            ("*.corp", "wildcard"),
+        ] {
+            assert!(matches!(parse_item(text), Parsed::Prose(_)), "{text}");
+            assert!(why_prose(text).contains(why), "{text}: {}", why_prose(text));
+        }
     }
 
     #[test]

@@ -30,7 +30,11 @@ pub struct Filter {
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum NotProbeable {
     /// The URL cell holds prose, not a host.
-    Prose,
+    Prose {
+        /// Why it cannot be a host.
+        #[serde(default)]
+        why: String,
+    },
     /// A wildcard with no concrete host known under it.
     WildcardWithoutTarget {
         /// The pattern.
@@ -41,7 +45,10 @@ pub enum NotProbeable {
 impl std::fmt::Display for NotProbeable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            NotProbeable::Prose => f.write_str("prose row: names no host"),
+            NotProbeable::Prose { why } if !why.is_empty() => {
+                write!(f, "prose row: names no host ({why})")
+            }
+            NotProbeable::Prose { .. } => f.write_str("prose row: names no host"),
             NotProbeable::WildcardWithoutTarget { pattern } => {
                 write!(f, "wildcard {pattern}: no concrete host known under it")
             }
@@ -189,10 +196,15 @@ pub fn plan(catalog: &Catalog, filter: &Filter, map: &ProbeMap) -> Plan {
 }
 
 fn probe_for(e: &Endpoint, geo: Option<&GeoSelection>, map: &ProbeMap) -> Probe {
-    let Target::Url(url) = &e.target else {
-        return Probe::NotProbed {
-            why: NotProbeable::Prose,
-        };
+    let url = match &e.target {
+        Target::Url(url) => url,
+        Target::Prose { text } => {
+            return Probe::NotProbed {
+                why: NotProbeable::Prose {
+                    why: crate::pattern::why_prose(text).to_owned(),
+                },
+            };
+        }
     };
     let geo_ok = |g: &crate::geo::Geography| geo.is_none_or(|s| s.includes(g));
     let known = map.targets_for(url, e.effective_port(), &geo_ok);
@@ -214,10 +226,11 @@ fn probe_for(e: &Endpoint, geo: Option<&GeoSelection>, map: &ProbeMap) -> Probe 
         PathPattern::Any => "/",
         PathPattern::Exact(p) | PathPattern::Prefix(p) => p.as_str(),
     };
+    let host = crate::pattern::url_host(url.host.base());
     let authority = if port == scheme.default_port() {
-        url.host.base().to_string()
+        host.into_owned()
     } else {
-        format!("{}:{port}", url.host.base())
+        format!("{host}:{port}")
     };
     Probe::Targets {
         targets: vec![ProbeTarget {

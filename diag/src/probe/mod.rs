@@ -125,6 +125,11 @@ enum Failure {
         addr: SocketAddr,
         network: bool,
     },
+    /// The OS refused to open the connection for another reason.
+    ConnectFailed {
+        addr: SocketAddr,
+        error: String,
+    },
     ConnectTimeout(Vec<SocketAddr>),
     Reset(String),
     ProxyUnreachable(String, String),
@@ -149,6 +154,55 @@ enum Failure {
     Status(u16, Vec<u16>),
     PhaseTimeout(Phase),
     Protocol(Phase, String),
+}
+
+/// A failure in a few words, for a phase's detail (the verdict's evidence
+/// and hint say more).
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Dns { host, error, tries } => {
+                write!(f, "{host}: {}", dns_answer(error))?;
+                match tries {
+                    Some(t) => write!(f, "; {t}"),
+                    None => Ok(()),
+                }
+            }
+            Self::DnsSinkhole(host, ips) => write!(f, "{host} → {} (a block address)", join(ips)),
+            Self::Refused(addr) => write!(f, "{addr} refused the connection"),
+            Self::Unreachable { addr, network } => {
+                write!(f, "{addr}: {}", unreachable_text(*network))
+            }
+            Self::ConnectFailed { addr, error } => write!(f, "{addr}: {error}"),
+            Self::ConnectTimeout(addrs) => write!(
+                f,
+                "no answer from {}",
+                addrs
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Self::Reset(what) => write!(f, "reset: {what}"),
+            Self::ProxyUnreachable(proxy, why) => write!(f, "proxy {proxy}: {why}"),
+            Self::ProxyAuth { schemes, .. } => {
+                write!(
+                    f,
+                    "407 proxy authentication required ({})",
+                    schemes.join(", ")
+                )
+            }
+            Self::ProxyDenied { detail, .. } => write!(f, "refused by the proxy: {detail}"),
+            Self::TlsHandshake(e) => write!(f, "TLS handshake failed: {e}"),
+            Self::TlsUntrusted(e) => write!(f, "certificate not trusted: {e}"),
+            Self::TlsIntercepted { issuer, .. } => write!(f, "re-signed by {issuer}"),
+            Self::Status(status, _) => write!(f, "status {status}"),
+            Self::PhaseTimeout(phase) => {
+                write!(f, "no progress in the {} phase in time", phase.name())
+            }
+            Self::Protocol(phase, e) => write!(f, "{} phase: {e}", phase.name()),
+        }
+    }
 }
 
 /// What a probe in flight has done so far: when the run is cut short, the
@@ -239,7 +293,7 @@ impl Recorder {
         let took = took.map_or(total, |t| t.min(total));
         let (ok, detail) = match &outcome {
             Ok((_, d)) => (true, d.clone()),
-            Err(f) => (false, dns_problem(f)),
+            Err(f) => (false, short(f)),
         };
         self.push(PhaseRecord {
             phase: Phase::Dns,
@@ -253,7 +307,7 @@ impl Recorder {
 }
 
 fn short(f: &Failure) -> String {
-    format!("{f:?}").chars().take(300).collect()
+    f.to_string().chars().take(300).collect()
 }
 
 fn is_sinkhole(ip: &IpAddr) -> bool {
@@ -393,6 +447,7 @@ async fn connect(
     let mut tried = Vec::new();
     let mut refused = None;
     let mut unreachable = None;
+    let mut failed = None;
     let share = limit / u32::try_from(addrs.len().clamp(1, 4)).unwrap_or(1);
     for ip in addrs.iter().take(4) {
         let addr = SocketAddr::new(*ip, port);
@@ -408,21 +463,28 @@ async fn connect(
             }
             // The OS (no route) or a router (ICMP) says the address cannot
             // be reached: an answer, not silence.
+            // No source address of that family (IPv6 on a host without
+            // one) is the same answer from the OS.
             Ok(Err(e))
                 if matches!(
                     e.kind(),
-                    std::io::ErrorKind::NetworkUnreachable | std::io::ErrorKind::HostUnreachable
+                    std::io::ErrorKind::NetworkUnreachable
+                        | std::io::ErrorKind::HostUnreachable
+                        | std::io::ErrorKind::AddrNotAvailable
                 ) =>
             {
-                unreachable = Some((addr, e.kind() == std::io::ErrorKind::NetworkUnreachable));
+                unreachable = Some((addr, e.kind() != std::io::ErrorKind::HostUnreachable));
             }
-            Ok(Err(_)) | Err(_) => {}
+            // Any other immediate error is what the OS said, not silence.
+            Ok(Err(e)) => failed = Some((addr, e.to_string())),
+            Err(_) => {}
         }
     }
-    match (refused, unreachable) {
-        (Some(addr), _) => Err(Failure::Refused(addr)),
-        (None, Some((addr, network))) => Err(Failure::Unreachable { addr, network }),
-        (None, None) => Err(Failure::ConnectTimeout(tried)),
+    match (refused, unreachable, failed) {
+        (Some(addr), _, _) => Err(Failure::Refused(addr)),
+        (None, Some((addr, network)), _) => Err(Failure::Unreachable { addr, network }),
+        (None, None, Some((addr, error))) => Err(Failure::ConnectFailed { addr, error }),
+        (None, None, None) => Err(Failure::ConnectTimeout(tried)),
     }
 }
 
@@ -824,30 +886,14 @@ async fn run(
             let ips = rec.dns(phost, ctx, true).await.map_err(|f| {
                 Failure::ProxyUnreachable(
                     proxy.clone(),
-                    format!("its name does not resolve ({})", dns_problem(&f)),
+                    format!("its name does not resolve ({})", short(&f)),
                 )
             })?;
             let (tcp, _) = rec
                 .run(Phase::Connect, t.connect, async {
-                    connect(&ips, *pport, t.connect).await.map_err(|f| {
-                        Failure::ProxyUnreachable(
-                            proxy.clone(),
-                            match f {
-                                Failure::Refused(a) => format!("{a} refused the connection"),
-                                Failure::Unreachable { addr, network } => {
-                                    format!("{addr}: {}", unreachable_text(network))
-                                }
-                                Failure::ConnectTimeout(a) => format!(
-                                    "no answer from {}",
-                                    a.iter()
-                                        .map(ToString::to_string)
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
-                                ),
-                                other => short(&other),
-                            },
-                        )
-                    })
+                    connect(&ips, *pport, t.connect)
+                        .await
+                        .map_err(|f| Failure::ProxyUnreachable(proxy.clone(), short(&f)))
                 })
                 .await?;
             let mut stream: Stream = Box::pin(tcp);
@@ -942,18 +988,6 @@ fn unreachable_text(network: bool) -> &'static str {
     }
 }
 
-/// A failed lookup, in a few words.
-fn dns_problem(f: &Failure) -> String {
-    match f {
-        Failure::Dns { error, tries, .. } => match tries {
-            Some(t) => format!("{}; {t}", dns_answer(error)),
-            None => dns_answer(error),
-        },
-        Failure::DnsSinkhole(host, ips) => format!("{host} → {} (a block address)", join(ips)),
-        other => short(other),
-    }
-}
-
 /// The verdict, evidence and hint for a failure.
 fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, String) {
     let via = match route {
@@ -985,6 +1019,9 @@ fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, String) {
             } else {
                 format!("a router or firewall answered that {addr} cannot be reached {via}: a rule rejects it, or the address is down{FIX}")
             }),
+        Failure::ConnectFailed { addr, error } => (Verdict::TcpRefused,
+            vec![format!("address: {addr}"), format!("error: {error}")],
+            format!("the connection to {addr} failed at once {via}: {error}: this machine would not open it (a local firewall rule, or a socket limit)")),
         Failure::ConnectTimeout(a) => (Verdict::TcpTimeout, vec![format!("addresses: {}", a.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))],
             format!("no answer {via}: outbound traffic to this address and port is dropped; allow it on the firewall or use the proxy{FIX}")),
         Failure::Reset(d) => (Verdict::TcpReset, vec![format!("reset: {d}")],

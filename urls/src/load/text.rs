@@ -37,7 +37,10 @@ pub(super) fn load_text(path: &Path, bytes: &[u8]) -> crate::Result<Catalog> {
                         line: Some(line),
                     }
                     .to_string(),
-                    message: format!("{p:?} is not a host or URL; listed as not probeable"),
+                    message: format!(
+                        "{p:?} is not a host or URL ({}); listed as not probeable",
+                        crate::pattern::why_prose(&p)
+                    ),
                 });
                 Target::Prose { text: p }
             }
