@@ -448,6 +448,9 @@ async fn connect(
     let mut refused = None;
     let mut unreachable = None;
     let mut failed = None;
+    // What each address before the one that answered did, by family: a
+    // host reached over IPv4 after its IPv6 address failed says so.
+    let mut earlier: Vec<String> = Vec::new();
     let share = limit / u32::try_from(addrs.len().clamp(1, 4)).unwrap_or(1);
     for ip in addrs.iter().take(4) {
         let addr = SocketAddr::new(*ip, port);
@@ -455,9 +458,16 @@ async fn connect(
         match tokio::time::timeout(share, TcpStream::connect(addr)).await {
             Ok(Ok(stream)) => {
                 let _ = stream.set_nodelay(true);
-                return Ok((stream, format!("connected to {addr}")));
+                let mut detail = format!("connected to {addr} over {}", family(&addr));
+                if !earlier.is_empty() {
+                    detail.push_str(&format!(" after {}", earlier.join(", ")));
+                }
+                return Ok((stream, detail));
             }
-            Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => refused = Some(addr),
+            Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+                earlier.push(format!("{addr} over {} refused", family(&addr)));
+                refused = Some(addr);
+            }
             Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionReset => {
                 return Err(Failure::Reset(format!("{addr}: {e}")));
             }
@@ -473,11 +483,24 @@ async fn connect(
                         | std::io::ErrorKind::AddrNotAvailable
                 ) =>
             {
-                unreachable = Some((addr, e.kind() != std::io::ErrorKind::HostUnreachable));
+                let network = e.kind() != std::io::ErrorKind::HostUnreachable;
+                earlier.push(format!(
+                    "{addr} over {}: {}",
+                    family(&addr),
+                    unreachable_text(network)
+                ));
+                unreachable = Some((addr, network));
             }
             // Any other immediate error is what the OS said, not silence.
-            Ok(Err(e)) => failed = Some((addr, e.to_string())),
-            Err(_) => {}
+            Ok(Err(e)) => {
+                earlier.push(format!("{addr} over {}: {e}", family(&addr)));
+                failed = Some((addr, e.to_string()));
+            }
+            Err(_) => earlier.push(format!(
+                "{addr} over {}: no answer in {:.1} s",
+                family(&addr),
+                share.as_secs_f64()
+            )),
         }
     }
     match (refused, unreachable, failed) {
@@ -486,6 +509,11 @@ async fn connect(
         (None, None, Some((addr, error))) => Err(Failure::ConnectFailed { addr, error }),
         (None, None, None) => Err(Failure::ConnectTimeout(tried)),
     }
+}
+
+/// "IPv4" or "IPv6".
+fn family(addr: &SocketAddr) -> &'static str {
+    if addr.is_ipv4() { "IPv4" } else { "IPv6" }
 }
 
 fn basic_auth(c: &Credentials) -> String {
