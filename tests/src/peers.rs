@@ -92,6 +92,8 @@ pub struct SquidSetup {
     pub hosts: Vec<String>,
     /// Allow only the destinations of this dstdomain ACL file; deny the rest.
     pub allow_only: Option<PathBuf>,
+    /// Digest credentials required (user, password), and no other scheme.
+    pub digest_only: Option<(String, String)>,
 }
 
 /// Starts squid as a forward proxy on a loopback port.
@@ -140,7 +142,17 @@ pub fn squid(binary: &Path, setup: &SquidSetup) -> Peer {
                 d.display()
             ));
         }
-        None => conf.push_str("http_access allow all\n"),
+        None => match &setup.digest_only {
+            Some((user, pass)) => {
+                std::fs::write(d.join("digest_passwd"), format!("{user}:{pass}\n"))
+                    .expect("digest passwd");
+                conf.push_str(&format!(
+                    "auth_param digest program /usr/lib/squid/digest_file_auth {}/digest_passwd\nauth_param digest realm pathprobe digest lab\nacl authed proxy_auth REQUIRED\nhttp_access allow authed\nhttp_access deny all\n",
+                    d.display()
+                ));
+            }
+            None => conf.push_str("http_access allow all\n"),
+        },
     }
     std::fs::write(d.join("squid.conf"), conf).expect("conf");
     let _ = Command::new("chown")

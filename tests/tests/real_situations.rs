@@ -189,3 +189,61 @@ fn squid_carries_a_plain_http_probe() {
         "{a}"
     );
 }
+
+/// A squid that offers only Digest: the verdict names the scheme and realm,
+/// and credentials given (pathprobe sends Basic) are said to be unusable
+/// there, not wrong.
+#[test]
+fn a_digest_only_squid_is_named_as_such() {
+    let Some(binary) = require(
+        "a_digest_only_squid_is_named_as_such",
+        &["/usr/sbin/squid", "squid"],
+        "squid (Debian package squid-openssl)",
+    ) else {
+        return;
+    };
+    let ca = TestCa::new("pathprobe lab CA");
+    let origin = tls_origin(&ca, &["svc.lab.test"], 200);
+    let proxy = squid(
+        &binary,
+        &SquidSetup {
+            hosts: vec!["svc.lab.test".into()],
+            digest_only: Some(("agent".into(), "s3cret".into())),
+            ..SquidSetup::default()
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let url = format!("https://svc.lab.test:{origin}/");
+    let cat = write_catalog(dir.path(), &[&url]);
+    let proxy_url = format!("http://127.0.0.1:{}", proxy.port);
+    let base = [
+        cat.to_str().unwrap(),
+        "--proxy",
+        proxy_url.as_str(),
+        "--ca-cert",
+        ca_file.to_str().unwrap(),
+    ];
+    let (v, out) = check_json(&base, "5");
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "proxy_auth_required", "{r}\n{}", stderr(&out));
+    let evidence = r["attempts"][0]["evidence"].to_string();
+    assert!(evidence.contains("offered schemes: Digest"), "{evidence}");
+    assert!(
+        evidence.contains("realm: pathprobe digest lab"),
+        "{evidence}"
+    );
+
+    let mut with_user = base.to_vec();
+    with_user.extend(["--proxy-user", "agent:s3cret"]);
+    let (v, _) = check_json(&with_user, "5");
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "proxy_auth_required", "{r}");
+    let evidence = r["attempts"][0]["evidence"].to_string();
+    assert!(
+        evidence.contains("not usable") && evidence.contains("Basic"),
+        "{evidence}"
+    );
+    assert!(!v.to_string().contains("s3cret"), "the password leaked");
+}

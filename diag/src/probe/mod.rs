@@ -1062,7 +1062,16 @@ fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, String) {
                 ev.push(format!("realm: {r}"));
             }
             if *credentials_rejected {
-                ev.push("credentials given: rejected".into());
+                // pathprobe answers a challenge with Basic only: credentials
+                // a proxy never asked for in Basic were not tried, not wrong.
+                let basic = schemes.iter().any(|s| {
+                    s.eq_ignore_ascii_case("basic") || s.starts_with("SOCKS5")
+                });
+                ev.push(if basic {
+                    "credentials given: rejected".into()
+                } else {
+                    "credentials given: not usable here (pathprobe sends them as Basic; the proxy offers none of that)".into()
+                });
             }
             (Verdict::ProxyAuthRequired, ev,
                 format!("the proxy demands authentication (407); Defender for Endpoint does not support authenticated proxies: exempt these URLs from authentication on the proxy{FIX}"))
