@@ -29,6 +29,37 @@ impl TestCa {
         &self.0.key_pem
     }
 
+    /// Writes a leaf for `names` signed by this CA: the chain (leaf, then
+    /// the CA) and the key, PEM, for a real server such as squid.
+    pub fn write_leaf(&self, names: &[&str], chain: &std::path::Path, key: &std::path::Path) {
+        use base64::Engine as _;
+        let pem = |label: &str, der: &[u8]| {
+            let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+            let lines: Vec<&str> = b64
+                .as_bytes()
+                .chunks(64)
+                .map(|c| std::str::from_utf8(c).unwrap_or_default())
+                .collect();
+            format!(
+                "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
+                lines.join("\n")
+            )
+        };
+        let (certs, key_der) = match self.0.leaf(names) {
+            Ok(leaf) => leaf,
+            Err(e) => panic!("lab leaf: {e}"),
+        };
+        let chain_pem: String = certs
+            .iter()
+            .map(|c| pem("CERTIFICATE", c.as_ref()))
+            .collect();
+        if let Err(e) = std::fs::write(chain, chain_pem)
+            .and_then(|()| std::fs::write(key, pem("PRIVATE KEY", key_der.secret_der())))
+        {
+            panic!("writing the leaf: {e}");
+        }
+    }
+
     /// Writes the CA certificate to `path` (for `--ca-cert`).
     pub fn write_pem(&self, path: &std::path::Path) {
         if let Err(e) = self.0.write_pem(path) {

@@ -94,6 +94,8 @@ pub struct SquidSetup {
     pub allow_only: Option<PathBuf>,
     /// Digest credentials required (user, password), and no other scheme.
     pub digest_only: Option<(String, String)>,
+    /// Listen for TLS (an HTTPS proxy) with this chain and key, PEM files.
+    pub tls: Option<(PathBuf, PathBuf)>,
 }
 
 /// Starts squid as a forward proxy on a loopback port.
@@ -107,8 +109,20 @@ pub fn squid(binary: &Path, setup: &SquidSetup) -> Peer {
         .map(|h| format!("127.0.0.1 {h}\n"))
         .collect();
     std::fs::write(d.join("hosts"), hosts).expect("hosts");
+    let listen = match &setup.tls {
+        Some((chain, key)) => {
+            // Inside squid's own directory, which the proxy user can read.
+            std::fs::copy(chain, d.join("proxy-chain.pem")).expect("copy the chain");
+            std::fs::copy(key, d.join("proxy-key.pem")).expect("copy the key");
+            format!(
+                "https_port 127.0.0.1:{port} tls-cert={0}/proxy-chain.pem tls-key={0}/proxy-key.pem",
+                d.display()
+            )
+        }
+        None => format!("http_port 127.0.0.1:{port}"),
+    };
     let mut conf = format!(
-        "http_port 127.0.0.1:{port}\npid_filename {0}/squid.pid\ncache_log {0}/cache.log\naccess_log {0}/access.log\ncache deny all\nshutdown_lifetime 1 seconds\ncoredump_dir {0}\nhosts_file {0}/hosts\ndns_nameservers 127.0.0.1\nacl CONNECT method CONNECT\n",
+        "{listen}\npid_filename {0}/squid.pid\ncache_log {0}/cache.log\naccess_log {0}/access.log\ncache deny all\nshutdown_lifetime 1 seconds\ncoredump_dir {0}\nhosts_file {0}/hosts\ndns_nameservers 127.0.0.1\nacl CONNECT method CONNECT\n",
         d.display()
     );
     for b in &setup.blocked {

@@ -247,3 +247,57 @@ fn a_digest_only_squid_is_named_as_such() {
     );
     assert!(!v.to_string().contains("s3cret"), "the password leaked");
 }
+
+/// An HTTPS proxy (squid on https_port) whose own certificate comes from a
+/// private CA: trusted with `--ca-cert`, it carries the probe; without it,
+/// the proxy is the one named as untrusted, not the endpoint.
+#[test]
+fn an_https_squid_with_a_private_ca_is_trusted_through_ca_cert() {
+    let Some(binary) = require(
+        "an_https_squid_with_a_private_ca_is_trusted_through_ca_cert",
+        &["/usr/sbin/squid", "squid"],
+        "squid (Debian package squid-openssl)",
+    ) else {
+        return;
+    };
+    let ca = TestCa::new("Corp Private Root CA");
+    let origin = tls_origin(&ca, &["svc.lab.test"], 200);
+    let dir = tempfile::tempdir().unwrap();
+    let (chain, key) = (dir.path().join("chain.pem"), dir.path().join("key.pem"));
+    ca.write_leaf(&["127.0.0.1"], &chain, &key);
+    let proxy = squid(
+        &binary,
+        &SquidSetup {
+            hosts: vec!["svc.lab.test".into()],
+            tls: Some((chain, key)),
+            ..SquidSetup::default()
+        },
+    );
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let url = format!("https://svc.lab.test:{origin}/");
+    let cat = write_catalog(dir.path(), &[&url]);
+    let proxy_url = format!("https://127.0.0.1:{}", proxy.port);
+    let (v, out) = check_json(
+        &[
+            cat.to_str().unwrap(),
+            "--proxy",
+            &proxy_url,
+            "--ca-cert",
+            ca_file.to_str().unwrap(),
+        ],
+        "5",
+    );
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "ok", "{r}\n{}", stderr(&out));
+    assert_eq!(r["attempts"][0]["route"]["kind"], "https");
+
+    let (v, _) = check_json(&[cat.to_str().unwrap(), "--proxy", &proxy_url], "5");
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "proxy_unreachable", "{r}");
+    let evidence = r["attempts"][0]["evidence"].to_string();
+    assert!(
+        evidence.contains("its TLS certificate is not trusted"),
+        "{evidence}"
+    );
+}
