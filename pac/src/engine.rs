@@ -536,9 +536,7 @@ impl PacEngine {
                     reason,
                 })
             })?;
-        let host_arg = host.map_or(host_arg, |h| {
-            helpers::strip_brackets(h).to_ascii_lowercase()
-        });
+        let host_arg = host.map_or(host_arg, pathprobe_host::key);
         self.evaluate(url_arg, host_arg)
     }
 
@@ -715,7 +713,7 @@ pub fn script_arguments(url: &str, mode: UrlMode) -> Result<(String, String), St
     let mut parsed = url::Url::parse(url.trim()).map_err(|e| e.to_string())?;
     let host = parsed
         .host_str()
-        .map(|h| helpers::strip_brackets(h).to_ascii_lowercase())
+        .map(pathprobe_host::key)
         .ok_or_else(|| "it has no host".to_owned())?;
     // Credentials never reach a script (nor a log that echoes its input).
     let _ = parsed.set_username("");

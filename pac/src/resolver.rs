@@ -187,7 +187,7 @@ impl FixedResolver {
     /// Adds an address for a name.
     pub fn insert(&mut self, host: &str, addr: IpAddr) {
         self.table
-            .entry(host.trim_end_matches('.').to_ascii_lowercase())
+            .entry(pathprobe_host::key(host))
             .or_default()
             .push(addr);
     }
@@ -201,6 +201,11 @@ impl FixedResolver {
         if host.is_empty() {
             return Err(format!("{entry:?}: the host name is empty"));
         }
+        // `*.suffix` pins every name below it.
+        let name = host.strip_prefix("*.").unwrap_or(host);
+        if let Err(e) = name.parse::<pathprobe_host::Host>() {
+            return Err(format!("{entry:?}: {host:?} is not a host ({e})"));
+        }
         let ip = ip
             .trim()
             .parse::<IpAddr>()
@@ -212,7 +217,7 @@ impl FixedResolver {
 impl Resolve for FixedResolver {
     fn lookup(&self, host: &str, _timeout: Duration) -> Result<Vec<IpAddr>, LookupError> {
         self.table
-            .get(&host.trim_end_matches('.').to_ascii_lowercase())
+            .get(&pathprobe_host::key(host))
             .cloned()
             .ok_or(LookupError::NotFound)
     }

@@ -15,6 +15,10 @@ pub const LISTING_SCHEMA_VERSION: u32 = 1;
 pub struct ListingEntry {
     /// URL pattern or prose.
     pub target: String,
+    /// The pattern as people write it, when it holds internationalised
+    /// labels (`target` is the punycode form that is sent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_unicode: Option<String>,
     /// `url` or `prose`.
     pub kind: &'static str,
     /// True for `*.x` / `*x` host patterns.
@@ -58,6 +62,7 @@ impl ListingEntry {
         };
         ListingEntry {
             target: e.display_target(),
+            target_unicode: e.url().and_then(pathprobe_urls::UrlPattern::unicode),
             kind: if e.url().is_some() { "url" } else { "prose" },
             wildcard: e.url().is_some_and(|u| u.host.is_wildcard()),
             scheme: e.scheme().to_string(),
@@ -197,7 +202,10 @@ impl Listing {
                 probe_cell = probe_cell.fg(Color::Yellow);
             }
             let mut row = vec![
-                Cell::new(&e.target),
+                Cell::new(match &e.target_unicode {
+                    Some(u) => format!("{} ({u})", e.target),
+                    None => e.target.clone(),
+                }),
                 Cell::new(e.port),
                 Cell::new(&e.geography),
                 Cell::new(e.category.as_deref().unwrap_or("-")),

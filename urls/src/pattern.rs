@@ -155,6 +155,19 @@ impl fmt::Display for UrlPattern {
     }
 }
 
+impl UrlPattern {
+    /// The pattern with its internationalised labels decoded
+    /// (`bücher.example` for `xn--bcher-kva.example`), when it has any.
+    pub fn unicode(&self) -> Option<String> {
+        let base = self.host.base();
+        if !base.split('.').any(|label| label.starts_with("xn--")) {
+            return None;
+        }
+        let decoded = pathprobe_host::Host::Name(base.to_owned()).unicode();
+        (decoded != base).then(|| self.to_string().replacen(base, &decoded, 1))
+    }
+}
+
 /// What one item of a URL cell turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Parsed {
@@ -197,21 +210,18 @@ pub fn is_clearly_a_host(item: &str) -> bool {
 }
 
 /// Why `item` is not a host or URL (empty when it is one).
-pub fn why_prose(item: &str) -> &'static str {
-    parse_url(item.trim()).err().unwrap_or("")
+pub fn why_prose(item: &str) -> String {
+    parse_url(item.trim()).err().unwrap_or_default()
 }
 
-fn parse_url(text: &str) -> Result<UrlPattern, &'static str> {
-    if text.is_empty() {
-        return Err("it is empty");
-    }
+fn parse_url(text: &str) -> Result<UrlPattern, String> {
     if text.contains(char::is_whitespace) {
-        return Err("it holds spaces, which no host name or URL does");
+        return Err(pathprobe_host::HostError::Spaces.to_string());
     }
     let (scheme, rest) = match text.split_once("://") {
         Some((s, rest)) if s.eq_ignore_ascii_case("https") => (Some(Scheme::Https), rest),
         Some((s, rest)) if s.eq_ignore_ascii_case("http") => (Some(Scheme::Http), rest),
-        Some(_) => return Err("only http and https URLs can be probed"),
+        Some(_) => return Err("only http and https URLs can be probed".into()),
         None => (None, text),
     };
     let (authority, path) = match rest.find(['/', '?']) {
@@ -234,80 +244,33 @@ fn parse_url(text: &str) -> Result<UrlPattern, &'static str> {
     })
 }
 
-/// `host`, `host:port`, `[v6]`, `[v6]:port`, or a bare IPv6 address.
-fn split_authority(authority: &str) -> Result<(HostPattern, Option<u16>), &'static str> {
-    let port_of = |p: &str| match p.parse::<u16>() {
-        Ok(port) if port > 0 && p.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(port)),
-        _ => Err("its port is not a number from 1 to 65535"),
-    };
-    if let Some(rest) = authority.strip_prefix('[') {
-        let (inside, after) = rest
-            .split_once(']')
-            .ok_or("it opens an IPv6 bracket without closing it")?;
-        let ip: std::net::Ipv6Addr = inside
-            .parse()
-            .map_err(|_| "the text in brackets is not an IPv6 address")?;
-        let port = match after {
-            "" => None,
-            other => port_of(
-                other
-                    .strip_prefix(':')
-                    .ok_or("text follows the IPv6 address")?,
-            )?,
-        };
-        return Ok((HostPattern::Exact(ip.to_string()), port));
-    }
-    // A bare IPv6 address (a host column): its colons are not a port.
-    if let Ok(ip) = authority.parse::<std::net::Ipv6Addr>() {
-        return Ok((HostPattern::Exact(ip.to_string()), None));
+/// The host pattern and port of an authority: wildcards here, every other
+/// form by the shared host reader.
+fn split_authority(authority: &str) -> Result<(HostPattern, Option<u16>), String> {
+    let wildcard = authority.starts_with('*');
+    if !wildcard {
+        let (host, port) = pathprobe_host::split_authority(authority).map_err(|e| e.to_string())?;
+        return Ok((HostPattern::Exact(host.to_string()), port));
     }
     let (host_text, port) = match authority.rsplit_once(':') {
-        Some((h, p)) => (h, port_of(p)?),
+        Some((h, p)) => match p.parse::<u16>() {
+            Ok(port) if port > 0 && p.bytes().all(|b| b.is_ascii_digit()) => (h, Some(port)),
+            _ => return Err(pathprobe_host::HostError::BadPort.to_string()),
+        },
         None => (authority, None),
     };
     let host_text = host_text.trim_end_matches('.');
-    let host = if let Some(rest) = host_text.strip_prefix("*.") {
-        HostPattern::Subdomains(dns_name(rest)?)
-    } else if let Some(rest) = host_text.strip_prefix('*') {
-        HostPattern::Suffix(dns_name(rest)?)
-    } else {
-        HostPattern::Exact(dns_name(host_text)?)
+    let name = |t: &str| pathprobe_host::dns_name(t).map_err(|e| e.to_string());
+    let host = match host_text.strip_prefix("*.") {
+        Some(rest) => HostPattern::Subdomains(name(rest)?),
+        None => HostPattern::Suffix(name(host_text.trim_start_matches('*'))?),
     };
     // A wildcard over a single label (`*.corp`, `*foo`) is too wide to mean
     // anything a firewall would write.
-    if host.is_wildcard() && !host.base().contains('.') {
-        return Err("a wildcard needs a domain with a dot after it");
+    if !host.base().contains('.') {
+        return Err("a wildcard needs a domain with a dot after it".into());
     }
     Ok((host, port))
-}
-
-/// A host name as DNS is asked for it: lower case, punycode for
-/// internationalised labels; letters, digits, hyphens and underscores.
-fn dns_name(text: &str) -> Result<String, &'static str> {
-    let name = if text.is_ascii() {
-        text.to_ascii_lowercase()
-    } else {
-        match url::Host::parse(text) {
-            Ok(url::Host::Domain(d)) => d,
-            _ => return Err("it is not a host name (characters no DNS name holds)"),
-        }
-    };
-    let ok = !name.is_empty()
-        && name.len() <= 253
-        && name.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-        });
-    if ok {
-        Ok(name)
-    } else {
-        Err("it is not a host name (characters or labels no DNS name holds)")
-    }
 }
 
 /// `host` as a URL writes it: IPv6 addresses in brackets.

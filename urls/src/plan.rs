@@ -201,7 +201,7 @@ fn probe_for(e: &Endpoint, geo: Option<&GeoSelection>, map: &ProbeMap) -> Probe 
         Target::Prose { text } => {
             return Probe::NotProbed {
                 why: NotProbeable::Prose {
-                    why: crate::pattern::why_prose(text).to_owned(),
+                    why: crate::pattern::why_prose(text),
                 },
             };
         }

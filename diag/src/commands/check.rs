@@ -198,7 +198,7 @@ pub fn probe(
         let (host, ip) =
             FixedResolver::parse_entry(entry).map_err(|e| UsageError(format!("--resolve {e}")))?;
         overrides
-            .entry(host.to_ascii_lowercase())
+            .entry(pathprobe_host::key(&host))
             .or_default()
             .push(ip);
     }

@@ -384,8 +384,8 @@ async fn resolve(
 
 /// `localhost` and names under it (RFC 6761) answer loopback by design.
 fn is_loopback_name(host: &str) -> bool {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    host == "localhost" || host.ends_with(".localhost")
+    host.parse::<pathprobe_host::Host>()
+        .is_ok_and(|h| h.is_localhost())
 }
 
 /// A `--resolve` entry for `host`: the exact name, else the nearest
@@ -394,7 +394,7 @@ pub(crate) fn override_for<'a>(
     overrides: &'a HashMap<String, Vec<IpAddr>>,
     host: &str,
 ) -> Option<&'a Vec<IpAddr>> {
-    let host = host.to_ascii_lowercase();
+    let host = pathprobe_host::key(host);
     if let Some(ips) = overrides.get(&host) {
         return Some(ips);
     }
@@ -418,13 +418,13 @@ pub(crate) struct PinnedResolver {
 
 impl pathprobe_pac::Resolve for PinnedResolver {
     fn lookup(&self, host: &str, timeout: Duration) -> Result<Vec<IpAddr>, LookupError> {
-        match override_for(&self.pins, host.trim_end_matches('.')) {
+        match override_for(&self.pins, host) {
             Some(ips) => Ok(ips.clone()),
             None => self.fallback.lookup(host, timeout),
         }
     }
     fn lookup_traced(&self, host: &str, limits: LookupLimits) -> Traced {
-        match override_for(&self.pins, host.trim_end_matches('.')) {
+        match override_for(&self.pins, host) {
             Some(ips) => Traced::local(Ok(ips.clone())),
             None => self.fallback.lookup_traced(host, limits),
         }

@@ -136,8 +136,16 @@ fn curl_matches(entry: &str, host: &str, alone: bool) -> bool {
     if entry == "*" {
         return alone;
     }
-    // Hosts come as URLs write them: IPv6 in brackets, any case.
-    let host = crate::helpers::strip_brackets(host);
+    // Hosts as URLs write them (IPv6 in brackets, any case, a trailing dot,
+    // internationalised) read as every other place reads them.
+    let host = pathprobe_host::key(host);
+    let host = host.as_str();
+    // An address entry may be bracketed too (`[::1]`).
+    let entry = match entry.strip_prefix('[').and_then(|e| e.split_once(']')) {
+        Some((inside, rest)) => format!("{inside}{rest}"),
+        None => entry.to_owned(),
+    };
+    let entry = entry.as_str();
     if host.is_empty() {
         return false;
     }
