@@ -377,3 +377,22 @@ fn prometheus_exposition_has_bounded_labels() {
         "{text}"
     );
 }
+
+#[test]
+fn the_verbose_table_shows_a_dns_queue_wait_beside_dns_time() {
+    let mut report = fixture();
+    let phases = &mut report.results[0].attempts[0].phases;
+    let dns = phases
+        .iter_mut()
+        .find(|p| p.phase == Phase::Dns)
+        .expect("a DNS phase in the fixture");
+    dns.elapsed_ms = 12.0;
+    dns.queued_ms = 340.0;
+    let mut style = TableStyle::plain(200);
+    style.verbose = true;
+    let text = report.render(CheckFormat::Table, &style).unwrap();
+    assert!(text.contains("dns 12 (+340 queued)"), "{text}");
+    // JSON keeps it as its own field.
+    let json = report.render(CheckFormat::Json, &style).unwrap();
+    assert!(json.contains("\"queued_ms\": 340.0"), "{json}");
+}

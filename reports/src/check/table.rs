@@ -34,7 +34,19 @@ fn phases(r: &ProbeResult) -> String {
     CheckReport::deciding(r).map_or_else(String::new, |a| {
         a.phases
             .iter()
-            .map(|p| format!("{} {:.0}", p.phase.name(), p.elapsed_ms))
+            .map(|p| {
+                // Waiting for a DNS slot is not DNS time, but it is time.
+                if p.queued_ms >= 1.0 {
+                    format!(
+                        "{} {:.0} (+{:.0} queued)",
+                        p.phase.name(),
+                        p.elapsed_ms,
+                        p.queued_ms
+                    )
+                } else {
+                    format!("{} {:.0}", p.phase.name(), p.elapsed_ms)
+                }
+            })
             .collect::<Vec<_>>()
             .join(", ")
     })
