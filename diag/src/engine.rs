@@ -45,9 +45,6 @@ pub struct Outcome {
     pub cut_by: Option<String>,
 }
 
-/// Why a run was cut short by the user.
-const INTERRUPTED: &str = "interrupted (Ctrl-C)";
-
 /// The attempts of a job the run cut short: those that finished, then the
 /// one in flight with the phases it completed and the phase it was in.
 fn cut_short(job: &Job, live: &LiveHandle, why: &str, interrupted: bool) -> Vec<Attempt> {
@@ -213,6 +210,7 @@ pub async fn run(
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
     let mut cut_by = None;
+    let mut interrupted = false;
     loop {
         tokio::select! {
             next = set.join_next() => match next {
@@ -234,13 +232,13 @@ pub async fn run(
                 break;
             }
             _ = &mut ctrl_c => {
-                cut_by = Some(INTERRUPTED.to_owned());
+                cut_by = Some("interrupted (Ctrl-C)".to_owned());
+                interrupted = true;
                 break;
             }
         }
     }
     set.abort_all();
-    let interrupted = cut_by.as_deref() == Some(INTERRUPTED);
     let partial = cut_by.is_some();
     let attempts = results
         .into_iter()
