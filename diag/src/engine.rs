@@ -150,7 +150,11 @@ pub async fn run(
             let Ok(_permit) = global.acquire_owned().await else {
                 return (index, Vec::new());
             };
-            let mut attempts: Vec<Attempt> = Vec::new();
+            let keep = |a: Attempt| {
+                if let Ok(mut l) = live.lock() {
+                    l.finished.push(a);
+                }
+            };
             for route in &job.routes {
                 let _proxy_permit = match per_proxy.get(&route.to_string()) {
                     Some(s) => s.clone().acquire_owned().await.ok(),
@@ -171,16 +175,24 @@ pub async fn run(
                     );
                 }
                 let ok = a.verdict.is_ok();
-                attempts.push(a);
+                keep(a);
                 if ok && !job.every_route {
                     break;
                 }
             }
             // An interception seen through a proxy is clearer next to the
             // chain the origin presents directly, when the direct path works.
-            let intercepted = attempts
-                .iter()
-                .any(|a| a.verdict == Verdict::TlsIntercepted && a.route != Route::Direct);
+            let intercepted = live.lock().is_ok_and(|l| {
+                l.finished
+                    .iter()
+                    .any(|a| a.verdict == Verdict::TlsIntercepted && a.route != Route::Direct)
+            });
+            // Taken only once nothing more can be added to them.
+            let take = || {
+                live.lock()
+                    .map(|mut l| std::mem::take(&mut l.finished))
+                    .unwrap_or_default()
+            };
             if intercepted && !job.routes.contains(&Route::Direct) {
                 let direct = attempt(&job.target, &Route::Direct, &ctx, None).await;
                 let issuer = direct
@@ -195,14 +207,16 @@ pub async fn run(
                         direct.verdict.name()
                     ),
                 };
+                let mut attempts = take();
                 for a in attempts
                     .iter_mut()
                     .filter(|a| a.verdict == Verdict::TlsIntercepted)
                 {
                     a.evidence.push(line.clone());
                 }
+                return (index, attempts);
             }
-            (index, attempts)
+            (index, take())
         });
     }
     let deadline = tokio::time::sleep(limits.deadline);
@@ -236,6 +250,14 @@ pub async fn run(
                 interrupted = true;
                 break;
             }
+        }
+    }
+    // Jobs that finished while the run was being cut keep their results.
+    while let Some(done) = set.try_join_next() {
+        if let Ok((index, attempts)) = done
+            && let Some(slot) = results.get_mut(index)
+        {
+            *slot = Some(attempts);
         }
     }
     set.abort_all();

@@ -183,10 +183,15 @@ pub fn split_authority(authority: &str) -> Result<(Host, Option<u16>), HostError
 }
 
 /// The form of `host` every lookup table keys on ("Intranet-GW." and
-/// "intranet-gw" alike), or the text lower-cased when it is not a host.
+/// "intranet-gw" alike; `*.Corp.Example.` as `*.corp.example`), or the
+/// text lower-cased when it is not a host.
 pub fn key(host: &str) -> String {
+    let host = host.trim();
+    if let Some(suffix) = host.strip_prefix("*.") {
+        return format!("*.{}", key(suffix));
+    }
     host.parse::<Host>()
-        .map_or_else(|_| host.trim().to_ascii_lowercase(), |h| h.to_string())
+        .map_or_else(|_| host.to_ascii_lowercase(), |h| h.to_string())
 }
 
 #[cfg(test)]
@@ -215,6 +220,7 @@ mod tests {
         assert_eq!(split_authority("proxy:0"), Err(HostError::BadPort));
         assert_eq!(split_authority("[::1]x"), Err(HostError::Brackets));
         assert_eq!(key("Intranet-GW."), "intranet-gw");
+        assert_eq!(key("*.Bücher.Example."), "*.xn--bcher-kva.example");
     }
 
     fn label() -> impl Strategy<Value = String> {

@@ -332,8 +332,8 @@ fn build_resolver(servers: &DnsServers, concurrency: usize) -> Result<TokioResol
         .map_err(|e| LookupError::Failed(format!("cannot build the resolver: {e}")))
 }
 
-/// The time limit of each try: 1 s, then 2 s, then 4 s (as Windows' client
-/// spaces them), always within what is left of the lookup's own limit.
+/// The time limit of each try: 1 s, 2 s, 4 s, then 8 s (spaced as Windows'
+/// client spaces them), always within what is left of the lookup's own limit.
 fn try_limit(index: usize) -> Duration {
     Duration::from_secs(1 << index.min(3))
 }
@@ -458,12 +458,17 @@ type SharedPace = Option<Arc<std::sync::Mutex<Pace>>>;
 
 /// Waits for this try's turn under the pace.
 async fn wait_turn(pace: &SharedPace) {
+    wait_turn_until(pace, Instant::now() + Duration::from_secs(3600)).await;
+}
+
+/// Waits for this try's turn under the pace, but never past `end`.
+async fn wait_turn_until(pace: &SharedPace, end: Instant) {
     let Some(pace) = pace else { return };
     let at = pace
         .lock()
         .map(|mut p| p.turn())
         .unwrap_or_else(|_| Instant::now());
-    tokio::time::sleep_until(at.into()).await;
+    tokio::time::sleep_until(at.min(end).into()).await;
 }
 
 /// Tells the pace the resolver is struggling.
@@ -521,11 +526,13 @@ async fn answer(
             match tokio::time::timeout(request.limits.queue, gate.acquire_owned()).await {
                 Ok(Ok(permit)) => Some(permit),
                 _ => {
-                    let _ = request
-                        .reply
-                        .try_send(Traced::local(Err(LookupError::Timeout(
-                            request.limits.answer,
-                        ))));
+                    // Local queueing, not the resolver's doing: said so.
+                    let _ = request.reply.try_send(Traced::local(Err(LookupError::Failed(
+                        format!(
+                            "no DNS slot came free within {:.0} s (this run's other lookups held them)",
+                            request.limits.queue.as_secs_f64()
+                        ),
+                    ))));
                     return;
                 }
             }
@@ -543,15 +550,16 @@ async fn answer(
     let mut last_answer: Option<LookupError> = None;
     let mut errors = 0u32;
     let result = loop {
+        // A retry waits for its turn under the pace, within the budget.
+        if !tries.is_empty() {
+            wait_turn_until(&pace, end).await;
+        }
         let left = end.saturating_duration_since(Instant::now());
         // Too little time left for a question to come back.
         if left < Duration::from_millis(20) {
             break Err(last_answer.unwrap_or(LookupError::Timeout(request.limits.answer)));
         }
         let limit = try_limit(tries.len()).min(left);
-        if !tries.is_empty() {
-            wait_turn(&pace).await;
-        }
         let outcome = one_try(&resolver, &request.host, limit, &pace).await;
         let struggled = match &outcome {
             Err(_) => true,
@@ -1001,6 +1009,43 @@ mod tests {
                 .iter()
                 .any(|(t, total)| *total - t.took > Duration::from_millis(600))
         );
+    }
+
+    /// A resolver that rate-limits as one of this project's machines does
+    /// (the first fifty questions of a burst, then fifty a second, the rest
+    /// dropped, answers in a millisecond): every lookup still gets the
+    /// server's real answer, never "no answer in time".
+    #[test]
+    fn a_rate_limiting_resolver_still_answers_every_lookup() {
+        let bucket = std::sync::Mutex::new((50.0f64, Instant::now()));
+        let (addr, _) = scripted(
+            move |_, _| {
+                let mut b = bucket.lock().unwrap();
+                let now = Instant::now();
+                b.0 = (b.0 + now.duration_since(b.1).as_secs_f64() * 50.0).min(50.0);
+                b.1 = now;
+                if b.0 >= 1.0 {
+                    b.0 -= 1.0;
+                    Act::NxDomain
+                } else {
+                    Act::Drop
+                }
+            },
+            Duration::ZERO,
+        );
+        let r = Arc::new(SystemResolver::new(DnsServers::Given(vec![addr])).unwrap());
+        let handles: Vec<_> = (0..120)
+            .map(|i| {
+                let r = r.clone();
+                std::thread::spawn(move || {
+                    r.lookup_traced(&format!("n{i}.rate.test"), limits(5000))
+                })
+            })
+            .collect();
+        for h in handles {
+            let t = h.join().unwrap();
+            assert_eq!(t.result, Err(LookupError::NotFound), "{t:?}");
+        }
     }
 
     #[test]

@@ -58,7 +58,7 @@ pub use onboarding::{OnboardingGeo, geography_from_text};
 pub use package::{
     Expiry, Package, PackageError, PackageKind, Signer, read_package, read_packages,
 };
-pub use pattern::{HostPattern, PathPattern, Scheme, UrlPattern, url_host, why_prose};
+pub use pattern::{HostPattern, PathPattern, Scheme, UrlPattern};
 pub use plan::{
     Connectivity, Excluded, Filter, NotProbeable, Plan, Planned, Probe, STREAMLINED_DOMAIN, plan,
 };

@@ -210,7 +210,7 @@ pub fn is_clearly_a_host(item: &str) -> bool {
 }
 
 /// Why `item` is not a host or URL (empty when it is one).
-pub fn why_prose(item: &str) -> String {
+pub(crate) fn why_prose(item: &str) -> String {
     parse_url(item.trim()).err().unwrap_or_default()
 }
 
@@ -229,6 +229,17 @@ fn parse_url(text: &str) -> Result<UrlPattern, String> {
         None => (rest, ""),
     };
     let (host, port) = split_authority(authority)?;
+    // A lone word ("TBD", "None", "N/A") is what placeholder cells hold; a
+    // single-label host is written with a scheme or a port.
+    if scheme.is_none()
+        && port.is_none()
+        && matches!(&host, HostPattern::Exact(h) if !h.contains(['.', ':']) && h != "localhost")
+    {
+        return Err(format!(
+            "a single word: write it as https://{0}/ or {0}:PORT to probe a host of that name",
+            host.base()
+        ));
+    }
     let path = if path.is_empty() || path == "/" {
         PathPattern::Any
     } else if let Some(prefix) = path.strip_suffix('*') {
@@ -274,12 +285,9 @@ fn split_authority(authority: &str) -> Result<(HostPattern, Option<u16>), String
 }
 
 /// `host` as a URL writes it: IPv6 addresses in brackets.
-pub fn url_host(host: &str) -> std::borrow::Cow<'_, str> {
-    if host.contains(':') {
-        std::borrow::Cow::Owned(format!("[{host}]"))
-    } else {
-        std::borrow::Cow::Borrowed(host)
-    }
+pub(crate) fn url_host(host: &str) -> String {
+    host.parse::<pathprobe_host::Host>()
+        .map_or_else(|_| host.to_owned(), |h| h.url_form())
 }
 
 #[cfg(test)]
@@ -421,6 +429,8 @@ mod tests {
             ("https://[2001:db8::zz]/", "IPv6"),
             ("bad_-.example..com", "not a host name"),
             ("*.corp", "wildcard"),
+            ("TBD", "single word"),
+            ("N/A", "single word"),
         ] {
             assert!(matches!(parse_item(text), Parsed::Prose(_)), "{text}");
             assert!(why_prose(text).contains(why), "{text}: {}", why_prose(text));

@@ -228,7 +228,7 @@ fn probe_for(e: &Endpoint, geo: Option<&GeoSelection>, map: &ProbeMap) -> Probe 
     };
     let host = crate::pattern::url_host(url.host.base());
     let authority = if port == scheme.default_port() {
-        host.into_owned()
+        host
     } else {
         format!("{host}:{port}")
     };

@@ -209,7 +209,8 @@ impl std::fmt::Display for Failure {
 /// report shows the phases that finished and the one it was in.
 #[derive(Debug, Default)]
 pub struct Live {
-    /// Attempts of this job that finished (earlier routes).
+    /// Attempts of this job that finished (earlier routes): the job's one
+    /// list of attempts, kept here so that a run cut short still has them.
     pub finished: Vec<Attempt>,
     /// The route being tried now.
     pub route: Option<Route>,
@@ -448,6 +449,7 @@ async fn connect(
     let mut refused = None;
     let mut unreachable = None;
     let mut failed = None;
+    let mut silent = false;
     // What each address before the one that answered did, by family: a
     // host reached over IPv4 after its IPv6 address failed says so.
     let mut earlier: Vec<String> = Vec::new();
@@ -496,18 +498,25 @@ async fn connect(
                 earlier.push(format!("{addr} over {}: {e}", family(&addr)));
                 failed = Some((addr, e.to_string()));
             }
-            Err(_) => earlier.push(format!(
-                "{addr} over {}: no answer in {:.1} s",
-                family(&addr),
-                share.as_secs_f64()
-            )),
+            Err(_) => {
+                silent = true;
+                earlier.push(format!(
+                    "{addr} over {}: no answer in {:.1} s",
+                    family(&addr),
+                    share.as_secs_f64()
+                ));
+            }
         }
     }
-    match (refused, unreachable, failed) {
-        (Some(addr), _, _) => Err(Failure::Refused(addr)),
-        (None, Some((addr, network)), _) => Err(Failure::Unreachable { addr, network }),
-        (None, None, Some((addr, error))) => Err(Failure::ConnectFailed { addr, error }),
-        (None, None, None) => Err(Failure::ConnectTimeout(tried)),
+    // A refusal is an answer from the host; a silent address is what a
+    // firewall drop looks like even when another family failed at once
+    // (IPv6 on a machine without it).
+    match (refused, silent, unreachable, failed) {
+        (Some(addr), ..) => Err(Failure::Refused(addr)),
+        (None, true, ..) => Err(Failure::ConnectTimeout(tried)),
+        (None, false, Some((addr, network)), _) => Err(Failure::Unreachable { addr, network }),
+        (None, false, None, Some((addr, error))) => Err(Failure::ConnectFailed { addr, error }),
+        (None, false, None, None) => Err(Failure::ConnectTimeout(tried)),
     }
 }
 
@@ -873,7 +882,6 @@ pub async fn attempt(
     if let Some(live) = live
         && let Ok(mut l) = live.lock()
     {
-        l.finished.push(done.clone());
         l.route = None;
         l.phases.clear();
         l.current = None;

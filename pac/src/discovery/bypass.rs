@@ -58,7 +58,13 @@ impl BypassList {
         list.entries = trimmed
             .split([',', ' ', '\t'])
             .filter(|token| !token.is_empty())
-            .map(str::to_owned)
+            // An address entry may be bracketed (`[::1]`, `[fd00::]/8`).
+            .map(
+                |token| match token.strip_prefix('[').and_then(|t| t.split_once(']')) {
+                    Some((inside, rest)) => format!("{inside}{rest}"),
+                    None => token.to_owned(),
+                },
+            )
             .collect();
         for entry in &list.entries {
             if entry == "*" {
@@ -110,12 +116,15 @@ impl BypassList {
         self.entries.is_empty()
     }
 
-    /// The entry that sends `host` direct, if any. `host` is lower-case, IPv6
-    /// without brackets.
+    /// The entry that sends `host` direct, if any; `host` in any form a URL
+    /// writes it.
     pub fn matching(&self, host: &str) -> Option<&str> {
+        // Hosts as URLs write them (IPv6 in brackets, any case, a trailing
+        // dot, internationalised) read as every other place reads them.
+        let host = pathprobe_host::key(host);
         self.entries
             .iter()
-            .find(|entry| self.entry_matches(entry, host))
+            .find(|entry| self.entry_matches(entry, &host))
             .map(String::as_str)
     }
 
@@ -136,16 +145,6 @@ fn curl_matches(entry: &str, host: &str, alone: bool) -> bool {
     if entry == "*" {
         return alone;
     }
-    // Hosts as URLs write them (IPv6 in brackets, any case, a trailing dot,
-    // internationalised) read as every other place reads them.
-    let host = pathprobe_host::key(host);
-    let host = host.as_str();
-    // An address entry may be bracketed too (`[::1]`).
-    let entry = match entry.strip_prefix('[').and_then(|e| e.split_once(']')) {
-        Some((inside, rest)) => format!("{inside}{rest}"),
-        None => entry.to_owned(),
-    };
-    let entry = entry.as_str();
     if host.is_empty() {
         return false;
     }
