@@ -24,8 +24,17 @@ use pathprobe_tests::lab::{DnsAnswer, dns_server_delayed};
 use pathprobe_tests::peers::{dnsmasq_forwarder, require};
 use pathprobe_tests::{binary, env_or, write_catalog};
 
-/// Wall time and the number of true verdicts of one run.
-fn run(port: u16, catalog: &std::path::Path, extra: &[&str]) -> (Duration, usize, usize) {
+/// What one run gave: wall time, true verdicts, results, and the longest
+/// DNS phase and wait for a DNS slot (milliseconds).
+struct Run {
+    wall: Duration,
+    right: usize,
+    total: usize,
+    longest_dns_ms: f64,
+    longest_wait_ms: f64,
+}
+
+fn run(port: u16, catalog: &std::path::Path, extra: &[&str]) -> Run {
     let binary = binary();
     let started = Instant::now();
     let out = Command::new(binary)
@@ -62,7 +71,25 @@ fn run(port: u16, catalog: &std::path::Path, extra: &[&str]) -> (Duration, usize
             }
         })
         .count();
-    (wall, true_verdicts, results.len())
+    let dns_phases = || {
+        results
+            .iter()
+            .flat_map(|r| r["attempts"].as_array().into_iter().flatten())
+            .flat_map(|a| a["phases"].as_array().into_iter().flatten())
+            .filter(|p| p["phase"] == "dns")
+    };
+    let longest = |field: &str| {
+        dns_phases()
+            .map(|p| p[field].as_f64().unwrap_or(0.0))
+            .fold(0.0, f64::max)
+    };
+    Run {
+        wall,
+        right: true_verdicts,
+        total: results.len(),
+        longest_dns_ms: longest("elapsed_ms"),
+        longest_wait_ms: longest("queued_ms"),
+    }
 }
 
 fn main() {
@@ -104,8 +131,8 @@ fn main() {
         "ideal (every lookup at once): {:.2} s; dnsmasq's own limit: {capacity:.2} s",
         delay.as_secs_f64()
     );
-    println!("| run | wall time | true verdicts |");
-    println!("|---|---|---|");
+    println!("| run | wall time | true verdicts | longest DNS phase | longest wait for a slot |");
+    println!("|---|---|---|---|---|");
     for (label, extra) in [
         ("default bound (32 lookups in flight, paced)", &[][..]),
         (
@@ -113,10 +140,14 @@ fn main() {
             &["--dns-concurrency", "0"][..],
         ),
     ] {
-        let (wall, right, total) = run(resolver.port, &catalog, extra);
+        let r = run(resolver.port, &catalog, extra);
         println!(
-            "| {label} | {:.2} s | {right} of {total} |",
-            wall.as_secs_f64()
+            "| {label} | {:.2} s | {} of {} | {:.2} s | {:.1} s |",
+            r.wall.as_secs_f64(),
+            r.right,
+            r.total,
+            r.longest_dns_ms / 1000.0,
+            r.longest_wait_ms / 1000.0
         );
     }
 }
