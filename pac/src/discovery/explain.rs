@@ -435,17 +435,6 @@ impl ProxyResolver {
     }
 }
 
-/// Explains which routes `urls` get under the profile.
-pub async fn explain(
-    discovery: &Discovery,
-    urls: &[String],
-    options: &ExplainOptions,
-) -> Explanation {
-    let mut resolver = ProxyResolver::new(discovery, options).await;
-    let url_views = urls.iter().map(|u| resolver.routes(u)).collect();
-    resolver.explanation(discovery, url_views)
-}
-
 fn failed(url: &str, error: String) -> UrlExplanation {
     UrlExplanation {
         url: url.to_owned(),
