@@ -610,3 +610,21 @@ fn network_unreachable_is_said_not_taken_for_a_firewall_drop() {
         assert!(!hint.contains("dropped"), "{hint}");
     }
 }
+
+/// Out-of-range times are input errors that say the range, for huge values
+/// too (1e308 once read as "must be above 0").
+#[test]
+fn times_out_of_range_say_the_range() {
+    for (flag, value) in [
+        ("--deadline", "1e308"),
+        ("--deadline", "-5"),
+        ("--phase-timeout", "inf"),
+    ] {
+        let given = format!("{flag}={value}");
+        let out = run_with_env(["check", "--only-given", "--no-env", &given], &[]);
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}");
+        let err = stderr(&out);
+        assert!(err.contains("at most 86400"), "{flag} {value}: {err}");
+        assert!(err.len() < 300, "{err}");
+    }
+}

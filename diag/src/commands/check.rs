@@ -29,7 +29,7 @@ fn seconds(value: f64, flag: &str) -> Result<Duration, UsageError> {
         Ok(Duration::from_secs_f64(value))
     } else {
         Err(UsageError(format!(
-            "{flag} takes a number of seconds above 0"
+            "{flag} takes a number of seconds above 0 and at most 86400 (a day)"
         )))
     }
 }

@@ -22,12 +22,18 @@ use crate::exit::{Exit, UsageError};
 /// A duration such as `90`, `90s`, `5m`, `1h`, `1h30m`.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    if let Ok(secs) = text.parse::<f64>() {
-        return if secs.is_finite() && secs >= 0.0 {
+    // A year is more than any schedule needs, and keeps the arithmetic of
+    // timers far from overflowing.
+    const MOST: f64 = 365.0 * 86_400.0;
+    let bounded = |secs: f64| {
+        if secs.is_finite() && (0.0..=MOST).contains(&secs) {
             Ok(Duration::from_secs_f64(secs))
         } else {
-            Err(format!("{text:?} is not a duration"))
-        };
+            Err(format!("{text:?} is not a duration from 0 to a year"))
+        }
+    };
+    if let Ok(secs) = text.parse::<f64>() {
+        return bounded(secs);
     }
     let mut total = 0f64;
     let mut number = String::new();
@@ -52,7 +58,17 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     if !number.is_empty() || text.is_empty() {
         return Err(format!("{text:?} is not a duration (use s, m, h or d)"));
     }
-    Ok(Duration::from_secs_f64(total))
+    bounded(total)
+}
+
+/// The schedule in words for the start-up line.
+fn schedule_text(interval: Duration) -> String {
+    if interval.is_zero() {
+        return "no scheduled runs with --interval 0: /probe runs on demand".into();
+    }
+    let friendly = jiff::SignedDuration::try_from(interval)
+        .map_or_else(|_| format!("{interval:?}"), |d| format!("{d:#}"));
+    format!("runs every {friendly}")
 }
 
 /// What the server knows.
@@ -336,8 +352,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Exit> {
             .map_err(|e| UsageError(format!("--listen {listen}: {e}")))?;
         let bound = listener.local_addr().unwrap_or(listen);
         eprintln!(
-            "pathprobe: serving http://{bound}/metrics (runs every {:?})",
-            interval
+            "pathprobe: serving http://{bound}/metrics ({})",
+            schedule_text(interval)
         );
         let stop = Arc::new(Notify::new());
         state.refresh_feeds().await;
@@ -425,5 +441,16 @@ mod tests {
         assert!(parse_duration("m").is_err());
         assert!(parse_duration("-1").is_err());
         assert!(parse_duration("").is_err());
+        assert_eq!(schedule_text(Duration::from_secs(300)), "runs every 5m");
+        assert_eq!(
+            schedule_text(Duration::from_secs(5400)),
+            "runs every 1h 30m"
+        );
+        assert!(schedule_text(Duration::ZERO).contains("no scheduled runs"));
+        // Huge values are refused, never a panic in the duration arithmetic.
+        for huge in ["1e308", "99999999999999999999d", "inf", "NaN"] {
+            let e = parse_duration(huge).unwrap_err();
+            assert!(e.contains("not a duration"), "{huge}: {e}");
+        }
     }
 }
