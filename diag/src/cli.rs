@@ -278,7 +278,7 @@ pub struct CheckArgs {
     /// `--output junit=report.xml --output html=report.html`; stdout then
     /// still gets the --format.
     #[arg(long, short, value_name = "[FORMAT=]FILE")]
-    pub output: Vec<String>,
+    pub output: Vec<std::ffi::OsString>,
 
     /// Compare with an earlier JSON report: mark endpoints that regressed or
     /// recovered.
@@ -396,7 +396,7 @@ pub struct RoutingArgs {
 
     /// A PAC file or URL given here, which wins over every other setting.
     #[arg(long, value_name = "FILE|URL", conflicts_with_all = ["wpad", "direct"])]
-    pub pac: Option<String>,
+    pub pac: Option<std::ffi::OsString>,
 
     /// Force WPAD auto-discovery (DHCP option 252, then DNS).
     #[arg(long, conflicts_with = "direct")]
@@ -534,7 +534,7 @@ pub enum PacCommand {
 pub struct PacLintArgs {
     /// The PAC script: a file, or an http(s):// URL to fetch it from.
     #[arg(value_name = "FILE|URL")]
-    pub pac: String,
+    pub pac: std::ffi::OsString,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
@@ -551,7 +551,7 @@ pub struct PacEvalArgs {
 
     /// The PAC script: a file, or an http(s):// URL to fetch it from.
     #[arg(long, short = 'p', value_name = "FILE|URL")]
-    pub pac: String,
+    pub pac: std::ffi::OsString,
 
     /// A URL to evaluate (repeat for several).
     #[arg(long, short = 'u', value_name = "URL")]
@@ -895,6 +895,42 @@ pub struct DiffArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
+}
+
+impl ProbeArgs {
+    /// The files this run reads, with the flag that names each: no output
+    /// may replace one of them.
+    pub fn input_files(&self) -> Vec<(PathBuf, &'static str)> {
+        let r = &self.routing;
+        let one = [
+            (&self.catalog.catalog, "the catalog"),
+            (&self.filter.onboarding, "--onboarding"),
+            (&self.settings.config, "the configuration file"),
+            (&r.mdatp_config, "--mdatp-config"),
+            (&r.wdav_plist, "--wdav-plist"),
+            (&r.telemetry_reg, "--telemetry-reg"),
+            (&r.netsh, "--netsh-file"),
+            (&r.advproxy, "--advproxy-file"),
+            (&r.scutil, "--scutil-file"),
+            (&r.gsettings, "--gsettings-file"),
+            (&r.etc_environment, "--etc-environment"),
+            (&r.resolv_conf, "--resolv-conf"),
+        ];
+        let mut files: Vec<(PathBuf, &'static str)> = one
+            .into_iter()
+            .filter_map(|(path, role)| path.clone().map(|p| (p, role)))
+            .collect();
+        // A PAC given by URL is not a file here.
+        if let Some(pac) = &r.pac
+            && !pac.to_string_lossy().contains("://")
+        {
+            files.push((PathBuf::from(pac), "--pac"));
+        }
+        files.extend(self.ca_cert.iter().map(|p| (p.clone(), "--ca-cert")));
+        files.extend(r.apt_conf.iter().map(|p| (p.clone(), "--apt-conf")));
+        files.extend(r.dhcp_lease.iter().map(|p| (p.clone(), "--dhcp-lease")));
+        files
+    }
 }
 
 #[cfg(test)]

@@ -117,8 +117,8 @@ pub fn apply(args: Vec<OsString>) -> Result<Applied, ConfigError> {
         }
         return Ok(unchanged(args));
     };
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| ConfigError(format!("{}: cannot read: {e}", path.display())))?;
+    let text = crate::input::text(&path, crate::input::SMALL_BYTES)
+        .map_err(|e| ConfigError(format!("configuration file {e}")))?;
     let file = read(&path, &text)?;
 
     let root = crate::cli::Cli::command();
@@ -305,12 +305,20 @@ struct File {
     sites: BTreeMap<String, Vec<Entry>>,
 }
 
+/// More sites than any fleet's configuration has; each is validated in full.
+const MAX_SITES: usize = 1000;
+
 fn read(path: &Path, text: &str) -> Result<File, ConfigError> {
     use toml::de::{DeTable, DeValue};
-    let line_of = |offset: usize| {
-        text.get(..offset)
-            .map_or(1, |before| before.matches('\n').count() + 1)
-    };
+    // Where each line starts, once: counting newlines for every key made a
+    // file of many sites quadratic.
+    let newlines: Vec<usize> = text
+        .bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i)
+        .collect();
+    let line_of = |offset: usize| newlines.partition_point(|at| *at < offset) + 1;
     let table = DeTable::parse(text).map_err(|e| {
         let line = e.span().map_or(1, |s| line_of(s.start));
         ConfigError(format!(
@@ -416,6 +424,14 @@ fn read(path: &Path, text: &str) -> Result<File, ConfigError> {
                     line_of(key.span().start)
                 )));
             };
+            if all.len() > MAX_SITES {
+                return Err(ConfigError(format!(
+                    "{}:{}: {} [site.*] tables; at most {MAX_SITES} are read",
+                    path.display(),
+                    line_of(key.span().start),
+                    all.len()
+                )));
+            }
             for (name, body) in all.iter() {
                 let DeValue::Table(body) = body.get_ref() else {
                     return Err(ConfigError(format!(

@@ -33,6 +33,27 @@ impl std::fmt::Display for UsageError {
     }
 }
 
+/// The message of `err` for people: each cause once (a cause whose text
+/// the message already holds is not repeated), and at most a few kilobytes,
+/// whatever an input put into it.
+pub fn message(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    pathprobe_files::quote::excerpt(&crate::secrets::scrub(&text), MAX_MESSAGE_CHARS)
+}
+
+/// Longer than any message written by hand; a quoted input is cut here.
+pub const MAX_MESSAGE_CHARS: usize = 4000;
+
 /// Bad input and bad usage exit 2 (a catalog or PAC script that cannot be
 /// used is bad input); a PAC script that cannot be fetched over the network is
 /// a finding about the network (1); anything else is internal (3).
@@ -42,6 +63,7 @@ pub fn classify(err: &anyhow::Error) -> Exit {
             || cause.is::<UsageError>()
             || cause.is::<pathprobe_pac::PacError>()
             || cause.is::<pathprobe_reports::ReportReadError>()
+            || cause.is::<pathprobe_files::ReadError>()
         {
             return Exit::Usage;
         }

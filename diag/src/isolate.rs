@@ -84,20 +84,19 @@ pub(crate) fn load_catalog_file(path: &Path, options: &LoadOptions) -> anyhow::R
 /// Runs a worker when the command line names one (`__pac-worker`,
 /// `__catalog-worker PATH [--sheet NAME]`); `None` for any other command line.
 pub(crate) fn worker_main(args: &[std::ffi::OsString]) -> Option<std::process::ExitCode> {
-    let rest: Vec<&str> = args
-        .iter()
-        .skip(1)
-        .map(|a| a.to_str().unwrap_or(""))
-        .collect();
-    let outcome = match rest.as_slice() {
-        ["__pac-worker"] => pathprobe_pac::serve_worker()
+    // Words are matched as text; the path stays as the OS gave it (a file
+    // name need not be UTF-8).
+    let raw: Vec<&std::ffi::OsStr> = args.iter().skip(1).map(|a| a.as_os_str()).collect();
+    let rest: Vec<&str> = raw.iter().map(|a| a.to_str().unwrap_or("")).collect();
+    let outcome = match (rest.as_slice(), raw.get(1)) {
+        (["__pac-worker"], _) => pathprobe_pac::serve_worker()
             .map(|()| Exit::Ok)
             .map_err(anyhow::Error::from),
-        ["__catalog-worker", path] => catalog_worker(Path::new(path), None),
-        ["__catalog-worker", path, "--sheet", sheet] => {
+        (["__catalog-worker", _], Some(path)) => catalog_worker(Path::new(path), None),
+        (["__catalog-worker", _, "--sheet", sheet], Some(path)) => {
             catalog_worker(Path::new(path), Some((*sheet).to_owned()))
         }
-        [first, ..] if first.starts_with("__") && first.ends_with("-worker") => {
+        ([first, ..], _) if first.starts_with("__") && first.ends_with("-worker") => {
             Err(anyhow::anyhow!("bad worker arguments: {rest:?}"))
         }
         _ => return None,
@@ -106,7 +105,7 @@ pub(crate) fn worker_main(args: &[std::ffi::OsString]) -> Option<std::process::E
         Ok(code) => code.into(),
         Err(err) => {
             let code = crate::exit::classify(&err);
-            eprintln!("pathprobe: error: {err:#}");
+            eprintln!("pathprobe: error: {}", crate::exit::message(&err));
             code.into()
         }
     })

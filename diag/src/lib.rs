@@ -20,11 +20,13 @@ mod config;
 pub mod engine;
 mod exit;
 pub mod generate;
+mod input;
 mod isolate;
 pub mod lab;
 mod logging;
 mod output;
 pub mod probe;
+mod secrets;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -81,10 +83,11 @@ where
     if let Some(code) = isolate::worker_main(&args) {
         return code;
     }
+    secrets::learn_from_start(&args);
     let args = match config::apply(args) {
         Ok(applied) => applied.args,
         Err(e) => {
-            eprintln!("pathprobe: error: {e}");
+            eprintln!("pathprobe: error: {}", secrets::scrub(&e.to_string()));
             return Exit::Usage.into();
         }
     };
@@ -117,7 +120,7 @@ where
         Ok(code) => code.into(),
         Err(err) => {
             let code = exit::classify(&err);
-            eprintln!("pathprobe: error: {err:#}");
+            eprintln!("pathprobe: error: {}", exit::message(&err));
             code.into()
         }
     }

@@ -48,9 +48,33 @@ pub fn to_stderr_if_asked() {
     };
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| Scrubbed(Vec::new()))
         .with_ansi(false)
         .try_init();
+}
+
+/// One event for stderr, written without secrets when it is complete: a
+/// proxy may echo credentials back into its status line or block page.
+struct Scrubbed(Vec<u8>);
+
+impl Write for Scrubbed {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // An event is a line; a runaway one is cut.
+        if self.0.len() < 1024 * 1024 {
+            self.0.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for Scrubbed {
+    fn drop(&mut self) {
+        let text = crate::secrets::scrub(&String::from_utf8_lossy(&self.0));
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    }
 }
 
 /// Captures pathprobe's debug log in memory (for a bundle; `PATHPROBE_LOG`

@@ -8,27 +8,50 @@ use pathprobe_reports::TableStyle;
 /// Table style for stdout.
 pub fn table_style(verbose: bool) -> TableStyle {
     let tty = std::io::stdout().is_terminal();
-    let width = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse::<u16>().ok())
+    let columns = std::env::var("COLUMNS").ok();
+    let term = std::env::var("TERM").ok();
+    style_for(tty, columns.as_deref(), term.as_deref(), verbose, || {
+        comfy_table::Table::new().width()
+    })
+}
+
+/// Narrower than any table can be read: a terminal (or `COLUMNS`) saying
+/// so is mistaken, not a request for one character per column.
+const MIN_WIDTH: u16 = 40;
+
+fn style_for(
+    tty: bool,
+    columns: Option<&str>,
+    term: Option<&str>,
+    verbose: bool,
+    terminal_width: impl Fn() -> Option<u16>,
+) -> TableStyle {
+    let width = columns
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|w| *w >= MIN_WIDTH)
         .or_else(|| {
             if tty {
-                comfy_table::Table::new().width()
+                terminal_width().filter(|w| *w >= MIN_WIDTH)
             } else {
                 None
             }
         })
         // Piped output is read in editors and tickets: wide, not wrapped to 80.
-        .unwrap_or(160);
+        .unwrap_or(if tty { 80 } else { 160 });
     TableStyle {
         width,
-        color: tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        // TERM=dumb: a terminal that shows escape codes as text.
+        color: tty
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && term != Some("dumb"),
         verbose,
     }
 }
 
-/// Writes `text` to stdout; a reader that went away is not an error.
+/// Writes `text` to stdout, without secrets; a reader that went away is
+/// not an error.
 pub fn print(text: &str) -> anyhow::Result<()> {
+    let text = crate::secrets::scrub(text);
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -36,14 +59,19 @@ pub fn print(text: &str) -> anyhow::Result<()> {
     }
 }
 
-/// Writes `text` to `path` whole: into a sibling first, then renamed, so a
-/// reader (a firewall polling the file, say) never sees half of it.
-pub fn write_file(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
-    use anyhow::Context as _;
-    let tmp = temp_name(path);
-    std::fs::write(&tmp, text)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .with_context(|| format!("cannot write {}", path.display()))
+/// Checks that `path` can take an output without destroying anything (a
+/// device, a directory, one of `inputs`): exit 2 before any work.
+pub fn plan_file(
+    flag: &str,
+    path: &std::path::Path,
+    inputs: &[(std::path::PathBuf, &str)],
+) -> Result<pathprobe_files::Output, crate::exit::UsageError> {
+    let inputs: Vec<pathprobe_files::Input<'_>> = inputs
+        .iter()
+        .map(|(p, role)| pathprobe_files::Input::new(p, role))
+        .collect();
+    pathprobe_files::Output::plan(path, &inputs)
+        .map_err(|e| crate::exit::UsageError(format!("{flag} {e}")))
 }
 
 /// `text` with the credentials and query values of any URL in it removed:
@@ -62,25 +90,31 @@ pub fn without_secrets(text: &str) -> String {
 
 /// A warning for people, on stderr.
 pub fn warn(text: &str) {
+    let text = pathprobe_files::quote::excerpt(
+        &crate::secrets::scrub(text),
+        crate::exit::MAX_MESSAGE_CHARS,
+    );
     let _ = writeln!(std::io::stderr().lock(), "pathprobe: warning: {text}");
 }
 
 /// Where a check report goes: stdout in one format, files in others.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ReportOutputs {
     /// The format printed on stdout (None when `--output FILE` took its place).
     pub stdout: Option<pathprobe_reports::CheckFormat>,
     /// Files and their formats.
-    pub files: Vec<(pathprobe_reports::CheckFormat, std::path::PathBuf)>,
+    pub files: Vec<(pathprobe_reports::CheckFormat, pathprobe_files::Output)>,
 }
 
 impl ReportOutputs {
     /// Reads `--output` values (`FILE` or `FORMAT=FILE`) and checks, before
-    /// anything runs, that every file can be written: a run must never end
-    /// with its report lost.
+    /// anything runs, that every file can be written without destroying
+    /// anything: a run must never end with its report lost, nor overwrite
+    /// one of its `inputs`.
     pub fn plan(
         format: pathprobe_reports::CheckFormat,
-        specs: &[String],
+        specs: &[std::ffi::OsString],
+        inputs: &[(std::path::PathBuf, &str)],
     ) -> Result<Self, crate::exit::UsageError> {
         use crate::exit::UsageError;
         use pathprobe_reports::CheckFormat;
@@ -89,79 +123,101 @@ impl ReportOutputs {
             files: Vec::new(),
         };
         for spec in specs {
-            let (f, path) = match spec.split_once('=') {
-                Some((name, path)) if CheckFormat::from_name(name).is_some() => {
-                    (CheckFormat::from_name(name).unwrap_or(format), path)
-                }
-                Some((name, _)) if !name.contains(['/', '\\', '.']) => {
+            let shown = spec.to_string_lossy();
+            // Split on the first '=' of the raw bytes: a file name need not be UTF-8.
+            let (name, path) = split_spec(spec);
+            let (f, path) = match name.as_deref().map(|n| (n, CheckFormat::from_name(n))) {
+                Some((_, Some(f))) => (f, path),
+                Some((name, None)) if !name.contains(['/', '\\', '.']) => {
                     let known: Vec<&str> = CheckFormat::ALL.iter().map(|f| f.name()).collect();
                     return Err(UsageError(format!(
-                        "--output {spec}: unknown format {name:?} (known: {})",
+                        "--output {shown}: unknown format {name:?} (known: {})",
                         known.join(", ")
                     )));
                 }
                 _ => {
                     outputs.stdout = None;
-                    (format, spec.as_str())
+                    (format, std::path::PathBuf::from(spec))
                 }
             };
-            if path.is_empty() {
-                return Err(UsageError(format!("--output {spec}: no file name")));
+            if path.as_os_str().is_empty() {
+                return Err(UsageError(format!("--output {shown}: no file name")));
             }
-            let path = std::path::PathBuf::from(path);
-            if outputs.files.iter().any(|(_, p)| *p == path) {
+            if outputs.files.iter().any(|(_, o)| o.path() == path) {
                 return Err(UsageError(format!(
                     "--output {}: the same file is given twice",
                     path.display()
                 )));
             }
-            let probe = temp_name(&path);
-            std::fs::write(&probe, b"")
-                .and_then(|()| std::fs::remove_file(&probe))
-                .map_err(|e| {
-                    UsageError(format!(
-                        "--output {}: cannot write there: {e}",
-                        path.display()
-                    ))
-                })?;
-            outputs.files.push((f, path));
+            let output = plan_file("--output", &path, inputs)?;
+            outputs.files.push((f, output));
         }
         Ok(outputs)
     }
 
     /// Renders `report` into every file (whole, then renamed into place) and
-    /// onto stdout.
+    /// onto stdout. A file that cannot be written does not cost the others
+    /// nor stdout's report; the error names every file lost.
     pub fn write(
         &self,
         report: &pathprobe_reports::CheckReport,
         verbose: bool,
     ) -> anyhow::Result<()> {
-        use anyhow::Context as _;
-        for (format, path) in &self.files {
+        let mut failed = Vec::new();
+        for (format, output) in &self.files {
             let style = TableStyle {
                 width: 160,
                 color: false,
                 verbose,
             };
-            let text = report.render(*format, &style)?;
-            write_file(path, &text)
-                .with_context(|| format!("cannot write the report to {}", path.display()))?;
+            let text = crate::secrets::scrub(&report.render(*format, &style)?);
+            if let Err(e) = output.write(text.as_bytes()) {
+                failed.push(e.to_string());
+            }
         }
         if let Some(format) = self.stdout {
             print(&report.render(format, &table_style(verbose))?)?;
         }
-        Ok(())
+        if failed.is_empty() {
+            Ok(())
+        } else {
+            anyhow::bail!(
+                "the report could not be written to {}{}",
+                failed.join("; "),
+                if self.stdout.is_some() {
+                    " (the report on stdout is complete)"
+                } else {
+                    ""
+                }
+            )
+        }
     }
 }
 
-/// A sibling of `path` to write into before renaming.
-fn temp_name(path: &std::path::Path) -> std::path::PathBuf {
-    let mut name = path
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
-    name.push(format!(".pathprobe-{}.tmp", std::process::id()));
-    path.with_file_name(name)
+/// `FORMAT=FILE` split at the first '=', when there is one.
+fn split_spec(spec: &std::ffi::OsStr) -> (Option<String>, std::path::PathBuf) {
+    let bytes = spec.as_encoded_bytes();
+    match bytes.iter().position(|b| *b == b'=') {
+        Some(at) => {
+            let (name, rest) = bytes.split_at(at);
+            let name = String::from_utf8_lossy(name).into_owned();
+            (Some(name), path_of(rest.get(1..).unwrap_or_default()))
+        }
+        None => (None, std::path::PathBuf::from(spec)),
+    }
+}
+
+/// A path from raw bytes cut at an ASCII '=' (still valid on their own).
+#[cfg(unix)]
+fn path_of(bytes: &[u8]) -> std::path::PathBuf {
+    std::path::PathBuf::from(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(bytes))
+}
+
+/// Windows command lines are UTF-16 turned into UTF-8 by Rust: lossless
+/// except for unpaired surrogates, which no real file name has.
+#[cfg(not(unix))]
+fn path_of(bytes: &[u8]) -> std::path::PathBuf {
+    std::path::PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
 }
 
 /// A progress bar on stderr while probes run, only when stderr is a terminal.
@@ -197,6 +253,35 @@ impl Progress {
     pub fn finish(&self) {
         if let Some(bar) = &self.0 {
             bar.finish_and_clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_terminal_of_no_width_gets_a_readable_table() {
+        // A terminal reporting 0 columns (serial consoles, some CI runners).
+        let s = style_for(true, None, Some("xterm"), false, || Some(0));
+        assert_eq!(s.width, 80);
+        let s = style_for(true, Some("0"), Some("xterm"), false, || Some(120));
+        assert_eq!(s.width, 120);
+        let s = style_for(false, Some("3"), None, false, || None);
+        assert_eq!(s.width, 160);
+        let s = style_for(true, Some("100"), None, false, || Some(0));
+        assert_eq!(s.width, 100);
+    }
+
+    #[test]
+    fn a_dumb_terminal_gets_no_colour() {
+        let dumb = style_for(true, None, Some("dumb"), false, || Some(100));
+        let xterm = style_for(true, None, Some("xterm"), false, || Some(100));
+        assert!(!dumb.color);
+        // NO_COLOR may be set where the tests run: only compare when unset.
+        if std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) {
+            assert!(xterm.color);
         }
     }
 }

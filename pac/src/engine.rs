@@ -150,6 +150,18 @@ pub enum PacErrorKind {
         /// The limit.
         limit: usize,
     },
+    /// The script nests deeper than the engine accepts.
+    #[error(
+        "line {line}, column {column}: the script nests too deeply (more than {limit} levels of brackets and operators); no real PAC script comes near this"
+    )]
+    TooDeep {
+        /// 1-based line.
+        line: u32,
+        /// 1-based column.
+        column: u32,
+        /// The limit.
+        limit: usize,
+    },
     /// The script is not valid JavaScript.
     #[error("syntax error at line {line}, column {column}: {message}")]
     Syntax {
@@ -391,6 +403,15 @@ impl PacEngine {
             return Err(engine.error(PacErrorKind::TooLarge {
                 size: source.len(),
                 limit: engine.options.max_script_bytes,
+            }));
+        }
+        // boa recurses once per level: a script that nests past what its
+        // thread's stack holds would abort the process, not fail.
+        if let Some(deep) = crate::nesting::check(source, crate::nesting::MAX_DEPTH) {
+            return Err(engine.error(PacErrorKind::TooDeep {
+                line: deep.line,
+                column: deep.column,
+                limit: crate::nesting::MAX_DEPTH,
             }));
         }
         engine.loaded = Some(engine.load()?);

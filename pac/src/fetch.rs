@@ -53,6 +53,15 @@ impl PacLocation {
         Ok(Self::File(PathBuf::from(text)))
     }
 
+    /// Reads a command-line value as the OS gave it: a value that is not
+    /// UTF-8 can only be a file name.
+    pub fn parse_os(value: &std::ffi::OsStr) -> Result<Self, FetchError> {
+        match value.to_str() {
+            Some(text) => Self::parse(text),
+            None => Ok(Self::File(PathBuf::from(value))),
+        }
+    }
+
     /// How reports name the location: credentials and query values removed.
     pub fn display(&self) -> String {
         match self {
@@ -111,14 +120,9 @@ pub enum FetchError {
         /// What is wrong with it.
         reason: String,
     },
-    /// A local file could not be read.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file.
-        path: String,
-        /// The OS error.
-        source: std::io::Error,
-    },
+    /// A local file could not be read: missing, not a regular file, too large.
+    #[error(transparent)]
+    File(#[from] pathprobe_files::ReadError),
     /// The script is larger than the limit.
     #[error("{location}: larger than the limit of {limit} bytes")]
     TooLarge {
@@ -159,7 +163,7 @@ impl FetchError {
     pub fn is_input_error(&self) -> bool {
         matches!(
             self,
-            Self::BadLocation { .. } | Self::Io { .. } | Self::TooLarge { .. }
+            Self::BadLocation { .. } | Self::File(_) | Self::TooLarge { .. }
         )
     }
 }
@@ -219,23 +223,8 @@ async fn fetch_from(
 }
 
 fn read_file(path: &Path, max_bytes: usize) -> Result<(String, Vec<String>), FetchError> {
-    use std::io::Read;
-    let io = |source| FetchError::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut bytes = Vec::new();
-    let limit = u64::try_from(max_bytes)
-        .unwrap_or(u64::MAX)
-        .saturating_add(1);
-    file.take(limit).read_to_end(&mut bytes).map_err(io)?;
-    if bytes.len() > max_bytes {
-        return Err(FetchError::TooLarge {
-            location: path.display().to_string(),
-            limit: max_bytes,
-        });
-    }
+    let limit = u64::try_from(max_bytes).unwrap_or(u64::MAX);
+    let bytes = pathprobe_files::read(path, limit)?;
     Ok(decode(bytes))
 }
 
@@ -336,7 +325,12 @@ fn describe_reqwest(e: &reqwest::Error) -> String {
     } else if e.is_connect() {
         "cannot connect".to_owned()
     } else {
-        e.to_string()
+        // reqwest puts the whole URL, query values and all, in its text:
+        // the caller names the location already, redacted.
+        match e.url() {
+            Some(url) => e.to_string().replace(url.as_str(), &redact_url(url)),
+            None => e.to_string(),
+        }
     };
     let mut source = e.source();
     while let Some(s) = source {

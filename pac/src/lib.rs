@@ -49,6 +49,7 @@ mod fetch;
 mod helpers;
 mod lint;
 mod myip;
+mod nesting;
 mod resolver;
 mod route;
 mod worker;

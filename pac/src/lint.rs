@@ -83,6 +83,36 @@ const NAME_HELPERS: &[&str] = &[
 
 /// Checks a script and returns what it found, most serious first, then by line.
 pub fn lint(source: &str) -> Vec<Finding> {
+    if let Some(deep) = crate::nesting::check(source, crate::nesting::MAX_DEPTH) {
+        return vec![Finding {
+            severity: Severity::Error,
+            code: "nesting",
+            line: deep.line,
+            column: deep.column,
+            message: format!(
+                "the script nests too deeply here (more than {} levels of brackets and operators)",
+                crate::nesting::MAX_DEPTH
+            ),
+            hint:
+                "split the expression: no client is sure to evaluate it, and pathprobe does not try"
+                    .into(),
+        }];
+    }
+    // boa's parser recurses per level: give it the stack the limit assumes.
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .name("pac-lint".into())
+            .stack_size(crate::nesting::STACK_BYTES)
+            .spawn_scoped(scope, || lint_parsed(source))
+        {
+            Ok(thread) => thread.join().unwrap_or_default(),
+            // No thread to be had (a process limit): this one will do.
+            Err(_) => lint_parsed(source),
+        }
+    })
+}
+
+fn lint_parsed(source: &str) -> Vec<Finding> {
     let mut interner = Interner::default();
     let scope = Scope::new_global();
     let script = match Parser::new(Source::from_bytes(source)).parse_script(&scope, &mut interner) {

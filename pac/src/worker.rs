@@ -647,10 +647,20 @@ fn lock(channel: &Mutex<Channel>) -> Result<std::sync::MutexGuard<'_, Channel>, 
 /// The worker's main loop on stdin and stdout: called by the hidden
 /// subcommand of a [`WorkerCommand`]. Returns when the parent closes stdin.
 pub fn serve_worker() -> Result<(), WorkerError> {
-    serve_worker_on(
-        Box::new(BufReader::new(std::io::stdin())),
-        Box::new(std::io::stdout()),
-    )
+    // boa recurses per level of nesting: the loop gets the stack the
+    // nesting limit was measured against, not the main thread's 8 MiB.
+    let worker = std::thread::Builder::new()
+        .name("pac-worker".into())
+        .stack_size(crate::nesting::STACK_BYTES)
+        .spawn(|| {
+            serve_worker_on(
+                Box::new(BufReader::new(std::io::stdin())),
+                Box::new(std::io::stdout()),
+            )
+        })?;
+    worker
+        .join()
+        .map_err(|_| WorkerError::Protocol("the worker thread panicked".into()))?
 }
 
 fn serve_worker_on(

@@ -87,6 +87,19 @@ impl Redactor {
         self.secret(&token);
     }
 
+    /// Takes on every secret and host name `other` knows.
+    pub fn absorb(&mut self, other: &Redactor) {
+        for s in &other.secrets {
+            if !self.secrets.contains(s) {
+                self.secrets.push(s.clone());
+            }
+        }
+        self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        for (host, _) in &other.hosts {
+            self.host(host);
+        }
+    }
+
     /// A host name (or domain) of the user's network, replaced by a stable
     /// placeholder; subdomains are covered by the domain's replacement.
     pub fn host(&mut self, name: &str) {
@@ -113,6 +126,7 @@ impl Redactor {
             }
         }
         out = redact_url_userinfo(&out);
+        out = redact_bare_userinfo(&out);
         out = redact_parameters(&out);
         out = redact_authorization(&out);
         for (host, placeholder) in &self.hosts {
@@ -144,6 +158,41 @@ fn redact_url_userinfo(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// `user:password@host` written without a scheme (as proxies are, in
+/// settings and on command lines) → `REDACTED@host`. An address without a
+/// password (`user@example.com`) is left alone.
+fn redact_bare_userinfo(text: &str) -> String {
+    let delimiter = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '"' | '\'' | '<' | '>' | ',' | '(' | ')' | '[' | ']' | '{' | '}' | '='
+            )
+    };
+    let mut cuts = Vec::new();
+    let mut start = 0;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        if !delimiter(c) {
+            continue;
+        }
+        if let Some(word) = text.get(start..i)
+            && !word.contains("://")
+            && let Some(at) = word.rfind('@')
+            && let Some(userinfo) = word.get(..at)
+            && userinfo.contains(':')
+            && !userinfo.contains('/')
+            && userinfo != REDACTED
+        {
+            cuts.push((start, start + at));
+        }
+        start = i + c.len_utf8();
+    }
+    splice(text, cuts)
 }
 
 /// `token=VALUE` (and the other credential parameters) → `token=REDACTED`.
@@ -309,7 +358,10 @@ pub struct Bundle {
 /// A bundle could not be written or read.
 #[derive(Debug, thiserror::Error)]
 pub enum BundleError {
-    /// The file could not be written or opened.
+    /// The bundle file could not be opened.
+    #[error(transparent)]
+    Open(pathprobe_files::ReadError),
+    /// The file could not be written.
     #[error("{path}: {error}")]
     Io {
         /// The bundle's path.
@@ -360,20 +412,20 @@ impl Bundle {
         self.members.iter().map(|(n, _, _)| n.as_str())
     }
 
-    /// Writes the zip (to a sibling file, then renamed into place) and returns
-    /// its manifest.
-    pub fn write(
+    /// The zip, built in memory, and its manifest; `name` is what messages
+    /// call it.
+    pub fn zip(
         &self,
-        path: &Path,
+        name: &str,
         tool: &str,
         created_at: &str,
-    ) -> Result<Manifest, BundleError> {
+    ) -> Result<(Vec<u8>, Manifest), BundleError> {
         let io = |error| BundleError::Io {
-            path: path.display().to_string(),
+            path: name.to_owned(),
             error,
         };
         let zip_error = |e: zip::result::ZipError| BundleError::Zip {
-            path: path.display().to_string(),
+            path: name.to_owned(),
             error: e.to_string(),
         };
         let manifest = Manifest {
@@ -394,14 +446,7 @@ impl Bundle {
         };
         let manifest_text =
             serde_json::to_string_pretty(&manifest).map_err(|e| io(std::io::Error::other(e)))?;
-        let mut tmp_name = path
-            .file_name()
-            .map(|n| n.to_os_string())
-            .unwrap_or_default();
-        tmp_name.push(format!(".pathprobe-{}.tmp", std::process::id()));
-        let tmp = path.with_file_name(tmp_name);
-        let file = std::fs::File::create(&tmp).map_err(io)?;
-        let mut zip = zip::ZipWriter::new(file);
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
         let members = std::iter::once(("manifest.json", manifest_text.as_bytes())).chain(
@@ -413,9 +458,8 @@ impl Bundle {
             zip.start_file(name, options).map_err(zip_error)?;
             zip.write_all(bytes).map_err(io)?;
         }
-        zip.finish().map_err(zip_error)?;
-        std::fs::rename(&tmp, path).map_err(io)?;
-        Ok(manifest)
+        let bytes = zip.finish().map_err(zip_error)?.into_inner();
+        Ok((bytes, manifest))
     }
 }
 
@@ -431,10 +475,12 @@ pub struct OpenedBundle {
     pub problems: Vec<String>,
 }
 
+/// Reads a member of at most `limit` bytes unpacked.
 fn read_member(
     archive: &mut zip::ZipArchive<std::fs::File>,
     path: &Path,
     name: &str,
+    limit: u64,
 ) -> Result<Vec<u8>, BundleError> {
     let member_error = |error: String| BundleError::Member {
         path: path.display().to_string(),
@@ -446,29 +492,41 @@ fn read_member(
         .map_err(|e| member_error(e.to_string()))?;
     let mut bytes = Vec::new();
     entry
-        .take(MAX_MEMBER_BYTES + 1)
+        .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| member_error(e.to_string()))?;
-    if bytes.len() as u64 > MAX_MEMBER_BYTES {
-        return Err(member_error(format!(
-            "larger than {} MiB unpacked",
-            MAX_MEMBER_BYTES / 1024 / 1024
-        )));
+    if bytes.len() as u64 > limit {
+        return Err(member_error(if limit == MAX_MEMBER_BYTES {
+            format!("larger than {} unpacked", pathprobe_files::size(limit))
+        } else {
+            format!(
+                "unpacks to more than the {limit} bytes the manifest lists (changed after the bundle was made)"
+            )
+        }));
     }
     Ok(bytes)
 }
 
+/// Why a member name is unsafe to unpack, if it is.
+fn unsafe_name(name: &str) -> Option<&'static str> {
+    if name.starts_with(['/', '\\']) || name.get(1..2) == Some(":") {
+        Some("is an absolute path")
+    } else if name.split(['/', '\\']).any(|part| part == "..") {
+        Some("climbs out of the folder (\"..\")")
+    } else {
+        None
+    }
+}
+
 /// Opens a bundle, checks every member against the manifest and reads the report.
 pub fn open_bundle(path: &Path) -> Result<OpenedBundle, BundleError> {
-    let file = std::fs::File::open(path).map_err(|error| BundleError::Io {
-        path: path.display().to_string(),
-        error,
-    })?;
+    // A regular file only: a FIFO would block, a device would be read for ever.
+    let (file, _) = pathprobe_files::open_regular(path).map_err(BundleError::Open)?;
     let mut archive = zip::ZipArchive::new(file).map_err(|e| BundleError::Zip {
         path: path.display().to_string(),
         error: e.to_string(),
     })?;
-    let manifest_bytes = read_member(&mut archive, path, "manifest.json")?;
+    let manifest_bytes = read_member(&mut archive, path, "manifest.json", MAX_MEMBER_BYTES)?;
     let manifest: Manifest =
         serde_json::from_slice(&manifest_bytes).map_err(|e| BundleError::Member {
             path: path.display().to_string(),
@@ -487,7 +545,23 @@ pub fn open_bundle(path: &Path) -> Result<OpenedBundle, BundleError> {
     }
     let mut problems = Vec::new();
     for entry in &manifest.members {
-        match read_member(&mut archive, path, &entry.name) {
+        if let Some(why) = unsafe_name(&entry.name) {
+            problems.push(format!(
+                "{}: listed in the manifest with a name that {why}",
+                pathprobe_files::quote::excerpt(&entry.name, 80)
+            ));
+            continue;
+        }
+        // No more than the manifest announces is unpacked: a member that
+        // inflates past it was changed, or is a zip bomb.
+        let limit = entry.bytes.min(MAX_MEMBER_BYTES);
+        match read_member(&mut archive, path, &entry.name, limit) {
+            Ok(bytes) if bytes.len() as u64 != entry.bytes => problems.push(format!(
+                "{}: {} bytes where the manifest says {} (changed after the bundle was made)",
+                entry.name,
+                bytes.len(),
+                entry.bytes
+            )),
             Ok(bytes) if sha256_hex(&bytes) != entry.sha256 => problems.push(format!(
                 "{}: its SHA-256 does not match the manifest (changed after the bundle was made)",
                 entry.name
@@ -497,14 +571,37 @@ pub fn open_bundle(path: &Path) -> Result<OpenedBundle, BundleError> {
         }
     }
     let listed: Vec<&str> = manifest.members.iter().map(|m| m.name.as_str()).collect();
+    let mut unlisted = Vec::new();
+    let mut unsafe_names = Vec::new();
+    let mut unreadable = 0usize;
     for name in archive.file_names() {
         match name {
+            Ok(name) if unsafe_name(&name).is_some() => {
+                unsafe_names.push(pathprobe_files::quote::excerpt(&name, 80))
+            }
             Ok(name) if name == "manifest.json" || listed.contains(&name.as_ref()) => {}
-            Ok(name) => problems.push(format!("{name}: in the zip but not in the manifest")),
-            Err(e) => problems.push(format!("a member with an unreadable name: {e}")),
+            Ok(name) => unlisted.push(pathprobe_files::quote::excerpt(&name, 80)),
+            Err(_) => unreadable += 1,
         }
     }
-    let report_bytes = read_member(&mut archive, path, "report.json")?;
+    if !unsafe_names.is_empty() {
+        problems.push(format!(
+            "{} member name(s) that would unpack outside the folder (an absolute path or \"..\"): {}",
+            unsafe_names.len(),
+            pathprobe_files::quote::list(&unsafe_names, 10)
+        ));
+    }
+    if !unlisted.is_empty() {
+        problems.push(format!(
+            "{} member(s) in the zip but not in the manifest: {}",
+            unlisted.len(),
+            pathprobe_files::quote::list(&unlisted, 10)
+        ));
+    }
+    if unreadable > 0 {
+        problems.push(format!("{unreadable} member(s) with an unreadable name"));
+    }
+    let report_bytes = read_member(&mut archive, path, "report.json", MAX_MEMBER_BYTES)?;
     let text = String::from_utf8(report_bytes).map_err(|e| BundleError::Member {
         path: path.display().to_string(),
         member: "report.json".into(),
@@ -544,6 +641,15 @@ mod tests {
             (
                 "http://bob:hunter2@proxy.corp.test:3128/",
                 "http://REDACTED@proxy.corp.test:3128/",
+            ),
+            (
+                "--proxy u:hunter2@127.0.0.1:3128 (and \"v:pw2@[::1]:8080\")",
+                "--proxy REDACTED@127.0.0.1:3128 (and \"REDACTED@[::1]:8080\")",
+            ),
+            ("mail alice@example.com", "mail alice@example.com"),
+            (
+                "http://u:PW@127.0.0.1:99999/",
+                "http://REDACTED@127.0.0.1:99999/",
             ),
             (
                 "https://wpad.corp.test/proxy.pac?token=abc123&x=1",

@@ -79,6 +79,38 @@ where
         .expect("run pathprobe")
 }
 
+/// Runs the binary like [`run`], killing it if it is still running after
+/// `limit` (the test then fails, naming the command): for inputs that could
+/// hang a careless reader.
+pub fn run_within<I, S>(args: I, limit: std::time::Duration) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(|a| a.as_ref().to_owned()).collect();
+    let child = Command::new(binary())
+        .args(&args)
+        .env_remove("COLUMNS")
+        .env("XDG_CONFIG_HOME", NO_CONFIG_HOME)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run pathprobe");
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(limit) {
+        Ok(out) => out.expect("wait for pathprobe"),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            panic!("pathprobe {args:?} was still running after {limit:?}");
+        }
+    }
+}
+
 /// Runs the binary with `args` and exactly these proxy-related environment
 /// variables (every `*_proxy` variable of the test process is removed first,
 /// so results do not depend on the machine running the tests).

@@ -24,6 +24,11 @@ const PROXY_PASSWORD: &str = "Pr0xyPassw0rd-1";
 const PAC_TOKEN: &str = "PacT0ken-2";
 const ENV_PASSWORD: &str = "EnvSecr3t-3";
 const FILE_PASSWORD: &str = "MdeSecr3t-4";
+const CATALOG_SIG: &str = "CatalogS1g-5";
+/// Secrets of the other commands' test below.
+const CONFIG_PASSWORD: &str = "CfgPassw0rd-6";
+const ROW_PASSWORD: &str = "RowPassw0rd-7";
+const PROXY_TOKEN: &str = "ProxyT0ken-8";
 
 /// A proxy that answers every CONNECT with a 403 whose page and headers echo
 /// the Proxy-Authorization it received.
@@ -92,7 +97,7 @@ fn run_command(command: &str, extra: &[&str], env: &[(&str, &str)]) -> Run {
         dir.path(),
         &[
             &format!("https://ok.lab.test:{origin}/"),
-            "https://blocked.lab.test/",
+            &format!("https://blocked.lab.test/?sig={CATALOG_SIG}"),
             &format!("https://untrusted.lab.test:{untrusted}/"),
         ],
     );
@@ -155,6 +160,10 @@ fn forbidden() -> Vec<String> {
         PAC_TOKEN.into(),
         ENV_PASSWORD.into(),
         FILE_PASSWORD.into(),
+        CATALOG_SIG.into(),
+        CONFIG_PASSWORD.into(),
+        ROW_PASSWORD.into(),
+        PROXY_TOKEN.into(),
         b64(&format!("alice:{PROXY_PASSWORD}")),
         b64(&format!("envuser:{ENV_PASSWORD}")),
         b64(&format!("mdeuser:{FILE_PASSWORD}")),
@@ -295,7 +304,8 @@ fn inspect_notices_tampering_and_rejects_non_bundles() {
     let out = run_with_env(["bundle", "inspect", tampered.to_str().unwrap()], &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("report.txt: its SHA-256 does not match the manifest"),
+        stderr(&out).contains("report.txt: ")
+            && stderr(&out).contains("(changed after the bundle was made)"),
         "{}",
         stderr(&out)
     );
@@ -351,4 +361,151 @@ fn no_secret_reaches_any_check_output_or_the_log() {
     // The echo itself is there, redacted: the evidence was not dropped.
     let json = &texts.iter().find(|(n, _)| n == "json").unwrap().1;
     assert!(json.contains("Denied for Basic REDACTED"), "{json}");
+}
+
+/// The same secrets through every format of `check` with the debug log on
+/// stderr, and through the other commands' outputs, errors and warnings:
+/// `config show`, `pac eval`, `pac lint`, `proxy explain`, `doctor`,
+/// `urls export`, and an error about a `--proxy` value.
+#[test]
+fn no_secret_reaches_any_command_output_error_or_log() {
+    let assert_clean = |what: &str, out: &std::process::Output| {
+        for secret in forbidden() {
+            assert!(
+                !stdout(out).contains(&secret),
+                "{what}: stdout holds {secret}:\n{}",
+                stdout(out)
+            );
+            assert!(
+                !stderr(out).contains(&secret),
+                "{what}: stderr holds {secret}:\n{}",
+                stderr(out)
+            );
+        }
+    };
+    for format in [
+        "table",
+        "json",
+        "csv",
+        "junit",
+        "markdown",
+        "html",
+        "lines",
+        "prometheus",
+    ] {
+        let run = run_command(
+            "check",
+            &["--format", format],
+            &[("PATHPROBE_LOG", "debug")],
+        );
+        assert_eq!(
+            run.out.status.code(),
+            Some(1),
+            "{format}: {}",
+            stderr(&run.out)
+        );
+        // The log really ran, and the proxy's echo really reached it.
+        assert!(stderr(&run.out).contains("DEBUG"), "{format}");
+        assert_clean(&format!("check --format {format}"), &run.out);
+        drop(run.dir);
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let scheme_less = format!("u:{CONFIG_PASSWORD}@127.0.0.1:3128");
+    let out = run_with_env(
+        [
+            "config",
+            "show",
+            "--no-config",
+            "--",
+            "--proxy",
+            &scheme_less,
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("127.0.0.1:3128"), "{}", stdout(&out));
+    assert_clean("config show --proxy", &out);
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("proxy = \"http://u:{CONFIG_PASSWORD}@127.0.0.1:99999\"\npush = \"http://p:{CONFIG_PASSWORD}@127.0.0.1:9091/\"\n"),
+    )
+    .unwrap();
+    let out = run_with_env(
+        ["config", "show", "--config", config.to_str().unwrap()],
+        &[],
+    );
+    assert_clean("config show --config", &out);
+    let out = run_with_env(
+        [
+            "check",
+            "--config",
+            config.to_str().unwrap(),
+            "--only-given",
+        ],
+        &[],
+    );
+    assert_clean("check with that configuration", &out);
+
+    // A PAC URL nobody answers: the HTTP client's error text names the URL.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let pac_url = format!("http://127.0.0.1:{port}/proxy.pac?token={PAC_TOKEN}&site=hq");
+    for args in [
+        vec![
+            "pac",
+            "eval",
+            "-p",
+            &pac_url,
+            "--url",
+            "https://example.com/",
+        ],
+        vec!["pac", "lint", &pac_url],
+        vec![
+            "proxy",
+            "explain",
+            "--only-given",
+            "--pac",
+            &pac_url,
+            "https://example.com/",
+        ],
+    ] {
+        let out = run_with_env(&args, &[]);
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert!(!stderr(&out).is_empty() || !stdout(&out).is_empty());
+        assert_clean(&format!("{args:?}"), &out);
+    }
+    let clock_url = format!("https://127.0.0.1:{port}/?token={PAC_TOKEN}");
+    let out = run_with_env(["doctor", "--url", &clock_url], &[]);
+    assert_clean("doctor --url", &out);
+
+    // Catalog rows with credentials: `urls export` warns about them.
+    let rows = dir.path().join("rows.txt");
+    std::fs::write(
+        &rows,
+        format!(
+            "https://rowuser:{ROW_PASSWORD}@example.com/\nhttps://example.org/?sig={CATALOG_SIG}\n"
+        ),
+    )
+    .unwrap();
+    for format in ["domains", "squid", "pac", "csv", "json", "text"] {
+        let out = run_with_env(
+            ["urls", "export", rows.to_str().unwrap(), "--as", format],
+            &[],
+        );
+        assert_clean(&format!("urls export --as {format}"), &out);
+    }
+    let out = run_with_env(
+        ["urls", "list", rows.to_str().unwrap(), "--format", "json"],
+        &[],
+    );
+    assert_clean("urls list", &out);
+
+    // An error about the value of --proxy.
+    let bad_proxy = format!("http://h:1/p?token={PROXY_TOKEN}");
+    let out = run_with_env(["check", "--only-given", "--proxy", &bad_proxy], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_clean("check --proxy", &out);
 }

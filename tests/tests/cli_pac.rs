@@ -504,3 +504,128 @@ fn raw_prints_whatever_the_script_returned_like_pactester() {
             .contains("not a usable route")
     );
 }
+
+/// Scripts that nest: boa recurses once per level, and 400 parentheses
+/// once aborted the whole process (exit 134). Each way to nest, at a size
+/// real scripts reach and far past it: evaluated, or refused naming the line
+/// (exit 2), in `pac lint`, `pac eval` and `check`; never a crash.
+#[test]
+fn deep_nesting_is_evaluated_or_refused_naming_the_line_never_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = pathprobe_tests::write_catalog(dir.path(), &["https://127.0.0.1:9/"]);
+    let deep = |expr: String| {
+        format!(
+            "function FindProxyForURL(url, host) {{\n  function f() {{ return f; }}\n  var y;\n  var x = {expr};\n  return \"DIRECT\";\n}}\n"
+        )
+    };
+    let cases: Vec<(&str, String, bool)> = vec![
+        (
+            "400 parentheses",
+            format!("{}1{}", "(".repeat(400), ")".repeat(400)),
+            false,
+        ),
+        (
+            "500 arrays",
+            format!("{}{}", "[".repeat(500), "]".repeat(500)),
+            false,
+        ),
+        (
+            "1,000-way ||",
+            format!("false{}", " || dnsDomainIs(host, \".a\")".repeat(1000)),
+            false,
+        ),
+        (
+            "5,000 parentheses",
+            format!("{}1{}", "(".repeat(5000), ")".repeat(5000)),
+            true,
+        ),
+        (
+            "5,000 objects",
+            format!("{}1{}", "{a:".repeat(5000), "}".repeat(5000)),
+            true,
+        ),
+        (
+            "100,000 negations",
+            format!("{}true", "!".repeat(100_000)),
+            true,
+        ),
+        (
+            "100,000 additions",
+            format!("1{}", "+1".repeat(100_000)),
+            true,
+        ),
+        (
+            "50,000 conditionals",
+            format!("{}2", "host?1:".repeat(50_000)),
+            true,
+        ),
+        ("50,000 calls", format!("f{}", "()".repeat(50_000)), true),
+        (
+            "50,000 assignments",
+            format!("{}2", "y=".repeat(50_000)),
+            true,
+        ),
+        (
+            "20,000 templates",
+            format!("`{}{}`", "${`".repeat(20_000), "`}".repeat(20_000)),
+            true,
+        ),
+        (
+            "20,000 else-ifs",
+            format!(
+                "1;\n  if (host) y = 1; {}",
+                "else if (host) y = 1; ".repeat(20_000)
+            ),
+            true,
+        ),
+    ];
+    for (what, expr, too_deep) in cases {
+        let pac = pac_file(&dir, "deep.pac", &deep(expr));
+        let p = pac.to_str().unwrap();
+        let runs = [
+            run(["pac", "lint", p]),
+            run(["pac", "eval", "-p", p, "--url", "http://a.example/"]),
+            run([
+                "check",
+                catalog.to_str().unwrap(),
+                "--only-given",
+                "--no-env",
+                "--pac",
+                p,
+                "--deadline",
+                "20",
+            ]),
+        ];
+        for (command, out) in ["pac lint", "pac eval", "check"].iter().zip(&runs) {
+            let text = format!("{}{}", stdout(out), stderr(out));
+            let code = out.status.code();
+            assert!(
+                code.is_some_and(|c| c <= 3),
+                "{what}: {command} crashed ({:?}): {text}",
+                out.status
+            );
+            assert!(!text.contains("worker"), "{what}: {command}: {text}");
+            if too_deep {
+                assert_eq!(code, Some(2), "{what}: {command}: {text}");
+                assert!(
+                    text.contains("nests too deeply"),
+                    "{what}: {command}: {text}"
+                );
+                // The expression is on line 4, or at 5 for the else chain.
+                assert!(
+                    text.contains("line 4")
+                        || text.contains("line 5")
+                        || text.contains(" 4:")
+                        || text.contains(" 5:"),
+                    "{what}: {command}: {text}"
+                );
+            } else {
+                assert!(
+                    !text.contains("nests too deeply"),
+                    "{what}: {command}: {text}"
+                );
+                assert!(matches!(code, Some(0 | 1)), "{what}: {command}: {text}");
+            }
+        }
+    }
+}

@@ -362,7 +362,7 @@ fn bad_input_exits_2_naming_the_file() {
         .unwrap()
         .set_len(40 * 1024 * 1024)
         .unwrap();
-    rejects(&huge, &[], "over the 33554432-byte limit");
+    rejects(&huge, &[], "is larger than 32 MiB");
 
     let empty = d.join("empty.txt");
     fs::write(&empty, "  \n").unwrap();

@@ -49,24 +49,9 @@ fn mib(bytes: u64) -> String {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CatalogError {
-    /// The file could not be opened or read.
-    #[error("{}: cannot read: {source}", path.display())]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The operating system's reason.
-        source: std::io::Error,
-    },
-    /// The file is larger than a catalog can sensibly be.
-    #[error("{}: file is {size} bytes, over the {limit}-byte limit for a catalog", path.display())]
-    TooLarge {
-        /// The file.
-        path: PathBuf,
-        /// Its size.
-        size: u64,
-        /// The limit.
-        limit: u64,
-    },
+    /// The file could not be read: missing, not a regular file, too large.
+    #[error(transparent)]
+    File(#[from] pathprobe_files::ReadError),
     /// A member of a zipped workbook inflates far beyond any real catalog.
     #[error("{}: {member} inflates to more than {} from {} compressed: a zip bomb, not a catalog", path.display(), mib(*limit), mib(*compressed))]
     Inflates {

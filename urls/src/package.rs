@@ -17,7 +17,7 @@
 //! (`..._valid_until_YYYY-MM-DD...`).
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -108,14 +108,9 @@ pub struct Package {
 /// A package could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum PackageError {
-    /// The file could not be read.
-    #[error("{}: cannot read: {source}", path.display())]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The operating system's reason.
-        source: std::io::Error,
-    },
+    /// The file could not be read: missing, not a regular file, too large.
+    #[error(transparent)]
+    File(#[from] pathprobe_files::ReadError),
     /// Larger than any package.
     #[error("{source_name}: {size} bytes, over the {limit}-byte limit for an onboarding package")]
     TooLarge {
@@ -138,22 +133,8 @@ pub enum PackageError {
 
 /// Reads every package in `path` (several when it is a zip).
 pub fn read_packages(path: &Path) -> Result<Vec<Package>, PackageError> {
-    let meta = std::fs::metadata(path).map_err(|source| PackageError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
     let shown = path.display().to_string();
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(PackageError::TooLarge {
-            source_name: shown,
-            size: meta.len(),
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|source| PackageError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = pathprobe_files::read(path, MAX_FILE_BYTES)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -211,15 +192,15 @@ fn read_zip(shown: &str, bytes: &[u8]) -> Result<Vec<Package>, PackageError> {
             if skipped.is_empty() {
                 "none".to_owned()
             } else {
-                skipped.join(", ")
+                pathprobe_files::quote::list(&skipped, 10)
             }
         )));
     }
     Ok(found)
 }
 
-/// Text of a file: UTF-8 (with or without BOM) or UTF-16 with a BOM, as
-/// Windows tools often write.
+/// Text of a file: UTF-8 (with or without BOM) or UTF-16 (with or without
+/// BOM), as Windows tools often write.
 fn decode(bytes: &[u8]) -> Result<(String, Option<&'static str>), String> {
     let utf16 = |units: Vec<u16>| {
         String::from_utf16(&units).map_err(|_| "UTF-16 text that does not decode".to_owned())
@@ -243,15 +224,36 @@ fn decode(bytes: &[u8]) -> Result<(String, Option<&'static str>), String> {
         return Ok((utf16(pairs(rest, false))?, Some("UTF-16 (big-endian) text")));
     }
     let rest = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    // UTF-8 text has no NUL bytes; UTF-16 of Latin text has one in every
+    // other byte, on the odd side when little-endian. (NUL is valid UTF-8,
+    // so this is decided before UTF-8 is tried.)
+    let sample = rest.get(..4096).unwrap_or(rest);
+    let odd = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|b| **b == 0)
+        .count();
+    let even = sample.iter().step_by(2).filter(|b| **b == 0).count();
+    // Whole code units, and NULs on one side in most of them: binary data
+    // with a stray NUL is not taken for text.
+    if rest.len().is_multiple_of(2)
+        && odd.max(even) * 4 >= sample.len() / 2 * 3
+        && odd.min(even) == 0
+        && odd + even > 0
+    {
+        let little = odd >= even;
+        return Ok((
+            utf16(pairs(rest, little))?,
+            Some(if little {
+                "UTF-16 (little-endian) text without a byte-order mark"
+            } else {
+                "UTF-16 (big-endian) text without a byte-order mark"
+            }),
+        ));
+    }
     match std::str::from_utf8(rest) {
         Ok(t) => Ok((t.to_owned(), None)),
-        Err(_) if rest.len() > 1 && rest.iter().skip(1).step_by(2).all(|b| *b == 0) => {
-            // UTF-16 LE without a BOM.
-            Ok((
-                utf16(pairs(rest, true))?,
-                Some("UTF-16 text without a byte-order mark"),
-            ))
-        }
         Err(e) => Err(format!(
             "not text in UTF-8 or UTF-16 (byte {} is invalid): not an onboarding package",
             e.valid_up_to()
@@ -557,6 +559,37 @@ mod tests {
         let p = read_package("x", "WindowsDefenderATP.onboarding", &bytes).unwrap();
         assert_eq!(p.org_id.as_deref(), Some(ORG));
         assert!(p.notes.iter().any(|n| n.contains("UTF-16")));
+    }
+
+    #[test]
+    fn utf16_without_bom_is_read_in_either_byte_order() {
+        let text = document(&body());
+        for little in [true, false] {
+            let bytes: Vec<u8> = text
+                .encode_utf16()
+                .flat_map(|u| {
+                    if little {
+                        u.to_le_bytes()
+                    } else {
+                        u.to_be_bytes()
+                    }
+                })
+                .collect();
+            let p = read_package("x", "WindowsDefenderATP.onboarding", &bytes).unwrap();
+            assert_eq!(p.org_id.as_deref(), Some(ORG), "little-endian: {little}");
+            let order = if little {
+                "little-endian"
+            } else {
+                "big-endian"
+            };
+            assert!(
+                p.notes
+                    .iter()
+                    .any(|n| n.contains(order) && n.contains("without")),
+                "{:?}",
+                p.notes
+            );
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `pathprobe bundle`: the check, and everything around it, in one zip for a
 //! ticket; `pathprobe bundle inspect` reads one back.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use pathprobe_pac::PacLocation;
 use pathprobe_pac::discovery::{Discovery, ProxyConfig};
@@ -37,15 +37,7 @@ pub fn run(args: BundleArgs) -> anyhow::Result<Exit> {
     }
     let path = args.output.clone().unwrap_or_else(default_name);
     // The zip must be writable before a run is spent on it.
-    let probe_file = sibling(&path, "probe");
-    std::fs::write(&probe_file, b"")
-        .and_then(|()| std::fs::remove_file(&probe_file))
-        .map_err(|e| {
-            UsageError(format!(
-                "{}: cannot write the bundle there: {e}",
-                path.display()
-            ))
-        })?;
+    let target = output::plan_file("--output", &path, &args.probe.input_files())?;
     let log = logging::capture();
     let created_at = jiff::Timestamp::now().to_string();
     let probed = probe(&args.probe, true, None)?;
@@ -61,7 +53,8 @@ pub fn run(args: BundleArgs) -> anyhow::Result<Exit> {
     add_members(&mut bundle, &args.probe, &probed)?;
     bundle.add("log/debug.log", &log.text(), "the run's debug log");
     let tool = format!("pathprobe {}", env!("CARGO_PKG_VERSION"));
-    let manifest = bundle.write(&path, &tool, &created_at)?;
+    let (zip, manifest) = bundle.zip(&path.display().to_string(), &tool, &created_at)?;
+    target.write(&zip)?;
     let report = &probed.report;
     output::print(&report.render(CheckFormat::Table, &output::table_style(false))?)?;
     eprintln!(
@@ -113,19 +106,10 @@ fn default_name() -> PathBuf {
     PathBuf::from(format!("pathprobe-bundle-{host}-{stamp}.zip"))
 }
 
-fn sibling(path: &Path, what: &str) -> PathBuf {
-    let mut name = path
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
-    name.push(format!(".pathprobe-{what}-{}", std::process::id()));
-    path.with_file_name(name)
-}
-
 /// This machine's name (Linux).
 pub(crate) fn hostname() -> Option<String> {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+    crate::input::system_text(std::path::Path::new("/proc/sys/kernel/hostname"))
+        .or_else(|_| crate::input::system_text(std::path::Path::new("/etc/hostname")))
         .ok()
         .map(|h| h.trim().to_owned())
         .filter(|h| !h.is_empty())
@@ -163,7 +147,12 @@ pub(crate) fn secrets_redactor(args: &ProbeArgs, discovery: &Discovery) -> Redac
     }
     let mut urls: Vec<String> = Vec::new();
     urls.extend(args.routing.proxy.clone());
-    urls.extend(args.routing.pac.clone());
+    urls.extend(
+        args.routing
+            .pac
+            .as_ref()
+            .map(|p| p.to_string_lossy().into_owned()),
+    );
     for name in PROXY_VARIABLES {
         if let Ok(v) = std::env::var(name) {
             urls.push(v);
@@ -209,7 +198,7 @@ fn redactor(args: &ProbeArgs, probed: &Probed, hosts: bool) -> Redactor {
         let mut names: Vec<String> = Vec::new();
         names.extend(hostname());
         names.extend(search_domains(
-            &std::fs::read_to_string(resolv_conf_path(args)).unwrap_or_default(),
+            &crate::input::system_text(&resolv_conf_path(args)).unwrap_or_default(),
         ));
         names.extend(network_hosts(&probed.discovery));
         // Proxies a PAC named at run time.
@@ -301,8 +290,8 @@ fn add_members(bundle: &mut Bundle, args: &ProbeArgs, probed: &Probed) -> anyhow
         );
     }
     let resolv = resolv_conf_path(args);
-    let resolv_text = std::fs::read_to_string(&resolv)
-        .unwrap_or_else(|e| format!("# {} could not be read: {e}\n", resolv.display()));
+    let resolv_text = crate::input::system_text(&resolv)
+        .unwrap_or_else(|e| format!("# could not be read: {e}\n"));
     bundle.add(
         "system/resolv.conf",
         &resolv_text,
@@ -381,7 +370,7 @@ fn add_members(bundle: &mut Bundle, args: &ProbeArgs, probed: &Probed) -> anyhow
 }
 
 fn versions() -> String {
-    let read = |p: &str| std::fs::read_to_string(p).unwrap_or_default();
+    let read = |p: &str| crate::input::system_text(std::path::Path::new(p)).unwrap_or_default();
     format!(
         "pathprobe {} ({} {})\nkernel: {} {}\n\n/etc/os-release:\n{}",
         env!("CARGO_PKG_VERSION"),

@@ -12,8 +12,6 @@ use pathprobe_pac::discovery::{
 use pathprobe_pac::{FixedResolver, Route};
 use pathprobe_reports::{CheckFormat, CheckReport, Comparison, ProbeResult, ToolInfo, Verdict};
 use pathprobe_urls::{ExpectedStatus, Probe, Target as CatalogTarget, default_probe_map};
-use rustls::pki_types::CertificateDer;
-use rustls::pki_types::pem::PemObject;
 
 use crate::cli::{CheckArgs, FailOnArg, ProbeArgs};
 use crate::commands::proxy::discover;
@@ -50,22 +48,19 @@ struct Skipped {
     route_source: String,
 }
 
-/// Reads a saved JSON report (exit 2 when it cannot be used).
-pub fn read_report(path: &std::path::Path) -> anyhow::Result<CheckReport> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| UsageError(format!("{}: cannot read the report: {e}", path.display())))?;
-    Ok(CheckReport::from_json(&text, &path.display().to_string())?)
-}
-
 pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
     if args.fail_on == FailOnArg::Regression && args.baseline.is_none() {
         return Err(UsageError("--fail-on regression needs a --baseline report".into()).into());
     }
     // Everything that could make the report unwritable or the comparison
     // impossible is checked before the first probe.
-    let outputs = ReportOutputs::plan(args.format, &args.output)?;
+    let mut inputs = args.probe.input_files();
+    if let Some(path) = &args.baseline {
+        inputs.push((path.clone(), "--baseline"));
+    }
+    let outputs = ReportOutputs::plan(args.format, &args.output, &inputs)?;
     let baseline = match &args.baseline {
-        Some(path) => Some((read_report(path)?, path.display().to_string())),
+        Some(path) => Some((crate::input::read_report(path)?, path.display().to_string())),
         None => None,
     };
     // Warnings for people go to stderr when stdout is for people too.
@@ -202,21 +197,7 @@ pub fn probe(
             .or_default()
             .push(ip);
     }
-    let mut anchors: Vec<CertificateDer<'static>> = Vec::new();
-    for path in &args.ca_cert {
-        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
-            .map_err(|e| UsageError(format!("--ca-cert {}: {e}", path.display())))?
-            .collect::<Result<_, _>>()
-            .map_err(|e| UsageError(format!("--ca-cert {}: {e}", path.display())))?;
-        if certs.is_empty() {
-            return Err(UsageError(format!(
-                "--ca-cert {}: no PEM certificate in the file",
-                path.display()
-            ))
-            .into());
-        }
-        anchors.extend(certs);
-    }
+    let anchors = crate::input::ca_certs(&args.ca_cert)?;
     let mut credentials = match &args.proxy_user {
         Some(text) => {
             let (user, pass) = text
@@ -466,7 +447,9 @@ pub fn probe(
         summary: Default::default(),
     };
     report.summarise(started.elapsed().as_secs_f64() * 1000.0, outcome.partial);
-    report.redact(&crate::commands::bundle::secrets_redactor(args, &discovery));
+    let redactor = crate::commands::bundle::secrets_redactor(args, &discovery);
+    crate::secrets::learn(&redactor);
+    report.redact(&redactor);
     tracing::debug!(summary = %report.summary_line(), "run finished");
     let explanation = resolver.explanation(&discovery, decisions);
     Ok(Probed {

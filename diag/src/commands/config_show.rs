@@ -152,5 +152,5 @@ fn redact(option: &str, value: &str) -> String {
             None => "REDACTED".to_owned(),
         };
     }
-    output::without_secrets(value)
+    crate::secrets::scrub(&output::without_secrets(value))
 }

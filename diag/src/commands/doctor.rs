@@ -227,7 +227,7 @@ pub fn doctor(args: DoctorArgs) -> anyhow::Result<Exit> {
 }
 
 fn read_resolv(path: &std::path::Path) -> Dns {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let text = crate::input::system_text(path).unwrap_or_default();
     let mut dns = Dns {
         file: path.display().to_string(),
         nameservers: Vec::new(),

@@ -18,8 +18,15 @@ use crate::output;
 
 pub fn export(args: ExportArgs) -> anyhow::Result<Exit> {
     check_flags(args.format, &args.artefact)?;
+    let mut inputs = Vec::new();
+    if let Some(path) = &args.catalog.catalog {
+        inputs.push((path.clone(), "the catalog"));
+    }
+    if let Some(path) = &args.filter.onboarding {
+        inputs.push((path.clone(), "--onboarding"));
+    }
     let list = configured_list(&args.catalog, &args.filter)?;
-    write_artefact(&list, args.format, &args.artefact)
+    write_artefact(&list, args.format, &args.artefact, inputs)
 }
 
 /// The allow-list of a catalog under filters.
@@ -36,10 +43,15 @@ pub(crate) fn configured_list(
 
 pub fn fix(args: FixArgs) -> anyhow::Result<Exit> {
     check_flags(args.format, &args.artefact)?;
-    let report = crate::commands::check::read_report(&args.report)?;
+    let report = crate::input::read_report(&args.report)?;
     let map = default_probe_map().context("the embedded probe map is damaged (a build problem)")?;
     let list = report_list(&report, &map);
-    write_artefact(&list, args.format, &args.artefact)
+    write_artefact(
+        &list,
+        args.format,
+        &args.artefact,
+        vec![(args.report.clone(), "the report")],
+    )
 }
 
 /// What the network team must do about a verdict, if it is theirs to fix.
@@ -225,7 +237,24 @@ pub(crate) fn write_artefact(
     list: &AllowList,
     format: ExportFormatArg,
     args: &ArtefactArgs,
+    mut inputs: Vec<(std::path::PathBuf, &'static str)>,
 ) -> anyhow::Result<Exit> {
+    if let Some(base) = &args.base {
+        inputs.push((base.clone(), "--base"));
+    }
+    // Checked before anything is rendered: nothing is overwritten by mistake.
+    let outputs = match &args.output {
+        None => None,
+        Some(path) => {
+            let main = output::plan_file("--output", path, &inputs)?;
+            let conf = if args.ssl_bump {
+                Some(output::plan_file("--ssl-bump", &conf_path(path), &inputs)?)
+            } else {
+                None
+            };
+            Some((main, conf))
+        }
+    };
     for note in &list.notes {
         output::warn(note);
     }
@@ -253,18 +282,18 @@ pub(crate) fn write_artefact(
     if list.entries.is_empty() {
         output::warn("the list is empty: nothing to allow");
     }
-    match &args.output {
+    match outputs {
         None => output::print(&rendered.text)?,
-        Some(path) => {
-            output::write_file(path, &rendered.text)?;
-            if args.ssl_bump {
-                let acl = std::path::absolute(path).unwrap_or_else(|_| path.clone());
-                let conf = conf_path(path);
-                output::write_file(&conf, &list.squid_conf(&acl.display().to_string(), true))?;
+        Some((main, conf)) => {
+            main.write(rendered.text.as_bytes())?;
+            if let Some(conf) = conf {
+                let path = main.path();
+                let acl = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+                conf.write(list.squid_conf(&acl.display().to_string(), true).as_bytes())?;
                 eprintln!(
                     "pathprobe: wrote {} (the ACL) and {} (its squid.conf lines)",
                     path.display(),
-                    conf.display()
+                    conf.path().display()
                 );
             }
         }
@@ -284,8 +313,9 @@ fn pac_export(args: &ArtefactArgs) -> anyhow::Result<PacExport> {
     let base = match &args.base {
         None => None,
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| UsageError(format!("--base {}: {e}", path.display())))?;
+            let limit = pathprobe_pac::FetchLimits::default().max_bytes as u64;
+            let text =
+                crate::input::text(path, limit).map_err(|e| UsageError(format!("--base {e}")))?;
             let name = path.display().to_string();
             let engine = PacRunner::start(
                 crate::commands::proxy::pac_isolation().as_ref(),

@@ -19,8 +19,8 @@ pub fn run(args: LabArgs) -> anyhow::Result<Exit> {
         }
     } else {
         for path in &args.scenario {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
+            let text = crate::input::text(path, crate::input::SMALL_BYTES)
+                .map_err(|e| UsageError(format!("--scenario {e}")))?;
             scenarios.push(Scenario::parse(&path.display().to_string(), &text).map_err(
                 |e| match e {
                     ScenarioError::Parse { .. } | ScenarioError::Invalid { .. } => {

@@ -33,6 +33,11 @@ pub fn run(cmd: PacCommand) -> anyhow::Result<Exit> {
 fn lint(args: PacLintArgs) -> anyhow::Result<Exit> {
     let fetched = fetch_script(&args.pac, Duration::from_secs(10))?;
     let findings = pathprobe_pac::lint(&fetched.text);
+    // A script that does not parse, or nests too deeply to be parsed, is
+    // bad input (exit 2), after the finding that says where.
+    let unreadable = findings
+        .iter()
+        .any(|f| matches!(f.code, "syntax" | "nesting"));
     let report = PacLintReport::new(fetched.location, fetched.warnings, findings);
     let format = match args.format {
         FormatArg::Table => OutputFormat::Table,
@@ -40,7 +45,9 @@ fn lint(args: PacLintArgs) -> anyhow::Result<Exit> {
         FormatArg::Csv => OutputFormat::Csv,
     };
     output::print(&report.render(format, &output::table_style(false))?)?;
-    Ok(if report.count_at_least(Severity::Warning) > 0 {
+    Ok(if unreadable {
+        Exit::Usage
+    } else if report.count_at_least(Severity::Warning) > 0 {
         Exit::Findings
     } else {
         Exit::Ok
@@ -185,8 +192,8 @@ fn jobs_of(args: &PacEvalArgs) -> anyhow::Result<Vec<Job>> {
     }
     let mut jobs: Vec<Job> = args.url.iter().cloned().map(plain).collect();
     if let Some(file) = &args.url_file {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| UsageError(format!("{}: {e}", file.display())))?;
+        let text = crate::input::text(file, crate::input::LIST_BYTES)
+            .map_err(|e| UsageError(format!("--url-file {e}")))?;
         jobs.extend(
             text.lines()
                 .map(str::trim)
@@ -326,8 +333,8 @@ pub fn parse_server(text: &str) -> Result<SocketAddr, UsageError> {
         .map_err(|_| UsageError(format!("--dns-server {text:?}: expected IP or IP:PORT")))
 }
 
-fn fetch_script(location: &str, timeout: Duration) -> anyhow::Result<FetchedPac> {
-    let location = PacLocation::parse(location).map_err(|e| UsageError(format!("--pac {e}")))?;
+fn fetch_script(location: &std::ffi::OsStr, timeout: Duration) -> anyhow::Result<FetchedPac> {
+    let location = PacLocation::parse_os(location).map_err(|e| UsageError(format!("--pac {e}")))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

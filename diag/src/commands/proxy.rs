@@ -89,7 +89,7 @@ pub(crate) fn command_line_setting(
         ))
     } else if let Some(p) = &args.pac {
         Some(CommandLineSetting::Pac(
-            PacLocation::parse(p).map_err(|e| UsageError(format!("--pac: {e}")))?,
+            PacLocation::parse_os(p).map_err(|e| UsageError(format!("--pac: {e}")))?,
         ))
     } else {
         None

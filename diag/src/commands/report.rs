@@ -3,8 +3,8 @@
 use pathprobe_reports::{CheckReport, Comparison};
 
 use crate::cli::{FormatArg, ReportCommand};
-use crate::commands::check::read_report;
 use crate::exit::Exit;
+use crate::input::read_report;
 use crate::output;
 
 pub fn run(cmd: ReportCommand) -> anyhow::Result<Exit> {

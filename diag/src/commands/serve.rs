@@ -103,7 +103,7 @@ impl State {
                 .report
                 .render(CheckFormat::Prometheus, &TableStyle::plain(80))
                 .map_err(|e| e.to_string()),
-            Ok(Err(e)) => Err(format!("{e:#}")),
+            Ok(Err(e)) => Err(crate::exit::message(&e)),
             Err(e) => Err(format!("the run failed: {e}")),
         }
     }
@@ -114,9 +114,9 @@ impl State {
             Ok(feeds) => feeds.clone(),
             Err(_) => Vec::new(),
         };
-        let built = feeds::build(&self.args, &previous).map_err(|e| format!("{e:#}"));
+        let built = feeds::build(&self.args, &previous).map_err(|e| crate::exit::message(&e));
         if let Err(e) = &built {
-            eprintln!("pathprobe: warning: the feeds cannot be built: {e}");
+            crate::output::warn(&format!("the feeds cannot be built: {e}"));
         }
         *self.feeds.write().await = built;
     }
@@ -374,7 +374,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Exit> {
                         }
                         Err(e) => {
                             state.failed_runs.fetch_add(1, Ordering::Relaxed);
-                            eprintln!("pathprobe: warning: scheduled run failed: {e}");
+                            crate::output::warn(&format!("scheduled run failed: {e}"));
                         }
                     }
                     if max_runs.is_some_and(|m| {

@@ -146,18 +146,9 @@ impl Discovery {
     }
 }
 
-fn read(file: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(file)?
-        .take(MAX_SETTINGS_BYTES + 1)
-        .read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_SETTINGS_BYTES {
-        return Err(std::io::Error::other(format!(
-            "larger than {MAX_SETTINGS_BYTES} bytes; not a settings file"
-        )));
-    }
-    Ok(bytes)
+/// A settings file: a regular file of at most a mebibyte.
+fn read(file: &Path) -> Result<Vec<u8>, pathprobe_files::ReadError> {
+    pathprobe_files::read(file, MAX_SETTINGS_BYTES)
 }
 
 /// The files a path names: itself, or the regular files in it (sorted).
@@ -189,7 +180,7 @@ fn read_source(
     let shown = source.path.display().to_string();
     match read(&source.path) {
         Ok(bytes) => discovery.take(reader(&shown, &bytes), &shown),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !source.explicit => {
+        Err(e) if e.is_not_found() && !source.explicit => {
             discovery.empty.push(format!("{shown} (absent)"));
         }
         Err(e) => discovery.problems.push(SourceProblem::new(
@@ -288,7 +279,7 @@ pub fn gather(
     if let Some(resolv) = &paths.resolv_conf {
         match read(&resolv.path) {
             Ok(bytes) => d.dns_domains = super::resolv_conf_domains(&text(&bytes)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !resolv.explicit => {}
+            Err(e) if e.is_not_found() && !resolv.explicit => {}
             Err(e) => d.problems.push(SourceProblem::new(
                 Provenance::new(
                     SourceKind::WpadDns,

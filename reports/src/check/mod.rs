@@ -442,10 +442,17 @@ impl CheckReport {
     /// route sources, warnings) through `redactor`: what a hostile proxy
     /// echoes back never reaches an output.
     pub fn redact(&mut self, redactor: &crate::Redactor) {
+        self.catalog = redactor.apply(&self.catalog);
+        self.routing = redactor.apply(&self.routing);
+        for f in &mut self.filters {
+            *f = redactor.apply(f);
+        }
         for w in &mut self.warnings {
             *w = redactor.apply(w);
         }
         for r in &mut self.results {
+            // A catalog URL may carry a token of its own (`?sig=…`).
+            r.url = redactor.apply(&r.url);
             r.hint = redactor.apply(&r.hint);
             r.route_source = redactor.apply(&r.route_source);
             for a in &mut r.attempts {

@@ -65,40 +65,13 @@ pub fn load(path: &Path) -> Result<Catalog> {
 
 /// Loads a catalog from `path`.
 pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Catalog> {
-    let io = |source| CatalogError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.is_dir() {
-        return Err(CatalogError::UnknownFormat {
-            path: path.to_path_buf(),
-            reason: "it is a directory".into(),
-        });
-    }
-    if meta.len() > options.max_bytes {
-        return Err(CatalogError::TooLarge {
-            path: path.to_path_buf(),
-            size: meta.len(),
-            limit: options.max_bytes,
-        });
-    }
-    let bytes = read_limited(path, options.max_bytes).map_err(io)?;
-    load_bytes(path, &bytes, options)
-}
-
-/// Reads at most `limit + 1` bytes: a file that grows after `metadata` is still bounded.
-fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
-    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(std::io::Error::other(format!(
-            "file grew past the {limit}-byte limit while being read"
-        )));
-    }
-    Ok(bytes)
+    // Only a regular file, and at most the limit: a FIFO would block and
+    // `/dev/zero` would fill memory.
+    let bytes = pathprobe_files::read(path, options.max_bytes)?;
+    // The catalog and its messages name the file as people see it: a name
+    // that is not UTF-8 would not serialise.
+    let shown = path.to_string_lossy();
+    load_bytes(Path::new(&*shown), &bytes, options)
 }
 
 /// Loads a catalog from bytes already in memory; `path` names them in messages.

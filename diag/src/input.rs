@@ -1,0 +1,77 @@
+//! The files commands read besides catalogs and PAC scripts, each with its
+//! limit. pathprobe-files refuses pipes and devices and bounds the size, so
+//! `/dev/zero` or a FIFO named as any input is an error, not a hang.
+
+use std::path::Path;
+
+use pathprobe_files::ReadError;
+use pathprobe_reports::CheckReport;
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject as _;
+
+use crate::exit::UsageError;
+
+const MIB: u64 = 1024 * 1024;
+/// A saved report: 64 MiB holds well over 100,000 endpoints.
+pub const REPORT_BYTES: u64 = 64 * MIB;
+/// A configuration file, a lab scenario, a settings file of the system.
+pub const SMALL_BYTES: u64 = MIB;
+/// Certificates to trust (a whole CA bundle is under 1 MiB).
+pub const CERT_BYTES: u64 = 4 * MIB;
+/// A list of URLs, one a line.
+pub const LIST_BYTES: u64 = 64 * MIB;
+
+/// Reads a text file of at most `limit` bytes.
+pub fn text(path: &Path, limit: u64) -> Result<String, ReadError> {
+    pathprobe_files::read_text(path, limit)
+}
+
+/// A system file shown for information (`resolv.conf`, the host name):
+/// empty when it cannot be read.
+pub fn system_text(path: &Path) -> Result<String, ReadError> {
+    pathprobe_files::read(path, SMALL_BYTES).map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+/// Reads a saved JSON report (exit 2 when it cannot be used).
+pub fn read_report(path: &Path) -> anyhow::Result<CheckReport> {
+    let text = text(path, REPORT_BYTES)?;
+    Ok(CheckReport::from_json(&text, &path.display().to_string())?)
+}
+
+/// The certificates of `--ca-cert` files: every PEM block must hold a
+/// certificate that parses, so a damaged file is an error here rather than a
+/// trust anchor that never matches.
+pub fn ca_certs(paths: &[std::path::PathBuf]) -> Result<Vec<CertificateDer<'static>>, UsageError> {
+    let mut anchors = Vec::new();
+    for path in paths {
+        let shown = path.display();
+        let bytes = pathprobe_files::read(path, CERT_BYTES)
+            .map_err(|e| UsageError(format!("--ca-cert {e}")))?;
+        let mut count = 0usize;
+        for cert in CertificateDer::pem_slice_iter(&bytes) {
+            count += 1;
+            let cert = cert
+                .map_err(|e| UsageError(format!("--ca-cert {shown}: certificate {count}: {e}")))?;
+            match x509_parser::parse_x509_certificate(cert.as_ref()) {
+                Ok(([], _)) => {}
+                Ok(_) => {
+                    return Err(UsageError(format!(
+                        "--ca-cert {shown}: certificate {count} has bytes after its end: damaged"
+                    )));
+                }
+                Err(e) => {
+                    return Err(UsageError(format!(
+                        "--ca-cert {shown}: certificate {count} is damaged: {e}"
+                    )));
+                }
+            }
+            anchors.push(cert);
+        }
+        if count == 0 {
+            return Err(UsageError(format!(
+                "--ca-cert {shown}: no PEM certificate in the file"
+            )));
+        }
+    }
+    Ok(anchors)
+}

@@ -1,0 +1,744 @@
+//! The files a pathprobe run reads and writes, made safe to name on a
+//! command line.
+//!
+//! **Reading.** Every input (catalog, PAC script, saved report, certificate,
+//! configuration, scenario, onboarding package) is read with a size limit and
+//! only when it is a regular file: a FIFO would block the run forever, and
+//! `/dev/zero` would fill memory at gigabytes a second. The check is made on
+//! the opened file, so a path swapped after the check cannot slip through.
+//!
+//! **Writing.** A report is written whole. A regular file (a symbolic link is
+//! followed to it) is written through a sibling that is renamed into place, so
+//! a reader polling the file never sees half of it and a full disk leaves the
+//! old file and no litter. A character device or a pipe (`/dev/null`,
+//! `/dev/stdout`, `>(jq …)`) is written through, never replaced. A directory,
+//! a block device, a socket or one of the run's own inputs is refused before
+//! anything runs.
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let dir = tempfile::tempdir()?;
+//! let catalog = dir.path().join("catalog.txt");
+//! std::fs::write(&catalog, "https://example.com/\n")?;
+//!
+//! // The catalog is read with a limit...
+//! let text = pathprobe_files::read_text(&catalog, 1024)?;
+//! assert_eq!(text, "https://example.com/\n");
+//!
+//! // ...and can never be the place the report goes.
+//! let inputs = [pathprobe_files::Input::new(&catalog, "the catalog")];
+//! assert!(pathprobe_files::Output::plan(&catalog, &inputs).is_err());
+//!
+//! let report = dir.path().join("report.json");
+//! let output = pathprobe_files::Output::plan(&report, &inputs)?;
+//! output.write(b"{}")?;
+//! assert_eq!(std::fs::read(&report)?, b"{}");
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod quote;
+
+use std::fs::{File, Metadata};
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+
+/// What a path names when it is not a regular file, in words for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A directory.
+    Directory,
+    /// A named or anonymous pipe.
+    Fifo,
+    /// A character device (`/dev/null`, a terminal).
+    CharDevice,
+    /// A block device (a disk).
+    BlockDevice,
+    /// A Unix socket.
+    Socket,
+    /// Anything else that is not a regular file.
+    Other,
+}
+
+impl Kind {
+    fn of(meta: &Metadata) -> Option<Kind> {
+        let t = meta.file_type();
+        if t.is_file() {
+            return None;
+        }
+        if t.is_dir() {
+            return Some(Kind::Directory);
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt as _;
+            if t.is_fifo() {
+                return Some(Kind::Fifo);
+            }
+            if t.is_char_device() {
+                return Some(Kind::CharDevice);
+            }
+            if t.is_block_device() {
+                return Some(Kind::BlockDevice);
+            }
+            if t.is_socket() {
+                return Some(Kind::Socket);
+            }
+        }
+        Some(Kind::Other)
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Kind::Directory => "a directory",
+            Kind::Fifo => "a pipe (FIFO)",
+            Kind::CharDevice => "a character device",
+            Kind::BlockDevice => "a block device",
+            Kind::Socket => "a socket",
+            Kind::Other => "not a regular file",
+        })
+    }
+}
+
+/// A file that could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// Opening or reading failed.
+    #[error("{path}: cannot read: {error}")]
+    Io {
+        /// The path as given.
+        path: String,
+        /// What the system said.
+        error: std::io::Error,
+    },
+    /// The path names a pipe, a device or a directory.
+    #[error("{path} is {kind}, not a regular file: save its content to a file and name that")]
+    NotRegular {
+        /// The path as given.
+        path: String,
+        /// What it is.
+        kind: Kind,
+    },
+    /// The file is larger than the reader accepts.
+    #[error("{path} is larger than {}, the most pathprobe reads from such a file", size(*.limit))]
+    TooLarge {
+        /// The path as given.
+        path: String,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// The file is not UTF-8 text.
+    #[error("{path} is not UTF-8 text (invalid byte at offset {offset})")]
+    NotText {
+        /// The path as given.
+        path: String,
+        /// Where the first invalid byte is.
+        offset: usize,
+    },
+}
+
+impl ReadError {
+    /// Whether the file does not exist.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, ReadError::Io { error, .. } if error.kind() == std::io::ErrorKind::NotFound)
+    }
+}
+
+/// `bytes` in words: "64 MiB", "512 KiB", "100 bytes".
+pub fn size(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= KIB && bytes.is_multiple_of(KIB) {
+        format!("{} KiB", bytes / KIB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// Opens `path` for reading when it is a regular file, with its size.
+///
+/// A FIFO is opened without waiting for a writer, then refused; the type is
+/// checked on the opened file, not on the name.
+pub fn open_regular(path: &Path) -> Result<(File, u64), ReadError> {
+    let shown = path.display().to_string();
+    let io = |error| ReadError::Io {
+        path: shown.clone(),
+        error,
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        // Without it, opening a FIFO with no writer blocks for ever.
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let file = options.open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if let Some(kind) = Kind::of(&meta) {
+        return Err(ReadError::NotRegular { path: shown, kind });
+    }
+    Ok((file, meta.len()))
+}
+
+/// Reads a whole regular file of at most `limit` bytes.
+pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let shown = || path.display().to_string();
+    let (file, len) = open_regular(path)?;
+    if len > limit {
+        return Err(ReadError::TooLarge {
+            path: shown(),
+            limit,
+        });
+    }
+    let mut bytes = Vec::new();
+    // The size can change after the check: read one byte past the limit to see.
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|error| ReadError::Io {
+            path: shown(),
+            error,
+        })?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            path: shown(),
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Reads a whole regular file of at most `limit` bytes as UTF-8 text (a
+/// byte-order mark is dropped).
+pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
+    let bytes = read(path, limit)?;
+    let text = String::from_utf8(bytes).map_err(|e| ReadError::NotText {
+        path: path.display().to_string(),
+        offset: e.utf8_error().valid_up_to(),
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    })
+}
+
+/// One of a run's inputs, which no output may replace.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    path: &'a Path,
+    role: &'a str,
+}
+
+impl<'a> Input<'a> {
+    /// `path`, read by the run as `role` ("the catalog", "--baseline").
+    pub fn new(path: &'a Path, role: &'a str) -> Self {
+        Input { path, role }
+    }
+}
+
+/// An output that cannot be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The path names something pathprobe does not write onto.
+    #[error("{path} is {kind}; name a file")]
+    NotAFile {
+        /// The path as given.
+        path: String,
+        /// What it is.
+        kind: Kind,
+    },
+    /// The path names one of the run's inputs.
+    #[error("{path} is {role} of this run; writing there would destroy it: name another file")]
+    OwnInput {
+        /// The path as given.
+        path: String,
+        /// Which input it is.
+        role: String,
+    },
+    /// The directory the file would go into does not exist.
+    #[error("{path}: the directory {dir} does not exist")]
+    NoDirectory {
+        /// The path as given.
+        path: String,
+        /// The directory.
+        dir: String,
+    },
+    /// Nothing reads the pipe.
+    #[error("{path} is a pipe that nothing reads")]
+    NoReader {
+        /// The path as given.
+        path: String,
+    },
+    /// The system refused (permissions, full disk, …).
+    #[error("{path}: {error}")]
+    Io {
+        /// The path as given.
+        path: String,
+        /// What the system said.
+        error: std::io::Error,
+    },
+}
+
+/// How an output is written.
+#[derive(Debug, Clone)]
+enum How {
+    /// A regular file (or a new one), replaced through a renamed sibling.
+    Replace(PathBuf),
+    /// A device or pipe, written through.
+    Through,
+}
+
+/// A place a report can be written, checked before the run starts.
+#[derive(Debug, Clone)]
+pub struct Output {
+    given: PathBuf,
+    how: How,
+}
+
+impl Output {
+    /// Checks that `path` can take a report without destroying anything:
+    /// not a directory, block device or socket, not one of `inputs`, in a
+    /// directory that exists and lets a file be created.
+    pub fn plan(path: &Path, inputs: &[Input<'_>]) -> Result<Output, WriteError> {
+        let shown = path.display().to_string();
+        let io = |error| WriteError::Io {
+            path: shown.clone(),
+            error,
+        };
+        if path.as_os_str().is_empty() {
+            return Err(io(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "no file name",
+            )));
+        }
+        let how = match std::fs::metadata(path) {
+            Ok(meta) => {
+                for input in inputs {
+                    if same_file(path, &meta, input.path) {
+                        return Err(WriteError::OwnInput {
+                            path: shown,
+                            role: input.role.to_owned(),
+                        });
+                    }
+                }
+                match Kind::of(&meta) {
+                    // `/dev/stdout` may name a regular file the shell opened:
+                    // replacing it would cut the shell's file loose.
+                    None if magic(path) => How::Through,
+                    None => {
+                        let file = std::fs::canonicalize(path).map_err(io)?;
+                        can_create_in(&file).map_err(io)?;
+                        How::Replace(file)
+                    }
+                    Some(Kind::CharDevice | Kind::Fifo) => How::Through,
+                    Some(kind) => return Err(WriteError::NotAFile { path: shown, kind }),
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let file = dangling_target(path).map_err(io)?;
+                let dir = parent(&file);
+                if !dir.is_dir() {
+                    return Err(WriteError::NoDirectory {
+                        path: shown,
+                        dir: dir.display().to_string(),
+                    });
+                }
+                can_create_in(&file).map_err(io)?;
+                How::Replace(file)
+            }
+            Err(e) => return Err(io(e)),
+        };
+        Ok(Output {
+            given: path.to_path_buf(),
+            how,
+        })
+    }
+
+    /// The path as given.
+    pub fn path(&self) -> &Path {
+        &self.given
+    }
+
+    /// Writes `bytes` as the whole content. On failure nothing is left
+    /// behind: a replaced file keeps its old content.
+    pub fn write(&self, bytes: &[u8]) -> Result<(), WriteError> {
+        let shown = self.given.display().to_string();
+        let io = |error| WriteError::Io {
+            path: shown.clone(),
+            error,
+        };
+        match &self.how {
+            How::Replace(file) => replace(file, bytes).map_err(io),
+            How::Through => {
+                let mut out = open_through(&self.given).map_err(|e| {
+                    if e.raw_os_error() == Some(ENXIO) {
+                        WriteError::NoReader {
+                            path: shown.clone(),
+                        }
+                    } else {
+                        io(e)
+                    }
+                })?;
+                out.write_all(bytes).and_then(|()| out.flush()).map_err(io)
+            }
+        }
+    }
+}
+
+/// "No such device or address": what opening a FIFO with no reader gives
+/// without blocking.
+#[cfg(unix)]
+const ENXIO: i32 = rustix::io::Errno::NXIO.raw_os_error();
+#[cfg(not(unix))]
+const ENXIO: i32 = -1;
+
+fn open_through(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    // Appending: `/dev/stdout` may be a file the shell is writing too.
+    options.append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+        let file = options.open(path)?;
+        // Non-blocking only to open; the writes wait for a slow reader.
+        let flags = rustix::fs::fcntl_getfl(&file)?;
+        rustix::fs::fcntl_setfl(&file, flags.difference(rustix::fs::OFlags::NONBLOCK))?;
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    {
+        options.open(path)
+    }
+}
+
+/// Paths whose files belong to the system or the shell: written through.
+fn magic(path: &Path) -> bool {
+    cfg!(unix) && (path.starts_with("/dev") || path.starts_with("/proc"))
+}
+
+fn parent(file: &Path) -> &Path {
+    match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// The sibling a replacement is written into.
+fn temp_name(file: &Path) -> PathBuf {
+    let mut name = file
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(format!(".pathprobe-{}.tmp", std::process::id()));
+    file.with_file_name(name)
+}
+
+/// Whether a file can be created beside `file` (the rename needs it).
+fn can_create_in(file: &Path) -> std::io::Result<()> {
+    let tmp = temp_name(file);
+    File::create(&tmp)?;
+    std::fs::remove_file(&tmp)
+}
+
+/// Where a path that does not exist would be created: a dangling symbolic
+/// link is followed to its target.
+fn dangling_target(path: &Path) -> std::io::Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    // Forty, as the kernel allows, before a loop is called a loop.
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = std::fs::read_link(&current)?;
+                current = parent(&current).join(target);
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(std::io::Error::other("too many levels of symbolic links"))
+}
+
+fn replace(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = temp_name(file);
+    let written = (|| {
+        let mut out = File::create(&tmp)?;
+        out.write_all(bytes)?;
+        // The old file's mode stays: a report readable by a monitoring
+        // user stays so.
+        if let Ok(old) = std::fs::metadata(file) {
+            out.set_permissions(old.permissions())?;
+        }
+        out.sync_all()?;
+        drop(out);
+        std::fs::rename(&tmp, file)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// Whether `other` names the file `meta` describes.
+fn same_file(path: &Path, meta: &Metadata, other: &Path) -> bool {
+    let Ok(other_meta) = std::fs::metadata(other) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        let _ = path;
+        use std::os::unix::fs::MetadataExt as _;
+        meta.dev() == other_meta.dev() && meta.ino() == other_meta.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (meta, other_meta);
+        match (std::fs::canonicalize(path), std::fs::canonicalize(other)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    #[cfg(unix)]
+    use std::os::unix::fs::FileTypeExt as _;
+
+    #[test]
+    fn reads_within_the_limit_and_refuses_past_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.txt");
+        std::fs::write(&file, "12345").unwrap();
+        assert_eq!(read(&file, 5).unwrap(), b"12345");
+        let err = read(&file, 4).unwrap_err();
+        assert!(matches!(err, ReadError::TooLarge { limit: 4, .. }), "{err}");
+        assert!(err.to_string().contains("4 bytes"), "{err}");
+    }
+
+    #[test]
+    fn text_drops_a_bom_and_refuses_other_encodings() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.txt");
+        std::fs::write(&file, "\u{feff}abc").unwrap();
+        assert_eq!(read_text(&file, 100).unwrap(), "abc");
+        std::fs::write(&file, b"ab\xffc").unwrap();
+        let err = read_text(&file, 100).unwrap_err();
+        assert!(err.to_string().contains("offset 2"), "{err}");
+    }
+
+    #[test]
+    fn a_directory_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = read(dir.path(), 100).unwrap_err();
+        // Linux opens a directory for reading; Windows refuses to open it.
+        assert!(
+            matches!(
+                err,
+                ReadError::NotRegular {
+                    kind: Kind::Directory,
+                    ..
+                } | ReadError::Io { .. }
+            ),
+            "{err}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_and_fifos_are_refused_without_blocking() {
+        let err = read(Path::new("/dev/zero"), 1 << 20).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ReadError::NotRegular {
+                    kind: Kind::CharDevice,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        rustix::fs::mkfifoat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+        )
+        .unwrap();
+        // No writer: a plain open would wait for ever.
+        let err = read(&fifo, 100).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ReadError::NotRegular {
+                    kind: Kind::Fifo,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().contains("a pipe (FIFO)"), "{err}");
+    }
+
+    #[test]
+    fn a_regular_file_is_replaced_whole_keeping_its_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("report.json");
+        std::fs::write(&file, "old").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+        }
+        let out = Output::plan(&file, &[]).unwrap();
+        out.write(b"new").unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), b"new");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o640);
+        }
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary file is left");
+    }
+
+    #[test]
+    fn a_directory_and_a_missing_directory_are_refused_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Output::plan(dir.path(), &[]).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                WriteError::NotAFile {
+                    kind: Kind::Directory,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        let err = Output::plan(&dir.path().join("no/such/report.json"), &[]).unwrap_err();
+        assert!(matches!(err, WriteError::NoDirectory { .. }), "{err}");
+    }
+
+    #[test]
+    fn an_input_is_never_an_output_under_any_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = dir.path().join("catalog.csv");
+        std::fs::write(&catalog, "url\n").unwrap();
+        let inputs = [Input::new(&catalog, "the catalog")];
+        let err = Output::plan(&catalog, &inputs).unwrap_err();
+        assert!(err.to_string().contains("the catalog of this run"), "{err}");
+        // The same file through `..`.
+        let roundabout = dir.path().join("x").join("..").join("catalog.csv");
+        std::fs::create_dir(dir.path().join("x")).unwrap();
+        assert!(Output::plan(&roundabout, &inputs).is_err());
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.csv");
+            std::os::unix::fs::symlink(&catalog, &link).unwrap();
+            assert!(Output::plan(&link, &inputs).is_err());
+        }
+        assert_eq!(std::fs::read(&catalog).unwrap(), b"url\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_is_followed_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.json");
+        let link = dir.path().join("link.json");
+        std::fs::write(&real, "old").unwrap();
+        std::os::unix::fs::symlink("real.json", &link).unwrap();
+        Output::plan(&link, &[]).unwrap().write(b"new").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+        // A dangling link creates its target.
+        let dangling = dir.path().join("dangling.json");
+        std::os::unix::fs::symlink("made.json", &dangling).unwrap();
+        Output::plan(&dangling, &[])
+            .unwrap()
+            .write(b"made")
+            .unwrap();
+        assert_eq!(
+            std::fs::read(dir.path().join("made.json")).unwrap(),
+            b"made"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_are_written_through() {
+        let null = Output::plan(Path::new("/dev/null"), &[]).unwrap();
+        null.write(b"report").unwrap();
+        assert!(
+            std::fs::metadata("/dev/null")
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
+        let full = Output::plan(Path::new("/dev/full"), &[]).unwrap();
+        let err = full.write(b"report").unwrap_err();
+        assert_eq!(
+            match &err {
+                WriteError::Io { error, .. } => error.raw_os_error(),
+                _ => None,
+            },
+            Some(rustix::io::Errno::NOSPC.raw_os_error()),
+            "{err}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_written_through_to_its_reader_or_refused_without_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        rustix::fs::mkfifoat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+        )
+        .unwrap();
+        let out = Output::plan(&fifo, &[]).unwrap();
+        let err = out.write(b"x").unwrap_err();
+        assert!(matches!(err, WriteError::NoReader { .. }), "{err}");
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        // The reader opens the FIFO in its own time: try until it has.
+        let mut written = false;
+        for _ in 0..500 {
+            match out.write(b"report") {
+                Ok(()) => {
+                    written = true;
+                    break;
+                }
+                Err(WriteError::NoReader { .. }) => {
+                    std::thread::sleep(std::time::Duration::from_millis(10))
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+        assert!(written);
+        assert_eq!(reader.join().unwrap(), b"report");
+        assert!(
+            std::fs::symlink_metadata(&fifo)
+                .unwrap()
+                .file_type()
+                .is_fifo()
+        );
+    }
+}

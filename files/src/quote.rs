@@ -1,0 +1,63 @@
+//! Quoting inputs in messages: a short excerpt, the rest counted. A message
+//! about a 1 GB line or a 20,000-member zip must stay a message.
+
+use std::fmt::Display;
+
+/// At most `max_chars` characters of `text`, then how much was left out.
+///
+/// ```
+/// use pathprobe_files::quote::excerpt;
+/// assert_eq!(excerpt("short", 10), "short");
+/// assert_eq!(excerpt(&"x".repeat(100), 4), "xxxx… (96 more characters)");
+/// ```
+pub fn excerpt(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        None => text.to_owned(),
+        Some((cut, _)) => {
+            let rest = text.get(cut..).unwrap_or_default().chars().count();
+            format!(
+                "{}… ({rest} more character{})",
+                text.get(..cut).unwrap_or_default(),
+                if rest == 1 { "" } else { "s" }
+            )
+        }
+    }
+}
+
+/// The first `max` items joined with ", ", then how many more there are.
+///
+/// ```
+/// use pathprobe_files::quote::list;
+/// assert_eq!(list(&["a", "b"], 3), "a, b");
+/// assert_eq!(list(&["a", "b", "c", "d"], 2), "a, b and 2 more");
+/// ```
+pub fn list<T: Display>(items: &[T], max: usize) -> String {
+    let shown: Vec<String> = items.iter().take(max).map(ToString::to_string).collect();
+    let rest = items.len().saturating_sub(max);
+    let mut text = shown.join(", ");
+    if rest > 0 {
+        text.push_str(&format!(" and {rest} more"));
+    }
+    text
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_counts_characters_not_bytes() {
+        assert_eq!(excerpt("ééé", 2), "éé… (1 more character)");
+        assert_eq!(excerpt("ééé", 3), "ééé");
+        assert_eq!(excerpt("", 0), "");
+    }
+
+    #[test]
+    fn a_long_list_stays_short() {
+        let many: Vec<usize> = (0..20_000).collect();
+        let text = list(&many, 10);
+        assert!(text.len() < 100, "{text}");
+        assert!(text.ends_with("and 19990 more"), "{text}");
+    }
+}

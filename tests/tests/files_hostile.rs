@@ -1,0 +1,431 @@
+//! Hostile file names: every file a command reads or writes named as a
+//! device, a pipe, a directory, a link, one of the run's own inputs, a name
+//! that is not UTF-8, or a place on a full disk. Nothing hangs, nothing is
+//! read without bound, nothing is replaced that is not the report's own file.
+
+// Test code: a panic is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::os::unix::ffi::OsStrExt as _;
+use std::os::unix::fs::FileTypeExt as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use pathprobe_tests::{run_within, stderr, stdout, write_catalog};
+
+/// Long enough for a debug build on a busy machine; a hang is far longer.
+const LIMIT: Duration = Duration::from_secs(30);
+
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success());
+}
+
+/// Every command line that reads a file, with `{}` where the file goes.
+const READERS: &[&str] = &[
+    "urls list {}",
+    "urls list --onboarding {}",
+    "urls export CATALOG --as pac --base {}",
+    "check {} --direct --only-given",
+    "check CATALOG --direct --only-given --baseline {}",
+    "check CATALOG --direct --only-given --ca-cert {}",
+    "check CATALOG --direct --only-given --onboarding {}",
+    "check CATALOG --only-given --pac {}",
+    "check CATALOG --direct --config {}",
+    "report render {}",
+    "report diff {} {}",
+    "fix {}",
+    "onboarding inspect {}",
+    "config show --config {}",
+    "lab --scenario {}",
+    "pac lint {}",
+    "pac eval -p {} --url https://example.com/",
+    "bundle inspect {}",
+];
+
+fn command_line(template: &str, hostile: &Path, catalog: &Path) -> Vec<std::ffi::OsString> {
+    template
+        .split(' ')
+        .map(|word| match word {
+            "{}" => hostile.as_os_str().to_owned(),
+            "CATALOG" => catalog.as_os_str().to_owned(),
+            w => w.into(),
+        })
+        .collect()
+}
+
+#[test]
+fn every_reader_refuses_devices_and_pipes_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = write_catalog(dir.path(), &["https://127.0.0.1:9/"]);
+    let fifo = dir.path().join("fifo");
+    mkfifo(&fifo);
+    for hostile in [Path::new("/dev/zero"), &fifo] {
+        for template in READERS {
+            let args = command_line(template, hostile, &catalog);
+            let started = Instant::now();
+            let out = run_within(&args, LIMIT);
+            let err = stderr(&out);
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{template} on {hostile:?}: {err}"
+            );
+            assert!(
+                err.contains(&hostile.display().to_string()) && err.contains("not a regular file"),
+                "{template} on {hostile:?}: {err}"
+            );
+            // Refused, not read: /dev/zero read for ten seconds is gigabytes.
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "{template} on {hostile:?} took {:?}",
+                started.elapsed()
+            );
+            assert!(err.len() < 1000, "{template}: {err}");
+        }
+    }
+}
+
+#[test]
+fn an_oversized_input_is_refused_with_its_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = write_catalog(dir.path(), &["https://127.0.0.1:9/"]);
+    // Sparse: 100 MiB on the file system costs nothing.
+    let big = dir.path().join("big");
+    let file = std::fs::File::create(&big).unwrap();
+    file.set_len(100 * 1024 * 1024).unwrap();
+    for template in [
+        "report render {}",
+        "config show --config {}",
+        "lab --scenario {}",
+        "check CATALOG --direct --only-given --ca-cert {}",
+        "onboarding inspect {}",
+    ] {
+        let out = run_within(command_line(template, &big, &catalog), LIMIT);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{template}: {err}");
+        assert!(err.contains("is larger than"), "{template}: {err}");
+    }
+}
+
+/// `check` of a catalog whose one endpoint answers at once (a closed port),
+/// with `extra` flags.
+fn check(catalog: &Path, extra: &[&std::ffi::OsStr]) -> std::process::Output {
+    let mut args: Vec<&std::ffi::OsStr> = ["check", "--direct", "--only-given", "--no-env"]
+        .iter()
+        .map(std::ffi::OsStr::new)
+        .collect();
+    args.push(catalog.as_os_str());
+    args.extend_from_slice(extra);
+    run_within(args, LIMIT)
+}
+
+fn flag(text: impl AsRef<std::ffi::OsStr>) -> std::ffi::OsString {
+    text.as_ref().to_owned()
+}
+
+#[test]
+fn devices_and_pipes_are_written_through_never_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = write_catalog(dir.path(), &["https://127.0.0.1:9/"]);
+    let out = check(&catalog, &[&flag("--output"), &flag("json=/dev/null")]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    // As root a rename would have replaced the device with a regular file.
+    let meta = std::fs::metadata("/dev/null").unwrap();
+    assert!(meta.file_type().is_char_device(), "/dev/null was replaced");
+
+    // /dev/full: the write fails, is said, and stdout's report is whole.
+    let out = check(&catalog, &[&flag("--output"), &flag("json=/dev/full")]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("No space left"), "{}", stderr(&out));
+    assert!(stdout(&out).contains("127.0.0.1"), "{}", stdout(&out));
+
+    // A pipe with a reader gets the report; the pipe stays a pipe.
+    let fifo = dir.path().join("report.fifo");
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    let mut spec = std::ffi::OsString::from("json=");
+    spec.push(&fifo);
+    // The reader may open after the run checks: the run retries nothing, so
+    // wait until the reader thread is blocked in open().
+    std::thread::sleep(Duration::from_millis(200));
+    let out = check(&catalog, &[&flag("--output"), &spec]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    let got: serde_json::Value = serde_json::from_slice(&reader.join().unwrap()).unwrap();
+    assert_eq!(got["results"].as_array().unwrap().len(), 1);
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+
+    // A pipe nobody reads: said, not waited on for ever.
+    let lonely = dir.path().join("lonely.fifo");
+    mkfifo(&lonely);
+    let mut spec = std::ffi::OsString::from("json=");
+    spec.push(&lonely);
+    let out = check(&catalog, &[&flag("--output"), &spec]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("nothing reads"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_link_is_followed_and_an_input_is_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = write_catalog(dir.path(), &["https://127.0.0.1:9/"]);
+    let before = std::fs::read(&catalog).unwrap();
+
+    let real = dir.path().join("real.json");
+    std::fs::write(&real, "old").unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink("real.json", &link).unwrap();
+    let mut spec = std::ffi::OsString::from("json=");
+    spec.push(&link);
+    let out = check(&catalog, &[&flag("--output"), &spec]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&real).unwrap()).unwrap();
+    assert!(written["results"].is_array());
+
+    // The catalog, under its own name, through a link, and through "..".
+    let catalog_link = dir.path().join("catalog-link.json");
+    std::os::unix::fs::symlink(&catalog, &catalog_link).unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let roundabout = dir.path().join("sub/../catalog.json");
+    for target in [&catalog, &catalog_link, &roundabout] {
+        for format in ["csv", "json"] {
+            let mut spec = std::ffi::OsString::from(format!("{format}="));
+            spec.push(target);
+            let out = check(&catalog, &[&flag("--output"), &spec]);
+            assert_eq!(out.status.code(), Some(2), "{target:?}: {}", stderr(&out));
+            assert!(
+                stderr(&out).contains("the catalog of this run"),
+                "{}",
+                stderr(&out)
+            );
+        }
+    }
+    // Other inputs: the baseline, a CA file, the PAC file.
+    let baseline = dir.path().join("baseline.json");
+    std::fs::write(&baseline, written.to_string()).unwrap();
+    let out = check(
+        &catalog,
+        &[
+            &flag("--baseline"),
+            baseline.as_os_str(),
+            &flag("--output"),
+            baseline.as_os_str(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--baseline"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&catalog).unwrap(), before);
+
+    // `urls export` and `fix` keep their inputs too.
+    let out = run_within(
+        [
+            flag("urls"),
+            flag("export"),
+            catalog.clone().into(),
+            flag("--as"),
+            flag("domains"),
+            flag("--output"),
+            catalog.clone().into(),
+        ],
+        LIMIT,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = run_within(
+        [
+            flag("fix"),
+            baseline.clone().into(),
+            flag("--output"),
+            baseline.clone().into(),
+        ],
+        LIMIT,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&catalog).unwrap(), before);
+}
+
+#[test]
+fn an_unwritable_target_is_refused_before_the_first_probe() {
+    let dir = tempfile::tempdir().unwrap();
+    // A server that accepts and never answers: probing it would take the
+    // whole phase timeout.
+    let port = pathprobe_tests::lab::silent_server();
+    let catalog = write_catalog(dir.path(), &[&format!("https://127.0.0.1:{port}/")]);
+    let targets: [(PathBuf, &str); 3] = [
+        (dir.path().to_path_buf(), "is a directory"),
+        (dir.path().join("no/such/dir/r.json"), "does not exist"),
+        (
+            PathBuf::from("/dev/sda-pathprobe-none/r.json"),
+            "does not exist",
+        ),
+    ];
+    for (target, says) in targets {
+        let mut spec = std::ffi::OsString::from("json=");
+        spec.push(&target);
+        let started = Instant::now();
+        let out = check(
+            &catalog,
+            &[
+                &flag("--phase-timeout"),
+                &flag("20"),
+                &flag("--output"),
+                &spec,
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2), "{target:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{}", stderr(&out));
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "it probed first"
+        );
+    }
+    // A bundle the same way.
+    let out = run_within(
+        [
+            flag("bundle"),
+            catalog.clone().into(),
+            flag("--direct"),
+            flag("--only-given"),
+            flag("--output"),
+            dir.path().as_os_str().to_owned(),
+        ],
+        LIMIT,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("is a directory"), "{}", stderr(&out));
+}
+
+/// Runs `script` as root in a mount namespace of its own (`unshare -m`),
+/// where it may mount a small tmpfs; None when this machine cannot.
+fn in_own_mount_namespace(script: &str, args: &[&std::ffi::OsStr]) -> Option<std::process::Output> {
+    let probe = Command::new("unshare")
+        .args(["-m", "true"])
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !probe {
+        let reason = "cannot create a mount namespace (needs root and util-linux unshare)";
+        assert!(
+            std::env::var_os("PATHPROBE_REQUIRE_PEERS").is_none(),
+            "PATHPROBE_REQUIRE_PEERS is set but {reason}"
+        );
+        eprintln!("SKIPPED a_full_disk_keeps_stdout_and_leaves_nothing_behind: {reason}");
+        return None;
+    }
+    Some(
+        Command::new("unshare")
+            .args(["-m", "sh", "-c", script, "sh"])
+            .args(args)
+            .env("XDG_CONFIG_HOME", pathprobe_tests::NO_CONFIG_HOME)
+            .output()
+            .unwrap(),
+    )
+}
+
+#[test]
+fn a_full_disk_keeps_stdout_and_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = write_catalog(dir.path(), &["https://127.0.0.1:9/"]);
+    let disk = dir.path().join("disk");
+    std::fs::create_dir(&disk).unwrap();
+    // A 64 KiB file system, filled but for a few bytes: the check before
+    // the run passes (an empty file fits), the report does not.
+    let script = r#"
+        mount -t tmpfs -o size=64k tmpfs "$2" || exit 90
+        head -c 60000 /dev/zero > "$2/fill" 2>/dev/null
+        echo old > "$2/report.json"
+        "$1" check "$3" --direct --only-given --no-env --output "json=$2/report.json"
+        echo "exit=$?" >&2
+        echo "left: $(ls -A "$2" | tr '\n' ' ')" >&2
+        echo "report: $(cat "$2/report.json")" >&2
+    "#;
+    let binary = pathprobe_tests::binary();
+    let Some(out) = in_own_mount_namespace(
+        script,
+        &[binary.as_os_str(), disk.as_os_str(), catalog.as_os_str()],
+    ) else {
+        return;
+    };
+    let err = stderr(&out);
+    assert!(!err.contains("exit=90"), "mount failed: {err}");
+    assert!(err.contains("exit=3"), "{err}");
+    assert!(err.contains("No space left on device"), "{err}");
+    assert!(err.contains("the report on stdout is complete"), "{err}");
+    // stdout got the table.
+    assert!(stdout(&out).contains("127.0.0.1"), "{}", stdout(&out));
+    // No temporary file, and the old report is intact.
+    assert!(err.contains("left: fill report.json \n"), "{err}");
+    assert!(err.contains("report: old"), "{err}");
+}
+
+#[test]
+fn names_that_are_not_utf8_are_read_and_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = |s: &[u8]| dir.path().join(std::ffi::OsStr::from_bytes(s));
+    let catalog = name(b"catalog-\xff.txt");
+    std::fs::write(&catalog, "https://127.0.0.1:9/\n").unwrap();
+    let out = run_within([flag("urls"), flag("list"), catalog.clone().into()], LIMIT);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("127.0.0.1"), "{}", stdout(&out));
+
+    let missing = name(b"missing-\xff.txt");
+    let out = run_within([flag("urls"), flag("list"), missing.clone().into()], LIMIT);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("missing-\u{fffd}.txt"),
+        "{}",
+        stderr(&out)
+    );
+
+    let report = name(b"report-\xfe.json");
+    let mut spec = std::ffi::OsString::from("json=");
+    spec.push(&report);
+    let out = check(&catalog, &[&flag("--output"), &spec]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    assert!(std::fs::read(&report).unwrap().starts_with(b"{"));
+
+    let pac = name(b"proxy-\xfd.pac");
+    std::fs::write(&pac, "function FindProxyForURL(u, h) { return 'DIRECT'; }").unwrap();
+    let out = run_within(
+        [
+            flag("pac"),
+            flag("eval"),
+            flag("-p"),
+            pac.clone().into(),
+            flag("--url"),
+            flag("https://example.com/"),
+        ],
+        LIMIT,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("DIRECT"), "{}", stdout(&out));
+}
+
+#[test]
+fn an_error_names_its_cause_once() {
+    let out = run_within(["urls", "list", "/nonexistent/catalog.xlsx"], LIMIT);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+    assert_eq!(err.matches("/nonexistent/catalog.xlsx").count(), 1, "{err}");
+}
