@@ -133,8 +133,12 @@ pub struct Evaluation {
     pub parsed: ParsedRoutes,
     /// Messages the script passed to `alert()`.
     pub alerts: Vec<String>,
-    /// DNS lookups the helpers made, in order, first lookup of each name only.
+    /// DNS lookups the helpers made, in order, first lookup of each name
+    /// only; at most [`MAX_RECORDED_LOOKUPS`].
     pub lookups: Vec<DnsLookup>,
+    /// Lookups made past [`MAX_RECORDED_LOOKUPS`], counted, not kept.
+    #[serde(default)]
+    pub more_lookups: usize,
     /// Wall-clock time of the evaluation.
     pub elapsed: Duration,
 }
@@ -266,11 +270,16 @@ pub struct PacError {
     pub kind: PacErrorKind,
 }
 
+/// Lookups one evaluation records: a script asking for 100,000 names is
+/// told by its count, not by a 38 MB table.
+pub const MAX_RECORDED_LOOKUPS: usize = 100;
+
 /// Per-evaluation state the native helpers read and write.
 #[derive(Debug, Default)]
 struct EvalState {
     cache: HashMap<String, Result<Vec<IpAddr>, LookupError>>,
     lookups: Vec<DnsLookup>,
+    more_lookups: usize,
     alerts: Vec<String>,
     deadline: Option<Instant>,
 }
@@ -604,7 +613,7 @@ impl PacEngine {
 
         let result = run_until(&loaded.call, &mut loaded.context, deadline);
         let elapsed = started.elapsed();
-        let (alerts, lookups) = take_state(&loaded.context);
+        let (alerts, lookups, more_lookups) = take_state(&loaded.context);
         let entry = loaded.entry;
         let entry_line = loaded.entry_line;
         match &result {
@@ -645,6 +654,7 @@ impl PacEngine {
             parsed,
             alerts,
             lookups,
+            more_lookups,
             elapsed,
         })
     }
@@ -770,16 +780,17 @@ fn reset_state(context: &Context, deadline: Option<Instant>) {
     }
 }
 
-fn take_state(context: &Context) -> (Vec<String>, Vec<DnsLookup>) {
+fn take_state(context: &Context) -> (Vec<String>, Vec<DnsLookup>, usize) {
     match context.get_data::<Host>() {
         Some(host) => {
             let mut state = host.state.borrow_mut();
             (
                 std::mem::take(&mut state.alerts),
                 std::mem::take(&mut state.lookups),
+                std::mem::take(&mut state.more_lookups),
             )
         }
-        None => (Vec::new(), Vec::new()),
+        None => (Vec::new(), Vec::new(), 0),
     }
 }
 
@@ -818,11 +829,15 @@ fn resolve(context: &Context, host_name: &str) -> JsResult<Result<Vec<IpAddr>, L
         host.resolver.lookup(&key, timeout)
     };
     let mut state = host.state.borrow_mut();
-    state.lookups.push(DnsLookup {
-        host: key.clone(),
-        outcome: outcome.clone().map_err(|e| e.to_string()),
-        elapsed: started.elapsed(),
-    });
+    if state.lookups.len() < MAX_RECORDED_LOOKUPS {
+        state.lookups.push(DnsLookup {
+            host: key.clone(),
+            outcome: outcome.clone().map_err(|e| e.to_string()),
+            elapsed: started.elapsed(),
+        });
+    } else {
+        state.more_lookups += 1;
+    }
     state.cache.insert(key, outcome.clone());
     Ok(outcome)
 }

@@ -69,8 +69,11 @@ pub struct PacEvalResult {
     pub routes: Vec<Route>,
     /// Entries of the result that could not be used.
     pub route_warnings: Vec<RouteWarning>,
-    /// DNS lookups made by the helpers.
+    /// DNS lookups made by the helpers (the first 100).
     pub lookups: Vec<LookupView>,
+    /// Lookups made past those, counted only.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub more_lookups: usize,
     /// Messages passed to `alert()`.
     pub alerts: Vec<String>,
     /// Why there is no answer, or why the URL was not evaluated.
@@ -108,6 +111,7 @@ impl PacEvalResult {
                     }
                 })
                 .collect(),
+            more_lookups: eval.more_lookups,
             alerts: eval.alerts,
             error: None,
             skipped: false,
@@ -148,6 +152,7 @@ impl PacEvalResult {
             routes: Vec::new(),
             route_warnings: Vec::new(),
             lookups: Vec::new(),
+            more_lookups: 0,
             alerts: Vec::new(),
             error: Some(error),
             skipped,
@@ -190,6 +195,12 @@ impl PacEvalResult {
                     l.elapsed_ms
                 ),
             });
+        }
+        if self.more_lookups > 0 {
+            notes.push(format!(
+                "… and {} more DNS lookups, not shown",
+                self.more_lookups
+            ));
         }
         for a in &self.alerts {
             notes.push(format!("alert: {a}"));
@@ -349,6 +360,11 @@ impl PacEvalReport {
         }
         csv_to_string(w)
     }
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[cfg(test)]

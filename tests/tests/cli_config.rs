@@ -248,3 +248,55 @@ fn a_flag_set_to_false_overrides_but_contradicts_nothing() {
     assert_eq!(o["direct"].1, format!("{file}:8 (site on)"), "{o:?}");
     assert!(!o.contains_key("proxy"), "{o:?}");
 }
+
+/// A configuration of many sites is read in linear time, and past 1,000
+/// sites (or 1 MiB) refused naming the limit (85,000 sites once took over a
+/// minute).
+#[test]
+fn many_sites_are_bounded_and_read_in_linear_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |sites: usize| {
+        let path = dir.path().join(format!("sites-{sites}.toml"));
+        let text: String = (0..sites)
+            .map(|i| format!("[site.s{i}]\nconcurrency = {}\n", 10 + i % 50))
+            .collect();
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let many = write(1000);
+    let started = std::time::Instant::now();
+    let out = pathprobe_tests::run([
+        "config",
+        "show",
+        "--config",
+        many.to_str().unwrap(),
+        "--site",
+        "s999",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        pathprobe_tests::stderr(&out)
+    );
+    assert!(pathprobe_tests::stdout(&out).contains("59"));
+    // Generous for a debug build on a busy machine; quadratic took minutes.
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    let too_many = write(1001);
+    let out = pathprobe_tests::run(["config", "show", "--config", too_many.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        pathprobe_tests::stderr(&out).contains("at most 1000"),
+        "{}",
+        pathprobe_tests::stderr(&out)
+    );
+    let huge = dir.path().join("huge.toml");
+    std::fs::write(&huge, format!("# {}\n", "x".repeat(2 * 1024 * 1024))).unwrap();
+    let out = pathprobe_tests::run(["config", "show", "--config", huge.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        pathprobe_tests::stderr(&out).contains("larger than 1 MiB"),
+        "{}",
+        pathprobe_tests::stderr(&out)
+    );
+}

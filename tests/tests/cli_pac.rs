@@ -629,3 +629,55 @@ fn deep_nesting_is_evaluated_or_refused_naming_the_line_never_a_crash() {
         }
     }
 }
+
+/// A script asking for thousands of names: the first 100 lookups are shown,
+/// the rest counted (a 100,000-lookup script once printed a 38 MB table).
+#[test]
+fn a_flood_of_lookups_is_counted_not_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let pac = pac_file(
+        &dir,
+        "many.pac",
+        "function FindProxyForURL(url, host) {\n  for (var i = 0; i < 5000; i++) { dnsResolve(\"h\" + i + \".invalid\"); }\n  return \"DIRECT\";\n}\n",
+    );
+    let p = pac.to_str().unwrap();
+    let table = run([
+        "pac",
+        "eval",
+        "-p",
+        p,
+        "--no-dns",
+        "--timeout",
+        "60",
+        "--url",
+        "http://a.example/",
+    ]);
+    assert_eq!(table.status.code(), Some(0), "{}", stderr(&table));
+    assert!(
+        stdout(&table).contains("4900 more DNS lookups, not shown"),
+        "{}",
+        stdout(&table)
+    );
+    assert!(
+        stdout(&table).len() < 50_000,
+        "{} bytes",
+        stdout(&table).len()
+    );
+    let out = run([
+        "pac",
+        "eval",
+        "-p",
+        p,
+        "--no-dns",
+        "--timeout",
+        "60",
+        "--format",
+        "json",
+        "--url",
+        "http://a.example/",
+    ]);
+    let v = json(&out);
+    let result = &v["results"][0];
+    assert_eq!(result["lookups"].as_array().unwrap().len(), 100);
+    assert_eq!(result["more_lookups"], 4900);
+}
