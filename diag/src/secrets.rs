@@ -42,36 +42,45 @@ pub fn learn_from_start(args: &[std::ffi::OsString]) {
         if let Some(value) = word.strip_prefix("--proxy-user=") {
             learn_pair(&mut redactor, value);
         }
-        // `scheme://user:password@host` or `user:password@host`, anywhere.
-        for part in word.split(['=', ' ', ',', ';']) {
-            let authority = part.split_once("://").map_or(part, |(_, rest)| rest);
-            let authority = authority.split('/').next().unwrap_or(authority);
-            if let Some((userinfo, _)) = authority.rsplit_once('@') {
-                learn_pair(&mut redactor, userinfo);
+        // `scheme://user:password@host` or `user:password@host`, as a whole
+        // word or as the value of `--flag=`.
+        let value = match word.split_once("://") {
+            Some(_) => word.as_str(),
+            None => word.split_once('=').map_or(word.as_str(), |(_, v)| v),
+        };
+        let authority = value.split_once("://").map_or(value, |(_, rest)| rest);
+        let authority = authority.split('/').next().unwrap_or(authority);
+        if let Some((userinfo, _)) = authority.rsplit_once('@')
+            && userinfo.contains(':')
+        {
+            learn_pair(&mut redactor, userinfo);
+        }
+    }
+}
+
+/// `user:password`: the password (as given and percent-decoded) and the
+/// Basic tokens. A user name alone is not a secret (and a common word).
+fn learn_pair(redactor: &mut Redactor, pair: &str) {
+    if let Some((user, password)) = pair.split_once(':') {
+        let decode = |s: &str| percent_decoded(s);
+        redactor.credentials(&decode(user), &decode(password));
+        redactor.credentials(user, password);
+    }
+}
+
+/// Learns the credentials of proxies a command found (agent settings,
+/// environment files): only credentials, never other values of URLs, which
+/// may be words (`?fresh=true`) that appear all over a report.
+pub fn learn_found(discovery: &pathprobe_pac::discovery::Discovery) {
+    let Ok(mut redactor) = known().lock() else {
+        return;
+    };
+    for found in &discovery.found {
+        for p in found.config.proxies() {
+            if let Some(c) = &p.credentials {
+                redactor.credentials(c.user(), c.password());
             }
         }
-    }
-}
-
-fn learn_pair(redactor: &mut Redactor, pair: &str) {
-    match pair.split_once(':') {
-        Some((user, password)) => {
-            let decode = |s: &str| {
-                url::form_urlencoded::parse(format!("x={s}").as_bytes())
-                    .next()
-                    .map_or_else(|| s.to_owned(), |(_, v)| v.into_owned())
-            };
-            redactor.credentials(&decode(user), &decode(password));
-            redactor.credentials(user, password);
-        }
-        None => redactor.secret(pair),
-    }
-}
-
-/// Learns what a command found or was told (the bundle's redactor, say).
-pub fn learn(more: &Redactor) {
-    if let Ok(mut redactor) = known().lock() {
-        redactor.absorb(more);
     }
 }
 
@@ -80,5 +89,50 @@ pub fn scrub(text: &str) -> String {
     match known().lock() {
         Ok(redactor) => redactor.apply(text),
         Err(_) => Redactor::new().apply(text),
+    }
+}
+
+/// `%XX` escapes decoded, as in a URL's user information (`+` stays a plus:
+/// this is not a form).
+pub fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b, hex) {
+            (b'%', Some(decoded)) => {
+                out.push(decoded);
+                i += 3;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_escapes_decode_and_plus_stays() {
+        assert_eq!(percent_decoded("p%40ss%3Aword"), "p@ss:word");
+        assert_eq!(percent_decoded("a+b%2"), "a+b%2");
+    }
+
+    #[test]
+    fn a_user_name_alone_is_not_learned_but_a_password_is() {
+        let mut r = Redactor::new();
+        learn_pair(&mut r, "proxy");
+        assert_eq!(r.apply("proxy_denied"), "proxy_denied");
+        learn_pair(&mut r, "u:pa=ss+w%40rd");
+        assert!(!r.apply("x pa=ss+w@rd y").contains("pa=ss+w@rd"));
     }
 }

@@ -45,6 +45,12 @@ struct Frame {
     template: bool,
     /// Whether it is a block of statements (not an object literal).
     block: bool,
+    /// Whether closing it ends a statement of the frame around it (an `if`
+    /// or `else` block; not a function body, which may sit in an expression).
+    statement: bool,
+    /// Whether it is the parenthesis after `if`, `while`, `for`, … (a regex
+    /// may follow its close).
+    header: bool,
     /// Operators since the last `,` or `;` of this frame.
     operators: usize,
     /// `else` keywords in this frame: an `else if` chain nests.
@@ -57,6 +63,8 @@ impl Frame {
             closer,
             template,
             block: false,
+            statement: false,
+            header: false,
             operators: 0,
             elses: 0,
         }
@@ -106,6 +114,10 @@ pub fn check(source: &str, max: usize) -> Option<TooDeep> {
     let mut after_value = false;
     // Whether a `{` here opens a block of statements (else an object).
     let mut block_next = true;
+    // Whether that block would be a statement's (see `Frame::statement`).
+    let mut statement_next = true;
+    // Whether the last word was `if`, `while`, … (a header parenthesis next).
+    let mut header_next = false;
     macro_rules! operator {
         () => {{
             if let Some(top) = frames.last_mut() {
@@ -121,7 +133,11 @@ pub fn check(source: &str, max: usize) -> Option<TooDeep> {
             continue;
         }
         if c == '/' && scan.peek(1) == Some('/') {
-            while scan.peek(0).is_some_and(|c| c != '\n') {
+            // JavaScript ends a line comment at any line terminator.
+            while scan
+                .peek(0)
+                .is_some_and(|c| !matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}'))
+            {
                 scan.bump(1);
             }
             continue;
@@ -136,6 +152,8 @@ pub fn check(source: &str, max: usize) -> Option<TooDeep> {
             scan.bump(2);
             continue;
         }
+        // Only the token right after `if`, `while`, … opens a header.
+        let header_here = std::mem::take(&mut header_next);
         if c == '\'' || c == '"' {
             scan.string(c);
             after_value = true;
@@ -177,6 +195,12 @@ pub fn check(source: &str, max: usize) -> Option<TooDeep> {
                 .map(|w| w.iter().collect())
                 .unwrap_or_default();
             block_next = matches!(word.as_str(), "else" | "do" | "try" | "finally");
+            statement_next = block_next;
+            let header_word = matches!(
+                word.as_str(),
+                "if" | "while" | "for" | "with" | "switch" | "catch"
+            );
+            header_next = header_word;
             if word == "else" {
                 if let Some(top) = frames.last_mut() {
                     top.elses += 1;
@@ -195,6 +219,8 @@ pub fn check(source: &str, max: usize) -> Option<TooDeep> {
                 '(' | '[' | '{' => {
                     scan.bump(1);
                     let block = c == '{' && block_next;
+                    let statement = block && statement_next;
+                    let header = c == '(' && header_here;
                     // A call, an index or an object literal sits in the
                     // expression around it; a block does not.
                     if !block {
@@ -207,19 +233,32 @@ pub fn check(source: &str, max: usize) -> Option<TooDeep> {
                     };
                     let mut frame = Frame::new(Some(closer), false);
                     frame.block = block;
+                    frame.statement = statement;
+                    frame.header = header;
                     frames.push(frame);
                     depth += BRACKET_WEIGHT;
                     after_value = false;
                     block_next = block;
+                    statement_next = block;
                 }
                 ')' | ']' | '}' => {
                     scan.bump(1);
+                    // After `)` or `]` a `/` divides; after an object literal or
+                    // a template too; after a block or an `if (…)` it starts
+                    // a regex.
+                    after_value = c != '}';
+                    statement_next = false;
                     // A stray closer is the parser's to report; keep the top level.
                     if frames.len() > 1
                         && let Some(frame) = frames.pop()
                     {
                         depth = depth.saturating_sub(frame.weight());
-                        if frame.block
+                        after_value = match c {
+                            '}' => !frame.block || frame.template,
+                            _ => !frame.header,
+                        };
+                        statement_next = frame.header || frame.statement;
+                        if frame.statement
                             && let Some(top) = frames.last_mut()
                         {
                             // A block ends a statement of the frame around it.
@@ -231,7 +270,6 @@ pub fn check(source: &str, max: usize) -> Option<TooDeep> {
                             depth += BRACKET_WEIGHT;
                         }
                     }
-                    after_value = c != '}';
                     // `if (…) {`, `function f() {`, `} {`: blocks follow.
                     block_next = c == ')' || c == '}';
                 }
@@ -449,6 +487,24 @@ mod tests {
             format!("if (a) b; {}", "else if (a) b; ".repeat(n * 2)),
             format!("if (a) {{}} {}", "else if (a) {{ b; }} ".repeat(n * 2)),
             format!("x = `{}`;", "${`".repeat(n)),
+            // Division after an object literal or a template, not a regex.
+            format!("x = {{}} / 1 + {}1{} / 2;", "(".repeat(n), ")".repeat(n)),
+            format!(
+                "x = `${{a}}` / 1 + {}1{} / 2;",
+                "(".repeat(n),
+                ")".repeat(n)
+            ),
+            // A regex after `if (…)`, holding what looks like a comment.
+            format!(
+                "if (a) /[/*]/.test(b); x = {}1{}; // */",
+                "(".repeat(n),
+                ")".repeat(n)
+            ),
+            // A line comment ends at a carriage return.
+            format!("//\r x = {}1{};", "(".repeat(n), ")".repeat(n)),
+            // Functions inside an expression do not end a statement.
+            format!("x = {}1;", "a ? () => {} : ".repeat(n * 2)),
+            format!("x = 1{};", " + function () {}".repeat(n * 2)),
         ];
         for case in cases {
             let script = format!("var z = 1;\n  {case}");

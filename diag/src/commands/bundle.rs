@@ -173,8 +173,8 @@ pub(crate) fn secrets_redactor(args: &ProbeArgs, discovery: &Discovery) -> Redac
         };
         if let Ok(u) = url::Url::parse(&with_scheme) {
             if let Some(password) = u.password() {
-                let password = percent_decoded(password);
-                r.credentials(&percent_decoded(u.username()), &password);
+                let password = crate::secrets::percent_decoded(password);
+                r.credentials(&crate::secrets::percent_decoded(u.username()), &password);
             }
             for (_, value) in u.query_pairs() {
                 r.secret(&value);
@@ -219,13 +219,6 @@ fn redactor(args: &ProbeArgs, probed: &Probed, hosts: bool) -> Redactor {
         }
     }
     r
-}
-
-fn percent_decoded(text: &str) -> String {
-    url::form_urlencoded::parse(format!("x={text}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_else(|| text.to_owned())
 }
 
 /// Host names of proxies and PAC servers in the settings found.
@@ -397,6 +390,9 @@ mod tests {
 
     #[test]
     fn percent_encoded_credentials_are_decoded() {
-        assert_eq!(percent_decoded("p%40ss%3Aword"), "p@ss:word");
+        assert_eq!(
+            crate::secrets::percent_decoded("p%40ss%3Aword"),
+            "p@ss:word"
+        );
     }
 }

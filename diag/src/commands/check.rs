@@ -447,9 +447,8 @@ pub fn probe(
         summary: Default::default(),
     };
     report.summarise(started.elapsed().as_secs_f64() * 1000.0, outcome.partial);
-    let redactor = crate::commands::bundle::secrets_redactor(args, &discovery);
-    crate::secrets::learn(&redactor);
-    report.redact(&redactor);
+    crate::secrets::learn_found(&discovery);
+    report.redact(&crate::commands::bundle::secrets_redactor(args, &discovery));
     tracing::debug!(summary = %report.summary_line(), "run finished");
     let explanation = resolver.explanation(&discovery, decisions);
     Ok(Probed {
