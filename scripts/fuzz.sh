@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 seconds="${FUZZ_SECONDS:-60}"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(pac_result catalog proxy_settings http_head onboarding)
+[ ${#targets[@]} -gt 0 ] || targets=(pac_result catalog proxy_settings http_head onboarding config scenario report)
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"
   echo "== $t (${seconds}s)"

@@ -238,23 +238,23 @@ pub struct ProbeArgs {
     pub ca_cert: Vec<PathBuf>,
 
     /// Proxy credentials, USER:PASSWORD (never guessed, never printed).
-    #[arg(long = "proxy-user", value_name = "USER:PASSWORD")]
+    #[arg(long = "proxy-user", value_name = "USER:PASSWORD", value_parser = proxy_user_arg)]
     pub proxy_user: Option<String>,
 
     /// Probes in flight at once (lowered to what the open-file limit allows).
-    #[arg(long, value_name = "N", default_value_t = 1024)]
+    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = count_arg)]
     pub concurrency: usize,
 
     /// Probes in flight through one proxy at once.
-    #[arg(long = "per-proxy", value_name = "N", default_value_t = 16)]
+    #[arg(long = "per-proxy", value_name = "N", default_value_t = 16, value_parser = count_arg)]
     pub per_proxy: usize,
 
     /// Deadline for the whole run, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 120.0, value_parser = seconds_arg)]
     pub deadline: f64,
 
     /// Limit for each phase (DNS, connect, tunnel, TLS, HTTP), in seconds.
-    #[arg(long = "phase-timeout", value_name = "SECONDS", default_value_t = 10.0)]
+    #[arg(long = "phase-timeout", value_name = "SECONDS", default_value_t = 10.0, value_parser = seconds_arg)]
     pub phase_timeout: f64,
 
     /// Read the HTTP status even over a chain that failed verification (the
@@ -294,7 +294,7 @@ pub struct CheckArgs {
     /// Push the run's metrics to a Prometheus Pushgateway at this URL
     /// (`http://gateway:9091`; the job is `pathprobe`, the instance this
     /// machine's name, unless the URL already names them).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = push_arg)]
     pub push: Option<String>,
 
     /// Show per-phase timings and where each route came from.
@@ -391,7 +391,7 @@ pub struct RoutingArgs {
     pub profile: ProfileArg,
 
     /// A fixed proxy given here, which wins over every other setting.
-    #[arg(long, value_name = "URL", conflicts_with_all = ["pac", "wpad", "direct"])]
+    #[arg(long, value_name = "URL", conflicts_with_all = ["pac", "wpad", "direct"], value_parser = proxy_arg)]
     pub proxy: Option<String>,
 
     /// A PAC file or URL given here, which wins over every other setting.
@@ -897,6 +897,59 @@ pub struct DiffArgs {
     pub format: FormatArg,
 }
 
+// Values are checked where they are parsed, so that a configuration file's
+// value is refused with its file, line and key, as the command line's is.
+
+/// Seconds above 0 and at most a day.
+fn seconds_arg(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if value.is_finite() && value > 0.0 && value <= 86_400.0 {
+        Ok(value)
+    } else {
+        Err("takes a number of seconds above 0 and at most 86400 (a day)".into())
+    }
+}
+
+/// A count of at least one.
+fn count_arg(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("takes a number of at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{text:?} is not a whole number")),
+    }
+}
+
+/// A proxy URL that can be used (scheme, host, a port that exists).
+fn proxy_arg(text: &str) -> Result<String, String> {
+    use pathprobe_pac::discovery::{PortDefault, ProxyUrl};
+    ProxyUrl::parse(text, PortDefault::Scheme)
+        .map(|_| text.to_owned())
+        .map_err(|e| e.to_string())
+}
+
+/// `USER:PASSWORD`.
+fn proxy_user_arg(text: &str) -> Result<String, String> {
+    if text.contains(':') {
+        Ok(text.to_owned())
+    } else {
+        Err("takes USER:PASSWORD (the password after a colon)".into())
+    }
+}
+
+/// An http(s) URL.
+fn push_arg(text: &str) -> Result<String, String> {
+    match url::Url::parse(text) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {
+            Ok(text.to_owned())
+        }
+        Ok(_) => Err("takes an http:// or https:// URL".into()),
+        Err(e) => Err(format!("not a URL: {e}")),
+    }
+}
+
 impl ProbeArgs {
     /// The files this run reads, with the flag that names each: no output
     /// may replace one of them.
@@ -920,11 +973,12 @@ impl ProbeArgs {
             .into_iter()
             .filter_map(|(path, role)| path.clone().map(|p| (p, role)))
             .collect();
-        // A PAC given by URL is not a file here.
+        // A PAC given by http(s) URL is not a file here; `file://` is.
         if let Some(pac) = &r.pac
-            && !pac.to_string_lossy().contains("://")
+            && let Ok(pathprobe_pac::PacLocation::File(path)) =
+                pathprobe_pac::PacLocation::parse_os(pac)
         {
-            files.push((PathBuf::from(pac), "--pac"));
+            files.push((path, "--pac"));
         }
         files.extend(self.ca_cert.iter().map(|p| (p.clone(), "--ca-cert")));
         files.extend(r.apt_conf.iter().map(|p| (p.clone(), "--apt-conf")));

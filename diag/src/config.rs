@@ -165,16 +165,21 @@ pub fn apply(args: Vec<OsString>) -> Result<Applied, ConfigError> {
             continue;
         };
         let id = arg.get_id().as_str();
-        let conflicts = cmd.get_arg_conflicts_with(arg);
+        // clap lists a conflict on the argument that declares it: `--proxy`
+        // names `--pac`, not the other way round. Both ways count here.
+        let contradicts = |other: &str| {
+            cmd.get_arguments()
+                .find(|a| a.get_id().as_str() == other)
+                .is_some_and(|o| in_conflict(cmd, arg, o))
+        };
+        // A flag set to false is not set: it contradicts nothing.
+        let set = |e: &Entry| !matches!(e.value, Value::Bool(false));
         let overridden = given.iter().any(|g| g == id)
             || chosen.iter().any(|(a, ..)| a.get_id() == arg.get_id())
-            || conflicts.iter().any(|c| {
-                given.iter().any(|g| g == c.get_id().as_str())
-                    // A flag set to false is not set: it contradicts nothing.
-                    || chosen.iter().any(|(a, e, _)| {
-                        a.get_id() == c.get_id() && !matches!(e.value, Value::Bool(false))
-                    })
-            });
+            || given.iter().any(|g| contradicts(g))
+            || chosen
+                .iter()
+                .any(|(a, e, _)| set(e) && contradicts(a.get_id().as_str()));
         if !overridden {
             chosen.push((arg, entry, site));
         }
@@ -256,6 +261,56 @@ pub fn default_path() -> Option<PathBuf> {
 }
 
 /// The option a key names: its long name, or `catalog` for the positional.
+/// Whether `a` and `b` exclude each other, whichever of them declares it.
+fn in_conflict(cmd: &clap::Command, a: &clap::Arg, b: &clap::Arg) -> bool {
+    let names = |x: &clap::Arg, y: &clap::Arg| {
+        cmd.get_arg_conflicts_with(x)
+            .iter()
+            .any(|c| c.get_id() == y.get_id())
+    };
+    names(a, b) || names(b, a)
+}
+
+/// Two keys of one level (the top, or one site) that contradict each other
+/// (`proxy` and `pac`): which would win is not for the file's order to say.
+fn contradictions(
+    root: &clap::Command,
+    path: &Path,
+    entries: &[Entry],
+    site: Option<&str>,
+) -> Result<(), ConfigError> {
+    for name in COMMANDS {
+        let Some(cmd) = root.find_subcommand(name) else {
+            continue;
+        };
+        let set: Vec<(&Entry, &clap::Arg)> = entries
+            .iter()
+            .filter(|e| !matches!(e.value, Value::Bool(false)))
+            .filter_map(|e| Some((e, find_arg(cmd, &e.key)?)))
+            .collect();
+        for (i, (first, a)) in set.iter().enumerate() {
+            if let Some((second, _)) = set.iter().skip(i + 1).find(|(_, b)| in_conflict(cmd, a, b))
+            {
+                let (early, late) = if first.line <= second.line {
+                    (first, second)
+                } else {
+                    (second, first)
+                };
+                return Err(ConfigError(format!(
+                    "{}:{}: {} contradicts {} (line {}){}: keep one of them",
+                    path.display(),
+                    late.line,
+                    late.key,
+                    early.key,
+                    early.line,
+                    site.map(|s| format!(" in [site.{s}]")).unwrap_or_default()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn find_arg<'a>(cmd: &'a clap::Command, key: &str) -> Option<&'a clap::Arg> {
     cmd.get_arguments().find(|a| {
         if a.is_positional() {
@@ -303,6 +358,11 @@ struct Entry {
 struct File {
     top: Vec<Entry>,
     sites: BTreeMap<String, Vec<Entry>>,
+}
+
+/// Checks a configuration file's text (see [`crate::check_config`]).
+pub fn check_text(path: &Path, text: &str) -> Result<(), ConfigError> {
+    read(path, text).map(|_| ())
 }
 
 /// More sites than any fleet's configuration has; each is validated in full.
@@ -441,19 +501,17 @@ fn read(path: &Path, text: &str) -> Result<File, ConfigError> {
                         name.get_ref()
                     )));
                 };
-                sites.insert(
-                    name.get_ref().to_string(),
-                    entries(body, Some(name.get_ref()))?,
-                );
+                let read = entries(body, Some(name.get_ref()))?;
+                contradictions(&root, path, &read, Some(name.get_ref()))?;
+                sites.insert(name.get_ref().to_string(), read);
             }
         } else {
             top.insert(key.clone(), value.clone());
         }
     }
-    Ok(File {
-        top: entries(&top, None)?,
-        sites,
-    })
+    let top = entries(&top, None)?;
+    contradictions(&root, path, &top, None)?;
+    Ok(File { top, sites })
 }
 
 /// The known key closest to `name`, when it is close.

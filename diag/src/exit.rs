@@ -13,6 +13,8 @@ pub enum Exit {
     Usage = 2,
     /// A bug or an environment failure inside pathprobe.
     Internal = 3,
+    /// Ctrl-C before any probe finished (the report, if any, is partial).
+    Interrupted = 130,
 }
 
 impl From<Exit> for ExitCode {

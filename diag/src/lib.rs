@@ -38,6 +38,13 @@ pub fn run_cli() -> ExitCode {
     run_from(std::env::args_os())
 }
 
+/// Reads a configuration file's text as `--config` would, every key and
+/// value checked; the error names the line (for fuzzing and tools that
+/// write configuration files).
+pub fn check_config(name: &str, text: &str) -> Result<(), String> {
+    config::check_text(std::path::Path::new(name), text).map_err(|e| e.to_string())
+}
+
 /// The command-line definition (for documentation checks and generators).
 pub fn command() -> clap::Command {
     use clap::CommandFactory as _;
@@ -108,7 +115,12 @@ where
             } else {
                 Exit::Ok
             };
-            let _ = e.print();
+            if e.use_stderr() {
+                // clap quotes the value it refused, credentials and all.
+                eprint!("{}", secrets::scrub(&e.to_string()));
+            } else {
+                let _ = e.print();
+            }
             return code.into();
         }
     };

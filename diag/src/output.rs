@@ -143,13 +143,14 @@ impl ReportOutputs {
             if path.as_os_str().is_empty() {
                 return Err(UsageError(format!("--output {shown}: no file name")));
             }
-            if outputs.files.iter().any(|(_, o)| o.path() == path) {
+            let output = plan_file("--output", &path, inputs)?;
+            if let Some((_, first)) = outputs.files.iter().find(|(_, o)| o.same_target(&output)) {
                 return Err(UsageError(format!(
-                    "--output {}: the same file is given twice",
-                    path.display()
+                    "--output {}: the same file as {}; one report would be lost",
+                    path.display(),
+                    first.path().display()
                 )));
             }
-            let output = plan_file("--output", &path, inputs)?;
             outputs.files.push((f, output));
         }
         Ok(outputs)

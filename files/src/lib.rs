@@ -290,6 +290,10 @@ enum How {
     Replace(PathBuf),
     /// A device or pipe, written through.
     Through,
+    /// The file this process's stdout already writes (`/dev/stdout`, or a
+    /// link to the file the shell redirected stdout to): written through
+    /// stdout itself, so the two do not overwrite each other.
+    Stdout,
 }
 
 /// A place a report can be written, checked before the run starts.
@@ -326,7 +330,8 @@ impl Output {
                     }
                 }
                 match Kind::of(&meta) {
-                    // `/dev/stdout` may name a regular file the shell opened:
+                    _ if is_stdout(&meta) => How::Stdout,
+                    // `/dev/fd/N` may name a regular file the shell opened:
                     // replacing it would cut the shell's file loose.
                     None if magic(path) => How::Through,
                     None => {
@@ -347,6 +352,12 @@ impl Output {
                         dir: dir.display().to_string(),
                     });
                 }
+                // One spelling per file (`a.json`, `./a.json`), so that two
+                // outputs naming it are seen to be one.
+                let file = match (std::fs::canonicalize(dir), file.file_name()) {
+                    (Ok(dir), Some(name)) => dir.join(name),
+                    _ => file,
+                };
                 can_create_in(&file).map_err(io)?;
                 How::Replace(file)
             }
@@ -363,6 +374,24 @@ impl Output {
         &self.given
     }
 
+    /// Whether `other` writes the same file (under any spelling).
+    pub fn same_target(&self, other: &Output) -> bool {
+        match (&self.how, &other.how) {
+            (How::Replace(a), How::Replace(b)) => a == b,
+            (How::Stdout, How::Stdout) => true,
+            (How::Through, How::Through) => {
+                match (
+                    std::fs::metadata(&self.given),
+                    std::fs::metadata(&other.given),
+                ) {
+                    (Ok(a), Ok(b)) => same_identity(&a, &b),
+                    _ => self.given == other.given,
+                }
+            }
+            _ => false,
+        }
+    }
+
     /// Writes `bytes` as the whole content. On failure nothing is left
     /// behind: a replaced file keeps its old content.
     pub fn write(&self, bytes: &[u8]) -> Result<(), WriteError> {
@@ -373,6 +402,10 @@ impl Output {
         };
         match &self.how {
             How::Replace(file) => replace(file, bytes).map_err(io),
+            How::Stdout => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(bytes).and_then(|()| out.flush()).map_err(io)
+            }
             How::Through => {
                 let mut out = open_through(&self.given).map_err(|e| {
                     if e.raw_os_error() == Some(ENXIO) {
@@ -428,20 +461,48 @@ fn parent(file: &Path) -> &Path {
     }
 }
 
-/// The sibling a replacement is written into.
-fn temp_name(file: &Path) -> PathBuf {
-    let mut name = file
+/// A new sibling of `file` to write into, created here and only here
+/// (never an existing file: a link planted under a guessable name is not
+/// followed). `private`: with no access for others until it is complete
+/// (it replaces a file whose mode is then copied); otherwise with the mode
+/// any new file gets here.
+fn create_sibling(file: &Path, private: bool) -> std::io::Result<(File, PathBuf)> {
+    let stem = file
         .file_name()
         .map(|n| n.to_os_string())
         .unwrap_or_default();
-    name.push(format!(".pathprobe-{}.tmp", std::process::id()));
-    file.with_file_name(name)
+    let mut last = None;
+    for attempt in 0..16u32 {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let mut name = std::ffi::OsString::from(".");
+        name.push(&stem);
+        name.push(format!(
+            ".pathprobe-{}-{nanos:x}{attempt}.tmp",
+            std::process::id()
+        ));
+        let tmp = file.with_file_name(name);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        if private {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            options.mode(0o600);
+        }
+        match options.open(&tmp) {
+            Ok(f) => return Ok((f, tmp)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free temporary name")))
 }
 
 /// Whether a file can be created beside `file` (the rename needs it).
 fn can_create_in(file: &Path) -> std::io::Result<()> {
-    let tmp = temp_name(file);
-    File::create(&tmp)?;
+    let (created, tmp) = create_sibling(file, false)?;
+    drop(created);
     std::fs::remove_file(&tmp)
 }
 
@@ -463,23 +524,52 @@ fn dangling_target(path: &Path) -> std::io::Result<PathBuf> {
 }
 
 fn replace(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = temp_name(file);
+    // The old file's mode stays (a report readable by a monitoring user
+    // stays so); a new file gets the mode files get here.
+    let old = std::fs::metadata(file).ok().map(|m| m.permissions());
+    let (mut out, tmp) = create_sibling(file, old.is_some())?;
     let written = (|| {
-        let mut out = File::create(&tmp)?;
         out.write_all(bytes)?;
-        // The old file's mode stays: a report readable by a monitoring
-        // user stays so.
-        if let Ok(old) = std::fs::metadata(file) {
-            out.set_permissions(old.permissions())?;
+        if let Some(mode) = old {
+            out.set_permissions(mode)?;
         }
         out.sync_all()?;
-        drop(out);
         std::fs::rename(&tmp, file)
     })();
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     written
+}
+
+/// Whether `meta` describes the file this process's stdout writes.
+fn is_stdout(meta: &Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        rustix::fs::fstat(std::io::stdout()).is_ok_and(|st| {
+            use std::os::unix::fs::MetadataExt as _;
+            // A terminal or /dev/null is a device written through anyway.
+            meta.is_file() && st.st_dev == meta.dev() && st.st_ino == meta.ino()
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        false
+    }
+}
+
+fn same_identity(a: &Metadata, b: &Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        a.dev() == b.dev() && a.ino() == b.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
+    }
 }
 
 /// Whether `other` names the file `meta` describes.

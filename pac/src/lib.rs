@@ -50,6 +50,10 @@ mod helpers;
 mod lint;
 mod myip;
 mod nesting;
+
+/// The stack a thread running a PAC engine needs: scripts nesting deeper
+/// than this allows are refused before they are parsed.
+pub const ENGINE_STACK_BYTES: usize = nesting::STACK_BYTES;
 mod resolver;
 mod route;
 mod worker;

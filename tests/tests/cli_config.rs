@@ -136,13 +136,66 @@ fn mistakes_name_the_file_line_and_key() {
             "geo = [\"EU\", \"UK\"]\n",
             ":1: geo: expected one value, not a list",
         ),
+        // Values that parse but cannot be used: refused where they are read.
+        ("deadline = -5\n", ":1: deadline: invalid value '-5'"),
+        (
+            "\n[site.x]\nconcurrency = 0\n",
+            ":3: concurrency: invalid value '0'",
+        ),
+        ("per-proxy = 0\n", ":1: per-proxy: invalid value '0'"),
+        (
+            "phase-timeout = 1e308\n",
+            ":1: phase-timeout: invalid value '1e308'",
+        ),
+        (
+            "proxy = \"http://127.0.0.1:99999\"\n",
+            ":1: proxy: invalid value 'http://127.0.0.1:99999'",
+        ),
+        (
+            "proxy-user = \"alice\"\n",
+            ":1: proxy-user: invalid value 'alice'",
+        ),
+        (
+            "push = \"ftp://gw\"\n",
+            ":1: push: invalid value 'ftp://gw'",
+        ),
+        // Two settings that contradict each other at one level.
+        (
+            "pac = \"/etc/proxy.pac\"\nproxy = \"http://127.0.0.1:3128\"\n",
+            " contradicts ",
+        ),
+        (
+            "[site.x]\npac = \"/etc/proxy.pac\"\ndirect = true\n",
+            " contradicts ",
+        ),
     ];
     for (i, (text, needle)) in cases.iter().enumerate() {
         let file = write(dir.path(), &format!("bad{i}.toml"), text);
-        let out = run(["check", "--config", &file]);
-        assert_eq!(out.status.code(), Some(2), "{text}: {}", stderr(&out));
-        let err = stderr(&out);
-        assert!(err.contains(&format!("{file}{needle}")), "{text}: {err}");
+        for command in [
+            vec!["check", "--config", &file],
+            vec!["config", "show", "--config", &file],
+        ] {
+            let out = run(&command);
+            assert_eq!(out.status.code(), Some(2), "{text}: {}", stderr(&out));
+            let err = stderr(&out);
+            assert!(
+                err.contains(&format!("{file}{needle}"))
+                    || (needle.starts_with(' ') && err.contains(&file) && err.contains(needle)),
+                "{command:?} {text}: {err}"
+            );
+        }
+    }
+    // The same values on the command line: exit 2, naming the flag.
+    for flag in [
+        "--deadline=-5",
+        "--concurrency=0",
+        "--proxy=http://127.0.0.1:99999",
+        "--proxy-user=alice",
+    ] {
+        let out = run(["check", "--no-config", flag]);
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        let name = flag.split('=').next().unwrap();
+        assert!(stderr(&out).contains(name), "{}", stderr(&out));
     }
     let file = write(dir.path(), "sites.toml", "[site.a]\ngeo = \"EU\"\n");
     let out = run(["check", "--config", &file, "--site", "b"]);
@@ -299,4 +352,54 @@ fn many_sites_are_bounded_and_read_in_linear_time() {
         "{}",
         pathprobe_tests::stderr(&out)
     );
+}
+
+/// The command line drops the file's contradicting option, as the README
+/// says, whichever of the two declares the conflict: `pac` in the file and
+/// `--proxy` given (clap lists the conflict on `--proxy` only), and a site's
+/// `proxy` against a top-level `pac`.
+#[test]
+fn the_command_line_and_a_site_override_contradicting_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "c.toml",
+        "pac = \"/etc/proxy.pac\"\n[site.branch]\nproxy = \"http://127.0.0.1:3128\"\n",
+    );
+    let out = run([
+        "config",
+        "show",
+        "--config",
+        &file,
+        "--format",
+        "json",
+        "--",
+        "--proxy",
+        "http://127.0.0.1:8080",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("http://127.0.0.1:8080"), "{text}");
+    assert!(!text.contains("/etc/proxy.pac"), "{text}");
+    let out = run(["config", "show", "--config", &file, "--site", "branch"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("http://127.0.0.1:3128"), "{text}");
+    assert!(!text.contains("/etc/proxy.pac"), "{text}");
+    let out = run([
+        "check",
+        "--config",
+        &file,
+        "--only-given",
+        "--no-env",
+        "--proxy",
+        "http://127.0.0.1:9",
+        "--deadline",
+        "5",
+        "--phase-timeout",
+        "1",
+        "--format",
+        "json",
+    ]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
 }

@@ -429,3 +429,49 @@ fn an_error_names_its_cause_once() {
     assert_eq!(err.matches("os error 2").count(), 1, "{err}");
     assert_eq!(err.matches("/nonexistent/catalog.xlsx").count(), 1, "{err}");
 }
+
+/// `--output json=/dev/stdout` while the shell sends stdout to a file, and
+/// one file named twice in two spellings.
+#[test]
+fn stdout_redirected_to_a_file_gets_both_reports_and_one_file_is_named_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = write_catalog(dir.path(), &["https://127.0.0.1:9/"]);
+    let out_file = dir.path().join("out.txt");
+    let status = Command::new("sh")
+        .args([
+            "-c",
+            r#""$1" check "$2" --direct --only-given --no-env --output json=/dev/stdout > "$3""#,
+            "sh",
+        ])
+        .arg(pathprobe_tests::binary())
+        .arg(&catalog)
+        .arg(&out_file)
+        .env("XDG_CONFIG_HOME", pathprobe_tests::NO_CONFIG_HOME)
+        .status()
+        .unwrap();
+    assert!(matches!(status.code(), Some(0 | 1)));
+    let text = std::fs::read_to_string(&out_file).unwrap();
+    // The JSON, whole, then the table: neither wrote over the other.
+    let json_end = text.find("\n}").expect("the JSON report") + 2;
+    let json: serde_json::Value = serde_json::from_str(&text[..json_end]).unwrap();
+    assert_eq!(json["results"].as_array().unwrap().len(), 1);
+    assert!(text[json_end..].contains("Endpoint"), "{text}");
+
+    std::fs::create_dir(dir.path().join("d")).unwrap();
+    let a = dir.path().join("d/r.json");
+    let b = dir.path().join("d/../d/./r.json");
+    let mut first = std::ffi::OsString::from("json=");
+    first.push(&a);
+    let mut second = std::ffi::OsString::from("csv=");
+    second.push(&b);
+    let out = check(
+        &catalog,
+        &[&flag("--output"), &first, &flag("--output"), &second],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the same file as"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -66,6 +66,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
     // Warnings for people go to stderr when stdout is for people too.
     let human = matches!(outputs.stdout, Some(CheckFormat::Table) | None);
     let probed = probe(&args.probe, human, None)?;
+    let interrupted = probed.interrupted;
     let mut report = probed.report;
     let regressions = baseline.map(|(before, source)| {
         let comparison = Comparison::new(&before, &source, &report, "this run");
@@ -88,7 +89,14 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
         (FailOnArg::Regression, Some(n)) => n > 0,
         _ => report.summary.required_failed > 0,
     };
-    Ok(if failed || push_failed || report.summary.partial {
+    // Ctrl-C before any probe finished: the shell's code for an interrupt.
+    let nothing_finished = report
+        .results
+        .iter()
+        .all(|r| r.attempts.iter().all(|a| a.hint.contains("(interrupted:")));
+    Ok(if interrupted && nothing_finished {
+        Exit::Interrupted
+    } else if failed || push_failed || report.summary.partial {
         Exit::Findings
     } else {
         Exit::Ok
@@ -152,6 +160,8 @@ pub struct Probed {
     pub pac_text: Option<String>,
     /// Every setting found (for the support bundle's redaction).
     pub discovery: Discovery,
+    /// Whether Ctrl-C ended the run.
+    pub interrupted: bool,
 }
 
 /// Plans, routes and probes the catalog (`catalog`, when given, instead of
@@ -161,6 +171,9 @@ pub fn probe(
     human: bool,
     catalog_override: Option<pathprobe_urls::Catalog>,
 ) -> anyhow::Result<Probed> {
+    // The deadline and Ctrl-C hold from here: reading the settings,
+    // fetching and running the PAC script, and probing.
+    let run_started = Instant::now();
     let embedded = catalog_override.is_none() && args.catalog.catalog.is_none();
     if args.concurrency == 0 || args.per_proxy == 0 {
         return Err(UsageError("--concurrency and --per-proxy must be at least 1".into()).into());
@@ -208,6 +221,32 @@ pub fn probe(
         None => None,
     };
 
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    // Ctrl-C before the probes start: noted here, acted on between steps.
+    let (interrupt_tx, interrupt) = tokio::sync::watch::channel(false);
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            let _ = interrupt_tx.send(true);
+        }
+    });
+    let remaining = || deadline.saturating_sub(run_started.elapsed());
+    let cut = |interrupt: &tokio::sync::watch::Receiver<bool>| -> Option<String> {
+        if *interrupt.borrow() {
+            Some("interrupted (Ctrl-C)".to_owned())
+        } else if remaining().is_zero() {
+            Some(format!(
+                "the deadline ({:.0} s) passed",
+                deadline.as_secs_f64()
+            ))
+        } else {
+            None
+        }
+    };
+
     // The platform filter also picks the OS whose proxy rules apply.
     let (discovery, mut options) = discover(&args.routing, args.filter.os)?;
     if !overrides.is_empty() {
@@ -216,12 +255,32 @@ pub fn probe(
             fallback: options.resolver.clone(),
         });
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let mut resolver = runtime.block_on(ProxyResolver::new(&discovery, &options));
+    // No PAC fetch or evaluation outlives the run.
+    options.pac.eval_timeout = options.pac.eval_timeout.min(deadline);
+    options.fetch.timeout = options.fetch.timeout.min(deadline);
+    let mut cut_by: Option<String> = None;
+    let mut resolver = {
+        let mut watch = interrupt.clone();
+        let limit = remaining();
+        let read = runtime.block_on(async {
+            tokio::select! {
+                r = ProxyResolver::new(&discovery, &options) => Some(r),
+                () = tokio::time::sleep(limit) => None,
+                _ = watch.wait_for(|v| *v) => None,
+            }
+        });
+        match read {
+            Some(r) => r,
+            None => {
+                cut_by = Some(format!(
+                    "{} while the proxy settings were read (PAC fetch and evaluation)",
+                    cut(&interrupt).unwrap_or_else(|| "the deadline passed".into())
+                ));
+                // Nothing decided: every URL is reported as not probed.
+                runtime.block_on(ProxyResolver::new(&Discovery::default(), &options))
+            }
+        }
+    };
     if let Some(problem) = resolver.command_line_problem() {
         return Err(
             UsageError(format!("the proxy setting given cannot be used: {problem}")).into(),
@@ -292,6 +351,22 @@ pub fn probe(
                         position += 1;
                         continue;
                     };
+                    if cut_by.is_none()
+                        && let Some(why) = cut(&interrupt)
+                    {
+                        cut_by = Some(format!("{why} while routes were decided"));
+                    }
+                    if let Some(why) = &cut_by {
+                        skipped.push(Skipped {
+                            position,
+                            meta: meta(t.url.clone()),
+                            reason: format!("not probed: {why}"),
+                            verdict: Verdict::NotProbed,
+                            route_source: String::new(),
+                        });
+                        position += 1;
+                        continue;
+                    }
                     let decision = resolver.routes(&t.url);
                     tracing::debug!(url = %t.url, routes = ?decision.decision.routes, detail = %decision.decision.detail, "routes decided");
                     decisions.push(decision.clone());
@@ -362,19 +437,33 @@ pub fn probe(
         },
     });
     let started_at = jiff::Timestamp::now().to_string();
-    let started = Instant::now();
+    if cut_by.is_none() {
+        cut_by = cut(&interrupt);
+    }
     let progress = output::Progress::new(jobs.len());
-    let outcome = runtime.block_on(engine::run(
-        jobs,
-        ctx,
-        Limits {
-            concurrency,
-            per_proxy: args.per_proxy,
-            deadline,
-        },
-        |done, _| progress.set(done),
-    ));
+    let outcome = if cut_by.is_some() {
+        // Cut before the first probe: the jobs are reported, not run.
+        engine::Outcome {
+            attempts: vec![Vec::new(); jobs.len()],
+            partial: true,
+            cut_by: None,
+        }
+    } else {
+        runtime.block_on(engine::run(
+            jobs,
+            ctx,
+            Limits {
+                concurrency,
+                per_proxy: args.per_proxy,
+                // What is left of the run's deadline.
+                deadline: remaining(),
+            },
+            |done, _| progress.set(done),
+        ))
+    };
     progress.finish();
+    let interrupted =
+        *interrupt.borrow() || outcome.cut_by.as_deref() == Some("interrupted (Ctrl-C)");
 
     let mut results: Vec<(usize, ProbeResult)> = Vec::new();
     for ((position, meta, source), attempts) in job_meta.into_iter().zip(outcome.attempts) {
@@ -382,9 +471,11 @@ pub fn probe(
             .iter()
             .find(|a| a.verdict.is_ok())
             .or_else(|| attempts.last());
-        let (verdict, hint) = chosen.map_or((Verdict::Timeout, String::new()), |a| {
-            (a.verdict, a.hint.clone())
-        });
+        let (verdict, hint) = match (chosen, &cut_by) {
+            (Some(a), _) => (a.verdict, a.hint.clone()),
+            (None, Some(why)) => (Verdict::NotProbed, format!("not probed: {why}")),
+            (None, None) => (Verdict::Timeout, String::new()),
+        };
         results.push((
             position,
             ProbeResult {
@@ -425,7 +516,7 @@ pub fn probe(
             .map(|(f, _)| format!("; in force: {}", f.provenance))
             .unwrap_or_else(|| "; no proxy setting: direct".into())
     );
-    if let Some(why) = &outcome.cut_by {
+    if let Some(why) = outcome.cut_by.as_ref().or(cut_by.as_ref()) {
         if human {
             output::warn(why);
         }
@@ -446,7 +537,10 @@ pub fn probe(
         results: results.into_iter().map(|(_, r)| r).collect(),
         summary: Default::default(),
     };
-    report.summarise(started.elapsed().as_secs_f64() * 1000.0, outcome.partial);
+    report.summarise(
+        run_started.elapsed().as_secs_f64() * 1000.0,
+        outcome.partial || cut_by.is_some(),
+    );
     crate::secrets::learn_found(&discovery);
     report.redact(&crate::commands::bundle::secrets_redactor(args, &discovery));
     tracing::debug!(summary = %report.summary_line(), "run finished");
@@ -456,5 +550,6 @@ pub fn probe(
         explanation,
         pac_text: resolver.pac_text().map(str::to_owned),
         discovery,
+        interrupted,
     })
 }
