@@ -26,6 +26,10 @@ pub const REDACTED: &str = "REDACTED";
 
 /// The largest member `bundle inspect` reads (a zip bomb stops here).
 const MAX_MEMBER_BYTES: u64 = 64 * 1024 * 1024;
+/// What checking one bundle unpacks at most, all members together.
+const MAX_BUNDLE_UNPACKED: u64 = 256 * 1024 * 1024;
+/// Problems listed one by one; the rest are counted.
+const MAX_PROBLEMS: usize = 20;
 
 /// Removes secrets (and, if asked, internal host names) from text.
 #[derive(Debug, Default, Clone)]
@@ -544,7 +548,24 @@ pub fn open_bundle(path: &Path) -> Result<OpenedBundle, BundleError> {
         });
     }
     let mut problems = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut unpacked = 0u64;
+    let mut unchecked = 0usize;
     for entry in &manifest.members {
+        if !seen.insert(entry.name.as_str()) {
+            problems.push(format!(
+                "{}: listed twice in the manifest",
+                pathprobe_files::quote::excerpt(&entry.name, 80)
+            ));
+            continue;
+        }
+        // The whole check unpacks a bounded amount, whatever the manifest
+        // claims.
+        if unpacked.saturating_add(entry.bytes) > MAX_BUNDLE_UNPACKED {
+            unchecked += 1;
+            continue;
+        }
+        unpacked = unpacked.saturating_add(entry.bytes);
         if let Some(why) = unsafe_name(&entry.name) {
             problems.push(format!(
                 "{}: listed in the manifest with a name that {why}",
@@ -570,7 +591,13 @@ pub fn open_bundle(path: &Path) -> Result<OpenedBundle, BundleError> {
             Err(e) => problems.push(e.to_string()),
         }
     }
-    let listed: Vec<&str> = manifest.members.iter().map(|m| m.name.as_str()).collect();
+    if unchecked > 0 {
+        problems.push(format!(
+            "{unchecked} member(s) not checked: the manifest lists more than {} in all",
+            pathprobe_files::size(MAX_BUNDLE_UNPACKED)
+        ));
+    }
+    let listed = seen;
     let mut unlisted = Vec::new();
     let mut unsafe_names = Vec::new();
     let mut unreadable = 0usize;
@@ -579,7 +606,7 @@ pub fn open_bundle(path: &Path) -> Result<OpenedBundle, BundleError> {
             Ok(name) if unsafe_name(&name).is_some() => {
                 unsafe_names.push(pathprobe_files::quote::excerpt(&name, 80))
             }
-            Ok(name) if name == "manifest.json" || listed.contains(&name.as_ref()) => {}
+            Ok(name) if name == "manifest.json" || listed.contains(name.as_ref()) => {}
             Ok(name) => unlisted.push(pathprobe_files::quote::excerpt(&name, 80)),
             Err(_) => unreadable += 1,
         }
@@ -600,6 +627,11 @@ pub fn open_bundle(path: &Path) -> Result<OpenedBundle, BundleError> {
     }
     if unreadable > 0 {
         problems.push(format!("{unreadable} member(s) with an unreadable name"));
+    }
+    if problems.len() > MAX_PROBLEMS {
+        let more = problems.len() - MAX_PROBLEMS;
+        problems.truncate(MAX_PROBLEMS);
+        problems.push(format!("and {more} more problem(s)"));
     }
     let report_bytes = read_member(&mut archive, path, "report.json", MAX_MEMBER_BYTES)?;
     let text = String::from_utf8(report_bytes).map_err(|e| BundleError::Member {

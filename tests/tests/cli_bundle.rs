@@ -309,6 +309,45 @@ fn inspect_notices_tampering_and_rejects_non_bundles() {
         "{}",
         stderr(&out)
     );
+    // A manifest listing a member twice and a name that climbs out, and a
+    // zip of 20,000 members it does not list: every problem said, briefly.
+    let crowded = run.dir.path().join("crowded.zip");
+    {
+        let members = members(&run.zip);
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&crowded).unwrap());
+        let options = zip::write::SimpleFileOptions::default();
+        for (name, text) in members {
+            let text = if name == "manifest.json" {
+                let mut m: serde_json::Value = serde_json::from_str(&text).unwrap();
+                let list = m["members"].as_array_mut().unwrap();
+                let first = list[0].clone();
+                list.push(first);
+                list.push(serde_json::json!({"name": "../escape.txt", "bytes": 1, "sha256": "00", "description": "x"}));
+                m.to_string()
+            } else {
+                text
+            };
+            w.start_file(name.as_str(), options).unwrap();
+            w.write_all(text.as_bytes()).unwrap();
+        }
+        w.start_file("../escape.txt", options).unwrap();
+        w.write_all(b"x").unwrap();
+        for i in 0..20_000 {
+            w.start_file(format!("junk/{i}.txt"), options).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    let out = run_with_env(["bundle", "inspect", crowded.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.len() < 10_000, "{} bytes", err.len());
+    assert!(err.contains("listed twice in the manifest"), "{err}");
+    assert!(err.contains("would unpack outside the folder"), "{err}");
+    assert!(
+        err.contains("20000 member(s) in the zip but not in the manifest")
+            && err.contains("and 19990 more"),
+        "{err}"
+    );
     let junk = run.dir.path().join("junk.zip");
     std::fs::write(&junk, "not a zip").unwrap();
     let out = run_with_env(["bundle", "inspect", junk.to_str().unwrap()], &[]);
