@@ -475,3 +475,65 @@ fn stdout_redirected_to_a_file_gets_both_reports_and_one_file_is_named_once() {
         stderr(&out)
     );
 }
+
+/// A PEM block whose body is valid base64 but not a certificate is refused
+/// (it once became a trust anchor that never matched).
+#[test]
+fn a_damaged_certificate_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = write_catalog(dir.path(), &["https://127.0.0.1:9/"]);
+    let pem = dir.path().join("ca.pem");
+    std::fs::write(
+        &pem,
+        "-----BEGIN CERTIFICATE-----\nTm90IGEgY2VydGlmaWNhdGUgYXQgYWxsLCBqdXN0IHRleHQu\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let out = check(&catalog, &[&flag("--ca-cert"), pem.as_os_str()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("certificate 1 is damaged"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// Messages quote inputs briefly: a 900 KB line in a scenario, a
+/// configuration file or a catalog gives an error of a few kilobytes.
+#[test]
+fn an_error_quoting_a_huge_line_stays_short() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = "x".repeat(900 * 1024);
+    let scenario = dir.path().join("scenario.toml");
+    std::fs::write(&scenario, format!("name = \"{line}\nbroken")).unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, format!("geo = \"{line}\"\n")).unwrap();
+    let catalog = dir.path().join("catalog.csv");
+    std::fs::write(
+        &catalog,
+        format!("url,category\nhttps://{line}.example/,x\n"),
+    )
+    .unwrap();
+    let cases: [Vec<&std::ffi::OsStr>; 3] = [
+        vec!["lab".as_ref(), "--scenario".as_ref(), scenario.as_os_str()],
+        vec![
+            "config".as_ref(),
+            "show".as_ref(),
+            "--config".as_ref(),
+            config.as_os_str(),
+        ],
+        vec!["urls".as_ref(), "list".as_ref(), catalog.as_os_str()],
+    ];
+    for args in cases {
+        let out = run_within(&args, LIMIT);
+        let err = stderr(&out);
+        assert!(
+            err.len() < 8 * 1024,
+            "{args:?}: {} bytes of stderr",
+            err.len()
+        );
+        assert!(
+            stdout(&out).len() < 200 * 1024 || out.status.code() == Some(0),
+            "{args:?}"
+        );
+    }
+}
