@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     for format in CheckFormat::ALL {
-        let _ = report.render(*format, &TableStyle::plain(80));
+        let _ = report.render(format, &TableStyle::plain(80));
     }
     let _ = Comparison::new(&report, "before", &report, "after").required_regressions();
 });
