@@ -72,7 +72,12 @@ fn bundle(extra: &[&str]) -> Run {
     run_command("bundle", extra, &[])
 }
 
-fn run_command(command: &str, extra: &[&str], env: &[(&str, &str)]) -> Run {
+/// The planted inputs: a directory holding them, the command line for
+/// `command` (with `extra` after it) and the environment to add.
+fn command_inputs(
+    command: &str,
+    extra: &[&str],
+) -> (tempfile::TempDir, Vec<String>, Vec<(String, String)>) {
     let ca = TestCa::new("pathprobe bundle CA");
     let origin = tls_origin(&ca, &["ok.lab.test"], 200);
     let stranger = TestCa::new("Stranger Root CA");
@@ -106,7 +111,7 @@ fn run_command(command: &str, extra: &[&str], env: &[(&str, &str)]) -> Run {
     let user = format!("alice:{PROXY_PASSWORD}");
     let env_proxy = format!("http://envuser:{ENV_PASSWORD}@proxy.corp.test:8080");
     let dns = dns_server().to_string();
-    let mut args = vec![
+    let mut args: Vec<&str> = vec![
         command,
         catalog.to_str().unwrap(),
         "--only-given",
@@ -135,9 +140,19 @@ fn run_command(command: &str, extra: &[&str], env: &[(&str, &str)]) -> Run {
         args.extend(["--output", zip.to_str().unwrap()]);
     }
     args.extend_from_slice(extra);
-    let mut all_env = vec![("HTTPS_PROXY", env_proxy.as_str())];
+    let args = args.into_iter().map(str::to_owned).collect();
+    (dir, args, vec![("HTTPS_PROXY".to_owned(), env_proxy)])
+}
+
+fn run_command(command: &str, extra: &[&str], env: &[(&str, &str)]) -> Run {
+    let (dir, args, base_env) = command_inputs(command, extra);
+    let mut all_env: Vec<(&str, &str)> = base_env
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     all_env.extend_from_slice(env);
-    let out = run_with_env(args, &all_env);
+    let out = run_with_env(&args, &all_env);
+    let zip = dir.path().join("ticket.zip");
     Run { dir, out, zip }
 }
 
@@ -547,4 +562,162 @@ fn no_secret_reaches_any_command_output_error_or_log() {
     let out = run_with_env(["check", "--only-given", "--proxy", &bad_proxy], &[]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_clean("check --proxy", &out);
+}
+
+/// The planted secrets through `check --output` files of every format, the
+/// commands that read a saved report (`report render`, `report diff`,
+/// `fix`), `urls diff`, and `serve` (its start-up lines, `/metrics`,
+/// `/probe`, the feeds).
+#[test]
+fn no_secret_reaches_output_files_saved_reports_or_serve() {
+    let assert_clean = |what: &str, text: &str| {
+        for secret in forbidden() {
+            assert!(!text.contains(&secret), "{what} holds {secret}:\n{text}");
+        }
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let formats = [
+        "table",
+        "json",
+        "csv",
+        "junit",
+        "markdown",
+        "html",
+        "lines",
+        "prometheus",
+    ];
+    let specs: Vec<String> = formats
+        .iter()
+        .map(|f| format!("{f}={}", dir.path().join(format!("r.{f}")).display()))
+        .collect();
+    let mut extra: Vec<&str> = Vec::new();
+    for spec in &specs {
+        extra.extend(["--output", spec.as_str()]);
+    }
+    let run = run_command("check", &extra, &[("PATHPROBE_LOG", "debug")]);
+    assert_eq!(run.out.status.code(), Some(1), "{}", stderr(&run.out));
+    assert_clean("check stdout", &stdout(&run.out));
+    assert_clean("check stderr", &stderr(&run.out));
+    for f in formats {
+        let path = dir.path().join(format!("r.{f}"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.len() > 100, "{f}: {text}");
+        assert_clean(&format!("--output {f}"), &text);
+    }
+
+    // A saved report into which a secret was written by hand (a report from
+    // an older version, say): every reader scrubs what it prints.
+    let json = std::fs::read_to_string(dir.path().join("r.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    v["warnings"] = serde_json::json!([format!(
+        "proxy http://alice:{PROXY_PASSWORD}@proxy.corp.test:3128/ and https://x.example/?token={PAC_TOKEN}"
+    )]);
+    v["results"][0]["hint"] =
+        serde_json::json!(format!("see https://x.example/?sig={CATALOG_SIG}"));
+    let planted = dir.path().join("planted.json");
+    std::fs::write(&planted, v.to_string()).unwrap();
+    let p = planted.to_str().unwrap();
+    for args in [
+        vec!["report", "render", p],
+        vec!["report", "render", p, "--format", "html"],
+        vec!["report", "render", p, "--format", "json"],
+        vec!["report", "diff", p, p],
+        vec!["fix", p],
+    ] {
+        let out = run_with_env(&args, &[]);
+        assert_clean(&format!("{args:?} stdout"), &stdout(&out));
+        assert_clean(&format!("{args:?} stderr"), &stderr(&out));
+    }
+
+    // Two catalogs with credentials in their rows, compared.
+    let old = dir.path().join("old.txt");
+    let new = dir.path().join("new.txt");
+    std::fs::write(&old, format!("https://u:{ROW_PASSWORD}@a.example/\n")).unwrap();
+    std::fs::write(&new, format!("https://b.example/?sig={CATALOG_SIG}\n")).unwrap();
+    let out = run_with_env(
+        ["urls", "diff", old.to_str().unwrap(), new.to_str().unwrap()],
+        &[],
+    );
+    assert_clean("urls diff stdout", &stdout(&out));
+    assert_clean("urls diff stderr", &stderr(&out));
+
+    // serve, with the same planted inputs.
+    let port = pathprobe_tests::peers::free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let serve = run_command_spawned(&["--listen", &listen, "--interval", "1h"]);
+    let mut child = serve.child;
+    let mut metrics = String::new();
+    for _ in 0..120 {
+        if let Some((200, body)) = pathprobe_tests::peers::try_http_get(port, "/metrics")
+            && body.contains("pathprobe_endpoint_success")
+        {
+            metrics = body;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    let mut pages = vec![("/metrics".to_owned(), metrics)];
+    for path in [
+        "/feeds/domains.txt",
+        "/feeds/squid.acl",
+        "/feeds/bypass.pac",
+        "/feeds/endpoints.json",
+    ] {
+        pages.push((
+            path.to_owned(),
+            pathprobe_tests::peers::http_get(port, path).1,
+        ));
+    }
+    let probe = format!("/probe?target=https%3A%2F%2Fblocked.lab.test%2F%3Fsig%3D{CATALOG_SIG}");
+    pages.push((
+        probe.clone(),
+        pathprobe_tests::peers::http_get(port, &probe).1,
+    ));
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        pages[0].1.contains("pathprobe_endpoint_success"),
+        "{}",
+        pages[0].1
+    );
+    for (path, body) in &pages {
+        assert_clean(&format!("serve {path}"), body);
+    }
+    assert_clean("serve stdout", &stdout(&out));
+    assert_clean("serve stderr", &stderr(&out));
+    drop(serve.dir);
+}
+
+/// [`run_command`] for `serve`, left running: the child and its directory.
+struct Spawned {
+    dir: tempfile::TempDir,
+    child: std::process::Child,
+}
+
+fn run_command_spawned(extra: &[&str]) -> Spawned {
+    // The same inputs as run_command, built by it with a command that exits
+    // at once (--help would not read them): reuse its argument list instead.
+    let (dir, args, env) = command_inputs("serve", extra);
+    let mut cmd = std::process::Command::new(pathprobe_tests::binary());
+    cmd.args(&args)
+        .env("XDG_CONFIG_HOME", pathprobe_tests::NO_CONFIG_HOME)
+        .env("PATHPROBE_LOG", "debug")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (key, _) in std::env::vars_os() {
+        if key
+            .to_string_lossy()
+            .to_ascii_lowercase()
+            .ends_with("_proxy")
+        {
+            cmd.env_remove(&key);
+        }
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    Spawned {
+        dir,
+        child: cmd.spawn().unwrap(),
+    }
 }

@@ -134,6 +134,9 @@ impl State {
 }
 
 fn respond(status: StatusCode, content_type: &str, body: String) -> Response<Full<Bytes>> {
+    // Every page goes out without secrets, as stdout does: a catalog URL's
+    // `?sig=` would otherwise reach the feeds.
+    let body = crate::secrets::scrub(&body);
     let mut r = Response::new(Full::new(Bytes::from(body)));
     *r.status_mut() = status;
     if let Ok(v) = content_type.parse() {
