@@ -524,14 +524,24 @@ fn dangling_target(path: &Path) -> std::io::Result<PathBuf> {
 }
 
 fn replace(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    // The old file's mode stays (a report readable by a monitoring user
-    // stays so); a new file gets the mode files get here.
-    let old = std::fs::metadata(file).ok().map(|m| m.permissions());
+    let old = std::fs::metadata(file).ok();
+    // A file with other names (hard links) keeps them: it is written in
+    // place, as `cp` would, at the cost of a reader seeing it half-written.
+    if old.as_ref().is_some_and(|m| links(m) > 1) {
+        let mut out = std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(file)?;
+        return out.write_all(bytes).and_then(|()| out.sync_all());
+    }
     let (mut out, tmp) = create_sibling(file, old.is_some())?;
     let written = (|| {
         out.write_all(bytes)?;
-        if let Some(mode) = old {
-            out.set_permissions(mode)?;
+        if let Some(old) = &old {
+            // The old file's owner and mode stay (a report readable by a
+            // monitoring user stays so); a new file gets what files get here.
+            keep_owner(&out, old);
+            out.set_permissions(old.permissions())?;
         }
         out.sync_all()?;
         std::fs::rename(&tmp, file)
@@ -540,6 +550,33 @@ fn replace(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     written
+}
+
+fn links(meta: &Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        meta.nlink()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        1
+    }
+}
+
+/// Gives `file` the owner of `old` when this process may (as root); others
+/// keep their own, as any file they write.
+fn keep_owner(file: &File, old: &Metadata) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let _ = std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid()));
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, old);
+    }
 }
 
 /// Whether `meta` describes the file this process's stdout writes.
@@ -697,6 +734,19 @@ mod tests {
         }
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "no temporary file is left");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_with_another_name_keeps_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("report.json");
+        let other = dir.path().join("published.json");
+        std::fs::write(&file, "old").unwrap();
+        std::fs::hard_link(&file, &other).unwrap();
+        Output::plan(&file, &[]).unwrap().write(b"new").unwrap();
+        assert_eq!(std::fs::read(&other).unwrap(), b"new");
+        assert_eq!(std::fs::read(&file).unwrap(), b"new");
     }
 
     #[test]
