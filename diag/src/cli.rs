@@ -980,6 +980,15 @@ impl ProbeArgs {
         {
             files.push((path, "--pac"));
         }
+        // The default configuration file is read too, unless told not to.
+        if self.settings.config.is_none() && !self.settings.no_config {
+            files.extend(
+                crate::config::search_path()
+                    .into_iter()
+                    .filter(|p| p.is_file())
+                    .map(|p| (p, "the configuration file")),
+            );
+        }
         files.extend(self.ca_cert.iter().map(|p| (p.clone(), "--ca-cert")));
         files.extend(r.apt_conf.iter().map(|p| (p.clone(), "--apt-conf")));
         files.extend(r.dhcp_lease.iter().map(|p| (p.clone(), "--dhcp-lease")));

@@ -455,7 +455,7 @@ fn read(path: &Path, text: &str) -> Result<File, ConfigError> {
             let mut probe: Vec<OsString> = vec!["pathprobe".into(), (*command).into()];
             probe.extend(words.iter().map(OsString::from));
             if let Err(e) = root.clone().try_get_matches_from(&probe) {
-                let message = e.to_string();
+                let message = crate::secrets::clap_message(&e);
                 let first = message
                     .lines()
                     .next()

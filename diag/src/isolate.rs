@@ -73,6 +73,11 @@ pub(crate) fn load_catalog_file(path: &Path, options: &LoadOptions) -> anyhow::R
             ))
             .into());
         }
+        Err(Failure::Crashed(reason)) => {
+            return Err(
+                UsageError(format!("{shown}: reading it stopped the reader ({reason})")).into(),
+            );
+        }
         Err(Failure::Failed(reason)) => {
             anyhow::bail!("{shown}: the catalog worker failed: {reason}")
         }
@@ -96,6 +101,7 @@ pub(crate) fn worker_main(args: &[std::ffi::OsString]) -> Option<std::process::E
         (["__catalog-worker", _, "--sheet", sheet], Some(path)) => {
             catalog_worker(Path::new(path), Some((*sheet).to_owned()))
         }
+        (["__lint-worker"], _) => lint_worker(),
         ([first, ..], _) if first.starts_with("__") && first.ends_with("-worker") => {
             Err(anyhow::anyhow!("bad worker arguments: {rest:?}"))
         }
@@ -126,6 +132,53 @@ fn catalog_worker(path: &Path, sheet: Option<String>) -> anyhow::Result<Exit> {
     Ok(Exit::Ok)
 }
 
+/// Linting a script takes milliseconds; this means something is wrong.
+const LINT_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Lints a PAC script. boa's parser runs first in a worker process: a script
+/// that exhausts its stack (nesting the depth estimate did not see) or its
+/// time kills the worker, not this process, and is an input error (exit 2).
+pub(crate) fn lint(name: &str, text: &str) -> anyhow::Result<Vec<pathprobe_pac::Finding>> {
+    let Some(exe) = this_binary() else {
+        return Ok(pathprobe_pac::lint(text));
+    };
+    let mut command = Command::new(exe);
+    command.arg("__lint-worker");
+    match run_with_input(command, LINT_TIMEOUT, Some(text.as_bytes().to_vec())) {
+        // The worker got through: so does the same code here.
+        Ok(_) => Ok(pathprobe_pac::lint(text)),
+        Err(Failure::Refused(message)) => Err(UsageError(message).into()),
+        Err(Failure::Memory) => Err(UsageError(format!(
+            "{name}: linting it needed more than {} MiB of memory and was stopped",
+            MEMORY_LIMIT / (1024 * 1024)
+        ))
+        .into()),
+        Err(Failure::Timeout) => Err(UsageError(format!(
+            "{name}: linting it took longer than {} s and was stopped",
+            LINT_TIMEOUT.as_secs()
+        ))
+        .into()),
+        Err(Failure::Crashed(how)) => Err(UsageError(format!(
+            "{name}: the JavaScript parser could not read it ({how}): the script nests too deeply, in a way pathprobe's depth check does not know"
+        ))
+        .into()),
+        Err(Failure::Failed(reason)) => anyhow::bail!("{name}: the lint worker failed: {reason}"),
+    }
+}
+
+/// The worker side of [`lint`]: the script on stdin, nothing on stdout.
+fn lint_worker() -> anyhow::Result<Exit> {
+    pathprobe_pac::limit_own_memory(MEMORY_LIMIT)?;
+    let limit = pathprobe_pac::FetchLimits::default().max_bytes as u64;
+    let mut text = String::new();
+    std::io::stdin()
+        .lock()
+        .take(limit + 1)
+        .read_to_string(&mut text)?;
+    let _ = pathprobe_pac::lint(&text);
+    Ok(Exit::Ok)
+}
+
 /// Why a worker gave no answer.
 #[derive(Debug)]
 enum Failure {
@@ -135,14 +188,29 @@ enum Failure {
     Memory,
     /// It overran its time and was killed.
     Timeout,
+    /// A signal ended it (a stack overflow aborts).
+    Crashed(String),
     /// Anything else.
     Failed(String),
 }
 
 /// Runs a worker to completion within `timeout`; its stdout on success.
-fn run(mut command: Command, timeout: Duration) -> Result<Vec<u8>, Failure> {
+fn run(command: Command, timeout: Duration) -> Result<Vec<u8>, Failure> {
+    run_with_input(command, timeout, None)
+}
+
+/// [`run`], with `input` written to the worker's stdin.
+fn run_with_input(
+    mut command: Command,
+    timeout: Duration,
+    input: Option<Vec<u8>>,
+) -> Result<Vec<u8>, Failure> {
     let mut child = command
-        .stdin(Stdio::null())
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -152,6 +220,13 @@ fn run(mut command: Command, timeout: Duration) -> Result<Vec<u8>, Failure> {
         let _ = child.wait();
         return Err(Failure::Failed("its pipes could not be opened".into()));
     };
+    if let (Some(input), Some(mut stdin)) = (input, child.stdin.take()) {
+        // Written from a thread: a child that stops reading cannot stall us.
+        std::thread::spawn(move || {
+            use std::io::Write as _;
+            let _ = stdin.write_all(&input);
+        });
+    }
     // Both pipes are drained at once so that neither can fill and stall the child.
     let errors = std::thread::spawn(move || {
         let mut err = Vec::new();
@@ -200,6 +275,7 @@ fn run(mut command: Command, timeout: Duration) -> Result<Vec<u8>, Failure> {
             Ok(out)
         }
         Some(2) if !message.is_empty() => Err(Failure::Refused(message)),
+        None => Err(Failure::Crashed(status.to_string())),
         _ => Err(Failure::Failed(format!(
             "{status}{}",
             if message.is_empty() {

@@ -117,7 +117,7 @@ where
             };
             if e.use_stderr() {
                 // clap quotes the value it refused, credentials and all.
-                eprint!("{}", secrets::scrub(&e.to_string()));
+                eprint!("{}", secrets::clap_message(&e));
             } else {
                 let _ = e.print();
             }

@@ -92,6 +92,45 @@ pub fn scrub(text: &str) -> String {
     }
 }
 
+/// Options whose values may hold a credential.
+const SECRET_OPTIONS: &[&str] = &["--proxy-user", "--proxy", "--pac", "--push", "--url"];
+
+/// clap's message for `error`, with the refused value hidden when the
+/// option may hold a credential: clap quotes the value it refused, and a
+/// malformed credential (`bob;secret`, a password holding `/`) matches no
+/// pattern the redactor knows.
+pub fn clap_message(error: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    let text = error.to_string();
+    let arg = match error.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(arg)) => arg.as_str(),
+        _ => "",
+    };
+    let sensitive = SECRET_OPTIONS
+        .iter()
+        .any(|o| arg.split([' ', '=']).next() == Some(*o));
+    match error.get(ContextKind::InvalidValue) {
+        Some(ContextValue::String(value)) if sensitive && !value.is_empty() => {
+            scrub(&text.replace(value.as_str(), &hidden(arg, value)))
+        }
+        _ => scrub(&text),
+    }
+}
+
+/// A refused value as it may be shown: a user's credentials never; a URL
+/// with its host only.
+fn hidden(arg: &str, value: &str) -> String {
+    if arg.starts_with("--proxy-user") {
+        return "REDACTED".to_owned();
+    }
+    let (scheme, rest) = value.split_once("://").unwrap_or(("", value));
+    match rest.rsplit_once('@') {
+        Some((_, host)) if scheme.is_empty() => format!("REDACTED@{host}"),
+        Some((_, host)) => format!("{scheme}://REDACTED@{host}"),
+        None => value.to_owned(),
+    }
+}
+
 /// `%XX` escapes decoded, as in a URL's user information (`+` stays a plus:
 /// this is not a form).
 pub fn percent_decoded(text: &str) -> String {
@@ -120,6 +159,22 @@ pub fn percent_decoded(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_credential_is_hidden() {
+        assert_eq!(
+            hidden("--proxy-user <USER:PASSWORD>", "bob;s3cret"),
+            "REDACTED"
+        );
+        assert_eq!(
+            hidden("--proxy <URL>", "http://pc:Port/S3cret@127.0.0.1:1"),
+            "http://REDACTED@127.0.0.1:1"
+        );
+        assert_eq!(
+            hidden("--proxy <URL>", "http://127.0.0.1:99999"),
+            "http://127.0.0.1:99999"
+        );
+    }
 
     #[test]
     fn percent_escapes_decode_and_plus_stays() {

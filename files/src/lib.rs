@@ -319,6 +319,21 @@ impl Output {
                 "no file name",
             )));
         }
+        // An input may be a directory whose files the run reads (apt's
+        // conf.d, DHCP leases): nothing is written into it.
+        if let Ok(dir) = parent(path).canonicalize() {
+            for input in inputs {
+                if let Ok(input_dir) = input.path.canonicalize()
+                    && input_dir.is_dir()
+                    && dir.starts_with(&input_dir)
+                {
+                    return Err(WriteError::OwnInput {
+                        path: shown,
+                        role: format!("in the directory of {}", input.role),
+                    });
+                }
+            }
+        }
         let how = match std::fs::metadata(path) {
             Ok(meta) => {
                 for input in inputs {
@@ -734,6 +749,23 @@ mod tests {
         }
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "no temporary file is left");
+    }
+
+    #[test]
+    fn nothing_is_written_into_a_directory_the_run_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let conf_d = dir.path().join("apt.conf.d");
+        std::fs::create_dir(&conf_d).unwrap();
+        std::fs::write(conf_d.join("90proxy"), "Acquire::http::Proxy \"x\";").unwrap();
+        let inputs = [Input::new(&conf_d, "--apt-conf")];
+        for name in ["90proxy", "new.json"] {
+            let err = Output::plan(&conf_d.join(name), &inputs).unwrap_err();
+            assert!(
+                err.to_string().contains("in the directory of --apt-conf"),
+                "{err}"
+            );
+        }
+        assert!(Output::plan(&dir.path().join("r.json"), &inputs).is_ok());
     }
 
     #[cfg(unix)]

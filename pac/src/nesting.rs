@@ -51,6 +51,8 @@ struct Frame {
     /// Whether it is the parenthesis after `if`, `while`, `for`, … (a regex
     /// may follow its close).
     header: bool,
+    /// Whether it is a grouping parenthesis (not a call's, not a header).
+    grouping: bool,
     /// Operators since the last `,` or `;` of this frame.
     operators: usize,
     /// `else` keywords in this frame: an `else if` chain nests.
@@ -65,6 +67,7 @@ impl Frame {
             block: false,
             statement: false,
             header: false,
+            grouping: false,
             operators: 0,
             elses: 0,
         }
@@ -162,6 +165,13 @@ pub fn check(source: &str, max: usize) -> Option<TooDeep> {
         }
         if c == '`' {
             scan.bump(1);
+            // f`a``b``c`: each template after a value is a call of it.
+            if after_value {
+                if let Some(top) = frames.last_mut() {
+                    top.operators += 1;
+                }
+                depth += 1;
+            }
             if scan.template_part() {
                 frames.push(Frame::new(Some('}'), true));
                 depth += BRACKET_WEIGHT;
@@ -201,7 +211,9 @@ pub fn check(source: &str, max: usize) -> Option<TooDeep> {
                 "if" | "while" | "for" | "with" | "switch" | "catch"
             );
             header_next = header_word;
-            if word == "else" {
+            // `else`, `do` and `extends` nest what follows them, and a
+            // `;` does not end that: they count until their frame closes.
+            if matches!(word.as_str(), "else" | "do" | "extends") {
                 if let Some(top) = frames.last_mut() {
                     top.elses += 1;
                 }
@@ -219,6 +231,7 @@ pub fn check(source: &str, max: usize) -> Option<TooDeep> {
                 '(' | '[' | '{' => {
                     scan.bump(1);
                     let block = c == '{' && block_next;
+                    let value_before = after_value;
                     let statement = block && statement_next;
                     let header = c == '(' && header_here;
                     // A call, an index or an object literal sits in the
@@ -235,6 +248,7 @@ pub fn check(source: &str, max: usize) -> Option<TooDeep> {
                     frame.block = block;
                     frame.statement = statement;
                     frame.header = header;
+                    frame.grouping = c == '(' && !header && !value_before;
                     frames.push(frame);
                     depth += BRACKET_WEIGHT;
                     after_value = false;
@@ -272,6 +286,14 @@ pub fn check(source: &str, max: usize) -> Option<TooDeep> {
                     }
                     // `if (…) {`, `function f() {`, `} {`: blocks follow.
                     block_next = c == ')' || c == '}';
+                }
+                // A comma inside grouping parentheses is the comma operator,
+                // which nests: (1,1,1,…). Elsewhere it separates siblings.
+                ',' if frames.last().is_some_and(|f| f.grouping) => {
+                    scan.bump(1);
+                    operator!();
+                    after_value = false;
+                    block_next = false;
                 }
                 ',' | ';' => {
                     scan.bump(1);
@@ -505,6 +527,16 @@ mod tests {
             // Functions inside an expression do not end a statement.
             format!("x = {}1;", "a ? () => {} : ".repeat(n * 2)),
             format!("x = 1{};", " + function () {}".repeat(n * 2)),
+            // Found by a hostile round: the comma operator, tagged
+            // templates, do-while chains, class heritage.
+            format!("x = (1{});", ",1".repeat(n * 2)),
+            format!("x = f{};", "`x`".repeat(n * 2)),
+            format!("{}x;{}", "do ".repeat(n * 2), " while(0);".repeat(n * 2)),
+            format!(
+                "x = {}Object{};",
+                "class extends ".repeat(n * 2),
+                " {}".repeat(n * 2)
+            ),
         ];
         for case in cases {
             let script = format!("var z = 1;\n  {case}");

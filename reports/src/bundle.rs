@@ -209,9 +209,10 @@ fn redact_parameters(text: &str) -> String {
         while let Some(i) = lower[from..].find(&needle) {
             let start = from + i;
             let value = start + needle.len();
-            // Only as a parameter: at the start, or after ?, & or ;.
+            // Only as a parameter: at the start, or after ?, &, ; or # (a
+            // fragment carries tokens too, as OAuth's implicit flow does).
             let before = lower[..start].chars().next_back();
-            if matches!(before, None | Some('?' | '&' | ';' | ' ')) {
+            if matches!(before, None | Some('?' | '&' | ';' | ' ' | '#')) {
                 let end = text[value..]
                     .find(|c: char| {
                         c.is_whitespace() || matches!(c, '&' | '#' | '"' | '\'' | '<' | '>' | ';')
@@ -682,6 +683,10 @@ mod tests {
             (
                 "http://u:PW@127.0.0.1:99999/",
                 "http://REDACTED@127.0.0.1:99999/",
+            ),
+            (
+                "https://x.example/e#token=Tok6&access_token=At7",
+                "https://x.example/e#token=REDACTED&access_token=REDACTED",
             ),
             (
                 "https://wpad.corp.test/proxy.pac?token=abc123&x=1",

@@ -1,6 +1,6 @@
 //! Terminal table settings shared by the table renderers.
 
-use comfy_table::{ContentArrangement, Table, presets};
+use comfy_table::{Cell, ContentArrangement, Row, Table, presets};
 
 /// How a table is drawn.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,7 +23,7 @@ impl TableStyle {
         }
     }
 
-    pub(crate) fn table(&self, header: Vec<&str>) -> Table {
+    pub(crate) fn table(&self, header: Vec<&str>) -> SafeTable {
         let mut t = Table::new();
         t.load_style(presets::UTF8_FULL_CONDENSED)
             .set_content_arrangement(ContentArrangement::Dynamic)
@@ -32,6 +32,63 @@ impl TableStyle {
         if !self.color {
             t.force_no_tty();
         }
-        t
+        SafeTable(t)
+    }
+}
+
+/// Longest line a table cell shows; the JSON output has the whole value.
+/// Wrapping cost grows with the square of a cell's length, and the table
+/// library overflows past 65,535 columns.
+pub const MAX_CELL_CHARS: usize = 2000;
+
+/// A table whose cells are made safe as rows are added: at most
+/// [`MAX_CELL_CHARS`], and credentials removed before wrapping could split
+/// them across lines where no later redaction would find them.
+pub(crate) struct SafeTable(Table);
+
+impl SafeTable {
+    /// Adds a row, each cell made safe (see the type).
+    pub(crate) fn add_row<T: Into<Row>>(&mut self, row: T) -> &mut Self {
+        let row: Row = row.into();
+        let redactor = crate::Redactor::new();
+        let cells: Vec<Cell> = row
+            .cell_iter()
+            .map(|cell| {
+                let content = cell.content();
+                // Per line: wrapping and the table's widths work line by line.
+                let safe = redactor
+                    .apply(&content)
+                    .split('\n')
+                    .map(|line| pathprobe_files::quote::excerpt(line, MAX_CELL_CHARS))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                if safe == content {
+                    cell.clone()
+                } else {
+                    Cell::new(safe)
+                }
+            })
+            .collect();
+        self.0.add_row(cells);
+        self
+    }
+}
+
+impl std::ops::Deref for SafeTable {
+    type Target = Table;
+    fn deref(&self) -> &Table {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for SafeTable {
+    fn deref_mut(&mut self) -> &mut Table {
+        &mut self.0
+    }
+}
+
+impl std::fmt::Display for SafeTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
     }
 }

@@ -557,6 +557,52 @@ fn no_secret_reaches_any_command_output_error_or_log() {
     );
     assert_clean("urls list", &out);
 
+    // A long URL whose token a table would wrap onto the next line, and a
+    // token in a fragment, through every command that shows catalog URLs.
+    let wrapped = dir.path().join("wrapped.txt");
+    std::fs::write(
+        &wrapped,
+        format!(
+            "https://127.0.0.1:9/{}?token={PAC_TOKEN}\nhttps://127.0.0.1:9/e#token={PROXY_TOKEN}\n",
+            "q".repeat(150)
+        ),
+    )
+    .unwrap();
+    let pac = dir.path().join("direct.pac");
+    std::fs::write(&pac, "function FindProxyForURL(u, h) { return 'DIRECT'; }").unwrap();
+    let w = wrapped.to_str().unwrap();
+    for args in [
+        vec!["urls", "list", w],
+        vec!["pac", "eval", "-p", pac.to_str().unwrap(), "--urls", w],
+        vec!["proxy", "explain", "--only-given", "--direct", "--urls", w],
+        vec![
+            "check",
+            w,
+            "--only-given",
+            "--direct",
+            "--phase-timeout",
+            "1",
+        ],
+    ] {
+        let out = run_with_env(&args, &[("COLUMNS", "80")]);
+        assert_clean(&format!("{args:?} (wrapped)"), &out);
+    }
+    // Malformed credentials, which match no pattern: clap quotes them.
+    for args in [
+        vec![
+            "check".to_owned(),
+            format!("--proxy-user=bob;{CONFIG_PASSWORD}"),
+        ],
+        vec![
+            "check".to_owned(),
+            format!("--proxy=http://pc:Port/{CONFIG_PASSWORD}@127.0.0.1:1"),
+        ],
+    ] {
+        let out = run_with_env(&args, &[]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert_clean(&format!("{args:?}"), &out);
+    }
+
     // An error about the value of --proxy.
     let bad_proxy = format!("http://h:1/p?token={PROXY_TOKEN}");
     let out = run_with_env(["check", "--only-given", "--proxy", &bad_proxy], &[]);

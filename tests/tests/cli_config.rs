@@ -153,7 +153,7 @@ fn mistakes_name_the_file_line_and_key() {
         ),
         (
             "proxy-user = \"alice\"\n",
-            ":1: proxy-user: invalid value 'alice'",
+            ":1: proxy-user: invalid value 'REDACTED'",
         ),
         (
             "push = \"ftp://gw\"\n",

@@ -570,6 +570,35 @@ fn deep_nesting_is_evaluated_or_refused_naming_the_line_never_a_crash() {
             format!("`{}{}`", "${`".repeat(20_000), "`}".repeat(20_000)),
             true,
         ),
+        // From a hostile round: forms a first depth estimate missed.
+        (
+            "200,000 commas",
+            format!("(1{})", ",1".repeat(200_000)),
+            true,
+        ),
+        (
+            "200,000 tagged templates",
+            format!("f{}", "`x`".repeat(200_000)),
+            true,
+        ),
+        (
+            "50,000 do-whiles",
+            format!(
+                "1;\n  {}y;{}",
+                "do ".repeat(50_000),
+                " while (0);".repeat(50_000)
+            ),
+            true,
+        ),
+        (
+            "50,000 class heritages",
+            format!(
+                "{}Object{}",
+                "class extends ".repeat(50_000),
+                " {}".repeat(50_000)
+            ),
+            true,
+        ),
         (
             "20,000 else-ifs",
             format!(
@@ -680,4 +709,39 @@ fn a_flood_of_lookups_is_counted_not_listed() {
     let result = &v["results"][0];
     assert_eq!(result["lookups"].as_array().unwrap().len(), 100);
     assert_eq!(result["more_lookups"], 4900);
+}
+
+/// A script the depth estimate lets through but that takes the parser long
+/// (60,000 declarations), or nests in a way it does not know (200,000
+/// unbraced ifs): `pac lint` parses in a worker first, so it ends in time,
+/// exit 2 at worst, never a crash.
+#[test]
+fn lint_survives_what_the_depth_estimate_misses() {
+    let dir = tempfile::tempdir().unwrap();
+    let declarations: String = (0..60_000).map(|i| format!("var v{i} = 1;\n")).collect();
+    let unbraced = format!(
+        "function FindProxyForURL(url, host) {{\n  {}return 'DIRECT';\n}}\n",
+        "if (host) ".repeat(200_000)
+    );
+    for (what, text) in [("declarations", declarations), ("unbraced ifs", unbraced)] {
+        let pac = pac_file(&dir, "big.pac", &text);
+        let started = std::time::Instant::now();
+        let out = run(["pac", "lint", pac.to_str().unwrap()]);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(45),
+            "{what}: {:?}",
+            started.elapsed()
+        );
+        let code = out.status.code();
+        assert!(
+            matches!(code, Some(0..=2)),
+            "{what}: {:?} {}",
+            out.status,
+            stderr(&out)
+        );
+        if code == Some(2) {
+            let text = format!("{}{}", stdout(&out), stderr(&out));
+            assert!(text.contains("big.pac"), "{what}: {text}");
+        }
+    }
 }

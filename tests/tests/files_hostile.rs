@@ -537,3 +537,105 @@ fn an_error_quoting_a_huge_line_stays_short() {
         );
     }
 }
+
+/// Cells of any length: a 70,000-character URL once overflowed the table
+/// library (a panic), and a 400 KB one took minutes to wrap.
+#[test]
+fn a_huge_url_is_listed_and_checked_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, length) in [("u70k.txt", 70_000), ("u400k.txt", 400_000)] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("http://a.test/{}\n", "a".repeat(length))).unwrap();
+        let started = Instant::now();
+        let out = run_within([flag("urls"), flag("list"), path.clone().into()], LIMIT);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{name}: {}",
+            stderr(&out)
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{name}: {:?}",
+            started.elapsed()
+        );
+        let out = check(&path, &[]);
+        assert!(
+            matches!(out.status.code(), Some(0..=2)),
+            "{name}: {}",
+            stderr(&out)
+        );
+        assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    }
+}
+
+/// A catalog of more endpoints than any URL list has is refused, not
+/// carried until a pipe breaks (a 31 MiB text list of 1.2 million lines
+/// once ended with "Broken pipe", exit 3).
+#[test]
+fn a_catalog_of_a_quarter_million_lines_is_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.txt");
+    let text: String = (0..250_000)
+        .map(|i| format!("http://127.0.0.1:9/p{i}\n"))
+        .collect();
+    std::fs::write(&path, text).unwrap();
+    let out = run_within(
+        [flag("urls"), flag("list"), path.clone().into()],
+        Duration::from_secs(120),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("more than the 200000"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// The run's inputs include the default configuration file and the files
+/// of an input directory (`--apt-conf DIR`).
+#[test]
+fn the_default_configuration_and_input_directories_are_inputs_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = write_catalog(dir.path(), &["https://127.0.0.1:9/"]);
+    let xdg = dir.path().join("xdg");
+    std::fs::create_dir_all(xdg.join("pathprobe")).unwrap();
+    let config = xdg.join("pathprobe/config.toml");
+    std::fs::write(&config, "phase-timeout = 3\n").unwrap();
+    let out = Command::new(pathprobe_tests::binary())
+        .args(["check", "--direct", "--only-given", "--no-env"])
+        .arg(&catalog)
+        .arg("--output")
+        .arg(&config)
+        .env("XDG_CONFIG_HOME", &xdg)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&config).unwrap(),
+        "phase-timeout = 3\n"
+    );
+
+    let apt = dir.path().join("apt.conf.d");
+    std::fs::create_dir(&apt).unwrap();
+    std::fs::write(
+        apt.join("90proxy"),
+        "Acquire::http::Proxy \"http://127.0.0.1:9/\";\n",
+    )
+    .unwrap();
+    let out = check(
+        &catalog,
+        &[
+            &flag("--apt-conf"),
+            apt.as_os_str(),
+            &flag("--output"),
+            apt.join("90proxy").as_os_str(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--apt-conf"), "{}", stderr(&out));
+    assert!(
+        std::fs::read_to_string(apt.join("90proxy"))
+            .unwrap()
+            .starts_with("Acquire")
+    );
+}

@@ -47,7 +47,7 @@ pub fn show(args: ConfigShowArgs) -> anyhow::Result<Exit> {
         .try_get_matches_from(&applied.args)
         .map_err(|e| {
             UsageError(
-                e.to_string()
+                crate::secrets::clap_message(&e)
                     .trim_start_matches("error: ")
                     .trim()
                     .to_owned(),

@@ -32,7 +32,7 @@ pub fn run(cmd: PacCommand) -> anyhow::Result<Exit> {
 
 fn lint(args: PacLintArgs) -> anyhow::Result<Exit> {
     let fetched = fetch_script(&args.pac, Duration::from_secs(10))?;
-    let findings = pathprobe_pac::lint(&fetched.text);
+    let findings = crate::isolate::lint(&fetched.location, &fetched.text)?;
     // A script that does not parse, or nests too deeply to be parsed, is
     // bad input (exit 2), after the finding that says where.
     let unreadable = findings

@@ -17,6 +17,10 @@ use crate::model::{Catalog, CatalogInfo};
 /// a mistake or hostile, and is refused before it is read.
 pub const DEFAULT_MAX_BYTES: u64 = 32 * 1024 * 1024;
 
+/// The most endpoints a catalog of any format may have (a sheet is held to
+/// as many rows).
+pub const MAX_ENDPOINTS: usize = 200_000;
+
 /// The formats we read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -97,6 +101,17 @@ pub fn load_bytes(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Ca
     if catalog.endpoints.is_empty() {
         return Err(CatalogError::Empty {
             origin: Origin::file(path),
+        });
+    }
+    // As for a sheet: a list this long is not a catalog of service URLs,
+    // and carrying it further costs memory at every step.
+    if catalog.endpoints.len() > MAX_ENDPOINTS {
+        return Err(CatalogError::Invalid {
+            origin: Origin::file(path),
+            message: format!(
+                "{} endpoints, more than the {MAX_ENDPOINTS} a URL list can have",
+                catalog.endpoints.len()
+            ),
         });
     }
     Ok(catalog)
