@@ -412,7 +412,14 @@ fn read(path: &Path, text: &str) -> Result<File, ConfigError> {
             let located =
                 |message: String| ConfigError(format!("{}:{line}: {message}", path.display()));
             let Some((_, command, arg)) = known.iter().find(|(k, ..)| *k == name) else {
-                let near = nearest(&name, known.iter().map(|(k, ..)| k.as_str()));
+                // No option name is long: a long key is no typo of one (and
+                // the distance costs the square of its length).
+                let near = if name.chars().count() <= 64 {
+                    nearest(&name, known.iter().map(|(k, ..)| k.as_str()))
+                } else {
+                    None
+                };
+                let name = pathprobe_files::quote::excerpt(&name, 80);
                 return Err(located(format!(
                     "unknown key {name:?}{}{}",
                     site.map(|s| format!(" in [site.{s}]")).unwrap_or_default(),

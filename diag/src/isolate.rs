@@ -75,7 +75,10 @@ pub(crate) fn load_catalog_file(path: &Path, options: &LoadOptions) -> anyhow::R
         }
         Err(Failure::Crashed(reason)) => {
             return Err(
-                UsageError(format!("{shown}: reading it stopped the reader ({reason})")).into(),
+                UsageError(format!(
+                    "{shown}: it cannot be read ({reason}): a damaged file, or cell addresses no spreadsheet has"
+                ))
+                .into(),
             );
         }
         Err(Failure::Failed(reason)) => {
@@ -276,6 +279,11 @@ fn run_with_input(
         }
         Some(2) if !message.is_empty() => Err(Failure::Refused(message)),
         None => Err(Failure::Crashed(status.to_string())),
+        // Rust's exit code for a panic: a third-party parser gave up on
+        // the input (calamine on a cell address past its arithmetic).
+        Some(101) => Err(Failure::Crashed(
+            "the parser it needs failed on it".to_owned(),
+        )),
         _ => Err(Failure::Failed(format!(
             "{status}{}",
             if message.is_empty() {

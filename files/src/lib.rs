@@ -343,6 +343,14 @@ impl Output {
                             role: input.role.to_owned(),
                         });
                     }
+                    // Through a link (symbolic or hard) to a file of an
+                    // input directory.
+                    if in_directory(path, &meta, input.path) {
+                        return Err(WriteError::OwnInput {
+                            path: shown,
+                            role: format!("a file in the directory of {}", input.role),
+                        });
+                    }
                 }
                 match Kind::of(&meta) {
                     _ if is_stdout(&meta) => How::Stdout,
@@ -624,6 +632,28 @@ fn same_identity(a: &Metadata, b: &Metadata) -> bool {
     }
 }
 
+/// Whether `path` (described by `meta`) is, under any name, a file of the
+/// directory `dir`.
+fn in_directory(path: &Path, meta: &Metadata, dir: &Path) -> bool {
+    let Ok(dir) = dir.canonicalize() else {
+        return false;
+    };
+    if !dir.is_dir() {
+        return false;
+    }
+    if std::fs::canonicalize(path).is_ok_and(|real| real.starts_with(&dir)) {
+        return true;
+    }
+    // A hard link elsewhere: the same inode among the directory's files.
+    std::fs::read_dir(&dir).is_ok_and(|entries| {
+        entries
+            .take(10_000)
+            .filter_map(Result::ok)
+            .filter_map(|e| std::fs::metadata(e.path()).ok())
+            .any(|m| same_identity(&m, meta))
+    })
+}
+
 /// Whether `other` names the file `meta` describes.
 fn same_file(path: &Path, meta: &Metadata, other: &Path) -> bool {
     let Ok(other_meta) = std::fs::metadata(other) else {
@@ -766,6 +796,26 @@ mod tests {
             );
         }
         assert!(Output::plan(&dir.path().join("r.json"), &inputs).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_into_an_input_directory_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let conf_d = dir.path().join("apt.conf.d");
+        std::fs::create_dir(&conf_d).unwrap();
+        let input = conf_d.join("90proxy");
+        std::fs::write(&input, "x").unwrap();
+        let soft = dir.path().join("soft");
+        let hard = dir.path().join("hard");
+        std::os::unix::fs::symlink(&input, &soft).unwrap();
+        std::fs::hard_link(&input, &hard).unwrap();
+        let inputs = [Input::new(&conf_d, "--apt-conf")];
+        for link in [&soft, &hard] {
+            let err = Output::plan(link, &inputs).unwrap_err();
+            assert!(err.to_string().contains("--apt-conf"), "{err}");
+        }
+        assert_eq!(std::fs::read(&input).unwrap(), b"x");
     }
 
     #[cfg(unix)]

@@ -132,6 +132,7 @@ impl Redactor {
         out = redact_url_userinfo(&out);
         out = redact_bare_userinfo(&out);
         out = redact_parameters(&out);
+        out = redact_encoded_parameters(&out);
         out = redact_authorization(&out);
         for (host, placeholder) in &self.hosts {
             out = replace_ignore_case(&out, host, placeholder);
@@ -223,6 +224,67 @@ fn redact_parameters(text: &str) -> String {
                 }
             }
             from = value;
+        }
+    }
+    splice(text, cuts)
+}
+
+/// `tok%65n=VALUE`: a parameter whose name is percent-encoded is the same
+/// parameter to a server, so its value goes too.
+fn redact_encoded_parameters(text: &str) -> String {
+    let mut cuts = Vec::new();
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(eq) = text.get(from..).and_then(|t| t.find('=')) {
+        let eq = from + eq;
+        from = eq + 1;
+        // The name: back to a parameter separator.
+        let start = text
+            .get(..eq)
+            .and_then(|t| t.rfind(['?', '&', ';', '#', ' ']))
+            .map_or(0, |i| i + 1);
+        let Some(name) = text.get(start..eq) else {
+            continue;
+        };
+        if !name.contains('%') || name.len() > 64 {
+            continue;
+        }
+        let mut decoded = Vec::new();
+        let raw = name.as_bytes();
+        let mut i = 0;
+        while let Some(&b) = raw.get(i) {
+            let hex = raw
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            match (b, hex) {
+                (b'%', Some(d)) => {
+                    decoded.push(d.to_ascii_lowercase());
+                    i += 3;
+                }
+                _ => {
+                    decoded.push(b.to_ascii_lowercase());
+                    i += 1;
+                }
+            }
+        }
+        if !SECRET_PARAMETERS
+            .iter()
+            .any(|p| p.as_bytes() == decoded.as_slice())
+        {
+            continue;
+        }
+        let end = bytes
+            .get(eq + 1..)
+            .and_then(|rest| {
+                rest.iter().position(|c| {
+                    c.is_ascii_whitespace()
+                        || matches!(c, b'&' | b'#' | b'"' | b'\'' | b'<' | b'>' | b';')
+                })
+            })
+            .map_or(text.len(), |e| eq + 1 + e);
+        if end > eq + 1 && text.get(eq + 1..end) != Some(REDACTED) {
+            cuts.push((eq + 1, end));
         }
     }
     splice(text, cuts)
@@ -683,6 +745,10 @@ mod tests {
             (
                 "http://u:PW@127.0.0.1:99999/",
                 "http://REDACTED@127.0.0.1:99999/",
+            ),
+            (
+                "https://x.example/?tok%65n=T1&pass%77ord=P2&x=1",
+                "https://x.example/?tok%65n=REDACTED&pass%77ord=REDACTED&x=1",
             ),
             (
                 "https://x.example/e#token=Tok6&access_token=At7",

@@ -639,3 +639,67 @@ fn the_default_configuration_and_input_directories_are_inputs_too() {
             .starts_with("Acquire")
     );
 }
+
+/// Inputs that made a third-party parser give up (a panic in the catalog
+/// worker: calamine on a cell address past its arithmetic) or a suggestion
+/// cost the square of a key's length: exit 2, briefly.
+#[test]
+fn a_parser_that_gives_up_or_a_huge_key_is_bad_input() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("bad.xlsx");
+    {
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&xlsx).unwrap());
+        let o = zip::write::SimpleFileOptions::default();
+        let members = [
+            (
+                "[Content_Types].xml",
+                r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+            ),
+            (
+                "_rels/.rels",
+                r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+            ),
+            (
+                "xl/workbook.xml",
+                r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+            ),
+            (
+                "xl/worksheets/sheet1.xml",
+                r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="ZZZZZZZZ99999999999" t="inlineStr"><is><t>https://a.example/</t></is></c></row></sheetData></worksheet>"#,
+            ),
+        ];
+        for (name, text) in members {
+            w.start_file(name, o).unwrap();
+            w.write_all(text.as_bytes()).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    let out = run_within([flag("urls"), flag("list"), xlsx.clone().into()], LIMIT);
+    assert!(matches!(out.status.code(), Some(0 | 2)), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("worker failed"), "{}", stderr(&out));
+
+    let config = dir.path().join("key.toml");
+    std::fs::write(&config, format!("{} = 1\n", "k".repeat(300_000))).unwrap();
+    let started = Instant::now();
+    let out = run_within(
+        [
+            flag("check"),
+            flag("--config"),
+            config.clone().into(),
+            flag("--only-given"),
+        ],
+        LIMIT,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).len() < 2000, "{} bytes", stderr(&out).len());
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}
