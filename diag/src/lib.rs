@@ -128,7 +128,12 @@ where
     if !matches!(cli.command, cli::Command::Bundle(_)) {
         logging::to_stderr_if_asked();
     }
-    match commands::dispatch(cli) {
+    let outcome = commands::dispatch(cli);
+    let unshown = output::warnings_not_shown();
+    if unshown > 0 {
+        eprintln!("pathprobe: warning: … and {unshown} more warnings, not shown");
+    }
+    match outcome {
         Ok(code) => code.into(),
         Err(err) => {
             let code = exit::classify(&err);

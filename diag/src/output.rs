@@ -88,8 +88,23 @@ pub fn without_secrets(text: &str) -> String {
         .join(" ")
 }
 
-/// A warning for people, on stderr.
+/// Warnings shown one by one; the rest are counted (a catalog of 100,000
+/// bad lines once wrote 16 MB of warnings).
+const MAX_WARNINGS: usize = 20;
+static WARNED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many warnings were counted, not shown.
+pub fn warnings_not_shown() -> usize {
+    WARNED
+        .load(std::sync::atomic::Ordering::Relaxed)
+        .saturating_sub(MAX_WARNINGS)
+}
+
+/// A warning for people, on stderr (after [`MAX_WARNINGS`], only counted).
 pub fn warn(text: &str) {
+    if WARNED.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= MAX_WARNINGS {
+        return;
+    }
     let text = pathprobe_files::quote::excerpt(
         &crate::secrets::scrub(text),
         crate::exit::MAX_MESSAGE_CHARS,

@@ -703,3 +703,30 @@ fn a_parser_that_gives_up_or_a_huge_key_is_bad_input() {
         started.elapsed()
     );
 }
+
+/// A catalog of thousands of bad lines: twenty warnings, then a count (one
+/// warning a line once wrote 16 MB on stderr).
+#[test]
+fn a_flood_of_warnings_is_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.txt");
+    let mut text: String = (0..5000)
+        .map(|i| format!("http://bad host{i}/\n"))
+        .collect();
+    text.push_str("https://ok.example/\n");
+    std::fs::write(&path, text).unwrap();
+    for command in [["urls", "list"], ["urls", "export"]] {
+        let mut args: Vec<std::ffi::OsString> = command.iter().map(flag).collect();
+        args.push(path.clone().into());
+        if command[1] == "export" {
+            args.extend([flag("--as"), flag("domains")]);
+        }
+        let out = run_within(&args, LIMIT);
+        let err = stderr(&out);
+        assert!(err.len() < 8 * 1024, "{command:?}: {} bytes", err.len());
+        assert!(
+            err.contains("more warnings, not shown"),
+            "{command:?}: {err}"
+        );
+    }
+}
