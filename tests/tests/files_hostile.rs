@@ -730,3 +730,65 @@ fn a_flood_of_warnings_is_counted() {
         );
     }
 }
+
+/// Smaller findings of a hostile round: `doctor` names a resolv.conf that is
+/// a FIFO as such; `pac eval --url-file` is capped like a catalog; `pac eval
+/// --timeout 1` shortens the PAC fetch from a server that never answers.
+#[test]
+fn doctor_url_file_and_fetch_timeout_hold_their_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("resolv.fifo");
+    mkfifo(&fifo);
+    let out = run_within(
+        [flag("doctor"), flag("--resolv-conf"), fifo.clone().into()],
+        LIMIT,
+    );
+    assert!(stdout(&out).contains("a pipe (FIFO)"), "{}", stdout(&out));
+
+    let urls = dir.path().join("urls.txt");
+    let text: String = (0..200_001)
+        .map(|i| format!("http://a{i}.example/\n"))
+        .collect();
+    std::fs::write(&urls, text).unwrap();
+    let pac = dir.path().join("p.pac");
+    std::fs::write(&pac, "function FindProxyForURL(u, h) { return 'DIRECT'; }").unwrap();
+    let out = run_within(
+        [
+            flag("pac"),
+            flag("eval"),
+            flag("-p"),
+            pac.clone().into(),
+            flag("--url-file"),
+            urls.clone().into(),
+        ],
+        LIMIT,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("more than the 200000"),
+        "{}",
+        stderr(&out)
+    );
+
+    let silent = pathprobe_tests::lab::silent_server();
+    let started = Instant::now();
+    let out = run_within(
+        [
+            "pac",
+            "eval",
+            "-p",
+            &format!("http://127.0.0.1:{silent}/p.pac"),
+            "--timeout",
+            "1",
+            "--url",
+            "https://example.com/",
+        ],
+        LIMIT,
+    );
+    assert_ne!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        started.elapsed()
+    );
+}

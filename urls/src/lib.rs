@@ -48,7 +48,7 @@ pub use error::{CatalogError, Origin, Result};
 pub use geo::{GeoSelection, Geography};
 pub use load::{
     CatalogDocument, DEFAULT_MAX_BYTES, DocumentEndpoint, FORMAT_NAME, FORMAT_VERSION, Format,
-    LoadOptions, detect, load, load_bytes, load_with,
+    LoadOptions, MAX_ENDPOINTS, detect, load, load_bytes, load_with,
 };
 pub use model::{
     Catalog, CatalogInfo, Endpoint, Notice, Os, Platforms, Requirement, SourceLocation, Support,

@@ -80,9 +80,15 @@ pub fn doctor(args: DoctorArgs) -> anyhow::Result<Exit> {
         .resolv_conf
         .clone()
         .unwrap_or_else(|| "/etc/resolv.conf".into());
+    // Why the file cannot be read, when it cannot (a FIFO, a device, gone).
+    let unreadable = crate::input::system_text(&resolv).err();
     let dns = read_resolv(&resolv);
-    if dns.nameservers.is_empty() {
-        attention.push(format!("{}: no nameserver line", dns.file));
+    match unreadable {
+        Some(e) => attention.push(e.to_string()),
+        None if dns.nameservers.is_empty() => {
+            attention.push(format!("{}: no nameserver line", dns.file));
+        }
+        None => {}
     }
 
     let env: BTreeMap<String, String> = std::env::vars_os()

@@ -194,12 +194,22 @@ fn jobs_of(args: &PacEvalArgs) -> anyhow::Result<Vec<Job>> {
     if let Some(file) = &args.url_file {
         let text = crate::input::text(file, crate::input::LIST_BYTES)
             .map_err(|e| UsageError(format!("--url-file {e}")))?;
-        jobs.extend(
-            text.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(|l| plain(l.to_owned())),
-        );
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        // As many as a catalog may have.
+        if lines.len() > pathprobe_urls::MAX_ENDPOINTS {
+            return Err(UsageError(format!(
+                "--url-file {}: {} URLs, more than the {} a list can have",
+                file.display(),
+                lines.len(),
+                pathprobe_urls::MAX_ENDPOINTS
+            ))
+            .into());
+        }
+        jobs.extend(lines.into_iter().map(|l| plain(l.to_owned())));
     }
     if jobs.is_empty() {
         return Err(UsageError(
@@ -340,7 +350,8 @@ fn fetch_script(location: &std::ffi::OsStr, timeout: Duration) -> anyhow::Result
         .build()
         .context("cannot start the async runtime")?;
     let limits = FetchLimits {
-        timeout: timeout.max(Duration::from_secs(10)),
+        // --timeout shortens the fetch too; the fetch never waits past 10 s.
+        timeout: timeout.min(Duration::from_secs(10)),
         ..FetchLimits::default()
     };
     match runtime.block_on(pathprobe_pac::fetch(&location, &limits)) {
