@@ -69,6 +69,14 @@ pub fn classify(err: &anyhow::Error) -> Exit {
         {
             return Exit::Usage;
         }
+        // A scenario that does not parse, or whose PAC cannot be used, is a
+        // bad input file; a lab server that cannot start is not.
+        if let Some(
+            crate::lab::ScenarioError::Parse { .. } | crate::lab::ScenarioError::Invalid { .. },
+        ) = cause.downcast_ref::<crate::lab::ScenarioError>()
+        {
+            return Exit::Usage;
+        }
         if let Some(fetch) = cause.downcast_ref::<pathprobe_pac::FetchError>() {
             return if fetch.is_input_error() {
                 Exit::Usage

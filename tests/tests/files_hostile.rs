@@ -792,3 +792,22 @@ fn doctor_url_file_and_fetch_timeout_hold_their_limits() {
         started.elapsed()
     );
 }
+
+/// A lab scenario whose PAC cannot be used is a bad input file (exit 2),
+/// not an internal error.
+#[test]
+fn a_scenario_with_an_unusable_pac_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("loop.toml");
+    std::fs::write(
+        &scenario,
+        "name = \"looping PAC\"\nabout = \"x\"\nroute = \"pac\"\nproxy = \"closed\"\npac = \"\"\"\nfunction FindProxyForURL(url, host) { while (true) {} }\n\"\"\"\n\n[[endpoint]]\nname = \"winatp-gw-weu.lab.test\"\nserve = \"ok\"\nexpect = \"ok\"\n",
+    )
+    .unwrap();
+    let out = run_within(
+        [flag("lab"), flag("--scenario"), scenario.clone().into()],
+        LIMIT,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("did not finish"), "{}", stderr(&out));
+}
