@@ -906,6 +906,11 @@ fn seconds_arg(text: &str) -> Result<f64, String> {
         .trim()
         .parse()
         .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    seconds_in_range(value)
+}
+
+/// The one rule for run and phase limits: above 0, at most a day.
+pub fn seconds_in_range(value: f64) -> Result<f64, String> {
     if value.is_finite() && value > 0.0 && value <= 86_400.0 {
         Ok(value)
     } else {

@@ -119,9 +119,16 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
+    let mut cmd = command_with_env(env);
+    cmd.args(args);
+    cmd.output().expect("run pathprobe")
+}
+
+/// The binary as [`run_with_env`] runs it, not started yet (for a process a
+/// test keeps running, such as `serve`).
+pub fn command_with_env(env: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(binary());
-    cmd.args(args)
-        .env_remove("COLUMNS")
+    cmd.env_remove("COLUMNS")
         .env("XDG_CONFIG_HOME", NO_CONFIG_HOME);
     for (key, _) in std::env::vars_os() {
         if key
@@ -135,7 +142,7 @@ where
     for (k, v) in env {
         cmd.env(k, v);
     }
-    cmd.output().expect("run pathprobe")
+    cmd
 }
 
 /// A number from the environment (benchmark sizes), else `default`.

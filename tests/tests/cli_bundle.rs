@@ -741,27 +741,13 @@ struct Spawned {
 }
 
 fn run_command_spawned(extra: &[&str]) -> Spawned {
-    // The same inputs as run_command, built by it with a command that exits
-    // at once (--help would not read them): reuse its argument list instead.
     let (dir, args, env) = command_inputs("serve", extra);
-    let mut cmd = std::process::Command::new(pathprobe_tests::binary());
+    let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    env.push(("PATHPROBE_LOG", "debug"));
+    let mut cmd = pathprobe_tests::command_with_env(&env);
     cmd.args(&args)
-        .env("XDG_CONFIG_HOME", pathprobe_tests::NO_CONFIG_HOME)
-        .env("PATHPROBE_LOG", "debug")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
-    for (key, _) in std::env::vars_os() {
-        if key
-            .to_string_lossy()
-            .to_ascii_lowercase()
-            .ends_with("_proxy")
-        {
-            cmd.env_remove(&key);
-        }
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
     Spawned {
         dir,
         child: cmd.spawn().unwrap(),

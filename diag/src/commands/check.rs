@@ -23,13 +23,9 @@ use crate::probe::tls::TrustStores;
 use crate::probe::{Context, Expect, Target, Timeouts};
 
 fn seconds(value: f64, flag: &str) -> Result<Duration, UsageError> {
-    if value.is_finite() && value > 0.0 && value <= 86_400.0 {
-        Ok(Duration::from_secs_f64(value))
-    } else {
-        Err(UsageError(format!(
-            "{flag} takes a number of seconds above 0 and at most 86400 (a day)"
-        )))
-    }
+    crate::cli::seconds_in_range(value)
+        .map(Duration::from_secs_f64)
+        .map_err(|e| UsageError(format!("{flag} {e}")))
 }
 
 /// Catalog metadata of one result.
@@ -175,9 +171,6 @@ pub fn probe(
     // fetching and running the PAC script, and probing.
     let run_started = Instant::now();
     let embedded = catalog_override.is_none() && args.catalog.catalog.is_none();
-    if args.concurrency == 0 || args.per_proxy == 0 {
-        return Err(UsageError("--concurrency and --per-proxy must be at least 1".into()).into());
-    }
     let deadline = seconds(args.deadline, "--deadline")?;
     // Each probe holds up to two sockets; raise the open-file limit as far as
     // the system allows and stay within it.

@@ -332,9 +332,6 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Exit> {
         .map_err(|e| UsageError(format!("--listen {}: {e}", args.listen)))?;
     let interval =
         parse_duration(&args.interval).map_err(|e| UsageError(format!("--interval: {e}")))?;
-    if args.probe.concurrency == 0 || args.probe.per_proxy == 0 {
-        return Err(UsageError("--concurrency and --per-proxy must be at least 1".into()).into());
-    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
