@@ -508,6 +508,8 @@ fn create_sibling(file: &Path, private: bool) -> std::io::Result<(File, PathBuf)
         let tmp = file.with_file_name(name);
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
+        #[cfg(not(unix))]
+        let _ = private;
         #[cfg(unix)]
         if private {
             use std::os::unix::fs::OpenOptionsExt as _;
@@ -606,11 +608,14 @@ fn keep_owner(file: &File, old: &Metadata) {
 fn is_stdout(meta: &Metadata) -> bool {
     #[cfg(unix)]
     {
-        rustix::fs::fstat(std::io::stdout()).is_ok_and(|st| {
-            use std::os::unix::fs::MetadataExt as _;
-            // A terminal or /dev/null is a device written through anyway.
-            meta.is_file() && st.st_dev == meta.dev() && st.st_ino == meta.ino()
-        })
+        use std::os::fd::AsFd as _;
+        // A terminal or /dev/null is a device written through anyway.
+        meta.is_file()
+            && std::io::stdout()
+                .as_fd()
+                .try_clone_to_owned()
+                .and_then(|fd| File::from(fd).metadata())
+                .is_ok_and(|out| same_identity(&out, meta))
     }
     #[cfg(not(unix))]
     {
