@@ -89,6 +89,16 @@ pub(crate) fn load_catalog_file(path: &Path, options: &LoadOptions) -> anyhow::R
         .map_err(|e| anyhow::anyhow!("{shown}: the catalog worker's answer is unreadable: {e}"))
 }
 
+/// PAC scripts run in a worker process of this binary with a memory limit.
+/// Without a path to this binary (deleted during an upgrade, say) they run
+/// in-process, bounded in time but not in memory.
+pub(crate) fn pac_isolation() -> Option<pathprobe_pac::WorkerCommand> {
+    this_binary().map(|exe| pathprobe_pac::WorkerCommand {
+        memory_limit: MEMORY_LIMIT,
+        ..pathprobe_pac::WorkerCommand::new(exe, &["__pac-worker"])
+    })
+}
+
 /// Runs a worker when the command line names one (`__pac-worker`,
 /// `__catalog-worker PATH [--sheet NAME]`); `None` for any other command line.
 pub(crate) fn worker_main(args: &[std::ffi::OsString]) -> Option<std::process::ExitCode> {
@@ -96,6 +106,12 @@ pub(crate) fn worker_main(args: &[std::ffi::OsString]) -> Option<std::process::E
     // name need not be UTF-8).
     let raw: Vec<&std::ffi::OsStr> = args.iter().skip(1).map(|a| a.as_os_str()).collect();
     let rest: Vec<&str> = raw.iter().map(|a| a.to_str().unwrap_or("")).collect();
+    if rest
+        .first()
+        .is_some_and(|w| w.starts_with("__") && w.ends_with("-worker"))
+    {
+        end_with_parent();
+    }
     let outcome = match (rest.as_slice(), raw.get(1)) {
         (["__pac-worker"], _) => pathprobe_pac::serve_worker()
             .map(|()| Exit::Ok)
@@ -118,6 +134,29 @@ pub(crate) fn worker_main(args: &[std::ffi::OsString]) -> Option<std::process::E
             code.into()
         }
     })
+}
+
+/// A worker whose parent is gone (killed, or interrupted alone by a signal
+/// sent to it and not to its process group) has no one to answer and ends:
+/// a script spinning in a built-in would otherwise run on for its whole
+/// limit. Checked from a thread of its own because the work itself (a
+/// regular expression, a parse) does not stop to look.
+fn end_with_parent() {
+    #[cfg(unix)]
+    {
+        let parent = std::os::unix::process::parent_id();
+        let _ = std::thread::Builder::new()
+            .name("parent-watch".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(Duration::from_millis(200));
+                    // Adopted by init or a subreaper: the parent has exited.
+                    if std::os::unix::process::parent_id() != parent {
+                        std::process::exit(crate::Exit::Interrupted as i32);
+                    }
+                }
+            });
+    }
 }
 
 /// The worker side of [`load_catalog_file`]: the catalog as JSON on stdout.

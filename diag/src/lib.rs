@@ -26,6 +26,8 @@ pub mod lab;
 mod logging;
 mod output;
 pub mod probe;
+mod routes;
+mod runtime;
 mod secrets;
 
 use std::ffi::OsString;

@@ -74,3 +74,61 @@ fn a_scenario_with_a_wrong_expectation_fails_and_bad_files_exit_2() {
         "{err}"
     );
 }
+
+/// A scenario file in `dir` with one endpoint named `name` and `extra` lines
+/// before it.
+fn scenario(dir: &std::path::Path, file: &str, extra: &str, name: &str) -> std::path::PathBuf {
+    let path = dir.join(file);
+    std::fs::write(
+        &path,
+        format!("name = \"s\"\nabout = \"x\"\n{extra}\n[[endpoint]]\nname = \"{name}\"\nserve = \"ok\"\nexpect = \"ok\"\n"),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn endpoints_that_are_not_host_names_and_unusable_ca_names_exit_2() {
+    // An address would be probed wherever it points, off this machine; a
+    // CA name over 64 characters made the lab's own certificate unreadable
+    // (exit 3, "BadEncoding").
+    let dir = tempfile::tempdir().unwrap();
+    let long_ca = format!(
+        "proxy = \"intercept\"\nroute = \"proxy\"\nintercept_ca = \"{}\"",
+        "A".repeat(70_000)
+    );
+    for (file, extra, name, says) in [
+        ("ip.toml", "", "192.0.2.1", "not an address"),
+        ("v6.toml", "", "[::1]", "not an address"),
+        ("dots.toml", "", "a..lab.test", "not a host name"),
+        (
+            "ca.toml",
+            long_ca.as_str(),
+            "a.lab.test",
+            "1 to 64 characters",
+        ),
+    ] {
+        let path = scenario(dir.path(), file, extra, name);
+        let out = run_with_env(["lab", "--scenario", path.to_str().unwrap()], &[]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{file}: {err}");
+        assert!(err.contains(file) && err.contains(says), "{file}: {err}");
+        assert!(err.len() < 1000, "{file}: {} bytes", err.len());
+    }
+}
+
+#[test]
+fn a_lab_pac_spinning_in_a_built_in_is_stopped_in_its_worker() {
+    // The lab ran its PAC in this process, where nothing stops a regular
+    // expression that backtracks for hours.
+    let dir = tempfile::tempdir().unwrap();
+    let extra = "route = \"pac\"\npac = \"\"\"\nfunction FindProxyForURL(url, host) {\n  new RegExp(\"^(a+)+$\").test(\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\");\n  return \"DIRECT\";\n}\n\"\"\"";
+    let path = scenario(dir.path(), "spin.toml", extra, "a.lab.test");
+    let out = pathprobe_tests::run_within(
+        ["lab", "--scenario", path.to_str().unwrap()],
+        std::time::Duration::from_secs(60),
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("did not finish within"), "{err}");
+}

@@ -145,3 +145,204 @@ fn ctrl_c_during_the_pac_fetch_ends_the_run_with_130() {
     // The report of what there is (nothing probed) is still printed.
     assert!(stdout(&out).contains("4 not probed"), "{}", stdout(&out));
 }
+
+/// A DNS server on loopback that takes every question and answers none (the
+/// socket is held open, never read).
+fn silent_resolver() -> (std::net::UdpSocket, String) {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = socket.local_addr().unwrap().to_string();
+    (socket, addr)
+}
+
+/// `check` of `urls` with `extra` flags, JSON out; the output and how long
+/// the whole process took (not only the report's own figure).
+fn check_timed(
+    dir: &std::path::Path,
+    urls: &[&str],
+    extra: &[&str],
+) -> (std::process::Output, Duration) {
+    let cat = write_catalog(dir, urls);
+    let _ = pathprobe_tests::binary();
+    let mut args = vec![
+        "check",
+        cat.to_str().unwrap(),
+        "--only-given",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let started = Instant::now();
+    let out = run_with_env(args, &[]);
+    (out, started.elapsed())
+}
+
+#[test]
+fn a_silent_resolver_does_not_keep_the_process_past_its_deadline() {
+    // The report said 2.0 s, and the process exited 3 s later: dropping the
+    // runtime waited for the lookups parked on the silent server.
+    let dir = tempfile::tempdir().unwrap();
+    let (_socket, dns) = silent_resolver();
+    let (out, took) = check_timed(
+        dir.path(),
+        &["https://a.example.com/", "https://b.example.org/"],
+        &["--dns-server", &dns, "--deadline", "2"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(took < Duration::from_millis(3800), "took {took:?}");
+    let v = report(&out);
+    assert_eq!(v["summary"]["partial"], true);
+    for r in v["results"].as_array().unwrap() {
+        assert_eq!(r["verdict"], "timeout", "{r:#}");
+        assert!(r["hint"].as_str().unwrap().contains("dns phase"), "{r:#}");
+    }
+}
+
+#[test]
+fn a_proxy_name_that_never_resolves_ends_with_the_deadline() {
+    // The proxy's name was looked up while the settings were read, on the
+    // run's thread and with a limit of its own: 4 s for a 2 s deadline.
+    let dir = tempfile::tempdir().unwrap();
+    let (_socket, dns) = silent_resolver();
+    let (out, took) = check_timed(
+        dir.path(),
+        &["https://a.example.com/"],
+        &[
+            "--dns-server",
+            &dns,
+            "--proxy",
+            "http://proxy.example.net:3128",
+            "--deadline",
+            "2",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(took < Duration::from_millis(3800), "took {took:?}");
+    let v = report(&out);
+    assert_eq!(v["summary"]["partial"], true);
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "not_probed", "{r:#}");
+    assert!(
+        r["hint"]
+            .as_str()
+            .unwrap()
+            .contains("while the proxy settings were read"),
+        "{r:#}"
+    );
+}
+
+/// A script that spins inside one regular expression match: boa does not
+/// look at the deadline until the match returns.
+const SPINS_IN_A_BUILT_IN: &str = "function FindProxyForURL(url, host) {\n  new RegExp(\"^(a+)+$\").test(\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\");\n  return \"DIRECT\";\n}\n";
+
+#[test]
+fn a_pac_spinning_in_a_built_in_ends_with_the_deadline() {
+    // The worker is killed only some seconds after the engine's own limit;
+    // the run does not wait for that.
+    let dir = tempfile::tempdir().unwrap();
+    let pac = dir.path().join("spin.pac");
+    std::fs::write(&pac, SPINS_IN_A_BUILT_IN).unwrap();
+    let (out, took) = check_with_pac(dir.path(), pac.to_str().unwrap(), "3");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(took < Duration::from_millis(4500), "took {took:?}");
+    let v = report(&out);
+    assert_eq!(v["summary"]["partial"], true);
+    assert!(
+        v["warnings"]
+            .to_string()
+            .contains("deadline (3 s) passed while routes were decided"),
+        "{v:#}"
+    );
+}
+
+#[test]
+fn a_pac_whose_load_outlasts_the_deadline_gives_a_partial_report() {
+    // It used to be refused as a PAC that cannot be used (exit 2, no
+    // report): the script did nothing wrong in the time the run gave it.
+    let dir = tempfile::tempdir().unwrap();
+    let pac = dir.path().join("slow-load.pac");
+    std::fs::write(
+        &pac,
+        "var t = Date.now(); while (Date.now() - t < 4000) {}\nfunction FindProxyForURL(u, h) { return \"DIRECT\"; }\n",
+    )
+    .unwrap();
+    let (out, took) = check_with_pac(dir.path(), pac.to_str().unwrap(), "2");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(took < Duration::from_millis(3800), "took {took:?}");
+    let v = report(&out);
+    assert_eq!(v["summary"]["partial"], true);
+    for r in v["results"].as_array().unwrap() {
+        assert_eq!(r["verdict"], "not_probed", "{r:#}");
+    }
+}
+
+/// The children of `pid` (from /proc).
+fn children(pid: u32) -> Vec<u32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid …: the name may hold spaces, so from the last ')'.
+        let after = &stat[stat.rfind(')').unwrap() + 2..];
+        let fields: Vec<&str> = after.split(' ').collect();
+        if fields[1] == pid.to_string() && fields[0] != "Z" {
+            found.push(child);
+        }
+    }
+    found
+}
+
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .is_ok_and(|s| s[s.rfind(')').unwrap() + 2..].split(' ').next() != Some("Z"))
+}
+
+#[test]
+fn a_pac_worker_ends_when_its_parent_is_killed() {
+    // SIGKILL to the parent alone (or Ctrl-C sent to it and not to its
+    // process group) left the worker spinning for its whole limit.
+    let dir = tempfile::tempdir().unwrap();
+    let cat = catalog(dir.path());
+    let pac = dir.path().join("spin.pac");
+    std::fs::write(&pac, SPINS_IN_A_BUILT_IN).unwrap();
+    let mut child = std::process::Command::new(pathprobe_tests::binary())
+        .args([
+            "check",
+            cat.to_str().unwrap(),
+            "--only-given",
+            "--no-env",
+            "--pac",
+            pac.to_str().unwrap(),
+            "--deadline",
+            "60",
+        ])
+        .env("XDG_CONFIG_HOME", pathprobe_tests::NO_CONFIG_HOME)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let waited = Instant::now();
+    let worker = loop {
+        if let Some(w) = children(child.id()).first() {
+            break *w;
+        }
+        assert!(
+            waited.elapsed() < Duration::from_secs(20),
+            "no worker started"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let killed = Instant::now();
+    while alive(worker) && killed.elapsed() < Duration::from_secs(3) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        !alive(worker),
+        "the worker {worker} still runs 3 s after its parent was killed"
+    );
+}

@@ -21,6 +21,7 @@ use crate::exit::{Exit, UsageError};
 use crate::output::{self, ReportOutputs};
 use crate::probe::tls::TrustStores;
 use crate::probe::{Context, Expect, Target, Timeouts};
+use crate::routes::{Router, Settings, Stopped};
 
 fn seconds(value: f64, flag: &str) -> Result<Duration, UsageError> {
     crate::cli::seconds_in_range(value)
@@ -37,11 +38,16 @@ struct Meta {
 
 /// A row that is not probed, with why.
 struct Skipped {
-    position: usize,
     meta: Meta,
     reason: String,
     verdict: Verdict,
     route_source: String,
+}
+
+/// A row of the plan: not probed, or a URL whose routes are decided next.
+enum Row {
+    Skipped(Skipped),
+    Url { meta: Meta, target: Target },
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
@@ -119,10 +125,7 @@ fn push(gateway: &str, body: String) -> Result<(), String> {
     let host = crate::commands::bundle::hostname().unwrap_or_else(|| "unknown".into());
     let url = push_url(gateway, &host)?;
     let shown = pathprobe_pac::redact_url(&url);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+    let runtime = crate::runtime::Runtime::current_thread().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(15))
@@ -214,11 +217,8 @@ pub fn probe(
         None => None,
     };
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime =
+        crate::runtime::Runtime::multi_thread().context("cannot start the async runtime")?;
     // Ctrl-C before the probes start: noted here, acted on between steps.
     let (interrupt_tx, interrupt) = tokio::sync::watch::channel(false);
     runtime.spawn(async move {
@@ -252,34 +252,98 @@ pub fn probe(
     options.pac.eval_timeout = options.pac.eval_timeout.min(deadline);
     options.fetch.timeout = options.fetch.timeout.min(deadline);
     let mut cut_by: Option<String> = None;
-    let mut resolver = {
-        let mut watch = interrupt.clone();
-        let limit = remaining();
-        let read = runtime.block_on(async {
-            tokio::select! {
-                r = ProxyResolver::new(&discovery, &options) => Some(r),
-                () = tokio::time::sleep(limit) => None,
-                _ = watch.wait_for(|v| *v) => None,
+
+    // The rows in catalog order: those not probed, and the URLs whose
+    // routes are decided next (in this order).
+    let mut rows: Vec<Row> = Vec::new();
+    for planned in &plan.entries {
+        let endpoint = &planned.endpoint;
+        let meta = |url: String| Meta {
+            url,
+            category: endpoint.category.clone(),
+            required: endpoint.requirement.is_required(),
+        };
+        match &planned.probe {
+            Probe::NotProbed { why } => {
+                let pattern = match &endpoint.target {
+                    CatalogTarget::Url(p) => p.to_string(),
+                    CatalogTarget::Prose { text } => text.clone(),
+                };
+                rows.push(Row::Skipped(Skipped {
+                    meta: meta(pattern),
+                    reason: why.to_string(),
+                    verdict: Verdict::NotProbed,
+                    route_source: String::new(),
+                }));
             }
-        });
-        match read {
-            Some(r) => r,
-            None => {
-                cut_by = Some(format!(
-                    "{} while the proxy settings were read (PAC fetch and evaluation)",
-                    cut(&interrupt).unwrap_or_else(|| "the deadline passed".into())
-                ));
-                // Nothing decided: every URL is reported as not probed.
-                runtime.block_on(ProxyResolver::new(&Discovery::default(), &options))
+            Probe::Targets { targets } => {
+                for t in targets {
+                    rows.push(match url::Url::parse(&t.url) {
+                        Ok(url) => Row::Url {
+                            meta: meta(t.url.clone()),
+                            target: Target {
+                                url,
+                                method: t.method.to_string(),
+                                expect: match &t.expect {
+                                    ExpectedStatus::Any(_) => Expect::Any,
+                                    ExpectedStatus::OneOf(list) => Expect::OneOf(list.clone()),
+                                },
+                            },
+                        },
+                        Err(_) => Row::Skipped(Skipped {
+                            meta: meta(t.url.clone()),
+                            reason: format!("{:?} is not a URL", t.url),
+                            verdict: Verdict::NotProbed,
+                            route_source: String::new(),
+                        }),
+                    });
+                }
+            }
+        }
+    }
+    let urls: Vec<String> = rows
+        .iter()
+        .filter_map(|r| match r {
+            Row::Url { meta, .. } => Some(meta.url.clone()),
+            Row::Skipped(_) => None,
+        })
+        .collect();
+    let cut_now = || cut(&interrupt);
+    let router = Router::start(
+        runtime.handle().clone(),
+        discovery.clone(),
+        options.clone(),
+        urls,
+    );
+    let settings = match router
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|r| r.settings(&cut_now))
+    {
+        Ok(settings) => settings,
+        Err(stopped) => {
+            cut_by = Some(match stopped {
+                Stopped::Cut(why) => {
+                    format!(
+                        "{why} while the proxy settings were read (name lookups, PAC fetch and evaluation)"
+                    )
+                }
+                Stopped::Gone(why) => format!("the proxy settings could not be read: {why}"),
+            });
+            // Nothing decided: every URL is reported as not probed.
+            let nothing = runtime.block_on(ProxyResolver::new(&Discovery::default(), &options));
+            Settings {
+                command_line_problem: None,
+                explanation: nothing.explanation(&discovery, Vec::new()),
             }
         }
     };
-    if let Some(problem) = resolver.command_line_problem() {
+    if let Some(problem) = &settings.command_line_problem {
         return Err(
             UsageError(format!("the proxy setting given cannot be used: {problem}")).into(),
         );
     }
-    let mut warnings: Vec<String> = resolver.warnings().to_vec();
+    let mut warnings: Vec<String> = settings.explanation.warnings.clone();
     if human {
         for w in &warnings {
             output::warn(w);
@@ -308,103 +372,77 @@ pub fn probe(
     let mut decisions: Vec<UrlExplanation> = Vec::new();
     let mut job_meta: Vec<(usize, Meta, String)> = Vec::new();
     let mut skipped = Vec::new();
-    let mut position = 0usize;
-    for planned in &plan.entries {
-        let endpoint = &planned.endpoint;
-        let pattern = match &endpoint.target {
-            CatalogTarget::Url(p) => p.to_string(),
-            CatalogTarget::Prose { text } => text.clone(),
-        };
-        let meta = |url: String| Meta {
-            url,
-            category: endpoint.category.clone(),
-            required: endpoint.requirement.is_required(),
-        };
-        match &planned.probe {
-            Probe::NotProbed { why } => {
-                skipped.push(Skipped {
-                    position,
-                    meta: meta(pattern.clone()),
-                    reason: why.to_string(),
-                    verdict: Verdict::NotProbed,
-                    route_source: String::new(),
-                });
-                position += 1;
+    for (position, row) in rows.into_iter().enumerate() {
+        let (meta, target) = match row {
+            Row::Skipped(s) => {
+                skipped.push((position, s));
+                continue;
             }
-            Probe::Targets { targets } => {
-                for t in targets {
-                    let Ok(url) = url::Url::parse(&t.url) else {
-                        skipped.push(Skipped {
-                            position,
-                            meta: meta(t.url.clone()),
-                            reason: format!("{:?} is not a URL", t.url),
-                            verdict: Verdict::NotProbed,
-                            route_source: String::new(),
-                        });
-                        position += 1;
-                        continue;
-                    };
-                    if cut_by.is_none()
-                        && let Some(why) = cut(&interrupt)
-                    {
-                        cut_by = Some(format!("{why} while routes were decided"));
-                    }
-                    if let Some(why) = &cut_by {
-                        skipped.push(Skipped {
-                            position,
-                            meta: meta(t.url.clone()),
-                            reason: format!("not probed: {why}"),
-                            verdict: Verdict::NotProbed,
-                            route_source: String::new(),
-                        });
-                        position += 1;
-                        continue;
-                    }
-                    let decision = resolver.routes(&t.url);
-                    tracing::debug!(url = %t.url, routes = ?decision.decision.routes, detail = %decision.decision.detail, "routes decided");
-                    decisions.push(decision.clone());
-                    let source = decision
-                        .decision
-                        .decided_by
-                        .as_ref()
-                        .map_or_else(|| decision.decision.detail.clone(), ToString::to_string);
-                    if let Some(error) = decision.error {
-                        skipped.push(Skipped {
-                            position,
-                            meta: meta(t.url.clone()),
-                            reason: format!("no route: {error}"),
-                            verdict: Verdict::ProxyUnreachable,
-                            route_source: source,
-                        });
-                        position += 1;
-                        continue;
-                    }
-                    let mut routes = decision.decision.routes.clone();
-                    if args.all_routes {
-                        for r in std::iter::once(Route::Direct).chain(every_proxy.iter().cloned()) {
-                            if !routes.contains(&r) {
-                                routes.push(r);
-                            }
-                        }
-                    }
-                    jobs.push(Job {
-                        target: Target {
-                            url,
-                            method: t.method.to_string(),
-                            expect: match &t.expect {
-                                ExpectedStatus::Any(_) => Expect::Any,
-                                ExpectedStatus::OneOf(list) => Expect::OneOf(list.clone()),
-                            },
-                        },
-                        routes,
-                        every_route: args.all_routes,
-                    });
-                    job_meta.push((position, meta(t.url.clone()), source));
-                    position += 1;
+            Row::Url { meta, target } => (meta, target),
+        };
+        let decided = match (&cut_by, &router) {
+            (None, Ok(router)) => router.next(&cut_now).map_err(|stopped| match stopped {
+                Stopped::Cut(why) => format!("{why} while routes were decided"),
+                Stopped::Gone(why) => format!("routes could not be decided: {why}"),
+            }),
+            (Some(why), _) => Err(why.clone()),
+            (None, Err(_)) => Err("routes could not be decided".to_owned()),
+        };
+        let decision = match decided {
+            Ok(decision) => decision,
+            Err(why) => {
+                if cut_by.is_none() {
+                    cut_by = Some(why.clone());
+                }
+                skipped.push((
+                    position,
+                    Skipped {
+                        meta,
+                        reason: format!("not probed: {why}"),
+                        verdict: Verdict::NotProbed,
+                        route_source: String::new(),
+                    },
+                ));
+                continue;
+            }
+        };
+        tracing::debug!(url = %meta.url, routes = ?decision.decision.routes, detail = %decision.decision.detail, "routes decided");
+        decisions.push(decision.clone());
+        let source = decision
+            .decision
+            .decided_by
+            .as_ref()
+            .map_or_else(|| decision.decision.detail.clone(), ToString::to_string);
+        if let Some(error) = decision.error {
+            skipped.push((
+                position,
+                Skipped {
+                    meta,
+                    reason: format!("no route: {error}"),
+                    verdict: Verdict::ProxyUnreachable,
+                    route_source: source,
+                },
+            ));
+            continue;
+        }
+        let mut routes = decision.decision.routes.clone();
+        if args.all_routes {
+            for r in std::iter::once(Route::Direct).chain(every_proxy.iter().cloned()) {
+                if !routes.contains(&r) {
+                    routes.push(r);
                 }
             }
         }
+        jobs.push(Job {
+            target,
+            routes,
+            every_route: args.all_routes,
+        });
+        job_meta.push((position, meta, source));
     }
+    // The routing thread (and the script's worker) ends here, or after the
+    // URL it is deciding when the run was cut.
+    drop(router);
 
     let trust = Arc::new(TrustStores::load(&anchors)?);
     let ctx = Arc::new(Context {
@@ -483,9 +521,9 @@ pub fn probe(
             },
         ));
     }
-    for s in skipped {
+    for (position, s) in skipped {
         results.push((
-            s.position,
+            position,
             ProbeResult {
                 url: s.meta.url,
                 category: s.meta.category,
@@ -503,10 +541,15 @@ pub fn probe(
         "profile {:?} on {:?}{}",
         options.profile,
         options.os,
-        resolver
-            .sources()
-            .find(|(_, s)| matches!(s, pathprobe_pac::discovery::Standing::Winner { .. }))
-            .map(|(f, _)| format!("; in force: {}", f.provenance))
+        settings
+            .explanation
+            .sources
+            .iter()
+            .find(|s| matches!(
+                s.standing,
+                pathprobe_pac::discovery::Standing::Winner { .. }
+            ))
+            .map(|s| format!("; in force: {}", s.found.provenance))
             .unwrap_or_else(|| "; no proxy setting: direct".into())
     );
     if let Some(why) = outcome.cut_by.as_ref().or(cut_by.as_ref()) {
@@ -537,11 +580,12 @@ pub fn probe(
     crate::secrets::learn_found(&discovery);
     report.redact(&crate::commands::bundle::secrets_redactor(args, &discovery));
     tracing::debug!(summary = %report.summary_line(), "run finished");
-    let explanation = resolver.explanation(&discovery, decisions);
+    let mut explanation = settings.explanation;
+    explanation.urls = decisions;
     Ok(Probed {
         report,
+        pac_text: explanation.pac.as_ref().map(|p| p.text.clone()),
         explanation,
-        pac_text: resolver.pac_text().map(str::to_owned),
         discovery,
         interrupted,
     })

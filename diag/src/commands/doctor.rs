@@ -264,10 +264,7 @@ fn check_clock(url: &url::Url, timeout: Duration) -> Clock {
         skew_seconds: None,
         note: String::new(),
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::runtime::Runtime::current_thread() {
         Ok(r) => r,
         Err(e) => {
             clock.note = format!("not checked: {e}");

@@ -1,6 +1,7 @@
 //! `pathprobe urls export`: the catalog as rules for firewalls, proxies and
 //! PAC files.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -72,6 +73,8 @@ fn action_of(verdict: Verdict) -> Option<Action> {
 /// The failed endpoints of a report, one entry per host, port and action.
 fn report_list(report: &CheckReport, map: &pathprobe_urls::ProbeMap) -> AllowList {
     let mut entries: Vec<AllowEntry> = Vec::new();
+    // Where each host, port and action already is in `entries`.
+    let mut seen: HashMap<(String, u16, Action), usize> = HashMap::new();
     let mut notes = Vec::new();
     for r in &report.results {
         if matches!(r.verdict, Verdict::Ok | Verdict::NotProbed) {
@@ -116,13 +119,16 @@ fn report_list(report: &CheckReport, map: &pathprobe_urls::ProbeMap) -> AllowLis
             },
             other => other.name().to_owned(),
         };
-        if let Some(seen) = entries.iter_mut().find(|e| {
-            e.host == pathprobe_urls::HostPattern::Exact(host.clone())
-                && e.port == port
-                && e.action == action
-        }) {
-            seen.required |= r.required;
-            continue;
+        match seen.entry((host.clone(), port, action)) {
+            std::collections::hash_map::Entry::Occupied(at) => {
+                if let Some(e) = entries.get_mut(*at.get()) {
+                    e.required |= r.required;
+                }
+                continue;
+            }
+            std::collections::hash_map::Entry::Vacant(at) => {
+                at.insert(entries.len());
+            }
         }
         entries.push(AllowEntry {
             host: pathprobe_urls::HostPattern::Exact(host),
@@ -318,7 +324,7 @@ fn pac_export(args: &ArtefactArgs) -> anyhow::Result<PacExport> {
                 crate::input::text(path, limit).map_err(|e| UsageError(format!("--base {e}")))?;
             let name = path.display().to_string();
             let engine = PacRunner::start(
-                crate::commands::proxy::pac_isolation().as_ref(),
+                crate::isolate::pac_isolation().as_ref(),
                 &name,
                 &text,
                 PacOptions::default(),

@@ -31,11 +31,8 @@ pub fn run(args: LabArgs) -> anyhow::Result<Exit> {
             )?);
         }
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime =
+        crate::runtime::Runtime::multi_thread().context("cannot start the async runtime")?;
     let mut outcomes: Vec<ScenarioOutcome> = Vec::new();
     for s in &scenarios {
         outcomes.push(runtime.block_on(run_scenario(s))?);

@@ -97,7 +97,7 @@ fn eval(args: PacEvalArgs) -> anyhow::Result<Exit> {
         .map(IpAddr::to_string)
         .collect();
     let mut engine = PacRunner::start(
-        crate::commands::proxy::pac_isolation().as_ref(),
+        crate::isolate::pac_isolation().as_ref(),
         &fetched.location,
         &fetched.text,
         options,
@@ -345,10 +345,8 @@ pub fn parse_server(text: &str) -> Result<SocketAddr, UsageError> {
 
 fn fetch_script(location: &std::ffi::OsStr, timeout: Duration) -> anyhow::Result<FetchedPac> {
     let location = PacLocation::parse_os(location).map_err(|e| UsageError(format!("--pac {e}")))?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime =
+        crate::runtime::Runtime::current_thread().context("cannot start the async runtime")?;
     let limits = FetchLimits {
         // --timeout shortens the fetch too; the fetch never waits past 10 s.
         timeout: timeout.min(Duration::from_secs(10)),

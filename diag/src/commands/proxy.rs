@@ -150,7 +150,7 @@ pub(crate) fn discover(
             ..WpadOptions::default()
         },
         fetch: FetchLimits::default(),
-        isolation: pac_isolation(),
+        isolation: crate::isolate::pac_isolation(),
         dhcp_inform: args
             .dhcp_inform
             .clone()
@@ -181,10 +181,8 @@ fn explain_cmd(args: ProxyExplainArgs) -> anyhow::Result<Exit> {
         url::Url::parse(url).map_err(|e| UsageError(format!("{url:?} is not a URL: {e}")))?;
     }
     let (discovery, options) = discover(&args.routing, args.os)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime =
+        crate::runtime::Runtime::current_thread().context("cannot start the async runtime")?;
     let mut resolver = runtime.block_on(ProxyResolver::new(&discovery, &options));
     if let Some(problem) = resolver.command_line_problem() {
         return Err(
@@ -203,14 +201,4 @@ fn explain_cmd(args: ProxyExplainArgs) -> anyhow::Result<Exit> {
     };
     output::print(&report.render(format, &output::table_style(args.verbose))?)?;
     Ok(if failed { Exit::Findings } else { Exit::Ok })
-}
-
-/// PAC scripts from the network run in a worker process of this binary with a
-/// memory limit (see `crate::isolate`). Without a path to this binary (deleted
-/// during an upgrade, say) they run in-process, bounded in time but not in memory.
-pub(crate) fn pac_isolation() -> Option<pathprobe_pac::WorkerCommand> {
-    crate::isolate::this_binary().map(|exe| pathprobe_pac::WorkerCommand {
-        memory_limit: crate::isolate::MEMORY_LIMIT,
-        ..pathprobe_pac::WorkerCommand::new(exe, &["__pac-worker"])
-    })
 }

@@ -332,11 +332,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Exit> {
         .map_err(|e| UsageError(format!("--listen {}: {e}", args.listen)))?;
     let interval =
         parse_duration(&args.interval).map_err(|e| UsageError(format!("--interval: {e}")))?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime =
+        crate::runtime::Runtime::multi_thread().context("cannot start the async runtime")?;
     let state = Arc::new(State {
         args: args.probe.clone(),
         last: RwLock::new(None),
@@ -422,8 +419,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Exit> {
         eprintln!("pathprobe: stopped");
         Ok::<(), anyhow::Error>(())
     })?;
-    // A run still on a blocking thread is not waited for.
-    runtime.shutdown_timeout(Duration::from_secs(1));
+    // A run still on a blocking thread is not waited for (the runtime's drop).
+    drop(runtime);
     Ok(Exit::Ok)
 }
 

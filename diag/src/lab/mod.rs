@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pathprobe_pac::{
-    DnsServers, FixedResolver, PacEngine, PacOptions, ProxyKind, Route, SystemResolver,
+    DnsServers, FixedResolver, PacOptions, PacRunner, ProxyKind, Route, SystemClock, SystemResolver,
 };
 use pathprobe_reports::Verdict;
 use serde::{Deserialize, Serialize};
@@ -180,6 +180,35 @@ impl Scenario {
         if s.endpoints.is_empty() {
             return Err(invalid("a scenario needs at least one [[endpoint]]"));
         }
+        for e in &s.endpoints {
+            // The lab answers names from its own DNS server; an address
+            // would be probed wherever it points, off this machine.
+            match e.name.parse::<pathprobe_host::Host>() {
+                Ok(pathprobe_host::Host::Name(_)) => {}
+                Ok(_) => {
+                    return Err(invalid(&format!(
+                        "endpoint {:?}: a lab endpoint is a host name, not an address",
+                        pathprobe_files::quote::excerpt(&e.name, 80)
+                    )));
+                }
+                Err(why) => {
+                    return Err(invalid(&format!(
+                        "endpoint {:?}: {why}",
+                        pathprobe_files::quote::excerpt(&e.name, 80)
+                    )));
+                }
+            }
+        }
+        if let Some(ca) = &s.intercept_ca {
+            // A certificate's common name holds at most 64 characters (X.520).
+            let length = ca.chars().count();
+            if length == 0 || length > 64 || ca.chars().any(char::is_control) {
+                return Err(invalid(&format!(
+                    "intercept_ca {:?}: a CA name is 1 to 64 characters, none of them control characters",
+                    pathprobe_files::quote::excerpt(ca, 80)
+                )));
+            }
+        }
         if s.route == LabRoute::Pac && s.pac.is_none() {
             return Err(invalid("route = \"pac\" needs a pac = \"...\" script"));
         }
@@ -293,12 +322,16 @@ pub async fn run(scenario: &Scenario) -> Result<ScenarioOutcome, ScenarioError> 
             let address =
                 proxy_port.map_or_else(|| "127.0.0.1:9".to_owned(), |p| format!("127.0.0.1:{p}"));
             let script = text.replace("{proxy}", &address);
+            // In a worker process, as `check` runs it: a script spinning
+            // in a built-in is stopped there, not in this process.
             Some(
-                PacEngine::new(
+                PacRunner::start(
+                    crate::isolate::pac_isolation().as_ref(),
                     &format!("{} (lab PAC)", scenario.name),
                     &script,
                     PacOptions::default(),
                     Arc::new(FixedResolver::new()),
+                    Arc::new(SystemClock),
                 )
                 .map_err(|e| ScenarioError::Invalid {
                     file: scenario.name.clone(),
