@@ -964,20 +964,23 @@ impl ProbeArgs {
             (&self.catalog.catalog, "the catalog"),
             (&self.filter.onboarding, "--onboarding"),
             (&self.settings.config, "the configuration file"),
-            (&r.mdatp_config, "--mdatp-config"),
-            (&r.wdav_plist, "--wdav-plist"),
-            (&r.telemetry_reg, "--telemetry-reg"),
-            (&r.netsh, "--netsh-file"),
-            (&r.advproxy, "--advproxy-file"),
-            (&r.scutil, "--scutil-file"),
-            (&r.gsettings, "--gsettings-file"),
-            (&r.etc_environment, "--etc-environment"),
-            (&r.resolv_conf, "--resolv-conf"),
         ];
         let mut files: Vec<(PathBuf, &'static str)> = one
             .into_iter()
             .filter_map(|(path, role)| path.clone().map(|p| (p, role)))
             .collect();
+        // The proxy settings files, given or the machine's own that the run
+        // reads without --only-given (/etc/environment, apt.conf.d, …).
+        for (file, flag) in r.source_paths().each() {
+            files.push((
+                file.path.clone(),
+                if file.explicit {
+                    flag
+                } else {
+                    "a proxy settings source"
+                },
+            ));
+        }
         // A PAC given by http(s) URL is not a file here; `file://` is.
         if let Some(pac) = &r.pac
             && let Ok(pathprobe_pac::PacLocation::File(path)) =
@@ -995,9 +998,65 @@ impl ProbeArgs {
             );
         }
         files.extend(self.ca_cert.iter().map(|p| (p.clone(), "--ca-cert")));
-        files.extend(r.apt_conf.iter().map(|p| (p.clone(), "--apt-conf")));
-        files.extend(r.dhcp_lease.iter().map(|p| (p.clone(), "--dhcp-lease")));
         files
+    }
+}
+
+impl RoutingArgs {
+    /// The proxy settings files the run reads: the machine's own (unless
+    /// `--only-given`), each replaced by the file given for it.
+    pub fn source_paths(&self) -> pathprobe_pac::discovery::SourcePaths {
+        let mut paths = if self.only_given {
+            pathprobe_pac::discovery::SourcePaths::none()
+        } else {
+            pathprobe_pac::discovery::SourcePaths::standard()
+        };
+        let given = |p: &Option<std::path::PathBuf>| {
+            p.as_deref()
+                .map(pathprobe_pac::discovery::SourceFile::given)
+        };
+        if let Some(f) = given(&self.mdatp_config) {
+            paths.mdatp_managed = Some(f);
+        }
+        if let Some(f) = given(&self.wdav_plist) {
+            paths.wdav_plist = Some(f);
+        }
+        if let Some(f) = given(&self.telemetry_reg) {
+            paths.telemetry_reg = Some(f);
+        }
+        if let Some(f) = given(&self.netsh) {
+            paths.netsh_proxy = Some(f);
+        }
+        if let Some(f) = given(&self.advproxy) {
+            paths.netsh_advproxy = Some(f);
+        }
+        if let Some(f) = given(&self.scutil) {
+            paths.scutil = Some(f);
+        }
+        if let Some(f) = given(&self.gsettings) {
+            paths.gsettings = Some(f);
+        }
+        if let Some(f) = given(&self.etc_environment) {
+            paths.etc_environment = Some(f);
+        }
+        if let Some(f) = given(&self.resolv_conf) {
+            paths.resolv_conf = Some(f);
+        }
+        if !self.apt_conf.is_empty() {
+            paths.apt = self
+                .apt_conf
+                .iter()
+                .map(|p| pathprobe_pac::discovery::SourceFile::given(p))
+                .collect();
+        }
+        if !self.dhcp_lease.is_empty() {
+            paths.dhcp_leases = self
+                .dhcp_lease
+                .iter()
+                .map(|p| pathprobe_pac::discovery::SourceFile::given(p))
+                .collect();
+        }
+        paths
     }
 }
 

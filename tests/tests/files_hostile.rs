@@ -379,6 +379,65 @@ fn a_full_disk_keeps_stdout_and_leaves_nothing_behind() {
 }
 
 #[test]
+fn the_machines_own_settings_files_are_inputs_too() {
+    // Without --only-given a run reads /etc/environment and apt's files;
+    // `--output json=/etc/environment` replaced it. The real files are never
+    // at risk here: a tmpfs and a copy are mounted over them in a mount
+    // namespace of the test's own.
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = write_catalog(dir.path(), &["https://127.0.0.1:9/"]);
+    let copy = dir.path().join("environment");
+    std::fs::write(&copy, "LANG=C\n").unwrap();
+    let script = r#"
+        [ -e /etc/environment ] || exit 91
+        mount --bind "$3" /etc/environment || exit 90
+        mount -t tmpfs -o size=1m tmpfs /etc/apt || exit 90
+        mkdir /etc/apt/apt.conf.d
+        echo 'Acquire::http::Proxy "http://127.0.0.1:9/";' > /etc/apt/apt.conf.d/90proxy
+        for target in /etc/environment /etc/apt/apt.conf.d/90proxy /etc/apt/apt.conf.d/99new; do
+            "$1" check "$2" --direct --no-env --output "json=$target" > /dev/null
+            echo "$target exit=$?" >&2
+        done
+        mount --bind "$3" /etc/os-release || exit 90
+        "$1" bundle "$2" --direct --no-env --only-given --output /etc/os-release > /dev/null
+        echo "bundle exit=$?" >&2
+        "$1" check "$2" --direct --no-env --only-given --output json=/etc/apt/apt.conf.d/99new > /dev/null
+        echo "only-given exit=$?" >&2
+        echo "environment: $(cat /etc/environment)" >&2
+        echo "apt: $(ls /etc/apt/apt.conf.d | tr '\n' ' ')" >&2
+        echo "proxy: $(cat /etc/apt/apt.conf.d/90proxy)" >&2
+    "#;
+    let binary = pathprobe_tests::binary();
+    let Some(out) = in_own_mount_namespace(
+        script,
+        &[binary.as_os_str(), catalog.as_os_str(), copy.as_os_str()],
+    ) else {
+        return;
+    };
+    let err = stderr(&out);
+    assert!(
+        !err.contains("exit=90") && !err.contains("exit=91"),
+        "set-up failed: {err}"
+    );
+    for target in [
+        "/etc/environment",
+        "/etc/apt/apt.conf.d/90proxy",
+        "/etc/apt/apt.conf.d/99new",
+    ] {
+        assert!(err.contains(&format!("{target} exit=2")), "{target}: {err}");
+    }
+    assert!(err.contains("a proxy settings source of this run"), "{err}");
+    // The bundle reads the system's version for its notes.
+    assert!(err.contains("bundle exit=2"), "{err}");
+    assert!(err.contains("system version file"), "{err}");
+    // With --only-given they are not read, so not inputs.
+    assert!(err.contains("only-given exit=1"), "{err}");
+    assert!(err.contains("environment: LANG=C\n"), "{err}");
+    assert!(err.contains("apt: 90proxy 99new \n"), "{err}");
+    assert!(err.contains("proxy: Acquire::http::Proxy"), "{err}");
+}
+
+#[test]
 fn names_that_are_not_utf8_are_read_and_written() {
     let dir = tempfile::tempdir().unwrap();
     let name = |s: &[u8]| dir.path().join(std::ffi::OsStr::from_bytes(s));

@@ -37,7 +37,12 @@ pub fn run(args: BundleArgs) -> anyhow::Result<Exit> {
     }
     let path = args.output.clone().unwrap_or_else(default_name);
     // The zip must be writable before a run is spent on it.
-    let target = output::plan_file("--output", &path, &args.probe.input_files())?;
+    // Besides the run's inputs, the bundle reads these for its notes.
+    let mut inputs = args.probe.input_files();
+    inputs.push((resolv_conf_path(&args.probe), "the resolver configuration"));
+    inputs.push((PathBuf::from("/etc/hostname"), "the host name file"));
+    inputs.push((PathBuf::from("/etc/os-release"), "the system version file"));
+    let target = output::plan_file("--output", &path, &inputs)?;
     let log = logging::capture();
     let created_at = jiff::Timestamp::now().to_string();
     let probed = probe(&args.probe, true, None)?;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use pathprobe_pac::discovery::{
     CommandLineSetting, Discovery, ExplainOptions, PortDefault, Profile, ProxyResolver, ProxyUrl,
-    SourceFile, SourcePaths, TargetOs, WpadOptions, gather,
+    TargetOs, WpadOptions, gather,
 };
 use pathprobe_pac::{
     DnsServers, FetchLimits, FixedClock, PacClock, PacLocation, PacOptions, Resolve, SystemClock,
@@ -26,53 +26,6 @@ pub fn run(cmd: ProxyCommand) -> anyhow::Result<Exit> {
     match cmd {
         ProxyCommand::Explain(args) => explain_cmd(*args),
     }
-}
-
-pub(crate) fn paths_of(args: &RoutingArgs) -> SourcePaths {
-    let mut paths = if args.only_given {
-        SourcePaths::none()
-    } else {
-        SourcePaths::standard()
-    };
-    let given = |p: &Option<std::path::PathBuf>| p.as_deref().map(SourceFile::given);
-    if let Some(f) = given(&args.mdatp_config) {
-        paths.mdatp_managed = Some(f);
-    }
-    if let Some(f) = given(&args.wdav_plist) {
-        paths.wdav_plist = Some(f);
-    }
-    if let Some(f) = given(&args.telemetry_reg) {
-        paths.telemetry_reg = Some(f);
-    }
-    if let Some(f) = given(&args.netsh) {
-        paths.netsh_proxy = Some(f);
-    }
-    if let Some(f) = given(&args.advproxy) {
-        paths.netsh_advproxy = Some(f);
-    }
-    if let Some(f) = given(&args.scutil) {
-        paths.scutil = Some(f);
-    }
-    if let Some(f) = given(&args.gsettings) {
-        paths.gsettings = Some(f);
-    }
-    if let Some(f) = given(&args.etc_environment) {
-        paths.etc_environment = Some(f);
-    }
-    if let Some(f) = given(&args.resolv_conf) {
-        paths.resolv_conf = Some(f);
-    }
-    if !args.apt_conf.is_empty() {
-        paths.apt = args.apt_conf.iter().map(|p| SourceFile::given(p)).collect();
-    }
-    if !args.dhcp_lease.is_empty() {
-        paths.dhcp_leases = args
-            .dhcp_lease
-            .iter()
-            .map(|p| SourceFile::given(p))
-            .collect();
-    }
-    paths
 }
 
 pub(crate) fn command_line_setting(
@@ -127,7 +80,7 @@ pub(crate) fn discover(
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
             .collect()
     });
-    let discovery = gather(&paths_of(args), env.as_ref(), cli.as_ref());
+    let discovery = gather(&args.source_paths(), env.as_ref(), cli.as_ref());
     let options = ExplainOptions {
         profile: match args.profile {
             ProfileArg::System => Profile::System,

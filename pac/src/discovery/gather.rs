@@ -108,6 +108,29 @@ impl SourcePaths {
             resolv_conf: Some(SourceFile::standard("/etc/resolv.conf")),
         }
     }
+
+    /// Every file and directory to read, named by what it holds (the
+    /// flag that names it): what a run must never write over.
+    pub fn each(&self) -> Vec<(&SourceFile, &'static str)> {
+        let one = [
+            (&self.mdatp_managed, "--mdatp-config"),
+            (&self.wdav_plist, "--wdav-plist"),
+            (&self.telemetry_reg, "--telemetry-reg"),
+            (&self.netsh_proxy, "--netsh-file"),
+            (&self.netsh_advproxy, "--advproxy-file"),
+            (&self.scutil, "--scutil-file"),
+            (&self.gsettings, "--gsettings-file"),
+            (&self.etc_environment, "--etc-environment"),
+            (&self.resolv_conf, "--resolv-conf"),
+        ];
+        let mut all: Vec<(&SourceFile, &'static str)> = one
+            .into_iter()
+            .filter_map(|(file, role)| file.as_ref().map(|f| (f, role)))
+            .collect();
+        all.extend(self.apt.iter().map(|f| (f, "--apt-conf")));
+        all.extend(self.dhcp_leases.iter().map(|f| (f, "--dhcp-lease")));
+        all
+    }
 }
 
 /// A setting given on pathprobe's own command line.
