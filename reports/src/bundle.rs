@@ -249,29 +249,10 @@ fn redact_encoded_parameters(text: &str) -> String {
         if !name.contains('%') || name.len() > 64 {
             continue;
         }
-        let mut decoded = Vec::new();
-        let raw = name.as_bytes();
-        let mut i = 0;
-        while let Some(&b) = raw.get(i) {
-            let hex = raw
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok());
-            match (b, hex) {
-                (b'%', Some(d)) => {
-                    decoded.push(d.to_ascii_lowercase());
-                    i += 3;
-                }
-                _ => {
-                    decoded.push(b.to_ascii_lowercase());
-                    i += 1;
-                }
-            }
-        }
-        if !SECRET_PARAMETERS
-            .iter()
-            .any(|p| p.as_bytes() == decoded.as_slice())
-        {
+        let decoded = percent_encoding::percent_decode_str(name)
+            .decode_utf8_lossy()
+            .to_ascii_lowercase();
+        if !SECRET_PARAMETERS.iter().any(|p| *p == decoded) {
             continue;
         }
         let end = bytes

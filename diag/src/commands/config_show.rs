@@ -144,7 +144,12 @@ pub fn show(args: ConfigShowArgs) -> anyhow::Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// Passwords and tokens never reach the screen.
+/// Passwords and tokens never reach the screen. Two passes, each for what
+/// the other misses: a value that parses as a URL loses its user
+/// information and every query value (not only those named like
+/// credentials); the scrubber then removes the secrets this process has
+/// learned and anything shaped like one in values that are not URLs
+/// (`u:PW@host:3128`, a port out of range).
 fn redact(option: &str, value: &str) -> String {
     if option == "proxy-user" {
         return match value.split_once(':') {
