@@ -69,6 +69,7 @@ fn check(cases: &[(&str, &str)]) {
 fn check_at(at: &str, cases: &[(&str, &str)]) {
     let exprs: Vec<&str> = cases.iter().map(|(e, _)| *e).collect();
     let got = eval_at(at, &exprs);
+    assert_eq!(got.len(), cases.len(), "one answer per expression");
     for ((expr, want), got) in cases.iter().zip(got) {
         assert_eq!(&got, want, "{expr} at {at}");
     }

@@ -163,18 +163,29 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// The shared real-data directory (`shared/data/mde`), if this machine has it.
-/// `PATHPROBE_SHARED_DATA` overrides the search.
-pub fn shared_mde_data() -> Option<PathBuf> {
+/// The shared real-data directory (`shared/data/mde`) for `test`, if this
+/// machine has it; `PATHPROBE_SHARED_DATA` overrides the search. Missing, the
+/// test is skipped saying why, and fails under `PATHPROBE_REQUIRE_PEERS`
+/// (CI has the data: a test that needs it never passes there without it).
+pub fn shared_mde_data(test: &str) -> Option<PathBuf> {
     let mut candidates = Vec::new();
     if let Ok(dir) = std::env::var("PATHPROBE_SHARED_DATA") {
         candidates.push(PathBuf::from(dir));
     }
     candidates.push(workspace_root().join("../shared/data"));
-    candidates
+    let found = candidates
         .into_iter()
         .map(|d| d.join("mde"))
-        .find(|d| d.join("mde-urls-2021-03.xlsx").is_file())
+        .find(|d| d.join("mde-urls-2021-03.xlsx").is_file());
+    if found.is_none() {
+        let why = "the real vendor workbooks are not on this machine (../shared/data/mde, or set PATHPROBE_SHARED_DATA)";
+        assert!(
+            std::env::var_os("PATHPROBE_REQUIRE_PEERS").is_none(),
+            "PATHPROBE_REQUIRE_PEERS is set but {why}"
+        );
+        eprintln!("SKIPPED {test}: {why}");
+    }
+    found
 }
 
 /// Writes a pathprobe JSON catalog of `urls` (each a required endpoint) into

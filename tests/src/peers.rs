@@ -12,6 +12,35 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// squid for `test`, built with OpenSSL (Debian's `squid-openssl`): the
+/// tests use `https_port`, `ssl_bump` and `ssl::server_name`, which Debian's
+/// plain `squid` refuses. A squid without it counts as missing.
+pub fn require_squid(test: &str) -> Option<PathBuf> {
+    let binary = require(
+        test,
+        &["/usr/sbin/squid", "squid"],
+        "squid (Debian package squid-openssl)",
+    )?;
+    let version = Command::new(&binary)
+        .arg("-v")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    if version.contains("--with-openssl") {
+        return Some(binary);
+    }
+    let why = format!(
+        "{} is built without OpenSSL (install Debian's squid-openssl)",
+        binary.display()
+    );
+    assert!(
+        std::env::var_os("PATHPROBE_REQUIRE_PEERS").is_none(),
+        "PATHPROBE_REQUIRE_PEERS is set but {why}"
+    );
+    eprintln!("SKIPPED {test}: {why}");
+    None
+}
+
 /// Returns `None` after printing why when `program` is missing (a failure
 /// under `PATHPROBE_REQUIRE_PEERS`).
 pub fn require(test: &str, candidates: &[&str], package: &str) -> Option<PathBuf> {

@@ -15,7 +15,7 @@ use std::path::Path;
 
 use pathprobe_tests::lab::{TestCa, tls_origin};
 use pathprobe_tests::peers::{
-    SquidSetup, mitmdump, pacparser, require, skip_without_pacparser, squid,
+    SquidSetup, mitmdump, pacparser, require, require_squid, skip_without_pacparser, squid,
 };
 use pathprobe_tests::{check_json, run, serve_http, stderr, stdout, write_catalog};
 
@@ -110,11 +110,7 @@ fn misplaced_flags_and_bad_routes_are_usage_errors() {
 
 #[test]
 fn squid_loads_the_exported_acl_and_enforces_it() {
-    let Some(binary) = require(
-        "squid_loads_the_exported_acl_and_enforces_it",
-        &["/usr/sbin/squid", "squid"],
-        "squid (Debian package squid-openssl)",
-    ) else {
+    let Some(binary) = require_squid("squid_loads_the_exported_acl_and_enforces_it") else {
         return;
     };
     let origin = serve_http(Some("text/plain"), b"ok".to_vec());
@@ -281,6 +277,7 @@ fn the_exported_pac_routes_every_host_as_intended_here_and_in_pacparser() {
     ];
     let urls: Vec<String> = cases.iter().map(|(u, _)| (*u).to_owned()).collect();
     let ours = engine_answers(&pac, &urls);
+    assert_eq!(ours.len(), cases.len(), "one answer per URL");
     for ((url, want), got) in cases.iter().zip(&ours) {
         assert_eq!(got, want, "{url}");
     }
@@ -408,11 +405,7 @@ fn csv_and_json_carry_every_field() {
 #[test]
 fn fix_turns_a_real_report_into_grouped_changes() {
     let (Some(squid_bin), Some(mitm_bin)) = (
-        require(
-            "fix_turns_a_real_report_into_grouped_changes",
-            &["/usr/sbin/squid", "squid"],
-            "squid (Debian package squid-openssl)",
-        ),
+        require_squid("fix_turns_a_real_report_into_grouped_changes"),
         require(
             "fix_turns_a_real_report_into_grouped_changes",
             &["/opt/pathprobe-mitmproxy/bin/mitmdump", "mitmdump"],

@@ -114,6 +114,7 @@ fn broken_certificates_are_untrusted_or_broken_handshakes() {
         .collect();
     let (rows, elapsed) = run(&urls, &["--direct", "--ca-cert", ca_file.to_str().unwrap()]);
     assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+    assert_eq!(rows.len(), cases.len(), "one row per case");
     for ((_, host, verdict, needle), (url, got, evidence)) in cases.iter().zip(&rows) {
         assert!(url.contains(host));
         assert_eq!(got, verdict, "{url}: {evidence}");

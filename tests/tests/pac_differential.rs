@@ -293,10 +293,18 @@ fn engine_agrees_with_pacparser() {
     };
     let mut compared = 0;
     let mut differences = Vec::new();
-    for ((pac, cases), answers) in scripts.iter().zip(reference["results"].as_array().unwrap()) {
+    let results = reference["results"].as_array().unwrap();
+    assert_eq!(
+        results.len(),
+        scripts.len(),
+        "pacparser answered every script"
+    );
+    for ((pac, cases), answers) in scripts.iter().zip(results) {
         let mut engine =
             PacEngine::new("generated.pac", pac, options.clone(), resolver.clone()).unwrap();
-        for ((url, host), want) in cases.iter().zip(answers.as_array().unwrap()) {
+        let answers = answers.as_array().unwrap();
+        assert_eq!(answers.len(), cases.len(), "pacparser answered every URL");
+        for ((url, host), want) in cases.iter().zip(answers) {
             let got = engine.evaluate(url.clone(), host.clone());
             compared += 1;
             let agree = match (want.get("raw").and_then(Value::as_str), &got) {
@@ -362,6 +370,12 @@ fn documented_differences_still_hold() {
     let reference = pacparser(&scripts);
     let resolver = Arc::new(FixedResolver::new());
     let answers = reference["results"].as_array().unwrap();
+    assert_eq!(
+        answers.len(),
+        scripts.len(),
+        "pacparser answered every script"
+    );
+    assert_eq!(scripts.len(), cases.len(), "one script per case");
     for (((expr, theirs, ours), (pac, _)), answer) in cases.iter().zip(&scripts).zip(answers) {
         assert_eq!(
             answer[0]["raw"],

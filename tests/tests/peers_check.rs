@@ -11,7 +11,7 @@
 )]
 
 use pathprobe_tests::lab::{TestCa, tls_origin};
-use pathprobe_tests::peers::{SquidSetup, mitmdump, require, squid};
+use pathprobe_tests::peers::{SquidSetup, mitmdump, require, require_squid, squid};
 use pathprobe_tests::{check_json, stderr, stdout, write_catalog};
 
 fn check(args: &[&str]) -> (serde_json::Value, std::process::Output) {
@@ -19,11 +19,7 @@ fn check(args: &[&str]) -> (serde_json::Value, std::process::Output) {
 }
 
 fn squid_binary(test: &str) -> Option<std::path::PathBuf> {
-    require(
-        test,
-        &["/usr/sbin/squid", "squid"],
-        "squid (Debian package squid)",
-    )
+    require_squid(test)
 }
 
 #[test]

@@ -24,7 +24,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 
 use pathprobe_tests::lab::{TestCa, tls_origin_answering};
-use pathprobe_tests::peers::{SquidSetup, mitmdump, require, squid};
+use pathprobe_tests::peers::{SquidSetup, mitmdump, require, require_squid, squid};
 use pathprobe_tests::{binary, run, serve_http, workspace_root};
 
 /// Accepts on `listen` and relays each connection to 127.0.0.1:`port`, so a
@@ -84,11 +84,7 @@ fn collect_hosts(v: &serde_json::Value, out: &mut Vec<String>) {
 #[test]
 fn readme_scenarios_run_as_documented() {
     let (Some(squid_bin), Some(mitm_bin)) = (
-        require(
-            "readme_scenarios_run_as_documented",
-            &["/usr/sbin/squid", "squid"],
-            "squid (Debian package squid-openssl)",
-        ),
+        require_squid("readme_scenarios_run_as_documented"),
         require(
             "readme_scenarios_run_as_documented",
             &["/opt/pathprobe-mitmproxy/bin/mitmdump", "mitmdump"],

@@ -36,10 +36,7 @@ fn reference(dir: &Path, source_prefix: &str) -> Vec<(String, String)> {
 }
 
 fn check_workbook(file: &str, source_prefix: &str) {
-    let Some(dir) = shared_mde_data() else {
-        eprintln!(
-            "skipped: the real vendor workbooks are not on this machine (set PATHPROBE_SHARED_DATA)"
-        );
+    let Some(dir) = shared_mde_data(file) else {
         return;
     };
     let catalog = load(&dir.join(file)).unwrap();
@@ -91,10 +88,7 @@ fn workbook_2024_streamlined_matches_the_reference() {
 
 #[test]
 fn urls_list_on_the_real_workbooks() {
-    let Some(dir) = shared_mde_data() else {
-        eprintln!(
-            "skipped: the real vendor workbooks are not on this machine (set PATHPROBE_SHARED_DATA)"
-        );
+    let Some(dir) = shared_mde_data("urls_list_on_the_real_workbooks") else {
         return;
     };
     for file in [

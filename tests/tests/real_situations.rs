@@ -12,7 +12,7 @@
 )]
 
 use pathprobe_tests::lab::{TestCa, tls_origin};
-use pathprobe_tests::peers::{SquidSetup, dante, free_port, require, squid};
+use pathprobe_tests::peers::{SquidSetup, dante, free_port, require, require_squid, squid};
 use pathprobe_tests::{check_json, serve_http, serve_http_on, stderr, write_catalog};
 
 fn phase<'a>(attempt: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
@@ -148,11 +148,7 @@ fn a_pac_route_list_is_tried_in_order() {
 /// origin through the proxy.
 #[test]
 fn squid_carries_a_plain_http_probe() {
-    let Some(binary) = require(
-        "squid_carries_a_plain_http_probe",
-        &["/usr/sbin/squid", "squid"],
-        "squid (Debian package squid-openssl)",
-    ) else {
+    let Some(binary) = require_squid("squid_carries_a_plain_http_probe") else {
         return;
     };
     let origin = serve_http(Some("application/pkix-crl"), b"crl".to_vec());
@@ -195,11 +191,7 @@ fn squid_carries_a_plain_http_probe() {
 /// there, not wrong.
 #[test]
 fn a_digest_only_squid_is_named_as_such() {
-    let Some(binary) = require(
-        "a_digest_only_squid_is_named_as_such",
-        &["/usr/sbin/squid", "squid"],
-        "squid (Debian package squid-openssl)",
-    ) else {
+    let Some(binary) = require_squid("a_digest_only_squid_is_named_as_such") else {
         return;
     };
     let ca = TestCa::new("pathprobe lab CA");
@@ -253,11 +245,8 @@ fn a_digest_only_squid_is_named_as_such() {
 /// the proxy is the one named as untrusted, not the endpoint.
 #[test]
 fn an_https_squid_with_a_private_ca_is_trusted_through_ca_cert() {
-    let Some(binary) = require(
-        "an_https_squid_with_a_private_ca_is_trusted_through_ca_cert",
-        &["/usr/sbin/squid", "squid"],
-        "squid (Debian package squid-openssl)",
-    ) else {
+    let Some(binary) = require_squid("an_https_squid_with_a_private_ca_is_trusted_through_ca_cert")
+    else {
         return;
     };
     let ca = TestCa::new("Corp Private Root CA");
