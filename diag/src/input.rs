@@ -75,3 +75,12 @@ pub fn ca_certs(paths: &[std::path::PathBuf]) -> Result<Vec<CertificateDer<'stat
     }
     Ok(anchors)
 }
+
+/// This machine's name (Linux).
+pub(crate) fn hostname() -> Option<String> {
+    system_text(std::path::Path::new("/proc/sys/kernel/hostname"))
+        .or_else(|_| system_text(std::path::Path::new("/etc/hostname")))
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+}

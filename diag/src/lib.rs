@@ -14,6 +14,7 @@
 //! # let _ = code;
 //! ```
 
+mod catalogs;
 mod cli;
 mod commands;
 mod config;
@@ -26,9 +27,9 @@ pub mod lab;
 mod logging;
 mod output;
 pub mod probe;
-mod routes;
 mod runtime;
 mod secrets;
+mod settings;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

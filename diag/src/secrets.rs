@@ -8,7 +8,10 @@
 
 use std::sync::{Mutex, OnceLock};
 
+use pathprobe_pac::discovery::Discovery;
 use pathprobe_reports::Redactor;
+
+use crate::cli::ProbeArgs;
 
 fn known() -> &'static Mutex<Redactor> {
     static KNOWN: OnceLock<Mutex<Redactor>> = OnceLock::new();
@@ -137,6 +140,70 @@ pub fn percent_decoded(text: &str) -> String {
     percent_encoding::percent_decode_str(text)
         .decode_utf8_lossy()
         .into_owned()
+}
+
+/// Environment variables that steer proxies, in the case programs read them
+/// (and the trust files some tools read): shown in bundles, the secrets of
+/// their URLs learned.
+pub(crate) const PROXY_VARIABLES: &[&str] = &[
+    "http_proxy",
+    "HTTP_PROXY",
+    "https_proxy",
+    "HTTPS_PROXY",
+    "ftp_proxy",
+    "FTP_PROXY",
+    "all_proxy",
+    "ALL_PROXY",
+    "no_proxy",
+    "NO_PROXY",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+];
+
+/// A redactor that knows every secret the run was given or found: used on
+/// every report, and by bundles.
+pub(crate) fn redactor_for(args: &ProbeArgs, discovery: &Discovery) -> Redactor {
+    let mut r = Redactor::new();
+    if let Some((user, password)) = args.proxy_user.as_deref().and_then(|t| t.split_once(':')) {
+        r.credentials(user, password);
+    }
+    let mut urls: Vec<String> = Vec::new();
+    urls.extend(args.routing.proxy.clone());
+    urls.extend(
+        args.routing
+            .pac
+            .as_ref()
+            .map(|p| p.to_string_lossy().into_owned()),
+    );
+    for name in PROXY_VARIABLES {
+        if let Ok(v) = std::env::var(name) {
+            urls.push(v);
+        }
+    }
+    for found in &discovery.found {
+        for p in found.config.proxies() {
+            if let Some(c) = &p.credentials {
+                r.credentials(c.user(), c.password());
+            }
+        }
+    }
+    for text in &urls {
+        let with_scheme = if text.contains("://") {
+            text.clone()
+        } else {
+            format!("http://{text}")
+        };
+        if let Ok(u) = url::Url::parse(&with_scheme) {
+            if let Some(password) = u.password() {
+                let password = percent_decoded(password);
+                r.credentials(&percent_decoded(u.username()), &password);
+            }
+            for (_, value) in u.query_pairs() {
+                r.secret(&value);
+            }
+        }
+    }
+    r
 }
 
 #[cfg(test)]

@@ -853,20 +853,33 @@ fn doctor_url_file_and_fetch_timeout_hold_their_limits() {
 }
 
 /// A lab scenario whose PAC cannot be used is a bad input file (exit 2),
-/// not an internal error.
+/// not an internal error; one that loops for each URL fails its endpoints
+/// as `check` fails them, with the reason.
 #[test]
 fn a_scenario_with_an_unusable_pac_is_bad_input() {
     let dir = tempfile::tempdir().unwrap();
-    let scenario = dir.path().join("loop.toml");
-    std::fs::write(
-        &scenario,
-        "name = \"looping PAC\"\nabout = \"x\"\nroute = \"pac\"\nproxy = \"closed\"\npac = \"\"\"\nfunction FindProxyForURL(url, host) { while (true) {} }\n\"\"\"\n\n[[endpoint]]\nname = \"winatp-gw-weu.lab.test\"\nserve = \"ok\"\nexpect = \"ok\"\n",
-    )
-    .unwrap();
-    let out = run_within(
-        [flag("lab"), flag("--scenario"), scenario.clone().into()],
-        LIMIT,
+    let scenario = |name: &str, body: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(
+            &path,
+            format!("name = \"bad PAC\"\nabout = \"x\"\nroute = \"pac\"\nproxy = \"closed\"\npac = \"\"\"\n{body}\n\"\"\"\n\n[[endpoint]]\nname = \"winatp-gw-weu.lab.test\"\nserve = \"ok\"\nexpect = \"ok\"\n"),
+        )
+        .unwrap();
+        path
+    };
+    let broken = scenario(
+        "broken.toml",
+        "function FindProxyForURL(url, host) { return ( }",
     );
+    let out = run_within([flag("lab"), flag("--scenario"), broken.into()], LIMIT);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("did not finish"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("bad PAC"), "{}", stderr(&out));
+
+    let looping = scenario(
+        "loop.toml",
+        "function FindProxyForURL(url, host) { while (true) {} }",
+    );
+    let out = run_within([flag("lab"), flag("--scenario"), looping.into()], LIMIT);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stdout(&out).contains("did not finish"), "{}", stdout(&out));
 }

@@ -15,22 +15,6 @@ use crate::commands::check::{Probed, probe};
 use crate::exit::{Exit, UsageError};
 use crate::{logging, output};
 
-/// Environment variables that steer proxies, in the case programs read them.
-const PROXY_VARIABLES: &[&str] = &[
-    "http_proxy",
-    "HTTP_PROXY",
-    "https_proxy",
-    "HTTPS_PROXY",
-    "ftp_proxy",
-    "FTP_PROXY",
-    "all_proxy",
-    "ALL_PROXY",
-    "no_proxy",
-    "NO_PROXY",
-    "SSL_CERT_FILE",
-    "SSL_CERT_DIR",
-];
-
 pub fn run(args: BundleArgs) -> anyhow::Result<Exit> {
     if let Some(BundleCommand::Inspect(inspect_args)) = args.command {
         return inspect(&inspect_args);
@@ -45,7 +29,7 @@ pub fn run(args: BundleArgs) -> anyhow::Result<Exit> {
     let target = output::plan_file("--output", &path, &inputs)?;
     let log = logging::capture();
     let created_at = jiff::Timestamp::now().to_string();
-    let probed = probe(&args.probe, true, None)?;
+    let probed = probe(&args.probe, true, Default::default())?;
     let redactor = redactor(&args.probe, &probed, args.redact_hosts);
     let mut redaction = vec![
         "credentials given or found (proxy URLs, --proxy-user, environment), their Basic tokens, and credential parameters of PAC URLs".to_owned(),
@@ -104,20 +88,11 @@ fn inspect(args: &BundleInspectArgs) -> anyhow::Result<Exit> {
 }
 
 fn default_name() -> PathBuf {
-    let host = hostname().unwrap_or_else(|| "host".into());
+    let host = crate::input::hostname().unwrap_or_else(|| "host".into());
     let stamp = jiff::Timestamp::now()
         .strftime("%Y%m%dT%H%M%SZ")
         .to_string();
     PathBuf::from(format!("pathprobe-bundle-{host}-{stamp}.zip"))
-}
-
-/// This machine's name (Linux).
-pub(crate) fn hostname() -> Option<String> {
-    crate::input::system_text(std::path::Path::new("/proc/sys/kernel/hostname"))
-        .or_else(|_| crate::input::system_text(std::path::Path::new("/etc/hostname")))
-        .ok()
-        .map(|h| h.trim().to_owned())
-        .filter(|h| !h.is_empty())
 }
 
 /// The search domains of a resolv.conf.
@@ -141,57 +116,9 @@ fn resolv_conf_path(args: &ProbeArgs) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("/etc/resolv.conf"))
 }
 
-/// Every secret the run was given or found, and (if asked) the names of
-/// this network.
-/// A redactor that knows every secret the run was given or found: used on
-/// every report, and by bundles.
-pub(crate) fn secrets_redactor(args: &ProbeArgs, discovery: &Discovery) -> Redactor {
-    let mut r = Redactor::new();
-    if let Some((user, password)) = args.proxy_user.as_deref().and_then(|t| t.split_once(':')) {
-        r.credentials(user, password);
-    }
-    let mut urls: Vec<String> = Vec::new();
-    urls.extend(args.routing.proxy.clone());
-    urls.extend(
-        args.routing
-            .pac
-            .as_ref()
-            .map(|p| p.to_string_lossy().into_owned()),
-    );
-    for name in PROXY_VARIABLES {
-        if let Ok(v) = std::env::var(name) {
-            urls.push(v);
-        }
-    }
-    for found in &discovery.found {
-        for p in found.config.proxies() {
-            if let Some(c) = &p.credentials {
-                r.credentials(c.user(), c.password());
-            }
-        }
-    }
-    for text in &urls {
-        let with_scheme = if text.contains("://") {
-            text.clone()
-        } else {
-            format!("http://{text}")
-        };
-        if let Ok(u) = url::Url::parse(&with_scheme) {
-            if let Some(password) = u.password() {
-                let password = crate::secrets::percent_decoded(password);
-                r.credentials(&crate::secrets::percent_decoded(u.username()), &password);
-            }
-            for (_, value) in u.query_pairs() {
-                r.secret(&value);
-            }
-        }
-    }
-    r
-}
-
 /// The secrets redactor and, if asked, the names of this network.
 fn redactor(args: &ProbeArgs, probed: &Probed, hosts: bool) -> Redactor {
-    let mut r = secrets_redactor(args, &probed.discovery);
+    let mut r = crate::secrets::redactor_for(args, &probed.discovery);
     if hosts {
         let catalog_hosts: Vec<String> = probed
             .report
@@ -201,7 +128,7 @@ fn redactor(args: &ProbeArgs, probed: &Probed, hosts: bool) -> Redactor {
             .filter_map(|u| u.host_str().map(str::to_ascii_lowercase))
             .collect();
         let mut names: Vec<String> = Vec::new();
-        names.extend(hostname());
+        names.extend(crate::input::hostname());
         names.extend(search_domains(
             &crate::input::system_text(&resolv_conf_path(args)).unwrap_or_default(),
         ));
@@ -314,7 +241,7 @@ fn add_members(bundle: &mut Bundle, args: &ProbeArgs, probed: &Probed) -> anyhow
         "the DNS servers and name overrides this run used",
     );
     let mut env = String::new();
-    for name in PROXY_VARIABLES {
+    for name in crate::secrets::PROXY_VARIABLES {
         match std::env::var(name) {
             Ok(v) => env.push_str(&format!("{name}={v}\n")),
             Err(_) => env.push_str(&format!("# {name} is not set\n")),

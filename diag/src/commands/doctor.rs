@@ -201,7 +201,7 @@ pub fn doctor(args: DoctorArgs) -> anyhow::Result<Exit> {
     let report = Report {
         version: format!("pathprobe {}", env!("CARGO_PKG_VERSION")),
         machine: Machine {
-            hostname: crate::commands::bundle::hostname(),
+            hostname: crate::input::hostname(),
             os: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
             addresses: pathprobe_pac::local_addresses()
                 .iter()

@@ -12,8 +12,8 @@ use pathprobe_urls::{Catalog, Plan, Probe, Requirement, default_probe_map};
 
 use pathprobe_reports::{CheckReport, Verdict};
 
+use crate::catalogs::{filter_of, load_catalog};
 use crate::cli::{ArtefactArgs, ExportArgs, ExportFormatArg, FixArgs};
-use crate::commands::urls::{filter_of, load_catalog};
 use crate::exit::{Exit, UsageError};
 use crate::output;
 

@@ -31,11 +31,14 @@ pub fn run(args: LabArgs) -> anyhow::Result<Exit> {
             )?);
         }
     }
-    let runtime =
-        crate::runtime::Runtime::multi_thread().context("cannot start the async runtime")?;
     let mut outcomes: Vec<ScenarioOutcome> = Vec::new();
     for s in &scenarios {
-        outcomes.push(runtime.block_on(run_scenario(s))?);
+        outcomes.push(run_scenario(s).map_err(|e| match e {
+            ScenarioError::Parse { .. } | ScenarioError::Invalid { .. } => {
+                anyhow::Error::new(UsageError(e.to_string()))
+            }
+            other => anyhow::Error::new(other),
+        })?);
     }
     let failed = outcomes
         .iter()

@@ -1,6 +1,6 @@
 //! `pathprobe pac eval`.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,14 +14,12 @@ use pathprobe_pac::{
 use pathprobe_reports::{
     OutputFormat, PacEvalReport, PacEvalResult, PacEvalSettings, PacLintReport, PacScriptInfo,
 };
-use pathprobe_urls::{Endpoint, HostPattern, Probe, Target, default_probe_map};
 
-use crate::cli::{
-    CatalogArgs, FilterArgs, FormatArg, PacCommand, PacEvalArgs, PacFormatArg, PacLintArgs,
-};
-use crate::commands::urls::{filter_of, load_catalog};
+use crate::catalogs::routable_urls;
+use crate::cli::{CatalogArgs, FormatArg, PacCommand, PacEvalArgs, PacFormatArg, PacLintArgs};
 use crate::exit::{Exit, UsageError};
 use crate::output;
+use crate::settings::parse_server;
 
 pub fn run(cmd: PacCommand) -> anyhow::Result<Exit> {
     match cmd {
@@ -220,88 +218,22 @@ fn jobs_of(args: &PacEvalArgs) -> anyhow::Result<Vec<Job>> {
     Ok(jobs)
 }
 
-/// Every URL a catalog would probe, wildcards as an example name under them.
-pub(crate) fn catalog_urls(
-    catalog: &CatalogArgs,
-    filter: &FilterArgs,
-) -> anyhow::Result<Vec<String>> {
-    let jobs = plan_jobs(catalog, filter)?;
-    let mut urls: Vec<String> = Vec::new();
-    for job in jobs {
-        if job.skip.is_none() && !urls.contains(&job.input) {
-            urls.push(job.input);
-        }
-    }
-    Ok(urls)
-}
-
 fn catalog_jobs(args: &PacEvalArgs, catalog: Option<&Path>) -> anyhow::Result<Vec<Job>> {
-    plan_jobs(
+    let urls = routable_urls(
         &CatalogArgs {
             catalog: catalog.map(Path::to_path_buf),
             sheet: args.sheet.clone(),
         },
         &args.filter,
-    )
-}
-
-fn plan_jobs(catalog: &CatalogArgs, filter: &FilterArgs) -> anyhow::Result<Vec<Job>> {
-    let catalog = load_catalog(catalog)?;
-    let (filter, _) = filter_of(filter)?;
-    let map = default_probe_map().context("the embedded probe map is damaged (a build problem)")?;
-    let plan = pathprobe_urls::plan(&catalog, &filter, &map);
-    let mut jobs = Vec::new();
-    for planned in plan.entries {
-        let pattern = match &planned.endpoint.target {
-            Target::Url(p) => p.to_string(),
-            Target::Prose { text } => text.clone(),
-        };
-        let label = match &planned.endpoint.category {
-            Some(c) => format!("{c}: {pattern}"),
-            None => pattern.clone(),
-        };
-        match planned.probe {
-            Probe::Targets { targets } => jobs.extend(targets.into_iter().map(|t| Job {
-                input: t.url,
-                label: Some(label.clone()),
-                skip: None,
-            })),
-            Probe::NotProbed { why } => match example_url(&planned.endpoint) {
-                // Routing depends on the name only, so a made-up name under
-                // the wildcard shows how the script treats the whole domain.
-                Some(url) => jobs.push(Job {
-                    input: url,
-                    label: Some(format!("{label} (example name under the wildcard)")),
-                    skip: None,
-                }),
-                None => jobs.push(Job {
-                    input: pattern,
-                    label: Some(label),
-                    skip: Some(why.to_string()),
-                }),
-            },
-        }
-    }
-    Ok(jobs)
-}
-
-/// A URL under a wildcard pattern: `*.blob.core.windows.net` becomes
-/// `https://example.blob.core.windows.net/`, `*ecs.office.com` becomes
-/// `https://ecs.office.com/`.
-fn example_url(endpoint: &Endpoint) -> Option<String> {
-    let pattern = endpoint.url()?;
-    let host = match &pattern.host {
-        HostPattern::Exact(h) => h.clone(),
-        HostPattern::Subdomains(suffix) => format!("example.{suffix}"),
-        HostPattern::Suffix(suffix) => suffix.trim_start_matches('.').to_owned(),
-    };
-    let scheme = endpoint.scheme();
-    let port = endpoint.effective_port();
-    Some(if port == scheme.default_port() {
-        format!("{}://{host}/", scheme.as_str())
-    } else {
-        format!("{}://{host}:{port}/", scheme.as_str())
-    })
+    )?;
+    Ok(urls
+        .into_iter()
+        .map(|u| Job {
+            input: u.url,
+            label: u.label,
+            skip: u.skip,
+        })
+        .collect())
 }
 
 fn resolver_of(args: &PacEvalArgs) -> anyhow::Result<Arc<dyn Resolve>> {
@@ -329,18 +261,6 @@ fn resolver_of(args: &PacEvalArgs) -> anyhow::Result<Arc<dyn Resolve>> {
         ))
     };
     Ok(Arc::new(LayeredResolver::new(fixed, fallback)))
-}
-
-/// `IP`, `IP:PORT` or `[IPv6]:PORT`; port 53 by default.
-pub fn parse_server(text: &str) -> Result<SocketAddr, UsageError> {
-    if let Ok(addr) = text.parse::<SocketAddr>() {
-        return Ok(addr);
-    }
-    text.trim_start_matches('[')
-        .trim_end_matches(']')
-        .parse::<IpAddr>()
-        .map(|ip| SocketAddr::new(ip, 53))
-        .map_err(|_| UsageError(format!("--dns-server {text:?}: expected IP or IP:PORT")))
 }
 
 fn fetch_script(location: &std::ffi::OsStr, timeout: Duration) -> anyhow::Result<FetchedPac> {

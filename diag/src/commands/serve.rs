@@ -15,7 +15,7 @@ use pathprobe_reports::{CheckFormat, TableStyle};
 use tokio::sync::{Notify, RwLock, Semaphore};
 
 use crate::cli::{ProbeArgs, ServeArgs};
-use crate::commands::check::probe;
+use crate::commands::check::{Overrides, probe};
 use crate::commands::feeds::{self, Feed};
 use crate::exit::{Exit, UsageError};
 
@@ -93,11 +93,17 @@ impl State {
         catalog: Option<pathprobe_urls::Catalog>,
         geo: Option<String>,
     ) -> Result<String, String> {
-        let mut args = self.args.clone();
-        if geo.is_some() {
-            args.filter.geo = geo;
-        }
-        let outcome = tokio::task::spawn_blocking(move || probe(&args, false, catalog)).await;
+        let geography = match geo.as_deref().map(str::trim) {
+            None => None,
+            Some(text) => Some(
+                pathprobe_urls::Geography::parse(text.strip_prefix("GW_").unwrap_or(text))
+                    .ok_or_else(|| format!("geo {text:?}: name a location such as EU"))?,
+            ),
+        };
+        let state = self.clone();
+        let overrides = Overrides { catalog, geography };
+        let outcome =
+            tokio::task::spawn_blocking(move || probe(&state.args, false, overrides)).await;
         match outcome {
             Ok(Ok(probed)) => probed
                 .report

@@ -15,15 +15,14 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use pathprobe_pac::{
-    DnsServers, FixedResolver, PacOptions, PacRunner, ProxyKind, Route, SystemClock, SystemResolver,
+use pathprobe_pac::discovery::{
+    CommandLineSetting, ExplainOptions, PortDefault, ProxyUrl, SourcePaths, gather,
 };
+use pathprobe_pac::{DnsServers, PacLocation, SystemResolver};
 use pathprobe_reports::Verdict;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{self, Job, Limits};
-use crate::probe::tls::TrustStores;
-use crate::probe::{Context, Expect, Target, Timeouts};
+use crate::engine::{self, RunConfig, RunLimits};
 use servers::{DnsAnswer, LabCa, LabError};
 
 /// The scenarios shipped with pathprobe.
@@ -259,7 +258,7 @@ fn closed_port() -> Result<u16, LabError> {
 }
 
 /// Sets the scenario's network up and probes every endpoint.
-pub async fn run(scenario: &Scenario) -> Result<ScenarioOutcome, ScenarioError> {
+pub fn run(scenario: &Scenario) -> Result<ScenarioOutcome, ScenarioError> {
     let ca = LabCa::new("pathprobe lab CA")?;
     let stranger = LabCa::new("Unknown Issuer CA")?;
     let mut ports = HashMap::new();
@@ -307,121 +306,105 @@ pub async fn run(scenario: &Scenario) -> Result<ScenarioOutcome, ScenarioError> 
         }
         LabProxy::Closed => Some(closed_port()?),
     };
-    let proxy_route = proxy_port.map(|port| Route::Proxy {
-        kind: ProxyKind::Http,
-        host: "127.0.0.1".into(),
-        port,
-    });
     let dns = servers::dns_server(dns_names)?;
     let resolver = Arc::new(
         SystemResolver::new(DnsServers::Given(vec![dns]))
             .map_err(|e| ScenarioError::Lab(LabError::Io(std::io::Error::other(e.to_string()))))?,
     );
-    let mut pac = match (&scenario.route, &scenario.pac) {
-        (LabRoute::Pac, Some(text)) => {
-            let address =
-                proxy_port.map_or_else(|| "127.0.0.1:9".to_owned(), |p| format!("127.0.0.1:{p}"));
-            let script = text.replace("{proxy}", &address);
-            // In a worker process, as `check` runs it: a script spinning
-            // in a built-in is stopped there, not in this process.
-            Some(
-                PacRunner::start(
-                    crate::isolate::pac_isolation().as_ref(),
-                    &format!("{} (lab PAC)", scenario.name),
-                    &script,
-                    PacOptions::default(),
-                    Arc::new(FixedResolver::new()),
-                    Arc::new(SystemClock),
-                )
-                .map_err(|e| ScenarioError::Invalid {
-                    file: scenario.name.clone(),
-                    message: e.to_string(),
-                })?,
-            )
-        }
-        _ => None,
+    let invalid = |message: String| ScenarioError::Invalid {
+        file: scenario.name.clone(),
+        message,
     };
-    let mut jobs = Vec::new();
-    for e in &scenario.endpoints {
-        let name = e.name.to_ascii_lowercase();
-        let port = ports.get(&name).copied().unwrap_or(443);
-        let text = format!("https://{name}:{port}/");
-        let url = url::Url::parse(&text).map_err(|err| ScenarioError::Invalid {
-            file: scenario.name.clone(),
-            message: format!("{text}: {err}"),
-        })?;
-        let routes = match (&scenario.route, &mut pac, &proxy_route) {
-            (LabRoute::Proxy, _, Some(route)) => vec![route.clone()],
-            (LabRoute::Pac, Some(engine), _) => engine
-                .find_proxy(&text, None)
-                .map(|eval| eval.parsed.routes)
-                .map_err(|err| ScenarioError::Invalid {
-                    file: scenario.name.clone(),
-                    message: err.to_string(),
-                })?,
-            _ => vec![Route::Direct],
-        };
-        jobs.push(Job {
-            target: Target {
-                url,
-                method: "GET".into(),
-                expect: if e.accept.is_empty() {
-                    Expect::Any
-                } else {
-                    Expect::OneOf(e.accept.clone())
-                },
-            },
-            routes,
-            every_route: false,
-        });
+    // The setting a machine would have, for the engine to discover and
+    // follow: the proxy given as `--proxy` is, or a PAC on a web server.
+    let proxy_address =
+        proxy_port.map_or_else(|| "127.0.0.1:9".to_owned(), |p| format!("127.0.0.1:{p}"));
+    let setting = match (&scenario.route, &scenario.pac) {
+        (LabRoute::Pac, Some(text)) => {
+            let port = servers::pac_server(text.replace("{proxy}", &proxy_address))?;
+            let url = format!("http://127.0.0.1:{port}/lab.pac");
+            CommandLineSetting::Pac(PacLocation::parse(&url).map_err(|e| invalid(e.to_string()))?)
+        }
+        (LabRoute::Proxy, _) => CommandLineSetting::Proxy(
+            ProxyUrl::parse(&format!("http://{proxy_address}"), PortDefault::Scheme)
+                .map_err(|e| invalid(e.to_string()))?,
+        ),
+        _ => CommandLineSetting::Direct,
+    };
+    let discovery = gather(&SourcePaths::none(), None, Some(&setting));
+    let routing = ExplainOptions {
+        // As `check` runs it: in a worker process.
+        isolation: crate::isolate::pac_isolation(),
+        ..ExplainOptions::new(resolver)
+    };
+
+    // The endpoints as a catalog, planned as `check` plans one; the
+    // statuses a scenario accepts replace the probe map's.
+    let list: String = scenario
+        .endpoints
+        .iter()
+        .map(|e| {
+            let name = e.name.to_ascii_lowercase();
+            let port = ports.get(&name).copied().unwrap_or(443);
+            format!("https://{name}:{port}/\n")
+        })
+        .collect();
+    let catalog = pathprobe_urls::load_bytes(
+        std::path::Path::new(&format!("{}.txt", scenario.name)),
+        list.as_bytes(),
+        &pathprobe_urls::LoadOptions::default(),
+    )
+    .map_err(|e| invalid(e.to_string()))?;
+    let map = pathprobe_urls::default_probe_map().map_err(|e| invalid(e.to_string()))?;
+    let mut plan = pathprobe_urls::plan(&catalog, &pathprobe_urls::Filter::default(), &map);
+    if plan.entries.len() != scenario.endpoints.len() {
+        return Err(invalid(format!(
+            "{} endpoints became {} catalog rows",
+            scenario.endpoints.len(),
+            plan.entries.len()
+        )));
     }
-    let trust = Arc::new(
-        TrustStores::load(&[ca.der()])
-            .map_err(|e| ScenarioError::Lab(LabError::Io(std::io::Error::other(e.to_string()))))?,
-    );
-    let context = Arc::new(Context {
-        resolver,
-        overrides,
-        trust,
-        timeouts: Timeouts {
-            dns: Duration::from_secs(2),
-            dns_queue: Duration::from_secs(30),
-            connect: Duration::from_secs(2),
-            tunnel: Duration::from_secs(2),
-            tls: Duration::from_secs(2),
-            http: Duration::from_secs(2),
-        },
-        insecure_read: false,
-        credentials: None,
-        expected_issuers: Vec::new(),
-    });
-    let outcome = engine::run(
-        jobs.clone(),
-        context,
-        Limits {
+    for (planned, e) in plan.entries.iter_mut().zip(&scenario.endpoints) {
+        if let pathprobe_urls::Probe::Targets { targets } = &mut planned.probe
+            && !e.accept.is_empty()
+        {
+            for t in targets {
+                t.expect = pathprobe_urls::ExpectedStatus::OneOf(e.accept.clone());
+            }
+        }
+    }
+    let pins = overrides
+        .into_iter()
+        .map(|(name, ips)| (pathprobe_host::key(&name), ips))
+        .collect();
+    let config = RunConfig::builder(plan, &scenario.name, discovery, routing)
+        .pins(pins)
+        .trust_anchors(vec![ca.der()])
+        .limits(RunLimits {
+            deadline: Duration::from_secs(30),
+            phase: Duration::from_secs(2),
             concurrency: 64,
             per_proxy: 16,
-            deadline: Duration::from_secs(30),
-        },
-        |_, _| {},
-    )
-    .await;
+        })
+        .build();
+    let run = engine::run(&config, &engine::Quiet).map_err(|e| match e {
+        engine::RunError::UnusableSetting(why) => invalid(why),
+        other => ScenarioError::Lab(LabError::Io(std::io::Error::other(other.to_string()))),
+    })?;
     let endpoints = scenario
         .endpoints
         .iter()
-        .zip(jobs)
-        .zip(outcome.attempts)
-        .map(|((e, job), attempts)| {
-            let chosen = attempts
-                .iter()
-                .find(|a| a.verdict.is_ok())
-                .or_else(|| attempts.last());
+        .zip(run.report.results)
+        .map(|(e, result)| {
+            let evidence = engine::chosen(&result.attempts)
+                .map(|a| a.evidence.clone())
+                .unwrap_or_default();
             EndpointOutcome {
-                url: job.target.url.to_string(),
+                url: result.url,
                 expected: e.expect,
-                got: chosen.map_or(Verdict::Timeout, |a| a.verdict),
-                evidence: chosen.map(|a| a.evidence.clone()).unwrap_or_default(),
-                hint: chosen.map(|a| a.hint.clone()).unwrap_or_default(),
+                got: result.verdict,
+                evidence,
+                hint: result.hint,
             }
         })
         .collect();

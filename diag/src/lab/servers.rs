@@ -389,6 +389,26 @@ pub fn silent_server() -> Result<u16, LabError> {
     })
 }
 
+/// A web server answering every request with `script` as a PAC file, as
+/// an intranet server or a WPAD host does.
+pub fn pac_server(script: String) -> Result<u16, LabError> {
+    let script = Arc::new(script);
+    background(move |listener| async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            let script = script.clone();
+            tokio::spawn(async move {
+                let _ = read_request_head(&mut s).await;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/x-ns-proxy-autoconfig\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    script.len()
+                );
+                let _ = s.write_all(head.as_bytes()).await;
+                let _ = s.write_all(script.as_bytes()).await;
+            });
+        }
+    })
+}
+
 /// Answers one CONNECT on `client`: `name:port` targets known to `routes`
 /// are joined to their local port, anything else gets a 403 with a
 /// Squid-style error header.

@@ -29,7 +29,26 @@ pub enum TargetOs {
     Windows,
 }
 
+impl Profile {
+    /// The profile's name as users write it (`--profile system`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::System => "system",
+            Self::Agent => "agent",
+        }
+    }
+}
+
 impl TargetOs {
+    /// The OS's name as people write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Linux => "Linux",
+            Self::Macos => "macOS",
+            Self::Windows => "Windows",
+        }
+    }
+
     /// The OS pathprobe was built for.
     pub fn current() -> Self {
         if cfg!(target_os = "windows") {

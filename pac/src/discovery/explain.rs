@@ -40,6 +40,25 @@ pub struct ExplainOptions {
     pub isolation: Option<WorkerCommand>,
 }
 
+impl ExplainOptions {
+    /// The system profile on this OS's rules, with `resolver` and every
+    /// other option at its default (the system clock, PAC scripts run in
+    /// this process).
+    pub fn new(resolver: Arc<dyn Resolve>) -> Self {
+        Self {
+            profile: Profile::System,
+            os: TargetOs::current(),
+            resolver,
+            pac: PacOptions::default(),
+            clock: Arc::new(crate::SystemClock),
+            wpad: WpadOptions::default(),
+            fetch: FetchLimits::default(),
+            dhcp_inform: None,
+            isolation: None,
+        }
+    }
+}
+
 /// One setting as shown in the explanation.
 #[derive(Debug, Clone, Serialize)]
 pub struct SourceView {

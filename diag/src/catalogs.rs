@@ -1,0 +1,242 @@
+//! The catalog a command works on: loaded (the embedded one by default),
+//! filtered as the flags say, and planned (probe targets from the probe map).
+//! Shared by `check`, `bundle`, `serve`, `urls`, `pac eval`, `proxy explain`
+//! and the feeds.
+
+use std::path::Path;
+
+use anyhow::Context;
+use pathprobe_urls::{
+    Catalog, Connectivity, Endpoint, Filter, GeoSelection, Geography, HostPattern, LoadOptions, Os,
+    Plan, Probe, Target, default_catalog, default_probe_map,
+};
+
+use crate::cli::{CatalogArgs, ConnectivityArg, FilterArgs, OsArg};
+use crate::exit::UsageError;
+use crate::output;
+
+/// A URL to route: its catalog label, or why it cannot be routed.
+pub(crate) struct RoutableUrl {
+    /// The URL (a made-up name under a wildcard).
+    pub url: String,
+    /// The category and pattern it stands for.
+    pub label: Option<String>,
+    /// Why it cannot be routed (prose, a pattern with no host).
+    pub skip: Option<String>,
+}
+
+/// Loads the catalog the arguments name, or the embedded one.
+pub(crate) fn load_catalog(args: &CatalogArgs) -> anyhow::Result<Catalog> {
+    match &args.catalog {
+        None => {
+            if args.sheet.is_some() {
+                return Err(UsageError("--sheet needs a workbook file".into()).into());
+            }
+            default_catalog().context("the embedded catalog is damaged (a build problem)")
+        }
+        Some(path) => crate::isolate::load_catalog_file(
+            path,
+            &LoadOptions {
+                sheet: args.sheet.clone(),
+                ..LoadOptions::default()
+            },
+        ),
+    }
+}
+
+/// Turns filter flags into a [`Filter`] and a description of it.
+pub(crate) fn filter_of(args: &FilterArgs) -> anyhow::Result<(Filter, Vec<String>)> {
+    let mut described = Vec::new();
+    let mut package_connectivity = None;
+    let geo = match (&args.geo, &args.onboarding) {
+        (Some(g), _) => {
+            let code = g.trim().strip_prefix("GW_").unwrap_or(g.trim());
+            let geo = Geography::parse(code)
+                .ok_or_else(|| UsageError("--geo needs a value such as EU".into()))?;
+            if let Geography::Other(other) = &geo {
+                output::warn(&format!(
+                    "--geo {other:?} is not a location this version knows (WW, US, EU, UK, AU, US Gov, GCC, GCC High, DoD); matching rows by that exact name"
+                ));
+            }
+            described.push(format!("geo={geo}"));
+            Some(GeoSelection::new(geo))
+        }
+        (None, Some(file)) => {
+            let (found, connectivity) = onboarding_choice(file)?;
+            package_connectivity = Some(connectivity);
+            described.push(format!(
+                "geo={}, {connectivity} connectivity (from the onboarding package {}: {})",
+                found.geography,
+                display_name(file),
+                found.raw,
+            ));
+            Some(GeoSelection::new(found.geography))
+        }
+        (None, None) => None,
+    };
+    let os = args.os.map(|o| match o {
+        OsArg::Windows => Os::Windows,
+        OsArg::Macos => Os::Macos,
+        OsArg::Linux => Os::Linux,
+    });
+    if let Some(os) = os {
+        described.push(format!("os={os}"));
+    }
+    if let Some(c) = &args.category {
+        described.push(format!("category~{c}"));
+    }
+    if args.required_only {
+        described.push("required-only".into());
+    }
+    let connectivity = match args.connectivity {
+        Some(ConnectivityArg::Standard) => {
+            described.push("connectivity=standard".into());
+            Some(Connectivity::Standard)
+        }
+        Some(ConnectivityArg::Streamlined) => {
+            described.push("connectivity=streamlined".into());
+            Some(Connectivity::Streamlined)
+        }
+        None => package_connectivity,
+    };
+    Ok((
+        Filter {
+            geo,
+            connectivity,
+            os,
+            category: args.category.clone(),
+            required_only: args.required_only,
+        },
+        described,
+    ))
+}
+
+/// The catalog the arguments name, filtered and planned, with the filters
+/// in words.
+pub(crate) fn load_and_plan(
+    catalog: &CatalogArgs,
+    filter: &FilterArgs,
+) -> anyhow::Result<(Catalog, Plan, Vec<String>)> {
+    let catalog = load_catalog(catalog)?;
+    let (filter, described) = filter_of(filter)?;
+    let plan = plan_of(&catalog, &filter)?;
+    Ok((catalog, plan, described))
+}
+
+/// `catalog` filtered and planned with the embedded probe map.
+pub(crate) fn plan_of(catalog: &Catalog, filter: &Filter) -> anyhow::Result<Plan> {
+    let map = default_probe_map().context("the embedded probe map is damaged (a build problem)")?;
+    Ok(pathprobe_urls::plan(catalog, filter, &map))
+}
+
+/// Every URL of a catalog whose route can be asked for, in catalog order:
+/// each probe target, and a made-up name under each wildcard.
+pub(crate) fn routable_urls(
+    catalog: &CatalogArgs,
+    filter: &FilterArgs,
+) -> anyhow::Result<Vec<RoutableUrl>> {
+    let (_, plan, _) = load_and_plan(catalog, filter)?;
+    let mut jobs = Vec::new();
+    for planned in plan.entries {
+        let pattern = match &planned.endpoint.target {
+            Target::Url(p) => p.to_string(),
+            Target::Prose { text } => text.clone(),
+        };
+        let label = match &planned.endpoint.category {
+            Some(c) => format!("{c}: {pattern}"),
+            None => pattern.clone(),
+        };
+        match planned.probe {
+            Probe::Targets { targets } => jobs.extend(targets.into_iter().map(|t| RoutableUrl {
+                url: t.url,
+                label: Some(label.clone()),
+                skip: None,
+            })),
+            Probe::NotProbed { why } => match example_url(&planned.endpoint) {
+                // Routing depends on the name only, so a made-up name under
+                // the wildcard shows how the script treats the whole domain.
+                Some(url) => jobs.push(RoutableUrl {
+                    url,
+                    label: Some(format!("{label} (example name under the wildcard)")),
+                    skip: None,
+                }),
+                None => jobs.push(RoutableUrl {
+                    url: pattern,
+                    label: Some(label),
+                    skip: Some(why.to_string()),
+                }),
+            },
+        }
+    }
+    Ok(jobs)
+}
+
+/// Every URL a catalog would probe, wildcards as an example name under them.
+pub(crate) fn catalog_urls(
+    catalog: &CatalogArgs,
+    filter: &FilterArgs,
+) -> anyhow::Result<Vec<String>> {
+    let mut seen = std::collections::HashSet::new();
+    Ok(routable_urls(catalog, filter)?
+        .into_iter()
+        .filter(|u| u.skip.is_none() && seen.insert(u.url.clone()))
+        .map(|u| u.url)
+        .collect())
+}
+
+/// A URL under a wildcard pattern: `*.blob.core.windows.net` becomes
+/// `https://example.blob.core.windows.net/`, `*ecs.office.com` becomes
+/// `https://ecs.office.com/`.
+fn example_url(endpoint: &Endpoint) -> Option<String> {
+    let pattern = endpoint.url()?;
+    let host = match &pattern.host {
+        HostPattern::Exact(h) => h.clone(),
+        HostPattern::Subdomains(suffix) => format!("example.{suffix}"),
+        HostPattern::Suffix(suffix) => suffix.trim_start_matches('.').to_owned(),
+    };
+    let scheme = endpoint.scheme();
+    let port = endpoint.effective_port();
+    Some(if port == scheme.default_port() {
+        format!("{}://{host}/", scheme.as_str())
+    } else {
+        format!("{}://{host}:{port}/", scheme.as_str())
+    })
+}
+
+/// The geography and connectivity an onboarding package selects (any form,
+/// or a zip holding one); an offboarding package selects nothing.
+fn onboarding_choice(file: &Path) -> anyhow::Result<(pathprobe_urls::OnboardingGeo, Connectivity)> {
+    let packages = pathprobe_urls::read_packages(file).map_err(|e| UsageError(e.to_string()))?;
+    let Some(package) = packages
+        .into_iter()
+        .find(|p| p.kind == pathprobe_urls::PackageKind::Onboarding)
+    else {
+        return Err(UsageError(format!(
+            "--onboarding {}: an offboarding package names no data location; give the onboarding package",
+            file.display()
+        ))
+        .into());
+    };
+    let geo = package.geography.clone().ok_or_else(|| {
+        UsageError(format!(
+            "--onboarding {}: the package names no data location this version knows ({})",
+            package.source,
+            package
+                .partner_geo_location
+                .or(package.vortex_geo_location)
+                .unwrap_or_else(|| "none".into())
+        ))
+    })?;
+    let connectivity = if geo.streamlined {
+        Connectivity::Streamlined
+    } else {
+        Connectivity::Standard
+    };
+    Ok((geo, connectivity))
+}
+
+fn display_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| p.display().to_string())
+}

@@ -1,0 +1,490 @@
+//! The engine: one function runs a whole check — routes for every planned
+//! URL from the proxy settings found, the probes, and the report — under
+//! one deadline and Ctrl-C.
+//!
+//! Commands (`check`, `bundle`, `serve`, `lab`) build a [`RunConfig`] from
+//! their options and render what [`run`] returns; nothing here knows the
+//! command line.
+//!
+//! ```no_run
+//! use pathprobe::engine::{self, RunConfig, RunLimits};
+//! use pathprobe_pac::discovery::{Discovery, ExplainOptions};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let catalog = pathprobe_urls::default_catalog()?;
+//! let map = pathprobe_urls::default_probe_map()?;
+//! let plan = pathprobe_urls::plan(&catalog, &Default::default(), &map);
+//! // No proxy setting: every URL goes direct, through the system's DNS.
+//! let routing = ExplainOptions::new(std::sync::Arc::new(
+//!     pathprobe_pac::SystemResolver::new(pathprobe_pac::DnsServers::System)?,
+//! ));
+//! let config = RunConfig::builder(plan, &catalog.info.name, Discovery::default(), routing)
+//!     .limits(RunLimits { deadline: std::time::Duration::from_secs(60), ..RunLimits::default() })
+//!     .build();
+//! let run = engine::run(&config, &engine::Quiet)?;
+//! println!("{}", run.report.summary_line());
+//! # Ok(()) }
+//! ```
+
+mod config;
+mod routes;
+pub mod scheduler;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use pathprobe_pac::Route;
+use pathprobe_pac::discovery::{
+    Discovery, Explanation, ProxyConfig, ProxyResolver, Standing, UrlExplanation,
+};
+use pathprobe_reports::{CheckReport, ProbeResult, ToolInfo, Verdict};
+use pathprobe_urls::{ExpectedStatus, Probe, Target as CatalogTarget};
+
+use crate::probe::tls::TrustStores;
+use crate::probe::{Context, Expect, Target, Timeouts};
+pub use config::{RunConfig, RunConfigBuilder, RunLimits};
+use routes::{Router, Settings, Stopped};
+pub use scheduler::{Job, Limits, Outcome};
+
+/// What one run learned: the report, and how routes were decided.
+pub struct Run {
+    /// The report (no baseline marks), redacted.
+    pub report: CheckReport,
+    /// The settings found and the decision for every URL routed.
+    pub explanation: Explanation,
+    /// The text of the PAC script in force, if one was.
+    pub pac_text: Option<String>,
+    /// Whether Ctrl-C ended the run.
+    pub interrupted: bool,
+}
+
+/// Why a run could not be made at all (a run cut short is not an error: it
+/// is a partial report).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// A proxy setting given by the caller (not found on the machine)
+    /// cannot be used: a PAC that cannot be fetched or does not compile, a
+    /// proxy value that does not parse. Bad input.
+    #[error("the proxy setting given cannot be used: {0}")]
+    UnusableSetting(String),
+    /// The trust anchors could not be set up.
+    #[error("the trust anchors cannot be used: {0}")]
+    Trust(String),
+    /// The async runtime did not start.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(#[from] std::io::Error),
+}
+
+/// What a run tells as it goes; every method has a default that does nothing.
+pub trait Observer: Sync {
+    /// Something a person should look at (also in the report's warnings).
+    fn warning(&self, _text: &str) {}
+    /// Probing starts: `total` jobs.
+    fn probing(&self, _total: usize) {}
+    /// `done` jobs have finished.
+    fn probed(&self, _done: usize) {}
+    /// Probing is over.
+    fn probes_done(&self) {}
+}
+
+/// An observer that tells nothing (`serve`, the lab, tests).
+pub struct Quiet;
+
+impl Observer for Quiet {}
+
+/// Catalog metadata of one result.
+struct Meta {
+    url: String,
+    category: Option<String>,
+    required: bool,
+}
+
+/// A row that is not probed, with why.
+struct Skipped {
+    meta: Meta,
+    reason: String,
+    verdict: Verdict,
+    route_source: String,
+}
+
+/// A row of the plan: not probed, or a URL whose routes are decided next.
+enum Row {
+    Skipped(Skipped),
+    Url { meta: Meta, target: Target },
+}
+
+/// The words of [`Expect`] for a planned target.
+fn expect_of(expected: &ExpectedStatus) -> Expect {
+    match expected {
+        ExpectedStatus::Any(_) => Expect::Any,
+        ExpectedStatus::OneOf(list) => Expect::OneOf(list.clone()),
+    }
+}
+
+/// The planned rows in catalog order.
+fn rows_of(config: &RunConfig) -> Vec<Row> {
+    let mut rows: Vec<Row> = Vec::new();
+    for planned in &config.plan.entries {
+        let endpoint = &planned.endpoint;
+        let meta = |url: String| Meta {
+            url,
+            category: endpoint.category.clone(),
+            required: endpoint.requirement.is_required(),
+        };
+        match &planned.probe {
+            Probe::NotProbed { why } => {
+                let pattern = match &endpoint.target {
+                    CatalogTarget::Url(p) => p.to_string(),
+                    CatalogTarget::Prose { text } => text.clone(),
+                };
+                rows.push(Row::Skipped(Skipped {
+                    meta: meta(pattern),
+                    reason: why.to_string(),
+                    verdict: Verdict::NotProbed,
+                    route_source: String::new(),
+                }));
+            }
+            Probe::Targets { targets } => {
+                for t in targets {
+                    rows.push(match url::Url::parse(&t.url) {
+                        Ok(url) => Row::Url {
+                            meta: meta(t.url.clone()),
+                            target: Target {
+                                url,
+                                method: t.method.to_string(),
+                                expect: expect_of(&t.expect),
+                            },
+                        },
+                        Err(_) => Row::Skipped(Skipped {
+                            meta: meta(t.url.clone()),
+                            reason: format!("{:?} is not a URL", t.url),
+                            verdict: Verdict::NotProbed,
+                            route_source: String::new(),
+                        }),
+                    });
+                }
+            }
+        }
+    }
+    rows
+}
+
+/// The attempt a result stands on: the first that worked, else the last
+/// (a client moves on to its next route when one fails).
+pub fn chosen(attempts: &[pathprobe_reports::Attempt]) -> Option<&pathprobe_reports::Attempt> {
+    attempts
+        .iter()
+        .find(|a| a.verdict.is_ok())
+        .or_else(|| attempts.last())
+}
+
+/// Runs `config`: reads the proxy settings (fetching and running a PAC),
+/// decides the routes of every planned URL, probes them and assembles the
+/// report. The deadline and Ctrl-C hold throughout; a run cut short
+/// returns what finished, marked partial.
+pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError> {
+    let deadline = config.limits.deadline;
+    let run_started = config.started;
+    let runtime = crate::runtime::Runtime::multi_thread()?;
+    // Ctrl-C before the probes start: noted here, acted on between steps.
+    let (interrupt_tx, interrupt) = tokio::sync::watch::channel(false);
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            let _ = interrupt_tx.send(true);
+        }
+    });
+    let remaining = || deadline.saturating_sub(run_started.elapsed());
+    let cut = || -> Option<String> {
+        if *interrupt.borrow() {
+            Some("interrupted (Ctrl-C)".to_owned())
+        } else if remaining().is_zero() {
+            Some(format!(
+                "the deadline ({:.0} s) passed",
+                deadline.as_secs_f64()
+            ))
+        } else {
+            None
+        }
+    };
+
+    let discovery = &config.discovery;
+    let mut options = config.routing.clone();
+    if !config.pins.is_empty() {
+        options.resolver = Arc::new(crate::probe::PinnedResolver {
+            pins: config.pins.clone(),
+            fallback: options.resolver.clone(),
+        });
+    }
+    // No PAC fetch or evaluation outlives the run.
+    options.pac.eval_timeout = options.pac.eval_timeout.min(deadline);
+    options.fetch.timeout = options.fetch.timeout.min(deadline);
+    let mut cut_by: Option<String> = None;
+
+    let rows = rows_of(config);
+    let urls: Vec<String> = rows
+        .iter()
+        .filter_map(|r| match r {
+            Row::Url { meta, .. } => Some(meta.url.clone()),
+            Row::Skipped(_) => None,
+        })
+        .collect();
+    let router = Router::start(
+        runtime.handle().clone(),
+        discovery.clone(),
+        options.clone(),
+        urls,
+    );
+    let settings = match router
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|r| r.settings(&cut))
+    {
+        Ok(settings) => settings,
+        Err(stopped) => {
+            cut_by = Some(match stopped {
+                Stopped::Cut(why) => format!(
+                    "{why} while the proxy settings were read (name lookups, PAC fetch and evaluation)"
+                ),
+                Stopped::Gone(why) => format!("the proxy settings could not be read: {why}"),
+            });
+            // Nothing decided: every URL is reported as not probed.
+            let nothing = runtime.block_on(ProxyResolver::new(&Discovery::default(), &options));
+            Settings {
+                command_line_problem: None,
+                explanation: nothing.explanation(discovery, Vec::new()),
+            }
+        }
+    };
+    if let Some(problem) = &settings.command_line_problem {
+        return Err(RunError::UnusableSetting(problem.clone()));
+    }
+    let mut warnings: Vec<String> = settings.explanation.warnings.clone();
+    for w in &warnings {
+        observer.warning(w);
+    }
+    // Credentials written into the proxy setting itself count as given.
+    let credentials = config.credentials.clone().or_else(|| {
+        discovery
+            .found
+            .iter()
+            .flat_map(|f| f.config.proxies())
+            .find_map(|p| p.credentials.clone())
+    });
+    let every_proxy: Vec<Route> = discovery
+        .found
+        .iter()
+        .flat_map(|f| match &f.config {
+            ProxyConfig::Static { .. } => {
+                f.config.proxies().into_iter().map(|p| p.route()).collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+
+    let mut jobs = Vec::new();
+    let mut decisions: Vec<UrlExplanation> = Vec::new();
+    let mut job_meta: Vec<(usize, Meta, String)> = Vec::new();
+    let mut skipped = Vec::new();
+    for (position, row) in rows.into_iter().enumerate() {
+        let (meta, target) = match row {
+            Row::Skipped(s) => {
+                skipped.push((position, s));
+                continue;
+            }
+            Row::Url { meta, target } => (meta, target),
+        };
+        let decided = match (&cut_by, &router) {
+            (None, Ok(router)) => router.next(&cut).map_err(|stopped| match stopped {
+                Stopped::Cut(why) => format!("{why} while routes were decided"),
+                Stopped::Gone(why) => format!("routes could not be decided: {why}"),
+            }),
+            (Some(why), _) => Err(why.clone()),
+            (None, Err(_)) => Err("routes could not be decided".to_owned()),
+        };
+        let decision = match decided {
+            Ok(decision) => decision,
+            Err(why) => {
+                if cut_by.is_none() {
+                    cut_by = Some(why.clone());
+                }
+                skipped.push((
+                    position,
+                    Skipped {
+                        meta,
+                        reason: format!("not probed: {why}"),
+                        verdict: Verdict::NotProbed,
+                        route_source: String::new(),
+                    },
+                ));
+                continue;
+            }
+        };
+        tracing::debug!(url = %meta.url, routes = ?decision.decision.routes, detail = %decision.decision.detail, "routes decided");
+        decisions.push(decision.clone());
+        let source = decision
+            .decision
+            .decided_by
+            .as_ref()
+            .map_or_else(|| decision.decision.detail.clone(), ToString::to_string);
+        if let Some(error) = decision.error {
+            skipped.push((
+                position,
+                Skipped {
+                    meta,
+                    reason: format!("no route: {error}"),
+                    verdict: Verdict::ProxyUnreachable,
+                    route_source: source,
+                },
+            ));
+            continue;
+        }
+        let mut routes = decision.decision.routes.clone();
+        if config.all_routes {
+            for r in std::iter::once(Route::Direct).chain(every_proxy.iter().cloned()) {
+                if !routes.contains(&r) {
+                    routes.push(r);
+                }
+            }
+        }
+        jobs.push(Job {
+            target,
+            routes,
+            every_route: config.all_routes,
+        });
+        job_meta.push((position, meta, source));
+    }
+    // The routing thread (and the script's worker) ends here, or after the
+    // URL it is deciding when the run was cut.
+    drop(router);
+
+    let trust =
+        Arc::new(TrustStores::load(&config.anchors).map_err(|e| RunError::Trust(e.to_string()))?);
+    let phase = config.limits.phase;
+    let ctx = Arc::new(Context {
+        resolver: options.resolver.clone(),
+        overrides: config.pins.clone(),
+        trust,
+        timeouts: Timeouts {
+            dns: phase.min(Duration::from_secs(5)),
+            // Waiting for a DNS slot is bounded by the run's deadline.
+            dns_queue: deadline,
+            connect: phase,
+            tunnel: phase,
+            tls: phase,
+            http: phase,
+        },
+        insecure_read: config.insecure_read,
+        credentials,
+        expected_issuers: config.expected_issuers.clone(),
+    });
+    let started_at = jiff::Timestamp::now().to_string();
+    if cut_by.is_none() {
+        cut_by = cut();
+    }
+    observer.probing(jobs.len());
+    let outcome = if cut_by.is_some() {
+        // Cut before the first probe: the jobs are reported, not run.
+        Outcome {
+            attempts: vec![Vec::new(); jobs.len()],
+            partial: true,
+            cut_by: None,
+        }
+    } else {
+        runtime.block_on(scheduler::run(
+            jobs,
+            ctx,
+            Limits {
+                concurrency: config.limits.concurrency,
+                per_proxy: config.limits.per_proxy,
+                // What is left of the run's deadline.
+                deadline: remaining(),
+            },
+            |done, _| observer.probed(done),
+        ))
+    };
+    observer.probes_done();
+    let interrupted =
+        *interrupt.borrow() || outcome.cut_by.as_deref() == Some("interrupted (Ctrl-C)");
+
+    let mut results: Vec<(usize, ProbeResult)> = Vec::new();
+    for ((position, meta, source), attempts) in job_meta.into_iter().zip(outcome.attempts) {
+        let (verdict, hint) = match (chosen(&attempts), &cut_by) {
+            (Some(a), _) => (a.verdict, a.hint.clone()),
+            (None, Some(why)) => (Verdict::NotProbed, format!("not probed: {why}")),
+            (None, None) => (Verdict::Timeout, String::new()),
+        };
+        results.push((
+            position,
+            ProbeResult {
+                url: meta.url,
+                category: meta.category,
+                required: meta.required,
+                route_source: source,
+                attempts,
+                verdict,
+                hint,
+                change: None,
+            },
+        ));
+    }
+    for (position, s) in skipped {
+        results.push((
+            position,
+            ProbeResult {
+                url: s.meta.url,
+                category: s.meta.category,
+                required: s.meta.required,
+                route_source: s.route_source,
+                attempts: Vec::new(),
+                verdict: s.verdict,
+                hint: s.reason,
+                change: None,
+            },
+        ));
+    }
+    results.sort_by_key(|(p, _)| *p);
+    let in_force = settings
+        .explanation
+        .sources
+        .iter()
+        .find(|s| matches!(s.standing, Standing::Winner { .. }))
+        .map(|s| format!("; in force: {}", s.found.provenance))
+        .unwrap_or_else(|| "; no proxy setting: direct".into());
+    let routing = format!(
+        "{} profile, {} rules{in_force}",
+        options.profile.name(),
+        options.os.name()
+    );
+    if let Some(why) = outcome.cut_by.as_ref().or(cut_by.as_ref()) {
+        observer.warning(why);
+        warnings.push(why.clone());
+    }
+    let mut report = CheckReport {
+        schema_version: pathprobe_reports::CHECK_SCHEMA_VERSION,
+        tool: ToolInfo {
+            name: "pathprobe".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        catalog: config.catalog_name.clone(),
+        filters: config.filters.clone(),
+        routing,
+        started_at,
+        warnings,
+        baseline: None,
+        results: results.into_iter().map(|(_, r)| r).collect(),
+        summary: Default::default(),
+    };
+    report.summarise(
+        run_started.elapsed().as_secs_f64() * 1000.0,
+        outcome.partial || cut_by.is_some(),
+    );
+    report.redact(&config.redactor);
+    tracing::debug!(summary = %report.summary_line(), "run finished");
+    let mut explanation = settings.explanation;
+    explanation.urls = decisions;
+    Ok(Run {
+        report,
+        pac_text: explanation.pac.as_ref().map(|p| p.text.clone()),
+        explanation,
+        interrupted,
+    })
+}
