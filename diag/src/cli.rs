@@ -868,6 +868,16 @@ pub enum FormatArg {
     Csv,
 }
 
+impl From<FormatArg> for pathprobe_reports::OutputFormat {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Table => Self::Table,
+            FormatArg::Json => Self::Json,
+            FormatArg::Csv => Self::Csv,
+        }
+    }
+}
+
 /// `pathprobe urls list`
 #[derive(Debug, Clone, Args)]
 pub struct ListArgs {

@@ -4,13 +4,11 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
-use anyhow::Context as _;
 use pathprobe_pac::FixedResolver;
 use pathprobe_pac::discovery::{Credentials, Discovery, Explanation};
 use pathprobe_reports::{CheckFormat, CheckReport, Comparison};
-use pathprobe_urls::default_probe_map;
 
-use crate::catalogs::{filter_of, load_catalog};
+use crate::catalogs::{filter_of, load_catalog, plan_of};
 use crate::cli::{CheckArgs, FailOnArg, ProbeArgs};
 use crate::engine::{self, Observer, RunConfig, RunError, RunLimits};
 use crate::exit::{Exit, UsageError};
@@ -220,8 +218,7 @@ pub(crate) fn configure(
         described.insert(0, format!("geo={geo}"));
         filter.geo = Some(pathprobe_urls::GeoSelection::new(geo));
     }
-    let map = default_probe_map().context("the embedded probe map is damaged (a build problem)")?;
-    let plan = pathprobe_urls::plan(&catalog, &filter, &map);
+    let plan = plan_of(&catalog, &filter)?;
 
     let mut pins: HashMap<String, Vec<IpAddr>> = HashMap::new();
     for entry in &args.resolve {

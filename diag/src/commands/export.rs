@@ -12,7 +12,7 @@ use pathprobe_urls::{Catalog, Plan, Probe, Requirement, default_probe_map};
 
 use pathprobe_reports::{CheckReport, Verdict};
 
-use crate::catalogs::{filter_of, load_catalog};
+use crate::catalogs::load_and_plan;
 use crate::cli::{ArtefactArgs, ExportArgs, ExportFormatArg, FixArgs};
 use crate::exit::{Exit, UsageError};
 use crate::output;
@@ -35,10 +35,7 @@ pub(crate) fn configured_list(
     catalog: &crate::cli::CatalogArgs,
     filter: &crate::cli::FilterArgs,
 ) -> anyhow::Result<AllowList> {
-    let catalog = load_catalog(catalog)?;
-    let (filter, described) = filter_of(filter)?;
-    let map = default_probe_map().context("the embedded probe map is damaged (a build problem)")?;
-    let plan = pathprobe_urls::plan(&catalog, &filter, &map);
+    let (catalog, plan, described) = load_and_plan(catalog, filter)?;
     Ok(catalog_list(&catalog, &plan, described))
 }
 

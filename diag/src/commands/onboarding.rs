@@ -5,7 +5,7 @@ use pathprobe_reports::{
 };
 use pathprobe_urls::{Package, PackageKind, read_packages};
 
-use crate::cli::{FormatArg, OnboardingCommand, OnboardingInspectArgs};
+use crate::cli::{OnboardingCommand, OnboardingInspectArgs};
 use crate::exit::{Exit, UsageError};
 use crate::output;
 
@@ -141,11 +141,7 @@ fn inspect(args: &OnboardingInspectArgs) -> anyhow::Result<Exit> {
         packages: views,
         warnings,
     };
-    let format = match args.format {
-        FormatArg::Table => OutputFormat::Table,
-        FormatArg::Json => OutputFormat::Json,
-        FormatArg::Csv => OutputFormat::Csv,
-    };
+    let format = OutputFormat::from(args.format);
     output::print(&report.render(format, &output::table_style(false))?)?;
     Ok(if report.warnings.is_empty() {
         Exit::Ok

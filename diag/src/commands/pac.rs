@@ -16,7 +16,7 @@ use pathprobe_reports::{
 };
 
 use crate::catalogs::routable_urls;
-use crate::cli::{CatalogArgs, FormatArg, PacCommand, PacEvalArgs, PacFormatArg, PacLintArgs};
+use crate::cli::{CatalogArgs, PacCommand, PacEvalArgs, PacFormatArg, PacLintArgs};
 use crate::exit::{Exit, UsageError};
 use crate::output;
 use crate::settings::parse_server;
@@ -37,11 +37,7 @@ fn lint(args: PacLintArgs) -> anyhow::Result<Exit> {
         .iter()
         .any(|f| matches!(f.code, "syntax" | "nesting"));
     let report = PacLintReport::new(fetched.location, fetched.warnings, findings);
-    let format = match args.format {
-        FormatArg::Table => OutputFormat::Table,
-        FormatArg::Json => OutputFormat::Json,
-        FormatArg::Csv => OutputFormat::Csv,
-    };
+    let format = OutputFormat::from(args.format);
     output::print(&report.render(format, &output::table_style(false))?)?;
     Ok(if unreadable {
         Exit::Usage

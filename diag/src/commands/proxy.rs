@@ -5,7 +5,7 @@ use pathprobe_pac::discovery::ProxyResolver;
 use pathprobe_reports::{OutputFormat, ProxyExplainReport};
 
 use crate::catalogs::catalog_urls;
-use crate::cli::{CatalogArgs, FilterArgs, FormatArg, ProxyCommand, ProxyExplainArgs};
+use crate::cli::{CatalogArgs, FilterArgs, ProxyCommand, ProxyExplainArgs};
 use crate::exit::{Exit, UsageError};
 use crate::output;
 use crate::settings::discover;
@@ -51,11 +51,7 @@ fn explain_cmd(args: ProxyExplainArgs) -> anyhow::Result<Exit> {
     let failed =
         !explanation.problems.is_empty() || explanation.urls.iter().any(|u| u.error.is_some());
     let report = ProxyExplainReport::new(explanation);
-    let format = match args.format {
-        FormatArg::Table => OutputFormat::Table,
-        FormatArg::Json => OutputFormat::Json,
-        FormatArg::Csv => OutputFormat::Csv,
-    };
+    let format = OutputFormat::from(args.format);
     output::print(&report.render(format, &output::table_style(args.verbose))?)?;
     Ok(if failed { Exit::Findings } else { Exit::Ok })
 }

@@ -1,11 +1,10 @@
 //! `pathprobe urls list` and `pathprobe urls diff`.
 
-use anyhow::Context;
 use pathprobe_reports::{DiffReport, Listing, OutputFormat};
-use pathprobe_urls::{LoadOptions, default_probe_map};
+use pathprobe_urls::LoadOptions;
 
-use crate::catalogs::{filter_of, load_catalog};
-use crate::cli::{DiffArgs, FormatArg, ListArgs, UrlsCommand};
+use crate::catalogs::load_and_plan;
+use crate::cli::{DiffArgs, ListArgs, UrlsCommand};
 use crate::exit::Exit;
 use crate::output;
 
@@ -17,21 +16,10 @@ pub fn run(cmd: UrlsCommand) -> anyhow::Result<Exit> {
     }
 }
 
-fn format_of(f: FormatArg) -> OutputFormat {
-    match f {
-        FormatArg::Table => OutputFormat::Table,
-        FormatArg::Json => OutputFormat::Json,
-        FormatArg::Csv => OutputFormat::Csv,
-    }
-}
-
 fn list(args: ListArgs) -> anyhow::Result<Exit> {
-    let catalog = load_catalog(&args.catalog)?;
-    let (filter, described) = filter_of(&args.filter)?;
-    let map = default_probe_map().context("the embedded probe map is damaged (a build problem)")?;
-    let plan = pathprobe_urls::plan(&catalog, &filter, &map);
+    let (catalog, plan, described) = load_and_plan(&args.catalog, &args.filter)?;
     let listing = Listing::new(&catalog, plan, described);
-    let format = format_of(args.format);
+    let format = OutputFormat::from(args.format);
     if format != OutputFormat::Json {
         for n in &catalog.notices {
             output::warn(&format!("{}: {}", n.location, n.message));
@@ -50,7 +38,7 @@ fn diff(args: DiffArgs) -> anyhow::Result<Exit> {
         args.new.display().to_string(),
         changes,
     );
-    output::print(&report.render(format_of(args.format), &output::table_style(false))?)?;
+    output::print(&report.render(OutputFormat::from(args.format), &output::table_style(false))?)?;
     Ok(if report.is_empty() {
         Exit::Ok
     } else {

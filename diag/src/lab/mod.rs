@@ -355,8 +355,8 @@ pub fn run(scenario: &Scenario) -> Result<ScenarioOutcome, ScenarioError> {
         &pathprobe_urls::LoadOptions::default(),
     )
     .map_err(|e| invalid(e.to_string()))?;
-    let map = pathprobe_urls::default_probe_map().map_err(|e| invalid(e.to_string()))?;
-    let mut plan = pathprobe_urls::plan(&catalog, &pathprobe_urls::Filter::default(), &map);
+    let mut plan = crate::catalogs::plan_of(&catalog, &pathprobe_urls::Filter::default())
+        .map_err(|e| invalid(e.to_string()))?;
     if plan.entries.len() != scenario.endpoints.len() {
         return Err(invalid(format!(
             "{} endpoints became {} catalog rows",
