@@ -73,7 +73,7 @@ fn fixture() -> CheckReport {
         "exempt it from inspection",
     );
     intercepted.tls = Some(TlsInfo {
-        version: "TLSv1_3".into(),
+        version: "TLS 1.3".into(),
         alpn: Some("http/1.1".into()),
         chain: vec![CertificateInfo {
             subject: "CN=events.data.microsoft.com".into(),
@@ -101,7 +101,7 @@ fn fixture() -> CheckReport {
         },
         catalog: "Fixture catalog <v1> & co".into(),
         filters: vec!["geo: EU".into()],
-        routing: "profile System on Linux; in force: PAC".into(),
+        routing: "system profile, Linux rules; in force: PAC".into(),
         started_at: "2026-11-24T10:00:00Z".into(),
         warnings: vec!["PAC line 3: a <warning> & more".into()],
         baseline: None,

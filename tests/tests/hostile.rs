@@ -96,7 +96,7 @@ fn broken_certificates_are_untrusted_or_broken_handshakes() {
             TlsFlaw::SelfSigned,
             "selfsigned.lab.test",
             "tls_untrusted",
-            "UnknownIssuer",
+            "unknown issuer",
         ),
         (
             TlsFlaw::WrongKey,

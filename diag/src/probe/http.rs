@@ -49,9 +49,10 @@ pub enum HeadError {
     /// It is not HTTP.
     #[error("not an HTTP response: {0}")]
     NotHttp(String),
-    /// Reading failed.
-    #[error("{0}")]
-    Io(String),
+    /// Reading failed: the kind (a reset is a finding of its own) and the
+    /// system's words.
+    #[error("{1}")]
+    Io(std::io::ErrorKind, String),
 }
 
 /// Parses a complete head (`bytes` ends at or after the blank line).
@@ -115,7 +116,7 @@ pub async fn read_head<S: AsyncRead + Unpin>(stream: &mut S) -> Result<Head, Hea
         let n = stream
             .read(&mut chunk)
             .await
-            .map_err(|e| HeadError::Io(e.to_string()))?;
+            .map_err(|e| HeadError::Io(e.kind(), e.to_string()))?;
         if n == 0 {
             return Err(HeadError::Closed(buf.len()));
         }

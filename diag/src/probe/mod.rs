@@ -740,12 +740,12 @@ async fn tls(stream: Stream, host: &str, ctx: &Context) -> Result<(TlsOutcome, S
             std::io::ErrorKind::ConnectionReset => {
                 Failure::Reset(format!("during the TLS handshake: {e}"))
             }
-            _ => Failure::TlsHandshake(e.to_string()),
+            _ => Failure::TlsHandshake(tls::handshake_error(&e)),
         })?;
     let (_, session) = tls.get_ref();
     let version = session
         .protocol_version()
-        .map_or_else(|| "unknown".to_owned(), |v| format!("{v:?}"));
+        .map_or_else(|| "unknown".to_owned(), tls::version_name);
     let alpn = session
         .alpn_protocol()
         .map(|p| String::from_utf8_lossy(p).into_owned());
@@ -828,7 +828,10 @@ async fn request(
         .await
         .map_err(|e| io_failure(Phase::Http, &e))?;
     let head = read_head(&mut stream).await.map_err(|e| match e {
-        http::HeadError::Io(m) if m.to_ascii_lowercase().contains("reset") => Failure::Reset(m),
+        http::HeadError::Io(
+            std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe,
+            m,
+        ) => Failure::Reset(m),
         other => Failure::Protocol(Phase::Http, other.to_string()),
     })?;
     // A plain-HTTP request through a proxy may be answered by the proxy itself.
@@ -1212,7 +1215,7 @@ mod issuer_tests {
 
     fn chain(issuer: &str) -> TlsInfo {
         TlsInfo {
-            version: "TLSv1_3".into(),
+            version: "TLS 1.3".into(),
             alpn: None,
             chain: vec![CertificateInfo {
                 subject: "CN=x".into(),

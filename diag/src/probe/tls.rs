@@ -35,7 +35,7 @@ struct Anchors {
 }
 
 /// Chain (leaf first) → when it was judged (Unix seconds) and the verdict.
-type ChainMemory = HashMap<Vec<CertificateDer<'static>>, (u64, Result<(), String>)>;
+type ChainMemory = HashMap<Vec<CertificateDer<'static>>, (u64, Result<(), ChainProblem>)>;
 
 /// How long a chain's verification is reused.
 const CHAIN_MEMORY: Duration = Duration::from_secs(60);
@@ -68,8 +68,8 @@ impl Anchors {
         intermediates: &[CertificateDer<'_>],
         server_name: &ServerName<'_>,
         now: UnixTime,
-    ) -> Result<(), String> {
-        let cert = ParsedCertificate::try_from(end_entity).map_err(|e| e.to_string())?;
+    ) -> Result<(), ChainProblem> {
+        let cert = ParsedCertificate::try_from(end_entity).map_err(ChainProblem::from)?;
         let mut key = Vec::with_capacity(intermediates.len() + 1);
         key.push(end_entity.clone().into_owned());
         key.extend(intermediates.iter().map(|c| c.clone().into_owned()));
@@ -88,7 +88,7 @@ impl Anchors {
                     now,
                     self.algorithms.all,
                 )
-                .map_err(|e| e.to_string());
+                .map_err(ChainProblem::from);
                 if let Ok(mut m) = self.memory.lock() {
                     if m.len() >= CHAIN_MEMORY_ENTRIES {
                         m.clear();
@@ -99,7 +99,177 @@ impl Anchors {
             }
         };
         chain?;
-        verify_server_name(&cert, server_name).map_err(|e| e.to_string())
+        verify_server_name(&cert, server_name).map_err(ChainProblem::from)
+    }
+}
+
+/// Why a store refuses a chain, in words for people (rustls names its
+/// reasons in Rust: `UnknownIssuer`, `NotValidForNameContext { .. }`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainProblem {
+    /// No anchor of the store issued the chain.
+    #[error("issued by a CA this store does not trust (unknown issuer)")]
+    UnknownIssuer,
+    /// A certificate's validity ended.
+    #[error("expired{0}")]
+    Expired(String),
+    /// A certificate's validity has not begun (or the clock is behind).
+    #[error("not valid yet{0}")]
+    NotValidYet(String),
+    /// The leaf does not name the host asked for.
+    #[error("not valid for name{0}")]
+    WrongName(String),
+    /// A signature in the chain does not verify.
+    #[error("a signature in the chain does not verify")]
+    BadSignature,
+    /// The chain uses a signature algorithm not accepted here.
+    #[error("a signature algorithm of the chain is not supported")]
+    UnsupportedAlgorithm,
+    /// A certificate is not for TLS servers.
+    #[error("a certificate of the chain is not issued for TLS servers")]
+    WrongPurpose,
+    /// A certificate was revoked.
+    #[error("revoked")]
+    Revoked,
+    /// A certificate cannot be read.
+    #[error("a certificate of the chain cannot be read")]
+    BadEncoding,
+    /// Anything else, as the TLS library says it.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl From<rustls::Error> for ChainProblem {
+    fn from(e: rustls::Error) -> Self {
+        use rustls::CertificateError as C;
+        let rustls::Error::InvalidCertificate(c) = &e else {
+            return Self::Other(e.to_string());
+        };
+        let at = |t: &UnixTime| {
+            jiff::Timestamp::from_second(i64::try_from(t.as_secs()).unwrap_or(i64::MAX))
+                .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_default()
+        };
+        match c {
+            C::UnknownIssuer => Self::UnknownIssuer,
+            C::Expired => Self::Expired(String::new()),
+            C::ExpiredContext { not_after, .. } => Self::Expired(format!(" on {}", at(not_after))),
+            C::NotValidYet => Self::NotValidYet(String::new()),
+            C::NotValidYetContext { not_before, .. } => {
+                Self::NotValidYet(format!(" (valid from {})", at(not_before)))
+            }
+            C::NotValidForName => Self::WrongName(String::new()),
+            C::NotValidForNameContext {
+                expected,
+                presented,
+            } => Self::WrongName(format!(
+                " {} (it names {})",
+                server_name_text(expected),
+                if presented.is_empty() {
+                    "no name".to_owned()
+                } else {
+                    presented
+                        .iter()
+                        .map(|n| presented_name(n))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            )),
+            C::BadSignature => Self::BadSignature,
+            C::UnsupportedSignatureAlgorithmContext { .. }
+            | C::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
+                Self::UnsupportedAlgorithm
+            }
+            C::InvalidPurpose | C::InvalidPurposeContext { .. } => Self::WrongPurpose,
+            C::Revoked => Self::Revoked,
+            C::BadEncoding => Self::BadEncoding,
+            _ => Self::Other(e.to_string()),
+        }
+    }
+}
+
+/// A failed handshake in words: rustls names its errors in Rust
+/// (`BadSignature`, `AlertReceived(HandshakeFailure)`).
+pub fn handshake_error(e: &std::io::Error) -> String {
+    let Some(tls) = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+    else {
+        return e.to_string();
+    };
+    match tls {
+        rustls::Error::InvalidCertificate(rustls::CertificateError::BadSignature) => {
+            "the server's handshake signature does not match its certificate (it holds another private key)".into()
+        }
+        rustls::Error::InvalidCertificate(_) => {
+            format!("the server's certificate: {}", ChainProblem::from(tls.clone()))
+        }
+        rustls::Error::AlertReceived(alert) => {
+            format!("the server sent the TLS alert \"{}\"", words(&format!("{alert:?}")))
+        }
+        rustls::Error::PeerIncompatible(why) => {
+            format!("the server is incompatible: {}", words(&format!("{why:?}")))
+        }
+        rustls::Error::PeerMisbehaved(why) => {
+            format!("the server broke the protocol: {}", words(&format!("{why:?}")))
+        }
+        rustls::Error::InvalidMessage(why) => format!(
+            "the server sent an invalid TLS message: {}",
+            words(&format!("{why:?}"))
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// `TLSv1_3` as people write it.
+pub fn version_name(version: rustls::ProtocolVersion) -> String {
+    match version {
+        rustls::ProtocolVersion::TLSv1_3 => "TLS 1.3".into(),
+        rustls::ProtocolVersion::TLSv1_2 => "TLS 1.2".into(),
+        rustls::ProtocolVersion::TLSv1_1 => "TLS 1.1".into(),
+        rustls::ProtocolVersion::TLSv1_0 => "TLS 1.0".into(),
+        other => words(&format!("{other:?}")),
+    }
+}
+
+/// A Rust name (`HandshakeFailure`, `UnexpectedEof(x)`) as lower-case words.
+fn words(name: &str) -> String {
+    let mut out = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() && previous_lower {
+            out.push(' ');
+        }
+        if matches!(c, '(' | ')' | '{' | '}' | '"' | '_') {
+            if !out.ends_with(' ') && !out.is_empty() {
+                out.push(' ');
+            }
+            previous_lower = false;
+            continue;
+        }
+        previous_lower = c.is_ascii_lowercase();
+        out.push(c.to_ascii_lowercase());
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A name a certificate presents, as people write it: rustls gives them as
+/// Rust text (`DnsName("*.a.test")`).
+fn presented_name(text: &str) -> String {
+    match (text.find('"'), text.rfind('"')) {
+        (Some(first), Some(last)) if last > first => {
+            text.get(first + 1..last).unwrap_or(text).to_owned()
+        }
+        _ => text.to_owned(),
+    }
+}
+
+/// A server name as people write it.
+fn server_name_text(name: &ServerName<'_>) -> String {
+    match name {
+        ServerName::DnsName(d) => d.as_ref().to_owned(),
+        ServerName::IpAddress(ip) => std::net::IpAddr::from(*ip).to_string(),
+        _ => "the name asked for".to_owned(),
     }
 }
 
@@ -148,11 +318,11 @@ pub struct Captured {
     /// Leaf first.
     pub chain: Vec<CertificateDer<'static>>,
     /// Public roots.
-    pub public: Option<Result<(), String>>,
+    pub public: Option<Result<(), ChainProblem>>,
     /// `--ca-cert` anchors (None when none were given).
-    pub extra: Option<Result<(), String>>,
+    pub extra: Option<Result<(), ChainProblem>>,
     /// OS store (None when it could not be loaded).
-    pub os: Option<Result<(), String>>,
+    pub os: Option<Result<(), ChainProblem>>,
 }
 
 /// A verifier that records instead of refusing.
@@ -283,11 +453,11 @@ pub fn trust_of(c: &Captured) -> Trust {
         // the others says less.
         let reasons = [&c.extra, &c.os, &c.public];
         let specific = reasons.iter().find_map(|r| match r {
-            Some(Err(e)) if !e.contains("UnknownIssuer") => Some(e.clone()),
+            Some(Err(e)) if *e != ChainProblem::UnknownIssuer => Some(e.to_string()),
             _ => None,
         });
         Trust::None(specific.unwrap_or_else(|| match &c.public {
-            Some(Err(e)) => e.clone(),
+            Some(Err(e)) => e.to_string(),
             _ => "no certificate was presented".into(),
         }))
     }
@@ -417,10 +587,10 @@ fn pem_of(der: &[u8]) -> String {
 
 /// The report's view of a capture.
 pub fn info(c: &Captured, version: String, alpn: Option<String>) -> TlsInfo {
-    let judged = |r: &Option<Result<(), String>>, why: &str| match r {
+    let judged = |r: &Option<Result<(), ChainProblem>>, why: &str| match r {
         Some(Ok(())) => Verification::Passed,
         Some(Err(error)) => Verification::Failed {
-            error: error.clone(),
+            error: error.to_string(),
         },
         None => Verification::NotChecked {
             why: why.to_owned(),
@@ -496,7 +666,11 @@ mod tests {
         // Same chain, other host: the remembered chain does not vouch for the name.
         let other = extra.judge(&chain[0], &chain[1..], &name("x.b.test"), now);
         let other = other.unwrap_err();
-        assert!(other.contains("not valid for name"), "{other}");
+        // Said for people: the name asked for and the names the leaf holds.
+        assert_eq!(
+            other.to_string(),
+            "not valid for name x.b.test (it names *.a.test)"
+        );
         assert_eq!(
             extra.judge(&chain[0], &chain[1..], &name("y.a.test"), now),
             Ok(())
@@ -513,7 +687,17 @@ mod tests {
         let then = UnixTime::since_unix_epoch(Duration::from_secs(0));
         let early = extra.judge(&chain[0], &chain[1..], &name("x.a.test"), then);
         let early = early.expect_err("a remembered answer outlived its time");
-        assert!(early.contains("not valid yet"), "{early}");
+        assert!(
+            matches!(&early, ChainProblem::NotValidYet(from) if from.starts_with(" (valid from 19")),
+            "{early}"
+        );
+    }
+
+    #[test]
+    fn rust_names_become_words() {
+        assert_eq!(words("HandshakeFailure"), "handshake failure");
+        assert_eq!(words("Unknown(7)"), "unknown 7");
+        assert_eq!(version_name(rustls::ProtocolVersion::TLSv1_3), "TLS 1.3");
     }
 
     #[test]
@@ -523,16 +707,19 @@ mod tests {
             ..Captured::default()
         };
         assert_eq!(trust_of(&c), Trust::Public);
-        c.public = Some(Err("UnknownIssuer".into()));
+        c.public = Some(Err(ChainProblem::UnknownIssuer));
         c.extra = Some(Ok(()));
         assert_eq!(trust_of(&c), Trust::Expected);
-        c.extra = Some(Err("UnknownIssuer".into()));
+        c.extra = Some(Err(ChainProblem::UnknownIssuer));
         c.os = Some(Ok(()));
         assert_eq!(trust_of(&c), Trust::OsOnly);
-        c.os = Some(Err("UnknownIssuer".into()));
-        assert_eq!(trust_of(&c), Trust::None("UnknownIssuer".into()));
+        c.os = Some(Err(ChainProblem::UnknownIssuer));
+        assert_eq!(
+            trust_of(&c),
+            Trust::None("issued by a CA this store does not trust (unknown issuer)".into())
+        );
         // A store that knows the issuer gives the telling reason.
-        c.extra = Some(Err("NotValidForName".into()));
-        assert_eq!(trust_of(&c), Trust::None("NotValidForName".into()));
+        c.extra = Some(Err(ChainProblem::WrongName(String::new())));
+        assert_eq!(trust_of(&c), Trust::None("not valid for name".into()));
     }
 }
