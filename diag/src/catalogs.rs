@@ -27,6 +27,15 @@ pub(crate) struct RoutableUrl {
 
 /// Loads the catalog the arguments name, or the embedded one.
 pub(crate) fn load_catalog(args: &CatalogArgs) -> anyhow::Result<Catalog> {
+    load_catalog_within(args, None)
+}
+
+/// [`load_catalog`], given up when `deadline` (what is left of a run's)
+/// passes first.
+pub(crate) fn load_catalog_within(
+    args: &CatalogArgs,
+    deadline: Option<std::time::Duration>,
+) -> anyhow::Result<Catalog> {
     match &args.catalog {
         None => {
             if args.sheet.is_some() {
@@ -40,6 +49,7 @@ pub(crate) fn load_catalog(args: &CatalogArgs) -> anyhow::Result<Catalog> {
                 sheet: args.sheet.clone(),
                 ..LoadOptions::default()
             },
+            deadline,
         ),
     }
 }

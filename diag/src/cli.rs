@@ -229,7 +229,7 @@ pub struct ProbeArgs {
 
     /// Pin a name to an address for this run, HOST=IP (repeatable), as curl's
     /// --resolve; `*.example.test=IP` covers every name under example.test.
-    #[arg(long, value_name = "HOST=IP")]
+    #[arg(long, value_name = "HOST=IP", value_parser = resolve_arg)]
     pub resolve: Vec<String>,
 
     /// Extra trust anchors (PEM) for private origins; they count as expected
@@ -395,7 +395,12 @@ pub struct RoutingArgs {
     pub proxy: Option<String>,
 
     /// A PAC file or URL given here, which wins over every other setting.
-    #[arg(long, value_name = "FILE|URL", conflicts_with_all = ["wpad", "direct"])]
+    #[arg(
+        long,
+        value_name = "FILE|URL",
+        conflicts_with_all = ["wpad", "direct"],
+        value_parser = clap::builder::OsStringValueParser::new().try_map(pac_arg)
+    )]
     pub pac: Option<std::ffi::OsString>,
 
     /// Force WPAD auto-discovery (DHCP option 252, then DNS).
@@ -464,7 +469,12 @@ pub struct RoutingArgs {
     pub resolv_conf: Option<PathBuf>,
 
     /// DNS servers to use (default: the system's).
-    #[arg(long = "dns-server", visible_alias = "dns", value_name = "IP[:PORT]")]
+    #[arg(
+        long = "dns-server",
+        visible_alias = "dns",
+        value_name = "IP[:PORT]",
+        value_parser = dns_server_arg
+    )]
     pub dns_server: Vec<String>,
 
     /// DNS lookups in flight at once (each asks A and AAAA); the others wait
@@ -588,7 +598,8 @@ pub struct PacEvalArgs {
     #[arg(
         long = "dns-server",
         value_name = "IP[:PORT]",
-        conflicts_with = "no_dns"
+        conflicts_with = "no_dns",
+        value_parser = dns_server_arg
     )]
     pub dns_server: Vec<String>,
 
@@ -942,6 +953,25 @@ fn proxy_arg(text: &str) -> Result<String, String> {
     use pathprobe_pac::discovery::{PortDefault, ProxyUrl};
     ProxyUrl::parse(text, PortDefault::Scheme)
         .map(|_| text.to_owned())
+        .map_err(|e| e.to_string())
+}
+
+/// `HOST=IP`, `*.SUFFIX=IP`.
+fn resolve_arg(text: &str) -> Result<String, String> {
+    pathprobe_pac::FixedResolver::parse_entry(text).map(|_| text.to_owned())
+}
+
+/// `IP`, `IP:PORT`, `[IPv6]:PORT`.
+fn dns_server_arg(text: &str) -> Result<String, String> {
+    crate::settings::parse_server(text)
+        .map(|_| text.to_owned())
+        .map_err(|_| "expected an IP address, or IP:PORT".to_owned())
+}
+
+/// A PAC file or an http(s) URL.
+fn pac_arg(value: std::ffi::OsString) -> Result<std::ffi::OsString, String> {
+    pathprobe_pac::PacLocation::parse_os(&value)
+        .map(|_| value)
         .map_err(|e| e.to_string())
 }
 

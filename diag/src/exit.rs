@@ -35,6 +35,19 @@ impl std::fmt::Display for UsageError {
     }
 }
 
+/// A run cut short (its deadline) before anything could be reported:
+/// exit 1, as a partial run is.
+#[derive(Debug)]
+pub struct Cut(pub String);
+
+impl std::error::Error for Cut {}
+
+impl std::fmt::Display for Cut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// The message of `err` for people: each cause once (a cause whose text
 /// the message already holds is not repeated), and at most a few kilobytes,
 /// whatever an input put into it.
@@ -61,6 +74,9 @@ pub const MAX_MESSAGE_CHARS: usize = 4000;
 /// a finding about the network (1); anything else is internal (3).
 pub fn classify(err: &anyhow::Error) -> Exit {
     for cause in err.chain() {
+        if cause.is::<Cut>() {
+            return Exit::Findings;
+        }
         if cause.is::<pathprobe_urls::CatalogError>()
             || cause.is::<UsageError>()
             || cause.is::<pathprobe_pac::PacError>()

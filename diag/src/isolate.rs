@@ -46,7 +46,11 @@ pub(crate) fn this_binary() -> Option<PathBuf> {
 }
 
 /// Loads a catalog file, in a worker process when this binary can start one.
-pub(crate) fn load_catalog_file(path: &Path, options: &LoadOptions) -> anyhow::Result<Catalog> {
+pub(crate) fn load_catalog_file(
+    path: &Path,
+    options: &LoadOptions,
+    deadline: Option<Duration>,
+) -> anyhow::Result<Catalog> {
     let Some(exe) = this_binary() else {
         return Ok(pathprobe_urls::load_with(path, options)?);
     };
@@ -56,13 +60,23 @@ pub(crate) fn load_catalog_file(path: &Path, options: &LoadOptions) -> anyhow::R
         command.arg("--sheet").arg(sheet);
     }
     let shown = path.display();
-    let output = match run(command, CATALOG_TIMEOUT) {
+    // A run's deadline shortens the worker's: the run ends on time even
+    // while its catalog is read.
+    let limit = deadline.map_or(CATALOG_TIMEOUT, |d| d.min(CATALOG_TIMEOUT));
+    let output = match run(command, limit) {
         Ok(output) => output,
         Err(Failure::Refused(message)) => return Err(UsageError(message).into()),
         Err(Failure::Memory) => {
             return Err(UsageError(format!(
                 "{shown}: reading it needed more than {} MiB of memory and was stopped (a zip bomb, or a sheet whose cells claim millions of rows and columns?)",
                 MEMORY_LIMIT / (1024 * 1024)
+            ))
+            .into());
+        }
+        Err(Failure::Timeout) if limit < CATALOG_TIMEOUT => {
+            return Err(crate::exit::Cut(format!(
+                "the deadline ({:.0} s) passed while the catalog {shown} was read: nothing was probed",
+                limit.as_secs_f64()
             ))
             .into());
         }

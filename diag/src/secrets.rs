@@ -61,6 +61,15 @@ pub fn learn_from_start(args: &[std::ffi::OsString]) {
     }
 }
 
+/// Learns every secret `redactor` knows (a run's, built from its settings:
+/// the configuration file's proxy and credentials, settings files), so that
+/// the log, errors and warnings written during the run lose them too.
+pub fn learn(redactor: &Redactor) {
+    if let Ok(mut known) = known().lock() {
+        known.absorb(redactor);
+    }
+}
+
 /// `user:password`: the password (as given and percent-decoded) and the
 /// Basic tokens. A user name alone is not a secret (and a common word).
 fn learn_pair(redactor: &mut Redactor, pair: &str) {

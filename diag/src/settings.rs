@@ -72,6 +72,9 @@ pub(crate) fn discover(
             .collect()
     });
     let discovery = gather(&args.source_paths(), env.as_ref(), cli.as_ref());
+    // Credentials in settings files are secrets from here on, in every
+    // output and in the log.
+    crate::secrets::learn_found(&discovery);
     let options = ExplainOptions {
         profile: match args.profile {
             ProfileArg::System => Profile::System,

@@ -504,8 +504,19 @@ fn read_message(reader: &mut impl BufRead, limit: usize) -> Result<Option<Vec<u8
 
 /// A PAC script ready to answer: in this process, or in a worker process when
 /// a [`WorkerCommand`] is given (see the module documentation for why).
+///
+/// A script that runs out of time for [`MAX_STOPS`] URLs in a row is not
+/// run again: one that loops on every URL would otherwise cost its whole
+/// limit per URL (287 URLs of the embedded catalog: 24 minutes).
 #[derive(Debug)]
-pub enum PacRunner {
+pub struct PacRunner {
+    runs: Runs,
+    timeouts_in_a_row: u32,
+    last_timeout: String,
+}
+
+#[derive(Debug)]
+enum Runs {
     /// Evaluated in this process.
     InProcess(Box<PacEngine>),
     /// Evaluated in a memory-limited worker process.
@@ -522,8 +533,8 @@ impl PacRunner {
         resolver: Arc<dyn Resolve>,
         clock: Arc<dyn PacClock>,
     ) -> Result<Self, PacError> {
-        Ok(match isolation {
-            Some(command) => Self::Isolated(Box::new(PacWorker::start(
+        let runs = match isolation {
+            Some(command) => Runs::Isolated(Box::new(PacWorker::start(
                 command.clone(),
                 name,
                 source,
@@ -531,25 +542,51 @@ impl PacRunner {
                 resolver,
                 clock,
             )?)),
-            None => Self::InProcess(Box::new(PacEngine::with_clock(
+            None => Runs::InProcess(Box::new(PacEngine::with_clock(
                 name, source, options, resolver, clock,
             )?)),
+        };
+        Ok(Self {
+            runs,
+            timeouts_in_a_row: 0,
+            last_timeout: String::new(),
         })
     }
 
     /// Asks the script which routes apply to `url`.
     pub fn find_proxy(&mut self, url: &str, host: Option<&str>) -> Result<Evaluation, PacError> {
-        match self {
-            Self::InProcess(engine) => engine.find_proxy(url, host),
-            Self::Isolated(worker) => worker.find_proxy(url, host),
+        if self.timeouts_in_a_row >= MAX_STOPS {
+            let script = match &self.runs {
+                Runs::InProcess(engine) => engine.name().to_owned(),
+                Runs::Isolated(worker) => worker.name.clone(),
+            };
+            return Err(PacError {
+                script,
+                kind: PacErrorKind::GaveUp {
+                    stops: self.timeouts_in_a_row,
+                    last: self.last_timeout.clone(),
+                },
+            });
         }
+        let answer = match &mut self.runs {
+            Runs::InProcess(engine) => engine.find_proxy(url, host),
+            Runs::Isolated(worker) => worker.find_proxy(url, host),
+        };
+        match &answer {
+            Err(e) if matches!(e.kind, PacErrorKind::Timeout { .. }) => {
+                self.timeouts_in_a_row += 1;
+                self.last_timeout = e.kind.to_string();
+            }
+            _ => self.timeouts_in_a_row = 0,
+        }
+        answer
     }
 
     /// The function that answers.
     pub fn entry_point(&self) -> Option<EntryPoint> {
-        match self {
-            Self::InProcess(engine) => engine.entry_point(),
-            Self::Isolated(worker) => Some(worker.entry_point()),
+        match &self.runs {
+            Runs::InProcess(engine) => engine.entry_point(),
+            Runs::Isolated(worker) => Some(worker.entry_point()),
         }
     }
 }

@@ -38,20 +38,58 @@ pub struct Redactor {
     hosts: Vec<(String, String)>,
 }
 
-/// Query parameters whose values are credentials wherever they appear.
-const SECRET_PARAMETERS: &[&str] = &[
+/// Words that make a parameter's value a credential wherever it appears:
+/// the name's last word, or the whole name (`refresh_token`, `X-Amz-Signature`,
+/// `client_secret`, `subscription-key`, `apikey`, `session(id)`).
+const SECRET_WORDS: &[&str] = &[
     "token",
-    "access_token",
-    "auth",
     "key",
     "apikey",
-    "api_key",
     "sig",
     "signature",
+    "secret",
     "password",
     "passwd",
-    "secret",
+    "pwd",
+    "pass",
+    "auth",
+    "credential",
+    "credentials",
+    "jwt",
+    "session",
+    "sessionid",
+    "sid",
+    "code",
 ];
+
+/// Whether a parameter named `name` (as written: percent-encoded, any case,
+/// with brackets or dots) carries a credential.
+fn is_secret_parameter(name: &str) -> bool {
+    if name.is_empty() || name.len() > 128 {
+        return false;
+    }
+    let decoded = percent_encoding::percent_decode_str(name)
+        .decode_utf8_lossy()
+        .to_ascii_lowercase();
+    let words: Vec<&str> = decoded
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect();
+    // `accesstoken`, `apikey`: a credential word run into the name.
+    let glued = |w: &&str| {
+        [
+            "token",
+            "key",
+            "secret",
+            "signature",
+            "password",
+            "sessionid",
+        ]
+        .iter()
+        .any(|end| w.len() > end.len() && w.ends_with(end))
+    };
+    words.iter().any(|w| SECRET_WORDS.contains(w) || glued(w))
+}
 
 /// Authorization schemes whose next word is a credential.
 const SCHEMES: &[&str] = &["basic", "bearer", "ntlm", "negotiate", "digest"];
@@ -132,7 +170,6 @@ impl Redactor {
         out = redact_url_userinfo(&out);
         out = redact_bare_userinfo(&out);
         out = redact_parameters(&out);
-        out = redact_encoded_parameters(&out);
         out = redact_authorization(&out);
         for (host, placeholder) in &self.hosts {
             out = replace_ignore_case(&out, host, placeholder);
@@ -200,72 +237,39 @@ fn redact_bare_userinfo(text: &str) -> String {
     splice(text, cuts)
 }
 
-/// `token=VALUE` (and the other credential parameters) → `token=REDACTED`.
+/// `token=VALUE` (and every other credential parameter, its name written
+/// in any case or percent-encoded) → `token=REDACTED`, in a query, a
+/// fragment, a path segment (`/token=…`) or a value (`?next=token=…`).
 fn redact_parameters(text: &str) -> String {
-    let lower = text.to_ascii_lowercase();
+    let separators = [
+        '?', '&', ';', '#', ' ', '/', '=', '"', '\'', '\n', '\t', ',',
+    ];
     let mut cuts: Vec<(usize, usize)> = Vec::new();
-    for name in SECRET_PARAMETERS {
-        let needle = format!("{name}=");
-        let mut from = 0;
-        while let Some(i) = lower[from..].find(&needle) {
-            let start = from + i;
-            let value = start + needle.len();
-            // Only as a parameter: at the start, or after ?, &, ; or # (a
-            // fragment carries tokens too, as OAuth's implicit flow does).
-            let before = lower[..start].chars().next_back();
-            if matches!(before, None | Some('?' | '&' | ';' | ' ' | '#')) {
-                let end = text[value..]
-                    .find(|c: char| {
-                        c.is_whitespace() || matches!(c, '&' | '#' | '"' | '\'' | '<' | '>' | ';')
-                    })
-                    .map_or(text.len(), |e| value + e);
-                if end > value && text[value..end] != *REDACTED {
-                    cuts.push((value, end));
-                }
-            }
-            from = value;
-        }
-    }
-    splice(text, cuts)
-}
-
-/// `tok%65n=VALUE`: a parameter whose name is percent-encoded is the same
-/// parameter to a server, so its value goes too.
-fn redact_encoded_parameters(text: &str) -> String {
-    let mut cuts = Vec::new();
-    let bytes = text.as_bytes();
     let mut from = 0;
     while let Some(eq) = text.get(from..).and_then(|t| t.find('=')) {
         let eq = from + eq;
         from = eq + 1;
-        // The name: back to a parameter separator.
         let start = text
             .get(..eq)
-            .and_then(|t| t.rfind(['?', '&', ';', '#', ' ']))
+            .and_then(|t| t.rfind(separators))
             .map_or(0, |i| i + 1);
         let Some(name) = text.get(start..eq) else {
             continue;
         };
-        if !name.contains('%') || name.len() > 64 {
+        if !is_secret_parameter(name) {
             continue;
         }
-        let decoded = percent_encoding::percent_decode_str(name)
-            .decode_utf8_lossy()
-            .to_ascii_lowercase();
-        if !SECRET_PARAMETERS.iter().any(|p| *p == decoded) {
-            continue;
-        }
-        let end = bytes
-            .get(eq + 1..)
+        let value = eq + 1;
+        let end = text
+            .get(value..)
             .and_then(|rest| {
-                rest.iter().position(|c| {
-                    c.is_ascii_whitespace()
-                        || matches!(c, b'&' | b'#' | b'"' | b'\'' | b'<' | b'>' | b';')
+                rest.find(|c: char| {
+                    c.is_whitespace() || matches!(c, '&' | '#' | '"' | '\'' | '<' | '>' | ';')
                 })
             })
-            .map_or(text.len(), |e| eq + 1 + e);
-        if end > eq + 1 && text.get(eq + 1..end) != Some(REDACTED) {
-            cuts.push((eq + 1, end));
+            .map_or(text.len(), |e| value + e);
+        if end > value && text.get(value..end) != Some(REDACTED) {
+            cuts.push((value, end));
         }
     }
     splice(text, cuts)
@@ -708,6 +712,52 @@ mod tests {
         let out = r.apply(text);
         assert!(!out.contains("s3cr3t"), "{out}");
         assert!(!out.contains("YWxpY2U6czNjcjN0IHBAc3M="), "{out}");
+    }
+
+    #[test]
+    fn every_spelling_of_a_credential_parameter_goes() {
+        let r = Redactor::new();
+        for name in [
+            "token",
+            "refresh_token",
+            "id_token",
+            "x-token",
+            "token[]",
+            "token.x",
+            "api-key",
+            "apikey",
+            "subscription-key",
+            "client_secret",
+            "X-Goog-Signature",
+            "X-Amz-Signature",
+            "X-Amz-Credential",
+            "sig[0]",
+            "key%5B%5D",
+            "pwd",
+            "pass",
+            "jwt",
+            "session(id)",
+            "code",
+            "accessToken",
+            "tok%65n",
+            "PASSWORD",
+            "sessionid",
+        ] {
+            for text in [
+                format!("https://a.test/p?{name}=S3CR3T-1&x=1"),
+                format!("https://a.test/p?x=1&{name}=S3CR3T-1"),
+                format!("https://a.test/p#{name}=S3CR3T-1"),
+                format!("https://a.test/{name}=S3CR3T-1/next"),
+            ] {
+                let out = r.apply(&text);
+                assert!(!out.contains("S3CR3T"), "{name}: {out}");
+            }
+        }
+        // A value holding a parameter, and words that only look alike.
+        let out = r.apply("https://a.test/?next=token=S3CR3T-2");
+        assert!(!out.contains("S3CR3T"), "{out}");
+        let kept = "https://a.test/?geo=EU&page=2&format=json verdict=ok";
+        assert_eq!(r.apply(kept), kept);
     }
 
     #[test]

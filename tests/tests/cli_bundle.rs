@@ -753,3 +753,96 @@ fn run_command_spawned(extra: &[&str]) -> Spawned {
         child: cmd.spawn().unwrap(),
     }
 }
+
+#[test]
+fn secrets_of_the_configuration_and_settings_files_stay_out_of_the_log() {
+    // A proxy echoing the Proxy-Authorization it gets: the configuration
+    // file's proxy-user, or the user of a proxy in /etc/environment, came
+    // back on the PATHPROBE_LOG stream (the report was clean). Catalog URLs
+    // carry credentials under names the redactor did not know.
+    const CONFIG_USER_PASSWORD: &str = "CfgLogS3cret-9";
+    const ETC_PASSWORD: &str = "EtcEnvS3cret-10";
+    const QUERY_SECRETS: [&str; 4] = [
+        "RefreshT0ken-11",
+        "AmzS1gnature-12",
+        "ClientS3cret-13",
+        "SubKey-14abc",
+    ];
+    let proxy = echoing_proxy();
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = write_catalog(
+        dir.path(),
+        &[
+            "https://a.lab.test/",
+            &format!(
+                "https://127.0.0.1:9/p?refresh_token={}&X-Amz-Signature={}",
+                QUERY_SECRETS[0], QUERY_SECRETS[1]
+            ),
+            &format!(
+                "https://127.0.0.1:9/q?client_secret={}&subscription-key={}",
+                QUERY_SECRETS[2], QUERY_SECRETS[3]
+            ),
+        ],
+    );
+    let config = dir.path().join("pathprobe.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "proxy = \"http://127.0.0.1:{proxy}\"\nproxy-user = \"carol:{CONFIG_USER_PASSWORD}\"\n"
+        ),
+    )
+    .unwrap();
+    let environment = dir.path().join("environment");
+    std::fs::write(
+        &environment,
+        format!("https_proxy=\"http://eve:{ETC_PASSWORD}@127.0.0.1:{proxy}\"\n"),
+    )
+    .unwrap();
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let mut secrets: Vec<String> = vec![
+        CONFIG_USER_PASSWORD.into(),
+        ETC_PASSWORD.into(),
+        b64(&format!("carol:{CONFIG_USER_PASSWORD}")),
+        b64(&format!("eve:{ETC_PASSWORD}")),
+    ];
+    secrets.extend(QUERY_SECRETS.iter().map(|s| (*s).to_owned()));
+    let common = [
+        "check",
+        catalog.to_str().unwrap(),
+        "--only-given",
+        "--no-env",
+        "--resolve",
+        "a.lab.test=127.0.0.1",
+        "--phase-timeout",
+        "3",
+    ];
+    let runs = [
+        (
+            "the configuration file",
+            vec!["--config", config.to_str().unwrap()],
+        ),
+        (
+            "an /etc/environment file",
+            vec!["--etc-environment", environment.to_str().unwrap()],
+        ),
+    ];
+    for (what, flags) in runs {
+        for format in ["json", "table"] {
+            let mut args: Vec<&str> = common.to_vec();
+            args.extend(flags.iter().copied());
+            args.extend(["--format", format]);
+            let out = run_with_env(&args, &[("PATHPROBE_LOG", "debug")]);
+            assert_eq!(out.status.code(), Some(1), "{what}: {}", stderr(&out));
+            let log = stderr(&out);
+            // The proxy was asked, with the credentials, and echoed them.
+            assert!(log.contains("Denied for"), "{what}: {log}");
+            for secret in &secrets {
+                assert!(!log.contains(secret), "{what}: the log holds {secret}");
+                assert!(
+                    !stdout(&out).contains(secret),
+                    "{what}: stdout ({format}) holds {secret}"
+                );
+            }
+        }
+    }
+}

@@ -159,6 +159,16 @@ fn mistakes_name_the_file_line_and_key() {
             "push = \"ftp://gw\"\n",
             ":1: push: invalid value 'ftp://gw'",
         ),
+        // Checked only when a run used them: no file, line or key named.
+        (
+            "deadline = 5\n[site.x]\nresolve = [\"nothost\"]\n",
+            ":3: resolve: invalid value 'nothost'",
+        ),
+        (
+            "[site.x]\ndns-server = \"not-an-ip\"\n",
+            ":2: dns-server: invalid value 'not-an-ip'",
+        ),
+        ("[site.x]\npac = \"ht!tp://x\"\n", ":2: pac: invalid value"),
         // Two settings that contradict each other at one level.
         (
             "pac = \"/etc/proxy.pac\"\nproxy = \"http://127.0.0.1:3128\"\n",

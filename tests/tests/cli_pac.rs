@@ -745,3 +745,81 @@ fn lint_survives_what_the_depth_estimate_misses() {
         }
     }
 }
+
+#[test]
+fn a_script_that_runs_out_of_time_three_urls_in_a_row_is_not_run_again() {
+    // `pac eval` of 12 URLs with a looping script took 12 limits (the whole
+    // embedded catalog: 24 minutes); `proxy explain` 5 s per URL.
+    let dir = tempfile::tempdir().unwrap();
+    let pac = pac_file(
+        &dir,
+        "loop.pac",
+        "function FindProxyForURL(u, h) { while (true) {} }\n",
+    );
+    let urls: String = (0..12)
+        .map(|i| format!("https://h{i}.example.test/\n"))
+        .collect();
+    let list = dir.path().join("urls.txt");
+    std::fs::write(&list, urls).unwrap();
+    let limit = std::time::Duration::from_secs(60);
+    let started = std::time::Instant::now();
+    let out = pathprobe_tests::run_within(
+        [
+            "pac",
+            "eval",
+            "-p",
+            pac.to_str().unwrap(),
+            "-f",
+            list.to_str().unwrap(),
+            "--timeout",
+            "1",
+            "--format",
+            "json",
+        ],
+        limit,
+    );
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json(&out);
+    let errors: Vec<String> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["error"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(errors.len(), 12);
+    assert!(
+        errors[..3].iter().all(|e| e.contains("did not finish")),
+        "{errors:?}"
+    );
+    assert!(
+        errors[3..].iter().all(|e| e.contains("not evaluated")),
+        "{errors:?}"
+    );
+    // Three limits and the start-up, not twelve.
+    assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
+
+    let out = pathprobe_tests::run_within(
+        [
+            "proxy",
+            "explain",
+            "--only-given",
+            "--no-env",
+            "--pac",
+            pac.to_str().unwrap(),
+            "https://a.example.test/",
+            "https://b.example.test/",
+            "https://c.example.test/",
+            "https://d.example.test/",
+            "https://e.example.test/",
+            "https://f.example.test/",
+        ],
+        limit,
+    );
+    assert!(
+        stdout(&out).contains("not evaluated"),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}

@@ -346,3 +346,36 @@ fn a_pac_worker_ends_when_its_parent_is_killed() {
         "the worker {worker} still runs 3 s after its parent was killed"
     );
 }
+
+#[test]
+fn the_deadline_holds_while_the_catalog_is_read() {
+    // 200,000 URLs took 25 s to read in a debug build, whatever the
+    // deadline; the run then blamed the proxy settings.
+    let dir = tempfile::tempdir().unwrap();
+    let list: String = (0..200_000)
+        .map(|i| format!("https://h{i}.example{}.test/p/{i}\n", i % 97))
+        .collect();
+    let catalog = dir.path().join("big.txt");
+    std::fs::write(&catalog, list).unwrap();
+    let _ = pathprobe_tests::binary();
+    let started = Instant::now();
+    let out = run_with_env(
+        [
+            "check",
+            catalog.to_str().unwrap(),
+            "--only-given",
+            "--direct",
+            "--deadline",
+            "0.3",
+        ],
+        &[],
+    );
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("passed while the catalog"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(took < Duration::from_millis(2500), "took {took:?}");
+}

@@ -171,3 +171,27 @@ fn a_machine_pac_that_cannot_be_fetched_fails_its_urls_naming_it() {
     }
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn a_pac_url_given_whose_server_does_not_answer_is_a_finding() {
+    // Not the input's fault (the URL is well formed; the server is down):
+    // every URL fails naming the PAC, the report is written, exit 1, as
+    // for a PAC found on the machine. A file that is missing stays exit 2.
+    let closed = pathprobe_tests::peers::free_port();
+    let out = check(
+        &[
+            "--only-given",
+            "--no-env",
+            "--pac",
+            &format!("http://127.0.0.1:{closed}/proxy.pac"),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = report(&out);
+    for r in v["results"].as_array().unwrap() {
+        assert_eq!(r["verdict"], "proxy_unreachable", "{r}");
+        let hint = r["hint"].as_str().unwrap();
+        assert!(hint.contains("the PAC cannot be fetched"), "{hint}");
+    }
+}

@@ -8,7 +8,7 @@ use pathprobe_pac::FixedResolver;
 use pathprobe_pac::discovery::{Credentials, Discovery, Explanation};
 use pathprobe_reports::{CheckFormat, CheckReport, Comparison};
 
-use crate::catalogs::{filter_of, load_catalog, plan_of};
+use crate::catalogs::{filter_of, load_catalog_within, plan_of};
 use crate::cli::{CheckArgs, FailOnArg, ProbeArgs};
 use crate::engine::{self, Observer, RunConfig, RunError, RunLimits};
 use crate::exit::{Exit, UsageError};
@@ -210,7 +210,7 @@ pub(crate) fn configure(
     let phase = seconds(args.phase_timeout, "--phase-timeout")?;
     let catalog = match catalog_override {
         Some(c) => c,
-        None => load_catalog(&args.catalog)?,
+        None => load_catalog_within(&args.catalog, Some(deadline))?,
     };
     let (mut filter, mut described) = filter_of(&args.filter)?;
     if let Some(geo) = overrides.geography {
@@ -239,6 +239,9 @@ pub(crate) fn configure(
     // The platform filter also picks the OS whose proxy rules apply.
     let (discovery, routing) = discover(&args.routing, args.filter.os)?;
     let redactor = crate::secrets::redactor_for(args, &discovery);
+    // Before the first log line of the run: a proxy echoing a credential
+    // from the configuration file must not reach PATHPROBE_LOG.
+    crate::secrets::learn(&redactor);
     Ok(
         RunConfig::builder(plan, &catalog.info.name, discovery, routing)
             .started(started)
@@ -276,7 +279,6 @@ pub(crate) fn run_config(config: &RunConfig, human: bool) -> anyhow::Result<Prob
         RunError::UnusableSetting(_) => anyhow::Error::from(UsageError(e.to_string())),
         other => anyhow::Error::from(other),
     })?;
-    crate::secrets::learn_found(config.discovery());
     Ok(Probed {
         report: run.report,
         explanation: run.explanation,

@@ -30,8 +30,8 @@ fn list(args: ListArgs) -> anyhow::Result<Exit> {
 }
 
 fn diff(args: DiffArgs) -> anyhow::Result<Exit> {
-    let old = crate::isolate::load_catalog_file(&args.old, &LoadOptions::default())?;
-    let new = crate::isolate::load_catalog_file(&args.new, &LoadOptions::default())?;
+    let old = crate::isolate::load_catalog_file(&args.old, &LoadOptions::default(), None)?;
+    let new = crate::isolate::load_catalog_file(&args.new, &LoadOptions::default(), None)?;
     let changes = pathprobe_urls::diff(&old, &new);
     let report = DiffReport::new(
         args.old.display().to_string(),

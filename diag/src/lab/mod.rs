@@ -139,7 +139,14 @@ pub struct Scenario {
     /// The endpoints.
     #[serde(rename = "endpoint")]
     pub endpoints: Vec<LabEndpoint>,
+    /// The file it was read from, for messages.
+    #[serde(skip)]
+    pub file: String,
 }
+
+/// More endpoints than a scenario needs to show a situation; each holds a
+/// server (and its sockets) for the scenario's run.
+pub const MAX_ENDPOINTS: usize = 100;
 
 /// A scenario file that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -168,10 +175,15 @@ pub enum ScenarioError {
 impl Scenario {
     /// Parses scenario text; `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Self, ScenarioError> {
-        let s: Self = toml::from_str(text).map_err(|e| ScenarioError::Parse {
+        let parse_error = |message: String| ScenarioError::Parse {
             file: file.to_owned(),
-            message: e.to_string(),
-        })?;
+            message,
+        };
+        // The plain parser first: it refuses deep nesting at once, where
+        // deserialising it directly took minutes (40,000 inline tables).
+        toml::de::DeTable::parse(text).map_err(|e| parse_error(e.to_string()))?;
+        let mut s: Self = toml::from_str(text).map_err(|e| parse_error(e.to_string()))?;
+        s.file = file.to_owned();
         let invalid = |message: &str| ScenarioError::Invalid {
             file: file.to_owned(),
             message: message.to_owned(),
@@ -179,11 +191,27 @@ impl Scenario {
         if s.endpoints.is_empty() {
             return Err(invalid("a scenario needs at least one [[endpoint]]"));
         }
-        for e in &s.endpoints {
+        if s.endpoints.len() > MAX_ENDPOINTS {
+            return Err(invalid(&format!(
+                "{} endpoints: a scenario holds at most {MAX_ENDPOINTS}",
+                s.endpoints.len()
+            )));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for e in &mut s.endpoints {
             // The lab answers names from its own DNS server; an address
             // would be probed wherever it points, off this machine.
             match e.name.parse::<pathprobe_host::Host>() {
-                Ok(pathprobe_host::Host::Name(_)) => {}
+                Ok(pathprobe_host::Host::Name(dns)) => {
+                    // As DNS and certificates hold it: `bücher` as punycode.
+                    if !seen.insert(dns.clone()) {
+                        return Err(invalid(&format!(
+                            "endpoint {:?} is named twice",
+                            pathprobe_files::quote::excerpt(&e.name, 80)
+                        )));
+                    }
+                    e.name = dns;
+                }
                 Ok(_) => {
                     return Err(invalid(&format!(
                         "endpoint {:?}: a lab endpoint is a host name, not an address",
@@ -312,7 +340,7 @@ pub fn run(scenario: &Scenario) -> Result<ScenarioOutcome, ScenarioError> {
             .map_err(|e| ScenarioError::Lab(LabError::Io(std::io::Error::other(e.to_string()))))?,
     );
     let invalid = |message: String| ScenarioError::Invalid {
-        file: scenario.name.clone(),
+        file: scenario.file.clone(),
         message,
     };
     // The setting a machine would have, for the engine to discover and

@@ -143,6 +143,10 @@ pub struct ProxyResolver {
     /// The setting in force that cannot be used, and why (its URLs get no
     /// route rather than a silent direct connection).
     unusable: Option<(Found, String)>,
+    /// Whether that is the input's fault (a missing file, a script that
+    /// does not compile), not the network's (a PAC server that does not
+    /// answer: its URLs are a finding).
+    unusable_input: bool,
 }
 
 /// The setting in force, ready to answer.
@@ -163,6 +167,7 @@ impl ProxyResolver {
         let mut wpad_dns = Vec::new();
         let mut pac_in_use = None;
         let mut unusable: Option<(Found, String)> = None;
+        let mut unusable_input = true;
 
         for (found, standing) in &ranked {
             if let Standing::Ignored { why } = standing
@@ -204,7 +209,10 @@ impl ProxyResolver {
                     Err(e) => {
                         let why = format!("the PAC cannot be fetched: {e}");
                         warnings.push(format!("{}: {why}", found.provenance));
-                        unusable.get_or_insert((found.clone(), why));
+                        if unusable.is_none() {
+                            unusable_input = e.is_input_error();
+                            unusable = Some((found.clone(), why));
+                        }
                     }
                 },
                 ProxyConfig::AutoDetect => {
@@ -322,6 +330,7 @@ impl ProxyResolver {
             wpad_dns,
             pac_in_use,
             unusable,
+            unusable_input,
         }
     }
 
@@ -332,6 +341,7 @@ impl ProxyResolver {
         let given = |f: &Found| f.provenance.kind == SourceKind::CommandLine;
         if let Some((found, why)) = &self.unusable
             && given(found)
+            && self.unusable_input
         {
             // What the fetch noticed (an HTML page, not UTF-8) explains most
             // scripts that do not compile.
