@@ -21,7 +21,7 @@ pub use compare::{ComparedEndpoint, Comparison};
 /// Version of the JSON form of [`CheckReport`].
 pub const CHECK_SCHEMA_VERSION: u32 = 1;
 
-/// The closed verdict taxonomy (DESIGN.md).
+/// The closed verdict taxonomy (README, "Verdicts").
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
