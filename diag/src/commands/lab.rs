@@ -31,6 +31,9 @@ pub fn run(args: LabArgs) -> anyhow::Result<Exit> {
             )?);
         }
     }
+    // Each endpoint holds a server and its sockets, and each probe two more:
+    // as `check` does, raise the open-file limit as far as the system allows.
+    let _ = rlimit::increase_nofile_limit(65_536);
     let mut outcomes: Vec<ScenarioOutcome> = Vec::new();
     for s in &scenarios {
         outcomes.push(run_scenario(s).map_err(|e| match e {
