@@ -143,6 +143,16 @@ impl ProxyUrl {
             .filter(|h| !h.is_empty())
             .ok_or_else(|| fail("it names no host"))?;
         let host = crate::helpers::strip_brackets(host).to_ascii_lowercase();
+        // URL parsing reads `1.2.3` as 1.2.0.3 and `5` as 0.0.0.5: a proxy
+        // the user did not write. An address is four numbers here.
+        if let Some(url::Host::Ipv4(ip)) = url.host() {
+            let written = written_host(rest);
+            if written.parse::<std::net::Ipv4Addr>().is_err() {
+                return Err(fail(&format!(
+                    "{written:?} is not an IPv4 address written as four numbers (URL parsing would make it {ip}): write the whole address, or a host name"
+                )));
+            }
+        }
         if !matches!(url.path(), "" | "/") || url.query().is_some() {
             return Err(fail("a proxy address has no path or query"));
         }
@@ -180,6 +190,13 @@ impl ProxyUrl {
             port: self.port,
         }
     }
+}
+
+/// The host as written in `user:pass@host:port/…` text.
+fn written_host(rest: &str) -> &str {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    host_port.split(':').next().unwrap_or(host_port)
 }
 
 /// The port written in `host:port` text, if any (the url crate hides the
@@ -282,6 +299,13 @@ mod tests {
         assert!(ProxyUrl::parse("http://:8080", PortDefault::Curl).is_err());
         assert!(ProxyUrl::parse("http://proxy:99999", PortDefault::Curl).is_err());
         assert!(ProxyUrl::parse("http://proxy:8080/path", PortDefault::Curl).is_err());
+        // Shorthand addresses the URL parser would widen into others.
+        for shorthand in ["5", "1.2.3:3128", "http://u:p@0x7f.1:8080", "017.0.0.1"] {
+            let e = ProxyUrl::parse(shorthand, PortDefault::Scheme).unwrap_err();
+            assert!(e.reason.contains("four numbers"), "{shorthand}: {e}");
+        }
+        let full = ProxyUrl::parse("http://u:p@10.0.0.1:3128", PortDefault::Scheme).unwrap();
+        assert_eq!(full.host, "10.0.0.1");
     }
 
     #[test]
