@@ -475,10 +475,26 @@ fn ctrl_c_keeps_what_finished() {
             "--resolve",
             "*.lab.test=127.0.0.1",
         ])
+        .env("PATHPROBE_LOG", "debug")
         .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(800));
+    // Wait for the state, not for a while: the log says when the first
+    // endpoint's attempt has finished (the other hangs on the silent server).
+    let mut child = child;
+    let log = std::io::BufReader::new(child.stderr.take().unwrap());
+    let (seen_tx, seen) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead as _;
+        for line in log.lines().map_while(Result::ok) {
+            if line.contains("ok.lab.test") && line.contains("verdict=\"ok\"") {
+                let _ = seen_tx.send(());
+            }
+        }
+    });
+    seen.recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the first endpoint's attempt was never logged");
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

@@ -106,7 +106,17 @@ fn a_pac_server_that_never_answers_ends_with_the_deadline() {
 fn ctrl_c_during_the_pac_fetch_ends_the_run_with_130() {
     let dir = tempfile::tempdir().unwrap();
     let cat = catalog(dir.path());
-    let silent = silent_server();
+    // A PAC server that takes the connection, says when, and never answers.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent = listener.local_addr().unwrap().port();
+    let (asked_tx, asked) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept() {
+            held.push(stream);
+            let _ = asked_tx.send(());
+        }
+    });
     let url = format!("http://127.0.0.1:{silent}/proxy.pac");
     let child = std::process::Command::new(pathprobe_tests::binary())
         .args([
@@ -124,10 +134,10 @@ fn ctrl_c_during_the_pac_fetch_ends_the_run_with_130() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // The fetch waits on a server that never answers: any moment after the
-    // process has started is during the fetch (or before it: also before any
-    // probe). Wait for the process to have set up, generously.
-    std::thread::sleep(Duration::from_millis(1500));
+    // Wait for the state, not for a while: the fetch has begun.
+    asked
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the PAC was never asked for");
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
