@@ -65,18 +65,147 @@ pub fn binary() -> PathBuf {
 /// own `~/.config/pathprobe/config.toml` does not change their results.
 pub const NO_CONFIG_HOME: &str = "/nonexistent/pathprobe-tests-config";
 
-/// Runs the binary with `args` (no NO_COLOR surprises: colour is off off-TTY anyway).
+/// One run of the binary, built up — arguments, environment, a time limit —
+/// then run for its output, or for its stdout read as JSON. Every run has
+/// no configuration file of the developer's (`XDG_CONFIG_HOME` points
+/// nowhere), no `*_proxy` variable of the machine running the tests, and no
+/// `COLUMNS`.
+///
+/// ```no_run
+/// use pathprobe_tests::Pathprobe;
+/// let (report, out) = Pathprobe::new(["check", "--only-given", "--format", "json"])
+///     .env("PATHPROBE_LOG", "debug")
+///     .within(std::time::Duration::from_secs(60))
+///     .json();
+/// assert_eq!(out.status.code(), Some(1));
+/// # let _ = report;
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Pathprobe {
+    args: Vec<std::ffi::OsString>,
+    env: Vec<(String, String)>,
+    limit: Option<std::time::Duration>,
+}
+
+impl Pathprobe {
+    /// A run with these arguments.
+    pub fn new<I, S>(args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        Self::default().args(args)
+    }
+
+    /// More arguments.
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.args
+            .extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        self
+    }
+
+    /// An environment variable for the run.
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Kills the run if it is still going after `limit` (the test then fails
+    /// naming the command): for inputs that could hang a careless reader.
+    pub fn within(mut self, limit: std::time::Duration) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// The command, not started (for a process a test keeps running).
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(binary());
+        cmd.env_remove("COLUMNS")
+            .env("XDG_CONFIG_HOME", NO_CONFIG_HOME);
+        for (key, _) in std::env::vars_os() {
+            if key
+                .to_string_lossy()
+                .to_ascii_lowercase()
+                .ends_with("_proxy")
+            {
+                cmd.env_remove(&key);
+            }
+        }
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        cmd.args(&self.args);
+        cmd
+    }
+
+    /// Runs it to the end (or to its limit) and returns what it wrote.
+    pub fn output(&self) -> Output {
+        let mut cmd = self.command();
+        let Some(limit) = self.limit else {
+            return cmd.output().expect("run pathprobe");
+        };
+        let child = cmd
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run pathprobe");
+        let pid = child.id();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(child.wait_with_output());
+        });
+        match rx.recv_timeout(limit) {
+            Ok(out) => out.expect("wait for pathprobe"),
+            Err(_) => {
+                let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+                panic!(
+                    "pathprobe {:?} was still running after {limit:?}",
+                    self.args
+                );
+            }
+        }
+    }
+
+    /// Runs it and reads its stdout as JSON (the test fails, showing both
+    /// streams, when it is not).
+    pub fn json(&self) -> (serde_json::Value, Output) {
+        let out = self.output();
+        let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "pathprobe {:?}: not JSON ({e}):\n{}\n{}",
+                self.args,
+                stdout(&out),
+                stderr(&out)
+            )
+        });
+        (v, out)
+    }
+}
+
+/// The JSON a run wrote on stdout (the test fails, showing both streams,
+/// when it is not JSON).
+pub fn json_of(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}\n{}",
+            stdout(out),
+            stderr(out)
+        )
+    })
+}
+
+/// Runs the binary with `args` (see [`Pathprobe`]).
 pub fn run<I, S>(args: I) -> Output
 where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    Command::new(binary())
-        .args(args)
-        .env_remove("COLUMNS")
-        .env("XDG_CONFIG_HOME", NO_CONFIG_HOME)
-        .output()
-        .expect("run pathprobe")
+    Pathprobe::new(args).output()
 }
 
 /// Runs the binary like [`run`], killing it if it is still running after
@@ -87,62 +216,27 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let args: Vec<std::ffi::OsString> = args.into_iter().map(|a| a.as_ref().to_owned()).collect();
-    let child = Command::new(binary())
-        .args(&args)
-        .env_remove("COLUMNS")
-        .env("XDG_CONFIG_HOME", NO_CONFIG_HOME)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("run pathprobe");
-    let pid = child.id();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(limit) {
-        Ok(out) => out.expect("wait for pathprobe"),
-        Err(_) => {
-            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
-            panic!("pathprobe {args:?} was still running after {limit:?}");
-        }
-    }
+    Pathprobe::new(args).within(limit).output()
 }
 
-/// Runs the binary with `args` and exactly these proxy-related environment
-/// variables (every `*_proxy` variable of the test process is removed first,
-/// so results do not depend on the machine running the tests).
+/// Runs the binary with `args` and these environment variables (see
+/// [`Pathprobe`]).
 pub fn run_with_env<I, S>(args: I, env: &[(&str, &str)]) -> Output
 where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let mut cmd = command_with_env(env);
-    cmd.args(args);
-    cmd.output().expect("run pathprobe")
+    env.iter()
+        .fold(Pathprobe::new(args), |p, (k, v)| p.env(k, v))
+        .output()
 }
 
 /// The binary as [`run_with_env`] runs it, not started yet (for a process a
 /// test keeps running, such as `serve`).
 pub fn command_with_env(env: &[(&str, &str)]) -> Command {
-    let mut cmd = Command::new(binary());
-    cmd.env_remove("COLUMNS")
-        .env("XDG_CONFIG_HOME", NO_CONFIG_HOME);
-    for (key, _) in std::env::vars_os() {
-        if key
-            .to_string_lossy()
-            .to_ascii_lowercase()
-            .ends_with("_proxy")
-        {
-            cmd.env_remove(&key);
-        }
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd
+    env.iter()
+        .fold(Pathprobe::default(), |p, (k, v)| p.env(k, v))
+        .command()
 }
 
 /// A number from the environment (benchmark sizes), else `default`.
@@ -231,10 +325,7 @@ pub fn check_json_via(
         phase_timeout,
     ];
     all.extend_from_slice(args);
-    let out = run_with_env(all, &[]);
-    let v = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", stdout(&out), stderr(&out)));
-    (v, out)
+    Pathprobe::new(all).json()
 }
 
 /// Serves `body` (200 OK, with `content_type` when given) at any path, on a

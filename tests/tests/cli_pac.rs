@@ -12,6 +12,7 @@
 use std::net::TcpListener;
 use std::path::PathBuf;
 
+use pathprobe_tests::json_of as json;
 use pathprobe_tests::{run, stderr, stdout};
 
 const CORP_PAC: &str = r#"// A corporate PAC in the style seen in the field.
@@ -31,11 +32,6 @@ fn pac_file(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
     let path = dir.path().join(name);
     std::fs::write(&path, text).unwrap();
     path
-}
-
-fn json(out: &std::process::Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", stdout(out)))
 }
 
 #[test]

@@ -12,12 +12,8 @@
 use std::fs;
 use std::path::Path;
 
+use pathprobe_tests::json_of as json;
 use pathprobe_tests::{fixtures, run, stderr, stdout};
-
-fn json(out: &std::process::Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", stdout(out)))
-}
 
 #[test]
 fn help_lists_every_command_and_hides_the_workers() {

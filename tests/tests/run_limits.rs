@@ -14,6 +14,7 @@
 
 use std::time::{Duration, Instant};
 
+use pathprobe_tests::json_of as report;
 use pathprobe_tests::lab::silent_server;
 use pathprobe_tests::{run_with_env, stderr, stdout, write_catalog};
 
@@ -55,11 +56,6 @@ fn check_with_pac(
         &[],
     );
     (out, started.elapsed())
-}
-
-fn report(out: &std::process::Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(out), stderr(out)))
 }
 
 #[test]

@@ -11,6 +11,7 @@
     clippy::indexing_slicing
 )]
 
+use pathprobe_tests::json_of as report;
 use pathprobe_tests::lab::{TestCa, dns_server, tls_origin};
 use pathprobe_tests::{run_with_env, stderr, stdout, write_catalog};
 
@@ -54,11 +55,6 @@ fn check(extra: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     // The lab's files must outlive the run.
     drop(_dir);
     out
-}
-
-fn report(out: &std::process::Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(out), stderr(out)))
 }
 
 #[test]
