@@ -98,6 +98,18 @@ fn endpoints_that_are_not_host_names_and_unusable_ca_names_exit_2() {
         "A".repeat(70_000)
     );
     for (file, extra, name, says) in [
+        (
+            "env-pac.toml",
+            "setting = \"environment\"\nroute = \"pac\"\npac = \"function FindProxyForURL(u, h) { return 'DIRECT'; }\"",
+            "a.lab.test",
+            "not a PAC",
+        ),
+        (
+            "wpad-proxy.toml",
+            "setting = \"wpad\"\nroute = \"proxy\"\nproxy = \"connect\"",
+            "a.lab.test",
+            "finds a PAC",
+        ),
         ("ip.toml", "", "192.0.2.1", "not an address"),
         ("v6.toml", "", "[::1]", "not an address"),
         ("dots.toml", "", "a..lab.test", "not a host name"),

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pathprobe_pac::discovery::{
-    CommandLineSetting, ExplainOptions, PortDefault, ProxyUrl, SourcePaths, gather,
+    CommandLineSetting, ExplainOptions, PortDefault, ProxyUrl, SourceFile, SourcePaths, gather,
 };
 use pathprobe_pac::{DnsServers, PacLocation, SystemResolver};
 use pathprobe_reports::Verdict;
@@ -44,6 +44,12 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "unreachable-proxy.toml",
         include_str!("../../lab/unreachable-proxy.toml"),
     ),
+    ("env-proxy.toml", include_str!("../../lab/env-proxy.toml")),
+    (
+        "agent-proxy.toml",
+        include_str!("../../lab/agent-proxy.toml"),
+    ),
+    ("wpad.toml", include_str!("../../lab/wpad.toml")),
 ];
 
 /// How an endpoint is served.
@@ -94,6 +100,24 @@ pub enum LabRoute {
     Pac,
 }
 
+/// Where the machine holds its proxy setting, for the engine to discover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LabSetting {
+    /// Given on the command line (`--proxy`, `--pac URL`, `--direct`).
+    #[default]
+    CommandLine,
+    /// The proxy variables of the environment (`https_proxy`), as
+    /// command-line tools on Linux read them.
+    Environment,
+    /// The Defender agent's managed configuration (`mdatp_managed.json`,
+    /// `cloudService.proxy`), read with the agent's profile.
+    AgentFile,
+    /// Auto-detection: WPAD over the lab's DNS (`wpad.lab.test`) serving the
+    /// scenario's PAC as `wpad.dat`.
+    Wpad,
+}
+
 /// One endpoint of a scenario.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -127,6 +151,9 @@ pub struct Scenario {
     /// Routing.
     #[serde(default)]
     pub route: LabRoute,
+    /// Where the setting is held.
+    #[serde(default)]
+    pub setting: LabSetting,
     /// The proxy.
     #[serde(default)]
     pub proxy: LabProxy,
@@ -236,6 +263,19 @@ impl Scenario {
                 )));
             }
         }
+        match (s.setting, s.route) {
+            (LabSetting::Environment | LabSetting::AgentFile, LabRoute::Pac) => {
+                return Err(invalid(
+                    "setting = \"environment\" or \"agent-file\" holds a proxy, not a PAC: use route = \"proxy\"",
+                ));
+            }
+            (LabSetting::Wpad, LabRoute::Direct | LabRoute::Proxy) => {
+                return Err(invalid(
+                    "setting = \"wpad\" finds a PAC: use route = \"pac\"",
+                ));
+            }
+            _ => {}
+        }
         if s.route == LabRoute::Pac && s.pac.is_none() {
             return Err(invalid("route = \"pac\" needs a pac = \"...\" script"));
         }
@@ -277,6 +317,35 @@ pub struct ScenarioOutcome {
     pub about: String,
     /// Per endpoint.
     pub endpoints: Vec<EndpointOutcome>,
+}
+
+/// A directory of its own for the settings files a scenario writes,
+/// removed with everything in it when the scenario is done.
+struct AgentDir(std::path::PathBuf);
+
+impl AgentDir {
+    fn new() -> Result<Self, LabError> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let dir =
+            std::env::temp_dir().join(format!("pathprobe-lab-{}-{nanos:x}", std::process::id()));
+        // Created here and only here: never a directory someone planted.
+        std::fs::create_dir(&dir)?;
+        Ok(Self(dir))
+    }
+
+    fn write(&self, name: &str, text: &str) -> Result<std::path::PathBuf, LabError> {
+        let path = self.0.join(name);
+        std::fs::write(&path, text)?;
+        Ok(path)
+    }
+}
+
+impl Drop for AgentDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn closed_port() -> Result<u16, LabError> {
@@ -334,36 +403,86 @@ pub fn run(scenario: &Scenario) -> Result<ScenarioOutcome, ScenarioError> {
         }
         LabProxy::Closed => Some(closed_port()?),
     };
+    let invalid = |message: String| ScenarioError::Invalid {
+        file: scenario.file.clone(),
+        message,
+    };
+    // The setting as a machine holds it, for the engine to discover and
+    // follow: on the command line, in the environment, in the agent's file,
+    // or found by WPAD over the lab's DNS.
+    let proxy_address =
+        proxy_port.map_or_else(|| "127.0.0.1:9".to_owned(), |p| format!("127.0.0.1:{p}"));
+    let pac_port = match (&scenario.route, &scenario.pac) {
+        (LabRoute::Pac, Some(text)) => Some(servers::pac_server(
+            text.replace("{proxy}", &proxy_address),
+        )?),
+        _ => None,
+    };
+    if scenario.setting == LabSetting::Wpad {
+        dns_names.insert(
+            "wpad.lab.test".into(),
+            DnsAnswer::Address(Ipv4Addr::LOCALHOST),
+        );
+    }
     let dns = servers::dns_server(dns_names)?;
     let resolver = Arc::new(
         SystemResolver::new(DnsServers::Given(vec![dns]))
             .map_err(|e| ScenarioError::Lab(LabError::Io(std::io::Error::other(e.to_string()))))?,
     );
-    let invalid = |message: String| ScenarioError::Invalid {
-        file: scenario.file.clone(),
-        message,
-    };
-    // The setting a machine would have, for the engine to discover and
-    // follow: the proxy given as `--proxy` is, or a PAC on a web server.
-    let proxy_address =
-        proxy_port.map_or_else(|| "127.0.0.1:9".to_owned(), |p| format!("127.0.0.1:{p}"));
-    let setting = match (&scenario.route, &scenario.pac) {
-        (LabRoute::Pac, Some(text)) => {
-            let port = servers::pac_server(text.replace("{proxy}", &proxy_address))?;
-            let url = format!("http://127.0.0.1:{port}/lab.pac");
-            CommandLineSetting::Pac(PacLocation::parse(&url).map_err(|e| invalid(e.to_string()))?)
-        }
-        (LabRoute::Proxy, _) => CommandLineSetting::Proxy(
-            ProxyUrl::parse(&format!("http://{proxy_address}"), PortDefault::Scheme)
-                .map_err(|e| invalid(e.to_string()))?,
-        ),
-        _ => CommandLineSetting::Direct,
-    };
-    let discovery = gather(&SourcePaths::none(), None, Some(&setting));
-    let routing = ExplainOptions {
+    let proxy_url = format!("http://{proxy_address}");
+    let agent_dir = AgentDir::new()?;
+    let mut routing = ExplainOptions {
         // As `check` runs it: in a worker process.
         isolation: crate::isolate::pac_isolation(),
         ..ExplainOptions::new(resolver)
+    };
+    let discovery = match (scenario.setting, scenario.route) {
+        (LabSetting::Environment, LabRoute::Proxy) => {
+            let env: std::collections::BTreeMap<String, String> = [
+                ("https_proxy".to_owned(), proxy_url.clone()),
+                ("http_proxy".to_owned(), proxy_url),
+            ]
+            .into();
+            gather(&SourcePaths::none(), Some(&env), None)
+        }
+        (LabSetting::AgentFile, LabRoute::Proxy) => {
+            let file = agent_dir.write(
+                "mdatp_managed.json",
+                &serde_json::json!({ "cloudService": { "proxy": proxy_url } }).to_string(),
+            )?;
+            routing.profile = pathprobe_pac::discovery::Profile::Agent;
+            routing.os = pathprobe_pac::discovery::TargetOs::Linux;
+            let paths = SourcePaths {
+                mdatp_managed: Some(SourceFile::given(&file)),
+                ..SourcePaths::none()
+            };
+            gather(&paths, None, None)
+        }
+        (LabSetting::Wpad, _) => {
+            routing.wpad.http_port = pac_port.unwrap_or(80);
+            let mut found = gather(&SourcePaths::none(), None, Some(&CommandLineSetting::Wpad));
+            found.dns_domains = vec!["lab.test".into()];
+            found
+        }
+        (_, LabRoute::Pac) => {
+            let url = format!("http://127.0.0.1:{}/lab.pac", pac_port.unwrap_or(9));
+            let setting = CommandLineSetting::Pac(
+                PacLocation::parse(&url).map_err(|e| invalid(e.to_string()))?,
+            );
+            gather(&SourcePaths::none(), None, Some(&setting))
+        }
+        (_, LabRoute::Proxy) => {
+            let setting = CommandLineSetting::Proxy(
+                ProxyUrl::parse(&proxy_url, PortDefault::Scheme)
+                    .map_err(|e| invalid(e.to_string()))?,
+            );
+            gather(&SourcePaths::none(), None, Some(&setting))
+        }
+        (_, LabRoute::Direct) => gather(
+            &SourcePaths::none(),
+            None,
+            Some(&CommandLineSetting::Direct),
+        ),
     };
 
     // The endpoints as a catalog, planned as `check` plans one; the
