@@ -912,6 +912,20 @@ fn is_in_net(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<J
             Err(_) => return Ok(false.into()),
         },
     };
+    // A network or mask that is not dotted numbers (a CIDR, a missing mask
+    // read as "undefined") matches nothing, as in Chromium: read as zero,
+    // the mask made every address match.
+    // (Short forms such as "255.0" read as pacparser reads them.)
+    let dotted = |t: &str| {
+        let parts: Vec<&str> = t.split('.').collect();
+        (1..=4).contains(&parts.len())
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if !dotted(&pattern) || !dotted(&mask) {
+        return Ok(false.into());
+    }
     let address = dotted_to_int32(&address, context)?;
     let pattern = dotted_to_int32(&pattern, context)?;
     let mask = dotted_to_int32(&mask, context)?;

@@ -332,10 +332,19 @@ fn describe_reqwest(e: &reqwest::Error) -> String {
             None => e.to_string(),
         }
     };
+    // The causes, each once; the HTTP client's own wrappers name their
+    // Rust variants ("client error (Connect)"), which say nothing to people.
     let mut source = e.source();
     while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
+        let part = s.to_string();
+        let rust_words = part.ends_with(')')
+            && part
+                .rsplit_once('(')
+                .is_some_and(|(_, inner)| inner.starts_with(|c: char| c.is_ascii_uppercase()));
+        if !rust_words && !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
         source = s.source();
     }
     text

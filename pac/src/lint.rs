@@ -349,6 +349,29 @@ impl Lint<'_> {
         let (line, column) = start_of(call.span());
         let args = call.args();
         match name.as_str() {
+            "isInNet"
+                if args.len() != 3
+                    || args
+                        .get(1..3)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|e| self.string_literal(e))
+                        .any(|t| {
+                            t.is_empty()
+                                || !t.split('.').all(|p| {
+                                    !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())
+                                })
+                        }) =>
+            {
+                self.findings.push(Finding {
+                    severity: Severity::Error,
+                    code: "bad-net",
+                    line,
+                    column,
+                    message: "isInNet() takes a host, a network and a mask, the network and the mask as dotted quads (\"10.0.0.0\", \"255.0.0.0\"); with a CIDR or a missing mask clients disagree (Chromium answers false, others throw)".into(),
+                    hint: "write isInNet(host, \"10.0.0.0\", \"255.0.0.0\"), or isInNetEx(ip, \"10.0.0.0/8\") where clients support it".into(),
+                });
+            }
             "isInNet" if self.is_hidden_lookup(call) => self.findings.push(Finding {
                 severity: Severity::Warning,
                 code: "hidden-dns",

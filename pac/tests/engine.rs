@@ -116,6 +116,10 @@ fn address_helpers() {
         ("isInNet('10.1.2.3', '10.0.0.0', '255.0.0.0')", "true"),
         ("isInNet('11.1.2.3', '10.0.0.0', '255.0.0.0')", "false"),
         ("isInNet('256.1.1.1', '0.0.0.0', '0.0.0.0')", "false"),
+        // A CIDR or a missing mask matches nothing (it matched everything).
+        ("isInNet('1.2.3.4', '10.0.0.0/8')", "false"),
+        ("isInNet('1.2.3.4', '10.0.0.0')", "false"),
+        ("isInNet('10.2.3.4', '10.0.0.0/8', '255.0.0.0')", "false"),
         // A name is resolved first: the hidden lookup `pac lint` warns about.
         ("isInNet('intranet.corp', '10.0.0.0', '255.0.0.0')", "true"),
         ("isInNet('nowhere.corp', '0.0.0.0', '0.0.0.0')", "false"),

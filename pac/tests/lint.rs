@@ -111,6 +111,23 @@ fn is_in_net_on_a_name_is_a_hidden_lookup() {
 }
 
 #[test]
+fn is_in_net_with_a_cidr_or_without_a_mask_is_an_error() {
+    for call in [
+        "isInNet(ip, '10.0.0.0/8')",
+        "isInNet(ip, '10.0.0.0')",
+        "isInNet(ip, '10.0.0.0/8', '255.0.0.0')",
+    ] {
+        let pac = format!(
+            "function FindProxyForURL(url, host) {{\n  var ip = dnsResolve(host);\n  if ({call}) return 'DIRECT';\n  return 'PROXY p:1';\n}}\n"
+        );
+        let f = only(&pac, "bad-net");
+        assert_eq!((f.line, f.severity), (3, Severity::Error), "{call}");
+    }
+    let fine = "function FindProxyForURL(url, host) {\n  var ip = dnsResolve(host);\n  if (isInNet(ip, '10.0.0.0', '255.0')) return 'DIRECT';\n  return 'PROXY p:1';\n}\n";
+    assert!(!codes(&lint(fine)).contains(&"bad-net"));
+}
+
+#[test]
 fn dns_before_name_checks() {
     let pac = r#"function FindProxyForURL(url, host) {
   var ip = dnsResolve(host);

@@ -60,6 +60,12 @@ const SECRET_WORDS: &[&str] = &[
     "sessionid",
     "sid",
     "code",
+    "authorization",
+    "bearer",
+    "otp",
+    "saml",
+    "samlresponse",
+    "sas",
 ];
 
 /// Whether a parameter named `name` (as written: percent-encoded, any case,
@@ -280,6 +286,30 @@ fn redact_parameters(text: &str) -> String {
 fn redact_authorization(text: &str) -> String {
     let lower = text.to_ascii_lowercase();
     let mut cuts: Vec<(usize, usize)> = Vec::new();
+    // Other headers named for a credential (`X-Api-Key:`, `X-Auth-Token:`):
+    // a hyphenated name, so that prose ("key: …") is left alone.
+    let mut from = 0;
+    while let Some(i) = text.get(from..).and_then(|t| t.find(": ")) {
+        let colon = from + i;
+        from = colon + 2;
+        let start = text
+            .get(..colon)
+            .and_then(|t| t.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-')))
+            .map_or(0, |i| i + 1);
+        let Some(name) = text.get(start..colon) else {
+            continue;
+        };
+        if name.contains('-') && is_secret_parameter(name) {
+            let value = colon + 2;
+            let end = text
+                .get(value..)
+                .and_then(|t| t.find(['\r', '\n', '"', '<']))
+                .map_or(text.len(), |e| value + e);
+            if end > value && text.get(value..end).map(str::trim) != Some(REDACTED) {
+                cuts.push((value, end));
+            }
+        }
+    }
     // Header values: everything to the end of the line.
     let mut from = 0;
     while let Some(i) = lower[from..].find("authorization:") {
@@ -753,6 +783,16 @@ mod tests {
                 assert!(!out.contains("S3CR3T"), "{name}: {out}");
             }
         }
+        // A Bearer token as a parameter, and headers named for a credential.
+        for text in [
+            "https://a.test/p?Authorization=Bearer%20S3CR3T-3",
+            "X-Api-Key: S3CR3T-4\nServer: x",
+            "headers: {\"X-Auth-Token: S3CR3T-5\"}",
+        ] {
+            let out = r.apply(text);
+            assert!(!out.contains("S3CR3T"), "{out}");
+        }
+        assert_eq!(r.apply("Server: squid/5.7"), "Server: squid/5.7");
         // A value holding a parameter, and words that only look alike.
         let out = r.apply("https://a.test/?next=token=S3CR3T-2");
         assert!(!out.contains("S3CR3T"), "{out}");

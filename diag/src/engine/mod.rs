@@ -318,7 +318,18 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
                 continue;
             }
         };
-        tracing::debug!(url = %meta.url, routes = ?decision.decision.routes, detail = %decision.decision.detail, "routes decided");
+        tracing::debug!(
+            url = %meta.url,
+            routes = %decision
+                .decision
+                .routes
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+            detail = %decision.decision.detail,
+            "routes decided"
+        );
         decisions.push(decision.clone());
         let source = decision
             .decision

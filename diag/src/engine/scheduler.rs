@@ -242,7 +242,10 @@ pub async fn run(
                 None => break,
             },
             () = &mut deadline => {
-                cut_by = Some(format!("the run's deadline of {:?} passed", limits.deadline));
+                cut_by = Some(format!(
+                    "the run's deadline ({:.1} s) passed",
+                    limits.deadline.as_secs_f64()
+                ));
                 break;
             }
             _ = &mut ctrl_c => {

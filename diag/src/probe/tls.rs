@@ -183,7 +183,13 @@ impl From<rustls::Error> for ChainProblem {
             C::InvalidPurpose | C::InvalidPurposeContext { .. } => Self::WrongPurpose,
             C::Revoked => Self::Revoked,
             C::BadEncoding => Self::BadEncoding,
-            _ => Self::Other(e.to_string()),
+            C::UnhandledCriticalExtension => Self::Other(
+                "a certificate of the chain holds a critical extension this client does not know"
+                    .into(),
+            ),
+            // webpki's reasons come wrapped (`Other(OtherError(CaUsedAsEndEntity))`):
+            // the innermost name, in words.
+            other => Self::Other(words(innermost(&format!("{other:?}")))),
         }
     }
 }
@@ -199,7 +205,7 @@ pub fn handshake_error(e: &std::io::Error) -> String {
     };
     match tls {
         rustls::Error::InvalidCertificate(rustls::CertificateError::BadSignature) => {
-            "the server's handshake signature does not match its certificate (it holds another private key)".into()
+            "the server's handshake signature does not verify with its certificate's key (a private key that is not the certificate's, or a key this client refuses, such as RSA shorter than 2048 bits)".into()
         }
         rustls::Error::InvalidCertificate(_) => {
             format!("the server's certificate: {}", ChainProblem::from(tls.clone()))
@@ -217,7 +223,8 @@ pub fn handshake_error(e: &std::io::Error) -> String {
             "the server sent an invalid TLS message: {}",
             words(&format!("{why:?}"))
         ),
-        other => other.to_string(),
+        rustls::Error::General(text) => text.clone(),
+        other => words(innermost(&format!("{other:?}"))),
     }
 }
 
@@ -254,14 +261,21 @@ fn words(name: &str) -> String {
 }
 
 /// A name a certificate presents, as people write it: rustls gives them as
-/// Rust text (`DnsName("*.a.test")`).
+/// Rust text (`DnsName("*.a.test")`, `IpAddress(127.0.0.1)`).
 fn presented_name(text: &str) -> String {
     match (text.find('"'), text.rfind('"')) {
         (Some(first), Some(last)) if last > first => {
             text.get(first + 1..last).unwrap_or(text).to_owned()
         }
-        _ => text.to_owned(),
+        _ => innermost(text).to_owned(),
     }
+}
+
+/// The innermost of nested Rust text: `Other(OtherError(CaUsedAsEndEntity))`
+/// → `CaUsedAsEndEntity`, `IpAddress(127.0.0.1)` → `127.0.0.1`.
+fn innermost(text: &str) -> &str {
+    let inner = text.rsplit_once('(').map_or(text, |(_, rest)| rest);
+    inner.trim_end_matches(')')
 }
 
 /// A server name as people write it.
@@ -697,6 +711,11 @@ mod tests {
     fn rust_names_become_words() {
         assert_eq!(words("HandshakeFailure"), "handshake failure");
         assert_eq!(words("Unknown(7)"), "unknown 7");
+        assert_eq!(
+            words(innermost("Other(OtherError(CaUsedAsEndEntity))")),
+            "ca used as end entity"
+        );
+        assert_eq!(presented_name("IpAddress(127.0.0.1)"), "127.0.0.1");
         assert_eq!(version_name(rustls::ProtocolVersion::TLSv1_3), "TLS 1.3");
     }
 
