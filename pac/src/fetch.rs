@@ -161,10 +161,12 @@ impl FetchError {
     /// True when the fault is the input (a missing file, a bad location),
     /// as opposed to the network.
     pub fn is_input_error(&self) -> bool {
+        // A 4xx answer says the location is wrong (404, 403: a URL to fix);
+        // a server that does not answer, or fails (5xx), is the network's.
         matches!(
             self,
             Self::BadLocation { .. } | Self::File(_) | Self::TooLarge { .. }
-        )
+        ) || matches!(self, Self::Status { status, .. } if (400..500).contains(status))
     }
 }
 

@@ -191,3 +191,25 @@ fn a_pac_url_given_whose_server_does_not_answer_is_a_finding() {
         assert!(hint.contains("the PAC cannot be fetched"), "{hint}");
     }
 }
+
+#[test]
+fn a_pac_url_given_that_the_server_does_not_have_is_bad_input() {
+    // 404: the location is wrong, a thing to fix before a run means anything.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        use std::io::{Read as _, Write as _};
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(
+                b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    let url = format!("http://127.0.0.1:{port}/proxy.pac");
+    let out = check(&["--only-given", "--no-env", "--pac", &url], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("HTTP 404"), "{}", stderr(&out));
+}
