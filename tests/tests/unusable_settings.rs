@@ -213,3 +213,48 @@ fn a_pac_url_given_that_the_server_does_not_have_is_bad_input() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("HTTP 404"), "{}", stderr(&out));
 }
+
+#[test]
+fn an_agent_configuration_that_cannot_be_read_is_not_taken_for_direct() {
+    // The agent reads only its managed configuration on Linux: one whose
+    // proxy is not a proxy, or which is not JSON, used to leave "no setting"
+    // and a direct run reported ok, exit 0.
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("scheme.json", r#"{"cloudService":{"proxy":"garbage://x"}}"#),
+        (
+            "port.json",
+            r#"{"cloudService":{"proxy":"http://127.0.0.1:99999"}}"#,
+        ),
+        (
+            "broken.json",
+            r#"{"cloudService":{"proxy":"http://127.0.0.1:3128",}}"#,
+        ),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        let out = check(
+            &[
+                "--only-given",
+                "--no-env",
+                "--profile",
+                "agent",
+                "--os",
+                "linux",
+                "--mdatp-config",
+                file.to_str().unwrap(),
+            ],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(&out));
+        let v = report(&out);
+        for r in v["results"].as_array().unwrap() {
+            assert_eq!(r["verdict"], "proxy_unreachable", "{name}: {r}");
+            let hint = r["hint"].as_str().unwrap();
+            assert!(
+                hint.contains(name) && hint.contains("cannot be read"),
+                "{name}: {hint}"
+            );
+        }
+    }
+}

@@ -90,7 +90,7 @@ pub enum Standing {
 }
 
 /// Order of the sources a profile reads, with the rule in words.
-fn precedence(profile: Profile, os: TargetOs) -> (Vec<SourceKind>, &'static str) {
+pub(super) fn precedence(profile: Profile, os: TargetOs) -> (Vec<SourceKind>, &'static str) {
     use SourceKind::*;
     match (profile, os) {
         (Profile::Agent, TargetOs::Linux) => (
@@ -141,10 +141,7 @@ fn ignored_reason(kind: SourceKind, profile: Profile, os: TargetOs) -> String {
         (SourceKind::MdatpManaged | SourceKind::MacManaged | SourceKind::WindowsTelemetryPolicy, Profile::System, _) => {
             "only the Defender for Endpoint agent reads this setting (use --profile agent)".into()
         }
-        _ => format!("not read by the {} profile on {os:?}", match profile {
-            Profile::System => "system",
-            Profile::Agent => "agent",
-        }),
+        _ => format!("not read by the {} profile on {}", profile.name(), os.name()),
     }
 }
 

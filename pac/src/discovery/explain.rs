@@ -293,7 +293,28 @@ impl ProxyResolver {
                     .map(|(f, why)| format!("{}: {why}", f.provenance))
                     .unwrap_or_default(),
             ),
-            Effective::Nothing(reason) => Resolved::Nothing(reason),
+            // Nothing found, but a source this profile reads could not be
+            // read (a managed configuration that does not parse, a proxy
+            // value that is not one): what it holds is unknown, so no
+            // direct connection is assumed in its place.
+            Effective::Nothing(reason) => {
+                let (reads, _) = super::decide::precedence(options.profile, options.os);
+                match discovery
+                    .problems
+                    .iter()
+                    .find(|p| reads.contains(&p.provenance.kind))
+                {
+                    Some(problem) => {
+                        let why = format!(
+                            "{}: the setting cannot be read ({}), so the route it gives is unknown",
+                            problem.provenance, problem.message
+                        );
+                        warnings.push(why.clone());
+                        Resolved::Broken(why)
+                    }
+                    None => Resolved::Nothing(reason),
+                }
+            }
             Effective::Static(found) => Resolved::Static(found),
             Effective::Pac(found, script) => {
                 pac_in_use = Some(PacInUse {
