@@ -389,3 +389,69 @@ fn a_50_mb_pac_is_refused_at_the_size_limit_and_the_run_goes_on() {
         "{err}"
     );
 }
+
+/// A server answering every request with `head` (and no body), as a proxy
+/// or an origin would.
+fn answering(head: &'static str) -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        use std::io::{Read as _, Write as _};
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                let _ = stream.write_all(head.as_bytes());
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn a_proxy_refusing_a_plain_http_url_is_not_the_origin_answering() {
+    // The vendor's CRL rows accept any status: a proxy's 403 or 502 was
+    // taken for the origin's answer and reported ok; so was a transparent
+    // squid's error page on a direct route.
+    let cases: [(&str, &'static str, &str); 4] = [
+        (
+            "proxy",
+            "HTTP/1.1 403 Forbidden\r\nServer: tinyproxy/1.11.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            "proxy_denied",
+        ),
+        (
+            "proxy",
+            "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            "proxy_denied",
+        ),
+        (
+            "direct",
+            "HTTP/1.1 403 Forbidden\r\nServer: squid/5.7\r\nX-Squid-Error: ERR_ACCESS_DENIED 0\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            "proxy_denied",
+        ),
+        // The origin's own 403, with nothing of a proxy: the service answered.
+        (
+            "direct",
+            "HTTP/1.1 403 Forbidden\r\nServer: nginx\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            "ok",
+        ),
+    ];
+    for (route, head, verdict) in cases {
+        let port = answering(head);
+        let (url, flags): (String, Vec<String>) = if route == "proxy" {
+            (
+                "http://crl.lab.test/pki/crl.crl".into(),
+                vec!["--proxy".into(), format!("http://127.0.0.1:{port}")],
+            )
+        } else {
+            (
+                format!("http://crl.lab.test:{port}/pki/crl.crl"),
+                vec!["--direct".into()],
+            )
+        };
+        let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+        let (rows, _) = run(&[url], &flags);
+        assert_eq!(rows[0].1, verdict, "{route} {head:?}: {rows:?}");
+    }
+}

@@ -178,6 +178,7 @@ pub fn challenges(head: &Head) -> Vec<Challenge> {
 const PRODUCT_MARKERS: &[(&str, &str)] = &[
     ("x-squid-error", "Squid"),
     ("squid", "Squid"),
+    ("tinyproxy", "Tinyproxy"),
     ("zscaler", "Zscaler"),
     ("bluecoat", "Blue Coat / Symantec ProxySG"),
     ("blue coat", "Blue Coat / Symantec ProxySG"),

@@ -834,15 +834,22 @@ async fn request(
         ) => Failure::Reset(m),
         other => Failure::Protocol(Phase::Http, other.to_string()),
     })?;
-    // A plain-HTTP request through a proxy may be answered by the proxy itself.
-    if via_proxy && absolute {
-        let from_proxy = head.status == 407
-            || head.get("X-Squid-Error").is_some()
+    // A plain-HTTP request may be answered by a proxy: the one the route
+    // names, or a transparent one in the path. Either way the origin was
+    // not reached, whatever status the service accepts.
+    let marked = head.get("X-Squid-Error").is_some() || head.get("Proxy-Agent").is_some();
+    let from_proxy = if via_proxy && absolute {
+        head.status == 407
+            || marked
             || (matches!(head.status, 403 | 502 | 503 | 504)
-                && product(&head, &head.rest).is_some());
-        if from_proxy {
-            return Err(proxy_refusal(&mut stream, &head, ctx.credentials.is_some()).await);
-        }
+                && product(&head, &head.rest).is_some())
+            // A gateway error through the proxy: the origin's answer never came.
+            || matches!(head.status, 502 | 504)
+    } else {
+        marked && matches!(head.status, 403 | 407 | 502 | 503 | 504)
+    };
+    if from_proxy {
+        return Err(proxy_refusal(&mut stream, &head, ctx.credentials.is_some()).await);
     }
     let detail = format!("{} {}", head.status, head.reason);
     Ok((head, detail))
