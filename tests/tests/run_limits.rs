@@ -363,6 +363,11 @@ fn the_deadline_holds_while_the_catalog_is_read() {
         .collect();
     let catalog = dir.path().join("big.txt");
     std::fs::write(&catalog, list).unwrap();
+    // The last run's report: replaced by this one's, partial (it was left
+    // in place, as if the machine were still fine).
+    let saved = dir.path().join("node.json");
+    std::fs::write(&saved, "{\"old\": true}").unwrap();
+    let spec = format!("json={}", saved.display());
     let _ = pathprobe_tests::binary();
     let started = Instant::now();
     let out = run_with_env(
@@ -373,6 +378,8 @@ fn the_deadline_holds_while_the_catalog_is_read() {
             "--direct",
             "--deadline",
             "0.3",
+            "--output",
+            &spec,
         ],
         &[],
     );
@@ -384,4 +391,9 @@ fn the_deadline_holds_while_the_catalog_is_read() {
         stderr(&out)
     );
     assert!(took < Duration::from_millis(2500), "took {took:?}");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
+    assert_eq!(v["summary"]["partial"], true, "{v:#}");
+    assert_eq!(v["results"].as_array().unwrap().len(), 0);
+    assert!(v["warnings"].to_string().contains("while the catalog"), "{v:#}");
 }

@@ -38,9 +38,29 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
     };
     // Warnings for people go to stderr when stdout is for people too.
     let human = matches!(outputs.stdout, Some(CheckFormat::Table) | None);
-    let probed = probe(&args.probe, human, Overrides::default())?;
-    let interrupted = probed.interrupted;
-    let mut report = probed.report;
+    let started = Instant::now();
+    let (mut report, interrupted) = match probe(&args.probe, human, Overrides::default()) {
+        Ok(probed) => (probed.report, probed.interrupted),
+        // Cut while the catalog was read: the partial report still replaces
+        // the last run's files, naming why it holds nothing.
+        Err(e) if e.downcast_ref::<crate::exit::Cut>().is_some() => {
+            let why = crate::exit::message(&e);
+            if human {
+                output::warn(&why);
+            }
+            let catalog = args
+                .probe
+                .catalog
+                .catalog
+                .as_ref()
+                .map_or_else(|| "the embedded catalog".to_owned(), |p| p.display().to_string());
+            (
+                crate::engine::cut_report(&catalog, &why, started.elapsed()),
+                false,
+            )
+        }
+        Err(e) => return Err(e),
+    };
     let regressions = baseline.map(|(before, source)| {
         let comparison = Comparison::new(&before, &source, &report, "this run");
         comparison.mark(&mut report, &before, &source);

@@ -177,6 +177,30 @@ pub fn chosen(attempts: &[pathprobe_reports::Attempt]) -> Option<&pathprobe_repo
         .or_else(|| attempts.last())
 }
 
+/// The report of a run cut before it had anything to probe (the deadline
+/// passed while its catalog was read): no result, partial, `why` its
+/// warning. Written where the run's report goes, so that a scheduled run
+/// never leaves the last one's file in place.
+pub fn cut_report(catalog: &str, why: &str, took: Duration) -> CheckReport {
+    let mut report = CheckReport {
+        schema_version: pathprobe_reports::CHECK_SCHEMA_VERSION,
+        tool: ToolInfo {
+            name: "pathprobe".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        catalog: catalog.to_owned(),
+        filters: Vec::new(),
+        routing: "not read: the run was cut first".into(),
+        started_at: jiff::Timestamp::now().to_string(),
+        warnings: vec![why.to_owned()],
+        baseline: None,
+        results: Vec::new(),
+        summary: Default::default(),
+    };
+    report.summarise(took.as_secs_f64() * 1000.0, true);
+    report
+}
+
 /// Runs `config`: reads the proxy settings (fetching and running a PAC),
 /// decides the routes of every planned URL, probes them and assembles the
 /// report. The deadline and Ctrl-C hold throughout; a run cut short
