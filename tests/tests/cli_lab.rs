@@ -169,6 +169,21 @@ fn scenario_names_counts_and_nesting_are_checked_as_input() {
     let head = "name = \"s\"\nabout = \"x\"\n";
     let cases = [
         (
+            "escape.toml",
+            format!(
+                "name = \"x\\u001b[31mred\"\nabout = \"y\"\n{}",
+                endpoint("a.lab.test", "ok")
+            ),
+            "no control characters",
+        ),
+        (
+            "status.toml",
+            format!(
+                "{head}[[endpoint]]\nname = \"a.lab.test\"\nserve = \"ok\"\nstatus = 1000\nexpect = \"ok\"\n"
+            ),
+            "not an HTTP status",
+        ),
+        (
             "twice.toml",
             format!(
                 "{head}{}{}",

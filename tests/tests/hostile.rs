@@ -455,3 +455,31 @@ fn a_proxy_refusing_a_plain_http_url_is_not_the_origin_answering() {
         assert_eq!(rows[0].1, verdict, "{route} {head:?}: {rows:?}");
     }
 }
+
+#[test]
+fn what_a_peer_sends_is_quoted_briefly_without_terminal_escapes() {
+    // A proxy's block page titled with escape sequences, and 5,000 more
+    // characters: raw into the table, markdown and CSV before.
+    let title = format!("\u{1b}]0;owned\u{7}Blocked {}", "A".repeat(5000));
+    let body = format!("<html><title>{title}</title></html>");
+    let head: &'static str = Box::leak(
+        format!(
+            "HTTP/1.1 403 Forbidden\r\nServer: squid/5.7\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .into_boxed_str(),
+    );
+    let port = answering(head);
+    let (rows, _) = run(
+        &["https://blocked.lab.test/".to_owned()],
+        &["--proxy", &format!("http://127.0.0.1:{port}")],
+    );
+    let (_, verdict, evidence) = &rows[0];
+    assert_eq!(verdict, "proxy_denied", "{evidence}");
+    assert!(
+        !evidence.contains('\u{1b}') && !evidence.contains('\u{7}'),
+        "{evidence:?}"
+    );
+    assert!(evidence.contains("\\u{1b}"), "{evidence}");
+    assert!(evidence.len() < 5000, "{} bytes", evidence.len());
+}

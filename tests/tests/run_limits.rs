@@ -395,5 +395,8 @@ fn the_deadline_holds_while_the_catalog_is_read() {
         serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
     assert_eq!(v["summary"]["partial"], true, "{v:#}");
     assert_eq!(v["results"].as_array().unwrap().len(), 0);
-    assert!(v["warnings"].to_string().contains("while the catalog"), "{v:#}");
+    assert!(
+        v["warnings"].to_string().contains("while the catalog"),
+        "{v:#}"
+    );
 }

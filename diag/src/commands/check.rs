@@ -48,12 +48,10 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
             if human {
                 output::warn(&why);
             }
-            let catalog = args
-                .probe
-                .catalog
-                .catalog
-                .as_ref()
-                .map_or_else(|| "the embedded catalog".to_owned(), |p| p.display().to_string());
+            let catalog = args.probe.catalog.catalog.as_ref().map_or_else(
+                || "the embedded catalog".to_owned(),
+                |p| p.display().to_string(),
+            );
             (
                 crate::engine::cut_report(&catalog, &why, started.elapsed()),
                 false,

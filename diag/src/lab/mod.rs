@@ -218,6 +218,25 @@ impl Scenario {
         if s.endpoints.is_empty() {
             return Err(invalid("a scenario needs at least one [[endpoint]]"));
         }
+        for (key, text) in [("name", &s.name), ("about", &s.about)] {
+            if text.chars().any(char::is_control) || text.chars().count() > 200 {
+                return Err(invalid(&format!(
+                    "{key} {:?}: one line of at most 200 characters, no control characters",
+                    pathprobe_files::quote::excerpt(text, 80)
+                )));
+            }
+        }
+        if let Some(e) = s
+            .endpoints
+            .iter()
+            .find(|e| !(100..=599).contains(&e.status))
+        {
+            return Err(invalid(&format!(
+                "endpoint {:?}: status {} is not an HTTP status (100 to 599)",
+                pathprobe_files::quote::excerpt(&e.name, 80),
+                e.status
+            )));
+        }
         if s.endpoints.len() > MAX_ENDPOINTS {
             return Err(invalid(&format!(
                 "{} endpoints: a scenario holds at most {MAX_ENDPOINTS}",

@@ -855,6 +855,29 @@ async fn request(
     Ok((head, detail))
 }
 
+/// The longest line of evidence kept; the rest is counted.
+const MAX_EVIDENCE_CHARS: usize = 2000;
+
+/// `text` from the network as it may be shown: control characters (a
+/// page title's escape sequences) as `\u{..}`, at most
+/// [`MAX_EVIDENCE_CHARS`] characters.
+fn quoted(text: &str) -> String {
+    let clean: String = if text.chars().any(char::is_control) {
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    } else {
+        text.to_owned()
+    };
+    pathprobe_files::quote::excerpt(&clean, MAX_EVIDENCE_CHARS)
+}
+
 /// Probes `target` through `route`; `live`, when given, follows its phases.
 pub async fn attempt(
     target: &Target,
@@ -880,12 +903,18 @@ pub async fn attempt(
         Ok(()) => (Verdict::Ok, Vec::new(), String::new()),
         Err(f) => classify(&f, route),
     };
+    // What a peer sent is quoted, not trusted: no terminal escapes, and a
+    // certificate naming 3,000 hosts is not a 50 KB line.
+    let mut phases = rec.phases;
+    for p in &mut phases {
+        p.detail = quoted(&p.detail);
+    }
     let done = Attempt {
         route: route.clone(),
-        phases: rec.phases,
+        phases,
         verdict,
-        evidence,
-        hint,
+        evidence: evidence.iter().map(|e| quoted(e)).collect(),
+        hint: quoted(&hint),
         tls: tls_info,
         status,
     };
