@@ -175,6 +175,16 @@ fn split_host_port(address: &str) -> Result<(String, Option<u16>), String> {
         };
         return Ok((host.to_ascii_lowercase(), port));
     }
+    // Clients skip what is not `host[:port]`; taking the rest for a host
+    // would probe a name that cannot exist ("user:pw@h", "http://h:1").
+    if address.contains("://") {
+        return Err(format!(
+            "{address:?}: a PAC entry names host:port, without a scheme"
+        ));
+    }
+    if address.contains('@') {
+        return Err("a PAC entry holds no credentials (user:password@): clients skip it".into());
+    }
     let (host, port) = match address.matches(':').count() {
         0 => (address, None),
         1 => {
@@ -182,10 +192,18 @@ fn split_host_port(address: &str) -> Result<(String, Option<u16>), String> {
             (h, Some(port_of(p)?))
         }
         // A bare IPv6 address without brackets has no port.
-        _ => (address, None),
+        _ if address.parse::<std::net::Ipv6Addr>().is_ok() => (address, None),
+        _ => {
+            return Err(format!(
+                "{address:?} is not an IPv6 address; with a port it is written [address]:port"
+            ));
+        }
     };
     if host.is_empty() {
         return Err(format!("missing host in {address:?}"));
+    }
+    if let Err(e) = host.parse::<pathprobe_host::Host>() {
+        return Err(format!("{host:?} is not a host: {e}"));
     }
     Ok((host.to_ascii_lowercase(), port))
 }
@@ -246,6 +264,18 @@ mod tests {
         let raws: Vec<&str> = p.warnings.iter().map(|w| w.raw.as_str()).collect();
         assert_eq!(raws, vec!["PROXY a:99999", "FTP b:21", "PROXY", "DIRECT x"]);
         assert!(p.warnings[0].reason.contains("invalid port"));
+        // What clients skip is skipped here, not probed as a name.
+        let p = parse_pac_result(
+            "PROXY user:pw@127.0.0.1:8128; PROXY http://127.0.0.1:8128; PROXY ::1:18128; PROXY bad_host!:1; PROXY ok.test:3128",
+        )
+        .unwrap();
+        assert_eq!(p.routes, vec![proxy(ProxyKind::Http, "ok.test", 3128)]);
+        assert_eq!(p.warnings.len(), 4, "{:?}", p.warnings);
+        assert!(
+            !p.warnings[0].reason.contains("pw@"),
+            "{}",
+            p.warnings[0].reason
+        );
     }
 
     #[test]
