@@ -190,6 +190,15 @@ fn netsh_show_proxy_in_several_languages() {
         Some("http://proxy.corp:3128")
     );
     assert!(from_netsh_show_proxy("netsh.txt", "").is_err());
+    // A list: the first is probed, and the others are said, not dropped.
+    let listed = "\nCurrent WinHTTP proxy settings:\n\n    Proxy Server(s) :  p1.corp:8080;p2.corp:8080\n    Bypass List     :  (none)\n";
+    let found = from_netsh_show_proxy("netsh.txt", listed).unwrap();
+    assert_eq!(statics(&found[0]).0.as_deref(), Some("http://p1.corp:8080"));
+    assert!(
+        found[0].warnings.iter().any(|w| w.contains("p2.corp:8080")),
+        "{:?}",
+        found[0].warnings
+    );
 }
 
 #[test]

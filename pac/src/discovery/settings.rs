@@ -184,6 +184,29 @@ fn label_value(line: &str) -> Option<(&str, &str)> {
     None
 }
 
+/// A WinHTTP proxy [`Found`]: the setting, and a warning when it lists
+/// more proxies than the first (only that one is probed: said, not dropped).
+fn winhttp_found(
+    value: &str,
+    provenance: &Provenance,
+    bypass: BypassList,
+) -> Result<Found, SourceProblem> {
+    let mut found = Found::new(provenance.clone(), winhttp_proxies(value, provenance, bypass)?);
+    if !value.contains('=') {
+        let listed: Vec<&str> = value.split([';', ' ']).filter(|s| !s.is_empty()).collect();
+        if let [first, rest @ ..] = listed.as_slice()
+            && !rest.is_empty()
+        {
+            found.warnings.push(format!(
+                "it lists {} proxies; pathprobe probes the first ({first}), not {}",
+                listed.len(),
+                rest.join(", ")
+            ));
+        }
+    }
+    Ok(found)
+}
+
 /// A WinHTTP proxy value: `proxy:8080`, or per scheme `http=p:80;https=p:443`.
 fn winhttp_proxies(
     value: &str,
@@ -257,8 +280,7 @@ pub fn from_netsh_show_proxy(where_: &str, text: &str) -> SourceResult {
         Some((_, b)) if !is_none_marker(b) => BypassList::winhttp(b),
         _ => BypassList::none(BypassStyle::WinHttp),
     };
-    let config = winhttp_proxies(server, &provenance, bypass)?;
-    Ok(vec![Found::new(provenance, config)])
+    Ok(vec![winhttp_found(server, &provenance, bypass)?])
 }
 
 /// The output of `netsh winhttp show advproxy` (Windows 11): a heading, then
@@ -306,7 +328,7 @@ pub fn from_netsh_advproxy(where_: &str, text: &str) -> SourceResult {
             BypassList::winhttp,
         );
         let p = Provenance::new(SourceKind::WinHttpAdvanced, where_, Some("Proxy"));
-        found.push(Found::new(p.clone(), winhttp_proxies(server, &p, bypass)?));
+        found.push(winhttp_found(server, &p, bypass)?);
     }
     if found.is_empty() {
         found.push(Found::new(provenance, ProxyConfig::Direct));
