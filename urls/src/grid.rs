@@ -102,14 +102,23 @@ fn first_line(text: &str) -> String {
         .to_string()
 }
 
-fn parse_port(text: &str) -> Option<u16> {
-    let digits: String = text
-        .trim()
-        .chars()
-        .skip_while(|c| !c.is_ascii_digit())
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
-    digits.parse::<u16>().ok().filter(|p| *p > 0)
+/// A port cell as the vendor writes it (`443`, `TCP 443`, `80, 443`): the
+/// ports in it, first first; `Err` when it holds something that is not a
+/// port (`0`, `65536`, `-1`, `1e3`, `0x50`), which must not become another
+/// port silently.
+fn parse_port(text: &str) -> Result<Vec<u16>, String> {
+    let lower = text.trim().to_ascii_lowercase();
+    let mut ports = Vec::new();
+    for word in lower.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '/' | '|')) {
+        if word.is_empty() || matches!(word, "tcp" | "udp" | "port" | "ports" | "and" | "or") {
+            continue;
+        }
+        match word.parse::<u16>() {
+            Ok(p) if p > 0 && word.bytes().all(|b| b.is_ascii_digit()) => ports.push(p),
+            _ => return Err(format!("{:?} is not a port (1 to 65535)", text.trim())),
+        }
+    }
+    Ok(ports)
 }
 
 /// Walks a table into endpoints.
@@ -197,7 +206,34 @@ pub fn walk(grid: &Grid, src: &TableSource<'_>) -> Walked {
             .and_then(|r| Requirement::parse(&r))
             .unwrap_or_default();
         let platforms = platforms_of(map, &text_of, defaults.windows_sheet);
-        let port = text_of(Column::Port).and_then(|p| parse_port(&p));
+        let port = match text_of(Column::Port).map(|p| parse_port(&p)) {
+            None => None,
+            Some(Ok(ports)) => {
+                if let [first, rest @ ..] = ports.as_slice()
+                    && !rest.is_empty()
+                {
+                    out.notices.push(Notice {
+                        location: here(),
+                        message: format!(
+                            "the port cell lists {}; port {first} is probed, not {}",
+                            ports.len(),
+                            rest.iter()
+                                .map(u16::to_string)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    });
+                }
+                ports.first().copied()
+            }
+            Some(Err(why)) => {
+                out.notices.push(Notice {
+                    location: here(),
+                    message: format!("{why}; the URL's own port is used"),
+                });
+                None
+            }
+        };
 
         let items = split_cell(&url_text);
         let many = items.len() > 1;
@@ -333,6 +369,17 @@ pub fn platforms_from_os_text(text: &str) -> Platforms {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn port_cells_are_ports_or_said_not_to_be() {
+        assert_eq!(parse_port("443"), Ok(vec![443]));
+        assert_eq!(parse_port(" TCP 443 "), Ok(vec![443]));
+        assert_eq!(parse_port("80, 443"), Ok(vec![80, 443]));
+        assert_eq!(parse_port("80/443"), Ok(vec![80, 443]));
+        for bad in ["0", "65536", "-1", "1e3", "0x50", "https"] {
+            assert!(parse_port(bad).is_err(), "{bad}");
+        }
+    }
     use crate::pattern::HostPattern;
 
     fn grid(rows: &[&[&str]]) -> Grid {

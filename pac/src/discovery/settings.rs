@@ -191,7 +191,10 @@ fn winhttp_found(
     provenance: &Provenance,
     bypass: BypassList,
 ) -> Result<Found, SourceProblem> {
-    let mut found = Found::new(provenance.clone(), winhttp_proxies(value, provenance, bypass)?);
+    let mut found = Found::new(
+        provenance.clone(),
+        winhttp_proxies(value, provenance, bypass)?,
+    );
     if !value.contains('=') {
         let listed: Vec<&str> = value.split([';', ' ']).filter(|s| !s.is_empty()).collect();
         if let [first, rest @ ..] = listed.as_slice()

@@ -126,6 +126,12 @@ pub fn from_document(path: &Path, doc: CatalogDocument) -> Result<Catalog> {
             ),
         });
     }
+    if let Some(i) = doc.endpoints.iter().position(|e| e.port == Some(0)) {
+        return Err(CatalogError::Json {
+            origin: Origin::file(path),
+            message: format!("endpoint {}: \"port\" 0 is not a port (1 to 65535)", i + 1),
+        });
+    }
     let mut info = info_for(path);
     info.name = doc.name;
     info.version = doc.version;
