@@ -89,6 +89,23 @@ async fn missing_files_named_by_the_user_are_problems_but_standard_ones_are_not(
     assert!(discovery.empty[0].contains("absent"));
     let mut resolver =
         ProxyResolver::new(&discovery, &options(Profile::Agent, TargetOs::Linux)).await;
+    // The agent reads only that file: what it holds is unknown, so no route
+    // is assumed (it was taken for "no setting" and a direct connection).
+    let r = resolver.routes("https://winatp-gw-weu.microsoft.com/");
+    assert!(r.decision.routes.is_empty(), "{r:?}");
+    let error = r.error.unwrap_or_default();
+    assert!(
+        error.contains("nope.json") && error.contains("cannot be read"),
+        "{error}"
+    );
+    // A standard file that is absent is no problem: nothing configured.
+    let mut paths = SourcePaths::none();
+    paths.mdatp_managed = Some(SourceFile::standard(
+        dir.path().join("absent.json").to_str().unwrap(),
+    ));
+    let discovery = gather(&paths, None, None);
+    let mut resolver =
+        ProxyResolver::new(&discovery, &options(Profile::Agent, TargetOs::Linux)).await;
     let r = resolver.routes("https://winatp-gw-weu.microsoft.com/");
     assert_eq!(r.decision.routes, vec![Route::Direct]);
     assert!(r.decision.detail.contains("connects directly"));
