@@ -228,3 +228,30 @@ fn scenario_names_counts_and_nesting_are_checked_as_input() {
         );
     }
 }
+
+#[test]
+fn a_scenario_s_pac_cannot_send_lab_traffic_off_this_machine() {
+    // A PAC naming a proxy of its own choosing (here a documentation
+    // address): the endpoint is reported, not probed through it.
+    let dir = tempfile::tempdir().unwrap();
+    let extra = "route = \"pac\"\npac = \"function FindProxyForURL(url, host) { return 'PROXY 192.0.2.1:3128'; }\"";
+    let path = scenario(dir.path(), "away.toml", extra, "a.lab.test");
+    let out = run_with_env(
+        [
+            "lab",
+            "--scenario",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let e = &v["scenarios"][0]["endpoints"][0];
+    assert_eq!(e["got"], "not_probed", "{e:#}");
+    assert!(
+        e["hint"].as_str().unwrap().contains("PROXY 192.0.2.1:3128"),
+        "{e:#}"
+    );
+}

@@ -28,6 +28,7 @@ pub struct RunConfig {
     pub(super) insecure_read: bool,
     pub(super) redactor: Redactor,
     pub(super) started: Instant,
+    pub(super) only_routes: Option<Vec<pathprobe_pac::Route>>,
 }
 
 /// How long and how wide a run may go.
@@ -80,6 +81,7 @@ impl RunConfig {
             insecure_read: false,
             redactor: Redactor::new(),
             started: Instant::now(),
+            only_routes: None,
         })
     }
 
@@ -158,6 +160,14 @@ impl RunConfigBuilder {
     /// builder was made).
     pub fn started(mut self, at: Instant) -> Self {
         self.0.started = at;
+        self
+    }
+
+    /// Only these routes may be taken (the lab: DIRECT and its own proxy,
+    /// so that a scenario's PAC cannot send traffic off this machine); a
+    /// URL the settings route elsewhere is reported, not probed.
+    pub fn only_routes(mut self, routes: Vec<pathprobe_pac::Route>) -> Self {
+        self.0.only_routes = Some(routes);
         self
     }
 

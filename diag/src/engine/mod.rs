@@ -380,6 +380,28 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
                 }
             }
         }
+        if let Some(allowed) = &config.only_routes {
+            let refused: Vec<String> = routes
+                .iter()
+                .filter(|r| !allowed.contains(r))
+                .map(ToString::to_string)
+                .collect();
+            if !refused.is_empty() {
+                skipped.push((
+                    position,
+                    Skipped {
+                        meta,
+                        reason: format!(
+                            "not probed: the settings route it through {}, which this run may not use",
+                            refused.join(", ")
+                        ),
+                        verdict: Verdict::NotProbed,
+                        route_source: source,
+                    },
+                ));
+                continue;
+            }
+        }
         jobs.push(Job {
             target,
             routes,

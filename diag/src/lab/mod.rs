@@ -543,7 +543,16 @@ pub fn run(scenario: &Scenario) -> Result<ScenarioOutcome, ScenarioError> {
         .into_iter()
         .map(|(name, ips)| (pathprobe_host::key(&name), ips))
         .collect();
+    // The lab stays on this machine: DIRECT (to its own servers, which its
+    // DNS and pins name) and its own proxy, nothing a PAC may name besides.
+    let mut allowed = vec![pathprobe_pac::Route::Direct];
+    allowed.extend(proxy_port.map(|port| pathprobe_pac::Route::Proxy {
+        kind: pathprobe_pac::ProxyKind::Http,
+        host: "127.0.0.1".into(),
+        port,
+    }));
     let config = RunConfig::builder(plan, &scenario.name, discovery, routing)
+        .only_routes(allowed)
         .pins(pins)
         .trust_anchors(vec![ca.der()])
         .limits(RunLimits {
