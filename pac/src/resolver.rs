@@ -515,8 +515,15 @@ async fn one_try(
 /// One lookup: waits for a slot, then tries until a real answer or the end
 /// of its time limit. The outcome is the last answer the server gave (an
 /// error code only when no try got addresses or NXDOMAIN).
+/// DNS clients asked in turn, one per try: a client answers a second
+/// question for a name it is still asking about by joining the first, so a
+/// retry through the same client sends nothing new. With a client per try,
+/// each retry is a new packet while the earlier questions stay open (a
+/// resolver that answers every question late is still heard).
+const CLIENTS: usize = 4;
+
 async fn answer(
-    resolver: TokioResolver,
+    clients: Arc<Vec<TokioResolver>>,
     gate: Option<Arc<tokio::sync::Semaphore>>,
     pace: SharedPace,
     request: Request,
@@ -549,6 +556,10 @@ async fn answer(
     let mut tries = Vec::new();
     let mut last_answer: Option<LookupError> = None;
     let mut errors = 0u32;
+    // Questions asked and not answered yet: a retry does not give up on an
+    // earlier one, whose answer may simply be late.
+    let mut asked = tokio::task::JoinSet::new();
+    let mut sent = 0usize;
     let result = loop {
         // A retry waits for its turn under the pace, within the budget.
         if !tries.is_empty() {
@@ -560,15 +571,27 @@ async fn answer(
             break Err(last_answer.unwrap_or(LookupError::Timeout(request.limits.answer)));
         }
         let limit = try_limit(tries.len()).min(left);
-        let outcome = one_try(&resolver, &request.host, limit, &pace).await;
+        if let Some(client) = clients.get(sent % clients.len().max(1)).cloned() {
+            let (host, pace) = (request.host.clone(), pace.clone());
+            asked.spawn(async move { one_try(&client, &host, left, &pace).await });
+            sent += 1;
+        }
+        let outcome = tokio::select! {
+            Some(done) = asked.join_next() => done.ok(),
+            () = tokio::time::sleep(limit) => None,
+        };
         let struggled = match &outcome {
-            Err(_) => true,
-            Ok(Err(e)) => rcode_of(e).is_some(),
-            Ok(Ok(_)) => false,
+            None | Some(Err(_)) => true,
+            Some(Ok(Err(e))) => rcode_of(e).is_some(),
+            Some(Ok(Ok(_))) => false,
         };
         if struggled {
             slow_down(&pace);
         }
+        let Some(outcome) = outcome else {
+            tries.push(Try::Lost(limit));
+            continue;
+        };
         match outcome {
             Err(_) => tries.push(Try::Lost(limit)),
             Ok(Ok(found)) => {
@@ -641,10 +664,13 @@ impl SystemResolver {
                     }
                 };
                 runtime.block_on(async move {
-                    let resolver = match build_resolver(&config, concurrency) {
+                    let built: Result<Vec<TokioResolver>, LookupError> = (0..CLIENTS)
+                        .map(|_| build_resolver(&config, concurrency))
+                        .collect();
+                    let clients = match built {
                         Ok(r) => {
                             let _ = ready_tx.send(Ok(()));
-                            r
+                            Arc::new(r)
                         }
                         Err(e) => {
                             let _ = ready_tx.send(Err(e));
@@ -657,12 +683,7 @@ impl SystemResolver {
                         (concurrency > 0).then(|| Arc::new(std::sync::Mutex::new(Pace::new())));
                     // Ends when every SystemResolver handle is dropped.
                     while let Some(request) = inbox.recv().await {
-                        tokio::spawn(answer(
-                            resolver.clone(),
-                            gate.clone(),
-                            pace.clone(),
-                            request,
-                        ));
+                        tokio::spawn(answer(clients.clone(), gate.clone(), pace.clone(), request));
                     }
                 });
             })
@@ -940,6 +961,24 @@ mod tests {
         assert_eq!(broken.result, Err(LookupError::Server(Rcode::ServFail)));
         assert!(broken.tries.len() >= 3, "{:?}", broken.tries);
         assert!(started.elapsed() < Duration::from_millis(1500));
+    }
+
+    #[test]
+    fn a_late_answer_to_the_first_question_still_counts() {
+        // Every answer comes 1.5 s late: the first try's wait (1 s) runs
+        // out, the question is asked again, and the first answer, arriving
+        // within the 2 s limit, is the lookup's (it was thrown away, and the
+        // name reported as failing).
+        let (addr, _) = scripted(|_, _| Act::Address, Duration::from_millis(1500));
+        let r = SystemResolver::new(DnsServers::Given(vec![addr])).unwrap();
+        let got = r.lookup_traced("slow.test", limits(2000));
+        assert!(got.result.is_ok(), "{got:?}");
+        assert_eq!(
+            got.tries.first(),
+            Some(&Try::Lost(Duration::from_secs(1))),
+            "{got:?}"
+        );
+        assert_eq!(got.tries.last(), Some(&Try::Answered), "{got:?}");
     }
 
     #[test]
