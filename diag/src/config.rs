@@ -85,6 +85,27 @@ enum Value {
     List(Vec<String>),
 }
 
+/// Where the options of this process's command came from, by clap
+/// argument id, for the places that name a setting's origin (a proxy from
+/// the configuration file is not "the command line").
+fn origins() -> &'static std::sync::OnceLock<BTreeMap<String, Source>> {
+    static ORIGINS: std::sync::OnceLock<BTreeMap<String, Source>> = std::sync::OnceLock::new();
+    &ORIGINS
+}
+
+/// Remembers where `applied`'s options came from (once per process).
+pub fn remember(applied: &Applied) {
+    let _ = origins().set(applied.sources.clone());
+}
+
+/// The configuration file line an option (by clap id) came from, if it did.
+pub fn origin_of(id: &str) -> Option<&'static Source> {
+    origins()
+        .get()
+        .and_then(|o| o.get(id))
+        .filter(|s| matches!(s, Source::File { .. }))
+}
+
 /// Adds the configuration file's values to `args` (a whole command line,
 /// program name first) for `check`, `serve` and `bundle`.
 pub fn apply(args: Vec<OsString>) -> Result<Applied, ConfigError> {

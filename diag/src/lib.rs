@@ -95,7 +95,10 @@ where
     }
     secrets::learn_from_start(&args);
     let args = match config::apply(args) {
-        Ok(applied) => applied.args,
+        Ok(applied) => {
+            config::remember(&applied);
+            applied.args
+        }
         Err(e) => {
             eprintln!("pathprobe: error: {}", secrets::scrub(&e.to_string()));
             return Exit::Usage.into();

@@ -71,7 +71,18 @@ pub(crate) fn discover(
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
             .collect()
     });
-    let discovery = gather(&args.source_paths(), env.as_ref(), cli.as_ref());
+    let mut discovery = gather(&args.source_paths(), env.as_ref(), cli.as_ref());
+    // A setting the configuration file gave is named as such, with its line.
+    let from_file = ["direct", "wpad", "proxy", "pac"]
+        .iter()
+        .find_map(|id| crate::config::origin_of(id));
+    if let Some(origin) = from_file {
+        for found in &mut discovery.found {
+            if found.provenance.kind == pathprobe_pac::discovery::SourceKind::CommandLine {
+                found.provenance.location = format!("configuration file {origin}");
+            }
+        }
+    }
     // Credentials in settings files are secrets from here on, in every
     // output and in the log.
     crate::secrets::learn_found(&discovery);

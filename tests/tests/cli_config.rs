@@ -413,3 +413,68 @@ fn the_command_line_and_a_site_override_contradicting_settings() {
     ]);
     assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
 }
+
+#[test]
+fn a_setting_from_the_file_is_named_with_its_line_not_as_the_command_line() {
+    // It was "command line (command line)" in the report and every result.
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "c.toml",
+        "geo = \"EU\"\nproxy = \"http://127.0.0.1:9\"\n",
+    );
+    let catalog = pathprobe_tests::write_catalog(dir.path(), &["https://127.0.0.1:9/"]);
+    let (v, out) = pathprobe_tests::Pathprobe::new([
+        "check",
+        catalog.to_str().unwrap(),
+        "--config",
+        &file,
+        "--only-given",
+        "--no-env",
+        "--format",
+        "json",
+    ])
+    .json();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        pathprobe_tests::stderr(&out)
+    );
+    let named = format!("configuration file {file}:2");
+    assert!(
+        v["routing"].as_str().unwrap().contains(&named),
+        "{}",
+        v["routing"]
+    );
+    assert!(
+        v["results"][0]["route_source"]
+            .as_str()
+            .unwrap()
+            .contains(&named),
+        "{}",
+        v["results"][0]
+    );
+    // Given on the command line, it is the command line's.
+    let (v, _) = pathprobe_tests::Pathprobe::new([
+        "check",
+        catalog.to_str().unwrap(),
+        "--config",
+        &file,
+        "--proxy",
+        "http://127.0.0.1:8",
+        "--only-given",
+        "--no-env",
+        "--format",
+        "json",
+    ])
+    .json();
+    assert!(
+        !v["routing"]
+            .as_str()
+            .unwrap()
+            .contains("configuration file"),
+        "{}",
+        v["routing"]
+    );
+}
