@@ -400,3 +400,35 @@ fn the_deadline_holds_while_the_catalog_is_read() {
         "{v:#}"
     );
 }
+
+#[test]
+fn a_bundle_cut_while_its_catalog_is_read_is_still_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let list: String = (0..200_000)
+        .map(|i| format!("https://h{i}.example{}.test/p/{i}\n", i % 97))
+        .collect();
+    let catalog = dir.path().join("big.txt");
+    std::fs::write(&catalog, list).unwrap();
+    let zip = dir.path().join("ticket.zip");
+    let out = run_with_env(
+        [
+            "bundle",
+            catalog.to_str().unwrap(),
+            "--only-given",
+            "--direct",
+            "--deadline",
+            "0.3",
+            "--output",
+            zip.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let inspected = run_with_env(["bundle", "inspect", zip.to_str().unwrap()], &[]);
+    assert_eq!(inspected.status.code(), Some(0), "{}", stderr(&inspected));
+    assert!(
+        stdout(&inspected).contains("partial") || stdout(&inspected).contains("while the catalog"),
+        "{}",
+        stdout(&inspected)
+    );
+}

@@ -11,7 +11,7 @@ use pathprobe_reports::{
 };
 
 use crate::cli::{BundleArgs, BundleCommand, BundleInspectArgs, ProbeArgs};
-use crate::commands::check::{Probed, probe};
+use crate::commands::check::{Probed, probe_or_cut};
 use crate::exit::{Exit, UsageError};
 use crate::{logging, output};
 
@@ -29,7 +29,7 @@ pub fn run(args: BundleArgs) -> anyhow::Result<Exit> {
     let target = output::plan_file("--output", &path, &inputs)?;
     let log = logging::capture();
     let created_at = jiff::Timestamp::now().to_string();
-    let probed = probe(&args.probe, true, Default::default())?;
+    let probed = probe_or_cut(&args.probe, true)?;
     let redactor = redactor(&args.probe, &probed, args.redact_hosts);
     let mut redaction = vec![
         "credentials given or found (proxy URLs, --proxy-user, environment), their Basic tokens, and credential parameters of PAC URLs".to_owned(),

@@ -38,27 +38,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
     };
     // Warnings for people go to stderr when stdout is for people too.
     let human = matches!(outputs.stdout, Some(CheckFormat::Table) | None);
-    let started = Instant::now();
-    let (mut report, interrupted) = match probe(&args.probe, human, Overrides::default()) {
-        Ok(probed) => (probed.report, probed.interrupted),
-        // Cut while the catalog was read: the partial report still replaces
-        // the last run's files, naming why it holds nothing.
-        Err(e) if e.downcast_ref::<crate::exit::Cut>().is_some() => {
-            let why = crate::exit::message(&e);
-            if human {
-                output::warn(&why);
-            }
-            let catalog = args.probe.catalog.catalog.as_ref().map_or_else(
-                || "the embedded catalog".to_owned(),
-                |p| p.display().to_string(),
-            );
-            (
-                crate::engine::cut_report(&catalog, &why, started.elapsed()),
-                false,
-            )
-        }
-        Err(e) => return Err(e),
-    };
+    let probed = probe_or_cut(&args.probe, human)?;
+    let interrupted = probed.interrupted;
+    let mut report = probed.report;
     let regressions = baseline.map(|(before, source)| {
         let comparison = Comparison::new(&before, &source, &report, "this run");
         comparison.mark(&mut report, &before, &source);
@@ -304,6 +286,43 @@ pub(crate) fn run_config(config: &RunConfig, human: bool) -> anyhow::Result<Prob
         discovery: config.discovery().clone(),
         interrupted: run.interrupted,
     })
+}
+
+/// [`probe`] with no overrides, and a run cut while its catalog was read
+/// turned into what finished — nothing — so that its report (and bundle)
+/// still replaces the last run's, naming why it holds nothing.
+pub(crate) fn probe_or_cut(args: &ProbeArgs, human: bool) -> anyhow::Result<Probed> {
+    let started = Instant::now();
+    match probe(args, human, Overrides::default()) {
+        Err(e) if e.downcast_ref::<crate::exit::Cut>().is_some() => {
+            let why = crate::exit::message(&e);
+            if human {
+                output::warn(&why);
+            }
+            let catalog = args.catalog.catalog.as_ref().map_or_else(
+                || "the embedded catalog".to_owned(),
+                |p| p.display().to_string(),
+            );
+            Ok(Probed {
+                report: crate::engine::cut_report(&catalog, &why, started.elapsed()),
+                explanation: Explanation {
+                    profile: pathprobe_pac::discovery::Profile::System,
+                    os: pathprobe_pac::discovery::TargetOs::current(),
+                    sources: Vec::new(),
+                    problems: Vec::new(),
+                    empty: Vec::new(),
+                    wpad_dns: Vec::new(),
+                    pac: None,
+                    urls: Vec::new(),
+                    warnings: vec![why],
+                },
+                pac_text: None,
+                discovery: Discovery::default(),
+                interrupted: false,
+            })
+        }
+        other => other,
+    }
 }
 
 /// Plans, routes and probes the catalog the arguments name, with
