@@ -7,13 +7,16 @@
 //! So `pathprobe` reads catalog files in a child of itself (the hidden
 //! `__catalog-worker` subcommand) whose address space is capped, and turns a
 //! child that ran out of memory or time into a clear input error. PAC scripts
-//! get the same treatment through `pathprobe_pac::PacWorker`.
+//! get the same treatment through `pathprobe_pac::PacWorker`; both stand on
+//! `pathprobe_sandbox` (the memory cap, the deadline kill, the end with the
+//! parent).
 
-use std::io::Read;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
+use pathprobe_sandbox::Failure;
 use pathprobe_urls::{Catalog, LoadOptions};
 
 use crate::exit::{Exit, UsageError};
@@ -63,7 +66,7 @@ pub(crate) fn load_catalog_file(
     // A run's deadline shortens the worker's: the run ends on time even
     // while its catalog is read.
     let limit = deadline.map_or(CATALOG_TIMEOUT, |d| d.min(CATALOG_TIMEOUT));
-    let output = match run(command, limit) {
+    let output = match pathprobe_sandbox::run(command, limit, None, MAX_OUTPUT) {
         Ok(output) => output,
         Err(Failure::Refused(message)) => return Err(UsageError(message).into()),
         Err(Failure::Memory) => {
@@ -124,7 +127,7 @@ pub(crate) fn worker_main(args: &[std::ffi::OsString]) -> Option<std::process::E
         .first()
         .is_some_and(|w| w.starts_with("__") && w.ends_with("-worker"))
     {
-        end_with_parent();
+        pathprobe_sandbox::end_with_parent(Exit::Interrupted as i32);
     }
     let outcome = match (rest.as_slice(), raw.get(1)) {
         (["__pac-worker"], _) => pathprobe_pac::serve_worker()
@@ -150,32 +153,9 @@ pub(crate) fn worker_main(args: &[std::ffi::OsString]) -> Option<std::process::E
     })
 }
 
-/// A worker whose parent is gone (killed, or interrupted alone by a signal
-/// sent to it and not to its process group) has no one to answer and ends:
-/// a script spinning in a built-in would otherwise run on for its whole
-/// limit. Checked from a thread of its own because the work itself (a
-/// regular expression, a parse) does not stop to look.
-fn end_with_parent() {
-    #[cfg(unix)]
-    {
-        let parent = std::os::unix::process::parent_id();
-        let _ = std::thread::Builder::new()
-            .name("parent-watch".into())
-            .spawn(move || {
-                loop {
-                    std::thread::sleep(Duration::from_millis(200));
-                    // Adopted by init or a subreaper: the parent has exited.
-                    if std::os::unix::process::parent_id() != parent {
-                        std::process::exit(crate::Exit::Interrupted as i32);
-                    }
-                }
-            });
-    }
-}
-
 /// The worker side of [`load_catalog_file`]: the catalog as JSON on stdout.
 fn catalog_worker(path: &Path, sheet: Option<String>) -> anyhow::Result<Exit> {
-    pathprobe_pac::limit_own_memory(MEMORY_LIMIT)?;
+    pathprobe_sandbox::limit_own_memory(MEMORY_LIMIT)?;
     let catalog = pathprobe_urls::load_with(
         path,
         &LoadOptions {
@@ -200,7 +180,12 @@ pub(crate) fn lint(name: &str, text: &str) -> anyhow::Result<Vec<pathprobe_pac::
     };
     let mut command = Command::new(exe);
     command.arg("__lint-worker");
-    match run_with_input(command, LINT_TIMEOUT, Some(text.as_bytes().to_vec())) {
+    match pathprobe_sandbox::run(
+        command,
+        LINT_TIMEOUT,
+        Some(text.as_bytes().to_vec()),
+        MAX_OUTPUT,
+    ) {
         // The worker got through: so does the same code here.
         Ok(_) => Ok(pathprobe_pac::lint(text)),
         Err(Failure::Refused(message)) => Err(UsageError(message).into()),
@@ -224,7 +209,7 @@ pub(crate) fn lint(name: &str, text: &str) -> anyhow::Result<Vec<pathprobe_pac::
 
 /// The worker side of [`lint`]: the script on stdin, nothing on stdout.
 fn lint_worker() -> anyhow::Result<Exit> {
-    pathprobe_pac::limit_own_memory(MEMORY_LIMIT)?;
+    pathprobe_sandbox::limit_own_memory(MEMORY_LIMIT)?;
     let limit = pathprobe_pac::FetchLimits::default().max_bytes as u64;
     let mut text = String::new();
     std::io::stdin()
@@ -233,120 +218,4 @@ fn lint_worker() -> anyhow::Result<Exit> {
         .read_to_string(&mut text)?;
     let _ = pathprobe_pac::lint(&text);
     Ok(Exit::Ok)
-}
-
-/// Why a worker gave no answer.
-#[derive(Debug)]
-enum Failure {
-    /// It refused the input (exit 2); the message it printed.
-    Refused(String),
-    /// It ran out of memory.
-    Memory,
-    /// It overran its time and was killed.
-    Timeout,
-    /// A signal ended it (a stack overflow aborts).
-    Crashed(String),
-    /// Anything else.
-    Failed(String),
-}
-
-/// Runs a worker to completion within `timeout`; its stdout on success.
-fn run(command: Command, timeout: Duration) -> Result<Vec<u8>, Failure> {
-    run_with_input(command, timeout, None)
-}
-
-/// [`run`], with `input` written to the worker's stdin.
-fn run_with_input(
-    mut command: Command,
-    timeout: Duration,
-    input: Option<Vec<u8>>,
-) -> Result<Vec<u8>, Failure> {
-    let mut child = command
-        .stdin(if input.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| Failure::Failed(format!("cannot start it: {e}")))?;
-    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
-        let _ = child.kill();
-        let _ = child.wait();
-        return Err(Failure::Failed("its pipes could not be opened".into()));
-    };
-    if let (Some(input), Some(mut stdin)) = (input, child.stdin.take()) {
-        // Written from a thread: a child that stops reading cannot stall us.
-        std::thread::spawn(move || {
-            use std::io::Write as _;
-            let _ = stdin.write_all(&input);
-        });
-    }
-    // Both pipes are drained at once so that neither can fill and stall the child.
-    let errors = std::thread::spawn(move || {
-        let mut err = Vec::new();
-        let _ = stderr.take(64 * 1024).read_to_end(&mut err);
-        err
-    });
-    let (sender, receiver) = std::sync::mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        let read = stdout.take(MAX_OUTPUT + 1).read_to_end(&mut out);
-        let _ = sender.send(read.map(|_| out));
-    });
-    let out = match receiver.recv_timeout(timeout) {
-        Ok(out) => out,
-        Err(_) => {
-            let _ = child.kill();
-            let _ = child.wait();
-            let _ = reader.join();
-            let _ = errors.join();
-            return Err(Failure::Timeout);
-        }
-    };
-    let status = child
-        .wait()
-        .map_err(|e| Failure::Failed(format!("cannot wait for it: {e}")))?;
-    let _ = reader.join();
-    let err = errors.join().unwrap_or_default();
-    let err = String::from_utf8_lossy(&err);
-    if pathprobe_pac::ran_out_of_memory(&err) {
-        return Err(Failure::Memory);
-    }
-    let message = err
-        .lines()
-        .filter_map(|l| l.strip_prefix("pathprobe: error: "))
-        .collect::<Vec<_>>()
-        .join("\n");
-    match status.code() {
-        Some(0) => {
-            let out = out.map_err(|e| Failure::Failed(format!("cannot read its answer: {e}")))?;
-            if out.len() as u64 > MAX_OUTPUT {
-                return Err(Failure::Failed(format!(
-                    "its answer is over {} MiB",
-                    MAX_OUTPUT / (1024 * 1024)
-                )));
-            }
-            Ok(out)
-        }
-        Some(2) if !message.is_empty() => Err(Failure::Refused(message)),
-        None => Err(Failure::Crashed(status.to_string())),
-        // Rust's exit code for a panic: a third-party parser gave up on
-        // the input (calamine on a cell address past its arithmetic).
-        Some(101) => Err(Failure::Crashed(
-            "the parser it needs failed on it".to_owned(),
-        )),
-        _ => Err(Failure::Failed(format!(
-            "{status}{}",
-            if message.is_empty() {
-                err.lines()
-                    .last()
-                    .map(|l| format!(": {l}"))
-                    .unwrap_or_default()
-            } else {
-                format!(": {message}")
-            }
-        ))),
-    }
 }

@@ -71,7 +71,4 @@ pub use resolver::{
     Rcode, Resolve, SystemResolver, Traced, Try,
 };
 pub use route::{ParsedRoutes, ProxyKind, Route, RouteError, RouteWarning, parse_pac_result};
-pub use worker::{
-    PacRunner, PacWorker, WorkerCommand, WorkerError, limit_own_memory, ran_out_of_memory,
-    serve_worker,
-};
+pub use worker::{PacRunner, PacWorker, WorkerCommand, WorkerError, serve_worker};

@@ -432,7 +432,7 @@ impl PacWorker {
             .lock()
             .map(|tail| String::from_utf8_lossy(&tail).into_owned())
             .unwrap_or_default();
-        let kind = if ran_out_of_memory(&stderr) {
+        let kind = if pathprobe_sandbox::ran_out_of_memory(&stderr) {
             PacErrorKind::MemoryExceeded {
                 context: context.to_owned(),
                 limit: self.command.memory_limit,
@@ -472,12 +472,6 @@ impl PacWorker {
         tracing::debug!(script = %self.name, stops = self.stops, "PAC worker stopped: {kind}");
         kind
     }
-}
-
-/// Whether a worker's stderr says it ran out of memory: Rust's
-/// allocation-failure handler prints this before it aborts.
-pub fn ran_out_of_memory(stderr: &str) -> bool {
-    stderr.contains("memory allocation of")
 }
 
 /// Reads one `\n`-terminated message of at most `limit` bytes; `None` at the end.
@@ -723,7 +717,7 @@ fn serve_worker_on(
                 clock: reading,
                 memory_limit,
             } => {
-                limit_memory(memory_limit)?;
+                pathprobe_sandbox::limit_own_memory(memory_limit)?;
                 clock.set(&reading);
                 let loaded =
                     PacEngine::with_clock(&name, &source, options, resolver.clone(), clock.clone());
@@ -753,33 +747,6 @@ fn serve_worker_on(
         };
         lock(&channel)?.send(&reply)?;
     }
-}
-
-/// Caps this process's address space at `bytes` and turns core dumps off (a
-/// worker that runs out of memory is expected, not a bug to debug). For
-/// worker processes that parse untrusted input; `u64::MAX` leaves the cap.
-pub fn limit_own_memory(bytes: u64) -> std::io::Result<()> {
-    limit_memory(bytes).map_err(|e| match e {
-        WorkerError::Io(io) => io,
-        other => std::io::Error::other(other.to_string()),
-    })
-}
-
-#[cfg(unix)]
-fn limit_memory(bytes: u64) -> Result<(), WorkerError> {
-    rlimit::setrlimit(rlimit::Resource::CORE, 0, 0)?;
-    // u64::MAX is "unlimited" (RLIM_INFINITY): leave the limit as it is.
-    if bytes != u64::MAX {
-        rlimit::setrlimit(rlimit::Resource::AS, bytes, bytes)?;
-    }
-    Ok(())
-}
-
-/// Elsewhere the worker is still a separate process the parent kills on its
-/// deadline, but its memory is not capped (Windows would need a job object).
-#[cfg(not(unix))]
-fn limit_memory(_bytes: u64) -> Result<(), WorkerError> {
-    Ok(())
 }
 
 #[cfg(test)]
