@@ -159,8 +159,11 @@ fn parse_entry(entry: &str) -> Result<Route, String> {
 
 fn split_host_port(address: &str) -> Result<(String, Option<u16>), String> {
     let port_of = |p: &str| -> Result<u16, String> {
-        p.parse::<u16>()
-            .ok()
+        // Digits only: `+80` parses as a number but is no port clients read.
+        p.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| p.parse::<u16>().ok())
+            .flatten()
             .filter(|n| *n > 0)
             .ok_or_else(|| format!("invalid port {p:?}"))
     };
@@ -259,10 +262,21 @@ mod tests {
 
     #[test]
     fn invalid_entries_are_warnings_with_raw_text() {
-        let p = parse_pac_result("PROXY a:99999; FTP b:21; PROXY; DIRECT x; PROXY c:8080").unwrap();
+        let p =
+            parse_pac_result("PROXY a:99999; FTP b:21; PROXY; DIRECT x; PROXY c:8080; PROXY d:+80")
+                .unwrap();
         assert_eq!(p.routes, vec![proxy(ProxyKind::Http, "c", 8080)]);
         let raws: Vec<&str> = p.warnings.iter().map(|w| w.raw.as_str()).collect();
-        assert_eq!(raws, vec!["PROXY a:99999", "FTP b:21", "PROXY", "DIRECT x"]);
+        assert_eq!(
+            raws,
+            vec![
+                "PROXY a:99999",
+                "FTP b:21",
+                "PROXY",
+                "DIRECT x",
+                "PROXY d:+80"
+            ]
+        );
         assert!(p.warnings[0].reason.contains("invalid port"));
         // What clients skip is skipped here, not probed as a name.
         let p = parse_pac_result(

@@ -414,7 +414,14 @@ fn a_proxy_refusing_a_plain_http_url_is_not_the_origin_answering() {
     // The vendor's CRL rows accept any status: a proxy's 403 or 502 was
     // taken for the origin's answer and reported ok; so was a transparent
     // squid's error page on a direct route.
-    let cases: [(&str, &'static str, &str); 4] = [
+    let cases: [(&str, &'static str, &str); 5] = [
+        // An interim answer first: the final one is the answer (the 100
+        // was taken for it, and the refusal reported ok).
+        (
+            "proxy",
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            "proxy_denied",
+        ),
         (
             "proxy",
             "HTTP/1.1 403 Forbidden\r\nServer: tinyproxy/1.11.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",

@@ -112,7 +112,25 @@ fn printable(bytes: &[u8]) -> String {
 pub async fn read_head<S: AsyncRead + Unpin>(stream: &mut S) -> Result<Head, HeadError> {
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 4096];
+    let mut interim = 0usize;
     loop {
+        // What came after an interim answer may hold the final one already.
+        while let Some(head) = parse_head(&buf)? {
+            // `100 Continue` and the other interim answers come before the
+            // final one, which is the answer (as clients read it); a 101
+            // switches protocols and is final.
+            if (100..200).contains(&head.status) && head.status != 101 {
+                interim += 1;
+                if interim > MAX_INTERIM {
+                    return Err(HeadError::NotHttp(format!(
+                        "more than {MAX_INTERIM} interim (1xx) answers"
+                    )));
+                }
+                buf = head.rest;
+                continue;
+            }
+            return Ok(head);
+        }
         let n = stream
             .read(&mut chunk)
             .await
@@ -121,11 +139,11 @@ pub async fn read_head<S: AsyncRead + Unpin>(stream: &mut S) -> Result<Head, Hea
             return Err(HeadError::Closed(buf.len()));
         }
         buf.extend_from_slice(chunk.get(..n).unwrap_or(&[]));
-        if let Some(head) = parse_head(&buf)? {
-            return Ok(head);
-        }
     }
 }
+
+/// Interim (1xx) answers accepted before the final one.
+const MAX_INTERIM: usize = 16;
 
 /// Reads up to [`MAX_BODY_PEEK`] more bytes of body (for a block page's title).
 pub async fn peek_body<S: AsyncRead + Unpin>(stream: &mut S, head: &Head) -> Vec<u8> {
