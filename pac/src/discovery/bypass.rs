@@ -134,6 +134,11 @@ impl BypassList {
             BypassStyle::WinHttp if entry.eq_ignore_ascii_case("<local>") => {
                 !host.contains('.') && host.parse::<IpAddr>().is_err()
             }
+            // GLib's rules: `example.com`, `.example.com` and `*.example.com`
+            // each match example.com and every name below it.
+            BypassStyle::Gnome if !entry.trim_start_matches("*.").contains('*') => {
+                curl_matches(entry.strip_prefix("*.").unwrap_or(entry), host, false)
+            }
             _ => glob_style_matches(entry, host),
         }
     }
@@ -396,7 +401,25 @@ mod tests {
         assert!(gnome.matching("localhost").is_some());
         assert!(gnome.matching("127.0.0.53").is_some());
         assert!(gnome.matching("a.corp.example").is_some());
-        assert!(gnome.matching("corp.example").is_none());
+        assert!(gnome.matching("corp.example").is_some());
         assert!(gnome.matching("::1").is_some());
+        // GLib: each of `x`, `.x` and `*.x` covers x and every name below it.
+        let gnome = BypassList::entries(
+            BypassStyle::Gnome,
+            vec!["*.corp.test".into(), "lab.test".into(), ".dot.test".into()],
+        );
+        for host in [
+            "corp.test",
+            "a.corp.test",
+            "lab.test",
+            "sub.lab.test",
+            "dot.test",
+            "b.dot.test",
+        ] {
+            assert!(gnome.matching(host).is_some(), "{host}");
+        }
+        for host in ["notcorp.test", "xlab.test", "lab.test.evil"] {
+            assert!(gnome.matching(host).is_none(), "{host}");
+        }
     }
 }
