@@ -337,3 +337,24 @@ fn apt_configuration() {
     let bad = from_apt_conf("apt.conf", "Acquire::http::Proxy \"http://a:1;\n").unwrap_err();
     assert!(bad.message.contains("unterminated"), "{bad}");
 }
+
+#[test]
+fn scutil_exclude_simple_hostnames_sends_dotless_names_direct() {
+    // It was ignored: `intranet` and `printer` went to the proxy.
+    let text = "<dictionary> {\n  ExcludeSimpleHostnames : 1\n  HTTPSEnable : 1\n  HTTPSPort : 3128\n  HTTPSProxy : 127.0.0.1\n}\n";
+    let found = from_scutil_proxy("scutil.txt", text).unwrap();
+    let ProxyConfig::Static { bypass, .. } = &found[0].config else {
+        panic!("{:?}", found[0].config);
+    };
+    assert!(bypass.matching("intranet").is_some());
+    assert!(bypass.matching("printer").is_some());
+    assert!(bypass.matching("a.corp.example").is_none());
+    assert!(bypass.matching("10.1.2.3").is_none());
+    // Off, dotless names go to the proxy like any other.
+    let off = text.replace("ExcludeSimpleHostnames : 1", "ExcludeSimpleHostnames : 0");
+    let found = from_scutil_proxy("scutil.txt", &off).unwrap();
+    let ProxyConfig::Static { bypass, .. } = &found[0].config else {
+        panic!("{:?}", found[0].config);
+    };
+    assert!(bypass.matching("intranet").is_none());
+}

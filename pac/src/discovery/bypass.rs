@@ -23,6 +23,10 @@ pub enum BypassStyle {
     Gnome,
 }
 
+/// The entry macOS's "Exclude simple hostnames" (`ExcludeSimpleHostnames : 1`)
+/// stands for in a bypass list: names without a dot go direct.
+pub const SIMPLE_HOSTNAMES: &str = "<simple hostnames>";
+
 /// A parsed bypass list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BypassList {
@@ -132,6 +136,9 @@ impl BypassList {
         match self.style {
             BypassStyle::Curl => curl_matches(entry, host, self.entries.len() == 1),
             BypassStyle::WinHttp if entry.eq_ignore_ascii_case("<local>") => {
+                !host.contains('.') && host.parse::<IpAddr>().is_err()
+            }
+            BypassStyle::MacOs if entry == SIMPLE_HOSTNAMES => {
                 !host.contains('.') && host.parse::<IpAddr>().is_err()
             }
             // GLib's rules: `example.com`, `.example.com` and `*.example.com`

@@ -424,7 +424,7 @@ pub fn from_scutil_proxy(where_: &str, text: &str) -> SourceResult {
             }
         }
     }
-    let exceptions: Vec<String> = match d.get("ExceptionsList") {
+    let mut exceptions: Vec<String> = match d.get("ExceptionsList") {
         Some(Scutil::List(items)) => items
             .iter()
             .filter_map(|i| match i {
@@ -434,6 +434,10 @@ pub fn from_scutil_proxy(where_: &str, text: &str) -> SourceResult {
             .collect(),
         _ => Vec::new(),
     };
+    // "Exclude simple hostnames": names without a dot go direct.
+    if enabled("ExcludeSimpleHostnames") {
+        exceptions.push(super::bypass::SIMPLE_HOSTNAMES.to_owned());
+    }
     let pair = |enable: &str,
                 host: &str,
                 port: &str,
