@@ -83,10 +83,14 @@ fn learn_pair(redactor: &mut Redactor, pair: &str) {
 /// Learns the credentials of proxies a command found (agent settings,
 /// environment files): only credentials, never other values of URLs, which
 /// may be words (`?fresh=true`) that appear all over a report.
-pub fn learn_found(discovery: &pathprobe_pac::discovery::Discovery) {
-    let Ok(mut redactor) = known().lock() else {
-        return;
-    };
+pub fn learn_found(discovery: &Discovery) {
+    if let Ok(mut redactor) = known().lock() {
+        add_found(&mut redactor, discovery);
+    }
+}
+
+/// The credentials of the proxies in `discovery`, into `redactor`.
+fn add_found(redactor: &mut Redactor, discovery: &Discovery) {
     for found in &discovery.found {
         for p in found.config.proxies() {
             if let Some(c) = &p.credentials {
@@ -189,13 +193,7 @@ pub(crate) fn redactor_for(args: &ProbeArgs, discovery: &Discovery) -> Redactor 
             urls.push(v);
         }
     }
-    for found in &discovery.found {
-        for p in found.config.proxies() {
-            if let Some(c) = &p.credentials {
-                r.credentials(c.user(), c.password());
-            }
-        }
-    }
+    add_found(&mut r, discovery);
     for text in &urls {
         let with_scheme = if text.contains("://") {
             text.clone()

@@ -52,16 +52,7 @@ pub(crate) fn discover(
         Some(at) => Arc::new(FixedClock::parse(at).map_err(|e| UsageError(format!("--at: {e}")))?),
         None => Arc::new(SystemClock),
     };
-    let servers = if args.dns_server.is_empty() {
-        DnsServers::System
-    } else {
-        DnsServers::Given(
-            args.dns_server
-                .iter()
-                .map(|s| parse_server(s))
-                .collect::<Result<_, _>>()?,
-        )
-    };
+    let servers = dns_servers(&args.dns_server)?;
     let resolver: Arc<dyn Resolve> = Arc::new(
         SystemResolver::with_concurrency(servers, args.dns_concurrency)
             .context("cannot set up DNS")?,
@@ -115,6 +106,19 @@ pub(crate) fn discover(
             .map(|iface| (iface, std::time::Duration::from_secs(3))),
     };
     Ok((discovery, options))
+}
+
+/// The DNS servers `--dns-server` names, or the system's when none is given.
+pub(crate) fn dns_servers(given: &[String]) -> Result<DnsServers, UsageError> {
+    if given.is_empty() {
+        return Ok(DnsServers::System);
+    }
+    Ok(DnsServers::Given(
+        given
+            .iter()
+            .map(|s| parse_server(s))
+            .collect::<Result<_, _>>()?,
+    ))
 }
 
 /// `IP`, `IP:PORT` or `[IPv6]:PORT`; port 53 by default.

@@ -7,9 +7,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use pathprobe_pac::{
-    DnsServers, FetchLimits, FetchedPac, FixedClock, FixedResolver, LayeredResolver, PacClock,
-    PacErrorKind, PacLocation, PacOptions, PacRunner, Resolve, Severity, SystemClock,
-    SystemResolver, UrlMode,
+    FetchLimits, FetchedPac, FixedClock, FixedResolver, LayeredResolver, PacClock, PacErrorKind,
+    PacLocation, PacOptions, PacRunner, Resolve, Severity, SystemClock, SystemResolver, UrlMode,
 };
 use pathprobe_reports::{
     OutputFormat, PacEvalReport, PacEvalResult, PacEvalSettings, PacLintReport, PacScriptInfo,
@@ -19,7 +18,7 @@ use crate::catalogs::routable_urls;
 use crate::cli::{CatalogArgs, PacCommand, PacEvalArgs, PacFormatArg, PacLintArgs};
 use crate::exit::{Exit, UsageError};
 use crate::output;
-use crate::settings::parse_server;
+use crate::settings::dns_servers;
 
 pub fn run(cmd: PacCommand) -> anyhow::Result<Exit> {
     match cmd {
@@ -242,16 +241,7 @@ fn resolver_of(args: &PacEvalArgs) -> anyhow::Result<Arc<dyn Resolve>> {
     let fallback: Option<Arc<dyn Resolve>> = if args.no_dns {
         None
     } else {
-        let servers = if args.dns_server.is_empty() {
-            DnsServers::System
-        } else {
-            DnsServers::Given(
-                args.dns_server
-                    .iter()
-                    .map(|s| parse_server(s))
-                    .collect::<Result<_, _>>()?,
-            )
-        };
+        let servers = dns_servers(&args.dns_server)?;
         Some(Arc::new(
             SystemResolver::new(servers).context("cannot set up DNS")?,
         ))
