@@ -305,17 +305,12 @@ pub(crate) fn probe_or_cut(args: &ProbeArgs, human: bool) -> anyhow::Result<Prob
             );
             Ok(Probed {
                 report: crate::engine::cut_report(&catalog, &why, started.elapsed()),
-                explanation: Explanation {
-                    profile: pathprobe_pac::discovery::Profile::System,
-                    os: pathprobe_pac::discovery::TargetOs::current(),
-                    sources: Vec::new(),
-                    problems: Vec::new(),
-                    empty: Vec::new(),
-                    wpad_dns: Vec::new(),
-                    pac: None,
-                    urls: Vec::new(),
-                    warnings: vec![why],
-                },
+                explanation: Explanation::unread(
+                    pathprobe_pac::discovery::Profile::System,
+                    pathprobe_pac::discovery::TargetOs::current(),
+                    &Discovery::default(),
+                    vec![why],
+                ),
                 pac_text: None,
                 discovery: Discovery::default(),
                 interrupted: false,

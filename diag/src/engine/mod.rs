@@ -33,9 +33,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pathprobe_pac::Route;
-use pathprobe_pac::discovery::{
-    Discovery, Explanation, ProxyConfig, ProxyResolver, Standing, UrlExplanation,
-};
+use pathprobe_pac::discovery::{Explanation, ProxyConfig, Standing, UrlExplanation};
 use pathprobe_reports::{CheckReport, ProbeResult, ToolInfo, Verdict};
 use pathprobe_urls::{ExpectedStatus, Probe, Target as CatalogTarget};
 
@@ -182,23 +180,42 @@ pub fn chosen(attempts: &[pathprobe_reports::Attempt]) -> Option<&pathprobe_repo
 /// warning. Written where the run's report goes, so that a scheduled run
 /// never leaves the last one's file in place.
 pub fn cut_report(catalog: &str, why: &str, took: Duration) -> CheckReport {
-    let mut report = CheckReport {
+    let mut report = new_report(
+        catalog.to_owned(),
+        Vec::new(),
+        "not read: the run was cut first".into(),
+        jiff::Timestamp::now().to_string(),
+        vec![why.to_owned()],
+        Vec::new(),
+    );
+    report.summarise(took.as_secs_f64() * 1000.0, true);
+    report
+}
+
+/// A report of this build, not summarised yet.
+fn new_report(
+    catalog: String,
+    filters: Vec<String>,
+    routing: String,
+    started_at: String,
+    warnings: Vec<String>,
+    results: Vec<ProbeResult>,
+) -> CheckReport {
+    CheckReport {
         schema_version: pathprobe_reports::CHECK_SCHEMA_VERSION,
         tool: ToolInfo {
             name: "pathprobe".into(),
             version: env!("CARGO_PKG_VERSION").into(),
         },
-        catalog: catalog.to_owned(),
-        filters: Vec::new(),
-        routing: "not read: the run was cut first".into(),
-        started_at: jiff::Timestamp::now().to_string(),
-        warnings: vec![why.to_owned()],
+        catalog,
+        filters,
+        routing,
+        started_at,
+        warnings,
         baseline: None,
-        results: Vec::new(),
+        results,
         summary: Default::default(),
-    };
-    report.summarise(took.as_secs_f64() * 1000.0, true);
-    report
+    }
 }
 
 /// Runs `config`: reads the proxy settings (fetching and running a PAC),
@@ -271,10 +288,14 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
                 Stopped::Gone(why) => format!("the proxy settings could not be read: {why}"),
             });
             // Nothing decided: every URL is reported as not probed.
-            let nothing = runtime.block_on(ProxyResolver::new(&Discovery::default(), &options));
             Settings {
                 command_line_problem: None,
-                explanation: nothing.explanation(discovery, Vec::new()),
+                explanation: Explanation::unread(
+                    options.profile,
+                    options.os,
+                    discovery,
+                    Vec::new(),
+                ),
             }
         }
     };
@@ -515,21 +536,14 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
         observer.warning(why);
         warnings.push(why.clone());
     }
-    let mut report = CheckReport {
-        schema_version: pathprobe_reports::CHECK_SCHEMA_VERSION,
-        tool: ToolInfo {
-            name: "pathprobe".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        },
-        catalog: config.catalog_name.clone(),
-        filters: config.filters.clone(),
+    let mut report = new_report(
+        config.catalog_name.clone(),
+        config.filters.clone(),
         routing,
         started_at,
         warnings,
-        baseline: None,
-        results: results.into_iter().map(|(_, r)| r).collect(),
-        summary: Default::default(),
-    };
+        results.into_iter().map(|(_, r)| r).collect(),
+    );
     report.summarise(
         run_started.elapsed().as_secs_f64() * 1000.0,
         outcome.partial || cut_by.is_some(),

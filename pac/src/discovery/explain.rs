@@ -122,6 +122,29 @@ pub struct Explanation {
     pub warnings: Vec<String>,
 }
 
+impl Explanation {
+    /// The explanation of a run whose settings were not followed (it was
+    /// cut first): what `discovery` gathered, no setting in force, no route.
+    pub fn unread(
+        profile: Profile,
+        os: TargetOs,
+        discovery: &Discovery,
+        warnings: Vec<String>,
+    ) -> Self {
+        Self {
+            profile,
+            os,
+            sources: Vec::new(),
+            problems: discovery.problems.clone(),
+            empty: discovery.empty.clone(),
+            wpad_dns: Vec::new(),
+            pac: None,
+            urls: Vec::new(),
+            warnings,
+        }
+    }
+}
+
 /// What the chain of settings boils down to.
 enum Effective {
     Static(Found),
