@@ -353,16 +353,23 @@ fn a_pac_worker_ends_when_its_parent_is_killed() {
     );
 }
 
+/// A text catalog of 200,000 URLs (the most one may hold) in `dir`: it
+/// takes seconds to read in a debug build.
+fn largest_catalog(dir: &std::path::Path) -> std::path::PathBuf {
+    let list: String = (0..200_000)
+        .map(|i| format!("https://h{i}.example{}.test/p/{i}\n", i % 97))
+        .collect();
+    let catalog = dir.join("big.txt");
+    std::fs::write(&catalog, list).unwrap();
+    catalog
+}
+
 #[test]
 fn the_deadline_holds_while_the_catalog_is_read() {
     // 200,000 URLs took 25 s to read in a debug build, whatever the
     // deadline; the run then blamed the proxy settings.
     let dir = tempfile::tempdir().unwrap();
-    let list: String = (0..200_000)
-        .map(|i| format!("https://h{i}.example{}.test/p/{i}\n", i % 97))
-        .collect();
-    let catalog = dir.path().join("big.txt");
-    std::fs::write(&catalog, list).unwrap();
+    let catalog = largest_catalog(dir.path());
     // The last run's report: replaced by this one's, partial (it was left
     // in place, as if the machine were still fine).
     let saved = dir.path().join("node.json");
@@ -404,11 +411,7 @@ fn the_deadline_holds_while_the_catalog_is_read() {
 #[test]
 fn a_bundle_cut_while_its_catalog_is_read_is_still_made() {
     let dir = tempfile::tempdir().unwrap();
-    let list: String = (0..200_000)
-        .map(|i| format!("https://h{i}.example{}.test/p/{i}\n", i % 97))
-        .collect();
-    let catalog = dir.path().join("big.txt");
-    std::fs::write(&catalog, list).unwrap();
+    let catalog = largest_catalog(dir.path());
     let zip = dir.path().join("ticket.zip");
     let out = run_with_env(
         [
