@@ -13,10 +13,17 @@ pub enum ProxyKind {
     Http,
     /// HTTP proxy reached over TLS (`HTTPS`).
     Https,
-    /// SOCKS version 4 (`SOCKS4`; plain `SOCKS` as most browsers read it).
+    /// SOCKS version 4, the client resolving the name and sending an IPv4
+    /// address (`SOCKS4`, plain `SOCKS`, curl's `socks4://`: Chrome and
+    /// Firefox resolve locally for these).
     Socks4,
-    /// SOCKS version 5 (`SOCKS5`).
+    /// SOCKS version 4a: the proxy resolves the name (curl's `socks4a://`).
+    Socks4a,
+    /// SOCKS version 5, the client resolving the name (curl's `socks5://`).
     Socks5,
+    /// SOCKS version 5, the proxy resolving the name (a PAC's `SOCKS5`, as
+    /// Chrome and Firefox send it; curl's `socks5h://`).
+    Socks5h,
 }
 
 impl ProxyKind {
@@ -25,16 +32,26 @@ impl ProxyKind {
         match self {
             ProxyKind::Http => 80,
             ProxyKind::Https => 443,
-            ProxyKind::Socks4 | ProxyKind::Socks5 => 1080,
+            ProxyKind::Socks4 | ProxyKind::Socks4a | ProxyKind::Socks5 | ProxyKind::Socks5h => 1080,
         }
     }
 
+    /// Whether the proxy, not this machine, resolves the destination's name.
+    pub fn proxy_resolves_names(self) -> bool {
+        matches!(
+            self,
+            ProxyKind::Http | ProxyKind::Https | ProxyKind::Socks4a | ProxyKind::Socks5h
+        )
+    }
+
+    /// The PAC keyword (`SOCKS4A` is curl's name: a PAC cannot ask for it).
     fn keyword(self) -> &'static str {
         match self {
             ProxyKind::Http => "PROXY",
             ProxyKind::Https => "HTTPS",
             ProxyKind::Socks4 => "SOCKS4",
-            ProxyKind::Socks5 => "SOCKS5",
+            ProxyKind::Socks4a => "SOCKS4A",
+            ProxyKind::Socks5 | ProxyKind::Socks5h => "SOCKS5",
         }
     }
 }
@@ -60,10 +77,19 @@ impl fmt::Display for Route {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Route::Direct => f.write_str("DIRECT"),
-            Route::Proxy { kind, host, port } if host.contains(':') => {
-                write!(f, "{} [{host}]:{port}", kind.keyword())
+            Route::Proxy { kind, host, port } => {
+                if host.contains(':') {
+                    write!(f, "{} [{host}]:{port}", kind.keyword())?;
+                } else {
+                    write!(f, "{} {host}:{port}", kind.keyword())?;
+                }
+                // A PAC's SOCKS5 sends names to the proxy; curl's socks5://
+                // does not, and a reader must be able to tell them apart.
+                if *kind == ProxyKind::Socks5 {
+                    f.write_str(" (local DNS)")?;
+                }
+                Ok(())
             }
-            Route::Proxy { kind, host, port } => write!(f, "{} {host}:{port}", kind.keyword()),
         }
     }
 }
@@ -143,9 +169,10 @@ fn parse_entry(entry: &str) -> Result<Route, String> {
         }
         "PROXY" | "HTTP" => ProxyKind::Http,
         "HTTPS" => ProxyKind::Https,
-        // Chrome and Firefox read a bare SOCKS as SOCKS v4.
+        // Chrome and Firefox read a bare SOCKS as SOCKS v4 and resolve its
+        // names themselves; for SOCKS5 they send the name to the proxy.
         "SOCKS" | "SOCKS4" => ProxyKind::Socks4,
-        "SOCKS5" => ProxyKind::Socks5,
+        "SOCKS5" => ProxyKind::Socks5h,
         other => return Err(format!("unknown route type {other:?}")),
     };
     let address = address.ok_or_else(|| format!("{keyword} needs host[:port]"))?;
@@ -236,7 +263,7 @@ mod tests {
                 proxy(ProxyKind::Https, "c", 443),
                 proxy(ProxyKind::Socks4, "d", 1080),
                 proxy(ProxyKind::Socks4, "e", 1080),
-                proxy(ProxyKind::Socks5, "f", 1080),
+                proxy(ProxyKind::Socks5h, "f", 1080),
                 Route::Direct,
             ]
         );
@@ -257,7 +284,12 @@ mod tests {
         let p = parse_pac_result("PROXY [2001:db8::1]:8080; SOCKS5 [::1]").unwrap();
         assert_eq!(p.routes[0], proxy(ProxyKind::Http, "2001:db8::1", 8080));
         assert_eq!(p.routes[0].to_string(), "PROXY [2001:db8::1]:8080");
-        assert_eq!(p.routes[1], proxy(ProxyKind::Socks5, "::1", 1080));
+        assert_eq!(p.routes[1], proxy(ProxyKind::Socks5h, "::1", 1080));
+        assert_eq!(p.routes[1].to_string(), "SOCKS5 [::1]:1080");
+        assert_eq!(
+            proxy(ProxyKind::Socks5, "::1", 1080).to_string(),
+            "SOCKS5 [::1]:1080 (local DNS)"
+        );
     }
 
     #[test]

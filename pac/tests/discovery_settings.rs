@@ -358,3 +358,53 @@ fn scutil_exclude_simple_hostnames_sends_dotless_names_direct() {
     };
     assert!(bypass.matching("intranet").is_none());
 }
+
+#[test]
+fn winhttp_socks_entries_are_not_routes() {
+    // WinHTTP has no SOCKS: `socks=` was shown as a working SOCKS4 route.
+    let text = "\nCurrent WinHTTP proxy settings:\n\n    Proxy Server(s) :  http=p:80;socks=s:1080\n    Bypass List     :  (none)\n";
+    let found = from_netsh_show_proxy("netsh.txt", text).unwrap();
+    let (http, https, all, _) = statics(&found[0]);
+    assert_eq!(http.as_deref(), Some("http://p:80"));
+    assert_eq!((https, all), (None, None));
+    assert!(
+        found[0]
+            .warnings
+            .iter()
+            .any(|w| w.contains("socks=s:1080") && w.contains("no SOCKS")),
+        "{:?}",
+        found[0].warnings
+    );
+    let only_socks = text.replace("http=p:80;", "");
+    let found = from_netsh_show_proxy("netsh.txt", &only_socks).unwrap();
+    assert_eq!(statics(&found[0]), (None, None, None, Vec::new()));
+    // A plain per-scheme value has nothing to warn about.
+    let plain = text.replace(";socks=s:1080", ";https=p:443");
+    let found = from_netsh_show_proxy("netsh.txt", &plain).unwrap();
+    assert!(found[0].warnings.is_empty(), "{:?}", found[0].warnings);
+}
+
+#[test]
+fn scutil_label_names_only_settings_that_are_on() {
+    let text = "<dictionary> {\n  HTTPEnable : 1\n  HTTPPort : 8080\n  HTTPProxy : p\n  HTTPSEnable : 0\n  HTTPSPort : 8443\n  HTTPSProxy : stale\n  SOCKSEnable : 1\n  SOCKSProxy : s\n}\n";
+    let found = from_scutil_proxy("scutil.txt", text).unwrap();
+    assert_eq!(
+        found[0].provenance.key.as_deref(),
+        Some("HTTPProxy/SOCKSProxy")
+    );
+    let (http, https, all, _) = statics(&found[0]);
+    assert_eq!(http.as_deref(), Some("http://p:8080"));
+    assert_eq!(https, None);
+    // The system's SOCKS proxy gets the name, as Chrome sends it there.
+    assert_eq!(all.as_deref(), Some("socks5h://s:1080"));
+}
+
+#[test]
+fn gnome_socks_proxy_resolves_names() {
+    let text = "org.gnome.system.proxy mode 'manual'\norg.gnome.system.proxy.socks host 's.corp'\norg.gnome.system.proxy.socks port 1080\n";
+    let found = from_gsettings("g", text).unwrap();
+    assert_eq!(
+        statics(&found[0]).2.as_deref(),
+        Some("socks5h://s.corp:1080")
+    );
+}

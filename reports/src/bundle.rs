@@ -176,6 +176,7 @@ impl Redactor {
         out = redact_url_userinfo(&out);
         out = redact_bare_userinfo(&out);
         out = redact_parameters(&out);
+        out = redact_path_values(&out);
         out = redact_authorization(&out);
         for (host, placeholder) in &self.hosts {
             out = replace_ignore_case(&out, host, placeholder);
@@ -281,6 +282,51 @@ fn redact_parameters(text: &str) -> String {
     splice(text, cuts)
 }
 
+/// Whether a word has the look of a credential rather than of a word:
+/// long, and with digits, symbols or several capitals among small letters.
+fn looks_like_credential(word: &str, min: usize) -> bool {
+    let uppers = word.chars().filter(char::is_ascii_uppercase).count();
+    let lowers = word.chars().filter(char::is_ascii_lowercase).count();
+    let encoded = word
+        .chars()
+        .any(|c| c.is_ascii_digit() || "+/=_-.~%".contains(c))
+        || (uppers >= 3 && lowers >= 1);
+    (word.len() >= min && encoded) || word.len() >= 32
+}
+
+/// A path segment that follows one named for a credential (`/api/key/VALUE`,
+/// `/token/VALUE`) → `/key/REDACTED`, when it looks like one: `/token/refresh`
+/// and `/session/new` stay as written.
+fn redact_path_values(text: &str) -> String {
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let end_of_segment = |c: char| {
+        c.is_whitespace() || matches!(c, '/' | '?' | '#' | '"' | '\'' | '<' | '>' | ';' | ',')
+    };
+    let mut from = 0;
+    while let Some(i) = text.get(from..).and_then(|t| t.find('/')) {
+        let name_start = from + i + 1;
+        from = name_start;
+        let Some(rest) = text.get(name_start..) else {
+            break;
+        };
+        let name_len = rest.find(end_of_segment).unwrap_or(rest.len());
+        let name = &rest[..name_len];
+        if !rest[name_len..].starts_with('/') || !is_secret_parameter(name) {
+            continue;
+        }
+        let value_start = name_start + name_len + 1;
+        let Some(after) = text.get(value_start..) else {
+            continue;
+        };
+        let value_len = after.find(end_of_segment).unwrap_or(after.len());
+        let value = &after[..value_len];
+        if value != REDACTED && looks_like_credential(value, 8) {
+            cuts.push((value_start, value_start + value_len));
+        }
+    }
+    splice(text, cuts)
+}
+
 /// The credential after `Authorization:`/`Proxy-Authorization:` and after
 /// an authorization scheme name (`Basic dXNlcjpwYXNz`).
 fn redact_authorization(text: &str) -> String {
@@ -343,13 +389,7 @@ fn redact_authorization(text: &str) -> String {
             let word = &text[word_start..word_end];
             // `realm=...` and the like are parameters, and prose words are
             // words: a credential is long and has digits, symbols or mixed case.
-            let uppers = word.chars().filter(char::is_ascii_uppercase).count();
-            let lowers = word.chars().filter(char::is_ascii_lowercase).count();
-            let looks_encoded = word
-                .chars()
-                .any(|c| c.is_ascii_digit() || "+/=_-.".contains(c))
-                || (uppers >= 3 && lowers >= 1);
-            if word.len() >= 12 && looks_encoded && !word.contains("realm") {
+            if looks_like_credential(word, 12) && !word.contains("realm") {
                 cuts.push((word_start, word_end));
             }
         }
@@ -798,6 +838,42 @@ mod tests {
         assert!(!out.contains("S3CR3T"), "{out}");
         let kept = "https://a.test/?geo=EU&page=2&format=json verdict=ok";
         assert_eq!(r.apply(kept), kept);
+    }
+
+    #[test]
+    fn values_in_path_segments_named_for_a_credential_go() {
+        let r = Redactor::new();
+        for (text, expected) in [
+            (
+                "https://a.test/api/key/9f8e7d6c5b4a3210/list",
+                "https://a.test/api/key/REDACTED/list",
+            ),
+            (
+                "GET /v1/token/eyJhbGciOiJIUzI1NiJ9?x=1 HTTP/1.1",
+                "GET /v1/token/REDACTED?x=1 HTTP/1.1",
+            ),
+            (
+                "https://a.test/apikey/AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh",
+                "https://a.test/apikey/REDACTED",
+            ),
+            (
+                "https://a.test/Session/s3ss10n-id-77 ok",
+                "https://a.test/Session/REDACTED ok",
+            ),
+        ] {
+            assert_eq!(r.apply(text), expected);
+        }
+        // Words after such a segment, and ordinary paths, stay.
+        for kept in [
+            "https://login.test/oauth2/token/refresh",
+            "https://a.test/session/new",
+            "https://a.test/keys/",
+            "https://x.cp.wd.microsoft.com/api/report",
+            "https://winatp-gw-cus.microsoft.com/commands/test",
+            "a key/value store",
+        ] {
+            assert_eq!(r.apply(kept), kept);
+        }
     }
 
     #[test]

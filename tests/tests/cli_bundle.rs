@@ -762,11 +762,12 @@ fn secrets_of_the_configuration_and_settings_files_stay_out_of_the_log() {
     // carry credentials under names the redactor did not know.
     const CONFIG_USER_PASSWORD: &str = "CfgLogS3cret-9";
     const ETC_PASSWORD: &str = "EtcEnvS3cret-10";
-    const QUERY_SECRETS: [&str; 4] = [
+    const QUERY_SECRETS: [&str; 5] = [
         "RefreshT0ken-11",
         "AmzS1gnature-12",
         "ClientS3cret-13",
         "SubKey-14abc",
+        "PathKey-15abcdef",
     ];
     let proxy = echoing_proxy();
     let dir = tempfile::tempdir().unwrap();
@@ -782,6 +783,8 @@ fn secrets_of_the_configuration_and_settings_files_stay_out_of_the_log() {
                 "https://127.0.0.1:9/q?client_secret={}&subscription-key={}",
                 QUERY_SECRETS[2], QUERY_SECRETS[3]
             ),
+            // A credential as the path segment after one named for it.
+            &format!("https://127.0.0.1:9/api/key/{}", QUERY_SECRETS[4]),
         ],
     );
     let config = dir.path().join("pathprobe.toml");

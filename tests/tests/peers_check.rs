@@ -219,5 +219,76 @@ fn a_socks5_proxy_resolves_the_name_and_carries_the_probe() {
         tunnel["detail"].as_str().unwrap().contains("SOCKS5"),
         "{tunnel}"
     );
-    assert_eq!(r["attempts"][0]["route"]["kind"], "socks5");
+    assert_eq!(r["attempts"][0]["route"]["kind"], "socks5h");
+}
+
+/// curl's `socks5://` and `socks4://` resolve the destination on this machine
+/// and send the proxy an address: the DNS phase is ours, and a name this
+/// machine cannot resolve is a `dns_failure` before the proxy is asked (it
+/// was sent to the proxy as a name, as `socks5h://` does).
+#[test]
+fn socks_with_local_dns_resolves_here_and_sends_the_address() {
+    let Some(binary) = require(
+        "socks_with_local_dns_resolves_here_and_sends_the_address",
+        &["/usr/sbin/danted", "danted"],
+        "dante (Debian package dante-server)",
+    ) else {
+        return;
+    };
+    let ca = TestCa::new("pathprobe lab CA");
+    let origin = tls_origin(&ca, &["svc.lab.test"], 200);
+    let socks = pathprobe_tests::peers::dante(&binary);
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let url = format!("https://svc.lab.test:{origin}/");
+    let cat = write_catalog(dir.path(), &[&url]);
+    for (scheme, handshake) in [
+        ("socks5", "SOCKS5 CONNECT 127.0.0.1:"),
+        ("socks4", "SOCKS4 CONNECT 127.0.0.1:"),
+    ] {
+        let proxy = format!("{scheme}://127.0.0.1:{}", socks.port);
+        let (v, out) = check(&[
+            cat.to_str().unwrap(),
+            "--proxy",
+            &proxy,
+            "--ca-cert",
+            ca_file.to_str().unwrap(),
+            "--resolve",
+            "svc.lab.test=127.0.0.1",
+        ]);
+        let r = &v["results"][0];
+        assert_eq!(r["verdict"], "ok", "{scheme}: {}\n{r:#}", stderr(&out));
+        let attempt = &r["attempts"][0];
+        assert_eq!(attempt["route"]["kind"], scheme, "{attempt:#}");
+        let phases = attempt["phases"].as_array().unwrap();
+        let names: Vec<&str> = phases
+            .iter()
+            .map(|p| p["phase"].as_str().unwrap())
+            .collect();
+        assert_eq!(names.first(), Some(&"dns"), "{scheme}: {names:?}");
+        let tunnel = phases.iter().find(|p| p["phase"] == "tunnel").unwrap();
+        assert!(
+            tunnel["detail"].as_str().unwrap().starts_with(handshake),
+            "{scheme}: {tunnel}"
+        );
+
+        // Without the pin, the lab's resolver does not know the name: the
+        // failure is this machine's DNS, not the proxy's.
+        let (v, out) = check(&[cat.to_str().unwrap(), "--proxy", &proxy]);
+        let r = &v["results"][0];
+        assert_eq!(
+            r["verdict"],
+            "dns_failure",
+            "{scheme}: {}\n{r:#}",
+            stderr(&out)
+        );
+        let phases = r["attempts"][0]["phases"].as_array().unwrap();
+        assert!(
+            phases
+                .iter()
+                .all(|p| p["phase"] != "tunnel" && p["phase"] != "connect"),
+            "{scheme}: the proxy was asked: {phases:?}"
+        );
+    }
 }

@@ -130,7 +130,8 @@ fn a_pac_route_list_is_tried_in_order() {
         run(socks.port),
         [
             ("https".to_owned(), "proxy_unreachable".to_owned()),
-            ("socks5".to_owned(), "ok".to_owned())
+            // A PAC's SOCKS5 sends the name to the proxy, as browsers do.
+            ("socks5h".to_owned(), "ok".to_owned())
         ]
     );
     // Both proxies down: DIRECT, last.
@@ -139,7 +140,7 @@ fn a_pac_route_list_is_tried_in_order() {
     assert_eq!(attempts[0].1, "proxy_unreachable");
     assert_eq!(
         attempts[1],
-        ("socks5".to_owned(), "proxy_unreachable".to_owned())
+        ("socks5h".to_owned(), "proxy_unreachable".to_owned())
     );
     assert_eq!(attempts[2].1, "ok");
 }

@@ -131,6 +131,9 @@ enum Failure {
         error: String,
     },
     ConnectTimeout(Vec<SocketAddr>),
+    /// A SOCKS proxy reported that the destination refused it; the proxy
+    /// resolved the name, so no address is known here.
+    RefusedBeyondProxy(String),
     Reset(String),
     ProxyUnreachable(String, String),
     ProxyAuth {
@@ -183,6 +186,9 @@ impl std::fmt::Display for Failure {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
+            Self::RefusedBeyondProxy(target) => {
+                write!(f, "{target} refused the proxy's connection")
+            }
             Self::Reset(what) => write!(f, "reset: {what}"),
             Self::ProxyUnreachable(proxy, why) => write!(f, "proxy {proxy}: {why}"),
             Self::ProxyAuth { schemes, .. } => {
@@ -593,9 +599,27 @@ async fn http_connect(
     }
 }
 
+/// What a SOCKS request names: the name (the proxy resolves it) or an
+/// address this machine resolved.
+#[derive(Debug, Clone)]
+enum SocksTarget {
+    Name(String),
+    Address(IpAddr),
+}
+
+impl std::fmt::Display for SocksTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Name(n) => f.write_str(n),
+            Self::Address(IpAddr::V6(a)) => write!(f, "[{a}]"),
+            Self::Address(a) => write!(f, "{a}"),
+        }
+    }
+}
+
 async fn socks5(
     mut stream: Stream,
-    host: &str,
+    target: &SocksTarget,
     port: u16,
     ctx: &Context,
 ) -> Result<(Stream, String), Failure> {
@@ -649,9 +673,23 @@ async fn socks5(
             ));
         }
     }
-    let name = host.as_bytes();
-    let mut req = vec![5, 1, 0, 3, u8::try_from(name.len()).unwrap_or(255)];
-    req.extend_from_slice(name.get(..255).unwrap_or(name));
+    let mut req = vec![5, 1, 0];
+    match target {
+        SocksTarget::Name(name) => {
+            let name = name.as_bytes();
+            req.push(3);
+            req.push(u8::try_from(name.len()).unwrap_or(255));
+            req.extend_from_slice(name.get(..255).unwrap_or(name));
+        }
+        SocksTarget::Address(IpAddr::V4(a)) => {
+            req.push(1);
+            req.extend_from_slice(&a.octets());
+        }
+        SocksTarget::Address(IpAddr::V6(a)) => {
+            req.push(4);
+            req.extend_from_slice(&a.octets());
+        }
+    }
     req.extend_from_slice(&port.to_be_bytes());
     stream.write_all(&req).await.map_err(io)?;
     let mut head = [0u8; 4];
@@ -671,12 +709,19 @@ async fn socks5(
     match head[1] {
         0 => Ok((
             stream,
-            format!("SOCKS5 CONNECT {host}:{port} (name resolved by the proxy)"),
+            match target {
+                SocksTarget::Name(_) => {
+                    format!("SOCKS5 CONNECT {target}:{port} (name resolved by the proxy)")
+                }
+                SocksTarget::Address(_) => {
+                    format!("SOCKS5 CONNECT {target}:{port} (address resolved here)")
+                }
+            },
         )),
-        5 => Err(Failure::Refused(SocketAddr::new(
-            IpAddr::from([0, 0, 0, 0]),
-            port,
-        ))),
+        5 => Err(match target {
+            SocksTarget::Address(ip) => Failure::Refused(SocketAddr::new(*ip, port)),
+            SocksTarget::Name(_) => Failure::RefusedBeyondProxy(format!("{target}:{port}")),
+        }),
         code => Err(Failure::ProxyDenied {
             status: None,
             product: None,
@@ -698,19 +743,43 @@ async fn socks5(
     }
 }
 
-async fn socks4a(mut stream: Stream, host: &str, port: u16) -> Result<(Stream, String), Failure> {
+/// SOCKS4 with an IPv4 address, or SOCKS4a with a name.
+async fn socks4(
+    mut stream: Stream,
+    target: &SocksTarget,
+    port: u16,
+) -> Result<(Stream, String), Failure> {
     use tokio::io::AsyncReadExt;
     let io = |e: std::io::Error| io_failure(Phase::Tunnel, &e);
     let mut req = vec![4, 1];
     req.extend_from_slice(&port.to_be_bytes());
-    req.extend_from_slice(&[0, 0, 0, 1, 0]);
-    req.extend_from_slice(host.as_bytes());
-    req.push(0);
+    match target {
+        SocksTarget::Address(IpAddr::V4(a)) => {
+            req.extend_from_slice(&a.octets());
+            req.push(0);
+        }
+        SocksTarget::Address(IpAddr::V6(_)) => {
+            return Err(Failure::Protocol(
+                Phase::Tunnel,
+                format!("SOCKS4 carries only IPv4 addresses and {target} is IPv6"),
+            ));
+        }
+        SocksTarget::Name(name) => {
+            // 0.0.0.1 tells a SOCKS4a server that a name follows.
+            req.extend_from_slice(&[0, 0, 0, 1, 0]);
+            req.extend_from_slice(name.as_bytes());
+            req.push(0);
+        }
+    }
     stream.write_all(&req).await.map_err(io)?;
     let mut reply = [0u8; 8];
     stream.read_exact(&mut reply).await.map_err(io)?;
     if reply[1] == 0x5A {
-        Ok((stream, format!("SOCKS4a CONNECT {host}:{port}")))
+        let version = match target {
+            SocksTarget::Name(_) => "SOCKS4a",
+            SocksTarget::Address(_) => "SOCKS4",
+        };
+        Ok((stream, format!("{version} CONNECT {target}:{port}")))
     } else {
         Err(Failure::ProxyDenied {
             status: None,
@@ -957,6 +1026,21 @@ async fn run(
             host: phost,
             port: pport,
         } => {
+            // curl's socks5:// and socks4://, and a PAC's SOCKS4, resolve the
+            // destination here: its DNS phase is this machine's.
+            let socks_target = match kind {
+                ProxyKind::Http | ProxyKind::Https => None,
+                ProxyKind::Socks4a | ProxyKind::Socks5h => Some(SocksTarget::Name(host.clone())),
+                ProxyKind::Socks5 => {
+                    let ips = rec.dns(&host, ctx, false).await?;
+                    ips.first().copied().map(SocksTarget::Address)
+                }
+                ProxyKind::Socks4 => {
+                    let ips = rec.dns(&host, ctx, false).await?;
+                    let v4 = ips.iter().find(|ip| ip.is_ipv4()).or(ips.first());
+                    v4.copied().map(SocksTarget::Address)
+                }
+            };
             let proxy = format!("{phost}:{pport}");
             let ips = rec.dns(phost, ctx, true).await.map_err(|f| {
                 Failure::ProxyUnreachable(
@@ -996,16 +1080,23 @@ async fn run(
                     (s, true)
                 }
                 ProxyKind::Http | ProxyKind::Https => (stream, true),
-                ProxyKind::Socks5 => {
-                    let (s, _) = rec
-                        .run(Phase::Tunnel, t.tunnel, socks5(stream, &host, port, ctx))
-                        .await?;
-                    (s, false)
-                }
-                ProxyKind::Socks4 => {
-                    let (s, _) = rec
-                        .run(Phase::Tunnel, t.tunnel, socks4a(stream, &host, port))
-                        .await?;
+                ProxyKind::Socks5 | ProxyKind::Socks5h | ProxyKind::Socks4 | ProxyKind::Socks4a => {
+                    let Some(target) = socks_target else {
+                        // A lookup that succeeds has at least one address.
+                        return Err(Failure::Protocol(
+                            Phase::Dns,
+                            format!("{host} resolved to no address"),
+                        ));
+                    };
+                    let v5 = matches!(kind, ProxyKind::Socks5 | ProxyKind::Socks5h);
+                    let handshake = async {
+                        if v5 {
+                            socks5(stream, &target, port, ctx).await
+                        } else {
+                            socks4(stream, &target, port).await
+                        }
+                    };
+                    let (s, _) = rec.run(Phase::Tunnel, t.tunnel, handshake).await?;
                     (s, false)
                 }
             }
@@ -1087,6 +1178,9 @@ fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, String) {
             format!("{h} resolves to a block address: a DNS filter or hosts-file entry is sinkholing it; allow the name{FIX}")),
         Failure::Refused(a) => (Verdict::TcpRefused, vec![format!("address: {a}")],
             format!("{a} refused the connection {via}: a firewall is rejecting it or nothing listens there{FIX}")),
+        Failure::RefusedBeyondProxy(target) => (Verdict::TcpRefused,
+            vec![format!("destination: {target}"), "refused: as the proxy reports it (SOCKS5 reply 5); the proxy resolved the name".into()],
+            format!("{target} refused the connection the proxy opened {via}: a firewall beyond the proxy is rejecting it or nothing listens there{FIX}")),
         Failure::Unreachable { addr, network } => (Verdict::TcpRefused,
             vec![format!("address: {addr}"), format!("error: {}", unreachable_text(*network))],
             if *network {
@@ -1177,6 +1271,62 @@ fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a SOCKS4 request carries, and what the server's answer becomes.
+    async fn socks4_exchange(target: SocksTarget, reply: u8) -> (Vec<u8>, Result<String, Failure>) {
+        use tokio::io::AsyncReadExt;
+        let (client, mut server) = tokio::io::duplex(1024);
+        let handshake = tokio::spawn(async move {
+            socks4(Box::pin(client), &target, 443)
+                .await
+                .map(|(_, detail)| detail)
+        });
+        let mut request = vec![0u8; 64];
+        let n = tokio::time::timeout(Duration::from_millis(500), server.read(&mut request))
+            .await
+            .map_or(0, |r| r.unwrap_or(0));
+        request.truncate(n);
+        if n > 0 {
+            server.write_all(&[0, reply, 0, 0, 0, 0, 0, 0]).await.ok();
+        }
+        let outcome = handshake.await.unwrap_or_else(|e| panic!("{e}"));
+        (request, outcome)
+    }
+
+    #[tokio::test]
+    async fn socks4_sends_an_address_or_a_name_as_asked() {
+        let (wire, outcome) =
+            socks4_exchange(SocksTarget::Address(IpAddr::from([192, 0, 2, 7])), 0x5A).await;
+        assert_eq!(wire, [4, 1, 1, 187, 192, 0, 2, 7, 0]);
+        assert_eq!(outcome.unwrap(), "SOCKS4 CONNECT 192.0.2.7:443");
+        let (wire, outcome) = socks4_exchange(SocksTarget::Name("a.test".into()), 0x5A).await;
+        assert_eq!(wire, b"\x04\x01\x01\xbb\0\0\0\x01\0a.test\0");
+        assert_eq!(outcome.unwrap(), "SOCKS4a CONNECT a.test:443");
+        // SOCKS4 cannot carry IPv6: said, and nothing is sent.
+        let (wire, outcome) =
+            socks4_exchange(SocksTarget::Address("2001:db8::1".parse().unwrap()), 0x5A).await;
+        assert!(wire.is_empty(), "{wire:?}");
+        assert!(outcome.unwrap_err().to_string().contains("only IPv4"));
+        let (_, outcome) =
+            socks4_exchange(SocksTarget::Address(IpAddr::from([192, 0, 2, 7])), 0x5B).await;
+        assert!(matches!(outcome, Err(Failure::ProxyDenied { .. })));
+    }
+
+    #[test]
+    fn a_refusal_beyond_a_socks_proxy_names_no_made_up_address() {
+        let route = Route::Proxy {
+            kind: ProxyKind::Socks5h,
+            host: "s".into(),
+            port: 1080,
+        };
+        let (v, ev, hint) = classify(&Failure::RefusedBeyondProxy("a.test:443".into()), &route);
+        assert_eq!(v, Verdict::TcpRefused);
+        assert_eq!(ev[0], "destination: a.test:443");
+        assert!(
+            !hint.contains("0.0.0.0") && hint.contains("SOCKS5 s:1080"),
+            "{hint}"
+        );
+    }
 
     #[test]
     fn verdicts_and_hints_for_each_failure() {

@@ -44,8 +44,6 @@ impl fmt::Debug for Credentials {
 pub struct ProxyUrl {
     /// Protocol spoken to the proxy.
     pub kind: ProxyKind,
-    /// Whether a SOCKS proxy resolves names itself (`socks5h`, `socks4a`).
-    pub remote_dns: bool,
     /// Host name or address (IPv6 without brackets).
     pub host: String,
     /// Port (the default when none was written; see `port_given`).
@@ -64,13 +62,13 @@ impl Serialize for ProxyUrl {
 
 impl fmt::Display for ProxyUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let scheme = match (self.kind, self.remote_dns) {
-            (ProxyKind::Http, _) => "http",
-            (ProxyKind::Https, _) => "https",
-            (ProxyKind::Socks4, false) => "socks4",
-            (ProxyKind::Socks4, true) => "socks4a",
-            (ProxyKind::Socks5, false) => "socks5",
-            (ProxyKind::Socks5, true) => "socks5h",
+        let scheme = match self.kind {
+            ProxyKind::Http => "http",
+            ProxyKind::Https => "https",
+            ProxyKind::Socks4 => "socks4",
+            ProxyKind::Socks4a => "socks4a",
+            ProxyKind::Socks5 => "socks5",
+            ProxyKind::Socks5h => "socks5h",
         };
         let auth = if self.credentials.is_some() {
             "REDACTED@"
@@ -122,13 +120,13 @@ impl ProxyUrl {
             format!("http://{trimmed}")
         };
         let (scheme, _) = with_scheme.split_once("://").unwrap_or(("http", ""));
-        let (kind, remote_dns) = match scheme.to_ascii_lowercase().as_str() {
-            "http" => (ProxyKind::Http, false),
-            "https" => (ProxyKind::Https, false),
-            "socks" | "socks4" => (ProxyKind::Socks4, false),
-            "socks4a" => (ProxyKind::Socks4, true),
-            "socks5" => (ProxyKind::Socks5, false),
-            "socks5h" => (ProxyKind::Socks5, true),
+        let kind = match scheme.to_ascii_lowercase().as_str() {
+            "http" => ProxyKind::Http,
+            "https" => ProxyKind::Https,
+            "socks" | "socks4" => ProxyKind::Socks4,
+            "socks4a" => ProxyKind::Socks4a,
+            "socks5" => ProxyKind::Socks5,
+            "socks5h" => ProxyKind::Socks5h,
             other => {
                 return Err(fail(&format!(
                     "unknown proxy scheme {other:?} (http, https, socks4, socks4a, socks5, socks5h)"
@@ -161,7 +159,10 @@ impl ProxyUrl {
             Some(p) => p,
             None => match (defaults, kind) {
                 (_, ProxyKind::Https) => 443,
-                (_, ProxyKind::Socks4 | ProxyKind::Socks5) => 1080,
+                (
+                    _,
+                    ProxyKind::Socks4 | ProxyKind::Socks4a | ProxyKind::Socks5 | ProxyKind::Socks5h,
+                ) => 1080,
                 (PortDefault::Curl, ProxyKind::Http) => 1080,
                 (PortDefault::Scheme, ProxyKind::Http) => 80,
             },
@@ -174,7 +175,6 @@ impl ProxyUrl {
         });
         Ok(Self {
             kind,
-            remote_dns,
             host,
             port,
             port_given: written_port.is_some(),
@@ -248,9 +248,15 @@ mod tests {
         assert_eq!(p.to_string(), "http://proxy.corp:8080");
         let p = ProxyUrl::parse("socks5h://10.0.0.1", PortDefault::Curl).unwrap();
         assert_eq!(
-            (p.kind, p.remote_dns, p.port, p.port_given),
-            (ProxyKind::Socks5, true, 1080, false)
+            (p.kind, p.port, p.port_given),
+            (ProxyKind::Socks5h, 1080, false)
         );
+        let p = ProxyUrl::parse("socks5://10.0.0.1", PortDefault::Curl).unwrap();
+        assert!(!p.kind.proxy_resolves_names());
+        assert_eq!(p.to_string(), "socks5://10.0.0.1:1080");
+        let p = ProxyUrl::parse("socks4a://s", PortDefault::Curl).unwrap();
+        assert!(p.kind.proxy_resolves_names());
+        assert_eq!(p.route().to_string(), "SOCKS4A s:1080");
         let p = ProxyUrl::parse("https://[fd00::1]:8443", PortDefault::Curl).unwrap();
         assert_eq!((p.host.as_str(), p.port), ("fd00::1", 8443));
         assert_eq!(p.to_string(), "https://[fd00::1]:8443");

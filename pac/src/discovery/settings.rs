@@ -195,6 +195,20 @@ fn winhttp_found(
         provenance.clone(),
         winhttp_proxies(value, provenance, bypass)?,
     );
+    let ignored: Vec<&str> = value
+        .split([';', ' '])
+        .filter(|part| {
+            part.split_once('=').is_some_and(|(scheme, _)| {
+                !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https")
+            })
+        })
+        .collect();
+    if !ignored.is_empty() {
+        found.warnings.push(format!(
+            "WinHTTP uses only its http= and https= entries (it has no SOCKS support); {} does not apply to WinHTTP clients",
+            ignored.join(", ")
+        ));
+    }
     if !value.contains('=') {
         let listed: Vec<&str> = value.split([';', ' ']).filter(|s| !s.is_empty()).collect();
         if let [first, rest @ ..] = listed.as_slice()
@@ -226,26 +240,21 @@ fn winhttp_proxies(
             bypass,
         ));
     }
-    let (mut http, mut https, mut all) = (None, None, None);
+    let (mut http, mut https) = (None, None);
     for part in value.split([';', ' ']).filter(|s| !s.is_empty()) {
         let (scheme, addr) = part.split_once('=').unwrap_or(("", part));
         match scheme.to_ascii_lowercase().as_str() {
             "http" => http = Some(proxy(addr, PortDefault::Scheme, provenance)?),
             "https" => https = Some(proxy(addr, PortDefault::Scheme, provenance)?),
-            "socks" => {
-                all = Some(proxy(
-                    &format!("socks4://{addr}"),
-                    PortDefault::Scheme,
-                    provenance,
-                )?)
-            }
+            // WinHTTP speaks no SOCKS: a `socks=` entry is not a route for
+            // its clients (winhttp_found says so), and ftp= is not ours.
             _ => {}
         }
     }
     Ok(ProxyConfig::Static {
         http,
         https,
-        all,
+        all: None,
         bypass,
         unusable: Vec::new(),
     })
@@ -460,10 +469,22 @@ pub fn from_scutil_proxy(where_: &str, text: &str) -> SourceResult {
     };
     let http = pair("HTTPEnable", "HTTPProxy", "HTTPPort", "http")?;
     let https = pair("HTTPSEnable", "HTTPSProxy", "HTTPSPort", "http")?;
-    let socks = pair("SOCKSEnable", "SOCKSProxy", "SOCKSPort", "socks5")?;
-    if http.is_some() || https.is_some() || socks.is_some() {
+    // The system's SOCKS proxy is SOCKS5 with the name sent to the proxy, as
+    // Chrome reads it on macOS.
+    let socks = pair("SOCKSEnable", "SOCKSProxy", "SOCKSPort", "socks5h")?;
+    // The label names only the settings that are on: an HTTPSProxy left
+    // behind with HTTPSEnable 0 is not what clients use.
+    let enabled_keys: Vec<&str> = [
+        (http.is_some(), "HTTPProxy"),
+        (https.is_some(), "HTTPSProxy"),
+        (socks.is_some(), "SOCKSProxy"),
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect();
+    if !enabled_keys.is_empty() {
         found.push(Found::new(
-            key("HTTPProxy/HTTPSProxy/SOCKSProxy"),
+            key(&enabled_keys.join("/")),
             ProxyConfig::Static {
                 http,
                 https,
@@ -605,7 +626,8 @@ pub fn from_gsettings(where_: &str, text: &str) -> SourceResult {
             } else {
                 endpoint("https", "http")?
             };
-            let socks = endpoint("socks", "socks5")?;
+            // GIO sends the name to a SOCKS proxy (SOCKS5 first, then 4a).
+            let socks = endpoint("socks", "socks5h")?;
             let bypass = BypassList::entries(
                 BypassStyle::Gnome,
                 values.get("ignore-hosts").cloned().unwrap_or_default(),
