@@ -1,0 +1,336 @@
+//! Why an attempt stopped ([`Failure`]), in a few words for a phase's
+//! detail, and as the verdict, evidence and hint of the report
+//! ([`classify`]).
+
+use std::net::{IpAddr, SocketAddr};
+
+use pathprobe_pac::{LookupError, Route};
+use pathprobe_reports::{Phase, Verdict};
+
+/// Appended to the hints of verdicts the network team fixes with a rule:
+/// `pathprobe fix` turns a saved report into those rules.
+pub(super) const FIX: &str =
+    " (`pathprobe fix REPORT.json` writes the rule from a saved JSON report)";
+
+/// Why an attempt stopped.
+#[derive(Debug, Clone)]
+pub(super) enum Failure {
+    Dns {
+        host: String,
+        error: LookupError,
+        tries: Option<String>,
+    },
+    DnsSinkhole(String, Vec<IpAddr>),
+    Refused(SocketAddr),
+    /// "Network unreachable" (no route here) or "host unreachable" (a
+    /// router or firewall said so).
+    Unreachable {
+        addr: SocketAddr,
+        network: bool,
+    },
+    /// The OS refused to open the connection for another reason.
+    ConnectFailed {
+        addr: SocketAddr,
+        error: String,
+    },
+    ConnectTimeout(Vec<SocketAddr>),
+    /// A SOCKS proxy reported that the destination refused it; the proxy
+    /// resolved the name, so no address is known here.
+    RefusedBeyondProxy(String),
+    Reset(String),
+    ProxyUnreachable(String, String),
+    ProxyAuth {
+        schemes: Vec<String>,
+        realm: Option<String>,
+        credentials_rejected: bool,
+    },
+    ProxyDenied {
+        status: Option<u16>,
+        product: Option<String>,
+        title: Option<String>,
+        detail: String,
+    },
+    TlsHandshake(String),
+    TlsUntrusted(String),
+    TlsIntercepted {
+        issuer: String,
+        product: Option<String>,
+        trusted_by_os: bool,
+    },
+    Status(u16, Vec<u16>),
+    PhaseTimeout(Phase),
+    Protocol(Phase, String),
+}
+
+/// A failure in a few words, for a phase's detail (the verdict's evidence
+/// and hint say more).
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Dns { host, error, tries } => {
+                write!(f, "{host}: {}", dns_answer(error))?;
+                match tries {
+                    Some(t) => write!(f, "; {t}"),
+                    None => Ok(()),
+                }
+            }
+            Self::DnsSinkhole(host, ips) => write!(f, "{host} → {} (a block address)", join(ips)),
+            Self::Refused(addr) => write!(f, "{addr} refused the connection"),
+            Self::Unreachable { addr, network } => {
+                write!(f, "{addr}: {}", unreachable_text(*network))
+            }
+            Self::ConnectFailed { addr, error } => write!(f, "{addr}: {error}"),
+            Self::ConnectTimeout(addrs) => write!(
+                f,
+                "no answer from {}",
+                addrs
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Self::RefusedBeyondProxy(target) => {
+                write!(f, "{target} refused the proxy's connection")
+            }
+            Self::Reset(what) => write!(f, "reset: {what}"),
+            Self::ProxyUnreachable(proxy, why) => write!(f, "proxy {proxy}: {why}"),
+            Self::ProxyAuth { schemes, .. } => {
+                write!(
+                    f,
+                    "407 proxy authentication required ({})",
+                    schemes.join(", ")
+                )
+            }
+            Self::ProxyDenied { detail, .. } => write!(f, "refused by the proxy: {detail}"),
+            Self::TlsHandshake(e) => write!(f, "TLS handshake failed: {e}"),
+            Self::TlsUntrusted(e) => write!(f, "certificate not trusted: {e}"),
+            Self::TlsIntercepted { issuer, .. } => write!(f, "re-signed by {issuer}"),
+            Self::Status(status, _) => write!(f, "status {status}"),
+            Self::PhaseTimeout(phase) => {
+                write!(f, "no progress in the {} phase in time", phase.name())
+            }
+            Self::Protocol(phase, e) => write!(f, "{} phase: {e}", phase.name()),
+        }
+    }
+}
+
+pub(super) fn short(f: &Failure) -> String {
+    f.to_string().chars().take(300).collect()
+}
+
+pub(super) fn join(ips: &[IpAddr]) -> String {
+    ips.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What the resolver answered, in the words of the evidence.
+pub(super) fn dns_answer(error: &LookupError) -> String {
+    match error {
+        LookupError::NotFound => "NXDOMAIN (no such name)".into(),
+        LookupError::Server(code) => format!("{code}"),
+        LookupError::Timeout(limit) => {
+            format!("none within {:.1} s (timeout)", limit.as_secs_f64())
+        }
+        LookupError::Failed(e) => e.clone(),
+    }
+}
+
+/// What the OS said of an unreachable address.
+pub(super) fn unreachable_text(network: bool) -> &'static str {
+    if network {
+        "network unreachable (the OS has no route to it)"
+    } else {
+        "host unreachable (an ICMP answer from the path, or no neighbour answers)"
+    }
+}
+
+/// The verdict, evidence and hint for a failure.
+pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, String) {
+    let via = match route {
+        Route::Direct => "directly".to_owned(),
+        other => format!("through {other}"),
+    };
+    match f {
+        Failure::Dns { host: h, error, tries } => {
+            let mut ev = vec![format!("name: {h}"), format!("answer: {}", dns_answer(error))];
+            if let Some(t) = tries {
+                ev.push(format!("tries: {t}"));
+            }
+            let hint = match error {
+                LookupError::NotFound => format!("{h} does not exist for this resolver: check the DNS servers in use and any split-horizon or DNS filtering"),
+                LookupError::Server(code) => format!("the DNS server answered {code} for {h} on every try: check the resolver and its upstream"),
+                LookupError::Timeout(_) => format!("no DNS answer for {h}: the resolver is unreachable or DNS is blocked"),
+                LookupError::Failed(_) => format!("the lookup of {h} failed on this machine: check its DNS configuration"),
+            };
+            (Verdict::DnsFailure, ev, hint)
+        }
+        Failure::DnsSinkhole(h, ips) => (Verdict::DnsSinkhole, vec![format!("name: {h}"), format!("answers: {}", join(ips))],
+            format!("{h} resolves to a block address: a DNS filter or hosts-file entry is sinkholing it; allow the name{FIX}")),
+        Failure::Refused(a) => (Verdict::TcpRefused, vec![format!("address: {a}")],
+            format!("{a} refused the connection {via}: a firewall is rejecting it or nothing listens there{FIX}")),
+        Failure::RefusedBeyondProxy(target) => (Verdict::TcpRefused,
+            vec![format!("destination: {target}"), "refused: as the proxy reports it (SOCKS5 reply 5); the proxy resolved the name".into()],
+            format!("{target} refused the connection the proxy opened {via}: a firewall beyond the proxy is rejecting it or nothing listens there{FIX}")),
+        Failure::Unreachable { addr, network } => (Verdict::TcpRefused,
+            vec![format!("address: {addr}"), format!("error: {}", unreachable_text(*network))],
+            if *network {
+                format!("this machine has no route to {addr}: check its default gateway and routes (for an IPv6 address: whether the network gives this machine IPv6 at all)")
+            } else {
+                format!("a router or firewall answered that {addr} cannot be reached {via}: a rule rejects it, or the address is down{FIX}")
+            }),
+        Failure::ConnectFailed { addr, error } => (Verdict::TcpRefused,
+            vec![format!("address: {addr}"), format!("error: {error}")],
+            format!("the connection to {addr} failed at once {via}: {error}: this machine would not open it (a local firewall rule, or a socket limit)")),
+        Failure::ConnectTimeout(a) => (Verdict::TcpTimeout, vec![format!("addresses: {}", a.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))],
+            format!("no answer {via}: outbound traffic to this address and port is dropped; allow it on the firewall or use the proxy{FIX}")),
+        Failure::Reset(d) => (Verdict::TcpReset, vec![format!("reset: {d}")],
+            "the connection was reset: a firewall or an IPS is cutting it".into()),
+        Failure::ProxyUnreachable(p, why) => (Verdict::ProxyUnreachable, vec![format!("proxy: {p}"), format!("problem: {why}")],
+            format!("the proxy {p} cannot be reached: check its address and port in the proxy setting, and that it is up")),
+        Failure::ProxyAuth { schemes, realm, credentials_rejected } => {
+            let mut ev = vec![format!("offered schemes: {}", if schemes.is_empty() { "(none)".into() } else { schemes.join(", ") })];
+            if let Some(r) = realm {
+                ev.push(format!("realm: {r}"));
+            }
+            if *credentials_rejected {
+                // pathprobe answers a challenge with Basic only: credentials
+                // a proxy never asked for in Basic were not tried, not wrong.
+                let basic = schemes.iter().any(|s| {
+                    s.eq_ignore_ascii_case("basic") || s.starts_with("SOCKS5")
+                });
+                ev.push(if basic {
+                    "credentials given: rejected".into()
+                } else {
+                    "credentials given: not usable here (pathprobe sends them as Basic; the proxy offers none of that)".into()
+                });
+            }
+            (Verdict::ProxyAuthRequired, ev,
+                format!("the proxy demands authentication (407); Defender for Endpoint does not support authenticated proxies: exempt these URLs from authentication on the proxy{FIX}"))
+        }
+        Failure::ProxyDenied { status, product, title, detail } => {
+            let mut ev = vec![format!("answer: {detail}")];
+            if let Some(p) = product {
+                ev.push(format!("product: {p}"));
+            }
+            if let Some(t) = title {
+                ev.push(format!("page title: {t}"));
+            }
+            let _ = status;
+            (Verdict::ProxyDenied, ev,
+                format!("the proxy{} refused this destination: add the URL to its allow list{FIX}", product.as_ref().map(|p| format!(" ({p})")).unwrap_or_default()))
+        }
+        Failure::TlsHandshake(e) => (Verdict::TlsHandshakeFailed, vec![format!("error: {e}")],
+            "the TLS handshake failed: a middlebox may block TLS to this host, or the server refuses this client's versions".into()),
+        Failure::TlsUntrusted(e) => (Verdict::TlsUntrusted, vec![format!("verifier: {e}")],
+            "the certificate chain does not verify: check the system clock and whether something rewrites TLS".into()),
+        Failure::TlsIntercepted { issuer, product, trusted_by_os } => {
+            let mut ev = vec![format!("issuer: {issuer}")];
+            if let Some(p) = product {
+                ev.push(format!("product: {p}"));
+            }
+            ev.push(format!("trusted by: {}", if *trusted_by_os { "the OS store only (a locally installed CA)" } else { "nothing" }));
+            (Verdict::TlsIntercepted, ev,
+                format!("TLS is being inspected{}: the service pins its certificates; exempt this URL from SSL inspection{FIX}", product.as_ref().map(|p| format!(" by {p}")).unwrap_or_default()))
+        }
+        Failure::Status(s, list) => (Verdict::HttpUnexpectedStatus,
+            vec![format!("status: {s}"), format!("expected: {}", list.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))],
+            format!("the endpoint answered {s}, which is not what the service answers; something in the path may be answering in its place")),
+        Failure::PhaseTimeout(Phase::Dns) => (Verdict::DnsFailure,
+            vec!["phase: dns".into(), "answer: none within the limit (timeout)".into()],
+            "no DNS answer in time: the resolver is slow or unreachable, or DNS is blocked".into()),
+        Failure::PhaseTimeout(Phase::Tunnel) if *route != Route::Direct => (Verdict::ProxyUnreachable,
+            vec!["phase: tunnel".into(), "problem: the proxy accepted the connection but did not answer the tunnel request in time".into()],
+            format!("the proxy ({route}) accepts connections but does not answer: it is overloaded, or a device in front of it swallows the request")),
+        Failure::PhaseTimeout(p) => (match p {
+            Phase::Dns => Verdict::DnsFailure,
+            Phase::Connect => Verdict::TcpTimeout,
+            _ => Verdict::Timeout,
+        }, vec![format!("phase: {}", p.name())],
+            format!("no progress in the {} phase {via} within its time limit", p.name())),
+        Failure::Protocol(Phase::Tunnel, e) => (Verdict::ProxyUnreachable,
+            vec!["phase: tunnel".into(), format!("error: {e}")],
+            format!("the proxy ({route}) answered something that is not a valid proxy response ({e}): check that a proxy of that kind listens on that port")),
+        Failure::Protocol(p, e) => (match p {
+            Phase::Tls => Verdict::TlsHandshakeFailed,
+            _ => Verdict::HttpUnexpectedStatus,
+        }, vec![format!("phase: {}", p.name()), format!("error: {e}")],
+            format!("the {} phase broke {via}: {e}", p.name())),
+    }
+}
+
+pub(super) fn io_failure(phase: Phase, e: &std::io::Error) -> Failure {
+    match e.kind() {
+        std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe => {
+            Failure::Reset(format!("{}: {e}", phase.name()))
+        }
+        _ => Failure::Protocol(phase, e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pathprobe_pac::ProxyKind;
+    use std::time::Duration;
+
+    #[test]
+    fn a_refusal_beyond_a_socks_proxy_names_no_made_up_address() {
+        let route = Route::Proxy {
+            kind: ProxyKind::Socks5h,
+            host: "s".into(),
+            port: 1080,
+        };
+        let (v, ev, hint) = classify(&Failure::RefusedBeyondProxy("a.test:443".into()), &route);
+        assert_eq!(v, Verdict::TcpRefused);
+        assert_eq!(ev[0], "destination: a.test:443");
+        assert!(
+            !hint.contains("0.0.0.0") && hint.contains("SOCKS5 s:1080"),
+            "{hint}"
+        );
+    }
+
+    #[test]
+    fn verdicts_and_hints_for_each_failure() {
+        let direct = Route::Direct;
+        let (v, ev, hint) = classify(&Failure::Status(503, vec![200, 404]), &direct);
+        assert_eq!(v, Verdict::HttpUnexpectedStatus);
+        assert_eq!(ev, vec!["status: 503", "expected: 200, 404"]);
+        assert!(hint.contains("503"));
+        let (v, _, _) = classify(
+            &Failure::Dns {
+                host: "x".into(),
+                error: LookupError::Timeout(Duration::from_secs(5)),
+                tries: None,
+            },
+            &direct,
+        );
+        assert_eq!(v, Verdict::DnsFailure);
+        let (v, _, _) = classify(&Failure::PhaseTimeout(Phase::Connect), &direct);
+        assert_eq!(v, Verdict::TcpTimeout);
+        let (v, _, _) = classify(&Failure::PhaseTimeout(Phase::Tls), &direct);
+        assert_eq!(v, Verdict::Timeout);
+        let proxy = Route::Proxy {
+            kind: pathprobe_pac::ProxyKind::Http,
+            host: "proxy.example".into(),
+            port: 3128,
+        };
+        let (v, ev, _) = classify(&Failure::PhaseTimeout(Phase::Tunnel), &proxy);
+        assert_eq!(v, Verdict::ProxyUnreachable);
+        assert!(
+            ev.iter()
+                .any(|e| e.contains("did not answer the tunnel request"))
+        );
+        let (v, ev, _) = classify(
+            &Failure::TlsIntercepted {
+                issuer: "CN=Corp Inspection".into(),
+                product: None,
+                trusted_by_os: true,
+            },
+            &direct,
+        );
+        assert_eq!(v, Verdict::TlsIntercepted);
+        assert!(ev.iter().any(|e| e.contains("OS store only")));
+    }
+}

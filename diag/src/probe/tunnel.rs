@@ -1,0 +1,313 @@
+//! Proxy tunnels: HTTP CONNECT (over TCP or TLS to the proxy), SOCKS5 and
+//! SOCKS4, each naming the destination as the client would (a name the
+//! proxy resolves, or an address resolved here).
+
+use std::net::{IpAddr, SocketAddr};
+
+use pathprobe_pac::discovery::Credentials;
+use pathprobe_reports::Phase;
+use tokio::io::AsyncWriteExt;
+
+use super::failure::{Failure, io_failure};
+use super::http::{Head, challenges, peek_body, product, read_head, title};
+use super::{Context, Stream};
+
+pub(super) fn basic_auth(c: &Credentials) -> String {
+    use base64::Engine as _;
+    let token =
+        base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", c.user(), c.password()));
+    format!("Proxy-Authorization: Basic {token}\r\n")
+}
+
+/// Analyses a proxy's non-success answer.
+pub(super) async fn proxy_refusal(
+    stream: &mut Stream,
+    head: &Head,
+    credentials_sent: bool,
+) -> Failure {
+    if head.status == 407 {
+        let c = challenges(head);
+        return Failure::ProxyAuth {
+            schemes: c.iter().map(|c| c.scheme.clone()).collect(),
+            realm: c.iter().find_map(|c| c.realm.clone()),
+            credentials_rejected: credentials_sent,
+        };
+    }
+    let body = peek_body(stream, head).await;
+    Failure::ProxyDenied {
+        status: Some(head.status),
+        product: product(head, &body).map(str::to_owned),
+        title: title(&body),
+        detail: format!("{} {}", head.status, head.reason),
+    }
+}
+
+pub(super) async fn http_connect(
+    mut stream: Stream,
+    host: &str,
+    port: u16,
+    ctx: &Context,
+) -> Result<(Stream, String), Failure> {
+    let authority = if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    };
+    let auth = ctx.credentials.as_ref().map(basic_auth).unwrap_or_default();
+    let request = format!(
+        "CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: pathprobe/{}\r\n{auth}\r\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .map_err(|e| io_failure(Phase::Tunnel, &e))?;
+    let head = read_head(&mut stream)
+        .await
+        .map_err(|e| Failure::Protocol(Phase::Tunnel, e.to_string()))?;
+    if (200..300).contains(&head.status) {
+        Ok((
+            stream,
+            format!("CONNECT {authority}: {} {}", head.status, head.reason),
+        ))
+    } else {
+        Err(proxy_refusal(&mut stream, &head, ctx.credentials.is_some()).await)
+    }
+}
+
+/// What a SOCKS request names: the name (the proxy resolves it) or an
+/// address this machine resolved.
+#[derive(Debug, Clone)]
+pub(super) enum SocksTarget {
+    Name(String),
+    Address(IpAddr),
+}
+
+impl std::fmt::Display for SocksTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Name(n) => f.write_str(n),
+            Self::Address(IpAddr::V6(a)) => write!(f, "[{a}]"),
+            Self::Address(a) => write!(f, "{a}"),
+        }
+    }
+}
+
+pub(super) async fn socks5(
+    mut stream: Stream,
+    target: &SocksTarget,
+    port: u16,
+    ctx: &Context,
+) -> Result<(Stream, String), Failure> {
+    use tokio::io::AsyncReadExt;
+    let io = |e: std::io::Error| io_failure(Phase::Tunnel, &e);
+    let greeting: &[u8] = if ctx.credentials.is_some() {
+        &[5, 2, 0, 2]
+    } else {
+        &[5, 1, 0]
+    };
+    stream.write_all(greeting).await.map_err(io)?;
+    let mut reply = [0u8; 2];
+    stream.read_exact(&mut reply).await.map_err(io)?;
+    match reply {
+        [5, 0] => {}
+        [5, 2] => {
+            let Some(c) = &ctx.credentials else {
+                return Err(Failure::ProxyAuth {
+                    schemes: vec!["SOCKS5 username/password".into()],
+                    realm: None,
+                    credentials_rejected: false,
+                });
+            };
+            let (u, p) = (c.user().as_bytes(), c.password().as_bytes());
+            let mut msg = vec![1, u8::try_from(u.len()).unwrap_or(255)];
+            msg.extend_from_slice(u.get(..255).unwrap_or(u));
+            msg.push(u8::try_from(p.len()).unwrap_or(255));
+            msg.extend_from_slice(p.get(..255).unwrap_or(p));
+            stream.write_all(&msg).await.map_err(io)?;
+            let mut status = [0u8; 2];
+            stream.read_exact(&mut status).await.map_err(io)?;
+            if status[1] != 0 {
+                return Err(Failure::ProxyAuth {
+                    schemes: vec!["SOCKS5 username/password".into()],
+                    realm: None,
+                    credentials_rejected: true,
+                });
+            }
+        }
+        [5, 0xFF] => {
+            return Err(Failure::ProxyAuth {
+                schemes: vec!["SOCKS5 (no offered method accepted)".into()],
+                realm: None,
+                credentials_rejected: ctx.credentials.is_some(),
+            });
+        }
+        other => {
+            return Err(Failure::Protocol(
+                Phase::Tunnel,
+                format!("not a SOCKS5 answer: {other:?}"),
+            ));
+        }
+    }
+    let mut req = vec![5, 1, 0];
+    match target {
+        SocksTarget::Name(name) => {
+            let name = name.as_bytes();
+            req.push(3);
+            req.push(u8::try_from(name.len()).unwrap_or(255));
+            req.extend_from_slice(name.get(..255).unwrap_or(name));
+        }
+        SocksTarget::Address(IpAddr::V4(a)) => {
+            req.push(1);
+            req.extend_from_slice(&a.octets());
+        }
+        SocksTarget::Address(IpAddr::V6(a)) => {
+            req.push(4);
+            req.extend_from_slice(&a.octets());
+        }
+    }
+    req.extend_from_slice(&port.to_be_bytes());
+    stream.write_all(&req).await.map_err(io)?;
+    let mut head = [0u8; 4];
+    stream.read_exact(&mut head).await.map_err(io)?;
+    let skip = match head[3] {
+        1 => 4,
+        4 => 16,
+        3 => {
+            let mut len = [0u8; 1];
+            stream.read_exact(&mut len).await.map_err(io)?;
+            usize::from(len[0])
+        }
+        _ => 0,
+    } + 2;
+    let mut rest = vec![0u8; skip];
+    stream.read_exact(&mut rest).await.map_err(io)?;
+    match head[1] {
+        0 => Ok((
+            stream,
+            match target {
+                SocksTarget::Name(_) => {
+                    format!("SOCKS5 CONNECT {target}:{port} (name resolved by the proxy)")
+                }
+                SocksTarget::Address(_) => {
+                    format!("SOCKS5 CONNECT {target}:{port} (address resolved here)")
+                }
+            },
+        )),
+        5 => Err(match target {
+            SocksTarget::Address(ip) => Failure::Refused(SocketAddr::new(*ip, port)),
+            SocksTarget::Name(_) => Failure::RefusedBeyondProxy(format!("{target}:{port}")),
+        }),
+        code => Err(Failure::ProxyDenied {
+            status: None,
+            product: None,
+            title: None,
+            detail: format!(
+                "SOCKS5 reply {code}: {}",
+                match code {
+                    1 => "general failure",
+                    2 => "connection not allowed by the proxy's rules",
+                    3 => "network unreachable from the proxy",
+                    4 => "host unreachable from the proxy",
+                    6 => "TTL expired",
+                    7 => "command not supported",
+                    8 => "address type not supported",
+                    _ => "unknown",
+                }
+            ),
+        }),
+    }
+}
+
+/// SOCKS4 with an IPv4 address, or SOCKS4a with a name.
+pub(super) async fn socks4(
+    mut stream: Stream,
+    target: &SocksTarget,
+    port: u16,
+) -> Result<(Stream, String), Failure> {
+    use tokio::io::AsyncReadExt;
+    let io = |e: std::io::Error| io_failure(Phase::Tunnel, &e);
+    let mut req = vec![4, 1];
+    req.extend_from_slice(&port.to_be_bytes());
+    match target {
+        SocksTarget::Address(IpAddr::V4(a)) => {
+            req.extend_from_slice(&a.octets());
+            req.push(0);
+        }
+        SocksTarget::Address(IpAddr::V6(_)) => {
+            return Err(Failure::Protocol(
+                Phase::Tunnel,
+                format!("SOCKS4 carries only IPv4 addresses and {target} is IPv6"),
+            ));
+        }
+        SocksTarget::Name(name) => {
+            // 0.0.0.1 tells a SOCKS4a server that a name follows.
+            req.extend_from_slice(&[0, 0, 0, 1, 0]);
+            req.extend_from_slice(name.as_bytes());
+            req.push(0);
+        }
+    }
+    stream.write_all(&req).await.map_err(io)?;
+    let mut reply = [0u8; 8];
+    stream.read_exact(&mut reply).await.map_err(io)?;
+    if reply[1] == 0x5A {
+        let version = match target {
+            SocksTarget::Name(_) => "SOCKS4a",
+            SocksTarget::Address(_) => "SOCKS4",
+        };
+        Ok((stream, format!("{version} CONNECT {target}:{port}")))
+    } else {
+        Err(Failure::ProxyDenied {
+            status: None,
+            product: None,
+            title: None,
+            detail: format!("SOCKS4 reply {:#x}: request rejected", reply[1]),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// What a SOCKS4 request carries, and what the server's answer becomes.
+    async fn socks4_exchange(target: SocksTarget, reply: u8) -> (Vec<u8>, Result<String, Failure>) {
+        use tokio::io::AsyncReadExt;
+        let (client, mut server) = tokio::io::duplex(1024);
+        let handshake = tokio::spawn(async move {
+            socks4(Box::pin(client), &target, 443)
+                .await
+                .map(|(_, detail)| detail)
+        });
+        let mut request = vec![0u8; 64];
+        let n = tokio::time::timeout(Duration::from_millis(500), server.read(&mut request))
+            .await
+            .map_or(0, |r| r.unwrap_or(0));
+        request.truncate(n);
+        if n > 0 {
+            server.write_all(&[0, reply, 0, 0, 0, 0, 0, 0]).await.ok();
+        }
+        let outcome = handshake.await.unwrap_or_else(|e| panic!("{e}"));
+        (request, outcome)
+    }
+
+    #[tokio::test]
+    async fn socks4_sends_an_address_or_a_name_as_asked() {
+        let (wire, outcome) =
+            socks4_exchange(SocksTarget::Address(IpAddr::from([192, 0, 2, 7])), 0x5A).await;
+        assert_eq!(wire, [4, 1, 1, 187, 192, 0, 2, 7, 0]);
+        assert_eq!(outcome.unwrap(), "SOCKS4 CONNECT 192.0.2.7:443");
+        let (wire, outcome) = socks4_exchange(SocksTarget::Name("a.test".into()), 0x5A).await;
+        assert_eq!(wire, b"\x04\x01\x01\xbb\0\0\0\x01\0a.test\0");
+        assert_eq!(outcome.unwrap(), "SOCKS4a CONNECT a.test:443");
+        // SOCKS4 cannot carry IPv6: said, and nothing is sent.
+        let (wire, outcome) =
+            socks4_exchange(SocksTarget::Address("2001:db8::1".parse().unwrap()), 0x5A).await;
+        assert!(wire.is_empty(), "{wire:?}");
+        assert!(outcome.unwrap_err().to_string().contains("only IPv4"));
+        let (_, outcome) =
+            socks4_exchange(SocksTarget::Address(IpAddr::from([192, 0, 2, 7])), 0x5B).await;
+        assert!(matches!(outcome, Err(Failure::ProxyDenied { .. })));
+    }
+}
