@@ -60,8 +60,8 @@ mod worker;
 
 pub use clock::{ClockError, FixedClock, PacClock, SystemClock};
 pub use engine::{
-    DnsLookup, EntryPoint, Evaluation, PacEngine, PacError, PacErrorKind, PacOptions, UrlMode,
-    script_arguments,
+    DnsLookup, EntryPoint, Evaluation, MAX_RECORDED_LOOKUPS, PacEngine, PacError, PacErrorKind,
+    PacOptions, UrlMode, script_arguments,
 };
 pub use fetch::{FetchError, FetchLimits, FetchedPac, PacLocation, fetch, fetch_at, redact_url};
 pub use lint::{Finding, Severity, lint};

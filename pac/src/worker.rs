@@ -499,7 +499,7 @@ fn read_message(reader: &mut impl BufRead, limit: usize) -> Result<Option<Vec<u8
 /// A PAC script ready to answer: in this process, or in a worker process when
 /// a [`WorkerCommand`] is given (see the module documentation for why).
 ///
-/// A script that runs out of time for [`MAX_STOPS`] URLs in a row is not
+/// A script that runs out of time for three URLs in a row is not
 /// run again: one that loops on every URL would otherwise cost its whole
 /// limit per URL (287 URLs of the embedded catalog: 24 minutes).
 #[derive(Debug)]

@@ -9,7 +9,6 @@
 //! instructions).
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::future::Future;
 use std::net::IpAddr;
 use std::path::Path;
@@ -21,13 +20,18 @@ use std::time::{Duration, Instant};
 use boa_engine::context::time::JsInstant;
 use boa_engine::context::{Clock, HostHooks};
 use boa_engine::vm::RuntimeLimits;
-use boa_engine::{Context, JsError, JsResult, JsString, JsValue, NativeFunction, Script, Source};
+use boa_engine::{Context, JsError, JsString, JsValue, NativeFunction, Script, Source};
 use serde::{Deserialize, Serialize};
 
+mod error;
+mod natives;
+
+pub use self::error::{PacError, PacErrorKind};
+use self::natives::{EvalState, Host, NATIVE_HELPERS, reset_state, set_deadline, take_state};
 use crate::clock::{PacClock, SystemClock};
-use crate::helpers::{self, ShExpMatcher};
+use crate::helpers::ShExpMatcher;
 use crate::myip;
-use crate::resolver::{LookupError, Resolve};
+use crate::resolver::Resolve;
 use crate::route::{ParsedRoutes, RouteError, parse_pac_result};
 
 /// Which URL the script is shown.
@@ -143,156 +147,9 @@ pub struct Evaluation {
     pub elapsed: Duration,
 }
 
-/// What went wrong, without the script's name (see [`PacError`]).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-pub enum PacErrorKind {
-    /// The script is larger than [`PacOptions::max_script_bytes`].
-    #[error("the script is {size} bytes, over the limit of {limit} bytes")]
-    TooLarge {
-        /// Size of the script.
-        size: usize,
-        /// The limit.
-        limit: usize,
-    },
-    /// The script nests deeper than the engine accepts.
-    #[error(
-        "line {line}, column {column}: the script nests too deeply (more than {limit} levels of brackets and operators); no real PAC script comes near this"
-    )]
-    TooDeep {
-        /// 1-based line.
-        line: u32,
-        /// 1-based column.
-        column: u32,
-        /// The limit.
-        limit: usize,
-    },
-    /// The script is not valid JavaScript.
-    #[error("syntax error at line {line}, column {column}: {message}")]
-    Syntax {
-        /// 1-based line.
-        line: u32,
-        /// 1-based column.
-        column: u32,
-        /// The parser's message.
-        message: String,
-    },
-    /// Neither `FindProxyForURL` nor `FindProxyForURLEx` is a function.
-    #[error("the script defines no FindProxyForURL function")]
-    NoEntryPoint,
-    /// The script threw, while loading or while answering.
-    #[error("{context} threw: {message}")]
-    Exception {
-        /// Where: "loading the script" or the function and URL.
-        context: String,
-        /// The exception as the script would print it.
-        message: String,
-    },
-    /// A loop or recursion limit stopped the script.
-    #[error("{context} was stopped: {message}")]
-    LimitExceeded {
-        /// Where it happened.
-        context: String,
-        /// Which limit.
-        message: String,
-    },
-    /// The deadline passed before the script finished.
-    #[error("{context} did not finish within {limit:?}")]
-    Timeout {
-        /// Where it happened.
-        context: String,
-        /// The limit that was exceeded.
-        limit: Duration,
-    },
-    /// The function returned something other than a string.
-    #[error("{function} (line {line}) returned {found}, not a string")]
-    NotAString {
-        /// The function.
-        function: EntryPoint,
-        /// Line of its definition.
-        line: u32,
-        /// The JavaScript type returned.
-        found: String,
-    },
-    /// The function returned a string with no usable route.
-    #[error("{function} (line {line}) returned {raw:?}: {reason}")]
-    NoRoute {
-        /// The function.
-        function: EntryPoint,
-        /// Line of its definition.
-        line: u32,
-        /// The string returned.
-        raw: String,
-        /// Why nothing in it could be used.
-        reason: String,
-    },
-    /// The URL to evaluate could not be parsed.
-    #[error("{url:?} is not a URL: {reason}")]
-    BadUrl {
-        /// The text given.
-        url: String,
-        /// The parser's reason.
-        reason: String,
-    },
-    /// The script needed more memory than its worker process may use (see
-    /// [`crate::PacWorker`]).
-    #[error("{context} needed more than {} MiB of memory and was stopped", limit / (1024 * 1024))]
-    MemoryExceeded {
-        /// Where it happened.
-        context: String,
-        /// The worker's memory limit in bytes.
-        limit: u64,
-    },
-    /// The worker process running the script failed for another reason.
-    #[error("{context}: the PAC worker process failed: {reason}")]
-    WorkerFailed {
-        /// Where it happened.
-        context: String,
-        /// What was seen: exit status, last words on stderr.
-        reason: String,
-    },
-    /// The script was stopped so often that it is not run again this time.
-    #[error("not evaluated: the script was stopped {stops} times already (last: {last})")]
-    GaveUp {
-        /// How many times it was stopped (timeouts, memory, crashes).
-        stops: u32,
-        /// The last of those failures.
-        last: String,
-    },
-}
-
-/// A PAC failure, naming the script it came from.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("PAC {script}: {kind}")]
-pub struct PacError {
-    /// The script's name (its path or URL).
-    pub script: String,
-    /// What went wrong.
-    pub kind: PacErrorKind,
-}
-
 /// Lookups one evaluation records: a script asking for 100,000 names is
 /// told by its count, not by a 38 MB table.
 pub const MAX_RECORDED_LOOKUPS: usize = 100;
-
-/// Per-evaluation state the native helpers read and write.
-#[derive(Debug, Default)]
-struct EvalState {
-    cache: HashMap<String, Result<Vec<IpAddr>, LookupError>>,
-    lookups: Vec<DnsLookup>,
-    more_lookups: usize,
-    alerts: Vec<String>,
-    deadline: Option<Instant>,
-}
-
-/// What the helpers need from the host; lives in the boa context.
-#[derive(Debug)]
-struct Host {
-    resolver: Arc<dyn Resolve>,
-    dns_timeout: Duration,
-    my_ip: Vec<IpAddr>,
-    state: RefCell<EvalState>,
-    shexp: RefCell<ShExpMatcher>,
-}
 
 /// Feeds the injected clock to boa's `Date`.
 struct ClockBridge(Arc<dyn PacClock>, Instant);
@@ -355,31 +212,6 @@ impl std::fmt::Debug for PacEngine {
 
 /// How many VM "cycles" run between two deadline checks.
 const BUDGET: u32 = 20_000;
-
-/// The native helpers: name, arity, function.
-const NATIVE_HELPERS: &[(
-    &str,
-    usize,
-    boa_engine::native_function::NativeFunctionPointer,
-)] = &[
-    ("isPlainHostName", 1, is_plain_host_name),
-    ("dnsDomainIs", 2, dns_domain_is),
-    ("localHostOrDomainIs", 2, local_host_or_domain_is),
-    ("dnsDomainLevels", 1, dns_domain_levels),
-    ("shExpMatch", 2, sh_exp_match),
-    ("convert_addr", 1, convert_addr),
-    ("isInNet", 3, is_in_net),
-    ("dnsResolve", 1, dns_resolve),
-    ("isResolvable", 1, is_resolvable),
-    ("myIpAddress", 0, my_ip_address),
-    ("alert", 1, alert),
-    ("isInNetEx", 2, is_in_net_ex),
-    ("dnsResolveEx", 1, dns_resolve_ex),
-    ("isResolvableEx", 1, is_resolvable_ex),
-    ("myIpAddressEx", 0, my_ip_address_ex),
-    ("sortIpAddressList", 1, sort_ip_address_list),
-    ("getClientVersion", 0, get_client_version),
-];
 
 impl PacEngine {
     /// Loads a script with the system clock. `name` is how errors refer to it.
@@ -755,253 +587,4 @@ pub fn script_arguments(url: &str, mode: UrlMode) -> Result<(String, String), St
         parsed.set_query(None);
     }
     Ok((parsed.to_string(), host))
-}
-
-fn host_of(context: &Context) -> JsResult<&Host> {
-    context.get_data::<Host>().ok_or_else(|| {
-        boa_engine::JsNativeError::error()
-            .with_message("pathprobe host state missing")
-            .into()
-    })
-}
-
-fn set_deadline(context: &Context, deadline: Option<Instant>) {
-    if let Some(host) = context.get_data::<Host>() {
-        host.state.borrow_mut().deadline = deadline;
-    }
-}
-
-fn reset_state(context: &Context, deadline: Option<Instant>) {
-    if let Some(host) = context.get_data::<Host>() {
-        *host.state.borrow_mut() = EvalState {
-            deadline,
-            ..EvalState::default()
-        };
-    }
-}
-
-fn take_state(context: &Context) -> (Vec<String>, Vec<DnsLookup>, usize) {
-    match context.get_data::<Host>() {
-        Some(host) => {
-            let mut state = host.state.borrow_mut();
-            (
-                std::mem::take(&mut state.alerts),
-                std::mem::take(&mut state.lookups),
-                std::mem::take(&mut state.more_lookups),
-            )
-        }
-        None => (Vec::new(), Vec::new(), 0),
-    }
-}
-
-fn arg_string(args: &[JsValue], index: usize, context: &mut Context) -> JsResult<String> {
-    let value = args.get(index).cloned().unwrap_or_default();
-    Ok(value.to_string(context)?.to_std_string_escaped())
-}
-
-fn js_str(text: &str) -> JsValue {
-    JsValue::from(JsString::from(text))
-}
-
-/// Resolves through the host's resolver, once per name per evaluation, within
-/// both the lookup timeout and what is left of the evaluation's deadline.
-fn resolve(context: &Context, host_name: &str) -> JsResult<Result<Vec<IpAddr>, LookupError>> {
-    let host = host_of(context)?;
-    if let Some(ip) = helpers::address_literal(host_name) {
-        return Ok(Ok(vec![ip]));
-    }
-    let key = host_name.to_ascii_lowercase();
-    let deadline = {
-        let state = host.state.borrow();
-        if let Some(hit) = state.cache.get(&key) {
-            return Ok(hit.clone());
-        }
-        state.deadline
-    };
-    let mut timeout = host.dns_timeout;
-    if let Some(deadline) = deadline {
-        timeout = timeout.min(deadline.saturating_duration_since(Instant::now()));
-    }
-    let started = Instant::now();
-    let outcome = if timeout.is_zero() {
-        Err(LookupError::Timeout(timeout))
-    } else {
-        host.resolver.lookup(&key, timeout)
-    };
-    let mut state = host.state.borrow_mut();
-    if state.lookups.len() < MAX_RECORDED_LOOKUPS {
-        state.lookups.push(DnsLookup {
-            host: key.clone(),
-            outcome: outcome.clone().map_err(|e| e.to_string()),
-            elapsed: started.elapsed(),
-        });
-    } else {
-        state.more_lookups += 1;
-    }
-    state.cache.insert(key, outcome.clone());
-    Ok(outcome)
-}
-
-fn is_plain_host_name(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    Ok(helpers::is_plain_host_name(&arg_string(args, 0, context)?).into())
-}
-
-fn dns_domain_is(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let host = arg_string(args, 0, context)?;
-    let domain = arg_string(args, 1, context)?;
-    Ok(helpers::dns_domain_is(&host, &domain).into())
-}
-
-fn local_host_or_domain_is(
-    _: &JsValue,
-    args: &[JsValue],
-    context: &mut Context,
-) -> JsResult<JsValue> {
-    let host = arg_string(args, 0, context)?;
-    let hostdom = arg_string(args, 1, context)?;
-    Ok(helpers::local_host_or_domain_is(&host, &hostdom).into())
-}
-
-fn dns_domain_levels(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let levels = helpers::dns_domain_levels(&arg_string(args, 0, context)?);
-    Ok(JsValue::from(u32::try_from(levels).unwrap_or(u32::MAX)))
-}
-
-fn sh_exp_match(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let text = arg_string(args, 0, context)?;
-    let pattern = arg_string(args, 1, context)?;
-    let host = host_of(context)?;
-    let matched = host.shexp.borrow_mut().matches(&text, &pattern);
-    matched
-        .map(JsValue::from)
-        .map_err(|e| boa_engine::JsNativeError::syntax().with_message(e.0).into())
-}
-
-/// `convert_addr` with JavaScript's own conversions: each dotted part goes
-/// through ToNumber and ToInt32, so `"0x10"` is 16 and junk is 0.
-fn dotted_to_int32(text: &str, context: &mut Context) -> JsResult<i32> {
-    let mut parts = text.split('.');
-    let mut out: i32 = 0;
-    for shift in [24u32, 16, 8, 0] {
-        let byte = match parts.next() {
-            Some(part) => js_str(part).to_i32(context)? & 0xff,
-            None => 0,
-        };
-        out |= byte.wrapping_shl(shift);
-    }
-    Ok(out)
-}
-
-fn convert_addr(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let text = arg_string(args, 0, context)?;
-    Ok(JsValue::from(dotted_to_int32(&text, context)?))
-}
-
-fn is_in_net(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let host = arg_string(args, 0, context)?;
-    let pattern = arg_string(args, 1, context)?;
-    let mask = arg_string(args, 2, context)?;
-    let address = match helpers::dotted_quad(&host) {
-        Some(Some(_)) => host,
-        Some(None) => return Ok(false.into()),
-        None => match resolve(context, &host)? {
-            Ok(addrs) => match helpers::first_ipv4(&addrs) {
-                Some(ip) => ip.to_string(),
-                None => return Ok(false.into()),
-            },
-            Err(_) => return Ok(false.into()),
-        },
-    };
-    // A network or mask that is not dotted numbers (a CIDR, a missing mask
-    // read as "undefined") matches nothing, as in Chromium: read as zero,
-    // the mask made every address match.
-    // (Short forms such as "255.0" read as pacparser reads them.)
-    let dotted = |t: &str| {
-        let parts: Vec<&str> = t.split('.').collect();
-        (1..=4).contains(&parts.len())
-            && parts
-                .iter()
-                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-    };
-    if !dotted(&pattern) || !dotted(&mask) {
-        return Ok(false.into());
-    }
-    let address = dotted_to_int32(&address, context)?;
-    let pattern = dotted_to_int32(&pattern, context)?;
-    let mask = dotted_to_int32(&mask, context)?;
-    Ok((address & mask == pattern & mask).into())
-}
-
-fn dns_resolve(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let name = arg_string(args, 0, context)?;
-    Ok(match resolve(context, &name)? {
-        Ok(addrs) => match helpers::first_ipv4(&addrs) {
-            Some(ip) => js_str(&ip.to_string()),
-            None => JsValue::null(),
-        },
-        Err(_) => JsValue::null(),
-    })
-}
-
-fn is_resolvable(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let name = arg_string(args, 0, context)?;
-    let ok = resolve(context, &name)?
-        .ok()
-        .is_some_and(|addrs| helpers::first_ipv4(&addrs).is_some());
-    Ok(ok.into())
-}
-
-fn my_ip_address(_: &JsValue, _: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let host = host_of(context)?;
-    let ip = helpers::first_ipv4(&host.my_ip)
-        .or_else(|| host.my_ip.first().copied())
-        .map_or_else(|| "127.0.0.1".to_owned(), |ip| ip.to_string());
-    Ok(js_str(&ip))
-}
-
-fn alert(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let message = arg_string(args, 0, context)?;
-    let host = host_of(context)?;
-    let mut state = host.state.borrow_mut();
-    // A script alerting in a loop must not grow memory without bound.
-    if state.alerts.len() < 1000 {
-        state.alerts.push(message.chars().take(2000).collect());
-    }
-    Ok(JsValue::undefined())
-}
-
-fn is_in_net_ex(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let address = arg_string(args, 0, context)?;
-    let prefix = arg_string(args, 1, context)?;
-    Ok(helpers::is_in_net_ex(&address, &prefix).into())
-}
-
-fn dns_resolve_ex(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let name = arg_string(args, 0, context)?;
-    Ok(match resolve(context, &name)? {
-        Ok(addrs) => js_str(&helpers::join_addresses(&addrs)),
-        Err(_) => js_str(""),
-    })
-}
-
-fn is_resolvable_ex(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let name = arg_string(args, 0, context)?;
-    Ok(resolve(context, &name)?.is_ok_and(|a| !a.is_empty()).into())
-}
-
-fn my_ip_address_ex(_: &JsValue, _: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let host = host_of(context)?;
-    Ok(js_str(&helpers::join_addresses(&host.my_ip)))
-}
-
-fn sort_ip_address_list(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let list = arg_string(args, 0, context)?;
-    Ok(match helpers::sort_ip_address_list(&list) {
-        Some(sorted) => js_str(&sorted),
-        None => false.into(),
-    })
-}
-
-fn get_client_version(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    Ok(js_str("1.0"))
 }
