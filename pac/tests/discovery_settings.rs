@@ -408,3 +408,69 @@ fn gnome_socks_proxy_resolves_names() {
         Some("socks5h://s.corp:1080")
     );
 }
+
+#[test]
+fn netsh_output_that_is_not_netsh_output_is_a_problem_not_direct() {
+    let proxy = "Current WinHTTP proxy settings:\r\n\r\n    Proxy Server(s) :  127.0.0.1:12008\r\n    Bypass List     :  (none)\r\n";
+    // Junk, and text that holds binary data, were read as "no proxy".
+    let junk: Vec<u8> = (0..3000u32).map(|i| (i * 7919 % 251) as u8).collect();
+    let junk = String::from_utf8_lossy(&junk).into_owned();
+    let nul = proxy.replace("12008", "12008\0");
+    let error_line = "Current WinHTTP proxy settings:\r\n\r\n    Error: unable to read the WinHTTP settings (the RPC server is unavailable).\r\n";
+    for (what, text) in [
+        ("junk", junk.as_str()),
+        ("a NUL after the port", nul.as_str()),
+        ("an error where the proxy should be", error_line),
+        ("no heading", "    Proxy Server(s) :  p:1\r\n"),
+    ] {
+        assert!(from_netsh_show_proxy("netsh.txt", text).is_err(), "{what}");
+    }
+    // A prompt and the command pasted above the output are skipped.
+    let pasted = format!("PS C:\\> netsh winhttp show proxy\r\n\r\n{proxy}");
+    let found = from_netsh_show_proxy("netsh.txt", &pasted).unwrap();
+    assert_eq!(
+        statics(&found[0]).0.as_deref(),
+        Some("http://127.0.0.1:12008")
+    );
+    // Japanese Windows ends its sentence with 。
+    let japanese = "\n現在の WinHTTP プロキシ設定:\n\n    直接アクセス (プロキシ サーバーなし)。\n";
+    let found = from_netsh_show_proxy("netsh.txt", japanese).unwrap();
+    assert_eq!(found[0].config, ProxyConfig::Direct);
+}
+
+#[test]
+fn saved_outputs_in_utf16_are_read() {
+    use pathprobe_pac::discovery::{SourceFile, SourcePaths, gather};
+    let proxy = "Current WinHTTP proxy settings:\r\n\r\n    Proxy Server(s) :  127.0.0.1:12008\r\n    Bypass List     :  (none)\r\n";
+    let dir = tempfile::tempdir().unwrap();
+    let units: Vec<u16> = proxy.encode_utf16().collect();
+    let le: Vec<u8> = units.iter().flat_map(|u| u.to_le_bytes()).collect();
+    let be: Vec<u8> = units.iter().flat_map(|u| u.to_be_bytes()).collect();
+    for (name, bytes) in [
+        (
+            "with a mark (Windows PowerShell)",
+            [vec![0xFF, 0xFE], le.clone()].concat(),
+        ),
+        ("without a mark", le),
+        ("big-endian with a mark", [vec![0xFE, 0xFF], be].concat()),
+    ] {
+        let path = dir.path().join("netsh.txt");
+        std::fs::write(&path, &bytes).unwrap();
+        let paths = SourcePaths {
+            netsh_proxy: Some(SourceFile::given(&path)),
+            ..SourcePaths::none()
+        };
+        let d = gather(&paths, None, None);
+        assert!(d.problems.is_empty(), "{name}: {:?}", d.problems);
+        let found = d
+            .found
+            .iter()
+            .find(|f| f.provenance.kind == SourceKind::WinHttp)
+            .unwrap_or_else(|| panic!("{name}: {:?}", d.found));
+        assert_eq!(
+            statics(found).0.as_deref(),
+            Some("http://127.0.0.1:12008"),
+            "{name}"
+        );
+    }
+}

@@ -66,6 +66,9 @@ const SECRET_WORDS: &[&str] = &[
     "saml",
     "samlresponse",
     "sas",
+    "assertion",
+    "ticket",
+    "accesskeyid",
 ];
 
 /// Whether a parameter named `name` (as written: percent-encoded, any case,
@@ -90,6 +93,8 @@ fn is_secret_parameter(name: &str) -> bool {
             "signature",
             "password",
             "sessionid",
+            "assertion",
+            "accesskeyid",
         ]
         .iter()
         .any(|end| w.len() > end.len() && w.ends_with(end))
@@ -320,7 +325,12 @@ fn redact_path_values(text: &str) -> String {
         };
         let value_len = after.find(end_of_segment).unwrap_or(after.len());
         let value = &after[..value_len];
-        if value != REDACTED && looks_like_credential(value, 8) {
+        // Words of a path are lower case (`refresh`, `new-session`); a
+        // value with capitals, digits or symbols is not one.
+        let word = value
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c == '-' || c == '_');
+        if value != REDACTED && value.len() >= 8 && !word {
             cuts.push((value_start, value_start + value_len));
         }
     }
@@ -812,6 +822,9 @@ mod tests {
             "tok%65n",
             "PASSWORD",
             "sessionid",
+            "client_assertion",
+            "AWSAccessKeyId",
+            "ticket",
         ] {
             for text in [
                 format!("https://a.test/p?{name}=S3CR3T-1&x=1"),
@@ -860,6 +873,10 @@ mod tests {
                 "https://a.test/Session/s3ss10n-id-77 ok",
                 "https://a.test/Session/REDACTED ok",
             ),
+            (
+                "https://a.test/api/v1/token/TOKSECRETPATH",
+                "https://a.test/api/v1/token/REDACTED",
+            ),
         ] {
             assert_eq!(r.apply(text), expected);
         }
@@ -867,6 +884,7 @@ mod tests {
         for kept in [
             "https://login.test/oauth2/token/refresh",
             "https://a.test/session/new",
+            "https://a.test/token/refresh-session",
             "https://a.test/keys/",
             "https://x.cp.wd.microsoft.com/api/report",
             "https://winatp-gw-cus.microsoft.com/commands/test",

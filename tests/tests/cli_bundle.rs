@@ -50,7 +50,13 @@ fn echoing_proxy() -> u16 {
                         echoed = v.trim().to_owned();
                     }
                 }
-                let body = format!("<html><title>Denied for {echoed}</title></html>");
+                // Decoded too, as some block pages print the user:password.
+                let decoded = echoed
+                    .strip_prefix("Basic ")
+                    .and_then(|t| base64::engine::general_purpose::STANDARD.decode(t).ok())
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default();
+                let body = format!("<html><title>Denied for {echoed} {decoded}</title></html>");
                 let _ = write!(
                     stream,
                     "HTTP/1.1 403 Forbidden\r\nServer: EchoGate ({echoed})\r\nVia: 1.1 echo ({echoed})\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -760,7 +766,7 @@ fn secrets_of_the_configuration_and_settings_files_stay_out_of_the_log() {
     // file's proxy-user, or the user of a proxy in /etc/environment, came
     // back on the PATHPROBE_LOG stream (the report was clean). Catalog URLs
     // carry credentials under names the redactor did not know.
-    const CONFIG_USER_PASSWORD: &str = "CfgLogS3cret-9";
+    const CONFIG_USER_PASSWORD: &str = "CfgLog@S3cret-9";
     const ETC_PASSWORD: &str = "EtcEnvS3cret-10";
     const QUERY_SECRETS: [&str; 5] = [
         "RefreshT0ken-11",

@@ -644,3 +644,118 @@ fn times_out_of_range_say_the_range() {
         assert!(err.len() < 300, "{err}");
     }
 }
+
+/// A catalog whose rows are all prose probes nothing, and a check that
+/// checked nothing has not passed (it exited 0: "0 of 0 endpoints ok").
+#[test]
+fn a_run_that_probes_nothing_does_not_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = format!("http://{}.test/", "a".repeat(312));
+    let cat = write_catalog(dir.path(), &[&long, "TBD"]);
+    let (v, out) = check_json(&[cat.to_str().unwrap()], "2");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(v["summary"]["probed"], 0);
+    assert!(
+        stderr(&out).contains("nothing was probed"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// A proxy that answers a plain-http request with something that is not
+/// HTTP is the proxy's failure, not an unexpected status of the origin.
+#[test]
+fn a_plain_http_request_through_a_proxy_that_does_not_speak_http_blames_the_proxy() {
+    // An HTTP/0.9-style answer: a body with no status line.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(b"<html>hello</html>\n");
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let cat = write_catalog(dir.path(), &["http://plain.lab.test/"]);
+    let (v, out) = check_json(
+        &[
+            cat.to_str().unwrap(),
+            "--proxy",
+            &format!("http://127.0.0.1:{proxy}"),
+        ],
+        "2",
+    );
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "proxy_unreachable", "{}\n{r:#}", stderr(&out));
+}
+
+/// A SOCKS5 server on loopback that accepts no authentication and answers
+/// every CONNECT with `reply` (whole bytes after the method choice); it
+/// records the address type of each request.
+fn scripted_socks5(reply: &'static [u8]) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<u8>>>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut greeting = [0u8; 3];
+            if s.read_exact(&mut greeting).is_err() || s.write_all(&[5, 0]).is_err() {
+                continue;
+            }
+            let mut head = [0u8; 4];
+            if s.read_exact(&mut head).is_err() {
+                continue;
+            }
+            record.lock().unwrap().push(head[3]);
+            let _ = s.write_all(reply);
+        }
+    });
+    (port, seen)
+}
+
+/// What a SOCKS5 proxy reports of its own connection is a verdict about
+/// that connection: refused, unreachable or silent beyond the proxy, a
+/// request it cannot do, a rule; and an answer that is not SOCKS5 is the
+/// proxy's failure (each was `proxy_denied`, "add the URL to its allow list").
+#[test]
+fn socks5_replies_become_the_verdicts_they_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = write_catalog(dir.path(), &["https://192.0.2.55/"]);
+    for (reply, verdict) in [
+        (&[5, 2, 0, 1, 0, 0, 0, 0, 0, 0][..], "proxy_denied"),
+        (&[5, 3, 0, 1, 0, 0, 0, 0, 0, 0][..], "tcp_refused"),
+        (&[5, 4, 0, 1, 0, 0, 0, 0, 0, 0][..], "tcp_refused"),
+        (&[5, 5, 0, 1, 0, 0, 0, 0, 0, 0][..], "tcp_refused"),
+        (&[5, 6, 0, 1, 0, 0, 0, 0, 0, 0][..], "tcp_timeout"),
+        (&[5, 7, 0, 1, 0, 0, 0, 0, 0, 0][..], "proxy_unreachable"),
+        (
+            &b"HTTP/1.1 400 Bad Request\r\n\r\n"[..],
+            "proxy_unreachable",
+        ),
+    ] {
+        let (port, seen) = scripted_socks5(reply);
+        let (v, out) = check_json(
+            &[
+                cat.to_str().unwrap(),
+                "--proxy",
+                &format!("socks5h://127.0.0.1:{port}"),
+            ],
+            "2",
+        );
+        let r = &v["results"][0];
+        assert_eq!(r["verdict"], verdict, "{reply:?}: {}\n{r:#}", stderr(&out));
+        let shown = r.to_string();
+        assert!(
+            !shown.contains("0.0.0.0") && !shown.contains("[72, 84"),
+            "{shown}"
+        );
+        // An address literal goes as an address (type 1), not as a name.
+        assert_eq!(seen.lock().unwrap().as_slice(), [1], "{reply:?}");
+    }
+}

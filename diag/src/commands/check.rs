@@ -67,9 +67,18 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
         .results
         .iter()
         .all(|r| r.attempts.iter().all(|a| a.hint.contains("(interrupted:")));
+    // A check that checked nothing has not passed: a scheduled run over a
+    // catalog of prose rows (or filters that leave only those) says so.
+    let nothing_probed = report.summary.probed == 0 && !report.summary.partial;
+    if nothing_probed {
+        output::warn(&format!(
+            "nothing was probed: none of the {} rows left after the filters names an endpoint that can be probed (the report says why for each)",
+            report.summary.not_probed
+        ));
+    }
     Ok(if interrupted && nothing_finished {
         Exit::Interrupted
-    } else if failed || push_failed || report.summary.partial {
+    } else if failed || push_failed || report.summary.partial || nothing_probed {
         Exit::Findings
     } else {
         Exit::Ok

@@ -163,14 +163,17 @@ pub async fn run(
                 let a = attempt(&job.target, route, &ctx, Some(&live)).await;
                 if tracing::enabled!(tracing::Level::DEBUG) {
                     // What a peer sent can hold credentials it echoed back:
-                    // the log gets it redacted, like every output.
-                    let redactor = pathprobe_reports::Redactor::new();
+                    // the log gets it redacted, like every output, by the
+                    // redactor that knows the run's secrets (one that knows
+                    // only their shapes cuts `user:p@ss` at its first `@`
+                    // and leaves the rest for no one to find).
+                    let scrub = crate::secrets::scrub;
                     tracing::debug!(
                         url = %job.target.url,
                         route = %route,
                         verdict = a.verdict.name(),
-                        phases = ?a.phases.iter().map(|p| redactor.apply(&format!("{} {:.1} ms {}", p.phase.name(), p.elapsed_ms, p.detail))).collect::<Vec<_>>(),
-                        evidence = ?a.evidence.iter().map(|e| redactor.apply(e)).collect::<Vec<_>>(),
+                        phases = ?a.phases.iter().map(|p| scrub(&format!("{} {:.1} ms {}", p.phase.name(), p.elapsed_ms, p.detail))).collect::<Vec<_>>(),
+                        evidence = ?a.evidence.iter().map(|e| scrub(e)).collect::<Vec<_>>(),
                         "attempt"
                     );
                 }

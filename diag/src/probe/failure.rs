@@ -34,9 +34,18 @@ pub(super) enum Failure {
         error: String,
     },
     ConnectTimeout(Vec<SocketAddr>),
-    /// A SOCKS proxy reported that the destination refused it; the proxy
-    /// resolved the name, so no address is known here.
-    RefusedBeyondProxy(String),
+    /// A SOCKS proxy reported that it could not reach the destination
+    /// (`target`: host:port as the request named it).
+    BeyondProxy {
+        target: String,
+        problem: Beyond,
+        reply: u8,
+    },
+    /// The proxy cannot carry this kind of request (SOCKS5 replies 7, 8).
+    ProxyCannot(String),
+    /// The route cannot carry this destination at all (SOCKS4 and an IPv6
+    /// address): nothing was asked of the proxy.
+    RouteCannotCarry(String),
     Reset(String),
     ProxyUnreachable(String, String),
     ProxyAuth {
@@ -60,6 +69,31 @@ pub(super) enum Failure {
     Status(u16, Vec<u16>),
     PhaseTimeout(Phase),
     Protocol(Phase, String),
+}
+
+/// Whether an authentication demand came from a SOCKS proxy (not a 407).
+fn socks_auth(schemes: &[String]) -> bool {
+    schemes.iter().any(|s| s.starts_with("SOCKS"))
+}
+
+/// What a SOCKS5 proxy reported of its own connection to the destination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Beyond {
+    Refused,
+    NetworkUnreachable,
+    HostUnreachable,
+    TimedOut,
+}
+
+impl Beyond {
+    fn words(self) -> &'static str {
+        match self {
+            Self::Refused => "the destination refused the connection",
+            Self::NetworkUnreachable => "network unreachable from the proxy",
+            Self::HostUnreachable => "host unreachable from the proxy",
+            Self::TimedOut => "no answer from the destination (TTL expired)",
+        }
+    }
 }
 
 /// A failure in a few words, for a phase's detail (the verdict's evidence
@@ -89,11 +123,22 @@ impl std::fmt::Display for Failure {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            Self::RefusedBeyondProxy(target) => {
-                write!(f, "{target} refused the proxy's connection")
+            Self::BeyondProxy {
+                target, problem, ..
+            } => {
+                write!(f, "the proxy reports {}: {target}", problem.words())
             }
+            Self::ProxyCannot(what) => write!(f, "the proxy cannot do this: {what}"),
+            Self::RouteCannotCarry(why) => write!(f, "this route cannot carry it: {why}"),
             Self::Reset(what) => write!(f, "reset: {what}"),
             Self::ProxyUnreachable(proxy, why) => write!(f, "proxy {proxy}: {why}"),
+            Self::ProxyAuth { schemes, .. } if socks_auth(schemes) => {
+                write!(
+                    f,
+                    "the SOCKS proxy requires authentication ({})",
+                    schemes.join(", ")
+                )
+            }
             Self::ProxyAuth { schemes, .. } => {
                 write!(
                     f,
@@ -170,9 +215,23 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
             format!("{h} resolves to a block address: a DNS filter or hosts-file entry is sinkholing it; allow the name{FIX}")),
         Failure::Refused(a) => (Verdict::TcpRefused, vec![format!("address: {a}")],
             format!("{a} refused the connection {via}: a firewall is rejecting it or nothing listens there{FIX}")),
-        Failure::RefusedBeyondProxy(target) => (Verdict::TcpRefused,
-            vec![format!("destination: {target}"), "refused: as the proxy reports it (SOCKS5 reply 5); the proxy resolved the name".into()],
-            format!("{target} refused the connection the proxy opened {via}: a firewall beyond the proxy is rejecting it or nothing listens there{FIX}")),
+        Failure::BeyondProxy { target, problem, reply } => {
+            let ev = vec![format!("destination: {target}"), format!("proxy reports: {} (SOCKS5 reply {reply})", problem.words())];
+            match problem {
+                Beyond::Refused => (Verdict::TcpRefused, ev,
+                    format!("{target} refused the connection the proxy opened {via}: a firewall beyond the proxy is rejecting it or nothing listens there{FIX}")),
+                Beyond::NetworkUnreachable | Beyond::HostUnreachable => (Verdict::TcpRefused, ev,
+                    format!("the proxy ({route}) cannot reach {target}: a route or firewall beyond the proxy blocks it{FIX}")),
+                Beyond::TimedOut => (Verdict::TcpTimeout, ev,
+                    format!("the proxy's connection to {target} got no answer in time {via}: traffic beyond the proxy is dropped{FIX}")),
+            }
+        }
+        Failure::ProxyCannot(what) => (Verdict::ProxyUnreachable,
+            vec![format!("problem: {what}")],
+            format!("the proxy ({route}) does not support this request ({what}): check that the proxy setting names a proxy of that kind that allows CONNECT")),
+        Failure::RouteCannotCarry(why) => (Verdict::ProxyUnreachable,
+            vec![format!("problem: {why}"), "proxy asked: no".into()],
+            format!("this route cannot reach the endpoint ({why}): use a SOCKS5 or HTTP proxy for it, or give the name an IPv4 address")),
         Failure::Unreachable { addr, network } => (Verdict::TcpRefused,
             vec![format!("address: {addr}"), format!("error: {}", unreachable_text(*network))],
             if *network {
@@ -207,7 +266,8 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                 });
             }
             (Verdict::ProxyAuthRequired, ev,
-                format!("the proxy demands authentication (407); Defender for Endpoint does not support authenticated proxies: exempt these URLs from authentication on the proxy{FIX}"))
+                format!("the proxy demands authentication ({}); Defender for Endpoint does not support authenticated proxies: exempt these URLs from authentication on the proxy{FIX}",
+                    if socks_auth(schemes) { "SOCKS5 username/password" } else { "407" }))
         }
         Failure::ProxyDenied { status, product, title, detail } => {
             let mut ev = vec![format!("answer: {detail}")];
@@ -282,7 +342,12 @@ mod tests {
             host: "s".into(),
             port: 1080,
         };
-        let (v, ev, hint) = classify(&Failure::RefusedBeyondProxy("a.test:443".into()), &route);
+        let refused = Failure::BeyondProxy {
+            target: "a.test:443".into(),
+            problem: Beyond::Refused,
+            reply: 5,
+        };
+        let (v, ev, hint) = classify(&refused, &route);
         assert_eq!(v, Verdict::TcpRefused);
         assert_eq!(ev[0], "destination: a.test:443");
         assert!(

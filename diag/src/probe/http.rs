@@ -173,23 +173,60 @@ pub struct Challenge {
     pub realm: Option<String>,
 }
 
-/// The challenges a 407 carries, one per `Proxy-Authenticate` header.
+/// The challenges a 407 carries: each `Proxy-Authenticate` header may list
+/// several, separated by commas (`Negotiate, Basic realm="x", NTLM`), and
+/// parameters are separated by commas too; an element that starts with a
+/// token and no `=` opens a new challenge. Empty elements are skipped.
 pub fn challenges(head: &Head) -> Vec<Challenge> {
-    head.all("Proxy-Authenticate")
-        .map(|v| {
-            let (scheme, params) = v.trim().split_once(' ').unwrap_or((v.trim(), ""));
-            let realm = params.split(',').find_map(|p| {
-                let (k, val) = p.trim().split_once('=')?;
-                k.trim()
-                    .eq_ignore_ascii_case("realm")
-                    .then(|| val.trim().trim_matches('"').to_owned())
-            });
-            Challenge {
-                scheme: scheme.to_owned(),
-                realm,
+    let mut out: Vec<Challenge> = Vec::new();
+    for value in head.all("Proxy-Authenticate") {
+        for element in split_outside_quotes(value) {
+            let element = element.trim();
+            let first = element.split([' ', '\t']).next().unwrap_or("");
+            if element.is_empty() {
+                continue;
             }
-        })
-        .collect()
+            let (param, rest) = if first.contains('=') {
+                (Some(element), "")
+            } else {
+                let rest = element.get(first.len()..).unwrap_or("").trim();
+                out.push(Challenge {
+                    scheme: first.to_owned(),
+                    realm: None,
+                });
+                (None, rest)
+            };
+            // `realm=x` after the scheme, or as an element of its own.
+            let param = param.or((!rest.is_empty()).then_some(rest));
+            if let (Some(p), Some(current)) = (param, out.last_mut())
+                && let Some((k, v)) = p.split_once('=')
+                && k.trim().eq_ignore_ascii_case("realm")
+            {
+                current.realm = Some(v.trim().trim_matches('"').to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// `text` split at commas that are not inside double quotes.
+fn split_outside_quotes(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut start, mut quoted, mut escaped) = (0, false, false);
+    for (i, c) in text.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                parts.push(text.get(start..i).unwrap_or(""));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(text.get(start..).unwrap_or(""));
+    parts
 }
 
 /// Header names and words that identify proxy products.
@@ -284,6 +321,15 @@ mod tests {
         );
         assert_eq!(c[1].scheme, "NTLM");
         assert_eq!(product(&h, b""), Some("Squid"));
+        // Several challenges in one header, an empty header, and a realm
+        // holding a comma.
+        let h = parse_head(b"HTTP/1.1 407 x\r\nProxy-Authenticate: \r\nProxy-Authenticate: Negotiate, Basic realm=\"a, b\", charset=\"UTF-8\", NTLM\r\nProxy-Authenticate: Bearer\r\n\r\n")
+            .unwrap()
+            .unwrap();
+        let c = challenges(&h);
+        let schemes: Vec<&str> = c.iter().map(|c| c.scheme.as_str()).collect();
+        assert_eq!(schemes, ["Negotiate", "Basic", "NTLM", "Bearer"]);
+        assert_eq!(c[1].realm.as_deref(), Some("a, b"));
         assert_eq!(
             parse_head(b"HTTP/1.1 200 OK\r\n").unwrap(),
             None,

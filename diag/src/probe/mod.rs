@@ -453,7 +453,12 @@ async fn run(
             // destination here: its DNS phase is this machine's.
             let socks_target = match kind {
                 ProxyKind::Http | ProxyKind::Https => None,
-                ProxyKind::Socks4a | ProxyKind::Socks5h => Some(SocksTarget::Name(host.clone())),
+                // An address literal goes as an address, as curl and
+                // browsers send it, never as a name.
+                ProxyKind::Socks4a | ProxyKind::Socks5h => Some(match host.parse::<IpAddr>() {
+                    Ok(ip) => SocksTarget::Address(ip),
+                    Err(_) => SocksTarget::Name(host.clone()),
+                }),
                 ProxyKind::Socks5 => {
                     let ips = rec.dns(&host, ctx, false).await?;
                     ips.first().copied().map(SocksTarget::Address)
@@ -464,6 +469,22 @@ async fn run(
                     v4.copied().map(SocksTarget::Address)
                 }
             };
+            // SOCKS4 has no room for an IPv6 address: the client fails
+            // before it asks the proxy anything.
+            if let (ProxyKind::Socks4 | ProxyKind::Socks4a, Some(SocksTarget::Address(ip))) =
+                (kind, &socks_target)
+                && ip.is_ipv6()
+            {
+                return Err(Failure::RouteCannotCarry(
+                    if host.parse::<IpAddr>().is_ok() {
+                        format!("SOCKS4 carries only IPv4 addresses and {host} is IPv6")
+                    } else {
+                        format!(
+                            "SOCKS4 carries only IPv4 addresses and {host} resolves only to IPv6 ({ip})"
+                        )
+                    },
+                ));
+            }
             let proxy = format!("{phost}:{pport}");
             let ips = rec.dns(phost, ctx, true).await.map_err(|f| {
                 Failure::ProxyUnreachable(
@@ -544,7 +565,18 @@ async fn run(
             t.http,
             request(stream, target, absolute, ctx, via_proxy),
         )
-        .await?;
+        .await
+        .map_err(|f| match (f, route) {
+            // A plain-http request through a proxy is answered by the proxy:
+            // an answer that is not HTTP is the proxy's, not the origin's.
+            (Failure::Protocol(Phase::Http, e), Route::Proxy { host, port, .. }) if absolute => {
+                Failure::ProxyUnreachable(
+                    format!("{host}:{port}"),
+                    format!("it answered something that is not HTTP ({e})"),
+                )
+            }
+            (f, _) => f,
+        })?;
     *status = Some(head.status);
     if let Some(problem) = tls_problem {
         return Err(problem);

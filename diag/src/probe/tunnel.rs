@@ -8,7 +8,7 @@ use pathprobe_pac::discovery::Credentials;
 use pathprobe_reports::Phase;
 use tokio::io::AsyncWriteExt;
 
-use super::failure::{Failure, io_failure};
+use super::failure::{Beyond, Failure, io_failure};
 use super::http::{Head, challenges, peek_body, product, read_head, title};
 use super::{Context, Stream};
 
@@ -145,7 +145,7 @@ pub(super) async fn socks5(
         other => {
             return Err(Failure::Protocol(
                 Phase::Tunnel,
-                format!("not a SOCKS5 answer: {other:?}"),
+                format!("not a SOCKS5 answer: {}", bytes_text(&other)),
             ));
         }
     }
@@ -170,20 +170,27 @@ pub(super) async fn socks5(
     stream.write_all(&req).await.map_err(io)?;
     let mut head = [0u8; 4];
     stream.read_exact(&mut head).await.map_err(io)?;
-    let skip = match head[3] {
-        1 => 4,
-        4 => 16,
-        3 => {
+    // A reply is version 5, a code, a zero byte and an address type; what
+    // else comes back is not a SOCKS5 proxy's answer, whatever its bytes.
+    let skip = match head {
+        [5, _, 0, 1] => 4,
+        [5, _, 0, 4] => 16,
+        [5, _, 0, 3] => {
             let mut len = [0u8; 1];
             stream.read_exact(&mut len).await.map_err(io)?;
             usize::from(len[0])
         }
-        _ => 0,
+        other => {
+            return Err(Failure::Protocol(
+                Phase::Tunnel,
+                format!("not a SOCKS5 reply: {}", bytes_text(&other)),
+            ));
+        }
     } + 2;
     let mut rest = vec![0u8; skip];
     stream.read_exact(&mut rest).await.map_err(io)?;
-    match head[1] {
-        0 => Ok((
+    match (head[1], target) {
+        (0, _) => Ok((
             stream,
             match target {
                 SocksTarget::Name(_) => {
@@ -194,11 +201,30 @@ pub(super) async fn socks5(
                 }
             },
         )),
-        5 => Err(match target {
-            SocksTarget::Address(ip) => Failure::Refused(SocketAddr::new(*ip, port)),
-            SocksTarget::Name(_) => Failure::RefusedBeyondProxy(format!("{target}:{port}")),
+        // Refused by an address this machine resolved: that address.
+        (5, SocksTarget::Address(ip)) => Err(Failure::Refused(SocketAddr::new(*ip, port))),
+        (code @ 3..=6, _) => Err(Failure::BeyondProxy {
+            target: format!("{target}:{port}"),
+            problem: match code {
+                3 => Beyond::NetworkUnreachable,
+                4 => Beyond::HostUnreachable,
+                5 => Beyond::Refused,
+                _ => Beyond::TimedOut,
+            },
+            reply: code,
         }),
-        code => Err(Failure::ProxyDenied {
+        (7, _) => Err(Failure::ProxyCannot(
+            "SOCKS5 reply 7: command not supported (CONNECT)".into(),
+        )),
+        (8, _) => Err(Failure::ProxyCannot(format!(
+            "SOCKS5 reply 8: address type not supported ({})",
+            match target {
+                SocksTarget::Name(_) => "a name",
+                SocksTarget::Address(IpAddr::V4(_)) => "an IPv4 address",
+                SocksTarget::Address(IpAddr::V6(_)) => "an IPv6 address",
+            }
+        ))),
+        (code, _) => Err(Failure::ProxyDenied {
             status: None,
             product: None,
             title: None,
@@ -207,16 +233,28 @@ pub(super) async fn socks5(
                 match code {
                     1 => "general failure",
                     2 => "connection not allowed by the proxy's rules",
-                    3 => "network unreachable from the proxy",
-                    4 => "host unreachable from the proxy",
-                    6 => "TTL expired",
-                    7 => "command not supported",
-                    8 => "address type not supported",
-                    _ => "unknown",
+                    _ => "unassigned code",
                 }
             ),
         }),
     }
+}
+
+/// Bytes a peer sent, for evidence: printable ASCII as text, the rest as
+/// hex (`"HT" 48 54`).
+fn bytes_text(bytes: &[u8]) -> String {
+    let text: String = bytes
+        .iter()
+        .map(|b| {
+            if b.is_ascii_graphic() || *b == b' ' {
+                char::from(*b)
+            } else {
+                '.'
+            }
+        })
+        .collect();
+    let hex: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{text}\" ({})", hex.join(" "))
 }
 
 /// SOCKS4 with an IPv4 address, or SOCKS4a with a name.
@@ -235,10 +273,9 @@ pub(super) async fn socks4(
             req.push(0);
         }
         SocksTarget::Address(IpAddr::V6(_)) => {
-            return Err(Failure::Protocol(
-                Phase::Tunnel,
-                format!("SOCKS4 carries only IPv4 addresses and {target} is IPv6"),
-            ));
+            return Err(Failure::RouteCannotCarry(format!(
+                "SOCKS4 carries only IPv4 addresses and {target} is IPv6"
+            )));
         }
         SocksTarget::Name(name) => {
             // 0.0.0.1 tells a SOCKS4a server that a name follows.
@@ -250,19 +287,32 @@ pub(super) async fn socks4(
     stream.write_all(&req).await.map_err(io)?;
     let mut reply = [0u8; 8];
     stream.read_exact(&mut reply).await.map_err(io)?;
-    if reply[1] == 0x5A {
-        let version = match target {
-            SocksTarget::Name(_) => "SOCKS4a",
-            SocksTarget::Address(_) => "SOCKS4",
-        };
-        Ok((stream, format!("{version} CONNECT {target}:{port}")))
-    } else {
-        Err(Failure::ProxyDenied {
+    // A reply starts with a zero byte and a code from 0x5A to 0x5D.
+    match reply {
+        [0, 0x5A, ..] => {
+            let version = match target {
+                SocksTarget::Name(_) => "SOCKS4a",
+                SocksTarget::Address(_) => "SOCKS4",
+            };
+            Ok((stream, format!("{version} CONNECT {target}:{port}")))
+        }
+        [0, code @ 0x5B..=0x5D, ..] => Err(Failure::ProxyDenied {
             status: None,
             product: None,
             title: None,
-            detail: format!("SOCKS4 reply {:#x}: request rejected", reply[1]),
-        })
+            detail: format!(
+                "SOCKS4 reply {code:#x}: {}",
+                match code {
+                    0x5B => "request rejected or failed",
+                    0x5C => "rejected: the proxy cannot reach this machine's identd",
+                    _ => "rejected: identd reports another user",
+                }
+            ),
+        }),
+        other => Err(Failure::Protocol(
+            Phase::Tunnel,
+            format!("not a SOCKS4 reply: {}", bytes_text(&other)),
+        )),
     }
 }
 
@@ -273,6 +323,13 @@ mod tests {
 
     /// What a SOCKS4 request carries, and what the server's answer becomes.
     async fn socks4_exchange(target: SocksTarget, reply: u8) -> (Vec<u8>, Result<String, Failure>) {
+        socks4_answered(target, vec![0, reply, 0, 0, 0, 0, 0, 0]).await
+    }
+
+    async fn socks4_answered(
+        target: SocksTarget,
+        answer: Vec<u8>,
+    ) -> (Vec<u8>, Result<String, Failure>) {
         use tokio::io::AsyncReadExt;
         let (client, mut server) = tokio::io::duplex(1024);
         let handshake = tokio::spawn(async move {
@@ -286,7 +343,7 @@ mod tests {
             .map_or(0, |r| r.unwrap_or(0));
         request.truncate(n);
         if n > 0 {
-            server.write_all(&[0, reply, 0, 0, 0, 0, 0, 0]).await.ok();
+            server.write_all(&answer).await.ok();
         }
         let outcome = handshake.await.unwrap_or_else(|e| panic!("{e}"));
         (request, outcome)
@@ -309,5 +366,22 @@ mod tests {
         let (_, outcome) =
             socks4_exchange(SocksTarget::Address(IpAddr::from([192, 0, 2, 7])), 0x5B).await;
         assert!(matches!(outcome, Err(Failure::ProxyDenied { .. })));
+        // An HTTP server on the SOCKS port: not a refusal, not a SOCKS reply.
+        let (_, outcome) = socks4_answered(
+            SocksTarget::Address(IpAddr::from([192, 0, 2, 7])),
+            b"HTTP/1.1 400 Bad Request\r\n\r\n".to_vec(),
+        )
+        .await;
+        let failure = outcome.unwrap_err();
+        assert!(
+            matches!(failure, Failure::Protocol(Phase::Tunnel, _)),
+            "{failure:?}"
+        );
+        assert!(
+            failure
+                .to_string()
+                .contains("\"HTTP/1.1\" (48 54 54 50 2f 31 2e 31)"),
+            "{failure}"
+        );
     }
 }

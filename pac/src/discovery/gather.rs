@@ -214,7 +214,7 @@ fn read_source(
 }
 
 fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).into_owned()
+    super::settings::decode_text(bytes)
 }
 
 /// Reads every source: the command line, the environment, then each file.

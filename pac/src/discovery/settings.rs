@@ -82,20 +82,74 @@ pub fn from_mac_managed_plist(path: &str, bytes: &[u8]) -> SourceResult {
 /// Text of a `.reg` export: UTF-16 with a byte-order mark (what regedit
 /// writes) or UTF-8.
 fn reg_text(bytes: &[u8]) -> String {
-    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+    decode_text(bytes)
+}
+
+/// A saved file as text: UTF-8 (with or without a byte-order mark), or
+/// UTF-16 as Windows tools write it (`netsh … > file` in Windows PowerShell
+/// writes UTF-16LE with a mark; some editors leave the mark out).
+pub(crate) fn decode_text(bytes: &[u8]) -> String {
+    let utf16 = |rest: &[u8], big: bool| {
         let units: Vec<u16> = rest
             .chunks_exact(2)
             .map(|c| {
-                u16::from_le_bytes([
+                let pair = [
                     c.first().copied().unwrap_or(0),
                     c.get(1).copied().unwrap_or(0),
-                ])
+                ];
+                if big {
+                    u16::from_be_bytes(pair)
+                } else {
+                    u16::from_le_bytes(pair)
+                }
             })
             .collect();
-        return String::from_utf16_lossy(&units);
+        String::from_utf16_lossy(&units)
+    };
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return utf16(rest, false);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return utf16(rest, true);
+    }
+    // Without a mark: ASCII text in UTF-16 has a zero in every other byte.
+    let zeros = |offset: usize| {
+        bytes
+            .iter()
+            .skip(offset)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
+    let half = bytes.len() / 2;
+    if bytes.len() >= 4 && bytes.len().is_multiple_of(2) {
+        if zeros(1) * 10 >= half * 9 && zeros(0) * 10 < half {
+            return utf16(bytes, false);
+        }
+        if zeros(0) * 10 >= half * 9 && zeros(1) * 10 < half {
+            return utf16(bytes, true);
+        }
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Refuses text that holds binary data: a reader that skipped it would read
+/// whatever is left as a setting (a port cut by a NUL, or no proxy at all).
+fn plain_text(text: &str, provenance: &Provenance, what: &str) -> Result<(), SourceProblem> {
+    match text
+        .char_indices()
+        .find(|(_, c)| (c.is_control() && !matches!(c, '\t' | '\r' | '\n')) || *c == '\u{FFFD}')
+    {
+        Some((at, _)) => {
+            let line = text.get(..at).map_or(0, |t| t.matches('\n').count()) + 1;
+            Err(SourceProblem::new(
+                provenance.clone(),
+                format!("line {line}: binary data, not {what}"),
+            ))
+        }
+        None => Ok(()),
+    }
 }
 
 /// Windows `TelemetryProxyServer` (the Defender for Endpoint / telemetry
@@ -270,29 +324,59 @@ fn is_none_marker(value: &str) -> bool {
 /// either one sentence (direct access) or `label : value` lines, the first
 /// the proxy server(s), the second the bypass list.
 pub fn from_netsh_show_proxy(where_: &str, text: &str) -> SourceResult {
+    const WHAT: &str = "the output of `netsh winhttp show proxy`";
     let provenance = Provenance::new(SourceKind::WinHttp, where_, None);
-    let body: Vec<&str> = text
+    plain_text(text, &provenance, WHAT)?;
+    let lines: Vec<&str> = text
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .skip(1)
         .collect();
-    if body.is_empty() {
+    if lines.is_empty() {
         return Err(SourceProblem::new(
             provenance,
-            "empty output; expected the output of `netsh winhttp show proxy`",
+            format!("empty output; expected {WHAT}"),
         ));
     }
+    // The heading ("Current WinHTTP proxy settings:", in any language) ends
+    // with a colon; a prompt and command pasted above it are skipped.
+    let Some(heading) = lines.iter().position(|l| l.ends_with(':')) else {
+        return Err(SourceProblem::new(
+            provenance,
+            format!(
+                "no heading line ending with ':' (such as `Current WinHTTP proxy settings:`); expected {WHAT}"
+            ),
+        ));
+    };
+    let body = lines.get(heading + 1..).unwrap_or_default();
     let pairs: Vec<(&str, &str)> = body.iter().filter_map(|l| label_value(l)).collect();
-    let Some((_, server)) = pairs.first() else {
+    match (body, pairs.as_slice()) {
         // The one sentence: "Direct access (no proxy server)." in any language.
-        return Ok(vec![Found::new(provenance, ProxyConfig::Direct)]);
-    };
-    let bypass = match pairs.get(1) {
-        Some((_, b)) if !is_none_marker(b) => BypassList::winhttp(b),
-        _ => BypassList::none(BypassStyle::WinHttp),
-    };
-    Ok(vec![winhttp_found(server, &provenance, bypass)?])
+        ([sentence], []) if is_sentence(sentence) => {
+            Ok(vec![Found::new(provenance, ProxyConfig::Direct)])
+        }
+        ([_, _], [(_, server), (_, bypass)]) => {
+            let bypass = if is_none_marker(bypass) {
+                BypassList::none(BypassStyle::WinHttp)
+            } else {
+                BypassList::winhttp(bypass)
+            };
+            Ok(vec![winhttp_found(server, &provenance, bypass)?])
+        }
+        _ => Err(SourceProblem::new(
+            provenance,
+            format!(
+                "after the heading, expected one sentence (direct access) or the two lines Proxy Server(s) and Bypass List; found {}",
+                pathprobe_files::quote::excerpt(&body.join(" / "), 160)
+            ),
+        )),
+    }
+}
+
+/// A line of prose: words, ending as a sentence does ("Direct access (no
+/// proxy server).", "直接アクセス (プロキシ サーバーなし)。").
+fn is_sentence(line: &str) -> bool {
+    line.chars().count() <= 200 && line.contains(' ') && line.ends_with(['.', '。', ')'])
 }
 
 /// The output of `netsh winhttp show advproxy` (Windows 11): a heading, then
@@ -300,6 +384,11 @@ pub fn from_netsh_show_proxy(where_: &str, text: &str) -> SourceResult {
 /// may be set; they are returned in the order WinHTTP tries them.
 pub fn from_netsh_advproxy(where_: &str, text: &str) -> SourceResult {
     let provenance = Provenance::new(SourceKind::WinHttpAdvanced, where_, None);
+    plain_text(
+        text,
+        &provenance,
+        "the output of `netsh winhttp show advproxy`",
+    )?;
     let start = text
         .find('{')
         .ok_or_else(|| SourceProblem::new(provenance.clone(), "no JSON object in the output"))?;
