@@ -1,0 +1,39 @@
+//! The Defender agent's own managed settings: `mdatp_managed.json` on Linux
+//! and the `com.microsoft.wdav` preference on macOS.
+
+use super::managed_proxy;
+use crate::discovery::{Provenance, SourceKind, SourceProblem, SourceResult};
+
+/// Defender for Endpoint on Linux: `mdatp_managed.json`, key `cloudService.proxy`.
+pub fn from_mdatp_managed_json(path: &str, text: &str) -> SourceResult {
+    let provenance = Provenance::new(SourceKind::MdatpManaged, path, Some("cloudService.proxy"));
+    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        SourceProblem::new(
+            provenance.clone(),
+            format!(
+                "not valid JSON at line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    let value = doc
+        .get("cloudService")
+        .and_then(|c| c.get("proxy"))
+        .map(serde_json::Value::as_str);
+    managed_proxy(provenance, value)
+}
+
+/// Defender for Endpoint on macOS: the `com.microsoft.wdav` managed
+/// preference (XML or binary plist), `cloudService` → `proxy`.
+pub fn from_mac_managed_plist(path: &str, bytes: &[u8]) -> SourceResult {
+    let provenance = Provenance::new(SourceKind::MacManaged, path, Some("cloudService/proxy"));
+    let doc = plist::Value::from_reader(std::io::Cursor::new(bytes))
+        .map_err(|e| SourceProblem::new(provenance.clone(), format!("not a property list: {e}")))?;
+    let value = doc
+        .as_dictionary()
+        .and_then(|d| d.get("cloudService"))
+        .and_then(plist::Value::as_dictionary)
+        .and_then(|c| c.get("proxy"));
+    managed_proxy(provenance, value.map(plist::Value::as_string))
+}
