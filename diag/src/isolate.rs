@@ -23,7 +23,7 @@ use crate::exit::{Exit, UsageError};
 
 /// Address-space limit of a worker: far above what a real catalog or PAC
 /// needs (tens of MiB), far below what a bomb asks for.
-pub(crate) const MEMORY_LIMIT: u64 = pathprobe_pac::WorkerCommand::DEFAULT_MEMORY_LIMIT;
+pub(crate) const MEMORY_LIMIT: u64 = pathprobe_sandbox::DEFAULT_MEMORY_LIMIT;
 /// Reading a catalog takes milliseconds; a minute means something is wrong.
 const CATALOG_TIMEOUT: Duration = Duration::from_secs(60);
 /// Largest catalog JSON accepted back from the worker.

@@ -298,12 +298,32 @@ impl fmt::Debug for SystemResolver {
     }
 }
 
-fn build_resolver(servers: &DnsServers, concurrency: usize) -> Result<TokioResolver, LookupError> {
+/// The machine's DNS configuration (resolv.conf on Unix), read once for
+/// all the clients of a resolver.
+type SystemConf = (
+    hickory_resolver::config::ResolverConfig,
+    hickory_resolver::config::ResolverOpts,
+);
+
+fn read_system_conf() -> Result<SystemConf, LookupError> {
+    hickory_resolver::system_conf::read_system_conf()
+        .map_err(|e| LookupError::Failed(format!("cannot read the system DNS configuration: {e}")))
+}
+
+fn build_resolver(
+    servers: &DnsServers,
+    system: Option<&SystemConf>,
+    concurrency: usize,
+) -> Result<TokioResolver, LookupError> {
     let provider = TokioRuntimeProvider::default();
     let mut builder = match servers {
-        DnsServers::System => TokioResolver::builder(provider).map_err(|e| {
-            LookupError::Failed(format!("cannot read the system DNS configuration: {e}"))
-        })?,
+        DnsServers::System => {
+            let (config, options) = match system {
+                Some(conf) => conf.clone(),
+                None => read_system_conf()?,
+            };
+            TokioResolver::builder_with_config(config, provider).with_options(options)
+        }
         DnsServers::Given(addrs) => {
             let mut config = ResolverConfig::from_parts(None, Vec::new(), Vec::new());
             for addr in addrs {
@@ -664,9 +684,16 @@ impl SystemResolver {
                     }
                 };
                 runtime.block_on(async move {
-                    let built: Result<Vec<TokioResolver>, LookupError> = (0..CLIENTS)
-                        .map(|_| build_resolver(&config, concurrency))
-                        .collect();
+                    let system = match &config {
+                        DnsServers::System => read_system_conf().map(Some),
+                        DnsServers::Given(_) => Ok(None),
+                    };
+                    let built: Result<Vec<TokioResolver>, LookupError> =
+                        system.and_then(|system| {
+                            (0..CLIENTS)
+                                .map(|_| build_resolver(&config, system.as_ref(), concurrency))
+                                .collect()
+                        });
                     let clients = match built {
                         Ok(r) => {
                             let _ = ready_tx.send(Ok(()));

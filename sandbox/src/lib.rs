@@ -31,6 +31,11 @@ use std::io::Read as _;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+/// The address space a worker gives itself unless told otherwise: real
+/// PAC scripts and catalogs need a few tens of MiB; the engine, the
+/// binary's own mappings and the largest inputs accepted fit well within.
+pub const DEFAULT_MEMORY_LIMIT: u64 = 1024 * 1024 * 1024;
+
 /// How a worker did not answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Failure {

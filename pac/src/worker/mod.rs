@@ -46,9 +46,8 @@ pub struct WorkerCommand {
 }
 
 impl WorkerCommand {
-    /// What a PAC may use: real scripts need a few tens of MiB; the engine,
-    /// the binary's own mappings and an 8 MiB script fit well within this.
-    pub const DEFAULT_MEMORY_LIMIT: u64 = 1024 * 1024 * 1024;
+    /// What a PAC may use: the sandbox's default (1 GiB).
+    pub const DEFAULT_MEMORY_LIMIT: u64 = pathprobe_sandbox::DEFAULT_MEMORY_LIMIT;
 
     /// `program args...` with the default memory limit.
     pub fn new(program: impl Into<PathBuf>, args: &[&str]) -> Self {
