@@ -328,6 +328,28 @@ pub fn check_json_via(
     Pathprobe::new(all).json()
 }
 
+/// A loopback server that reads what a client sends first and answers
+/// `reply`, whatever it was, to every connection: a proxy or origin that
+/// says one fixed thing (a refusal, a non-HTTP answer).
+pub fn answering(reply: impl Into<Vec<u8>>) -> u16 {
+    use std::io::{Read as _, Write as _};
+    let reply: std::sync::Arc<Vec<u8>> = std::sync::Arc::new(reply.into());
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let reply = reply.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                let _ = stream.write_all(&reply);
+            });
+        }
+    });
+    port
+}
+
 /// Serves `body` (200 OK, with `content_type` when given) at any path, on a
 /// loopback port, to every connection, from a thread.
 pub fn serve_http(content_type: Option<&str>, body: Vec<u8>) -> u16 {

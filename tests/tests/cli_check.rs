@@ -667,17 +667,7 @@ fn a_run_that_probes_nothing_does_not_pass() {
 #[test]
 fn a_plain_http_request_through_a_proxy_that_does_not_speak_http_blames_the_proxy() {
     // An HTTP/0.9-style answer: a body with no status line.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let proxy = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        use std::io::{Read, Write};
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut buf = [0u8; 4096];
-            let _ = stream.read(&mut buf);
-            let _ = stream.write_all(b"<html>hello</html>\n");
-        }
-    });
+    let proxy = pathprobe_tests::answering(&b"<html>hello</html>\n"[..]);
     let dir = tempfile::tempdir().unwrap();
     let cat = write_catalog(dir.path(), &["http://plain.lab.test/"]);
     let (v, out) = check_json(

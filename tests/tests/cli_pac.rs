@@ -34,6 +34,13 @@ fn pac_file(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// `pathprobe pac eval -p PAC --no-dns ARGS…`: the script alone, no resolver.
+fn eval(pac: &str, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["pac", "eval", "-p", pac, "--no-dns"];
+    all.extend_from_slice(args);
+    run(all)
+}
+
 #[test]
 fn pactester_flags_and_raw_output() {
     let dir = tempfile::tempdir().unwrap();
@@ -84,32 +91,12 @@ fn https_paths_are_hidden_from_the_script_unless_asked() {
     let pac = pac_file(&dir, "corp.pac", CORP_PAC);
     let p = pac.to_str().unwrap();
     let url = "https://example.org/private/report";
-    let stripped = run([
-        "pac",
-        "eval",
-        "-p",
+    let stripped = eval(
         p,
-        "-u",
-        url,
-        "--no-dns",
-        "--format",
-        "raw",
-        "--at",
-        "2026-03-02T10:00:00Z",
-    ]);
+        &["-u", url, "--format", "raw", "--at", "2026-03-02T10:00:00Z"],
+    );
     assert_eq!(stdout(&stripped), "PROXY proxy.corp.example:3128; DIRECT\n");
-    let full = run([
-        "pac",
-        "eval",
-        "-p",
-        p,
-        "-u",
-        url,
-        "--no-dns",
-        "--format",
-        "raw",
-        "--full-url",
-    ]);
+    let full = eval(p, &["-u", url, "--format", "raw", "--full-url"]);
     assert_eq!(stdout(&full), "PROXY private.corp.example:8081\n");
 }
 
@@ -117,19 +104,17 @@ fn https_paths_are_hidden_from_the_script_unless_asked() {
 fn the_clock_can_be_fixed() {
     let dir = tempfile::tempdir().unwrap();
     let pac = pac_file(&dir, "corp.pac", CORP_PAC);
-    let out = run([
-        "pac",
-        "eval",
-        "-p",
+    let out = eval(
         pac.to_str().unwrap(),
-        "-u",
-        "https://example.org/",
-        "--no-dns",
-        "--format",
-        "raw",
-        "--at",
-        "2026-03-07T10:00:00+01:00",
-    ]);
+        &[
+            "-u",
+            "https://example.org/",
+            "--format",
+            "raw",
+            "--at",
+            "2026-03-07T10:00:00+01:00",
+        ],
+    );
     assert_eq!(stdout(&out), "PROXY weekend.corp.example:3128\n");
 }
 
@@ -138,19 +123,17 @@ fn table_and_json_show_routes_lookups_and_alerts() {
     let dir = tempfile::tempdir().unwrap();
     let pac = pac_file(&dir, "corp.pac", CORP_PAC);
     let p = pac.to_str().unwrap();
-    let out = run([
-        "pac",
-        "eval",
-        "-p",
+    let out = eval(
         p,
-        "-u",
-        "https://example.org/a?token=secret",
-        "--no-dns",
-        "--at",
-        "2026-03-02T10:00:00Z",
-        "--format",
-        "json",
-    ]);
+        &[
+            "-u",
+            "https://example.org/a?token=secret",
+            "--at",
+            "2026-03-02T10:00:00Z",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v = json(&out);
     assert_eq!(v["schema_version"], 1);
@@ -164,17 +147,10 @@ fn table_and_json_show_routes_lookups_and_alerts() {
     assert_eq!(r["alerts"][0], "default for example.org");
     assert_eq!(v["settings"]["at"], "2026-03-02T10:00:00Z");
 
-    let table = run([
-        "pac",
-        "eval",
-        "-p",
+    let table = eval(
         p,
-        "-u",
-        "https://example.org/",
-        "--no-dns",
-        "--at",
-        "2026-03-02T10:00:00Z",
-    ]);
+        &["-u", "https://example.org/", "--at", "2026-03-02T10:00:00Z"],
+    );
     let text = stdout(&table);
     assert!(text.contains("PROXY proxy.corp.example:3128"), "{text}");
     assert!(text.contains("alert: default for example.org"), "{text}");
@@ -190,33 +166,18 @@ fn url_files_and_catalogs() {
         "urls.txt",
         "# comment\nhttp://intranet/\n\nhttps://x.corp.example/\n",
     );
-    let out = run([
-        "pac",
-        "eval",
-        "-p",
+    let out = eval(
         pac.to_str().unwrap(),
-        "-f",
-        list.to_str().unwrap(),
-        "--no-dns",
-        "--format",
-        "raw",
-    ]);
+        &["-f", list.to_str().unwrap(), "--format", "raw"],
+    );
     assert_eq!(stdout(&out), "DIRECT\nDIRECT\n");
 
     // The embedded catalog: every probe URL gets an answer; wildcards are
     // evaluated with an example name under them.
-    let out = run([
-        "pac",
-        "eval",
-        "-p",
+    let out = eval(
         pac.to_str().unwrap(),
-        "--urls",
-        "--geo",
-        "EU",
-        "--no-dns",
-        "--format",
-        "json",
-    ]);
+        &["--urls", "--geo", "EU", "--format", "json"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v = json(&out);
     let results = v["results"].as_array().unwrap();
@@ -242,29 +203,13 @@ fn bad_scripts_exit_2_with_the_location() {
         "typo.pac",
         "function FindProxyForURL(url, host) {\n  return 'DIRECT'\n  if (\n}\n",
     );
-    let out = run([
-        "pac",
-        "eval",
-        "-p",
-        typo.to_str().unwrap(),
-        "-u",
-        "http://x/",
-        "--no-dns",
-    ]);
+    let out = eval(typo.to_str().unwrap(), &["-u", "http://x/"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("typo.pac") && err.contains("line 4"), "{err}");
 
     let none = pac_file(&dir, "none.pac", "var proxy = 'DIRECT';");
-    let out = run([
-        "pac",
-        "eval",
-        "-p",
-        none.to_str().unwrap(),
-        "-u",
-        "http://x/",
-        "--no-dns",
-    ]);
+    let out = eval(none.to_str().unwrap(), &["-u", "http://x/"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("no FindProxyForURL"),
@@ -300,25 +245,23 @@ fn a_url_the_script_fails_on_is_a_finding() {
         "partial.pac",
         "function FindProxyForURL(url, host) { if (host == 'bad') return nothing(); if (host == 'spin') for (;;) {} return 'DIRECT'; }",
     );
-    let out = run([
-        "pac",
-        "eval",
-        "-p",
+    let out = eval(
         pac.to_str().unwrap(),
-        "-u",
-        "http://good/",
-        "-u",
-        "http://bad/",
-        "-u",
-        "http://spin/",
-        "-u",
-        "http://good2/",
-        "--no-dns",
-        "--timeout",
-        "0.5",
-        "--format",
-        "json",
-    ]);
+        &[
+            "-u",
+            "http://good/",
+            "-u",
+            "http://bad/",
+            "-u",
+            "http://spin/",
+            "-u",
+            "http://good2/",
+            "--timeout",
+            "0.5",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let v = json(&out);
     assert_eq!(v["results"][0]["raw"], "DIRECT");
@@ -347,7 +290,7 @@ fn pac_urls_are_fetched_and_secrets_in_them_are_not_shown() {
         "function FindProxyForURL(u, h) { return 'PROXY served.corp:8080'; }".into(),
     );
     let url = format!("http://127.0.0.1:{port}/proxy.pac?auth=s3cr3t-token");
-    let out = run(["pac", "eval", "-p", &url, "-u", "http://x/", "--no-dns"]);
+    let out = eval(&url, &["-u", "http://x/"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let all = format!("{}{}", stdout(&out), stderr(&out));
     assert!(all.contains("PROXY served.corp:8080"), "{all}");
@@ -450,23 +393,21 @@ fn raw_prints_whatever_the_script_returned_like_pactester() {
     );
     let p = pac.to_str().unwrap();
     let eval = |format: &str| {
-        run([
-            "pac",
-            "eval",
-            "-p",
+        eval(
             p,
-            "--no-dns",
-            "--format",
-            format,
-            "-u",
-            "http://end.example/",
-            "-u",
-            "http://secure.example/",
-            "-u",
-            "http://net.example/",
-            "-u",
-            "http://other.example/",
-        ])
+            &[
+                "--format",
+                format,
+                "-u",
+                "http://end.example/",
+                "-u",
+                "http://secure.example/",
+                "-u",
+                "http://net.example/",
+                "-u",
+                "http://other.example/",
+            ],
+        )
     };
     let out = eval("raw");
     assert_eq!(
@@ -666,17 +607,7 @@ fn a_flood_of_lookups_is_counted_not_listed() {
         "function FindProxyForURL(url, host) {\n  for (var i = 0; i < 5000; i++) { dnsResolve(\"h\" + i + \".invalid\"); }\n  return \"DIRECT\";\n}\n",
     );
     let p = pac.to_str().unwrap();
-    let table = run([
-        "pac",
-        "eval",
-        "-p",
-        p,
-        "--no-dns",
-        "--timeout",
-        "60",
-        "--url",
-        "http://a.example/",
-    ]);
+    let table = eval(p, &["--timeout", "60", "--url", "http://a.example/"]);
     assert_eq!(table.status.code(), Some(0), "{}", stderr(&table));
     assert!(
         stdout(&table).contains("4900 more DNS lookups, not shown"),
@@ -688,19 +619,17 @@ fn a_flood_of_lookups_is_counted_not_listed() {
         "{} bytes",
         stdout(&table).len()
     );
-    let out = run([
-        "pac",
-        "eval",
-        "-p",
+    let out = eval(
         p,
-        "--no-dns",
-        "--timeout",
-        "60",
-        "--format",
-        "json",
-        "--url",
-        "http://a.example/",
-    ]);
+        &[
+            "--timeout",
+            "60",
+            "--format",
+            "json",
+            "--url",
+            "http://a.example/",
+        ],
+    );
     let v = json(&out);
     let result = &v["results"][0];
     assert_eq!(result["lookups"].as_array().unwrap().len(), 100);

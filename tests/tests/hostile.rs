@@ -390,25 +390,6 @@ fn a_50_mb_pac_is_refused_at_the_size_limit_and_the_run_goes_on() {
     );
 }
 
-/// A server answering every request with `head` (and no body), as a proxy
-/// or an origin would.
-fn answering(head: &'static str) -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        use std::io::{Read as _, Write as _};
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 4096];
-                let _ = stream.read(&mut buf);
-                let _ = stream.write_all(head.as_bytes());
-            });
-        }
-    });
-    port
-}
-
 #[test]
 fn a_proxy_refusing_a_plain_http_url_is_not_the_origin_answering() {
     // The vendor's CRL rows accept any status: a proxy's 403 or 502 was
@@ -445,7 +426,7 @@ fn a_proxy_refusing_a_plain_http_url_is_not_the_origin_answering() {
         ),
     ];
     for (route, head, verdict) in cases {
-        let port = answering(head);
+        let port = pathprobe_tests::answering(head);
         let (url, flags): (String, Vec<String>) = if route == "proxy" {
             (
                 "http://crl.lab.test/pki/crl.crl".into(),
@@ -476,7 +457,7 @@ fn what_a_peer_sends_is_quoted_briefly_without_terminal_escapes() {
         )
         .into_boxed_str(),
     );
-    let port = answering(head);
+    let port = pathprobe_tests::answering(head);
     let (rows, _) = run(
         &["https://blocked.lab.test/".to_owned()],
         &["--proxy", &format!("http://127.0.0.1:{port}")],
