@@ -60,9 +60,13 @@ impl fmt::Display for Rcode {
 /// Why a name did not resolve.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum LookupError {
-    /// The name does not exist, or has no address records.
-    #[error("no address for this name")]
+    /// The name does not exist (NXDOMAIN).
+    #[error("no such name")]
     NotFound,
+    /// The server answered without error but gave no address: the name has
+    /// no A/AAAA records, or its CNAME chain loops or leads nowhere (NODATA).
+    #[error("no address for this name")]
+    NoAddress,
     /// No answer within the lookup's time limit.
     #[error("no answer within {0:?}")]
     Timeout(Duration),
@@ -79,8 +83,10 @@ pub enum LookupError {
 pub enum Try {
     /// Addresses.
     Answered,
-    /// NXDOMAIN or no address records.
+    /// NXDOMAIN.
     NotFound,
+    /// An answer without an address (NOERROR, no A/AAAA).
+    NoAddress,
     /// An error response code.
     Server(Rcode),
     /// No answer within this try's share of the time limit.
@@ -94,6 +100,7 @@ impl fmt::Display for Try {
         match self {
             Self::Answered => f.write_str("answer"),
             Self::NotFound => f.write_str("NXDOMAIN"),
+            Self::NoAddress => f.write_str("no address"),
             Self::Server(code) => write!(f, "{code}"),
             Self::Lost(after) => write!(f, "no answer in {:.1} s", after.as_secs_f64()),
             Self::Failed(e) => write!(f, "failed: {e}"),
@@ -617,15 +624,21 @@ async fn answer(
             Ok(Ok(found)) => {
                 let addrs: Vec<IpAddr> = found.iter().collect();
                 if addrs.is_empty() {
-                    tries.push(Try::NotFound);
-                    break Err(LookupError::NotFound);
+                    tries.push(Try::NoAddress);
+                    break Err(LookupError::NoAddress);
                 }
                 tries.push(Try::Answered);
                 break Ok(addrs);
             }
-            Ok(Err(e)) if e.is_nx_domain() || e.is_no_records_found() && rcode_of(&e).is_none() => {
+            Ok(Err(e)) if e.is_nx_domain() => {
                 tries.push(Try::NotFound);
                 break Err(LookupError::NotFound);
+            }
+            // NOERROR without an address: the name exists (or its CNAME
+            // chain loops, or the answer is for another name).
+            Ok(Err(e)) if e.is_no_records_found() && rcode_of(&e).is_none() => {
+                tries.push(Try::NoAddress);
+                break Err(LookupError::NoAddress);
             }
             Ok(Err(e)) => {
                 match rcode_of(&e) {
@@ -873,6 +886,8 @@ mod tests {
         Rcode(u8),
         Address,
         NxDomain,
+        /// NOERROR and no answer records (NODATA).
+        NoData,
     }
 
     /// A UDP DNS server that answers each question as `script(name, since)`
@@ -917,6 +932,7 @@ mod tests {
                     Act::Drop => continue,
                     Act::Rcode(code) => reply[3] = 0x80 | code,
                     Act::NxDomain => reply[3] = 0x83,
+                    Act::NoData => {}
                     Act::Address if is_a => {
                         reply[7] = 1;
                         reply.extend_from_slice(&[
@@ -955,6 +971,7 @@ mod tests {
                 "flaky.test" if since < busy_for => Act::Rcode(2),
                 "busy.test" | "flaky.test" => Act::Address,
                 "gone.test" => Act::NxDomain,
+                "empty.test" => Act::NoData,
                 _ => Act::Rcode(2),
             },
             Duration::ZERO,
@@ -982,6 +999,9 @@ mod tests {
         let gone = r.lookup_traced("gone.test", limits(3000));
         assert_eq!(gone.result, Err(LookupError::NotFound));
         assert_eq!(gone.tries, vec![Try::NotFound]);
+        // A name without an address (NOERROR, nothing) is not "no such name".
+        let empty = r.lookup_traced("empty.test", limits(3000));
+        assert_eq!(empty.result, Err(LookupError::NoAddress), "{empty:?}");
         // A server that always fails: the last real answer, within the limit.
         let started = Instant::now();
         let broken = r.lookup_traced("broken.test", limits(600));

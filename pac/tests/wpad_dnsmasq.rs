@@ -161,7 +161,7 @@ async fn wpad_is_found_by_devolution_and_public_suffixes_are_never_asked() {
         ]
     );
     assert!(
-        found.attempts[0].outcome.contains("no address"),
+        found.attempts[0].outcome.contains("no such name"),
         "{:?}",
         found.attempts[0]
     );

@@ -275,8 +275,10 @@ fn redact_parameters(text: &str) -> String {
         let end = text
             .get(value..)
             .and_then(|rest| {
+                // A comma ends the value too: in CSV it ends the field, and
+                // the next columns are not part of any credential.
                 rest.find(|c: char| {
-                    c.is_whitespace() || matches!(c, '&' | '#' | '"' | '\'' | '<' | '>' | ';')
+                    c.is_whitespace() || matches!(c, '&' | '#' | '"' | '\'' | '<' | '>' | ';' | ',')
                 })
             })
             .map_or(text.len(), |e| value + e);
@@ -851,6 +853,11 @@ mod tests {
         assert!(!out.contains("S3CR3T"), "{out}");
         let kept = "https://a.test/?geo=EU&page=2&format=json verdict=ok";
         assert_eq!(r.apply(kept), kept);
+        // A CSV row keeps its columns.
+        assert_eq!(
+            r.apply("https://a.test/a?token=TOK1,Core,true,DIRECT,command line\n"),
+            "https://a.test/a?token=REDACTED,Core,true,DIRECT,command line\n"
+        );
     }
 
     #[test]

@@ -559,3 +559,39 @@ fn five_megabytes_of_junk_as_a_pac_is_an_error_naming_the_source() {
     assert!(err.contains("junk.pac"), "{err}");
     assert!(err.contains("not UTF-8"), "{err}");
 }
+
+/// GNOME in 'auto' mode with no PAC URL is auto-detection; when WPAD finds
+/// nothing, clients go direct, and the reason names that setting (it said
+/// "no proxy setting found", as if GNOME had none).
+#[test]
+fn auto_detection_that_finds_nothing_is_the_reason_for_direct() {
+    let (_dns, dns) = silent_dns();
+    let dir = tempfile::tempdir().unwrap();
+    let gsettings = write(
+        dir.path(),
+        "gsettings.txt",
+        "org.gnome.system.proxy autoconfig-url ''\norg.gnome.system.proxy mode 'auto'\n",
+    );
+    let out = explain(
+        &[
+            "https://a.example/",
+            "--os",
+            "linux",
+            "--profile",
+            "system",
+            "--no-env",
+            "--dns-server",
+            &dns,
+            "--gsettings-file",
+            gsettings.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("auto-detection (WPAD), set by GNOME settings"),
+        "{text}\n{}",
+        stderr(&out)
+    );
+    assert!(!text.contains("no proxy setting found"), "{text}");
+}

@@ -174,6 +174,9 @@ pub(super) fn join(ips: &[IpAddr]) -> String {
 pub(super) fn dns_answer(error: &LookupError) -> String {
     match error {
         LookupError::NotFound => "NXDOMAIN (no such name)".into(),
+        LookupError::NoAddress => {
+            "NOERROR without an address (no A/AAAA records, or a CNAME chain that loops or leads elsewhere)".into()
+        }
         LookupError::Server(code) => format!("{code}"),
         LookupError::Timeout(limit) => {
             format!("none within {:.1} s (timeout)", limit.as_secs_f64())
@@ -205,6 +208,7 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
             }
             let hint = match error {
                 LookupError::NotFound => format!("{h} does not exist for this resolver: check the DNS servers in use and any split-horizon or DNS filtering"),
+                LookupError::NoAddress => format!("the resolver knows {h} but gives it no address: check its records (A/AAAA, CNAME) on the DNS servers in use and any DNS filtering"),
                 LookupError::Server(code) => format!("the DNS server answered {code} for {h} on every try: check the resolver and its upstream"),
                 LookupError::Timeout(_) => format!("no DNS answer for {h}: the resolver is unreachable or DNS is blocked"),
                 LookupError::Failed(_) => format!("the lookup of {h} failed on this machine: check its DNS configuration"),

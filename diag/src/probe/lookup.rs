@@ -14,7 +14,11 @@ use super::failure::{Failure, join, unreachable_text};
 pub(super) fn is_sinkhole(ip: &IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => v4.is_unspecified() || v4.is_loopback(),
-        IpAddr::V6(v6) => v6.is_unspecified() || v6.is_loopback(),
+        // `::ffff:127.0.0.1` and `::ffff:0.0.0.0` reach this machine too.
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.is_unspecified() || v4.is_loopback(),
+            None => v6.is_unspecified() || v6.is_loopback(),
+        },
     }
 }
 
@@ -64,10 +68,24 @@ pub(super) async fn resolve(
         Ok(ips) => {
             // A proxy on loopback is normal, and so is a loopback name; a
             // public origin there is a sinkhole.
-            if !for_proxy && !is_loopback_name(host) && ips.iter().all(is_sinkhole) {
+            let public = !for_proxy && !is_loopback_name(host);
+            if public && ips.iter().all(is_sinkhole) {
                 Err(Failure::DnsSinkhole(host.to_owned(), ips))
             } else {
                 let mut detail = format!("{host} → {}", join(&ips));
+                // A block address beside real ones is never connected to:
+                // it would reach this machine, not the service.
+                let (blocked, ips): (Vec<IpAddr>, Vec<IpAddr>) = if public {
+                    ips.into_iter().partition(is_sinkhole)
+                } else {
+                    (Vec::new(), ips)
+                };
+                if !blocked.is_empty() {
+                    detail.push_str(&format!(
+                        "; block address {} left out (a partial sinkhole)",
+                        join(&blocked)
+                    ));
+                }
                 if let Some(t) = tries {
                     detail.push_str(&format!(" ({t})"));
                 }
@@ -242,5 +260,8 @@ mod tests {
         assert!(is_sinkhole(&"127.0.0.2".parse().unwrap()));
         assert!(is_sinkhole(&"::".parse().unwrap()));
         assert!(!is_sinkhole(&"20.42.73.24".parse().unwrap()));
+        assert!(is_sinkhole(&"::ffff:127.0.0.1".parse().unwrap()));
+        assert!(is_sinkhole(&"::ffff:0.0.0.0".parse().unwrap()));
+        assert!(!is_sinkhole(&"::ffff:20.42.73.24".parse().unwrap()));
     }
 }

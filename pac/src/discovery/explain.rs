@@ -267,10 +267,18 @@ impl ProxyResolver {
                             effective = Effective::Pac(f, script);
                             break;
                         }
-                        None => warnings.push(format!(
-                            "{}: auto-detection found no PAC script",
-                            found.provenance
-                        )),
+                        None => {
+                            warnings.push(format!(
+                                "{}: auto-detection found no PAC script",
+                                found.provenance
+                            ));
+                            // Clients go direct then, and the reason is
+                            // the setting that found nothing, not "none".
+                            effective = Effective::Nothing(format!(
+                                "auto-detection (WPAD), set by {}, found no PAC script: clients connect directly",
+                                found.provenance
+                            ));
+                        }
                     }
                 }
             }
@@ -281,7 +289,7 @@ impl ProxyResolver {
             for p in f.config.proxies() {
                 if p.host.parse::<std::net::IpAddr>().is_err() {
                     match options.resolver.lookup(&p.host, options.wpad.dns_timeout) {
-                        Err(LookupError::NotFound) => {
+                        Err(LookupError::NotFound | LookupError::NoAddress) => {
                             warnings.push(format!("the proxy host {} does not resolve", p.host))
                         }
                         Err(e) => warnings.push(format!(
