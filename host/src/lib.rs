@@ -55,6 +55,13 @@ pub enum HostError {
     /// A port that is not 1 to 65535.
     #[error("its port is not a number from 1 to 65535")]
     BadPort,
+    /// Ends in a number without being an IPv4 address of four numbers: URL
+    /// parsers read `1.2.3`, `3.14159` or `45413` as an address nobody
+    /// wrote (1.2.0.3, 3.0.122.207, 0.0.177.101).
+    #[error(
+        "it ends in a number, so URLs would read it as an IPv4 address nobody wrote: write an address as four numbers (192.0.2.1), or a name whose last label has a letter"
+    )]
+    NumericName,
 }
 
 impl Host {
@@ -126,6 +133,19 @@ impl FromStr for Host {
         let name = text.strip_suffix('.').unwrap_or(text);
         if let Ok(ip) = name.parse::<Ipv4Addr>() {
             return Ok(Self::Ipv4(ip));
+        }
+        // The URL standard reads a host whose last label is a number (or
+        // 0x-hex) as an IPv4 address; anything but four decimals is refused
+        // rather than probed at an address the user did not write.
+        let last = name.rsplit('.').next().unwrap_or(name);
+        let numeric = !last.is_empty()
+            && (last.bytes().all(|b| b.is_ascii_digit())
+                || last
+                    .strip_prefix("0x")
+                    .or_else(|| last.strip_prefix("0X"))
+                    .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit())));
+        if numeric {
+            return Err(HostError::NumericName);
         }
         dns_name(name).map(Self::Name)
     }
@@ -223,16 +243,51 @@ mod tests {
         assert_eq!(key("*.Bücher.Example."), "*.xn--bcher-kva.example");
     }
 
+    #[test]
+    fn numbers_are_not_names() {
+        // URL parsers read each of these as an IPv4 address nobody wrote.
+        for text in [
+            "1.2.3",
+            "3.14159",
+            "45413",
+            "10.1",
+            "a.0x1F",
+            "1.2.3.4.5",
+            "256.1.1.1",
+        ] {
+            assert_eq!(text.parse::<Host>(), Err(HostError::NumericName), "{text}");
+        }
+        // A number inside a name is fine; the last label decides.
+        assert_eq!(
+            "1.example".parse::<Host>(),
+            Ok(Host::Name("1.example".into()))
+        );
+        assert_eq!("host-1".parse::<Host>(), Ok(Host::Name("host-1".into())));
+        assert_eq!(
+            "0xfeed.example".parse::<Host>(),
+            Ok(Host::Name("0xfeed.example".into()))
+        );
+    }
+
     fn label() -> impl Strategy<Value = String> {
         "[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?"
     }
 
     fn host() -> impl Strategy<Value = Host> {
         prop_oneof![
-            proptest::collection::vec(label(), 1..4).prop_map(|l| Host::Name(l.join("."))),
+            // A name's last label has a letter: one of digits only is an
+            // address to URL parsers (refused, see `numbers_are_not_names`).
+            (
+                proptest::collection::vec(label(), 0..3),
+                "[a-z]([a-z0-9-]{0,9}[a-z0-9])?"
+            )
+                .prop_map(|(mut l, last)| {
+                    l.push(last);
+                    Host::Name(l.join("."))
+                }),
             any::<[u8; 4]>().prop_map(|o| Host::Ipv4(Ipv4Addr::from(o))),
             any::<[u16; 8]>().prop_map(|s| Host::Ipv6(Ipv6Addr::from(s))),
-            ("[a-z]{1,6}", "[äöüéß]{1,3}", label()).prop_map(|(a, b, tld)| {
+            ("[a-z]{1,6}", "[äöüéß]{1,3}", "[a-z]{2,6}").prop_map(|(a, b, tld)| {
                 Host::Name(dns_name(&format!("{a}{b}.{tld}")).unwrap_or_else(|_| a.clone()))
             }),
         ]

@@ -395,7 +395,25 @@ fn a_proxy_refusing_a_plain_http_url_is_not_the_origin_answering() {
     // The vendor's CRL rows accept any status: a proxy's 403 or 502 was
     // taken for the origin's answer and reported ok; so was a transparent
     // squid's error page on a direct route.
-    let cases: [(&str, &'static str, &str); 5] = [
+    let cases: [(&str, &'static str, &str); 8] = [
+        // A refusal and a redirect to a login page with no product named
+        // and no `Via`: the proxy's own answers (both were ok).
+        (
+            "proxy",
+            "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            "proxy_denied",
+        ),
+        (
+            "proxy",
+            "HTTP/1.1 302 Found\r\nLocation: http://login.corp.test/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            "proxy_denied",
+        ),
+        // The origin's 403 relayed by the proxy (with `Via`): the service answered.
+        (
+            "proxy",
+            "HTTP/1.1 403 Forbidden\r\nVia: 1.1 proxy.corp.test\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            "ok",
+        ),
         // An interim answer first: the final one is the answer (the 100
         // was taken for it, and the refusal reported ok).
         (

@@ -271,3 +271,67 @@ fn check_pushes_to_a_pushgateway() {
     );
     assert!(stdout(&out).starts_with('{'));
 }
+
+/// One slow target must not starve every other scrape, and a client that
+/// never finishes its request must not hold a connection for ever: `/probe`
+/// requests wait for a slot at most one run's deadline (then 503), and a
+/// request head must arrive within 10 s. (Forty requests to a silent target
+/// were answered four at a time, the last after 30 s with a 20 s deadline;
+/// half-sent heads were held without end.)
+#[test]
+fn serve_bounds_queued_probes_and_slow_clients() {
+    use std::io::{Read, Write};
+    let lab = lab();
+    let silent = pathprobe_tests::lab::silent_server();
+    let port = free_port();
+    let _child = KillOnDrop(
+        Command::new(binary())
+            .arg("serve")
+            .args(&lab.args)
+            .args(["--listen", &format!("127.0.0.1:{port}"), "--interval", "1h"])
+            .args(["--deadline", "2"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_until("serve to listen", Duration::from_secs(30), || {
+        (try_http_get(port, "/healthz") == Some((200, "ok\n".to_owned()))).then_some(())
+    });
+    let target = format!(
+        "/probe?target={}",
+        url_encode(&format!("http://127.0.0.1:{silent}/"))
+    );
+    let started = Instant::now();
+    let clients: Vec<_> = (0..16)
+        .map(|_| {
+            let target = target.clone();
+            std::thread::spawn(move || {
+                let (status, _) = http_get(port, &target);
+                (status, started.elapsed())
+            })
+        })
+        .collect();
+    let answers: Vec<(u16, Duration)> = clients.into_iter().map(|c| c.join().unwrap()).collect();
+    for (status, took) in &answers {
+        assert!(matches!(status, 200 | 503), "{answers:?}");
+        // Waiting (at most one deadline) plus one run (a deadline), plus slack.
+        assert!(*took < Duration::from_secs(9), "{answers:?}");
+    }
+    assert!(answers.iter().any(|(s, _)| *s == 503), "{answers:?}");
+
+    // A client that sends half a head is cut off.
+    let mut slow = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let cut = Instant::now();
+    let mut rest = Vec::new();
+    let _ = slow.read_to_end(&mut rest);
+    assert!(
+        cut.elapsed() < Duration::from_secs(15),
+        "held {:?}",
+        cut.elapsed()
+    );
+}

@@ -3,7 +3,7 @@
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -71,6 +71,15 @@ fn schedule_text(interval: Duration) -> String {
     format!("runs every {friendly}")
 }
 
+/// On-demand probes (`/probe`) run at once.
+const ON_DEMAND: usize = 4;
+/// Requests that may wait for one of those; more are answered 503 at once.
+const MAX_WAITING: usize = 64;
+/// Connections served at once; more are closed as they arrive.
+const MAX_CONNECTIONS: usize = 1024;
+/// Time a client has to send its request head (a slowloris holds it open).
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// What the server knows.
 struct State {
     args: ProbeArgs,
@@ -80,6 +89,8 @@ struct State {
     failed_runs: AtomicU64,
     /// On-demand probes in flight at once.
     on_demand: Semaphore,
+    /// Requests waiting for one of those slots.
+    waiting: AtomicUsize,
     started: Instant,
     /// The allow-list feeds, or why they cannot be built.
     feeds: RwLock<Result<Vec<Feed>, String>>,
@@ -244,8 +255,31 @@ async fn handle(
                     ));
                 }
             };
-            let Ok(_permit) = state.on_demand.acquire().await else {
-                return Ok(respond(StatusCode::SERVICE_UNAVAILABLE, "text/plain", "shutting down\n".into()));
+            // A slow target must not starve every other scrape: a request
+            // waits for a slot at most one run's deadline, and only so many
+            // wait at once; beyond that it is told to come back.
+            let waiting = state.waiting.fetch_add(1, Ordering::SeqCst);
+            let wait = Duration::from_secs_f64(state.args.deadline);
+            let permit = if waiting >= MAX_WAITING {
+                None
+            } else {
+                tokio::time::timeout(wait, state.on_demand.acquire()).await.ok()
+            };
+            state.waiting.fetch_sub(1, Ordering::SeqCst);
+            let _permit = match permit {
+                Some(Ok(p)) => p,
+                Some(Err(_)) => {
+                    return Ok(respond(StatusCode::SERVICE_UNAVAILABLE, "text/plain", "shutting down\n".into()));
+                }
+                None => {
+                    let mut r = respond(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "text/plain",
+                        format!("busy: {ON_DEMAND} probes are running and others are waiting; try again later\n"),
+                    );
+                    r.headers_mut().insert(hyper::header::RETRY_AFTER, hyper::header::HeaderValue::from_static("10"));
+                    return Ok(r);
+                }
             };
             match state.run(catalog, param("geo")).await {
                 Ok(text) => respond(StatusCode::OK, EXPOSITION, text),
@@ -345,7 +379,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Exit> {
         last: RwLock::new(None),
         runs: AtomicU64::new(0),
         failed_runs: AtomicU64::new(0),
-        on_demand: Semaphore::new(4),
+        on_demand: Semaphore::new(ON_DEMAND),
+        waiting: AtomicUsize::new(0),
         started: Instant::now(),
         feeds: RwLock::new(Err("not built yet".into())),
     });
@@ -396,19 +431,27 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Exit> {
         };
 
         let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+        let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
         let signal = shutdown_signal();
         tokio::pin!(signal);
         loop {
             tokio::select! {
                 accepted = listener.accept() => {
                     let Ok((stream, _)) = accepted else { continue };
+                    let Ok(slot) = connections.clone().try_acquire_owned() else {
+                        drop(stream);
+                        continue;
+                    };
                     let state = state.clone();
                     let service = hyper::service::service_fn(move |req| handle(state.clone(), req));
                     let conn = hyper::server::conn::http1::Builder::new()
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(HEADER_TIMEOUT)
                         .serve_connection(TokioIo::new(stream), service);
                     let conn = graceful.watch(conn);
                     tokio::spawn(async move {
                         let _ = conn.await;
+                        drop(slot);
                     });
                 }
                 () = &mut signal => break,

@@ -330,6 +330,9 @@ async fn request(
     // names, or a transparent one in the path. Either way the origin was
     // not reached, whatever status the service accepts.
     let marked = head.get("X-Squid-Error").is_some() || head.get("Proxy-Agent").is_some();
+    // A proxy that forwards an answer adds `Via` (RFC 9110, 7.6.3): a
+    // refusal, redirect or error without it is the proxy's own.
+    let relayed = head.get("Via").is_some();
     let from_proxy = if via_proxy && absolute {
         head.status == 407
             || marked
@@ -337,6 +340,7 @@ async fn request(
                 && product(&head, &head.rest).is_some())
             // A gateway error through the proxy: the origin's answer never came.
             || matches!(head.status, 502 | 504)
+            || (!relayed && (head.status == 403 || (300..400).contains(&head.status) || head.status >= 500))
     } else {
         marked && matches!(head.status, 403 | 407 | 502 | 503 | 504)
     };

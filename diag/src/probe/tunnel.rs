@@ -38,7 +38,13 @@ pub(super) async fn proxy_refusal(
         status: Some(head.status),
         product: product(head, &body).map(str::to_owned),
         title: title(&body),
-        detail: format!("{} {}", head.status, head.reason),
+        detail: match head.get("Location") {
+            // A redirect the proxy sends itself: to a login or block page.
+            Some(to) if (300..400).contains(&head.status) => {
+                format!("{} {} to {to}", head.status, head.reason)
+            }
+            _ => format!("{} {}", head.status, head.reason),
+        },
     }
 }
 
