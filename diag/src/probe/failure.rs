@@ -261,7 +261,7 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                 // pathprobe answers a challenge with Basic only: credentials
                 // a proxy never asked for in Basic were not tried, not wrong.
                 let basic = schemes.iter().any(|s| {
-                    s.eq_ignore_ascii_case("basic") || s.starts_with("SOCKS5")
+                    s.eq_ignore_ascii_case("basic") || s == "SOCKS5 username/password"
                 });
                 ev.push(if basic {
                     "credentials given: rejected".into()

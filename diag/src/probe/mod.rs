@@ -143,6 +143,21 @@ impl Recorder {
         }
     }
 
+    /// Marks the last phase as failed (it finished, but its result is
+    /// refused), with why.
+    fn fail_last(&mut self, why: &str) {
+        if let Some(last) = self.phases.last_mut() {
+            last.ok = false;
+            last.detail = format!("{}; {why}", last.detail);
+        }
+        if let Some(live) = &self.live
+            && let Ok(mut l) = live.lock()
+            && let Some(last) = l.phases.last_mut()
+        {
+            last.ok = false;
+        }
+    }
+
     fn push(&mut self, record: PhaseRecord) {
         if let Some(live) = &self.live
             && let Ok(mut l) = live.lock()
@@ -556,6 +571,9 @@ async fn run(
         *tls_info = Some(outcome.info);
         stream = outcome.stream;
         if let Some(problem) = outcome.problem {
+            // The handshake finished, but the chain is not accepted: the
+            // phase did not succeed.
+            rec.fail_last(&short(&problem));
             if !ctx.insecure_read {
                 return Err(problem);
             }

@@ -148,6 +148,18 @@ pub(super) async fn socks5(
                 credentials_rejected: ctx.credentials.is_some(),
             });
         }
+        // A method pathprobe did not offer: GSSAPI (Kerberos) or another.
+        [5, method] => {
+            return Err(Failure::ProxyAuth {
+                schemes: vec![if method == 1 {
+                    "SOCKS5 GSSAPI (Kerberos)".into()
+                } else {
+                    format!("SOCKS5 method {method:#04x}")
+                }],
+                realm: None,
+                credentials_rejected: ctx.credentials.is_some(),
+            });
+        }
         other => {
             return Err(Failure::Protocol(
                 Phase::Tunnel,

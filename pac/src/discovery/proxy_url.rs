@@ -114,6 +114,21 @@ impl ProxyUrl {
         if trimmed.is_empty() {
             return Err(fail("the value is empty"));
         }
+        // URL parsing reads `\` as `/` and skips control characters: a
+        // value cut or escaped that way would be read as another proxy.
+        if let Some(c) = trimmed
+            .chars()
+            .find(|c| *c == '\\' || c.is_control() || c.is_whitespace())
+        {
+            return Err(fail(&format!(
+                "it holds {}, which no proxy address does",
+                match c {
+                    '\\' => "a backslash".to_owned(),
+                    c if c.is_whitespace() && !c.is_control() => "a space".to_owned(),
+                    c => format!("the control character {:?}", c.escape_unicode().to_string()),
+                }
+            )));
+        }
         let with_scheme = if trimmed.contains("://") {
             trimmed.to_owned()
         } else {
@@ -236,6 +251,18 @@ pub fn redact_text(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backslashes_spaces_and_control_characters_are_refused() {
+        for text in [
+            "http://proxy.corp.example:3128\\",
+            "proxy.corp.example:3128 extra",
+            "http://p:3128\u{0}",
+        ] {
+            let e = ProxyUrl::parse(text, PortDefault::Curl).unwrap_err();
+            assert!(e.reason.contains("no proxy address does"), "{text:?}: {e}");
+        }
+    }
 
     #[test]
     fn forms_people_write() {
