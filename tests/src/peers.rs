@@ -65,13 +65,32 @@ pub fn require(test: &str, candidates: &[&str], package: &str) -> Option<PathBuf
     found
 }
 
-/// A loopback port nothing listens on (at the time of asking).
+/// A loopback port nothing listens on (at the time of asking), never the
+/// same twice in one test process.
+///
+/// Ports come from 20000–31999, below Linux's ephemeral range (32768 and
+/// up), where every `bind(…:0)` of the lab servers lands: a port handed to
+/// a peer that is still starting cannot be taken by another test's server
+/// meanwhile (a peer that then failed to bind left the test talking to
+/// whoever had the port: mitmproxy's test once spoke to another peer).
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
+    use std::sync::atomic::{AtomicU32, Ordering};
+    const FIRST: u32 = 20_000;
+    const SPAN: u32 = 12_000;
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    // Processes started side by side begin at different places.
+    let start = (std::process::id() % 600) * 20;
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::SeqCst);
+        assert!(n < SPAN, "no free loopback port in {FIRST}-{}", FIRST + SPAN);
+        let port = FIRST + (start + n) % SPAN;
+        let Ok(port) = u16::try_from(port) else {
+            continue;
+        };
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 fn wait_for_port(port: u16, child: &mut Child, log: &Path) {
