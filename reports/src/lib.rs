@@ -26,6 +26,7 @@ mod allow;
 mod bundle;
 mod check;
 mod diff_view;
+pub mod findings;
 mod listing;
 mod onboarding;
 mod pac_eval;

@@ -396,3 +396,30 @@ fn the_verbose_table_shows_a_dns_queue_wait_beside_dns_time() {
     let json = report.render(CheckFormat::Json, &style).unwrap();
     assert!(json.contains("\"queued_ms\": 340.0"), "{json}");
 }
+
+#[test]
+fn table_and_markdown_lead_with_the_findings() {
+    let text = render(CheckFormat::Table);
+    let findings = text.find("\nFindings\n").expect(&text);
+    let first_category = text.find("Core (2 of 2 ok)").expect(&text);
+    assert!(findings < first_category, "{text}");
+    assert!(text.contains("[proxy_authentication]"), "{text}");
+    assert!(text.contains("[tls_inspection]"), "{text}");
+    // Required endpoints first: both of those cover a required one.
+    let auth = text.find("[proxy_authentication]").unwrap();
+    let optional = text.find("[endpoint_failing]").unwrap_or(usize::MAX);
+    assert!(auth < optional, "{text}");
+    assert!(
+        text.trim_end().ends_with(&fixture().summary_line()),
+        "{text}"
+    );
+
+    let md = render(CheckFormat::Markdown);
+    let findings = md.find("#### Findings").expect(&md);
+    let verdicts = md.find("| verdict | endpoints |").expect(&md);
+    assert!(findings < verdicts, "{md}");
+    assert!(
+        md.contains("1. **[tls_inspection]") || md.contains("1. **[proxy_authentication]"),
+        "{md}"
+    );
+}

@@ -82,7 +82,11 @@ pub fn free_port() -> u16 {
     let start = (std::process::id() % 600) * 20;
     loop {
         let n = NEXT.fetch_add(1, Ordering::SeqCst);
-        assert!(n < SPAN, "no free loopback port in {FIRST}-{}", FIRST + SPAN);
+        assert!(
+            n < SPAN,
+            "no free loopback port in {FIRST}-{}",
+            FIRST + SPAN
+        );
         let port = FIRST + (start + n) % SPAN;
         let Ok(port) = u16::try_from(port) else {
             continue;

@@ -31,6 +31,24 @@ pub(crate) fn render(report: &CheckReport) -> String {
         let _ = writeln!(out, "- warning: {}", cell(w));
     }
     out.push('\n');
+    // The conclusion first.
+    let findings = crate::findings::findings(report);
+    if !findings.is_empty() {
+        let _ = writeln!(out, "#### Findings\n");
+        for (i, f) in findings.iter().take(crate::findings::SHOWN).enumerate() {
+            let _ = writeln!(out, "{}. **{}**", i + 1, cell(&f.headline()));
+            let _ = writeln!(out, "   - evidence: {}", cell(&f.evidence.join("; ")));
+            let _ = writeln!(out, "   - action: {}", cell(&f.action_line()));
+        }
+        if findings.len() > crate::findings::SHOWN {
+            let _ = writeln!(
+                out,
+                "\n… and {} more findings (the JSON report lists them all)",
+                findings.len() - crate::findings::SHOWN
+            );
+        }
+        out.push('\n');
+    }
     let _ = writeln!(out, "| verdict | endpoints |\n|---|---|");
     for (verdict, count) in &s.by_verdict {
         let _ = writeln!(out, "| `{verdict}` | {count} |");

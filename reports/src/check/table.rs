@@ -59,6 +59,22 @@ pub(crate) fn render(report: &CheckReport, style: &TableStyle) -> String {
     for w in &report.warnings {
         out.push_str(&format!("warning: {w}\n"));
     }
+    // The conclusion first: what is wrong, in the order to fix it.
+    let findings = crate::findings::findings(report);
+    if !findings.is_empty() {
+        out.push_str("\nFindings\n");
+        for (i, f) in findings.iter().take(crate::findings::SHOWN).enumerate() {
+            out.push_str(&format!("{:>2}. {}\n", i + 1, f.headline()));
+            out.push_str(&format!("    {}\n", f.evidence.join(" · ")));
+            out.push_str(&format!("    → {}\n", f.action_line()));
+        }
+        if findings.len() > crate::findings::SHOWN {
+            out.push_str(&format!(
+                "    … and {} more findings (the JSON report lists them all)\n",
+                findings.len() - crate::findings::SHOWN
+            ));
+        }
+    }
     for (name, results) in &groups {
         let ok = results.iter().filter(|r| r.verdict.is_ok()).count();
         if titled {

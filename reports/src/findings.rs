@@ -1,0 +1,605 @@
+//! Findings: what is wrong with this network, computed from a report alone.
+//!
+//! A run of 95 endpoints that all fail the same way is one problem, not 95.
+//! [`findings`] groups the failures of a [`CheckReport`] by the cause they
+//! share — one proxy demanding authentication, one product re-signing TLS,
+//! a resolver that answers nothing, a few names that do not exist, a proxy
+//! that cannot be reached, a category blocked while others work, a clock
+//! that makes valid chains look expired — and orders them by impact
+//! (required endpoints first, then how many). It reads nothing but the
+//! report, so `check`, `report render` and `bundle inspect` show the same
+//! findings on any machine.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{Attempt, CheckReport, ProbeResult, Verdict, Verification};
+use pathprobe_pac::Route;
+
+/// What kind of problem a finding is; stable names for scripts.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// One proxy demands authentication (407, or SOCKS username/password).
+    ProxyAuthentication,
+    /// One product or issuer re-signs TLS.
+    TlsInspection,
+    /// No name resolves: the resolver in use answers none of them.
+    DnsUnavailable,
+    /// A proxy of the routes cannot be reached.
+    ProxyUnreachable,
+    /// Chains expired or not yet valid across unrelated hosts: the clock.
+    ClockWrong,
+    /// A proxy refuses these destinations.
+    ProxyDenied,
+    /// Every endpoint of a category fails while others work.
+    CategoryBlocked,
+    /// These names do not exist for this resolver (NXDOMAIN), while others resolve.
+    NamesMissing,
+    /// These names get no usable answer (timeout, SERVFAIL), while others resolve.
+    NamesUnanswered,
+    /// One endpoint failing on its own.
+    EndpointFailing,
+}
+
+impl FindingKind {
+    /// The name used in every format.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::ProxyAuthentication => "proxy_authentication",
+            Self::TlsInspection => "tls_inspection",
+            Self::DnsUnavailable => "dns_unavailable",
+            Self::ProxyUnreachable => "proxy_unreachable",
+            Self::ClockWrong => "clock_wrong",
+            Self::ProxyDenied => "proxy_denied",
+            Self::CategoryBlocked => "category_blocked",
+            Self::NamesMissing => "names_missing",
+            Self::NamesUnanswered => "names_unanswered",
+            Self::EndpointFailing => "endpoint_failing",
+        }
+    }
+}
+
+/// Whether the cause was seen or inferred from a pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Every endpoint of the finding showed the cause itself (a 407, a
+    /// re-signed chain, an NXDOMAIN).
+    Seen,
+    /// The cause explains the pattern but was not seen as such (a whole
+    /// category failing, chains expired across unrelated hosts).
+    Inferred,
+}
+
+/// One problem of the network, with the endpoints it explains.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Finding {
+    /// What kind of problem.
+    pub kind: FindingKind,
+    /// What it is about: a proxy address, a product or issuer, a category,
+    /// the resolver, a host.
+    pub component: String,
+    /// One sentence that names it.
+    pub summary: String,
+    /// The URLs it covers, in report order.
+    pub endpoints: Vec<String>,
+    /// How many of them are required.
+    pub required: usize,
+    /// A few facts that prove it (not every row).
+    pub evidence: Vec<String>,
+    /// What to change.
+    pub action: String,
+    /// The command that writes the change, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+    /// Seen, or inferred from a pattern.
+    pub confidence: Confidence,
+}
+
+/// What `pathprobe fix` writes from a saved report.
+const FIX: &str = "pathprobe fix REPORT.json";
+/// Evidence lines quoted from endpoints, at most.
+const MAX_EXAMPLES: usize = 3;
+
+/// The value of a `key: value` evidence line of an attempt.
+fn evidence<'a>(attempt: &'a Attempt, key: &str) -> Option<&'a str> {
+    attempt.evidence.iter().find_map(|line| {
+        line.strip_prefix(key)
+            .and_then(|rest| rest.strip_prefix(": "))
+    })
+}
+
+/// The host of a URL as written in the report.
+fn host_of(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| url.to_owned())
+}
+
+/// A failing endpoint and the attempt that decided it.
+struct Failing<'a> {
+    result: &'a ProbeResult,
+    attempt: &'a Attempt,
+}
+
+/// Endpoints grouped under one key, in report order.
+struct Group<'a> {
+    members: Vec<&'a Failing<'a>>,
+}
+
+impl<'a> Group<'a> {
+    fn endpoints(&self) -> Vec<String> {
+        self.members.iter().map(|f| f.result.url.clone()).collect()
+    }
+    fn required(&self) -> usize {
+        self.members.iter().filter(|f| f.result.required).count()
+    }
+    fn count_line(&self) -> String {
+        format!(
+            "endpoints: {} ({} required)",
+            self.members.len(),
+            self.required()
+        )
+    }
+    /// Distinct values of an evidence key across the group, in first-seen order.
+    fn values(&self, key: &str) -> Vec<String> {
+        let mut seen = Vec::new();
+        for f in &self.members {
+            if let Some(v) = evidence(f.attempt, key) {
+                for part in v.split(", ").filter(|p| !p.is_empty()) {
+                    if !seen.iter().any(|s: &String| s == part) {
+                        seen.push(part.to_owned());
+                    }
+                }
+            }
+        }
+        seen
+    }
+    fn examples(&self) -> String {
+        let mut hosts: Vec<String> = Vec::new();
+        for f in &self.members {
+            let host = host_of(&f.result.url);
+            if !hosts.contains(&host) {
+                hosts.push(host);
+            }
+        }
+        let more = hosts.len().saturating_sub(MAX_EXAMPLES);
+        hosts.truncate(MAX_EXAMPLES);
+        let mut line = format!("for example: {}", hosts.join(", "));
+        if more > 0 {
+            line.push_str(&format!(" and {more} more"));
+        }
+        line
+    }
+}
+
+fn group_by<'a, K: Ord>(
+    failing: &'a [Failing<'a>],
+    claimed: &BTreeSet<usize>,
+    key: impl Fn(&Failing<'a>) -> Option<K>,
+) -> BTreeMap<K, (Vec<usize>, Group<'a>)> {
+    let mut groups: BTreeMap<K, (Vec<usize>, Group<'a>)> = BTreeMap::new();
+    for (i, f) in failing.iter().enumerate() {
+        if claimed.contains(&i) {
+            continue;
+        }
+        if let Some(k) = key(f) {
+            let entry = groups.entry(k).or_insert_with(|| {
+                (
+                    Vec::new(),
+                    Group {
+                        members: Vec::new(),
+                    },
+                )
+            });
+            entry.0.push(i);
+            entry.1.members.push(f);
+        }
+    }
+    groups
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The findings of a report, most important first.
+pub fn findings(report: &CheckReport) -> Vec<Finding> {
+    let failing: Vec<Failing<'_>> = report
+        .results
+        .iter()
+        .filter(|r| !r.verdict.is_ok() && r.verdict != Verdict::NotProbed)
+        .filter_map(|r| CheckReport::deciding(r).map(|attempt| Failing { result: r, attempt }))
+        .collect();
+    let mut claimed: BTreeSet<usize> = BTreeSet::new();
+    let mut out: Vec<Finding> = Vec::new();
+    let take =
+        |out: &mut Vec<Finding>, claimed: &mut BTreeSet<usize>, ids: Vec<usize>, f: Finding| {
+            claimed.extend(ids);
+            out.push(f);
+        };
+
+    // One proxy demanding authentication.
+    for (proxy, (ids, g)) in group_by(&failing, &claimed, |f| {
+        (f.result.verdict == Verdict::ProxyAuthRequired).then(|| f.attempt.route.to_string())
+    }) {
+        let schemes = g.values("offered schemes");
+        let mut ev = vec![format!("proxy: {proxy}"), g.count_line()];
+        if !schemes.is_empty() {
+            ev.push(format!("offered schemes: {}", schemes.join(", ")));
+        }
+        if let Some(realm) = g.values("realm").first() {
+            ev.push(format!("realm: {realm}"));
+        }
+        ev.push(g.examples());
+        take(
+            &mut out,
+            &mut claimed,
+            ids,
+            Finding {
+                kind: FindingKind::ProxyAuthentication,
+                summary: format!(
+                    "The proxy {proxy} demands authentication for {}; Defender for Endpoint does not support authenticated proxies.",
+                    plural(g.members.len(), "endpoint", "endpoints")
+                ),
+                component: proxy,
+                endpoints: g.endpoints(),
+                required: g.required(),
+                evidence: ev,
+                action: "exempt these URLs from authentication on the proxy".into(),
+                fix: Some(FIX.into()),
+                confidence: Confidence::Seen,
+            },
+        );
+    }
+
+    // One product or issuer re-signing TLS.
+    for (who, (ids, g)) in group_by(&failing, &claimed, |f| {
+        (f.result.verdict == Verdict::TlsIntercepted).then(|| {
+            evidence(f.attempt, "product")
+                .or_else(|| evidence(f.attempt, "issuer"))
+                .unwrap_or("an unnamed issuer")
+                .to_owned()
+        })
+    }) {
+        let mut ev = vec![g.count_line()];
+        if let Some(issuer) = g.values("issuer").first() {
+            ev.push(format!("issuer: {issuer}"));
+        }
+        ev.push(g.examples());
+        take(
+            &mut out,
+            &mut claimed,
+            ids,
+            Finding {
+                kind: FindingKind::TlsInspection,
+                summary: format!(
+                    "TLS to {} is re-signed by {who}: the connection is inspected, which the service does not support.",
+                    plural(g.members.len(), "endpoint", "endpoints")
+                ),
+                component: who,
+                endpoints: g.endpoints(),
+                required: g.required(),
+                evidence: ev,
+                action: "exempt these URLs from SSL inspection".into(),
+                fix: Some(FIX.into()),
+                confidence: Confidence::Seen,
+            },
+        );
+    }
+
+    // DNS: nothing resolves, or some names are missing or unanswered.
+    let resolved_somewhere = report.results.iter().any(|r| {
+        r.attempts.iter().any(|a| {
+            a.phases
+                .iter()
+                .any(|p| p.phase == crate::Phase::Dns && p.ok && !p.detail.contains("literal"))
+        })
+    });
+    let dns_groups = group_by(&failing, &claimed, |f| {
+        (f.result.verdict == Verdict::DnsFailure)
+            .then(|| evidence(f.attempt, "answer").is_some_and(|a| a.starts_with("NXDOMAIN")))
+    });
+    let dns_total: usize = dns_groups.values().map(|(ids, _)| ids.len()).sum();
+    if dns_total >= 2 && !resolved_somewhere {
+        let mut ids_all = Vec::new();
+        let mut members = Vec::new();
+        for (_, (ids, g)) in dns_groups {
+            ids_all.extend(ids);
+            members.extend(g.members);
+        }
+        let g = Group { members };
+        let answers = g.values("answer");
+        let mut ev = vec![g.count_line(), "names that resolved: none".into()];
+        if !answers.is_empty() {
+            let shown: Vec<&str> = answers
+                .iter()
+                .take(MAX_EXAMPLES)
+                .map(String::as_str)
+                .collect();
+            ev.push(format!("answers: {}", shown.join("; ")));
+        }
+        ev.push(g.examples());
+        take(&mut out, &mut claimed, ids_all, Finding {
+            kind: FindingKind::DnsUnavailable,
+            component: "the resolver in use".into(),
+            summary: format!(
+                "No name resolves on this machine ({} tried): DNS does not work here, or does not reach the internet.",
+                g.members.len()
+            ),
+            endpoints: g.endpoints(),
+            required: g.required(),
+            evidence: ev,
+            action: "check the DNS servers this machine uses and that they can resolve public names (or that the proxy is used, if names are resolved there)".into(),
+            fix: None,
+            confidence: Confidence::Seen,
+        });
+    } else {
+        for (nx, (ids, g)) in dns_groups {
+            let names: Vec<String> = g.members.iter().map(|f| host_of(&f.result.url)).collect();
+            let (kind, summary, action) = if nx {
+                (
+                    FindingKind::NamesMissing,
+                    format!(
+                        "{} not exist for this resolver, while other names resolve.",
+                        match names.as_slice() {
+                            [one] => format!("{one} does"),
+                            _ => format!("{} names do", names.len()),
+                        }
+                    ),
+                    "check split-horizon DNS or DNS filtering for these names",
+                )
+            } else {
+                (
+                    FindingKind::NamesUnanswered,
+                    format!(
+                        "{} no usable answer from the resolver, while other names resolve.",
+                        match names.as_slice() {
+                            [one] => format!("{one} gets"),
+                            _ => format!("{} names get", names.len()),
+                        }
+                    ),
+                    "check the resolver's upstream and any DNS filtering for these names",
+                )
+            };
+            let mut ev = vec![g.count_line()];
+            let answers = g.values("answer");
+            if let Some(a) = answers.first() {
+                ev.push(format!("answer: {a}"));
+            }
+            ev.push(g.examples());
+            take(
+                &mut out,
+                &mut claimed,
+                ids,
+                Finding {
+                    kind,
+                    component: "the resolver in use".into(),
+                    summary,
+                    endpoints: g.endpoints(),
+                    required: g.required(),
+                    evidence: ev,
+                    action: action.into(),
+                    fix: None,
+                    confidence: Confidence::Seen,
+                },
+            );
+        }
+    }
+
+    // One proxy that cannot be reached.
+    for (proxy, (ids, g)) in group_by(&failing, &claimed, |f| {
+        (f.result.verdict == Verdict::ProxyUnreachable && f.attempt.route != Route::Direct)
+            .then(|| f.attempt.route.to_string())
+    }) {
+        let mut ev = vec![format!("proxy: {proxy}"), g.count_line()];
+        if let Some(problem) = g.values("problem").first() {
+            ev.push(format!("problem: {problem}"));
+        }
+        take(&mut out, &mut claimed, ids, Finding {
+            kind: FindingKind::ProxyUnreachable,
+            summary: format!(
+                "The proxy {proxy} cannot be reached or does not work for {}.",
+                plural(g.members.len(), "endpoint", "endpoints")
+            ),
+            component: proxy,
+            endpoints: g.endpoints(),
+            required: g.required(),
+            evidence: ev,
+            action: "check the proxy's address and port in the setting that chose it, and that it is up".into(),
+            fix: None,
+            confidence: Confidence::Seen,
+        });
+    }
+
+    // Chains expired or not yet valid on unrelated hosts: the clock.
+    let time_problem = |f: &Failing<'_>| {
+        f.attempt.tls.as_ref().is_some_and(|tls| {
+            [&tls.public_roots, &tls.os_store].iter().any(|v| {
+                matches!(v, Verification::Failed { error } if error.starts_with("expired") || error.starts_with("not valid yet"))
+            })
+        })
+    };
+    let clock = group_by(&failing, &claimed, |f| {
+        (f.result.verdict == Verdict::TlsUntrusted && time_problem(f)).then_some(())
+    });
+    if let Some((ids, g)) = clock.into_values().next() {
+        let hosts: BTreeSet<String> = g.members.iter().map(|f| host_of(&f.result.url)).collect();
+        if hosts.len() >= 2 {
+            take(
+                &mut out,
+                &mut claimed,
+                ids,
+                Finding {
+                    kind: FindingKind::ClockWrong,
+                    component: "this machine's clock".into(),
+                    summary: format!(
+                        "Certificates of {} unrelated hosts look expired or not yet valid: this machine's clock is probably wrong.",
+                        hosts.len()
+                    ),
+                    endpoints: g.endpoints(),
+                    required: g.required(),
+                    evidence: vec![g.count_line(), g.examples()],
+                    action: "check the system clock and its time source (NTP)".into(),
+                    fix: None,
+                    confidence: Confidence::Inferred,
+                },
+            );
+        }
+    }
+
+    // One proxy refusing destinations.
+    for (proxy, (ids, g)) in group_by(&failing, &claimed, |f| {
+        (f.result.verdict == Verdict::ProxyDenied).then(|| f.attempt.route.to_string())
+    }) {
+        let mut ev = vec![format!("proxy: {proxy}"), g.count_line()];
+        if let Some(product) = g.values("product").first() {
+            ev.push(format!("product: {product}"));
+        }
+        ev.push(g.examples());
+        take(
+            &mut out,
+            &mut claimed,
+            ids,
+            Finding {
+                kind: FindingKind::ProxyDenied,
+                summary: format!(
+                    "The proxy {proxy} refuses {}.",
+                    plural(g.members.len(), "destination", "destinations")
+                ),
+                component: proxy,
+                endpoints: g.endpoints(),
+                required: g.required(),
+                evidence: ev,
+                action: "add these URLs to the proxy's allow list".into(),
+                fix: Some(FIX.into()),
+                confidence: Confidence::Seen,
+            },
+        );
+    }
+
+    // A whole category failing while others work.
+    let ok_elsewhere = |category: &str| {
+        report
+            .results
+            .iter()
+            .any(|r| r.verdict.is_ok() && r.category.as_deref() != Some(category))
+    };
+    let in_category = |category: &str| {
+        report
+            .results
+            .iter()
+            .filter(|r| r.verdict != Verdict::NotProbed && r.category.as_deref() == Some(category))
+            .count()
+    };
+    for (category, (ids, g)) in group_by(&failing, &claimed, |f| f.result.category.clone()) {
+        if g.members.len() < 2
+            || g.members.len() != in_category(&category)
+            || !ok_elsewhere(&category)
+        {
+            continue;
+        }
+        let mut verdicts: BTreeMap<&str, usize> = BTreeMap::new();
+        for f in &g.members {
+            *verdicts.entry(f.result.verdict.name()).or_default() += 1;
+        }
+        let verdicts: Vec<String> = verdicts.iter().map(|(v, n)| format!("{v} {n}")).collect();
+        take(
+            &mut out,
+            &mut claimed,
+            ids,
+            Finding {
+                kind: FindingKind::CategoryBlocked,
+                summary: format!(
+                    "Every endpoint of \"{category}\" fails ({}) while other categories work: a rule for this service is missing or blocks it.",
+                    g.members.len()
+                ),
+                component: category,
+                endpoints: g.endpoints(),
+                required: g.required(),
+                evidence: vec![
+                    g.count_line(),
+                    format!("verdicts: {}", verdicts.join(", ")),
+                    g.examples(),
+                ],
+                action: "allow this category's URLs on the firewall or proxy".into(),
+                fix: Some(FIX.into()),
+                confidence: Confidence::Inferred,
+            },
+        );
+    }
+
+    // What is left fails on its own.
+    for (i, f) in failing.iter().enumerate() {
+        if claimed.contains(&i) {
+            continue;
+        }
+        let mut ev = vec![format!("verdict: {}", f.result.verdict.name())];
+        ev.extend(f.attempt.evidence.iter().take(MAX_EXAMPLES).cloned());
+        out.push(Finding {
+            kind: FindingKind::EndpointFailing,
+            component: host_of(&f.result.url),
+            summary: format!("{} fails: {}.", f.result.url, f.result.verdict.name()),
+            endpoints: vec![f.result.url.clone()],
+            required: usize::from(f.result.required),
+            evidence: ev,
+            action: f.attempt.hint.clone(),
+            fix: None,
+            confidence: Confidence::Seen,
+        });
+    }
+
+    // Required endpoints first, then how many; shared causes before single
+    // endpoints when those tie.
+    out.sort_by(|a, b| {
+        b.required
+            .cmp(&a.required)
+            .then(b.endpoints.len().cmp(&a.endpoints.len()))
+            .then(a.kind.cmp(&b.kind))
+    });
+    out
+}
+
+/// Findings shown one by one in text outputs; the rest are counted (JSON
+/// lists them all).
+pub(crate) const SHOWN: usize = 10;
+
+impl Finding {
+    /// The line that opens the finding in text outputs: its kind, what it
+    /// covers and the summary.
+    pub fn headline(&self) -> String {
+        let covered = if self.endpoints.len() == 1 {
+            "1 endpoint".to_owned()
+        } else {
+            format!("{} endpoints", self.endpoints.len())
+        };
+        let inferred = match self.confidence {
+            Confidence::Seen => "",
+            Confidence::Inferred => ", inferred",
+        };
+        format!(
+            "[{}] {} ({covered}, {} required{inferred})",
+            self.kind.name(),
+            self.summary,
+            self.required
+        )
+    }
+
+    /// What to do, with the command that writes it when there is one.
+    pub fn action_line(&self) -> String {
+        match &self.fix {
+            Some(fix) => format!("{} (`{fix}` writes the rule)", self.action),
+            None => self.action.clone(),
+        }
+    }
+}
