@@ -3,6 +3,7 @@
 //! TLS with the chain captured, and the HTTP request. Every phase is timed
 //! and bounded; the first failure ends the attempt and becomes its verdict.
 
+mod connect;
 mod failure;
 pub mod http;
 mod lookup;
@@ -20,10 +21,11 @@ use pathprobe_pac::{ProxyKind, Resolve, Route};
 use pathprobe_reports::{Attempt, Phase, PhaseRecord, TlsInfo, Verdict};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 
+use self::connect::connect;
 use self::failure::{Failure, classify, io_failure, short};
 use self::http::{Head, product, read_head};
 pub(crate) use self::lookup::PinnedResolver;
-use self::lookup::{connect, resolve};
+use self::lookup::resolve;
 use self::tls::{Capture, Trust, TrustStores, client_config, inspection_product, trust_of};
 use self::tunnel::{SocksTarget, basic_auth, http_connect, proxy_refusal, socks4, socks5};
 
