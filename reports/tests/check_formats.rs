@@ -105,6 +105,7 @@ fn fixture() -> CheckReport {
         started_at: "2026-11-24T10:00:00Z".into(),
         warnings: vec!["PAC line 3: a <warning> & more".into()],
         baseline: None,
+        findings: Vec::new(),
         results: vec![
             result(
                 "https://ok.example.test/",
@@ -179,7 +180,7 @@ fn json_round_trips_and_versions_are_checked() {
     let text = render(CheckFormat::Json);
     let back = CheckReport::from_json(&text, "fixture.json").unwrap();
     assert_eq!(back, fixture());
-    let newer = text.replacen("\"schema_version\": 1", "\"schema_version\": 99", 1);
+    let newer = text.replacen("\"schema_version\": 2", "\"schema_version\": 99", 1);
     let err = CheckReport::from_json(&newer, "newer.json").unwrap_err();
     assert!(matches!(err, ReportReadError::Version { found: 99, .. }));
     assert!(err.to_string().contains("newer.json"), "{err}");
@@ -422,4 +423,22 @@ fn table_and_markdown_lead_with_the_findings() {
         md.contains("1. **[tls_inspection]") || md.contains("1. **[proxy_authentication]"),
         "{md}"
     );
+}
+
+#[test]
+fn a_version_1_report_is_read_and_gets_its_findings() {
+    let text = render(CheckFormat::Json);
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(!v["findings"].as_array().unwrap().is_empty());
+    // What a v1 pathprobe wrote: no findings, version 1.
+    v["schema_version"] = 1.into();
+    v.as_object_mut().unwrap().remove("findings");
+    let back = CheckReport::from_json(&v.to_string(), "old.json").unwrap();
+    assert_eq!(back.schema_version, pathprobe_reports::CHECK_SCHEMA_VERSION);
+    assert_eq!(back.findings, fixture().findings);
+    // Findings in a file are not taken on trust: made from the results.
+    v["schema_version"] = 2.into();
+    v["findings"] = serde_json::json!([]);
+    let back = CheckReport::from_json(&v.to_string(), "edited.json").unwrap();
+    assert_eq!(back.findings, fixture().findings);
 }

@@ -80,6 +80,7 @@ fn report(results: Vec<ProbeResult>) -> CheckReport {
         started_at: "2026-11-29T10:00:00Z".into(),
         warnings: Vec::new(),
         baseline: None,
+        findings: Vec::new(),
         results,
         summary: Default::default(),
     };

@@ -102,7 +102,7 @@ fn every_format_is_written_and_reads_back() {
         "python3",
     ) {
         let script = workspace_root().join("tests/scripts/check_report_files.py");
-        let schema = workspace_root().join("reports/schema/check-report.v1.schema.json");
+        let schema = workspace_root().join("reports/schema/check-report.v2.schema.json");
         let out = Command::new(python)
             .arg(script)
             .arg(schema)
@@ -357,7 +357,7 @@ fn unusable_outputs_and_reports_stop_before_probing() {
 fn the_committed_schema_is_what_the_binary_prints() {
     let out = run_with_env(["report", "schema"], &[]);
     assert_eq!(out.status.code(), Some(0));
-    let committed = read(&workspace_root().join("reports/schema/check-report.v1.schema.json"));
+    let committed = read(&workspace_root().join("reports/schema/check-report.v2.schema.json"));
     assert_eq!(stdout(&out), committed);
 }
 

@@ -213,6 +213,7 @@ fn new_report(
         started_at,
         warnings,
         baseline: None,
+        findings: Vec::new(),
         results,
         summary: Default::default(),
     }

@@ -32,7 +32,7 @@ pub(crate) fn render(report: &CheckReport) -> String {
     }
     out.push('\n');
     // The conclusion first.
-    let findings = crate::findings::findings(report);
+    let findings = &report.findings;
     if !findings.is_empty() {
         let _ = writeln!(out, "#### Findings\n");
         for (i, f) in findings.iter().take(crate::findings::SHOWN).enumerate() {

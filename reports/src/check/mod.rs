@@ -19,7 +19,7 @@ mod table;
 pub use compare::{ComparedEndpoint, Comparison};
 
 /// Version of the JSON form of [`CheckReport`].
-pub const CHECK_SCHEMA_VERSION: u32 = 1;
+pub const CHECK_SCHEMA_VERSION: u32 = 2;
 
 /// The closed verdict taxonomy (README, "Verdicts").
 #[derive(
@@ -340,6 +340,11 @@ pub struct CheckReport {
     /// The baseline this run was compared with, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineInfo>,
+    /// What is wrong with this network: the failures grouped by the cause
+    /// they share, most important first (see [`crate::findings`]). Derived
+    /// from `results`; version 1 reports have none and get them when read.
+    #[serde(default)]
+    pub findings: Vec<crate::findings::Finding>,
     /// One result per probe target, in catalog order.
     pub results: Vec<ProbeResult>,
     /// Totals.
@@ -373,6 +378,7 @@ impl CheckReport {
             }
         }
         self.summary = s;
+        self.findings = crate::findings::findings(self);
     }
 
     /// The one-line summary.
@@ -418,7 +424,8 @@ impl CheckReport {
             error: e.to_string(),
         })?;
         match version.schema_version {
-            Some(CHECK_SCHEMA_VERSION) => {}
+            // Version 1 is version 2 without findings, which are derived.
+            Some(1 | CHECK_SCHEMA_VERSION) => {}
             Some(found) => {
                 return Err(ReportReadError::Version {
                     source_name: source.to_owned(),
@@ -432,10 +439,15 @@ impl CheckReport {
                 });
             }
         }
-        serde_json::from_str(text).map_err(|e| ReportReadError::Json {
+        let mut report: Self = serde_json::from_str(text).map_err(|e| ReportReadError::Json {
             source_name: source.to_owned(),
             error: e.to_string(),
-        })
+        })?;
+        // The same findings whoever reads it: made from the results, never
+        // taken on trust from the file.
+        report.schema_version = CHECK_SCHEMA_VERSION;
+        report.findings = crate::findings::findings(&report);
+        Ok(report)
     }
 
     /// Passes every free text of the report (evidence, hints, phase details,
@@ -465,10 +477,12 @@ impl CheckReport {
                 }
             }
         }
+        // Findings quote URLs and evidence: made again from what is left.
+        self.findings = crate::findings::findings(self);
     }
 
     /// The JSON Schema of the report (draft 2020-12), as committed in
-    /// `reports/schema/check-report.v1.schema.json`.
+    /// `reports/schema/check-report.v2.schema.json`.
     pub fn json_schema() -> String {
         let schema = schemars::schema_for!(CheckReport);
         serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
@@ -498,7 +512,7 @@ pub enum ReportReadError {
     },
     /// Written by a newer or older pathprobe with another schema.
     #[error(
-        "{source_name}: report schema version {found}, this pathprobe reads version {CHECK_SCHEMA_VERSION} (use a pathprobe of that version)"
+        "{source_name}: report schema version {found}, this pathprobe reads versions 1 to {CHECK_SCHEMA_VERSION} (use a pathprobe of that version)"
     )]
     Version {
         /// File or member name.

@@ -60,7 +60,7 @@ pub(crate) fn render(report: &CheckReport, style: &TableStyle) -> String {
         out.push_str(&format!("warning: {w}\n"));
     }
     // The conclusion first: what is wrong, in the order to fix it.
-    let findings = crate::findings::findings(report);
+    let findings = &report.findings;
     if !findings.is_empty() {
         out.push_str("\nFindings\n");
         for (i, f) in findings.iter().take(crate::findings::SHOWN).enumerate() {
