@@ -268,8 +268,16 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         (f.result.verdict == Verdict::TlsIntercepted).then(|| {
             evidence(f.attempt, "product")
                 .or_else(|| evidence(f.attempt, "issuer"))
-                .unwrap_or("an unnamed issuer")
-                .to_owned()
+                .map(str::to_owned)
+                // The chain's own issuer, when the evidence does not say.
+                .or_else(|| {
+                    f.attempt
+                        .tls
+                        .as_ref()
+                        .and_then(|t| t.chain.last())
+                        .map(|c| c.issuer.clone())
+                })
+                .unwrap_or_else(|| "an unnamed issuer".to_owned())
         })
     }) {
         let mut ev = vec![g.count_line()];
@@ -363,7 +371,7 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
                 (
                     FindingKind::NamesUnanswered,
                     format!(
-                        "{} no usable answer from the resolver, while other names resolve.",
+                        "{} no address from the resolver (no NXDOMAIN: a timeout, an error answer or an empty one), while other names resolve.",
                         match names.as_slice() {
                             [one] => format!("{one} gets"),
                             _ => format!("{} names get", names.len()),

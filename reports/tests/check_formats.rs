@@ -214,7 +214,11 @@ fn table_groups_by_category_and_ends_with_the_summary() {
 #[test]
 fn lines_match_the_vendor_tool_for_probed_urls_only() {
     let text = render(CheckFormat::Lines);
-    let lines: Vec<&str> = text.lines().collect();
+    // The vendor tool's lines, then the findings (see below).
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with("Finding: "))
+        .collect();
     assert_eq!(
         lines,
         [
@@ -441,4 +445,24 @@ fn a_version_1_report_is_read_and_gets_its_findings() {
     v["findings"] = serde_json::json!([]);
     let back = CheckReport::from_json(&v.to_string(), "edited.json").unwrap();
     assert_eq!(back.findings, fixture().findings);
+}
+
+#[test]
+fn lines_and_prometheus_carry_the_findings() {
+    let report = fixture();
+    let lines = render(CheckFormat::Lines);
+    let first_finding = lines.find("Finding: ").expect(&lines);
+    let last_endpoint = lines.rfind("Testing connection with").unwrap();
+    assert!(first_finding > last_endpoint, "{lines}");
+    assert_eq!(lines.matches("Finding: ").count(), report.findings.len());
+    let prom = render(CheckFormat::Prometheus);
+    for f in &report.findings {
+        let series = format!(
+            "pathprobe_finding_required_endpoints{{kind=\"{}\",component=\"{}\"}} {}",
+            f.kind.name(),
+            f.component.replace('\\', "\\\\").replace('"', "\\\""),
+            f.required
+        );
+        assert!(prom.contains(&series), "{series}\n{prom}");
+    }
 }

@@ -60,9 +60,11 @@ fn every_format_is_written_and_reads_back() {
     }
     let out = lab.check(&extra);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    // stdout keeps the --format: the vendor tool's lines.
+    // stdout keeps the --format: the vendor tool's lines, then one line per
+    // finding (each of the three failures fails its own way here).
     let lines = stdout(&out);
-    assert_eq!(lines.lines().count(), 4, "{lines}");
+    assert_eq!(lines.matches("Testing connection with").count(), 4, "{lines}");
+    assert_eq!(lines.matches("\nFinding: ").count(), 3, "{lines}");
     assert!(
         lines.lines().next().unwrap().ends_with("/ ... [OK]"),
         "{lines}"

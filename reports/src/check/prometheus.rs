@@ -263,6 +263,41 @@ pub(crate) fn render(report: &CheckReport) -> String {
         );
         f.sample("pathprobe_run_timestamp_seconds", &[], t);
     }
+    if !report.findings.is_empty() {
+        // One series per finding: `kind` has 10 values and `component` one
+        // per proxy, product, category or failing host, all bounded by the
+        // catalog and the machine's settings.
+        f.head(
+            "pathprobe_finding_info",
+            "gauge",
+            "A finding of the last run: a cause shared by failing endpoints (always 1).",
+        );
+        for finding in &report.findings {
+            f.sample(
+                "pathprobe_finding_info",
+                &[
+                    ("kind", finding.kind.name()),
+                    ("component", &finding.component),
+                ],
+                1.0,
+            );
+        }
+        f.head(
+            "pathprobe_finding_required_endpoints",
+            "gauge",
+            "Required endpoints a finding of the last run covers.",
+        );
+        for finding in &report.findings {
+            f.sample(
+                "pathprobe_finding_required_endpoints",
+                &[
+                    ("kind", finding.kind.name()),
+                    ("component", &finding.component),
+                ],
+                finding.required as f64,
+            );
+        }
+    }
     f.head(
         "pathprobe_build_info",
         "gauge",

@@ -141,5 +141,9 @@ pub(crate) fn lines(report: &CheckReport) -> String {
         let mark = if r.verdict.is_ok() { "[OK]" } else { "[ERROR]" };
         out.push_str(&format!("Testing connection with {} ... {mark}\n", r.url));
     }
+    // Then what the errors share, one line each, most important first.
+    for f in &report.findings {
+        out.push_str(&format!("Finding: {}\n", f.headline()));
+    }
     out
 }
