@@ -724,6 +724,8 @@ fn socks5_replies_become_the_verdicts_they_report() {
         (&[5, 5, 0, 1, 0, 0, 0, 0, 0, 0][..], "tcp_refused"),
         (&[5, 6, 0, 1, 0, 0, 0, 0, 0, 0][..], "tcp_timeout"),
         (&[5, 7, 0, 1, 0, 0, 0, 0, 0, 0][..], "proxy_unreachable"),
+        // An unassigned code is not a SOCKS5 reply, and not a refusal.
+        (&[5, 9, 0, 1, 0, 0, 0, 0, 0, 0][..], "proxy_unreachable"),
         (
             &b"HTTP/1.1 400 Bad Request\r\n\r\n"[..],
             "proxy_unreachable",

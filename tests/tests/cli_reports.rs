@@ -63,7 +63,11 @@ fn every_format_is_written_and_reads_back() {
     // stdout keeps the --format: the vendor tool's lines, then one line per
     // finding (each of the three failures fails its own way here).
     let lines = stdout(&out);
-    assert_eq!(lines.matches("Testing connection with").count(), 4, "{lines}");
+    assert_eq!(
+        lines.matches("Testing connection with").count(),
+        4,
+        "{lines}"
+    );
     assert_eq!(lines.matches("\nFinding: ").count(), 3, "{lines}");
     assert!(
         lines.lines().next().unwrap().ends_with("/ ... [OK]"),

@@ -395,7 +395,13 @@ fn a_proxy_refusing_a_plain_http_url_is_not_the_origin_answering() {
     // The vendor's CRL rows accept any status: a proxy's 403 or 502 was
     // taken for the origin's answer and reported ok; so was a transparent
     // squid's error page on a direct route.
-    let cases: [(&str, &'static str, &str); 8] = [
+    let cases: [(&str, &'static str, &str); 9] = [
+        // The product's own login redirect, though it carries `Via`.
+        (
+            "proxy",
+            "HTTP/1.1 302 Found\r\nServer: Zscaler/6.2\r\nVia: 1.1 zscaler\r\nLocation: https://gateway.zscaler.net/auth?origurl=x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            "proxy_denied",
+        ),
         // A refusal and a redirect to a login page with no product named
         // and no `Via`: the proxy's own answers (both were ok).
         (

@@ -281,6 +281,25 @@ pub fn product(head: &Head, body: &[u8]) -> Option<&'static str> {
         .map(|(_, p)| *p)
 }
 
+/// Whether a redirect comes from a proxy product itself: its `Server`
+/// header names one, or `Location` points at one's domain
+/// (`gateway.zscaler.net/auth?…`). `Via` is left out: it names the proxy
+/// on every answer it forwards.
+pub fn redirects_to_product(head: &Head) -> bool {
+    let marked = |text: &str| {
+        let lower = text.to_ascii_lowercase();
+        PRODUCT_MARKERS
+            .iter()
+            .any(|(needle, _)| lower.contains(needle))
+    };
+    head.get("Server").is_some_and(marked)
+        || head
+            .get("Location")
+            .and_then(|l| url::Url::parse(l).ok())
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .is_some_and(|h| marked(&h))
+}
+
 /// The `<title>` of an HTML page.
 pub fn title(body: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(body);

@@ -358,6 +358,10 @@ async fn request(
             // A gateway error through the proxy: the origin's answer never came.
             || matches!(head.status, 502 | 504)
             || (!relayed && (head.status == 403 || (300..400).contains(&head.status) || head.status >= 500))
+            // A redirect the proxy product sends itself (to its login or
+            // warning page), `Via` or not: its own Server header or a
+            // Location on the product's domain says so.
+            || ((300..400).contains(&head.status) && self::http::redirects_to_product(&head))
     } else {
         marked && matches!(head.status, 403 | 407 | 502 | 503 | 504)
     };

@@ -242,19 +242,24 @@ pub(super) async fn socks5(
                 SocksTarget::Address(IpAddr::V6(_)) => "an IPv6 address",
             }
         ))),
-        (code, _) => Err(Failure::ProxyDenied {
+        (code @ 1..=2, _) => Err(Failure::ProxyDenied {
             status: None,
             product: None,
             title: None,
             detail: format!(
                 "SOCKS5 reply {code}: {}",
-                match code {
-                    1 => "general failure",
-                    2 => "connection not allowed by the proxy's rules",
-                    _ => "unassigned code",
+                if code == 1 {
+                    "general failure"
+                } else {
+                    "connection not allowed by the proxy's rules"
                 }
             ),
         }),
+        // RFC 1928 assigns 0 to 8: anything else is not a SOCKS5 reply.
+        (code, _) => Err(Failure::Protocol(
+            Phase::Tunnel,
+            format!("not a valid SOCKS5 reply (code {code} is not assigned)"),
+        )),
     }
 }
 
