@@ -42,6 +42,8 @@ pub enum FindingKind {
     NamesMissing,
     /// These names get no usable answer (timeout, SERVFAIL), while others resolve.
     NamesUnanswered,
+    /// These names resolve to block addresses (a DNS filter or hosts file).
+    NamesSinkholed,
     /// One endpoint failing on its own.
     EndpointFailing,
 }
@@ -59,6 +61,7 @@ impl FindingKind {
             Self::CategoryBlocked => "category_blocked",
             Self::NamesMissing => "names_missing",
             Self::NamesUnanswered => "names_unanswered",
+            Self::NamesSinkholed => "names_sinkholed",
             Self::EndpointFailing => "endpoint_failing",
         }
     }
@@ -221,6 +224,13 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         .filter(|r| !r.verdict.is_ok() && r.verdict != Verdict::NotProbed)
         .filter_map(|r| CheckReport::deciding(r).map(|attempt| Failing { result: r, attempt }))
         .collect();
+    // A failing result with no attempt (a hand-edited report) is still
+    // covered, on its own.
+    let bare: Vec<&ProbeResult> = report
+        .results
+        .iter()
+        .filter(|r| !r.verdict.is_ok() && r.verdict != Verdict::NotProbed && r.attempts.is_empty())
+        .collect();
     let mut claimed: BTreeSet<usize> = BTreeSet::new();
     let mut out: Vec<Finding> = Vec::new();
     let take =
@@ -306,20 +316,29 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         );
     }
 
-    // DNS: nothing resolves, or some names are missing or unanswered.
-    let resolved_somewhere = report.results.iter().any(|r| {
-        r.attempts.iter().any(|a| {
-            a.phases
-                .iter()
-                .any(|p| p.phase == crate::Phase::Dns && p.ok && !p.detail.contains("literal"))
-        })
+    // DNS: nothing resolves, or some names are missing or unanswered. Only
+    // the resolver's own answers count: not address literals, not
+    // `--resolve` pins; a sinkholed name was answered too.
+    let resolver_answered = report.results.iter().any(|r| {
+        r.verdict == Verdict::DnsSinkhole
+            || r.attempts.iter().any(|a| {
+                a.phases.iter().any(|p| {
+                    p.phase == crate::Phase::Dns
+                        && p.ok
+                        && !p.detail.contains("literal")
+                        && !p.detail.contains("(--resolve)")
+                })
+            })
     });
     let dns_groups = group_by(&failing, &claimed, |f| {
         (f.result.verdict == Verdict::DnsFailure)
             .then(|| evidence(f.attempt, "answer").is_some_and(|a| a.starts_with("NXDOMAIN")))
     });
-    let dns_total: usize = dns_groups.values().map(|(ids, _)| ids.len()).sum();
-    if dns_total >= 2 && !resolved_somewhere {
+    let distinct_names: BTreeSet<String> = dns_groups
+        .values()
+        .flat_map(|(_, g)| g.members.iter().map(|f| host_of(&f.result.url)))
+        .collect();
+    if distinct_names.len() >= 2 && !resolver_answered {
         let mut ids_all = Vec::new();
         let mut members = Vec::new();
         for (_, (ids, g)) in dns_groups {
@@ -328,7 +347,11 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         }
         let g = Group { members };
         let answers = g.values("answer");
-        let mut ev = vec![g.count_line(), "names that resolved: none".into()];
+        let mut ev = vec![
+            g.count_line(),
+            format!("names asked: {}", distinct_names.len()),
+            "names the resolver answered: none".into(),
+        ];
         if !answers.is_empty() {
             let shown: Vec<&str> = answers
                 .iter()
@@ -342,8 +365,8 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             kind: FindingKind::DnsUnavailable,
             component: "the resolver in use".into(),
             summary: format!(
-                "No name resolves on this machine ({} tried): DNS does not work here, or does not reach the internet.",
-                g.members.len()
+                "The resolver answered none of the {} names asked: DNS does not work here, or does not reach the internet.",
+                distinct_names.len()
             ),
             endpoints: g.endpoints(),
             required: g.required(),
@@ -353,13 +376,26 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             confidence: Confidence::Seen,
         });
     } else {
+        // "While other names resolve" only when the resolver did answer
+        // another name.
+        let others = if resolver_answered {
+            ", while other names resolve"
+        } else {
+            ""
+        };
         for (nx, (ids, g)) in dns_groups {
-            let names: Vec<String> = g.members.iter().map(|f| host_of(&f.result.url)).collect();
+            let mut names: Vec<String> = Vec::new();
+            for f in &g.members {
+                let host = host_of(&f.result.url);
+                if !names.contains(&host) {
+                    names.push(host);
+                }
+            }
             let (kind, summary, action) = if nx {
                 (
                     FindingKind::NamesMissing,
                     format!(
-                        "{} not exist for this resolver, while other names resolve.",
+                        "{} not exist for this resolver{others}.",
                         match names.as_slice() {
                             [one] => format!("{one} does"),
                             _ => format!("{} names do", names.len()),
@@ -371,7 +407,7 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
                 (
                     FindingKind::NamesUnanswered,
                     format!(
-                        "{} no address from the resolver (no NXDOMAIN: a timeout, an error answer or an empty one), while other names resolve.",
+                        "{} no address from the resolver (no NXDOMAIN: a timeout, an error answer or an empty one){others}.",
                         match names.as_slice() {
                             [one] => format!("{one} gets"),
                             _ => format!("{} names get", names.len()),
@@ -405,19 +441,60 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         }
     }
 
+    // Names answered with block addresses: a DNS filter or hosts file.
+    for ((), (ids, g)) in group_by(&failing, &claimed, |f| {
+        (f.result.verdict == Verdict::DnsSinkhole).then_some(())
+    }) {
+        let mut ev = vec![g.count_line()];
+        if let Some(a) = g.values("answers").first() {
+            ev.push(format!("answers: {a}"));
+        }
+        ev.push(g.examples());
+        take(
+            &mut out,
+            &mut claimed,
+            ids,
+            Finding {
+                kind: FindingKind::NamesSinkholed,
+                component: "the resolver in use".into(),
+                summary: format!(
+                    "{} to block addresses (0.0.0.0, loopback): a DNS filter or a hosts-file entry sinkholes them.",
+                    plural(g.members.len(), "endpoint resolves", "endpoints resolve")
+                ),
+                endpoints: g.endpoints(),
+                required: g.required(),
+                evidence: ev,
+                action: "allow these names on the DNS filter, or remove their hosts-file entries"
+                    .into(),
+                fix: Some(FIX.into()),
+                confidence: Confidence::Seen,
+            },
+        );
+    }
+
     // One proxy that cannot be reached.
     for (proxy, (ids, g)) in group_by(&failing, &claimed, |f| {
         (f.result.verdict == Verdict::ProxyUnreachable && f.attempt.route != Route::Direct)
             .then(|| f.attempt.route.to_string())
     }) {
         let mut ev = vec![format!("proxy: {proxy}"), g.count_line()];
-        if let Some(problem) = g.values("problem").first() {
-            ev.push(format!("problem: {problem}"));
+        let problems: Vec<String> = g
+            .members
+            .iter()
+            .filter_map(|f| evidence(f.attempt, "problem").or_else(|| evidence(f.attempt, "error")))
+            .fold(Vec::new(), |mut seen, p| {
+                if !seen.iter().any(|s: &String| s == p) {
+                    seen.push(p.to_owned());
+                }
+                seen
+            });
+        for p in problems.iter().take(MAX_EXAMPLES) {
+            ev.push(format!("problem: {p}"));
         }
         take(&mut out, &mut claimed, ids, Finding {
             kind: FindingKind::ProxyUnreachable,
             summary: format!(
-                "The proxy {proxy} cannot be reached or does not work for {}.",
+                "The proxy {proxy} failed {}: it could not be reached, or did not carry the request.",
                 plural(g.members.len(), "endpoint", "endpoints")
             ),
             component: proxy,
@@ -430,40 +507,79 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         });
     }
 
-    // Chains expired or not yet valid on unrelated hosts: the clock.
-    let time_problem = |f: &Failing<'_>| {
+    // Chains expired (or all not yet valid) on unrelated hosts, with
+    // different certificates, while no chain of the run verified: the clock.
+    // One certificate served under several names is one expired host; a
+    // chain that verified, or expiries in both directions, contradict it.
+    let time_problem = |f: &Failing<'_>, word: &str| {
         f.attempt.tls.as_ref().is_some_and(|tls| {
-            [&tls.public_roots, &tls.os_store].iter().any(|v| {
-                matches!(v, Verification::Failed { error } if error.starts_with("expired") || error.starts_with("not valid yet"))
-            })
+            [&tls.public_roots, &tls.os_store]
+                .iter()
+                .any(|v| matches!(v, Verification::Failed { error } if error.starts_with(word)))
         })
     };
-    let clock = group_by(&failing, &claimed, |f| {
-        (f.result.verdict == Verdict::TlsUntrusted && time_problem(f)).then_some(())
+    let verified_somewhere = report.results.iter().any(|r| {
+        r.attempts.iter().any(|a| {
+            a.tls
+                .as_ref()
+                .is_some_and(|t| t.public_roots.passed() || t.os_store.passed())
+        })
     });
-    if let Some((ids, g)) = clock.into_values().next() {
-        let hosts: BTreeSet<String> = g.members.iter().map(|f| host_of(&f.result.url)).collect();
-        if hosts.len() >= 2 {
-            take(
-                &mut out,
-                &mut claimed,
-                ids,
-                Finding {
-                    kind: FindingKind::ClockWrong,
-                    component: "this machine's clock".into(),
-                    summary: format!(
-                        "Certificates of {} unrelated hosts look expired or not yet valid: this machine's clock is probably wrong.",
-                        hosts.len()
-                    ),
-                    endpoints: g.endpoints(),
-                    required: g.required(),
-                    evidence: vec![g.count_line(), g.examples()],
-                    action: "check the system clock and its time source (NTP)".into(),
-                    fix: None,
-                    confidence: Confidence::Inferred,
-                },
-            );
+    for word in ["expired", "not valid yet"] {
+        let clock = group_by(&failing, &claimed, |f| {
+            (f.result.verdict == Verdict::TlsUntrusted && time_problem(f, word)).then_some(())
+        });
+        let Some((ids, g)) = clock.into_values().next() else {
+            continue;
+        };
+        let other_way = failing.iter().any(|f| {
+            f.result.verdict == Verdict::TlsUntrusted
+                && time_problem(
+                    f,
+                    if word == "expired" {
+                        "not valid yet"
+                    } else {
+                        "expired"
+                    },
+                )
+        });
+        let certificates: BTreeSet<&str> = g
+            .members
+            .iter()
+            .filter_map(|f| {
+                f.attempt
+                    .tls
+                    .as_ref()
+                    .and_then(|t| t.chain.first())
+                    .map(|c| c.sha256.as_str())
+            })
+            .collect();
+        if certificates.len() < 2 || verified_somewhere || other_way {
+            continue;
         }
+        take(
+            &mut out,
+            &mut claimed,
+            ids,
+            Finding {
+                kind: FindingKind::ClockWrong,
+                component: "this machine's clock".into(),
+                summary: format!(
+                    "{} different certificates look {word}, and no chain of the run verified: this machine's clock is probably wrong.",
+                    certificates.len()
+                ),
+                endpoints: g.endpoints(),
+                required: g.required(),
+                evidence: vec![
+                    g.count_line(),
+                    format!("different certificates: {}", certificates.len()),
+                    g.examples(),
+                ],
+                action: "check the system clock and its time source (NTP)".into(),
+                fix: None,
+                confidence: Confidence::Inferred,
+            },
+        );
     }
 
     // One proxy refusing destinations.
@@ -562,6 +678,23 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             required: usize::from(f.result.required),
             evidence: ev,
             action: f.attempt.hint.clone(),
+            fix: None,
+            confidence: Confidence::Seen,
+        });
+    }
+
+    for r in bare {
+        out.push(Finding {
+            kind: FindingKind::EndpointFailing,
+            component: host_of(&r.url),
+            summary: format!("{} fails: {}.", r.url, r.verdict.name()),
+            endpoints: vec![r.url.clone()],
+            required: usize::from(r.required),
+            evidence: vec![
+                format!("verdict: {}", r.verdict.name()),
+                "attempts: none recorded".into(),
+            ],
+            action: r.hint.clone(),
             fix: None,
             confidence: Confidence::Seen,
         });

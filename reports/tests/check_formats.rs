@@ -466,3 +466,24 @@ fn lines_and_prometheus_carry_the_findings() {
         assert!(prom.contains(&series), "{series}\n{prom}");
     }
 }
+
+#[test]
+fn a_saved_report_cannot_drive_the_terminal_or_forge_lines() {
+    let mut v: serde_json::Value = serde_json::from_str(&render(CheckFormat::Json)).unwrap();
+    v["results"][3]["attempts"][0]["evidence"][0] =
+        "offered schemes: Basic\u{1b}[2J\u{1b}]0;pwned\u{7}".into();
+    v["results"][3]["hint"] = "ok\n 9. [ok] injected".into();
+    let back = CheckReport::from_json(&v.to_string(), "odd.json").unwrap();
+    for format in [
+        CheckFormat::Table,
+        CheckFormat::Markdown,
+        CheckFormat::Lines,
+    ] {
+        let text = back.render(format, &TableStyle::plain(200)).unwrap();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{format:?}: {text:?}"
+        );
+        assert!(!text.contains("\n 9. [ok] injected"), "{format:?}: {text}");
+    }
+}

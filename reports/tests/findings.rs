@@ -10,7 +10,8 @@
 use pathprobe_pac::{ProxyKind, Route};
 use pathprobe_reports::findings::{Confidence, FindingKind, findings};
 use pathprobe_reports::{
-    Attempt, CheckReport, Phase, PhaseRecord, ProbeResult, TlsInfo, ToolInfo, Verdict, Verification,
+    Attempt, CertificateInfo, CheckReport, Phase, PhaseRecord, ProbeResult, TlsInfo, ToolInfo,
+    Verdict, Verification,
 };
 
 fn phase(phase: Phase, ok: bool, detail: &str) -> PhaseRecord {
@@ -233,27 +234,7 @@ fn interception_is_grouped_by_product_and_a_blocked_category_is_inferred() {
 
 #[test]
 fn expired_chains_on_unrelated_hosts_point_at_the_clock() {
-    let expired = |url: &str| {
-        let mut a = attempt(
-            Route::Direct,
-            Verdict::TlsUntrusted,
-            &["verifier: expired"],
-            true,
-        );
-        a.tls = Some(TlsInfo {
-            version: "TLS 1.3".into(),
-            alpn: None,
-            chain: Vec::new(),
-            public_roots: Verification::Failed {
-                error: "expired on 2026-01-01 00:00 UTC".into(),
-            },
-            given_anchors: Verification::NotChecked { why: "none".into() },
-            os_store: Verification::Failed {
-                error: "expired on 2026-01-01 00:00 UTC".into(),
-            },
-        });
-        result(url, "Cloud", true, a)
-    };
+    let expired = |url: &str| expired_with(url, &format!("sha-of-{url}"));
     let r = report(vec![
         expired("https://a.example.test/"),
         expired("https://b.other.test/"),
@@ -263,6 +244,132 @@ fn expired_chains_on_unrelated_hosts_point_at_the_clock() {
     assert_eq!(f[0].kind, FindingKind::ClockWrong, "{f:#?}");
     assert_eq!(f[0].confidence, Confidence::Inferred);
     assert_eq!(f[0].endpoints.len(), 2);
+
+    // One certificate served under two names is one expired host.
+    let r = report(vec![
+        expired_with("https://e1.example.test/", "same"),
+        expired_with("https://e2.example.test/", "same"),
+    ]);
+    assert!(
+        findings(&r)
+            .iter()
+            .all(|f| f.kind != FindingKind::ClockWrong)
+    );
+    // A chain that verified in the same run says the clock is right.
+    let mut fine = attempt(Route::Direct, Verdict::Ok, &[], true);
+    fine.tls = Some(tls(Verification::Passed));
+    let r = report(vec![
+        expired("https://a.example.test/"),
+        expired("https://b.other.test/"),
+        result("https://c.example.test/", "Core", true, fine),
+    ]);
+    assert!(
+        findings(&r)
+            .iter()
+            .all(|f| f.kind != FindingKind::ClockWrong)
+    );
+}
+
+fn tls(verdict: Verification) -> TlsInfo {
+    TlsInfo {
+        version: "TLS 1.3".into(),
+        alpn: None,
+        chain: Vec::new(),
+        public_roots: verdict.clone(),
+        given_anchors: Verification::NotChecked { why: "none".into() },
+        os_store: verdict,
+    }
+}
+
+/// A result whose chain (leaf `sha`) both stores call expired.
+fn expired_with(url: &str, sha: &str) -> ProbeResult {
+    let mut a = attempt(
+        Route::Direct,
+        Verdict::TlsUntrusted,
+        &["verifier: expired"],
+        true,
+    );
+    let mut info = tls(Verification::Failed {
+        error: "expired on 2021-01-01 00:00 UTC".into(),
+    });
+    info.chain = vec![CertificateInfo {
+        subject: format!("CN={url}"),
+        issuer: "CN=Test CA".into(),
+        dns_names: Vec::new(),
+        not_before: "2020-01-01T00:00:00Z".into(),
+        not_after: "2021-01-01T00:00:00Z".into(),
+        not_after_unix: 1_609_459_200,
+        sha256: sha.into(),
+        pem: String::new(),
+    }];
+    a.tls = Some(info);
+    result(url, "Cloud", true, a)
+}
+
+#[test]
+fn only_the_resolvers_own_answers_count_for_dns_findings() {
+    let nx = |url: &str| {
+        result(
+            url,
+            "Cloud",
+            true,
+            attempt(
+                Route::Direct,
+                Verdict::DnsFailure,
+                &["answer: NXDOMAIN (no such name)"],
+                false,
+            ),
+        )
+    };
+    // A sinkholed name was answered: not "the resolver answered none".
+    let sinkholed = result(
+        "https://s.example.test/",
+        "Cloud",
+        true,
+        attempt(
+            Route::Direct,
+            Verdict::DnsSinkhole,
+            &["answers: 127.0.0.1"],
+            false,
+        ),
+    );
+    let f = findings(&report(vec![
+        nx("https://n1.example.test/"),
+        nx("https://n2.example.test/"),
+        sinkholed,
+    ]));
+    let kinds: Vec<FindingKind> = f.iter().map(|x| x.kind).collect();
+    assert!(kinds.contains(&FindingKind::NamesMissing), "{f:#?}");
+    assert!(kinds.contains(&FindingKind::NamesSinkholed), "{f:#?}");
+    assert!(!kinds.contains(&FindingKind::DnsUnavailable), "{f:#?}");
+    // One missing name and nothing else asked: no "other names resolve".
+    let mut pinned = attempt(Route::Direct, Verdict::Ok, &[], true);
+    pinned.phases = vec![phase(
+        Phase::Dns,
+        true,
+        "a.example.test → 127.0.0.1 (--resolve)",
+    )];
+    let f = findings(&report(vec![
+        nx("https://n1.example.test/"),
+        result("https://a.example.test/", "Core", true, pinned),
+    ]));
+    assert_eq!(f[0].kind, FindingKind::NamesMissing);
+    assert!(!f[0].summary.contains("other names"), "{}", f[0].summary);
+    // Seven rows of one name are one name, not "7 tried".
+    let f = findings(&report(
+        (0..7).map(|_| nx("https://n1.example.test/")).collect(),
+    ));
+    assert_eq!(f[0].kind, FindingKind::NamesMissing, "{f:#?}");
+}
+
+#[test]
+fn a_failing_row_without_attempts_is_still_covered() {
+    let mut bare = ok("https://x.example.test/", "Cloud");
+    bare.verdict = Verdict::ProxyAuthRequired;
+    bare.attempts.clear();
+    let f = findings(&report(vec![bare]));
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].endpoints, ["https://x.example.test/"]);
 }
 
 #[test]

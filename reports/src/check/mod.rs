@@ -443,6 +443,9 @@ impl CheckReport {
             source_name: source.to_owned(),
             error: e.to_string(),
         })?;
+        // A report may come attached to a ticket, edited by anyone: no text
+        // of it reaches a terminal as a control sequence or a forged line.
+        report.make_visible();
         // The same findings whoever reads it: made from the results, never
         // taken on trust from the file.
         report.schema_version = CHECK_SCHEMA_VERSION;
@@ -479,6 +482,45 @@ impl CheckReport {
         }
         // Findings quote URLs and evidence: made again from what is left.
         self.findings = crate::findings::findings(self);
+    }
+
+    /// Every free text of the report with its control characters (escape
+    /// sequences, bells, line breaks inside a line) written out as `\u{..}`.
+    fn make_visible(&mut self) {
+        fn visible(text: &mut String) {
+            if text.chars().any(char::is_control) {
+                *text = text
+                    .chars()
+                    .map(|c| {
+                        if c.is_control() {
+                            c.escape_unicode().to_string()
+                        } else {
+                            c.to_string()
+                        }
+                    })
+                    .collect();
+            }
+        }
+        visible(&mut self.catalog);
+        visible(&mut self.routing);
+        visible(&mut self.started_at);
+        self.filters.iter_mut().for_each(visible);
+        self.warnings.iter_mut().for_each(visible);
+        for r in &mut self.results {
+            visible(&mut r.url);
+            visible(&mut r.hint);
+            visible(&mut r.route_source);
+            if let Some(c) = r.category.as_mut() {
+                visible(c);
+            }
+            for a in &mut r.attempts {
+                visible(&mut a.hint);
+                a.evidence.iter_mut().for_each(visible);
+                for p in &mut a.phases {
+                    visible(&mut p.detail);
+                }
+            }
+        }
     }
 
     /// The JSON Schema of the report (draft 2020-12), as committed in

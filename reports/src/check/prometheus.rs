@@ -264,7 +264,7 @@ pub(crate) fn render(report: &CheckReport) -> String {
         f.sample("pathprobe_run_timestamp_seconds", &[], t);
     }
     if !report.findings.is_empty() {
-        // One series per finding: `kind` has 10 values and `component` one
+        // One series per finding: `kind` has 11 values and `component` one
         // per proxy, product, category or failing host, all bounded by the
         // catalog and the machine's settings.
         f.head(
