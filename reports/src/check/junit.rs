@@ -40,13 +40,19 @@ fn seconds(a: &Attempt) -> f64 {
     a.phases.iter().map(|p| p.elapsed_ms).sum::<f64>() / 1000.0
 }
 
-fn cases(r: &ProbeResult) -> Vec<Case> {
+/// The cases of one result; `finding` is the summary of the finding that
+/// covers it, which leads each failure message.
+fn cases(r: &ProbeResult, finding: Option<&str>) -> Vec<Case> {
+    let lead = |hint: &str| match finding {
+        Some(summary) => format!("{summary} {hint}"),
+        None => hint.to_owned(),
+    };
     if r.attempts.is_empty() {
         let outcome = match r.verdict {
             Verdict::NotProbed => Outcome::Skip(format!("not probed: {}", r.hint)),
             v if r.required => Outcome::Fail {
                 verdict: v,
-                message: r.hint.clone(),
+                message: lead(&r.hint),
             },
             v => Outcome::Skip(format!("optional endpoint: {}: {}", v.name(), r.hint)),
         };
@@ -72,7 +78,7 @@ fn cases(r: &ProbeResult) -> Vec<Case> {
             } else if r.required {
                 Outcome::Fail {
                     verdict: a.verdict,
-                    message: a.hint.clone(),
+                    message: lead(&a.hint),
                 }
             } else {
                 Outcome::Skip(format!(
@@ -108,9 +114,20 @@ fn cases(r: &ProbeResult) -> Vec<Case> {
 pub(crate) fn render(report: &CheckReport) -> String {
     let groups = super::table::groups(report);
     let mut suites = String::new();
+    // Each failing endpoint's finding, so that a CI reader sees the cause
+    // it shares with the others.
+    let mut covering: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for f in &report.findings {
+        for url in &f.endpoints {
+            covering.entry(url.as_str()).or_insert(f.summary.as_str());
+        }
+    }
     let (mut all_tests, mut all_failures, mut all_skipped) = (0usize, 0usize, 0usize);
     for (name, results) in &groups {
-        let cases: Vec<Case> = results.iter().flat_map(|r| cases(r)).collect();
+        let cases: Vec<Case> = results
+            .iter()
+            .flat_map(|r| cases(r, covering.get(r.url.as_str()).copied()))
+            .collect();
         let failures = cases
             .iter()
             .filter(|c| matches!(c.outcome, Outcome::Fail { .. }))
