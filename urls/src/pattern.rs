@@ -228,6 +228,14 @@ fn parse_url(text: &str) -> Result<UrlPattern, String> {
         Some(i) => rest.split_at(i),
         None => (rest, ""),
     };
+    // `user:password@host`: the credentials are the problem, not the port
+    // or the name that the text before `@` would otherwise be read as.
+    if authority.contains('@') {
+        return Err(
+            "it carries a user name or password before an @: the agent's URLs have none; remove them to probe the host"
+                .into(),
+        );
+    }
     let (host, port) = split_authority(authority)?;
     // A lone word ("TBD", "None", "N/A") is what placeholder cells hold; a
     // single-label host is written with a scheme or a port.
@@ -431,6 +439,10 @@ mod tests {
             ("*.corp", "wildcard"),
             ("TBD", "single word"),
             ("N/A", "single word"),
+            // The credentials are named, not a "port" or "host name" problem.
+            ("https://alice:Sup3rPW@u.example/", "user name or password"),
+            ("https://alice@u.example/", "user name or password"),
+            ("https://:pw@u.example/", "user name or password"),
         ] {
             assert!(matches!(parse_item(text), Parsed::Prose(_)), "{text}");
             assert!(why_prose(text).contains(why), "{text}: {}", why_prose(text));
