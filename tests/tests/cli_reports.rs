@@ -197,6 +197,18 @@ fn html_report_renders_in_chromium() {
     );
     assert_eq!(page.matches("<tr data-verdict=").count(), 4, "{page}");
     assert!(page.contains("<svg class=\"waterfall\""));
+    // The findings lead, as cards.
+    let cards = page.find("<h2>Findings</h2>").expect(&page);
+    assert!(
+        cards < page.find("<table id=\"results\"").unwrap(),
+        "{page}"
+    );
+    assert_eq!(
+        page.matches("<button type=\"button\" class=\"finding")
+            .count(),
+        3,
+        "{page}"
+    );
     for bad in ["Uncaught", "Refused to", "SyntaxError", "ERR_"] {
         assert!(!log.contains(bad), "console reported {bad}:\n{log}");
     }
@@ -210,6 +222,24 @@ fn html_report_renders_in_chromium() {
     assert_eq!(page.matches("<tr data-verdict=").count(), 4);
     assert_eq!(page.matches(" hidden=\"\"").count(), 3, "{page}");
     assert!(page.contains("<span id=\"shown\">1</span>"), "{page}");
+
+    // A finding's card, carried in the link, shows its endpoints only.
+    let one = chromium(&["--dump-dom", &format!("{url}#finding=1")], profile.path());
+    let page = stdout(&one);
+    assert_eq!(page.matches(" hidden=\"\"").count(), 3, "{page}");
+    assert!(page.contains("class=\"finding active\""), "{page}");
+
+    // The page fits a 1280 px window: no sideways scrolling (the hint
+    // column ran off a 1400 px one).
+    let fitted = chromium(
+        &["--window-size=1280,900", "--dump-dom", &url],
+        profile.path(),
+    );
+    assert!(
+        stdout(&fitted).contains("data-fits=\"yes\""),
+        "{}",
+        stdout(&fitted)
+    );
 
     // And a picture of it, for a person to look at.
     let png = lab.path("report.png");

@@ -139,7 +139,7 @@ fn verification(v: &super::Verification) -> String {
     }
 }
 
-fn row(r: &ProbeResult) -> String {
+fn row(r: &ProbeResult, finding: Option<usize>) -> String {
     let deciding = CheckReport::deciding(r);
     let total: f64 = deciding.map_or(0.0, |a| a.phases.iter().map(|p| p.elapsed_ms).sum());
     let route = deciding.map_or_else(String::new, |a| a.route.to_string());
@@ -164,9 +164,10 @@ fn row(r: &ProbeResult) -> String {
         )
     };
     format!(
-        "<tr data-verdict=\"{v}\" data-category=\"{c}\"><td>{endpoint}</td><td>{c}</td><td>{req}</td><td>{route}</td><td><span class=\"v {class}\">{v}</span>{change}</td><td data-num=\"{total:.1}\">{time}</td><td>{hint}</td></tr>\n",
+        "<tr data-verdict=\"{v}\" data-category=\"{c}\" data-finding=\"{f}\"><td>{endpoint}</td><td>{c}</td><td>{req}</td><td>{route}</td><td><span class=\"v {class}\">{v}</span>{change}</td><td data-num=\"{total:.1}\">{time}</td><td>{hint}</td></tr>\n",
         v = r.verdict.name(),
         c = esc(category),
+        f = finding.map(|i| (i + 1).to_string()).unwrap_or_default(),
         req = if r.required { "yes" } else { "no" },
         route = esc(&route),
         class = verdict_class(r.verdict),
@@ -192,8 +193,17 @@ h1{font-size:1.3em;margin:0 0 .3em}
 .card b{display:block;font-size:1.4em}
 .partial,.warning{background:#fff4d6;border:1px solid #e0c060;padding:.4em .8em;margin:.3em 0}
 .filters{margin:.8em 0;display:flex;gap:1em;flex-wrap:wrap}
-table{border-collapse:collapse;width:100%}
-th,td{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%;table-layout:fixed}
+th,td{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+col.endpoint{width:26%}col.category{width:10%}col.required{width:7%}col.route{width:12%}col.verdict{width:13%}col.time{width:6%}col.hint{width:26%}
+.findings{display:flex;flex-direction:column;gap:.4em;margin:.5em 0 1em}
+.finding{border:1px solid #d99;border-left:5px solid #b22;border-radius:4px;padding:.4em .7em;background:#fff;text-align:left;font:inherit;cursor:pointer}
+.finding.inferred{border-left-color:#c90}
+.finding.active{background:#fdeeee}
+.finding .kind{font-family:monospace;font-size:.85em;color:#8a1212}
+.finding .ev{font-size:12px;color:#444;font-family:monospace}
+.finding .act{font-size:13px;margin-top:.2em}
+pre,details{max-width:100%;overflow-x:auto}
 th{background:#f3f3f3;cursor:pointer;user-select:none;position:sticky;top:0}
 th.sorted-asc::after{content:" ▲"} th.sorted-desc::after{content:" ▼"}
 .v{font-family:monospace;padding:0 .3em;border-radius:3px}
@@ -215,15 +225,22 @@ const SCRIPT: &str = r#"
   var verdict=document.getElementById('filter-verdict');
   var category=document.getElementById('filter-category');
   var text=document.getElementById('filter-text');
+  var finding='';
+  var cards=document.querySelectorAll('.finding');
   function apply(){
     var v=verdict.value,c=category.value,t=text.value.toLowerCase(),shown=0;
+    Array.prototype.forEach.call(cards,function(b){b.classList.toggle('active',b.dataset.finding===finding);});
     Array.prototype.forEach.call(body.rows,function(r){
-      var show=(!v||r.dataset.verdict===v)&&(!c||r.dataset.category===c)&&(!t||r.textContent.toLowerCase().indexOf(t)>=0);
+      var show=(!finding||r.dataset.finding===finding)&&(!v||r.dataset.verdict===v)&&(!c||r.dataset.category===c)&&(!t||r.textContent.toLowerCase().indexOf(t)>=0);
       r.hidden=!show; if(show){shown++;}
     });
     document.getElementById('shown').textContent=shown;
   }
   [verdict,category].forEach(function(e){e.addEventListener('change',apply);});
+  // A finding's card shows its endpoints; a second click shows all again.
+  Array.prototype.forEach.call(cards,function(b){
+    b.addEventListener('click',function(){finding=(finding===b.dataset.finding)?'':b.dataset.finding;apply();});
+  });
   text.addEventListener('input',apply);
   Array.prototype.forEach.call(table.tHead.rows[0].cells,function(th,i){
     th.addEventListener('click',function(){
@@ -244,9 +261,11 @@ const SCRIPT: &str = r#"
   location.hash.replace(/^#/,'').split('&').forEach(function(kv){
     var i=kv.indexOf('='); if(i<0){return;}
     var k=kv.slice(0,i),v=decodeURIComponent(kv.slice(i+1));
-    if(k==='verdict'){verdict.value=v;}else if(k==='category'){category.value=v;}else if(k==='q'){text.value=v;}
+    if(k==='verdict'){verdict.value=v;}else if(k==='category'){category.value=v;}else if(k==='q'){text.value=v;}else if(k==='finding'){finding=v;}
   });
   apply();
+  // Whether the page fits its window without scrolling sideways.
+  document.body.setAttribute('data-fits',document.documentElement.scrollWidth<=window.innerWidth?'yes':'no');
   document.body.setAttribute('data-ready','yes');
 })();
 "#;
@@ -285,6 +304,29 @@ pub(crate) fn render(report: &CheckReport) -> String {
             }
         );
     }
+    if !report.findings.is_empty() {
+        out.push_str("<h2>Findings</h2>\n<div class=\"findings\">\n");
+        for (i, f) in report.findings.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "<button type=\"button\" class=\"finding{}\" data-finding=\"{}\"><span class=\"kind\">{}</span> {}<div class=\"ev\">{}</div><div class=\"act\">→ {}</div></button>",
+                if f.confidence == crate::findings::Confidence::Inferred {
+                    " inferred"
+                } else {
+                    ""
+                },
+                i + 1,
+                esc(f.kind.name()),
+                esc(&f
+                    .headline()
+                    .split_once("] ")
+                    .map_or(String::new(), |(_, rest)| rest.to_owned())),
+                esc(&f.evidence.join(" · ")),
+                esc(&f.action_line())
+            );
+        }
+        out.push_str("</div>\n");
+    }
     let _ = write!(
         out,
         "<div class=\"cards\"><div class=\"card\"><b>{}/{}</b>ok</div><div class=\"card\"><b>{}</b>required failed</div><div class=\"card\"><b>{}</b>optional failed</div><div class=\"card\"><b>{}</b>not probed</div>",
@@ -317,9 +359,16 @@ pub(crate) fn render(report: &CheckReport) -> String {
         report.results.len(),
         report.results.len()
     );
-    out.push_str("<table id=\"results\"><thead><tr><th>Endpoint</th><th>Category</th><th>Required</th><th>Route</th><th>Verdict</th><th>Time (ms)</th><th>Hint</th></tr></thead>\n<tbody>\n");
+    out.push_str("<table id=\"results\"><colgroup><col class=\"endpoint\"><col class=\"category\"><col class=\"required\"><col class=\"route\"><col class=\"verdict\"><col class=\"time\"><col class=\"hint\"></colgroup><thead><tr><th>Endpoint</th><th>Category</th><th>Required</th><th>Route</th><th>Verdict</th><th>Time (ms)</th><th>Hint</th></tr></thead>\n<tbody>\n");
+    // The finding each row belongs to, for the cards' filter.
+    let mut covering: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, f) in report.findings.iter().enumerate() {
+        for url in &f.endpoints {
+            covering.entry(url.as_str()).or_insert(i);
+        }
+    }
     for r in &report.results {
-        out.push_str(&row(r));
+        out.push_str(&row(r, covering.get(r.url.as_str()).copied()));
     }
     let _ = write!(
         out,
