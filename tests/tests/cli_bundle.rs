@@ -273,6 +273,26 @@ fn no_secret_reaches_the_bundle_and_inspect_reads_it_back() {
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["results"].as_array().unwrap().len(), 3);
+    // The run's findings, the same from the bundle, `bundle inspect` and
+    // `report render` of the saved report.
+    let saved: serde_json::Value = serde_json::from_str(&get("report.json")).unwrap();
+    let findings = &saved["findings"];
+    assert!(!findings.as_array().unwrap().is_empty(), "{saved:#}");
+    assert_eq!(&v["findings"], findings);
+    let copy = run.dir.path().join("saved-report.json");
+    std::fs::write(&copy, get("report.json")).unwrap();
+    let out = run_with_env(
+        [
+            "report",
+            "render",
+            copy.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let rendered: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(&rendered["findings"], findings, "{}", stderr(&out));
     let pem = get("certs/01-untrusted.lab.test.pem");
     assert!(
         pem.contains("# issuer: CN=Stranger Root CA")
