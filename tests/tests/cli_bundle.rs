@@ -275,7 +275,7 @@ fn no_secret_reaches_the_bundle_and_inspect_reads_it_back() {
     assert_eq!(v["results"].as_array().unwrap().len(), 3);
     // The run's findings, the same from the bundle, `bundle inspect` and
     // `report render` of the saved report.
-    let saved: serde_json::Value = serde_json::from_str(&get("report.json")).unwrap();
+    let saved: serde_json::Value = serde_json::from_str(get("report.json")).unwrap();
     let findings = &saved["findings"];
     assert!(!findings.as_array().unwrap().is_empty(), "{saved:#}");
     assert_eq!(&v["findings"], findings);
