@@ -24,6 +24,30 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
     }
 }
 
+/// `text` with its control characters (escape sequences, bells, line
+/// breaks) written out as `\u{..}`: text from a peer or a file that is
+/// shown, never obeyed, by a terminal.
+///
+/// ```
+/// use pathprobe_files::quote::visible;
+/// assert_eq!(visible("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+/// assert_eq!(visible("plain"), "plain");
+/// ```
+pub fn visible(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// The first `max` items joined with ", ", then how many more there are.
 ///
 /// ```

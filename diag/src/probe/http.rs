@@ -95,7 +95,8 @@ pub fn parse_head(bytes: &[u8]) -> Result<Option<Head>, HeadError> {
     }))
 }
 
-fn printable(bytes: &[u8]) -> String {
+/// Bytes as text: printable ASCII kept, anything else a dot.
+pub(super) fn printable(bytes: &[u8]) -> String {
     bytes
         .iter()
         .map(|b| {

@@ -379,20 +379,7 @@ const MAX_EVIDENCE_CHARS: usize = 2000;
 /// page title's escape sequences) as `\u{..}`, at most
 /// [`MAX_EVIDENCE_CHARS`] characters.
 fn quoted(text: &str) -> String {
-    let clean: String = if text.chars().any(char::is_control) {
-        text.chars()
-            .map(|c| {
-                if c.is_control() {
-                    c.escape_unicode().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect()
-    } else {
-        text.to_owned()
-    };
-    pathprobe_files::quote::excerpt(&clean, MAX_EVIDENCE_CHARS)
+    pathprobe_files::quote::excerpt(&pathprobe_files::quote::visible(text), MAX_EVIDENCE_CHARS)
 }
 
 /// Probes `target` through `route`; `live`, when given, follows its phases.

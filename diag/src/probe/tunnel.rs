@@ -9,7 +9,7 @@ use pathprobe_reports::Phase;
 use tokio::io::AsyncWriteExt;
 
 use super::failure::{Beyond, Failure, io_failure};
-use super::http::{Head, challenges, peek_body, product, read_head, title};
+use super::http::{Head, challenges, peek_body, printable, product, read_head, title};
 use super::{Context, Stream};
 
 pub(super) fn basic_auth(c: &Credentials) -> String {
@@ -266,18 +266,8 @@ pub(super) async fn socks5(
 /// Bytes a peer sent, for evidence: printable ASCII as text, the rest as
 /// hex (`"HT" 48 54`).
 fn bytes_text(bytes: &[u8]) -> String {
-    let text: String = bytes
-        .iter()
-        .map(|b| {
-            if b.is_ascii_graphic() || *b == b' ' {
-                char::from(*b)
-            } else {
-                '.'
-            }
-        })
-        .collect();
     let hex: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("\"{text}\" ({})", hex.join(" "))
+    format!("\"{}\" ({})", printable(bytes), hex.join(" "))
 }
 
 /// SOCKS4 with an IPv4 address, or SOCKS4a with a name.

@@ -488,18 +488,7 @@ impl CheckReport {
     /// sequences, bells, line breaks inside a line) written out as `\u{..}`.
     fn make_visible(&mut self) {
         fn visible(text: &mut String) {
-            if text.chars().any(char::is_control) {
-                *text = text
-                    .chars()
-                    .map(|c| {
-                        if c.is_control() {
-                            c.escape_unicode().to_string()
-                        } else {
-                            c.to_string()
-                        }
-                    })
-                    .collect();
-            }
+            *text = pathprobe_files::quote::visible(text);
         }
         visible(&mut self.catalog);
         visible(&mut self.routing);
