@@ -152,33 +152,69 @@ impl<'a> Group<'a> {
     }
     /// Distinct values of an evidence key across the group, in first-seen order.
     fn values(&self, key: &str) -> Vec<String> {
-        let mut seen = Vec::new();
-        for f in &self.members {
-            if let Some(v) = evidence(f.attempt, key) {
-                for part in v.split(", ").filter(|p| !p.is_empty()) {
-                    if !seen.iter().any(|s: &String| s == part) {
-                        seen.push(part.to_owned());
-                    }
-                }
-            }
-        }
-        seen
+        distinct(self.members.iter().flat_map(|f| {
+            evidence(f.attempt, key)
+                .into_iter()
+                .flat_map(|v| v.split(", "))
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned)
+        }))
+    }
+    /// The group's hosts, each once, in report order.
+    fn hosts(&self) -> Vec<String> {
+        distinct(self.members.iter().map(|f| host_of(&f.result.url)))
     }
     fn examples(&self) -> String {
-        let mut hosts: Vec<String> = Vec::new();
-        for f in &self.members {
-            let host = host_of(&f.result.url);
-            if !hosts.contains(&host) {
-                hosts.push(host);
-            }
+        format!(
+            "for example: {}",
+            pathprobe_files::quote::list(&self.hosts(), MAX_EXAMPLES)
+        )
+    }
+    /// A finding covering the group: its endpoints and required count
+    /// filled in; no action, no fix, seen (the caller sets what differs).
+    fn finding(
+        &self,
+        kind: FindingKind,
+        summary: String,
+        component: String,
+        evidence: Vec<String>,
+    ) -> Finding {
+        Finding {
+            kind,
+            component,
+            summary,
+            endpoints: self.endpoints(),
+            required: self.required(),
+            evidence,
+            action: String::new(),
+            fix: None,
+            confidence: Confidence::Seen,
         }
-        let more = hosts.len().saturating_sub(MAX_EXAMPLES);
-        hosts.truncate(MAX_EXAMPLES);
-        let mut line = format!("for example: {}", hosts.join(", "));
-        if more > 0 {
-            line.push_str(&format!(" and {more} more"));
+    }
+}
+
+/// Each item once, in first-seen order.
+fn distinct(items: impl Iterator<Item = String>) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    for item in items {
+        if !seen.contains(&item) {
+            seen.push(item);
         }
-        line
+    }
+    seen
+}
+
+/// The findings made so far, and the failing endpoints they cover.
+#[derive(Default)]
+struct Found {
+    out: Vec<Finding>,
+    claimed: BTreeSet<usize>,
+}
+
+impl Found {
+    fn add(&mut self, ids: Vec<usize>, finding: Finding) {
+        self.claimed.extend(ids);
+        self.out.push(finding);
     }
 }
 
@@ -231,16 +267,10 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         .iter()
         .filter(|r| !r.verdict.is_ok() && r.verdict != Verdict::NotProbed && r.attempts.is_empty())
         .collect();
-    let mut claimed: BTreeSet<usize> = BTreeSet::new();
-    let mut out: Vec<Finding> = Vec::new();
-    let take =
-        |out: &mut Vec<Finding>, claimed: &mut BTreeSet<usize>, ids: Vec<usize>, f: Finding| {
-            claimed.extend(ids);
-            out.push(f);
-        };
+    let mut found = Found::default();
 
     // One proxy demanding authentication.
-    for (proxy, (ids, g)) in group_by(&failing, &claimed, |f| {
+    for (proxy, (ids, g)) in group_by(&failing, &found.claimed, |f| {
         (f.result.verdict == Verdict::ProxyAuthRequired).then(|| f.attempt.route.to_string())
     }) {
         let schemes = g.values("offered schemes");
@@ -252,29 +282,23 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             ev.push(format!("realm: {realm}"));
         }
         ev.push(g.examples());
-        take(
-            &mut out,
-            &mut claimed,
+        let summary = format!(
+            "The proxy {proxy} demands authentication for {}; Defender for Endpoint does not support authenticated proxies.",
+            plural(g.members.len(), "endpoint", "endpoints")
+        );
+        let action = "exempt these URLs from authentication on the proxy".into();
+        found.add(
             ids,
             Finding {
-                kind: FindingKind::ProxyAuthentication,
-                summary: format!(
-                    "The proxy {proxy} demands authentication for {}; Defender for Endpoint does not support authenticated proxies.",
-                    plural(g.members.len(), "endpoint", "endpoints")
-                ),
-                component: proxy,
-                endpoints: g.endpoints(),
-                required: g.required(),
-                evidence: ev,
-                action: "exempt these URLs from authentication on the proxy".into(),
+                action,
                 fix: Some(FIX.into()),
-                confidence: Confidence::Seen,
+                ..g.finding(FindingKind::ProxyAuthentication, summary, proxy, ev)
             },
         );
     }
 
     // One product or issuer re-signing TLS.
-    for (who, (ids, g)) in group_by(&failing, &claimed, |f| {
+    for (who, (ids, g)) in group_by(&failing, &found.claimed, |f| {
         (f.result.verdict == Verdict::TlsIntercepted).then(|| {
             evidence(f.attempt, "product")
                 .or_else(|| evidence(f.attempt, "issuer"))
@@ -295,23 +319,17 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             ev.push(format!("issuer: {issuer}"));
         }
         ev.push(g.examples());
-        take(
-            &mut out,
-            &mut claimed,
+        let summary = format!(
+            "TLS to {} is re-signed by {who}: the connection is inspected, which the service does not support.",
+            plural(g.members.len(), "endpoint", "endpoints")
+        );
+        let action = "exempt these URLs from SSL inspection".into();
+        found.add(
             ids,
             Finding {
-                kind: FindingKind::TlsInspection,
-                summary: format!(
-                    "TLS to {} is re-signed by {who}: the connection is inspected, which the service does not support.",
-                    plural(g.members.len(), "endpoint", "endpoints")
-                ),
-                component: who,
-                endpoints: g.endpoints(),
-                required: g.required(),
-                evidence: ev,
-                action: "exempt these URLs from SSL inspection".into(),
+                action,
                 fix: Some(FIX.into()),
-                confidence: Confidence::Seen,
+                ..g.finding(FindingKind::TlsInspection, summary, who, ev)
             },
         );
     }
@@ -330,7 +348,7 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
                 })
             })
     });
-    let dns_groups = group_by(&failing, &claimed, |f| {
+    let dns_groups = group_by(&failing, &found.claimed, |f| {
         (f.result.verdict == Verdict::DnsFailure)
             .then(|| evidence(f.attempt, "answer").is_some_and(|a| a.starts_with("NXDOMAIN")))
     });
@@ -361,20 +379,23 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             ev.push(format!("answers: {}", shown.join("; ")));
         }
         ev.push(g.examples());
-        take(&mut out, &mut claimed, ids_all, Finding {
-            kind: FindingKind::DnsUnavailable,
-            component: "the resolver in use".into(),
-            summary: format!(
-                "The resolver answered none of the {} names asked: DNS does not work here, or does not reach the internet.",
-                distinct_names.len()
-            ),
-            endpoints: g.endpoints(),
-            required: g.required(),
-            evidence: ev,
-            action: "check the DNS servers this machine uses and that they can resolve public names (or that the proxy is used, if names are resolved there)".into(),
-            fix: None,
-            confidence: Confidence::Seen,
-        });
+        let summary = format!(
+            "The resolver answered none of the {} names asked: DNS does not work here, or does not reach the internet.",
+            distinct_names.len()
+        );
+        let action = "check the DNS servers this machine uses and that they can resolve public names (or that the proxy is used, if names are resolved there)".into();
+        found.add(
+            ids_all,
+            Finding {
+                action,
+                ..g.finding(
+                    FindingKind::DnsUnavailable,
+                    summary,
+                    "the resolver in use".into(),
+                    ev,
+                )
+            },
+        );
     } else {
         // "While other names resolve" only when the resolver did answer
         // another name.
@@ -384,13 +405,7 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             ""
         };
         for (nx, (ids, g)) in dns_groups {
-            let mut names: Vec<String> = Vec::new();
-            for f in &g.members {
-                let host = host_of(&f.result.url);
-                if !names.contains(&host) {
-                    names.push(host);
-                }
-            }
+            let names = g.hosts();
             let (kind, summary, action) = if nx {
                 (
                     FindingKind::NamesMissing,
@@ -422,27 +437,18 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
                 ev.push(format!("answer: {a}"));
             }
             ev.push(g.examples());
-            take(
-                &mut out,
-                &mut claimed,
+            found.add(
                 ids,
                 Finding {
-                    kind,
-                    component: "the resolver in use".into(),
-                    summary,
-                    endpoints: g.endpoints(),
-                    required: g.required(),
-                    evidence: ev,
                     action: action.into(),
-                    fix: None,
-                    confidence: Confidence::Seen,
+                    ..g.finding(kind, summary, "the resolver in use".into(), ev)
                 },
             );
         }
     }
 
     // Names answered with block addresses: a DNS filter or hosts file.
-    for ((), (ids, g)) in group_by(&failing, &claimed, |f| {
+    for ((), (ids, g)) in group_by(&failing, &found.claimed, |f| {
         (f.result.verdict == Verdict::DnsSinkhole).then_some(())
     }) {
         let mut ev = vec![g.count_line()];
@@ -450,61 +456,55 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             ev.push(format!("answers: {a}"));
         }
         ev.push(g.examples());
-        take(
-            &mut out,
-            &mut claimed,
+        let summary = format!(
+            "{} to block addresses (0.0.0.0, loopback): a DNS filter or a hosts-file entry sinkholes them.",
+            plural(g.members.len(), "endpoint resolves", "endpoints resolve")
+        );
+        let action =
+            "allow these names on the DNS filter, or remove their hosts-file entries".into();
+        found.add(
             ids,
             Finding {
-                kind: FindingKind::NamesSinkholed,
-                component: "the resolver in use".into(),
-                summary: format!(
-                    "{} to block addresses (0.0.0.0, loopback): a DNS filter or a hosts-file entry sinkholes them.",
-                    plural(g.members.len(), "endpoint resolves", "endpoints resolve")
-                ),
-                endpoints: g.endpoints(),
-                required: g.required(),
-                evidence: ev,
-                action: "allow these names on the DNS filter, or remove their hosts-file entries"
-                    .into(),
+                action,
                 fix: Some(FIX.into()),
-                confidence: Confidence::Seen,
+                ..g.finding(
+                    FindingKind::NamesSinkholed,
+                    summary,
+                    "the resolver in use".into(),
+                    ev,
+                )
             },
         );
     }
 
     // One proxy that cannot be reached.
-    for (proxy, (ids, g)) in group_by(&failing, &claimed, |f| {
+    for (proxy, (ids, g)) in group_by(&failing, &found.claimed, |f| {
         (f.result.verdict == Verdict::ProxyUnreachable && f.attempt.route != Route::Direct)
             .then(|| f.attempt.route.to_string())
     }) {
         let mut ev = vec![format!("proxy: {proxy}"), g.count_line()];
-        let problems: Vec<String> = g
-            .members
-            .iter()
-            .filter_map(|f| evidence(f.attempt, "problem").or_else(|| evidence(f.attempt, "error")))
-            .fold(Vec::new(), |mut seen, p| {
-                if !seen.iter().any(|s: &String| s == p) {
-                    seen.push(p.to_owned());
-                }
-                seen
-            });
+        let problems = distinct(g.members.iter().filter_map(|f| {
+            evidence(f.attempt, "problem")
+                .or_else(|| evidence(f.attempt, "error"))
+                .map(str::to_owned)
+        }));
         for p in problems.iter().take(MAX_EXAMPLES) {
             ev.push(format!("problem: {p}"));
         }
-        take(&mut out, &mut claimed, ids, Finding {
-            kind: FindingKind::ProxyUnreachable,
-            summary: format!(
-                "The proxy {proxy} failed {}: it could not be reached, or did not carry the request.",
-                plural(g.members.len(), "endpoint", "endpoints")
-            ),
-            component: proxy,
-            endpoints: g.endpoints(),
-            required: g.required(),
-            evidence: ev,
-            action: "check the proxy's address and port in the setting that chose it, and that it is up".into(),
-            fix: None,
-            confidence: Confidence::Seen,
-        });
+        let summary = format!(
+            "The proxy {proxy} failed {}: it could not be reached, or did not carry the request.",
+            plural(g.members.len(), "endpoint", "endpoints")
+        );
+        let action =
+            "check the proxy's address and port in the setting that chose it, and that it is up"
+                .into();
+        found.add(
+            ids,
+            Finding {
+                action,
+                ..g.finding(FindingKind::ProxyUnreachable, summary, proxy, ev)
+            },
+        );
     }
 
     // Chains expired (or all not yet valid) on unrelated hosts, with
@@ -526,7 +526,7 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         })
     });
     for word in ["expired", "not valid yet"] {
-        let clock = group_by(&failing, &claimed, |f| {
+        let clock = group_by(&failing, &found.claimed, |f| {
             (f.result.verdict == Verdict::TlsUntrusted && time_problem(f, word)).then_some(())
         });
         let Some((ids, g)) = clock.into_values().next() else {
@@ -557,33 +557,32 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         if certificates.len() < 2 || verified_somewhere || other_way {
             continue;
         }
-        take(
-            &mut out,
-            &mut claimed,
+        let summary = format!(
+            "{} different certificates look {word}, and no chain of the run verified: this machine's clock is probably wrong.",
+            certificates.len()
+        );
+        let action = "check the system clock and its time source (NTP)".into();
+        found.add(
             ids,
             Finding {
-                kind: FindingKind::ClockWrong,
-                component: "this machine's clock".into(),
-                summary: format!(
-                    "{} different certificates look {word}, and no chain of the run verified: this machine's clock is probably wrong.",
-                    certificates.len()
-                ),
-                endpoints: g.endpoints(),
-                required: g.required(),
-                evidence: vec![
-                    g.count_line(),
-                    format!("different certificates: {}", certificates.len()),
-                    g.examples(),
-                ],
-                action: "check the system clock and its time source (NTP)".into(),
-                fix: None,
+                action,
                 confidence: Confidence::Inferred,
+                ..g.finding(
+                    FindingKind::ClockWrong,
+                    summary,
+                    "this machine's clock".into(),
+                    vec![
+                        g.count_line(),
+                        format!("different certificates: {}", certificates.len()),
+                        g.examples(),
+                    ],
+                )
             },
         );
     }
 
     // One proxy refusing destinations.
-    for (proxy, (ids, g)) in group_by(&failing, &claimed, |f| {
+    for (proxy, (ids, g)) in group_by(&failing, &found.claimed, |f| {
         (f.result.verdict == Verdict::ProxyDenied).then(|| f.attempt.route.to_string())
     }) {
         let mut ev = vec![format!("proxy: {proxy}"), g.count_line()];
@@ -591,23 +590,17 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             ev.push(format!("product: {product}"));
         }
         ev.push(g.examples());
-        take(
-            &mut out,
-            &mut claimed,
+        let summary = format!(
+            "The proxy {proxy} refuses {}.",
+            plural(g.members.len(), "destination", "destinations")
+        );
+        let action = "add these URLs to the proxy's allow list".into();
+        found.add(
             ids,
             Finding {
-                kind: FindingKind::ProxyDenied,
-                summary: format!(
-                    "The proxy {proxy} refuses {}.",
-                    plural(g.members.len(), "destination", "destinations")
-                ),
-                component: proxy,
-                endpoints: g.endpoints(),
-                required: g.required(),
-                evidence: ev,
-                action: "add these URLs to the proxy's allow list".into(),
+                action,
                 fix: Some(FIX.into()),
-                confidence: Confidence::Seen,
+                ..g.finding(FindingKind::ProxyDenied, summary, proxy, ev)
             },
         );
     }
@@ -626,7 +619,7 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             .filter(|r| r.verdict != Verdict::NotProbed && r.category.as_deref() == Some(category))
             .count()
     };
-    for (category, (ids, g)) in group_by(&failing, &claimed, |f| f.result.category.clone()) {
+    for (category, (ids, g)) in group_by(&failing, &found.claimed, |f| f.result.category.clone()) {
         if g.members.len() < 2
             || g.members.len() != in_category(&category)
             || !ok_elsewhere(&category)
@@ -638,39 +631,39 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             *verdicts.entry(f.result.verdict.name()).or_default() += 1;
         }
         let verdicts: Vec<String> = verdicts.iter().map(|(v, n)| format!("{v} {n}")).collect();
-        take(
-            &mut out,
-            &mut claimed,
+        let summary = format!(
+            "Every endpoint of \"{category}\" fails ({}) while other categories work: a rule for this service is missing or blocks it.",
+            g.members.len()
+        );
+        let action = "allow this category's URLs on the firewall or proxy".into();
+        found.add(
             ids,
             Finding {
-                kind: FindingKind::CategoryBlocked,
-                summary: format!(
-                    "Every endpoint of \"{category}\" fails ({}) while other categories work: a rule for this service is missing or blocks it.",
-                    g.members.len()
-                ),
-                component: category,
-                endpoints: g.endpoints(),
-                required: g.required(),
-                evidence: vec![
-                    g.count_line(),
-                    format!("verdicts: {}", verdicts.join(", ")),
-                    g.examples(),
-                ],
-                action: "allow this category's URLs on the firewall or proxy".into(),
+                action,
                 fix: Some(FIX.into()),
                 confidence: Confidence::Inferred,
+                ..g.finding(
+                    FindingKind::CategoryBlocked,
+                    summary,
+                    category,
+                    vec![
+                        g.count_line(),
+                        format!("verdicts: {}", verdicts.join(", ")),
+                        g.examples(),
+                    ],
+                )
             },
         );
     }
 
     // What is left fails on its own.
     for (i, f) in failing.iter().enumerate() {
-        if claimed.contains(&i) {
+        if found.claimed.contains(&i) {
             continue;
         }
         let mut ev = vec![format!("verdict: {}", f.result.verdict.name())];
         ev.extend(f.attempt.evidence.iter().take(MAX_EXAMPLES).cloned());
-        out.push(Finding {
+        found.out.push(Finding {
             kind: FindingKind::EndpointFailing,
             component: host_of(&f.result.url),
             summary: format!("{} fails: {}.", f.result.url, f.result.verdict.name()),
@@ -684,7 +677,7 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
     }
 
     for r in bare {
-        out.push(Finding {
+        found.out.push(Finding {
             kind: FindingKind::EndpointFailing,
             component: host_of(&r.url),
             summary: format!("{} fails: {}.", r.url, r.verdict.name()),
@@ -702,6 +695,7 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
 
     // Required endpoints first, then how many; shared causes before single
     // endpoints when those tie.
+    let mut out = found.out;
     out.sort_by(|a, b| {
         b.required
             .cmp(&a.required)
@@ -709,6 +703,17 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             .then(a.kind.cmp(&b.kind))
     });
     out
+}
+
+/// For each endpoint a finding covers, the index of the first that does.
+pub(crate) fn covering(findings: &[Finding]) -> std::collections::HashMap<&str, usize> {
+    let mut map = std::collections::HashMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        for url in &f.endpoints {
+            map.entry(url.as_str()).or_insert(i);
+        }
+    }
+    map
 }
 
 /// Findings shown one by one in text outputs; the rest are counted (JSON

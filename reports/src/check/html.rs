@@ -361,12 +361,7 @@ pub(crate) fn render(report: &CheckReport) -> String {
     );
     out.push_str("<table id=\"results\"><colgroup><col class=\"endpoint\"><col class=\"category\"><col class=\"required\"><col class=\"route\"><col class=\"verdict\"><col class=\"time\"><col class=\"hint\"></colgroup><thead><tr><th>Endpoint</th><th>Category</th><th>Required</th><th>Route</th><th>Verdict</th><th>Time (ms)</th><th>Hint</th></tr></thead>\n<tbody>\n");
     // The finding each row belongs to, for the cards' filter.
-    let mut covering: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for (i, f) in report.findings.iter().enumerate() {
-        for url in &f.endpoints {
-            covering.entry(url.as_str()).or_insert(i);
-        }
-    }
+    let covering = crate::findings::covering(&report.findings);
     for r in &report.results {
         out.push_str(&row(r, covering.get(r.url.as_str()).copied()));
     }

@@ -116,17 +116,17 @@ pub(crate) fn render(report: &CheckReport) -> String {
     let mut suites = String::new();
     // Each failing endpoint's finding, so that a CI reader sees the cause
     // it shares with the others.
-    let mut covering: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
-    for f in &report.findings {
-        for url in &f.endpoints {
-            covering.entry(url.as_str()).or_insert(f.summary.as_str());
-        }
-    }
+    let covering = crate::findings::covering(&report.findings);
     let (mut all_tests, mut all_failures, mut all_skipped) = (0usize, 0usize, 0usize);
     for (name, results) in &groups {
         let cases: Vec<Case> = results
             .iter()
-            .flat_map(|r| cases(r, covering.get(r.url.as_str()).copied()))
+            .flat_map(|r| {
+                let finding = covering
+                    .get(r.url.as_str())
+                    .and_then(|i| report.findings.get(*i));
+                cases(r, finding.map(|f| f.summary.as_str()))
+            })
             .collect();
         let failures = cases
             .iter()

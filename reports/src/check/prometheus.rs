@@ -37,6 +37,9 @@ fn unix(text: &str) -> Option<f64> {
         .map(|t| t.as_millisecond() as f64 / 1000.0)
 }
 
+/// What a finding's series says.
+type FindingValue = fn(&crate::findings::Finding) -> f64;
+
 struct Family<'a> {
     out: &'a mut String,
 }
@@ -267,35 +270,30 @@ pub(crate) fn render(report: &CheckReport) -> String {
         // One series per finding: `kind` has 11 values and `component` one
         // per proxy, product, category or failing host, all bounded by the
         // catalog and the machine's settings.
-        f.head(
-            "pathprobe_finding_info",
-            "gauge",
-            "A finding of the last run: a cause shared by failing endpoints (always 1).",
-        );
-        for finding in &report.findings {
-            f.sample(
+        let families: [(&str, &str, FindingValue); 2] = [
+            (
                 "pathprobe_finding_info",
-                &[
-                    ("kind", finding.kind.name()),
-                    ("component", &finding.component),
-                ],
-                1.0,
-            );
-        }
-        f.head(
-            "pathprobe_finding_required_endpoints",
-            "gauge",
-            "Required endpoints a finding of the last run covers.",
-        );
-        for finding in &report.findings {
-            f.sample(
+                "A finding of the last run: a cause shared by failing endpoints (always 1).",
+                |_| 1.0,
+            ),
+            (
                 "pathprobe_finding_required_endpoints",
-                &[
-                    ("kind", finding.kind.name()),
-                    ("component", &finding.component),
-                ],
-                finding.required as f64,
-            );
+                "Required endpoints a finding of the last run covers.",
+                |finding| finding.required as f64,
+            ),
+        ];
+        for (name, help, value) in families {
+            f.head(name, "gauge", help);
+            for finding in &report.findings {
+                f.sample(
+                    name,
+                    &[
+                        ("kind", finding.kind.name()),
+                        ("component", &finding.component),
+                    ],
+                    value(finding),
+                );
+            }
         }
     }
     f.head(
