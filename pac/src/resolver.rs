@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{
-    ConnectionConfig, LookupIpStrategy, NameServerConfig, ResolverConfig,
+    ConnectionConfig, LookupIpStrategy, NameServerConfig, ResolverConfig, ResolverOpts,
 };
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError, NetError};
@@ -305,32 +305,14 @@ impl fmt::Debug for SystemResolver {
     }
 }
 
-/// The machine's DNS configuration (resolv.conf on Unix), read once for
-/// all the clients of a resolver.
-type SystemConf = (
-    hickory_resolver::config::ResolverConfig,
-    hickory_resolver::config::ResolverOpts,
-);
-
-fn read_system_conf() -> Result<SystemConf, LookupError> {
-    hickory_resolver::system_conf::read_system_conf()
-        .map_err(|e| LookupError::Failed(format!("cannot read the system DNS configuration: {e}")))
-}
-
-fn build_resolver(
-    servers: &DnsServers,
-    system: Option<&SystemConf>,
-    concurrency: usize,
-) -> Result<TokioResolver, LookupError> {
-    let provider = TokioRuntimeProvider::default();
-    let mut builder = match servers {
-        DnsServers::System => {
-            let (config, options) = match system {
-                Some(conf) => conf.clone(),
-                None => read_system_conf()?,
-            };
-            TokioResolver::builder_with_config(config, provider).with_options(options)
-        }
+/// The servers and options every client of a resolver is built from: the
+/// machine's configuration (resolv.conf on Unix), read once, or the servers
+/// given.
+fn client_config(servers: &DnsServers) -> Result<(ResolverConfig, ResolverOpts), LookupError> {
+    match servers {
+        DnsServers::System => hickory_resolver::system_conf::read_system_conf().map_err(|e| {
+            LookupError::Failed(format!("cannot read the system DNS configuration: {e}"))
+        }),
         DnsServers::Given(addrs) => {
             let mut config = ResolverConfig::from_parts(None, Vec::new(), Vec::new());
             for addr in addrs {
@@ -340,9 +322,17 @@ fn build_resolver(
                 tcp.port = addr.port();
                 config.add_name_server(NameServerConfig::new(addr.ip(), true, vec![udp, tcp]));
             }
-            TokioResolver::builder_with_config(config, provider)
+            Ok((config, ResolverOpts::default()))
         }
-    };
+    }
+}
+
+fn build_resolver(
+    (config, options): (ResolverConfig, ResolverOpts),
+    concurrency: usize,
+) -> Result<TokioResolver, LookupError> {
+    let mut builder = TokioResolver::builder_with_config(config, TokioRuntimeProvider::default())
+        .with_options(options);
     let options = builder.options_mut();
     options.ip_strategy = LookupIpStrategy::Ipv4AndIpv6;
     // Tries are made (and counted) by `answer`; hickory asks once per try,
@@ -697,14 +687,10 @@ impl SystemResolver {
                     }
                 };
                 runtime.block_on(async move {
-                    let system = match &config {
-                        DnsServers::System => read_system_conf().map(Some),
-                        DnsServers::Given(_) => Ok(None),
-                    };
-                    let built: Result<Vec<TokioResolver>, LookupError> =
-                        system.and_then(|system| {
+                    let built: Result<Vec<TokioResolver>, LookupError> = client_config(&config)
+                        .and_then(|conf| {
                             (0..CLIENTS)
-                                .map(|_| build_resolver(&config, system.as_ref(), concurrency))
+                                .map(|_| build_resolver(conf.clone(), concurrency))
                                 .collect()
                         });
                     let clients = match built {
