@@ -195,13 +195,16 @@ impl<'a> Group<'a> {
 
 /// Each item once, in first-seen order.
 fn distinct(items: impl Iterator<Item = String>) -> Vec<String> {
-    let mut seen: Vec<String> = Vec::new();
+    // A set beside the list: a group can hold 200,000 endpoints, and a
+    // linear `contains` would make that quadratic.
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
     for item in items {
-        if !seen.contains(&item) {
-            seen.push(item);
+        if seen.insert(item.clone()) {
+            out.push(item);
         }
     }
-    seen
+    out
 }
 
 /// The findings made so far, and the failing endpoints they cover.
@@ -606,19 +609,20 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
     }
 
     // A whole category failing while others work.
-    let ok_elsewhere = |category: &str| {
-        report
-            .results
-            .iter()
-            .any(|r| r.verdict.is_ok() && r.category.as_deref() != Some(category))
-    };
-    let in_category = |category: &str| {
-        report
-            .results
-            .iter()
-            .filter(|r| r.verdict != Verdict::NotProbed && r.category.as_deref() == Some(category))
-            .count()
-    };
+    // Counted once: a catalog can hold as many categories as endpoints.
+    let mut probed_in: BTreeMap<Option<&str>, usize> = BTreeMap::new();
+    let mut ok_in: BTreeMap<Option<&str>, usize> = BTreeMap::new();
+    for r in &report.results {
+        if r.verdict != Verdict::NotProbed {
+            *probed_in.entry(r.category.as_deref()).or_default() += 1;
+        }
+        if r.verdict.is_ok() {
+            *ok_in.entry(r.category.as_deref()).or_default() += 1;
+        }
+    }
+    let ok_total: usize = ok_in.values().sum();
+    let ok_elsewhere = |category: &str| ok_total > ok_in.get(&Some(category)).copied().unwrap_or(0);
+    let in_category = |category: &str| probed_in.get(&Some(category)).copied().unwrap_or(0);
     for (category, (ids, g)) in group_by(&failing, &found.claimed, |f| f.result.category.clone()) {
         if g.members.len() < 2
             || g.members.len() != in_category(&category)

@@ -450,3 +450,40 @@ pub fn skip_without_pacparser(test: &str) -> bool {
         }
     }
 }
+
+/// Fails the test unless every file in `files` is JUnit XML that Jenkins
+/// accepts: validated by Python's `xmlschema` against
+/// `tests/schemas/junit-jenkins.xsd` (the xUnit plugin's junit-10 rules).
+/// A missing validator is a printed skip, or a failure under
+/// `PATHPROBE_REQUIRE_PEERS`.
+pub fn assert_jenkins_junit(test: &str, files: &[&Path]) {
+    let Some(python) = require(test, &["python3"], "python3") else {
+        return;
+    };
+    let root = crate::workspace_root();
+    let out = Command::new(python)
+        .arg(root.join("tests/scripts/check_junit.py"))
+        .arg(root.join("tests/schemas/junit-jenkins.xsd"))
+        .args(files)
+        .output()
+        .expect("python3 runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("No module named 'xmlschema'") {
+        assert!(
+            std::env::var_os("PATHPROBE_REQUIRE_PEERS").is_none(),
+            "PATHPROBE_REQUIRE_PEERS is set but the PyPI package xmlschema is not installed"
+        );
+        eprintln!("SKIPPED {test}: the PyPI package xmlschema is not installed");
+        return;
+    }
+    assert!(out.status.success(), "check_junit.py: {stderr}");
+    let errors: std::collections::BTreeMap<String, Vec<String>> =
+        serde_json::from_slice(&out.stdout).expect("check_junit.py prints JSON");
+    assert_eq!(errors.len(), files.len(), "{errors:?}");
+    for (file, problems) in errors {
+        assert!(
+            problems.is_empty(),
+            "{file} is refused by Jenkins' JUnit rules: {problems:?}"
+        );
+    }
+}

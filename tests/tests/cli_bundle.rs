@@ -18,6 +18,7 @@ use std::path::Path;
 
 use base64::Engine as _;
 use pathprobe_tests::lab::{TestCa, dns_server, tls_origin};
+use pathprobe_tests::peers::assert_jenkins_junit;
 use pathprobe_tests::{run_with_env, serve_http, stderr, stdout, write_catalog};
 
 const PROXY_PASSWORD: &str = "Pr0xyPassw0rd-1";
@@ -676,6 +677,10 @@ fn no_secret_reaches_output_files_saved_reports_or_serve() {
         assert!(text.len() > 100, "{f}: {text}");
         assert_clean(&format!("--output {f}"), &text);
     }
+    assert_jenkins_junit(
+        "no_secret_reaches_output_files_saved_reports_or_serve",
+        &[&dir.path().join("r.junit")],
+    );
 
     // A saved report into which a secret was written by hand (a report from
     // an older version, say): every reader scrubs what it prints.

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use pathprobe_tests::lab::SmallLab;
-use pathprobe_tests::peers::require;
+use pathprobe_tests::peers::{assert_jenkins_junit, require};
 use pathprobe_tests::{run_with_env, stderr, stdout, workspace_root};
 
 /// The small lab with an untrusted endpoint too: ok, refused, unknown
@@ -125,6 +125,10 @@ fn every_format_is_written_and_reads_back() {
         assert_eq!(read["junit_failures"], 3);
         assert_eq!(read["junit_failed_cases"], 3);
     }
+    assert_jenkins_junit(
+        "every_format_is_written_and_reads_back",
+        &[&lab.path("report.xml")],
+    );
 
     let md = read(&lab.path("report.md"));
     assert!(md.contains("#### Failures"), "{md}");
@@ -387,6 +391,56 @@ fn unusable_outputs_and_reports_stop_before_probing() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stdout(&out).is_empty());
     assert!(read(&plain).starts_with('{'));
+}
+
+/// A saved report edited by hand (a negative duration, markup and control
+/// characters in every text field) still renders to JUnit that Jenkins
+/// accepts.
+#[test]
+fn a_hand_edited_report_still_renders_to_valid_junit() {
+    let lab = lab();
+    let saved = lab.path("report.json");
+    let spec = format!("json={}", saved.display());
+    let out = lab.check(&["--output", &spec]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let mut report: serde_json::Value = serde_json::from_str(&read(&saved)).unwrap();
+    let nasty = "a]]><x y=\"1\">&amp;\u{1}\u{1b}[31m\u{fffe}'";
+    report["summary"]["duration_ms"] = serde_json::json!(-12.5);
+    report["catalog"] = serde_json::json!(nasty);
+    report["routing"] = serde_json::json!(nasty);
+    report["started_at"] = serde_json::json!(nasty);
+    for r in report["results"].as_array_mut().unwrap() {
+        r["category"] = serde_json::json!(nasty);
+        r["hint"] = serde_json::json!(nasty);
+        for a in r["attempts"].as_array_mut().unwrap() {
+            a["hint"] = serde_json::json!(nasty);
+            a["evidence"] = serde_json::json!([nasty]);
+            for p in a["phases"].as_array_mut().unwrap() {
+                p["elapsed_ms"] = serde_json::json!(-1.0e300);
+                p["detail"] = serde_json::json!(nasty);
+            }
+        }
+    }
+    let edited = lab.path("edited.json");
+    std::fs::write(&edited, serde_json::to_vec(&report).unwrap()).unwrap();
+    let junit = lab.path("edited.xml");
+    let out = run_with_env(
+        [
+            "report",
+            "render",
+            edited.to_str().unwrap(),
+            "--format",
+            "junit",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    std::fs::write(&junit, &out.stdout).unwrap();
+    assert!(read(&junit).contains("<failure"), "{}", read(&junit));
+    assert_jenkins_junit(
+        "a_hand_edited_report_still_renders_to_valid_junit",
+        &[&junit],
+    );
 }
 
 #[test]

@@ -22,6 +22,16 @@ pub(crate) fn xml_escape(text: &str) -> String {
     super::html::esc(&carried)
 }
 
+/// Milliseconds as the seconds Jenkins reads: digits and a fraction, never a
+/// sign or an exponent (a hand-edited report may hold a negative time).
+fn surefire_seconds(ms: f64) -> String {
+    if ms.is_finite() && ms > 0.0 {
+        format!("{:.3}", ms / 1000.0)
+    } else {
+        "0.000".to_owned()
+    }
+}
+
 /// How one test case ends.
 enum Outcome {
     Pass,
@@ -117,7 +127,7 @@ pub(crate) fn render(report: &CheckReport) -> String {
     // Each failing endpoint's finding, so that a CI reader sees the cause
     // it shares with the others.
     let covering = crate::findings::covering(&report.findings);
-    let (mut all_tests, mut all_failures, mut all_skipped) = (0usize, 0usize, 0usize);
+    let (mut all_tests, mut all_failures) = (0usize, 0usize);
     for (name, results) in &groups {
         let cases: Vec<Case> = results
             .iter()
@@ -139,12 +149,12 @@ pub(crate) fn render(report: &CheckReport) -> String {
         let time: f64 = cases.iter().map(|c| c.seconds).sum();
         all_tests += cases.len();
         all_failures += failures;
-        all_skipped += skipped;
         let _ = writeln!(
             suites,
-            r#"  <testsuite name="{}" tests="{}" failures="{failures}" errors="0" skipped="{skipped}" time="{time:.3}" timestamp="{}">"#,
+            r#"  <testsuite name="{}" tests="{}" failures="{failures}" errors="0" skipped="{skipped}" time="{}" timestamp="{}">"#,
             xml_escape(name),
             cases.len(),
+            surefire_seconds(time * 1000.0),
             xml_escape(&report.started_at)
         );
         let _ = writeln!(
@@ -157,10 +167,10 @@ pub(crate) fn render(report: &CheckReport) -> String {
         for c in cases {
             let _ = write!(
                 suites,
-                r#"    <testcase classname="{}" name="{}" time="{:.3}""#,
+                r#"    <testcase classname="{}" name="{}" time="{}""#,
                 xml_escape(&classname),
                 xml_escape(&c.name),
-                c.seconds
+                surefire_seconds(c.seconds * 1000.0)
             );
             let body = xml_escape(&c.body);
             match c.outcome {
@@ -192,9 +202,8 @@ pub(crate) fn render(report: &CheckReport) -> String {
         suites.push_str("  </testsuite>\n");
     }
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"pathprobe check: {}\" tests=\"{all_tests}\" failures=\"{all_failures}\" errors=\"0\" skipped=\"{all_skipped}\" time=\"{:.3}\" timestamp=\"{}\">\n{suites}</testsuites>\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"pathprobe check: {}\" tests=\"{all_tests}\" failures=\"{all_failures}\" errors=\"0\" time=\"{}\">\n{suites}</testsuites>\n",
         xml_escape(&report.catalog),
-        report.summary.duration_ms / 1000.0,
-        xml_escape(&report.started_at)
+        surefire_seconds(report.summary.duration_ms)
     )
 }
