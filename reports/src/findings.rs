@@ -15,7 +15,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{Attempt, CheckReport, ProbeResult, Verdict, Verification};
+use crate::{
+    AddressOutcome, AddressTry, Attempt, CheckReport, Family, ProbeResult, Verdict, Verification,
+};
 use pathprobe_pac::Route;
 
 /// What kind of problem a finding is; stable names for scripts.
@@ -34,6 +36,8 @@ pub enum FindingKind {
     ProxyUnreachable,
     /// Chains expired or not yet valid across unrelated hosts: the clock.
     ClockWrong,
+    /// One address family (IPv6, or IPv4) reaches no host while the other works.
+    AddressFamilyBroken,
     /// A proxy refuses these destinations.
     ProxyDenied,
     /// Every endpoint of a category fails while others work.
@@ -57,6 +61,7 @@ impl FindingKind {
             Self::DnsUnavailable => "dns_unavailable",
             Self::ProxyUnreachable => "proxy_unreachable",
             Self::ClockWrong => "clock_wrong",
+            Self::AddressFamilyBroken => "address_family_broken",
             Self::ProxyDenied => "proxy_denied",
             Self::CategoryBlocked => "category_blocked",
             Self::NamesMissing => "names_missing",
@@ -516,16 +521,16 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
     // chain that verified, or expiries in both directions, contradict it.
     let time_problem = |f: &Failing<'_>, word: &str| {
         f.attempt.tls.as_ref().is_some_and(|tls| {
-            [&tls.public_roots, &tls.os_store]
+            [&tls.public_roots, &tls.given_anchors, &tls.os_store]
                 .iter()
                 .any(|v| matches!(v, Verification::Failed { error } if error.starts_with(word)))
         })
     };
     let verified_somewhere = report.results.iter().any(|r| {
         r.attempts.iter().any(|a| {
-            a.tls
-                .as_ref()
-                .is_some_and(|t| t.public_roots.passed() || t.os_store.passed())
+            a.tls.as_ref().is_some_and(|t| {
+                t.public_roots.passed() || t.given_anchors.passed() || t.os_store.passed()
+            })
         })
     });
     for word in ["expired", "not valid yet"] {
@@ -583,6 +588,8 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             },
         );
     }
+
+    address_family(report, &failing, &mut found);
 
     // One proxy refusing destinations.
     for (proxy, (ids, g)) in group_by(&failing, &found.claimed, |f| {
@@ -707,6 +714,158 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             .then(a.kind.cmp(&b.kind))
     });
     out
+}
+
+/// The addresses a direct attempt connected to (or tried), in order.
+fn direct_tries(attempt: &Attempt) -> impl Iterator<Item = &AddressTry> {
+    attempt
+        .phases
+        .iter()
+        .filter(|p| p.phase == crate::Phase::Connect && attempt.route == Route::Direct)
+        .flat_map(|p| &p.addresses)
+}
+
+/// One address family reaching no host while the other reaches some: the
+/// endpoints it fails (those with addresses of that family only) and those
+/// reached over the other family after it failed.
+///
+/// A machine without IPv6 at all is told apart: its IPv6 addresses fail at
+/// once (no route), nothing fails for it and nothing waits, so it is no
+/// finding; a family that fails endpoints, or that swallows packets and
+/// makes every connection wait for the other, is one.
+fn address_family(report: &CheckReport, failing: &[Failing<'_>], found: &mut Found) {
+    let mut reached: BTreeMap<Family, usize> = BTreeMap::new();
+    let mut failed: BTreeMap<(Family, &'static str), usize> = BTreeMap::new();
+    for a in report.results.iter().flat_map(|r| &r.attempts) {
+        for t in direct_tries(a) {
+            if t.outcome.reached() {
+                *reached.entry(t.family).or_default() += 1;
+            } else {
+                let how = match t.outcome {
+                    AddressOutcome::Silent => "no answer",
+                    AddressOutcome::Unreachable => "no route",
+                    _ => "an error",
+                };
+                *failed.entry((t.family, how)).or_default() += 1;
+            }
+        }
+    }
+    for (family, other) in [(Family::Ipv6, Family::Ipv4), (Family::Ipv4, Family::Ipv6)] {
+        let failures: Vec<(&str, usize)> = failed
+            .iter()
+            .filter(|((f, _), _)| *f == family)
+            .map(|((_, how), n)| (*how, *n))
+            .collect();
+        if reached.contains_key(&family) || !reached.contains_key(&other) || failures.is_empty() {
+            continue;
+        }
+        // Failing endpoints whose every address was of this family.
+        let only_this = |a: &Attempt| {
+            let mut tries = direct_tries(a).peekable();
+            tries.peek().is_some() && tries.all(|t| t.family == family && !t.outcome.reached())
+        };
+        let (ids, g) = group_by(failing, &found.claimed, |f| {
+            only_this(f.attempt).then_some(())
+        })
+        .into_values()
+        .next()
+        .unwrap_or_else(|| {
+            (
+                Vec::new(),
+                Group {
+                    members: Vec::new(),
+                },
+            )
+        });
+        // Endpoints reached over the other family after this one failed.
+        let fell_back: Vec<&ProbeResult> = report
+            .results
+            .iter()
+            .filter(|r| {
+                r.attempts.iter().any(|a| {
+                    let tries: Vec<&AddressTry> = direct_tries(a).collect();
+                    tries
+                        .iter()
+                        .any(|t| t.family == family && !t.outcome.reached())
+                        && tries
+                            .iter()
+                            .any(|t| t.family == other && t.outcome == AddressOutcome::Connected)
+                })
+            })
+            .collect();
+        let waited = failures.iter().any(|(how, _)| *how == "no answer");
+        let hosts: BTreeSet<String> = g
+            .members
+            .iter()
+            .map(|f| host_of(&f.result.url))
+            .chain(fell_back.iter().map(|r| host_of(&r.url)))
+            .collect();
+        if hosts.len() < 2 || (g.members.is_empty() && !waited) {
+            continue;
+        }
+        let name = family.name();
+        let tried: usize = failures.iter().map(|(_, n)| n).sum();
+        let how: Vec<String> = failures.iter().map(|(h, n)| format!("{h} {n}")).collect();
+        let mut ev = vec![
+            format!(
+                "{name} addresses tried: {tried}, none reached ({})",
+                how.join(", ")
+            ),
+            format!(
+                "{} addresses reached: {}",
+                other.name(),
+                reached.get(&other).copied().unwrap_or(0)
+            ),
+        ];
+        if !g.members.is_empty() {
+            ev.push(format!(
+                "{}, all with {name} addresses only",
+                g.count_line()
+            ));
+        }
+        if !fell_back.is_empty() {
+            let names = distinct(fell_back.iter().map(|r| host_of(&r.url)));
+            ev.push(format!(
+                "reached over {} after {name} failed: {} (for example: {})",
+                other.name(),
+                plural(fell_back.len(), "endpoint", "endpoints"),
+                pathprobe_files::quote::list(&names, MAX_EXAMPLES)
+            ));
+        }
+        if !g.members.is_empty() {
+            ev.push(g.examples());
+        }
+        let summary = if g.members.is_empty() {
+            format!(
+                "{name} reaches no host from this machine while {} works: every connection waits for {name} to time out before {} is tried.",
+                other.name(),
+                other.name()
+            )
+        } else {
+            format!(
+                "{name} reaches no host from this machine while {} works: {} with only {name} addresses {}.",
+                other.name(),
+                plural(g.members.len(), "endpoint", "endpoints"),
+                if g.members.len() == 1 {
+                    "fails"
+                } else {
+                    "fail"
+                }
+            )
+        };
+        let action = format!(
+            "fix {name} routing and firewalling on this network, or turn {name} off on this machine so that clients use {} at once",
+            other.name()
+        );
+        found.add(
+            ids,
+            Finding {
+                action,
+                confidence: Confidence::Inferred,
+                ..g.finding(FindingKind::AddressFamilyBroken, summary, name.into(), ev)
+            },
+        );
+    }
 }
 
 /// For each endpoint a finding covers, the index of the first that does.

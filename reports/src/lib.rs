@@ -40,9 +40,9 @@ pub use bundle::{
     Redactor, open_bundle,
 };
 pub use check::{
-    Attempt, BaselineInfo, CHECK_SCHEMA_VERSION, CertificateInfo, Change, CheckFormat, CheckReport,
-    CheckSummary, ComparedEndpoint, Comparison, Phase, PhaseRecord, ProbeResult, ReportReadError,
-    TlsInfo, ToolInfo, Verdict, Verification,
+    AddressOutcome, AddressTry, Attempt, BaselineInfo, CHECK_SCHEMA_VERSION, CertificateInfo,
+    Change, CheckFormat, CheckReport, CheckSummary, ComparedEndpoint, Comparison, Family, Phase,
+    PhaseRecord, ProbeResult, ReportReadError, TlsInfo, ToolInfo, Verdict, Verification,
 };
 pub use diff_view::DiffReport;
 pub use listing::{LISTING_SCHEMA_VERSION, Listing, ListingEntry, ListingSummary};

@@ -21,6 +21,7 @@ fn phase(phase: Phase, ms: f64, ok: bool) -> PhaseRecord {
         queued_ms: 0.0,
         ok,
         detail: format!("{} detail", phase.name()),
+        addresses: Vec::new(),
     }
 }
 

@@ -10,8 +10,8 @@
 use pathprobe_pac::{ProxyKind, Route};
 use pathprobe_reports::findings::{Confidence, FindingKind, findings};
 use pathprobe_reports::{
-    Attempt, CertificateInfo, CheckReport, Phase, PhaseRecord, ProbeResult, TlsInfo, ToolInfo,
-    Verdict, Verification,
+    AddressOutcome, AddressTry, Attempt, CertificateInfo, CheckReport, Family, Phase, PhaseRecord,
+    ProbeResult, TlsInfo, ToolInfo, Verdict, Verification,
 };
 
 fn phase(phase: Phase, ok: bool, detail: &str) -> PhaseRecord {
@@ -21,6 +21,7 @@ fn phase(phase: Phase, ok: bool, detail: &str) -> PhaseRecord {
         queued_ms: 0.0,
         ok,
         detail: detail.into(),
+        addresses: Vec::new(),
     }
 }
 
@@ -426,4 +427,156 @@ fn required_endpoints_come_first_and_a_lone_failure_is_its_own_finding() {
 fn a_run_where_everything_works_has_no_findings() {
     let r = report(vec![ok("https://a.example.test/", "A")]);
     assert!(findings(&r).is_empty());
+}
+
+/// A direct attempt whose connect phase tried `tries` (address, outcome).
+fn connected(url: &str, verdict: Verdict, tries: &[(&str, AddressOutcome)]) -> ProbeResult {
+    let mut a = attempt(Route::Direct, verdict, &[], true);
+    let mut connect = phase(Phase::Connect, verdict.is_ok(), "connect");
+    connect.addresses = tries
+        .iter()
+        .map(|(address, outcome)| {
+            let ip: std::net::SocketAddr = address.parse().unwrap();
+            AddressTry {
+                address: (*address).into(),
+                family: Family::of(ip.ip()),
+                outcome: *outcome,
+            }
+        })
+        .collect();
+    a.phases.push(connect);
+    result(url, "Cloud", true, a)
+}
+
+#[test]
+fn ipv6_reaching_no_host_while_ipv4_works_is_one_finding() {
+    use AddressOutcome::{Connected, Silent, Unreachable};
+    let r = report(vec![
+        connected(
+            "https://v4.example.test/",
+            Verdict::Ok,
+            &[("192.0.2.1:443", Connected)],
+        ),
+        connected(
+            "https://six-a.example.test/",
+            Verdict::TcpTimeout,
+            &[("[2001:db8::1]:443", Silent)],
+        ),
+        connected(
+            "https://six-b.example.test/",
+            Verdict::TcpTimeout,
+            &[
+                ("[2001:db8::2]:443", Silent),
+                ("[2001:db8::3]:443", Unreachable),
+            ],
+        ),
+        // Dual stack: reached over IPv4 after its IPv6 address said nothing.
+        connected(
+            "https://dual.example.test/",
+            Verdict::Ok,
+            &[("[2001:db8::4]:443", Silent), ("192.0.2.4:443", Connected)],
+        ),
+    ]);
+    let f = findings(&r);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].kind, FindingKind::AddressFamilyBroken);
+    assert_eq!(f[0].component, "IPv6");
+    assert_eq!(f[0].confidence, Confidence::Inferred);
+    assert_eq!(
+        f[0].endpoints,
+        ["https://six-a.example.test/", "https://six-b.example.test/"]
+    );
+    assert!(
+        f[0].summary.starts_with("IPv6 reaches no host from this machine while IPv4 works: 2 endpoints with only IPv6 addresses fail."),
+        "{}",
+        f[0].summary
+    );
+    assert!(
+        f[0].evidence.contains(
+            &"IPv6 addresses tried: 4, none reached (no answer 3, no route 1)".to_owned()
+        ),
+        "{:?}",
+        f[0].evidence
+    );
+    assert!(
+        f[0].evidence.iter().any(|e| e.starts_with(
+            "reached over IPv4 after IPv6 failed: 1 endpoint (for example: dual.example.test)"
+        )),
+        "{:?}",
+        f[0].evidence
+    );
+}
+
+#[test]
+fn a_machine_without_ipv6_is_no_finding_unless_something_fails_for_it() {
+    use AddressOutcome::{Connected, Silent, Unreachable};
+    // No IPv6 route: the OS says so at once and IPv4 is used; nothing waits.
+    let quiet = report(vec![
+        connected(
+            "https://a.example.test/",
+            Verdict::Ok,
+            &[
+                ("[2001:db8::1]:443", Unreachable),
+                ("192.0.2.1:443", Connected),
+            ],
+        ),
+        connected(
+            "https://b.example.test/",
+            Verdict::Ok,
+            &[
+                ("[2001:db8::2]:443", Unreachable),
+                ("192.0.2.2:443", Connected),
+            ],
+        ),
+    ]);
+    assert_eq!(findings(&quiet), []);
+    // IPv6 swallowing packets makes every connection wait: a finding with
+    // no failing endpoint, last in order.
+    let waiting = report(vec![
+        connected(
+            "https://a.example.test/",
+            Verdict::Ok,
+            &[("[2001:db8::1]:443", Silent), ("192.0.2.1:443", Connected)],
+        ),
+        connected(
+            "https://b.example.test/",
+            Verdict::Ok,
+            &[("[2001:db8::2]:443", Silent), ("192.0.2.2:443", Connected)],
+        ),
+    ]);
+    let f = findings(&waiting);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].kind, FindingKind::AddressFamilyBroken);
+    assert!(f[0].endpoints.is_empty());
+    assert!(
+        f[0].summary.contains("every connection waits for IPv6"),
+        "{}",
+        f[0].summary
+    );
+    // One IPv6 address that reached its host (a refusal is an answer)
+    // means IPv6 works: the failures are the hosts'.
+    let mixed = report(vec![
+        connected(
+            "https://v4.example.test/",
+            Verdict::Ok,
+            &[("192.0.2.1:443", Connected)],
+        ),
+        connected(
+            "https://six-a.example.test/",
+            Verdict::TcpTimeout,
+            &[("[2001:db8::1]:443", Silent)],
+        ),
+        connected(
+            "https://six-b.example.test/",
+            Verdict::TcpRefused,
+            &[("[2001:db8::2]:443", AddressOutcome::Refused)],
+        ),
+    ]);
+    assert!(
+        findings(&mixed)
+            .iter()
+            .all(|f| f.kind != FindingKind::AddressFamilyBroken),
+        "{:#?}",
+        findings(&mixed)
+    );
 }

@@ -53,6 +53,104 @@ fn every_built_in_scenario_gives_its_verdicts() {
             "{verdict} not shown by the lab: {verdicts:?}"
         );
     }
+
+    // Every built-in scenario states its findings, and gets them in order.
+    assert_eq!(v["findings_failed"], 0, "{v:#}");
+    let scenarios = v["scenarios"].as_array().unwrap();
+    assert_eq!(v["findings_passed"], scenarios.len());
+    for s in scenarios {
+        assert!(
+            s["expected_findings"].is_array(),
+            "{} states none",
+            s["name"]
+        );
+    }
+    let kinds: Vec<&str> = scenarios
+        .iter()
+        .flat_map(|s| s["findings"].as_array().unwrap())
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    for kind in [
+        "proxy_authentication",
+        "tls_inspection",
+        "proxy_unreachable",
+        "clock_wrong",
+        "address_family_broken",
+        "proxy_denied",
+        "names_missing",
+        "names_sinkholed",
+        "endpoint_failing",
+    ] {
+        assert!(
+            kinds.contains(&kind),
+            "{kind} not shown by the lab: {kinds:?}"
+        );
+    }
+    // Causes combined: the proxy first, then the name, each once.
+    let combined = scenarios
+        .iter()
+        .find(|s| s["name"] == "authenticated proxy and a missing name")
+        .unwrap();
+    let summaries: Vec<&str> = combined["finding_summaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert_eq!(summaries.len(), 2, "{summaries:?}");
+    assert!(
+        summaries[0].contains("demands authentication for 3 endpoints"),
+        "{summaries:?}"
+    );
+    assert_eq!(
+        summaries[1],
+        "gone.lab.test does not exist for this resolver."
+    );
+}
+
+/// A scenario whose findings are not the ones it states fails the run
+/// (exit 1) and says what it got; the CSV carries it as a row.
+#[test]
+fn a_scenario_with_wrong_findings_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wrong.toml");
+    std::fs::write(
+        &path,
+        "name = \"wrong, \\\"findings\\\"\"\nabout = \"a refused port is no proxy problem\"\n\n[[endpoint]]\nname = \"x.lab.test\"\nserve = \"refused\"\nexpect = \"tcp_refused\"\n\n[[finding]]\nkind = \"proxy_denied\"\nendpoints = 1\n",
+    )
+    .unwrap();
+    let out = run_with_env(["lab", "--scenario", path.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("findings endpoint_failing (1): FAIL, expected proxy_denied (1)"),
+        "{}",
+        stdout(&out)
+    );
+    let out = run_with_env(
+        [
+            "lab",
+            "--scenario",
+            path.to_str().unwrap(),
+            "--format",
+            "csv",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let mut rows = csv::Reader::from_reader(out.stdout.as_slice());
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2, "{}", stdout(&out));
+    assert_eq!(&rows[0][0], "wrong, \"findings\"");
+    assert_eq!(
+        rows[1].iter().collect::<Vec<_>>(),
+        [
+            "wrong, \"findings\"",
+            "(findings)",
+            "proxy_denied (1)",
+            "endpoint_failing (1)",
+            "false"
+        ]
+    );
 }
 
 #[test]
@@ -211,6 +309,36 @@ fn scenario_names_counts_and_nesting_are_checked_as_input() {
                 endpoint("a.lab.test", "ok")
             ),
             "nested.toml",
+        ),
+        (
+            "six.toml",
+            format!(
+                "{head}[[endpoint]]\nname = \"a.lab.test\"\nserve = \"missing\"\nipv6 = \"only\"\nexpect = \"dns_failure\"\n"
+            ),
+            "ipv6 applies to endpoints the lab serves",
+        ),
+        (
+            "clock.toml",
+            format!(
+                "{head}clock_off_days = -9223372036854775808\n{}",
+                endpoint("a.lab.test", "ok")
+            ),
+            "at most 36500 days",
+        ),
+        (
+            "category.toml",
+            format!(
+                "{head}[[endpoint]]\nname = \"a.lab.test\"\nserve = \"ok\"\ncategory = \"a\\u0007b\"\nexpect = \"ok\"\n"
+            ),
+            "a category is one line",
+        ),
+        (
+            "finding.toml",
+            format!(
+                "{head}{}[[finding]]\nkind = \"everything_fine\"\nendpoints = 1\n",
+                endpoint("a.lab.test", "ok")
+            ),
+            "unknown variant",
         ),
     ];
     for (file, text, says) in cases {

@@ -5,7 +5,9 @@ use comfy_table::Cell;
 
 use crate::cli::{FormatArg, LabArgs};
 use crate::exit::{Exit, UsageError};
-use crate::lab::{BUILTIN, Scenario, ScenarioError, ScenarioOutcome, run as run_scenario};
+use crate::lab::{
+    BUILTIN, Scenario, ScenarioError, ScenarioOutcome, describe_findings, run as run_scenario,
+};
 use crate::output;
 
 pub fn run(args: LabArgs) -> anyhow::Result<Exit> {
@@ -49,6 +51,12 @@ pub fn run(args: LabArgs) -> anyhow::Result<Exit> {
         .filter(|e| !e.passed())
         .count();
     let total: usize = outcomes.iter().map(|o| o.endpoints.len()).sum();
+    // A scenario's findings are checked as one more result of it.
+    let findings_failed = outcomes.iter().filter(|o| !o.findings_passed()).count();
+    let findings_checked = outcomes
+        .iter()
+        .filter(|o| o.expected_findings.is_some())
+        .count();
     let text = match args.format {
         FormatArg::Json => {
             serde_json::to_string_pretty(&serde_json::json!({
@@ -56,23 +64,36 @@ pub fn run(args: LabArgs) -> anyhow::Result<Exit> {
                 "scenarios": outcomes,
                 "passed": total - failed,
                 "failed": failed,
+                "findings_passed": findings_checked - findings_failed,
+                "findings_failed": findings_failed,
             }))? + "\n"
         }
         FormatArg::Csv => {
-            let mut out = String::from("scenario,url,expected,got,passed\n");
+            // Through a CSV writer: a scenario's name may hold commas and quotes.
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(["scenario", "url", "expected", "got", "passed"])?;
             for o in &outcomes {
                 for e in &o.endpoints {
-                    out.push_str(&format!(
-                        "{},{},{},{},{}\n",
-                        o.name,
-                        e.url,
+                    w.write_record([
+                        o.name.as_str(),
+                        e.url.as_str(),
                         e.expected.name(),
                         e.got.name(),
-                        e.passed()
-                    ));
+                        if e.passed() { "true" } else { "false" },
+                    ])?;
+                }
+                // The scenario's findings, as one more row.
+                if let Some(expected) = &o.expected_findings {
+                    w.write_record([
+                        o.name.as_str(),
+                        "(findings)",
+                        describe_findings(expected).as_str(),
+                        describe_findings(&o.findings).as_str(),
+                        if o.findings_passed() { "true" } else { "false" },
+                    ])?;
                 }
             }
-            out
+            String::from_utf8(w.into_inner()?)?
         }
         FormatArg::Table => {
             let style = output::table_style(false);
@@ -97,14 +118,30 @@ pub fn run(args: LabArgs) -> anyhow::Result<Exit> {
                     ]);
                 }
             }
+            let mut findings = String::new();
+            for o in &outcomes {
+                let got = describe_findings(&o.findings);
+                let line = match &o.expected_findings {
+                    None => format!("{}: findings {got} (not stated by the scenario)", o.name),
+                    Some(_) if o.findings_passed() => format!("{}: findings {got}: pass", o.name),
+                    Some(expected) => format!(
+                        "{}: findings {got}: FAIL, expected {}",
+                        o.name,
+                        describe_findings(expected)
+                    ),
+                };
+                findings.push_str(&line);
+                findings.push('\n');
+            }
             format!(
-                "{table}\n{} of {total} lab verdicts as expected\n",
-                total - failed
+                "{table}\n{findings}{} of {total} lab verdicts as expected; findings as expected in {} of {findings_checked} scenarios\n",
+                total - failed,
+                findings_checked - findings_failed
             )
         }
     };
     output::print(&text)?;
-    Ok(if failed == 0 {
+    Ok(if failed == 0 && findings_failed == 0 {
         Exit::Ok
     } else {
         Exit::Findings

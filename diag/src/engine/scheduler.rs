@@ -75,6 +75,7 @@ fn cut_short(job: &Job, live: &LiveHandle, why: &str, interrupted: bool) -> Vec<
                 queued_ms: 0.0,
                 ok: false,
                 detail: format!("cut short: {why}"),
+                addresses: Vec::new(),
             });
             (
                 vec![

@@ -20,6 +20,7 @@ use pathprobe_pac::discovery::{
 };
 use pathprobe_pac::{DnsServers, PacLocation, SystemResolver};
 use pathprobe_reports::Verdict;
+use pathprobe_reports::findings::FindingKind;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{self, RunConfig, RunLimits};
@@ -50,6 +51,19 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../lab/agent-proxy.toml"),
     ),
     ("wpad.toml", include_str!("../../lab/wpad.toml")),
+    (
+        "auth-proxy-dns.toml",
+        include_str!("../../lab/auth-proxy-dns.toml"),
+    ),
+    (
+        "interception-category.toml",
+        include_str!("../../lab/interception-category.toml"),
+    ),
+    (
+        "ipv6-broken.toml",
+        include_str!("../../lab/ipv6-broken.toml"),
+    ),
+    ("clock.toml", include_str!("../../lab/clock.toml")),
 ];
 
 /// How an endpoint is served.
@@ -118,6 +132,34 @@ pub enum LabSetting {
     Wpad,
 }
 
+/// Whether an endpoint's name has an IPv6 address. The lab's IPv6 path
+/// (`::1`, to the endpoint's port) drops every packet, as a firewall that
+/// blocks IPv6 does; its IPv4 path is the endpoint itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LabIpv6 {
+    /// IPv4 only.
+    #[default]
+    None,
+    /// IPv6 only.
+    Only,
+    /// Both, IPv6 first (as a resolver preferring IPv6 orders them).
+    First,
+}
+
+/// A finding a scenario must produce, in the order findings are listed.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedFinding {
+    /// Its kind.
+    pub kind: FindingKind,
+    /// How many endpoints it covers.
+    pub endpoints: usize,
+    /// What it is about, when the scenario names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component: Option<String>,
+}
+
 /// One endpoint of a scenario.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -134,6 +176,12 @@ pub struct LabEndpoint {
     pub accept: Vec<u16>,
     /// The verdict it must get.
     pub expect: Verdict,
+    /// Its category in the catalog, if any.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// Whether its name has an IPv6 address (default: none).
+    #[serde(default)]
+    pub ipv6: LabIpv6,
 }
 
 fn default_status() -> u16 {
@@ -163,9 +211,17 @@ pub struct Scenario {
     /// The PAC, for `route = "pac"`.
     #[serde(default)]
     pub pac: Option<String>,
+    /// How many days this machine's clock is off the world's (positive:
+    /// ahead): the lab's certificates are issued for the world's time.
+    #[serde(default)]
+    pub clock_off_days: i64,
     /// The endpoints.
     #[serde(rename = "endpoint")]
     pub endpoints: Vec<LabEndpoint>,
+    /// The findings the run must produce, in order; not checked when the
+    /// scenario states none (every built-in one does).
+    #[serde(default, rename = "finding")]
+    pub findings: Option<Vec<ExpectedFinding>>,
     /// The file it was read from, for messages.
     #[serde(skip)]
     pub file: String,
@@ -272,6 +328,31 @@ impl Scenario {
                 }
             }
         }
+        // A century either way: further would overflow a certificate's date.
+        if s.clock_off_days.unsigned_abs() > 36_500 {
+            return Err(invalid(&format!(
+                "clock_off_days {}: at most 36500 days either way",
+                s.clock_off_days
+            )));
+        }
+        if let Some(e) = s.endpoints.iter().find(|e| {
+            e.category.as_ref().is_some_and(|c| {
+                c.is_empty() || c.chars().count() > 200 || c.chars().any(char::is_control)
+            })
+        }) {
+            return Err(invalid(&format!(
+                "endpoint {:?}: a category is one line of 1 to 200 characters, no control characters",
+                pathprobe_files::quote::excerpt(&e.name, 80)
+            )));
+        }
+        if let Some(e) = s.endpoints.iter().find(|e| {
+            e.ipv6 != LabIpv6::None && matches!(e.serve, Serve::Missing | Serve::Sinkhole)
+        }) {
+            return Err(invalid(&format!(
+                "endpoint {:?}: ipv6 applies to endpoints the lab serves, not to a name that is missing or sinkholed",
+                pathprobe_files::quote::excerpt(&e.name, 80)
+            )));
+        }
         if let Some(ca) = &s.intercept_ca {
             // A certificate's common name holds at most 64 characters (X.520).
             let length = ca.chars().count();
@@ -336,6 +417,41 @@ pub struct ScenarioOutcome {
     pub about: String,
     /// Per endpoint.
     pub endpoints: Vec<EndpointOutcome>,
+    /// The findings it had to produce, when the scenario states them.
+    pub expected_findings: Option<Vec<ExpectedFinding>>,
+    /// The findings it produced, in order.
+    pub findings: Vec<ExpectedFinding>,
+    /// Their summaries, as a user reads them.
+    pub finding_summaries: Vec<String>,
+}
+
+impl ScenarioOutcome {
+    /// Whether the findings are the expected ones (true when none are stated).
+    pub fn findings_passed(&self) -> bool {
+        let Some(expected) = &self.expected_findings else {
+            return true;
+        };
+        expected.len() == self.findings.len()
+            && expected.iter().zip(&self.findings).all(|(e, got)| {
+                e.kind == got.kind
+                    && e.endpoints == got.endpoints
+                    && e.component
+                        .as_ref()
+                        .is_none_or(|c| Some(c) == got.component.as_ref())
+            })
+    }
+}
+
+/// Findings as a scenario states them: `kind (endpoints)`, in order.
+pub fn describe_findings(findings: &[ExpectedFinding]) -> String {
+    if findings.is_empty() {
+        return "none".into();
+    }
+    findings
+        .iter()
+        .map(|f| format!("{} ({})", f.kind.name(), f.endpoints))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A directory of its own for the settings files a scenario writes,
@@ -375,12 +491,15 @@ fn closed_port() -> Result<u16, LabError> {
 
 /// Sets the scenario's network up and probes every endpoint.
 pub fn run(scenario: &Scenario) -> Result<ScenarioOutcome, ScenarioError> {
-    let ca = LabCa::new("pathprobe lab CA")?;
+    let ca = LabCa::new("pathprobe lab CA")?.clock_off(scenario.clock_off_days);
     let stranger = LabCa::new("Unknown Issuer CA")?;
     let mut ports = HashMap::new();
     let mut overrides: HashMap<String, Vec<IpAddr>> = HashMap::new();
     let mut dns_names = HashMap::new();
     let loopback = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    let loopback6 = IpAddr::V6(std::net::Ipv6Addr::LOCALHOST);
+    // Held until the run is over: the IPv6 paths that drop every packet.
+    let mut black_holes = Vec::new();
     for e in &scenario.endpoints {
         let name = e.name.to_ascii_lowercase();
         let port = match e.serve {
@@ -396,7 +515,15 @@ pub fn run(scenario: &Scenario) -> Result<ScenarioOutcome, ScenarioError> {
                 dns_names.insert(name.clone(), DnsAnswer::Address(Ipv4Addr::UNSPECIFIED));
             }
             _ => {
-                overrides.insert(name.clone(), vec![loopback]);
+                let addresses = match e.ipv6 {
+                    LabIpv6::None => vec![loopback],
+                    LabIpv6::Only => vec![loopback6],
+                    LabIpv6::First => vec![loopback6, loopback],
+                };
+                if e.ipv6 != LabIpv6::None {
+                    black_holes.push(servers::BlackHole::ipv6(port)?);
+                }
+                overrides.insert(name.clone(), addresses);
             }
         }
         ports.insert(name, port);
@@ -515,12 +642,17 @@ pub fn run(scenario: &Scenario) -> Result<ScenarioOutcome, ScenarioError> {
             format!("https://{name}:{port}/\n")
         })
         .collect();
-    let catalog = pathprobe_urls::load_bytes(
+    let mut catalog = pathprobe_urls::load_bytes(
         std::path::Path::new(&format!("{}.txt", scenario.name)),
         list.as_bytes(),
         &pathprobe_urls::LoadOptions::default(),
     )
     .map_err(|e| invalid(e.to_string()))?;
+    if catalog.endpoints.len() == scenario.endpoints.len() {
+        for (row, e) in catalog.endpoints.iter_mut().zip(&scenario.endpoints) {
+            row.category.clone_from(&e.category);
+        }
+    }
     let mut plan = crate::catalogs::plan_of(&catalog, &pathprobe_urls::Filter::default())
         .map_err(|e| invalid(e.to_string()))?;
     if plan.entries.len() != scenario.endpoints.len() {
@@ -566,6 +698,23 @@ pub fn run(scenario: &Scenario) -> Result<ScenarioOutcome, ScenarioError> {
         engine::RunError::UnusableSetting(why) => invalid(why),
         other => ScenarioError::Lab(LabError::Io(std::io::Error::other(other.to_string()))),
     })?;
+    drop(black_holes);
+    let findings: Vec<ExpectedFinding> = run
+        .report
+        .findings
+        .iter()
+        .map(|f| ExpectedFinding {
+            kind: f.kind,
+            endpoints: f.endpoints.len(),
+            component: Some(f.component.clone()),
+        })
+        .collect();
+    let finding_summaries = run
+        .report
+        .findings
+        .iter()
+        .map(|f| f.summary.clone())
+        .collect();
     let endpoints = scenario
         .endpoints
         .iter()
@@ -587,5 +736,8 @@ pub fn run(scenario: &Scenario) -> Result<ScenarioOutcome, ScenarioError> {
         name: scenario.name.clone(),
         about: scenario.about.clone(),
         endpoints,
+        expected_findings: scenario.findings.clone(),
+        findings,
+        finding_summaries,
     })
 }

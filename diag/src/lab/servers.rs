@@ -38,6 +38,9 @@ pub struct LabCa {
     /// The CA's private key, PEM (for peers such as mitmproxy that sign with it).
     pub key_pem: String,
     der: CertificateDer<'static>,
+    /// How many days this machine's clock is off the world's, for the
+    /// leaves issued: see [`LabCa::clock_off`].
+    clock_off_days: i64,
 }
 
 impl LabCa {
@@ -56,7 +59,17 @@ impl LabCa {
             pem: cert.pem(),
             der: cert.der().clone(),
             issuer: Issuer::new(params, key),
+            clock_off_days: 0,
         })
+    }
+
+    /// Leaves issued as the world's time would have them when this
+    /// machine's clock is `days` ahead (negative: behind): valid from 30
+    /// days before the world's today to 60 days after. With a clock a year
+    /// ahead every leaf looks expired here; a year behind, not yet valid.
+    pub fn clock_off(mut self, days: i64) -> Self {
+        self.clock_off_days = days;
+        self
     }
 
     /// The CA certificate, DER.
@@ -69,8 +82,23 @@ impl LabCa {
         &self,
         names: &[&str],
     ) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), LabError> {
-        let params =
+        let mut params =
             CertificateParams::new(names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>())?;
+        if self.clock_off_days != 0 {
+            let day = |offset: i64| {
+                let date = jiff::Zoned::now()
+                    .date()
+                    .checked_add(jiff::Span::new().days(offset - self.clock_off_days))
+                    .unwrap_or(jiff::civil::Date::MIN);
+                rcgen::date_time_ymd(
+                    i32::from(date.year()),
+                    u8::try_from(date.month()).unwrap_or(1),
+                    u8::try_from(date.day()).unwrap_or(1),
+                )
+            };
+            params.not_before = day(-30);
+            params.not_after = day(60);
+        }
         let key = KeyPair::generate()?;
         let cert = params.signed_by(&key, &self.issuer)?;
         let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
@@ -387,6 +415,34 @@ pub fn silent_server() -> Result<u16, LabError> {
             held.push(s);
         }
     })
+}
+
+/// An IPv6 path that drops every packet, as a firewall blocking IPv6 does:
+/// a listener on `[::1]:port` that never accepts, its one-place queue
+/// filled by a connection of its own, so that the kernel drops every
+/// further SYN and a client's connect waits until its own limit.
+/// Dropped, the path is gone.
+pub struct BlackHole {
+    _listener: socket2::Socket,
+    _filler: std::net::TcpStream,
+}
+
+impl BlackHole {
+    /// Opens the black hole on `[::1]:port`.
+    pub fn ipv6(port: u16) -> Result<Self, LabError> {
+        use socket2::{Domain, Socket, Type};
+        let address = std::net::SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, port));
+        let listener = Socket::new(Domain::IPV6, Type::STREAM, None)?;
+        listener.set_only_v6(true)?;
+        listener.bind(&address.into())?;
+        // A backlog of 0 holds one connection that was never accepted.
+        listener.listen(0)?;
+        let filler = std::net::TcpStream::connect_timeout(&address, Duration::from_secs(2))?;
+        Ok(Self {
+            _listener: listener,
+            _filler: filler,
+        })
+    }
 }
 
 /// A web server answering every request with `script` as a PAC file, as

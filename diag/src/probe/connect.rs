@@ -6,13 +6,18 @@ use std::time::Duration;
 
 use tokio::net::TcpStream;
 
+use pathprobe_reports::{AddressOutcome, AddressTry, Family};
+
 use super::failure::{Failure, unreachable_text};
 
-/// Connects to the first address that answers; each gets a share of the limit.
+/// Connects to the first address that answers; each gets a share of the
+/// limit. What each address did is added to `tries` as it happens, so that
+/// a phase cut short still says which addresses it tried.
 pub(super) async fn connect(
     addrs: &[IpAddr],
     port: u16,
     limit: Duration,
+    tries: &mut Vec<AddressTry>,
 ) -> Result<(TcpStream, String), Failure> {
     let mut tried = Vec::new();
     let mut refused = None;
@@ -26,8 +31,21 @@ pub(super) async fn connect(
     for ip in addrs.iter().take(4) {
         let addr = SocketAddr::new(*ip, port);
         tried.push(addr);
+        // Noted as silent before it is tried: a phase limit that ends the
+        // wait leaves it so, which is what it was.
+        tries.push(AddressTry {
+            address: addr.to_string(),
+            family: Family::of(*ip),
+            outcome: AddressOutcome::Silent,
+        });
+        let mut note = |outcome| {
+            if let Some(last) = tries.last_mut() {
+                last.outcome = outcome;
+            }
+        };
         match tokio::time::timeout(share, TcpStream::connect(addr)).await {
             Ok(Ok(stream)) => {
+                note(AddressOutcome::Connected);
                 let _ = stream.set_nodelay(true);
                 let mut detail = format!("connected to {addr} over {}", family(&addr));
                 if !earlier.is_empty() {
@@ -36,10 +54,12 @@ pub(super) async fn connect(
                 return Ok((stream, detail));
             }
             Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+                note(AddressOutcome::Refused);
                 earlier.push(format!("{addr} over {} refused", family(&addr)));
                 refused = Some(addr);
             }
             Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionReset => {
+                note(AddressOutcome::Refused);
                 return Err(Failure::Reset(format!("{addr}: {e}")));
             }
             // The OS (no route) or a router (ICMP) says the address cannot
@@ -54,6 +74,7 @@ pub(super) async fn connect(
                         | std::io::ErrorKind::AddrNotAvailable
                 ) =>
             {
+                note(AddressOutcome::Unreachable);
                 let network = e.kind() != std::io::ErrorKind::HostUnreachable;
                 earlier.push(format!(
                     "{addr} over {}: {}",
@@ -64,10 +85,12 @@ pub(super) async fn connect(
             }
             // Any other immediate error is what the OS said, not silence.
             Ok(Err(e)) => {
+                note(AddressOutcome::Failed);
                 earlier.push(format!("{addr} over {}: {e}", family(&addr)));
                 failed = Some((addr, e.to_string()));
             }
             Err(_) => {
+                note(AddressOutcome::Silent);
                 silent = true;
                 earlier.push(format!(
                     "{addr} over {}: no answer in {:.1} s",

@@ -20,6 +20,7 @@ use pathprobe_pac::discovery::Credentials;
 use pathprobe_pac::{ProxyKind, Resolve, Route};
 use pathprobe_reports::{Attempt, Phase, PhaseRecord, TlsInfo, Verdict};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpStream;
 
 use self::connect::connect;
 use self::failure::{Failure, classify, io_failure, short};
@@ -196,8 +197,31 @@ impl Recorder {
             queued_ms: 0.0,
             ok,
             detail,
+            addresses: Vec::new(),
         });
         outcome
+    }
+
+    /// The connect phase, with each address tried and what it did;
+    /// `failed` turns the phase's failure into the attempt's (to a proxy:
+    /// the proxy cannot be reached).
+    async fn connect(
+        &mut self,
+        ips: &[IpAddr],
+        port: u16,
+        limit: Duration,
+        failed: impl FnOnce(Failure) -> Failure,
+    ) -> Result<TcpStream, Failure> {
+        let mut tries = Vec::new();
+        let outcome = self
+            .run(Phase::Connect, limit, async {
+                connect(ips, port, limit, &mut tries).await.map_err(failed)
+            })
+            .await;
+        if let Some(last) = self.phases.last_mut() {
+            last.addresses = tries;
+        }
+        outcome.map(|(stream, _)| stream)
     }
 
     /// The DNS phase: its clock runs only once the lookup has a slot under
@@ -225,6 +249,7 @@ impl Recorder {
             queued_ms: total.saturating_sub(took).as_secs_f64() * 1000.0,
             ok,
             detail,
+            addresses: Vec::new(),
         });
         outcome.map(|(ips, _)| ips)
     }
@@ -451,9 +476,7 @@ async fn run(
     let (mut stream, via_proxy): (Stream, bool) = match route {
         Route::Direct => {
             let ips = rec.dns(&host, ctx, false).await?;
-            let (tcp, _) = rec
-                .run(Phase::Connect, t.connect, connect(&ips, port, t.connect))
-                .await?;
+            let tcp = rec.connect(&ips, port, t.connect, |f| f).await?;
             (Box::pin(tcp), false)
         }
         Route::Proxy {
@@ -504,11 +527,9 @@ async fn run(
                     format!("its name does not resolve ({})", short(&f)),
                 )
             })?;
-            let (tcp, _) = rec
-                .run(Phase::Connect, t.connect, async {
-                    connect(&ips, *pport, t.connect)
-                        .await
-                        .map_err(|f| Failure::ProxyUnreachable(proxy.clone(), short(&f)))
+            let tcp = rec
+                .connect(&ips, *pport, t.connect, |f| {
+                    Failure::ProxyUnreachable(proxy.clone(), short(&f))
                 })
                 .await?;
             let mut stream: Stream = Box::pin(tcp);

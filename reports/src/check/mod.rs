@@ -140,6 +140,76 @@ pub struct PhaseRecord {
     pub ok: bool,
     /// What happened (address connected, status received, error).
     pub detail: String,
+    /// Connect phases: each address tried, in order, and what it did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<AddressTry>,
+}
+
+/// An IP address family.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+pub enum Family {
+    /// IPv4.
+    #[serde(rename = "ipv4")]
+    Ipv4,
+    /// IPv6.
+    #[serde(rename = "ipv6")]
+    Ipv6,
+}
+
+impl Family {
+    /// "IPv4" or "IPv6", as people write them.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Ipv4 => "IPv4",
+            Self::Ipv6 => "IPv6",
+        }
+    }
+
+    /// The family of an address.
+    pub fn of(ip: std::net::IpAddr) -> Self {
+        // An IPv4-mapped IPv6 address travels as IPv4.
+        match ip.to_canonical() {
+            std::net::IpAddr::V4(_) => Self::Ipv4,
+            std::net::IpAddr::V6(_) => Self::Ipv6,
+        }
+    }
+}
+
+/// What one address of a connect phase did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AddressOutcome {
+    /// The connection was made.
+    Connected,
+    /// The host answered with a reset: it was reached.
+    Refused,
+    /// The OS or a router said the address cannot be reached (no route,
+    /// no source address of that family, ICMP unreachable).
+    Unreachable,
+    /// No answer within the address's share of the limit.
+    Silent,
+    /// Another error from the OS.
+    Failed,
+}
+
+impl AddressOutcome {
+    /// Whether packets of this family got to the host and back.
+    pub fn reached(self) -> bool {
+        matches!(self, Self::Connected | Self::Refused)
+    }
+}
+
+/// One address tried in a connect phase.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AddressTry {
+    /// The address and port.
+    pub address: String,
+    /// Its family.
+    pub family: Family,
+    /// What it did.
+    pub outcome: AddressOutcome,
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
