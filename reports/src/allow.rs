@@ -77,6 +77,10 @@ pub struct AllowEntry {
     pub reason: String,
     /// Where it came from: catalog row or probed URL.
     pub source: String,
+    /// The finding of the report that covers it (an index into
+    /// [`AllowList::findings`]), for entries from a failed check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<usize>,
 }
 
 /// Entries with where they came from and what was left out.
@@ -92,6 +96,10 @@ pub struct AllowList {
     pub entries: Vec<AllowEntry>,
     /// What could not become an entry at all (prose rows), with why.
     pub notes: Vec<String>,
+    /// The findings of the report the entries come from, in its order
+    /// (none for a catalog export).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<crate::findings::Finding>,
 }
 
 /// Text written, and what the format could not say.
@@ -426,7 +434,9 @@ impl AllowList {
         serde_json::to_string_pretty(self).map(|s| s + "\n")
     }
 
-    /// What to paste into a ticket: each group, what to do and for which hosts.
+    /// What to paste into a ticket: for a failed check, one section per
+    /// finding (its summary, then what to do and for which hosts), in the
+    /// report's order; otherwise each action, what to do and for which hosts.
     pub fn ticket(&self) -> String {
         let mut text = format!(
             "Network changes needed for {} ({}).\n",
@@ -436,34 +446,72 @@ impl AllowList {
             text.push_str("\nNothing failed that the network team can fix: no change is needed.\n");
             return text;
         }
-        for action in [
-            Action::Allow,
-            Action::ExemptFromAuthentication,
-            Action::ExemptFromInspection,
-        ] {
-            let group: Vec<&AllowEntry> =
-                self.entries.iter().filter(|e| e.action == action).collect();
-            if group.is_empty() {
+        for (i, finding) in self.findings.iter().enumerate() {
+            let entries: Vec<&AllowEntry> = self
+                .entries
+                .iter()
+                .filter(|e| e.finding == Some(i))
+                .collect();
+            if entries.is_empty() {
                 continue;
             }
-            let _ = write!(text, "\n{} ({}):\n", action.heading(), group.len());
-            text.push_str(match action {
-                Action::Allow => "  These were blocked by DNS, a firewall or the proxy's allow list. Allow them on the path this machine uses.\n",
-                Action::ExemptFromAuthentication => "  The proxy asked for credentials. The agent cannot authenticate to a proxy: the proxy rule for these hosts must allow anonymous access.\n",
-                Action::ExemptFromInspection => "  TLS to these hosts was decrypted and re-signed. The agent pins its service certificates and refuses inspected connections: add them to the inspection bypass list.\n",
-            });
-            for e in group {
-                let _ = write!(text, "  - {}:{}", e.host, e.port);
-                if !e.reason.is_empty() {
-                    let _ = write!(text, " ({})", e.reason);
-                }
-                if !e.required {
-                    text.push_str(" [optional]");
-                }
-                text.push('\n');
-            }
+            let _ = write!(
+                text,
+                "\nFinding {}: [{}] {}\n",
+                i + 1,
+                finding.kind.name(),
+                finding.summary
+            );
+            action_groups(&mut text, &entries, "  ");
         }
+        let rest: Vec<&AllowEntry> = self
+            .entries
+            .iter()
+            .filter(|e| e.finding.is_none_or(|i| i >= self.findings.len()))
+            .collect();
+        if !rest.is_empty() && !self.findings.is_empty() {
+            text.push_str("\nOther changes:\n");
+        }
+        action_groups(&mut text, &rest, "");
         text
+    }
+}
+
+/// `entries` under one heading per action, what to do first, then the hosts;
+/// every line begins with `indent`.
+fn action_groups(text: &mut String, entries: &[&AllowEntry], indent: &str) {
+    for action in [
+        Action::Allow,
+        Action::ExemptFromAuthentication,
+        Action::ExemptFromInspection,
+    ] {
+        let group: Vec<&&AllowEntry> = entries.iter().filter(|e| e.action == action).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = write!(text, "\n{indent}{} ({}):\n", action.heading(), group.len());
+        let why = match action {
+            Action::Allow => {
+                "These were blocked by DNS, a firewall or the proxy's allow list. Allow them on the path this machine uses."
+            }
+            Action::ExemptFromAuthentication => {
+                "The proxy asked for credentials. The agent cannot authenticate to a proxy: the proxy rule for these hosts must allow anonymous access."
+            }
+            Action::ExemptFromInspection => {
+                "TLS to these hosts was decrypted and re-signed. The agent pins its service certificates and refuses inspected connections: add them to the inspection bypass list."
+            }
+        };
+        let _ = writeln!(text, "{indent}  {why}");
+        for e in group {
+            let _ = write!(text, "{indent}  - {}:{}", e.host, e.port);
+            if !e.reason.is_empty() {
+                let _ = write!(text, " ({})", e.reason);
+            }
+            if !e.required {
+                text.push_str(" [optional]");
+            }
+            text.push('\n');
+        }
     }
 }
 
@@ -608,6 +656,7 @@ mod tests {
             action: Action::Allow,
             reason: String::new(),
             source: "t.xlsx, row 2".into(),
+            finding: None,
         }
     }
 
@@ -649,6 +698,7 @@ mod tests {
                 ),
             ],
             notes: vec!["row 9: prose names no host".into()],
+            findings: Vec::new(),
         }
     }
 

@@ -85,7 +85,7 @@ pub enum Confidence {
 }
 
 /// One problem of the network, with the endpoints it explains.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Finding {
     /// What kind of problem.
     pub kind: FindingKind,
@@ -869,7 +869,7 @@ fn address_family(report: &CheckReport, failing: &[Failing<'_>], found: &mut Fou
 }
 
 /// For each endpoint a finding covers, the index of the first that does.
-pub(crate) fn covering(findings: &[Finding]) -> std::collections::HashMap<&str, usize> {
+pub fn covering(findings: &[Finding]) -> std::collections::HashMap<&str, usize> {
     let mut map = std::collections::HashMap::new();
     for (i, f) in findings.iter().enumerate() {
         for url in &f.endpoints {

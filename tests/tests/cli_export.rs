@@ -501,29 +501,39 @@ fn fix_turns_a_real_report_into_grouped_changes() {
     let out = run(["fix", report.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
+    // One section per finding, in the report's order: what it is, then
+    // what to change for which hosts.
     let section = |heading: &str| {
         let start = text
             .find(heading)
             .unwrap_or_else(|| panic!("{heading} missing: {text}"));
         let rest = &text[start..];
-        rest[..rest[1..].find("\n\n").map_or(rest.len(), |i| i + 1)].to_owned()
+        rest[..rest[1..].find("\nFinding ").map_or(rest.len(), |i| i + 1)].to_owned()
     };
-    let allow = section("Allow these destinations (2)");
+    let tls = section("Finding 1: [tls_inspection] TLS to 2 endpoints is re-signed by Zscaler");
     assert!(
-        allow.contains("www.blocked.lab.test:443 (proxy_denied"),
-        "{allow}"
-    );
-    assert!(
-        allow.contains(&format!("refused.lab.test:{closed} (tcp_refused)")),
-        "{allow}"
-    );
-    let auth = section("Exempt these destinations from proxy authentication (1)");
-    assert!(auth.contains(&format!("auth.lab.test:{origin}")), "{auth}");
-    let tls = section("Exempt these destinations from SSL/TLS inspection (1)");
-    assert!(
-        tls.contains("winatp-gw-weu.microsoft.com:443 (tls_intercepted by Zscaler"),
+        tls.contains("Exempt these destinations from SSL/TLS inspection (1):")
+            && tls.contains("winatp-gw-weu.microsoft.com:443 (tls_intercepted by Zscaler"),
         "{tls}"
     );
+    let auth = section("Finding 2: [proxy_authentication] The proxy PROXY 127.0.0.1:");
+    assert!(
+        auth.contains("Exempt these destinations from proxy authentication (1):")
+            && auth.contains(&format!("auth.lab.test:{origin}")),
+        "{auth}"
+    );
+    let denied = section("Finding 3: [proxy_denied]");
+    assert!(
+        denied.contains("Allow these destinations (1):")
+            && denied.contains("www.blocked.lab.test:443 (proxy_denied by Squid"),
+        "{denied}"
+    );
+    let refused = section("Finding 4: [endpoint_failing]");
+    assert!(
+        refused.contains(&format!("refused.lab.test:{closed} (tcp_refused)")),
+        "{refused}"
+    );
+    assert!(!text.contains("Other changes"), "{text}");
     assert!(!text.contains("ok.lab.test"), "{text}");
 
     // The same, as the rules a proxy takes: only what failed.
@@ -562,6 +572,16 @@ fn fix_turns_a_real_report_into_grouped_changes() {
         ]
     );
     assert_eq!(json["entries"][2]["never_inspect"], true);
+    // Each entry names the finding that covers it, and the findings come along.
+    let findings: Vec<u64> = json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["finding"].as_u64().unwrap())
+        .collect();
+    assert_eq!(findings, [1, 2, 0, 3]);
+    assert_eq!(json["findings"][0]["kind"], "tls_inspection");
+    assert_eq!(json["findings"].as_array().unwrap().len(), 4);
 }
 
 #[test]

@@ -73,6 +73,7 @@ fn report_list(report: &CheckReport, map: &pathprobe_urls::ProbeMap) -> AllowLis
     // Where each host, port and action already is in `entries`.
     let mut seen: HashMap<(String, u16, Action), usize> = HashMap::new();
     let mut notes = Vec::new();
+    let covering = pathprobe_reports::findings::covering(&report.findings);
     for r in &report.results {
         if matches!(r.verdict, Verdict::Ok | Verdict::NotProbed) {
             continue;
@@ -140,6 +141,7 @@ fn report_list(report: &CheckReport, map: &pathprobe_urls::ProbeMap) -> AllowLis
             action,
             reason,
             source: r.url.clone(),
+            finding: covering.get(r.url.as_str()).copied(),
         });
     }
     AllowList {
@@ -148,6 +150,7 @@ fn report_list(report: &CheckReport, map: &pathprobe_urls::ProbeMap) -> AllowLis
         generator: generator(),
         entries,
         notes,
+        findings: report.findings.clone(),
     }
 }
 
@@ -194,6 +197,7 @@ fn catalog_list(catalog: &Catalog, plan: &Plan, filters: Vec<String>) -> AllowLi
             action: Action::Allow,
             reason: String::new(),
             source: endpoint.source.to_string(),
+            finding: None,
         });
     }
     AllowList {
@@ -202,6 +206,7 @@ fn catalog_list(catalog: &Catalog, plan: &Plan, filters: Vec<String>) -> AllowLi
         generator: generator(),
         entries,
         notes,
+        findings: Vec::new(),
     }
 }
 
