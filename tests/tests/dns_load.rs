@@ -95,6 +95,48 @@ fn a_busy_dnsmasq_gives_true_verdicts_for_every_name() {
     }
     // 300 lookups, 32 at a time: most waited for a slot, and it shows.
     assert!(queued > NAMES, "only {queued} lookups show a queue wait");
+
+    // Two findings, not 300 rows: the missing names (while the resolver
+    // answered others, with block addresses), then the sinkholed ones.
+    let findings: Vec<(&str, usize)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap(),
+                f["endpoints"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [("names_missing", NAMES), ("names_sinkholed", NAMES)],
+        "{:#}",
+        report["findings"]
+    );
+    assert_eq!(
+        report["findings"][0]["summary"],
+        format!("{NAMES} names do not exist for this resolver, while other names resolve.")
+    );
+
+    // Through the same dnsmasq, a run whose every name is missing is one
+    // finding about DNS itself, not a list of names.
+    let few = write_catalog(
+        dir.path(),
+        &[
+            "https://nx1.busy.test/",
+            "https://nx2.busy.test/",
+            "https://nx3.busy.test/",
+        ],
+    );
+    let report = check(resolver.port, &few, &[]);
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1, "{report}");
+    assert_eq!(report["findings"][0]["kind"], "dns_unavailable");
+    assert_eq!(
+        report["findings"][0]["summary"],
+        "The resolver answered none of the 3 names asked: DNS does not work here, or does not reach the internet."
+    );
 }
 
 #[test]

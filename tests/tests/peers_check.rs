@@ -104,6 +104,17 @@ fn squid_with_authentication_offers_its_schemes_and_checks_credentials() {
         assert!(evidence.contains(scheme), "{scheme} missing: {evidence}");
     }
     assert!(evidence.contains("pathprobe lab"), "realm: {evidence}");
+    // The finding names the proxy, its schemes and realm.
+    let f = &v["findings"][0];
+    assert_eq!(v["findings"].as_array().unwrap().len(), 1, "{v:#}");
+    assert_eq!(f["kind"], "proxy_authentication");
+    assert_eq!(f["component"], format!("PROXY 127.0.0.1:{}", proxy.port));
+    let evidence = f["evidence"].to_string();
+    assert!(
+        evidence.contains("offered schemes: Negotiate, NTLM, Basic")
+            && evidence.contains("realm: pathprobe lab"),
+        "{f:#}"
+    );
 
     let (v, out) = check(&[
         cat.to_str().unwrap(),
@@ -159,6 +170,8 @@ fn mitmproxy_interception_is_detected_with_its_own_ca_and_a_product_ca() {
             .contains("mitmproxy"),
         "{r:#}"
     );
+    assert_eq!(v["findings"][0]["kind"], "tls_inspection", "{v:#}");
+    assert_eq!(v["findings"][0]["component"], "mitmproxy");
 
     let zscaler = TestCa::new("Zscaler Root CA");
     let disguised = mitmdump(&binary, Some((zscaler.key_pem(), zscaler.pem())));
@@ -173,6 +186,9 @@ fn mitmproxy_interception_is_detected_with_its_own_ca_and_a_product_ca() {
         r["attempts"][0]["evidence"].to_string().contains("Zscaler"),
         "{r:#}"
     );
+    // The product, not the proxy, is what the finding is about.
+    assert_eq!(v["findings"][0]["kind"], "tls_inspection", "{v:#}");
+    assert_eq!(v["findings"][0]["component"], "Zscaler");
     assert!(
         r["attempts"][0]["tls"]["chain"][0]["issuer"]
             .as_str()
