@@ -545,11 +545,13 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
         warnings,
         results.into_iter().map(|(_, r)| r).collect(),
     );
+    // Redacted first: the findings are then made once, from the redacted
+    // results.
+    report.redact(&config.redactor);
     report.summarise(
         run_started.elapsed().as_secs_f64() * 1000.0,
         outcome.partial || cut_by.is_some(),
     );
-    report.redact(&config.redactor);
     tracing::debug!(summary = %report.summary_line(), "run finished");
     let mut explanation = settings.explanation;
     explanation.urls = decisions;

@@ -551,7 +551,11 @@ impl CheckReport {
             }
         }
         // Findings quote URLs and evidence: made again from what is left.
-        self.findings = crate::findings::findings(self);
+        // Redaction changes no verdict, so a report with none (not
+        // summarised yet, or clean) has none after it either.
+        if !self.findings.is_empty() {
+            self.findings = crate::findings::findings(self);
+        }
     }
 
     /// Every free text of the report with its control characters (escape
