@@ -725,6 +725,36 @@ fn direct_tries(attempt: &Attempt) -> impl Iterator<Item = &AddressTry> {
         .flat_map(|p| &p.addresses)
 }
 
+/// What the addresses of one family did across the direct attempts.
+#[derive(Default)]
+struct FamilyTries {
+    /// Connected, or refused by the host (which was reached).
+    reached: usize,
+    silent: usize,
+    unreachable: usize,
+    failed: usize,
+}
+
+impl FamilyTries {
+    fn not_reached(&self) -> usize {
+        self.silent + self.unreachable + self.failed
+    }
+
+    /// How they failed: "no answer 3, no route 1".
+    fn failures(&self) -> String {
+        [
+            ("an error", self.failed),
+            ("no answer", self.silent),
+            ("no route", self.unreachable),
+        ]
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(how, n)| format!("{how} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
+}
+
 /// One address family reaching no host while the other reaches some: the
 /// endpoints it fails (those with addresses of that family only) and those
 /// reached over the other family after it failed.
@@ -734,29 +764,23 @@ fn direct_tries(attempt: &Attempt) -> impl Iterator<Item = &AddressTry> {
 /// finding; a family that fails endpoints, or that swallows packets and
 /// makes every connection wait for the other, is one.
 fn address_family(report: &CheckReport, failing: &[Failing<'_>], found: &mut Found) {
-    let mut reached: BTreeMap<Family, usize> = BTreeMap::new();
-    let mut failed: BTreeMap<(Family, &'static str), usize> = BTreeMap::new();
+    let mut tally: BTreeMap<Family, FamilyTries> = BTreeMap::new();
     for a in report.results.iter().flat_map(|r| &r.attempts) {
         for t in direct_tries(a) {
-            if t.outcome.reached() {
-                *reached.entry(t.family).or_default() += 1;
-            } else {
-                let how = match t.outcome {
-                    AddressOutcome::Silent => "no answer",
-                    AddressOutcome::Unreachable => "no route",
-                    _ => "an error",
-                };
-                *failed.entry((t.family, how)).or_default() += 1;
+            let counts = tally.entry(t.family).or_default();
+            match t.outcome {
+                AddressOutcome::Connected | AddressOutcome::Refused => counts.reached += 1,
+                AddressOutcome::Silent => counts.silent += 1,
+                AddressOutcome::Unreachable => counts.unreachable += 1,
+                AddressOutcome::Failed => counts.failed += 1,
             }
         }
     }
     for (family, other) in [(Family::Ipv6, Family::Ipv4), (Family::Ipv4, Family::Ipv6)] {
-        let failures: Vec<(&str, usize)> = failed
-            .iter()
-            .filter(|((f, _), _)| *f == family)
-            .map(|((_, how), n)| (*how, *n))
-            .collect();
-        if reached.contains_key(&family) || !reached.contains_key(&other) || failures.is_empty() {
+        let (Some(this), Some(that)) = (tally.get(&family), tally.get(&other)) else {
+            continue;
+        };
+        if this.reached > 0 || that.reached == 0 || this.not_reached() == 0 {
             continue;
         }
         // Failing endpoints whose every address was of this family.
@@ -783,17 +807,13 @@ fn address_family(report: &CheckReport, failing: &[Failing<'_>], found: &mut Fou
             .iter()
             .filter(|r| {
                 r.attempts.iter().any(|a| {
-                    let tries: Vec<&AddressTry> = direct_tries(a).collect();
-                    tries
-                        .iter()
-                        .any(|t| t.family == family && !t.outcome.reached())
-                        && tries
-                            .iter()
+                    direct_tries(a).any(|t| t.family == family && !t.outcome.reached())
+                        && direct_tries(a)
                             .any(|t| t.family == other && t.outcome == AddressOutcome::Connected)
                 })
             })
             .collect();
-        let waited = failures.iter().any(|(how, _)| *how == "no answer");
+        let waited = this.silent > 0;
         let hosts: BTreeSet<String> = g
             .members
             .iter()
@@ -804,18 +824,13 @@ fn address_family(report: &CheckReport, failing: &[Failing<'_>], found: &mut Fou
             continue;
         }
         let name = family.name();
-        let tried: usize = failures.iter().map(|(_, n)| n).sum();
-        let how: Vec<String> = failures.iter().map(|(h, n)| format!("{h} {n}")).collect();
         let mut ev = vec![
             format!(
-                "{name} addresses tried: {tried}, none reached ({})",
-                how.join(", ")
+                "{name} addresses tried: {}, none reached ({})",
+                this.not_reached(),
+                this.failures()
             ),
-            format!(
-                "{} addresses reached: {}",
-                other.name(),
-                reached.get(&other).copied().unwrap_or(0)
-            ),
+            format!("{} addresses reached: {}", other.name(), that.reached),
         ];
         if !g.members.is_empty() {
             ev.push(format!(

@@ -448,20 +448,30 @@ fn connected(url: &str, verdict: Verdict, tries: &[(&str, AddressOutcome)]) -> P
     result(url, "Cloud", true, a)
 }
 
+/// An endpoint reached over IPv4 at once.
+fn reached_over_ipv4() -> ProbeResult {
+    connected(
+        "https://v4.example.test/",
+        Verdict::Ok,
+        &[("192.0.2.1:443", AddressOutcome::Connected)],
+    )
+}
+
+/// An endpoint whose one address, IPv6, never answered.
+fn ipv6_only_silent() -> ProbeResult {
+    connected(
+        "https://six-a.example.test/",
+        Verdict::TcpTimeout,
+        &[("[2001:db8::1]:443", AddressOutcome::Silent)],
+    )
+}
+
 #[test]
 fn ipv6_reaching_no_host_while_ipv4_works_is_one_finding() {
     use AddressOutcome::{Connected, Silent, Unreachable};
     let r = report(vec![
-        connected(
-            "https://v4.example.test/",
-            Verdict::Ok,
-            &[("192.0.2.1:443", Connected)],
-        ),
-        connected(
-            "https://six-a.example.test/",
-            Verdict::TcpTimeout,
-            &[("[2001:db8::1]:443", Silent)],
-        ),
+        reached_over_ipv4(),
+        ipv6_only_silent(),
         connected(
             "https://six-b.example.test/",
             Verdict::TcpTimeout,
@@ -556,16 +566,8 @@ fn a_machine_without_ipv6_is_no_finding_unless_something_fails_for_it() {
     // One IPv6 address that reached its host (a refusal is an answer)
     // means IPv6 works: the failures are the hosts'.
     let mixed = report(vec![
-        connected(
-            "https://v4.example.test/",
-            Verdict::Ok,
-            &[("192.0.2.1:443", Connected)],
-        ),
-        connected(
-            "https://six-a.example.test/",
-            Verdict::TcpTimeout,
-            &[("[2001:db8::1]:443", Silent)],
-        ),
+        reached_over_ipv4(),
+        ipv6_only_silent(),
         connected(
             "https://six-b.example.test/",
             Verdict::TcpRefused,
