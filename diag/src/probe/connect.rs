@@ -19,7 +19,6 @@ pub(super) async fn connect(
     limit: Duration,
     tries: &mut Vec<AddressTry>,
 ) -> Result<(TcpStream, String), Failure> {
-    let mut tried = Vec::new();
     let mut refused = None;
     let mut unreachable = None;
     let mut failed = None;
@@ -30,7 +29,6 @@ pub(super) async fn connect(
     let share = limit / u32::try_from(addrs.len().clamp(1, 4)).unwrap_or(1);
     for ip in addrs.iter().take(4) {
         let addr = SocketAddr::new(*ip, port);
-        tried.push(addr);
         // Noted as silent before it is tried: a phase limit that ends the
         // wait leaves it so, which is what it was.
         tries.push(AddressTry {
@@ -103,12 +101,20 @@ pub(super) async fn connect(
     // A refusal is an answer from the host; a silent address is what a
     // firewall drop looks like even when another family failed at once
     // (IPv6 on a machine without it).
+    // Every address was tried when the loop ends without a connection.
+    let tried = || {
+        addrs
+            .iter()
+            .take(4)
+            .map(|ip| SocketAddr::new(*ip, port))
+            .collect()
+    };
     match (refused, silent, unreachable, failed) {
         (Some(addr), ..) => Err(Failure::Refused(addr)),
-        (None, true, ..) => Err(Failure::ConnectTimeout(tried)),
+        (None, true, ..) => Err(Failure::ConnectTimeout(tried())),
         (None, false, Some((addr, network)), _) => Err(Failure::Unreachable { addr, network }),
         (None, false, None, Some((addr, error))) => Err(Failure::ConnectFailed { addr, error }),
-        (None, false, None, None) => Err(Failure::ConnectTimeout(tried)),
+        (None, false, None, None) => Err(Failure::ConnectTimeout(tried())),
     }
 }
 
