@@ -22,11 +22,11 @@ pub(crate) fn xml_escape(text: &str) -> String {
     super::html::esc(&carried)
 }
 
-/// Milliseconds as the seconds Jenkins reads: digits and a fraction, never a
-/// sign or an exponent (a hand-edited report may hold a negative time).
-fn surefire_seconds(ms: f64) -> String {
-    if ms.is_finite() && ms > 0.0 {
-        format!("{:.3}", ms / 1000.0)
+/// Seconds as Jenkins reads them: digits and a fraction, never a sign or
+/// an exponent (a hand-edited report may hold a negative time).
+fn surefire_seconds(seconds: f64) -> String {
+    if seconds.is_finite() && seconds > 0.0 {
+        format!("{seconds:.3}")
     } else {
         "0.000".to_owned()
     }
@@ -154,7 +154,7 @@ pub(crate) fn render(report: &CheckReport) -> String {
             r#"  <testsuite name="{}" tests="{}" failures="{failures}" errors="0" skipped="{skipped}" time="{}" timestamp="{}">"#,
             xml_escape(name),
             cases.len(),
-            surefire_seconds(time * 1000.0),
+            surefire_seconds(time),
             xml_escape(&report.started_at)
         );
         let _ = writeln!(
@@ -170,7 +170,7 @@ pub(crate) fn render(report: &CheckReport) -> String {
                 r#"    <testcase classname="{}" name="{}" time="{}""#,
                 xml_escape(&classname),
                 xml_escape(&c.name),
-                surefire_seconds(c.seconds * 1000.0)
+                surefire_seconds(c.seconds)
             );
             let body = xml_escape(&c.body);
             match c.outcome {
@@ -204,6 +204,6 @@ pub(crate) fn render(report: &CheckReport) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"pathprobe check: {}\" tests=\"{all_tests}\" failures=\"{all_failures}\" errors=\"0\" time=\"{}\">\n{suites}</testsuites>\n",
         xml_escape(&report.catalog),
-        surefire_seconds(report.summary.duration_ms)
+        surefire_seconds(report.summary.duration_ms / 1000.0)
     )
 }
