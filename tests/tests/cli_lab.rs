@@ -91,11 +91,11 @@ fn every_built_in_scenario_gives_its_verdicts() {
         .iter()
         .find(|s| s["name"] == "authenticated proxy and a missing name")
         .unwrap();
-    let summaries: Vec<&str> = combined["finding_summaries"]
+    let summaries: Vec<&str> = combined["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| s.as_str().unwrap())
+        .map(|f| f["summary"].as_str().unwrap())
         .collect();
     assert_eq!(summaries.len(), 2, "{summaries:?}");
     assert!(

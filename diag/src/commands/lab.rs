@@ -88,7 +88,7 @@ pub fn run(args: LabArgs) -> anyhow::Result<Exit> {
                         o.name.as_str(),
                         "(findings)",
                         describe_findings(expected).as_str(),
-                        describe_findings(&o.findings).as_str(),
+                        o.described_findings().as_str(),
                         if o.findings_passed() { "true" } else { "false" },
                     ])?;
                 }
@@ -120,7 +120,7 @@ pub fn run(args: LabArgs) -> anyhow::Result<Exit> {
             }
             let mut findings = String::new();
             for o in &outcomes {
-                let got = describe_findings(&o.findings);
+                let got = o.described_findings();
                 let line = match &o.expected_findings {
                     None => format!("{}: findings {got} (not stated by the scenario)", o.name),
                     Some(_) if o.findings_passed() => format!("{}: findings {got}: pass", o.name),

@@ -20,7 +20,7 @@ use pathprobe_pac::discovery::{
 };
 use pathprobe_pac::{DnsServers, PacLocation, SystemResolver};
 use pathprobe_reports::Verdict;
-use pathprobe_reports::findings::FindingKind;
+use pathprobe_reports::findings::{Finding, FindingKind};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{self, RunConfig, RunLimits};
@@ -419,10 +419,8 @@ pub struct ScenarioOutcome {
     pub endpoints: Vec<EndpointOutcome>,
     /// The findings it had to produce, when the scenario states them.
     pub expected_findings: Option<Vec<ExpectedFinding>>,
-    /// The findings it produced, in order.
-    pub findings: Vec<ExpectedFinding>,
-    /// Their summaries, as a user reads them.
-    pub finding_summaries: Vec<String>,
+    /// The findings it produced, in order, as `check` reports them.
+    pub findings: Vec<Finding>,
 }
 
 impl ScenarioOutcome {
@@ -434,24 +432,31 @@ impl ScenarioOutcome {
         expected.len() == self.findings.len()
             && expected.iter().zip(&self.findings).all(|(e, got)| {
                 e.kind == got.kind
-                    && e.endpoints == got.endpoints
-                    && e.component
-                        .as_ref()
-                        .is_none_or(|c| Some(c) == got.component.as_ref())
+                    && e.endpoints == got.endpoints.len()
+                    && e.component.as_ref().is_none_or(|c| *c == got.component)
             })
+    }
+
+    /// The findings it produced, as a scenario states them.
+    pub fn described_findings(&self) -> String {
+        describe(self.findings.iter().map(|f| (f.kind, f.endpoints.len())))
     }
 }
 
-/// Findings as a scenario states them: `kind (endpoints)`, in order.
+/// Expected findings as a scenario states them: `kind (endpoints)`, in order.
 pub fn describe_findings(findings: &[ExpectedFinding]) -> String {
-    if findings.is_empty() {
-        return "none".into();
+    describe(findings.iter().map(|f| (f.kind, f.endpoints)))
+}
+
+fn describe(findings: impl Iterator<Item = (FindingKind, usize)>) -> String {
+    let text: Vec<String> = findings
+        .map(|(kind, endpoints)| format!("{} ({endpoints})", kind.name()))
+        .collect();
+    if text.is_empty() {
+        "none".into()
+    } else {
+        text.join(", ")
     }
-    findings
-        .iter()
-        .map(|f| format!("{} ({})", f.kind.name(), f.endpoints))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// A directory of its own for the settings files a scenario writes,
@@ -699,22 +704,6 @@ pub fn run(scenario: &Scenario) -> Result<ScenarioOutcome, ScenarioError> {
         other => ScenarioError::Lab(LabError::Io(std::io::Error::other(other.to_string()))),
     })?;
     drop(black_holes);
-    let findings: Vec<ExpectedFinding> = run
-        .report
-        .findings
-        .iter()
-        .map(|f| ExpectedFinding {
-            kind: f.kind,
-            endpoints: f.endpoints.len(),
-            component: Some(f.component.clone()),
-        })
-        .collect();
-    let finding_summaries = run
-        .report
-        .findings
-        .iter()
-        .map(|f| f.summary.clone())
-        .collect();
     let endpoints = scenario
         .endpoints
         .iter()
@@ -737,7 +726,6 @@ pub fn run(scenario: &Scenario) -> Result<ScenarioOutcome, ScenarioError> {
         about: scenario.about.clone(),
         endpoints,
         expected_findings: scenario.findings.clone(),
-        findings,
-        finding_summaries,
+        findings: run.report.findings,
     })
 }
