@@ -442,6 +442,10 @@ fn no_secret_reaches_any_check_output_or_the_log() {
     // The echo itself is there, redacted: the evidence was not dropped.
     let json = &texts.iter().find(|(n, _)| n == "json").unwrap().1;
     assert!(json.contains("Denied for Basic REDACTED"), "{json}");
+    assert_jenkins_junit(
+        "no_secret_reaches_any_check_output_or_the_log",
+        &[&dir.path().join("out.junit")],
+    );
 }
 
 /// The same secrets through every format of `check` with the debug log on

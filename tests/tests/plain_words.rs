@@ -217,5 +217,13 @@ fn every_report_format_of_a_run_with_flawed_origins_is_told_in_words() {
         ]);
         assert_eq!(out.status.code(), Some(0), "{format}: {}", stderr(&out));
         assert_plain(format, &stdout(&out));
+        if format == "junit" {
+            let junit = dir.path().join("report.xml");
+            std::fs::write(&junit, &out.stdout).unwrap();
+            pathprobe_tests::peers::assert_jenkins_junit(
+                "every_report_format_of_a_run_with_flawed_origins_is_told_in_words",
+                &[&junit],
+            );
+        }
     }
 }
