@@ -402,12 +402,9 @@ fn dnsmasq() -> Option<PathBuf> {
 #[test]
 fn wpad_over_real_dns_from_the_resolv_conf_domain() {
     let Some(binary) = dnsmasq() else {
-        assert!(
-            std::env::var_os("PATHPROBE_REQUIRE_PEERS").is_none(),
-            "PATHPROBE_REQUIRE_PEERS is set but dnsmasq is missing"
-        );
-        eprintln!(
-            "SKIPPED wpad_over_real_dns_from_the_resolv_conf_domain: dnsmasq is not installed (Debian package dnsmasq-base)"
+        pathprobe_tests::skipped(
+            "wpad_over_real_dns_from_the_resolv_conf_domain",
+            "dnsmasq is not installed (Debian package dnsmasq-base)",
         );
         return;
     };

@@ -64,11 +64,7 @@ fn dnsmasq() -> Option<PathBuf> {
 }
 
 fn skip_or_fail(reason: &str) {
-    assert!(
-        std::env::var_os("PATHPROBE_REQUIRE_PEERS").is_none(),
-        "PATHPROBE_REQUIRE_PEERS is set but {reason}"
-    );
-    eprintln!("SKIPPED wpad_from_a_real_dhcp_server: {reason}");
+    pathprobe_tests::skipped("wpad_from_a_real_dhcp_server", reason);
 }
 
 const PAC: &str =
