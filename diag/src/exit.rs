@@ -63,7 +63,7 @@ pub fn message(err: &anyhow::Error) -> String {
         }
         text.push_str(&part);
     }
-    pathprobe_files::quote::excerpt(&crate::secrets::scrub(&text), MAX_MESSAGE_CHARS)
+    pathprobe_files::quote::excerpt(&crate::secrets::shown(&text, false), MAX_MESSAGE_CHARS)
 }
 
 /// Longer than any message written by hand; a quoted input is cut here.

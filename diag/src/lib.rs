@@ -100,7 +100,10 @@ where
             applied.args
         }
         Err(e) => {
-            eprintln!("pathprobe: error: {}", secrets::scrub(&e.to_string()));
+            eprintln!(
+                "pathprobe: error: {}",
+                secrets::shown(&e.to_string(), false)
+            );
             return Exit::Usage.into();
         }
     };

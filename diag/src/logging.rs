@@ -72,7 +72,7 @@ impl Write for Scrubbed {
 
 impl Drop for Scrubbed {
     fn drop(&mut self) {
-        let text = crate::secrets::scrub(&String::from_utf8_lossy(&self.0));
+        let text = crate::secrets::shown(&String::from_utf8_lossy(&self.0), false);
         let _ = std::io::stderr().lock().write_all(text.as_bytes());
     }
 }

@@ -51,7 +51,7 @@ fn style_for(
 /// Writes `text` to stdout, without secrets; a reader that went away is
 /// not an error.
 pub fn print(text: &str) -> anyhow::Result<()> {
-    let text = crate::secrets::scrub(text);
+    let text = crate::secrets::shown(text, table_style(false).color);
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -106,7 +106,7 @@ pub fn warn(text: &str) {
         return;
     }
     let text = pathprobe_files::quote::excerpt(
-        &crate::secrets::scrub(text),
+        &crate::secrets::shown(text, false),
         crate::exit::MAX_MESSAGE_CHARS,
     );
     let _ = writeln!(std::io::stderr().lock(), "pathprobe: warning: {text}");
@@ -186,7 +186,7 @@ impl ReportOutputs {
                 color: false,
                 verbose,
             };
-            let text = crate::secrets::scrub(&report.render(*format, &style)?);
+            let text = crate::secrets::shown(&report.render(*format, &style)?, false);
             if let Err(e) = output.write(text.as_bytes()) {
                 failed.push(e.to_string());
             }

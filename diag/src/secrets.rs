@@ -101,6 +101,13 @@ fn add_found(redactor: &mut Redactor, discovery: &Discovery) {
 }
 
 /// `text` without any secret the process knows, nor anything shaped like one.
+/// `text` as it may leave the process, on a terminal, in a file or over
+/// HTTP: without secrets ([`scrub`]) and with no control sequence an input
+/// planted in it (`colour`: a table's own colour sequences pass).
+pub fn shown(text: &str, colour: bool) -> String {
+    pathprobe_files::quote::inert(&scrub(text), colour).into_owned()
+}
+
 pub fn scrub(text: &str) -> String {
     match known().lock() {
         Ok(redactor) => redactor.apply(text),
@@ -127,9 +134,9 @@ pub fn clap_message(error: &clap::Error) -> String {
         .any(|o| arg.split([' ', '=']).next() == Some(*o));
     match error.get(ContextKind::InvalidValue) {
         Some(ContextValue::String(value)) if sensitive && !value.is_empty() => {
-            scrub(&text.replace(value.as_str(), &hidden(arg, value)))
+            shown(&text.replace(value.as_str(), &hidden(arg, value)), false)
         }
-        _ => scrub(&text),
+        _ => shown(&text, false),
     }
 }
 

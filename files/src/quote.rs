@@ -48,6 +48,55 @@ pub fn visible(text: &str) -> String {
         .collect()
 }
 
+/// Whole output as a terminal may receive it: line feeds and tabs kept,
+/// every other control character written out as `\u{..}`, so that no
+/// escape sequence, bell or carriage return from an input (a catalog cell,
+/// a PAC's answer, a proxy's page) acts on the terminal. With `colour`, the
+/// colour sequences a table uses (`ESC [ digits;… m`) pass; nothing else
+/// does.
+///
+/// ```
+/// use pathprobe_files::quote::inert;
+/// assert_eq!(inert("a\u{1b}]0;title\u{7}\nb\r", false), "a\\u{1b}]0;title\\u{7}\nb\\u{d}");
+/// assert_eq!(inert("\u{1b}[31mred\u{1b}[0m", true), "\u{1b}[31mred\u{1b}[0m");
+/// assert_eq!(inert("\u{1b}[2J", true), "\\u{1b}[2J");
+/// ```
+pub fn inert(text: &str, colour: bool) -> std::borrow::Cow<'_, str> {
+    let harmless = |c: char| !c.is_control() || c == '\n' || c == '\t';
+    if text.chars().all(harmless) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\u{1b}'
+            && colour
+            && let Some(len) = colour_sequence(rest)
+        {
+            out.push_str(rest.get(..len).unwrap_or_default());
+            rest = rest.get(len..).unwrap_or_default();
+            continue;
+        }
+        if harmless(c) {
+            out.push(c);
+        } else {
+            out.extend(c.escape_unicode());
+        }
+        rest = rest.get(c.len_utf8()..).unwrap_or_default();
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The length of the colour sequence (`ESC [ digits and ; m`) `text` starts with.
+fn colour_sequence(text: &str) -> Option<usize> {
+    let body = text.strip_prefix("\u{1b}[")?;
+    let params = body
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b';')
+        .count();
+    (body.as_bytes().get(params) == Some(&b'm')).then_some(2 + params + 1)
+}
+
 /// The first `max` items joined with ", ", then how many more there are.
 ///
 /// ```

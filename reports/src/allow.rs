@@ -442,7 +442,7 @@ impl AllowList {
             "Network changes needed for {} ({}).\n",
             self.catalog, self.generator
         );
-        if self.entries.is_empty() {
+        if self.entries.is_empty() && self.findings.is_empty() {
             text.push_str("\nNothing failed that the network team can fix: no change is needed.\n");
             return text;
         }
@@ -452,9 +452,6 @@ impl AllowList {
                 .iter()
                 .filter(|e| e.finding == Some(i))
                 .collect();
-            if entries.is_empty() {
-                continue;
-            }
             let _ = write!(
                 text,
                 "\nFinding {}: [{}] {}\n",
@@ -462,7 +459,17 @@ impl AllowList {
                 finding.kind.name(),
                 finding.summary
             );
-            action_groups(&mut text, &entries, "  ");
+            if entries.is_empty() {
+                // No allow rule changes this one (a proxy down, a clock):
+                // what to do instead.
+                let _ = writeln!(
+                    text,
+                    "\n  No rule to add: {}.",
+                    finding.action.trim_end_matches('.')
+                );
+            } else {
+                action_groups(&mut text, &entries, "  ");
+            }
         }
         let rest: Vec<&AllowEntry> = self
             .entries

@@ -495,3 +495,201 @@ fn what_a_peer_sends_is_quoted_briefly_without_terminal_escapes() {
     assert!(evidence.contains("\\u{1b}"), "{evidence}");
     assert!(evidence.len() < 5000, "{} bytes", evidence.len());
 }
+
+/// Text planted in inputs (a catalog's category and prose row, a PAC's
+/// answer and exception, a bypass list, a bundle's manifest) never reaches
+/// stdout, stderr or an output file as a control sequence: escape
+/// sequences, bells and carriage returns are written out as `\u{..}`
+/// whatever the command and format.
+#[test]
+fn no_input_reaches_an_output_as_a_control_sequence() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name);
+    let planted = "\u{1b}[31mred\u{1b}]0;title\u{7}\r";
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut csv = csv::Writer::from_path(p("cat.csv")).unwrap();
+    csv.write_record(["url", "category", "required"]).unwrap();
+    csv.write_record([
+        format!("https://closed.lab.test:{closed}/"),
+        planted.to_owned(),
+        "yes".into(),
+    ])
+    .unwrap();
+    csv.write_record([
+        format!("see {planted} below"),
+        planted.to_owned(),
+        "yes".into(),
+    ])
+    .unwrap();
+    csv.flush().unwrap();
+    std::fs::write(
+        p("answer.pac"),
+        "function FindProxyForURL(u, h) { return \"PROXY \\x1b[31mevil:80\\r; DIRECT\"; }",
+    )
+    .unwrap();
+    std::fs::write(
+        p("throw.pac"),
+        "function FindProxyForURL(u, h) { throw new Error(\"\\x1b]0;title\\x07 oops\"); }",
+    )
+    .unwrap();
+    std::fs::write(
+        p("environment"),
+        format!("no_proxy=\".corp.test,{planted}\"\nhttps_proxy=http://127.0.0.1:{closed}\n"),
+    )
+    .unwrap();
+    std::fs::write(p("list.txt"), "https://a.corp.test/\n").unwrap();
+
+    let cat = p("cat.csv").display().to_string();
+    let resolve = "closed.lab.test=127.0.0.1".to_owned();
+    let mut runs: Vec<(String, Vec<String>)> = Vec::new();
+    let mut add = |what: &str, args: &[&str]| {
+        runs.push((
+            what.to_owned(),
+            args.iter().map(ToString::to_string).collect(),
+        ));
+    };
+    add("urls list", &["urls", "list", &cat]);
+    add("urls export", &["urls", "export", &cat, "--as", "csv"]);
+    let formats = [
+        "table",
+        "csv",
+        "prometheus",
+        "html",
+        "markdown",
+        "lines",
+        "junit",
+        "json",
+    ];
+    let specs: Vec<String> = formats
+        .iter()
+        .map(|f| format!("{f}={}", p(&format!("out.{f}")).display()))
+        .collect();
+    let mut check = vec![
+        "check",
+        &cat,
+        "--only-given",
+        "--no-env",
+        "--direct",
+        "--resolve",
+        &resolve,
+        "--deadline",
+        "20",
+    ];
+    for s in &specs {
+        check.extend(["--output", s.as_str()]);
+    }
+    add("check", &check);
+    let saved = p("out.json").display().to_string();
+    for pac in ["answer.pac", "throw.pac"] {
+        let pac = p(pac).display().to_string();
+        for format in ["table", "raw", "csv"] {
+            add(
+                &format!("pac eval {format}"),
+                &[
+                    "pac",
+                    "eval",
+                    "-p",
+                    &pac,
+                    "-u",
+                    "https://x.corp.test/",
+                    "--no-dns",
+                    "--format",
+                    format,
+                ],
+            );
+        }
+    }
+    let environment = p("environment").display().to_string();
+    let list = p("list.txt").display().to_string();
+    add(
+        "proxy explain",
+        &[
+            "proxy",
+            "explain",
+            "--only-given",
+            "--no-env",
+            "--etc-environment",
+            &environment,
+            "--urls",
+            &list,
+        ],
+    );
+    for (what, args) in &runs {
+        let out = pathprobe_tests::run_within(args, Duration::from_secs(60));
+        assert!(
+            matches!(out.status.code(), Some(0..=2)),
+            "{what}: {}",
+            stderr(&out)
+        );
+        for (stream, text) in [("stdout", stdout(&out)), ("stderr", stderr(&out))] {
+            assert!(
+                !text.contains(['\u{1b}', '\u{7}', '\r']),
+                "{what}: {stream} carries a control sequence: {text:?}"
+            );
+        }
+    }
+    // The run saw the planted text, and wrote it out as text.
+    assert!(
+        std::fs::read_to_string(&saved)
+            .unwrap()
+            .contains("\\\\u{1b}[31mred")
+    );
+    for f in formats {
+        let text = std::fs::read_to_string(p(&format!("out.{f}"))).unwrap();
+        assert!(
+            !text.contains(['\u{1b}', '\u{7}', '\r']),
+            "out.{f}: {text:?}"
+        );
+        // The vendor's lines and the Markdown summary name no category.
+        if !["lines", "markdown"].contains(&f) {
+            assert!(text.contains("u{1b}"), "out.{f} lost the category: {text}");
+        }
+    }
+}
+
+/// An `https://` proxy that does not speak TLS (it answers in clear): the
+/// proxy fails, for plain-http destinations too; not each endpoint's TLS.
+#[test]
+fn an_https_proxy_without_tls_is_the_proxys_failure() {
+    let port = pathprobe_tests::answering("HTTP/1.1 200 OK\r\n\r\n");
+    let urls = [
+        "https://svc.lab.test/a".to_owned(),
+        "http://plain.lab.test/b".to_owned(),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let refs: Vec<&str> = urls.iter().map(String::as_str).collect();
+    let cat = write_catalog(dir.path(), &refs);
+    let proxy = format!("https://127.0.0.1:{port}");
+    let (v, out) = check_json(&[cat.to_str().unwrap(), "--proxy", &proxy], "2");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    for r in v["results"].as_array().unwrap() {
+        assert_eq!(r["verdict"], "proxy_unreachable", "{r:#}");
+        assert!(
+            r["attempts"][0]["evidence"]
+                .to_string()
+                .contains("the TLS handshake with it failed"),
+            "{r:#}"
+        );
+    }
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0]["kind"], "proxy_unreachable");
+    assert_eq!(findings[0]["component"], format!("HTTPS 127.0.0.1:{port}"));
+    assert_eq!(findings[0]["endpoints"].as_array().unwrap().len(), 2);
+    // `fix` has no rule for a proxy that is down, and says what to do
+    // instead of "no change is needed".
+    let saved = dir.path().join("report.json");
+    std::fs::write(&saved, &out.stdout).unwrap();
+    let fix = pathprobe_tests::run(["fix", saved.to_str().unwrap()]);
+    let text = stdout(&fix);
+    assert!(!text.contains("no change is needed"), "{text}");
+    assert!(
+        text.contains("Finding 1: [proxy_unreachable]")
+            && text.contains("No rule to add: check the proxy's address"),
+        "{text}"
+    );
+}

@@ -67,13 +67,14 @@ fn inspect(args: &BundleInspectArgs) -> anyhow::Result<Exit> {
     }
     let m = &opened.manifest;
     if args.format == CheckFormat::Table {
-        println!(
-            "bundle made {} by {}; {} files; redacted: {}",
+        // Through print: a bundle is an input, its manifest's fields too.
+        output::print(&format!(
+            "bundle made {} by {}; {} files; redacted: {}\n",
             m.created_at,
             m.tool,
             m.members.len() + 1,
             m.redaction.len()
-        );
+        ))?;
     }
     output::print(
         &opened

@@ -293,7 +293,7 @@ pub(crate) fn write_artefact(
     match outputs {
         None => output::print(&rendered.text)?,
         Some((main, conf)) => {
-            main.write(rendered.text.as_bytes())?;
+            main.write(crate::secrets::shown(&rendered.text, false).as_bytes())?;
             if let Some(conf) = conf {
                 let path = main.path();
                 let acl = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());

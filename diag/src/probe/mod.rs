@@ -534,8 +534,17 @@ async fn run(
                 .await?;
             let mut stream: Stream = Box::pin(tcp);
             if *kind == ProxyKind::Https {
+                // A handshake with the proxy that fails is the proxy's
+                // failure, whatever the destination (plain http included).
                 let (outcome, _) = rec
-                    .run(Phase::Tunnel, t.tls, tls(stream, phost, ctx))
+                    .run(Phase::Tunnel, t.tls, async {
+                        tls(stream, phost, ctx).await.map_err(|f| {
+                            Failure::ProxyUnreachable(
+                                proxy.clone(),
+                                format!("the TLS handshake with it failed ({})", short(&f)),
+                            )
+                        })
+                    })
                     .await?;
                 if let Some(problem) = outcome.problem {
                     return Err(Failure::ProxyUnreachable(

@@ -527,29 +527,8 @@ impl CheckReport {
     /// route sources, warnings) through `redactor`: what a hostile proxy
     /// echoes back never reaches an output.
     pub fn redact(&mut self, redactor: &crate::Redactor) {
-        self.catalog = redactor.apply(&self.catalog);
-        self.routing = redactor.apply(&self.routing);
-        for f in &mut self.filters {
-            *f = redactor.apply(f);
-        }
-        for w in &mut self.warnings {
-            *w = redactor.apply(w);
-        }
-        for r in &mut self.results {
-            // A catalog URL may carry a token of its own (`?sig=…`).
-            r.url = redactor.apply(&r.url);
-            r.hint = redactor.apply(&r.hint);
-            r.route_source = redactor.apply(&r.route_source);
-            for a in &mut r.attempts {
-                a.hint = redactor.apply(&a.hint);
-                for e in &mut a.evidence {
-                    *e = redactor.apply(e);
-                }
-                for p in &mut a.phases {
-                    p.detail = redactor.apply(&p.detail);
-                }
-            }
-        }
+        // A catalog URL may carry a token of its own (`?sig=…`).
+        self.each_text(|text| *text = redactor.apply(text));
         // Findings quote URLs and evidence: made again from what is left.
         // Redaction changes no verdict, so a report with none (not
         // summarised yet, or clean) has none after it either.
@@ -559,28 +538,33 @@ impl CheckReport {
     }
 
     /// Every free text of the report with its control characters (escape
-    /// sequences, bells, line breaks inside a line) written out as `\u{..}`.
-    fn make_visible(&mut self) {
-        fn visible(text: &mut String) {
-            *text = pathprobe_files::quote::visible(text);
-        }
-        visible(&mut self.catalog);
-        visible(&mut self.routing);
-        visible(&mut self.started_at);
-        self.filters.iter_mut().for_each(visible);
-        self.warnings.iter_mut().for_each(visible);
+    /// sequences, bells, line breaks inside a line) written out as `\u{..}`:
+    /// done to every report read and every report made, so that both say
+    /// the same.
+    pub fn make_visible(&mut self) {
+        self.each_text(|text| *text = pathprobe_files::quote::visible(text));
+    }
+
+    /// Passes `f` over every free text of the report (not the findings,
+    /// which are made from these).
+    fn each_text(&mut self, mut f: impl FnMut(&mut String)) {
+        f(&mut self.catalog);
+        f(&mut self.routing);
+        f(&mut self.started_at);
+        self.filters.iter_mut().for_each(&mut f);
+        self.warnings.iter_mut().for_each(&mut f);
         for r in &mut self.results {
-            visible(&mut r.url);
-            visible(&mut r.hint);
-            visible(&mut r.route_source);
+            f(&mut r.url);
+            f(&mut r.hint);
+            f(&mut r.route_source);
             if let Some(c) = r.category.as_mut() {
-                visible(c);
+                f(c);
             }
             for a in &mut r.attempts {
-                visible(&mut a.hint);
-                a.evidence.iter_mut().for_each(visible);
+                f(&mut a.hint);
+                a.evidence.iter_mut().for_each(&mut f);
                 for p in &mut a.phases {
-                    visible(&mut p.detail);
+                    f(&mut p.detail);
                 }
             }
         }
