@@ -317,6 +317,47 @@ fn selected(path: &Path, names: &[String], options: &LoadOptions) -> Result<Vec<
     }
 }
 
+/// The line of a byte offset, for offsets asked in increasing order (each
+/// byte is looked at once). A line ends with LF, CRLF or a lone CR.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: u32,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            bytes,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    fn line_at(&mut self, offset: u64) -> u32 {
+        let mut offset = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        // The reader may place a record at the line feed of the CRLF
+        // before it; no record starts with a line end.
+        while matches!(self.bytes.get(offset), Some(b'\r' | b'\n')) {
+            offset += 1;
+        }
+        while self.at < offset {
+            let ends = match self.bytes.get(self.at) {
+                Some(b'\n') => true,
+                Some(b'\r') => self.bytes.get(self.at + 1) != Some(&b'\n'),
+                _ => false,
+            };
+            if ends {
+                self.line = self.line.saturating_add(1);
+            }
+            self.at += 1;
+        }
+        self.line
+    }
+}
+
 /// Loads a CSV file with a header row (found by meaning, like a sheet's).
 pub(super) fn load_csv(path: &Path, bytes: &[u8]) -> Result<Catalog> {
     let text = std::str::from_utf8(bytes).unwrap_or_default();
@@ -335,14 +376,15 @@ pub(super) fn load_csv(path: &Path, bytes: &[u8]) -> Result<Catalog> {
         .delimiter(delimiter)
         .from_reader(body.as_bytes());
     let mut grid = Grid::default();
+    // Lines counted here from byte offsets: the CSV reader's own count is
+    // one short after CRLF endings and after a cell spanning lines.
+    let mut lines = LineCounter::new(body.as_bytes());
     for record in reader.records() {
         let record = record.map_err(|e| CatalogError::Invalid {
             origin: Origin {
                 file: path.to_path_buf(),
                 sheet: None,
-                line: e
-                    .position()
-                    .map(|p| u32::try_from(p.line()).unwrap_or(u32::MAX)),
+                line: e.position().map(|p| lines.line_at(p.byte())),
             },
             message: format!("malformed CSV: {e}"),
         })?;
@@ -352,9 +394,7 @@ pub(super) fn load_csv(path: &Path, bytes: &[u8]) -> Result<Catalog> {
                 message: format!("more than {MAX_ROWS} rows: not a URL list"),
             });
         }
-        let line = record
-            .position()
-            .map_or(0, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));
+        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
         grid.lines.push(line);
         grid.rows.push(record.iter().map(Cell::new).collect());
     }

@@ -15,7 +15,15 @@ pub(super) fn load_text(path: &Path, bytes: &[u8]) -> crate::Result<Catalog> {
         endpoints: Vec::new(),
         notices: Vec::new(),
     };
-    for (i, raw) in text.trim_start_matches('\u{feff}').lines().enumerate() {
+    // Lines end with LF, CRLF or (as old Mac editors save them) a lone CR.
+    let lines = text
+        .trim_start_matches('\u{feff}')
+        .split('\n')
+        .flat_map(|line| {
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            line.split('\r')
+        });
+    for (i, raw) in lines.enumerate() {
         let line = u32::try_from(i + 1).unwrap_or(u32::MAX);
         // A comment starts at a '#' that begins the line or follows a space, so a
         // URL fragment (`page#x`) stays part of the URL.

@@ -1,0 +1,55 @@
+//! A catalog row is named by the line it starts on in the file, whatever the
+//! line endings (LF, CRLF as Excel and Python write them, a lone CR) and
+//! however many lines a quoted cell spans before it.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+use std::path::Path;
+
+use pathprobe_urls::{LoadOptions, load_bytes};
+
+fn lines_of(text: &str) -> Vec<u32> {
+    lines_in("c.csv", text)
+}
+
+fn lines_in(file: &str, text: &str) -> Vec<u32> {
+    let catalog = load_bytes(Path::new(file), text.as_bytes(), &LoadOptions::default()).unwrap();
+    catalog.endpoints.iter().map(|e| e.source.line).collect()
+}
+
+#[test]
+fn rows_are_named_by_their_line_in_the_file() {
+    for ending in ["\n", "\r\n", "\r"] {
+        let text = [
+            "url,category",
+            "https://a.test/,c",
+            "not a url at all,c",
+            "https://b.test/,c",
+            "",
+        ]
+        .join(ending);
+        assert_eq!(lines_of(&text), [2, 3, 4], "ending {ending:?}");
+    }
+    // A quoted cell over three lines: the rows after it keep their lines.
+    for ending in ["\n", "\r\n"] {
+        let text = [
+            "url,comment",
+            "https://a.test/,\"one",
+            "two",
+            "three\"",
+            "https://b.test/,x",
+            "",
+        ]
+        .join(ending);
+        assert_eq!(lines_of(&text), [2, 5], "ending {ending:?}");
+    }
+    // A byte-order mark is no line.
+    assert_eq!(lines_of("\u{feff}url\r\nhttps://a.test/\r\n"), [2]);
+}
+
+#[test]
+fn plain_lists_name_lines_the_same_way() {
+    for ending in ["\n", "\r\n", "\r"] {
+        let text = ["# list", "https://a.test/", "", "b.test", ""].join(ending);
+        assert_eq!(lines_in("l.txt", &text), [2, 4], "ending {ending:?}");
+    }
+}
