@@ -155,15 +155,43 @@ impl<'a> Group<'a> {
             self.required()
         )
     }
-    /// Distinct values of an evidence key across the group, in first-seen order.
+    /// Distinct values of an evidence key across the group, in first-seen
+    /// order, each whole (a DNS answer is one sentence, commas and all).
     fn values(&self, key: &str) -> Vec<String> {
-        distinct(self.members.iter().flat_map(|f| {
-            evidence(f.attempt, key)
-                .into_iter()
-                .flat_map(|v| v.split(", "))
+        distinct(
+            self.members
+                .iter()
+                .filter_map(|f| evidence(f.attempt, key))
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned),
+        )
+    }
+    /// Distinct items of an evidence key whose value is a list ("Negotiate,
+    /// NTLM"; "0.0.0.0, 127.0.0.1"), across the group.
+    fn items(&self, key: &str) -> Vec<String> {
+        distinct(self.values(key).iter().flat_map(|v| {
+            v.split(", ")
                 .filter(|p| !p.is_empty())
                 .map(str::to_owned)
+                .collect::<Vec<_>>()
         }))
+    }
+    /// The resolver's answers across the group, a few of them.
+    fn answers(&self) -> Option<String> {
+        let answers = self.values("answer");
+        (!answers.is_empty()).then(|| {
+            let shown: Vec<&str> = answers
+                .iter()
+                .take(MAX_EXAMPLES)
+                .map(String::as_str)
+                .collect();
+            let more = answers.len().saturating_sub(MAX_EXAMPLES);
+            let mut line = format!("answers: {}", shown.join("; "));
+            if more > 0 {
+                line.push_str(&format!("; and {more} more"));
+            }
+            line
+        })
     }
     /// The group's hosts, each once, in report order.
     fn hosts(&self) -> Vec<String> {
@@ -281,7 +309,7 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
     for (proxy, (ids, g)) in group_by(&failing, &found.claimed, |f| {
         (f.result.verdict == Verdict::ProxyAuthRequired).then(|| f.attempt.route.to_string())
     }) {
-        let schemes = g.values("offered schemes");
+        let schemes = g.items("offered schemes");
         let mut ev = vec![format!("proxy: {proxy}"), g.count_line()];
         if !schemes.is_empty() {
             ev.push(format!("offered schemes: {}", schemes.join(", ")));
@@ -372,20 +400,12 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             members.extend(g.members);
         }
         let g = Group { members };
-        let answers = g.values("answer");
         let mut ev = vec![
             g.count_line(),
             format!("names asked: {}", distinct_names.len()),
             "names the resolver answered: none".into(),
         ];
-        if !answers.is_empty() {
-            let shown: Vec<&str> = answers
-                .iter()
-                .take(MAX_EXAMPLES)
-                .map(String::as_str)
-                .collect();
-            ev.push(format!("answers: {}", shown.join("; ")));
-        }
+        ev.extend(g.answers());
         ev.push(g.examples());
         let summary = format!(
             "The resolver answered none of the {} names asked: DNS does not work here, or does not reach the internet.",
@@ -440,10 +460,7 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
                 )
             };
             let mut ev = vec![g.count_line()];
-            let answers = g.values("answer");
-            if let Some(a) = answers.first() {
-                ev.push(format!("answer: {a}"));
-            }
+            ev.extend(g.answers());
             ev.push(g.examples());
             found.add(
                 ids,
@@ -460,8 +477,12 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         (f.result.verdict == Verdict::DnsSinkhole).then_some(())
     }) {
         let mut ev = vec![g.count_line()];
-        if let Some(a) = g.values("answers").first() {
-            ev.push(format!("answers: {a}"));
+        let answers = g.items("answers");
+        if !answers.is_empty() {
+            ev.push(format!(
+                "answers: {}",
+                pathprobe_files::quote::list(&answers, MAX_EXAMPLES)
+            ));
         }
         ev.push(g.examples());
         let summary = format!(

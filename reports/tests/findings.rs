@@ -582,3 +582,59 @@ fn a_machine_without_ipv6_is_no_finding_unless_something_fails_for_it() {
         findings(&mixed)
     );
 }
+
+/// Evidence quotes the resolver's answers whole (a sentence with commas is
+/// one answer) and every distinct one, up to a few.
+#[test]
+fn dns_evidence_quotes_each_answer_whole() {
+    let unanswered = |url: &str, answer: &str| {
+        result(
+            url,
+            "Cloud",
+            true,
+            attempt(
+                Route::Direct,
+                Verdict::DnsFailure,
+                &[&format!("answer: {answer}")],
+                false,
+            ),
+        )
+    };
+    let sinkholed = |url: &str, answers: &str| {
+        result(
+            url,
+            "Cloud",
+            true,
+            attempt(
+                Route::Direct,
+                Verdict::DnsSinkhole,
+                &[&format!("answers: {answers}")],
+                true,
+            ),
+        )
+    };
+    let r = report(vec![
+        ok("https://fine.example.test/", "Cloud"),
+        unanswered(
+            "https://a.example.test/",
+            "NOERROR without an address (no A/AAAA records, a CNAME only)",
+        ),
+        unanswered("https://b.example.test/", "SERVFAIL (the server failed)"),
+        sinkholed("https://c.example.test/", "0.0.0.0"),
+        sinkholed("https://d.example.test/", "127.0.0.1, 0.0.0.0"),
+    ]);
+    let f = findings(&r);
+    let of = |kind: FindingKind| f.iter().find(|x| x.kind == kind).unwrap();
+    assert!(
+        of(FindingKind::NamesUnanswered).evidence.contains(
+            &"answers: NOERROR without an address (no A/AAAA records, a CNAME only); SERVFAIL (the server failed)".to_owned()
+        ),
+        "{f:#?}"
+    );
+    assert!(
+        of(FindingKind::NamesSinkholed)
+            .evidence
+            .contains(&"answers: 0.0.0.0, 127.0.0.1".to_owned()),
+        "{f:#?}"
+    );
+}

@@ -177,6 +177,18 @@ fn prometheus_scrapes_serve_and_sigterm_stops_it() {
     }
     let (status, body) = http_get(port, "/probe?target=not%20a%20url");
     assert_eq!(status, 400, "{body}");
+    // A URL with credentials is refused for that reason, as `urls list`
+    // gives it.
+    let (status, body) = http_get(
+        port,
+        "/probe?target=http%3A%2F%2Fu%3ASRVPW2%40foo.lab.test%2F",
+    );
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body.contains("cannot be probed") && body.contains("user name or password"),
+        "{body}"
+    );
+    assert!(!body.contains("SRVPW2"), "{body}");
     let (status, _) = http_get(port, "/probe?catalog=%2Fetc%2Fpasswd");
     assert_eq!(status, 400);
 

@@ -229,10 +229,26 @@ async fn handle(
                                 matches!(e.target, pathprobe_urls::Target::Url(_))
                             }) =>
                         {
+                            // The catalog reader's own reason (credentials in
+                            // the URL, prose), as `urls list` gives it.
+                            let why = crate::catalogs::plan_of(
+                                &c,
+                                &pathprobe_urls::Filter::default(),
+                            )
+                            .ok()
+                            .and_then(|plan| {
+                                plan.entries.into_iter().find_map(|e| match e.probe {
+                                    pathprobe_urls::Probe::NotProbed { why } => {
+                                        Some(why.to_string())
+                                    }
+                                    pathprobe_urls::Probe::Targets { .. } => None,
+                                })
+                            })
+                            .unwrap_or_else(|| "it names no host".into());
                             return Ok(respond(
                                 StatusCode::BAD_REQUEST,
                                 "text/plain",
-                                format!("target {target:?} cannot be probed: it names no host\n"),
+                                format!("target {target:?} cannot be probed: {why}\n"),
                             ));
                         }
                         Ok(c) => Some(c),
