@@ -73,6 +73,10 @@ pub enum LookupError {
     /// The server answered with an error code (the last answer it gave).
     #[error("the DNS server answered {0}")]
     Server(Rcode),
+    /// The server's answer could not be read (a truncated record, a
+    /// compression loop): the resolver or something on the path is broken.
+    #[error("the DNS server's answer cannot be read: {0}")]
+    Malformed(String),
     /// The lookup failed for another reason (no servers, a socket error).
     #[error("lookup failed: {0}")]
     Failed(String),
@@ -639,7 +643,13 @@ async fn answer(
                     None => {
                         tries.push(Try::Failed(e.to_string()));
                         if last_answer.is_none() {
-                            last_answer = Some(LookupError::Failed(e.to_string()));
+                            // An answer that does not decode came from the
+                            // server, not from this machine.
+                            last_answer = Some(if matches!(e, NetError::Proto(_)) {
+                                LookupError::Malformed(e.to_string())
+                            } else {
+                                LookupError::Failed(e.to_string())
+                            });
                         }
                     }
                 }

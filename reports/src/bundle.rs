@@ -511,6 +511,9 @@ pub enum BundleError {
         /// What went wrong.
         error: String,
     },
+    /// The report it holds cannot be read (its error names the bundle).
+    #[error(transparent)]
+    Report(crate::ReportReadError),
     /// A member is missing or unusable.
     #[error("{path}: {member}: {error}")]
     Member {
@@ -769,12 +772,9 @@ pub fn open_bundle(path: &Path) -> Result<OpenedBundle, BundleError> {
         member: "report.json".into(),
         error: e.to_string(),
     })?;
+    // The reader's error names the bundle and member itself.
     let report = CheckReport::from_json(&text, &format!("{}: report.json", path.display()))
-        .map_err(|e| BundleError::Member {
-            path: path.display().to_string(),
-            member: "report.json".into(),
-            error: e.to_string(),
-        })?;
+        .map_err(BundleError::Report)?;
     Ok(OpenedBundle {
         manifest,
         report,

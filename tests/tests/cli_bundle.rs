@@ -351,6 +351,33 @@ fn inspect_notices_tampering_and_rejects_non_bundles() {
         "{}",
         stderr(&out)
     );
+    // A report that is not one: the error names the bundle and member once.
+    let junk_report = run.dir.path().join("junk-report.zip");
+    {
+        let members = members(&run.zip);
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&junk_report).unwrap());
+        for (name, text) in members {
+            w.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            let text = if name == "report.json" {
+                "{\"a\": 1}".to_owned()
+            } else {
+                text
+            };
+            w.write_all(text.as_bytes()).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    let out = run_with_env(["bundle", "inspect", junk_report.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out)
+            .matches("junk-report.zip: report.json:")
+            .count(),
+        1,
+        "{}",
+        stderr(&out)
+    );
     // A manifest listing a member twice and a name that climbs out, and a
     // zip of 20,000 members it does not list: every problem said, briefly.
     let crowded = run.dir.path().join("crowded.zip");

@@ -170,6 +170,7 @@ fn hostile_dns_answers_are_dns_failures_within_the_limit() {
             ),
             ("truncated.lab.test", DnsAnswer::Truncated),
             ("loop.lab.test", DnsAnswer::CnameLoop),
+            ("garbled.lab.test", DnsAnswer::Malformed),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
@@ -180,6 +181,7 @@ fn hostile_dns_answers_are_dns_failures_within_the_limit() {
         "https://late.lab.test/",
         "https://truncated.lab.test/",
         "https://loop.lab.test/",
+        "https://garbled.lab.test/",
     ];
     let cat = write_catalog(dir.path(), &urls);
     let _ = pathprobe_tests::binary();
@@ -210,6 +212,21 @@ fn hostile_dns_answers_are_dns_failures_within_the_limit() {
     }
     let late = &v["results"][0]["attempts"][0]["evidence"];
     assert!(late.to_string().contains("timeout"), "{late}");
+    // An answer that cannot be read is the server's, not this machine's.
+    let garbled = &v["results"][3];
+    assert!(
+        garbled["attempts"][0]["evidence"]
+            .to_string()
+            .contains("an answer that cannot be read"),
+        "{garbled}"
+    );
+    assert!(
+        !garbled["hint"]
+            .as_str()
+            .unwrap()
+            .contains("on this machine"),
+        "{garbled}"
+    );
 }
 
 /// Runs `check` on `urls` through the PAC at `pac` (a path or URL); returns

@@ -581,6 +581,8 @@ pub enum DnsAnswer {
     Truncated,
     /// A CNAME pointing at the name itself.
     CnameLoop,
+    /// A reply announcing one record and cut inside it: no client can read it.
+    Malformed,
 }
 
 /// A DNS server answering from `names` (lower-case; `*.suffix` entries
@@ -699,6 +701,11 @@ fn dns_reply(query: &[u8], answer: Option<DnsAnswer>) -> Option<Vec<u8>> {
         }
         (Some(DnsAnswer::Truncated), _) => {
             *reply.get_mut(2)? |= 0x02;
+        }
+        (Some(DnsAnswer::Malformed), _) => {
+            *reply.get_mut(7)? = 1;
+            // NAME, then the type's first byte, and nothing after it.
+            reply.extend_from_slice(&[0xC0, 0x0C, 0]);
         }
         (Some(DnsAnswer::CnameLoop), _) => {
             *reply.get_mut(7)? = 1;

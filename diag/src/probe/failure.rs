@@ -181,6 +181,7 @@ pub(super) fn dns_answer(error: &LookupError) -> String {
         LookupError::Timeout(limit) => {
             format!("none within {:.1} s (timeout)", limit.as_secs_f64())
         }
+        LookupError::Malformed(e) => format!("an answer that cannot be read ({e})"),
         LookupError::Failed(e) => e.clone(),
     }
 }
@@ -211,6 +212,7 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                 LookupError::NoAddress => format!("the resolver knows {h} but gives it no address: check its records (A/AAAA, CNAME) on the DNS servers in use and any DNS filtering"),
                 LookupError::Server(code) => format!("the DNS server answered {code} for {h} on every try: check the resolver and its upstream"),
                 LookupError::Timeout(_) => format!("no DNS answer for {h}: the resolver is unreachable or DNS is blocked"),
+                LookupError::Malformed(_) => format!("the DNS server sent an answer for {h} that cannot be read: check the resolver, and whatever on the path rewrites DNS"),
                 LookupError::Failed(_) => format!("the lookup of {h} failed on this machine: check its DNS configuration"),
             };
             (Verdict::DnsFailure, ev, hint)
