@@ -227,6 +227,22 @@ pub struct ProbeArgs {
     #[arg(long = "all-routes")]
     pub all_routes: bool,
 
+    /// Do not ask the control probes: Windows' connectivity test
+    /// (http://www.msftconnecttest.com/connecttest.txt through the routes it
+    /// gets, and the name dns.msftncsi.com), which tell "no internet", a
+    /// captive portal or rewritten DNS from "these endpoints are blocked".
+    /// They are evidence for findings only, never in the totals or the
+    /// exit code.
+    /// (In the environment, PATHPROBE_NO_CONTROL=1 does the same; 0, false,
+    /// no, off or empty does not.)
+    #[arg(
+        long = "no-control",
+        env = "PATHPROBE_NO_CONTROL",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
+    pub no_control: bool,
+
     /// Pin a name to an address for this run, HOST=IP (repeatable), as curl's
     /// --resolve; `*.example.test=IP` covers every name under example.test.
     #[arg(long, value_name = "HOST=IP", value_parser = resolve_arg)]

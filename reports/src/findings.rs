@@ -16,7 +16,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    AddressOutcome, AddressTry, Attempt, CheckReport, Family, ProbeResult, Verdict, Verification,
+    AddressOutcome, AddressTry, Attempt, CheckReport, ControlOutcome, ControlProbe, Family,
+    ProbeResult, Verdict, Verification,
 };
 use pathprobe_pac::Route;
 
@@ -26,12 +27,20 @@ use pathprobe_pac::Route;
 )]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
+    /// The connectivity test was answered by something else than the
+    /// internet: a captive portal or a transparent proxy.
+    CaptivePortal,
     /// One proxy demands authentication (407, or SOCKS username/password).
     ProxyAuthentication,
     /// One product or issuer re-signs TLS.
     TlsInspection,
     /// No name resolves: the resolver in use answers none of them.
     DnsUnavailable,
+    /// The connectivity test's name resolves to another address: DNS
+    /// answers are rewritten.
+    DnsRewritten,
+    /// Nothing answers through a route, the connectivity test included.
+    NoInternet,
     /// A proxy of the routes cannot be reached.
     ProxyUnreachable,
     /// Chains expired or not yet valid across unrelated hosts: the clock.
@@ -56,9 +65,12 @@ impl FindingKind {
     /// The name used in every format.
     pub fn name(self) -> &'static str {
         match self {
+            Self::CaptivePortal => "captive_portal",
             Self::ProxyAuthentication => "proxy_authentication",
             Self::TlsInspection => "tls_inspection",
             Self::DnsUnavailable => "dns_unavailable",
+            Self::DnsRewritten => "dns_rewritten",
+            Self::NoInternet => "no_internet",
             Self::ProxyUnreachable => "proxy_unreachable",
             Self::ClockWrong => "clock_wrong",
             Self::AddressFamilyBroken => "address_family_broken",
@@ -304,6 +316,94 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         .filter(|r| !r.verdict.is_ok() && r.verdict != Verdict::NotProbed && r.attempts.is_empty())
         .collect();
     let mut found = Found::default();
+    let control = report.control.as_ref();
+    let control_http = control.and_then(|c| c.http.as_ref());
+    let control_dns = control.and_then(|c| c.dns.as_ref());
+
+    // The connectivity test answered by something else: whatever fails on
+    // its route is explained by that first.
+    if let Some(probe) = control_http.filter(|p| p.outcome == ControlOutcome::Different) {
+        let route = probe.route.clone().unwrap_or_default();
+        let (ids, g) = group_by(&failing, &found.claimed, |f| {
+            (f.attempt.route.to_string() == route).then_some(())
+        })
+        .into_values()
+        .next()
+        .unwrap_or_else(|| {
+            (
+                Vec::new(),
+                Group {
+                    members: Vec::new(),
+                },
+            )
+        });
+        let seen = control_value(probe, "location")
+            .map(|l| format!("a redirect to {l}"))
+            .or_else(|| {
+                control_value(probe, "status").map(|s| format!("status {s} and another page"))
+            })
+            .unwrap_or_else(|| "another answer".into());
+        let mut ev = vec![format!("control: {} through {route}", probe.target)];
+        ev.extend(probe.evidence.iter().cloned());
+        if !g.members.is_empty() {
+            ev.push(g.count_line());
+        }
+        let summary = format!(
+            "Windows' connectivity test ({}) was answered with {seen} through {route}: a captive portal or a transparent proxy answers in the internet's place.",
+            probe.target
+        );
+        found.add(
+            ids,
+            Finding {
+                action: "sign in to the captive portal, or have the transparent proxy let this machine through, then run again".into(),
+                confidence: Confidence::Inferred,
+                ..g.finding(FindingKind::CaptivePortal, summary, route, ev)
+            },
+        );
+    }
+    // The connectivity test's name answered with another address.
+    if let Some(probe) = control_dns.filter(|p| p.outcome == ControlOutcome::Different) {
+        let (ids, g) = group_by(&failing, &found.claimed, |f| {
+            matches!(f.result.verdict, Verdict::DnsFailure | Verdict::DnsSinkhole).then_some(())
+        })
+        .into_values()
+        .next()
+        .unwrap_or_else(|| {
+            (
+                Vec::new(),
+                Group {
+                    members: Vec::new(),
+                },
+            )
+        });
+        let answers = control_value(probe, "answers").unwrap_or_default();
+        let mut ev = vec![
+            format!("control: {} expected {}", probe.target, probe.expected),
+            format!("answers: {answers}"),
+        ];
+        if !g.members.is_empty() {
+            ev.push(g.count_line());
+            ev.push(g.examples());
+        }
+        let summary = format!(
+            "{} resolves to {answers}, not {}: this network's DNS rewrites answers (a captive portal, or a DNS filter).",
+            probe.target, probe.expected
+        );
+        found.add(
+            ids,
+            Finding {
+                action: "check which DNS server this machine uses and what rewrites its answers"
+                    .into(),
+                confidence: Confidence::Inferred,
+                ..g.finding(
+                    FindingKind::DnsRewritten,
+                    summary,
+                    "the resolver in use".into(),
+                    ev,
+                )
+            },
+        );
+    }
 
     // One proxy demanding authentication.
     for (proxy, (ids, g)) in group_by(&failing, &found.claimed, |f| {
@@ -373,17 +473,20 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
     // DNS: nothing resolves, or some names are missing or unanswered. Only
     // the resolver's own answers count: not address literals, not
     // `--resolve` pins; a sinkholed name was answered too.
-    let resolver_answered = report.results.iter().any(|r| {
-        r.verdict == Verdict::DnsSinkhole
-            || r.attempts.iter().any(|a| {
-                a.phases.iter().any(|p| {
-                    p.phase == crate::Phase::Dns
-                        && p.ok
-                        && !p.detail.contains("literal")
-                        && !p.detail.contains("(--resolve)")
+    // The control name resolving as it should counts as an answer too.
+    let control_resolved = control_dns.is_some_and(|p| p.outcome == ControlOutcome::Expected);
+    let resolver_answered = control_resolved
+        || report.results.iter().any(|r| {
+            r.verdict == Verdict::DnsSinkhole
+                || r.attempts.iter().any(|a| {
+                    a.phases.iter().any(|p| {
+                        p.phase == crate::Phase::Dns
+                            && p.ok
+                            && !p.detail.contains("literal")
+                            && !p.detail.contains("(--resolve)")
+                    })
                 })
-            })
-    });
+        });
     let dns_groups = group_by(&failing, &found.claimed, |f| {
         (f.result.verdict == Verdict::DnsFailure)
             .then(|| evidence(f.attempt, "answer").is_some_and(|a| a.starts_with("NXDOMAIN")))
@@ -406,6 +509,14 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             "names the resolver answered: none".into(),
         ];
         ev.extend(g.answers());
+        // The connectivity test's name failed the same way: no DNS here.
+        if let Some(probe) = control_dns.filter(|p| p.outcome == ControlOutcome::Failed) {
+            ev.push(format!(
+                "control: {} got no answer either ({})",
+                probe.target,
+                control_value(probe, "answer").unwrap_or_default()
+            ));
+        }
         ev.push(g.examples());
         let summary = format!(
             "The resolver answered none of the {} names asked: DNS does not work here, or does not reach the internet.",
@@ -505,6 +616,19 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             },
         );
     }
+
+    no_internet(report, &failing, &mut found);
+    // The connectivity test answering as it should: the internet is there,
+    // so what fails is blocked for itself.
+    let internet_reached = control_http
+        .filter(|p| p.outcome == ControlOutcome::Expected)
+        .map(|p| {
+            format!(
+                "control: {} answered as expected through {}: the internet is reachable",
+                p.target,
+                p.route.as_deref().unwrap_or_default()
+            )
+        });
 
     // One proxy that cannot be reached.
     for (proxy, (ids, g)) in group_by(&failing, &found.claimed, |f| {
@@ -678,11 +802,14 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
                     FindingKind::CategoryBlocked,
                     summary,
                     category,
-                    vec![
+                    [
                         g.count_line(),
                         format!("verdicts: {}", verdicts.join(", ")),
                         g.examples(),
-                    ],
+                    ]
+                    .into_iter()
+                    .chain(internet_reached.clone())
+                    .collect(),
                 )
             },
         );
@@ -735,6 +862,63 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             .then(a.kind.cmp(&b.kind))
     });
     out
+}
+
+/// The value of a `key: value` evidence line of a control probe.
+fn control_value<'a>(probe: &'a ControlProbe, key: &str) -> Option<&'a str> {
+    probe
+        .evidence
+        .iter()
+        .find_map(|line| line.strip_prefix(key)?.strip_prefix(": "))
+}
+
+/// Nothing answered through the connectivity test's route, the test
+/// included: what fails there is explained by that, not by rules for each
+/// endpoint.
+fn no_internet(report: &CheckReport, failing: &[Failing<'_>], found: &mut Found) {
+    let Some(probe) = report
+        .control
+        .as_ref()
+        .and_then(|c| c.http.as_ref())
+        .filter(|p| p.outcome == ControlOutcome::Failed)
+    else {
+        return;
+    };
+    let Some(route) = probe.route.as_deref() else {
+        return;
+    };
+    // An endpoint that worked through that route contradicts it.
+    let worked = report.results.iter().any(|r| {
+        r.attempts
+            .iter()
+            .any(|a| a.verdict.is_ok() && a.route.to_string() == route)
+    });
+    if worked {
+        return;
+    }
+    let Some((ids, g)) = group_by(failing, &found.claimed, |f| {
+        (f.attempt.route.to_string() == route).then_some(())
+    })
+    .into_values()
+    .next() else {
+        return;
+    };
+    let mut ev = vec![format!("control: {} through {route}", probe.target)];
+    ev.extend(probe.evidence.iter().cloned());
+    ev.push(g.count_line());
+    ev.push(g.examples());
+    let summary = format!(
+        "Nothing answered through {route}, Windows' connectivity test included: this machine has no working path to the internet there ({} failing).",
+        plural(g.members.len(), "endpoint", "endpoints")
+    );
+    found.add(
+        ids,
+        Finding {
+            action: format!("check this machine's connection to the internet through {route} (cabling, Wi-Fi, gateway, firewall) before any rule for the endpoints"),
+            confidence: Confidence::Inferred,
+            ..g.finding(FindingKind::NoInternet, summary, route.to_owned(), ev)
+        },
+    );
 }
 
 /// The addresses a direct attempt connected to (or tried), in order.

@@ -41,8 +41,9 @@ pub use bundle::{
 };
 pub use check::{
     AddressOutcome, AddressTry, Attempt, BaselineInfo, CHECK_SCHEMA_VERSION, CertificateInfo,
-    Change, CheckFormat, CheckReport, CheckSummary, ComparedEndpoint, Comparison, Family, Phase,
-    PhaseRecord, ProbeResult, ReportReadError, TlsInfo, ToolInfo, Verdict, Verification,
+    Change, CheckFormat, CheckReport, CheckSummary, ComparedEndpoint, Comparison, ControlOutcome,
+    ControlProbe, ControlReport, Family, Phase, PhaseRecord, ProbeResult, ReportReadError, TlsInfo,
+    ToolInfo, Verdict, Verification,
 };
 pub use diff_view::DiffReport;
 pub use listing::{LISTING_SCHEMA_VERSION, Listing, ListingEntry, ListingSummary};

@@ -107,6 +107,7 @@ fn fixture() -> CheckReport {
         warnings: vec!["PAC line 3: a <warning> & more".into()],
         baseline: None,
         findings: Vec::new(),
+        control: None,
         results: vec![
             result(
                 "https://ok.example.test/",

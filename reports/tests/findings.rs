@@ -10,8 +10,9 @@
 use pathprobe_pac::{ProxyKind, Route};
 use pathprobe_reports::findings::{Confidence, FindingKind, findings};
 use pathprobe_reports::{
-    AddressOutcome, AddressTry, Attempt, CertificateInfo, CheckReport, Family, Phase, PhaseRecord,
-    ProbeResult, TlsInfo, ToolInfo, Verdict, Verification,
+    AddressOutcome, AddressTry, Attempt, CertificateInfo, CheckReport, ControlOutcome,
+    ControlProbe, ControlReport, Family, Phase, PhaseRecord, ProbeResult, TlsInfo, ToolInfo,
+    Verdict, Verification,
 };
 
 fn phase(phase: Phase, ok: bool, detail: &str) -> PhaseRecord {
@@ -83,6 +84,7 @@ fn report(results: Vec<ProbeResult>) -> CheckReport {
         warnings: Vec::new(),
         baseline: None,
         findings: Vec::new(),
+        control: None,
         results,
         summary: Default::default(),
     };
@@ -636,5 +638,199 @@ fn dns_evidence_quotes_each_answer_whole() {
             .evidence
             .contains(&"answers: 0.0.0.0, 127.0.0.1".to_owned()),
         "{f:#?}"
+    );
+}
+
+fn control(
+    http: Option<(ControlOutcome, &[&str])>,
+    dns: Option<(ControlOutcome, &[&str])>,
+) -> ControlReport {
+    let probe = |target: &str, expected: &str, (outcome, evidence): (ControlOutcome, &[&str])| {
+        ControlProbe {
+            target: target.into(),
+            expected: expected.into(),
+            outcome,
+            route: Some("DIRECT".into()),
+            evidence: evidence.iter().map(|e| (*e).to_owned()).collect(),
+        }
+    };
+    ControlReport {
+        http: http.map(|h| {
+            probe(
+                "http://www.msftconnecttest.com/connecttest.txt",
+                "Microsoft Connect Test",
+                h,
+            )
+        }),
+        dns: dns.map(|d| probe("dns.msftncsi.com", "131.107.255.255", d)),
+    }
+}
+
+fn with_control(
+    results: Vec<ProbeResult>,
+    c: ControlReport,
+) -> Vec<pathprobe_reports::findings::Finding> {
+    let mut r = report(results);
+    r.control = Some(c);
+    findings(&r)
+}
+
+fn failing(url: &str, verdict: Verdict, evidence: &[&str]) -> ProbeResult {
+    result(
+        url,
+        "Cloud",
+        true,
+        attempt(
+            Route::Direct,
+            verdict,
+            evidence,
+            verdict != Verdict::DnsFailure,
+        ),
+    )
+}
+
+#[test]
+fn a_redirected_connectivity_test_is_a_captive_portal_explaining_the_failures() {
+    let f = with_control(
+        vec![
+            failing("https://a.example.test/", Verdict::TlsUntrusted, &[]),
+            failing("https://b.example.test/", Verdict::TlsUntrusted, &[]),
+        ],
+        control(
+            Some((
+                ControlOutcome::Different,
+                &[
+                    "verdict: http_unexpected_status",
+                    "status: 302",
+                    "location: http://portal.example/login",
+                ],
+            )),
+            Some((ControlOutcome::Expected, &["answers: 131.107.255.255"])),
+        ),
+    );
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].kind, FindingKind::CaptivePortal);
+    assert_eq!(f[0].endpoints.len(), 2);
+    assert!(
+        f[0].summary
+            .contains("a redirect to http://portal.example/login through DIRECT"),
+        "{}",
+        f[0].summary
+    );
+}
+
+#[test]
+fn control_dns_tells_no_dns_from_blocked_names_and_rewriting() {
+    let missing = |url: &str| {
+        failing(
+            url,
+            Verdict::DnsFailure,
+            &["answer: NXDOMAIN (no such name)"],
+        )
+    };
+    let names = || {
+        vec![
+            missing("https://a.example.test/"),
+            missing("https://b.example.test/"),
+        ]
+    };
+    // The control name fails too: DNS itself, with the control as evidence.
+    let f = with_control(
+        names(),
+        control(
+            None,
+            Some((ControlOutcome::Failed, &["answer: NXDOMAIN (no such name)"])),
+        ),
+    );
+    assert_eq!(f[0].kind, FindingKind::DnsUnavailable, "{f:#?}");
+    assert!(
+        f[0].evidence
+            .iter()
+            .any(|e| e.starts_with("control: dns.msftncsi.com got no answer either")),
+        "{f:#?}"
+    );
+    // The control name resolves: these names are missing, not DNS.
+    let f = with_control(
+        names(),
+        control(
+            None,
+            Some((ControlOutcome::Expected, &["answers: 131.107.255.255"])),
+        ),
+    );
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].kind, FindingKind::NamesMissing);
+    assert!(
+        f[0].summary.ends_with("while other names resolve."),
+        "{}",
+        f[0].summary
+    );
+    // The control name resolves elsewhere: answers are rewritten.
+    let f = with_control(
+        names(),
+        control(
+            None,
+            Some((ControlOutcome::Different, &["answers: 10.0.0.1"])),
+        ),
+    );
+    assert_eq!(f[0].kind, FindingKind::DnsRewritten, "{f:#?}");
+    assert_eq!(f[0].endpoints.len(), 2);
+    assert!(
+        f[0].summary
+            .starts_with("dns.msftncsi.com resolves to 10.0.0.1, not 131.107.255.255"),
+        "{}",
+        f[0].summary
+    );
+}
+
+#[test]
+fn nothing_answering_the_control_included_is_no_internet_unless_something_worked() {
+    let timeout = |url: &str| failing(url, Verdict::TcpTimeout, &["address: 192.0.2.1:443"]);
+    let failed = || {
+        control(
+            Some((ControlOutcome::Failed, &["verdict: tcp_timeout"])),
+            None,
+        )
+    };
+    let f = with_control(
+        vec![
+            timeout("https://a.example.test/"),
+            timeout("https://b.example.test/"),
+        ],
+        failed(),
+    );
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].kind, FindingKind::NoInternet);
+    assert_eq!(f[0].component, "DIRECT");
+    // An endpoint that worked through the same route contradicts it.
+    let f = with_control(
+        vec![
+            timeout("https://a.example.test/"),
+            ok("https://b.example.test/", "Other"),
+        ],
+        failed(),
+    );
+    assert!(
+        f.iter().all(|x| x.kind != FindingKind::NoInternet),
+        "{f:#?}"
+    );
+    // A working control says the internet is there: a blocked category says so.
+    let f = with_control(
+        vec![
+            timeout("https://a.example.test/"),
+            timeout("https://c.example.test/"),
+            ok("https://b.example.test/", "Other"),
+        ],
+        control(Some((ControlOutcome::Expected, &["verdict: ok"])), None),
+    );
+    let blocked = f
+        .iter()
+        .find(|x| x.kind == FindingKind::CategoryBlocked)
+        .unwrap();
+    assert!(
+        blocked
+            .evidence
+            .iter()
+            .any(|e| e.ends_with("the internet is reachable")),
+        "{blocked:#?}"
     );
 }

@@ -124,8 +124,11 @@ impl Pathprobe {
     /// The command, not started (for a process a test keeps running).
     pub fn command(&self) -> Command {
         let mut cmd = Command::new(binary());
+        // No control probes: they would ask Microsoft's connectivity test
+        // on the internet; tests of them give their own on loopback.
         cmd.env_remove("COLUMNS")
-            .env("XDG_CONFIG_HOME", NO_CONFIG_HOME);
+            .env("XDG_CONFIG_HOME", NO_CONFIG_HOME)
+            .env("PATHPROBE_NO_CONTROL", "1");
         for (key, _) in std::env::vars_os() {
             if key
                 .to_string_lossy()

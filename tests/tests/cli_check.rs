@@ -456,6 +456,7 @@ fn ctrl_c_keeps_what_finished() {
     let cat = write_catalog(dir.path(), &[&ok, &hung]);
     let dns = dns_server().to_string();
     let child = std::process::Command::new(pathprobe_tests::binary())
+        .env("PATHPROBE_NO_CONTROL", "1")
         .args([
             "check",
             cat.to_str().unwrap(),
@@ -747,4 +748,71 @@ fn socks5_replies_become_the_verdicts_they_report() {
         // An address literal goes as an address (type 1), not as a name.
         assert_eq!(seen.lock().unwrap().as_slice(), [1], "{reply:?}");
     }
+}
+
+/// The control probes (Windows' connectivity test) are asked beside the
+/// endpoints and reported apart: never a result, never in the totals, the
+/// exit code or the metrics; `--no-control` leaves them out. Here the test's
+/// name is pinned to this machine, where nothing answers on port 80, and
+/// the lab's DNS does not know the control name.
+#[test]
+fn control_probes_are_evidence_never_results() {
+    let ca = TestCa::new("pathprobe lab CA");
+    let origin = tls_origin(&ca, &["ok.lab.test"], 200);
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let cat = write_catalog(dir.path(), &[&format!("https://ok.lab.test:{origin}/")]);
+    let metrics = dir.path().join("metrics.prom");
+    let metrics_spec = format!("prometheus={}", metrics.display());
+    let dns = dns_server().to_string();
+    let args = |extra: &[&str]| {
+        let mut all = vec![
+            "check".to_owned(),
+            "--only-given".into(),
+            "--no-env".into(),
+            "--format".into(),
+            "json".into(),
+            "--dns-server".into(),
+            dns.clone(),
+            "--phase-timeout".into(),
+            "2".into(),
+            cat.display().to_string(),
+            "--ca-cert".into(),
+            ca_file.display().to_string(),
+            "--resolve".into(),
+            "ok.lab.test=127.0.0.1".into(),
+            "--resolve".into(),
+            "www.msftconnecttest.com=127.0.0.1".into(),
+        ];
+        all.extend(extra.iter().map(ToString::to_string));
+        all
+    };
+    let (v, out) = pathprobe_tests::Pathprobe::new(args(&["--output", &metrics_spec]))
+        .env("PATHPROBE_NO_CONTROL", "0")
+        .json();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(v["results"].as_array().unwrap().len(), 1);
+    assert_eq!(v["summary"]["probed"], 1);
+    assert_eq!(v["summary"]["ok"], 1);
+    let control = &v["control"];
+    assert_eq!(
+        control["http"]["target"], "http://www.msftconnecttest.com/connecttest.txt",
+        "{v:#}"
+    );
+    assert_eq!(control["http"]["route"], "DIRECT");
+    assert_ne!(control["http"]["outcome"], "expected", "{control:#}");
+    assert_eq!(control["dns"]["target"], "dns.msftncsi.com");
+    assert_eq!(control["dns"]["outcome"], "failed", "{control:#}");
+    // The endpoint worked through DIRECT: no "no internet" from a control
+    // that failed, and no finding at all.
+    assert_eq!(v["findings"], serde_json::json!([]), "{v:#}");
+    let exposition = std::fs::read_to_string(&metrics).unwrap();
+    assert!(!exposition.contains("msftconnecttest"), "{exposition}");
+
+    let (v, out) = pathprobe_tests::Pathprobe::new(args(&["--no-control"]))
+        .env("PATHPROBE_NO_CONTROL", "0")
+        .json();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(v.get("control").is_none(), "{v:#}");
 }

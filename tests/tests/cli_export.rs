@@ -664,6 +664,7 @@ fn serve_publishes_the_feeds_with_validators() {
     let port = pathprobe_tests::peers::free_port();
     let _serving = Serving(
         std::process::Command::new(pathprobe_tests::binary())
+            .env("PATHPROBE_NO_CONTROL", "1")
             .args([
                 "serve",
                 catalog.to_str().unwrap(),

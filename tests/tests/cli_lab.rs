@@ -80,6 +80,8 @@ fn every_built_in_scenario_gives_its_verdicts() {
         "names_missing",
         "names_sinkholed",
         "endpoint_failing",
+        "dns_unavailable",
+        "captive_portal",
     ] {
         assert!(
             kinds.contains(&kind),

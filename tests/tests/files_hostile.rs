@@ -659,6 +659,7 @@ fn the_default_configuration_and_input_directories_are_inputs_too() {
     let config = xdg.join("pathprobe/config.toml");
     std::fs::write(&config, "phase-timeout = 3\n").unwrap();
     let out = Command::new(pathprobe_tests::binary())
+        .env("PATHPROBE_NO_CONTROL", "1")
         .args(["check", "--direct", "--only-given", "--no-env"])
         .arg(&catalog)
         .arg("--output")

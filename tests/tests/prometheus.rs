@@ -103,6 +103,7 @@ fn prometheus_scrapes_serve_and_sigterm_stops_it() {
     let port = free_port();
     let mut child = KillOnDrop(
         Command::new(binary())
+            .env("PATHPROBE_NO_CONTROL", "1")
             .arg("serve")
             .args(&lab.args)
             .args(["--listen", &format!("127.0.0.1:{port}"), "--interval", "2s"])
@@ -298,6 +299,7 @@ fn serve_bounds_queued_probes_and_slow_clients() {
     let port = free_port();
     let _child = KillOnDrop(
         Command::new(binary())
+            .env("PATHPROBE_NO_CONTROL", "1")
             .arg("serve")
             .args(&lab.args)
             .args(["--listen", &format!("127.0.0.1:{port}"), "--interval", "1h"])

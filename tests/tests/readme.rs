@@ -190,6 +190,9 @@ fn readme_scenarios_run_as_documented() {
         .env("XDG_CONFIG_HOME", home.path().display().to_string())
         .env("NO_COLOR", "1")
         .env("COLUMNS", "100")
+        // The control probes would ask Microsoft's connectivity test on the
+        // internet; the lab stands in for the catalog's hosts only.
+        .env("PATHPROBE_NO_CONTROL", "1")
         // The machine's environment names a proxy (the "which proxy" scenario);
         // the check's configuration does not read it.
         .env("HTTPS_PROXY", "http://proxy.corp.example:3128")

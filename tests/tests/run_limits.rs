@@ -115,6 +115,7 @@ fn ctrl_c_during_the_pac_fetch_ends_the_run_with_130() {
     });
     let url = format!("http://127.0.0.1:{silent}/proxy.pac");
     let child = std::process::Command::new(pathprobe_tests::binary())
+        .env("PATHPROBE_NO_CONTROL", "1")
         .args([
             "check",
             cat.to_str().unwrap(),
@@ -315,6 +316,7 @@ fn a_pac_worker_ends_when_its_parent_is_killed() {
     let pac = dir.path().join("spin.pac");
     std::fs::write(&pac, SPINS_IN_A_BUILT_IN).unwrap();
     let mut child = std::process::Command::new(pathprobe_tests::binary())
+        .env("PATHPROBE_NO_CONTROL", "1")
         .args([
             "check",
             cat.to_str().unwrap(),

@@ -265,7 +265,7 @@ _pathprobe() {
             return 0
             ;;
         pathprobe__subcmd__bundle)
-            opts="-o -h -V --config --site --no-config --sheet --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --dns-concurrency --wpad-port --at --my-ip --all-routes --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --output --redact-hosts --help --version inspect help"
+            opts="-o -h -V --config --site --no-config --sheet --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --dns-concurrency --wpad-port --at --my-ip --all-routes --no-control --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --output --redact-hosts --help --version inspect help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -491,7 +491,7 @@ _pathprobe() {
             return 0
             ;;
         pathprobe__subcmd__check)
-            opts="-o -v -h -V --config --site --no-config --sheet --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --dns-concurrency --wpad-port --at --my-ip --all-routes --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --format --output --baseline --fail-on --push --verbose --help --version"
+            opts="-o -v -h -V --config --site --no-config --sheet --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --dns-concurrency --wpad-port --at --my-ip --all-routes --no-control --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --format --output --baseline --fail-on --push --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1777,7 +1777,7 @@ _pathprobe() {
             return 0
             ;;
         pathprobe__subcmd__serve)
-            opts="-h -V --config --site --no-config --sheet --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --dns-concurrency --wpad-port --at --my-ip --all-routes --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --listen --interval --max-runs --help --version"
+            opts="-h -V --config --site --no-config --sheet --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --dns-concurrency --wpad-port --at --my-ip --all-routes --no-control --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --listen --interval --max-runs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -271,6 +271,7 @@ pub(crate) fn configure(
                 per_proxy: args.per_proxy,
             })
             .all_routes(args.all_routes)
+            .control((!args.no_control).then(crate::engine::Control::windows))
             .insecure_read(args.insecure_read)
             .redactor(redactor)
             .build(),

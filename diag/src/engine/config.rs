@@ -29,6 +29,36 @@ pub struct RunConfig {
     pub(super) redactor: Redactor,
     pub(super) started: Instant,
     pub(super) only_routes: Option<Vec<pathprobe_pac::Route>>,
+    pub(super) control: Option<Control>,
+}
+
+/// The control probes: a URL and a name whose answers the internet gives,
+/// asked beside the endpoints so that "no internet", a captive portal or
+/// rewritten DNS are told from "these endpoints are blocked".
+#[derive(Debug, Clone)]
+pub struct Control {
+    /// Fetched through the routes it gets, as the endpoints are.
+    pub url: String,
+    /// The page it answers (the whole body, trimmed).
+    pub page: String,
+    /// Resolved through the run's resolver.
+    pub name: String,
+    /// The address it resolves to.
+    pub address: IpAddr,
+}
+
+impl Control {
+    /// What Windows asks for its connectivity indicator (NCSI): the page
+    /// `Microsoft Connect Test` and the name `dns.msftncsi.com` at
+    /// 131.107.255.255.
+    pub fn windows() -> Self {
+        Self {
+            url: "http://www.msftconnecttest.com/connecttest.txt".into(),
+            page: "Microsoft Connect Test".into(),
+            name: "dns.msftncsi.com".into(),
+            address: IpAddr::V4(std::net::Ipv4Addr::new(131, 107, 255, 255)),
+        }
+    }
 }
 
 /// How long and how wide a run may go.
@@ -82,6 +112,7 @@ impl RunConfig {
             redactor: Redactor::new(),
             started: Instant::now(),
             only_routes: None,
+            control: None,
         })
     }
 
@@ -168,6 +199,12 @@ impl RunConfigBuilder {
     /// URL the settings route elsewhere is reported, not probed.
     pub fn only_routes(mut self, routes: Vec<pathprobe_pac::Route>) -> Self {
         self.0.only_routes = Some(routes);
+        self
+    }
+
+    /// Control probes asked beside the endpoints (none by default).
+    pub fn control(mut self, control: Option<Control>) -> Self {
+        self.0.control = control;
         self
     }
 

@@ -26,6 +26,7 @@
 //! ```
 
 mod config;
+mod control;
 mod routes;
 pub mod scheduler;
 
@@ -39,7 +40,7 @@ use pathprobe_urls::{ExpectedStatus, Probe, Target as CatalogTarget};
 
 use crate::probe::tls::TrustStores;
 use crate::probe::{Context, Expect, Target, Timeouts};
-pub use config::{RunConfig, RunConfigBuilder, RunLimits};
+pub use config::{Control, RunConfig, RunConfigBuilder, RunLimits};
 use routes::{Router, Settings, Stopped};
 pub use scheduler::{Job, Limits, Outcome};
 
@@ -214,6 +215,7 @@ fn new_report(
         warnings,
         baseline: None,
         findings: Vec::new(),
+        control: None,
         results,
         summary: Default::default(),
     }
@@ -262,13 +264,15 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
     let mut cut_by: Option<String> = None;
 
     let rows = rows_of(config);
-    let urls: Vec<String> = rows
+    let mut urls: Vec<String> = rows
         .iter()
         .filter_map(|r| match r {
             Row::Url { meta, .. } => Some(meta.url.clone()),
             Row::Skipped(_) => None,
         })
         .collect();
+    // The control URL is routed last, as any URL of the run.
+    urls.extend(config.control.as_ref().map(|c| c.url.clone()));
     let router = Router::start(
         runtime.handle().clone(),
         discovery.clone(),
@@ -431,6 +435,22 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
         });
         job_meta.push((position, meta, source));
     }
+    // The control URL's routes, as the settings give them, when the run
+    // may use them all.
+    let control_routes: Option<Vec<Route>> = match (&config.control, &cut_by, &router) {
+        (Some(_), None, Ok(router)) => router
+            .next(&cut)
+            .ok()
+            .filter(|d| d.error.is_none())
+            .map(|d| d.decision.routes)
+            .filter(|routes| {
+                config
+                    .only_routes
+                    .as_ref()
+                    .is_none_or(|allowed| routes.iter().all(|r| allowed.contains(r)))
+            }),
+        _ => None,
+    };
     // The routing thread (and the script's worker) ends here, or after the
     // URL it is deciding when the run was cut.
     drop(router);
@@ -460,6 +480,16 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
         cut_by = cut();
     }
     observer.probing(jobs.len());
+    // The control probes go beside the endpoints, within the deadline.
+    let control = match (&config.control, &cut_by) {
+        (Some(c), None) => {
+            let probes = control::run(c.clone(), control_routes, ctx.clone());
+            let limit = remaining();
+            // The timer is made inside the runtime, where it can run.
+            Some(runtime.spawn(async move { tokio::time::timeout(limit, probes).await }))
+        }
+        _ => None,
+    };
     let outcome = if cut_by.is_some() {
         // Cut before the first probe: the jobs are reported, not run.
         Outcome {
@@ -483,6 +513,14 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
     observer.probes_done();
     let interrupted =
         *interrupt.borrow() || outcome.cut_by.as_deref() == Some("interrupted (Ctrl-C)");
+    // Ctrl-C ends the control probes too; otherwise they end by the deadline.
+    let control = control.and_then(|task| {
+        if interrupted {
+            task.abort();
+            return None;
+        }
+        runtime.block_on(task).ok()?.ok()
+    });
 
     let mut results: Vec<(usize, ProbeResult)> = Vec::new();
     for ((position, meta, source), attempts) in job_meta.into_iter().zip(outcome.attempts) {
@@ -545,6 +583,7 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
         warnings,
         results.into_iter().map(|(_, r)| r).collect(),
     );
+    report.control = control;
     // Redacted first: the findings are then made once, from the redacted
     // results.
     report.redact(&config.redactor);

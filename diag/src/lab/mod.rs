@@ -64,6 +64,11 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../lab/ipv6-broken.toml"),
     ),
     ("clock.toml", include_str!("../../lab/clock.toml")),
+    ("no-dns.toml", include_str!("../../lab/no-dns.toml")),
+    (
+        "captive-portal.toml",
+        include_str!("../../lab/captive-portal.toml"),
+    ),
 ];
 
 /// How an endpoint is served.
@@ -147,6 +152,22 @@ pub enum LabIpv6 {
     First,
 }
 
+/// What the lab answers to the control probes (Windows' connectivity
+/// test), served on loopback in the internet's place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LabControl {
+    /// Not asked (the run has no control probes).
+    #[default]
+    None,
+    /// The page and the address the internet gives.
+    Internet,
+    /// A captive portal: the page is a redirect to its login.
+    CaptivePortal,
+    /// No DNS: neither the control names nor any other resolve.
+    NoDns,
+}
+
 /// A finding a scenario must produce, in the order findings are listed.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -215,6 +236,9 @@ pub struct Scenario {
     /// ahead): the lab's certificates are issued for the world's time.
     #[serde(default)]
     pub clock_off_days: i64,
+    /// What the control probes get (default: not asked).
+    #[serde(default)]
+    pub control: LabControl,
     /// The endpoints.
     #[serde(rename = "endpoint")]
     pub endpoints: Vec<LabEndpoint>,
@@ -569,6 +593,34 @@ pub fn run(scenario: &Scenario) -> Result<ScenarioOutcome, ScenarioError> {
         )?),
         _ => None,
     };
+    // The control probes' answers, served here in the internet's place.
+    let control = match scenario.control {
+        LabControl::None => None,
+        mode => {
+            let page = "Microsoft Connect Test";
+            let port = servers::http_server(&if mode == LabControl::CaptivePortal {
+                "HTTP/1.1 302 Found\r\nLocation: http://portal.lab.test/login\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
+            } else {
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+                    page.len()
+                )
+            })?;
+            let windows = engine::Control::windows();
+            if mode != LabControl::NoDns {
+                overrides.insert("www.msftconnecttest.com".into(), vec![loopback]);
+                // An answer compared, never connected to.
+                let IpAddr::V4(address) = windows.address else {
+                    return Err(invalid("the control address is IPv4".into()));
+                };
+                dns_names.insert(windows.name.clone(), DnsAnswer::Address(address));
+            }
+            Some(engine::Control {
+                url: format!("http://www.msftconnecttest.com:{port}/connecttest.txt"),
+                ..windows
+            })
+        }
+    };
     if scenario.setting == LabSetting::Wpad {
         dns_names.insert(
             "wpad.lab.test".into(),
@@ -692,6 +744,7 @@ pub fn run(scenario: &Scenario) -> Result<ScenarioOutcome, ScenarioError> {
         .only_routes(allowed)
         .pins(pins)
         .trust_anchors(vec![ca.der()])
+        .control(control)
         .limits(RunLimits {
             deadline: Duration::from_secs(30),
             phase: Duration::from_secs(2),

@@ -448,18 +448,22 @@ impl BlackHole {
 /// A web server answering every request with `script` as a PAC file, as
 /// an intranet server or a WPAD host does.
 pub fn pac_server(script: String) -> Result<u16, LabError> {
-    let script = Arc::new(script);
+    http_server(&format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/x-ns-proxy-autoconfig\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{script}",
+        script.len()
+    ))
+}
+
+/// A web server answering every request with `answer` (head and body),
+/// then closing: a page, a redirect.
+pub fn http_server(answer: &str) -> Result<u16, LabError> {
+    let answer: Arc<[u8]> = Arc::from(answer.as_bytes());
     background(move |listener| async move {
         while let Ok((mut s, _)) = listener.accept().await {
-            let script = script.clone();
+            let answer = answer.clone();
             tokio::spawn(async move {
                 let _ = read_request_head(&mut s).await;
-                let head = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/x-ns-proxy-autoconfig\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    script.len()
-                );
-                let _ = s.write_all(head.as_bytes()).await;
-                let _ = s.write_all(script.as_bytes()).await;
+                let _ = s.write_all(&answer).await;
             });
         }
     })

@@ -67,6 +67,12 @@ pub(super) enum Failure {
         trusted_by_os: bool,
     },
     Status(u16, Vec<u16>),
+    /// Another answer than the page expected (a connectivity test).
+    OtherPage {
+        status: u16,
+        location: Option<String>,
+        body: String,
+    },
     PhaseTimeout(Phase),
     Protocol(Phase, String),
 }
@@ -151,6 +157,7 @@ impl std::fmt::Display for Failure {
             Self::TlsUntrusted(e) => write!(f, "certificate not trusted: {e}"),
             Self::TlsIntercepted { issuer, .. } => write!(f, "re-signed by {issuer}"),
             Self::Status(status, _) => write!(f, "status {status}"),
+            Self::OtherPage { status, .. } => write!(f, "status {status}, not the expected page"),
             Self::PhaseTimeout(phase) => {
                 write!(f, "no progress in the {} phase in time", phase.name())
             }
@@ -163,7 +170,7 @@ pub(super) fn short(f: &Failure) -> String {
     f.to_string().chars().take(300).collect()
 }
 
-pub(super) fn join(ips: &[IpAddr]) -> String {
+pub(crate) fn join(ips: &[IpAddr]) -> String {
     ips.iter()
         .map(ToString::to_string)
         .collect::<Vec<_>>()
@@ -303,6 +310,15 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
         Failure::Status(s, list) => (Verdict::HttpUnexpectedStatus,
             vec![format!("status: {s}"), format!("expected: {}", list.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))],
             format!("the endpoint answered {s}, which is not what the service answers; something in the path may be answering in its place")),
+        Failure::OtherPage { status, location, body } => {
+            let mut ev = vec![format!("status: {status}")];
+            ev.extend(location.as_ref().map(|l| format!("location: {l}")));
+            if !body.is_empty() {
+                ev.push(format!("page: {}", pathprobe_files::quote::excerpt(body, 200)));
+            }
+            (Verdict::HttpUnexpectedStatus, ev,
+                format!("another answer than the expected page came {via}: a captive portal or a transparent proxy answers in the internet's place"))
+        }
         Failure::PhaseTimeout(Phase::Dns) => (Verdict::DnsFailure,
             vec!["phase: dns".into(), "answer: none within the limit (timeout)".into()],
             "no DNS answer in time: the resolver is slow or unreachable, or DNS is blocked".into()),

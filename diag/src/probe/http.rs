@@ -109,6 +109,25 @@ pub(super) fn printable(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// Reads the body after `head` into `head.rest`, up to `limit` bytes, its
+/// `Content-Length` or the end of the stream, whichever comes first. A read
+/// error ends it: what came is what is compared.
+pub async fn read_body<S: AsyncRead + Unpin>(stream: &mut S, head: &mut Head, limit: usize) {
+    let length = head
+        .get("Content-Length")
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .unwrap_or(usize::MAX);
+    let want = limit.min(length);
+    let mut chunk = [0u8; 1024];
+    while head.rest.len() < want {
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => head.rest.extend_from_slice(chunk.get(..n).unwrap_or(&[])),
+        }
+    }
+    head.rest.truncate(want);
+}
+
 /// Reads a response head from `stream`.
 pub async fn read_head<S: AsyncRead + Unpin>(stream: &mut S) -> Result<Head, HeadError> {
     let mut buf = Vec::with_capacity(1024);

@@ -23,6 +23,7 @@ use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use self::connect::connect;
+pub(crate) use self::failure::join as join_addresses;
 use self::failure::{Failure, classify, io_failure, short};
 use self::http::{Head, product, read_head};
 pub(crate) use self::lookup::PinnedResolver;
@@ -37,6 +38,9 @@ pub enum Expect {
     Any,
     /// One of these.
     OneOf(Vec<u16>),
+    /// 200 with exactly this page (a connectivity test: anything else was
+    /// answered by something in the path).
+    Page(String),
 }
 
 /// What to probe.
@@ -393,9 +397,17 @@ async fn request(
     if from_proxy {
         return Err(proxy_refusal(&mut stream, &head, ctx.credentials.is_some()).await);
     }
+    let mut head = head;
+    if matches!(target.expect, Expect::Page(_)) {
+        // The page is compared whole; a short one is all it takes.
+        self::http::read_body(&mut stream, &mut head, PAGE_BYTES).await;
+    }
     let detail = format!("{} {}", head.status, head.reason);
     Ok((head, detail))
 }
+
+/// How much of a page is read to compare it with the one expected.
+const PAGE_BYTES: usize = 1024;
 
 /// The longest line of evidence kept; the rest is counted.
 const MAX_EVIDENCE_CHARS: usize = 2000;
@@ -405,6 +417,18 @@ const MAX_EVIDENCE_CHARS: usize = 2000;
 /// [`MAX_EVIDENCE_CHARS`] characters.
 fn quoted(text: &str) -> String {
     pathprobe_files::quote::excerpt(&pathprobe_files::quote::visible(text), MAX_EVIDENCE_CHARS)
+}
+
+/// The addresses `name` resolves to through the run's resolver (pins
+/// first), block addresses included: a control lookup compares them with
+/// the internet's. The error is the answer in the evidence's words.
+pub async fn lookup_addresses(name: &str, ctx: &Context) -> Result<Vec<IpAddr>, String> {
+    match resolve(name, ctx, false).await.0 {
+        Ok((ips, _)) => Ok(ips),
+        Err(Failure::DnsSinkhole(_, ips)) => Ok(ips),
+        Err(Failure::Dns { error, .. }) => Err(self::failure::dns_answer(&error)),
+        Err(other) => Err(other.to_string()),
+    }
 }
 
 /// Probes `target` through `route`; `live`, when given, follows its phases.
@@ -630,6 +654,18 @@ async fn run(
         Expect::Any => Ok(()),
         Expect::OneOf(list) if list.contains(&head.status) => Ok(()),
         Expect::OneOf(list) => Err(Failure::Status(head.status, list.clone())),
+        Expect::Page(page) => {
+            let body = String::from_utf8_lossy(&head.rest);
+            if head.status == 200 && body.trim() == page.as_str() {
+                Ok(())
+            } else {
+                Err(Failure::OtherPage {
+                    status: head.status,
+                    location: head.get("Location").map(str::to_owned),
+                    body: body.trim().to_owned(),
+                })
+            }
+        }
     }
 }
 

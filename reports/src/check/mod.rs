@@ -125,6 +125,46 @@ impl Phase {
     }
 }
 
+/// What the control probes got.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ControlReport {
+    /// The connectivity-test URL, through the routes it gets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http: Option<ControlProbe>,
+    /// The connectivity-test name, through the run's resolver.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns: Option<ControlProbe>,
+}
+
+/// One control probe.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ControlProbe {
+    /// The URL or name asked.
+    pub target: String,
+    /// The answer the internet gives (the page's text, the address).
+    pub expected: String,
+    /// How it went.
+    pub outcome: ControlOutcome,
+    /// The route it took (HTTP only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route: Option<String>,
+    /// What was seen, as `key: value` lines.
+    #[serde(default)]
+    pub evidence: Vec<String>,
+}
+
+/// How a control probe went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ControlOutcome {
+    /// The internet's own answer.
+    Expected,
+    /// Another answer: something in the path answered in its place.
+    Different,
+    /// No answer at all.
+    Failed,
+}
+
 /// One phase of one attempt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PhaseRecord {
@@ -415,6 +455,11 @@ pub struct CheckReport {
     /// from `results`; version 1 reports have none and get them when read.
     #[serde(default)]
     pub findings: Vec<crate::findings::Finding>,
+    /// The control probes: what the endpoints Windows uses for its own
+    /// connectivity test answered. Evidence for findings only: never in the
+    /// results, the totals or the exit code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control: Option<ControlReport>,
     /// One result per probe target, in catalog order.
     pub results: Vec<ProbeResult>,
     /// Totals.
@@ -548,6 +593,17 @@ impl CheckReport {
     /// Passes `f` over every free text of the report (not the findings,
     /// which are made from these).
     fn each_text(&mut self, mut f: impl FnMut(&mut String)) {
+        if let Some(control) = self.control.as_mut() {
+            for probe in [control.http.as_mut(), control.dns.as_mut()]
+                .into_iter()
+                .flatten()
+            {
+                f(&mut probe.target);
+                f(&mut probe.expected);
+                probe.route.iter_mut().for_each(&mut f);
+                probe.evidence.iter_mut().for_each(&mut f);
+            }
+        }
         f(&mut self.catalog);
         f(&mut self.routing);
         f(&mut self.started_at);
