@@ -174,3 +174,54 @@ fn without_the_bound_dnsmasq_refuses_and_the_retries_say_so() {
         );
     }
 }
+
+/// No DNS at all, through a real dnsmasq whose upstream knows no name:
+/// the control probes ask too, and the connectivity test's name failing
+/// the same way is in the finding's evidence. (The control URL's name does
+/// not resolve either: nothing is asked of the internet.)
+#[test]
+fn no_dns_at_all_says_the_control_name_failed_too() {
+    let Some(dnsmasq) = require(
+        "no_dns_at_all_says_the_control_name_failed_too",
+        &["/usr/sbin/dnsmasq"],
+        "dnsmasq-base",
+    ) else {
+        return;
+    };
+    let upstream = dns_server_delayed(HashMap::new(), Duration::ZERO);
+    let resolver = dnsmasq_forwarder(&dnsmasq, upstream);
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = write_catalog(
+        dir.path(),
+        &["https://nx1.busy.test/", "https://nx2.busy.test/"],
+    );
+    let dns = format!("127.0.0.1:{}", resolver.port);
+    let (report, out) = pathprobe_tests::Pathprobe::new([
+        "check",
+        "--only-given",
+        "--no-env",
+        "--direct",
+        "--format",
+        "json",
+        "--dns-server",
+        &dns,
+        "--phase-timeout",
+        "5",
+        catalog.to_str().unwrap(),
+    ])
+    .env("PATHPROBE_NO_CONTROL", "0")
+    .json();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(report["control"]["dns"]["outcome"], "failed", "{report:#}");
+    assert_eq!(report["control"]["http"]["outcome"], "failed", "{report:#}");
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0]["kind"], "dns_unavailable");
+    assert!(
+        findings[0]["evidence"]
+            .to_string()
+            .contains("control: dns.msftncsi.com got no answer either (NXDOMAIN"),
+        "{:#}",
+        findings[0]
+    );
+}

@@ -308,3 +308,161 @@ fn socks_with_local_dns_resolves_here_and_sends_the_address() {
         );
     }
 }
+
+/// Two causes at once through real peers, as a PAC splits the traffic: the
+/// service through a squid that asks credentials, one name straight to
+/// dnsmasq, where it does not exist. Two findings, the proxy first; not
+/// three rows.
+#[test]
+fn squid_asking_credentials_beside_a_name_dnsmasq_does_not_know() {
+    let test = "squid_asking_credentials_beside_a_name_dnsmasq_does_not_know";
+    let Some(binary) = squid_binary(test) else {
+        return;
+    };
+    let (Some(_), Some(dnsmasq)) = (
+        require(
+            test,
+            &["htpasswd"],
+            "htpasswd (Debian package apache2-utils)",
+        ),
+        require(test, &["/usr/sbin/dnsmasq"], "dnsmasq-base"),
+    ) else {
+        return;
+    };
+    let ca = TestCa::new("pathprobe lab CA");
+    let origin = tls_origin(&ca, &["svc.lab.test", "events.lab.test"], 200);
+    let proxy = squid(
+        &binary,
+        &SquidSetup {
+            auth: Some(("agent".into(), "Corr3ct-horse".into())),
+            hosts: vec!["svc.lab.test".into(), "events.lab.test".into()],
+            ..SquidSetup::default()
+        },
+    );
+    // dnsmasq in front of the lab's DNS, which knows none of these names.
+    let resolver =
+        pathprobe_tests::peers::dnsmasq_forwarder(&dnsmasq, pathprobe_tests::lab::dns_server());
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let pac = dir.path().join("proxy.pac");
+    std::fs::write(
+        &pac,
+        format!(
+            "function FindProxyForURL(url, host) {{\n  if (host == \"gone.lab.test\") return \"DIRECT\";\n  return \"PROXY 127.0.0.1:{}\";\n}}\n",
+            proxy.port
+        ),
+    )
+    .unwrap();
+    let cat = write_catalog(
+        dir.path(),
+        &[
+            &format!("https://svc.lab.test:{origin}/"),
+            &format!("https://events.lab.test:{origin}/"),
+            "https://gone.lab.test/",
+        ],
+    );
+    let (v, out) = pathprobe_tests::check_json_via(
+        &format!("127.0.0.1:{}", resolver.port),
+        &[
+            cat.to_str().unwrap(),
+            "--pac",
+            pac.to_str().unwrap(),
+            "--ca-cert",
+            ca_file.to_str().unwrap(),
+        ],
+        "5",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let findings: Vec<(&str, usize)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap(),
+                f["endpoints"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [("proxy_authentication", 2), ("names_missing", 1)],
+        "{:#}",
+        v["findings"]
+    );
+    assert_eq!(
+        v["findings"][1]["summary"],
+        "gone.lab.test does not exist for this resolver."
+    );
+}
+
+/// mitmproxy re-signing one category only, as a PAC sends that service
+/// through it and the other direct: one finding, named for the product,
+/// covering that category; the category direct works.
+#[test]
+fn mitmproxy_inspecting_one_category_is_one_finding_for_it() {
+    let Some(binary) = require(
+        "mitmproxy_inspecting_one_category_is_one_finding_for_it",
+        &["/opt/pathprobe-mitmproxy/bin/mitmdump", "mitmdump"],
+        "mitmproxy (PyPI mitmproxy)",
+    ) else {
+        return;
+    };
+    let zscaler = TestCa::new("Zscaler Root CA");
+    let mitm = mitmdump(&binary, Some((zscaler.key_pem(), zscaler.pem())));
+    let ca = TestCa::new("pathprobe lab CA");
+    let origin = tls_origin(&ca, &["updates.lab.test"], 200);
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let catalog = dir.path().join("catalog.csv");
+    std::fs::write(
+        &catalog,
+        format!(
+            "url,category\nhttps://gw.cloud.lab.test/,Cloud service\nhttps://events.cloud.lab.test/,Cloud service\nhttps://updates.lab.test:{origin}/,Updates\n"
+        ),
+    )
+    .unwrap();
+    let pac = dir.path().join("proxy.pac");
+    std::fs::write(
+        &pac,
+        format!(
+            "function FindProxyForURL(url, host) {{\n  if (shExpMatch(host, \"*.cloud.lab.test\")) return \"PROXY 127.0.0.1:{}\";\n  return \"DIRECT\";\n}}\n",
+            mitm.port
+        ),
+    )
+    .unwrap();
+    let (v, out) = check(&[
+        catalog.to_str().unwrap(),
+        "--pac",
+        pac.to_str().unwrap(),
+        "--ca-cert",
+        ca_file.to_str().unwrap(),
+        "--resolve",
+        "updates.lab.test=127.0.0.1",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let verdicts: Vec<&str> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["verdict"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        verdicts,
+        ["tls_intercepted", "tls_intercepted", "ok"],
+        "{v:#}"
+    );
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0]["kind"], "tls_inspection");
+    assert_eq!(findings[0]["component"], "Zscaler");
+    assert_eq!(
+        findings[0]["endpoints"],
+        serde_json::json!([
+            "https://gw.cloud.lab.test/",
+            "https://events.cloud.lab.test/"
+        ])
+    );
+}

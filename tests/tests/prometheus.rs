@@ -349,3 +349,48 @@ fn serve_bounds_queued_probes_and_slow_clients() {
         cut.elapsed()
     );
 }
+
+/// `serve` asks the control probes at each scheduled run (not at a
+/// `/probe` of one target). The connectivity test's name is pinned to this
+/// machine and the lab's DNS does not know the control name: nothing is
+/// asked of the internet.
+#[test]
+fn serve_asks_the_control_probes_each_interval() {
+    use std::io::BufRead as _;
+    let lab = lab();
+    let port = free_port();
+    let mut child = KillOnDrop(
+        Command::new(binary())
+            .env("PATHPROBE_NO_CONTROL", "0")
+            .env("PATHPROBE_LOG", "debug")
+            .arg("serve")
+            .args(&lab.args)
+            .args(["--resolve", "www.msftconnecttest.com=127.0.0.1"])
+            .args(["--listen", &format!("127.0.0.1:{port}"), "--interval", "1s"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let (lines, seen) = std::sync::mpsc::channel();
+    let stderr = child.0.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if line.contains("control probes") && lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    for run in 1..=2 {
+        let line = seen
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|e| panic!("run {run}: no control probes logged: {e}"));
+        assert!(
+            line.contains("dns=\"failed\"") || line.contains("dns=failed"),
+            "{line}"
+        );
+    }
+}

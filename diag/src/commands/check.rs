@@ -187,6 +187,9 @@ pub(crate) struct Overrides {
     pub catalog: Option<pathprobe_urls::Catalog>,
     /// This geography instead of the one the arguments give (if any).
     pub geography: Option<pathprobe_urls::Geography>,
+    /// No control probes, whatever the arguments say (`serve`'s `/probe`
+    /// of one target: its scheduled runs ask them).
+    pub without_control: bool,
 }
 
 /// The run the arguments ask for, with `overrides`: the catalog planned,
@@ -198,6 +201,7 @@ pub(crate) fn configure(
     overrides: Overrides,
 ) -> anyhow::Result<RunConfig> {
     let catalog_override = overrides.catalog;
+    let without_control = overrides.without_control;
     // The deadline and Ctrl-C hold from here: reading the settings,
     // fetching and running the PAC script, and probing.
     let started = Instant::now();
@@ -271,7 +275,7 @@ pub(crate) fn configure(
                 per_proxy: args.per_proxy,
             })
             .all_routes(args.all_routes)
-            .control((!args.no_control).then(crate::engine::Control::windows))
+            .control((!args.no_control && !without_control).then(crate::engine::Control::windows))
             .insecure_read(args.insecure_read)
             .redactor(redactor)
             .build(),

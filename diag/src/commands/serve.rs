@@ -112,7 +112,14 @@ impl State {
             ),
         };
         let state = self.clone();
-        let overrides = Overrides { catalog, geography };
+        // A /probe of one target is about that target; the scheduled runs
+        // ask the control probes.
+        let without_control = catalog.is_some() || geography.is_some();
+        let overrides = Overrides {
+            catalog,
+            geography,
+            without_control,
+        };
         let outcome =
             tokio::task::spawn_blocking(move || probe(&state.args, false, overrides)).await;
         match outcome {

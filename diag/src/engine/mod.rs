@@ -521,6 +521,20 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
         }
         runtime.block_on(task).ok()?.ok()
     });
+    if let Some(c) = &control {
+        let outcome = |p: &Option<pathprobe_reports::ControlProbe>| {
+            p.as_ref().map_or("not asked", |p| match p.outcome {
+                pathprobe_reports::ControlOutcome::Expected => "expected",
+                pathprobe_reports::ControlOutcome::Different => "different",
+                pathprobe_reports::ControlOutcome::Failed => "failed",
+            })
+        };
+        tracing::debug!(
+            http = outcome(&c.http),
+            dns = outcome(&c.dns),
+            "control probes"
+        );
+    }
 
     let mut results: Vec<(usize, ProbeResult)> = Vec::new();
     for ((position, meta, source), attempts) in job_meta.into_iter().zip(outcome.attempts) {
