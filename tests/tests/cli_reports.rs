@@ -245,6 +245,67 @@ fn html_report_renders_in_chromium() {
         stdout(&fitted)
     );
 
+    // The same with the embedded catalog's longest probe URLs and
+    // categories in place of the lab's: still no sideways scrolling.
+    let listing = run_with_env(["urls", "list", "--format", "json"], &[]);
+    let listing: serde_json::Value = serde_json::from_slice(&listing.stdout).unwrap();
+    let mut longest: Vec<(String, String)> = listing["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| {
+            let category = e["category"].as_str().unwrap_or_default().to_owned();
+            e["targets"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(move |t| (t["url"].as_str().unwrap().to_owned(), category.clone()))
+        })
+        .collect();
+    longest.sort_by_key(|(url, _)| std::cmp::Reverse(url.len()));
+    let saved = lab.path("report.json");
+    let spec_json = format!("json={}", saved.display());
+    let out = lab.check(&["--output", &spec_json]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let mut report: serde_json::Value = serde_json::from_str(&read(&saved)).unwrap();
+    for (r, (url, category)) in report["results"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .zip(&longest)
+    {
+        r["url"] = serde_json::json!(url);
+        r["category"] = serde_json::json!(category);
+    }
+    let long = lab.path("long.json");
+    std::fs::write(&long, report.to_string()).unwrap();
+    let rendered = run_with_env(
+        [
+            "report",
+            "render",
+            long.to_str().unwrap(),
+            "--format",
+            "html",
+        ],
+        &[],
+    );
+    assert_eq!(rendered.status.code(), Some(0), "{}", stderr(&rendered));
+    let long_html = lab.path("long.html");
+    std::fs::write(&long_html, &rendered.stdout).unwrap();
+    let fitted = chromium(
+        &[
+            "--window-size=1280,900",
+            "--dump-dom",
+            &format!("file://{}", long_html.display()),
+        ],
+        profile.path(),
+    );
+    assert!(
+        stdout(&fitted).contains(&longest[0].0) && stdout(&fitted).contains("data-fits=\"yes\""),
+        "{}",
+        stdout(&fitted)
+    );
+
     // And a picture of it, for a person to look at.
     let png = lab.path("report.png");
     let shot = chromium(
