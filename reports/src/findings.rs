@@ -238,6 +238,24 @@ impl<'a> Group<'a> {
     }
 }
 
+/// The unclaimed failing endpoints that `matches`, as one group (empty when
+/// none does).
+fn one_group<'a>(
+    failing: &'a [Failing<'a>],
+    claimed: &BTreeSet<usize>,
+    matches: impl Fn(&Failing<'a>) -> bool,
+) -> (Vec<usize>, Group<'a>) {
+    let mut ids = Vec::new();
+    let mut members = Vec::new();
+    for (i, f) in failing.iter().enumerate() {
+        if !claimed.contains(&i) && matches(f) {
+            ids.push(i);
+            members.push(f);
+        }
+    }
+    (ids, Group { members })
+}
+
 /// Each item once, in first-seen order.
 fn distinct(items: impl Iterator<Item = String>) -> Vec<String> {
     // A set beside the list: a group can hold 200,000 endpoints, and a
@@ -324,18 +342,8 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
     // its route is explained by that first.
     if let Some(probe) = control_http.filter(|p| p.outcome == ControlOutcome::Different) {
         let route = probe.route.clone().unwrap_or_default();
-        let (ids, g) = group_by(&failing, &found.claimed, |f| {
-            (f.attempt.route.to_string() == route).then_some(())
-        })
-        .into_values()
-        .next()
-        .unwrap_or_else(|| {
-            (
-                Vec::new(),
-                Group {
-                    members: Vec::new(),
-                },
-            )
+        let (ids, g) = one_group(&failing, &found.claimed, |f| {
+            f.attempt.route.to_string() == route
         });
         let seen = control_value(probe, "location")
             .map(|l| format!("a redirect to {l}"))
@@ -363,18 +371,8 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
     }
     // The connectivity test's name answered with another address.
     if let Some(probe) = control_dns.filter(|p| p.outcome == ControlOutcome::Different) {
-        let (ids, g) = group_by(&failing, &found.claimed, |f| {
-            matches!(f.result.verdict, Verdict::DnsFailure | Verdict::DnsSinkhole).then_some(())
-        })
-        .into_values()
-        .next()
-        .unwrap_or_else(|| {
-            (
-                Vec::new(),
-                Group {
-                    members: Vec::new(),
-                },
-            )
+        let (ids, g) = one_group(&failing, &found.claimed, |f| {
+            matches!(f.result.verdict, Verdict::DnsFailure | Verdict::DnsSinkhole)
         });
         let answers = control_value(probe, "answers").unwrap_or_default();
         let mut ev = vec![
@@ -896,13 +894,12 @@ fn no_internet(report: &CheckReport, failing: &[Failing<'_>], found: &mut Found)
     if worked {
         return;
     }
-    let Some((ids, g)) = group_by(failing, &found.claimed, |f| {
-        (f.attempt.route.to_string() == route).then_some(())
-    })
-    .into_values()
-    .next() else {
+    let (ids, g) = one_group(failing, &found.claimed, |f| {
+        f.attempt.route.to_string() == route
+    });
+    if g.members.is_empty() {
         return;
-    };
+    }
     let mut ev = vec![format!("control: {} through {route}", probe.target)];
     ev.extend(probe.evidence.iter().cloned());
     ev.push(g.count_line());
@@ -993,19 +990,7 @@ fn address_family(report: &CheckReport, failing: &[Failing<'_>], found: &mut Fou
             let mut tries = direct_tries(a).peekable();
             tries.peek().is_some() && tries.all(|t| t.family == family && !t.outcome.reached())
         };
-        let (ids, g) = group_by(failing, &found.claimed, |f| {
-            only_this(f.attempt).then_some(())
-        })
-        .into_values()
-        .next()
-        .unwrap_or_else(|| {
-            (
-                Vec::new(),
-                Group {
-                    members: Vec::new(),
-                },
-            )
-        });
+        let (ids, g) = one_group(failing, &found.claimed, |f| only_this(f.attempt));
         // Endpoints reached over the other family after this one failed.
         let fell_back: Vec<&ProbeResult> = report
             .results

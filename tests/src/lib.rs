@@ -311,6 +311,31 @@ pub fn write_catalog(dir: &Path, urls: &[&str]) -> PathBuf {
     path
 }
 
+/// A JSON report's verdicts, in order.
+pub fn verdicts_of(report: &serde_json::Value) -> Vec<String> {
+    report["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| r["verdict"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// A JSON report's findings as (kind, how many endpoints), in order.
+pub fn finding_kinds(report: &serde_json::Value) -> Vec<(String, usize)> {
+    report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap_or_default().to_owned(),
+                f["endpoints"].as_array().map_or(0, Vec::len),
+            )
+        })
+        .collect()
+}
+
 /// Runs `pathprobe check` on its own: only the sources given, no proxy
 /// environment, JSON out, the lab's DNS server, `phase_timeout` seconds per
 /// phase, plus `args`. Returns the report and the process output.

@@ -374,20 +374,12 @@ fn squid_asking_credentials_beside_a_name_dnsmasq_does_not_know() {
         "5",
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let findings: Vec<(&str, usize)> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["kind"].as_str().unwrap(),
-                f["endpoints"].as_array().unwrap().len(),
-            )
-        })
-        .collect();
     assert_eq!(
-        findings,
-        [("proxy_authentication", 2), ("names_missing", 1)],
+        pathprobe_tests::finding_kinds(&v),
+        [
+            ("proxy_authentication".to_owned(), 2),
+            ("names_missing".to_owned(), 1)
+        ],
         "{:#}",
         v["findings"]
     );
@@ -443,14 +435,8 @@ fn mitmproxy_inspecting_one_category_is_one_finding_for_it() {
         "updates.lab.test=127.0.0.1",
     ]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let verdicts: Vec<&str> = v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["verdict"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        verdicts,
+        pathprobe_tests::verdicts_of(&v),
         ["tls_intercepted", "tls_intercepted", "ok"],
         "{v:#}"
     );
