@@ -82,6 +82,8 @@ fn main() {
             "--only-given",
             "--no-env",
             "--direct",
+            // The same work the alternative is measured doing, on loopback.
+            "--no-control",
             "--format",
             "json",
         ])

@@ -38,7 +38,14 @@ fn run(port: u16, catalog: &std::path::Path, extra: &[&str]) -> Run {
     let binary = binary();
     let started = Instant::now();
     let out = Command::new(binary)
-        .args(["check", "--only-given", "--no-env", "--format", "json"])
+        .args([
+            "check",
+            "--only-given",
+            "--no-env",
+            "--no-control",
+            "--format",
+            "json",
+        ])
         .arg("--dns-server")
         .arg(format!("127.0.0.1:{port}"))
         .args(["--phase-timeout", "5", "--deadline", "600"])

@@ -27,6 +27,7 @@ fn serve(args: &[String]) -> (Child, u16) {
     let port = free_port();
     let child = Command::new(binary())
         .arg("serve")
+        .arg("--no-control")
         .args(args)
         .args(["--listen", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())
