@@ -345,12 +345,16 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         let (ids, g) = one_group(&failing, &found.claimed, |f| {
             f.attempt.route.to_string() == route
         });
-        let seen = control_value(probe, "location")
-            .map(|l| format!("a redirect to {l}"))
-            .or_else(|| {
-                control_value(probe, "status").map(|s| format!("status {s} and another page"))
-            })
-            .unwrap_or_else(|| "another answer".into());
+        let seen = match (
+            control_value(probe, "location"),
+            control_value(probe, "status"),
+            control_value(probe, "page"),
+        ) {
+            (Some(location), ..) => format!("a redirect to {location}"),
+            (None, Some(status), Some(_)) => format!("status {status} and another page"),
+            (None, Some(status), None) => format!("status {status} and no page"),
+            (None, None, _) => "another answer".into(),
+        };
         let mut ev = vec![format!("control: {} through {route}", probe.target)];
         ev.extend(probe.evidence.iter().cloned());
         if !g.members.is_empty() {
@@ -615,7 +619,6 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         );
     }
 
-    no_internet(report, &failing, &mut found);
     // The connectivity test answering as it should: the internet is there,
     // so what fails is blocked for itself.
     let internet_reached = control_http
@@ -758,6 +761,10 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         );
     }
 
+    // Nothing answering directly, the connectivity test included, once
+    // every specific cause has had its endpoints.
+    no_internet(report, &failing, &mut found);
+
     // A whole category failing while others work.
     // Counted once: a catalog can hold as many categories as endpoints.
     let mut probed_in: BTreeMap<Option<&str>, usize> = BTreeMap::new();
@@ -882,9 +889,22 @@ fn no_internet(report: &CheckReport, failing: &[Failing<'_>], found: &mut Found)
     else {
         return;
     };
-    let Some(route) = probe.route.as_deref() else {
+    // Directly only, and only when no answer came at all (no name, no
+    // connection): a proxy that failed is its own finding, and a slow or
+    // broken answer is still an answer.
+    let Some(route) = probe
+        .route
+        .as_deref()
+        .filter(|r| *r == Route::Direct.to_string())
+    else {
         return;
     };
+    let silent = ["dns_failure", "tcp_timeout", "tcp_refused"]
+        .iter()
+        .any(|v| control_value(probe, "verdict") == Some(*v));
+    if !silent {
+        return;
+    }
     // An endpoint that worked through that route contradicts it.
     let worked = report.results.iter().any(|r| {
         r.attempts

@@ -274,7 +274,9 @@ fn junit_fails_only_what_fails_the_exit_code() {
 #[test]
 fn markdown_lists_failures_with_cells_escaped() {
     let text = render(CheckFormat::Markdown);
-    assert!(text.starts_with("### pathprobe check: Fixture catalog <v1> & co\n"));
+    // Markup is shown, not rendered by viewers that allow HTML in Markdown.
+    assert!(text.starts_with("### pathprobe check: Fixture catalog &lt;v1&gt; &amp; co\n"));
+    assert!(!text.contains("<script>"), "{text}");
     assert!(text.contains("| `tls_intercepted` | 1 |"));
     let failures = text.split("#### Failures").nth(1).unwrap();
     assert_eq!(

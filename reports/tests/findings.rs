@@ -801,6 +801,19 @@ fn nothing_answering_the_control_included_is_no_internet_unless_something_worked
     assert_eq!(f.len(), 1, "{f:#?}");
     assert_eq!(f[0].kind, FindingKind::NoInternet);
     assert_eq!(f[0].component, "DIRECT");
+    // An answer that came slowly is an answer: not "nothing answered".
+    let slow = control(Some((ControlOutcome::Failed, &["verdict: timeout"])), None);
+    let f = with_control(
+        vec![
+            timeout("https://a.example.test/"),
+            timeout("https://b.example.test/"),
+        ],
+        slow,
+    );
+    assert!(
+        f.iter().all(|x| x.kind != FindingKind::NoInternet),
+        "{f:#?}"
+    );
     // An endpoint that worked through the same route contradicts it.
     let f = with_control(
         vec![

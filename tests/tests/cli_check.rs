@@ -752,9 +752,10 @@ fn socks5_replies_become_the_verdicts_they_report() {
 
 /// The control probes (Windows' connectivity test) are asked beside the
 /// endpoints and reported apart: never a result, never in the totals, the
-/// exit code or the metrics; `--no-control` leaves them out. Here the test's
-/// name is pinned to this machine, where nothing answers on port 80, and
-/// the lab's DNS does not know the control name.
+/// exit code or the metrics; `--no-control` leaves them out. Here a PAC
+/// sends the connectivity test to a proxy port where nothing listens, and
+/// the lab's DNS does not know the control name: nothing leaves the machine,
+/// whatever listens on its port 80.
 #[test]
 fn control_probes_are_evidence_never_results() {
     let ca = TestCa::new("pathprobe lab CA");
@@ -763,6 +764,19 @@ fn control_probes_are_evidence_never_results() {
     let ca_file = dir.path().join("ca.pem");
     ca.write_pem(&ca_file);
     let cat = write_catalog(dir.path(), &[&format!("https://ok.lab.test:{origin}/")]);
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let pac = dir.path().join("control.pac");
+    std::fs::write(
+        &pac,
+        format!(
+            "function FindProxyForURL(u, h) {{ return h == \"www.msftconnecttest.com\" ? \"PROXY 127.0.0.1:{closed}\" : \"DIRECT\"; }}"
+        ),
+    )
+    .unwrap();
     let metrics = dir.path().join("metrics.prom");
     let metrics_spec = format!("prometheus={}", metrics.display());
     let dns = dns_server().to_string();
@@ -782,8 +796,8 @@ fn control_probes_are_evidence_never_results() {
             ca_file.display().to_string(),
             "--resolve".into(),
             "ok.lab.test=127.0.0.1".into(),
-            "--resolve".into(),
-            "www.msftconnecttest.com=127.0.0.1".into(),
+            "--pac".into(),
+            pac.display().to_string(),
         ];
         all.extend(extra.iter().map(ToString::to_string));
         all
@@ -800,12 +814,15 @@ fn control_probes_are_evidence_never_results() {
         control["http"]["target"], "http://www.msftconnecttest.com/connecttest.txt",
         "{v:#}"
     );
-    assert_eq!(control["http"]["route"], "DIRECT");
-    assert_ne!(control["http"]["outcome"], "expected", "{control:#}");
+    assert_eq!(
+        control["http"]["route"],
+        format!("PROXY 127.0.0.1:{closed}")
+    );
+    assert_eq!(control["http"]["outcome"], "failed", "{control:#}");
     assert_eq!(control["dns"]["target"], "dns.msftncsi.com");
     assert_eq!(control["dns"]["outcome"], "failed", "{control:#}");
-    // The endpoint worked through DIRECT: no "no internet" from a control
-    // that failed, and no finding at all.
+    // The endpoint worked: a control that failed through its proxy makes
+    // no finding of its own.
     assert_eq!(v["findings"], serde_json::json!([]), "{v:#}");
     let exposition = std::fs::read_to_string(&metrics).unwrap();
     assert!(!exposition.contains("msftconnecttest"), "{exposition}");

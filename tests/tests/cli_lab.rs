@@ -313,6 +313,13 @@ fn scenario_names_counts_and_nesting_are_checked_as_input() {
             "nested.toml",
         ),
         (
+            "informational.toml",
+            format!(
+                "{head}[[endpoint]]\nname = \"a.lab.test\"\nserve = \"ok\"\nstatus = 100\nexpect = \"ok\"\n"
+            ),
+            "not an HTTP status a server ends with",
+        ),
+        (
             "six.toml",
             format!(
                 "{head}[[endpoint]]\nname = \"a.lab.test\"\nserve = \"missing\"\nipv6 = \"only\"\nexpect = \"dns_failure\"\n"
@@ -325,7 +332,7 @@ fn scenario_names_counts_and_nesting_are_checked_as_input() {
                 "{head}clock_off_days = -9223372036854775808\n{}",
                 endpoint("a.lab.test", "ok")
             ),
-            "at most 36500 days",
+            "at most 3650 days",
         ),
         (
             "category.toml",
@@ -384,4 +391,19 @@ fn a_scenario_s_pac_cannot_send_lab_traffic_off_this_machine() {
         e["hint"].as_str().unwrap().contains("PROXY 192.0.2.1:3128"),
         "{e:#}"
     );
+}
+
+/// The control probes never take a proxy's own failure for the internet's:
+/// a dead proxy with the internet up is the proxy's finding.
+#[test]
+fn a_dead_proxy_is_not_taken_for_no_internet() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dead.toml");
+    std::fs::write(
+        &path,
+        "name = \"dead proxy\"\nabout = \"a proxy where nothing listens, the internet up\"\nroute = \"proxy\"\nproxy = \"closed\"\ncontrol = \"internet\"\n\n[[endpoint]]\nname = \"e1.lab.test\"\nserve = \"ok\"\nexpect = \"proxy_unreachable\"\n\n[[endpoint]]\nname = \"e2.lab.test\"\nserve = \"ok\"\nexpect = \"proxy_unreachable\"\n\n[[finding]]\nkind = \"proxy_unreachable\"\nendpoints = 2\n",
+    )
+    .unwrap();
+    let out = run_with_env(["lab", "--scenario", path.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }

@@ -53,10 +53,12 @@ async fn http(control: &Control, url: url::Url, routes: &[Route], ctx: &Context)
             vec!["routes: none".to_owned()],
         ),
         Some(a) => {
-            let outcome = match a.verdict {
-                Verdict::Ok => ControlOutcome::Expected,
-                // The page's own verdict: an answer, not the internet's.
-                Verdict::HttpUnexpectedStatus => ControlOutcome::Different,
+            // Another answer only when an HTTP answer came (a status, from
+            // the path rather than the internet); a connection closed or
+            // answered with bytes that are not HTTP is no answer.
+            let outcome = match (a.verdict, a.status) {
+                (Verdict::Ok, _) => ControlOutcome::Expected,
+                (Verdict::HttpUnexpectedStatus, Some(_)) => ControlOutcome::Different,
                 _ => ControlOutcome::Failed,
             };
             let mut evidence = vec![format!("verdict: {}", a.verdict.name())];

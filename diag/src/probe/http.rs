@@ -126,6 +126,37 @@ pub async fn read_body<S: AsyncRead + Unpin>(stream: &mut S, head: &mut Head, li
         }
     }
     head.rest.truncate(want);
+    if head
+        .get("Transfer-Encoding")
+        .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"))
+    {
+        head.rest = dechunk(&head.rest);
+    }
+}
+
+/// The data of a chunked body (RFC 9112, 7.1), as far as it came: each
+/// chunk's size line and framing dropped, extensions ignored.
+fn dechunk(mut bytes: &[u8]) -> Vec<u8> {
+    let mut data = Vec::new();
+    while let Some(end) = bytes.windows(2).position(|w| w == b"\r\n") {
+        let line = String::from_utf8_lossy(bytes.get(..end).unwrap_or_default());
+        let size = line.split(';').next().unwrap_or_default().trim();
+        let Ok(size) = usize::from_str_radix(size, 16) else {
+            break;
+        };
+        if size == 0 {
+            break;
+        }
+        let rest = bytes.get(end + 2..).unwrap_or_default();
+        let take = size.min(rest.len());
+        data.extend_from_slice(rest.get(..take).unwrap_or_default());
+        bytes = rest.get(take..).unwrap_or_default();
+        bytes = bytes.strip_prefix(b"\r\n").unwrap_or(bytes);
+        if take < size {
+            break;
+        }
+    }
+    data
 }
 
 /// Reads a response head from `stream`.
@@ -337,6 +368,18 @@ pub fn title(body: &[u8]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn chunked_bodies_are_read_without_their_framing() {
+        assert_eq!(
+            super::dechunk(b"9\r\nMicrosoft\r\nd;x=1\r\n Connect Test\r\n0\r\n\r\n"),
+            b"Microsoft Connect Test"
+        );
+        // Cut short, or not chunked at all: what came, never a panic.
+        assert_eq!(super::dechunk(b"10\r\nabc"), b"abc");
+        assert_eq!(super::dechunk(b"zz\r\nabc"), b"");
+    }
+
     use super::*;
 
     #[test]

@@ -4,9 +4,14 @@ use std::fmt::Write as _;
 
 use super::{CheckReport, Verdict};
 
-/// Text safe inside a Markdown table cell.
+/// Text safe inside a Markdown table cell, and as plain text wherever a
+/// viewer renders the HTML Markdown allows: markup from a proxy's page or a
+/// catalog is shown, never rendered.
 fn cell(text: &str) -> String {
-    text.replace('\\', "\\\\")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace(['\r', '\n'], " ")
 }
@@ -19,10 +24,10 @@ pub(crate) fn render(report: &CheckReport) -> String {
     let _ = writeln!(
         out,
         "- started: {}\n- routing: {}\n- tool: {} {}",
-        report.started_at,
+        cell(&report.started_at),
         cell(&report.routing),
-        report.tool.name,
-        report.tool.version
+        cell(&report.tool.name),
+        cell(&report.tool.version)
     );
     if !report.filters.is_empty() {
         let _ = writeln!(out, "- filters: {}", cell(&report.filters.join(", ")));
