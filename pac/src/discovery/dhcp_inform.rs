@@ -119,13 +119,30 @@ fn interface_mac(iface: &str) -> Result<[u8; 6], InformError> {
     })
 }
 
+/// Ties `socket` to the interface named `iface` (Linux's SO_BINDTODEVICE):
+/// the DHCP question must leave, and its answer come back, there.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn bind_to(socket: &socket2::Socket, iface: &str) -> std::io::Result<()> {
+    socket.bind_device(Some(iface.as_bytes()))
+}
+
+/// Elsewhere a socket cannot be tied to an interface by name: the OS's own
+/// DHCP client is asked instead (Windows' and macOS's settings readers).
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn bind_to(_socket: &socket2::Socket, iface: &str) -> std::io::Result<()> {
+    Err(std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        format!("asking DHCP on {iface} directly is done on Linux only"),
+    ))
+}
+
 /// The interface's IPv4 address: the source the kernel picks for a broadcast
 /// leaving through it (no packet is sent).
 fn interface_ipv4(iface: &str) -> Result<Ipv4Addr, InformError> {
     let fail = |e: std::io::Error| InformError::Interface(iface.to_owned(), e.to_string());
     let socket =
         socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::DGRAM, None).map_err(fail)?;
-    socket.bind_device(Some(iface.as_bytes())).map_err(fail)?;
+    bind_to(&socket, iface).map_err(fail)?;
     socket.set_broadcast(true).map_err(fail)?;
     socket
         .connect(&SocketAddr::from((Ipv4Addr::BROADCAST, 67)).into())
@@ -148,7 +165,7 @@ pub fn dhcp_inform(iface: &str, timeout: Duration) -> Result<LeaseInfo, InformEr
     socket
         .set_reuse_address(true)
         .and_then(|()| socket.set_broadcast(true))
-        .and_then(|()| socket.bind_device(Some(iface.as_bytes())))
+        .and_then(|()| bind_to(&socket, iface))
         .map_err(|e| InformError::Io(e.to_string()))?;
     socket
         .bind(&SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 68)).into())
