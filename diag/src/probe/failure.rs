@@ -47,7 +47,12 @@ pub(super) enum Failure {
     /// address): nothing was asked of the proxy.
     RouteCannotCarry(String),
     Reset(String),
-    ProxyUnreachable(String, String),
+    /// The proxy itself failed (`proxy`: host:port), before or instead of
+    /// the destination.
+    ProxyUnreachable {
+        proxy: String,
+        problem: ProxyProblem,
+    },
     ProxyAuth {
         schemes: Vec<String>,
         realm: Option<String>,
@@ -59,7 +64,7 @@ pub(super) enum Failure {
         title: Option<String>,
         detail: String,
     },
-    TlsHandshake(String),
+    TlsHandshake(Handshake),
     TlsUntrusted(String),
     TlsIntercepted {
         issuer: String,
@@ -74,7 +79,119 @@ pub(super) enum Failure {
         body: String,
     },
     PhaseTimeout(Phase),
-    Protocol(Phase, String),
+    Protocol(Phase, Broken),
+}
+
+/// Why a TLS handshake did not finish.
+#[derive(Debug, Clone)]
+pub(super) enum Handshake {
+    /// The host cannot be named to TLS (SNI and the certificate check).
+    BadName { host: String, reason: String },
+    /// rustls refused the server, or the server sent an alert.
+    Tls(rustls::Error),
+    /// The transport failed (a reset is a [`Failure::Reset`]).
+    Io(std::io::ErrorKind, String),
+}
+
+impl Handshake {
+    pub(super) fn from_io(e: &std::io::Error) -> Self {
+        match e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        {
+            Some(tls) => Self::Tls(tls.clone()),
+            None => Self::Io(e.kind(), e.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for Handshake {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::BadName { host, reason } => write!(f, "{host}: {reason}"),
+            Self::Tls(e) => f.write_str(&super::tls::describe_error(e)),
+            // tokio-rustls says "tls handshake eof".
+            Self::Io(std::io::ErrorKind::UnexpectedEof, _) => f.write_str(
+                "the connection was closed during the handshake (by the server or a device on the path)",
+            ),
+            Self::Io(_, text) => f.write_str(text),
+        }
+    }
+}
+
+/// What a peer sent or did that its protocol does not allow.
+#[derive(Debug, Clone)]
+pub(super) enum Broken {
+    /// An HTTP head that cannot be read (closed early, too large, not HTTP).
+    Head(super::http::HeadError),
+    /// Bytes that are not the answer expected (`expected`: "SOCKS5 answer").
+    Unexpected {
+        expected: &'static str,
+        bytes: Vec<u8>,
+    },
+    /// A SOCKS5 reply code RFC 1928 does not assign (it assigns 0 to 8).
+    UnassignedSocks5(u8),
+    /// Reading or writing failed, other than by a reset.
+    Io(std::io::ErrorKind, String),
+    /// A lookup that succeeded gave no address for the name.
+    NoAddress(String),
+}
+
+impl std::fmt::Display for Broken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Head(e) => write!(f, "{e}"),
+            Self::Unexpected { expected, bytes } => {
+                write!(f, "not a {expected}: {}", bytes_text(bytes))
+            }
+            Self::UnassignedSocks5(code) => {
+                write!(f, "not a valid SOCKS5 reply (code {code} is not assigned)")
+            }
+            Self::Io(std::io::ErrorKind::UnexpectedEof, _) => {
+                f.write_str("the connection closed before the answer was complete")
+            }
+            Self::Io(_, text) => f.write_str(text),
+            Self::NoAddress(host) => write!(f, "{host} resolved to no address"),
+        }
+    }
+}
+
+/// Bytes a peer sent, for evidence: printable ASCII as text, the rest as
+/// hex (`"HT" 48 54`).
+fn bytes_text(bytes: &[u8]) -> String {
+    let hex: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{}\" ({})", super::http::printable(bytes), hex.join(" "))
+}
+
+/// How a proxy failed, with what was seen.
+#[derive(Debug, Clone)]
+pub(super) enum ProxyProblem {
+    /// Its name did not resolve (the lookup's failure).
+    Name(Box<Failure>),
+    /// No TCP connection to it (the connect phase's failure).
+    Connect(Box<Failure>),
+    /// The TLS handshake with an `https://` proxy failed.
+    Handshake(Box<Failure>),
+    /// An `https://` proxy's certificate is not trusted.
+    Untrusted(Box<Failure>),
+    /// A plain-http request through it got an answer that is not HTTP.
+    NotHttp(Broken),
+}
+
+impl std::fmt::Display for ProxyProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Name(why) => write!(f, "its name does not resolve ({})", short(why)),
+            Self::Connect(why) => f.write_str(&short(why)),
+            Self::Handshake(why) => {
+                write!(f, "the TLS handshake with it failed ({})", short(why))
+            }
+            Self::Untrusted(why) => {
+                write!(f, "its TLS certificate is not trusted ({})", short(why))
+            }
+            Self::NotHttp(what) => write!(f, "it answered something that is not HTTP ({what})"),
+        }
+    }
 }
 
 /// Whether an authentication demand came from a SOCKS proxy (not a 407).
@@ -137,7 +254,7 @@ impl std::fmt::Display for Failure {
             Self::ProxyCannot(what) => write!(f, "the proxy cannot do this: {what}"),
             Self::RouteCannotCarry(why) => write!(f, "this route cannot carry it: {why}"),
             Self::Reset(what) => write!(f, "reset: {what}"),
-            Self::ProxyUnreachable(proxy, why) => write!(f, "proxy {proxy}: {why}"),
+            Self::ProxyUnreachable { proxy, problem } => write!(f, "proxy {proxy}: {problem}"),
             Self::ProxyAuth { schemes, .. } if socks_auth(schemes) => {
                 write!(
                     f,
@@ -259,7 +376,7 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
             format!("no answer {via}: outbound traffic to this address and port is dropped; allow it on the firewall or use the proxy{FIX}")),
         Failure::Reset(d) => (Verdict::TcpReset, vec![format!("reset: {d}")],
             "the connection was reset: a firewall or an IPS is cutting it".into()),
-        Failure::ProxyUnreachable(p, why) => (Verdict::ProxyUnreachable, vec![format!("proxy: {p}"), format!("problem: {why}")],
+        Failure::ProxyUnreachable { proxy: p, problem } => (Verdict::ProxyUnreachable, vec![format!("proxy: {p}"), format!("problem: {problem}")],
             format!("the proxy {p} cannot be reached: check its address and port in the proxy setting, and that it is up")),
         Failure::ProxyAuth { schemes, realm, credentials_rejected } => {
             let mut ev = vec![format!("offered schemes: {}", if schemes.is_empty() { "(none)".into() } else { schemes.join(", ") })];
@@ -347,7 +464,7 @@ pub(super) fn io_failure(phase: Phase, e: &std::io::Error) -> Failure {
         std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe => {
             Failure::Reset(format!("{}: {e}", phase.name()))
         }
-        _ => Failure::Protocol(phase, e.to_string()),
+        kind => Failure::Protocol(phase, Broken::Io(kind, e.to_string())),
     }
 }
 
@@ -375,6 +492,53 @@ mod tests {
         assert!(
             !hint.contains("0.0.0.0") && hint.contains("SOCKS5 s:1080"),
             "{hint}"
+        );
+    }
+
+    #[test]
+    fn typed_causes_are_told_in_words() {
+        let eof = Failure::TlsHandshake(Handshake::Io(
+            std::io::ErrorKind::UnexpectedEof,
+            "tls handshake eof".into(),
+        ));
+        let (v, ev, _) = classify(&eof, &Route::Direct);
+        assert_eq!(v, Verdict::TlsHandshakeFailed);
+        assert_eq!(
+            ev,
+            vec![
+                "error: the connection was closed during the handshake (by the server or a device on the path)"
+            ]
+        );
+        let alert = Failure::TlsHandshake(Handshake::Tls(rustls::Error::AlertReceived(
+            rustls::AlertDescription::HandshakeFailure,
+        )));
+        assert_eq!(
+            alert.to_string(),
+            "TLS handshake failed: the server sent the TLS alert \"handshake failure\""
+        );
+        let proxy = Route::Proxy {
+            kind: pathprobe_pac::ProxyKind::Socks5,
+            host: "s".into(),
+            port: 1080,
+        };
+        let (v, ev, _) = classify(
+            &Failure::Protocol(Phase::Tunnel, Broken::UnassignedSocks5(9)),
+            &proxy,
+        );
+        assert_eq!(v, Verdict::ProxyUnreachable);
+        assert_eq!(
+            ev[1],
+            "error: not a valid SOCKS5 reply (code 9 is not assigned)"
+        );
+        let dead = Failure::ProxyUnreachable {
+            proxy: "p:3128".into(),
+            problem: ProxyProblem::Connect(Box::new(Failure::Refused(
+                "127.0.0.1:3128".parse().unwrap(),
+            ))),
+        };
+        assert_eq!(
+            dead.to_string(),
+            "proxy p:3128: 127.0.0.1:3128 refused the connection"
         );
     }
 

@@ -57,7 +57,9 @@ pub enum HeadError {
 
 /// Parses a complete head (`bytes` ends at or after the blank line).
 pub fn parse_head(bytes: &[u8]) -> Result<Option<Head>, HeadError> {
-    let Some(end) = bytes.windows(4).position(|w| w == b"\r\n\r\n") else {
+    // A line ends at LF, a CR before it ignored (RFC 9112, 2.2: what
+    // curl and browsers accept): the head ends at the first empty line.
+    let Some((end, body)) = head_end(bytes) else {
         if bytes.len() > MAX_HEAD {
             return Err(HeadError::TooLarge);
         }
@@ -70,7 +72,7 @@ pub fn parse_head(bytes: &[u8]) -> Result<Option<Head>, HeadError> {
         return Ok(None);
     };
     let text = String::from_utf8_lossy(bytes.get(..end).unwrap_or(bytes));
-    let mut lines = text.split("\r\n");
+    let mut lines = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
     let status_line = lines.next().unwrap_or("");
     let mut parts = status_line.splitn(3, ' ');
     let version = parts.next().unwrap_or("");
@@ -91,8 +93,25 @@ pub fn parse_head(bytes: &[u8]) -> Result<Option<Head>, HeadError> {
         status,
         reason,
         headers,
-        rest: bytes.get(end + 4..).unwrap_or(&[]).to_vec(),
+        rest: bytes.get(body..).unwrap_or(&[]).to_vec(),
     }))
+}
+
+/// Where a head ends (before its empty line) and its body starts.
+fn head_end(bytes: &[u8]) -> Option<(usize, usize)> {
+    let mut line_start = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        if *b != b'\n' {
+            continue;
+        }
+        let line = bytes.get(line_start..i).unwrap_or_default();
+        if line.is_empty() || line == b"\r" {
+            // The status line itself is never the empty line.
+            return (line_start > 0).then_some((line_start.saturating_sub(1), i + 1));
+        }
+        line_start = i + 1;
+    }
+    None
 }
 
 /// Bytes as text: printable ASCII kept, anything else a dot.

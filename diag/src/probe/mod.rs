@@ -24,7 +24,7 @@ use tokio::net::TcpStream;
 
 use self::connect::connect;
 pub(crate) use self::failure::join as join_addresses;
-use self::failure::{Failure, classify, io_failure, short};
+use self::failure::{Broken, Failure, Handshake, ProxyProblem, classify, io_failure, short};
 use self::http::{Head, product, read_head};
 pub(crate) use self::lookup::PinnedResolver;
 use self::lookup::resolve;
@@ -268,8 +268,12 @@ struct TlsOutcome {
 async fn tls(stream: Stream, host: &str, ctx: &Context) -> Result<(TlsOutcome, String), Failure> {
     let capture = Capture::new(ctx.trust.clone());
     let config = client_config(capture.clone(), &[b"http/1.1"]);
-    let name = rustls::pki_types::ServerName::try_from(host.to_owned())
-        .map_err(|e| Failure::TlsHandshake(format!("{host}: {e}")))?;
+    let name = rustls::pki_types::ServerName::try_from(host.to_owned()).map_err(|e| {
+        Failure::TlsHandshake(Handshake::BadName {
+            host: host.to_owned(),
+            reason: e.to_string(),
+        })
+    })?;
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
     let tls = connector
         .connect(name, stream)
@@ -278,7 +282,7 @@ async fn tls(stream: Stream, host: &str, ctx: &Context) -> Result<(TlsOutcome, S
             std::io::ErrorKind::ConnectionReset => {
                 Failure::Reset(format!("during the TLS handshake: {e}"))
             }
-            _ => Failure::TlsHandshake(tls::handshake_error(&e)),
+            _ => Failure::TlsHandshake(Handshake::from_io(&e)),
         })?;
     let (_, session) = tls.get_ref();
     let version = session
@@ -370,7 +374,7 @@ async fn request(
             std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe,
             m,
         ) => Failure::Reset(m),
-        other => Failure::Protocol(Phase::Http, other.to_string()),
+        other => Failure::Protocol(Phase::Http, Broken::Head(other)),
     })?;
     // A plain-HTTP request may be answered by a proxy: the one the route
     // names, or a transparent one in the path. Either way the origin was
@@ -413,7 +417,7 @@ const PAGE_BYTES: usize = 1024;
 const MAX_EVIDENCE_CHARS: usize = 2000;
 
 /// `text` from the network as it may be shown: control characters (a
-/// page title's escape sequences) as `\u{..}`, at most
+/// page title's escape sequences) as `<U+001B>`, at most
 /// [`MAX_EVIDENCE_CHARS`] characters.
 fn quoted(text: &str) -> String {
     pathprobe_files::quote::excerpt(&pathprobe_files::quote::visible(text), MAX_EVIDENCE_CHARS)
@@ -545,15 +549,17 @@ async fn run(
                 ));
             }
             let proxy = format!("{phost}:{pport}");
-            let ips = rec.dns(phost, ctx, true).await.map_err(|f| {
-                Failure::ProxyUnreachable(
-                    proxy.clone(),
-                    format!("its name does not resolve ({})", short(&f)),
-                )
-            })?;
+            let ips = rec
+                .dns(phost, ctx, true)
+                .await
+                .map_err(|f| Failure::ProxyUnreachable {
+                    proxy: proxy.clone(),
+                    problem: ProxyProblem::Name(Box::new(f)),
+                })?;
             let tcp = rec
-                .connect(&ips, *pport, t.connect, |f| {
-                    Failure::ProxyUnreachable(proxy.clone(), short(&f))
+                .connect(&ips, *pport, t.connect, |f| Failure::ProxyUnreachable {
+                    proxy: proxy.clone(),
+                    problem: ProxyProblem::Connect(Box::new(f)),
                 })
                 .await?;
             let mut stream: Stream = Box::pin(tcp);
@@ -562,19 +568,19 @@ async fn run(
                 // failure, whatever the destination (plain http included).
                 let (outcome, _) = rec
                     .run(Phase::Tunnel, t.tls, async {
-                        tls(stream, phost, ctx).await.map_err(|f| {
-                            Failure::ProxyUnreachable(
-                                proxy.clone(),
-                                format!("the TLS handshake with it failed ({})", short(&f)),
-                            )
-                        })
+                        tls(stream, phost, ctx)
+                            .await
+                            .map_err(|f| Failure::ProxyUnreachable {
+                                proxy: proxy.clone(),
+                                problem: ProxyProblem::Handshake(Box::new(f)),
+                            })
                     })
                     .await?;
                 if let Some(problem) = outcome.problem {
-                    return Err(Failure::ProxyUnreachable(
+                    return Err(Failure::ProxyUnreachable {
                         proxy,
-                        format!("its TLS certificate is not trusted ({})", short(&problem)),
-                    ));
+                        problem: ProxyProblem::Untrusted(Box::new(problem)),
+                    });
                 }
                 stream = outcome.stream;
             }
@@ -595,7 +601,7 @@ async fn run(
                         // A lookup that succeeds has at least one address.
                         return Err(Failure::Protocol(
                             Phase::Dns,
-                            format!("{host} resolved to no address"),
+                            Broken::NoAddress(host.clone()),
                         ));
                     };
                     let v5 = matches!(kind, ProxyKind::Socks5 | ProxyKind::Socks5h);
@@ -639,10 +645,10 @@ async fn run(
             // A plain-http request through a proxy is answered by the proxy:
             // an answer that is not HTTP is the proxy's, not the origin's.
             (Failure::Protocol(Phase::Http, e), Route::Proxy { host, port, .. }) if absolute => {
-                Failure::ProxyUnreachable(
-                    format!("{host}:{port}"),
-                    format!("it answered something that is not HTTP ({e})"),
-                )
+                Failure::ProxyUnreachable {
+                    proxy: format!("{host}:{port}"),
+                    problem: ProxyProblem::NotHttp(e),
+                }
             }
             (f, _) => f,
         })?;

@@ -196,13 +196,7 @@ impl From<rustls::Error> for ChainProblem {
 
 /// A failed handshake in words: rustls names its errors in Rust
 /// (`BadSignature`, `AlertReceived(HandshakeFailure)`).
-pub fn handshake_error(e: &std::io::Error) -> String {
-    let Some(tls) = e
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-    else {
-        return e.to_string();
-    };
+pub fn describe_error(tls: &rustls::Error) -> String {
     match tls {
         rustls::Error::InvalidCertificate(rustls::CertificateError::BadSignature) => {
             "the server's handshake signature does not verify with its certificate's key (a private key that is not the certificate's, or a key this client refuses, such as RSA shorter than 2048 bits)".into()

@@ -8,8 +8,8 @@ use pathprobe_pac::discovery::Credentials;
 use pathprobe_reports::Phase;
 use tokio::io::AsyncWriteExt;
 
-use super::failure::{Beyond, Failure, io_failure};
-use super::http::{Head, challenges, peek_body, printable, product, read_head, title};
+use super::failure::{Beyond, Broken, Failure, io_failure};
+use super::http::{Head, challenges, peek_body, product, read_head, title};
 use super::{Context, Stream};
 
 pub(super) fn basic_auth(c: &Credentials) -> String {
@@ -70,11 +70,27 @@ pub(super) async fn http_connect(
         .map_err(|e| io_failure(Phase::Tunnel, &e))?;
     let head = read_head(&mut stream)
         .await
-        .map_err(|e| Failure::Protocol(Phase::Tunnel, e.to_string()))?;
+        .map_err(|e| Failure::Protocol(Phase::Tunnel, Broken::Head(e)))?;
     if (200..300).contains(&head.status) {
+        let mut detail = format!("CONNECT {authority}: {} {}", head.status, head.reason);
+        if head.rest.is_empty() {
+            return Ok((stream, detail));
+        }
+        // What came after the answer's head belongs to the tunnel (RFC 9110,
+        // 9.3.6): the TLS handshake reads it first, as a client's does, so
+        // a proxy that sends a body or junk there fails the probe whatever
+        // the packets' timing.
+        detail.push_str(&format!(
+            " (then {} bytes before the tunnel's first byte from the destination)",
+            head.rest.len()
+        ));
         Ok((
-            stream,
-            format!("CONNECT {authority}: {} {}", head.status, head.reason),
+            Box::pin(Prefixed {
+                rest: head.rest,
+                at: 0,
+                inner: stream,
+            }),
+            detail,
         ))
     } else {
         Err(proxy_refusal(&mut stream, &head, ctx.credentials.is_some()).await)
@@ -163,7 +179,10 @@ pub(super) async fn socks5(
         other => {
             return Err(Failure::Protocol(
                 Phase::Tunnel,
-                format!("not a SOCKS5 answer: {}", bytes_text(&other)),
+                Broken::Unexpected {
+                    expected: "SOCKS5 answer",
+                    bytes: other.to_vec(),
+                },
             ));
         }
     }
@@ -201,7 +220,10 @@ pub(super) async fn socks5(
         other => {
             return Err(Failure::Protocol(
                 Phase::Tunnel,
-                format!("not a SOCKS5 reply: {}", bytes_text(&other)),
+                Broken::Unexpected {
+                    expected: "SOCKS5 reply",
+                    bytes: other.to_vec(),
+                },
             ));
         }
     } + 2;
@@ -258,16 +280,58 @@ pub(super) async fn socks5(
         // RFC 1928 assigns 0 to 8: anything else is not a SOCKS5 reply.
         (code, _) => Err(Failure::Protocol(
             Phase::Tunnel,
-            format!("not a valid SOCKS5 reply (code {code} is not assigned)"),
+            Broken::UnassignedSocks5(code),
         )),
     }
 }
 
-/// Bytes a peer sent, for evidence: printable ASCII as text, the rest as
-/// hex (`"HT" 48 54`).
-fn bytes_text(bytes: &[u8]) -> String {
-    let hex: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("\"{}\" ({})", printable(bytes), hex.join(" "))
+/// A stream that gives `rest` (bytes read past a proxy's answer) before
+/// reading on.
+struct Prefixed {
+    rest: Vec<u8>,
+    at: usize,
+    inner: Stream,
+}
+
+impl tokio::io::AsyncRead for Prefixed {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let at = self.at;
+        if let Some(left) = self.rest.get(at..).filter(|l| !l.is_empty()) {
+            let n = left.len().min(buf.remaining());
+            buf.put_slice(left.get(..n).unwrap_or_default());
+            self.at += n;
+            return std::task::Poll::Ready(Ok(()));
+        }
+        self.inner.as_mut().poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for Prefixed {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        data: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        self.inner.as_mut().poll_write(cx, data)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        self.inner.as_mut().poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        self.inner.as_mut().poll_shutdown(cx)
+    }
 }
 
 /// SOCKS4 with an IPv4 address, or SOCKS4a with a name.
@@ -324,7 +388,10 @@ pub(super) async fn socks4(
         }),
         other => Err(Failure::Protocol(
             Phase::Tunnel,
-            format!("not a SOCKS4 reply: {}", bytes_text(&other)),
+            Broken::Unexpected {
+                expected: "SOCKS4 reply",
+                bytes: other.to_vec(),
+            },
         )),
     }
 }
