@@ -145,12 +145,12 @@ pub struct ServeArgs {
     pub probe: ProbeArgs,
 
     /// Address to listen on, e.g. 127.0.0.1:9717 or [::]:9717.
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9717")]
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9717", value_parser = listen_arg)]
     pub listen: String,
 
     /// Time between runs: seconds, or with a unit (`90s`, `5m`, `1h`); `0`
     /// runs only on `/probe` requests.
-    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = interval_arg)]
     pub interval: String,
 
     /// Stop after this many runs (for tests and benchmarks; default: never).
@@ -503,7 +503,7 @@ pub struct RoutingArgs {
     pub wpad_port: u16,
 
     /// Evaluate PAC scripts as of this moment (RFC 3339).
-    #[arg(long, value_name = "RFC3339")]
+    #[arg(long, value_name = "RFC3339", value_parser = at_arg)]
     pub at: Option<String>,
 
     /// What myIpAddress() returns in PAC scripts (repeatable).
@@ -625,7 +625,7 @@ pub struct PacEvalArgs {
 
     /// Evaluate as of this moment (RFC 3339, e.g. 2026-03-02T08:30:00+01:00),
     /// for scripts that route by day or time.
-    #[arg(long, value_name = "RFC3339")]
+    #[arg(long, value_name = "RFC3339", value_parser = at_arg)]
     pub at: Option<String>,
 
     /// Pass the full URL to the script (path and query included), as
@@ -977,11 +977,34 @@ fn resolve_arg(text: &str) -> Result<String, String> {
     pathprobe_pac::FixedResolver::parse_entry(text).map(|_| text.to_owned())
 }
 
+/// An RFC 3339 moment (`--at`), checked where it is read (a configuration
+/// file's value is then named with its file and line).
+fn at_arg(text: &str) -> Result<String, String> {
+    pathprobe_pac::FixedClock::parse(text)
+        .map(|_| text.to_owned())
+        .map_err(|e| e.to_string())
+}
+
+/// `IP:PORT` or `[IPv6]:PORT` to listen on.
+fn listen_arg(text: &str) -> Result<String, String> {
+    text.parse::<std::net::SocketAddr>()
+        .map(|_| text.to_owned())
+        .map_err(|e| format!("expected IP:PORT or [IPv6]:PORT ({e})"))
+}
+
+/// `90`, `90s`, `5m`, `1h30m`.
+fn interval_arg(text: &str) -> Result<String, String> {
+    crate::commands::serve::parse_duration(text).map(|_| text.to_owned())
+}
+
 /// `IP`, `IP:PORT`, `[IPv6]:PORT`.
 fn dns_server_arg(text: &str) -> Result<String, String> {
     crate::settings::parse_server(text)
         .map(|_| text.to_owned())
-        .map_err(|_| "expected an IP address, or IP:PORT".to_owned())
+        .map_err(|e| {
+            e.0.split_once(": ")
+                .map_or_else(|| e.0.clone(), |(_, why)| why.to_owned())
+        })
 }
 
 /// A PAC file or an http(s) URL.

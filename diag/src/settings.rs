@@ -123,12 +123,28 @@ pub(crate) fn dns_servers(given: &[String]) -> Result<DnsServers, UsageError> {
 
 /// `IP`, `IP:PORT` or `[IPv6]:PORT`; port 53 by default.
 pub fn parse_server(text: &str) -> Result<SocketAddr, UsageError> {
-    if let Ok(addr) = text.parse::<SocketAddr>() {
-        return Ok(addr);
+    let addr = match text.parse::<SocketAddr>() {
+        Ok(addr) => addr,
+        Err(_) => text
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+            .map(|ip| SocketAddr::new(ip, 53))
+            .map_err(|_| UsageError(format!("--dns-server {text:?}: expected IP or IP:PORT")))?,
+    };
+    // Port 0 and the unspecified address name no server: questions sent
+    // there fail on this machine, and the failure would read as the
+    // resolver's.
+    if addr.port() == 0 {
+        return Err(UsageError(format!(
+            "--dns-server {text:?}: port 0 is not a port a server listens on"
+        )));
     }
-    text.trim_start_matches('[')
-        .trim_end_matches(']')
-        .parse::<IpAddr>()
-        .map(|ip| SocketAddr::new(ip, 53))
-        .map_err(|_| UsageError(format!("--dns-server {text:?}: expected IP or IP:PORT")))
+    if addr.ip().is_unspecified() {
+        return Err(UsageError(format!(
+            "--dns-server {text:?}: {} is no server's address",
+            addr.ip()
+        )));
+    }
+    Ok(addr)
 }

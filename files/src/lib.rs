@@ -38,6 +38,7 @@
 //! ```
 
 pub mod quote;
+pub mod text;
 
 use std::fs::{File, Metadata};
 use std::io::{Read as _, Write as _};

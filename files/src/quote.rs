@@ -24,23 +24,46 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
     }
 }
 
-/// `text` with its control characters (escape sequences, bells, line
-/// breaks) written out as `\u{..}`: text from a peer or a file that is
-/// shown, never obeyed, by a terminal.
+/// Characters that act on a terminal or a reader instead of showing: the
+/// control characters (escape sequences, bells, line breaks) and the
+/// invisible format characters that reorder or hide text (bidirectional
+/// overrides and isolates, zero-width characters, line and paragraph
+/// separators, the byte-order mark).
+pub fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// How a hidden character is written out: its code point, `<U+001B>`.
+fn notation(c: char) -> String {
+    format!("<U+{:04X}>", u32::from(c))
+}
+
+/// `text` with its hidden characters ([`is_hidden`]) written out as
+/// `<U+001B>`: text from a peer or a file that is shown, never obeyed, by a
+/// terminal, and never reordered for the person reading it.
 ///
 /// ```
 /// use pathprobe_files::quote::visible;
-/// assert_eq!(visible("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+/// assert_eq!(visible("a\u{1b}[2Jb"), "a<U+001B>[2Jb");
+/// assert_eq!(visible("ok \u{202e}KO"), "ok <U+202E>KO");
 /// assert_eq!(visible("plain"), "plain");
 /// ```
 pub fn visible(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(is_hidden) {
         return text.to_owned();
     }
     text.chars()
         .map(|c| {
-            if c.is_control() {
-                c.escape_unicode().to_string()
+            if is_hidden(c) {
+                notation(c)
             } else {
                 c.to_string()
             }
@@ -49,20 +72,20 @@ pub fn visible(text: &str) -> String {
 }
 
 /// Whole output as a terminal may receive it: line feeds and tabs kept,
-/// every other control character written out as `\u{..}`, so that no
-/// escape sequence, bell or carriage return from an input (a catalog cell,
-/// a PAC's answer, a proxy's page) acts on the terminal. With `colour`, the
-/// colour sequences a table uses (`ESC [ digits;… m`) pass; nothing else
-/// does.
+/// every other hidden character ([`is_hidden`]) written out as `<U+001B>`,
+/// so that no escape sequence, bell, carriage return or direction override
+/// from an input (a catalog cell, a PAC's answer, a proxy's page) acts on
+/// the terminal. With `colour`, the colour sequences a table uses
+/// (`ESC [ digits;… m`) pass; nothing else does.
 ///
 /// ```
 /// use pathprobe_files::quote::inert;
-/// assert_eq!(inert("a\u{1b}]0;title\u{7}\nb\r", false), "a\\u{1b}]0;title\\u{7}\nb\\u{d}");
+/// assert_eq!(inert("a\u{1b}]0;title\u{7}\nb\r", false), "a<U+001B>]0;title<U+0007>\nb<U+000D>");
 /// assert_eq!(inert("\u{1b}[31mred\u{1b}[0m", true), "\u{1b}[31mred\u{1b}[0m");
-/// assert_eq!(inert("\u{1b}[2J", true), "\\u{1b}[2J");
+/// assert_eq!(inert("\u{1b}[2J", true), "<U+001B>[2J");
 /// ```
 pub fn inert(text: &str, colour: bool) -> std::borrow::Cow<'_, str> {
-    let harmless = |c: char| !c.is_control() || c == '\n' || c == '\t';
+    let harmless = |c: char| !is_hidden(c) || c == '\n' || c == '\t';
     if text.chars().all(harmless) {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -80,7 +103,7 @@ pub fn inert(text: &str, colour: bool) -> std::borrow::Cow<'_, str> {
         if harmless(c) {
             out.push(c);
         } else {
-            out.extend(c.escape_unicode());
+            out.push_str(&notation(c));
         }
         rest = rest.get(c.len_utf8()..).unwrap_or_default();
     }

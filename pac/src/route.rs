@@ -221,11 +221,12 @@ fn split_host_port(address: &str) -> Result<(String, Option<u16>), String> {
             let (h, p) = address.split_once(':').unwrap_or((address, ""));
             (h, Some(port_of(p)?))
         }
-        // A bare IPv6 address without brackets has no port.
-        _ if address.parse::<std::net::Ipv6Addr>().is_ok() => (address, None),
+        // Unbracketed, `::1:3128` is both the address ::1:3128 and ::1 with
+        // port 3128: clients that take it read it differently (Chromium
+        // refuses it), so it is skipped, not guessed.
         _ => {
             return Err(format!(
-                "{address:?} is not an IPv6 address; with a port it is written [address]:port"
+                "{address:?}: an IPv6 address in a PAC entry is written in brackets, [address] or [address]:port; unbracketed it is ambiguous and clients skip it"
             ));
         }
     };
@@ -290,6 +291,16 @@ mod tests {
             proxy(ProxyKind::Socks5, "::1", 1080).to_string(),
             "SOCKS5 [::1]:1080 (local DNS)"
         );
+        // Without brackets, the port cannot be told from the address.
+        for entry in ["PROXY ::1:3128", "PROXY ::1", "SOCKS 2001:db8::1"] {
+            let p = parse_pac_result(&format!("{entry}; DIRECT")).unwrap();
+            assert_eq!(p.routes, vec![Route::Direct], "{entry}");
+            assert!(
+                p.warnings[0].reason.contains("in brackets"),
+                "{entry}: {:?}",
+                p.warnings
+            );
+        }
     }
 
     #[test]

@@ -392,9 +392,9 @@ impl AllowList {
     }
 
     /// One row per entry, every field.
-    pub fn csv(&self) -> Result<String, csv::Error> {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record([
+    pub fn csv(&self) -> Result<String, crate::RenderError> {
+        let mut w = crate::Csv::new();
+        w.row([
             "host",
             "port",
             "scheme",
@@ -408,7 +408,7 @@ impl AllowList {
             "source",
         ])?;
         for e in &self.entries {
-            w.write_record([
+            w.row([
                 e.host.to_string(),
                 e.port.to_string(),
                 e.scheme.to_string(),
@@ -425,8 +425,7 @@ impl AllowList {
                 e.source.clone(),
             ])?;
         }
-        let bytes = w.into_inner().map_err(|e| e.into_error())?;
-        Ok(String::from_utf8_lossy(&bytes).into_owned())
+        w.finish()
     }
 
     /// The whole list as JSON.

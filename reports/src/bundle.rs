@@ -122,8 +122,32 @@ impl Redactor {
         if value.chars().count() < 3 {
             return;
         }
-        let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
-        for v in [value.to_owned(), encoded] {
+        use base64::Engine as _;
+        use base64::engine::general_purpose::{
+            STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD,
+        };
+        // The forms a proxy page, a log or a URL shows it in: as a form
+        // value (`+` for a space), percent-encoded as a URL path or query
+        // does (`%20`), and in base64 in each alphabet, padded or not.
+        let form: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+        let percent: String = value
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                    char::from(b).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        let mut forms = vec![value.to_owned(), form, percent];
+        forms.extend(
+            [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
+                .iter()
+                .map(|engine| engine.encode(value))
+                .filter(|b64| b64.len() >= 8),
+        );
+        for v in forms {
             if !self.secrets.contains(&v) {
                 self.secrets.push(v);
             }
@@ -134,10 +158,9 @@ impl Redactor {
 
     /// Credentials `user:password`: both parts, and the Basic token made of them.
     pub fn credentials(&mut self, user: &str, password: &str) {
-        use base64::Engine as _;
         self.secret(password);
-        let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-        self.secret(&token);
+        // `secret` covers the Basic token's other alphabets and padding.
+        self.secret(&format!("{user}:{password}"));
     }
 
     /// Takes on every secret and host name `other` knows.
@@ -359,22 +382,18 @@ fn redact_authorization(text: &str) -> String {
         };
         if name.contains('-') && is_secret_parameter(name) {
             let value = colon + 2;
-            let end = text
-                .get(value..)
-                .and_then(|t| t.find(['\r', '\n', '"', '<']))
-                .map_or(text.len(), |e| value + e);
+            let end = value_end(text, value);
             if end > value && text.get(value..end).map(str::trim) != Some(REDACTED) {
                 cuts.push((value, end));
             }
         }
     }
-    // Header values: everything to the end of the line.
+    // Header values: the rest of the value, up to whatever would be the
+    // structure of a rendered report around it.
     let mut from = 0;
     while let Some(i) = lower[from..].find("authorization:") {
         let value = from + i + "authorization:".len();
-        let end = text[value..]
-            .find(['\r', '\n'])
-            .map_or(text.len(), |e| value + e);
+        let end = value_end(text, value);
         if text[value..end].trim() != REDACTED && !text[value..end].trim().is_empty() {
             cuts.push((value, end));
         }
@@ -407,6 +426,18 @@ fn redact_authorization(text: &str) -> String {
         }
     }
     splice(text, cuts)
+}
+
+/// Where a header value starting at `from` ends: at a line end, or at a
+/// character that can be the structure of the text around it (a JSON
+/// string's quote or escape, a CSV or Markdown separator, HTML markup).
+/// Redaction runs on rendered reports too; a cut past one of these ate the
+/// closing quote of a JSON string, a CSV field or an HTML tag. Credentials
+/// (Basic, Bearer, NTLM, Negotiate tokens) hold none of them.
+fn value_end(text: &str, from: usize) -> usize {
+    text.get(from..)
+        .and_then(|t| t.find(['\r', '\n', '"', '\\', '<', '>', '&', ',', '|', '\t']))
+        .map_or(text.len(), |e| from + e)
 }
 
 /// Replaces each byte range with [`REDACTED`] (overlaps merged).
@@ -785,6 +816,70 @@ pub fn open_bundle(path: &Path) -> Result<OpenedBundle, BundleError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redacting_a_rendered_report_keeps_its_structure() {
+        let mut r = Redactor::new();
+        r.credentials("bob", "Qz/9+x y&z");
+        let texts = [
+            "page title: Denied: no Authorization: Bearer header sent",
+            "realm: send Proxy-Authorization: Basic please",
+            "Proxy-Authorization: Basic Ym9iOmh1bnRlcjI=\r\nVia: x",
+            "Authorization: NTLM TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAGAbEdAAAADw==, next",
+            "X-Api-Key: abcdef123456\tnext",
+            "<b>Authorization: Negotiate YIIGhgYGKwYBBQUCoIIGejCCBnag</b>",
+            "user alice:Pw0rd-123@proxy, then \"quoted\"",
+        ];
+        for text in texts {
+            // A JSON document holding it as a string, and a CSV row with a
+            // field after it: both as they were, with the values replaced.
+            let json =
+                serde_json::to_string(&serde_json::json!({ "a": text, "b": "after" })).unwrap();
+            let redacted = r.apply(&json);
+            let back: serde_json::Value = serde_json::from_str(&redacted)
+                .unwrap_or_else(|e| panic!("{text}: {e}: {redacted}"));
+            assert_eq!(back["b"], "after", "{redacted}");
+            let mut row = csv::Writer::from_writer(Vec::new());
+            row.write_record([text, "after"]).unwrap();
+            let row = String::from_utf8(row.into_inner().unwrap()).unwrap();
+            let redacted = r.apply(&row);
+            let fields: Vec<String> = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(redacted.as_bytes())
+                .records()
+                .next()
+                .unwrap()
+                .unwrap()
+                .iter()
+                .map(str::to_owned)
+                .collect();
+            assert_eq!(fields.len(), 2, "{redacted}");
+            assert_eq!(fields[1], "after", "{redacted}");
+        }
+        assert!(
+            !r.apply(texts[3]).contains("TlRMTVNT"),
+            "{}",
+            r.apply(texts[3])
+        );
+    }
+
+    #[test]
+    fn a_password_goes_in_every_encoding_a_peer_echoes() {
+        let mut r = Redactor::new();
+        r.credentials("bob", "Qz/9+x y&z");
+        for shown in [
+            "Qz/9+x y&z",
+            "Qz%2F9%2Bx+y%26z",
+            "Qz%2F9%2Bx%20y%26z",
+            "UXovOSt4IHkmeg==",
+            "UXovOSt4IHkmeg",
+            "Ym9iOlF6LzkreCB5Jno=",
+            "Ym9iOlF6LzkreCB5Jno",
+        ] {
+            let out = r.apply(&format!("page title: {shown} end"));
+            assert!(!out.contains(shown), "{shown}: {out}");
+        }
+    }
 
     #[test]
     fn known_secrets_and_their_encodings_go() {

@@ -5,7 +5,7 @@ use pathprobe_urls::{Change, ChangeKind};
 use serde::Serialize;
 
 use crate::table::TableStyle;
-use crate::{OutputFormat, RenderError, csv_to_string};
+use crate::{OutputFormat, RenderError};
 
 /// A diff ready to render.
 #[derive(Debug, Clone, Serialize)]
@@ -102,8 +102,8 @@ impl DiffReport {
     }
 
     fn csv(&self) -> Result<String, RenderError> {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record([
+        let mut w = crate::Csv::new();
+        w.row([
             "change",
             "target",
             "port",
@@ -124,10 +124,10 @@ impl DiffReport {
             let olds = c.old_source.as_deref().unwrap_or_default();
             let news = c.new_source.as_deref().unwrap_or_default();
             if c.fields.is_empty() {
-                w.write_record([kind, &c.target, &port, &c.geography, "", "", "", olds, news])?;
+                w.row([kind, &c.target, &port, &c.geography, "", "", "", olds, news])?;
             }
             for f in &c.fields {
-                w.write_record([
+                w.row([
                     kind,
                     &c.target,
                     &port,
@@ -140,6 +140,6 @@ impl DiffReport {
                 ])?;
             }
         }
-        csv_to_string(w)
+        w.finish()
     }
 }

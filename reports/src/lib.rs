@@ -83,9 +83,71 @@ pub enum RenderError {
     CsvText(String),
 }
 
-pub(crate) fn csv_to_string(w: csv::Writer<Vec<u8>>) -> Result<String, RenderError> {
-    let bytes = w
-        .into_inner()
-        .map_err(|e| RenderError::CsvText(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| RenderError::CsvText(e.to_string()))
+/// A CSV document written row by row, every cell made safe to open in a
+/// spreadsheet: a text cell that starts with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return gets a leading `'` (OWASP's advice against formula
+/// injection), so that a catalog cell or a peer's text such as
+/// `=cmd|' /c calc'!A1` is shown, never run. Numbers stay numbers.
+///
+/// ```
+/// let mut csv = pathprobe_reports::Csv::new();
+/// csv.row(["url", "note"]).unwrap();
+/// csv.row(["https://a.example/", "=HYPERLINK(\"x\")"]).unwrap();
+/// csv.row(["-3", "-x"]).unwrap();
+/// assert_eq!(
+///     csv.finish().unwrap(),
+///     "url,note\nhttps://a.example/,\"'=HYPERLINK(\"\"x\"\")\"\n-3,'-x\n"
+/// );
+/// ```
+#[derive(Debug)]
+pub struct Csv {
+    writer: csv::Writer<Vec<u8>>,
+}
+
+impl Default for Csv {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Csv {
+    /// An empty document.
+    pub fn new() -> Self {
+        Self {
+            writer: csv::Writer::from_writer(Vec::new()),
+        }
+    }
+
+    /// Writes one row.
+    pub fn row<I, S>(&mut self, cells: I) -> Result<(), RenderError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.writer.write_record(
+            cells
+                .into_iter()
+                .map(|c| inert_cell(c.as_ref()).into_owned()),
+        )?;
+        Ok(())
+    }
+
+    /// The document.
+    pub fn finish(self) -> Result<String, RenderError> {
+        let bytes = self
+            .writer
+            .into_inner()
+            .map_err(|e| RenderError::CsvText(e.to_string()))?;
+        String::from_utf8(bytes).map_err(|e| RenderError::CsvText(e.to_string()))
+    }
+}
+
+/// A cell a spreadsheet shows as text, never evaluates.
+fn inert_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula && cell.parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
 }

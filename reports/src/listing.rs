@@ -5,7 +5,7 @@ use pathprobe_urls::{Catalog, CatalogInfo, Excluded, Notice, Plan, Planned, Prob
 use serde::Serialize;
 
 use crate::table::TableStyle;
-use crate::{OutputFormat, RenderError, csv_to_string};
+use crate::{OutputFormat, RenderError};
 
 /// Version of the listing JSON; bumped when a field changes meaning or goes away.
 pub const LISTING_SCHEMA_VERSION: u32 = 1;
@@ -247,8 +247,8 @@ impl Listing {
     }
 
     fn csv(&self) -> Result<String, RenderError> {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record([
+        let mut w = crate::Csv::new();
+        w.row([
             "target",
             "kind",
             "wildcard",
@@ -275,7 +275,7 @@ impl Listing {
                 .map(|t| t.pinned.map_or("unknown".to_string(), |p| p.to_string()))
                 .collect();
             let port = e.port.to_string();
-            w.write_record([
+            w.row([
                 e.target.as_str(),
                 e.kind,
                 if e.wildcard { "true" } else { "false" },
@@ -294,6 +294,6 @@ impl Listing {
                 e.source.as_str(),
             ])?;
         }
-        csv_to_string(w)
+        w.finish()
     }
 }

@@ -4,7 +4,7 @@ use comfy_table::Cell;
 use pathprobe_urls::{Package, PackageKind};
 use serde::Serialize;
 
-use crate::{OutputFormat, RenderError, TableStyle, csv_to_string};
+use crate::{OutputFormat, RenderError, TableStyle};
 
 /// Version of the JSON form of [`OnboardingReport`].
 pub const ONBOARDING_SCHEMA_VERSION: u32 = 1;
@@ -81,8 +81,8 @@ impl OnboardingReport {
         match format {
             OutputFormat::Json => Ok(serde_json::to_string_pretty(self)? + "\n"),
             OutputFormat::Csv => {
-                let mut w = csv::Writer::from_writer(Vec::new());
-                w.write_record([
+                let mut w = crate::Csv::new();
+                w.row([
                     "source",
                     "kind",
                     "form",
@@ -97,7 +97,7 @@ impl OnboardingReport {
                 ])?;
                 for v in &self.packages {
                     let p = &v.package;
-                    w.write_record([
+                    w.row([
                         p.source.clone(),
                         p.kind.name().to_owned(),
                         p.form.clone(),
@@ -114,7 +114,7 @@ impl OnboardingReport {
                             .unwrap_or_default(),
                     ])?;
                 }
-                csv_to_string(w)
+                w.finish()
             }
             OutputFormat::Table => {
                 let mut out = String::new();

@@ -4,7 +4,7 @@ use comfy_table::Cell;
 use pathprobe_pac::{EntryPoint, Evaluation, Route, RouteWarning, UrlMode};
 use serde::Serialize;
 
-use crate::{OutputFormat, RenderError, TableStyle, csv_to_string};
+use crate::{OutputFormat, RenderError, TableStyle};
 
 /// Version of the JSON form of [`PacEvalReport`].
 pub const PAC_EVAL_SCHEMA_VERSION: u32 = 1;
@@ -341,13 +341,13 @@ impl PacEvalReport {
     }
 
     fn csv(&self) -> Result<String, RenderError> {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record([
+        let mut w = crate::Csv::new();
+        w.row([
             "input", "label", "url", "host", "returned", "routes", "error", "notes",
         ])?;
         for r in &self.results {
             let routes: Vec<String> = r.routes.iter().map(ToString::to_string).collect();
-            w.write_record([
+            w.row([
                 r.input.as_str(),
                 r.label.as_deref().unwrap_or(""),
                 r.url.as_deref().unwrap_or(""),
@@ -358,7 +358,7 @@ impl PacEvalReport {
                 &r.notes().join(" | "),
             ])?;
         }
-        csv_to_string(w)
+        w.finish()
     }
 }
 

@@ -4,7 +4,7 @@ use comfy_table::Cell;
 use pathprobe_pac::{Finding, Severity};
 use serde::Serialize;
 
-use crate::{OutputFormat, RenderError, TableStyle, csv_to_string};
+use crate::{OutputFormat, RenderError, TableStyle};
 
 /// Version of the JSON form of [`PacLintReport`].
 pub const PAC_LINT_SCHEMA_VERSION: u32 = 1;
@@ -46,10 +46,10 @@ impl PacLintReport {
         match format {
             OutputFormat::Json => Ok(serde_json::to_string_pretty(self)? + "\n"),
             OutputFormat::Csv => {
-                let mut w = csv::Writer::from_writer(Vec::new());
-                w.write_record(["severity", "line", "column", "check", "message", "hint"])?;
+                let mut w = crate::Csv::new();
+                w.row(["severity", "line", "column", "check", "message", "hint"])?;
                 for f in &self.findings {
-                    w.write_record([
+                    w.row([
                         f.severity.to_string(),
                         f.line.to_string(),
                         f.column.to_string(),
@@ -58,7 +58,7 @@ impl PacLintReport {
                         f.hint.clone(),
                     ])?;
                 }
-                csv_to_string(w)
+                w.finish()
             }
             OutputFormat::Table => Ok(self.table(style)),
         }

@@ -82,12 +82,12 @@ impl ProxyExplainReport {
         match format {
             OutputFormat::Json => Ok(serde_json::to_string_pretty(self)? + "\n"),
             OutputFormat::Csv => {
-                let mut w = csv::Writer::from_writer(Vec::new());
-                w.write_record(["url", "routes", "decided_by", "detail", "error"])?;
+                let mut w = crate::Csv::new();
+                w.row(["url", "routes", "decided_by", "detail", "error"])?;
                 for u in &self.explanation.urls {
                     let routes: Vec<String> =
                         u.decision.routes.iter().map(ToString::to_string).collect();
-                    w.write_record([
+                    w.row([
                         u.url.clone(),
                         routes.join("; "),
                         u.decision
@@ -99,7 +99,7 @@ impl ProxyExplainReport {
                         u.error.clone().unwrap_or_default(),
                     ])?;
                 }
-                crate::csv_to_string(w)
+                w.finish()
             }
             OutputFormat::Table => Ok(self.table(style)),
         }

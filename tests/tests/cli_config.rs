@@ -169,6 +169,14 @@ fn mistakes_name_the_file_line_and_key() {
             ":2: dns-server: invalid value 'not-an-ip'",
         ),
         ("[site.x]\npac = \"ht!tp://x\"\n", ":2: pac: invalid value"),
+        (
+            "dns-server = \"127.0.0.1:0\"\n",
+            ":1: dns-server: invalid value '127.0.0.1:0'",
+        ),
+        (
+            "at = \"2026-13-45T99:00:00Z\"\n",
+            ":1: at: invalid value '2026-13-45T99:00:00Z'",
+        ),
         // Two settings that contradict each other at one level.
         (
             "pac = \"/etc/proxy.pac\"\nproxy = \"http://127.0.0.1:3128\"\n",
@@ -201,6 +209,9 @@ fn mistakes_name_the_file_line_and_key() {
         "--concurrency=0",
         "--proxy=http://127.0.0.1:99999",
         "--proxy-user=alice",
+        "--dns-server=127.0.0.1:0",
+        "--dns-server=0.0.0.0",
+        "--at=2026-13-45T99:00:00Z",
     ] {
         let out = run(["check", "--no-config", flag]);
         assert_eq!(out.status.code(), Some(2), "{flag}");

@@ -300,6 +300,44 @@ fn text_csv_and_json_catalogs() {
 
 /// Runs `urls list FILE` and checks the bad-input contract: exit 2, one message
 /// naming the file and what is wrong, no panic.
+/// Cells a spreadsheet would run as formulas (`=`, `+`, `-`, `@` first)
+/// are written as text in every CSV pathprobe writes (OWASP's leading `'`);
+/// the catalog is read as written.
+#[test]
+fn csv_outputs_never_carry_a_formula() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("formulas.csv");
+    fs::write(
+        &file,
+        "URL,Category\n\"=cmd|' /c calc'!A1\",x\n@SUM(1),y\nhttps://a.example/,=HYPERLINK(\"http://evil\")\n+a.test,-b\n",
+    )
+    .unwrap();
+    for command in [
+        vec!["urls", "list", file.to_str().unwrap(), "--format", "csv"],
+        vec!["urls", "export", file.to_str().unwrap(), "--as", "csv"],
+    ] {
+        let out = run(&command);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+        let text = stdout(&out);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.as_bytes());
+        for record in reader.records() {
+            for cell in record.unwrap().iter() {
+                assert!(
+                    !cell.starts_with(['=', '+', '@'])
+                        && (!cell.starts_with('-') || cell.parse::<f64>().is_ok()),
+                    "{command:?}: cell {cell:?} in\n{text}"
+                );
+            }
+        }
+        if command[1] == "list" {
+            assert!(text.contains("'=cmd|"), "{text}");
+            assert!(text.contains("starts with @"), "{text}");
+        }
+    }
+}
+
 fn rejects(file: &Path, extra: &[&str], expect: &str) {
     let mut args: Vec<std::ffi::OsString> = vec!["urls".into(), "list".into(), file.into()];
     args.extend(extra.iter().map(|a| a.into()));

@@ -509,7 +509,7 @@ fn what_a_peer_sends_is_quoted_briefly_without_terminal_escapes() {
         !evidence.contains('\u{1b}') && !evidence.contains('\u{7}'),
         "{evidence:?}"
     );
-    assert!(evidence.contains("\\u{1b}"), "{evidence}");
+    assert!(evidence.contains("<U+001B>"), "{evidence}");
     assert!(evidence.len() < 5000, "{} bytes", evidence.len());
 }
 
@@ -522,7 +522,9 @@ fn what_a_peer_sends_is_quoted_briefly_without_terminal_escapes() {
 fn no_input_reaches_an_output_as_a_control_sequence() {
     let dir = tempfile::tempdir().unwrap();
     let p = |name: &str| dir.path().join(name);
-    let planted = "\u{1b}[31mred\u{1b}]0;title\u{7}\r";
+    // Escape sequences, a bell, a carriage return, and a right-to-left
+    // override that would show the rest reversed.
+    let planted = "\u{1b}[31mred\u{1b}]0;title\u{7}\r\u{202e}desrever";
     let closed = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -644,7 +646,7 @@ fn no_input_reaches_an_output_as_a_control_sequence() {
         );
         for (stream, text) in [("stdout", stdout(&out)), ("stderr", stderr(&out))] {
             assert!(
-                !text.contains(['\u{1b}', '\u{7}', '\r']),
+                !text.contains(['\u{1b}', '\u{7}', '\r', '\u{202e}']),
                 "{what}: {stream} carries a control sequence: {text:?}"
             );
         }
@@ -653,17 +655,20 @@ fn no_input_reaches_an_output_as_a_control_sequence() {
     assert!(
         std::fs::read_to_string(&saved)
             .unwrap()
-            .contains("\\\\u{1b}[31mred")
+            .contains("<U+001B>[31mred")
     );
     for f in formats {
         let text = std::fs::read_to_string(p(&format!("out.{f}"))).unwrap();
         assert!(
-            !text.contains(['\u{1b}', '\u{7}', '\r']),
+            !text.contains(['\u{1b}', '\u{7}', '\r', '\u{202e}']),
             "out.{f}: {text:?}"
         );
         // The vendor's lines and the Markdown summary name no category.
         if !["lines", "markdown"].contains(&f) {
-            assert!(text.contains("u{1b}"), "out.{f} lost the category: {text}");
+            assert!(
+                text.contains("U+001B") && text.contains("U+202E"),
+                "out.{f} lost the category: {text}"
+            );
         }
     }
 }
@@ -709,4 +714,107 @@ fn an_https_proxy_without_tls_is_the_proxys_failure() {
             && text.contains("No rule to add: check the proxy's address"),
         "{text}"
     );
+}
+
+/// A proxy whose page names an `Authorization:` header: redaction takes
+/// the value and nothing after it, so every report format keeps its
+/// structure (the closing quote of a JSON string, a CSV field, an HTML tag
+/// were eaten), and a saved report reads back in `report render` and `fix`.
+#[test]
+fn redaction_keeps_every_report_format_whole() {
+    let page = "<html><title>Denied: no Authorization: Bearer header sent, Proxy-Authorization: Basic Ym9iOmh1bnRlcjI= either</title></html>";
+    let head = format!(
+        "HTTP/1.1 403 Forbidden\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\r\n{page}",
+        page.len()
+    );
+    let port = pathprobe_tests::answering(head);
+    let dir = tempfile::tempdir().unwrap();
+    let cat = write_catalog(
+        dir.path(),
+        &["http://blocked.lab.test/", "http://also.lab.test/"],
+    );
+    let p = |name: &str| dir.path().join(name).display().to_string();
+    let outputs = [
+        format!("json={}", p("r.json")),
+        format!("csv={}", p("r.csv")),
+        format!("html={}", p("r.html")),
+        format!("junit={}", p("r.xml")),
+    ];
+    let proxy = format!("http://127.0.0.1:{port}");
+    let mut args = vec![cat.to_str().unwrap(), "--proxy", proxy.as_str()];
+    for o in &outputs {
+        args.extend(["--output", o.as_str()]);
+    }
+    let (v, out) = check_json(&args, "2");
+    assert_eq!(
+        v["results"][0]["verdict"],
+        "proxy_denied",
+        "{}",
+        stderr(&out)
+    );
+    let evidence = v["results"][0]["attempts"][0]["evidence"].to_string();
+    assert!(
+        !evidence.contains("Ym9iOmh1bnRlcjI") && evidence.contains("Proxy-Authorization:"),
+        "{evidence}"
+    );
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p("r.json")).unwrap()).unwrap();
+    assert_eq!(saved["results"].as_array().unwrap().len(), 2);
+    let csv_text = std::fs::read_to_string(p("r.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let width = reader.headers().unwrap().len();
+    for record in reader.records() {
+        assert_eq!(record.unwrap().len(), width, "{csv_text}");
+    }
+    let html = std::fs::read_to_string(p("r.html")).unwrap();
+    assert_eq!(
+        html.matches("<tr").count(),
+        html.matches("</tr>").count(),
+        "{html}"
+    );
+    pathprobe_tests::peers::assert_jenkins_junit("redaction", &[&dir.path().join("r.xml")]);
+    for command in [&["report", "render"][..], &["fix"][..]] {
+        let mut argv: Vec<String> = command.iter().map(ToString::to_string).collect();
+        argv.push(p("r.json"));
+        let out = pathprobe_tests::run(&argv);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{command:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+/// A proxy that answers CONNECT with its 200 and more bytes in the same
+/// packet: those bytes belong to the tunnel, and TLS fails on them as a
+/// client's would (the rest of the packet was dropped and the probe passed).
+#[test]
+fn bytes_after_a_connect_answer_belong_to_the_tunnel() {
+    for reply in [
+        "HTTP/1.1 200 Connection established\r\n\r\nGARBAGE!",
+        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+    ] {
+        let port = pathprobe_tests::answering(reply);
+        let (rows, _) = run(
+            &["https://svc.lab.test/".to_owned()],
+            &["--proxy", &format!("http://127.0.0.1:{port}")],
+        );
+        let (_, verdict, evidence) = &rows[0];
+        assert_eq!(verdict, "tls_handshake_failed", "{reply:?}: {evidence}");
+    }
+}
+
+/// Heads whose lines end in a bare LF are read (RFC 9112, 2.2; curl does):
+/// not "did not answer", not "not HTTP".
+#[test]
+fn heads_with_bare_line_feeds_are_answers() {
+    let origin = pathprobe_tests::answering("HTTP/1.1 200 OK\nContent-Length: 2\n\nok");
+    let (rows, _) = run(&[format!("http://plain.lab.test:{origin}/")], &["--direct"]);
+    assert_eq!(rows[0].1, "ok", "{:?}", rows[0]);
+    // Through a proxy, a plain-http request: the proxy's LF answer relayed.
+    let (rows, _) = run(
+        &["http://plain.lab.test/".to_owned()],
+        &["--proxy", &format!("http://127.0.0.1:{origin}")],
+    );
+    assert_eq!(rows[0].1, "ok", "{:?}", rows[0]);
 }

@@ -230,6 +230,10 @@ fn parse_url(text: &str) -> Result<UrlPattern, String> {
     };
     // `user:password@host`: the credentials are the problem, not the port
     // or the name that the text before `@` would otherwise be read as.
+    if authority.starts_with('@') {
+        // `@SUM(1)`: a spreadsheet formula, or a stray sign; no credentials.
+        return Err("it starts with @, which no host name does".into());
+    }
     if authority.contains('@') {
         return Err(
             "it carries a user name or password before an @: the agent's URLs have none; remove them to probe the host"
@@ -443,6 +447,9 @@ mod tests {
             ("https://alice:Sup3rPW@u.example/", "user name or password"),
             ("https://alice@u.example/", "user name or password"),
             ("https://:pw@u.example/", "user name or password"),
+            // A formula is not a credential.
+            ("@SUM(1)", "starts with @"),
+            ("https://@u.example/", "starts with @"),
         ] {
             assert!(matches!(parse_item(text), Parsed::Prose(_)), "{text}");
             assert!(why_prose(text).contains(why), "{text}: {}", why_prose(text));

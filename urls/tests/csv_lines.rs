@@ -53,3 +53,35 @@ fn plain_lists_name_lines_the_same_way() {
         assert_eq!(lines_in("l.txt", &text), [2, 4], "ending {ending:?}");
     }
 }
+
+/// Excel's "Unicode Text" and Notepad's "Unicode": UTF-16 with a mark (or
+/// none), tabs between cells; read as the table it is, under any name.
+#[test]
+fn tables_saved_as_utf16_are_read() {
+    let text = "URL\tCategory\r\nhttps://a.test/\tCloud\r\nhttps://b.test/\tCloud\r\n";
+    let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    for (name, bytes) in [
+        ("export.txt", [vec![0xFF, 0xFE], le.clone()].concat()),
+        ("export.csv", [vec![0xFE, 0xFF], be].concat()),
+        ("export", le),
+    ] {
+        let catalog = load_bytes(Path::new(name), &bytes, &LoadOptions::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let urls: Vec<String> = catalog
+            .endpoints
+            .iter()
+            .map(|e| match &e.target {
+                pathprobe_urls::Target::Url(u) => u.to_string(),
+                other => panic!("{name}: {other:?}"),
+            })
+            .collect();
+        assert_eq!(urls, ["https://a.test", "https://b.test"], "{name}");
+        assert_eq!(
+            catalog.endpoints[0].category.as_deref(),
+            Some("Cloud"),
+            "{name}"
+        );
+        assert_eq!(catalog.endpoints[1].source.line, 3, "{name}");
+    }
+}

@@ -122,11 +122,12 @@ pub fn show(args: ConfigShowArgs) -> anyhow::Result<Exit> {
             }))? + "\n"
         }
         FormatArg::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
+            let mut w = pathprobe_reports::Csv::new();
+            w.row(["option", "value", "from"])?;
             for r in &rows {
-                w.serialize(r)?;
+                w.row([&r.option, &r.value, &r.from])?;
             }
-            String::from_utf8_lossy(&w.into_inner()?).into_owned()
+            w.finish()?
         }
         FormatArg::Table => {
             let mut table = Table::new();

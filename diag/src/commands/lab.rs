@@ -70,11 +70,11 @@ pub fn run(args: LabArgs) -> anyhow::Result<Exit> {
         }
         FormatArg::Csv => {
             // Through a CSV writer: a scenario's name may hold commas and quotes.
-            let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(["scenario", "url", "expected", "got", "passed"])?;
+            let mut w = pathprobe_reports::Csv::new();
+            w.row(["scenario", "url", "expected", "got", "passed"])?;
             for o in &outcomes {
                 for e in &o.endpoints {
-                    w.write_record([
+                    w.row([
                         o.name.as_str(),
                         e.url.as_str(),
                         e.expected.name(),
@@ -84,7 +84,7 @@ pub fn run(args: LabArgs) -> anyhow::Result<Exit> {
                 }
                 // The scenario's findings, as one more row.
                 if let Some(expected) = &o.expected_findings {
-                    w.write_record([
+                    w.row([
                         o.name.as_str(),
                         "(findings)",
                         describe_findings(expected).as_str(),
@@ -93,7 +93,7 @@ pub fn run(args: LabArgs) -> anyhow::Result<Exit> {
                     ])?;
                 }
             }
-            String::from_utf8(w.into_inner()?)?
+            w.finish()?
         }
         FormatArg::Table => {
             let style = output::table_style(false);

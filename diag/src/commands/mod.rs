@@ -11,7 +11,7 @@ mod onboarding;
 mod pac;
 mod proxy;
 mod report;
-mod serve;
+pub(crate) mod serve;
 mod urls;
 
 use crate::cli::{Cli, Command};

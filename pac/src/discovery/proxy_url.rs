@@ -125,7 +125,7 @@ impl ProxyUrl {
                 match c {
                     '\\' => "a backslash".to_owned(),
                     c if c.is_whitespace() && !c.is_control() => "a space".to_owned(),
-                    c => format!("the control character {:?}", c.escape_unicode().to_string()),
+                    c => format!("the control character U+{:04X}", u32::from(c)),
                 }
             )));
         }

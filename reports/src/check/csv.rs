@@ -1,11 +1,11 @@
 //! CSV: one row per probe attempt (a row with no route for what was not probed).
 
 use super::CheckReport;
-use crate::{RenderError, csv_to_string};
+use crate::RenderError;
 
 pub(crate) fn render(report: &CheckReport) -> Result<String, RenderError> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let mut w = crate::Csv::new();
+    w.row([
         "url",
         "category",
         "required",
@@ -23,7 +23,7 @@ pub(crate) fn render(report: &CheckReport) -> Result<String, RenderError> {
         let required = if r.required { "yes" } else { "no" };
         let change = r.change.map_or("", |c| c.name());
         if r.attempts.is_empty() {
-            w.write_record([
+            w.row([
                 r.url.as_str(),
                 r.category.as_deref().unwrap_or(""),
                 required,
@@ -40,7 +40,7 @@ pub(crate) fn render(report: &CheckReport) -> Result<String, RenderError> {
         }
         for a in &r.attempts {
             let elapsed: f64 = a.phases.iter().map(|p| p.elapsed_ms).sum();
-            w.write_record([
+            w.row([
                 r.url.as_str(),
                 r.category.as_deref().unwrap_or(""),
                 required,
@@ -56,5 +56,5 @@ pub(crate) fn render(report: &CheckReport) -> Result<String, RenderError> {
             ])?;
         }
     }
-    csv_to_string(w)
+    w.finish()
 }

@@ -583,7 +583,7 @@ impl CheckReport {
     }
 
     /// Every free text of the report with its control characters (escape
-    /// sequences, bells, line breaks inside a line) written out as `\u{..}`:
+    /// sequences, bells, line breaks inside a line) written out as `<U+001B>`:
     /// done to every report read and every report made, so that both say
     /// the same.
     pub fn make_visible(&mut self) {

@@ -80,6 +80,15 @@ pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Catalog> {
 
 /// Loads a catalog from bytes already in memory; `path` names them in messages.
 pub fn load_bytes(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Catalog> {
+    // A CSV or list saved as UTF-16 (Excel's "Unicode Text", Notepad's
+    // "Unicode") is read as the text it is, not refused as binary data.
+    // Workbooks start with their own magic bytes, never a UTF-16 mark.
+    let decoded = if bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(CFB_MAGIC) {
+        None
+    } else {
+        pathprobe_files::text::utf16(bytes)
+    };
+    let bytes = decoded.as_deref().map_or(bytes, str::as_bytes);
     let format = detect(path, bytes)?;
     let mut catalog = match format {
         Format::Xlsx | Format::Xls | Format::Ods => {
@@ -184,15 +193,22 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Result<Format> {
     let first = body
         .lines()
         .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+    // Tabs too: Excel's "Unicode Text" is a table with tabs between cells.
     if let Some(line) = first
-        && line.contains(',')
+        && tab_or_comma_header(line).is_some()
     {
-        let cells: Vec<&str> = line.split(',').collect();
-        if crate::columns::ColumnMap::from_header(&cells).is_some() {
-            return Ok(Format::Csv);
-        }
+        return Ok(Format::Csv);
     }
     Ok(Format::Text)
+}
+
+/// The separator of a table's header line, when its cells (split at commas,
+/// else at tabs) name a URL column.
+pub(crate) fn tab_or_comma_header(line: &str) -> Option<u8> {
+    [b',', b'\t'].into_iter().find(|sep| {
+        let cells: Vec<&str> = line.split(char::from(*sep)).collect();
+        cells.len() > 1 && crate::columns::ColumnMap::from_header(&cells).is_some()
+    })
 }
 
 fn contains_utf16(bytes: &[u8], needle: &str) -> bool {

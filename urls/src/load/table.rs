@@ -368,7 +368,12 @@ pub(super) fn load_csv(path: &Path, bytes: &[u8]) -> Result<Catalog> {
     {
         b'\t'
     } else {
-        b','
+        // The header line says: a `.csv` saved by Excel as "Unicode Text"
+        // keeps its name and has tabs.
+        body.lines()
+            .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+            .and_then(super::tab_or_comma_header)
+            .unwrap_or(b',')
     };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
