@@ -2,9 +2,12 @@
 # The Windows build, run under Wine: pathprobe.exe cross-built with
 # Debian's mingw-w64 (a fast profile: no debug info), then run as a user
 # would on Windows: --version, a real vendor workbook listed, a PAC
-# evaluated, and every lab scenario (verdicts and findings) on loopback.
-# Needs: gcc-mingw-w64-x86-64, wine, wine64 (.ci/run installs them) and the
-# real workbooks in ../shared/data (or PATHPROBE_SHARED_DATA).
+# evaluated, every lab scenario (verdicts and findings) on loopback, and
+# tests/tests/wine.rs: check through squid and mitmproxy, a bundle written
+# and inspected, and the registry's proxy settings written with `wine reg`.
+# Needs: gcc-mingw-w64-x86-64, wine, wine64, squid, mitmproxy (.ci/run
+# installs them) and the real workbooks in ../shared/data (or
+# PATHPROBE_SHARED_DATA).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -46,4 +49,9 @@ report = json.load(open(sys.argv[1]))
 assert report["failed"] == 0 and report["findings_failed"] == 0, report
 assert report["findings_passed"] == len(report["scenarios"]) >= 17, report["findings_passed"]
 PY
-echo "check-windows: pathprobe.exe runs under Wine: --version, urls list, pac eval, lab ($(python3 -c "import json;print(json.load(open('lab.json'))['passed'])") verdicts)"
+# check, bundle and the registry, against the Linux tests' real peers; the
+# exe beside its stand-in DLL, in this Wine prefix.
+cd "$root"
+PATHPROBE_WINE_EXE="$run/pathprobe.exe" cargo test --quiet -p pathprobe-tests --features wine --test wine
+cd "$run"
+echo "check-windows: pathprobe.exe runs under Wine: --version, urls list, pac eval, lab ($(python3 -c "import json;print(json.load(open('lab.json'))['passed'])") verdicts), check through squid and mitmproxy, bundle, the registry sources"

@@ -8,9 +8,10 @@
 )]
 
 use pathprobe_pac::discovery::{
-    Found, ProxyConfig, SourceKind, from_apt_conf, from_etc_environment, from_gsettings,
-    from_mac_managed_plist, from_mdatp_managed_json, from_netsh_advproxy, from_netsh_show_proxy,
-    from_reg_export, from_scutil_proxy,
+    ConnectionBlob, Found, ProxyConfig, SourceKind, from_apt_conf, from_connection_blob,
+    from_etc_environment, from_gsettings, from_mac_managed_plist, from_mdatp_managed_json,
+    from_netsh_advproxy, from_netsh_show_proxy, from_reg_export, from_scutil_proxy,
+    from_telemetry_value,
 };
 
 /// (http, https, all, bypass entries) of a static setting.
@@ -473,4 +474,175 @@ fn saved_outputs_in_utf16_are_read() {
             "{name}"
         );
     }
+}
+
+/// A connection blob as Windows writes it: version, counter, flags, then
+/// each string behind its length.
+fn blob(version: u32, flags: u32, strings: &[&str]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for word in [version, 7, flags] {
+        out.extend_from_slice(&word.to_le_bytes());
+    }
+    for s in strings {
+        out.extend_from_slice(&u32::try_from(s.len()).unwrap().to_le_bytes());
+        out.extend_from_slice(s.as_bytes());
+    }
+    out
+}
+
+#[test]
+fn winhttp_settings_blob() {
+    let key = r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections";
+    // What `netsh winhttp reset proxy` leaves: version 0x18, flags 1.
+    let direct: Vec<u8> = (0..20)
+        .map(|i| match i {
+            0 => 0x18,
+            8 => 1,
+            _ => 0,
+        })
+        .collect();
+    let found =
+        from_connection_blob(ConnectionBlob::WinHttp, key, "WinHttpSettings", &direct).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].config, ProxyConfig::Direct);
+    assert_eq!(found[0].provenance.kind, SourceKind::WinHttp);
+
+    let set = blob(
+        0x18,
+        3,
+        &["proxy.corp.example:8080", "<local>;*.corp.example"],
+    );
+    let found =
+        from_connection_blob(ConnectionBlob::WinHttp, key, "WinHttpSettings", &set).unwrap();
+    let (http, _, _, bypass) = statics(&found[0]);
+    assert_eq!(http.as_deref(), Some("http://proxy.corp.example:8080"));
+    assert_eq!(bypass, vec!["<local>", "*.corp.example"]);
+    assert_eq!(found[0].provenance.location, key);
+    assert_eq!(
+        found[0].provenance.key.as_deref(),
+        Some("WinHttpSettings (proxy server)")
+    );
+    // Per scheme, as `netsh winhttp set proxy "http=p:80;https=s:443"`.
+    let per_scheme = blob(0x18, 3, &["http=p.corp:80;https=s.corp:443", ""]);
+    let found =
+        from_connection_blob(ConnectionBlob::WinHttp, key, "WinHttpSettings", &per_scheme).unwrap();
+    let (http, https, _, _) = statics(&found[0]);
+    assert_eq!(http.as_deref(), Some("http://p.corp:80"));
+    assert_eq!(https.as_deref(), Some("http://s.corp:443"));
+}
+
+#[test]
+fn internet_options_blob_in_the_order_wininet_tries_it() {
+    let key = r"HKCU\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections";
+    let all = blob(
+        0x46,
+        0x0F,
+        &["proxy.corp:3128", "<local>", "http://pac.corp/proxy.pac"],
+    );
+    let found = from_connection_blob(
+        ConnectionBlob::WinInet,
+        key,
+        "DefaultConnectionSettings",
+        &all,
+    )
+    .unwrap();
+    assert_eq!(found.len(), 3);
+    assert_eq!(found[0].config, ProxyConfig::AutoDetect);
+    assert_eq!(pac_of(&found[1]), "http://pac.corp/proxy.pac");
+    assert_eq!(
+        statics(&found[2]).0.as_deref(),
+        Some("http://proxy.corp:3128")
+    );
+    assert!(
+        found
+            .iter()
+            .all(|f| f.provenance.kind == SourceKind::WinInet)
+    );
+    // Strings kept while their box is unticked are not used.
+    let off = blob(
+        0x46,
+        0x01,
+        &["proxy.corp:3128", "", "http://pac.corp/x.pac"],
+    );
+    let found = from_connection_blob(
+        ConnectionBlob::WinInet,
+        key,
+        "DefaultConnectionSettings",
+        &off,
+    )
+    .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].config, ProxyConfig::Direct);
+    // Internet Explorer 5's layout (0x3C) and trailing bytes after the URL
+    // (newer versions keep detection results there) read the same.
+    let mut old = blob(0x3C, 0x05, &["", "", "http://pac.corp/old.pac"]);
+    old.extend_from_slice(&[0; 32]);
+    let found = from_connection_blob(
+        ConnectionBlob::WinInet,
+        key,
+        "DefaultConnectionSettings",
+        &old,
+    )
+    .unwrap();
+    assert_eq!(pac_of(&found[0]), "http://pac.corp/old.pac");
+}
+
+#[test]
+fn broken_connection_blobs_are_problems_not_direct() {
+    let read = |bytes: &[u8]| {
+        from_connection_blob(
+            ConnectionBlob::WinInet,
+            "HKCU\\x",
+            "DefaultConnectionSettings",
+            bytes,
+        )
+        .unwrap_err()
+        .message
+    };
+    assert!(read(&[]).contains("before the version"), "{}", read(&[]));
+    assert!(read(&[0x46, 0, 0, 0, 1]).contains("change counter"));
+    // A length beyond the data, and one no proxy list has.
+    let mut cut = blob(0x46, 3, &["proxy.corp:3128"]);
+    cut.truncate(cut.len() - 4);
+    assert!(
+        read(&cut).contains("claims 15 bytes; 11 remain"),
+        "{}",
+        read(&cut)
+    );
+    let mut huge = blob(0x46, 3, &[]);
+    huge.extend_from_slice(&u32::MAX.to_le_bytes());
+    assert!(read(&huge).contains("at most"), "{}", read(&huge));
+    // Turned on with nothing set, binary data, another layout.
+    assert!(read(&blob(0x46, 3, &["", "", ""])).contains("no address"));
+    assert!(read(&blob(0x46, 5, &["", "", ""])).contains("no address"));
+    assert!(read(&blob(0x46, 3, &["pro\x01xy:1", "", ""])).contains("binary data"));
+    assert!(read(&blob(0x2, 3, &["proxy:1", "", ""])).contains("version 0x2"));
+    // A proxy that is not one is refused as everywhere else.
+    assert!(!read(&blob(0x46, 3, &["http://proxy:99999", "", ""])).is_empty());
+}
+
+#[test]
+fn telemetry_policy_value_from_the_registry() {
+    let key = r"HKLM\SOFTWARE\Policies\Microsoft\Windows\DataCollection";
+    assert!(from_telemetry_value(key, None).unwrap().is_empty());
+    assert!(
+        from_telemetry_value(key, Some(Ok("  ".into())))
+            .unwrap()
+            .is_empty()
+    );
+    let found = from_telemetry_value(key, Some(Ok("proxy.corp:8080".into()))).unwrap();
+    assert_eq!(statics(&found[0]).3.len(), 0);
+    assert_eq!(
+        statics(&found[0]).0.as_deref(),
+        Some("http://proxy.corp:8080")
+    );
+    assert_eq!(found[0].provenance.kind, SourceKind::WindowsTelemetryPolicy);
+    let problem = from_telemetry_value(
+        key,
+        Some(Err(
+            "TelemetryProxyServer must be a string (REG_SZ), found REG_DWORD".into(),
+        )),
+    )
+    .unwrap_err();
+    assert!(problem.message.contains("REG_DWORD"));
 }

@@ -61,6 +61,10 @@ pub fn binary() -> PathBuf {
     .clone()
 }
 
+/// The variable naming a Windows `pathprobe.exe` that [`Pathprobe`] runs
+/// under Wine instead of this build's binary (tests/tests/wine.rs).
+pub const WINE_EXE: &str = "PATHPROBE_WINE_EXE";
+
 /// Where the tests point `XDG_CONFIG_HOME`: nowhere, so that a developer's
 /// own `~/.config/pathprobe/config.toml` does not change their results.
 pub const NO_CONFIG_HOME: &str = "/nonexistent/pathprobe-tests-config";
@@ -122,8 +126,17 @@ impl Pathprobe {
     }
 
     /// The command, not started (for a process a test keeps running).
+    /// With `PATHPROBE_WINE_EXE` set (scripts/check-windows.sh sets it), it
+    /// is that Windows build of pathprobe run under Wine.
     pub fn command(&self) -> Command {
-        let mut cmd = Command::new(binary());
+        let mut cmd = match std::env::var_os(WINE_EXE) {
+            Some(exe) => {
+                let mut wine = Command::new("wine");
+                wine.arg(exe);
+                wine
+            }
+            None => Command::new(binary()),
+        };
         // No control probes: they would ask Microsoft's connectivity test
         // on the internet; tests of them give their own on loopback.
         cmd.env_remove("COLUMNS")

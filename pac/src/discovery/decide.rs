@@ -119,8 +119,8 @@ pub(super) fn precedence(profile: Profile, os: TargetOs) -> (Vec<SourceKind>, &'
             "macOS applications use the system settings: auto-discovery, then the PAC URL, then the fixed proxies; command-line tools read the environment",
         ),
         (Profile::System, TargetOs::Windows) => (
-            vec![CommandLine, WinHttpAdvanced, WinHttp, Environment],
-            "WinHTTP clients use auto-detect, then the PAC URL, then the fixed proxy; command-line tools read the environment",
+            vec![CommandLine, WinInet, WinHttpAdvanced, WinHttp, Environment],
+            "browsers and most desktop applications use the user's Internet Options (automatic detection, then the configuration script, then the proxy server); services on WinHTTP use its settings; command-line tools read the environment",
         ),
     }
 }
@@ -138,6 +138,9 @@ fn ignored_reason(kind: SourceKind, profile: Profile, os: TargetOs) -> String {
             "used only when a setting turns on auto-detection (WPAD)".into()
         }
         (SourceKind::Apt, _, _) => "apt's proxy is used for package downloads only".into(),
+        (SourceKind::WinInet, Profile::Agent, _) => {
+            "the agent runs as a service on WinHTTP, not with a user's Internet Options (netsh winhttp import proxy source=ie copies them)".into()
+        }
         (SourceKind::MdatpManaged | SourceKind::MacManaged | SourceKind::WindowsTelemetryPolicy, Profile::System, _) => {
             "only the Defender for Endpoint agent reads this setting (use --profile agent)".into()
         }

@@ -72,6 +72,10 @@ pub struct SourcePaths {
     pub dhcp_leases: Vec<SourceFile>,
     /// resolv.conf, for the DNS domains WPAD devolves from.
     pub resolv_conf: Option<SourceFile>,
+    /// Read the live Windows registry (the telemetry policy, WinHTTP's
+    /// `WinHttpSettings`, Internet Options). Only a Windows build can; a
+    /// file given for one of these sources replaces what the registry says.
+    pub registry: bool,
 }
 
 impl SourcePaths {
@@ -80,9 +84,17 @@ impl SourcePaths {
         Self::default()
     }
 
-    /// The standard locations on Linux and macOS.
+    /// The standard locations of the OS this build runs on: the registry on
+    /// Windows; the agent's files, /etc, apt and DHCP leases elsewhere.
     pub fn standard() -> Self {
+        if cfg!(windows) {
+            return Self {
+                registry: true,
+                ..Self::none()
+            };
+        }
         Self {
+            registry: false,
             mdatp_managed: Some(SourceFile::standard(
                 "/etc/opt/microsoft/mdatp/managed/mdatp_managed.json",
             )),
@@ -160,7 +172,7 @@ pub struct Discovery {
 }
 
 impl Discovery {
-    fn take(&mut self, result: SourceResult, place: &str) {
+    pub(super) fn take(&mut self, result: SourceResult, place: &str) {
         match result {
             Ok(found) if found.is_empty() => self.empty.push(place.to_owned()),
             Ok(found) => self.found.extend(found),
@@ -256,6 +268,14 @@ pub fn gather(
         SourceKind::MacManaged,
         from_mac_managed_plist,
     );
+    #[cfg(windows)]
+    if paths.registry {
+        super::registry::read(
+            &mut d,
+            paths.telemetry_reg.is_none(),
+            paths.netsh_proxy.is_none() && paths.netsh_advproxy.is_none(),
+        );
+    }
     read_source(
         &mut d,
         &paths.telemetry_reg,

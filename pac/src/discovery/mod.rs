@@ -13,6 +13,8 @@ mod env;
 mod explain;
 mod gather;
 mod proxy_url;
+#[cfg(windows)]
+mod registry;
 mod settings;
 mod wpad;
 
@@ -28,9 +30,9 @@ pub use explain::{
 pub use gather::{CommandLineSetting, Discovery, SourceFile, SourcePaths, gather};
 pub use proxy_url::{Credentials, PortDefault, ProxyUrl, ProxyUrlError, redact_text};
 pub use settings::{
-    from_apt_conf, from_etc_environment, from_gsettings, from_mac_managed_plist,
-    from_mdatp_managed_json, from_netsh_advproxy, from_netsh_show_proxy, from_reg_export,
-    from_scutil_proxy,
+    ConnectionBlob, from_apt_conf, from_connection_blob, from_etc_environment, from_gsettings,
+    from_mac_managed_plist, from_mdatp_managed_json, from_netsh_advproxy, from_netsh_show_proxy,
+    from_reg_export, from_scutil_proxy, from_telemetry_value,
 };
 pub use wpad::{
     LeaseFormat, LeaseInfo, WpadAttempt, WpadDns, WpadOptions, discover_via_dns, dns_candidates,
@@ -51,12 +53,16 @@ pub enum SourceKind {
     MdatpManaged,
     /// Defender for Endpoint on macOS: `com.microsoft.wdav`, `cloudService` → `proxy`.
     MacManaged,
-    /// Windows `TelemetryProxyServer` policy (from a `.reg` export).
+    /// Windows `TelemetryProxyServer` policy (the registry, or a `.reg` export).
     WindowsTelemetryPolicy,
-    /// `netsh winhttp show proxy`.
+    /// WinHTTP's default proxy (`WinHttpSettings` in the registry, or a saved
+    /// `netsh winhttp show proxy`).
     WinHttp,
     /// `netsh winhttp show advproxy`.
     WinHttpAdvanced,
+    /// The user's Internet Options (WinINet's `DefaultConnectionSettings`):
+    /// browsers and most desktop applications on Windows.
+    WinInet,
     /// macOS system settings (`scutil --proxy`).
     MacSystem,
     /// GNOME (`gsettings list-recursively org.gnome.system.proxy`).
@@ -82,6 +88,7 @@ impl SourceKind {
             Self::WindowsTelemetryPolicy => "TelemetryProxyServer policy",
             Self::WinHttp => "WinHTTP",
             Self::WinHttpAdvanced => "WinHTTP (advanced)",
+            Self::WinInet => "Internet Options (WinINet)",
             Self::MacSystem => "macOS network settings",
             Self::Gnome => "GNOME settings",
             Self::EtcEnvironment => "/etc/environment",

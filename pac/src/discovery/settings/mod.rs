@@ -10,7 +10,10 @@ mod windows;
 pub use self::agent::{from_mac_managed_plist, from_mdatp_managed_json};
 pub use self::linux::{from_apt_conf, from_etc_environment, from_gsettings};
 pub use self::macos::from_scutil_proxy;
-pub use self::windows::{from_netsh_advproxy, from_netsh_show_proxy, from_reg_export};
+pub use self::windows::{
+    ConnectionBlob, from_connection_blob, from_netsh_advproxy, from_netsh_show_proxy,
+    from_reg_export, from_telemetry_value,
+};
 
 use super::{
     BypassList, BypassStyle, Found, PortDefault, Provenance, ProxyConfig, ProxyUrl, SourceProblem,
@@ -62,49 +65,7 @@ pub(super) fn managed_proxy(provenance: Provenance, value: Option<Option<&str>>)
 /// UTF-16 as Windows tools write it (`netsh … > file` in Windows PowerShell
 /// writes UTF-16LE with a mark; some editors leave the mark out).
 pub(crate) fn decode_text(bytes: &[u8]) -> String {
-    let utf16 = |rest: &[u8], big: bool| {
-        let units: Vec<u16> = rest
-            .chunks_exact(2)
-            .map(|c| {
-                let pair = [
-                    c.first().copied().unwrap_or(0),
-                    c.get(1).copied().unwrap_or(0),
-                ];
-                if big {
-                    u16::from_be_bytes(pair)
-                } else {
-                    u16::from_le_bytes(pair)
-                }
-            })
-            .collect();
-        String::from_utf16_lossy(&units)
-    };
-    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return utf16(rest, false);
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return utf16(rest, true);
-    }
-    // Without a mark: ASCII text in UTF-16 has a zero in every other byte.
-    let zeros = |offset: usize| {
-        bytes
-            .iter()
-            .skip(offset)
-            .step_by(2)
-            .filter(|b| **b == 0)
-            .count()
-    };
-    let half = bytes.len() / 2;
-    if bytes.len() >= 4 && bytes.len().is_multiple_of(2) {
-        if zeros(1) * 10 >= half * 9 && zeros(0) * 10 < half {
-            return utf16(bytes, false);
-        }
-        if zeros(0) * 10 >= half * 9 && zeros(1) * 10 < half {
-            return utf16(bytes, true);
-        }
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    String::from_utf8_lossy(bytes).into_owned()
+    pathprobe_files::text::decode(bytes)
 }
 
 /// Refuses text that holds binary data: a reader that skipped it would read

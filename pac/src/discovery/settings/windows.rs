@@ -297,3 +297,156 @@ pub fn from_netsh_advproxy(where_: &str, text: &str) -> SourceResult {
     }
     Ok(found)
 }
+
+/// The two registry blobs that hold a proxy configuration: WinHTTP's
+/// `WinHttpSettings` (what `netsh winhttp show proxy` prints) and WinINet's
+/// `DefaultConnectionSettings` (Internet Options). Both are a little-endian
+/// header — a version, a change counter, flags — then length-prefixed
+/// strings: the proxy, the bypass list and (WinINet only) the PAC URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectionBlob {
+    /// `HKLM\…\Internet Settings\Connections\WinHttpSettings`.
+    WinHttp,
+    /// `…\Internet Settings\Connections\DefaultConnectionSettings`.
+    WinInet,
+}
+
+/// The flags of a connection blob (`PROXY_TYPE_*` in WinINet's headers).
+const FLAG_PROXY: u32 = 0x02;
+const FLAG_AUTO_PROXY_URL: u32 = 0x04;
+const FLAG_AUTO_DETECT: u32 = 0x08;
+/// Longest string a blob may hold: far beyond any proxy list, and a
+/// corrupt length never makes the reader allocate what it says.
+const MAX_BLOB_STRING: usize = 32 * 1024;
+
+struct BlobReader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl BlobReader<'_> {
+    fn u32(&mut self, what: &str) -> Result<u32, String> {
+        let word: [u8; 4] = self
+            .bytes
+            .get(self.at..self.at + 4)
+            .and_then(|w| w.try_into().ok())
+            .ok_or_else(|| format!("it ends at byte {} before the {what}", self.bytes.len()))?;
+        self.at += 4;
+        Ok(u32::from_le_bytes(word))
+    }
+
+    fn string(&mut self, what: &str) -> Result<String, String> {
+        let at = self.at;
+        let len =
+            usize::try_from(self.u32(&format!("length of the {what}"))?).unwrap_or(usize::MAX);
+        if len > MAX_BLOB_STRING {
+            return Err(format!(
+                "the {what} at byte {at} claims {len} bytes (at most {MAX_BLOB_STRING})"
+            ));
+        }
+        let raw = self.bytes.get(self.at..self.at + len).ok_or_else(|| {
+            format!(
+                "the {what} at byte {at} claims {len} bytes; {} remain",
+                self.bytes.len().saturating_sub(self.at)
+            )
+        })?;
+        self.at += len;
+        // ANSI text; a trailing NUL some writers add is not part of it.
+        let text = String::from_utf8_lossy(raw);
+        let text = text.trim_end_matches('\0');
+        if text.chars().any(|c| c.is_control() || c == '\u{FFFD}') {
+            return Err(format!("the {what} at byte {at} holds binary data"));
+        }
+        Ok(text.trim().to_owned())
+    }
+}
+
+/// A connection blob as the settings its clients use, in the order they try
+/// them (auto-detect, then the PAC URL, then the fixed proxy); `where_`
+/// names the registry key, `value` the value read.
+pub fn from_connection_blob(
+    blob: ConnectionBlob,
+    where_: &str,
+    value: &str,
+    bytes: &[u8],
+) -> SourceResult {
+    let kind = match blob {
+        ConnectionBlob::WinHttp => SourceKind::WinHttp,
+        ConnectionBlob::WinInet => SourceKind::WinInet,
+    };
+    let provenance = Provenance::new(kind, where_, Some(value));
+    let problem = |why: String| SourceProblem::new(provenance.clone(), why);
+    let mut r = BlobReader { bytes, at: 0 };
+    let version = r.u32("version").map_err(problem)?;
+    // WinHTTP writes 0x18; Internet Explorer 5 wrote 0x3C, later ones 0x46.
+    // A blob of another layout would be read as nonsense: refuse it.
+    if !(0x18..=0x1000).contains(&version) {
+        return Err(problem(format!(
+            "version {version:#x} is not a connection settings layout this reader knows"
+        )));
+    }
+    let _counter = r.u32("change counter").map_err(problem)?;
+    let flags = r.u32("flags").map_err(problem)?;
+    let server = r.string("proxy server").map_err(problem)?;
+    let bypass = r.string("bypass list").map_err(problem)?;
+    let pac = match blob {
+        ConnectionBlob::WinInet => r.string("PAC URL").map_err(problem)?,
+        ConnectionBlob::WinHttp => String::new(),
+    };
+    let bypass = if bypass.is_empty() {
+        BypassList::none(BypassStyle::WinHttp)
+    } else {
+        BypassList::winhttp(&bypass)
+    };
+    let part = |name: &str| Provenance::new(kind, where_, Some(&format!("{value} ({name})")));
+    let mut found = Vec::new();
+    if blob == ConnectionBlob::WinInet && flags & FLAG_AUTO_DETECT != 0 {
+        found.push(Found::new(
+            part("automatically detect settings"),
+            ProxyConfig::AutoDetect,
+        ));
+    }
+    if blob == ConnectionBlob::WinInet && flags & FLAG_AUTO_PROXY_URL != 0 {
+        if pac.is_empty() {
+            return Err(problem(
+                "the automatic configuration script is turned on with no address".into(),
+            ));
+        }
+        let p = part("automatic configuration script");
+        found.push(Found::new(p.clone(), pac_config(&pac, &p)?));
+    }
+    if flags & FLAG_PROXY != 0 {
+        if server.is_empty() {
+            return Err(problem(
+                "a proxy server is turned on with no address".into(),
+            ));
+        }
+        found.push(winhttp_found(&server, &part("proxy server"), bypass)?);
+    }
+    if found.is_empty() {
+        found.push(Found::new(provenance, ProxyConfig::Direct));
+    }
+    Ok(found)
+}
+
+/// The `TelemetryProxyServer` policy value as read from the registry:
+/// absent or blank is "not set", a value that is not a string is a problem.
+pub fn from_telemetry_value(where_: &str, value: Option<Result<String, String>>) -> SourceResult {
+    let provenance = Provenance::new(
+        SourceKind::WindowsTelemetryPolicy,
+        where_,
+        Some("TelemetryProxyServer"),
+    );
+    match value {
+        None => Ok(Vec::new()),
+        Some(Err(why)) => Err(SourceProblem::new(provenance, why)),
+        Some(Ok(text)) if text.trim().is_empty() => Ok(Vec::new()),
+        Some(Ok(text)) => {
+            let p = proxy(text.trim(), PortDefault::Scheme, &provenance)?;
+            Ok(vec![Found::new(
+                provenance,
+                ProxyConfig::single(p, BypassList::none(BypassStyle::WinHttp)),
+            )])
+        }
+    }
+}
