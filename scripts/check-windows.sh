@@ -29,6 +29,8 @@ cp "$exe" "$run/pathprobe.exe"
 # The test-only stand-in for what Wine 8 lacks (see the C file).
 x86_64-w64-mingw32-gcc -shared -O2 -o "$run/bcryptprimitives.dll" \
   tests/windows/process_prng.c -ladvapi32
+# And a stand-in for certutil: puts a CA in the Windows Root store.
+x86_64-w64-mingw32-gcc -O2 -o "$run/add_root.exe" tests/windows/add_root.c -lcrypt32
 cp "$workbook" "$run/mde.xlsx"
 printf 'function FindProxyForURL(url, host) {\n  if (dnsDomainIs(host, ".corp.example")) return "DIRECT";\n  return "PROXY proxy.corp.example:3128; DIRECT";\n}\n' >"$run/proxy.pac"
 

@@ -132,7 +132,11 @@ impl Pathprobe {
         let mut cmd = match std::env::var_os(WINE_EXE) {
             Some(exe) => {
                 let mut wine = Command::new("wine");
-                wine.arg(exe);
+                // As on Windows: the trust store is the Windows one, not a
+                // Linux bundle named by this machine's environment.
+                wine.arg(exe)
+                    .env_remove("SSL_CERT_FILE")
+                    .env_remove("SSL_CERT_DIR");
                 wine
             }
             None => Command::new(binary()),

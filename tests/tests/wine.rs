@@ -364,3 +364,65 @@ fn the_registry_settings_are_read_as_windows_clients_read_them() {
         "{agent:#}"
     );
 }
+
+/// A company CA in the Windows Root store (put there with crypt32, as a
+/// policy does): an interception signed by it is "trusted by the OS store
+/// only", and `doctor` counts the Windows store, not a Linux bundle.
+#[test]
+fn the_windows_certificate_store_is_the_os_store() {
+    let exe = exe();
+    let Some(binary) = require(
+        "wine windows store",
+        &["/opt/pathprobe-mitmproxy/bin/mitmdump", "mitmdump"],
+        "mitmproxy (PyPI mitmproxy)",
+    ) else {
+        return;
+    };
+    let doctor = |what: &str| {
+        let (v, out) = Pathprobe::new([
+            "doctor",
+            "--url",
+            "https://127.0.0.1:9/",
+            "--format",
+            "json",
+        ])
+        .within(std::time::Duration::from_secs(120))
+        .json();
+        assert!(
+            v["trust"]["os_store"]
+                .as_str()
+                .is_some_and(|s| s.contains("Windows certificate store")),
+            "{what}: {v:#}\n{}",
+            stderr(&out)
+        );
+        v["trust"]["os_store_certificates"].as_u64().unwrap()
+    };
+    let before = doctor("before");
+    let corp = TestCa::new("Corp Inspection CA");
+    let dir = tempfile::tempdir().unwrap();
+    let pem = dir.path().join("corp.pem");
+    std::fs::write(&pem, corp.pem()).unwrap();
+    let tool = std::path::Path::new(&exe).with_file_name("add_root.exe");
+    let out = Command::new("wine").arg(&tool).arg(&pem).output().unwrap();
+    assert!(out.status.success(), "add_root: {}", stderr(&out));
+    assert_eq!(doctor("after"), before + 1);
+
+    let proxy = mitmdump(&binary, Some((corp.key_pem(), corp.pem())));
+    let cat = write_catalog(dir.path(), &["https://winatp-gw-weu.microsoft.com/"]);
+    let (v, out) = check_json(
+        &[
+            cat.to_str().unwrap(),
+            "--proxy",
+            &format!("http://127.0.0.1:{}", proxy.port),
+        ],
+        "10",
+    );
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "tls_intercepted", "{}\n{r:#}", stderr(&out));
+    let evidence = r["attempts"][0]["evidence"].to_string();
+    assert!(
+        evidence.contains("trusted by: the OS store only")
+            && evidence.contains("Corp Inspection CA"),
+        "{evidence}"
+    );
+}

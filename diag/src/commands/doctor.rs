@@ -139,7 +139,7 @@ pub fn doctor(args: DoctorArgs) -> anyhow::Result<Exit> {
         os_store: std::env::var("SSL_CERT_FILE")
             .map(|f| format!("SSL_CERT_FILE={f}"))
             .or_else(|_| std::env::var("SSL_CERT_DIR").map(|d| format!("SSL_CERT_DIR={d}")))
-            .unwrap_or_else(|_| "the system's CA bundle (rustls-native-certs)".into()),
+            .unwrap_or_else(|_| os_store_name().into()),
         os_store_certificates: native.certs.len(),
         os_store_errors: native.errors.iter().map(ToString::to_string).collect(),
         public_roots_builtin: webpki_root_certs::TLS_SERVER_ROOT_CERTS.len(),
@@ -406,5 +406,16 @@ fn list(items: &[String]) -> String {
         "(none)".into()
     } else {
         items.join(", ")
+    }
+}
+
+/// Where this OS keeps the trust anchors rustls-native-certs reads.
+fn os_store_name() -> &'static str {
+    if cfg!(windows) {
+        "the Windows certificate store (the current user's Root, which includes the machine's)"
+    } else if cfg!(target_os = "macos") {
+        "the macOS keychains (system and admin trust settings)"
+    } else {
+        "the system's CA bundle (rustls-native-certs)"
     }
 }
