@@ -309,6 +309,26 @@ impl fmt::Debug for SystemResolver {
     }
 }
 
+/// The machine's DNS servers and search domains as the resolver reads them
+/// (resolv.conf on Unix; the network adapters' settings on Windows), for
+/// showing: what `DnsServers::System` will ask.
+pub fn system_dns() -> Result<(Vec<IpAddr>, Vec<String>), LookupError> {
+    let (config, _) = client_config(&DnsServers::System)?;
+    let mut servers: Vec<IpAddr> = Vec::new();
+    for server in config.name_servers() {
+        if !servers.contains(&server.ip) {
+            servers.push(server.ip);
+        }
+    }
+    let search = config
+        .domain()
+        .into_iter()
+        .chain(config.search())
+        .map(|n| n.to_string().trim_end_matches('.').to_owned())
+        .collect();
+    Ok((servers, search))
+}
+
 /// The servers and options every client of a resolver is built from: the
 /// machine's configuration (resolv.conf on Unix), read once, or the servers
 /// given.

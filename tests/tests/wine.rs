@@ -367,7 +367,8 @@ fn the_registry_settings_are_read_as_windows_clients_read_them() {
 
 /// A company CA in the Windows Root store (put there with crypt32, as a
 /// policy does): an interception signed by it is "trusted by the OS store
-/// only", and `doctor` counts the Windows store, not a Linux bundle.
+/// only", and `doctor` counts the Windows store, not a Linux bundle, and
+/// shows the adapters' DNS servers.
 #[test]
 fn the_windows_certificate_store_is_the_os_store() {
     let exe = exe();
@@ -394,6 +395,11 @@ fn the_windows_certificate_store_is_the_os_store() {
                 .is_some_and(|s| s.contains("Windows certificate store")),
             "{what}: {v:#}\n{}",
             stderr(&out)
+        );
+        // DNS as Windows keeps it: on the adapters, not in a resolv.conf.
+        assert_eq!(
+            v["dns"]["file"], "the network adapters' DNS settings",
+            "{v:#}"
         );
         v["trust"]["os_store_certificates"].as_u64().unwrap()
     };

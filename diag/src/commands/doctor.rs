@@ -76,20 +76,25 @@ pub fn doctor(args: DoctorArgs) -> anyhow::Result<Exit> {
         url::Url::parse(&args.url).map_err(|e| UsageError(format!("--url {:?}: {e}", args.url)))?;
     let mut attention = Vec::new();
 
-    let resolv = args
-        .resolv_conf
-        .clone()
-        .unwrap_or_else(|| "/etc/resolv.conf".into());
-    // Why the file cannot be read, when it cannot (a FIFO, a device, gone).
-    let unreadable = crate::input::system_text(&resolv).err();
-    let dns = read_resolv(&resolv);
-    match unreadable {
-        Some(e) => attention.push(e.to_string()),
-        None if dns.nameservers.is_empty() => {
-            attention.push(format!("{}: no nameserver line", dns.file));
+    let dns = match &args.resolv_conf {
+        // Windows keeps its DNS servers on each network adapter, not in a
+        // file: shown as the resolver reads them.
+        None if cfg!(windows) => adapters_dns(&mut attention),
+        given => {
+            let resolv = given.clone().unwrap_or_else(|| "/etc/resolv.conf".into());
+            // Why the file cannot be read, when it cannot (a FIFO, a device, gone).
+            let unreadable = crate::input::system_text(&resolv).err();
+            let dns = read_resolv(&resolv);
+            match unreadable {
+                Some(e) => attention.push(e.to_string()),
+                None if dns.nameservers.is_empty() => {
+                    attention.push(format!("{}: no nameserver line", dns.file));
+                }
+                None => {}
+            }
+            dns
         }
-        None => {}
-    }
+    };
 
     let env: BTreeMap<String, String> = std::env::vars_os()
         .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
@@ -230,6 +235,28 @@ pub fn doctor(args: DoctorArgs) -> anyhow::Result<Exit> {
     } else {
         Exit::Findings
     })
+}
+
+/// The DNS servers and search domains of the network adapters (Windows).
+fn adapters_dns(attention: &mut Vec<String>) -> Dns {
+    let mut dns = Dns {
+        file: "the network adapters' DNS settings".into(),
+        nameservers: Vec::new(),
+        search: Vec::new(),
+        options: Vec::new(),
+        lookup: String::new(),
+    };
+    match pathprobe_pac::system_dns() {
+        Ok((servers, search)) => {
+            dns.nameservers = servers.iter().map(ToString::to_string).collect();
+            dns.search = search;
+            if dns.nameservers.is_empty() {
+                attention.push("no network adapter has a DNS server".into());
+            }
+        }
+        Err(e) => attention.push(e.to_string()),
+    }
+    dns
 }
 
 fn read_resolv(path: &std::path::Path) -> Dns {
