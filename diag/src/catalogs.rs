@@ -65,7 +65,7 @@ pub(crate) fn filter_of(args: &FilterArgs) -> anyhow::Result<(Filter, Vec<String
                 .ok_or_else(|| UsageError("--geo needs a value such as EU".into()))?;
             if let Geography::Other(other) = &geo {
                 output::warn(&format!(
-                    "--geo {other:?} is not a location this version knows (WW, US, EU, UK, AU, US Gov, GCC, GCC High, DoD); matching rows by that exact name"
+                    "--geo \"{other}\" is not a location this version knows (WW, US, EU, UK, AU, US Gov, GCC, GCC High, DoD); matching rows by that exact name"
                 ));
             }
             described.push(format!("geo={geo}"));

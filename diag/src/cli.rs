@@ -942,7 +942,7 @@ fn seconds_arg(text: &str) -> Result<f64, String> {
     let value: f64 = text
         .trim()
         .parse()
-        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+        .map_err(|_| format!("\"{text}\" is not a number of seconds"))?;
     seconds_in_range(value)
 }
 
@@ -960,7 +960,7 @@ fn count_arg(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
         Ok(0) => Err("takes a number of at least 1".into()),
         Ok(n) => Ok(n),
-        Err(_) => Err(format!("{text:?} is not a whole number")),
+        Err(_) => Err(format!("\"{text}\" is not a whole number")),
     }
 }
 

@@ -146,7 +146,7 @@ impl ReportOutputs {
                 Some((name, None)) if !name.contains(['/', '\\', '.']) => {
                     let known: Vec<&str> = CheckFormat::ALL.iter().map(|f| f.name()).collect();
                     return Err(UsageError(format!(
-                        "--output {shown}: unknown format {name:?} (known: {})",
+                        "--output {shown}: unknown format \"{name}\" (known: {})",
                         known.join(", ")
                     )));
                 }

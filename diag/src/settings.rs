@@ -130,19 +130,19 @@ pub fn parse_server(text: &str) -> Result<SocketAddr, UsageError> {
             .trim_end_matches(']')
             .parse::<IpAddr>()
             .map(|ip| SocketAddr::new(ip, 53))
-            .map_err(|_| UsageError(format!("--dns-server {text:?}: expected IP or IP:PORT")))?,
+            .map_err(|_| UsageError(format!("--dns-server \"{text}\": expected IP or IP:PORT")))?,
     };
     // Port 0 and the unspecified address name no server: questions sent
     // there fail on this machine, and the failure would read as the
     // resolver's.
     if addr.port() == 0 {
         return Err(UsageError(format!(
-            "--dns-server {text:?}: port 0 is not a port a server listens on"
+            "--dns-server \"{text}\": port 0 is not a port a server listens on"
         )));
     }
     if addr.ip().is_unspecified() {
         return Err(UsageError(format!(
-            "--dns-server {text:?}: {} is no server's address",
+            "--dns-server \"{text}\": {} is no server's address",
             addr.ip()
         )));
     }

@@ -42,7 +42,7 @@ pub struct FixedClock {
 /// A `--at` value that is not a date and time.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "{text:?} is not a date and time (expected RFC 3339, e.g. 2026-03-02T08:30:00+01:00): {reason}"
+    "\"{text}\" is not a date and time (expected RFC 3339, e.g. 2026-03-02T08:30:00+01:00): {reason}"
 )]
 pub struct ClockError {
     text: String,

@@ -225,7 +225,7 @@ impl ShExpMatcher {
         match entry {
             Some(re) => Ok(re.find(text).is_some()),
             None => Err(ShExpError(format!(
-                "shExpMatch: pattern {pattern:?} is not a valid regular expression once translated"
+                "shExpMatch: pattern \"{pattern}\" is not a valid regular expression once translated"
             ))),
         }
     }

@@ -193,9 +193,9 @@ fn lint_parsed(source: &str) -> Vec<Finding> {
                 line,
                 column,
                 message: format!(
-                    "`{ident}` is compared with {text:?}, which has capital letters; the host a browser passes is always lower-case, so this never matches"
+                    "`{ident}` is compared with \"{text}\", which has capital letters; the host a browser passes is always lower-case, so this never matches"
                 ),
-                hint: format!("compare with {:?}", text.to_ascii_lowercase()),
+                hint: format!("compare with \"{}\"", text.to_ascii_lowercase()),
             });
         }
     }
@@ -389,7 +389,7 @@ impl Lint<'_> {
                             line,
                             column,
                             message: format!(
-                                "dnsDomainIs(…, {domain:?}) is a plain suffix test: it also matches \"not{domain}\""
+                                "dnsDomainIs(…, \"{domain}\") is a plain suffix test: it also matches \"not{domain}\""
                             ),
                             hint: format!(
                                 "use \".{domain}\" for the subdomains, plus `host == \"{domain}\"` if the name itself is meant"
@@ -408,7 +408,7 @@ impl Lint<'_> {
                             line,
                             column,
                             message: format!(
-                                "the pattern {pattern:?} holds regular-expression characters; browsers treat them as a regular expression, other clients as literal text"
+                                "the pattern \"{pattern}\" holds regular-expression characters; browsers treat them as a regular expression, other clients as literal text"
                             ),
                             hint: "use only `*` and `?` in shExpMatch patterns, or several shExpMatch calls".into(),
                         });
@@ -441,9 +441,9 @@ impl Lint<'_> {
                 line,
                 column,
                 message: format!(
-                    "{helper}() compares the host with {text:?}, which has capital letters; the host a browser passes is always lower-case, so this never matches"
+                    "{helper}() compares the host with \"{text}\", which has capital letters; the host a browser passes is always lower-case, so this never matches"
                 ),
-                hint: format!("write {:?}", text.to_ascii_lowercase()),
+                hint: format!("write \"{}\"", text.to_ascii_lowercase()),
             });
         }
     }
@@ -517,7 +517,7 @@ impl Lint<'_> {
                         code: "bad-route",
                         line,
                         column,
-                        message: format!("the entry {:?} of {text:?} is not a route clients understand ({}); they skip it", w.raw, w.reason),
+                        message: format!("the entry \"{}\" of \"{text}\" is not a route clients understand ({}); they skip it", w.raw, w.reason),
                         hint: "write entries as `DIRECT`, `PROXY host:port`, `HTTPS host:port` or `SOCKS5 host:port`, separated by `;`".into(),
                     });
                 }
@@ -532,7 +532,7 @@ impl Lint<'_> {
                         "an empty string is returned; clients treat it as an error".into()
                     }
                     RouteError::NoUsableRoute { raw } => {
-                        format!("{raw:?} holds no route clients understand")
+                        format!("\"{raw}\" holds no route clients understand")
                     }
                 },
                 hint: "return `DIRECT` or `PROXY host:port` entries separated by `;`".into(),

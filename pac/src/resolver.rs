@@ -207,20 +207,20 @@ impl FixedResolver {
     pub fn parse_entry(entry: &str) -> Result<(String, IpAddr), String> {
         let (host, ip) = entry
             .split_once('=')
-            .ok_or_else(|| format!("{entry:?}: expected host=ip"))?;
+            .ok_or_else(|| format!("\"{entry}\": expected host=ip"))?;
         let host = host.trim();
         if host.is_empty() {
-            return Err(format!("{entry:?}: the host name is empty"));
+            return Err(format!("\"{entry}\": the host name is empty"));
         }
         // `*.suffix` pins every name below it.
         let name = host.strip_prefix("*.").unwrap_or(host);
         if let Err(e) = name.parse::<pathprobe_host::Host>() {
-            return Err(format!("{entry:?}: {host:?} is not a host ({e})"));
+            return Err(format!("\"{entry}\": \"{host}\" is not a host ({e})"));
         }
         let ip = ip
             .trim()
             .parse::<IpAddr>()
-            .map_err(|_| format!("{entry:?}: {:?} is not an IP address", ip.trim()))?;
+            .map_err(|_| format!("\"{entry}\": \"{}\" is not an IP address", ip.trim()))?;
         Ok((host.to_owned(), ip))
     }
 }

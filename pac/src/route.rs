@@ -119,7 +119,7 @@ pub enum RouteError {
     #[error("FindProxyForURL returned an empty string")]
     Empty,
     /// Every entry was invalid.
-    #[error("FindProxyForURL returned no usable route in {raw:?}")]
+    #[error("FindProxyForURL returned no usable route in \"{raw}\"")]
     NoUsableRoute {
         /// The whole result.
         raw: String,
@@ -158,13 +158,13 @@ fn parse_entry(entry: &str) -> Result<Route, String> {
     let keyword = parts.next().unwrap_or_default().to_ascii_uppercase();
     let address = parts.next();
     if let Some(extra) = parts.next() {
-        return Err(format!("unexpected text {extra:?} after the address"));
+        return Err(format!("unexpected text \"{extra}\" after the address"));
     }
     let kind = match keyword.as_str() {
         "DIRECT" => {
             return match address {
                 None => Ok(Route::Direct),
-                Some(a) => Err(format!("DIRECT takes no address, got {a:?}")),
+                Some(a) => Err(format!("DIRECT takes no address, got \"{a}\"")),
             };
         }
         "PROXY" | "HTTP" => ProxyKind::Http,
@@ -173,7 +173,7 @@ fn parse_entry(entry: &str) -> Result<Route, String> {
         // names themselves; for SOCKS5 they send the name to the proxy.
         "SOCKS" | "SOCKS4" => ProxyKind::Socks4,
         "SOCKS5" => ProxyKind::Socks5h,
-        other => return Err(format!("unknown route type {other:?}")),
+        other => return Err(format!("unknown route type \"{other}\"")),
     };
     let address = address.ok_or_else(|| format!("{keyword} needs host[:port]"))?;
     let (host, port) = split_host_port(address)?;
@@ -192,16 +192,16 @@ fn split_host_port(address: &str) -> Result<(String, Option<u16>), String> {
             .then(|| p.parse::<u16>().ok())
             .flatten()
             .filter(|n| *n > 0)
-            .ok_or_else(|| format!("invalid port {p:?}"))
+            .ok_or_else(|| format!("invalid port \"{p}\""))
     };
     if let Some(rest) = address.strip_prefix('[') {
         let (host, after) = rest
             .split_once(']')
-            .ok_or_else(|| format!("unclosed '[' in {address:?}"))?;
+            .ok_or_else(|| format!("unclosed '[' in \"{address}\""))?;
         let port = match after.strip_prefix(':') {
             Some(p) => Some(port_of(p)?),
             None if after.is_empty() => None,
-            None => return Err(format!("unexpected {after:?} after IPv6 address")),
+            None => return Err(format!("unexpected \"{after}\" after IPv6 address")),
         };
         return Ok((host.to_ascii_lowercase(), port));
     }
@@ -209,7 +209,7 @@ fn split_host_port(address: &str) -> Result<(String, Option<u16>), String> {
     // would probe a name that cannot exist ("user:pw@h", "http://h:1").
     if address.contains("://") {
         return Err(format!(
-            "{address:?}: a PAC entry names host:port, without a scheme"
+            "\"{address}\": a PAC entry names host:port, without a scheme"
         ));
     }
     if address.contains('@') {
@@ -226,15 +226,15 @@ fn split_host_port(address: &str) -> Result<(String, Option<u16>), String> {
         // refuses it), so it is skipped, not guessed.
         _ => {
             return Err(format!(
-                "{address:?}: an IPv6 address in a PAC entry is written in brackets, [address] or [address]:port; unbracketed it is ambiguous and clients skip it"
+                "\"{address}\": an IPv6 address in a PAC entry is written in brackets, [address] or [address]:port; unbracketed it is ambiguous and clients skip it"
             ));
         }
     };
     if host.is_empty() {
-        return Err(format!("missing host in {address:?}"));
+        return Err(format!("missing host in \"{address}\""));
     }
     if let Err(e) = host.parse::<pathprobe_host::Host>() {
-        return Err(format!("{host:?} is not a host: {e}"));
+        return Err(format!("\"{host}\" is not a host: {e}"));
     }
     Ok((host.to_ascii_lowercase(), port))
 }

@@ -201,7 +201,7 @@ impl AllowList {
                     // its subdomains; no host-list format can say "any name
                     // ending in these letters".
                     notes.push(format!(
-                        "{}: {format} cannot match a name that merely ends in {s:?}; written as {s} and everything below it",
+                        "{}: {format} cannot match a name that merely ends in \"{s}\"; written as {s} and everything below it",
                         e.host
                     ));
                     if domain_includes_base {

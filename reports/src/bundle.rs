@@ -140,13 +140,50 @@ impl Redactor {
                 }
             })
             .collect();
-        let mut forms = vec![value.to_owned(), form, percent];
+        let every_byte = |upper: bool| -> String {
+            value
+                .bytes()
+                .map(|b| {
+                    if upper {
+                        format!("%{b:02X}")
+                    } else {
+                        format!("%{b:02x}")
+                    }
+                })
+                .collect()
+        };
+        let hex: String = value.bytes().map(|b| format!("{b:02x}")).collect();
+        let mut forms = vec![
+            value.to_owned(),
+            form,
+            percent,
+            every_byte(true),
+            every_byte(false),
+            hex.to_ascii_uppercase(),
+            hex,
+        ];
         forms.extend(
             [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
                 .iter()
                 .map(|engine| engine.encode(value))
                 .filter(|b64| b64.len() >= 8),
         );
+        // Inside longer base64 (a token that carries it after other bytes),
+        // its characters depend on where it starts: the part that is its
+        // own at each of the three alignments.
+        for shift in 0..3usize {
+            let mut shifted = vec![0u8; shift];
+            shifted.extend_from_slice(value.as_bytes());
+            let bits = shifted.len() * 8;
+            let first = (shift * 8).div_ceil(6);
+            let last = bits / 6;
+            for engine in [STANDARD_NO_PAD, URL_SAFE_NO_PAD] {
+                let text = engine.encode(&shifted);
+                if let Some(core) = text.get(first..last).filter(|c| c.len() >= 8) {
+                    forms.push(core.to_owned());
+                }
+            }
+        }
         for v in forms {
             if !self.secrets.contains(&v) {
                 self.secrets.push(v);
@@ -300,12 +337,23 @@ fn redact_parameters(text: &str) -> String {
             .and_then(|rest| {
                 // A comma ends the value too: in CSV it ends the field, and
                 // the next columns are not part of any credential.
+                // So do a Markdown or table separator and a JSON escape.
                 rest.find(|c: char| {
-                    c.is_whitespace() || matches!(c, '&' | '#' | '"' | '\'' | '<' | '>' | ';' | ',')
+                    c.is_whitespace()
+                        || matches!(
+                            c,
+                            '&' | '#' | '"' | '\'' | '<' | '>' | ';' | ',' | '|' | '\\'
+                        )
                 })
             })
             .map_or(text.len(), |e| value + e);
-        if end > value && text.get(value..end) != Some(REDACTED) {
+        // A value already replaced, also one a table wrapped (`RED` at a
+        // line's end), stays as it is: replacing it again would widen it.
+        if end > value
+            && !text
+                .get(value..end)
+                .is_some_and(|v| REDACTED.starts_with(v))
+        {
             cuts.push((value, end));
         }
     }
@@ -864,6 +912,26 @@ mod tests {
     }
 
     #[test]
+    fn a_password_goes_inside_longer_base64_at_every_alignment() {
+        use base64::Engine as _;
+        let mut r = Redactor::new();
+        r.credentials("alice", "Tr0ub4dor&3zebra");
+        for prefix in ["", "x", "xy", "xyz"] {
+            let token = base64::engine::general_purpose::STANDARD
+                .encode(format!("{prefix}alice:Tr0ub4dor&3zebra;more"));
+            let out = r.apply(&format!("cookie {token} end"));
+            assert!(out.contains("REDACTED"), "{prefix:?}: {out}");
+            // What is left is at most the few characters the alignment
+            // shares with the bytes around it.
+            let kept = out
+                .replace("cookie ", "")
+                .replace(" end", "")
+                .replace("REDACTED", "");
+            assert!(kept.len() <= 12, "{prefix:?}: {out}");
+        }
+    }
+
+    #[test]
     fn a_password_goes_in_every_encoding_a_peer_echoes() {
         let mut r = Redactor::new();
         r.credentials("bob", "Qz/9+x y&z");
@@ -875,6 +943,10 @@ mod tests {
             "UXovOSt4IHkmeg",
             "Ym9iOlF6LzkreCB5Jno=",
             "Ym9iOlF6LzkreCB5Jno",
+            // Every byte percent-encoded, in either case, and hex.
+            "%51%7A%2F%39%2B%78%20%79%26%7A",
+            "%51%7a%2f%39%2b%78%20%79%26%7a",
+            "517a2f392b782079267a",
         ] {
             let out = r.apply(&format!("page title: {shown} end"));
             assert!(!out.contains(shown), "{shown}: {out}");

@@ -76,7 +76,7 @@ impl DiffReport {
             let what = c
                 .fields
                 .iter()
-                .map(|f| format!("{}: {:?} -> {:?}", f.field, f.old, f.new))
+                .map(|f| format!("{}: \"{}\" -> \"{}\"", f.field, f.old, f.new))
                 .collect::<Vec<_>>()
                 .join("\n");
             let place = [c.old_source.as_deref(), c.new_source.as_deref()]

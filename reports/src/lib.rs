@@ -145,7 +145,8 @@ impl Csv {
 /// A cell a spreadsheet shows as text, never evaluates.
 fn inert_cell(cell: &str) -> std::borrow::Cow<'_, str> {
     let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if formula && cell.parse::<f64>().is_err() {
+    // A lone `-` (pathprobe's "none") is no formula.
+    if formula && cell != "-" && cell.parse::<f64>().is_err() {
         std::borrow::Cow::Owned(format!("'{cell}"))
     } else {
         std::borrow::Cow::Borrowed(cell)

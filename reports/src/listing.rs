@@ -206,7 +206,12 @@ impl Listing {
                     Some(u) => format!("{} ({u})", e.target),
                     None => e.target.clone(),
                 }),
-                Cell::new(e.port),
+                // A prose row names no port: none is made up for it.
+                Cell::new(if e.kind == "prose" {
+                    "-".to_owned()
+                } else {
+                    e.port.to_string()
+                }),
                 Cell::new(&e.geography),
                 Cell::new(e.category.as_deref().unwrap_or("-")),
                 Cell::new(match e.requirement.as_str() {
@@ -223,7 +228,8 @@ impl Listing {
             t.add_row(row);
         }
         // Short columns stay short so that endpoint and probe URL get the width.
-        for (i, max) in [(1usize, 6u16), (2, 8), (3, 20), (4, 5), (5, 16)] {
+        // A port has up to five digits: never wrapped (18443 read as 1844).
+        for (i, max) in [(1usize, 7u16), (2, 8), (3, 20), (4, 5), (5, 16)] {
             if let Some(col) = t.column_mut(i) {
                 col.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(max)));
             }
@@ -274,7 +280,11 @@ impl Listing {
                 .iter()
                 .map(|t| t.pinned.map_or("unknown".to_string(), |p| p.to_string()))
                 .collect();
-            let port = e.port.to_string();
+            let port = if e.kind == "prose" {
+                String::new()
+            } else {
+                e.port.to_string()
+            };
             w.row([
                 e.target.as_str(),
                 e.kind,

@@ -183,7 +183,7 @@ impl PacEvalResult {
             });
         }
         for w in &self.route_warnings {
-            notes.push(format!("ignored entry {:?}: {}", w.raw, w.reason));
+            notes.push(format!("ignored entry \"{}\": {}", w.raw, w.reason));
         }
         for l in &self.lookups {
             notes.push(match &l.error {

@@ -42,8 +42,9 @@ impl TableStyle {
 pub const MAX_CELL_CHARS: usize = 2000;
 
 /// A table whose cells are made safe as rows are added: at most
-/// [`MAX_CELL_CHARS`], and credentials removed before wrapping could split
-/// them across lines where no later redaction would find them.
+/// [`MAX_CELL_CHARS`], hidden characters written out, and credentials
+/// removed before wrapping could split them across lines where no later
+/// redaction would find them.
 pub(crate) struct SafeTable(Table);
 
 impl SafeTable {
@@ -56,10 +57,17 @@ impl SafeTable {
             .map(|cell| {
                 let content = cell.content();
                 // Per line: wrapping and the table's widths work line by line.
+                // Hidden characters are written out before the layout, so
+                // that their `<U+202E>` is measured with the cell.
                 let safe = redactor
                     .apply(&content)
                     .split('\n')
-                    .map(|line| pathprobe_files::quote::excerpt(line, MAX_CELL_CHARS))
+                    .map(|line| {
+                        pathprobe_files::quote::excerpt(
+                            &pathprobe_files::quote::visible(line),
+                            MAX_CELL_CHARS,
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("\n");
                 if safe == content {

@@ -818,3 +818,125 @@ fn heads_with_bare_line_feeds_are_answers() {
     );
     assert_eq!(rows[0].1, "ok", "{:?}", rows[0]);
 }
+
+/// An origin that demands a client certificate (Python's ssl, as a real
+/// mutual-TLS server) is a TLS failure that says so, not a wrong status;
+/// one that closes without answering is a cut connection, said in words
+/// (no rustls manual link), not a status either.
+#[test]
+fn no_answer_at_all_is_never_an_unexpected_status() {
+    let ca = TestCa::new("pathprobe lab CA");
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name);
+    ca.write_leaf(&["mtls.lab.test"], &p("chain.pem"), &p("key.pem"));
+    ca.write_pem(&p("ca.pem"));
+    let script = r#"
+import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(sys.argv[1], sys.argv[2])
+ctx.verify_mode = ssl.CERT_REQUIRED
+ctx.load_verify_locations(sys.argv[3])
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+print(s.getsockname()[1], flush=True)
+while True:
+    c, _ = s.accept()
+    try:
+        t = ctx.wrap_socket(c, server_side=True)
+        t.recv(1024)
+    except Exception:
+        pass
+    finally:
+        c.close()
+"#;
+    let mut server = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(p("chain.pem"))
+        .arg(p("key.pem"))
+        .arg(p("ca.pem"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(server.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let port: u16 = line.trim().parse().unwrap();
+    let ca_file = p("ca.pem").display().to_string();
+    let (rows, _) = run(
+        &[format!("https://mtls.lab.test:{port}/")],
+        &["--direct", "--ca-cert", &ca_file],
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    let (_, verdict, evidence) = &rows[0];
+    assert_eq!(verdict, "tls_handshake_failed", "{evidence}");
+    assert!(
+        evidence.contains("requires a client certificate"),
+        "{evidence}"
+    );
+
+    let silent = pathprobe_tests::answering("");
+    let (rows, _) = run(&[format!("http://quiet.lab.test:{silent}/")], &["--direct"]);
+    let (_, verdict, evidence) = &rows[0];
+    assert_eq!(verdict, "tcp_reset", "{evidence}");
+    assert!(
+        evidence.contains("without a reset") && !evidence.contains("docs.rs"),
+        "{evidence}"
+    );
+}
+
+/// A proxy answering CONNECT with `101 Switching Protocols`, or with a
+/// status line of another HTTP version, gives no tunnel and refuses nothing.
+#[test]
+fn no_tunnel_answers_are_not_refusals() {
+    for reply in [
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n",
+        "HTTP/2 200\r\n\r\n",
+        "HTTP/0.9 200 OK\r\n\r\n",
+    ] {
+        let port = pathprobe_tests::answering(reply);
+        let (rows, _) = run(
+            &["https://svc.lab.test/".to_owned()],
+            &["--proxy", &format!("http://127.0.0.1:{port}")],
+        );
+        assert_eq!(rows[0].1, "proxy_unreachable", "{reply:?}: {:?}", rows[0]);
+    }
+}
+
+/// A block page that echoes the proxy password as HTML escapes it (`&` is
+/// `&amp;`), or in hex, or percent-encoded byte by byte: the title is read
+/// as a browser shows it, and every such form is redacted.
+#[test]
+fn a_password_echoed_in_any_encoding_is_redacted() {
+    for shown in [
+        "Tr0ub4dor&amp;3zebra",
+        "Tr0ub4dor&#38;3zebra",
+        "%54%72%30%75%62%34%64%6f%72%26%33%7a%65%62%72%61",
+        "547230756234646f7226337a65627261",
+    ] {
+        let page = format!("<html><title>Denied: {shown}</title></html>");
+        let reply = format!(
+            "HTTP/1.1 403 Forbidden\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\r\n{page}",
+            page.len()
+        );
+        let port = pathprobe_tests::answering(reply);
+        let (rows, _) = run(
+            &["http://blocked.lab.test/".to_owned()],
+            &[
+                "--proxy",
+                &format!("http://127.0.0.1:{port}"),
+                "--proxy-user",
+                "alice:Tr0ub4dor&3zebra",
+            ],
+        );
+        let (_, verdict, evidence) = &rows[0];
+        assert_eq!(verdict, "proxy_denied", "{evidence}");
+        for leak in ["Tr0ub4dor", "%54%72%30", "5472307562"] {
+            assert!(!evidence.contains(leak), "{shown}: {evidence}");
+        }
+    }
+}

@@ -178,6 +178,13 @@ fn prometheus_scrapes_serve_and_sigterm_stops_it() {
     }
     let (status, body) = http_get(port, "/probe?target=not%20a%20url");
     assert_eq!(status, 400, "{body}");
+    // One target is one URL: encoded line breaks do not make it a list.
+    let (status, body) = http_get(
+        port,
+        "/probe?target=https%3A%2F%2Fa.lab.test%2F%0Ahttps%3A%2F%2Fb.lab.test%2F",
+    );
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("not one URL"), "{body}");
     // A URL with credentials is refused for that reason, as `urls list`
     // gives it.
     let (status, body) = http_get(

@@ -115,7 +115,7 @@ fn parse_port(text: &str) -> Result<Vec<u16>, String> {
         }
         match word.parse::<u16>() {
             Ok(p) if p > 0 && word.bytes().all(|b| b.is_ascii_digit()) => ports.push(p),
-            _ => return Err(format!("{:?} is not a port (1 to 65535)", text.trim())),
+            _ => return Err(format!("\"{}\" is not a port (1 to 65535)", text.trim())),
         }
     }
     Ok(ports)

@@ -372,11 +372,21 @@ fn body_of(
 
 /// A Windows FILETIME (100 ns since 1601-01-01) as RFC 3339.
 fn filetime(ticks: i128) -> Option<String> {
+    if ticks < 0 {
+        return None;
+    }
     let unix = ticks / 10_000_000 - 11_644_473_600;
     let secs = i64::try_from(unix).ok()?;
-    jiff::Timestamp::from_second(secs)
-        .ok()
-        .map(|t| t.to_string())
+    match jiff::Timestamp::from_second(secs) {
+        Ok(t) => Some(t.to_string()),
+        // Windows' file times reach 30828; dates past the last one this
+        // calendar holds (9999-12-30) are "never expires" in effect.
+        Err(_) if secs > jiff::Timestamp::MAX.as_second() => {
+            let last = jiff::Timestamp::from_second(jiff::Timestamp::MAX.as_second()).ok()?;
+            Some(format!("{last} or later"))
+        }
+        Err(_) => None,
+    }
 }
 
 /// `..._valid_until_YYYY-MM-DD...` in a file name.
@@ -450,19 +460,31 @@ pub fn read_package(source: &str, name: &str, bytes: &[u8]) -> Result<Package, P
                 .collect()
         })
         .unwrap_or_default();
-    let expiration = body.get("expirationTimestamp").and_then(|v| {
+    let stated = body.get("expirationTimestamp");
+    let expiration = stated.and_then(|v| {
         v.as_i64()
             .map(i128::from)
             .or_else(|| v.as_u64().map(i128::from))
     });
+    let content_expiry = expiration.and_then(filetime);
+    // Stated but not a date: the package is damaged, and says so, instead
+    // of "no expiry stated" (or a file name deciding in silence).
+    if let Some(v) = stated
+        && content_expiry.is_none()
+    {
+        notes.push(format!(
+            "expirationTimestamp {} is not a Windows file time (100 ns ticks since 1601) that names a date: a damaged package; its validity is unknown",
+            pathprobe_files::quote::excerpt(&v.to_string(), 60)
+        ));
+    }
     let lower = name.to_ascii_lowercase();
-    let kind = if expiration.is_some() || lower.contains("offboarding") {
+    let kind = if stated.is_some() || lower.contains("offboarding") {
         PackageKind::Offboarding
     } else {
         PackageKind::Onboarding
     };
     let name_expires = name_expiry(name);
-    let expires = match (expiration.and_then(filetime), &name_expires) {
+    let expires = match (content_expiry, &name_expires) {
         (Some(at), _) => Some(Expiry {
             at,
             from: "content".into(),
@@ -512,6 +534,35 @@ mod tests {
 
     fn document(body: &str) -> String {
         serde_json::json!({"body": body, "sig": "c2ln", "sha256sig": "", "cert": ""}).to_string()
+    }
+
+    #[test]
+    fn an_expiry_that_is_no_date_is_said_and_far_ones_are_read() {
+        let offboarding = |stamp: &str, name: &str| {
+            let body =
+                format!(r#"{{"orgIds":["{ORG}"],"orgId":"{ORG}","expirationTimestamp":{stamp}}}"#);
+            read_package("x", name, document(&body).as_bytes()).unwrap()
+        };
+        for stamp in ["\"abc\"", "1e300", "1.5", "null", "-9223372036854775808"] {
+            let p = offboarding(stamp, "WindowsDefenderATPOffboardingPackage.offboarding");
+            assert_eq!(p.kind, PackageKind::Offboarding, "{stamp}");
+            assert!(p.expires.is_none(), "{stamp}");
+            assert!(
+                p.notes.iter().any(|n| n.contains("damaged package")),
+                "{stamp}: {:?}",
+                p.notes
+            );
+            // A date in the file name is shown, beside the note.
+            let named = offboarding(stamp, "x_valid_until_2026-12-01.offboarding");
+            assert_eq!(named.expires.unwrap().from, "file name");
+            assert!(named.notes.iter().any(|n| n.contains("damaged package")));
+        }
+        let far = offboarding("2650467743999999999", "x.offboarding");
+        let at = far.expires.unwrap().at;
+        assert!(
+            at.starts_with("9999-12-30") && at.ends_with("or later"),
+            "{at}"
+        );
     }
 
     #[test]

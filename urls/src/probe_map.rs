@@ -158,7 +158,7 @@ impl ProbeMap {
             return Err(CatalogError::Json {
                 origin: Origin::file(path),
                 message: format!(
-                    "expected format {PROBE_MAP_FORMAT:?} version 1, found {:?} version {}",
+                    "expected format {PROBE_MAP_FORMAT:?} version 1, found \"{}\" version {}",
                     doc.format, doc.format_version
                 ),
             });
@@ -177,7 +177,7 @@ impl ProbeMap {
                             line: u32::try_from(i + 1).ok(),
                         },
                         message: format!(
-                            "probe target {:?} is not a full http(s) URL with a concrete host",
+                            "probe target \"{}\" is not a full http(s) URL with a concrete host",
                             entry.url
                         ),
                     });

@@ -88,9 +88,10 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
 /// The Pushgateway URL of this run's group: the given URL when it names a
 /// job already, else `/metrics/job/pathprobe/instance/HOST` under it.
 pub fn push_url(gateway: &str, host: &str) -> Result<url::Url, String> {
-    let mut url = url::Url::parse(gateway).map_err(|e| format!("{gateway:?} is not a URL: {e}"))?;
+    let mut url =
+        url::Url::parse(gateway).map_err(|e| format!("\"{gateway}\" is not a URL: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!("{gateway:?} is not an http(s) URL"));
+        return Err(format!("\"{gateway}\" is not an http(s) URL"));
     }
     if !url.path().contains("/metrics/job/") {
         let base = url.path().trim_end_matches('/').to_owned();

@@ -72,8 +72,8 @@ struct Clock {
 }
 
 pub fn doctor(args: DoctorArgs) -> anyhow::Result<Exit> {
-    let url =
-        url::Url::parse(&args.url).map_err(|e| UsageError(format!("--url {:?}: {e}", args.url)))?;
+    let url = url::Url::parse(&args.url)
+        .map_err(|e| UsageError(format!("--url \"{}\": {e}", args.url)))?;
     let mut attention = Vec::new();
 
     let dns = match &args.resolv_conf {
@@ -329,7 +329,7 @@ fn check_clock(url: &url::Url, timeout: Duration) -> Clock {
                         format!("off by {} s", skew.abs())
                     };
                 }
-                Some((d, Err(_))) => clock.note = format!("unreadable Date header {d:?}"),
+                Some((d, Err(_))) => clock.note = format!("unreadable Date header \"{d}\""),
                 None => clock.note = "the answer has no Date header".into(),
             }
         }

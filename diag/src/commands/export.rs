@@ -175,7 +175,7 @@ fn catalog_list(catalog: &Catalog, plan: &Plan, filters: Vec<String>) -> AllowLi
         let endpoint = &planned.endpoint;
         let Some(url) = endpoint.url() else {
             notes.push(format!(
-                "{}: left out: the row names no host ({:?})",
+                "{}: left out: the row names no host (\"{}\")",
                 endpoint.source,
                 endpoint.display_target()
             ));
@@ -229,10 +229,10 @@ pub(crate) fn check_flags(format: ExportFormatArg, a: &ArtefactArgs) -> anyhow::
     }
     if let Some(via) = &a.via {
         let parsed = pathprobe_pac::parse_pac_result(via)
-            .map_err(|e| UsageError(format!("--via {via:?} is not a PAC route: {e}")))?;
+            .map_err(|e| UsageError(format!("--via \"{via}\" is not a PAC route: {e}")))?;
         if !parsed.warnings.is_empty() || parsed.routes.len() != 1 {
             return Err(UsageError(format!(
-                "--via {via:?}: give one route, such as \"PROXY proxy.corp.example:3128\""
+                "--via \"{via}\": give one route, such as \"PROXY proxy.corp.example:3128\""
             ))
             .into());
         }

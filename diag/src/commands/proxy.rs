@@ -35,7 +35,7 @@ fn explain_cmd(args: ProxyExplainArgs) -> anyhow::Result<Exit> {
         )?);
     }
     for url in &urls {
-        url::Url::parse(url).map_err(|e| UsageError(format!("{url:?} is not a URL: {e}")))?;
+        url::Url::parse(url).map_err(|e| UsageError(format!("\"{url}\" is not a URL: {e}")))?;
     }
     let (discovery, options) = discover(&args.routing, args.os)?;
     let runtime =

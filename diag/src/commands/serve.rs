@@ -29,7 +29,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         if secs.is_finite() && (0.0..=MOST).contains(&secs) {
             Ok(Duration::from_secs_f64(secs))
         } else {
-            Err(format!("{text:?} is not a duration from 0 to a year"))
+            Err(format!("\"{text}\" is not a duration from 0 to a year"))
         }
     };
     if let Ok(secs) = text.parse::<f64>() {
@@ -47,16 +47,16 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             'm' => 60.0,
             'h' => 3600.0,
             'd' => 86_400.0,
-            _ => return Err(format!("{text:?} is not a duration (use s, m, h or d)")),
+            _ => return Err(format!("\"{text}\" is not a duration (use s, m, h or d)")),
         };
         let n: f64 = number
             .parse()
-            .map_err(|_| format!("{text:?} is not a duration"))?;
+            .map_err(|_| format!("\"{text}\" is not a duration"))?;
         total += n * unit;
         number.clear();
     }
     if !number.is_empty() || text.is_empty() {
-        return Err(format!("{text:?} is not a duration (use s, m, h or d)"));
+        return Err(format!("\"{text}\" is not a duration (use s, m, h or d)"));
     }
     bounded(total)
 }
@@ -108,7 +108,7 @@ impl State {
             None => None,
             Some(text) => Some(
                 pathprobe_urls::Geography::parse(text.strip_prefix("GW_").unwrap_or(text))
-                    .ok_or_else(|| format!("geo {text:?}: name a location such as EU"))?,
+                    .ok_or_else(|| format!("geo \"{text}\": name a location such as EU"))?,
             ),
         };
         let state = self.clone();
@@ -204,12 +204,24 @@ async fn handle(
         "/probe" => {
             let catalog = match (param("target"), param("catalog").as_deref()) {
                 (Some(target), _) => {
+                    // One URL, as a blackbox exporter's target: a line
+                    // break would make the value a list (each one probed).
+                    if target.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                        return Ok(respond(
+                            StatusCode::BAD_REQUEST,
+                            "text/plain",
+                            format!(
+                                "target \"{}\" is not one URL: it holds white space or a line break\n",
+                                pathprobe_files::quote::excerpt(&target, 200)
+                            ),
+                        ));
+                    }
                     match url::Url::parse(&target) {
                         Err(_) => {
                             return Ok(respond(
                                 StatusCode::BAD_REQUEST,
                                 "text/plain",
-                                format!("target {target:?} is not a URL\n"),
+                                format!("target \"{target}\" is not a URL\n"),
                             ));
                         }
                         // An answer of 200 with no endpoint series would make
@@ -219,7 +231,7 @@ async fn handle(
                                 StatusCode::BAD_REQUEST,
                                 "text/plain",
                                 format!(
-                                    "target {target:?} cannot be probed: only http and https URLs can be, not {}:\n",
+                                    "target \"{target}\" cannot be probed: only http and https URLs can be, not {}:\n",
                                     u.scheme()
                                 ),
                             ));
@@ -255,7 +267,7 @@ async fn handle(
                             return Ok(respond(
                                 StatusCode::BAD_REQUEST,
                                 "text/plain",
-                                format!("target {target:?} cannot be probed: {why}\n"),
+                                format!("target \"{target}\" cannot be probed: {why}\n"),
                             ));
                         }
                         Ok(c) => Some(c),
@@ -263,7 +275,7 @@ async fn handle(
                             return Ok(respond(
                                 StatusCode::BAD_REQUEST,
                                 "text/plain",
-                                format!("target {target:?}: {e}\n"),
+                                format!("target \"{target}\": {e}\n"),
                             ));
                         }
                     }
@@ -274,7 +286,7 @@ async fn handle(
                     return Ok(respond(
                         StatusCode::BAD_REQUEST,
                         "text/plain",
-                        format!("catalog {other:?}: only the configured catalog (catalog=default) can be probed\n"),
+                        format!("catalog \"{other}\": only the configured catalog (catalog=default) can be probed\n"),
                     ));
                 }
             };

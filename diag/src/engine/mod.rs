@@ -155,7 +155,7 @@ fn rows_of(config: &RunConfig) -> Vec<Row> {
                         },
                         Err(_) => Row::Skipped(Skipped {
                             meta: meta(t.url.clone()),
-                            reason: format!("{:?} is not a URL", t.url),
+                            reason: format!("\"{}\" is not a URL", t.url),
                             verdict: Verdict::NotProbed,
                             route_source: String::new(),
                         }),

@@ -47,6 +47,12 @@ pub(super) enum Failure {
     /// address): nothing was asked of the proxy.
     RouteCannotCarry(String),
     Reset(String),
+    /// The peer closed the connection, without a reset, before a complete
+    /// answer (`bytes` of it had come).
+    Closed {
+        phase: Phase,
+        bytes: usize,
+    },
     /// The proxy itself failed (`proxy`: host:port), before or instead of
     /// the destination.
     ProxyUnreachable {
@@ -91,6 +97,9 @@ pub(super) enum Handshake {
     Tls(rustls::Error),
     /// The transport failed (a reset is a [`Failure::Reset`]).
     Io(std::io::ErrorKind, String),
+    /// TLS failed on the established connection: an alert after the
+    /// handshake (TLS 1.3 servers refuse a missing client certificate so).
+    Afterwards(String),
 }
 
 impl Handshake {
@@ -110,6 +119,7 @@ impl std::fmt::Display for Handshake {
         match self {
             Self::BadName { host, reason } => write!(f, "{host}: {reason}"),
             Self::Tls(e) => f.write_str(&super::tls::describe_error(e)),
+            Self::Afterwards(text) => write!(f, "after the handshake: {text}"),
             // tokio-rustls says "tls handshake eof".
             Self::Io(std::io::ErrorKind::UnexpectedEof, _) => f.write_str(
                 "the connection was closed during the handshake (by the server or a device on the path)",
@@ -131,6 +141,8 @@ pub(super) enum Broken {
     },
     /// A SOCKS5 reply code RFC 1928 does not assign (it assigns 0 to 8).
     UnassignedSocks5(u8),
+    /// An answer this exchange does not allow, in words.
+    Answer(String),
     /// Reading or writing failed, other than by a reset.
     Io(std::io::ErrorKind, String),
     /// A lookup that succeeded gave no address for the name.
@@ -147,6 +159,7 @@ impl std::fmt::Display for Broken {
             Self::UnassignedSocks5(code) => {
                 write!(f, "not a valid SOCKS5 reply (code {code} is not assigned)")
             }
+            Self::Answer(what) => f.write_str(what),
             Self::Io(std::io::ErrorKind::UnexpectedEof, _) => {
                 f.write_str("the connection closed before the answer was complete")
             }
@@ -254,6 +267,11 @@ impl std::fmt::Display for Failure {
             Self::ProxyCannot(what) => write!(f, "the proxy cannot do this: {what}"),
             Self::RouteCannotCarry(why) => write!(f, "this route cannot carry it: {why}"),
             Self::Reset(what) => write!(f, "reset: {what}"),
+            Self::Closed { phase, bytes } => write!(
+                f,
+                "closed during the {} phase before a complete answer ({bytes} bytes)",
+                phase.name()
+            ),
             Self::ProxyUnreachable { proxy, problem } => write!(f, "proxy {proxy}: {problem}"),
             Self::ProxyAuth { schemes, .. } if socks_auth(schemes) => {
                 write!(
@@ -376,6 +394,9 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
             format!("no answer {via}: outbound traffic to this address and port is dropped; allow it on the firewall or use the proxy{FIX}")),
         Failure::Reset(d) => (Verdict::TcpReset, vec![format!("reset: {d}")],
             "the connection was reset: a firewall or an IPS is cutting it".into()),
+        Failure::Closed { phase, bytes } => (Verdict::TcpReset,
+            vec![format!("closed: during the {} phase, without a reset, after {bytes} bytes of answer", phase.name())],
+            format!("the connection was closed {via} before a complete answer: a firewall or an IPS is cutting it, or the server drops this client")),
         Failure::ProxyUnreachable { proxy: p, problem } => (Verdict::ProxyUnreachable, vec![format!("proxy: {p}"), format!("problem: {problem}")],
             format!("the proxy {p} cannot be reached: check its address and port in the proxy setting, and that it is up")),
         Failure::ProxyAuth { schemes, realm, credentials_rejected } => {

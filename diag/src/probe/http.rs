@@ -53,6 +53,11 @@ pub enum HeadError {
     /// system's words.
     #[error("{1}")]
     Io(std::io::ErrorKind, String),
+    /// TLS failed on the established connection (an alert the server sent
+    /// after the handshake, such as a demand for a client certificate), in
+    /// words.
+    #[error("{0}")]
+    Tls(String),
 }
 
 /// Parses a complete head (`bytes` ends at or after the blank line).
@@ -76,7 +81,12 @@ pub fn parse_head(bytes: &[u8]) -> Result<Option<Head>, HeadError> {
     let status_line = lines.next().unwrap_or("");
     let mut parts = status_line.splitn(3, ' ');
     let version = parts.next().unwrap_or("");
-    if !version.starts_with("HTTP/") {
+    // HTTP/1.0 or 1.1 answer an HTTP/1.1 request; `HTTP/2 200` or
+    // `HTTP/0.9 200` on this connection is something else speaking.
+    let http1 = version.len() == 8
+        && version.starts_with("HTTP/1.")
+        && version.as_bytes().get(7).is_some_and(u8::is_ascii_digit);
+    if !http1 {
         return Err(HeadError::NotHttp(printable(status_line.as_bytes())));
     }
     let status: u16 = parts
@@ -201,10 +211,17 @@ pub async fn read_head<S: AsyncRead + Unpin>(stream: &mut S) -> Result<Head, Hea
             }
             return Ok(head);
         }
-        let n = stream
-            .read(&mut chunk)
-            .await
-            .map_err(|e| HeadError::Io(e.kind(), e.to_string()))?;
+        let n = stream.read(&mut chunk).await.map_err(|e| {
+            match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+                Some(tls) => HeadError::Tls(super::tls::describe_error(tls)),
+                // A TLS peer that closes without close_notify has closed;
+                // rustls' words for it point at its manual.
+                None if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                    HeadError::Closed(buf.len())
+                }
+                None => HeadError::Io(e.kind(), e.to_string()),
+            }
+        })?;
         if n == 0 {
             return Err(HeadError::Closed(buf.len()));
         }
@@ -377,16 +394,72 @@ pub fn title(body: &[u8]) -> Option<String> {
     let start = lower.find("<title")?;
     let open_end = lower.get(start..)?.find('>')? + start + 1;
     let close = lower.get(open_end..)?.find("</title")? + open_end;
-    let t = text
-        .get(open_end..close)?
+    // As a browser shows it: `AT&amp;T` is AT&T, and a secret a page
+    // echoes escaped is the secret, for the redactor to find.
+    let t = unescape_html(text.get(open_end..close)?)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
     (!t.is_empty()).then(|| t.chars().take(200).collect())
 }
 
+/// HTML character references (`&amp;`, `&#84;`, `&#x54;`) as the
+/// characters they stand for; an unknown or broken one stays as written.
+fn unescape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let after = rest.get(at + 1..).unwrap_or_default();
+        let reference = after
+            .find(';')
+            .filter(|end| *end <= 10)
+            .and_then(|end| Some((after.get(..end)?, end)));
+        let decoded = reference.and_then(|(name, end)| {
+            let c = match name {
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                "nbsp" => ' ',
+                _ => {
+                    let number = name.strip_prefix('#')?;
+                    let code = match number.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => number.parse().ok()?,
+                    };
+                    char::from_u32(code)?
+                }
+            };
+            Some((c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = after.get(end + 1..).unwrap_or_default();
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn page_titles_are_read_as_a_browser_shows_them() {
+        assert_eq!(
+            super::title(b"<title>AT&amp;T &lt;proxy&gt; &#84;&#x72;y &copy; &#xZZ; & x</title>")
+                .as_deref(),
+            Some("AT&T <proxy> Try &copy; &#xZZ; & x")
+        );
+    }
 
     #[test]
     fn chunked_bodies_are_read_without_their_framing() {

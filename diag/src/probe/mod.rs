@@ -374,6 +374,11 @@ async fn request(
             std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe,
             m,
         ) => Failure::Reset(m),
+        http::HeadError::Tls(text) => Failure::TlsHandshake(Handshake::Afterwards(text)),
+        http::HeadError::Closed(bytes) => Failure::Closed {
+            phase: Phase::Http,
+            bytes,
+        },
         other => Failure::Protocol(Phase::Http, Broken::Head(other)),
     })?;
     // A plain-HTTP request may be answered by a proxy: the one the route
@@ -648,6 +653,12 @@ async fn run(
                 Failure::ProxyUnreachable {
                     proxy: format!("{host}:{port}"),
                     problem: ProxyProblem::NotHttp(e),
+                }
+            }
+            (Failure::Closed { bytes, .. }, Route::Proxy { host, port, .. }) if absolute => {
+                Failure::ProxyUnreachable {
+                    proxy: format!("{host}:{port}"),
+                    problem: ProxyProblem::NotHttp(Broken::Head(http::HeadError::Closed(bytes))),
                 }
             }
             (f, _) => f,

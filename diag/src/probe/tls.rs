@@ -204,6 +204,9 @@ pub fn describe_error(tls: &rustls::Error) -> String {
         rustls::Error::InvalidCertificate(_) => {
             format!("the server's certificate: {}", ChainProblem::from(tls.clone()))
         }
+        rustls::Error::AlertReceived(rustls::AlertDescription::CertificateRequired) => {
+            "the server requires a client certificate (mutual TLS), and this client has none to give".into()
+        }
         rustls::Error::AlertReceived(alert) => {
             format!("the server sent the TLS alert \"{}\"", words(&format!("{alert:?}")))
         }

@@ -71,6 +71,17 @@ pub(super) async fn http_connect(
     let head = read_head(&mut stream)
         .await
         .map_err(|e| Failure::Protocol(Phase::Tunnel, Broken::Head(e)))?;
+    if head.status < 200 {
+        // A final 1xx (101 Switching Protocols) is no answer to CONNECT:
+        // not a refusal, not a tunnel.
+        return Err(Failure::Protocol(
+            Phase::Tunnel,
+            Broken::Answer(format!(
+                "{} {} is no answer to CONNECT",
+                head.status, head.reason
+            )),
+        ));
+    }
     if (200..300).contains(&head.status) {
         let mut detail = format!("CONNECT {authority}: {} {}", head.status, head.reason);
         if head.rest.is_empty() {

@@ -77,7 +77,7 @@ impl BypassList {
                 );
             } else if entry.starts_with("*.") {
                 list.warnings.push(format!(
-                    "curl does not read wildcards: {entry:?} matches nothing (write {:?})",
+                    "curl does not read wildcards: \"{entry}\" matches nothing (write \"{}\")",
                     entry.trim_start_matches('*')
                 ));
             } else if entry.parse::<IpAddr>().is_err()
@@ -87,7 +87,7 @@ impl BypassList {
                     .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
             {
                 list.warnings.push(format!(
-                    "curl ignores ports in NO_PROXY: {entry:?} never matches (Go-based tools read it as that port only)"
+                    "curl ignores ports in NO_PROXY: \"{entry}\" never matches (Go-based tools read it as that port only)"
                 ));
             }
         }

@@ -239,7 +239,7 @@ pub fn static_routes(found: &Found, scheme: &str, host: &str) -> Option<Decision
                 return Some(Decision {
                     routes: vec![Route::Direct],
                     decided_by,
-                    detail: format!("bypass entry {entry:?} matches {host}"),
+                    detail: format!("bypass entry \"{entry}\" matches {host}"),
                 });
             }
             let (own, own_slot, own_field) = match scheme {

@@ -505,7 +505,7 @@ impl ProxyResolver {
                     decision: Decision {
                         routes: eval.parsed.routes.clone(),
                         decided_by: Some(found.provenance.clone()),
-                        detail: format!("{} returned {:?}", eval.entry_point.name(), eval.raw),
+                        detail: format!("{} returned \"{}\"", eval.entry_point.name(), eval.raw),
                     },
                     pac_answer: Some(eval.raw),
                     error: None,
@@ -530,11 +530,11 @@ fn failed(url: &str, error: String) -> UrlExplanation {
 }
 
 fn split_url(url: &str) -> Result<(String, String), String> {
-    let parsed = url::Url::parse(url.trim()).map_err(|e| format!("{url:?} is not a URL: {e}"))?;
+    let parsed = url::Url::parse(url.trim()).map_err(|e| format!("\"{url}\" is not a URL: {e}"))?;
     let host = parsed
         .host_str()
         .map(|h| crate::helpers::strip_brackets(h).to_ascii_lowercase())
-        .ok_or_else(|| format!("{url:?} has no host"))?;
+        .ok_or_else(|| format!("\"{url}\" has no host"))?;
     Ok((parsed.scheme().to_owned(), host))
 }
 
@@ -572,7 +572,7 @@ async fn wpad_from_inform(
         Ok(l @ crate::fetch::PacLocation::Url(_)) => l,
         _ => {
             warnings.push(format!(
-                "WPAD via DHCPINFORM on {iface}: option 252 holds {url:?}, not an http(s) URL"
+                "WPAD via DHCPINFORM on {iface}: option 252 holds \"{url}\", not an http(s) URL"
             ));
             return None;
         }

@@ -94,7 +94,7 @@ pub enum PortDefault {
 
 /// A proxy setting that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{shown:?} is not a usable proxy: {reason}")]
+#[error("\"{shown}\" is not a usable proxy: {reason}")]
 pub struct ProxyUrlError {
     /// The setting, with any credentials removed.
     pub shown: String,
@@ -144,7 +144,7 @@ impl ProxyUrl {
             "socks5h" => ProxyKind::Socks5h,
             other => {
                 return Err(fail(&format!(
-                    "unknown proxy scheme {other:?} (http, https, socks4, socks4a, socks5, socks5h)"
+                    "unknown proxy scheme \"{other}\" (http, https, socks4, socks4a, socks5, socks5h)"
                 )));
             }
         };
@@ -162,7 +162,7 @@ impl ProxyUrl {
             let written = written_host(rest);
             if written.parse::<std::net::Ipv4Addr>().is_err() {
                 return Err(fail(&format!(
-                    "{written:?} is not an IPv4 address written as four numbers (URL parsing would make it {ip}): write the whole address, or a host name"
+                    "\"{written}\" is not an IPv4 address written as four numbers (URL parsing would make it {ip}): write the whole address, or a host name"
                 )));
             }
         }

@@ -189,7 +189,7 @@ pub fn from_dhcp_lease(path: &str, text: &str) -> SourceResult {
             }
             Ok(PacLocation::File(_)) | Err(_) => Err(SourceProblem::new(
                 provenance,
-                format!("option 252 holds {url:?}, which is not an http(s) URL"),
+                format!("option 252 holds \"{url}\", which is not an http(s) URL"),
             )),
         },
     }
@@ -227,7 +227,7 @@ pub fn dns_candidates(domains: &[String]) -> (Vec<String>, Vec<String>) {
             // Asking wpad.<public suffix> would let anyone who registers that
             // name hand this machine a proxy.
             notes.push(format!(
-                "{domain:?} is a public suffix (or a single label), so no wpad name under it is safe to ask"
+                "\"{domain}\" is a public suffix (or a single label), so no wpad name under it is safe to ask"
             ));
             continue;
         };

@@ -77,7 +77,7 @@ pub enum PacErrorKind {
         found: String,
     },
     /// The function returned a string with no usable route.
-    #[error("{function} (line {line}) returned {raw:?}: {reason}")]
+    #[error("{function} (line {line}) returned \"{raw}\": {reason}")]
     NoRoute {
         /// The function.
         function: EntryPoint,
@@ -89,7 +89,7 @@ pub enum PacErrorKind {
         reason: String,
     },
     /// The URL to evaluate could not be parsed.
-    #[error("{url:?} is not a URL: {reason}")]
+    #[error("\"{url}\" is not a URL: {reason}")]
     BadUrl {
         /// The text given.
         url: String,

@@ -114,7 +114,7 @@ pub fn from_document(path: &Path, doc: CatalogDocument) -> Result<Catalog> {
     if doc.format != FORMAT_NAME {
         return Err(CatalogError::Json {
             origin: Origin::file(path),
-            message: format!("\"format\" is {:?}, expected {FORMAT_NAME:?}", doc.format),
+            message: format!("\"format\" is \"{}\", expected {FORMAT_NAME:?}", doc.format),
         });
     }
     if doc.format_version != FORMAT_VERSION {

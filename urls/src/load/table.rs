@@ -269,7 +269,7 @@ pub(super) fn load_workbook(
         } else {
             skipped.push(name.clone());
             catalog.notices.push(Notice {
-                location: format!("{}, sheet {name:?}", path.display()),
+                location: format!("{}, sheet \"{name}\"", path.display()),
                 message: "no header row with a URL/endpoint column; sheet skipped".into(),
             });
         }
@@ -297,7 +297,7 @@ fn quoted_list(names: &[String]) -> String {
     }
     names
         .iter()
-        .map(|n| format!("{n:?}"))
+        .map(|n| format!("\"{n}\""))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -46,7 +46,7 @@ pub(super) fn load_text(path: &Path, bytes: &[u8]) -> crate::Result<Catalog> {
                     }
                     .to_string(),
                     message: format!(
-                        "{p:?} is not a host or URL ({}); listed as not probeable",
+                        "\"{p}\" is not a host or URL ({}); listed as not probeable",
                         crate::pattern::why_prose(&p)
                     ),
                 });

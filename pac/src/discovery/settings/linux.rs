@@ -62,7 +62,7 @@ pub fn from_gsettings(where_: &str, text: &str) -> SourceResult {
             return Err(SourceProblem::new(
                 provenance,
                 format!(
-                    "line {}: expected `schema key value`, found {line:?}",
+                    "line {}: expected `schema key value`, found \"{line}\"",
                     n + 1
                 ),
             ));
@@ -160,7 +160,7 @@ pub fn from_gsettings(where_: &str, text: &str) -> SourceResult {
         }
         other => Err(SourceProblem::new(
             key("mode"),
-            format!("unknown mode {other:?}"),
+            format!("unknown mode \"{other}\""),
         )),
     }
 }

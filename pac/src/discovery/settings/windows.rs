@@ -49,7 +49,7 @@ pub fn from_reg_export(path: &str, bytes: &[u8]) -> SourceResult {
             return Err(SourceProblem::new(
                 provenance,
                 format!(
-                    "line {}: TelemetryProxyServer is under {key:?}, not the DataCollection policy key the agent reads",
+                    "line {}: TelemetryProxyServer is under \"{key}\", not the DataCollection policy key the agent reads",
                     n + 1
                 ),
             ));
