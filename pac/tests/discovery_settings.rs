@@ -646,3 +646,52 @@ fn telemetry_policy_value_from_the_registry() {
     .unwrap_err();
     assert!(problem.message.contains("REG_DWORD"));
 }
+
+/// The live macOS settings come from running `scutil --proxy` (on macOS
+/// the standard sources do): here a stand-in command prints a fixture, and
+/// a command that fails, hangs or is missing is a problem naming it.
+#[test]
+fn the_live_scutil_command_is_read_and_its_failures_are_problems() {
+    use pathprobe_pac::discovery::{SourcePaths, gather};
+    let run = |script: &str| {
+        let paths = SourcePaths {
+            scutil_command: Some(vec!["sh".into(), "-c".into(), script.into()]),
+            ..SourcePaths::none()
+        };
+        gather(&paths, None, None)
+    };
+    let d = run(
+        "printf '<dictionary> {\\n  HTTPEnable : 1\\n  HTTPPort : 3128\\n  HTTPProxy : proxy.corp.example\\n}\\n'",
+    );
+    assert!(d.problems.is_empty(), "{:?}", d.problems);
+    assert_eq!(d.found.len(), 1);
+    assert_eq!(d.found[0].provenance.kind, SourceKind::MacSystem);
+    assert!(d.found[0].provenance.location.starts_with("sh -c"));
+    assert_eq!(
+        statics(&d.found[0]).0.as_deref(),
+        Some("http://proxy.corp.example:3128")
+    );
+    for (script, said) in [
+        ("echo nope >&2; exit 3", "failed"),
+        ("printf 'garbage'", "scutil"),
+        ("sleep 30", "did not finish within 5 s"),
+    ] {
+        let d = run(script);
+        assert!(d.found.is_empty(), "{script}: {:?}", d.found);
+        assert!(
+            d.problems.iter().any(|p| p.to_string().contains(said)),
+            "{script}: {:?}",
+            d.problems
+        );
+    }
+    let paths = SourcePaths {
+        scutil_command: Some(vec!["/nonexistent/scutil".into(), "--proxy".into()]),
+        ..SourcePaths::none()
+    };
+    let d = gather(&paths, None, None);
+    assert!(
+        d.problems[0].to_string().contains("cannot run"),
+        "{:?}",
+        d.problems
+    );
+}

@@ -62,6 +62,9 @@ pub struct SourcePaths {
     pub netsh_advproxy: Option<SourceFile>,
     /// Saved `scutil --proxy` output.
     pub scutil: Option<SourceFile>,
+    /// A command printing the live `scutil --proxy` output (macOS: the
+    /// system's own), read when no saved output is given.
+    pub scutil_command: Option<Vec<String>>,
     /// Saved `gsettings list-recursively org.gnome.system.proxy` output.
     pub gsettings: Option<SourceFile>,
     /// `/etc/environment`.
@@ -95,6 +98,9 @@ impl SourcePaths {
         }
         Self {
             registry: false,
+            // The system settings as macOS applications get them.
+            scutil_command: cfg!(target_os = "macos")
+                .then(|| vec!["/usr/sbin/scutil".to_owned(), "--proxy".to_owned()]),
             mdatp_managed: Some(SourceFile::standard(
                 "/etc/opt/microsoft/mdatp/managed/mdatp_managed.json",
             )),
@@ -294,6 +300,11 @@ pub fn gather(
     read_source(&mut d, &paths.scutil, SourceKind::MacSystem, |p, b| {
         from_scutil_proxy(p, &text(b))
     });
+    if let (None, Some(command)) = (&paths.scutil, &paths.scutil_command) {
+        read_command(&mut d, command, SourceKind::MacSystem, |p, t| {
+            from_scutil_proxy(p, t)
+        });
+    }
     read_source(&mut d, &paths.gsettings, SourceKind::Gnome, |p, b| {
         from_gsettings(p, &text(b))
     });
@@ -340,6 +351,83 @@ pub fn gather(
         }
     }
     d
+}
+
+/// How long a settings command may take, and how much it may print.
+const COMMAND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Runs `command` and reads what it prints with `reader`; a command that
+/// cannot run, fails, prints too much or takes too long is a problem
+/// naming it, never "no proxy".
+fn read_command(
+    d: &mut Discovery,
+    command: &[String],
+    kind: SourceKind,
+    reader: impl Fn(&str, &str) -> SourceResult,
+) {
+    let shown = command.join(" ");
+    let problem =
+        |message: String| SourceProblem::new(Provenance::new(kind, &shown, None), message);
+    let Some((program, args)) = command.split_first() else {
+        return;
+    };
+    let child = std::process::Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(e) => {
+            d.problems.push(problem(format!("cannot run: {e}")));
+            return;
+        }
+    };
+    // Read on a thread of its own, so that a command that never ends (or
+    // never closes its output) is killed at the limit.
+    let stdout = child.stdout.take();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::Read as _;
+        let mut bytes = Vec::new();
+        let read = stdout.map(|out| {
+            out.take(MAX_SETTINGS_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .map(|_| bytes)
+        });
+        let _ = tx.send(read);
+    });
+    let output = rx.recv_timeout(COMMAND_TIMEOUT);
+    let _ = child.kill();
+    let status = child.wait();
+    let bytes = match output {
+        Ok(Some(Ok(bytes))) => bytes,
+        Ok(Some(Err(e))) => {
+            d.problems
+                .push(problem(format!("cannot read its output: {e}")));
+            return;
+        }
+        Ok(None) => Vec::new(),
+        Err(_) => {
+            d.problems.push(problem(format!(
+                "did not finish within {} s",
+                COMMAND_TIMEOUT.as_secs()
+            )));
+            return;
+        }
+    };
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > MAX_SETTINGS_BYTES {
+        d.problems.push(problem(format!(
+            "printed more than {MAX_SETTINGS_BYTES} bytes"
+        )));
+        return;
+    }
+    match status {
+        Ok(s) if s.success() => d.take(reader(&shown, &text(&bytes)), &shown),
+        Ok(s) => d.problems.push(problem(format!("failed ({s})"))),
+        Err(e) => d.problems.push(problem(format!("cannot run: {e}"))),
+    }
 }
 
 fn read_many(
