@@ -8,6 +8,7 @@
 pub mod fixtures;
 pub mod lab;
 pub mod peers;
+pub mod scenarios;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -21,8 +21,8 @@
 use std::process::Command;
 
 use pathprobe_tests::lab::{TestCa, dns_server, tls_origin};
-use pathprobe_tests::peers::{SquidSetup, mitmdump, require, require_squid, squid};
-use pathprobe_tests::{Pathprobe, WINE_EXE, check_json, stderr, stdout, write_catalog};
+use pathprobe_tests::peers::{mitmdump, require};
+use pathprobe_tests::{Pathprobe, WINE_EXE, check_json, scenarios, stderr, stdout, write_catalog};
 
 /// The exe under test; this file runs only from check-windows.sh, which
 /// names it (a run without it would test the Linux binary and prove nothing).
@@ -38,97 +38,24 @@ fn exe() -> String {
     exe
 }
 
+/// The same checks through real peers as `peers_check.rs`, here by the
+/// Windows build.
 #[test]
-fn check_through_squid_open_denying_and_asking_credentials() {
+fn check_through_squid_open_and_denying() {
     let _ = exe();
-    let Some(binary) = require_squid("wine check through squid") else {
-        return;
-    };
-    let ca = TestCa::new("pathprobe lab CA");
-    let origin = tls_origin(&ca, &["svc.lab.test"], 200);
-    let open = squid(
-        &binary,
-        &SquidSetup {
-            hosts: vec!["svc.lab.test".into()],
-            blocked: vec![".blocked.lab.test".into()],
-            ..SquidSetup::default()
-        },
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
-    let ok = format!("https://svc.lab.test:{origin}/");
-    let cat = write_catalog(dir.path(), &[&ok, "https://www.blocked.lab.test/"]);
-    let (v, out) = check_json(
-        &[
-            cat.to_str().unwrap(),
-            "--proxy",
-            &format!("http://127.0.0.1:{}", open.port),
-            "--ca-cert",
-            ca_file.to_str().unwrap(),
-        ],
-        "10",
-    );
-    assert_eq!(v["results"][0]["verdict"], "ok", "{}\n{v:#}", stderr(&out));
-    assert_eq!(v["results"][1]["verdict"], "proxy_denied", "{v:#}");
+    scenarios::squid_open_proxy_carries_the_probe_and_denies_by_rule();
+}
 
-    if require("wine squid auth", &["htpasswd"], "htpasswd (apache2-utils)").is_none() {
-        return;
-    }
-    let asking = squid(
-        &binary,
-        &SquidSetup {
-            auth: Some(("agent".into(), "Corr3ct-horse".into())),
-            hosts: vec!["svc.lab.test".into()],
-            ..SquidSetup::default()
-        },
-    );
-    let cat = write_catalog(dir.path(), &[&ok]);
-    let (v, _) = check_json(
-        &[
-            cat.to_str().unwrap(),
-            "--proxy",
-            &format!("http://127.0.0.1:{}", asking.port),
-            "--ca-cert",
-            ca_file.to_str().unwrap(),
-        ],
-        "10",
-    );
-    assert_eq!(v["results"][0]["verdict"], "proxy_auth_required", "{v:#}");
-    assert_eq!(v["findings"][0]["kind"], "proxy_authentication", "{v:#}");
-    let evidence = v["findings"][0]["evidence"].to_string();
-    assert!(
-        evidence.contains("Basic") && evidence.contains("realm: pathprobe lab"),
-        "{evidence}"
-    );
+#[test]
+fn check_through_squid_asking_credentials() {
+    let _ = exe();
+    scenarios::squid_with_authentication_offers_its_schemes_and_checks_credentials();
 }
 
 #[test]
 fn check_through_mitmproxy_finds_the_interception() {
     let _ = exe();
-    let Some(binary) = require(
-        "wine check through mitmproxy",
-        &["/opt/pathprobe-mitmproxy/bin/mitmdump", "mitmdump"],
-        "mitmproxy (PyPI mitmproxy)",
-    ) else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let cat = write_catalog(dir.path(), &["https://winatp-gw-weu.microsoft.com/"]);
-    let zscaler = TestCa::new("Zscaler Root CA");
-    let proxy = mitmdump(&binary, Some((zscaler.key_pem(), zscaler.pem())));
-    let (v, out) = check_json(
-        &[
-            cat.to_str().unwrap(),
-            "--proxy",
-            &format!("http://127.0.0.1:{}", proxy.port),
-        ],
-        "10",
-    );
-    let r = &v["results"][0];
-    assert_eq!(r["verdict"], "tls_intercepted", "{}\n{r:#}", stderr(&out));
-    assert_eq!(v["findings"][0]["kind"], "tls_inspection", "{v:#}");
-    assert_eq!(v["findings"][0]["component"], "Zscaler", "{v:#}");
+    scenarios::mitmproxy_interception_is_detected_with_its_own_ca_and_a_product_ca();
 }
 
 #[test]
