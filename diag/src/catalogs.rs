@@ -41,12 +41,17 @@ pub(crate) fn load_catalog_within(
             if args.sheet.is_some() {
                 return Err(UsageError("--sheet needs a workbook file".into()).into());
             }
+            if !args.columns.is_empty() {
+                return Err(UsageError("--column needs a catalog file".into()).into());
+            }
             default_catalog().context("the embedded catalog is damaged (a build problem)")
         }
         Some(path) => crate::isolate::load_catalog_file(
             path,
             &LoadOptions {
                 sheet: args.sheet.clone(),
+                // Checked by the flag's own parser.
+                columns: args.columns.iter().filter_map(|c| c.parse().ok()).collect(),
                 ..LoadOptions::default()
             },
             deadline,

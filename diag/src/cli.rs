@@ -838,6 +838,19 @@ pub struct CatalogArgs {
     /// Read only this sheet of a workbook.
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+
+    /// The column a header names holds ROLE (url, host, port, geography,
+    /// category, service, description, comments, requirement, os), for
+    /// headers whose words are not known: --column url="Web address".
+    /// Repeatable.
+    #[arg(long = "column", value_name = "ROLE=HEADER", value_parser = column_arg)]
+    pub columns: Vec<String>,
+}
+
+/// `ROLE=HEADER`.
+fn column_arg(text: &str) -> Result<String, String> {
+    text.parse::<pathprobe_urls::ColumnOverride>()
+        .map(|_| text.to_owned())
 }
 
 /// Filters shared by commands that plan probes.

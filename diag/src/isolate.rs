@@ -62,6 +62,9 @@ pub(crate) fn load_catalog_file(
     if let Some(sheet) = &options.sheet {
         command.arg("--sheet").arg(sheet);
     }
+    for column in &options.columns {
+        command.arg("--column").arg(column.to_string());
+    }
     let shown = path.display();
     // A run's deadline shortens the worker's: the run ends on time even
     // while its catalog is read.
@@ -117,7 +120,8 @@ pub(crate) fn pac_isolation() -> Option<pathprobe_pac::WorkerCommand> {
 }
 
 /// Runs a worker when the command line names one (`__pac-worker`,
-/// `__catalog-worker PATH [--sheet NAME]`); `None` for any other command line.
+/// `__catalog-worker PATH [--sheet NAME] [--column ROLE=HEADER]...`); `None`
+/// for any other command line.
 pub(crate) fn worker_main(args: &[std::ffi::OsString]) -> Option<std::process::ExitCode> {
     // Words are matched as text; the path stays as the OS gave it (a file
     // name need not be UTF-8).
@@ -133,9 +137,8 @@ pub(crate) fn worker_main(args: &[std::ffi::OsString]) -> Option<std::process::E
         (["__pac-worker"], _) => pathprobe_pac::serve_worker()
             .map(|()| Exit::Ok)
             .map_err(anyhow::Error::from),
-        (["__catalog-worker", _], Some(path)) => catalog_worker(Path::new(path), None),
-        (["__catalog-worker", _, "--sheet", sheet], Some(path)) => {
-            catalog_worker(Path::new(path), Some((*sheet).to_owned()))
+        (["__catalog-worker", _, options @ ..], Some(path)) => {
+            catalog_options(options).and_then(|o| catalog_worker(Path::new(path), o))
         }
         (["__lint-worker"], _) => lint_worker(),
         ([first, ..], _) if first.starts_with("__") && first.ends_with("-worker") => {
@@ -153,16 +156,33 @@ pub(crate) fn worker_main(args: &[std::ffi::OsString]) -> Option<std::process::E
     })
 }
 
+/// The options [`load_catalog_file`] passes a catalog worker:
+/// `[--sheet NAME] [--column ROLE=HEADER]...`.
+fn catalog_options(words: &[&str]) -> anyhow::Result<LoadOptions> {
+    let mut options = LoadOptions::default();
+    let mut rest = words;
+    loop {
+        match rest {
+            [] => return Ok(options),
+            ["--sheet", sheet, more @ ..] => {
+                options.sheet = Some((*sheet).to_owned());
+                rest = more;
+            }
+            ["--column", column, more @ ..] => {
+                options
+                    .columns
+                    .push(column.parse().map_err(|e: String| anyhow::anyhow!(e))?);
+                rest = more;
+            }
+            _ => anyhow::bail!("bad worker arguments: {words:?}"),
+        }
+    }
+}
+
 /// The worker side of [`load_catalog_file`]: the catalog as JSON on stdout.
-fn catalog_worker(path: &Path, sheet: Option<String>) -> anyhow::Result<Exit> {
+fn catalog_worker(path: &Path, options: LoadOptions) -> anyhow::Result<Exit> {
     pathprobe_sandbox::limit_own_memory(MEMORY_LIMIT)?;
-    let catalog = pathprobe_urls::load_with(
-        path,
-        &LoadOptions {
-            sheet,
-            ..LoadOptions::default()
-        },
-    )?;
+    let catalog = pathprobe_urls::load_with(path, &options)?;
     let mut out = std::io::stdout().lock();
     serde_json::to_writer(&mut out, &catalog)?;
     Ok(Exit::Ok)

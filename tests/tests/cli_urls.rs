@@ -300,6 +300,97 @@ fn text_csv_and_json_catalogs() {
 
 /// Runs `urls list FILE` and checks the bad-input contract: exit 2, one message
 /// naming the file and what is wrong, no panic.
+/// Headers people write: known words in any spelling are found; a header
+/// nobody could place is named with what was tried, and `--column
+/// ROLE=HEADER` places it (also for a workbook, through the catalog worker).
+#[test]
+fn columns_are_found_by_meaning_or_placed_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let retyped = dir.path().join("retyped.csv");
+    fs::write(
+        &retyped,
+        "  DOMAIN(S) ,Service area,Data location,Optional?\nwinatp-gw-weu.microsoft.com,MDE,EU,No\n",
+    )
+    .unwrap();
+    let out = run([
+        "urls",
+        "list",
+        retyped.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    let v = json(&out);
+    let e = &v["entries"][0];
+    assert_eq!(e["target"], "winatp-gw-weu.microsoft.com", "{v:#}");
+    assert_eq!(e["category"], "MDE");
+    assert_eq!(e["geography"], "EU");
+
+    let own = dir.path().join("own.csv");
+    fs::write(&own, "Web address,Area\nhttps://a.example/,Cloud\n").unwrap();
+    let out = run(["urls", "list", own.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("Domain(s), FQDN, Address") && err.contains("\"Web address\", \"Area\""),
+        "{err}"
+    );
+    let out = run([
+        "urls",
+        "list",
+        own.to_str().unwrap(),
+        "--column",
+        "url=web address",
+        "--column",
+        "category=Area",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["entries"][0]["target"], "https://a.example", "{v:#}");
+    assert_eq!(v["entries"][0]["category"], "Cloud", "{v:#}");
+    // A workbook goes through the catalog worker, with its options.
+    let book = dir.path().join("own.xlsx");
+    {
+        use fixtures::V::S;
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        fixtures::rows(
+            ws,
+            0,
+            &[
+                &[S("Web address"), S("Area")],
+                &[S("https://b.example/"), S("Cloud")],
+            ],
+        )
+        .unwrap();
+        wb.save(&book).unwrap();
+    }
+    let out = run([
+        "urls",
+        "list",
+        book.to_str().unwrap(),
+        "--column",
+        "url=Web address",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json(&out)["entries"][0]["target"], "https://b.example");
+    // A role that does not exist is refused where it is read.
+    let out = run([
+        "urls",
+        "list",
+        own.to_str().unwrap(),
+        "--column",
+        "colour=Area",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("is not a role"), "{}", stderr(&out));
+}
+
 /// Cells a spreadsheet would run as formulas (`=`, `+`, `-`, `@` first)
 /// are written as text in every CSV pathprobe writes (OWASP's leading `'`);
 /// the catalog is read as written.

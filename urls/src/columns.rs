@@ -37,10 +37,19 @@ pub enum Column {
     Linux,
 }
 
+/// The headers a URL column is known by, as messages name them when none
+/// is found (each in any case and spacing, with or without "(s)").
+pub const URL_HEADERS: &str = "URL, Endpoint, Domain(s), FQDN, Address, Destination, or Host name (with another known column beside it)";
+
 /// Header cells longer than this are prose, not headers.
 const MAX_HEADER_LEN: usize = 60;
 
 fn words(text: &str) -> Vec<String> {
+    // "Domain(s)", "Address(es)": the plural people write in brackets.
+    let text = text
+        .to_ascii_lowercase()
+        .replace("(s)", "s")
+        .replace("(es)", "es");
     text.split(|c: char| !c.is_ascii_alphanumeric() && c != '.')
         .filter(|w| !w.is_empty())
         .map(|w| w.trim_matches('.').to_ascii_lowercase())
@@ -78,20 +87,39 @@ pub fn classify(header: &str) -> Option<Column> {
         "domains",
         "destination",
         "destinations",
+        "address",
+        "addresses",
     ];
     if only(URL_WORDS) {
         return Some(Column::Url);
     }
-    if only(&["host", "hostname", "hosts", "name", "server"]) && !only(&["name"]) {
+    if only(&[
+        "host",
+        "hostname",
+        "hostnames",
+        "hosts",
+        "name",
+        "names",
+        "server",
+        "servers",
+    ]) && !only(&["name", "names"])
+    {
         return Some(Column::Host);
     }
-    if only(&["port", "ports", "tcp", "number"]) {
+    if only(&["port", "ports", "tcp", "number", "destination", "dst"]) {
         return Some(Column::Port);
     }
-    if has_prefix("geo") || has("region") || has("location") || has("cloud") {
+    if has_prefix("geo")
+        || has("region")
+        || has("regions")
+        || has_prefix("location")
+        || has("cloud")
+    {
         return Some(Column::Geography);
     }
-    if has("category") || has("categories") {
+    // "Service area" (the Microsoft 365 lists' word) is a category; a
+    // "Service" alone is the service's name.
+    if has("category") || has("categories") || (has("service") && has_prefix("area")) {
         return Some(Column::Category);
     }
     if (has("service") || has("services")) && !has("tag") {
@@ -133,6 +161,91 @@ pub fn classify(header: &str) -> Option<Column> {
     None
 }
 
+impl Column {
+    /// The role names `--column ROLE=HEADER` takes.
+    pub const ROLES: &'static str =
+        "url, host, port, geography, category, service, description, comments, requirement, os";
+
+    /// A role by its name (`url`, `geo`, `required`, …).
+    pub fn from_role(name: &str) -> Option<Column> {
+        Some(match name.trim().to_ascii_lowercase().as_str() {
+            "url" | "endpoint" => Column::Url,
+            "host" => Column::Host,
+            "port" => Column::Port,
+            "geography" | "geo" | "region" | "location" => Column::Geography,
+            "category" => Column::Category,
+            "service" => Column::Service,
+            "description" => Column::Description,
+            "comments" | "comment" | "notes" => Column::Comments,
+            "requirement" | "required" => Column::Requirement,
+            "os" | "platform" => Column::Os,
+            _ => return None,
+        })
+    }
+}
+
+/// `--column ROLE=HEADER`: the header cell (any case and spacing) that holds
+/// a role, for headers whose words pathprobe does not know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnOverride {
+    /// What the column holds.
+    pub role: Column,
+    /// Its header, as written in the file.
+    pub header: String,
+}
+
+impl std::str::FromStr for ColumnOverride {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let (role, header) = text.split_once('=').ok_or_else(|| {
+            format!(
+                "expected ROLE=HEADER, such as url=\"Web address\" (roles: {})",
+                Column::ROLES
+            )
+        })?;
+        let role = Column::from_role(role).ok_or_else(|| {
+            format!(
+                "\"{}\" is not a role (roles: {})",
+                role.trim(),
+                Column::ROLES
+            )
+        })?;
+        let header = header.trim();
+        if header.is_empty() || header.chars().any(char::is_control) {
+            return Err("the header is one line of text, not empty".into());
+        }
+        Ok(ColumnOverride {
+            role,
+            header: header.to_owned(),
+        })
+    }
+}
+
+impl std::fmt::Display for ColumnOverride {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let role = match self.role {
+            Column::Url => "url",
+            Column::Host => "host",
+            Column::Port => "port",
+            Column::Geography => "geography",
+            Column::Category => "category",
+            Column::Service => "service",
+            Column::Description => "description",
+            Column::Comments => "comments",
+            Column::Requirement => "requirement",
+            _ => "os",
+        };
+        write!(f, "{role}={}", self.header)
+    }
+}
+
+/// Header texts compared as people see them: case and runs of spaces aside.
+fn same_header(a: &str, b: &str) -> bool {
+    let squeeze = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    squeeze(a).eq_ignore_ascii_case(&squeeze(b))
+}
+
 /// Column positions of one header row.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ColumnMap {
@@ -140,9 +253,20 @@ pub struct ColumnMap {
 }
 
 impl ColumnMap {
-    /// Reads a row as a header: it is one when it has a URL (or host) column and at
-    /// least one other known column. The first column of each meaning wins.
+    /// Without overrides (the tests' shorthand).
+    #[cfg(test)]
     pub fn from_header<S: AsRef<str>>(cells: &[S]) -> Option<ColumnMap> {
+        Self::from_header_with(cells, &[])
+    }
+
+    /// Reads a row as a header: it is one when it has a URL (or host) column and at
+    /// least one other known column. The first column of each meaning wins. The
+    /// columns `overrides` name are placed first: their roles are taken by the
+    /// cells they name, never guessed.
+    pub fn from_header_with<S: AsRef<str>>(
+        cells: &[S],
+        overrides: &[ColumnOverride],
+    ) -> Option<ColumnMap> {
         // A row that names a host is data, whatever its other cells say. A
         // lone word ("URL", "Category") could be a single-label host too, so
         // only forms no header takes count here.
@@ -156,8 +280,21 @@ impl ColumnMap {
         }
         let mut slots: Vec<(Column, usize)> = Vec::new();
         for (i, cell) in cells.iter().enumerate() {
+            if let Some(o) = overrides
+                .iter()
+                .find(|o| same_header(cell.as_ref(), &o.header))
+                && !slots.iter().any(|(c, _)| *c == o.role)
+            {
+                slots.push((o.role, i));
+            }
+        }
+        for (i, cell) in cells.iter().enumerate() {
+            if slots.iter().any(|(_, at)| *at == i) {
+                continue;
+            }
             if let Some(col) = classify(cell.as_ref())
                 && !slots.iter().any(|(c, _)| *c == col)
+                && !overrides.iter().any(|o| o.role == col)
             {
                 slots.push((col, i));
             }
@@ -165,8 +302,12 @@ impl ColumnMap {
         let has_url = slots
             .iter()
             .any(|(c, _)| matches!(c, Column::Url | Column::Host));
-        // One recognised column is enough only for a one-column table (a CSV list).
-        let needed = if cells.len() == 1 { 1 } else { 2 };
+        // One recognised column is enough only for a one-column table (a CSV
+        // list), or when the user named it: their header is the header.
+        let named = slots
+            .iter()
+            .any(|(c, _)| overrides.iter().any(|o| o.role == *c));
+        let needed = if cells.len() == 1 || named { 1 } else { 2 };
         if !has_url || slots.len() < needed {
             return None;
         }
@@ -236,6 +377,99 @@ mod tests {
         assert_eq!(classify("*.endpoint.security.microsoft.com"), None);
     }
 
+    /// Headers as people retype them: every spelling of each role's names
+    /// in any case, with extra or missing spaces, punctuation around
+    /// slashes, bracketed plurals and a trailing question mark or colon.
+    #[test]
+    fn header_spellings_matrix() {
+        let roles: &[(Column, &[&str])] = &[
+            (
+                Column::Url,
+                &[
+                    "URL",
+                    "URL(s)",
+                    "Endpoint",
+                    "Endpoint/URL",
+                    "Endpoint(s)",
+                    "Domain(s)",
+                    "FQDN",
+                    "Address",
+                    "Destination",
+                    "Destination(s)",
+                    "Domain / URL",
+                ],
+            ),
+            (
+                Column::Host,
+                &["Host name", "Hostname", "Host name(s)", "Server(s)"],
+            ),
+            (
+                Column::Port,
+                &["Port", "Port(s)", "TCP port(s)", "Destination port"],
+            ),
+            (
+                Column::Geography,
+                &[
+                    "Geography",
+                    "Region",
+                    "Region(s)",
+                    "Location",
+                    "Data location",
+                    "Geo",
+                ],
+            ),
+            (
+                Column::Category,
+                &["Category", "Categories", "Service area", "Service area(s)"],
+            ),
+            (
+                Column::Requirement,
+                &[
+                    "Required",
+                    "Mandatory",
+                    "Optional?",
+                    "Required / Optional",
+                    "Requirement",
+                ],
+            ),
+        ];
+        let variants = |name: &str| -> Vec<String> {
+            let mut all = vec![
+                name.to_owned(),
+                name.to_ascii_lowercase(),
+                name.to_ascii_uppercase(),
+                format!("{name} "),
+                format!("  {name}"),
+                name.replace(' ', "  "),
+                name.replace(' ', "_"),
+                name.replace(' ', "-"),
+                name.replace(" / ", "/"),
+                name.replace(" / ", " /"),
+                name.replace('/', " / "),
+                format!("{name}:"),
+                format!("{name}\n"),
+            ];
+            if !name.ends_with('?') {
+                all.push(format!("{name}?"));
+            }
+            all
+        };
+        let mut checked = 0;
+        for (role, names) in roles {
+            for name in *names {
+                for v in variants(name) {
+                    assert_eq!(classify(&v), Some(*role), "{v:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 400, "{checked}");
+        // Words that are near but mean something else stay unplaced.
+        for other in ["Name", "Names", "Service Tag Name", "IP ranges", "Notes?"] {
+            assert_ne!(classify(other), Some(Column::Url), "{other}");
+        }
+    }
+
     #[test]
     fn header_rows_need_a_url_column_and_one_more() {
         let h = ColumnMap::from_header(&[
@@ -266,6 +500,24 @@ mod tests {
             ])
             .is_none()
         );
+    }
+
+    #[test]
+    fn overrides_place_the_columns_they_name() {
+        let over = |t: &str| t.parse::<ColumnOverride>().unwrap();
+        let cells = ["Web address", "Area", "FQDN"];
+        // Without an override, the FQDN column is the URL.
+        assert_eq!(ColumnMap::from_header(&cells).map(|m| m.url()), None);
+        let m =
+            ColumnMap::from_header_with(&cells, &[over("url=web  ADDRESS"), over("category=Area")])
+                .unwrap();
+        assert_eq!(m.url(), 0);
+        assert_eq!(m.get(Column::Category), Some(1));
+        assert_eq!(over("geo = Data centre").role, Column::Geography);
+        assert!("Web address".parse::<ColumnOverride>().is_err());
+        assert!("colour=x".parse::<ColumnOverride>().is_err());
+        assert!("url=".parse::<ColumnOverride>().is_err());
+        assert_eq!(over("url=Web address").to_string(), "url=Web address");
     }
 
     #[test]

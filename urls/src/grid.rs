@@ -55,6 +55,8 @@ pub struct TableSource<'a> {
     pub file: &'a Path,
     /// Sheet name, for workbooks.
     pub sheet: Option<&'a str>,
+    /// Columns the user placed by their headers (`--column`).
+    pub columns: &'a [crate::columns::ColumnOverride],
 }
 
 /// What walking a table produced.
@@ -142,7 +144,7 @@ pub fn walk(grid: &Grid, src: &TableSource<'_>) -> Walked {
             continue; // blank, or wholly inside merged regions that started above
         }
         let texts: Vec<&str> = row.iter().map(|c| c.text.as_str()).collect();
-        if let Some(map) = ColumnMap::from_header(&texts) {
+        if let Some(map) = ColumnMap::from_header_with(&texts, src.columns) {
             header = Some(map);
             out.found_header = true;
             continue;
@@ -397,6 +399,7 @@ mod tests {
         TableSource {
             file: Path::new("t.xlsx"),
             sheet: Some("S"),
+            columns: &[],
         }
     }
 

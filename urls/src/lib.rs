@@ -29,6 +29,7 @@
 //! ```
 
 mod columns;
+pub use columns::{Column, ColumnOverride};
 mod diff;
 mod embedded;
 mod error;

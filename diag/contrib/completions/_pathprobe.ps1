@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'pathprobe' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read options from this TOML file instead of the default ($XDG_CONFIG_HOME/pathprobe/config.toml, then /etc/pathprobe/config.toml)')
             [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Use the options of [site.NAME] in the configuration file')
             [CompletionResult]::new('--sheet', '--sheet', [CompletionResultType]::ParameterName, 'Read only this sheet of a workbook')
+            [CompletionResult]::new('--column', '--column', [CompletionResultType]::ParameterName, 'The column a header names holds ROLE (url, host, port, geography, category, service, description, comments, requirement, os), for headers whose words are not known: --column url="Web address". Repeatable')
             [CompletionResult]::new('--geo', '--geo', [CompletionResultType]::ParameterName, 'Data location: WW rows plus this one''s (US, EU, UK, AU, "US Gov", GCC, "GCC High", DoD; GW_US style values are accepted too)')
             [CompletionResult]::new('--onboarding', '--onboarding', [CompletionResultType]::ParameterName, 'Take the data location from a Defender for Endpoint onboarding file (Windows script or registry JSON, Linux mdatp_onboard.json or script, macOS plist)')
             [CompletionResult]::new('--os', '--os', [CompletionResultType]::ParameterName, 'Only rows for this operating system (rows without platform flags apply to all)')
@@ -122,6 +123,7 @@ Register-ArgumentCompleter -Native -CommandName 'pathprobe' -ScriptBlock {
         }
         'pathprobe;urls;list' {
             [CompletionResult]::new('--sheet', '--sheet', [CompletionResultType]::ParameterName, 'Read only this sheet of a workbook')
+            [CompletionResult]::new('--column', '--column', [CompletionResultType]::ParameterName, 'The column a header names holds ROLE (url, host, port, geography, category, service, description, comments, requirement, os), for headers whose words are not known: --column url="Web address". Repeatable')
             [CompletionResult]::new('--geo', '--geo', [CompletionResultType]::ParameterName, 'Data location: WW rows plus this one''s (US, EU, UK, AU, "US Gov", GCC, "GCC High", DoD; GW_US style values are accepted too)')
             [CompletionResult]::new('--onboarding', '--onboarding', [CompletionResultType]::ParameterName, 'Take the data location from a Defender for Endpoint onboarding file (Windows script or registry JSON, Linux mdatp_onboard.json or script, macOS plist)')
             [CompletionResult]::new('--os', '--os', [CompletionResultType]::ParameterName, 'Only rows for this operating system (rows without platform flags apply to all)')
@@ -147,6 +149,7 @@ Register-ArgumentCompleter -Native -CommandName 'pathprobe' -ScriptBlock {
         }
         'pathprobe;urls;export' {
             [CompletionResult]::new('--sheet', '--sheet', [CompletionResultType]::ParameterName, 'Read only this sheet of a workbook')
+            [CompletionResult]::new('--column', '--column', [CompletionResultType]::ParameterName, 'The column a header names holds ROLE (url, host, port, geography, category, service, description, comments, requirement, os), for headers whose words are not known: --column url="Web address". Repeatable')
             [CompletionResult]::new('--geo', '--geo', [CompletionResultType]::ParameterName, 'Data location: WW rows plus this one''s (US, EU, UK, AU, "US Gov", GCC, "GCC High", DoD; GW_US style values are accepted too)')
             [CompletionResult]::new('--onboarding', '--onboarding', [CompletionResultType]::ParameterName, 'Take the data location from a Defender for Endpoint onboarding file (Windows script or registry JSON, Linux mdatp_onboard.json or script, macOS plist)')
             [CompletionResult]::new('--os', '--os', [CompletionResultType]::ParameterName, 'Only rows for this operating system (rows without platform flags apply to all)')
@@ -399,6 +402,7 @@ Register-ArgumentCompleter -Native -CommandName 'pathprobe' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read options from this TOML file instead of the default ($XDG_CONFIG_HOME/pathprobe/config.toml, then /etc/pathprobe/config.toml)')
             [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Use the options of [site.NAME] in the configuration file')
             [CompletionResult]::new('--sheet', '--sheet', [CompletionResultType]::ParameterName, 'Read only this sheet of a workbook')
+            [CompletionResult]::new('--column', '--column', [CompletionResultType]::ParameterName, 'The column a header names holds ROLE (url, host, port, geography, category, service, description, comments, requirement, os), for headers whose words are not known: --column url="Web address". Repeatable')
             [CompletionResult]::new('--geo', '--geo', [CompletionResultType]::ParameterName, 'Data location: WW rows plus this one''s (US, EU, UK, AU, "US Gov", GCC, "GCC High", DoD; GW_US style values are accepted too)')
             [CompletionResult]::new('--onboarding', '--onboarding', [CompletionResultType]::ParameterName, 'Take the data location from a Defender for Endpoint onboarding file (Windows script or registry JSON, Linux mdatp_onboard.json or script, macOS plist)')
             [CompletionResult]::new('--os', '--os', [CompletionResultType]::ParameterName, 'Only rows for this operating system (rows without platform flags apply to all)')
@@ -454,6 +458,7 @@ Register-ArgumentCompleter -Native -CommandName 'pathprobe' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read options from this TOML file instead of the default ($XDG_CONFIG_HOME/pathprobe/config.toml, then /etc/pathprobe/config.toml)')
             [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Use the options of [site.NAME] in the configuration file')
             [CompletionResult]::new('--sheet', '--sheet', [CompletionResultType]::ParameterName, 'Read only this sheet of a workbook')
+            [CompletionResult]::new('--column', '--column', [CompletionResultType]::ParameterName, 'The column a header names holds ROLE (url, host, port, geography, category, service, description, comments, requirement, os), for headers whose words are not known: --column url="Web address". Repeatable')
             [CompletionResult]::new('--geo', '--geo', [CompletionResultType]::ParameterName, 'Data location: WW rows plus this one''s (US, EU, UK, AU, "US Gov", GCC, "GCC High", DoD; GW_US style values are accepted too)')
             [CompletionResult]::new('--onboarding', '--onboarding', [CompletionResultType]::ParameterName, 'Take the data location from a Defender for Endpoint onboarding file (Windows script or registry JSON, Linux mdatp_onboard.json or script, macOS plist)')
             [CompletionResult]::new('--os', '--os', [CompletionResultType]::ParameterName, 'Only rows for this operating system (rows without platform flags apply to all)')

@@ -218,6 +218,7 @@ fn catalog_jobs(args: &PacEvalArgs, catalog: Option<&Path>) -> anyhow::Result<Ve
         &CatalogArgs {
             catalog: catalog.map(Path::to_path_buf),
             sheet: args.sheet.clone(),
+            columns: Vec::new(),
         },
         &args.filter,
     )?;

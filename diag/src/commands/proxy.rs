@@ -23,6 +23,7 @@ fn explain_cmd(args: ProxyExplainArgs) -> anyhow::Result<Exit> {
             &CatalogArgs {
                 catalog: catalog.clone(),
                 sheet: None,
+                columns: Vec::new(),
             },
             &FilterArgs {
                 geo: None,

@@ -45,6 +45,8 @@ pub struct LoadOptions {
     pub sheet: Option<String>,
     /// Refuse files larger than this.
     pub max_bytes: u64,
+    /// Columns placed by their headers (`--column ROLE=HEADER`).
+    pub columns: Vec<crate::columns::ColumnOverride>,
 }
 
 impl Default for LoadOptions {
@@ -52,6 +54,7 @@ impl Default for LoadOptions {
         LoadOptions {
             sheet: None,
             max_bytes: DEFAULT_MAX_BYTES,
+            columns: Vec::new(),
         }
     }
 }
@@ -89,12 +92,12 @@ pub fn load_bytes(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Ca
         pathprobe_files::text::utf16(bytes)
     };
     let bytes = decoded.as_deref().map_or(bytes, str::as_bytes);
-    let format = detect(path, bytes)?;
+    let format = detect_with(path, bytes, &options.columns)?;
     let mut catalog = match format {
         Format::Xlsx | Format::Xls | Format::Ods => {
             table::load_workbook(path, bytes, format, options)?
         }
-        Format::Csv => table::load_csv(path, bytes)?,
+        Format::Csv => table::load_csv(path, bytes, options)?,
         Format::Text => text::load_text(path, bytes)?,
         Format::Json => json::load_json(path, bytes)?,
     };
@@ -131,6 +134,15 @@ const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Decides the format from the content first (extensions lie), the extension second.
 pub fn detect(path: &Path, bytes: &[u8]) -> Result<Format> {
+    detect_with(path, bytes, &[])
+}
+
+/// [`detect`], a header naming an overridden column counting as a table's.
+fn detect_with(
+    path: &Path,
+    bytes: &[u8],
+    columns: &[crate::columns::ColumnOverride],
+) -> Result<Format> {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -195,7 +207,7 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Result<Format> {
         .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
     // Tabs too: Excel's "Unicode Text" is a table with tabs between cells.
     if let Some(line) = first
-        && tab_or_comma_header(line).is_some()
+        && tab_or_comma_header(line, columns).is_some()
     {
         return Ok(Format::Csv);
     }
@@ -204,10 +216,13 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Result<Format> {
 
 /// The separator of a table's header line, when its cells (split at commas,
 /// else at tabs) name a URL column.
-pub(crate) fn tab_or_comma_header(line: &str) -> Option<u8> {
+pub(crate) fn tab_or_comma_header(
+    line: &str,
+    columns: &[crate::columns::ColumnOverride],
+) -> Option<u8> {
     [b',', b'\t'].into_iter().find(|sep| {
         let cells: Vec<&str> = line.split(char::from(*sep)).collect();
-        cells.len() > 1 && crate::columns::ColumnMap::from_header(&cells).is_some()
+        cells.len() > 1 && crate::columns::ColumnMap::from_header_with(&cells, columns).is_some()
     })
 }
 

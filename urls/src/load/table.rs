@@ -260,6 +260,7 @@ pub(super) fn load_workbook(
             &TableSource {
                 file: path,
                 sheet: Some(name),
+                columns: &options.columns,
             },
         );
         if walked.found_header {
@@ -284,7 +285,11 @@ pub(super) fn load_workbook(
             examined: if options.sheet.is_some() {
                 String::new()
             } else {
-                format!(" in any sheet (examined: {})", quoted_list(&skipped))
+                format!(
+                    " in any sheet (examined: {}); a URL column is headed {}",
+                    quoted_list(&skipped),
+                    crate::columns::URL_HEADERS
+                )
             },
         });
     }
@@ -359,7 +364,7 @@ impl<'a> LineCounter<'a> {
 }
 
 /// Loads a CSV file with a header row (found by meaning, like a sheet's).
-pub(super) fn load_csv(path: &Path, bytes: &[u8]) -> Result<Catalog> {
+pub(super) fn load_csv(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Catalog> {
     let text = std::str::from_utf8(bytes).unwrap_or_default();
     let body = text.trim_start_matches('\u{feff}');
     let delimiter = if path
@@ -372,7 +377,7 @@ pub(super) fn load_csv(path: &Path, bytes: &[u8]) -> Result<Catalog> {
         // keeps its name and has tabs.
         body.lines()
             .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-            .and_then(super::tab_or_comma_header)
+            .and_then(|l| super::tab_or_comma_header(l, &options.columns))
             .unwrap_or(b',')
     };
     let mut reader = csv::ReaderBuilder::new()
@@ -408,12 +413,34 @@ pub(super) fn load_csv(path: &Path, bytes: &[u8]) -> Result<Catalog> {
         &TableSource {
             file: path,
             sheet: None,
+            columns: &options.columns,
         },
     );
     if !walked.found_header {
         return Err(CatalogError::NoHeader {
             origin: Origin::file(path),
-            examined: " (a CSV catalog needs a header naming its URL or host column)".into(),
+            examined: format!(
+                " (a CSV catalog needs a header naming its URL or host column: {}; its first row is {})",
+                crate::columns::URL_HEADERS,
+                grid.rows
+                    .iter()
+                    .find(|r| r.iter().any(|c| !c.text.trim().is_empty()))
+                    .map_or_else(
+                        || "empty".to_owned(),
+                        |r| {
+                            let cells: Vec<String> = r
+                                .iter()
+                                .map(|c| {
+                                    format!(
+                                        "\"{}\"",
+                                        pathprobe_files::quote::excerpt(c.text.trim(), 40)
+                                    )
+                                })
+                                .collect();
+                            pathprobe_files::quote::list(&cells, 8)
+                        }
+                    )
+            ),
         });
     }
     Ok(Catalog {
