@@ -1012,12 +1012,7 @@ fn interval_arg(text: &str) -> Result<String, String> {
 
 /// `IP`, `IP:PORT`, `[IPv6]:PORT`.
 fn dns_server_arg(text: &str) -> Result<String, String> {
-    crate::settings::parse_server(text)
-        .map(|_| text.to_owned())
-        .map_err(|e| {
-            e.0.split_once(": ")
-                .map_or_else(|| e.0.clone(), |(_, why)| why.to_owned())
-        })
+    crate::settings::server_address(text).map(|_| text.to_owned())
 }
 
 /// A PAC file or an http(s) URL.

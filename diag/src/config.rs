@@ -440,9 +440,9 @@ fn read(path: &Path, text: &str) -> Result<File, ConfigError> {
                 } else {
                     None
                 };
-                let name = pathprobe_files::quote::excerpt(&name, 80);
+                let name = pathprobe_files::quote::quoted(&name);
                 return Err(located(format!(
-                    "unknown key \"{name}\"{}{}",
+                    "unknown key {name}{}{}",
                     site.map(|s| format!(" in [site.{s}]")).unwrap_or_default(),
                     near.map(|n| format!(" (did you mean \"{n}\"?)"))
                         .unwrap_or_default()

@@ -123,6 +123,11 @@ pub(crate) fn dns_servers(given: &[String]) -> Result<DnsServers, UsageError> {
 
 /// `IP`, `IP:PORT` or `[IPv6]:PORT`; port 53 by default.
 pub fn parse_server(text: &str) -> Result<SocketAddr, UsageError> {
+    server_address(text).map_err(|why| UsageError(format!("--dns-server \"{text}\": {why}")))
+}
+
+/// [`parse_server`]'s reading, with the reason a value is refused.
+pub(crate) fn server_address(text: &str) -> Result<SocketAddr, String> {
     let addr = match text.parse::<SocketAddr>() {
         Ok(addr) => addr,
         Err(_) => text
@@ -130,21 +135,16 @@ pub fn parse_server(text: &str) -> Result<SocketAddr, UsageError> {
             .trim_end_matches(']')
             .parse::<IpAddr>()
             .map(|ip| SocketAddr::new(ip, 53))
-            .map_err(|_| UsageError(format!("--dns-server \"{text}\": expected IP or IP:PORT")))?,
+            .map_err(|_| "expected IP or IP:PORT".to_owned())?,
     };
     // Port 0 and the unspecified address name no server: questions sent
     // there fail on this machine, and the failure would read as the
     // resolver's.
     if addr.port() == 0 {
-        return Err(UsageError(format!(
-            "--dns-server \"{text}\": port 0 is not a port a server listens on"
-        )));
+        return Err("port 0 is not a port a server listens on".into());
     }
     if addr.ip().is_unspecified() {
-        return Err(UsageError(format!(
-            "--dns-server \"{text}\": {} is no server's address",
-            addr.ip()
-        )));
+        return Err(format!("{} is no server's address", addr.ip()));
     }
     Ok(addr)
 }

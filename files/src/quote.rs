@@ -110,6 +110,18 @@ pub fn inert(text: &str, colour: bool) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// `text` in quotes for a one-line message: at most 200 characters, its
+/// hidden characters (line breaks included) written out, so that an input
+/// quoted in a warning can never start a line of its own.
+///
+/// ```
+/// use pathprobe_files::quote::quoted;
+/// assert_eq!(quoted("PROXY a:1\nfake: line"), "\"PROXY a:1<U+000A>fake: line\"");
+/// ```
+pub fn quoted(text: &str) -> String {
+    format!("\"{}\"", visible(&excerpt(text, 200)))
+}
+
 /// The length of the colour sequence (`ESC [ digits and ; m`) `text` starts with.
 fn colour_sequence(text: &str) -> Option<usize> {
     let body = text.strip_prefix("\u{1b}[")?;

@@ -119,7 +119,7 @@ pub enum RouteError {
     #[error("FindProxyForURL returned an empty string")]
     Empty,
     /// Every entry was invalid.
-    #[error("FindProxyForURL returned no usable route in \"{raw}\"")]
+    #[error("FindProxyForURL returned no usable route in {}", pathprobe_files::quote::quoted(.raw))]
     NoUsableRoute {
         /// The whole result.
         raw: String,
@@ -158,7 +158,10 @@ fn parse_entry(entry: &str) -> Result<Route, String> {
     let keyword = parts.next().unwrap_or_default().to_ascii_uppercase();
     let address = parts.next();
     if let Some(extra) = parts.next() {
-        return Err(format!("unexpected text \"{extra}\" after the address"));
+        return Err(format!(
+            "unexpected text {} after the address",
+            pathprobe_files::quote::quoted(extra)
+        ));
     }
     let kind = match keyword.as_str() {
         "DIRECT" => {
@@ -173,7 +176,12 @@ fn parse_entry(entry: &str) -> Result<Route, String> {
         // names themselves; for SOCKS5 they send the name to the proxy.
         "SOCKS" | "SOCKS4" => ProxyKind::Socks4,
         "SOCKS5" => ProxyKind::Socks5h,
-        other => return Err(format!("unknown route type \"{other}\"")),
+        other => {
+            return Err(format!(
+                "unknown route type {}",
+                pathprobe_files::quote::quoted(other)
+            ));
+        }
     };
     let address = address.ok_or_else(|| format!("{keyword} needs host[:port]"))?;
     let (host, port) = split_host_port(address)?;

@@ -447,6 +447,47 @@ fn redact_authorization(text: &str) -> String {
         }
         from = value;
     }
+    // Digest answers carry their secrets as parameters after the scheme
+    // (`username="bob", response="6629fae…"`), quoted: the value inside
+    // the quotes goes, the quotes and the structure around them stay.
+    let mut from = 0;
+    while let Some(i) = lower.get(from..).and_then(|t| t.find("digest ")) {
+        let start = from + i + "digest ".len();
+        let line_end = text
+            .get(start..)
+            .and_then(|t| t.find(['\r', '\n']))
+            .map_or(text.len(), |e| start + e);
+        from = start;
+        // The client's parameters; the server's (realm, nonce, opaque) are
+        // the challenge a report shows as evidence.
+        for key in ["username", "response", "cnonce"] {
+            let mut at = start;
+            while let Some(k) = lower.get(at..line_end).and_then(|t| t.find(key)) {
+                let key_start = at + k;
+                at = key_start + key.len();
+                let boundary = lower
+                    .get(..key_start)
+                    .and_then(|t| t.chars().next_back())
+                    .is_none_or(|c| !c.is_ascii_alphanumeric());
+                let Some(after) = text.get(at..line_end).and_then(|t| t.strip_prefix('=')) else {
+                    continue;
+                };
+                if !boundary {
+                    continue;
+                }
+                // The value, past an opening quote (or an escaped one, in JSON).
+                let opening = after.len() - after.trim_start_matches(['\\', '"']).len();
+                let value = at + 1 + opening;
+                let end = text
+                    .get(value..line_end)
+                    .and_then(|t| t.find(['"', '\\', ',', ' ']))
+                    .map_or(line_end, |e| value + e);
+                if end > value && text.get(value..end) != Some(REDACTED) {
+                    cuts.push((value, end));
+                }
+            }
+        }
+    }
     // Scheme tokens: a long token-looking word after the scheme name.
     for scheme in SCHEMES {
         let mut from = 0;
@@ -929,6 +970,22 @@ mod tests {
                 .replace("REDACTED", "");
             assert!(kept.len() <= 12, "{prefix:?}: {out}");
         }
+    }
+
+    #[test]
+    fn digest_answers_lose_their_credentials_and_keep_their_shape() {
+        let r = Redactor::new();
+        let header = r#"Authorization: Digest username="bob", realm="corp", nonce="dcd98b7102dd2f0e", uri="/", response="6629fae49393a05397450978507c4ef1", cnonce="0a4f113b""#;
+        let out = r.apply(header);
+        for gone in ["bob", "6629fae4", "0a4f113b"] {
+            assert!(!out.contains(gone), "{out}");
+        }
+        assert!(out.contains(r#"realm="corp""#), "{out}");
+        // Inside a JSON string, the escaped quotes stay.
+        let json = serde_json::to_string(&serde_json::json!({ "h": header })).unwrap();
+        let out = r.apply(&json);
+        let back: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert!(!back["h"].as_str().unwrap().contains("6629fae4"), "{out}");
     }
 
     #[test]

@@ -298,8 +298,6 @@ fn text_csv_and_json_catalogs() {
     assert_eq!(v["summary"]["excluded"]["optional"], 1);
 }
 
-/// Runs `urls list FILE` and checks the bad-input contract: exit 2, one message
-/// naming the file and what is wrong, no panic.
 /// Headers people write: known words in any spelling are found; a header
 /// nobody could place is named with what was tried, and `--column
 /// ROLE=HEADER` places it (also for a workbook, through the catalog worker).
@@ -429,6 +427,8 @@ fn csv_outputs_never_carry_a_formula() {
     }
 }
 
+/// Runs `urls list FILE` and checks the bad-input contract: exit 2, one message
+/// naming the file and what is wrong, no panic.
 fn rejects(file: &Path, extra: &[&str], expect: &str) {
     let mut args: Vec<std::ffi::OsString> = vec!["urls".into(), "list".into(), file.into()];
     args.extend(extra.iter().map(|a| a.into()));

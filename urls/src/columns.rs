@@ -506,7 +506,8 @@ mod tests {
     fn overrides_place_the_columns_they_name() {
         let over = |t: &str| t.parse::<ColumnOverride>().unwrap();
         let cells = ["Web address", "Area", "FQDN"];
-        // Without an override, the FQDN column is the URL.
+        // Without an override, the row is no header: "FQDN" is its only
+        // known column.
         assert_eq!(ColumnMap::from_header(&cells).map(|m| m.url()), None);
         let m =
             ColumnMap::from_header_with(&cells, &[over("url=web  ADDRESS"), over("category=Area")])

@@ -28,7 +28,7 @@ impl std::fmt::Display for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.file.display())?;
         if let Some(sheet) = &self.sheet {
-            write!(f, ", sheet \"{sheet}\"")?;
+            write!(f, ", sheet {}", pathprobe_files::quote::quoted(sheet))?;
         }
         if let Some(line) = self.line {
             let word = if self.sheet.is_some() { "row" } else { "line" };
@@ -95,7 +95,7 @@ pub enum CatalogError {
         examined: String,
     },
     /// A sheet asked for by name is not in the workbook.
-    #[error("{}: no sheet named \"{sheet}\" (sheets: {available})", path.display())]
+    #[error("{}: no sheet named {} (sheets: {available})", path.display(), pathprobe_files::quote::quoted(.sheet))]
     NoSuchSheet {
         /// The file.
         path: PathBuf,

@@ -110,6 +110,17 @@ fn search_domains(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The DNS search domains: the adapters' on Windows (no resolv.conf there),
+/// else the resolv.conf's.
+fn this_machines_search_domains(args: &ProbeArgs) -> Vec<String> {
+    if cfg!(windows) && args.routing.resolv_conf.is_none() {
+        return pathprobe_pac::system_dns()
+            .map(|(_, search)| search)
+            .unwrap_or_default();
+    }
+    search_domains(&crate::input::system_text(&resolv_conf_path(args)).unwrap_or_default())
+}
+
 fn resolv_conf_path(args: &ProbeArgs) -> PathBuf {
     args.routing
         .resolv_conf
@@ -130,9 +141,7 @@ fn redactor(args: &ProbeArgs, probed: &Probed, hosts: bool) -> Redactor {
             .collect();
         let mut names: Vec<String> = Vec::new();
         names.extend(crate::input::hostname());
-        names.extend(search_domains(
-            &crate::input::system_text(&resolv_conf_path(args)).unwrap_or_default(),
-        ));
+        names.extend(this_machines_search_domains(args));
         names.extend(network_hosts(&probed.discovery));
         // Proxies a PAC named at run time.
         for res in &probed.report.results {
@@ -215,16 +224,41 @@ fn add_members(bundle: &mut Bundle, args: &ProbeArgs, probed: &Probed) -> anyhow
             ),
         );
     }
-    let resolv = resolv_conf_path(args);
-    let resolv_text = crate::input::system_text(&resolv)
-        .unwrap_or_else(|e| format!("# could not be read: {e}\n"));
-    bundle.add(
-        "system/resolv.conf",
-        &resolv_text,
-        &format!("the resolver configuration ({})", resolv.display()),
-    );
+    if cfg!(windows) && args.routing.resolv_conf.is_none() {
+        // Windows keeps its DNS settings on the adapters.
+        let text = match pathprobe_pac::system_dns() {
+            Ok((servers, search)) => format!(
+                "# the network adapters' DNS settings\nservers: {}\nsearch: {}\n",
+                servers
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                search.join(", ")
+            ),
+            Err(e) => format!("# could not be read: {e}\n"),
+        };
+        bundle.add(
+            "system/adapters-dns.txt",
+            &text,
+            "the network adapters' DNS settings",
+        );
+    } else {
+        let resolv = resolv_conf_path(args);
+        let resolv_text = crate::input::system_text(&resolv)
+            .unwrap_or_else(|e| format!("# could not be read: {e}\n"));
+        bundle.add(
+            "system/resolv.conf",
+            &resolv_text,
+            &format!("the resolver configuration ({})", resolv.display()),
+        );
+    }
     let dns = if args.routing.dns_server.is_empty() {
-        "DNS servers: the system's (see resolv.conf)\n".to_owned()
+        if cfg!(windows) && args.routing.resolv_conf.is_none() {
+            "DNS servers: the system's (see adapters-dns.txt)\n".to_owned()
+        } else {
+            "DNS servers: the system's (see resolv.conf)\n".to_owned()
+        }
     } else {
         format!(
             "DNS servers given: {}\n",

@@ -156,9 +156,9 @@ fn eval(args: PacEvalArgs) -> anyhow::Result<Exit> {
     let failures = if matches!(args.format, PacFormatArg::Raw) {
         for r in report.results.iter().filter(|r| r.is_unusable()) {
             output::warn(&format!(
-                "{}: the script returned \"{}\": {}",
+                "{}: the script returned {}: {}",
                 r.input,
-                r.raw.as_deref().unwrap_or_default(),
+                pathprobe_files::quote::quoted(r.raw.as_deref().unwrap_or_default()),
                 r.error.as_deref().unwrap_or_default()
             ));
         }

@@ -211,8 +211,8 @@ async fn handle(
                             StatusCode::BAD_REQUEST,
                             "text/plain",
                             format!(
-                                "target \"{}\" is not one URL: it holds white space or a line break\n",
-                                pathprobe_files::quote::excerpt(&target, 200)
+                                "target {} is not one URL: it holds white space or a line break\n",
+                                pathprobe_files::quote::quoted(&target)
                             ),
                         ));
                     }

@@ -301,8 +301,8 @@ impl Scenario {
         for (key, text) in [("name", &s.name), ("about", &s.about)] {
             if text.chars().any(char::is_control) || text.chars().count() > 200 {
                 return Err(invalid(&format!(
-                    "{key} \"{}\": one line of at most 200 characters, no control characters",
-                    pathprobe_files::quote::excerpt(text, 80)
+                    "{key} {}: one line of at most 200 characters, no control characters",
+                    pathprobe_files::quote::quoted(text)
                 )));
             }
         }
@@ -314,8 +314,8 @@ impl Scenario {
             .find(|e| !(200..=599).contains(&e.status))
         {
             return Err(invalid(&format!(
-                "endpoint \"{}\": status {} is not an HTTP status a server ends with (200 to 599)",
-                pathprobe_files::quote::excerpt(&e.name, 80),
+                "endpoint {}: status {} is not an HTTP status a server ends with (200 to 599)",
+                pathprobe_files::quote::quoted(&e.name),
                 e.status
             )));
         }
@@ -334,22 +334,22 @@ impl Scenario {
                     // As DNS and certificates hold it: `bücher` as punycode.
                     if !seen.insert(dns.clone()) {
                         return Err(invalid(&format!(
-                            "endpoint \"{}\" is named twice",
-                            pathprobe_files::quote::excerpt(&e.name, 80)
+                            "endpoint {} is named twice",
+                            pathprobe_files::quote::quoted(&e.name)
                         )));
                     }
                     e.name = dns;
                 }
                 Ok(_) => {
                     return Err(invalid(&format!(
-                        "endpoint \"{}\": a lab endpoint is a host name, not an address",
-                        pathprobe_files::quote::excerpt(&e.name, 80)
+                        "endpoint {}: a lab endpoint is a host name, not an address",
+                        pathprobe_files::quote::quoted(&e.name)
                     )));
                 }
                 Err(why) => {
                     return Err(invalid(&format!(
-                        "endpoint \"{}\": {why}",
-                        pathprobe_files::quote::excerpt(&e.name, 80)
+                        "endpoint {}: {why}",
+                        pathprobe_files::quote::quoted(&e.name)
                     )));
                 }
             }
@@ -369,16 +369,16 @@ impl Scenario {
             })
         }) {
             return Err(invalid(&format!(
-                "endpoint \"{}\": a category is one line of 1 to 200 characters, no control characters",
-                pathprobe_files::quote::excerpt(&e.name, 80)
+                "endpoint {}: a category is one line of 1 to 200 characters, no control characters",
+                pathprobe_files::quote::quoted(&e.name)
             )));
         }
         if let Some(e) = s.endpoints.iter().find(|e| {
             e.ipv6 != LabIpv6::None && matches!(e.serve, Serve::Missing | Serve::Sinkhole)
         }) {
             return Err(invalid(&format!(
-                "endpoint \"{}\": ipv6 applies to endpoints the lab serves, not to a name that is missing or sinkholed",
-                pathprobe_files::quote::excerpt(&e.name, 80)
+                "endpoint {}: ipv6 applies to endpoints the lab serves, not to a name that is missing or sinkholed",
+                pathprobe_files::quote::quoted(&e.name)
             )));
         }
         if let Some(ca) = &s.intercept_ca {
@@ -386,8 +386,8 @@ impl Scenario {
             let length = ca.chars().count();
             if length == 0 || length > 64 || ca.chars().any(char::is_control) {
                 return Err(invalid(&format!(
-                    "intercept_ca \"{}\": a CA name is 1 to 64 characters, none of them control characters",
-                    pathprobe_files::quote::excerpt(ca, 80)
+                    "intercept_ca {}: a CA name is 1 to 64 characters, none of them control characters",
+                    pathprobe_files::quote::quoted(ca)
                 )));
             }
         }

@@ -102,12 +102,15 @@ pub(super) enum Handshake {
     Afterwards(String),
 }
 
+/// The rustls error an I/O error carries, if it carries one.
+pub(super) fn rustls_error(e: &std::io::Error) -> Option<&rustls::Error> {
+    e.get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+}
+
 impl Handshake {
     pub(super) fn from_io(e: &std::io::Error) -> Self {
-        match e
-            .get_ref()
-            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        {
+        match rustls_error(e) {
             Some(tls) => Self::Tls(tls.clone()),
             None => Self::Io(e.kind(), e.to_string()),
         }
@@ -189,6 +192,9 @@ pub(super) enum ProxyProblem {
     Untrusted(Box<Failure>),
     /// A plain-http request through it got an answer that is not HTTP.
     NotHttp(Broken),
+    /// A plain-http request through it: it closed the connection before a
+    /// complete answer (this many bytes of it).
+    Closed(usize),
 }
 
 impl std::fmt::Display for ProxyProblem {
@@ -203,6 +209,10 @@ impl std::fmt::Display for ProxyProblem {
                 write!(f, "its TLS certificate is not trusted ({})", short(why))
             }
             Self::NotHttp(what) => write!(f, "it answered something that is not HTTP ({what})"),
+            Self::Closed(bytes) => write!(
+                f,
+                "it closed the connection before a complete answer ({bytes} bytes)"
+            ),
         }
     }
 }

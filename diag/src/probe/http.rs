@@ -212,7 +212,7 @@ pub async fn read_head<S: AsyncRead + Unpin>(stream: &mut S) -> Result<Head, Hea
             return Ok(head);
         }
         let n = stream.read(&mut chunk).await.map_err(|e| {
-            match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+            match super::failure::rustls_error(&e) {
                 Some(tls) => HeadError::Tls(super::tls::describe_error(tls)),
                 // A TLS peer that closes without close_notify has closed;
                 // rustls' words for it point at its manual.

@@ -658,7 +658,15 @@ async fn run(
             (Failure::Closed { bytes, .. }, Route::Proxy { host, port, .. }) if absolute => {
                 Failure::ProxyUnreachable {
                     proxy: format!("{host}:{port}"),
-                    problem: ProxyProblem::NotHttp(Broken::Head(http::HeadError::Closed(bytes))),
+                    problem: ProxyProblem::Closed(bytes),
+                }
+            }
+            // The TLS spoken here is the proxy's (an `https://` proxy): its
+            // alert is the proxy's failure, not the plain-http origin's.
+            (f @ Failure::TlsHandshake(_), Route::Proxy { host, port, .. }) if absolute => {
+                Failure::ProxyUnreachable {
+                    proxy: format!("{host}:{port}"),
+                    problem: ProxyProblem::Handshake(Box::new(f)),
                 }
             }
             (f, _) => f,

@@ -505,7 +505,11 @@ impl ProxyResolver {
                     decision: Decision {
                         routes: eval.parsed.routes.clone(),
                         decided_by: Some(found.provenance.clone()),
-                        detail: format!("{} returned \"{}\"", eval.entry_point.name(), eval.raw),
+                        detail: format!(
+                            "{} returned {}",
+                            eval.entry_point.name(),
+                            pathprobe_files::quote::quoted(&eval.raw)
+                        ),
                     },
                     pac_answer: Some(eval.raw),
                     error: None,

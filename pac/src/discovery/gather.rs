@@ -281,6 +281,11 @@ pub fn gather(
             paths.telemetry_reg.is_none(),
             paths.netsh_proxy.is_none() && paths.netsh_advproxy.is_none(),
         );
+        // WPAD devolves from the adapters' DNS suffixes, as Windows' own
+        // auto-detection does (there is no resolv.conf).
+        if let Ok((_, search)) = crate::resolver::system_dns() {
+            d.dns_domains = search;
+        }
     }
     read_source(
         &mut d,
@@ -353,7 +358,8 @@ pub fn gather(
     d
 }
 
-/// How long a settings command may take, and how much it may print.
+/// How long a settings command may take (what it may print is
+/// [`MAX_SETTINGS_BYTES`]).
 const COMMAND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Runs `command` and reads what it prints with `reader`; a command that
@@ -398,9 +404,28 @@ fn read_command(
         });
         let _ = tx.send(read);
     });
+    let started = std::time::Instant::now();
     let output = rx.recv_timeout(COMMAND_TIMEOUT);
-    let _ = child.kill();
-    let status = child.wait();
+    // The output is complete: the command gets what is left of the limit
+    // to exit, and is killed only when it does not.
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Ok(status),
+            Ok(None) if started.elapsed() < COMMAND_TIMEOUT => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                d.problems.push(problem(format!(
+                    "did not finish within {} s",
+                    COMMAND_TIMEOUT.as_secs()
+                )));
+                return;
+            }
+            Err(e) => break Err(e),
+        }
+    };
     let bytes = match output {
         Ok(Some(Ok(bytes))) => bytes,
         Ok(Some(Err(e))) => {

@@ -125,10 +125,7 @@ fn telemetry_policy(d: &mut Discovery) {
 }
 
 fn connection(d: &mut Discovery, blob: ConnectionBlob, root: &Key, root_name: &str, name: &str) {
-    let kind = match blob {
-        ConnectionBlob::WinHttp => SourceKind::WinHttp,
-        ConnectionBlob::WinInet => SourceKind::WinInet,
-    };
+    let kind = blob.kind();
     let place = format!(r"{root_name}\{CONNECTIONS}");
     let Some(key) = open(d, kind, root, root_name, CONNECTIONS) else {
         return;

@@ -270,7 +270,11 @@ pub(super) fn load_workbook(
         } else {
             skipped.push(name.clone());
             catalog.notices.push(Notice {
-                location: format!("{}, sheet \"{name}\"", path.display()),
+                location: format!(
+                    "{}, sheet {}",
+                    path.display(),
+                    pathprobe_files::quote::quoted(name)
+                ),
                 message: "no header row with a URL/endpoint column; sheet skipped".into(),
             });
         }
@@ -302,7 +306,7 @@ fn quoted_list(names: &[String]) -> String {
     }
     names
         .iter()
-        .map(|n| format!("\"{n}\""))
+        .map(|n| pathprobe_files::quote::quoted(n))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -311,6 +311,16 @@ pub enum ConnectionBlob {
     WinInet,
 }
 
+impl ConnectionBlob {
+    /// The source kind its settings are named by.
+    pub fn kind(self) -> SourceKind {
+        match self {
+            ConnectionBlob::WinHttp => SourceKind::WinHttp,
+            ConnectionBlob::WinInet => SourceKind::WinInet,
+        }
+    }
+}
+
 /// The flags of a connection blob (`PROXY_TYPE_*` in WinINet's headers).
 const FLAG_PROXY: u32 = 0x02;
 const FLAG_AUTO_PROXY_URL: u32 = 0x04;
@@ -370,10 +380,7 @@ pub fn from_connection_blob(
     value: &str,
     bytes: &[u8],
 ) -> SourceResult {
-    let kind = match blob {
-        ConnectionBlob::WinHttp => SourceKind::WinHttp,
-        ConnectionBlob::WinInet => SourceKind::WinInet,
-    };
+    let kind = blob.kind();
     let provenance = Provenance::new(kind, where_, Some(value));
     let problem = |why: String| SourceProblem::new(provenance.clone(), why);
     let mut r = BlobReader { bytes, at: 0 };
