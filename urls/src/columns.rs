@@ -161,26 +161,49 @@ pub fn classify(header: &str) -> Option<Column> {
     None
 }
 
+/// The roles `--column ROLE=HEADER` takes: each role's own name first,
+/// then the other words it answers to.
+const ROLE_NAMES: &[(Column, &[&str])] = &[
+    (Column::Url, &["url", "endpoint"]),
+    (Column::Host, &["host"]),
+    (Column::Port, &["port"]),
+    (
+        Column::Geography,
+        &["geography", "geo", "region", "location"],
+    ),
+    (Column::Category, &["category"]),
+    (Column::Service, &["service"]),
+    (Column::Description, &["description"]),
+    (Column::Comments, &["comments", "comment", "notes"]),
+    (Column::Requirement, &["requirement", "required"]),
+    (Column::Os, &["os", "platform"]),
+];
+
 impl Column {
-    /// The role names `--column ROLE=HEADER` takes.
-    pub const ROLES: &'static str =
-        "url, host, port, geography, category, service, description, comments, requirement, os";
+    /// The role names `--column ROLE=HEADER` takes, for messages.
+    pub fn roles() -> String {
+        ROLE_NAMES
+            .iter()
+            .filter_map(|(_, names)| names.first().copied())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 
     /// A role by its name (`url`, `geo`, `required`, …).
     pub fn from_role(name: &str) -> Option<Column> {
-        Some(match name.trim().to_ascii_lowercase().as_str() {
-            "url" | "endpoint" => Column::Url,
-            "host" => Column::Host,
-            "port" => Column::Port,
-            "geography" | "geo" | "region" | "location" => Column::Geography,
-            "category" => Column::Category,
-            "service" => Column::Service,
-            "description" => Column::Description,
-            "comments" | "comment" | "notes" => Column::Comments,
-            "requirement" | "required" => Column::Requirement,
-            "os" | "platform" => Column::Os,
-            _ => return None,
-        })
+        let name = name.trim().to_ascii_lowercase();
+        ROLE_NAMES
+            .iter()
+            .find(|(_, names)| names.contains(&name.as_str()))
+            .map(|(column, _)| *column)
+    }
+
+    /// The role's own name, if `--column` can place it.
+    fn role_name(self) -> Option<&'static str> {
+        ROLE_NAMES
+            .iter()
+            .find(|(column, _)| *column == self)
+            .and_then(|(_, names)| names.first().copied())
     }
 }
 
@@ -201,14 +224,14 @@ impl std::str::FromStr for ColumnOverride {
         let (role, header) = text.split_once('=').ok_or_else(|| {
             format!(
                 "expected ROLE=HEADER, such as url=\"Web address\" (roles: {})",
-                Column::ROLES
+                Column::roles()
             )
         })?;
         let role = Column::from_role(role).ok_or_else(|| {
             format!(
                 "\"{}\" is not a role (roles: {})",
                 role.trim(),
-                Column::ROLES
+                Column::roles()
             )
         })?;
         let header = header.trim();
@@ -224,18 +247,8 @@ impl std::str::FromStr for ColumnOverride {
 
 impl std::fmt::Display for ColumnOverride {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let role = match self.role {
-            Column::Url => "url",
-            Column::Host => "host",
-            Column::Port => "port",
-            Column::Geography => "geography",
-            Column::Category => "category",
-            Column::Service => "service",
-            Column::Description => "description",
-            Column::Comments => "comments",
-            Column::Requirement => "requirement",
-            _ => "os",
-        };
+        // Overrides are made by `from_role`: every role has its name.
+        let role = self.role.role_name().unwrap_or("url");
         write!(f, "{role}={}", self.header)
     }
 }
@@ -519,6 +532,14 @@ mod tests {
         assert!("colour=x".parse::<ColumnOverride>().is_err());
         assert!("url=".parse::<ColumnOverride>().is_err());
         assert_eq!(over("url=Web address").to_string(), "url=Web address");
+        // Every name of every role reads back as that role.
+        for (column, names) in ROLE_NAMES {
+            for name in *names {
+                let o = over(&format!("{name}=X"));
+                assert_eq!(o.role, *column, "{name}");
+                assert_eq!(over(&o.to_string()).role, *column, "{name}");
+            }
+        }
     }
 
     #[test]
