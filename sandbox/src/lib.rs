@@ -98,6 +98,7 @@ pub fn run(
         let _ = stderr.take(STDERR_KEPT).read_to_end(&mut err);
         err
     });
+    let started = std::time::Instant::now();
     let (sender, receiver) = std::sync::mpsc::channel();
     let reader = std::thread::spawn(move || {
         let mut out = Vec::new();
@@ -116,9 +117,22 @@ pub fn run(
             return Err(Failure::Timeout);
         }
     };
-    let status = child
-        .wait()
-        .map_err(|e| Failure::Failed(format!("cannot wait for it: {e}")))?;
+    // The answer is complete; the child gets what is left of the limit to
+    // exit (one that closed its output and went on is stopped at the limit).
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() < timeout => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Failure::Timeout);
+            }
+            Err(e) => return Err(Failure::Failed(format!("cannot wait for it: {e}"))),
+        }
+    };
     let _ = reader.join();
     let err = errors.join().unwrap_or_default();
     let err = String::from_utf8_lossy(&err);

@@ -362,9 +362,10 @@ pub fn gather(
 /// [`MAX_SETTINGS_BYTES`]).
 const COMMAND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Runs `command` and reads what it prints with `reader`; a command that
-/// cannot run, fails, prints too much or takes too long is a problem
-/// naming it, never "no proxy".
+/// Runs `command` (through the sandbox's runner: bounded output, killed at
+/// its limit) and reads what it prints with `reader`; a command that cannot
+/// run, fails, prints too much or takes too long is a problem naming it,
+/// never "no proxy".
 fn read_command(
     d: &mut Discovery,
     command: &[String],
@@ -372,86 +373,21 @@ fn read_command(
     reader: impl Fn(&str, &str) -> SourceResult,
 ) {
     let shown = command.join(" ");
-    let problem =
-        |message: String| SourceProblem::new(Provenance::new(kind, &shown, None), message);
     let Some((program, args)) = command.split_first() else {
         return;
     };
-    let child = std::process::Command::new(program)
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn();
-    let mut child = match child {
-        Ok(child) => child,
-        Err(e) => {
-            d.problems.push(problem(format!("cannot run: {e}")));
-            return;
-        }
-    };
-    // Read on a thread of its own, so that a command that never ends (or
-    // never closes its output) is killed at the limit.
-    let stdout = child.stdout.take();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        use std::io::Read as _;
-        let mut bytes = Vec::new();
-        let read = stdout.map(|out| {
-            out.take(MAX_SETTINGS_BYTES + 1)
-                .read_to_end(&mut bytes)
-                .map(|_| bytes)
-        });
-        let _ = tx.send(read);
-    });
-    let started = std::time::Instant::now();
-    let output = rx.recv_timeout(COMMAND_TIMEOUT);
-    // The output is complete: the command gets what is left of the limit
-    // to exit, and is killed only when it does not.
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Ok(status),
-            Ok(None) if started.elapsed() < COMMAND_TIMEOUT => {
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-            Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                d.problems.push(problem(format!(
-                    "did not finish within {} s",
-                    COMMAND_TIMEOUT.as_secs()
-                )));
-                return;
-            }
-            Err(e) => break Err(e),
-        }
-    };
-    let bytes = match output {
-        Ok(Some(Ok(bytes))) => bytes,
-        Ok(Some(Err(e))) => {
-            d.problems
-                .push(problem(format!("cannot read its output: {e}")));
-            return;
-        }
-        Ok(None) => Vec::new(),
-        Err(_) => {
-            d.problems.push(problem(format!(
-                "did not finish within {} s",
-                COMMAND_TIMEOUT.as_secs()
-            )));
-            return;
-        }
-    };
-    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > MAX_SETTINGS_BYTES {
-        d.problems.push(problem(format!(
-            "printed more than {MAX_SETTINGS_BYTES} bytes"
-        )));
-        return;
-    }
-    match status {
-        Ok(s) if s.success() => d.take(reader(&shown, &text(&bytes)), &shown),
-        Ok(s) => d.problems.push(problem(format!("failed ({s})"))),
-        Err(e) => d.problems.push(problem(format!("cannot run: {e}"))),
+    let mut run = std::process::Command::new(program);
+    run.args(args);
+    match pathprobe_sandbox::run(run, COMMAND_TIMEOUT, None, MAX_SETTINGS_BYTES) {
+        Ok(bytes) => d.take(reader(&shown, &text(&bytes)), &shown),
+        Err(pathprobe_sandbox::Failure::Timeout) => d.problems.push(SourceProblem::new(
+            Provenance::new(kind, &shown, None),
+            format!("did not finish within {} s", COMMAND_TIMEOUT.as_secs()),
+        )),
+        Err(e) => d.problems.push(SourceProblem::new(
+            Provenance::new(kind, &shown, None),
+            format!("cannot run it, or it failed ({e})"),
+        )),
     }
 }
 
