@@ -155,7 +155,7 @@ pub(crate) fn routable_urls(
     for planned in plan.entries {
         let pattern = match &planned.endpoint.target {
             Target::Url(p) => p.to_string(),
-            Target::Prose { text } => text.clone(),
+            Target::Prose { .. } | Target::Addresses { .. } => planned.endpoint.display_target(),
         };
         let label = match &planned.endpoint.category {
             Some(c) => format!("{c}: {pattern}"),
@@ -167,7 +167,13 @@ pub(crate) fn routable_urls(
                 label: Some(label.clone()),
                 skip: None,
             })),
-            Probe::NotProbed { why } => match example_url(&planned.endpoint) {
+            Probe::NotProbed { why } => match matches!(
+                why,
+                pathprobe_urls::NotProbeable::WildcardWithoutTarget { .. }
+            )
+            .then(|| example_url(&planned.endpoint))
+            .flatten()
+            {
                 // Routing depends on the name only, so a made-up name under
                 // the wildcard shows how the script treats the whole domain.
                 Some(url) => jobs.push(RoutableUrl {
@@ -208,6 +214,7 @@ fn example_url(endpoint: &Endpoint) -> Option<String> {
         HostPattern::Exact(h) => h.clone(),
         HostPattern::Subdomains(suffix) => format!("example.{suffix}"),
         HostPattern::Suffix(suffix) => suffix.trim_start_matches('.').to_owned(),
+        HostPattern::Inner(pattern) => pattern.replace('*', "example"),
     };
     let scheme = endpoint.scheme();
     let port = endpoint.effective_port();

@@ -83,6 +83,27 @@ pub struct AllowEntry {
     pub finding: Option<usize>,
 }
 
+/// An address block to allow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RangeEntry {
+    /// The block.
+    pub range: pathprobe_urls::AddressRange,
+    /// The TCP port clients connect to, when the catalog names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// The UDP ports, for a block the catalog names UDP ports only for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub udp: Vec<pathprobe_urls::PortSpan>,
+    /// The catalog's category.
+    pub category: Option<String>,
+    /// Data location of the row ("WW", ...).
+    pub geography: String,
+    /// Whether the catalog marks it required.
+    pub required: bool,
+    /// The catalog row.
+    pub source: String,
+}
+
 /// Entries with where they came from and what was left out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AllowList {
@@ -94,6 +115,10 @@ pub struct AllowList {
     pub generator: String,
     /// The entries, in source order.
     pub entries: Vec<AllowEntry>,
+    /// Address blocks the catalog lists (the Microsoft 365 feed's `ips`),
+    /// for the formats that take addresses (CSV, JSON, the ticket).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ranges: Vec<RangeEntry>,
     /// What could not become an entry at all (prose rows), with why.
     pub notes: Vec<String>,
     /// The findings of the report the entries come from, in its order
@@ -180,6 +205,12 @@ impl AllowList {
     /// narrowed suffixes and entries another one already covers.
     fn host_rules(&self, format: &str, domain_includes_base: bool) -> (Vec<HostRule>, Vec<String>) {
         let mut notes: Vec<String> = self.notes.clone();
+        if !self.ranges.is_empty() {
+            notes.push(format!(
+                "{} address blocks left out: {format} names hosts (the csv and json formats list them)",
+                self.ranges.len()
+            ));
+        }
         let mut rules: BTreeSet<HostRule> = BTreeSet::new();
         let mut widened: BTreeSet<String> = BTreeSet::new();
         for e in &self.entries {
@@ -210,6 +241,17 @@ impl AllowList {
                         rules.insert(HostRule::Exact(s.clone()));
                         rules.insert(HostRule::Below(s.clone()));
                     }
+                }
+                HostPattern::Inner(_) => {
+                    // "autodiscover.*.onmicrosoft.com": host lists have no
+                    // star inside a name; the domain after it is the
+                    // narrowest rule that covers every tenant's name.
+                    let base = e.host.base().to_owned();
+                    notes.push(format!(
+                        "{}: {format} cannot put a * inside a name; written as every name below {base}",
+                        e.host
+                    ));
+                    rules.insert(HostRule::Below(base));
                 }
             }
         }
@@ -258,6 +300,9 @@ impl AllowList {
             ));
         }
         kept.sort_by_key(sort_key);
+        // A pattern listed on two ports gives the same note twice.
+        let mut said = BTreeSet::new();
+        notes.retain(|n| said.insert(n.clone()));
         (kept, notes)
     }
 
@@ -425,6 +470,28 @@ impl AllowList {
                 e.source.clone(),
             ])?;
         }
+        // Blocks in the same columns: the block where the host goes, the
+        // transport where the scheme goes.
+        for r in &self.ranges {
+            let (port, transport) = match (r.port, r.udp.is_empty()) {
+                (Some(p), _) => (p.to_string(), "tcp".to_owned()),
+                (None, false) => (pathprobe_urls::PortSpan::list(&r.udp), "udp".to_owned()),
+                (None, true) => (String::new(), String::new()),
+            };
+            w.row([
+                r.range.to_string(),
+                port,
+                transport,
+                String::new(),
+                r.category.clone().unwrap_or_default(),
+                r.geography.clone(),
+                r.required.to_string(),
+                "false".to_owned(),
+                Action::Allow.name().to_owned(),
+                String::new(),
+                r.source.clone(),
+            ])?;
+        }
         w.finish()
     }
 
@@ -441,7 +508,7 @@ impl AllowList {
             "Network changes needed for {} ({}).\n",
             self.catalog, self.generator
         );
-        if self.entries.is_empty() && self.findings.is_empty() {
+        if self.entries.is_empty() && self.findings.is_empty() && self.ranges.is_empty() {
             text.push_str("\nNothing failed that the network team can fix: no change is needed.\n");
             return text;
         }
@@ -479,6 +546,28 @@ impl AllowList {
             text.push_str("\nOther changes:\n");
         }
         action_groups(&mut text, &rest, "");
+        if !self.ranges.is_empty() {
+            text.push_str("\nAddress blocks to allow (destination addresses):\n");
+            // One line per block, its ports together, in the list's order.
+            let mut blocks: Vec<(pathprobe_urls::AddressRange, Vec<String>)> = Vec::new();
+            for r in &self.ranges {
+                let ports = match r.port {
+                    Some(p) => format!("TCP {p}"),
+                    None if !r.udp.is_empty() => {
+                        format!("UDP {}", pathprobe_urls::PortSpan::list(&r.udp))
+                    }
+                    None => "any port".to_owned(),
+                };
+                match blocks.iter_mut().find(|(range, _)| *range == r.range) {
+                    Some((_, list)) if !list.contains(&ports) => list.push(ports),
+                    Some(_) => {}
+                    None => blocks.push((r.range, vec![ports])),
+                }
+            }
+            for (range, ports) in blocks {
+                let _ = writeln!(text, "  {range} {}", ports.join(", "));
+            }
+        }
         text
     }
 }
@@ -636,6 +725,9 @@ mod tests {
                             every.insert(HostRule::Exact(s.clone()));
                             every.insert(HostRule::Below(s.clone()));
                         }
+                        HostPattern::Inner(_) => {
+                            every.insert(HostRule::Below(e.host.base().to_owned()));
+                        }
                     }
                 }
                 every
@@ -671,6 +763,7 @@ mod tests {
             catalog: "Test catalog (2026-01)".into(),
             filters: vec!["geo=EU".into()],
             generator: "pathprobe 0.0.0".into(),
+            ranges: Vec::new(),
             entries: vec![
                 entry(
                     HostPattern::Exact("a.blob.example.net".into()),

@@ -34,7 +34,7 @@ mod pac_lint;
 mod proxy_explain;
 mod table;
 
-pub use allow::{Action, AllowEntry, AllowList, PacExport, Rendered};
+pub use allow::{Action, AllowEntry, AllowList, PacExport, RangeEntry, Rendered};
 pub use bundle::{
     BUNDLE_FORMAT_VERSION, Bundle, BundleError, Manifest, ManifestEntry, OpenedBundle, REDACTED,
     Redactor, open_bundle,

@@ -1,7 +1,10 @@
 //! `pathprobe urls list`: what would be probed, and why each row is or is not probeable.
 
 use comfy_table::{Cell, Color, ColumnConstraint, Width};
-use pathprobe_urls::{Catalog, CatalogInfo, Excluded, Notice, Plan, Planned, Probe, ProbeTarget};
+use pathprobe_urls::{
+    Catalog, CatalogInfo, Excluded, Method, NotProbeable, Notice, Plan, Planned, PortSpan, Probe,
+    ProbeTarget, Target,
+};
 use serde::Serialize;
 
 use crate::table::TableStyle;
@@ -19,14 +22,18 @@ pub struct ListingEntry {
     /// labels (`target` is the punycode form that is sent).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_unicode: Option<String>,
-    /// `url` or `prose`.
+    /// `url`, `prose` or `addresses` (an address block).
     pub kind: &'static str,
     /// True for `*.x` / `*x` host patterns.
     pub wildcard: bool,
     /// Scheme a client uses.
     pub scheme: String,
-    /// Port a client uses.
+    /// Port a client uses (for an address block, the one the catalog names;
+    /// 0 when it names none).
     pub port: u16,
+    /// The UDP ports of a row that names no TCP port.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub udp_ports: Option<String>,
     /// Geography code.
     pub geography: String,
     /// Category.
@@ -60,13 +67,23 @@ impl ListingEntry {
             Probe::Targets { targets } => ("probe", targets.clone(), None),
             Probe::NotProbed { why } => ("not_probed", Vec::new(), Some(why.to_string())),
         };
+        let (kind, port) = match &e.target {
+            Target::Url(_) => ("url", e.effective_port()),
+            Target::Prose { .. } => ("prose", e.effective_port()),
+            Target::Addresses { .. } => ("addresses", e.port.unwrap_or(0)),
+        };
         ListingEntry {
             target: e.display_target(),
             target_unicode: e.url().and_then(pathprobe_urls::UrlPattern::unicode),
-            kind: if e.url().is_some() { "url" } else { "prose" },
+            kind,
             wildcard: e.url().is_some_and(|u| u.host.is_wildcard()),
-            scheme: e.scheme().to_string(),
-            port: e.effective_port(),
+            scheme: if kind == "url" {
+                e.scheme().to_string()
+            } else {
+                String::new()
+            },
+            port,
+            udp_ports: (!e.udp_only.is_empty()).then(|| PortSpan::list(&e.udp_only)),
             geography: e.geography.code().to_string(),
             category: e.category.clone(),
             service: e.service.clone(),
@@ -79,6 +96,17 @@ impl ListingEntry {
             reason,
             source: e.source.to_string(),
             section: e.source.section.clone(),
+        }
+    }
+
+    /// The port as a table shows it: none for prose, the UDP ports of a
+    /// UDP-only row, none for a block the catalog names no port for.
+    fn port_text(&self) -> String {
+        match (&self.udp_ports, self.kind) {
+            (_, "prose") => String::new(),
+            (Some(udp), _) => format!("UDP {udp}"),
+            (None, "addresses") if self.port == 0 => String::new(),
+            (None, _) => self.port.to_string(),
         }
     }
 }
@@ -94,6 +122,10 @@ pub struct ListingSummary {
     pub wildcard_without_target: usize,
     /// Prose rows.
     pub prose: usize,
+    /// Address blocks (listed, never probed).
+    pub address_blocks: usize,
+    /// Rows naming UDP ports only.
+    pub udp_only: usize,
     /// Probe targets in all.
     pub targets: usize,
     /// Rows removed by filters.
@@ -128,11 +160,24 @@ impl Listing {
         let summary = ListingSummary {
             listed: entries.len(),
             probeable: entries.iter().filter(|e| e.status == "probe").count(),
-            wildcard_without_target: entries
+            wildcard_without_target: plan
+                .entries
                 .iter()
-                .filter(|e| e.status != "probe" && e.kind == "url")
+                .filter(|p| {
+                    matches!(
+                        p.probe,
+                        Probe::NotProbed {
+                            why: NotProbeable::WildcardWithoutTarget { .. }
+                        }
+                    )
+                })
                 .count(),
             prose: entries.iter().filter(|e| e.kind == "prose").count(),
+            address_blocks: entries.iter().filter(|e| e.kind == "addresses").count(),
+            udp_only: entries
+                .iter()
+                .filter(|e| e.kind == "url" && e.udp_ports.is_some())
+                .count(),
             targets: entries.iter().map(|e| e.targets.len()).sum(),
             excluded: plan.excluded,
         };
@@ -162,6 +207,12 @@ impl Listing {
             "{} endpoints listed from {}: {} probeable ({} probe URLs), {} wildcard without a known host, {} prose",
             s.listed, self.catalog.name, s.probeable, s.targets, s.wildcard_without_target, s.prose
         );
+        if s.address_blocks > 0 {
+            line.push_str(&format!(", {} address blocks", s.address_blocks));
+        }
+        if s.udp_only > 0 {
+            line.push_str(&format!(", {} UDP only", s.udp_only));
+        }
         let x = s.excluded;
         if x.total() > 0 {
             let mut parts = Vec::new();
@@ -192,7 +243,11 @@ impl Listing {
                 "probe" => e
                     .targets
                     .iter()
-                    .map(|t| format!("{} {} [{}]", t.method, t.url, t.expect))
+                    .map(|t| match t.method {
+                        // No request is sent: no status is expected.
+                        Method::Tls | Method::Tcp => format!("{} {}", t.method, t.url),
+                        _ => format!("{} {} [{}]", t.method, t.url, t.expect),
+                    })
                     .collect::<Vec<_>>()
                     .join("\n"),
                 _ => format!("not probed: {}", e.reason.as_deref().unwrap_or_default()),
@@ -207,10 +262,9 @@ impl Listing {
                     None => e.target.clone(),
                 }),
                 // A prose row names no port: none is made up for it.
-                Cell::new(if e.kind == "prose" {
-                    "-".to_owned()
-                } else {
-                    e.port.to_string()
+                Cell::new(match e.port_text() {
+                    t if t.is_empty() => "-".to_owned(),
+                    t => t,
                 }),
                 Cell::new(&e.geography),
                 Cell::new(e.category.as_deref().unwrap_or("-")),
@@ -228,8 +282,9 @@ impl Listing {
             t.add_row(row);
         }
         // Short columns stay short so that endpoint and probe URL get the width.
-        // A port has up to five digits: never wrapped (18443 read as 1844).
-        for (i, max) in [(1usize, 7u16), (2, 8), (3, 20), (4, 5), (5, 16)] {
+        // A port has up to five digits: never wrapped (18443 read as 1844);
+        // a UDP range (3478-3481) is not either.
+        for (i, max) in [(1usize, 11u16), (2, 8), (3, 20), (4, 5), (5, 16)] {
             if let Some(col) = t.column_mut(i) {
                 col.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(max)));
             }
@@ -280,11 +335,7 @@ impl Listing {
                 .iter()
                 .map(|t| t.pinned.map_or("unknown".to_string(), |p| p.to_string()))
                 .collect();
-            let port = if e.kind == "prose" {
-                String::new()
-            } else {
-                e.port.to_string()
-            };
+            let port = e.port_text();
             w.row([
                 e.target.as_str(),
                 e.kind,

@@ -7,6 +7,7 @@
 
 pub mod fixtures;
 pub mod lab;
+pub mod m365;
 pub mod peers;
 pub mod scenarios;
 

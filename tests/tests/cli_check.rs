@@ -833,3 +833,134 @@ fn control_probes_are_evidence_never_results() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(v.get("control").is_none(), "{v:#}");
 }
+
+/// A Microsoft 365 feed whose mail sets point at loopback: a port other than
+/// 80 and 443 is probed to the end of its TLS handshake, a port whose
+/// protocol starts in clear text (SMTP submission, POP3) to its connection,
+/// through a proxy's tunnel when there is one; no HTTP request is sent.
+#[test]
+fn feed_ports_without_http_are_probed_as_far_as_their_protocol_goes() {
+    let ca = TestCa::new("pathprobe lab CA");
+    let imaps = tls_origin(&ca, &["imaps.lab.test"], 200);
+    // SMTP submission listens on 587: a privileged port, bound here.
+    let submission = match std::net::TcpListener::bind("127.0.0.1:587") {
+        Ok(listener) => Some(listener),
+        // Something already listens there: it answers the probe as well.
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => None,
+        Err(e) => {
+            pathprobe_tests::skipped(
+                "feed_ports_without_http_are_probed_as_far_as_their_protocol_goes",
+                &format!("127.0.0.1:587 cannot be bound here ({e}); it needs root"),
+            );
+            return;
+        }
+    };
+    // POP3 (110): nothing listens, checked by binding it and letting go.
+    drop(std::net::TcpListener::bind("127.0.0.1:110"));
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let feed = dir.path().join("worldwide.json");
+    std::fs::write(
+        &feed,
+        serde_json::json!([
+            {"id": 1, "serviceArea": "Exchange", "serviceAreaDisplayName": "Exchange Online",
+             "urls": ["imaps.lab.test"], "tcpPorts": imaps.to_string(),
+             "category": "Allow", "required": true},
+            {"id": 2, "serviceArea": "Exchange", "serviceAreaDisplayName": "Exchange Online",
+             "urls": ["smtp.lab.test"], "tcpPorts": "587",
+             "category": "Allow", "required": true},
+            {"id": 3, "serviceArea": "Exchange", "serviceAreaDisplayName": "Exchange Online",
+             "urls": ["pop.lab.test"], "tcpPorts": "110",
+             "category": "Allow", "required": false},
+            {"id": 4, "serviceArea": "Skype", "serviceAreaDisplayName": "Teams",
+             "ips": ["13.107.64.0/18"], "urls": ["media.lab.test"], "udpPorts": "3478-3481",
+             "category": "Optimize", "required": true}
+        ])
+        .to_string(),
+    )
+    .unwrap();
+    let resolve: Vec<String> = ["imaps", "smtp", "pop"]
+        .iter()
+        .map(|h| format!("{h}.lab.test=127.0.0.1"))
+        .collect();
+    let mut args = vec![
+        feed.to_str().unwrap(),
+        "--direct",
+        "--ca-cert",
+        ca_file.to_str().unwrap(),
+    ];
+    for r in &resolve {
+        args.extend(["--resolve", r.as_str()]);
+    }
+    let (v, out) = check(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let tls_url = format!("https://imaps.lab.test:{imaps}/");
+    assert_eq!(
+        verdicts(&v),
+        vec![
+            (tls_url, "ok".into()),
+            ("tcp://smtp.lab.test:587".into(), "ok".into()),
+            ("tcp://pop.lab.test:110".into(), "tcp_refused".into()),
+            ("media.lab.test".into(), "not_probed".into()),
+            ("13.107.64.0/18".into(), "not_probed".into()),
+        ]
+    );
+    let phases = |i: usize| -> Vec<String> {
+        v["results"][i]["attempts"][0]["phases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["phase"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(phases(0), ["dns", "connect", "tls"]);
+    assert_eq!(phases(1), ["dns", "connect"]);
+    assert!(
+        v["results"][3]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("UDP only (ports 3478-3481)"),
+        "{}",
+        v["results"][3]
+    );
+    drop(submission);
+
+    // Through a proxy the connection is its tunnel; a port it does not
+    // tunnel to is its refusal, said as such.
+    let tunnelled = listener_port();
+    let proxy = connect_proxy(HashMap::from([("smtp.lab.test:587".to_owned(), tunnelled)]));
+    let proxy_url = format!("http://127.0.0.1:{proxy}");
+    let (v, out) = check(&[
+        feed.to_str().unwrap(),
+        "--proxy",
+        &proxy_url,
+        "--category",
+        "exchange",
+        "--required-only",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let got = verdicts(&v);
+    assert_eq!(got[1], ("tcp://smtp.lab.test:587".into(), "ok".into()));
+    assert_eq!(got[0].1, "proxy_denied", "{got:?}");
+    let tunnel_phases: Vec<&str> = v["results"][1]["attempts"][0]["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["phase"].as_str().unwrap())
+        .collect();
+    assert_eq!(tunnel_phases, ["dns", "connect", "tunnel"]);
+}
+
+/// A port with a listener that accepts and keeps connections.
+fn listener_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    port
+}

@@ -715,3 +715,241 @@ fn a_zip_bomb_workbook_is_refused_before_it_is_inflated() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("a.example"), "{}", stdout(&out));
 }
+
+/// `urls list` of a Microsoft 365 feed as JSON, as the service answers.
+fn feed_listing(path: &Path) -> serde_json::Value {
+    let out = run([
+        "urls".as_ref(),
+        "list".as_ref(),
+        path.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // A well-formed feed is read without a word of warning.
+    assert_eq!(stderr(&out), "", "{}", path.display());
+    json(&out)
+}
+
+#[test]
+fn the_microsoft_365_feed_is_a_catalog_as_json_and_as_csv() {
+    use pathprobe_tests::m365;
+    let dir = tempfile::tempdir().unwrap();
+    let sets = m365::feed_sets();
+    let as_json = dir.path().join("worldwide.json");
+    fs::write(&as_json, m365::json_feed(&sets)).unwrap();
+    let as_csv = dir.path().join("worldwide.csv");
+    fs::write(&as_csv, m365::csv_feed(&sets)).unwrap();
+
+    let listed = feed_listing(&as_json);
+    let entries = listed["entries"].as_array().unwrap();
+    let find = |target: &str, port: u64| {
+        entries
+            .iter()
+            .find(|e| e["target"] == target && e["port"] == port)
+            .unwrap_or_else(|| panic!("{target}:{port} not listed: {listed}"))
+    };
+    // 443 as https, 80 as http, the set's attributes kept.
+    let https = find("outlook.office.com", 443);
+    assert_eq!(https["targets"][0]["url"], "https://outlook.office.com/");
+    assert_eq!(https["category"], "Optimize");
+    assert_eq!(https["service"], "Exchange Online");
+    assert_eq!(https["requirement"], "required");
+    assert_eq!(
+        find("outlook.office.com", 80)["targets"][0]["url"],
+        "http://outlook.office.com/"
+    );
+    // Mail ports: SMTP submission starts in clear text (a connection
+    // probe); IMAPS is TLS from the first byte (a handshake probe).
+    let submission = find("smtp.office365.com", 587);
+    assert_eq!(submission["targets"][0]["method"], "TCP");
+    assert_eq!(
+        submission["targets"][0]["url"],
+        "tcp://smtp.office365.com:587"
+    );
+    assert_eq!(submission["requirement"], "optional");
+    let imaps = find("smtp.office365.com", 993);
+    assert_eq!(imaps["targets"][0]["method"], "TLS");
+    assert_eq!(
+        imaps["targets"][0]["url"],
+        "https://smtp.office365.com:993/"
+    );
+    // Blocks are listed on each port, never probed.
+    let block = find("13.107.6.152/31", 443);
+    assert_eq!(block["kind"], "addresses");
+    assert_eq!(block["status"], "not_probed");
+    assert!(
+        block["reason"].as_str().unwrap().contains("address block"),
+        "{block}"
+    );
+    // A UDP-only set: its blocks and its URL listed with the reason.
+    let media = entries
+        .iter()
+        .find(|e| e["target"] == "media.teams.example")
+        .unwrap();
+    assert_eq!(media["udp_ports"], "3478-3481");
+    assert!(
+        media["reason"].as_str().unwrap().contains("UDP only"),
+        "{media}"
+    );
+    let udp_block = entries
+        .iter()
+        .find(|e| e["target"] == "13.107.64.0/18")
+        .unwrap();
+    assert_eq!(udp_block["udp_ports"], "3478-3481");
+    // The per-tenant pattern is a wildcard, not prose.
+    let tenant = find("autodiscover.*.onmicrosoft.com", 443);
+    assert_eq!(tenant["kind"], "url");
+    assert_eq!(tenant["wildcard"], true);
+    // A set with TCP and UDP ports says the UDP ones are not probed.
+    assert!(
+        find("teams.microsoft.com", 443)["comments"]
+            .as_str()
+            .unwrap()
+            .contains("also UDP 3478-3481 (not probed)")
+    );
+    let summary = &listed["summary"];
+    assert_eq!(summary["address_blocks"], 7, "{summary}");
+    assert_eq!(summary["udp_only"], 1, "{summary}");
+    assert_eq!(summary["prose"], 0, "{summary}");
+    // Every entry names the set's line and id.
+    assert!(
+        https["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("worldwide.json:2#")
+    );
+    assert_eq!(https["section"], "id 1");
+
+    // The CSV form reads as the same catalog.
+    let from_csv = feed_listing(&as_csv);
+    let same = |v: &serde_json::Value| -> Vec<String> {
+        v["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {} {} {} {} {} {} {}",
+                    e["target"],
+                    e["port"],
+                    e["kind"],
+                    e["category"],
+                    e["service"],
+                    e["requirement"],
+                    e["status"],
+                    e["targets"]
+                )
+            })
+            .collect()
+    };
+    assert_eq!(same(&listed), same(&from_csv));
+    assert_eq!(from_csv["entries"][0]["source"], "worldwide.csv:2#1");
+}
+
+#[test]
+fn microsoft_365_feeds_diff_and_export_with_their_categories_and_blocks() {
+    use pathprobe_tests::m365;
+    let dir = tempfile::tempdir().unwrap();
+    let old_sets = m365::feed_sets();
+    let mut new_sets = old_sets.clone();
+    // The next version: a set moves from Optimize to Allow, a URL goes, a
+    // block is added.
+    new_sets[0]["category"] = "Allow".into();
+    new_sets[4]["urls"] = serde_json::json!(["*.lync.com"]);
+    new_sets[2]["ips"] = serde_json::json!(["40.92.0.0/15", "40.107.0.0/16"]);
+    let old = dir.path().join("old.json");
+    let new = dir.path().join("new.csv");
+    fs::write(&old, m365::json_feed(&old_sets)).unwrap();
+    fs::write(&new, m365::csv_feed(&new_sets)).unwrap();
+    let out = run([
+        "urls".as_ref(),
+        "diff".as_ref(),
+        old.as_os_str(),
+        new.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json(&out);
+    let changes = v["changes"].as_array().unwrap();
+    let of = |kind: &str| -> Vec<String> {
+        changes
+            .iter()
+            .filter(|c| c["kind"] == kind)
+            .map(|c| format!("{}:{}", c["target"].as_str().unwrap(), c["port"]))
+            .collect()
+    };
+    assert_eq!(of("added"), ["40.107.0.0/16:25"], "{v}");
+    assert_eq!(
+        of("removed"),
+        ["teams.microsoft.com:80", "teams.microsoft.com:443"],
+        "{v}"
+    );
+    // Both URLs and both blocks of the set, on both ports.
+    assert_eq!(of("changed").len(), 8, "{v}");
+    let moved = changes.iter().find(|c| c["kind"] == "changed").unwrap();
+    assert_eq!(moved["fields"][0]["field"], "category");
+    assert_eq!(moved["fields"][0]["old"], "Optimize");
+    assert_eq!(moved["fields"][0]["new"], "Allow");
+
+    // Export: the category kept, the blocks listed where addresses go.
+    let csv = stdout(&run([
+        "urls".as_ref(),
+        "export".as_ref(),
+        old.as_os_str(),
+        "--as".as_ref(),
+        "csv".as_ref(),
+    ]));
+    assert!(
+        csv.contains("outlook.office.com,443,https,,Optimize,WW,true,"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("13.107.64.0/18,3478-3481,udp,,Optimize,WW,true,"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("2603:1006::/40,443,tcp,,Optimize,WW,true,"),
+        "{csv}"
+    );
+    // The UDP-only host is not turned into a TCP rule.
+    assert!(!csv.contains("media.teams.example"), "{csv}");
+    let out = run([
+        "urls".as_ref(),
+        "export".as_ref(),
+        old.as_os_str(),
+        "--as".as_ref(),
+        "domains".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let domains = stdout(&out);
+    assert!(!domains.contains("13.107."), "{domains}");
+    assert!(domains.contains("\n*.onmicrosoft.com\n"), "{domains}");
+    let said = stderr(&out);
+    assert!(said.contains("7 address blocks left out"), "{said}");
+    assert_eq!(
+        said.matches("cannot put a * inside a name").count(),
+        1,
+        "{said}"
+    );
+    assert!(
+        said.contains("media.teams.example is reached over UDP only"),
+        "{said}"
+    );
+    let ticket = stdout(&run([
+        "urls".as_ref(),
+        "export".as_ref(),
+        old.as_os_str(),
+        "--as".as_ref(),
+        "text".as_ref(),
+    ]));
+    assert!(
+        ticket.contains("  13.107.6.152/31 TCP 80, TCP 443\n"),
+        "{ticket}"
+    );
+    assert!(
+        ticket.contains("  52.112.0.0/14 UDP 3478-3481\n"),
+        "{ticket}"
+    );
+}

@@ -271,6 +271,8 @@ pub fn walk(grid: &Grid, src: &TableSource<'_>) -> Walked {
                 comments: text_of(Column::Comments),
                 requirement,
                 platforms,
+                udp_only: Vec::new(),
+                depth: None,
                 source: SourceLocation {
                     file: src.file.to_path_buf(),
                     sheet: src.sheet.map(str::to_string),

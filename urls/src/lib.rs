@@ -52,8 +52,8 @@ pub use load::{
     LoadOptions, MAX_ENDPOINTS, detect, load, load_bytes, load_with,
 };
 pub use model::{
-    Catalog, CatalogInfo, Endpoint, Notice, Os, Platforms, Requirement, SourceLocation, Support,
-    Target,
+    AddressRange, Catalog, CatalogInfo, Depth, Endpoint, Notice, Os, Platforms, PortSpan,
+    Requirement, SourceLocation, Support, Target,
 };
 pub use onboarding::{OnboardingGeo, geography_from_text};
 pub use package::{

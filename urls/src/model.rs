@@ -234,6 +234,187 @@ pub enum Target {
         /// The cell text.
         text: String,
     },
+    /// An address block the service uses (the Microsoft 365 feed's `ips`):
+    /// listed and exported, not probed (a block names no host to ask).
+    Addresses {
+        /// The block.
+        range: AddressRange,
+    },
+}
+
+/// An address block in CIDR form (`13.107.6.152/31`, `2603:1006::/40`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AddressRange {
+    /// The first address as written.
+    pub address: std::net::IpAddr,
+    /// Leading bits that are fixed (0 to 32, or 0 to 128).
+    pub prefix: u8,
+}
+
+impl std::str::FromStr for AddressRange {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let (address, prefix) = match text.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (text, None),
+        };
+        let address: std::net::IpAddr = address.parse().map_err(|_| {
+            format!(
+                "{} is not an IP address",
+                pathprobe_files::quote::quoted(address)
+            )
+        })?;
+        let most = if address.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => most,
+            Some(p) => p
+                .parse::<u8>()
+                .ok()
+                .filter(|n| *n <= most && p.bytes().all(|b| b.is_ascii_digit()))
+                .ok_or_else(|| {
+                    format!(
+                        "{} is not a prefix length (0 to {most})",
+                        pathprobe_files::quote::quoted(&format!("/{p}"))
+                    )
+                })?,
+        };
+        Ok(AddressRange { address, prefix })
+    }
+}
+
+impl fmt::Display for AddressRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.address, self.prefix)
+    }
+}
+
+impl Serialize for AddressRange {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for AddressRange {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for AddressRange {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AddressRange".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "An address block in CIDR form: 13.107.6.152/31, 2603:1006::/40",
+        })
+    }
+}
+
+/// How far a probe goes for a service that does not speak HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Depth {
+    /// To the end of the TLS handshake (IMAPS, POP3S, SIP over TLS).
+    Tls,
+    /// To the connection: the protocol starts in clear text (SMTP, IMAP
+    /// with STARTTLS), so a TLS handshake would fail where the service works.
+    Connect,
+}
+
+impl Depth {
+    /// The depth for a TCP port with no HTTP on it: a connection for the
+    /// ports whose protocols start in clear text, TLS for every other.
+    pub fn for_port(port: u16) -> Depth {
+        // FTP, SMTP, POP3, IMAP, LDAP, SMTP submission.
+        if matches!(port, 21 | 25 | 110 | 143 | 389 | 587) {
+            Depth::Connect
+        } else {
+            Depth::Tls
+        }
+    }
+}
+
+/// A port or a run of ports (`3478-3481`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+pub struct PortSpan {
+    /// First port.
+    pub first: u16,
+    /// Last port (the first again for one port).
+    pub last: u16,
+}
+
+impl fmt::Display for PortSpan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.first == self.last {
+            write!(f, "{}", self.first)
+        } else {
+            write!(f, "{}-{}", self.first, self.last)
+        }
+    }
+}
+
+impl PortSpan {
+    /// Reads a list such as `80,443` or `3478-3481,5060` (spaces allowed).
+    pub fn parse_list(text: &str) -> Result<Vec<PortSpan>, String> {
+        let mut spans = Vec::new();
+        for item in text.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+            let port = |p: &str| {
+                p.trim()
+                    .parse::<u16>()
+                    .ok()
+                    .filter(|n| *n > 0 && p.trim().bytes().all(|b| b.is_ascii_digit()))
+                    .ok_or_else(|| {
+                        format!(
+                            "{} is not a port (1 to 65535)",
+                            pathprobe_files::quote::quoted(p.trim())
+                        )
+                    })
+            };
+            let span = match item.split_once('-') {
+                Some((a, b)) => {
+                    let (first, last) = (port(a)?, port(b)?);
+                    if last < first {
+                        return Err(format!(
+                            "{} is a range that runs backwards",
+                            pathprobe_files::quote::quoted(item)
+                        ));
+                    }
+                    PortSpan { first, last }
+                }
+                None => {
+                    let p = port(item)?;
+                    PortSpan { first: p, last: p }
+                }
+            };
+            spans.push(span);
+        }
+        Ok(spans)
+    }
+
+    /// Spans as a list for people, runs of ports joined (`3478,3479,3480`
+    /// reads `3478-3480`): `3478-3481, 5060`.
+    pub fn list(spans: &[PortSpan]) -> String {
+        let mut joined: Vec<PortSpan> = Vec::new();
+        for span in spans {
+            match joined.last_mut() {
+                Some(last) if last.last.checked_add(1) == Some(span.first) => last.last = span.last,
+                _ => joined.push(*span),
+            }
+        }
+        joined
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// One entry of a catalog.
@@ -264,6 +445,15 @@ pub struct Endpoint {
     /// Per-platform flags.
     #[serde(default)]
     pub platforms: Platforms,
+    /// The UDP ports of a row that names no TCP port (the Microsoft 365
+    /// feed's media rows): listed, not probed, since a UDP service need not
+    /// answer anything a probe could ask.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub udp_only: Vec<PortSpan>,
+    /// How far a probe of a row the catalog names no HTTP for goes: the
+    /// Microsoft 365 feed's ports other than 80 and 443.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub depth: Option<Depth>,
     /// Where the row came from.
     pub source: SourceLocation,
 }
@@ -273,7 +463,7 @@ impl Endpoint {
     pub fn url(&self) -> Option<&UrlPattern> {
         match &self.target {
             Target::Url(u) => Some(u),
-            Target::Prose { .. } => None,
+            Target::Prose { .. } | Target::Addresses { .. } => None,
         }
     }
 
@@ -301,6 +491,7 @@ impl Endpoint {
         match &self.target {
             Target::Url(u) => u.to_string(),
             Target::Prose { text } => text.clone(),
+            Target::Addresses { range } => range.to_string(),
         }
     }
 }
@@ -340,4 +531,40 @@ pub struct Catalog {
     /// Things worth telling the user that did not stop loading.
     #[serde(default)]
     pub notices: Vec<Notice>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn address_blocks_read_as_cidr() {
+        let v4: AddressRange = "13.107.6.152/31".parse().unwrap();
+        assert_eq!(v4.to_string(), "13.107.6.152/31");
+        let v6: AddressRange = " 2603:1006::/40 ".parse().unwrap();
+        assert_eq!(v6.prefix, 40);
+        let single: AddressRange = "192.0.2.1".parse().unwrap();
+        assert_eq!(single.to_string(), "192.0.2.1/32");
+        for bad in [
+            "13.107.6.152/33",
+            "2603::/129",
+            "1.2.3.4/+5",
+            "1.2.3.4/",
+            "host/24",
+            "",
+        ] {
+            assert!(bad.parse::<AddressRange>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn port_lists_read_ranges_and_join_runs() {
+        let spans = PortSpan::parse_list("3478, 3479,3480,3481,5060-5061").unwrap();
+        assert_eq!(spans.len(), 5);
+        assert_eq!(PortSpan::list(&spans), "3478-3481, 5060-5061");
+        assert_eq!(PortSpan::parse_list(" ").unwrap(), Vec::new());
+        for bad in ["0", "65536", "80;443", "+80", "90-80", "1-"] {
+            assert!(PortSpan::parse_list(bad).is_err(), "{bad}");
+        }
+    }
 }

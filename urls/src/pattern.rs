@@ -55,6 +55,10 @@ pub enum HostPattern {
     /// `*suffix` without a dot: every name ending in `suffix`, as firewalls read it
     /// (`*ecs.office.com` covers `ecs.office.com` and `xyzecs.office.com`).
     Suffix(String),
+    /// A name with `*` labels inside it (`autodiscover.*.onmicrosoft.com`, as
+    /// the Microsoft 365 feed writes one per tenant): each `*` stands for one
+    /// or more labels, as `shExpMatch` reads it.
+    Inner(String),
 }
 
 impl HostPattern {
@@ -72,13 +76,18 @@ impl HostPattern {
                 .strip_suffix(suffix.as_str())
                 .is_some_and(|head| head.len() > 1 && head.ends_with('.')),
             HostPattern::Suffix(suffix) => host.ends_with(suffix.as_str()),
+            HostPattern::Inner(pattern) => inner_matches(pattern, &host),
         }
     }
 
-    /// The name part without wildcard syntax (`*.x.com` gives `x.com`).
+    /// The name part without wildcard syntax (`*.x.com` gives `x.com`; an
+    /// inner pattern gives the domain after its last `*`).
     pub fn base(&self) -> &str {
         match self {
             HostPattern::Exact(h) | HostPattern::Subdomains(h) | HostPattern::Suffix(h) => h,
+            HostPattern::Inner(pattern) => pattern
+                .rsplit_once("*.")
+                .map_or(pattern.as_str(), |(_, domain)| domain),
         }
     }
 }
@@ -89,8 +98,47 @@ impl fmt::Display for HostPattern {
             HostPattern::Exact(h) => f.write_str(h),
             HostPattern::Subdomains(s) => write!(f, "*.{s}"),
             HostPattern::Suffix(s) => write!(f, "*{s}"),
+            HostPattern::Inner(p) => f.write_str(p),
         }
     }
+}
+
+/// Whether `host` matches `pattern`, each `*` of which stands for one or
+/// more labels (`a.*.b.com` covers `a.x.b.com` and `a.x.y.b.com`).
+fn inner_matches(pattern: &str, host: &str) -> bool {
+    let mut pieces = pattern.split('*');
+    let Some(first) = pieces.next() else {
+        return false;
+    };
+    let Some(mut rest) = host.strip_prefix(first) else {
+        return false;
+    };
+    let pieces: Vec<&str> = pieces.collect();
+    for (i, piece) in pieces.iter().enumerate() {
+        let last = i + 1 == pieces.len();
+        // The star takes at least one character up to where the piece
+        // starts; the last piece must end the name.
+        let at = if last {
+            rest.len()
+                .checked_sub(piece.len())
+                .filter(|at| *at > 0 && rest.ends_with(piece))
+        } else {
+            rest.get(1..)
+                .and_then(|tail| tail.find(piece))
+                .map(|at| at + 1)
+        };
+        let Some(at) = at else {
+            return false;
+        };
+        // A star covers whole labels: what it takes has no leading or
+        // trailing dot.
+        let taken = &rest[..at];
+        if taken.starts_with('.') || taken.ends_with('.') {
+            return false;
+        }
+        rest = &rest[at + piece.len()..];
+    }
+    rest.is_empty()
 }
 
 /// Which paths of a host an endpoint covers.
@@ -271,6 +319,9 @@ fn parse_url(text: &str) -> Result<UrlPattern, String> {
 /// form by the shared host reader.
 fn split_authority(authority: &str) -> Result<(HostPattern, Option<u16>), String> {
     let wildcard = authority.starts_with('*');
+    if !wildcard && authority.contains('*') {
+        return inner_authority(authority);
+    }
     if !wildcard {
         let (host, port) = pathprobe_host::split_authority(authority).map_err(|e| e.to_string())?;
         return Ok((HostPattern::Exact(host.to_string()), port));
@@ -296,6 +347,36 @@ fn split_authority(authority: &str) -> Result<(HostPattern, Option<u16>), String
     Ok((host, port))
 }
 
+/// `label.*.domain[:port]`: every label a name or a lone `*`, a domain with
+/// a dot after the last `*`.
+fn inner_authority(authority: &str) -> Result<(HostPattern, Option<u16>), String> {
+    let (host_text, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => match p.parse::<u16>() {
+            Ok(port) if port > 0 && p.bytes().all(|b| b.is_ascii_digit()) => (h, Some(port)),
+            _ => return Err(pathprobe_host::HostError::BadPort.to_string()),
+        },
+        None => (authority, None),
+    };
+    let host_text = host_text.trim_end_matches('.').to_ascii_lowercase();
+    let mut labels = Vec::new();
+    for label in host_text.split('.') {
+        if label == "*" {
+            labels.push("*".to_owned());
+        } else if label.contains('*') {
+            return Err(format!(
+                "\"{label}\": a * inside a name stands for whole labels (a.*.example.com)"
+            ));
+        } else {
+            labels.push(pathprobe_host::dns_name(label).map_err(|e| e.to_string())?);
+        }
+    }
+    let after = labels.iter().rev().take_while(|l| *l != "*").count();
+    if after < 2 {
+        return Err("a wildcard needs a domain with a dot after it".into());
+    }
+    Ok((HostPattern::Inner(labels.join(".")), port))
+}
+
 /// `host` as a URL writes it: IPv6 addresses in brackets.
 pub(crate) fn url_host(host: &str) -> String {
     host.parse::<pathprobe_host::Host>()
@@ -310,6 +391,35 @@ mod tests {
         match parse_item(s) {
             Parsed::Url(u) => u,
             Parsed::Prose(p) => panic!("{p:?} parsed as prose"),
+        }
+    }
+
+    #[test]
+    fn stars_inside_a_name_stand_for_whole_labels() {
+        let u = url("autodiscover.*.onmicrosoft.com");
+        assert_eq!(
+            u.host,
+            HostPattern::Inner("autodiscover.*.onmicrosoft.com".into())
+        );
+        assert_eq!(u.host.base(), "onmicrosoft.com");
+        assert!(u.host.is_wildcard());
+        for (host, covered) in [
+            ("autodiscover.contoso.onmicrosoft.com", true),
+            ("AUTODISCOVER.a.b.onmicrosoft.com.", true),
+            ("autodiscover.onmicrosoft.com", false),
+            ("autodiscover..onmicrosoft.com", false),
+            ("xautodiscover.contoso.onmicrosoft.com", false),
+            ("autodiscover.contoso.onmicrosoft.com.evil", false),
+            ("autodiscover.contosoonmicrosoft.com", false),
+        ] {
+            assert_eq!(u.host.matches(host), covered, "{host}");
+        }
+        let two = url("a.*.b.*.example.com:8443");
+        assert_eq!(two.port, Some(8443));
+        assert!(two.host.matches("a.x.b.y.example.com"));
+        assert!(!two.host.matches("a.x.b.example.com"));
+        for prose in ["a.*", "a.*.com", "a.x*.example.com", "a.*.exa mple.com"] {
+            assert!(matches!(parse_item(prose), Parsed::Prose(_)), "{prose}");
         }
     }
 

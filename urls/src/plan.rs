@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::geo::GeoSelection;
-use crate::model::{Catalog, Endpoint, Os, Target};
+use crate::model::{Catalog, Depth, Endpoint, Os, Target};
 use crate::pattern::PathPattern;
 use crate::probe_map::{ExpectedStatus, Method, ProbeMap, ProbeTarget, TargetOrigin};
 
@@ -40,6 +40,17 @@ pub enum NotProbeable {
         /// The pattern.
         pattern: String,
     },
+    /// An address block: it names no host to ask, and one address of it
+    /// answering would not prove the others do.
+    AddressBlock {
+        /// The block.
+        range: String,
+    },
+    /// The row names UDP ports only.
+    UdpOnly {
+        /// The ports, as listed (`3478-3481`).
+        ports: String,
+    },
 }
 
 impl std::fmt::Display for NotProbeable {
@@ -52,6 +63,14 @@ impl std::fmt::Display for NotProbeable {
             NotProbeable::WildcardWithoutTarget { pattern } => {
                 write!(f, "wildcard {pattern}: no concrete host known under it")
             }
+            NotProbeable::AddressBlock { range } => write!(
+                f,
+                "address block {range}: listed for firewall rules; it names no host to probe"
+            ),
+            NotProbeable::UdpOnly { ports } => write!(
+                f,
+                "UDP only (ports {ports}): pathprobe probes TCP, and a UDP service need not answer a probe"
+            ),
         }
     }
 }
@@ -205,7 +224,21 @@ fn probe_for(e: &Endpoint, geo: Option<&GeoSelection>, map: &ProbeMap) -> Probe 
                 },
             };
         }
+        Target::Addresses { range } => {
+            return Probe::NotProbed {
+                why: NotProbeable::AddressBlock {
+                    range: range.to_string(),
+                },
+            };
+        }
     };
+    if !e.udp_only.is_empty() {
+        return Probe::NotProbed {
+            why: NotProbeable::UdpOnly {
+                ports: crate::model::PortSpan::list(&e.udp_only),
+            },
+        };
+    }
     let geo_ok = |g: &crate::geo::Geography| geo.is_none_or(|s| s.includes(g));
     let known = map.targets_for(url, e.effective_port(), &geo_ok);
     if !known.is_empty() {
@@ -227,15 +260,17 @@ fn probe_for(e: &Endpoint, geo: Option<&GeoSelection>, map: &ProbeMap) -> Probe 
         PathPattern::Exact(p) | PathPattern::Prefix(p) => p.as_str(),
     };
     let host = crate::pattern::url_host(url.host.base());
-    let authority = if port == scheme.default_port() {
-        host
-    } else {
-        format!("{host}:{port}")
+    // A service that speaks no HTTP is probed as far as its protocol allows.
+    let (url, method) = match e.depth {
+        Some(Depth::Connect) => (format!("tcp://{host}:{port}"), Method::Tcp),
+        Some(Depth::Tls) => (format!("https://{host}:{port}/"), Method::Tls),
+        None if port == scheme.default_port() => (format!("{scheme}://{host}{path}"), Method::Get),
+        None => (format!("{scheme}://{host}:{port}{path}"), Method::Get),
     };
     Probe::Targets {
         targets: vec![ProbeTarget {
-            url: format!("{scheme}://{authority}{path}"),
-            method: Method::Get,
+            url,
+            method,
             expect: ExpectedStatus::ANY,
             pinned: None,
             channel: None,

@@ -26,6 +26,12 @@ pub enum Method {
     Get,
     /// HEAD (large downloads: only the headers matter).
     Head,
+    /// No request: the TLS handshake (and the chain) is the proof, for
+    /// services on other ports that do not speak HTTP (IMAPS on 993).
+    Tls,
+    /// No request: the connection (through the proxy's tunnel when there
+    /// is one) is the proof, for services that start in clear text (SMTP).
+    Tcp,
 }
 
 impl fmt::Display for Method {
@@ -33,6 +39,8 @@ impl fmt::Display for Method {
         f.write_str(match self {
             Method::Get => "GET",
             Method::Head => "HEAD",
+            Method::Tls => "TLS",
+            Method::Tcp => "TCP",
         })
     }
 }

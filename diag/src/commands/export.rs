@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use pathprobe_pac::{FixedResolver, PacOptions, PacRunner, SystemClock};
-use pathprobe_reports::{Action, AllowEntry, AllowList, PacExport};
-use pathprobe_urls::{Catalog, Plan, Probe, Requirement, default_probe_map};
+use pathprobe_reports::{Action, AllowEntry, AllowList, PacExport, RangeEntry};
+use pathprobe_urls::{Catalog, Plan, Probe, Requirement, Target, default_probe_map};
 
 use pathprobe_reports::{CheckReport, Verdict};
 
@@ -149,6 +149,7 @@ fn report_list(report: &CheckReport, map: &pathprobe_urls::ProbeMap) -> AllowLis
         filters: report.filters.clone(),
         generator: generator(),
         entries,
+        ranges: Vec::new(),
         notes,
         findings: report.findings.clone(),
     }
@@ -170,9 +171,31 @@ pub(crate) fn generator() -> String {
 /// map knows the service pins its certificate.
 fn catalog_list(catalog: &Catalog, plan: &Plan, filters: Vec<String>) -> AllowList {
     let mut entries = Vec::new();
+    let mut ranges = Vec::new();
     let mut notes = Vec::new();
     for planned in &plan.entries {
         let endpoint = &planned.endpoint;
+        if let Target::Addresses { range } = &endpoint.target {
+            ranges.push(RangeEntry {
+                range: *range,
+                port: endpoint.port,
+                udp: endpoint.udp_only.clone(),
+                category: endpoint.category.clone(),
+                geography: endpoint.geography.to_string(),
+                required: endpoint.requirement != Requirement::Optional,
+                source: endpoint.source.to_string(),
+            });
+            continue;
+        }
+        if !endpoint.udp_only.is_empty() {
+            notes.push(format!(
+                "{}: left out: {} is reached over UDP only (ports {}); allow it as UDP in the firewall",
+                endpoint.source,
+                endpoint.display_target(),
+                pathprobe_urls::PortSpan::list(&endpoint.udp_only)
+            ));
+            continue;
+        }
         let Some(url) = endpoint.url() else {
             notes.push(format!(
                 "{}: left out: the row names no host (\"{}\")",
@@ -205,6 +228,7 @@ fn catalog_list(catalog: &Catalog, plan: &Plan, filters: Vec<String>) -> AllowLi
         filters,
         generator: generator(),
         entries,
+        ranges,
         notes,
         findings: Vec::new(),
     }

@@ -34,7 +34,7 @@ pub(super) async fn run(
 async fn http(control: &Control, url: url::Url, routes: &[Route], ctx: &Context) -> ControlProbe {
     let target = Target {
         url,
-        method: "GET".into(),
+        method: pathprobe_urls::Method::Get,
         expect: Expect::Page(control.page.clone()),
     };
     let mut last = None;

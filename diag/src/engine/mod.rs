@@ -133,7 +133,9 @@ fn rows_of(config: &RunConfig) -> Vec<Row> {
             Probe::NotProbed { why } => {
                 let pattern = match &endpoint.target {
                     CatalogTarget::Url(p) => p.to_string(),
-                    CatalogTarget::Prose { text } => text.clone(),
+                    CatalogTarget::Prose { .. } | CatalogTarget::Addresses { .. } => {
+                        endpoint.display_target()
+                    }
                 };
                 rows.push(Row::Skipped(Skipped {
                     meta: meta(pattern),
@@ -149,7 +151,7 @@ fn rows_of(config: &RunConfig) -> Vec<Row> {
                             meta: meta(t.url.clone()),
                             target: Target {
                                 url,
-                                method: t.method.to_string(),
+                                method: t.method,
                                 expect: expect_of(&t.expect),
                             },
                         },

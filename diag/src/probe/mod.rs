@@ -48,8 +48,8 @@ pub enum Expect {
 pub struct Target {
     /// The URL.
     pub url: url::Url,
-    /// GET or HEAD.
-    pub method: String,
+    /// GET or HEAD, or no request at all (TLS, TCP).
+    pub method: pathprobe_urls::Method,
     /// Statuses that prove the service answered.
     pub expect: Expect,
 }
@@ -505,6 +505,9 @@ async fn run(
         .unwrap_or_default();
     let port = url.port_or_known_default().unwrap_or(443);
     let https = url.scheme() == "https";
+    // A connection probe (a service starting in clear text) goes through a
+    // proxy's tunnel as an https one does, and ends there.
+    let connect_only = target.method == pathprobe_urls::Method::Tcp;
     let t = ctx.timeouts;
     let (mut stream, via_proxy): (Stream, bool) = match route {
         Route::Direct => {
@@ -590,7 +593,7 @@ async fn run(
                 stream = outcome.stream;
             }
             match kind {
-                ProxyKind::Http | ProxyKind::Https if https => {
+                ProxyKind::Http | ProxyKind::Https if https || connect_only => {
                     let (s, _) = rec
                         .run(
                             Phase::Tunnel,
@@ -623,6 +626,9 @@ async fn run(
             }
         }
     };
+    if connect_only {
+        return Ok(());
+    }
     let mut tls_problem = None;
     if https {
         let (outcome, _) = rec.run(Phase::Tls, t.tls, tls(stream, &host, ctx)).await?;
@@ -636,6 +642,9 @@ async fn run(
                 return Err(problem);
             }
             tls_problem = Some(problem);
+        }
+        if target.method == pathprobe_urls::Method::Tls {
+            return tls_problem.map_or(Ok(()), Err);
         }
     }
     let absolute = !https && via_proxy;

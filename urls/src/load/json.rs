@@ -153,6 +153,8 @@ pub fn from_document(path: &Path, doc: CatalogDocument) -> Result<Catalog> {
             comments: e.comments,
             requirement: e.requirement,
             platforms: e.platforms,
+            udp_only: Vec::new(),
+            depth: None,
             source: SourceLocation {
                 file: path.to_path_buf(),
                 sheet: None,

@@ -2,6 +2,7 @@
 //! and one loader per format.
 
 mod json;
+mod m365;
 mod table;
 mod text;
 
@@ -36,6 +37,10 @@ pub enum Format {
     Text,
     /// The project's own JSON form (see [`CatalogDocument`]).
     Json,
+    /// The Microsoft 365 endpoints feed as JSON (an array of endpoint sets).
+    M365Json,
+    /// The Microsoft 365 endpoints feed as CSV (`format=csv`).
+    M365Csv,
 }
 
 /// How to load.
@@ -100,6 +105,8 @@ pub fn load_bytes(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Ca
         Format::Csv => table::load_csv(path, bytes, options)?,
         Format::Text => text::load_text(path, bytes)?,
         Format::Json => json::load_json(path, bytes)?,
+        Format::M365Json => m365::load_feed_json(path, bytes)?,
+        Format::M365Csv => m365::load_feed_csv(path, bytes)?,
     };
     if catalog.info.origin.is_empty() {
         catalog.info.origin = path.display().to_string();
@@ -195,16 +202,25 @@ fn detect_with(
             origin: Origin::file(path),
         });
     }
-    if body.starts_with('{') || body.starts_with('[') || ext == "json" {
+    // The project's form is an object; the Microsoft 365 feed is an array.
+    if body.starts_with('[') {
+        return Ok(Format::M365Json);
+    }
+    if body.starts_with('{') || ext == "json" {
         return Ok(Format::Json);
+    }
+    let first = body
+        .lines()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+    if let Some(line) = first
+        && m365::is_feed_header(&line.split(',').collect::<Vec<_>>())
+    {
+        return Ok(Format::M365Csv);
     }
     if ext == "csv" || ext == "tsv" {
         return Ok(Format::Csv);
     }
     // Without an extension, a first line with commas and a URL column is CSV.
-    let first = body
-        .lines()
-        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
     // Tabs too: Excel's "Unicode Text" is a table with tabs between cells.
     if let Some(line) = first
         && tab_or_comma_header(line, columns).is_some()

@@ -328,14 +328,14 @@ fn selected(path: &Path, names: &[String], options: &LoadOptions) -> Result<Vec<
 
 /// The line of a byte offset, for offsets asked in increasing order (each
 /// byte is looked at once). A line ends with LF, CRLF or a lone CR.
-struct LineCounter<'a> {
+pub(super) struct LineCounter<'a> {
     bytes: &'a [u8],
     at: usize,
     line: u32,
 }
 
 impl<'a> LineCounter<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
+    pub(super) fn new(bytes: &'a [u8]) -> Self {
         Self {
             bytes,
             at: 0,
@@ -343,7 +343,7 @@ impl<'a> LineCounter<'a> {
         }
     }
 
-    fn line_at(&mut self, offset: u64) -> u32 {
+    pub(super) fn line_at(&mut self, offset: u64) -> u32 {
         let mut offset = usize::try_from(offset)
             .unwrap_or(usize::MAX)
             .min(self.bytes.len());

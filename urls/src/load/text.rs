@@ -63,6 +63,8 @@ pub(super) fn load_text(path: &Path, bytes: &[u8]) -> crate::Result<Catalog> {
             comments: None,
             requirement: Requirement::Unstated,
             platforms: Platforms::default(),
+            udp_only: Vec::new(),
+            depth: None,
             source: SourceLocation {
                 file: path.to_path_buf(),
                 sheet: None,
