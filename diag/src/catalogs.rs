@@ -36,27 +36,29 @@ pub(crate) fn load_catalog_within(
     args: &CatalogArgs,
     deadline: Option<std::time::Duration>,
 ) -> anyhow::Result<Catalog> {
-    match &args.catalog {
-        None => {
-            if args.sheet.is_some() {
-                return Err(UsageError("--sheet needs a workbook file".into()).into());
-            }
-            if !args.columns.is_empty() {
-                return Err(UsageError("--column needs a catalog file".into()).into());
-            }
-            default_catalog().context("the embedded catalog is damaged (a build problem)")
+    if args.catalog.is_empty() {
+        if args.sheet.is_some() {
+            return Err(UsageError("--sheet needs a workbook file".into()).into());
         }
-        Some(path) => crate::isolate::load_catalog_file(
-            path,
-            &LoadOptions {
-                sheet: args.sheet.clone(),
-                // Checked by the flag's own parser.
-                columns: args.columns.iter().filter_map(|c| c.parse().ok()).collect(),
-                ..LoadOptions::default()
-            },
-            deadline,
-        ),
+        if !args.columns.is_empty() {
+            return Err(UsageError("--column needs a catalog file".into()).into());
+        }
+        return default_catalog().context("the embedded catalog is damaged (a build problem)");
     }
+    let options = LoadOptions {
+        sheet: args.sheet.clone(),
+        // Checked by the flag's own parser.
+        columns: args.columns.iter().filter_map(|c| c.parse().ok()).collect(),
+        ..LoadOptions::default()
+    };
+    let started = std::time::Instant::now();
+    let mut catalogs = Vec::new();
+    for path in &args.catalog {
+        // The run's deadline covers every file, not each.
+        let left = deadline.map(|d| d.saturating_sub(started.elapsed()));
+        catalogs.push(crate::isolate::load_catalog_file(path, &options, left)?);
+    }
+    Ok(Catalog::merged(catalogs))
 }
 
 /// Turns filter flags into a [`Filter`] and a description of it.

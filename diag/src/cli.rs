@@ -830,10 +830,12 @@ pub enum ConfigFor {
 /// Where the catalog comes from.
 #[derive(Debug, Clone, Args)]
 pub struct CatalogArgs {
-    /// Catalog file: vendor .xlsx, CSV with a header, text list (one URL per
-    /// line), or pathprobe JSON. Default: the embedded catalog.
+    /// Catalog files: vendor .xlsx, CSV with a header, text list (one URL
+    /// per line), the Microsoft 365 endpoints feed, or pathprobe JSON.
+    /// Several are read as one: a URL two of them name is probed once and
+    /// listed under each. Default: the embedded catalog.
     #[arg(value_name = "CATALOG")]
-    pub catalog: Option<PathBuf>,
+    pub catalog: Vec<PathBuf>,
 
     /// Read only this sheet of a workbook.
     #[arg(long, value_name = "NAME")]
@@ -1048,14 +1050,19 @@ impl ProbeArgs {
     pub fn input_files(&self) -> Vec<(PathBuf, &'static str)> {
         let r = &self.routing;
         let one = [
-            (&self.catalog.catalog, "the catalog"),
             (&self.filter.onboarding, "--onboarding"),
             (&self.settings.config, "the configuration file"),
         ];
-        let mut files: Vec<(PathBuf, &'static str)> = one
-            .into_iter()
-            .filter_map(|(path, role)| path.clone().map(|p| (p, role)))
+        let mut files: Vec<(PathBuf, &'static str)> = self
+            .catalog
+            .catalog
+            .iter()
+            .map(|p| (p.clone(), "the catalog"))
             .collect();
+        files.extend(
+            one.into_iter()
+                .filter_map(|(path, role)| path.clone().map(|p| (p, role))),
+        );
         // The proxy settings files, given or the machine's own that the run
         // reads without --only-given (/etc/environment, apt.conf.d, …).
         for (file, flag) in r.source_paths().each() {

@@ -56,6 +56,10 @@ pub struct ListingEntry {
     pub reason: Option<String>,
     /// file:sheet:row of the source.
     pub source: String,
+    /// The rows of other catalogs naming the same endpoint: probed once,
+    /// listed under each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
     /// Section banner of the source row.
     pub section: Option<String>,
 }
@@ -95,8 +99,16 @@ impl ListingEntry {
             targets,
             reason,
             source: e.source.to_string(),
+            also: p.also.iter().map(ToString::to_string).collect(),
             section: e.source.section.clone(),
         }
+    }
+
+    /// Its own row, then the other catalogs' rows naming it.
+    fn sources(&self) -> Vec<&str> {
+        std::iter::once(self.source.as_str())
+            .chain(self.also.iter().map(String::as_str))
+            .collect()
     }
 
     /// The port as a table shows it: none for prose, the UDP ports of a
@@ -126,6 +138,8 @@ pub struct ListingSummary {
     pub address_blocks: usize,
     /// Rows naming UDP ports only.
     pub udp_only: usize,
+    /// Rows another catalog names too (probed once).
+    pub in_several_catalogs: usize,
     /// Probe targets in all.
     pub targets: usize,
     /// Rows removed by filters.
@@ -178,6 +192,7 @@ impl Listing {
                 .iter()
                 .filter(|e| e.kind == "url" && e.udp_ports.is_some())
                 .count(),
+            in_several_catalogs: entries.iter().filter(|e| !e.also.is_empty()).count(),
             targets: entries.iter().map(|e| e.targets.len()).sum(),
             excluded: plan.excluded,
         };
@@ -212,6 +227,12 @@ impl Listing {
         }
         if s.udp_only > 0 {
             line.push_str(&format!(", {} UDP only", s.udp_only));
+        }
+        if s.in_several_catalogs > 0 {
+            line.push_str(&format!(
+                ", {} named by more than one catalog (probed once)",
+                s.in_several_catalogs
+            ));
         }
         let x = s.excluded;
         if x.total() > 0 {
@@ -277,7 +298,7 @@ impl Listing {
                 probe_cell,
             ];
             if style.verbose {
-                row.push(Cell::new(&e.source));
+                row.push(Cell::new(e.sources().join("\n")));
             }
             t.add_row(row);
         }
@@ -352,7 +373,7 @@ impl Listing {
                 expect.join(" ").as_str(),
                 pinned.join(" ").as_str(),
                 e.reason.as_deref().unwrap_or_default(),
-                e.source.as_str(),
+                e.sources().join("; ").as_str(),
             ])?;
         }
         w.finish()

@@ -56,6 +56,7 @@ fn result(url: &str, category: &str, required: bool, attempts: Vec<Attempt>) -> 
         hint: chosen.hint.clone(),
         attempts,
         change: None,
+        listed_in: Vec::new(),
     }
 }
 
@@ -155,6 +156,7 @@ fn fixture() -> CheckReport {
                 verdict: Verdict::NotProbed,
                 hint: "a wildcard with no concrete host".into(),
                 change: None,
+                listed_in: Vec::new(),
             },
         ],
         summary: Default::default(),

@@ -58,6 +58,7 @@ fn result(url: &str, category: &str, required: bool, a: Attempt) -> ProbeResult 
         hint: a.hint.clone(),
         attempts: vec![a],
         change: None,
+        listed_in: Vec::new(),
     }
 }
 

@@ -964,3 +964,129 @@ fn listener_port() -> u16 {
     });
     port
 }
+
+/// `check vendor.json internal.txt`: one run over both lists. A URL both
+/// name (written differently) is probed once and listed under each; each
+/// endpoint names its rows; filters apply to the rows of every catalog; a
+/// configuration file can name both.
+#[test]
+fn several_catalogs_are_one_run_each_endpoint_keeping_its_sources() {
+    let ca = TestCa::new("pathprobe lab CA");
+    let origin = tls_origin(&ca, &["ok.lab.test", "own.lab.test"], 200);
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let vendor = dir.path().join("vendor.json");
+    std::fs::write(
+        &vendor,
+        serde_json::json!({
+            "format": "pathprobe-catalog", "format_version": 1, "name": "Vendor list",
+            "endpoints": [
+                {"url": format!("https://ok.lab.test:{origin}/"), "category": "Vendor service",
+                 "requirement": "optional"},
+                {"url": "https://gone.lab.test/", "category": "Vendor service"}
+            ]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let internal = dir.path().join("internal.txt");
+    std::fs::write(
+        &internal,
+        format!("# our own\nok.lab.test:{origin}\nhttps://own.lab.test:{origin}/health\n"),
+    )
+    .unwrap();
+    let pins = ["ok.lab.test=127.0.0.1", "own.lab.test=127.0.0.1"];
+    let base = vec![
+        "--direct",
+        "--ca-cert",
+        ca_file.to_str().unwrap(),
+        "--resolve",
+        pins[0],
+        "--resolve",
+        pins[1],
+    ];
+    let mut args = vec![vendor.to_str().unwrap(), internal.to_str().unwrap()];
+    args.extend(&base);
+    let (v, out) = check(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let ok = format!("https://ok.lab.test:{origin}/");
+    let own = format!("https://own.lab.test:{origin}/health");
+    assert_eq!(
+        verdicts(&v),
+        vec![
+            (ok.clone(), "ok".into()),
+            ("https://gone.lab.test/".into(), "dns_failure".into()),
+            (own.clone(), "ok".into()),
+        ]
+    );
+    let listed = |i: usize| -> Vec<String> {
+        v["results"][i]["listed_in"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(listed(0), ["vendor.json:1", "internal.txt:2"]);
+    assert_eq!(listed(2), ["internal.txt:3"]);
+    // Required because the internal list, which marks nothing optional,
+    // needs it: the stricter of the two.
+    assert_eq!(v["results"][0]["required"], true);
+    assert_eq!(v["results"][0]["category"], "Vendor service");
+    assert!(
+        v["catalog"]
+            .as_str()
+            .unwrap()
+            .contains("Vendor list + internal.txt"),
+        "{}",
+        v["catalog"]
+    );
+
+    // A filter applies to every catalog's rows: the internal list has no
+    // category, so only the vendor's rows are left.
+    let mut filtered = args.clone();
+    filtered.extend(["--category", "vendor"]);
+    let (v, _) = check(&filtered);
+    assert_eq!(
+        verdicts(&v),
+        vec![
+            (ok.clone(), "ok".into()),
+            ("https://gone.lab.test/".into(), "dns_failure".into()),
+        ]
+    );
+    assert_eq!(v["results"][0]["listed_in"].as_array().unwrap().len(), 1);
+
+    // The same run from a configuration file naming both catalogs.
+    let config = dir.path().join("pathprobe.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "catalog = [{:?}, {:?}]\n",
+            vendor.to_str().unwrap(),
+            internal.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let mut from_file = vec!["--config", config.to_str().unwrap()];
+    from_file.extend(&base);
+    let (v, out) = check(&from_file);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(verdicts(&v).len(), 3);
+    assert_eq!(v["results"][0]["listed_in"].as_array().unwrap().len(), 2);
+
+    // One bad catalog among several stops the run naming that file.
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\"format\": 3}").unwrap();
+    let mut bad = vec![
+        "check",
+        "--only-given",
+        "--no-env",
+        vendor.to_str().unwrap(),
+        broken.to_str().unwrap(),
+    ];
+    bad.extend(&base);
+    let out = pathprobe_tests::run(&bad);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("broken.json"), "{}", stderr(&out));
+}

@@ -953,3 +953,42 @@ fn microsoft_365_feeds_diff_and_export_with_their_categories_and_blocks() {
         "{ticket}"
     );
 }
+
+#[test]
+fn several_catalogs_list_as_one_naming_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let vendor = dir.path().join("vendor.csv");
+    fs::write(
+        &vendor,
+        "URL,Category\nhttps://a.example.com/,Vendor\nb.example.com,Vendor\n",
+    )
+    .unwrap();
+    let internal = dir.path().join("internal.txt");
+    fs::write(&internal, "a.example.com:443\nc.example.com\n").unwrap();
+    let out = run([
+        "urls".as_ref(),
+        "list".as_ref(),
+        vendor.as_os_str(),
+        internal.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    let v = json(&out);
+    let targets: Vec<&str> = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        targets,
+        ["https://a.example.com", "b.example.com", "c.example.com"]
+    );
+    assert_eq!(v["entries"][0]["source"], "vendor.csv:2");
+    assert_eq!(v["entries"][0]["also"][0], "internal.txt:1");
+    assert_eq!(v["entries"][2]["source"], "internal.txt:2");
+    assert_eq!(v["summary"]["in_several_catalogs"], 1);
+    assert_eq!(v["catalog"]["name"], "vendor.csv + internal.txt");
+}

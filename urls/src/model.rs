@@ -521,6 +521,44 @@ pub struct CatalogInfo {
     pub source_url: Option<String>,
 }
 
+impl Catalog {
+    /// Several catalogs read as one (`check mde.xlsx internal.txt`): their
+    /// endpoints in the order given, each keeping the file it came from,
+    /// and every notice. A row two catalogs name is probed once (see
+    /// [`crate::plan`]).
+    pub fn merged(catalogs: Vec<Catalog>) -> Catalog {
+        let mut catalogs = catalogs;
+        if catalogs.len() == 1
+            && let Some(one) = catalogs.pop()
+        {
+            return one;
+        }
+        let mut names = Vec::new();
+        let mut origins = Vec::new();
+        let mut endpoints = Vec::new();
+        let mut notices = Vec::new();
+        for c in catalogs {
+            names.push(match &c.info.version {
+                Some(v) => format!("{} ({v})", c.info.name),
+                None => c.info.name,
+            });
+            origins.push(c.info.origin);
+            endpoints.extend(c.endpoints);
+            notices.extend(c.notices);
+        }
+        Catalog {
+            info: CatalogInfo {
+                name: names.join(" + "),
+                origin: origins.join(", "),
+                version: None,
+                source_url: None,
+            },
+            endpoints,
+            notices,
+        }
+    }
+}
+
 /// A loaded catalog: endpoints in source order, plus what the loader noticed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Catalog {

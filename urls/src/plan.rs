@@ -99,6 +99,17 @@ pub struct Planned {
     pub endpoint: Endpoint,
     /// What will be probed.
     pub probe: Probe,
+    /// The rows of other catalogs that name the same endpoint (target and
+    /// port): probed once, listed under each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<crate::model::SourceLocation>,
+}
+
+impl Planned {
+    /// Every row naming this endpoint: its own, then the other catalogs'.
+    pub fn sources(&self) -> impl Iterator<Item = &crate::model::SourceLocation> {
+        std::iter::once(&self.endpoint.source).chain(&self.also)
+    }
 }
 
 /// How many rows each filter removed: shown so that nothing disappears unexplained.
@@ -166,12 +177,17 @@ pub struct Plan {
     pub entries: Vec<Planned>,
     /// Rows removed by filters.
     pub excluded: Excluded,
+    /// The catalog was several files read as one: each row names its file.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub several_catalogs: bool,
 }
 
 /// Applies `filter` to `catalog` and finds probe targets through `map`.
 pub fn plan(catalog: &Catalog, filter: &Filter, map: &ProbeMap) -> Plan {
     let mut excluded = Excluded::default();
-    let mut entries = Vec::new();
+    let mut entries: Vec<Planned> = Vec::new();
+    let mut first_of: std::collections::HashMap<(String, u16), usize> =
+        std::collections::HashMap::new();
     let category = filter.category.as_ref().map(|c| c.to_lowercase());
     for e in &catalog.endpoints {
         if let Some(geo) = &filter.geo
@@ -206,12 +222,48 @@ pub fn plan(catalog: &Catalog, filter: &Filter, map: &ProbeMap) -> Plan {
             excluded.connectivity += 1;
             continue;
         }
+        // A row another catalog already named is probed once, listed
+        // under both; repeats inside one catalog stay as the file has them.
+        let key = merge_key(e);
+        if let Some(&at) = first_of.get(&key)
+            && let Some(kept) = entries.get_mut(at)
+            && !kept.sources().any(|s| s.file == e.source.file)
+        {
+            // Required if any catalog needs it (one that marks nothing
+            // optional included): the stricter reading.
+            if e.requirement.is_required() && !kept.endpoint.requirement.is_required() {
+                kept.endpoint.requirement = e.requirement;
+            }
+            kept.also.push(e.source.clone());
+            continue;
+        }
+        first_of.entry(key).or_insert(entries.len());
         entries.push(Planned {
             endpoint: e.clone(),
             probe: probe_for(e, filter.geo.as_ref(), map),
+            also: Vec::new(),
         });
     }
-    Plan { entries, excluded }
+    let first_file = catalog.endpoints.first().map(|e| &e.source.file);
+    Plan {
+        entries,
+        excluded,
+        several_catalogs: catalog
+            .endpoints
+            .iter()
+            .any(|e| Some(&e.source.file) != first_file),
+    }
+}
+
+/// What makes two catalogs' rows one endpoint: the host pattern and path
+/// (however the URL was written: `host`, `https://host/`, `host:443`) and
+/// the port a client uses.
+fn merge_key(e: &Endpoint) -> (String, u16) {
+    let name = match &e.target {
+        Target::Url(u) => format!("{}{}", u.host, u.path),
+        Target::Prose { .. } | Target::Addresses { .. } => e.display_target(),
+    };
+    (name.to_lowercase(), e.effective_port())
 }
 
 fn probe_for(e: &Endpoint, geo: Option<&GeoSelection>, map: &ProbeMap) -> Probe {

@@ -206,7 +206,7 @@ pub(crate) fn configure(
     // The deadline and Ctrl-C hold from here: reading the settings,
     // fetching and running the PAC script, and probing.
     let started = Instant::now();
-    let embedded = catalog_override.is_none() && args.catalog.catalog.is_none();
+    let embedded = catalog_override.is_none() && args.catalog.catalog.is_empty();
     let deadline = seconds(args.deadline, "--deadline")?;
     // Each probe holds up to two sockets; raise the open-file limit as far as
     // the system allows and stay within it.
@@ -314,10 +314,16 @@ pub(crate) fn probe_or_cut(args: &ProbeArgs, human: bool) -> anyhow::Result<Prob
             if human {
                 output::warn(&why);
             }
-            let catalog = args.catalog.catalog.as_ref().map_or_else(
-                || "the embedded catalog".to_owned(),
-                |p| p.display().to_string(),
-            );
+            let catalog = if args.catalog.catalog.is_empty() {
+                "the embedded catalog".to_owned()
+            } else {
+                args.catalog
+                    .catalog
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             Ok(Probed {
                 report: crate::engine::cut_report(&catalog, &why, started.elapsed()),
                 explanation: Explanation::unread(

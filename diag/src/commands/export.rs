@@ -20,7 +20,7 @@ use crate::output;
 pub fn export(args: ExportArgs) -> anyhow::Result<Exit> {
     check_flags(args.format, &args.artefact)?;
     let mut inputs = Vec::new();
-    if let Some(path) = &args.catalog.catalog {
+    for path in &args.catalog.catalog {
         inputs.push((path.clone(), "the catalog"));
     }
     if let Some(path) = &args.filter.onboarding {

@@ -216,7 +216,7 @@ fn jobs_of(args: &PacEvalArgs) -> anyhow::Result<Vec<Job>> {
 fn catalog_jobs(args: &PacEvalArgs, catalog: Option<&Path>) -> anyhow::Result<Vec<Job>> {
     let urls = routable_urls(
         &CatalogArgs {
-            catalog: catalog.map(Path::to_path_buf),
+            catalog: catalog.map(Path::to_path_buf).into_iter().collect(),
             sheet: args.sheet.clone(),
             columns: Vec::new(),
         },

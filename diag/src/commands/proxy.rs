@@ -21,7 +21,7 @@ fn explain_cmd(args: ProxyExplainArgs) -> anyhow::Result<Exit> {
     if let Some(catalog) = &args.catalog {
         urls.extend(catalog_urls(
             &CatalogArgs {
-                catalog: catalog.clone(),
+                catalog: catalog.clone().into_iter().collect(),
                 sheet: None,
                 columns: Vec::new(),
             },

@@ -95,6 +95,8 @@ struct Meta {
     url: String,
     category: Option<String>,
     required: bool,
+    /// The catalog rows naming it, when the run read several catalogs.
+    listed_in: Vec<String>,
 }
 
 /// A row that is not probed, with why.
@@ -122,12 +124,20 @@ fn expect_of(expected: &ExpectedStatus) -> Expect {
 /// The planned rows in catalog order.
 fn rows_of(config: &RunConfig) -> Vec<Row> {
     let mut rows: Vec<Row> = Vec::new();
+    // With several catalogs, each result names the rows that list it.
+    let several = config.plan.several_catalogs;
     for planned in &config.plan.entries {
         let endpoint = &planned.endpoint;
+        let listed_in: Vec<String> = if several {
+            planned.sources().map(ToString::to_string).collect()
+        } else {
+            Vec::new()
+        };
         let meta = |url: String| Meta {
             url,
             category: endpoint.category.clone(),
             required: endpoint.requirement.is_required(),
+            listed_in: listed_in.clone(),
         };
         match &planned.probe {
             Probe::NotProbed { why } => {
@@ -556,6 +566,7 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
                 verdict,
                 hint,
                 change: None,
+                listed_in: meta.listed_in,
             },
         ));
     }
@@ -571,6 +582,7 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
                 verdict: s.verdict,
                 hint: s.reason,
                 change: None,
+                listed_in: s.meta.listed_in,
             },
         ));
     }

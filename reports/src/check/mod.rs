@@ -360,6 +360,10 @@ pub struct ProbeResult {
     /// How it compares with the baseline, when one was given and it differs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<Change>,
+    /// Every catalog row naming the endpoint (`mde.xlsx:Sheet:12`), when
+    /// the run read several catalogs: probed once, listed under each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub listed_in: Vec<String>,
 }
 
 /// Totals.
