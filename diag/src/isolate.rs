@@ -150,7 +150,10 @@ pub(crate) fn worker_main(args: &[std::ffi::OsString]) -> Option<std::process::E
         Ok(code) => code.into(),
         Err(err) => {
             let code = crate::exit::classify(&err);
-            eprintln!("pathprobe: error: {}", crate::exit::message(&err));
+            eprintln!(
+                "pathprobe: error: {}",
+                crate::output::continued(&crate::exit::message(&err))
+            );
             code.into()
         }
     })

@@ -102,7 +102,7 @@ where
         Err(e) => {
             eprintln!(
                 "pathprobe: error: {}",
-                secrets::shown(&e.to_string(), false)
+                output::continued(&secrets::shown(&e.to_string(), false))
             );
             return Exit::Usage.into();
         }
@@ -146,7 +146,10 @@ where
         Ok(code) => code.into(),
         Err(err) => {
             let code = exit::classify(&err);
-            eprintln!("pathprobe: error: {}", exit::message(&err));
+            eprintln!(
+                "pathprobe: error: {}",
+                output::continued(&exit::message(&err))
+            );
             code.into()
         }
     }

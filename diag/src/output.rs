@@ -109,7 +109,18 @@ pub fn warn(text: &str) {
         &crate::secrets::shown(text, false),
         crate::exit::MAX_MESSAGE_CHARS,
     );
-    let _ = writeln!(std::io::stderr().lock(), "pathprobe: warning: {text}");
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "pathprobe: warning: {}",
+        continued(&text)
+    );
+}
+
+/// A message's later lines indented under its first, so that no text
+/// inside it (a catalog cell, a PAC answer) can start a line of its own
+/// that reads as pathprobe's ("pathprobe: error: ...").
+pub fn continued(text: &str) -> String {
+    text.trim_end_matches('\n').replace('\n', "\n    ")
 }
 
 /// Where a check report goes: stdout in one format, files in others.

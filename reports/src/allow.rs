@@ -251,7 +251,12 @@ impl AllowList {
                         "{}: {format} cannot put a * inside a name; written as every name below {base}",
                         e.host
                     ));
-                    rules.insert(HostRule::Below(base));
+                    // As a `*.suffix` row is: squid's `.suffix` form.
+                    rules.insert(if domain_includes_base {
+                        HostRule::Domain(base)
+                    } else {
+                        HostRule::Below(base)
+                    });
                 }
             }
         }
@@ -585,7 +590,13 @@ fn action_groups(text: &mut String, entries: &[&AllowEntry], indent: &str) {
             continue;
         }
         let _ = write!(text, "\n{indent}{} ({}):\n", action.heading(), group.len());
+        // Entries of a catalog export carry no reason: nothing was seen
+        // blocking them, so nothing is claimed.
+        let seen = group.iter().any(|e| !e.reason.is_empty());
         let why = match action {
+            Action::Allow if !seen => {
+                "The service needs these destinations. Allow them on the path its machines use."
+            }
             Action::Allow => {
                 "These were blocked by DNS, a firewall or the proxy's allow list. Allow them on the path this machine uses."
             }
@@ -724,6 +735,9 @@ mod tests {
                         HostPattern::Suffix(s) => {
                             every.insert(HostRule::Exact(s.clone()));
                             every.insert(HostRule::Below(s.clone()));
+                        }
+                        HostPattern::Inner(_) if includes_base => {
+                            every.insert(HostRule::Domain(e.host.base().to_owned()));
                         }
                         HostPattern::Inner(_) => {
                             every.insert(HostRule::Below(e.host.base().to_owned()));

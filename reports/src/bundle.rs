@@ -659,7 +659,9 @@ impl Bundle {
 
     /// Adds a member, redacted.
     pub fn add(&mut self, name: &str, text: &str, description: &str) {
-        let text = self.redactor.apply(text);
+        // Read on a terminal by whoever opens the ticket: no control
+        // sequence from the machine's files passes raw.
+        let text = pathprobe_files::quote::inert(&self.redactor.apply(text), false).into_owned();
         self.members
             .push((name.to_owned(), text.into_bytes(), description.to_owned()));
     }

@@ -37,7 +37,18 @@ pub fn squid_open_proxy_carries_the_probe_and_denies_by_rule() {
     let ca_file = dir.path().join("ca.pem");
     ca.write_pem(&ca_file);
     let ok = format!("https://svc.lab.test:{origin}/");
-    let cat = write_catalog(dir.path(), &[&ok, "https://www.blocked.lab.test/"]);
+    // A port nothing listens on, asked in plain http: squid's own
+    // connection is refused, and it says so (503, ERR_CONNECT_FAIL 111).
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let refused = format!("http://svc.lab.test:{closed}/");
+    let cat = write_catalog(
+        dir.path(),
+        &[&ok, "https://www.blocked.lab.test/", &refused],
+    );
     let (v, out) = check(&[
         cat.to_str().unwrap(),
         "--proxy",
@@ -50,6 +61,14 @@ pub fn squid_open_proxy_carries_the_probe_and_denies_by_rule() {
     let evidence = v["results"][1]["attempts"][0]["evidence"].to_string();
     assert!(
         evidence.contains("403") && evidence.contains("Squid"),
+        "{evidence}"
+    );
+    // Not a refusal by the proxy: the destination's, as squid reports it.
+    assert_eq!(v["results"][2]["verdict"], "tcp_refused", "{v:#}");
+    let evidence = v["results"][2]["attempts"][0]["evidence"].to_string();
+    assert!(
+        evidence.contains("the destination refused the connection")
+            && evidence.contains("ERR_CONNECT_FAIL 111"),
         "{evidence}"
     );
 }

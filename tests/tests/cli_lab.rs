@@ -244,7 +244,7 @@ fn a_lab_pac_spinning_in_a_built_in_is_stopped_in_its_worker() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let shown = stdout(&out);
     assert!(
-        shown.contains("proxy_unreachable") && shown.contains("did not finish"),
+        shown.contains("no_route") && shown.contains("did not finish"),
         "{shown}"
     );
 }

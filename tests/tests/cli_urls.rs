@@ -934,7 +934,7 @@ fn microsoft_365_feeds_diff_and_export_with_their_categories_and_blocks() {
         "{said}"
     );
     assert!(
-        said.contains("media.teams.example is reached over UDP only"),
+        said.contains("\"media.teams.example\" is reached over UDP only"),
         "{said}"
     );
     let ticket = stdout(&run([

@@ -287,7 +287,7 @@ fn a_pac_that_allocates_without_bound_is_stopped_and_the_run_goes_on() {
     assert_eq!(row("fine")["verdict"], "ok", "{v}");
     for host in ["a", "b", "c"] {
         let r = row(host);
-        assert_eq!(r["verdict"], "proxy_unreachable", "{r}");
+        assert_eq!(r["verdict"], "no_route", "{r}");
         let hint = r["hint"].as_str().unwrap();
         assert!(
             hint.contains("needed more than 1024 MiB of memory and was stopped"),
@@ -329,7 +329,7 @@ fn a_pac_that_loops_in_native_code_is_killed_at_its_deadline() {
         .iter()
         .find(|r| r["url"].as_str().unwrap().contains("//spin."))
         .unwrap();
-    assert_eq!(spin["verdict"], "proxy_unreachable", "{spin}");
+    assert_eq!(spin["verdict"], "no_route", "{spin}");
     assert!(
         spin["hint"]
             .as_str()
@@ -939,4 +939,240 @@ fn a_password_echoed_in_any_encoding_is_redacted() {
             assert!(!evidence.contains(leak), "{shown}: {evidence}");
         }
     }
+}
+
+/// Round 13. A proxy's gateway error is what the proxy met beyond itself,
+/// when it says what (squid's `X-Squid-Error`, a 504): the destination's
+/// refusal or silence, never a refusal by the proxy with allow-list advice.
+/// A gateway error that does not say claims nothing.
+#[test]
+fn a_proxys_gateway_error_is_what_it_met_not_a_refusal() {
+    for (reply, verdict, words) in [
+        (
+            "HTTP/1.1 503 Service Unavailable\r\nServer: squid\r\nX-Squid-Error: ERR_CONNECT_FAIL 111\r\nContent-Length: 0\r\n\r\n",
+            "tcp_refused",
+            "the destination refused the connection (503 Service Unavailable, X-Squid-Error: ERR_CONNECT_FAIL 111)",
+        ),
+        (
+            "HTTP/1.1 503 Service Unavailable\r\nServer: squid\r\nX-Squid-Error: ERR_DNS_FAIL 0\r\nContent-Length: 0\r\n\r\n",
+            "dns_failure",
+            "the proxy could not resolve the name",
+        ),
+        (
+            "HTTP/1.1 504 Gateway Timeout\r\nContent-Length: 0\r\n\r\n",
+            "tcp_timeout",
+            "no answer from the destination in time (504 Gateway Timeout)",
+        ),
+        (
+            "HTTP/1.1 502 Bad Gateway\r\nServer: squid\r\nContent-Length: 0\r\n\r\n",
+            "proxy_denied",
+            "answer: 502 Bad Gateway",
+        ),
+    ] {
+        let port = pathprobe_tests::answering(reply);
+        for url in ["https://svc.lab.test/", "http://svc.lab.test/"] {
+            let dir = tempfile::tempdir().unwrap();
+            let cat = write_catalog(dir.path(), &[url]);
+            let (v, out) = check_json(
+                &[
+                    cat.to_str().unwrap(),
+                    "--proxy",
+                    &format!("http://127.0.0.1:{port}"),
+                ],
+                "2",
+            );
+            let r = &v["results"][0];
+            assert_eq!(
+                r["verdict"],
+                verdict,
+                "{reply:?} {url}: {r:#}\n{}",
+                stderr(&out)
+            );
+            assert!(
+                r["attempts"][0]["evidence"].to_string().contains(words),
+                "{reply:?} {url}: {r:#}"
+            );
+            let hint = r["hint"].as_str().unwrap();
+            assert!(!hint.contains("allow list"), "{reply:?} {url}: {hint}");
+        }
+    }
+}
+
+/// Round 13. A PAC script that fails gives its URLs no route: the verdict
+/// says so (`no_route`), not that a proxy could not be reached; an answer
+/// of any length is quoted briefly everywhere it is told.
+#[test]
+fn a_failing_pac_is_no_route_and_its_answer_is_told_briefly() {
+    let dir = tempfile::tempdir().unwrap();
+    let recursing = dir.path().join("recursing.pac");
+    std::fs::write(
+        &recursing,
+        "function FindProxyForURL(u, h) { function f() { return f() + 1; } return f(); }\n",
+    )
+    .unwrap();
+    let huge = dir.path().join("huge.pac");
+    std::fs::write(
+        &huge,
+        "function FindProxyForURL(u, h) { if (h == \"g.lab.test\") return \"x\".repeat(3000000); return \"DIRECT\"; }\n",
+    )
+    .unwrap();
+    let cat = write_catalog(dir.path(), &["https://g.lab.test/"]);
+    for pac in [&recursing, &huge] {
+        let (v, out) = check_json(
+            &[cat.to_str().unwrap(), "--pac", pac.to_str().unwrap()],
+            "2",
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let r = &v["results"][0];
+        assert_eq!(r["verdict"], "no_route", "{r:#}");
+        // Bounded in the report as on the terminal.
+        assert!(out.stdout.len() < 64 * 1024, "{} bytes", out.stdout.len());
+        assert!(!v.to_string().contains(&"x".repeat(1000)));
+    }
+    let out = pathprobe_tests::run([
+        "pac",
+        "eval",
+        "-p",
+        huge.to_str().unwrap(),
+        "-u",
+        "https://g.lab.test/",
+        "--format",
+        "json",
+    ]);
+    assert!(out.stdout.len() < 64 * 1024, "{} bytes", out.stdout.len());
+    assert!(
+        stdout(&out).contains("no route list comes near 65536"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+/// Round 13. Text from a catalog cell cannot start a line of pathprobe's
+/// own on stderr: a message's later lines are indented under it.
+#[test]
+fn a_line_break_in_an_input_cannot_forge_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("lf.json");
+    std::fs::write(
+        &feed,
+        serde_json::json!([{"id": 1, "serviceArea": "A", "tcpPorts": "443",
+            "urls": ["ok.example.com", "x\npathprobe: error: catalog signature invalid"]}])
+        .to_string(),
+    )
+    .unwrap();
+    for format in ["text", "domains", "csv"] {
+        let out = pathprobe_tests::run(["urls", "export", feed.to_str().unwrap(), "--as", format]);
+        let said = stderr(&out);
+        assert!(said.contains("left out"), "{said}");
+        for line in said.lines() {
+            assert!(
+                line.starts_with("pathprobe: warning: ") || line.starts_with("    "),
+                "{format}: a forged line: {line:?}\n{said}"
+            );
+        }
+        assert!(!said.contains("\npathprobe: error"), "{said}");
+    }
+}
+
+/// Round 13. What a catalog export says of its hosts is what the catalog
+/// says (needed, not "blocked"); a per-tenant pattern is squid's `.domain`
+/// form; address blocks alone are not "an empty list"; a block with bits
+/// past its prefix, or one wider than a service holds, is said.
+#[test]
+fn exports_say_what_the_catalog_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("feed.json");
+    std::fs::write(
+        &feed,
+        serde_json::json!([
+            {"id": 1, "serviceArea": "A", "tcpPorts": "443",
+             "urls": ["autodiscover.*.onmicrosoft.com", "a.example.com"]},
+            {"id": 2, "serviceArea": "A", "tcpPorts": "443",
+             "ips": ["10.0.0.1/8", "0.0.0.0/0"]}
+        ])
+        .to_string(),
+    )
+    .unwrap();
+    let export = |format: &str| {
+        pathprobe_tests::run(["urls", "export", feed.to_str().unwrap(), "--as", format])
+    };
+    let squid = stdout(&export("squid"));
+    assert!(squid.contains("\n.onmicrosoft.com\n"), "{squid}");
+    assert!(!squid.contains("*."), "{squid}");
+    let out = export("text");
+    let ticket = stdout(&out);
+    assert!(
+        ticket.contains("The service needs these destinations"),
+        "{ticket}"
+    );
+    assert!(!ticket.contains("were blocked"), "{ticket}");
+    assert!(ticket.contains("10.0.0.0/8 TCP 443"), "{ticket}");
+    let listed = pathprobe_tests::run(["urls", "list", feed.to_str().unwrap()]);
+    let said = stderr(&listed);
+    assert!(
+        said.contains("the block 10.0.0.1/8 has bits set past its prefix: read as 10.0.0.0/8"),
+        "{said}"
+    );
+    assert!(
+        said.contains("0.0.0.0/0 is wider than any one service holds"),
+        "{said}"
+    );
+    let blocks_only = dir.path().join("blocks.json");
+    std::fs::write(
+        &blocks_only,
+        serde_json::json!([{"id": 3, "serviceArea": "A", "tcpPorts": "443",
+            "ips": ["13.107.6.152/31"]}])
+        .to_string(),
+    )
+    .unwrap();
+    let out = pathprobe_tests::run([
+        "urls",
+        "export",
+        blocks_only.to_str().unwrap(),
+        "--as",
+        "csv",
+    ]);
+    assert!(
+        !stderr(&out).contains("the list is empty"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("13.107.6.152/31,443,tcp"));
+}
+
+/// Round 13. The bundle's copy of the environment is one line per
+/// variable, whatever a value holds.
+#[test]
+fn the_bundles_environment_is_one_line_per_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = write_catalog(dir.path(), &["https://a.lab.test/"]);
+    let bundle = dir.path().join("b.zip");
+    let out = pathprobe_tests::Pathprobe::new([
+        "bundle",
+        cat.to_str().unwrap(),
+        "--direct",
+        "--only-given",
+        "--dns-server",
+        &pathprobe_tests::lab::dns_server().to_string(),
+        "--phase-timeout",
+        "2",
+        "-o",
+        bundle.to_str().unwrap(),
+    ])
+    .env("no_proxy", "a\u{1b}[31m,b\n#FORGED")
+    .output();
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    let file = std::fs::File::open(&bundle).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("system/environment.txt").unwrap(),
+        &mut text,
+    )
+    .unwrap();
+    assert!(
+        text.contains("no_proxy=a<U+001B>[31m,b<U+000A>#FORGED\n"),
+        "{text}"
+    );
+    assert!(!text.lines().any(|l| l.starts_with("#FORGED")), "{text}");
 }

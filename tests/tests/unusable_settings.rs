@@ -66,7 +66,7 @@ fn an_unusable_http_proxy_variable_fails_the_http_urls_only() {
     let results = v["results"].as_array().unwrap();
     assert_eq!(results.len(), 2, "{v}");
     assert_eq!(results[0]["verdict"], "ok", "{}", results[0]);
-    assert_eq!(results[1]["verdict"], "proxy_unreachable", "{}", results[1]);
+    assert_eq!(results[1]["verdict"], "no_route", "{}", results[1]);
     let hint = results[1]["hint"].as_str().unwrap();
     assert!(
         hint.contains("http_proxy is set to a proxy that cannot be used"),
@@ -80,7 +80,7 @@ fn an_unusable_all_proxy_fails_every_url_it_serves() {
     let out = check(&["--only-given"], &[("ALL_PROXY", ":::::")]);
     let v = report(&out);
     for r in v["results"].as_array().unwrap() {
-        assert_eq!(r["verdict"], "proxy_unreachable", "{r}");
+        assert_eq!(r["verdict"], "no_route", "{r}");
         assert!(r["hint"].as_str().unwrap().contains("ALL_PROXY"), "{r}");
     }
     assert_eq!(out.status.code(), Some(1));
@@ -160,7 +160,7 @@ fn a_machine_pac_that_cannot_be_fetched_fails_its_urls_naming_it() {
     );
     let v = report(&out);
     for r in v["results"].as_array().unwrap() {
-        assert_eq!(r["verdict"], "proxy_unreachable", "{r}");
+        assert_eq!(r["verdict"], "no_route", "{r}");
         let hint = r["hint"].as_str().unwrap();
         assert!(hint.contains("the PAC cannot be fetched"), "{hint}");
         assert!(hint.to_ascii_lowercase().contains("gnome"), "{hint}");
@@ -186,7 +186,7 @@ fn a_pac_url_given_whose_server_does_not_answer_is_a_finding() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let v = report(&out);
     for r in v["results"].as_array().unwrap() {
-        assert_eq!(r["verdict"], "proxy_unreachable", "{r}");
+        assert_eq!(r["verdict"], "no_route", "{r}");
         let hint = r["hint"].as_str().unwrap();
         assert!(hint.contains("the PAC cannot be fetched"), "{hint}");
     }
@@ -249,7 +249,7 @@ fn an_agent_configuration_that_cannot_be_read_is_not_taken_for_direct() {
         assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(&out));
         let v = report(&out);
         for r in v["results"].as_array().unwrap() {
-            assert_eq!(r["verdict"], "proxy_unreachable", "{name}: {r}");
+            assert_eq!(r["verdict"], "no_route", "{name}: {r}");
             let hint = r["hint"].as_str().unwrap();
             assert!(
                 hint.contains(name) && hint.contains("cannot be read"),

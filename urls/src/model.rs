@@ -284,6 +284,37 @@ impl std::str::FromStr for AddressRange {
     }
 }
 
+impl AddressRange {
+    /// The block with the bits past its prefix cleared (`10.0.0.1/8` is
+    /// `10.0.0.0/8`): what a firewall reads it as.
+    pub fn network(&self) -> AddressRange {
+        let address = match self.address {
+            std::net::IpAddr::V4(a) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                std::net::IpAddr::V4((u32::from(a) & mask).into())
+            }
+            std::net::IpAddr::V6(a) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                std::net::IpAddr::V6((u128::from(a) & mask).into())
+            }
+        };
+        AddressRange {
+            address,
+            prefix: self.prefix,
+        }
+    }
+
+    /// True for a block wider than any one service holds (shorter than
+    /// /8 for IPv4, /16 for IPv6): allowing it opens most of the internet.
+    pub fn is_wide(&self) -> bool {
+        self.prefix < if self.address.is_ipv4() { 8 } else { 16 }
+    }
+}
+
 impl fmt::Display for AddressRange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/{}", self.address, self.prefix)
@@ -380,7 +411,16 @@ impl PortSpan {
             };
             let span = match item.split_once('-') {
                 Some((a, b)) => {
-                    let (first, last) = (port(a)?, port(b)?);
+                    // "-5" or "1-": the item is what is wrong, not an empty half.
+                    let (first, last) = match (port(a), port(b)) {
+                        (Ok(first), Ok(last)) => (first, last),
+                        _ => {
+                            return Err(format!(
+                                "{} is not a port or a range of ports (1 to 65535)",
+                                pathprobe_files::quote::quoted(item)
+                            ));
+                        }
+                    };
                     if last < first {
                         return Err(format!(
                             "{} is a range that runs backwards",
@@ -583,6 +623,14 @@ mod tests {
         assert_eq!(v6.prefix, 40);
         let single: AddressRange = "192.0.2.1".parse().unwrap();
         assert_eq!(single.to_string(), "192.0.2.1/32");
+        assert_eq!(single.network(), single);
+        let loose: AddressRange = "10.1.2.3/8".parse().unwrap();
+        assert_eq!(loose.network().to_string(), "10.0.0.0/8");
+        let v6: AddressRange = "2603:1006::1/40".parse().unwrap();
+        assert_eq!(v6.network().to_string(), "2603:1006::/40");
+        let all: AddressRange = "0.0.0.0/0".parse().unwrap();
+        assert_eq!(all.network(), all);
+        assert!(all.is_wide() && !loose.is_wide());
         for bad in [
             "13.107.6.152/33",
             "2603::/129",

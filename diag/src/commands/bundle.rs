@@ -278,7 +278,8 @@ fn add_members(bundle: &mut Bundle, args: &ProbeArgs, probed: &Probed) -> anyhow
     let mut env = String::new();
     for name in crate::secrets::PROXY_VARIABLES {
         match std::env::var(name) {
-            Ok(v) => env.push_str(&format!("{name}={v}\n")),
+            // One line per variable: a value's own line breaks are shown.
+            Ok(v) => env.push_str(&format!("{name}={}\n", pathprobe_files::quote::visible(&v))),
             Err(_) => env.push_str(&format!("# {name} is not set\n")),
         }
     }

@@ -191,16 +191,16 @@ fn catalog_list(catalog: &Catalog, plan: &Plan, filters: Vec<String>) -> AllowLi
             notes.push(format!(
                 "{}: left out: {} is reached over UDP only (ports {}); allow it as UDP in the firewall",
                 endpoint.source,
-                endpoint.display_target(),
+                pathprobe_files::quote::quoted(&endpoint.display_target()),
                 pathprobe_urls::PortSpan::list(&endpoint.udp_only)
             ));
             continue;
         }
         let Some(url) = endpoint.url() else {
             notes.push(format!(
-                "{}: left out: the row names no host (\"{}\")",
+                "{}: left out: the row names no host ({})",
                 endpoint.source,
-                endpoint.display_target()
+                pathprobe_files::quote::quoted(&endpoint.display_target())
             ));
             continue;
         };
@@ -311,7 +311,7 @@ pub(crate) fn write_artefact(
     for note in rendered.notes.iter().filter(|n| !list.notes.contains(n)) {
         output::warn(note);
     }
-    if list.entries.is_empty() {
+    if list.entries.is_empty() && list.ranges.is_empty() {
         output::warn("the list is empty: nothing to allow");
     }
     match outputs {

@@ -404,7 +404,7 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
                 Skipped {
                     meta,
                     reason: format!("no route: {error}"),
-                    verdict: Verdict::ProxyUnreachable,
+                    verdict: Verdict::NoRoute,
                     route_source: source,
                 },
             ));

@@ -37,7 +37,8 @@ pub struct Limits {
 
 /// What a run gives back: attempts per job (in job order) and whether it was cut short.
 pub struct Outcome {
-    /// Attempts per job; a job cut short has one `timeout` attempt.
+    /// Attempts per job; a job cut short has one `timeout` attempt (one
+    /// `not_probed` attempt when Ctrl-C cut it).
     pub attempts: Vec<Vec<Attempt>>,
     /// True when the deadline or Ctrl-C ended the run early.
     pub partial: bool,
@@ -111,7 +112,13 @@ fn cut_short(job: &Job, live: &LiveHandle, why: &str, interrupted: bool) -> Vec<
     finished.push(Attempt {
         route,
         phases,
-        verdict: Verdict::Timeout,
+        // The deadline passing is the run's verdict on the probe; Ctrl-C is
+        // the user's choice, and says nothing of the network.
+        verdict: if interrupted {
+            Verdict::NotProbed
+        } else {
+            Verdict::Timeout
+        },
         evidence,
         hint,
         tls: None,

@@ -34,12 +34,13 @@ pub(super) enum Failure {
         error: String,
     },
     ConnectTimeout(Vec<SocketAddr>),
-    /// A SOCKS proxy reported that it could not reach the destination
-    /// (`target`: host:port as the request named it).
+    /// The proxy reported that it could not reach the destination
+    /// (`target`: host:port as the request named it; `said`: the answer
+    /// that says so, a SOCKS reply or an HTTP status and its error code).
     BeyondProxy {
         target: String,
         problem: Beyond,
-        reply: u8,
+        said: String,
     },
     /// The proxy cannot carry this kind of request (SOCKS5 replies 7, 8).
     ProxyCannot(String),
@@ -222,13 +223,15 @@ fn socks_auth(schemes: &[String]) -> bool {
     schemes.iter().any(|s| s.starts_with("SOCKS"))
 }
 
-/// What a SOCKS5 proxy reported of its own connection to the destination.
+/// What a proxy reported of its own connection to the destination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Beyond {
     Refused,
     NetworkUnreachable,
     HostUnreachable,
     TimedOut,
+    /// The proxy's resolver does not know the name.
+    NameNotFound,
 }
 
 impl Beyond {
@@ -237,7 +240,8 @@ impl Beyond {
             Self::Refused => "the destination refused the connection",
             Self::NetworkUnreachable => "network unreachable from the proxy",
             Self::HostUnreachable => "host unreachable from the proxy",
-            Self::TimedOut => "no answer from the destination (TTL expired)",
+            Self::TimedOut => "no answer from the destination in time",
+            Self::NameNotFound => "the proxy could not resolve the name",
         }
     }
 }
@@ -373,8 +377,8 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
             format!("{h} resolves to a block address: a DNS filter or hosts-file entry is sinkholing it; allow the name{FIX}")),
         Failure::Refused(a) => (Verdict::TcpRefused, vec![format!("address: {a}")],
             format!("{a} refused the connection {via}: a firewall is rejecting it or nothing listens there{FIX}")),
-        Failure::BeyondProxy { target, problem, reply } => {
-            let ev = vec![format!("destination: {target}"), format!("proxy reports: {} (SOCKS5 reply {reply})", problem.words())];
+        Failure::BeyondProxy { target, problem, said } => {
+            let ev = vec![format!("destination: {target}"), format!("proxy reports: {} ({said})", problem.words())];
             match problem {
                 Beyond::Refused => (Verdict::TcpRefused, ev,
                     format!("{target} refused the connection the proxy opened {via}: a firewall beyond the proxy is rejecting it or nothing listens there{FIX}")),
@@ -382,6 +386,8 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                     format!("the proxy ({route}) cannot reach {target}: a route or firewall beyond the proxy blocks it{FIX}")),
                 Beyond::TimedOut => (Verdict::TcpTimeout, ev,
                     format!("the proxy's connection to {target} got no answer in time {via}: traffic beyond the proxy is dropped{FIX}")),
+                Beyond::NameNotFound => (Verdict::DnsFailure, ev,
+                    format!("the proxy ({route}) could not resolve the name of {target}: check the DNS servers the proxy uses")),
             }
         }
         Failure::ProxyCannot(what) => (Verdict::ProxyUnreachable,
@@ -438,9 +444,14 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
             if let Some(t) = title {
                 ev.push(format!("page title: {t}"));
             }
-            let _ = status;
-            (Verdict::ProxyDenied, ev,
-                format!("the proxy{} refused this destination: add the URL to its allow list{FIX}", product.as_ref().map(|p| format!(" ({p})")).unwrap_or_default()))
+            let named = product.as_ref().map(|p| format!(" ({p})")).unwrap_or_default();
+            let hint = match status {
+                // A gateway error that does not say what the proxy met: no
+                // refusal was seen, so none is claimed.
+                Some(502 | 503) => format!("the proxy{named} answered {detail} without saying why: it could not reach the destination or got no usable answer from it; its log names the cause{FIX}"),
+                _ => format!("the proxy{named} refused this destination: add the URL to its allow list{FIX}"),
+            };
+            (Verdict::ProxyDenied, ev, hint)
         }
         Failure::TlsHandshake(e) => (Verdict::TlsHandshakeFailed, vec![format!("error: {e}")],
             "the TLS handshake failed: a middlebox may block TLS to this host, or the server refuses this client's versions".into()),
@@ -515,7 +526,7 @@ mod tests {
         let refused = Failure::BeyondProxy {
             target: "a.test:443".into(),
             problem: Beyond::Refused,
-            reply: 5,
+            said: "SOCKS5 reply 5".into(),
         };
         let (v, ev, hint) = classify(&refused, &route);
         assert_eq!(v, Verdict::TcpRefused);

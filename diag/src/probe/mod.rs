@@ -404,7 +404,11 @@ async fn request(
         marked && matches!(head.status, 403 | 407 | 502 | 503 | 504)
     };
     if from_proxy {
-        return Err(proxy_refusal(&mut stream, &head, ctx.credentials.is_some()).await);
+        let target = match (url.host_str(), url.port_or_known_default()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            _ => url.to_string(),
+        };
+        return Err(proxy_refusal(&mut stream, &head, ctx.credentials.is_some(), &target).await);
     }
     let mut head = head;
     if matches!(target.expect, Expect::Page(_)) {

@@ -24,7 +24,21 @@ pub(super) async fn proxy_refusal(
     stream: &mut Stream,
     head: &Head,
     credentials_sent: bool,
+    target: &str,
 ) -> Failure {
+    // A gateway error is the proxy telling what its own connection met,
+    // not a refusal of the destination: said as that, when it says what.
+    if let Some(problem) = upstream_problem(head) {
+        let mut said = format!("{} {}", head.status, head.reason);
+        if let Some(code) = head.get("X-Squid-Error") {
+            said.push_str(&format!(", X-Squid-Error: {code}"));
+        }
+        return Failure::BeyondProxy {
+            target: target.to_owned(),
+            problem,
+            said,
+        };
+    }
     if head.status == 407 {
         let c = challenges(head);
         return Failure::ProxyAuth {
@@ -46,6 +60,28 @@ pub(super) async fn proxy_refusal(
             _ => format!("{} {}", head.status, head.reason),
         },
     }
+}
+
+/// What a proxy's error answer says of its connection to the destination:
+/// squid's `X-Squid-Error` code (and the errno after it), or a 504, which
+/// is a gateway's "no answer in time" whatever the product.
+fn upstream_problem(head: &Head) -> Option<Beyond> {
+    if head.status < 500 {
+        return None;
+    }
+    let code = head.get("X-Squid-Error").unwrap_or_default();
+    let mut words = code.split_whitespace();
+    let named = match (words.next(), words.next()) {
+        (Some("ERR_DNS_FAIL"), _) => Some(Beyond::NameNotFound),
+        // errno after the code: ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH, ENETUNREACH.
+        (Some("ERR_CONNECT_FAIL"), Some("111")) => Some(Beyond::Refused),
+        (Some("ERR_CONNECT_FAIL"), Some("110")) => Some(Beyond::TimedOut),
+        (Some("ERR_CONNECT_FAIL"), Some("113")) => Some(Beyond::HostUnreachable),
+        (Some("ERR_CONNECT_FAIL"), Some("101")) => Some(Beyond::NetworkUnreachable),
+        (Some("ERR_READ_TIMEOUT" | "ERR_LIFETIME_EXP"), _) => Some(Beyond::TimedOut),
+        _ => None,
+    };
+    named.or((head.status == 504).then_some(Beyond::TimedOut))
 }
 
 pub(super) async fn http_connect(
@@ -104,7 +140,7 @@ pub(super) async fn http_connect(
             detail,
         ))
     } else {
-        Err(proxy_refusal(&mut stream, &head, ctx.credentials.is_some()).await)
+        Err(proxy_refusal(&mut stream, &head, ctx.credentials.is_some(), &authority).await)
     }
 }
 
@@ -262,7 +298,7 @@ pub(super) async fn socks5(
                 5 => Beyond::Refused,
                 _ => Beyond::TimedOut,
             },
-            reply: code,
+            said: format!("SOCKS5 reply {code}"),
         }),
         (7, _) => Err(Failure::ProxyCannot(
             "SOCKS5 reply 7: command not supported (CONNECT)".into(),
@@ -411,6 +447,41 @@ pub(super) async fn socks4(
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    fn upstream(head: &str) -> Option<Beyond> {
+        let head = super::super::http::parse_head(head.as_bytes())
+            .ok()
+            .flatten()
+            .expect("a head");
+        upstream_problem(&head)
+    }
+
+    #[test]
+    fn a_gateway_error_says_what_the_proxy_met_only_when_it_says_it() {
+        let squid = |code: &str| {
+            upstream(&format!(
+                "HTTP/1.1 503 Service Unavailable\r\nServer: squid\r\nX-Squid-Error: {code}\r\n\r\n"
+            ))
+        };
+        assert_eq!(squid("ERR_CONNECT_FAIL 111"), Some(Beyond::Refused));
+        assert_eq!(squid("ERR_CONNECT_FAIL 110"), Some(Beyond::TimedOut));
+        assert_eq!(squid("ERR_CONNECT_FAIL 113"), Some(Beyond::HostUnreachable));
+        assert_eq!(squid("ERR_DNS_FAIL 0"), Some(Beyond::NameNotFound));
+        assert_eq!(squid("ERR_READ_TIMEOUT 0"), Some(Beyond::TimedOut));
+        // An errno it does not name, a code it does not know: nothing claimed.
+        assert_eq!(squid("ERR_CONNECT_FAIL 99"), None);
+        assert_eq!(squid("ERR_ACCESS_DENIED 0"), None);
+        assert_eq!(
+            upstream("HTTP/1.1 504 Gateway Timeout\r\n\r\n"),
+            Some(Beyond::TimedOut)
+        );
+        assert_eq!(upstream("HTTP/1.1 502 Bad Gateway\r\n\r\n"), None);
+        // A refusal stays a refusal, whatever header it carries.
+        assert_eq!(
+            upstream("HTTP/1.1 403 Forbidden\r\nX-Squid-Error: ERR_CONNECT_FAIL 111\r\n\r\n"),
+            None
+        );
+    }
 
     /// What a SOCKS4 request carries, and what the server's answer becomes.
     async fn socks4_exchange(target: SocksTarget, reply: u8) -> (Vec<u8>, Result<String, Failure>) {

@@ -43,7 +43,7 @@ pub enum PacErrorKind {
     #[error("the script defines no FindProxyForURL function")]
     NoEntryPoint,
     /// The script threw, while loading or while answering.
-    #[error("{context} threw: {message}")]
+    #[error("{context} threw: {}", shown(message))]
     Exception {
         /// Where: "loading the script" or the function and URL.
         context: String,
@@ -77,7 +77,11 @@ pub enum PacErrorKind {
         found: String,
     },
     /// The function returned a string with no usable route.
-    #[error("{function} (line {line}) returned \"{raw}\": {reason}")]
+    #[error(
+        "{function} (line {line}) returned {}: {}",
+        pathprobe_files::quote::quoted(raw),
+        shown(reason)
+    )]
     NoRoute {
         /// The function.
         function: EntryPoint,
@@ -121,6 +125,12 @@ pub enum PacErrorKind {
         /// The last of those failures.
         last: String,
     },
+}
+
+/// Text a script chose (an exception, an answer) as a message shows it: its
+/// line breaks and hidden characters written out, at most 500 characters.
+fn shown(text: &str) -> String {
+    pathprobe_files::quote::excerpt(&pathprobe_files::quote::visible(text), 500)
 }
 
 /// A PAC failure, naming the script it came from.

@@ -122,6 +122,9 @@ pub struct DnsLookup {
     pub elapsed: Duration,
 }
 
+/// The longest answer of `FindProxyForURL` read as a route list.
+pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
+
 /// The answer for one URL, with everything that led to it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Evaluation {
@@ -467,6 +470,19 @@ impl PacEngine {
                 }));
             }
         };
+        // A route list is a few entries; an answer this long is a script
+        // gone wrong, and would be carried whole into every report.
+        if raw.len() > MAX_ANSWER_BYTES {
+            return Err(self.error(PacErrorKind::NoRoute {
+                function: entry,
+                line: entry_line,
+                reason: format!(
+                    "the answer is {} bytes long; no route list comes near {MAX_ANSWER_BYTES}",
+                    raw.len()
+                ),
+                raw: pathprobe_files::quote::excerpt(&raw, 200),
+            }));
+        }
         let parsed = parse_pac_result(&raw).map_err(|e| {
             self.error(PacErrorKind::NoRoute {
                 function: entry,

@@ -41,6 +41,10 @@ pub enum Verdict {
     TcpReset,
     /// The route's proxy itself cannot be reached.
     ProxyUnreachable,
+    /// The proxy setting in force gave this URL no usable route (its PAC
+    /// script failed or answered nothing usable, a proxy variable cannot
+    /// be used): no connection was made.
+    NoRoute,
     /// The proxy wants credentials (407).
     ProxyAuthRequired,
     /// The proxy refused the destination.
@@ -70,6 +74,7 @@ impl Verdict {
             Self::TcpTimeout => "tcp_timeout",
             Self::TcpReset => "tcp_reset",
             Self::ProxyUnreachable => "proxy_unreachable",
+            Self::NoRoute => "no_route",
             Self::ProxyAuthRequired => "proxy_auth_required",
             Self::ProxyDenied => "proxy_denied",
             Self::TlsIntercepted => "tls_intercepted",

@@ -98,6 +98,7 @@ pub(crate) fn load_feed_json(path: &Path, bytes: &[u8]) -> Result<Catalog> {
         )
     })?;
     let lines = element_lines(text);
+    let mut ids = std::collections::HashSet::new();
     let mut catalog = Catalog {
         info: feed_info(path),
         endpoints: Vec::new(),
@@ -105,7 +106,7 @@ pub(crate) fn load_feed_json(path: &Path, bytes: &[u8]) -> Result<Catalog> {
     };
     for (i, set) in sets.into_iter().enumerate() {
         let line = lines.get(i).copied().unwrap_or(1);
-        add_set(path, line, set, &mut catalog)?;
+        add_set(path, line, set, &mut catalog, &mut ids)?;
     }
     Ok(catalog)
 }
@@ -137,6 +138,7 @@ pub(crate) fn load_feed_csv(path: &Path, bytes: &[u8]) -> Result<Catalog> {
         endpoints: Vec::new(),
         notices: Vec::new(),
     };
+    let mut ids = std::collections::HashSet::new();
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
@@ -155,6 +157,16 @@ pub(crate) fn load_feed_csv(path: &Path, bytes: &[u8]) -> Result<Catalog> {
         };
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
+        }
+        if record.len() != header.len() {
+            catalog.notices.push(Notice {
+                location: format!("{}:{line}", display_name(path)),
+                message: format!(
+                    "line {line} has {} cells where the header names {}: the missing ones are read as empty, extra ones are not read",
+                    record.len(),
+                    header.len()
+                ),
+            });
         }
         let list = |field: usize| -> Vec<String> {
             cell(field)
@@ -198,7 +210,7 @@ pub(crate) fn load_feed_csv(path: &Path, bytes: &[u8]) -> Result<Catalog> {
             required: flag(9, "required")?,
             notes: cell(10),
         };
-        add_set(path, line, set, &mut catalog)?;
+        add_set(path, line, set, &mut catalog, &mut ids)?;
     }
     Ok(catalog)
 }
@@ -210,7 +222,13 @@ fn feed_info(path: &Path) -> crate::model::CatalogInfo {
 }
 
 /// The catalog entries of one endpoint set, read at `line`.
-fn add_set(path: &Path, line: u32, set: EndpointSet, catalog: &mut Catalog) -> Result<()> {
+fn add_set(
+    path: &Path,
+    line: u32,
+    set: EndpointSet,
+    catalog: &mut Catalog,
+    ids: &mut std::collections::HashSet<String>,
+) -> Result<()> {
     let id = match &set.id {
         Some(serde_json::Value::Number(n)) => n.to_string(),
         Some(serde_json::Value::String(s)) => s.trim().to_owned(),
@@ -268,6 +286,12 @@ fn add_set(path: &Path, line: u32, set: EndpointSet, catalog: &mut Catalog) -> R
         .clone()
         .or_else(|| set.service_area.clone());
     let section = (!id.is_empty()).then(|| format!("id {id}"));
+    if !id.is_empty() && !ids.insert(id.clone()) {
+        catalog.notices.push(Notice {
+            location: format!("{}:{line}", display_name(path)),
+            message: at("this id was used by an earlier set too: both are read"),
+        });
+    }
     let entry = |target: Target, port: Option<u16>, item: u32, udp_only: Vec<PortSpan>| Endpoint {
         target,
         port,
@@ -322,6 +346,12 @@ fn add_set(path: &Path, line: u32, set: EndpointSet, catalog: &mut Catalog) -> R
             )),
         });
     }
+    if tcp.is_empty() && udp.is_empty() && !set.urls.is_empty() {
+        catalog.notices.push(Notice {
+            location: format!("{}:{line}", display_name(path)),
+            message: at("names no TCP or UDP port: its URLs are probed on 443 (https)"),
+        });
+    }
     let mut item = 0u32;
     for url in &set.urls {
         item += 1;
@@ -346,6 +376,24 @@ fn add_set(path: &Path, line: u32, set: EndpointSet, catalog: &mut Catalog) -> R
         let range: AddressRange = ip
             .parse()
             .map_err(|e: String| invalid(at(&format!("ips: {e}"))))?;
+        let network = range.network();
+        if network != range {
+            catalog.notices.push(Notice {
+                location: format!("{}:{line}", display_name(path)),
+                message: at(&format!(
+                    "the block {range} has bits set past its prefix: read as {network}, as a firewall would"
+                )),
+            });
+        }
+        if network.is_wide() {
+            catalog.notices.push(Notice {
+                location: format!("{}:{line}", display_name(path)),
+                message: at(&format!(
+                    "the block {network} is wider than any one service holds: allowing it opens most of the internet"
+                )),
+            });
+        }
+        let range = network;
         let target = Target::Addresses { range };
         if probed.is_empty() {
             catalog
