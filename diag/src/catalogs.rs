@@ -56,9 +56,58 @@ pub(crate) fn load_catalog_within(
     for path in &args.catalog {
         // The run's deadline covers every file, not each.
         let left = deadline.map(|d| d.saturating_sub(started.elapsed()));
-        catalogs.push(crate::isolate::load_catalog_file(path, &options, left)?);
+        if crate::remote::is_url(path) {
+            catalogs.push(load_remote(path, args, &options, left)?);
+        } else {
+            catalogs.push(crate::isolate::load_catalog_file(path, &options, left)?);
+        }
     }
     Ok(Catalog::merged(catalogs))
+}
+
+/// A catalog given by URL: fetched (or found unchanged in the cache), read
+/// as a file is, and named by its URL and the server's validators.
+fn load_remote(
+    arg: &Path,
+    args: &CatalogArgs,
+    options: &LoadOptions,
+    deadline: Option<std::time::Duration>,
+) -> anyhow::Result<Catalog> {
+    let text = arg.to_string_lossy();
+    let url = url::Url::parse(text.trim()).map_err(|e| {
+        UsageError(format!(
+            "{}: not a URL: {e}",
+            pathprobe_files::quote::quoted(&crate::secrets::scrub(&text))
+        ))
+    })?;
+    let fetched = crate::remote::fetch(
+        &url,
+        &crate::remote::FetchOptions {
+            proxy: args.catalog_proxy.clone(),
+            deadline,
+            max_bytes: options.max_bytes,
+        },
+    )?;
+    // Rows are named by the URL's path (`endpoints.csv:12`): a query's
+    // values are the server's business, and a redacted one would run into
+    // the line number.
+    let mut bare = url.clone();
+    bare.set_query(None);
+    bare.set_fragment(None);
+    let _ = bare.set_username("");
+    let _ = bare.set_password(None);
+    let shown = std::path::PathBuf::from(bare.as_str());
+    let mut catalog = crate::isolate::load_catalog_file(
+        &fetched.path,
+        &LoadOptions {
+            shown_as: Some(shown),
+            ..options.clone()
+        },
+        deadline,
+    )?;
+    catalog.info.origin = fetched.validators.shown.clone();
+    catalog.info.fetched = Some(fetched.described());
+    Ok(catalog)
 }
 
 /// Turns filter flags into a [`Filter`] and a description of it.

@@ -24,8 +24,10 @@ pub enum Command {
     /// use, phase by phase, and give each a verdict with a hint.
     ///
     /// Without a catalog the embedded Microsoft Defender for Endpoint list is
-    /// used. Exit 0 when every required endpoint is ok, 1 when one is not, 2
-    /// on bad input.
+    /// used. Exit 0 when every required endpoint is ok, 1 when one is not or
+    /// the run was cut short, 2 on bad input, 3 when a report cannot be
+    /// written (a full disk) or on an internal error, 130 on Ctrl-C before
+    /// any probe finished.
     #[command(
         after_help = "Examples:\n  pathprobe check --geo EU --required-only\n  pathprobe check --onboarding WindowsDefenderATPOnboardingPackage.zip\n  pathprobe check --proxy http://proxy.corp.example:3128 --output json=report.json\n  pathprobe check --format prometheus --output /var/lib/node_exporter/pathprobe.prom"
     )]
@@ -830,10 +832,11 @@ pub enum ConfigFor {
 /// Where the catalog comes from.
 #[derive(Debug, Clone, Args)]
 pub struct CatalogArgs {
-    /// Catalog files: vendor .xlsx, CSV with a header, text list (one URL
-    /// per line), the Microsoft 365 endpoints feed, or pathprobe JSON.
-    /// Several are read as one: a URL two of them name is probed once and
-    /// listed under each. Default: the embedded catalog.
+    /// Catalog files or http(s) URLs of them: vendor .xlsx, CSV with a
+    /// header, text list (one URL per line), the Microsoft 365 endpoints
+    /// feed, or pathprobe JSON. A URL is fetched directly and cached with
+    /// its validators. Several are read as one: a URL two of them name is
+    /// probed once and listed under each. Default: the embedded catalog.
     #[arg(value_name = "CATALOG")]
     pub catalog: Vec<PathBuf>,
 
@@ -847,6 +850,22 @@ pub struct CatalogArgs {
     /// Repeatable.
     #[arg(long = "column", value_name = "ROLE=HEADER", value_parser = column_arg)]
     pub columns: Vec<String>,
+
+    /// Fetch catalogs given by URL through this proxy (http://host:port);
+    /// by default they are fetched directly.
+    #[arg(long, value_name = "URL", value_parser = catalog_proxy_arg)]
+    pub catalog_proxy: Option<String>,
+}
+
+/// `--catalog-proxy`: an http(s) proxy URL.
+fn catalog_proxy_arg(text: &str) -> Result<String, String> {
+    match url::Url::parse(text) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {
+            Ok(text.to_owned())
+        }
+        Ok(_) => Err("takes an http:// or https:// proxy URL".into()),
+        Err(e) => Err(format!("not a URL: {e}")),
+    }
 }
 
 /// `ROLE=HEADER`.

@@ -65,7 +65,11 @@ pub(crate) fn load_catalog_file(
     for column in &options.columns {
         command.arg("--column").arg(column.to_string());
     }
-    let shown = path.display();
+    if let Some(name) = &options.shown_as {
+        command.arg("--shown-as").arg(name);
+    }
+    let shown_path = options.shown_as.as_deref().unwrap_or(path);
+    let shown = shown_path.display();
     // A run's deadline shortens the worker's: the run ends on time even
     // while its catalog is read.
     let limit = deadline.map_or(CATALOG_TIMEOUT, |d| d.min(CATALOG_TIMEOUT));
@@ -160,7 +164,7 @@ pub(crate) fn worker_main(args: &[std::ffi::OsString]) -> Option<std::process::E
 }
 
 /// The options [`load_catalog_file`] passes a catalog worker:
-/// `[--sheet NAME] [--column ROLE=HEADER]...`.
+/// `[--sheet NAME] [--column ROLE=HEADER]... [--shown-as NAME]`.
 fn catalog_options(words: &[&str]) -> anyhow::Result<LoadOptions> {
     let mut options = LoadOptions::default();
     let mut rest = words;
@@ -175,6 +179,10 @@ fn catalog_options(words: &[&str]) -> anyhow::Result<LoadOptions> {
                 options
                     .columns
                     .push(column.parse().map_err(|e: String| anyhow::anyhow!(e))?);
+                rest = more;
+            }
+            ["--shown-as", name, more @ ..] => {
+                options.shown_as = Some(PathBuf::from(name));
                 rest = more;
             }
             _ => anyhow::bail!("bad worker arguments: {words:?}"),

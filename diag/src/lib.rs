@@ -27,6 +27,7 @@ pub mod lab;
 mod logging;
 mod output;
 pub mod probe;
+mod remote;
 mod runtime;
 mod secrets;
 mod settings;

@@ -116,7 +116,14 @@ pub fn scrub(text: &str) -> String {
 }
 
 /// Options whose values may hold a credential.
-const SECRET_OPTIONS: &[&str] = &["--proxy-user", "--proxy", "--pac", "--push", "--url"];
+const SECRET_OPTIONS: &[&str] = &[
+    "--proxy-user",
+    "--proxy",
+    "--pac",
+    "--push",
+    "--url",
+    "--catalog-proxy",
+];
 
 /// clap's message for `error`, with the refused value hidden when the
 /// option may hold a credential: clap quotes the value it refused, and a

@@ -320,6 +320,12 @@ async fn fetch_url(
     })
 }
 
+/// An HTTP client error in words for people: the URL in it redacted, the
+/// client's own wrapper names left out, each cause once.
+pub fn describe_http_error(e: &reqwest::Error) -> String {
+    describe_reqwest(e)
+}
+
 fn describe_reqwest(e: &reqwest::Error) -> String {
     use std::error::Error as _;
     let mut text = if e.is_redirect() {

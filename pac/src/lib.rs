@@ -63,7 +63,10 @@ pub use engine::{
     DnsLookup, EntryPoint, Evaluation, MAX_RECORDED_LOOKUPS, PacEngine, PacError, PacErrorKind,
     PacOptions, UrlMode, script_arguments,
 };
-pub use fetch::{FetchError, FetchLimits, FetchedPac, PacLocation, fetch, fetch_at, redact_url};
+pub use fetch::{
+    FetchError, FetchLimits, FetchedPac, PacLocation, describe_http_error, fetch, fetch_at,
+    redact_url,
+};
 pub use lint::{Finding, Severity, lint};
 pub use myip::local_addresses;
 pub use resolver::{

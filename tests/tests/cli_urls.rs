@@ -992,3 +992,221 @@ fn several_catalogs_list_as_one_naming_every_row() {
     assert_eq!(v["summary"]["in_several_catalogs"], 1);
     assert_eq!(v["catalog"]["name"], "vendor.csv + internal.txt");
 }
+
+/// A catalog server on loopback: serves `body` with an ETag and a
+/// Last-Modified, answers 304 to a request that names the current ETag,
+/// and counts both answers.
+struct CatalogServer {
+    port: u16,
+    body: std::sync::Arc<std::sync::Mutex<(String, String)>>,
+    full: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    not_modified: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl CatalogServer {
+    fn start(body: &str, etag: &str) -> CatalogServer {
+        use std::io::{Read as _, Write as _};
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = CatalogServer {
+            port,
+            body: std::sync::Arc::new(std::sync::Mutex::new((body.into(), etag.into()))),
+            full: Default::default(),
+            not_modified: Default::default(),
+            stop: Default::default(),
+        };
+        let (body, full, not_modified, stop) = (
+            server.body.clone(),
+            server.full.clone(),
+            server.not_modified.clone(),
+            server.stop.clone(),
+        );
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                if stop.load(Ordering::SeqCst) {
+                    // Gone: the connection is dropped unanswered.
+                    continue;
+                }
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let request = String::from_utf8_lossy(&request).to_ascii_lowercase();
+                let (text, etag) = body.lock().unwrap().clone();
+                let asked = request
+                    .lines()
+                    .find_map(|l| l.strip_prefix("if-none-match:"))
+                    .map(|v| v.trim().to_owned());
+                let answer = if asked.as_deref() == Some(etag.to_ascii_lowercase().as_str()) {
+                    not_modified.fetch_add(1, Ordering::SeqCst);
+                    format!(
+                        "HTTP/1.1 304 Not Modified\r\nETag: {etag}\r\nConnection: close\r\n\r\n"
+                    )
+                } else {
+                    full.fetch_add(1, Ordering::SeqCst);
+                    format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nETag: {etag}\r\nLast-Modified: Mon, 30 Nov 2026 05:00:00 GMT\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                        text.len()
+                    )
+                };
+                let _ = stream.write_all(answer.as_bytes());
+            }
+        });
+        server
+    }
+
+    fn counts(&self) -> (usize, usize) {
+        use std::sync::atomic::Ordering;
+        (
+            self.full.load(Ordering::SeqCst),
+            self.not_modified.load(Ordering::SeqCst),
+        )
+    }
+}
+
+#[test]
+fn a_catalog_by_url_is_downloaded_again_only_when_it_changed() {
+    let cache = tempfile::tempdir().unwrap();
+    let server = CatalogServer::start("URL,Category\na.example.com,One\n", "\"v1\"");
+    let url = format!(
+        "http://127.0.0.1:{}/lists/endpoints.csv?token=S3CRET",
+        server.port
+    );
+    let list = || {
+        pathprobe_tests::Pathprobe::new(["urls", "list", &url, "--format", "json"])
+            .env("XDG_CACHE_HOME", cache.path().to_str().unwrap())
+            .env("HOME", cache.path().to_str().unwrap())
+            .output()
+    };
+    let first = list();
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert_eq!(server.counts(), (1, 0));
+    let v = json(&first);
+    assert_eq!(v["entries"][0]["target"], "a.example.com");
+    // Named by its URL, the token kept out, with the server's validators.
+    let origin = v["catalog"]["fetched"].as_str().unwrap();
+    assert!(
+        origin.contains("/lists/endpoints.csv") && origin.contains("ETag \"v1\""),
+        "{origin}"
+    );
+    assert!(origin.contains("downloaded "), "{origin}");
+    assert!(!stdout(&first).contains("S3CRET"), "{}", stdout(&first));
+    assert_eq!(v["entries"][0]["source"], "endpoints.csv:2");
+
+    // A scheduled run: the server says nothing changed (a 304), the cached
+    // copy is read.
+    let second = list();
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    assert_eq!(server.counts(), (1, 1));
+    let origin = json(&second)["catalog"]["fetched"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(origin.contains("not modified since"), "{origin}");
+    assert_eq!(stderr(&second), "");
+    // The check report names the source and its validators too.
+    let dns = pathprobe_tests::lab::dns_server().to_string();
+    let (report, out) = pathprobe_tests::Pathprobe::new([
+        "check",
+        &url,
+        "--only-given",
+        "--no-env",
+        "--direct",
+        "--format",
+        "json",
+        "--dns-server",
+        &dns,
+        "--category",
+        "no such category",
+    ])
+    .env("XDG_CACHE_HOME", cache.path().to_str().unwrap())
+    .json();
+    let named = report["catalog"].as_str().unwrap_or_default();
+    assert!(
+        named.contains("/lists/endpoints.csv") && named.contains("ETag \"v1\""),
+        "{named}\n{}",
+        stderr(&out)
+    );
+    assert_eq!(server.counts(), (1, 2));
+
+    // The list changes: downloaded again.
+    *server.body.lock().unwrap() = (
+        "URL,Category\na.example.com,One\nb.example.com,Two\n".into(),
+        "\"v2\"".into(),
+    );
+    let third = list();
+    assert_eq!(server.counts(), (2, 2));
+    assert_eq!(json(&third)["entries"].as_array().unwrap().len(), 2);
+
+    // The server gone: the cached copy, with a warning saying so.
+    server.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let fourth = list();
+    assert_eq!(fourth.status.code(), Some(0), "{}", stderr(&fourth));
+    assert_eq!(json(&fourth)["entries"].as_array().unwrap().len(), 2);
+    let said = stderr(&fourth);
+    assert!(
+        said.contains("cannot be fetched") && said.contains("using the copy cached"),
+        "{said}"
+    );
+    assert!(!said.contains("S3CRET"), "{said}");
+
+    // Nothing cached and nothing answering: exit 2, naming the URL.
+    let empty = tempfile::tempdir().unwrap();
+    let out = pathprobe_tests::Pathprobe::new(["urls", "list", &url])
+        .env("XDG_CACHE_HOME", empty.path().to_str().unwrap())
+        .output();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no copy of it is cached"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_catalog_by_url_is_size_limited_and_goes_direct_unless_told() {
+    // Bigger than any catalog: refused while it is read.
+    let big = "URL\n".to_owned() + &"a.example.com\n".repeat(3_000_000);
+    let server = CatalogServer::start(&big, "\"big\"");
+    let cache = tempfile::tempdir().unwrap();
+    let url = format!("http://127.0.0.1:{}/big.csv", server.port);
+    let out = pathprobe_tests::Pathprobe::new(["urls", "list", &url])
+        .env("XDG_CACHE_HOME", cache.path().to_str().unwrap())
+        .output();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("larger than"), "{}", stderr(&out));
+
+    // A proxy in the environment is not used for the catalog; one given
+    // with --catalog-proxy is.
+    let small = CatalogServer::start("URL\nc.example.com\n", "\"s\"");
+    let url = format!("http://127.0.0.1:{}/small.csv", small.port);
+    let dead_proxy = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let proxy = format!("http://127.0.0.1:{dead_proxy}");
+    let out = pathprobe_tests::Pathprobe::new(["urls", "list", &url])
+        .env("XDG_CACHE_HOME", cache.path().to_str().unwrap())
+        .env("http_proxy", &proxy)
+        .env("HTTP_PROXY", &proxy)
+        .output();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let other_cache = tempfile::tempdir().unwrap();
+    let out = pathprobe_tests::Pathprobe::new(["urls", "list", &url, "--catalog-proxy", &proxy])
+        .env("XDG_CACHE_HOME", other_cache.path().to_str().unwrap())
+        .output();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot be fetched"),
+        "{}",
+        stderr(&out)
+    );
+}

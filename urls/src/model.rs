@@ -559,6 +559,10 @@ pub struct CatalogInfo {
     /// Where the facts were published.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub source_url: Option<String>,
+    /// For a catalog given by URL: where it was fetched from and the
+    /// server's validators, in words.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub fetched: Option<String>,
 }
 
 impl Catalog {
@@ -578,10 +582,7 @@ impl Catalog {
         let mut endpoints = Vec::new();
         let mut notices = Vec::new();
         for c in catalogs {
-            names.push(match &c.info.version {
-                Some(v) => format!("{} ({v})", c.info.name),
-                None => c.info.name,
-            });
+            names.push(c.info.label());
             origins.push(c.info.origin);
             endpoints.extend(c.endpoints);
             notices.extend(c.notices);
@@ -592,9 +593,22 @@ impl Catalog {
                 origin: origins.join(", "),
                 version: None,
                 source_url: None,
+                fetched: None,
             },
             endpoints,
             notices,
+        }
+    }
+}
+
+impl CatalogInfo {
+    /// How a report names the catalog: its name and version; for one
+    /// fetched from a URL, where from and the server's validators.
+    pub fn label(&self) -> String {
+        match (&self.fetched, &self.version) {
+            (Some(fetched), _) => fetched.clone(),
+            (None, Some(v)) => format!("{} ({v})", self.name),
+            (None, None) => self.name.clone(),
         }
     }
 }

@@ -212,7 +212,10 @@ impl UrlPattern {
             return None;
         }
         let decoded = pathprobe_host::Host::Name(base.to_owned()).unicode();
-        (decoded != base).then(|| self.to_string().replacen(base, &decoded, 1))
+        // A label that is not valid punycode (`xn--zz`) decodes to
+        // replacement characters: no readable form is made up for it.
+        (decoded != base && !decoded.contains('\u{fffd}'))
+            .then(|| self.to_string().replacen(base, &decoded, 1))
     }
 }
 
@@ -265,6 +268,14 @@ pub(crate) fn why_prose(item: &str) -> String {
 fn parse_url(text: &str) -> Result<UrlPattern, String> {
     if text.contains(char::is_whitespace) {
         return Err(pathprobe_host::HostError::Spaces.to_string());
+    }
+    // A zero-width or direction character would be dropped by the name's
+    // mapping and another host probed than the one the cell seems to hold.
+    if let Some(hidden) = text.chars().find(|c| pathprobe_files::quote::is_hidden(*c)) {
+        return Err(format!(
+            "it holds a hidden character ({}): retype the name",
+            pathprobe_files::quote::visible(&hidden.to_string())
+        ));
     }
     let (scheme, rest) = match text.split_once("://") {
         Some((s, rest)) if s.eq_ignore_ascii_case("https") => (Some(Scheme::Https), rest),
@@ -421,6 +432,28 @@ mod tests {
         for prose in ["a.*", "a.*.com", "a.x*.example.com", "a.*.exa mple.com"] {
             assert!(matches!(parse_item(prose), Parsed::Prose(_)), "{prose}");
         }
+    }
+
+    #[test]
+    fn hidden_characters_and_bad_punycode_are_not_passed_over() {
+        for hidden in [
+            "b\u{200b}.example.com",
+            "a.example.com\u{202e}",
+            "\u{feff}c.example.com",
+        ] {
+            match parse_item(hidden) {
+                Parsed::Prose(_) => assert!(
+                    why_prose(hidden).contains("hidden character (<U+"),
+                    "{hidden:?}"
+                ),
+                Parsed::Url(u) => panic!("{hidden:?} read as {u}"),
+            }
+        }
+        assert_eq!(url("xn--zz.example.com").unicode(), None);
+        assert_eq!(
+            url("xn--bcher-kva.example").unicode().as_deref(),
+            Some("bücher.example")
+        );
     }
 
     #[test]

@@ -265,7 +265,7 @@ _pathprobe() {
             return 0
             ;;
         pathprobe__subcmd__bundle)
-            opts="-o -h -V --config --site --no-config --sheet --column --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --dns-concurrency --wpad-port --at --my-ip --all-routes --no-control --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --output --redact-hosts --help --version inspect help"
+            opts="-o -h -V --config --site --no-config --sheet --column --catalog-proxy --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --dns-concurrency --wpad-port --at --my-ip --all-routes --no-control --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --output --redact-hosts --help --version inspect help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -284,6 +284,10 @@ _pathprobe() {
                     return 0
                     ;;
                 --column)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --catalog-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -495,7 +499,7 @@ _pathprobe() {
             return 0
             ;;
         pathprobe__subcmd__check)
-            opts="-o -v -h -V --config --site --no-config --sheet --column --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --dns-concurrency --wpad-port --at --my-ip --all-routes --no-control --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --format --output --baseline --fail-on --push --verbose --help --version"
+            opts="-o -v -h -V --config --site --no-config --sheet --column --catalog-proxy --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --dns-concurrency --wpad-port --at --my-ip --all-routes --no-control --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --format --output --baseline --fail-on --push --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -514,6 +518,10 @@ _pathprobe() {
                     return 0
                     ;;
                 --column)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --catalog-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1785,7 +1793,7 @@ _pathprobe() {
             return 0
             ;;
         pathprobe__subcmd__serve)
-            opts="-h -V --config --site --no-config --sheet --column --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --dns-concurrency --wpad-port --at --my-ip --all-routes --no-control --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --listen --interval --max-runs --help --version"
+            opts="-h -V --config --site --no-config --sheet --column --catalog-proxy --geo --onboarding --os --category --required-only --connectivity --profile --proxy --pac --wpad --direct --only-given --no-env --mdatp-config --wdav-plist --telemetry-reg --netsh-file --advproxy-file --scutil-file --gsettings-file --etc-environment --apt-conf --dhcp-lease --dhcp-inform --resolv-conf --dns --dns-server --dns-concurrency --wpad-port --at --my-ip --all-routes --no-control --resolve --ca-cert --proxy-user --concurrency --per-proxy --deadline --phase-timeout --insecure-read --listen --interval --max-runs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1804,6 +1812,10 @@ _pathprobe() {
                     return 0
                     ;;
                 --column)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --catalog-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1991,7 +2003,7 @@ _pathprobe() {
             return 0
             ;;
         pathprobe__subcmd__urls__subcmd__export)
-            opts="-o -h -V --sheet --column --geo --onboarding --os --category --required-only --connectivity --as --output --bare --ssl-bump --pac-snippet --via --base --help --version"
+            opts="-o -h -V --sheet --column --catalog-proxy --geo --onboarding --os --category --required-only --connectivity --as --output --bare --ssl-bump --pac-snippet --via --base --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2002,6 +2014,10 @@ _pathprobe() {
                     return 0
                     ;;
                 --column)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --catalog-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2123,7 +2139,7 @@ _pathprobe() {
             return 0
             ;;
         pathprobe__subcmd__urls__subcmd__list)
-            opts="-v -h -V --sheet --column --geo --onboarding --os --category --required-only --connectivity --format --verbose --help --version"
+            opts="-v -h -V --sheet --column --catalog-proxy --geo --onboarding --os --category --required-only --connectivity --format --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2134,6 +2150,10 @@ _pathprobe() {
                     return 0
                     ;;
                 --column)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --catalog-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

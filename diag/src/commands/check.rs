@@ -257,7 +257,7 @@ pub(crate) fn configure(
     // from the configuration file must not reach PATHPROBE_LOG.
     crate::secrets::learn(&redactor);
     Ok(
-        RunConfig::builder(plan, &catalog.info.name, discovery, routing)
+        RunConfig::builder(plan, &report_name(&catalog.info), discovery, routing)
             .started(started)
             .filters(described)
             .pins(pins)
@@ -345,4 +345,13 @@ pub(crate) fn probe_or_cut(args: &ProbeArgs, human: bool) -> anyhow::Result<Prob
 /// `overrides`; `human` lets warnings and progress go to stderr.
 pub(crate) fn probe(args: &ProbeArgs, human: bool, overrides: Overrides) -> anyhow::Result<Probed> {
     run_config(&configure(args, human, overrides)?, human)
+}
+
+/// The catalog as the report names it: its name; for one fetched from a
+/// URL, where from and the server's validators.
+fn report_name(info: &pathprobe_urls::CatalogInfo) -> String {
+    match &info.fetched {
+        Some(fetched) => fetched.clone(),
+        None => info.name.clone(),
+    }
 }

@@ -157,10 +157,7 @@ fn report_list(report: &CheckReport, map: &pathprobe_urls::ProbeMap) -> AllowLis
 
 /// The name and version of a catalog, for headers.
 pub(crate) fn catalog_label(catalog: &Catalog) -> String {
-    match &catalog.info.version {
-        Some(v) => format!("{} ({v})", catalog.info.name),
-        None => catalog.info.name.clone(),
-    }
+    catalog.info.label()
 }
 
 pub(crate) fn generator() -> String {

@@ -219,6 +219,7 @@ fn catalog_jobs(args: &PacEvalArgs, catalog: Option<&Path>) -> anyhow::Result<Ve
             catalog: catalog.map(Path::to_path_buf).into_iter().collect(),
             sheet: args.sheet.clone(),
             columns: Vec::new(),
+            catalog_proxy: None,
         },
         &args.filter,
     )?;

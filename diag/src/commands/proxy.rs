@@ -24,6 +24,7 @@ fn explain_cmd(args: ProxyExplainArgs) -> anyhow::Result<Exit> {
                 catalog: catalog.clone().into_iter().collect(),
                 sheet: None,
                 columns: Vec::new(),
+                catalog_proxy: None,
             },
             &FilterArgs {
                 geo: None,

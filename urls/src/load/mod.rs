@@ -52,6 +52,9 @@ pub struct LoadOptions {
     pub max_bytes: u64,
     /// Columns placed by their headers (`--column ROLE=HEADER`).
     pub columns: Vec<crate::columns::ColumnOverride>,
+    /// The name the catalog and its messages give the file, when it is not
+    /// its path (a URL's cached copy is named by the URL).
+    pub shown_as: Option<std::path::PathBuf>,
 }
 
 impl Default for LoadOptions {
@@ -60,6 +63,7 @@ impl Default for LoadOptions {
             sheet: None,
             max_bytes: DEFAULT_MAX_BYTES,
             columns: Vec::new(),
+            shown_as: None,
         }
     }
 }
@@ -82,7 +86,10 @@ pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Catalog> {
     let bytes = pathprobe_files::read(path, options.max_bytes)?;
     // The catalog and its messages name the file as people see it: a name
     // that is not UTF-8 would not serialise.
-    let shown = path.to_string_lossy();
+    let shown = match &options.shown_as {
+        Some(name) => name.to_string_lossy(),
+        None => path.to_string_lossy(),
+    };
     load_bytes(Path::new(&*shown), &bytes, options)
 }
 
@@ -256,5 +263,6 @@ fn info_for(path: &Path) -> CatalogInfo {
         origin: path.display().to_string(),
         version: None,
         source_url: None,
+        fetched: None,
     }
 }
