@@ -71,7 +71,7 @@ pub use lint::{Finding, Severity, lint};
 pub use myip::local_addresses;
 pub use resolver::{
     DEFAULT_DNS_CONCURRENCY, DnsServers, FixedResolver, LayeredResolver, LookupError, LookupLimits,
-    Rcode, Resolve, SystemResolver, Traced, Try, system_dns,
+    Rcode, Resolve, SystemDns, SystemResolver, Traced, Try, system_dns,
 };
 pub use route::{ParsedRoutes, ProxyKind, Route, RouteError, RouteWarning, parse_pac_result};
 pub use worker::{PacRunner, PacWorker, WorkerCommand, WorkerError, serve_worker};

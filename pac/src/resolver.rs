@@ -309,10 +309,34 @@ impl fmt::Debug for SystemResolver {
     }
 }
 
-/// The machine's DNS servers and search domains as the resolver reads them
-/// (resolv.conf on Unix; the network adapters' settings on Windows), for
-/// showing: what `DnsServers::System` will ask.
-pub fn system_dns() -> Result<(Vec<IpAddr>, Vec<String>), LookupError> {
+/// The machine's DNS settings as the resolver reads them (resolv.conf on
+/// Unix; the network adapters' settings on Windows): what
+/// `DnsServers::System` will ask.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SystemDns {
+    /// The servers, each once, in order.
+    pub servers: Vec<IpAddr>,
+    /// The domain and search domains, without their trailing dots.
+    pub search: Vec<String>,
+}
+
+impl SystemDns {
+    /// As a support bundle keeps them: a `servers:` and a `search:` line.
+    pub fn text(&self) -> String {
+        format!(
+            "servers: {}\nsearch: {}\n",
+            self.servers
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            self.search.join(", ")
+        )
+    }
+}
+
+/// Reads the machine's DNS settings (see [`SystemDns`]).
+pub fn system_dns() -> Result<SystemDns, LookupError> {
     let (config, _) = client_config(&DnsServers::System)?;
     let mut servers: Vec<IpAddr> = Vec::new();
     for server in config.name_servers() {
@@ -326,7 +350,7 @@ pub fn system_dns() -> Result<(Vec<IpAddr>, Vec<String>), LookupError> {
         .chain(config.search())
         .map(|n| n.to_string().trim_end_matches('.').to_owned())
         .collect();
-    Ok((servers, search))
+    Ok(SystemDns { servers, search })
 }
 
 /// The servers and options every client of a resolver is built from: the

@@ -510,3 +510,31 @@ fn a_saved_report_cannot_drive_the_terminal_or_forge_lines() {
         assert!(!text.contains("\n 9. [ok] injected"), "{format:?}: {text}");
     }
 }
+
+#[test]
+fn a_saved_report_with_impossible_durations_is_refused_naming_the_field() {
+    let v: serde_json::Value = serde_json::from_str(&render(CheckFormat::Json)).unwrap();
+    for (path, value, field) in [
+        (
+            "/results/3/attempts/0/phases/0/elapsed_ms",
+            -5.0,
+            "results[3].attempts[0].phases[0].elapsed_ms is -5",
+        ),
+        (
+            "/results/3/attempts/0/phases/0/elapsed_ms",
+            1e308,
+            "results[3].attempts[0].phases[0].elapsed_ms is 1e308",
+        ),
+        ("/summary/duration_ms", -0.5, "summary.duration_ms is -0.5"),
+    ] {
+        let mut edited = v.clone();
+        *edited.pointer_mut(path).unwrap() = value.into();
+        let e = CheckReport::from_json(&edited.to_string(), "odd.json")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("odd.json: "), "{e}");
+        assert!(e.contains(field), "{e}");
+        assert!(e.contains("not a duration a run can have"), "{e}");
+        assert!(e.len() < 400, "{e}");
+    }
+}

@@ -407,3 +407,43 @@ fn a_dead_proxy_is_not_taken_for_no_internet() {
     let out = run_with_env(["lab", "--scenario", path.to_str().unwrap()], &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
+
+/// The lab's proxy refuses a name the lab does not serve: it never
+/// forwards it to whatever else listens on this machine's port 443 (a
+/// TLS server there made `proxy_denied` read `tls_untrusted`).
+#[test]
+fn the_lab_proxy_refuses_what_the_lab_does_not_serve_whatever_listens_here() {
+    let held = match std::net::TcpListener::bind("127.0.0.1:443") {
+        Ok(listener) => Some(listener),
+        // Something listens there already: the case itself.
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => None,
+        Err(e) => {
+            pathprobe_tests::skipped(
+                "the_lab_proxy_refuses_what_the_lab_does_not_serve_whatever_listens_here",
+                &format!("127.0.0.1:443 cannot be bound here ({e}); it needs root"),
+            );
+            return;
+        }
+    };
+    // Accept and answer nothing TLS: were the proxy to forward there, the
+    // probe would fail otherwise than `proxy_denied`.
+    if let Some(listener) = held {
+        std::thread::spawn(move || {
+            let mut kept = Vec::new();
+            for stream in listener.incoming().flatten() {
+                kept.push(stream);
+            }
+        });
+    }
+    let scenario = pathprobe_tests::workspace_root().join("diag/lab/proxy.toml");
+    let out = pathprobe_tests::run_within(
+        ["lab", "--scenario", scenario.to_str().unwrap()],
+        std::time::Duration::from_secs(60),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("2 of 2 lab verdicts as expected"),
+        "{}",
+        stdout(&out)
+    );
+}

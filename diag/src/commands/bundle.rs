@@ -30,7 +30,11 @@ pub fn run(args: BundleArgs) -> anyhow::Result<Exit> {
     let log = logging::capture();
     let created_at = jiff::Timestamp::now().to_string();
     let probed = probe_or_cut(&args.probe, true)?;
-    let redactor = redactor(&args.probe, &probed, args.redact_hosts);
+    // Windows keeps its DNS settings on the adapters: read once, for the
+    // redaction of host names and for the bundle's own copy.
+    let adapters =
+        (cfg!(windows) && args.probe.routing.resolv_conf.is_none()).then(pathprobe_pac::system_dns);
+    let redactor = redactor(&args.probe, &probed, args.redact_hosts, adapters.as_ref());
     let mut redaction = vec![
         "credentials given or found (proxy URLs, --proxy-user, environment), their Basic tokens, and credential parameters of PAC URLs".to_owned(),
         "anything shaped like a credential: user:password@ in URLs, Authorization and Proxy-Authorization values, Basic/Bearer/NTLM/Negotiate tokens, token=/key=/sig= parameters".to_owned(),
@@ -39,7 +43,7 @@ pub fn run(args: BundleArgs) -> anyhow::Result<Exit> {
         redaction.push("host names of this network (proxies, PAC and WPAD servers, DNS search domains, this machine)".to_owned());
     }
     let mut bundle = Bundle::new(redactor, redaction);
-    add_members(&mut bundle, &args.probe, &probed)?;
+    add_members(&mut bundle, &args.probe, &probed, adapters.as_ref())?;
     bundle.add("log/debug.log", &log.text(), "the run's debug log");
     let tool = format!("pathprobe {}", env!("CARGO_PKG_VERSION"));
     let (zip, manifest) = bundle.zip(&path.display().to_string(), &tool, &created_at)?;
@@ -110,15 +114,22 @@ fn search_domains(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The adapters' DNS settings as read for a bundle (Windows), or `None`
+/// where resolv.conf holds them.
+type Adapters<'a> = Option<&'a Result<pathprobe_pac::SystemDns, pathprobe_pac::LookupError>>;
+
 /// The DNS search domains: the adapters' on Windows (no resolv.conf there),
 /// else the resolv.conf's.
-fn this_machines_search_domains(args: &ProbeArgs) -> Vec<String> {
-    if cfg!(windows) && args.routing.resolv_conf.is_none() {
-        return pathprobe_pac::system_dns()
-            .map(|(_, search)| search)
-            .unwrap_or_default();
+fn this_machines_search_domains(args: &ProbeArgs, adapters: Adapters<'_>) -> Vec<String> {
+    match adapters {
+        Some(read) => read
+            .as_ref()
+            .map(|dns| dns.search.clone())
+            .unwrap_or_default(),
+        None => {
+            search_domains(&crate::input::system_text(&resolv_conf_path(args)).unwrap_or_default())
+        }
     }
-    search_domains(&crate::input::system_text(&resolv_conf_path(args)).unwrap_or_default())
 }
 
 fn resolv_conf_path(args: &ProbeArgs) -> PathBuf {
@@ -129,7 +140,7 @@ fn resolv_conf_path(args: &ProbeArgs) -> PathBuf {
 }
 
 /// The secrets redactor and, if asked, the names of this network.
-fn redactor(args: &ProbeArgs, probed: &Probed, hosts: bool) -> Redactor {
+fn redactor(args: &ProbeArgs, probed: &Probed, hosts: bool, adapters: Adapters<'_>) -> Redactor {
     let mut r = crate::secrets::redactor_for(args, &probed.discovery);
     if hosts {
         let catalog_hosts: Vec<String> = probed
@@ -141,7 +152,7 @@ fn redactor(args: &ProbeArgs, probed: &Probed, hosts: bool) -> Redactor {
             .collect();
         let mut names: Vec<String> = Vec::new();
         names.extend(crate::input::hostname());
-        names.extend(this_machines_search_domains(args));
+        names.extend(this_machines_search_domains(args, adapters));
         names.extend(network_hosts(&probed.discovery));
         // Proxies a PAC named at run time.
         for res in &probed.report.results {
@@ -181,7 +192,12 @@ fn network_hosts(discovery: &Discovery) -> Vec<String> {
     names
 }
 
-fn add_members(bundle: &mut Bundle, args: &ProbeArgs, probed: &Probed) -> anyhow::Result<()> {
+fn add_members(
+    bundle: &mut Bundle,
+    args: &ProbeArgs,
+    probed: &Probed,
+    adapters: Adapters<'_>,
+) -> anyhow::Result<()> {
     let report = &probed.report;
     let plain = TableStyle {
         width: 160,
@@ -224,18 +240,9 @@ fn add_members(bundle: &mut Bundle, args: &ProbeArgs, probed: &Probed) -> anyhow
             ),
         );
     }
-    if cfg!(windows) && args.routing.resolv_conf.is_none() {
-        // Windows keeps its DNS settings on the adapters.
-        let text = match pathprobe_pac::system_dns() {
-            Ok((servers, search)) => format!(
-                "# the network adapters' DNS settings\nservers: {}\nsearch: {}\n",
-                servers
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                search.join(", ")
-            ),
+    if let Some(read) = adapters {
+        let text = match read {
+            Ok(dns) => format!("# the network adapters' DNS settings\n{}", dns.text()),
             Err(e) => format!("# could not be read: {e}\n"),
         };
         bundle.add(

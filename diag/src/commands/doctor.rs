@@ -247,9 +247,9 @@ fn adapters_dns(attention: &mut Vec<String>) -> Dns {
         lookup: String::new(),
     };
     match pathprobe_pac::system_dns() {
-        Ok((servers, search)) => {
-            dns.nameservers = servers.iter().map(ToString::to_string).collect();
-            dns.search = search;
+        Ok(read) => {
+            dns.nameservers = read.servers.iter().map(ToString::to_string).collect();
+            dns.search = read.search;
             if dns.nameservers.is_empty() {
                 attention.push("no network adapter has a DNS server".into());
             }

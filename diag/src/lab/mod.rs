@@ -564,10 +564,19 @@ pub fn run(scenario: &Scenario) -> Result<ScenarioOutcome, ScenarioError> {
     let names: Vec<&str> = scenario.endpoints.iter().map(|e| e.name.as_str()).collect();
     let proxy_port = match scenario.proxy {
         LabProxy::None => None,
+        // The proxy carries what the lab serves; a name it does not serve
+        // (missing, sinkholed) is refused, never forwarded to whatever
+        // else listens on this machine's port 443.
         LabProxy::Connect => Some(servers::connect_proxy(
-            ports
+            scenario
+                .endpoints
                 .iter()
-                .map(|(n, p)| (format!("{n}:{p}"), *p))
+                .filter(|e| !matches!(e.serve, Serve::Missing | Serve::Sinkhole))
+                .filter_map(|e| {
+                    let name = e.name.to_ascii_lowercase();
+                    let port = *ports.get(&name)?;
+                    Some((format!("{name}:{port}"), port))
+                })
                 .collect(),
         )?),
         LabProxy::Auth => Some(servers::auth_proxy()?),

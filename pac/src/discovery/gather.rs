@@ -283,7 +283,7 @@ pub fn gather(
         );
         // WPAD devolves from the adapters' DNS suffixes, as Windows' own
         // auto-detection does (there is no resolv.conf).
-        if let Ok((_, search)) = crate::resolver::system_dns() {
+        if let Ok(crate::resolver::SystemDns { search, .. }) = crate::resolver::system_dns() {
             d.dns_domains = search;
         }
     }

@@ -567,6 +567,12 @@ impl CheckReport {
             source_name: source.to_owned(),
             error: e.to_string(),
         })?;
+        report
+            .check_durations()
+            .map_err(|error| ReportReadError::Json {
+                source_name: source.to_owned(),
+                error,
+            })?;
         // A report may come attached to a ticket, edited by anyone: no text
         // of it reaches a terminal as a control sequence or a forged line.
         report.make_visible();
@@ -575,6 +581,40 @@ impl CheckReport {
         report.schema_version = CHECK_SCHEMA_VERSION;
         report.findings = crate::findings::findings(&report);
         Ok(report)
+    }
+
+    /// Every duration of the report is one a run can have: not negative,
+    /// not infinite, not longer than a run lasts (a hand-edited `1e308`
+    /// became a 300-digit JUnit time).
+    fn check_durations(&self) -> Result<(), String> {
+        // A year, in milliseconds: far beyond any run's deadline.
+        const MOST_MS: f64 = 365.0 * 24.0 * 3600.0 * 1000.0;
+        let bad = |what: String, ms: f64| {
+            // 1e308 written out is 309 digits.
+            let shown = if ms.abs() < 1e12 {
+                ms.to_string()
+            } else {
+                format!("{ms:e}")
+            };
+            (!(0.0..=MOST_MS).contains(&ms))
+                .then(|| format!("{what} is {shown}: not a duration a run can have"))
+        };
+        if let Some(e) = bad("summary.duration_ms".into(), self.summary.duration_ms) {
+            return Err(e);
+        }
+        for (i, r) in self.results.iter().enumerate() {
+            for (j, a) in r.attempts.iter().enumerate() {
+                for (k, p) in a.phases.iter().enumerate() {
+                    let at = format!("results[{i}].attempts[{j}].phases[{k}]");
+                    if let Some(e) = bad(format!("{at}.elapsed_ms"), p.elapsed_ms)
+                        .or_else(|| bad(format!("{at}.queued_ms"), p.queued_ms))
+                    {
+                        return Err(e);
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Passes every free text of the report (evidence, hints, phase details,
