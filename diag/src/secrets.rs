@@ -140,6 +140,28 @@ pub fn clap_message(error: &clap::Error) -> String {
         .iter()
         .any(|o| arg.split([' ', '=']).next() == Some(*o));
     match error.get(ContextKind::InvalidValue) {
+        // clap's text drops escape sequences from the value it quotes
+        // (`http://h\e[31m:1` shown as `http://h:1`): the message is made
+        // again with the value as it was given, its hidden characters shown.
+        Some(ContextValue::String(value))
+            if value.chars().any(pathprobe_files::quote::is_hidden) =>
+        {
+            let shown_value = if sensitive {
+                hidden(arg, value)
+            } else {
+                value.clone()
+            };
+            let reason = std::error::Error::source(error)
+                .map(|e| format!(": {e}"))
+                .unwrap_or_default();
+            shown(
+                &format!(
+                    "error: invalid value {} for '{arg}'{reason}\n",
+                    pathprobe_files::quote::quoted(&shown_value)
+                ),
+                false,
+            )
+        }
         Some(ContextValue::String(value)) if sensitive && !value.is_empty() => {
             shown(&text.replace(value.as_str(), &hidden(arg, value)), false)
         }

@@ -1176,3 +1176,27 @@ fn the_bundles_environment_is_one_line_per_variable() {
     );
     assert!(!text.lines().any(|l| l.starts_with("#FORGED")), "{text}");
 }
+
+/// Round 13. A refused flag value is quoted as given, its escape sequence
+/// written out rather than dropped (clap's own text strips it), a proxy's
+/// password still hidden.
+#[test]
+fn a_refused_value_is_quoted_as_given() {
+    for (flag, value, shown) in [
+        (
+            "--proxy",
+            "http://u:pw0rd@h\u{1b}[31m:1",
+            "\"http://REDACTED@h<U+001B>[31m:1\"",
+        ),
+        ("--deadline", "5\u{1b}[2J", "\"5<U+001B>[2J\""),
+    ] {
+        let out = pathprobe_tests::run(["check", "--only-given", "--no-env", flag, value]);
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        let said = stderr(&out);
+        assert!(said.contains(shown), "{flag}: {said}");
+        assert!(
+            !said.contains('\u{1b}') && !said.contains("pw0rd"),
+            "{flag}: {said}"
+        );
+    }
+}

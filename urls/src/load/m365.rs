@@ -356,6 +356,20 @@ fn add_set(
     for url in &set.urls {
         item += 1;
         let target = match parse_item(url) {
+            // The feed's ports say how each URL is reached: a scheme or port
+            // written in the URL itself would probe plain HTTP on 443.
+            Parsed::Url(mut u) if u.scheme.is_some() || u.port.is_some() => {
+                catalog.notices.push(Notice {
+                    location: format!("{}:{line}", display_name(path)),
+                    message: at(&format!(
+                        "{} names a scheme or port of its own; the set's ports decide how it is probed",
+                        pathprobe_files::quote::quoted(url)
+                    )),
+                });
+                u.scheme = None;
+                u.port = None;
+                Target::Url(u)
+            }
             Parsed::Url(u) => Target::Url(u),
             Parsed::Prose(text) => Target::Prose { text },
         };
@@ -523,6 +537,17 @@ mod tests {
         );
         let e = feed(&huge).unwrap_err().to_string();
         assert!(e.contains("more than the 200000 endpoints"), "{e}");
+    }
+
+    #[test]
+    fn the_sets_ports_decide_how_a_url_is_probed() {
+        let c = feed("[{\"id\": 6, \"urls\": [\"http://a.example/x\", \"b.example:8080\"], \"tcpPorts\": \"443\"}]").unwrap();
+        for e in &c.endpoints {
+            assert_eq!(e.effective_port(), 443);
+            assert_eq!(e.scheme(), crate::pattern::Scheme::Https);
+        }
+        assert_eq!(c.notices.len(), 2);
+        assert!(c.notices[0].message.contains("the set's ports decide"));
     }
 
     #[test]
