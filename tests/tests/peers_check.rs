@@ -292,3 +292,85 @@ fn mitmproxy_inspecting_one_category_is_one_finding_for_it() {
         ])
     );
 }
+
+/// A Microsoft 365 feed's mail sets through squid: SMTP submission (587)
+/// is a connection through squid's CONNECT tunnel, ending there; a TLS
+/// port is the handshake through it; a name squid refuses is squid's
+/// refusal, whatever the depth.
+#[test]
+fn feed_ports_without_http_go_through_squids_tunnel() {
+    let Some(binary) = squid_binary("feed_ports_without_http_go_through_squids_tunnel") else {
+        return;
+    };
+    // 587 is privileged: bound here as root (CI), else skipped saying so.
+    let submission = match std::net::TcpListener::bind("127.0.0.1:587") {
+        Ok(listener) => Some(listener),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => None,
+        Err(e) => {
+            pathprobe_tests::skipped(
+                "feed_ports_without_http_go_through_squids_tunnel",
+                &format!("127.0.0.1:587 cannot be bound here ({e}); it needs root"),
+            );
+            return;
+        }
+    };
+    let ca = TestCa::new("pathprobe lab CA");
+    let imaps = tls_origin(&ca, &["imaps.lab.test"], 200);
+    let proxy = squid(
+        &binary,
+        &SquidSetup {
+            hosts: vec!["smtp.lab.test".into(), "imaps.lab.test".into()],
+            blocked: vec![".blocked.lab.test".into()],
+            ..SquidSetup::default()
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let feed = dir.path().join("worldwide.json");
+    std::fs::write(
+        &feed,
+        serde_json::json!([
+            {"id": 1, "serviceArea": "Exchange", "urls": ["smtp.lab.test"], "tcpPorts": "587",
+             "required": true},
+            {"id": 2, "serviceArea": "Exchange", "urls": ["imaps.lab.test"],
+             "tcpPorts": imaps.to_string(), "required": true},
+            {"id": 3, "serviceArea": "Exchange", "urls": ["mail.blocked.lab.test"],
+             "tcpPorts": "587", "required": true}
+        ])
+        .to_string(),
+    )
+    .unwrap();
+    let (v, out) = check(&[
+        feed.to_str().unwrap(),
+        "--proxy",
+        &format!("http://127.0.0.1:{}", proxy.port),
+        "--ca-cert",
+        ca_file.to_str().unwrap(),
+    ]);
+    let verdicts: Vec<(&str, &str)> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["url"].as_str().unwrap(), r["verdict"].as_str().unwrap()))
+        .collect();
+    let tls_url = format!("https://imaps.lab.test:{imaps}/");
+    assert_eq!(
+        verdicts,
+        [
+            ("tcp://smtp.lab.test:587", "ok"),
+            (tls_url.as_str(), "ok"),
+            ("tcp://mail.blocked.lab.test:587", "proxy_denied"),
+        ],
+        "{}\n{v:#}",
+        stderr(&out)
+    );
+    let phases: Vec<&str> = v["results"][0]["attempts"][0]["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["phase"].as_str().unwrap())
+        .collect();
+    assert_eq!(phases, ["dns", "connect", "tunnel"]);
+    drop(submission);
+}
