@@ -456,3 +456,21 @@ pub fn process_usage(pid: Option<u32>) -> (f64, f64) {
         .sum();
     (rss, ticks / 100.0)
 }
+
+/// Holds `127.0.0.1:port` for `test` (a port below 1024 needs root, as CI
+/// has): `Some(Some(listener))` when bound here, `Some(None)` when something
+/// listens there already (which serves the test as well), `None` when it
+/// cannot be bound, said (a failure under `PATHPROBE_REQUIRE_PEERS`).
+pub fn hold_loopback_port(test: &str, port: u16) -> Option<Option<std::net::TcpListener>> {
+    match std::net::TcpListener::bind(("127.0.0.1", port)) {
+        Ok(listener) => Some(Some(listener)),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => Some(None),
+        Err(e) => {
+            skipped(
+                test,
+                &format!("127.0.0.1:{port} cannot be bound here ({e}); it needs root"),
+            );
+            None
+        }
+    }
+}

@@ -847,17 +847,11 @@ fn feed_ports_without_http_are_probed_as_far_as_their_protocol_goes() {
     let ca = TestCa::new("pathprobe lab CA");
     let imaps = tls_origin(&ca, &["imaps.lab.test"], 200);
     // SMTP submission listens on 587: a privileged port, bound here.
-    let submission = match std::net::TcpListener::bind("127.0.0.1:587") {
-        Ok(listener) => Some(listener),
-        // Something already listens there: it answers the probe as well.
-        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => None,
-        Err(e) => {
-            pathprobe_tests::skipped(
-                "feed_ports_without_http_are_probed_as_far_as_their_protocol_goes",
-                &format!("127.0.0.1:587 cannot be bound here ({e}); it needs root"),
-            );
-            return;
-        }
+    let Some(submission) = pathprobe_tests::hold_loopback_port(
+        "feed_ports_without_http_are_probed_as_far_as_their_protocol_goes",
+        587,
+    ) else {
+        return;
     };
     // POP3 (110): nothing listens, checked by binding it and letting go.
     drop(std::net::TcpListener::bind("127.0.0.1:110"));

@@ -413,17 +413,11 @@ fn a_dead_proxy_is_not_taken_for_no_internet() {
 /// TLS server there made `proxy_denied` read `tls_untrusted`).
 #[test]
 fn the_lab_proxy_refuses_what_the_lab_does_not_serve_whatever_listens_here() {
-    let held = match std::net::TcpListener::bind("127.0.0.1:443") {
-        Ok(listener) => Some(listener),
-        // Something listens there already: the case itself.
-        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => None,
-        Err(e) => {
-            pathprobe_tests::skipped(
-                "the_lab_proxy_refuses_what_the_lab_does_not_serve_whatever_listens_here",
-                &format!("127.0.0.1:443 cannot be bound here ({e}); it needs root"),
-            );
-            return;
-        }
+    let Some(held) = pathprobe_tests::hold_loopback_port(
+        "the_lab_proxy_refuses_what_the_lab_does_not_serve_whatever_listens_here",
+        443,
+    ) else {
+        return;
     };
     // Accept and answer nothing TLS: were the proxy to forward there, the
     // probe would fail otherwise than `proxy_denied`.

@@ -303,16 +303,11 @@ fn feed_ports_without_http_go_through_squids_tunnel() {
         return;
     };
     // 587 is privileged: bound here as root (CI), else skipped saying so.
-    let submission = match std::net::TcpListener::bind("127.0.0.1:587") {
-        Ok(listener) => Some(listener),
-        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => None,
-        Err(e) => {
-            pathprobe_tests::skipped(
-                "feed_ports_without_http_go_through_squids_tunnel",
-                &format!("127.0.0.1:587 cannot be bound here ({e}); it needs root"),
-            );
-            return;
-        }
+    let Some(submission) = pathprobe_tests::hold_loopback_port(
+        "feed_ports_without_http_go_through_squids_tunnel",
+        587,
+    ) else {
+        return;
     };
     let ca = TestCa::new("pathprobe lab CA");
     let imaps = tls_origin(&ca, &["imaps.lab.test"], 200);

@@ -159,14 +159,16 @@ pub(crate) fn load_feed_csv(path: &Path, bytes: &[u8]) -> Result<Catalog> {
             continue;
         }
         if record.len() != header.len() {
-            catalog.notices.push(Notice {
-                location: format!("{}:{line}", display_name(path)),
-                message: format!(
+            notice(
+                &mut catalog,
+                path,
+                line,
+                format!(
                     "line {line} has {} cells where the header names {}: the missing ones are read as empty, extra ones are not read",
                     record.len(),
                     header.len()
                 ),
-            });
+            );
         }
         let list = |field: usize| -> Vec<String> {
             cell(field)
@@ -287,10 +289,12 @@ fn add_set(
         .or_else(|| set.service_area.clone());
     let section = (!id.is_empty()).then(|| format!("id {id}"));
     if !id.is_empty() && !ids.insert(id.clone()) {
-        catalog.notices.push(Notice {
-            location: format!("{}:{line}", display_name(path)),
-            message: at("this id was used by an earlier set too: both are read"),
-        });
+        notice(
+            catalog,
+            path,
+            line,
+            at("this id was used by an earlier set too: both are read"),
+        );
     }
     let entry = |target: Target, port: Option<u16>, item: u32, udp_only: Vec<PortSpan>| Endpoint {
         target,
@@ -337,21 +341,39 @@ fn add_set(
     }
     let named: usize = tcp.iter().map(|s| usize::from(s.last - s.first) + 1).sum();
     if named > probed.len() {
-        catalog.notices.push(Notice {
-            location: format!("{}:{line}", display_name(path)),
-            message: at(&format!(
+        notice(
+            catalog,
+            path,
+            line,
+            at(&format!(
                 "names {named} TCP ports ({}); the first {} are probed",
                 PortSpan::list(&tcp),
                 probed.len()
             )),
-        });
+        );
     }
     if tcp.is_empty() && udp.is_empty() && !set.urls.is_empty() {
-        catalog.notices.push(Notice {
-            location: format!("{}:{line}", display_name(path)),
-            message: at("names no TCP or UDP port: its URLs are probed on 443 (https)"),
-        });
+        notice(
+            catalog,
+            path,
+            line,
+            at("names no TCP or UDP port: its URLs are probed on 443 (https)"),
+        );
     }
+    // One entry per TCP port, or one listing the UDP ports.
+    let add = |catalog: &mut Catalog, target: Target, item: u32| {
+        if probed.is_empty() {
+            catalog
+                .endpoints
+                .push(entry(target, None, item, udp.clone()));
+            return;
+        }
+        for port in &probed {
+            catalog
+                .endpoints
+                .push(entry(target.clone(), Some(*port), item, Vec::new()));
+        }
+    };
     let mut item = 0u32;
     for url in &set.urls {
         item += 1;
@@ -359,13 +381,15 @@ fn add_set(
             // The feed's ports say how each URL is reached: a scheme or port
             // written in the URL itself would probe plain HTTP on 443.
             Parsed::Url(mut u) if u.scheme.is_some() || u.port.is_some() => {
-                catalog.notices.push(Notice {
-                    location: format!("{}:{line}", display_name(path)),
-                    message: at(&format!(
+                notice(
+                    catalog,
+                    path,
+                    line,
+                    at(&format!(
                         "{} names a scheme or port of its own; the set's ports decide how it is probed",
                         pathprobe_files::quote::quoted(url)
                     )),
-                });
+                );
                 u.scheme = None;
                 u.port = None;
                 Target::Url(u)
@@ -373,17 +397,7 @@ fn add_set(
             Parsed::Url(u) => Target::Url(u),
             Parsed::Prose(text) => Target::Prose { text },
         };
-        if probed.is_empty() {
-            catalog
-                .endpoints
-                .push(entry(target, None, item, udp.clone()));
-            continue;
-        }
-        for port in &probed {
-            catalog
-                .endpoints
-                .push(entry(target.clone(), Some(*port), item, Vec::new()));
-        }
+        add(catalog, target, item);
     }
     for ip in &set.ips {
         item += 1;
@@ -392,42 +406,41 @@ fn add_set(
             .map_err(|e: String| invalid(at(&format!("ips: {e}"))))?;
         let network = range.network();
         if network != range {
-            catalog.notices.push(Notice {
-                location: format!("{}:{line}", display_name(path)),
-                message: at(&format!(
+            notice(
+                catalog,
+                path,
+                line,
+                at(&format!(
                     "the block {range} has bits set past its prefix: read as {network}, as a firewall would"
                 )),
-            });
+            );
         }
         if network.is_wide() {
-            catalog.notices.push(Notice {
-                location: format!("{}:{line}", display_name(path)),
-                message: at(&format!(
+            notice(
+                catalog,
+                path,
+                line,
+                at(&format!(
                     "the block {network} is wider than any one service holds: allowing it opens most of the internet"
                 )),
-            });
+            );
         }
         let range = network;
         let target = Target::Addresses { range };
-        if probed.is_empty() {
-            catalog
-                .endpoints
-                .push(entry(target, None, item, udp.clone()));
-            continue;
-        }
-        for port in &probed {
-            catalog
-                .endpoints
-                .push(entry(target.clone(), Some(*port), item, Vec::new()));
-        }
+        add(catalog, target, item);
     }
     if set.urls.is_empty() && set.ips.is_empty() {
-        catalog.notices.push(Notice {
-            location: format!("{}:{line}", display_name(path)),
-            message: at("names no URL and no address block"),
-        });
+        notice(catalog, path, line, at("names no URL and no address block"));
     }
     Ok(())
+}
+
+/// Something the loader noticed at `line` of `path`.
+fn notice(catalog: &mut Catalog, path: &Path, line: u32, message: String) {
+    catalog.notices.push(Notice {
+        location: format!("{}:{line}", display_name(path)),
+        message,
+    });
 }
 
 fn display_name(path: &Path) -> String {
