@@ -53,7 +53,36 @@ pub(crate) fn load_catalog_within(
     };
     let started = std::time::Instant::now();
     let mut catalogs = Vec::new();
+    // The same file (under any name) or URL given twice is read once: its
+    // rows would otherwise be listed under themselves.
+    let mut seen = std::collections::HashSet::new();
     for path in &args.catalog {
+        let identity = if crate::remote::is_url(path) {
+            path.to_path_buf()
+        } else {
+            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+        };
+        if !seen.insert(identity) {
+            output::warn(&format!(
+                "the catalog {} is given more than once: read once",
+                pathprobe_files::quote::quoted(&path.to_string_lossy())
+            ));
+            continue;
+        }
+        let text = path.to_string_lossy();
+        if !crate::remote::is_url(path)
+            && let Some((scheme, _)) = text.split_once("://")
+            && !scheme.is_empty()
+            && scheme
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'+')
+        {
+            return Err(UsageError(format!(
+                "{}: only http:// and https:// catalogs are fetched; give a file by its path",
+                pathprobe_files::quote::quoted(&crate::secrets::scrub(&text))
+            ))
+            .into());
+        }
         // The run's deadline covers every file, not each.
         let left = deadline.map(|d| d.saturating_sub(started.elapsed()));
         if crate::remote::is_url(path) {
@@ -97,14 +126,30 @@ fn load_remote(
     let _ = bare.set_username("");
     let _ = bare.set_password(None);
     let shown = std::path::PathBuf::from(bare.as_str());
-    let mut catalog = crate::isolate::load_catalog_file(
-        &fetched.path,
-        &LoadOptions {
-            shown_as: Some(shown),
-            ..options.clone()
-        },
-        deadline,
-    )?;
+    let options = LoadOptions {
+        shown_as: Some(shown),
+        ..options.clone()
+    };
+    let (fetched, mut catalog) =
+        match crate::isolate::load_catalog_file(&fetched.path, &options, deadline) {
+            Ok(catalog) => {
+                fetched.keep()?;
+                (fetched, catalog)
+            }
+            // What the server sent now is not a catalog (a login page, an
+            // empty body): the last good copy, said so, if there is one.
+            Err(e) => match fetched.fallback(&crate::exit::message(&e)) {
+                Some(older) => {
+                    let catalog =
+                        crate::isolate::load_catalog_file(&older.path, &options, deadline)?;
+                    (older, catalog)
+                }
+                None => {
+                    fetched.discard();
+                    return Err(e);
+                }
+            },
+        };
     catalog.info.origin = fetched.validators.shown.clone();
     catalog.info.fetched = Some(fetched.described());
     Ok(catalog)

@@ -1076,7 +1076,13 @@ impl ProbeArgs {
             .catalog
             .catalog
             .iter()
-            .map(|p| (p.clone(), "the catalog"))
+            .map(
+                |p| match crate::remote::cached_body(p).filter(|_| crate::remote::is_url(p)) {
+                    // A catalog by URL: its cached copy is the input to keep.
+                    Some(cached) => (cached, "the catalog's cached copy"),
+                    None => (p.clone(), "the catalog"),
+                },
+            )
             .collect();
         files.extend(
             one.into_iter()

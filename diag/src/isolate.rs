@@ -69,7 +69,7 @@ pub(crate) fn load_catalog_file(
         command.arg("--shown-as").arg(name);
     }
     let shown_path = options.shown_as.as_deref().unwrap_or(path);
-    let shown = shown_path.display();
+    let shown = pathprobe_files::shown_path(shown_path);
     // A run's deadline shortens the worker's: the run ends on time even
     // while its catalog is read.
     let limit = deadline.map_or(CATALOG_TIMEOUT, |d| d.min(CATALOG_TIMEOUT));

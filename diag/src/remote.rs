@@ -41,6 +41,9 @@ pub(crate) struct Validators {
     pub last_modified: Option<String>,
     /// When the copy was downloaded (RFC 3339).
     pub fetched_at: String,
+    /// SHA-256 of the body, hex: a cached copy changed since is not used.
+    #[serde(default)]
+    pub sha256: String,
 }
 
 /// How the copy in use was had.
@@ -58,15 +61,69 @@ pub(crate) enum Freshness {
 /// A fetched catalog: the file holding its body and what is known of it.
 #[derive(Debug, Clone)]
 pub(crate) struct Fetched {
-    /// The cached body.
+    /// The file to read: the cached body, or a new one beside it not yet
+    /// kept (see [`Fetched::keep`]).
     pub path: PathBuf,
     /// The server's validators of that body.
     pub validators: Validators,
     /// How it was had this time.
     pub freshness: Freshness,
+    /// Where a new body goes once it reads as a catalog, and what is
+    /// known of it; the last good copy stays until then.
+    cache: Option<(PathBuf, PathBuf)>,
+    /// The copy cached before this fetch, when there is a whole one.
+    previous: Option<Validators>,
 }
 
 impl Fetched {
+    /// Keeps a new body (it read as a catalog) as the cached copy.
+    pub(crate) fn keep(&self) -> anyhow::Result<()> {
+        if self.freshness != Freshness::Downloaded {
+            return Ok(());
+        }
+        let Some((body, meta)) = &self.cache else {
+            // Fetched for this run only: read, and gone.
+            let _ = std::fs::remove_file(&self.path);
+            return Ok(());
+        };
+        // Body first, then what it is: a run that stops between the two
+        // finds no validators for a body it did not check.
+        let _ = std::fs::remove_file(meta);
+        std::fs::rename(&self.path, body).map_err(|e| {
+            let _ = std::fs::remove_file(&self.path);
+            anyhow::anyhow!("cannot write the catalog cache {}: {e}", body.display())
+        })?;
+        replace(
+            meta,
+            serde_json::to_string_pretty(&self.validators)?.as_bytes(),
+        )
+    }
+
+    /// Removes a new body that was not kept.
+    pub(crate) fn discard(&self) {
+        if self.freshness == Freshness::Downloaded {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+
+    /// The last good copy, when a new body did not read as a catalog.
+    pub(crate) fn fallback(&self, why: &str) -> Option<Fetched> {
+        let (body, _) = self.cache.as_ref()?;
+        let validators = self.previous.clone()?;
+        let _ = std::fs::remove_file(&self.path);
+        crate::output::warn(&format!(
+            "the catalog {} the server sent is not usable ({why}): using the copy cached {}",
+            validators.shown, validators.fetched_at
+        ));
+        Some(Fetched {
+            path: body.clone(),
+            validators,
+            freshness: Freshness::Stale(why.to_owned()),
+            cache: None,
+            previous: None,
+        })
+    }
+
     /// The source and its validators, in words, for the report's catalog
     /// name: `https://intranet.example/l.csv (ETag "v2", Last-Modified ...,
     /// not modified since 2026-11-30T05:00:00Z)`.
@@ -146,25 +203,55 @@ fn cache_files(dir: &Path, url: &url::Url) -> (PathBuf, PathBuf) {
     )
 }
 
-/// The cached copy of `url`, when there is a whole one.
-fn cached(body: &Path, meta: &Path) -> Option<Validators> {
+/// The cached copy of `url`, when there is a whole one: its body still
+/// the one the validators were given for.
+fn cached(body: &Path, meta: &Path, max_bytes: u64) -> Option<Validators> {
     let text = pathprobe_files::read_text(meta, 64 * 1024).ok()?;
     let validators: Validators = serde_json::from_str(&text).ok()?;
-    body.is_file().then_some(validators)
+    let bytes = pathprobe_files::read(body, max_bytes).ok()?;
+    (sha256_hex(&bytes) == validators.sha256).then_some(validators)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The cache file a catalog argument given by URL is kept in (an output
+/// must never replace it).
+pub(crate) fn cached_body(arg: &Path) -> Option<PathBuf> {
+    let url = url::Url::parse(arg.to_str()?.trim()).ok()?;
+    Some(cache_files(&cache_dir()?, &url).0)
 }
 
 /// Fetches the catalog at `url`, or finds it unchanged in the cache.
 pub(crate) fn fetch(url: &url::Url, options: &FetchOptions) -> anyhow::Result<Fetched> {
     let shown = pathprobe_pac::redact_url(url);
-    let dir = cache_dir().ok_or_else(|| {
-        UsageError(format!(
-            "{shown}: no cache directory to keep the catalog in (HOME is not set)"
-        ))
-    })?;
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("cannot create the catalog cache {}", dir.display()))?;
-    let (body, meta) = cache_files(&dir, url);
-    let previous = cached(&body, &meta);
+    // Without a cache the catalog is still fetched, for this run only.
+    let cache = match cache_dir() {
+        Some(dir) => match std::fs::create_dir_all(&dir) {
+            Ok(()) => Some(cache_files(&dir, url)),
+            Err(e) => {
+                crate::output::warn(&format!(
+                    "the catalog cache {} cannot be made ({e}): {shown} is fetched for this run only",
+                    dir.display()
+                ));
+                None
+            }
+        },
+        None => {
+            crate::output::warn(&format!(
+                "no cache directory (HOME is not set): {shown} is fetched for this run only"
+            ));
+            None
+        }
+    };
+    let previous = cache
+        .as_ref()
+        .and_then(|(body, meta)| cached(body, meta, options.max_bytes));
     let limit = options
         .deadline
         .map_or(FETCH_TIMEOUT, |d| d.min(FETCH_TIMEOUT));
@@ -192,13 +279,16 @@ pub(crate) fn fetch(url: &url::Url, options: &FetchOptions) -> anyhow::Result<Fe
             .join()
             .unwrap_or_else(|_| Err("the fetch stopped".into()))
     };
-    match (asked, previous) {
-        (Ok(Answer::NotModified), Some(validators)) => Ok(Fetched {
+    let cached_body = cache.as_ref().map(|(body, _)| body.clone());
+    match (asked, previous.clone(), cached_body) {
+        (Ok(Answer::NotModified), Some(validators), Some(body)) => Ok(Fetched {
             path: body,
             validators,
             freshness: Freshness::NotModified,
+            cache: None,
+            previous: None,
         }),
-        (Ok(Answer::NotModified), None) => Err(UsageError(format!(
+        (Ok(Answer::NotModified), ..) => Err(UsageError(format!(
             "{shown}: the server answered 304 Not Modified to a request without validators"
         ))
         .into()),
@@ -208,7 +298,7 @@ pub(crate) fn fetch(url: &url::Url, options: &FetchOptions) -> anyhow::Result<Fe
                 etag,
                 last_modified,
             }),
-            _,
+            ..,
         ) => {
             let validators = Validators {
                 shown: shown.clone(),
@@ -217,19 +307,35 @@ pub(crate) fn fetch(url: &url::Url, options: &FetchOptions) -> anyhow::Result<Fe
                 fetched_at: jiff::Timestamp::now()
                     .round(jiff::Unit::Second)?
                     .to_string(),
+                sha256: sha256_hex(&bytes),
             };
-            // Body first, then what it is: a run that stops between the
-            // two finds no validators for a body it did not check.
-            let _ = std::fs::remove_file(&meta);
-            replace(&body, &bytes)?;
-            replace(&meta, serde_json::to_string_pretty(&validators)?.as_bytes())?;
+            // Beside the cached copy, kept only once it reads as a catalog.
+            let path = match &cache {
+                Some((body, _)) => body.with_extension(format!("new-{}", std::process::id())),
+                None => std::env::temp_dir().join(format!(
+                    "pathprobe-catalog-{}{}",
+                    std::process::id(),
+                    url.path()
+                        .rsplit_once('.')
+                        .map(|(_, ext)| format!(".{ext}"))
+                        .filter(|e| {
+                            e.len() <= 9
+                                && e.get(1..)
+                                    .is_some_and(|x| x.bytes().all(|b| b.is_ascii_alphanumeric()))
+                        })
+                        .unwrap_or_default()
+                )),
+            };
+            replace(&path, &bytes)?;
             Ok(Fetched {
-                path: body,
+                path,
                 validators,
                 freshness: Freshness::Downloaded,
+                cache,
+                previous,
             })
         }
-        (Err(why), Some(validators)) => {
+        (Err(why), Some(validators), Some(body)) => {
             crate::output::warn(&format!(
                 "the catalog {shown} cannot be fetched ({why}): using the copy cached {}",
                 validators.fetched_at
@@ -238,9 +344,11 @@ pub(crate) fn fetch(url: &url::Url, options: &FetchOptions) -> anyhow::Result<Fe
                 path: body,
                 validators,
                 freshness: Freshness::Stale(why),
+                cache: None,
+                previous: None,
             })
         }
-        (Err(why), None) => Err(UsageError(format!(
+        (Err(why), ..) => Err(UsageError(format!(
             "the catalog {shown} cannot be fetched ({why}), and no copy of it is cached"
         ))
         .into()),
@@ -263,6 +371,9 @@ async fn ask(
     options: &FetchOptions,
 ) -> Result<Answer, String> {
     let mut builder = reqwest::Client::builder()
+        // A redirect must not carry the URL's query (a token) to another
+        // server in a Referer.
+        .referer(false)
         .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))
         .user_agent(concat!("pathprobe/", env!("CARGO_PKG_VERSION")));
     builder = match &options.proxy {
@@ -282,16 +393,23 @@ async fn ask(
             request = request.header(reqwest::header::IF_MODIFIED_SINCE, modified);
         }
     }
-    let mut response = request
-        .send()
-        .await
-        .map_err(|e| pathprobe_pac::describe_http_error(&e))?;
+    let mut response = request.send().await.map_err(|e| fetch_error(&e))?;
     let status = response.status();
     if status == reqwest::StatusCode::NOT_MODIFIED {
         return Ok(Answer::NotModified);
     }
+    // Through a proxy the answer may be the proxy's own (a 407, a 502).
+    let answered = match &options.proxy {
+        Some(proxy) => format!(
+            "the server or the catalog proxy {} answered",
+            pathprobe_pac::PacLocation::parse(proxy)
+                .map(|p| p.display())
+                .unwrap_or_default()
+        ),
+        None => "the server answered".to_owned(),
+    };
     if !status.is_success() {
-        return Err(format!("the server answered {status}"));
+        return Err(format!("{answered} {status}"));
     }
     let header = |name: reqwest::header::HeaderName| {
         response
@@ -302,6 +420,7 @@ async fn ask(
     };
     let etag = header(reqwest::header::ETAG);
     let last_modified = header(reqwest::header::LAST_MODIFIED);
+    let content_type = header(reqwest::header::CONTENT_TYPE);
     if response
         .content_length()
         .is_some_and(|n| n > options.max_bytes)
@@ -312,11 +431,7 @@ async fn ask(
         ));
     }
     let mut bytes = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| pathprobe_pac::describe_http_error(&e))?
-    {
+    while let Some(chunk) = response.chunk().await.map_err(|e| fetch_error(&e))? {
         if u64::try_from(bytes.len() + chunk.len()).unwrap_or(u64::MAX) > options.max_bytes {
             return Err(format!(
                 "it is larger than {}",
@@ -324,6 +439,21 @@ async fn ask(
             ));
         }
         bytes.extend_from_slice(&chunk);
+    }
+    // A login portal or an error page answering 200: not the list.
+    let html = content_type.as_deref().is_some_and(|c| {
+        c.split(';')
+            .next()
+            .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("text/html"))
+    }) || {
+        let head = String::from_utf8_lossy(bytes.get(..256).unwrap_or(&bytes)).to_ascii_lowercase();
+        let head = head.trim_start_matches('\u{feff}').trim_start();
+        head.starts_with("<!doctype html") || head.starts_with("<html")
+    };
+    if html {
+        return Err(format!(
+            "{answered} with an HTML page, not a catalog (a login portal or an error page?)"
+        ));
     }
     Ok(Answer::Body {
         bytes,
@@ -342,4 +472,27 @@ fn replace(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
             let _ = std::fs::remove_file(&temporary);
             anyhow::anyhow!("cannot write the catalog cache {}: {e}", path.display())
         })
+}
+
+/// An HTTP client error in words: a TLS failure told as the probes tell it
+/// (the client's own text names Rust variants), anything else as the PAC
+/// fetch tells it.
+fn fetch_error(e: &reqwest::Error) -> String {
+    use std::error::Error;
+    let mut source: Option<&(dyn Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        // I/O errors wrap the TLS error, sometimes twice.
+        let mut inner: Option<&(dyn Error + 'static)> = Some(s);
+        while let Some(i) = inner {
+            if let Some(tls) = i.downcast_ref::<rustls::Error>() {
+                return format!("TLS: {}", crate::probe::tls::describe_error(tls));
+            }
+            inner = i
+                .downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .map(|r| r as &(dyn Error + 'static));
+        }
+        source = s.source();
+    }
+    pathprobe_pac::describe_http_error(e)
 }

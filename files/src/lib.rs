@@ -40,6 +40,12 @@
 pub mod quote;
 pub mod text;
 
+/// A path as messages show it: its line breaks and hidden characters
+/// written out (`<U+000A>`), so that a file name cannot break a message in two.
+pub fn shown_path(path: &std::path::Path) -> String {
+    quote::visible(&path.display().to_string())
+}
+
 use std::fs::{File, Metadata};
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
@@ -165,7 +171,7 @@ pub fn size(bytes: u64) -> String {
 /// A FIFO is opened without waiting for a writer, then refused; the type is
 /// checked on the opened file, not on the name.
 pub fn open_regular(path: &Path) -> Result<(File, u64), ReadError> {
-    let shown = path.display().to_string();
+    let shown = shown_path(path);
     let io = |error| ReadError::Io {
         path: shown.clone(),
         error,
@@ -188,7 +194,7 @@ pub fn open_regular(path: &Path) -> Result<(File, u64), ReadError> {
 
 /// Reads a whole regular file of at most `limit` bytes.
 pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let shown = || path.display().to_string();
+    let shown = || shown_path(path);
     let (file, len) = open_regular(path)?;
     if len > limit {
         return Err(ReadError::TooLarge {
@@ -218,7 +224,7 @@ pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
 pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
     let bytes = read(path, limit)?;
     let text = String::from_utf8(bytes).map_err(|e| ReadError::NotText {
-        path: path.display().to_string(),
+        path: shown_path(path),
         offset: e.utf8_error().valid_up_to(),
     })?;
     Ok(match text.strip_prefix('\u{feff}') {
@@ -309,7 +315,7 @@ impl Output {
     /// not a directory, block device or socket, not one of `inputs`, in a
     /// directory that exists and lets a file be created.
     pub fn plan(path: &Path, inputs: &[Input<'_>]) -> Result<Output, WriteError> {
-        let shown = path.display().to_string();
+        let shown = shown_path(path);
         let io = |error| WriteError::Io {
             path: shown.clone(),
             error,
@@ -373,7 +379,7 @@ impl Output {
                 if !dir.is_dir() {
                     return Err(WriteError::NoDirectory {
                         path: shown,
-                        dir: dir.display().to_string(),
+                        dir: shown_path(dir),
                     });
                 }
                 // One spelling per file (`a.json`, `./a.json`), so that two
@@ -419,7 +425,7 @@ impl Output {
     /// Writes `bytes` as the whole content. On failure nothing is left
     /// behind: a replaced file keeps its old content.
     pub fn write(&self, bytes: &[u8]) -> Result<(), WriteError> {
-        let shown = self.given.display().to_string();
+        let shown = shown_path(&self.given);
         let io = |error| WriteError::Io {
             path: shown.clone(),
             error,

@@ -246,6 +246,8 @@ async fn fetch_url(
     }
     let client = builder
         .no_proxy()
+        // A redirect must not carry the PAC URL's query to another server.
+        .referer(false)
         .redirect(reqwest::redirect::Policy::limited(limits.max_redirects))
         .user_agent(concat!("pathprobe/", env!("CARGO_PKG_VERSION")))
         .build()

@@ -134,6 +134,19 @@ fn evidence<'a>(attempt: &'a Attempt, key: &str) -> Option<&'a str> {
     })
 }
 
+/// Whether a `proxy_denied` attempt is a gateway error that names no
+/// refusal (502, 503 or 504 without squid's `ERR_ACCESS_DENIED`): the proxy
+/// could not get an answer, and no allow rule is known to change that.
+pub fn is_gateway_error(attempt: &Attempt) -> bool {
+    attempt.verdict == Verdict::ProxyDenied
+        && evidence(attempt, "answer").is_some_and(|answer| {
+            ["502 ", "503 ", "504 "]
+                .iter()
+                .any(|s| answer.starts_with(s))
+                && !answer.contains("ERR_ACCESS_DENIED")
+        })
+}
+
 /// The host of a URL as written in the report.
 fn host_of(url: &str) -> String {
     url::Url::parse(url)
@@ -737,26 +750,35 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
 
     address_family(report, &failing, &mut found);
 
-    // One proxy refusing destinations.
-    for (proxy, (ids, g)) in group_by(&failing, &found.claimed, |f| {
-        (f.result.verdict == Verdict::ProxyDenied).then(|| f.attempt.route.to_string())
+    // One proxy refusing destinations, or answering for them with a
+    // gateway error that names no refusal.
+    for ((proxy, gateway), (ids, g)) in group_by(&failing, &found.claimed, |f| {
+        (f.result.verdict == Verdict::ProxyDenied)
+            .then(|| (f.attempt.route.to_string(), is_gateway_error(f.attempt)))
     }) {
         let mut ev = vec![format!("proxy: {proxy}"), g.count_line()];
         if let Some(product) = g.values("product").first() {
             ev.push(format!("product: {product}"));
         }
         ev.push(g.examples());
-        let summary = format!(
-            "The proxy {proxy} refuses {}.",
-            plural(g.members.len(), "destination", "destinations")
-        );
-        let action = "add these URLs to the proxy's allow list".into();
+        let destinations = plural(g.members.len(), "destination", "destinations");
+        let (summary, action) = if gateway {
+            (
+                format!("The proxy {proxy} could not get an answer from {destinations} (a gateway error, no refusal)."),
+                "find in the proxy's log why it cannot reach them: a firewall beyond it, its DNS, or the destinations themselves".to_owned(),
+            )
+        } else {
+            (
+                format!("The proxy {proxy} refuses {destinations}."),
+                "add these URLs to the proxy's allow list".to_owned(),
+            )
+        };
         found.add(
             ids,
             Finding {
                 action,
                 fix: Some(FIX.into()),
-                ..g.finding(FindingKind::ProxyDenied, summary, proxy, ev)
+                ..g.finding(FindingKind::ProxyDenied, summary, proxy.clone(), ev)
             },
         );
     }

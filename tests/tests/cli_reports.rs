@@ -454,9 +454,9 @@ fn unusable_outputs_and_reports_stop_before_probing() {
     assert!(read(&plain).starts_with('{'));
 }
 
-/// A saved report edited by hand (a negative duration, markup and control
-/// characters in every text field) still renders to JUnit that Jenkins
-/// accepts.
+/// A saved report edited by hand (markup and control characters in every
+/// text field) still renders to JUnit that Jenkins accepts; one whose
+/// durations no run can have (negative, 1e300) is refused naming the field.
 #[test]
 fn a_hand_edited_report_still_renders_to_valid_junit() {
     let lab = lab();
@@ -466,7 +466,6 @@ fn a_hand_edited_report_still_renders_to_valid_junit() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let mut report: serde_json::Value = serde_json::from_str(&read(&saved)).unwrap();
     let nasty = "a]]><x y=\"1\">&amp;\u{1}\u{1b}[31m\u{fffe}'";
-    report["summary"]["duration_ms"] = serde_json::json!(-12.5);
     report["catalog"] = serde_json::json!(nasty);
     report["routing"] = serde_json::json!(nasty);
     report["started_at"] = serde_json::json!(nasty);
@@ -477,7 +476,6 @@ fn a_hand_edited_report_still_renders_to_valid_junit() {
             a["hint"] = serde_json::json!(nasty);
             a["evidence"] = serde_json::json!([nasty]);
             for p in a["phases"].as_array_mut().unwrap() {
-                p["elapsed_ms"] = serde_json::json!(-1.0e300);
                 p["detail"] = serde_json::json!(nasty);
             }
         }
@@ -502,6 +500,26 @@ fn a_hand_edited_report_still_renders_to_valid_junit() {
         "a_hand_edited_report_still_renders_to_valid_junit",
         &[&junit],
     );
+    for (field, value) in [("duration_ms", -12.5), ("duration_ms", 1.0e300)] {
+        report["summary"][field] = serde_json::json!(value);
+        std::fs::write(&edited, serde_json::to_vec(&report).unwrap()).unwrap();
+        let out = run_with_env(
+            [
+                "report",
+                "render",
+                edited.to_str().unwrap(),
+                "--format",
+                "junit",
+            ],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(2), "{value}");
+        assert!(
+            stderr(&out).contains("summary.duration_ms is") && stderr(&out).len() < 400,
+            "{}",
+            stderr(&out)
+        );
+    }
 }
 
 #[test]

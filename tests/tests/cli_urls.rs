@@ -1098,7 +1098,11 @@ fn a_catalog_by_url_is_downloaded_again_only_when_it_changed() {
     );
     assert!(origin.contains("downloaded "), "{origin}");
     assert!(!stdout(&first).contains("S3CRET"), "{}", stdout(&first));
-    assert_eq!(v["entries"][0]["source"], "endpoints.csv:2");
+    // Named by the whole URL without its query: the token stays out.
+    assert_eq!(
+        v["entries"][0]["source"],
+        format!("http://127.0.0.1:{}/lists/endpoints.csv:2", server.port)
+    );
 
     // A scheduled run: the server says nothing changed (a 304), the cached
     // copy is read.
@@ -1209,4 +1213,161 @@ fn a_catalog_by_url_is_size_limited_and_goes_direct_unless_told() {
         "{}",
         stderr(&out)
     );
+}
+
+/// A loopback server answering every request with `reply` and keeping the
+/// request heads it was sent.
+fn recording(reply: String) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let heads = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = heads.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            kept.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&request).into_owned());
+            let _ = stream.write_all(reply.as_bytes());
+        }
+    });
+    (port, heads)
+}
+
+/// Round 14. A catalog by URL: a redirect carries no Referer (the first
+/// URL's token) to the next server; an answer that is not a catalog (an
+/// HTML page, an empty body) never replaces the last good copy; a cached
+/// copy changed on disk is fetched again whole; a cache that cannot be
+/// made is no reason to stop; other schemes are refused naming the
+/// argument; the same list given twice is read once; lists of the same
+/// file name on two servers stay apart.
+#[test]
+fn a_catalog_by_url_keeps_its_last_good_copy_and_its_secrets() {
+    let (target, heads) = recording(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nContent-Length: 18\r\nConnection: close\r\n\r\nURL\na.example.com\n"
+            .to_owned(),
+    );
+    let (redirector, _) = recording(format!(
+        "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:{target}/list.csv\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    ));
+    let cache = tempfile::tempdir().unwrap();
+    let with_cache = |args: &[&str]| {
+        pathprobe_tests::Pathprobe::new(args.iter().copied())
+            .env("XDG_CACHE_HOME", cache.path().to_str().unwrap())
+            .output()
+    };
+    let first = format!("http://127.0.0.1:{redirector}/go?token=T0KEN");
+    let out = with_cache(&["urls", "list", &first]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let seen = heads.lock().unwrap().join("\n").to_ascii_lowercase();
+    assert!(!seen.contains("referer"), "{seen}");
+    assert!(!seen.contains("t0ken"), "{seen}");
+
+    // A good copy cached, then the server answers with a login page.
+    let server = CatalogServer::start("URL\nb.example.com\n", "\"good\"");
+    let url = format!("http://127.0.0.1:{}/list.csv", server.port);
+    assert_eq!(with_cache(&["urls", "list", &url]).status.code(), Some(0));
+    *server.body.lock().unwrap() = (
+        "<!DOCTYPE html><html><body>Login required</body></html>".into(),
+        "\"login\"".into(),
+    );
+    let out = with_cache(&["urls", "list", &url, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json(&out)["entries"][0]["target"], "b.example.com");
+    assert!(
+        stderr(&out).contains("an HTML page, not a catalog"),
+        "{}",
+        stderr(&out)
+    );
+    // An empty body reads as no catalog: the good copy again, said so.
+    *server.body.lock().unwrap() = (String::new(), "\"empty\"".into());
+    let out = with_cache(&["urls", "list", &url, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json(&out)["entries"][0]["target"], "b.example.com");
+    assert!(stderr(&out).contains("is not usable"), "{}", stderr(&out));
+
+    // The cached body changed on disk: not used, fetched again whole.
+    *server.body.lock().unwrap() = ("URL\nb.example.com\n".into(), "\"good\"".into());
+    let catalogs = cache.path().join("pathprobe/catalogs");
+    for entry in std::fs::read_dir(&catalogs).unwrap().flatten() {
+        if entry.path().extension().is_some_and(|e| e == "csv") {
+            std::fs::write(entry.path(), "URL\nplanted.example.com\n").unwrap();
+        }
+    }
+    let (full, _) = server.counts();
+    let out = with_cache(&["urls", "list", &url, "--format", "json"]);
+    assert_eq!(json(&out)["entries"][0]["target"], "b.example.com");
+    assert_eq!(server.counts().0, full + 1);
+
+    // No cache to be had: fetched for this run only, said so.
+    let blocked = tempfile::tempdir().unwrap();
+    std::fs::write(blocked.path().join("pathprobe"), "a file").unwrap();
+    let out = pathprobe_tests::Pathprobe::new(["urls", "list", &url])
+        .env("XDG_CACHE_HOME", blocked.path().to_str().unwrap())
+        .output();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("fetched for this run only"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Other schemes are not read as file names.
+    let out = with_cache(&["urls", "list", "ftp://127.0.0.1/list.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("only http:// and https:// catalogs"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Given twice: read once. The same name on another server: apart.
+    let other = CatalogServer::start("URL\nb.example.com\n", "\"other\"");
+    let other_url = format!("http://127.0.0.1:{}/list.csv", other.port);
+    let out = with_cache(&["urls", "list", &url, &url, &other_url, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("given more than once: read once"));
+    let v = json(&out);
+    assert_eq!(v["entries"].as_array().unwrap().len(), 1, "{v:#}");
+    assert_eq!(v["entries"][0]["source"], format!("{url}:2"));
+    assert_eq!(v["entries"][0]["also"][0], format!("{other_url}:2"));
+}
+
+/// Round 14. A file name holding a line break is shown with it written
+/// out, in errors and in the summary: never a message cut in two.
+#[test]
+fn a_file_name_with_a_line_break_is_shown_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("ab\ncd.csv");
+    fs::write(&bad, [0u8, 1, 2, 3]).unwrap();
+    let out = run(["urls".as_ref(), "list".as_ref(), bad.as_os_str()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("ab<U+000A>cd.csv"),
+        "{}",
+        stderr(&out)
+    );
+    let missing = dir.path().join("none\nzz.csv");
+    let out = run(["urls".as_ref(), "list".as_ref(), missing.as_os_str()]);
+    assert!(
+        stderr(&out).contains("none<U+000A>zz.csv"),
+        "{}",
+        stderr(&out)
+    );
+    let good = dir.path().join("loc\nFAKE.txt");
+    fs::write(&good, "a.example.com\n").unwrap();
+    let out = run(["urls".as_ref(), "list".as_ref(), good.as_os_str()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let summary = stdout(&out);
+    assert!(summary.contains("from loc<U+000A>FAKE.txt:"), "{summary}");
+    assert!(!summary.lines().any(|l| l.starts_with("FAKE")), "{summary}");
 }

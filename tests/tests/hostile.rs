@@ -1200,3 +1200,113 @@ fn a_refused_value_is_quoted_as_given() {
         );
     }
 }
+
+/// Round 14. What squid's error header says decides, in any case and
+/// whichever header comes first: a refusal in words is a refusal (allow
+/// list advice), a gateway error naming no refusal is no refusal in the
+/// finding or in `fix` either.
+#[test]
+fn a_gateway_error_is_read_whole_and_told_as_seen() {
+    for (reply, verdict, allow) in [
+        (
+            "HTTP/1.1 503 Service Unavailable\r\nX-Squid-Error: err_connect_fail 111\r\nContent-Length: 0\r\n\r\n",
+            "tcp_refused",
+            false,
+        ),
+        (
+            "HTTP/1.1 504 Gateway Timeout\r\nX-Squid-Error: ERR_ACCESS_DENIED 0\r\nContent-Length: 0\r\n\r\n",
+            "proxy_denied",
+            true,
+        ),
+        (
+            "HTTP/1.1 503 Service Unavailable\r\nX-Squid-Error: ERR_ACCESS_DENIED 0\r\nX-Squid-Error: ERR_CONNECT_FAIL 111\r\nContent-Length: 0\r\n\r\n",
+            "proxy_denied",
+            true,
+        ),
+        (
+            "HTTP/1.1 503 Service Unavailable\r\nX-Squid-Error: ERR_GATEWAY_FAILURE 0\r\nContent-Length: 0\r\n\r\n",
+            "proxy_denied",
+            false,
+        ),
+    ] {
+        let port = pathprobe_tests::answering(reply);
+        let dir = tempfile::tempdir().unwrap();
+        let cat = write_catalog(dir.path(), &["https://svc.lab.test/"]);
+        let saved = dir.path().join("report.json");
+        let (v, out) = check_json(
+            &[
+                cat.to_str().unwrap(),
+                "--proxy",
+                &format!("http://127.0.0.1:{port}"),
+                "--output",
+                &format!("json={}", saved.display()),
+            ],
+            "2",
+        );
+        assert!(saved.is_file(), "{}", stderr(&out));
+        let r = &v["results"][0];
+        assert_eq!(r["verdict"], verdict, "{reply:?}: {r:#}");
+        let evidence = r["attempts"][0]["evidence"].to_string();
+        assert!(evidence.contains("X-Squid-Error"), "{reply:?}: {evidence}");
+        let hint = r["hint"].as_str().unwrap();
+        assert_eq!(hint.contains("allow list"), allow, "{reply:?}: {hint}");
+        assert!(!hint.contains("without saying why"), "{reply:?}: {hint}");
+        let summary = v["findings"][0]["summary"].as_str().unwrap_or_default();
+        let fix = pathprobe_tests::run(["fix", saved.to_str().unwrap(), "--as", "text"]);
+        let ticket = stdout(&fix);
+        if verdict == "proxy_denied" && !allow {
+            assert!(summary.contains("could not get an answer"), "{summary}");
+            assert!(!ticket.contains("Allow these destinations"), "{ticket}");
+        }
+        if allow {
+            assert!(summary.contains("refuses"), "{summary}");
+            assert!(ticket.contains("Allow these destinations"), "{ticket}");
+        }
+    }
+}
+
+/// Round 14. Through a proxy, a redirect to the same host is the origin's
+/// (a proxy's own goes to its login or warning page); a proxy that takes
+/// a request and closes without an answer was reached, and is told so.
+#[test]
+fn what_came_through_a_proxy_is_told_as_whose_it_was() {
+    let same_host = pathprobe_tests::answering(
+        "HTTP/1.1 302 Found\r\nLocation: https://svc.lab.test/\r\nContent-Length: 0\r\n\r\n",
+    );
+    let elsewhere = pathprobe_tests::answering(
+        "HTTP/1.1 302 Found\r\nLocation: https://login.proxy.example/?from=svc\r\nContent-Length: 0\r\n\r\n",
+    );
+    let closing = pathprobe_tests::answering("");
+    for (proxy, verdict, hint) in [
+        (same_host, "ok", ""),
+        (elsewhere, "proxy_denied", "refused"),
+        (
+            closing,
+            "proxy_unreachable",
+            "took the request but gave no usable answer",
+        ),
+    ] {
+        let (rows, _) = run(
+            &["http://svc.lab.test/".to_owned()],
+            &["--proxy", &format!("http://127.0.0.1:{proxy}")],
+        );
+        assert_eq!(rows[0].1, verdict, "{rows:?}");
+        let dir = tempfile::tempdir().unwrap();
+        let cat = write_catalog(dir.path(), &["http://svc.lab.test/"]);
+        let (v, _) = check_json(
+            &[
+                cat.to_str().unwrap(),
+                "--resolve",
+                "svc.lab.test=127.0.0.1",
+                "--proxy",
+                &format!("http://127.0.0.1:{proxy}"),
+            ],
+            "2",
+        );
+        assert!(
+            v["results"][0]["hint"].as_str().unwrap().contains(hint),
+            "{}",
+            v["results"][0]
+        );
+    }
+}

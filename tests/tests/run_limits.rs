@@ -437,3 +437,55 @@ fn a_bundle_cut_while_its_catalog_is_read_is_still_made() {
         stdout(&inspected)
     );
 }
+
+/// Round 14. The deadline passing cuts the probe in flight (`timeout`, the
+/// phase it was in said); a probe that never started says nothing of the
+/// network: `not_probed`, not a failure.
+#[test]
+fn probes_the_deadline_kept_from_starting_are_not_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let silent = silent_server();
+    let urls: Vec<String> = ["s1", "s2", "s3"]
+        .iter()
+        .map(|h| format!("https://{h}.lab.test:{silent}/"))
+        .collect();
+    let refs: Vec<&str> = urls.iter().map(String::as_str).collect();
+    let dns = pathprobe_tests::lab::dns_server().to_string();
+    let (out, _) = check_timed(
+        dir.path(),
+        &refs,
+        &[
+            "--dns-server",
+            &dns,
+            "--resolve",
+            "*.lab.test=127.0.0.1",
+            "--concurrency",
+            "1",
+            "--phase-timeout",
+            "20",
+            "--deadline",
+            "2",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = report(&out);
+    assert_eq!(v["summary"]["partial"], true);
+    let verdicts: Vec<&str> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["verdict"].as_str().unwrap())
+        .collect();
+    // One at a time: at least one was still waiting when the run ended.
+    let waiting = verdicts.iter().filter(|v| **v == "not_probed").count();
+    let cut = verdicts.iter().filter(|v| **v == "timeout").count();
+    assert!(waiting >= 1 && waiting + cut == 3, "{verdicts:?}");
+    assert_eq!(v["summary"]["required_failed"], cut);
+    for r in v["results"].as_array().unwrap() {
+        let evidence = r["attempts"][0]["evidence"].to_string();
+        match r["verdict"].as_str().unwrap() {
+            "not_probed" => assert!(evidence.contains("not started"), "{r:#}"),
+            _ => assert!(evidence.contains("cut short in the"), "{r:#}"),
+        }
+    }
+}

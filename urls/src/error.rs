@@ -26,7 +26,7 @@ impl Origin {
 
 impl std::fmt::Display for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.file.display())?;
+        write!(f, "{}", pathprobe_files::shown_path(&self.file))?;
         if let Some(sheet) = &self.sheet {
             write!(f, ", sheet {}", pathprobe_files::quote::quoted(sheet))?;
         }
@@ -53,7 +53,7 @@ pub enum CatalogError {
     #[error(transparent)]
     File(#[from] pathprobe_files::ReadError),
     /// A member of a zipped workbook inflates far beyond any real catalog.
-    #[error("{}: {member} inflates to more than {} from {} compressed: a zip bomb, not a catalog", path.display(), mib(*limit), mib(*compressed))]
+    #[error("{}: {member} inflates to more than {} from {} compressed: a zip bomb, not a catalog", pathprobe_files::shown_path(path), mib(*limit), mib(*compressed))]
     Inflates {
         /// The file.
         path: PathBuf,
@@ -65,13 +65,16 @@ pub enum CatalogError {
         limit: u64,
     },
     /// A password-protected workbook: Office stores those encrypted in an OLE container.
-    #[error("{}: the workbook is password-protected (encrypted); save an unprotected copy and load that", path.display())]
+    #[error(
+        "{}: the workbook is password-protected (encrypted); save an unprotected copy and load that",
+        pathprobe_files::shown_path(path)
+    )]
     Encrypted {
         /// The file.
         path: PathBuf,
     },
     /// Bytes that are none of the formats we read.
-    #[error("{}: not a catalog: {reason}", path.display())]
+    #[error("{}: not a catalog: {reason}", pathprobe_files::shown_path(path))]
     UnknownFormat {
         /// The file.
         path: PathBuf,
@@ -79,7 +82,10 @@ pub enum CatalogError {
         reason: String,
     },
     /// The spreadsheet library could not read the workbook.
-    #[error("{}: not a readable spreadsheet: {reason}", path.display())]
+    #[error(
+        "{}: not a readable spreadsheet: {reason}",
+        pathprobe_files::shown_path(path)
+    )]
     Spreadsheet {
         /// The file.
         path: PathBuf,
@@ -95,7 +101,7 @@ pub enum CatalogError {
         examined: String,
     },
     /// A sheet asked for by name is not in the workbook.
-    #[error("{}: no sheet named {} (sheets: {available})", path.display(), pathprobe_files::quote::quoted(.sheet))]
+    #[error("{}: no sheet named {} (sheets: {available})", pathprobe_files::shown_path(path), pathprobe_files::quote::quoted(.sheet))]
     NoSuchSheet {
         /// The file.
         path: PathBuf,

@@ -206,12 +206,18 @@ pub struct SourceLocation {
 
 impl fmt::Display for SourceLocation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = self
-            .file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| self.file.display().to_string());
-        write!(f, "{name}")?;
+        let whole = self.file.to_string_lossy();
+        // A catalog fetched by URL is named by its URL: two lists called
+        // `list.csv` on two servers stay apart.
+        let name = if whole.contains("://") {
+            whole.into_owned()
+        } else {
+            self.file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| whole.into_owned())
+        };
+        write!(f, "{}", pathprobe_files::quote::visible(&name))?;
         if let Some(s) = &self.sheet {
             write!(f, ":{s}")?;
         }
@@ -587,9 +593,19 @@ impl Catalog {
             endpoints.extend(c.endpoints);
             notices.extend(c.notices);
         }
+        // Named by the first few: a run over hundreds of lists keeps a
+        // one-line name.
+        let name = match names.len() {
+            0..=5 => names.join(" + "),
+            n => format!(
+                "{} + {} more catalogs",
+                names.get(..4).unwrap_or_default().join(" + "),
+                n - 4
+            ),
+        };
         Catalog {
             info: CatalogInfo {
-                name: names.join(" + "),
+                name,
                 origin: origins.join(", "),
                 version: None,
                 source_url: None,

@@ -21,7 +21,10 @@ pub fn export(args: ExportArgs) -> anyhow::Result<Exit> {
     check_flags(args.format, &args.artefact)?;
     let mut inputs = Vec::new();
     for path in &args.catalog.catalog {
-        inputs.push((path.clone(), "the catalog"));
+        match crate::remote::cached_body(path).filter(|_| crate::remote::is_url(path)) {
+            Some(cached) => inputs.push((cached, "the catalog's cached copy")),
+            None => inputs.push((path.clone(), "the catalog")),
+        }
     }
     if let Some(path) = &args.filter.onboarding {
         inputs.push((path.clone(), "--onboarding"));
@@ -78,7 +81,14 @@ fn report_list(report: &CheckReport, map: &pathprobe_urls::ProbeMap) -> AllowLis
         if matches!(r.verdict, Verdict::Ok | Verdict::NotProbed) {
             continue;
         }
-        let Some(action) = action_of(r.verdict) else {
+        // A gateway error names no refusal: no allow rule is known to help.
+        let gateway = r
+            .attempts
+            .iter()
+            .rev()
+            .find(|a| a.verdict == r.verdict)
+            .is_some_and(pathprobe_reports::findings::is_gateway_error);
+        let Some(action) = action_of(r.verdict).filter(|_| !gateway) else {
             notes.push(format!(
                 "{}: {} is not fixed by an allow rule: {}",
                 r.url,
@@ -220,6 +230,9 @@ fn catalog_list(catalog: &Catalog, plan: &Plan, filters: Vec<String>) -> AllowLi
             finding: None,
         });
     }
+    // A row listed on two ports gives the same note twice.
+    let mut said = std::collections::HashSet::new();
+    notes.retain(|n| said.insert(n.clone()));
     AllowList {
         catalog: catalog_label(catalog),
         filters,

@@ -67,6 +67,9 @@ fn cut_short(job: &Job, live: &LiveHandle, why: &str, interrupted: bool) -> Vec<
     let Some(route) = route else {
         return finished;
     };
+    // A probe that never started says nothing of the network, whatever
+    // ended the run.
+    let started = current.is_some() || !phases.is_empty();
     let (evidence, hint) = match current {
         Some((phase, since)) => {
             let waited = since.elapsed().as_secs_f64() * 1000.0;
@@ -114,7 +117,7 @@ fn cut_short(job: &Job, live: &LiveHandle, why: &str, interrupted: bool) -> Vec<
         phases,
         // The deadline passing is the run's verdict on the probe; Ctrl-C is
         // the user's choice, and says nothing of the network.
-        verdict: if interrupted {
+        verdict: if interrupted || !started {
             Verdict::NotProbed
         } else {
             Verdict::Timeout

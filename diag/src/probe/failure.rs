@@ -414,7 +414,12 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
             vec![format!("closed: during the {} phase, without a reset, after {bytes} bytes of answer", phase.name())],
             format!("the connection was closed {via} before a complete answer: a firewall or an IPS is cutting it, or the server drops this client")),
         Failure::ProxyUnreachable { proxy: p, problem } => (Verdict::ProxyUnreachable, vec![format!("proxy: {p}"), format!("problem: {problem}")],
-            format!("the proxy {p} cannot be reached: check its address and port in the proxy setting, and that it is up")),
+            match problem {
+                // It was reached, and took the request: the trouble is in
+                // what it did with it, not in reaching it.
+                ProxyProblem::Closed(_) | ProxyProblem::NotHttp(_) => format!("the proxy {p} took the request but gave no usable answer: it may have failed to reach the destination; its log says why"),
+                _ => format!("the proxy {p} cannot be reached: check its address and port in the proxy setting, and that it is up"),
+            }),
         Failure::ProxyAuth { schemes, realm, credentials_rejected } => {
             let mut ev = vec![format!("offered schemes: {}", if schemes.is_empty() { "(none)".into() } else { schemes.join(", ") })];
             if let Some(r) = realm {
@@ -445,10 +450,12 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                 ev.push(format!("page title: {t}"));
             }
             let named = product.as_ref().map(|p| format!(" ({p})")).unwrap_or_default();
+            let denied = detail.contains("ERR_ACCESS_DENIED");
             let hint = match status {
                 // A gateway error that does not say what the proxy met: no
                 // refusal was seen, so none is claimed.
-                Some(502 | 503) => format!("the proxy{named} answered {detail} without saying why: it could not reach the destination or got no usable answer from it; its log names the cause{FIX}"),
+                Some(502..=504) if !denied && !detail.contains("X-Squid-Error") => format!("the proxy{named} answered {detail} without saying why: it could not reach the destination or got no usable answer from it; its log names the cause{FIX}"),
+                Some(502..=504) if !denied => format!("the proxy{named} answered {detail}: it could not reach the destination or got no usable answer from it; its log names the cause{FIX}"),
                 _ => format!("the proxy{named} refused this destination: add the URL to its allow list{FIX}"),
             };
             (Verdict::ProxyDenied, ev, hint)

@@ -388,6 +388,12 @@ async fn request(
     // A proxy that forwards an answer adds `Via` (RFC 9110, 7.6.3): a
     // refusal, redirect or error without it is the proxy's own.
     let relayed = head.get("Via").is_some();
+    // A redirect to the same host (http to https, another path) is the
+    // origin's own: a proxy's redirect goes to its login or warning page.
+    let same_host_redirect = head
+        .get("Location")
+        .and_then(|to| url.join(to).ok())
+        .is_some_and(|to| to.host_str() == url.host_str());
     let from_proxy = if via_proxy && absolute {
         head.status == 407
             || marked
@@ -395,7 +401,10 @@ async fn request(
                 && product(&head, &head.rest).is_some())
             // A gateway error through the proxy: the origin's answer never came.
             || matches!(head.status, 502 | 504)
-            || (!relayed && (head.status == 403 || (300..400).contains(&head.status) || head.status >= 500))
+            || (!relayed
+                && (head.status == 403
+                    || ((300..400).contains(&head.status) && !same_host_redirect)
+                    || head.status >= 500))
             // A redirect the proxy product sends itself (to its login or
             // warning page), `Via` or not: its own Server header or a
             // Location on the product's domain says so.

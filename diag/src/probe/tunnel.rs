@@ -28,10 +28,11 @@ pub(super) async fn proxy_refusal(
 ) -> Failure {
     // A gateway error is the proxy telling what its own connection met,
     // not a refusal of the destination: said as that, when it says what.
+    let codes: Vec<&str> = head.all("X-Squid-Error").collect();
     if let Some(problem) = upstream_problem(head) {
         let mut said = format!("{} {}", head.status, head.reason);
-        if let Some(code) = head.get("X-Squid-Error") {
-            said.push_str(&format!(", X-Squid-Error: {code}"));
+        if !codes.is_empty() {
+            said.push_str(&format!(", X-Squid-Error: {}", codes.join(", ")));
         }
         return Failure::BeyondProxy {
             target: target.to_owned(),
@@ -57,6 +58,12 @@ pub(super) async fn proxy_refusal(
             Some(to) if (300..400).contains(&head.status) => {
                 format!("{} {} to {to}", head.status, head.reason)
             }
+            _ if !codes.is_empty() => format!(
+                "{} {}, X-Squid-Error: {}",
+                head.status,
+                head.reason,
+                codes.join(", ")
+            ),
             _ => format!("{} {}", head.status, head.reason),
         },
     }
@@ -69,19 +76,31 @@ fn upstream_problem(head: &Head) -> Option<Beyond> {
     if head.status < 500 {
         return None;
     }
-    let code = head.get("X-Squid-Error").unwrap_or_default();
-    let mut words = code.split_whitespace();
-    let named = match (words.next(), words.next()) {
-        (Some("ERR_DNS_FAIL"), _) => Some(Beyond::NameNotFound),
-        // errno after the code: ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH, ENETUNREACH.
-        (Some("ERR_CONNECT_FAIL"), Some("111")) => Some(Beyond::Refused),
-        (Some("ERR_CONNECT_FAIL"), Some("110")) => Some(Beyond::TimedOut),
-        (Some("ERR_CONNECT_FAIL"), Some("113")) => Some(Beyond::HostUnreachable),
-        (Some("ERR_CONNECT_FAIL"), Some("101")) => Some(Beyond::NetworkUnreachable),
-        (Some("ERR_READ_TIMEOUT" | "ERR_LIFETIME_EXP"), _) => Some(Beyond::TimedOut),
-        _ => None,
-    };
-    named.or((head.status == 504).then_some(Beyond::TimedOut))
+    let mut named = Vec::new();
+    for code in head.all("X-Squid-Error") {
+        let mut words = code.split_whitespace();
+        let name = words.next().unwrap_or_default().to_ascii_uppercase();
+        named.push(match (name.as_str(), words.next()) {
+            // A refusal said in words is a refusal, whatever the status.
+            ("ERR_ACCESS_DENIED", _) => return None,
+            ("ERR_DNS_FAIL", _) => Some(Beyond::NameNotFound),
+            // errno after the code: ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH, ENETUNREACH.
+            ("ERR_CONNECT_FAIL", Some("111")) => Some(Beyond::Refused),
+            ("ERR_CONNECT_FAIL", Some("110")) => Some(Beyond::TimedOut),
+            ("ERR_CONNECT_FAIL", Some("113")) => Some(Beyond::HostUnreachable),
+            ("ERR_CONNECT_FAIL", Some("101")) => Some(Beyond::NetworkUnreachable),
+            ("ERR_READ_TIMEOUT" | "ERR_LIFETIME_EXP", _) => Some(Beyond::TimedOut),
+            _ => None,
+        });
+    }
+    // The first code that says what happened; a code that names something
+    // else (an error page of another kind) leaves a 504's meaning alone
+    // only when no code was given at all.
+    match named.iter().flatten().next() {
+        Some(problem) => Some(*problem),
+        None if named.is_empty() && head.status == 504 => Some(Beyond::TimedOut),
+        None => None,
+    }
 }
 
 pub(super) async fn http_connect(

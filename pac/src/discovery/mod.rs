@@ -126,6 +126,8 @@ impl std::fmt::Display for Provenance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.key {
             Some(k) => write!(f, "{} ({}, {k})", self.kind.label(), self.location),
+            // "command line (command line)" says it once.
+            None if self.location == self.kind.label() => f.write_str(self.kind.label()),
             None => write!(f, "{} ({})", self.kind.label(), self.location),
         }
     }

@@ -116,13 +116,13 @@ pub fn load_bytes(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Ca
         Format::M365Csv => m365::load_feed_csv(path, bytes)?,
     };
     if catalog.info.origin.is_empty() {
-        catalog.info.origin = path.display().to_string();
+        catalog.info.origin = pathprobe_files::shown_path(path);
     }
     if catalog.info.name.is_empty() {
-        catalog.info.name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| path.display().to_string());
+        catalog.info.name = path.file_name().map_or_else(
+            || pathprobe_files::shown_path(path),
+            |n| pathprobe_files::quote::visible(&n.to_string_lossy()),
+        );
     }
     if catalog.endpoints.is_empty() {
         return Err(CatalogError::Empty {
