@@ -146,7 +146,11 @@ impl Fetched {
         parts.push(match &self.freshness {
             Freshness::Downloaded => format!("downloaded {}", v.fetched_at),
             Freshness::NotModified => format!("not modified since {}", v.fetched_at),
-            Freshness::Stale(_) => format!("cached copy of {}", v.fetched_at),
+            Freshness::Stale(why) => format!(
+                "not fetched now ({}): the copy cached {}",
+                pathprobe_files::quote::excerpt(why, 200),
+                v.fetched_at
+            ),
         });
         format!("{} ({})", v.shown, parts.join(", "))
     }

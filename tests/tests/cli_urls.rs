@@ -1160,6 +1160,11 @@ fn a_catalog_by_url_is_downloaded_again_only_when_it_changed() {
         "{said}"
     );
     assert!(!said.contains("S3CRET"), "{said}");
+    let named = json(&fourth)["catalog"]["fetched"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(named.contains("not fetched now ("), "{named}");
 
     // Nothing cached and nothing answering: exit 2, naming the URL.
     let empty = tempfile::tempdir().unwrap();
