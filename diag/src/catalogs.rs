@@ -103,6 +103,14 @@ fn load_remote(
     deadline: Option<std::time::Duration>,
 ) -> anyhow::Result<Catalog> {
     let text = arg.to_string_lossy();
+    // The URL parser would drop a line break silently and fetch another URL.
+    if text.trim().chars().any(char::is_control) {
+        return Err(UsageError(format!(
+            "{}: a catalog URL holds no control character",
+            pathprobe_files::quote::quoted(&crate::secrets::scrub(&text))
+        ))
+        .into());
+    }
     let url = url::Url::parse(text.trim()).map_err(|e| {
         UsageError(format!(
             "{}: not a URL: {e}",

@@ -859,6 +859,7 @@ pub struct CatalogArgs {
 
 /// `--catalog-proxy`: an http(s) proxy URL.
 fn catalog_proxy_arg(text: &str) -> Result<String, String> {
+    no_control(text)?;
     match url::Url::parse(text) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {
             Ok(text.to_owned())
@@ -1043,6 +1044,18 @@ fn pac_arg(value: std::ffi::OsString) -> Result<std::ffi::OsString, String> {
         .map_err(|e| e.to_string())
 }
 
+/// A URL parser drops tabs and line breaks silently: a value holding a
+/// control character is refused instead.
+fn no_control(text: &str) -> Result<(), String> {
+    match text.chars().find(|c| c.is_control()) {
+        Some(c) => Err(format!(
+            "it holds the control character U+{:04X}, which no URL does",
+            u32::from(c)
+        )),
+        None => Ok(()),
+    }
+}
+
 /// `USER:PASSWORD`.
 fn proxy_user_arg(text: &str) -> Result<String, String> {
     if text.contains(':') {
@@ -1054,6 +1067,7 @@ fn proxy_user_arg(text: &str) -> Result<String, String> {
 
 /// An http(s) URL.
 fn push_arg(text: &str) -> Result<String, String> {
+    no_control(text)?;
     match url::Url::parse(text) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {
             Ok(text.to_owned())

@@ -50,12 +50,17 @@ impl std::fmt::Display for Source {
                 path,
                 line,
                 site: None,
-            } => write!(f, "{}:{line}", path.display()),
+            } => write!(f, "{}:{line}", pathprobe_files::shown_path(path)),
             Self::File {
                 path,
                 line,
                 site: Some(site),
-            } => write!(f, "{}:{line} (site {site})", path.display()),
+            } => write!(
+                f,
+                "{}:{line} (site {})",
+                pathprobe_files::shown_path(path),
+                pathprobe_files::quote::visible(site)
+            ),
         }
     }
 }

@@ -25,6 +25,14 @@ impl PacLocation {
     /// scheme, anything else a path.
     pub fn parse(text: &str) -> Result<Self, FetchError> {
         let trimmed = text.trim();
+        // A URL parser drops tabs and line breaks without a word: a value
+        // holding one is refused, not read as another URL.
+        if let Some(c) = trimmed.chars().find(|c| c.is_control()) {
+            return Err(FetchError::BadLocation {
+                location: redact_text(&trimmed.replace(c, " ")),
+                reason: format!("it holds the control character U+{:04X}", u32::from(c)),
+            });
+        }
         let lower = trimmed.to_ascii_lowercase();
         if lower.starts_with("http://") || lower.starts_with("https://") {
             let url = url::Url::parse(trimmed).map_err(|e| FetchError::BadLocation {

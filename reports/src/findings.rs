@@ -135,16 +135,23 @@ fn evidence<'a>(attempt: &'a Attempt, key: &str) -> Option<&'a str> {
 }
 
 /// Whether a `proxy_denied` attempt is a gateway error that names no
-/// refusal (502, 503 or 504 without squid's `ERR_ACCESS_DENIED`): the proxy
+/// refusal (a 5xx without squid's `ERR_ACCESS_DENIED`): the proxy
 /// could not get an answer, and no allow rule is known to change that.
 pub fn is_gateway_error(attempt: &Attempt) -> bool {
     attempt.verdict == Verdict::ProxyDenied
         && evidence(attempt, "answer").is_some_and(|answer| {
-            ["502 ", "503 ", "504 "]
-                .iter()
-                .any(|s| answer.starts_with(s))
+            // "5xx Reason": any gateway or server error of the proxy's own.
+            answer.get(..3).is_some_and(|code| {
+                code.starts_with('5') && code.bytes().all(|b| b.is_ascii_digit())
+            }) && answer.get(3..4) == Some(" ")
                 && !answer.contains("ERR_ACCESS_DENIED")
         })
+}
+
+/// Whether an attempt's failure is what a proxy reported of its own
+/// connection or lookup (`proxy reports: ...`), not what this machine saw.
+pub fn is_proxy_reported(attempt: &Attempt) -> bool {
+    evidence(attempt, "proxy reports").is_some()
 }
 
 /// The host of a URL as written in the report.
@@ -390,6 +397,7 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
     if let Some(probe) = control_dns.filter(|p| p.outcome == ControlOutcome::Different) {
         let (ids, g) = one_group(&failing, &found.claimed, |f| {
             matches!(f.result.verdict, Verdict::DnsFailure | Verdict::DnsSinkhole)
+                && !is_proxy_reported(f.attempt)
         });
         let answers = control_value(probe, "answers").unwrap_or_default();
         let mut ev = vec![
@@ -503,7 +511,9 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
                 })
         });
     let dns_groups = group_by(&failing, &found.claimed, |f| {
-        (f.result.verdict == Verdict::DnsFailure)
+        // A name the proxy could not resolve says nothing of this
+        // machine's resolver: that endpoint is a finding of its own.
+        (f.result.verdict == Verdict::DnsFailure && !is_proxy_reported(f.attempt))
             .then(|| evidence(f.attempt, "answer").is_some_and(|a| a.starts_with("NXDOMAIN")))
     });
     let distinct_names: BTreeSet<String> = dns_groups

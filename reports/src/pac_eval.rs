@@ -270,7 +270,9 @@ impl PacEvalReport {
         let mut out = String::new();
         for r in &self.results {
             match (&r.raw, &r.error) {
-                (Some(raw), _) => out.push_str(raw),
+                // One line per URL: a line break inside an answer (no
+                // route list has one) is written out, never a line of its own.
+                (Some(raw), _) => out.push_str(&pathprobe_files::quote::visible(raw)),
                 (None, Some(e)) => {
                     out.push_str(if r.skipped { "SKIPPED: " } else { "ERROR: " });
                     out.push_str(e);
@@ -323,7 +325,9 @@ impl PacEvalReport {
                     _ => String::new(),
                 }));
             }
-            row.push(Cell::new(r.raw.as_deref().unwrap_or("")));
+            row.push(Cell::new(pathprobe_files::quote::visible(
+                r.raw.as_deref().unwrap_or(""),
+            )));
             row.push(Cell::new(r.routes_text()));
             row.push(Cell::new(r.notes().join("\n")));
             table.add_row(row);

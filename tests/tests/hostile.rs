@@ -1310,3 +1310,118 @@ fn what_came_through_a_proxy_is_told_as_whose_it_was() {
         );
     }
 }
+
+/// Round 15. What a proxy reports of its own lookup is no finding about
+/// this machine's DNS and no allow rule; an origin's 403 relayed by squid
+/// (`Via`) is the origin's; a 500 of the proxy's own claims no refusal; a
+/// PAC answer holding a line break stays on its URL's line; a URL holding
+/// one is refused, not read as another URL.
+#[test]
+fn what_was_not_seen_here_is_not_claimed() {
+    let dns_fail = pathprobe_tests::answering(
+        "HTTP/1.1 503 Service Unavailable\r\nX-Squid-Error: ERR_DNS_FAIL 0\r\nContent-Length: 0\r\n\r\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cat = write_catalog(dir.path(), &["https://a.lab.test/", "http://b.lab.test/x"]);
+    let saved = dir.path().join("r.json");
+    let (v, _) = check_json(
+        &[
+            cat.to_str().unwrap(),
+            "--proxy",
+            &format!("http://127.0.0.1:{dns_fail}"),
+            "--output",
+            &format!("json={}", saved.display()),
+        ],
+        "2",
+    );
+    for r in v["results"].as_array().unwrap() {
+        assert_eq!(r["verdict"], "dns_failure", "{r:#}");
+    }
+    for f in v["findings"].as_array().unwrap() {
+        let kind = f["kind"].as_str().unwrap();
+        assert!(
+            !matches!(
+                kind,
+                "dns_unavailable" | "names_unanswered" | "names_missing"
+            ),
+            "{f:#}"
+        );
+    }
+    let ticket = stdout(&pathprobe_tests::run(["fix", saved.to_str().unwrap()]));
+    assert!(!ticket.contains("Allow these destinations"), "{ticket}");
+
+    for (reply, verdict, hint_has, hint_lacks) in [
+        (
+            "HTTP/1.1 403 Forbidden\r\nVia: 1.1 squid\r\nServer: nginx\r\nContent-Length: 0\r\n\r\n",
+            "ok",
+            "",
+            "refused",
+        ),
+        (
+            "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n",
+            "proxy_denied",
+            "without saying why",
+            "pathprobe fix",
+        ),
+    ] {
+        let proxy = pathprobe_tests::answering(reply);
+        let (rows, _) = run(
+            &["http://svc.lab.test/".to_owned()],
+            &["--proxy", &format!("http://127.0.0.1:{proxy}")],
+        );
+        assert_eq!(rows[0].1, verdict, "{reply:?}: {rows:?}");
+        let cat = write_catalog(dir.path(), &["http://svc.lab.test/"]);
+        let (v, _) = check_json(
+            &[
+                cat.to_str().unwrap(),
+                "--resolve",
+                "svc.lab.test=127.0.0.1",
+                "--proxy",
+                &format!("http://127.0.0.1:{proxy}"),
+            ],
+            "2",
+        );
+        let hint = v["results"][0]["hint"].as_str().unwrap_or_default();
+        assert!(
+            hint.contains(hint_has) && !hint.contains(hint_lacks),
+            "{reply:?}: {hint}"
+        );
+    }
+
+    let pac = dir.path().join("lf.pac");
+    std::fs::write(
+        &pac,
+        "function FindProxyForURL(u, h) { if (h == \"a.test\") return \"PROXY evil\\nFORGED: x:8080; DIRECT\"; return \"DIRECT\"; }\n",
+    )
+    .unwrap();
+    let out = pathprobe_tests::run([
+        "pac",
+        "eval",
+        "--no-dns",
+        "-p",
+        pac.to_str().unwrap(),
+        "-u",
+        "http://a.test/",
+        "-u",
+        "http://b.test/",
+        "--format",
+        "raw",
+    ]);
+    let lines: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[0].contains("PROXY evil<U+000A>FORGED"), "{lines:?}");
+
+    let out = pathprobe_tests::run([
+        "check",
+        "--only-given",
+        "--no-env",
+        "--pac",
+        "http://127.0.0.1:9/p.pac?sig=X\nFORGED: yes",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("control character U+000A"),
+        "{}",
+        stderr(&out)
+    );
+}

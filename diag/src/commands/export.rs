@@ -81,13 +81,18 @@ fn report_list(report: &CheckReport, map: &pathprobe_urls::ProbeMap) -> AllowLis
         if matches!(r.verdict, Verdict::Ok | Verdict::NotProbed) {
             continue;
         }
-        // A gateway error names no refusal: no allow rule is known to help.
+        // A gateway error names no refusal, and the proxy's own DNS is no
+        // allow list's: no allow rule is known to help either.
         let gateway = r
             .attempts
             .iter()
             .rev()
             .find(|a| a.verdict == r.verdict)
-            .is_some_and(pathprobe_reports::findings::is_gateway_error);
+            .is_some_and(|a| {
+                pathprobe_reports::findings::is_gateway_error(a)
+                    || (a.verdict == Verdict::DnsFailure
+                        && pathprobe_reports::findings::is_proxy_reported(a))
+            });
         let Some(action) = action_of(r.verdict).filter(|_| !gateway) else {
             notes.push(format!(
                 "{}: {} is not fixed by an allow rule: {}",

@@ -550,7 +550,10 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
 
     let mut results: Vec<(usize, ProbeResult)> = Vec::new();
     for ((position, meta, source), attempts) in job_meta.into_iter().zip(outcome.attempts) {
-        let (verdict, hint) = match (chosen(&attempts), &cut_by) {
+        let (verdict, hint) = match (
+            chosen(&attempts),
+            cut_by.as_ref().or(outcome.cut_by.as_ref()),
+        ) {
             (Some(a), _) => (a.verdict, a.hint.clone()),
             (None, Some(why)) => (Verdict::NotProbed, format!("not probed: {why}")),
             (None, None) => (Verdict::Timeout, String::new()),

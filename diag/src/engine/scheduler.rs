@@ -269,9 +269,15 @@ pub async fn run(
             }
         }
     }
+    // No job starts once the run is cut: a slot freed on the way out would
+    // let a waiting probe begin, and be counted as cut in flight.
+    global.close();
     // Jobs that finished while the run was being cut keep their results.
     while let Some(done) = set.try_join_next() {
+        // A job that found the slots closed never started: told below
+        // with the others that waited.
         if let Ok((index, attempts)) = done
+            && !attempts.is_empty()
             && let Some(slot) = results.get_mut(index)
         {
             *slot = Some(attempts);

@@ -301,7 +301,12 @@ impl std::fmt::Display for Failure {
                     schemes.join(", ")
                 )
             }
-            Self::ProxyDenied { detail, .. } => write!(f, "refused by the proxy: {detail}"),
+            Self::ProxyDenied { status, detail, .. } => match status {
+                Some(500..=599) if !detail.contains("ERR_ACCESS_DENIED") => {
+                    write!(f, "the proxy answered: {detail}")
+                }
+                _ => write!(f, "refused by the proxy: {detail}"),
+            },
             Self::TlsHandshake(e) => write!(f, "TLS handshake failed: {e}"),
             Self::TlsUntrusted(e) => write!(f, "certificate not trusted: {e}"),
             Self::TlsIntercepted { issuer, .. } => write!(f, "re-signed by {issuer}"),
@@ -453,9 +458,10 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
             let denied = detail.contains("ERR_ACCESS_DENIED");
             let hint = match status {
                 // A gateway error that does not say what the proxy met: no
-                // refusal was seen, so none is claimed.
-                Some(502..=504) if !denied && !detail.contains("X-Squid-Error") => format!("the proxy{named} answered {detail} without saying why: it could not reach the destination or got no usable answer from it; its log names the cause{FIX}"),
-                Some(502..=504) if !denied => format!("the proxy{named} answered {detail}: it could not reach the destination or got no usable answer from it; its log names the cause{FIX}"),
+                // refusal was seen, so none is claimed, and no allow rule
+                // is offered for it.
+                Some(500..=599) if !denied && !detail.contains("X-Squid-Error") => format!("the proxy{named} answered {detail} without saying why: it could not reach the destination or got no usable answer from it; its log names the cause"),
+                Some(500..=599) if !denied => format!("the proxy{named} answered {detail}: it could not reach the destination or got no usable answer from it; its log names the cause"),
                 _ => format!("the proxy{named} refused this destination: add the URL to its allow list{FIX}"),
             };
             (Verdict::ProxyDenied, ev, hint)

@@ -343,13 +343,24 @@ const PRODUCT_MARKERS: &[(&str, &str)] = &[
 
 /// The proxy product named by headers or a block page, if any.
 pub fn product(head: &Head, body: &[u8]) -> Option<&'static str> {
+    product_in(head, body, true)
+}
+
+/// The product that wrote an answer itself: [`product`] without `Via` and
+/// the cache headers, which a proxy adds to every answer it forwards (an
+/// origin's 403 relayed by squid is the origin's, not squid's).
+pub fn own_product(head: &Head, body: &[u8]) -> Option<&'static str> {
+    product_in(head, body, false)
+}
+
+fn product_in(head: &Head, body: &[u8], relaying: bool) -> Option<&'static str> {
     let mut haystack = String::new();
     for (k, v) in &head.headers {
         let key = k.to_ascii_lowercase();
-        if matches!(
-            key.as_str(),
-            "server" | "via" | "x-squid-error" | "x-cache" | "x-cache-lookup" | "proxy-agent"
-        ) || key.starts_with("x-zscaler")
+        let relay_header = matches!(key.as_str(), "via" | "x-cache" | "x-cache-lookup");
+        if (relay_header && relaying)
+            || matches!(key.as_str(), "server" | "x-squid-error" | "proxy-agent")
+            || key.starts_with("x-zscaler")
             || key.starts_with("x-bluecoat")
             || key.starts_with("x-netskope")
         {

@@ -25,7 +25,7 @@ use tokio::net::TcpStream;
 use self::connect::connect;
 pub(crate) use self::failure::join as join_addresses;
 use self::failure::{Broken, Failure, Handshake, ProxyProblem, classify, io_failure, short};
-use self::http::{Head, product, read_head};
+use self::http::{Head, read_head};
 pub(crate) use self::lookup::PinnedResolver;
 use self::lookup::resolve;
 use self::tls::{Capture, Trust, TrustStores, client_config, inspection_product, trust_of};
@@ -398,7 +398,7 @@ async fn request(
         head.status == 407
             || marked
             || (matches!(head.status, 403 | 502 | 503 | 504)
-                && product(&head, &head.rest).is_some())
+                && self::http::own_product(&head, &head.rest).is_some())
             // A gateway error through the proxy: the origin's answer never came.
             || matches!(head.status, 502 | 504)
             || (!relayed
