@@ -104,9 +104,9 @@ fn load_remote(
 ) -> anyhow::Result<Catalog> {
     let text = arg.to_string_lossy();
     // The URL parser would drop a line break silently and fetch another URL.
-    if text.trim().chars().any(char::is_control) {
+    if let Some(which) = pathprobe_files::quote::control_character(text.trim()) {
         return Err(UsageError(format!(
-            "{}: a catalog URL holds no control character",
+            "{}: it holds {which}, which no catalog URL does",
             pathprobe_files::quote::quoted(&crate::secrets::scrub(&text))
         ))
         .into());

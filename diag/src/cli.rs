@@ -1047,11 +1047,8 @@ fn pac_arg(value: std::ffi::OsString) -> Result<std::ffi::OsString, String> {
 /// A URL parser drops tabs and line breaks silently: a value holding a
 /// control character is refused instead.
 fn no_control(text: &str) -> Result<(), String> {
-    match text.chars().find(|c| c.is_control()) {
-        Some(c) => Err(format!(
-            "it holds the control character U+{:04X}, which no URL does",
-            u32::from(c)
-        )),
+    match pathprobe_files::quote::control_character(text) {
+        Some(which) => Err(format!("it holds {which}, which no URL does")),
         None => Ok(()),
     }
 }
@@ -1090,13 +1087,7 @@ impl ProbeArgs {
             .catalog
             .catalog
             .iter()
-            .map(
-                |p| match crate::remote::cached_body(p).filter(|_| crate::remote::is_url(p)) {
-                    // A catalog by URL: its cached copy is the input to keep.
-                    Some(cached) => (cached, "the catalog's cached copy"),
-                    None => (p.clone(), "the catalog"),
-                },
-            )
+            .map(|p| crate::remote::catalog_input(p))
             .collect();
         files.extend(
             one.into_iter()

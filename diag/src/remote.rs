@@ -224,11 +224,19 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// The cache file a catalog argument given by URL is kept in (an output
-/// must never replace it).
-pub(crate) fn cached_body(arg: &Path) -> Option<PathBuf> {
-    let url = url::Url::parse(arg.to_str()?.trim()).ok()?;
-    Some(cache_files(&cache_dir()?, &url).0)
+/// The file a catalog argument stands for, which no output may replace:
+/// the file itself, or the cached copy of one given by URL.
+pub(crate) fn catalog_input(arg: &Path) -> (PathBuf, &'static str) {
+    let cached = is_url(arg)
+        .then(|| {
+            let url = url::Url::parse(arg.to_str()?.trim()).ok()?;
+            Some(cache_files(&cache_dir()?, &url).0)
+        })
+        .flatten();
+    match cached {
+        Some(body) => (body, "the catalog's cached copy"),
+        None => (arg.to_path_buf(), "the catalog"),
+    }
 }
 
 /// Fetches the catalog at `url`, or finds it unchanged in the cache.
@@ -406,8 +414,8 @@ async fn ask(
     let answered = match &options.proxy {
         Some(proxy) => format!(
             "the server or the catalog proxy {} answered",
-            pathprobe_pac::PacLocation::parse(proxy)
-                .map(|p| p.display())
+            url::Url::parse(proxy)
+                .map(|u| pathprobe_pac::redact_url(&u))
                 .unwrap_or_default()
         ),
         None => "the server answered".to_owned(),

@@ -41,6 +41,21 @@ pub fn is_hidden(c: char) -> bool {
             | '\u{FFF9}'..='\u{FFFB}')
 }
 
+/// The first control character of `text`, in words for a message ("the
+/// control character U+000A"): URL parsers drop tabs and line breaks
+/// without a word, so every reader of a URL value refuses them first.
+///
+/// ```
+/// use pathprobe_files::quote::control_character;
+/// assert_eq!(control_character("http://a/\nb").as_deref(), Some("the control character U+000A"));
+/// assert_eq!(control_character("http://a/"), None);
+/// ```
+pub fn control_character(text: &str) -> Option<String> {
+    text.chars()
+        .find(|c| c.is_control())
+        .map(|c| format!("the control character U+{:04X}", u32::from(c)))
+}
+
 /// How a hidden character is written out: its code point, `<U+001B>`.
 fn notation(c: char) -> String {
     format!("<U+{:04X}>", u32::from(c))

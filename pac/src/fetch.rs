@@ -27,10 +27,10 @@ impl PacLocation {
         let trimmed = text.trim();
         // A URL parser drops tabs and line breaks without a word: a value
         // holding one is refused, not read as another URL.
-        if let Some(c) = trimmed.chars().find(|c| c.is_control()) {
+        if let Some(which) = pathprobe_files::quote::control_character(trimmed) {
             return Err(FetchError::BadLocation {
-                location: redact_text(&trimmed.replace(c, " ")),
-                reason: format!("it holds the control character U+{:04X}", u32::from(c)),
+                location: redact_text(&pathprobe_files::quote::visible(trimmed)),
+                reason: format!("it holds {which}"),
             });
         }
         let lower = trimmed.to_ascii_lowercase();
@@ -246,7 +246,7 @@ async fn fetch_url(
 ) -> Result<FetchedPac, FetchError> {
     let network = |e: reqwest::Error| FetchError::Network {
         location: shown.to_owned(),
-        reason: describe_reqwest(&e),
+        reason: describe_http_error(&e),
     };
     let mut builder = reqwest::Client::builder();
     if let (Some(addr), Some(host)) = (addr, url.host_str()) {
@@ -333,10 +333,6 @@ async fn fetch_url(
 /// An HTTP client error in words for people: the URL in it redacted, the
 /// client's own wrapper names left out, each cause once.
 pub fn describe_http_error(e: &reqwest::Error) -> String {
-    describe_reqwest(e)
-}
-
-fn describe_reqwest(e: &reqwest::Error) -> String {
     use std::error::Error as _;
     let mut text = if e.is_redirect() {
         "too many redirects".to_owned()

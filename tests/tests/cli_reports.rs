@@ -483,27 +483,8 @@ fn a_hand_edited_report_still_renders_to_valid_junit() {
     let edited = lab.path("edited.json");
     std::fs::write(&edited, serde_json::to_vec(&report).unwrap()).unwrap();
     let junit = lab.path("edited.xml");
-    let out = run_with_env(
-        [
-            "report",
-            "render",
-            edited.to_str().unwrap(),
-            "--format",
-            "junit",
-        ],
-        &[],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    std::fs::write(&junit, &out.stdout).unwrap();
-    assert!(read(&junit).contains("<failure"), "{}", read(&junit));
-    assert_jenkins_junit(
-        "a_hand_edited_report_still_renders_to_valid_junit",
-        &[&junit],
-    );
-    for (field, value) in [("duration_ms", -12.5), ("duration_ms", 1.0e300)] {
-        report["summary"][field] = serde_json::json!(value);
-        std::fs::write(&edited, serde_json::to_vec(&report).unwrap()).unwrap();
-        let out = run_with_env(
+    let render = || {
+        run_with_env(
             [
                 "report",
                 "render",
@@ -512,7 +493,20 @@ fn a_hand_edited_report_still_renders_to_valid_junit() {
                 "junit",
             ],
             &[],
-        );
+        )
+    };
+    let out = render();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    std::fs::write(&junit, &out.stdout).unwrap();
+    assert!(read(&junit).contains("<failure"), "{}", read(&junit));
+    assert_jenkins_junit(
+        "a_hand_edited_report_still_renders_to_valid_junit",
+        &[&junit],
+    );
+    for value in [-12.5, 1.0e300] {
+        report["summary"]["duration_ms"] = serde_json::json!(value);
+        std::fs::write(&edited, serde_json::to_vec(&report).unwrap()).unwrap();
+        let out = render();
         assert_eq!(out.status.code(), Some(2), "{value}");
         assert!(
             stderr(&out).contains("summary.duration_ms is") && stderr(&out).len() < 400,

@@ -894,13 +894,16 @@ fn microsoft_365_feeds_diff_and_export_with_their_categories_and_blocks() {
     assert_eq!(moved["fields"][0]["new"], "Allow");
 
     // Export: the category kept, the blocks listed where addresses go.
-    let csv = stdout(&run([
-        "urls".as_ref(),
-        "export".as_ref(),
-        old.as_os_str(),
-        "--as".as_ref(),
-        "csv".as_ref(),
-    ]));
+    let export = |format: &str| {
+        run([
+            "urls".as_ref(),
+            "export".as_ref(),
+            old.as_os_str(),
+            "--as".as_ref(),
+            format.as_ref(),
+        ])
+    };
+    let csv = stdout(&export("csv"));
     assert!(
         csv.contains("outlook.office.com,443,https,,Optimize,WW,true,"),
         "{csv}"
@@ -915,13 +918,7 @@ fn microsoft_365_feeds_diff_and_export_with_their_categories_and_blocks() {
     );
     // The UDP-only host is not turned into a TCP rule.
     assert!(!csv.contains("media.teams.example"), "{csv}");
-    let out = run([
-        "urls".as_ref(),
-        "export".as_ref(),
-        old.as_os_str(),
-        "--as".as_ref(),
-        "domains".as_ref(),
-    ]);
+    let out = export("domains");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let domains = stdout(&out);
     assert!(!domains.contains("13.107."), "{domains}");
@@ -937,13 +934,7 @@ fn microsoft_365_feeds_diff_and_export_with_their_categories_and_blocks() {
         said.contains("\"media.teams.example\" is reached over UDP only"),
         "{said}"
     );
-    let ticket = stdout(&run([
-        "urls".as_ref(),
-        "export".as_ref(),
-        old.as_os_str(),
-        "--as".as_ref(),
-        "text".as_ref(),
-    ]));
+    let ticket = stdout(&export("text"));
     assert!(
         ticket.contains("  13.107.6.152/31 TCP 80, TCP 443\n"),
         "{ticket}"

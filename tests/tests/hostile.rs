@@ -21,6 +21,12 @@ use pathprobe_tests::{check_json, stderr, stdout, write_catalog};
 /// Runs `check` on `urls` (every name resolved to 127.0.0.1) with `extra`
 /// flags; returns (url, verdict, evidence) per result and the wall time.
 fn run(urls: &[String], extra: &[&str]) -> (Vec<(String, String, String)>, Duration) {
+    let (v, elapsed) = report(urls, extra);
+    (rows_of(&v), elapsed)
+}
+
+/// [`run`]'s whole JSON report.
+fn report(urls: &[String], extra: &[&str]) -> (serde_json::Value, Duration) {
     let dir = tempfile::tempdir().unwrap();
     let refs: Vec<&str> = urls.iter().map(String::as_str).collect();
     let cat = write_catalog(dir.path(), &refs);
@@ -38,7 +44,12 @@ fn run(urls: &[String], extra: &[&str]) -> (Vec<(String, String, String)>, Durat
     let (v, out) = check_json(&refs, "2");
     let elapsed = started.elapsed();
     assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
-    let rows = v["results"]
+    (v, elapsed)
+}
+
+/// (url, verdict, evidence) per result of a report.
+fn rows_of(v: &serde_json::Value) -> Vec<(String, String, String)> {
+    v["results"]
         .as_array()
         .unwrap()
         .iter()
@@ -59,8 +70,7 @@ fn run(urls: &[String], extra: &[&str]) -> (Vec<(String, String, String)>, Durat
                 evidence,
             )
         })
-        .collect();
-    (rows, elapsed)
+        .collect()
 }
 
 fn url_host(u: &str) -> String {
@@ -971,23 +981,12 @@ fn a_proxys_gateway_error_is_what_it_met_not_a_refusal() {
     ] {
         let port = pathprobe_tests::answering(reply);
         for url in ["https://svc.lab.test/", "http://svc.lab.test/"] {
-            let dir = tempfile::tempdir().unwrap();
-            let cat = write_catalog(dir.path(), &[url]);
-            let (v, out) = check_json(
-                &[
-                    cat.to_str().unwrap(),
-                    "--proxy",
-                    &format!("http://127.0.0.1:{port}"),
-                ],
-                "2",
+            let (v, _) = report(
+                &[url.to_owned()],
+                &["--proxy", &format!("http://127.0.0.1:{port}")],
             );
             let r = &v["results"][0];
-            assert_eq!(
-                r["verdict"],
-                verdict,
-                "{reply:?} {url}: {r:#}\n{}",
-                stderr(&out)
-            );
+            assert_eq!(r["verdict"], verdict, "{reply:?} {url}: {r:#}");
             assert!(
                 r["attempts"][0]["evidence"].to_string().contains(words),
                 "{reply:?} {url}: {r:#}"
@@ -1286,28 +1285,13 @@ fn what_came_through_a_proxy_is_told_as_whose_it_was() {
             "took the request but gave no usable answer",
         ),
     ] {
-        let (rows, _) = run(
+        let (v, _) = report(
             &["http://svc.lab.test/".to_owned()],
             &["--proxy", &format!("http://127.0.0.1:{proxy}")],
         );
-        assert_eq!(rows[0].1, verdict, "{rows:?}");
-        let dir = tempfile::tempdir().unwrap();
-        let cat = write_catalog(dir.path(), &["http://svc.lab.test/"]);
-        let (v, _) = check_json(
-            &[
-                cat.to_str().unwrap(),
-                "--resolve",
-                "svc.lab.test=127.0.0.1",
-                "--proxy",
-                &format!("http://127.0.0.1:{proxy}"),
-            ],
-            "2",
-        );
-        assert!(
-            v["results"][0]["hint"].as_str().unwrap().contains(hint),
-            "{}",
-            v["results"][0]
-        );
+        let r = &v["results"][0];
+        assert_eq!(r["verdict"], verdict, "{r:#}");
+        assert!(r["hint"].as_str().unwrap().contains(hint), "{r:#}");
     }
 }
 
@@ -1365,22 +1349,11 @@ fn what_was_not_seen_here_is_not_claimed() {
         ),
     ] {
         let proxy = pathprobe_tests::answering(reply);
-        let (rows, _) = run(
+        let (v, _) = report(
             &["http://svc.lab.test/".to_owned()],
             &["--proxy", &format!("http://127.0.0.1:{proxy}")],
         );
-        assert_eq!(rows[0].1, verdict, "{reply:?}: {rows:?}");
-        let cat = write_catalog(dir.path(), &["http://svc.lab.test/"]);
-        let (v, _) = check_json(
-            &[
-                cat.to_str().unwrap(),
-                "--resolve",
-                "svc.lab.test=127.0.0.1",
-                "--proxy",
-                &format!("http://127.0.0.1:{proxy}"),
-            ],
-            "2",
-        );
+        assert_eq!(v["results"][0]["verdict"], verdict, "{reply:?}: {v:#}");
         let hint = v["results"][0]["hint"].as_str().unwrap_or_default();
         assert!(
             hint.contains(hint_has) && !hint.contains(hint_lacks),

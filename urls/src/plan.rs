@@ -186,6 +186,13 @@ pub struct Plan {
 pub fn plan(catalog: &Catalog, filter: &Filter, map: &ProbeMap) -> Plan {
     let mut excluded = Excluded::default();
     let mut entries: Vec<Planned> = Vec::new();
+    // Rows of one file are never merged: the keys are made only when the
+    // catalog is several files read as one.
+    let first_file = catalog.endpoints.first().map(|e| &e.source.file);
+    let several_catalogs = catalog
+        .endpoints
+        .iter()
+        .any(|e| Some(&e.source.file) != first_file);
     let mut first_of: std::collections::HashMap<(String, u16), usize> =
         std::collections::HashMap::new();
     let category = filter.category.as_ref().map(|c| c.to_lowercase());
@@ -224,8 +231,9 @@ pub fn plan(catalog: &Catalog, filter: &Filter, map: &ProbeMap) -> Plan {
         }
         // A row another catalog already named is probed once, listed
         // under both; repeats inside one catalog stay as the file has them.
-        let key = merge_key(e);
-        if let Some(&at) = first_of.get(&key)
+        let key = several_catalogs.then(|| merge_key(e));
+        if let Some(key) = &key
+            && let Some(&at) = first_of.get(key)
             && let Some(kept) = entries.get_mut(at)
             && !kept.sources().any(|s| s.file == e.source.file)
         {
@@ -237,21 +245,19 @@ pub fn plan(catalog: &Catalog, filter: &Filter, map: &ProbeMap) -> Plan {
             kept.also.push(e.source.clone());
             continue;
         }
-        first_of.entry(key).or_insert(entries.len());
+        if let Some(key) = key {
+            first_of.entry(key).or_insert(entries.len());
+        }
         entries.push(Planned {
             endpoint: e.clone(),
             probe: probe_for(e, filter.geo.as_ref(), map),
             also: Vec::new(),
         });
     }
-    let first_file = catalog.endpoints.first().map(|e| &e.source.file);
     Plan {
         entries,
         excluded,
-        several_catalogs: catalog
-            .endpoints
-            .iter()
-            .any(|e| Some(&e.source.file) != first_file),
+        several_catalogs,
     }
 }
 

@@ -20,12 +20,12 @@ use crate::output;
 pub fn export(args: ExportArgs) -> anyhow::Result<Exit> {
     check_flags(args.format, &args.artefact)?;
     let mut inputs = Vec::new();
-    for path in &args.catalog.catalog {
-        match crate::remote::cached_body(path).filter(|_| crate::remote::is_url(path)) {
-            Some(cached) => inputs.push((cached, "the catalog's cached copy")),
-            None => inputs.push((path.clone(), "the catalog")),
-        }
-    }
+    inputs.extend(
+        args.catalog
+            .catalog
+            .iter()
+            .map(|p| crate::remote::catalog_input(p)),
+    );
     if let Some(path) = &args.filter.onboarding {
         inputs.push((path.clone(), "--onboarding"));
     }
@@ -170,11 +170,6 @@ fn report_list(report: &CheckReport, map: &pathprobe_urls::ProbeMap) -> AllowLis
     }
 }
 
-/// The name and version of a catalog, for headers.
-pub(crate) fn catalog_label(catalog: &Catalog) -> String {
-    catalog.info.label()
-}
-
 pub(crate) fn generator() -> String {
     format!("pathprobe {}", env!("CARGO_PKG_VERSION"))
 }
@@ -239,7 +234,7 @@ fn catalog_list(catalog: &Catalog, plan: &Plan, filters: Vec<String>) -> AllowLi
     let mut said = std::collections::HashSet::new();
     notes.retain(|n| said.insert(n.clone()));
     AllowList {
-        catalog: catalog_label(catalog),
+        catalog: catalog.info.label(),
         filters,
         generator: generator(),
         entries,

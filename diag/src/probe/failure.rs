@@ -223,6 +223,13 @@ fn socks_auth(schemes: &[String]) -> bool {
     schemes.iter().any(|s| s.starts_with("SOCKS"))
 }
 
+/// A proxy's 5xx that names no refusal (no squid `ERR_ACCESS_DENIED`): what
+/// it could not do, not what it refuses (the reports' side of this is
+/// `pathprobe_reports::findings::is_gateway_error`).
+fn gateway_error(status: Option<u16>, detail: &str) -> bool {
+    matches!(status, Some(500..=599)) && !detail.contains("ERR_ACCESS_DENIED")
+}
+
 /// What a proxy reported of its own connection to the destination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Beyond {
@@ -301,12 +308,10 @@ impl std::fmt::Display for Failure {
                     schemes.join(", ")
                 )
             }
-            Self::ProxyDenied { status, detail, .. } => match status {
-                Some(500..=599) if !detail.contains("ERR_ACCESS_DENIED") => {
-                    write!(f, "the proxy answered: {detail}")
-                }
-                _ => write!(f, "refused by the proxy: {detail}"),
-            },
+            Self::ProxyDenied { status, detail, .. } if gateway_error(*status, detail) => {
+                write!(f, "the proxy answered: {detail}")
+            }
+            Self::ProxyDenied { detail, .. } => write!(f, "refused by the proxy: {detail}"),
             Self::TlsHandshake(e) => write!(f, "TLS handshake failed: {e}"),
             Self::TlsUntrusted(e) => write!(f, "certificate not trusted: {e}"),
             Self::TlsIntercepted { issuer, .. } => write!(f, "re-signed by {issuer}"),
@@ -455,14 +460,14 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                 ev.push(format!("page title: {t}"));
             }
             let named = product.as_ref().map(|p| format!(" ({p})")).unwrap_or_default();
-            let denied = detail.contains("ERR_ACCESS_DENIED");
-            let hint = match status {
-                // A gateway error that does not say what the proxy met: no
-                // refusal was seen, so none is claimed, and no allow rule
-                // is offered for it.
-                Some(500..=599) if !denied && !detail.contains("X-Squid-Error") => format!("the proxy{named} answered {detail} without saying why: it could not reach the destination or got no usable answer from it; its log names the cause"),
-                Some(500..=599) if !denied => format!("the proxy{named} answered {detail}: it could not reach the destination or got no usable answer from it; its log names the cause"),
-                _ => format!("the proxy{named} refused this destination: add the URL to its allow list{FIX}"),
+            // A gateway error: no refusal was seen, so none is claimed,
+            // and no allow rule is offered for it.
+            let hint = if !gateway_error(*status, detail) {
+                format!("the proxy{named} refused this destination: add the URL to its allow list{FIX}")
+            } else if detail.contains("X-Squid-Error") {
+                format!("the proxy{named} answered {detail}: it could not reach the destination or got no usable answer from it; its log names the cause")
+            } else {
+                format!("the proxy{named} answered {detail} without saying why: it could not reach the destination or got no usable answer from it; its log names the cause")
             };
             (Verdict::ProxyDenied, ev, hint)
         }

@@ -116,17 +116,16 @@ impl ProxyUrl {
         }
         // URL parsing reads `\` as `/` and skips control characters: a
         // value cut or escaped that way would be read as another proxy.
-        if let Some(c) = trimmed
-            .chars()
-            .find(|c| *c == '\\' || c.is_control() || c.is_whitespace())
-        {
+        let odd = pathprobe_files::quote::control_character(trimmed).or_else(|| {
+            trimmed.chars().find_map(|c| match c {
+                '\\' => Some("a backslash".to_owned()),
+                c if c.is_whitespace() => Some("a space".to_owned()),
+                _ => None,
+            })
+        });
+        if let Some(odd) = odd {
             return Err(fail(&format!(
-                "it holds {}, which no proxy address does",
-                match c {
-                    '\\' => "a backslash".to_owned(),
-                    c if c.is_whitespace() && !c.is_control() => "a space".to_owned(),
-                    c => format!("the control character U+{:04X}", u32::from(c)),
-                }
+                "it holds {odd}, which no proxy address does"
             )));
         }
         let with_scheme = if trimmed.contains("://") {

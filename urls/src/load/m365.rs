@@ -296,25 +296,33 @@ fn add_set(
             at("this id was used by an earlier set too: both are read"),
         );
     }
-    let entry = |target: Target, port: Option<u16>, item: u32, udp_only: Vec<PortSpan>| Endpoint {
-        target,
-        port,
-        geography: Geography::Worldwide,
-        category: set.category.clone(),
-        service: service.clone(),
-        description: set.service_area.clone(),
-        comments: (!comments.is_empty()).then(|| comments.join("; ")),
-        requirement,
-        platforms: Platforms::default(),
-        udp_only,
-        depth: port.filter(|p| !matches!(p, 80 | 443)).map(Depth::for_port),
-        source: SourceLocation {
-            file: path.to_path_buf(),
-            sheet: None,
-            section: section.clone(),
-            line,
-            item: Some(item),
-        },
+    let entry = |target: Target, port: Option<u16>, item: u32, udp_only: Vec<PortSpan>| {
+        // How far a probe goes: for a URL only (a block is never probed).
+        let depth = matches!(target, Target::Url(_))
+            .then_some(port)
+            .flatten()
+            .filter(|p| !matches!(p, 80 | 443))
+            .map(Depth::for_port);
+        Endpoint {
+            target,
+            port,
+            geography: Geography::Worldwide,
+            category: set.category.clone(),
+            service: service.clone(),
+            description: set.service_area.clone(),
+            comments: (!comments.is_empty()).then(|| comments.join("; ")),
+            requirement,
+            platforms: Platforms::default(),
+            udp_only,
+            depth,
+            source: SourceLocation {
+                file: path.to_path_buf(),
+                sheet: None,
+                section: section.clone(),
+                line,
+                item: Some(item),
+            },
+        }
     };
     // Each port of the set, ranges spelt out, up to the limit.
     let mut probed: Vec<u16> = Vec::new();
