@@ -601,10 +601,10 @@ fn action_groups(text: &mut String, entries: &[&AllowEntry], indent: &str) {
                 "These were blocked by DNS, a firewall or the proxy's allow list. Allow them on the path this machine uses."
             }
             Action::ExemptFromAuthentication => {
-                "The proxy asked for credentials. The agent cannot authenticate to a proxy: the proxy rule for these hosts must allow anonymous access."
+                "The proxy asked for credentials. A service running unattended has none to give: the proxy rule for these hosts must allow anonymous access."
             }
             Action::ExemptFromInspection => {
-                "TLS to these hosts was decrypted and re-signed. The agent pins its service certificates and refuses inspected connections: add them to the inspection bypass list."
+                "TLS to these hosts was decrypted and re-signed. A client that pins its service's certificates, as security agents do, refuses such connections: add them to the inspection bypass list."
             }
         };
         let _ = writeln!(text, "{indent}  {why}");

@@ -126,6 +126,13 @@ const FIX: &str = "pathprobe fix REPORT.json";
 /// Evidence lines quoted from endpoints, at most.
 const MAX_EXAMPLES: usize = 3;
 
+/// The evidence key of a rule the service's vendor publishes about the
+/// failure seen ("service rule: Defender for Endpoint does not support
+/// authenticated proxies"). The probe writes it only for rows of a catalog
+/// whose vendor states that rule, so a finding names a product only when
+/// the product's own list was checked.
+pub const SERVICE_RULE: &str = "service rule";
+
 /// The value of a `key: value` evidence line of an attempt.
 fn evidence<'a>(attempt: &'a Attempt, key: &str) -> Option<&'a str> {
     attempt.evidence.iter().find_map(|line| {
@@ -197,6 +204,22 @@ impl<'a> Group<'a> {
                 .filter(|v| !v.is_empty())
                 .map(str::to_owned),
         )
+    }
+    /// "; " and the rule the service's vendor states about this failure
+    /// (see [`SERVICE_RULE`]), when every member is under that one rule; a
+    /// mixed group (an internal list beside the vendor's) claims none.
+    fn stated_rule(&self) -> String {
+        match self.values(SERVICE_RULE).as_slice() {
+            [one]
+                if self
+                    .members
+                    .iter()
+                    .all(|f| evidence(f.attempt, SERVICE_RULE).is_some()) =>
+            {
+                format!("; {one}")
+            }
+            _ => String::new(),
+        }
     }
     /// Distinct items of an evidence key whose value is a list ("Negotiate,
     /// NTLM"; "0.0.0.0, 127.0.0.1"), across the group.
@@ -442,8 +465,9 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         }
         ev.push(g.examples());
         let summary = format!(
-            "The proxy {proxy} demands authentication for {}; Defender for Endpoint does not support authenticated proxies.",
-            plural(g.members.len(), "endpoint", "endpoints")
+            "The proxy {proxy} demands authentication for {}{}.",
+            plural(g.members.len(), "endpoint", "endpoints"),
+            g.stated_rule()
         );
         let action = "exempt these URLs from authentication on the proxy".into();
         found.add(
@@ -479,8 +503,9 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         }
         ev.push(g.examples());
         let summary = format!(
-            "TLS to {} is re-signed by {who}: the connection is inspected, which the service does not support.",
-            plural(g.members.len(), "endpoint", "endpoints")
+            "TLS to {} is re-signed by {who}: the connection is inspected{}.",
+            plural(g.members.len(), "endpoint", "endpoints"),
+            g.stated_rule()
         );
         let action = "exempt these URLs from SSL inspection".into();
         found.add(

@@ -154,6 +154,52 @@ fn one_authenticating_proxy_is_one_finding_ahead_of_a_missing_name() {
 }
 
 #[test]
+fn a_vendor_rule_is_named_only_when_every_endpoint_is_under_it() {
+    let rule = "service rule: Defender for Endpoint does not support authenticated proxies";
+    let auth = |url: &str, evidence: &[&str]| {
+        result(
+            url,
+            "Cloud",
+            true,
+            attempt(
+                proxy("proxy.corp.test"),
+                Verdict::ProxyAuthRequired,
+                evidence,
+                true,
+            ),
+        )
+    };
+    let summary = |results: Vec<ProbeResult>| findings(&report(results))[0].summary.clone();
+    // The vendor's own list: its rule is said.
+    let s = summary(vec![
+        auth("https://a.example.test/", &["offered schemes: Basic", rule]),
+        auth("https://b.example.test/", &["offered schemes: Basic", rule]),
+    ]);
+    assert!(
+        s.ends_with(
+            "for 2 endpoints; Defender for Endpoint does not support authenticated proxies."
+        ),
+        "{s}"
+    );
+    // Another catalog: no product is named.
+    let s = summary(vec![auth(
+        "https://a.example.test/",
+        &["offered schemes: Basic"],
+    )]);
+    assert!(!s.contains("Defender"), "{s}");
+    assert!(s.ends_with("demands authentication for 1 endpoint."), "{s}");
+    // Both in one group: the rule is not the whole group's.
+    let s = summary(vec![
+        auth("https://a.example.test/", &["offered schemes: Basic", rule]),
+        auth(
+            "https://internal.example.test/",
+            &["offered schemes: Basic"],
+        ),
+    ]);
+    assert!(!s.contains("Defender"), "{s}");
+}
+
+#[test]
 fn a_resolver_failing_every_name_is_not_a_list_of_missing_names() {
     let nx = |url: &str| {
         result(

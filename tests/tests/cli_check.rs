@@ -185,12 +185,60 @@ fn an_authenticating_proxy_is_named_with_its_schemes() {
     let evidence = r["attempts"][0]["evidence"].to_string();
     assert!(evidence.contains("Basic, NTLM, Negotiate"), "{evidence}");
     assert!(evidence.contains("Lab Proxy"), "{evidence}");
+    let hint = r["hint"].as_str().unwrap();
     assert!(
-        r["hint"]
-            .as_str()
-            .unwrap()
-            .contains("authenticated proxies")
+        hint.contains("exempt these URLs from authentication on the proxy"),
+        "{hint}"
     );
+    // A list naming no product claims no product's rules.
+    let summary = v["findings"][0]["summary"].as_str().unwrap();
+    assert!(
+        !format!("{hint}{evidence}{summary}").contains("Defender"),
+        "{hint} {evidence} {summary}"
+    );
+
+    // Rows of Defender for Endpoint's list carry the vendor's rule, and the
+    // finding says it; an internal row beside them does not.
+    let defender = dir.path().join("mde.csv");
+    std::fs::write(
+        &defender,
+        "Service,URL\nMicrosoft Defender for Endpoint,https://winatp-gw-weu.microsoft.com/\n,https://events.data.microsoft.com/\n",
+    )
+    .unwrap();
+    let internal = write_catalog(dir.path(), &["https://intranet.corp.test/"]);
+    let proxy_url = format!("http://127.0.0.1:{proxy}");
+    let (v, _) = check(&[defender.to_str().unwrap(), "--proxy", &proxy_url]);
+    let rule = "Defender for Endpoint does not support authenticated proxies";
+    for r in v["results"].as_array().unwrap() {
+        assert!(
+            r["attempts"][0]["evidence"].to_string().contains(rule),
+            "{r:#}"
+        );
+    }
+    let summary = v["findings"][0]["summary"].as_str().unwrap();
+    assert!(
+        summary.ends_with(&format!("3 endpoints; {rule}.")),
+        "{summary}"
+    );
+    let (v, _) = check(&[
+        defender.to_str().unwrap(),
+        internal.to_str().unwrap(),
+        "--proxy",
+        &proxy_url,
+    ]);
+    let intranet = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["url"] == "https://intranet.corp.test/")
+        .unwrap();
+    assert!(
+        !intranet["attempts"][0]["evidence"]
+            .to_string()
+            .contains(rule)
+    );
+    let summary = v["findings"][0]["summary"].as_str().unwrap();
+    assert!(!summary.contains("Defender"), "{summary}");
 
     // Credentials given and refused are said to be refused, and never printed.
     let (v, out) = check(&[

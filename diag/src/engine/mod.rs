@@ -97,6 +97,20 @@ struct Meta {
     required: bool,
     /// The catalog rows naming it, when the run read several catalogs.
     listed_in: Vec<String>,
+    /// It is listed by Defender for Endpoint's own catalog, whose vendor
+    /// states that the agent supports neither authenticated proxies nor
+    /// SSL inspection.
+    defender: bool,
+}
+
+/// Whether a catalog row is Defender for Endpoint's: its service or
+/// category names the product (the embedded list, the vendor's
+/// spreadsheets, a list written with that service column).
+fn names_defender(endpoint: &pathprobe_urls::Endpoint) -> bool {
+    [&endpoint.service, &endpoint.category]
+        .into_iter()
+        .flatten()
+        .any(|s| s.contains("Defender for Endpoint"))
 }
 
 /// A row that is not probed, with why.
@@ -126,6 +140,15 @@ fn rows_of(config: &RunConfig) -> Vec<Row> {
     let mut rows: Vec<Row> = Vec::new();
     // With several catalogs, each result names the rows that list it.
     let several = config.plan.several_catalogs;
+    // The files that are Defender for Endpoint's catalog: any row of them
+    // is under the vendor's rules, also one naming no service.
+    let defender_files: std::collections::HashSet<&std::path::Path> = config
+        .plan
+        .entries
+        .iter()
+        .filter(|p| names_defender(&p.endpoint))
+        .map(|p| p.endpoint.source.file.as_path())
+        .collect();
     for planned in &config.plan.entries {
         let endpoint = &planned.endpoint;
         let listed_in: Vec<String> = if several {
@@ -138,6 +161,9 @@ fn rows_of(config: &RunConfig) -> Vec<Row> {
             category: endpoint.category.clone(),
             required: endpoint.requirement.is_required(),
             listed_in: listed_in.clone(),
+            defender: planned
+                .sources()
+                .any(|s| defender_files.contains(s.file.as_path())),
         };
         match &planned.probe {
             Probe::NotProbed { why } => {
@@ -549,7 +575,21 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
     }
 
     let mut results: Vec<(usize, ProbeResult)> = Vec::new();
-    for ((position, meta, source), attempts) in job_meta.into_iter().zip(outcome.attempts) {
+    for ((position, meta, source), mut attempts) in job_meta.into_iter().zip(outcome.attempts) {
+        if meta.defender {
+            for a in &mut attempts {
+                // The vendor's published network requirements.
+                let rule = match a.verdict {
+                    Verdict::ProxyAuthRequired => "authenticated proxies",
+                    Verdict::TlsIntercepted => "SSL inspection",
+                    _ => continue,
+                };
+                a.evidence.push(format!(
+                    "{}: Defender for Endpoint does not support {rule}",
+                    pathprobe_reports::findings::SERVICE_RULE
+                ));
+            }
+        }
         let (verdict, hint) = match (
             chosen(&attempts),
             cut_by.as_ref().or(outcome.cut_by.as_ref()),

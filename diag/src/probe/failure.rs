@@ -448,7 +448,7 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                 });
             }
             (Verdict::ProxyAuthRequired, ev,
-                format!("the proxy demands authentication ({}); Defender for Endpoint does not support authenticated proxies: exempt these URLs from authentication on the proxy{FIX}",
+                format!("the proxy demands authentication ({}), which a service running unattended cannot answer: exempt these URLs from authentication on the proxy{FIX}",
                     if socks_auth(schemes) { "SOCKS5 username/password" } else { "407" }))
         }
         Failure::ProxyDenied { status, product, title, detail } => {
@@ -482,7 +482,7 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
             }
             ev.push(format!("trusted by: {}", if *trusted_by_os { "the OS store only (a locally installed CA)" } else { "nothing" }));
             (Verdict::TlsIntercepted, ev,
-                format!("TLS is being inspected{}: the service pins its certificates; exempt this URL from SSL inspection{FIX}", product.as_ref().map(|p| format!(" by {p}")).unwrap_or_default()))
+                format!("TLS is being inspected{}: a client that pins its service's certificates, as security agents do, refuses it; exempt this URL from SSL inspection{FIX}", product.as_ref().map(|p| format!(" by {p}")).unwrap_or_default()))
         }
         Failure::Status(s, list) => (Verdict::HttpUnexpectedStatus,
             vec![format!("status: {s}"), format!("expected: {}", list.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))],
