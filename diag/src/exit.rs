@@ -35,16 +35,40 @@ impl std::fmt::Display for UsageError {
     }
 }
 
-/// A run cut short (its deadline) before anything could be reported:
-/// exit 1, as a partial run is.
+/// A run cut short (its deadline, or Ctrl-C) before anything could be
+/// probed: exit 1, as a partial run is (130 for Ctrl-C, once its empty
+/// report is written).
 #[derive(Debug)]
-pub struct Cut(pub String);
+pub struct Cut {
+    /// Why, for people.
+    pub why: String,
+    /// Ctrl-C cut it, not the deadline.
+    pub interrupted: bool,
+}
+
+impl Cut {
+    /// Cut by the deadline.
+    pub fn deadline(why: String) -> Self {
+        Self {
+            why,
+            interrupted: false,
+        }
+    }
+
+    /// Cut by Ctrl-C while `doing`.
+    pub fn interrupted(doing: &str) -> Self {
+        Self {
+            why: format!("interrupted (Ctrl-C) while {doing}: nothing was probed"),
+            interrupted: true,
+        }
+    }
+}
 
 impl std::error::Error for Cut {}
 
 impl std::fmt::Display for Cut {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.why)
     }
 }
 

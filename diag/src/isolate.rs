@@ -73,7 +73,13 @@ pub(crate) fn load_catalog_file(
     // A run's deadline shortens the worker's: the run ends on time even
     // while its catalog is read.
     let limit = deadline.map_or(CATALOG_TIMEOUT, |d| d.min(CATALOG_TIMEOUT));
-    let output = match pathprobe_sandbox::run(command, limit, None, MAX_OUTPUT) {
+    let run = pathprobe_sandbox::run(command, limit, None, MAX_OUTPUT);
+    // The terminal's Ctrl-C reaches the worker too: its end is the
+    // user's doing, not the file's.
+    if crate::interrupt::requested() {
+        return Err(crate::exit::Cut::interrupted(&format!("the catalog {shown} was read")).into());
+    }
+    let output = match run {
         Ok(output) => output,
         Err(Failure::Refused(message)) => return Err(UsageError(message).into()),
         Err(Failure::Memory) => {
@@ -84,7 +90,7 @@ pub(crate) fn load_catalog_file(
             .into());
         }
         Err(Failure::Timeout) if limit < CATALOG_TIMEOUT => {
-            return Err(crate::exit::Cut(format!(
+            return Err(crate::exit::Cut::deadline(format!(
                 "the deadline ({:.0} s) passed while the catalog {shown} was read: nothing was probed",
                 limit.as_secs_f64()
             ))

@@ -22,6 +22,7 @@ pub mod engine;
 mod exit;
 pub mod generate;
 mod input;
+mod interrupt;
 mod isolate;
 pub mod lab;
 mod logging;

@@ -280,10 +280,12 @@ pub(crate) fn fetch(url: &url::Url, options: &FetchOptions) -> anyhow::Result<Fe
                     .build()
                     .map_err(|e| format!("cannot start the fetch: {e}"))?;
                 runtime.block_on(async {
-                    match tokio::time::timeout(limit, ask(&url, previous.as_ref(), &options)).await
-                    {
-                        Ok(answer) => answer,
-                        Err(_) => Err(format!("no answer within {} s", limit.as_secs())),
+                    tokio::select! {
+                        answer = tokio::time::timeout(limit, ask(&url, previous.as_ref(), &options)) => match answer {
+                            Ok(answer) => answer,
+                            Err(_) => Err(format!("no answer within {} s", limit.as_secs())),
+                        },
+                        () = crate::interrupt::pressed() => Err("interrupted (Ctrl-C)".into()),
                     }
                 })
             })
@@ -291,6 +293,20 @@ pub(crate) fn fetch(url: &url::Url, options: &FetchOptions) -> anyhow::Result<Fe
             .join()
             .unwrap_or_else(|_| Err("the fetch stopped".into()))
     };
+    if crate::interrupt::requested() {
+        return Err(
+            crate::exit::Cut::interrupted(&format!("the catalog {shown} was fetched")).into(),
+        );
+    }
+    // The run's deadline, not the fetch's own limit, ended it: the run is
+    // cut (its report written, holding nothing) unless a copy is cached.
+    let asked = asked.map_err(|why| {
+        if limit < FETCH_TIMEOUT && why.starts_with("no answer within") {
+            format!("the deadline ({:.0} s) passed first", limit.as_secs_f64())
+        } else {
+            why
+        }
+    });
     let cached_body = cache.as_ref().map(|(body, _)| body.clone());
     match (asked, previous.clone(), cached_body) {
         (Ok(Answer::NotModified), Some(validators), Some(body)) => Ok(Fetched {
@@ -360,6 +376,10 @@ pub(crate) fn fetch(url: &url::Url, options: &FetchOptions) -> anyhow::Result<Fe
                 previous: None,
             })
         }
+        (Err(why), ..) if why.starts_with("the deadline") => Err(crate::exit::Cut::deadline(
+            format!("{why} while the catalog {shown} was fetched: nothing was probed, and no copy of it is cached"),
+        )
+        .into()),
         (Err(why), ..) => Err(UsageError(format!(
             "the catalog {shown} cannot be fetched ({why}), and no copy of it is cached"
         ))

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     AddressOutcome, AddressTry, Attempt, CheckReport, ControlOutcome, ControlProbe, Family,
-    ProbeResult, Verdict, Verification,
+    ProbeResult, ProxyAnswer, Verdict, Verification,
 };
 use pathprobe_pac::Route;
 
@@ -141,18 +141,12 @@ fn evidence<'a>(attempt: &'a Attempt, key: &str) -> Option<&'a str> {
     })
 }
 
-/// Whether a `proxy_denied` attempt is a gateway error that names no
-/// refusal (a 5xx without squid's `ERR_ACCESS_DENIED`): the proxy
-/// could not get an answer, and no allow rule is known to change that.
-pub fn is_gateway_error(attempt: &Attempt) -> bool {
-    attempt.verdict == Verdict::ProxyDenied
-        && evidence(attempt, "answer").is_some_and(|answer| {
-            // "5xx Reason": any gateway or server error of the proxy's own.
-            answer.get(..3).is_some_and(|code| {
-                code.starts_with('5') && code.bytes().all(|b| b.is_ascii_digit())
-            }) && answer.get(3..4) == Some(" ")
-                && !answer.contains("ERR_ACCESS_DENIED")
-        })
+/// What kind of answer a `proxy_denied` attempt got from its proxy (see
+/// [`ProxyAnswer`]); `None` for any other verdict.
+pub fn proxy_answer(attempt: &Attempt) -> Option<ProxyAnswer> {
+    (attempt.verdict == Verdict::ProxyDenied)
+        .then(|| evidence(attempt, "answer").map(ProxyAnswer::of))
+        .flatten()
 }
 
 /// Whether an attempt's failure is what a proxy reported of its own
@@ -756,7 +750,23 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
                     .map(|c| c.sha256.as_str())
             })
             .collect();
-        if certificates.len() < 2 || verified_somewhere || other_way {
+        // One wrong clock makes every certificate look so only if some
+        // instant lies inside all their validity periods: a certificate
+        // that expired in 2020 and one valid from 2024 on cannot both be
+        // right under any clock.
+        let leaves = g
+            .members
+            .iter()
+            .filter_map(|f| f.attempt.tls.as_ref().and_then(|t| t.chain.first()));
+        let (mut latest_start, mut earliest_end) = (i64::MIN, i64::MAX);
+        for c in leaves {
+            if let Ok(start) = c.not_before.parse::<jiff::Timestamp>() {
+                latest_start = latest_start.max(start.as_second());
+            }
+            earliest_end = earliest_end.min(c.not_after_unix);
+        }
+        let one_clock_fits = latest_start <= earliest_end;
+        if certificates.len() < 2 || verified_somewhere || other_way || !one_clock_fits {
             continue;
         }
         let summary = format!(
@@ -785,11 +795,13 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
 
     address_family(report, &failing, &mut found);
 
-    // One proxy refusing destinations, or answering for them with a
-    // gateway error that names no refusal.
-    for ((proxy, gateway), (ids, g)) in group_by(&failing, &found.claimed, |f| {
-        (f.result.verdict == Verdict::ProxyDenied)
-            .then(|| (f.attempt.route.to_string(), is_gateway_error(f.attempt)))
+    // One proxy refusing destinations, or answering for them in another
+    // way that names no refusal: only a refusal gets allow-list advice.
+    for ((proxy, kind), (ids, g)) in group_by(&failing, &found.claimed, |f| {
+        (f.result.verdict == Verdict::ProxyDenied).then(|| {
+            let kind = proxy_answer(f.attempt).unwrap_or(ProxyAnswer::Refusal);
+            (f.attempt.route.to_string(), kind)
+        })
     }) {
         let mut ev = vec![format!("proxy: {proxy}"), g.count_line()];
         if let Some(product) = g.values("product").first() {
@@ -797,22 +809,38 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         }
         ev.push(g.examples());
         let destinations = plural(g.members.len(), "destination", "destinations");
-        let (summary, action) = if gateway {
-            (
-                format!("The proxy {proxy} could not get an answer from {destinations} (a gateway error, no refusal)."),
-                "find in the proxy's log why it cannot reach them: a firewall beyond it, its DNS, or the destinations themselves".to_owned(),
-            )
-        } else {
-            (
+        let answers = g.values("answer");
+        let answered = match answers.as_slice() {
+            [one] => one.clone(),
+            _ => format!("{} different answers", answers.len()),
+        };
+        let (summary, action) = match kind {
+            ProxyAnswer::Refusal => (
                 format!("The proxy {proxy} refuses {destinations}."),
                 "add these URLs to the proxy's allow list".to_owned(),
-            )
+            ),
+            ProxyAnswer::GatewayError => (
+                format!("The proxy {proxy} could not get an answer from {destinations} (a gateway error, no refusal)."),
+                "find in the proxy's log why it cannot reach them: a firewall beyond it, its DNS, or the destinations themselves".to_owned(),
+            ),
+            ProxyAnswer::NotTaken => (
+                format!("The proxy {proxy} does not take the requests for {destinations} ({answered})."),
+                "check that the proxy setting names a forward proxy that allows CONNECT (a web server or reverse proxy answers so)".to_owned(),
+            ),
+            ProxyAnswer::RateLimited => (
+                format!("The proxy {proxy} limited how fast this machine asks ({answered}, {destinations})."),
+                "run again later, or with lower --concurrency and --per-proxy; ask the proxy team whether this machine is limited".to_owned(),
+            ),
+            ProxyAnswer::Unexplained => (
+                format!("The proxy {proxy} answered {destinations} with {answered}, which refuses no destination."),
+                "find in the proxy's log why it answered so".to_owned(),
+            ),
         };
         found.add(
             ids,
             Finding {
                 action,
-                fix: Some(FIX.into()),
+                fix: kind.is_refusal().then(|| FIX.into()),
                 ..g.finding(FindingKind::ProxyDenied, summary, proxy.clone(), ev)
             },
         );

@@ -31,6 +31,7 @@ mod listing;
 mod onboarding;
 mod pac_eval;
 mod pac_lint;
+mod proxy_answer;
 mod proxy_explain;
 mod table;
 
@@ -43,7 +44,7 @@ pub use check::{
     AddressOutcome, AddressTry, Attempt, BaselineInfo, CHECK_SCHEMA_VERSION, CertificateInfo,
     Change, CheckFormat, CheckReport, CheckSummary, ComparedEndpoint, Comparison, ControlOutcome,
     ControlProbe, ControlReport, Family, Phase, PhaseRecord, ProbeResult, ReportReadError, TlsInfo,
-    ToolInfo, Verdict, Verification,
+    ToolInfo, Verdict, Verification, deciding,
 };
 pub use diff_view::DiffReport;
 pub use listing::{LISTING_SCHEMA_VERSION, Listing, ListingEntry, ListingSummary};
@@ -55,6 +56,7 @@ pub use pac_eval::{
     PacScriptInfo,
 };
 pub use pac_lint::{PAC_LINT_SCHEMA_VERSION, PacLintReport};
+pub use proxy_answer::ProxyAnswer;
 pub use proxy_explain::{PROXY_EXPLAIN_SCHEMA_VERSION, ProxyExplainReport, describe};
 pub use table::TableStyle;
 

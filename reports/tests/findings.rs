@@ -318,6 +318,24 @@ fn expired_chains_on_unrelated_hosts_point_at_the_clock() {
             .iter()
             .all(|f| f.kind != FindingKind::ClockWrong)
     );
+    // Validity periods no single clock falls in (one ended in 2021, the
+    // other begins in 2024): certificates expired on their own.
+    let mut later = expired("https://b.other.test/");
+    if let Some(c) = later.attempts[0]
+        .tls
+        .as_mut()
+        .and_then(|t| t.chain.first_mut())
+    {
+        c.not_before = "2024-01-01T00:00:00Z".into();
+        c.not_after = "2024-06-01T00:00:00Z".into();
+        c.not_after_unix = 1_717_200_000;
+    }
+    let r = report(vec![expired("https://a.example.test/"), later]);
+    let f = findings(&r);
+    assert!(
+        f.iter().all(|f| f.kind != FindingKind::ClockWrong),
+        "{f:#?}"
+    );
 }
 
 fn tls(verdict: Verification) -> TlsInfo {

@@ -1136,3 +1136,167 @@ fn several_catalogs_are_one_run_each_endpoint_keeping_its_sources() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("broken.json"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_pac_fallback_list_is_no_way_around_a_proxys_answer() {
+    // "PROXY p; DIRECT": a client moves on to DIRECT when p cannot be
+    // reached, never when p answers (a refusal, a 407, a method it does not
+    // allow): PAC files rely on that to block.
+    let ca = TestCa::new("pathprobe lab CA");
+    let origin = tls_origin(&ca, &["ok.lab.test"], 200);
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let url = format!("https://ok.lab.test:{origin}/");
+    let cat = write_catalog(dir.path(), &[&url]);
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let refusing = pathprobe_tests::answering(
+        "HTTP/1.1 403 Forbidden\r\nX-Squid-Error: ERR_ACCESS_DENIED 0\r\nContent-Length: 0\r\n\r\n",
+    );
+    let auth = auth_proxy();
+    let run = |proxy: u16, extra: &[&str]| {
+        let pac = dir.path().join(format!("p{proxy}.pac"));
+        std::fs::write(
+            &pac,
+            format!(
+                "function FindProxyForURL(url, host) {{ return \"PROXY 127.0.0.1:{proxy}; DIRECT\"; }}"
+            ),
+        )
+        .unwrap();
+        let mut args = vec![
+            cat.to_str().unwrap(),
+            "--pac",
+            pac.to_str().unwrap(),
+            "--resolve",
+            "ok.lab.test=127.0.0.1",
+            "--ca-cert",
+            ca_file.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let (v, out) = check(&args);
+        let r = v["results"][0].clone();
+        let routes: Vec<String> = r["attempts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["verdict"].as_str().unwrap().to_owned())
+            .collect();
+        (
+            r["verdict"].as_str().unwrap().to_owned(),
+            routes,
+            out.status.code(),
+            v,
+        )
+    };
+    // A dead proxy: DIRECT is tried and works.
+    let (verdict, tried, code, _) = run(dead, &[]);
+    assert_eq!((verdict.as_str(), code), ("ok", Some(0)), "{tried:?}");
+    assert_eq!(tried, ["proxy_unreachable", "ok"]);
+    // A refusal ends the try, as in a browser: DIRECT is not tried.
+    let (verdict, tried, code, v) = run(refusing, &[]);
+    assert_eq!((verdict.as_str(), code), ("proxy_denied", Some(1)), "{v:#}");
+    assert_eq!(tried, ["proxy_denied"]);
+    // So does a 407.
+    let (verdict, tried, _, _) = run(auth, &[]);
+    assert_eq!(verdict, "proxy_auth_required");
+    assert_eq!(tried, ["proxy_auth_required"]);
+    // --all-routes still shows DIRECT working, but the verdict is what the
+    // client meets.
+    let (verdict, tried, code, v) = run(refusing, &["--all-routes"]);
+    assert_eq!(tried, ["proxy_denied", "ok"], "{v:#}");
+    assert_eq!((verdict.as_str(), code), ("proxy_denied", Some(1)));
+    assert_eq!(
+        v["findings"][0]["kind"], "proxy_denied",
+        "{:#}",
+        v["findings"]
+    );
+}
+
+#[test]
+fn a_private_ca_whose_name_holds_a_product_word_is_no_interception() {
+    // "Presets" holds "eset", "passwordreset" too: an untrusted chain from
+    // such a CA is untrusted, not "re-signed by ESET".
+    let ca = TestCa::new("Presets Inc Issuing CA");
+    let origin = tls_origin(&ca, &["passwordreset.lab.test"], 200);
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("https://passwordreset.lab.test:{origin}/");
+    let cat = write_catalog(dir.path(), &[&url]);
+    let (v, _) = check(&[
+        cat.to_str().unwrap(),
+        "--direct",
+        "--resolve",
+        "passwordreset.lab.test=127.0.0.1",
+    ]);
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "tls_untrusted", "{r:#}");
+    assert!(!v.to_string().contains("ESET"), "{v:#}");
+}
+
+#[test]
+fn ctrl_c_or_the_deadline_while_a_catalog_is_fetched_still_replaces_the_report() {
+    // A catalog server that takes the request and never answers; the last
+    // run's report is in place.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (asked_tx, asked) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().map_while(Result::ok) {
+            held.push(stream);
+            let _ = asked_tx.send(());
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("report.json");
+    let catalog = format!("http://127.0.0.1:{port}/catalog.txt");
+    let spec = format!("json={}", out_file.display());
+    let start = |extra: &[&str]| {
+        std::fs::write(&out_file, "{\"last\": \"run\"}").unwrap();
+        pathprobe_tests::command_with_env(&[
+            ("PATHPROBE_NO_CONTROL", "1"),
+            ("XDG_CACHE_HOME", dir.path().join("cache").to_str().unwrap()),
+        ])
+        .args(["check", &catalog, "--only-given", "--no-env", "--direct"])
+        .args(["--output", &spec])
+        .args(extra)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+    };
+    let replaced = |why: &str| {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&out_file).unwrap()).unwrap();
+        assert_eq!(v["summary"]["partial"], true, "{v:#}");
+        assert!(v["warnings"].to_string().contains(why), "{v:#}");
+    };
+
+    // Ctrl-C while the fetch waits: exit 130, the empty report written.
+    let child = start(&[]);
+    asked
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the catalog was never asked for");
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("interrupted (Ctrl-C)"),
+        "{}",
+        stderr(&out)
+    );
+    replaced("interrupted (Ctrl-C)");
+
+    // The deadline passing while it waits: exit 1 (cut), not 2 (bad
+    // input), and the report replaced too.
+    let out = start(&["--deadline", "2"]).wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    replaced("the deadline (2 s) passed first");
+}

@@ -496,6 +496,87 @@ fn a_proxy_refusing_a_plain_http_url_is_not_the_origin_answering() {
 }
 
 #[test]
+fn a_proxy_answer_is_a_refusal_only_when_it_refuses() {
+    // (route, the peer's answer, verdict, words the hint must hold). The
+    // answers to CONNECT and the squid codes that refuse nothing were all
+    // "refused this destination: add the URL to its allow list"; an
+    // origin's 504 or 407 relayed by squid was squid's.
+    let cases: [(&str, &str, &str, &str); 7] = [
+        (
+            "connect",
+            "HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\nContent-Length: 0\r\n\r\n",
+            "proxy_denied",
+            "does not take this request",
+        ),
+        (
+            "connect",
+            "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 30\r\nContent-Length: 0\r\n\r\n",
+            "proxy_denied",
+            "limits how fast",
+        ),
+        (
+            "connect",
+            "HTTP/1.1 403 Forbidden\r\nServer: squid\r\nX-Squid-Error: ERR_TOO_BIG 0\r\nContent-Length: 0\r\n\r\n",
+            "proxy_denied",
+            "refuses no destination",
+        ),
+        // A 100 before the 200 is no tunnel: curl and Chromium stop there.
+        (
+            "connect",
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 Connection established\r\n\r\n",
+            "proxy_unreachable",
+            "",
+        ),
+        // The origin's (a CDN's) 504 relayed with Via: the endpoint's
+        // answer, not "no answer in time beyond the proxy".
+        (
+            "plain",
+            "HTTP/1.1 504 Gateway Timeout\r\nServer: cloudfront\r\nVia: 1.1 squid.test (squid/5.7)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            "ok",
+            "",
+        ),
+        // An origin's 407 relayed by squid: no challenge of the proxy's.
+        (
+            "plain",
+            "HTTP/1.1 407 Proxy Authentication Required\r\nVia: 1.1 squid.test (squid/5.7)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            "ok",
+            "",
+        ),
+        // The refusal stays one.
+        (
+            "connect",
+            "HTTP/1.1 403 Forbidden\r\nX-Squid-Error: ERR_ACCESS_DENIED 0\r\nContent-Length: 0\r\n\r\n",
+            "proxy_denied",
+            "add the URL to its allow list",
+        ),
+    ];
+    for (kind, answer, verdict, words) in cases {
+        let port = pathprobe_tests::answering(answer);
+        let url = if kind == "connect" {
+            "https://gw.lab.test/".to_owned()
+        } else {
+            "http://crl.lab.test/pki/crl.crl".to_owned()
+        };
+        let proxy = format!("http://127.0.0.1:{port}");
+        let (v, _) = report(&[url], &["--proxy", &proxy]);
+        let r = &v["results"][0];
+        assert_eq!(r["verdict"], verdict, "{answer:?}: {r:#}");
+        let hint = r["hint"].as_str().unwrap();
+        assert!(hint.contains(words), "{answer:?}: {hint}");
+        if verdict == "proxy_denied" && !words.contains("allow list") {
+            assert!(!hint.contains("allow list"), "{answer:?}: {hint}");
+            // No finding promises a rule, and `fix` writes none.
+            let finding = &v["findings"][0];
+            assert!(finding["fix"].is_null(), "{finding:#}");
+            assert!(
+                !finding["action"].as_str().unwrap().contains("allow list"),
+                "{finding:#}"
+            );
+        }
+    }
+}
+
+#[test]
 fn what_a_peer_sends_is_quoted_briefly_without_terminal_escapes() {
     // A proxy's block page titled with escape sequences, and 5,000 more
     // characters: raw into the table, markdown and CSV before.

@@ -293,6 +293,41 @@ fn mitmproxy_inspecting_one_category_is_one_finding_for_it() {
     );
 }
 
+/// mitmproxy whose CA the user trusts (given with `--ca-cert`), answering
+/// for a destination it cannot reach with its own 502 inside the TLS it
+/// decrypts: the proxy's gateway error, never `ok`, however trusted its CA.
+#[test]
+fn a_trusted_interceptors_own_502_is_no_answer_of_the_endpoint() {
+    let Some(binary) = require(
+        "a_trusted_interceptors_own_502_is_no_answer_of_the_endpoint",
+        &["/opt/pathprobe-mitmproxy/bin/mitmdump", "mitmdump"],
+        "mitmproxy (PyPI mitmproxy)",
+    ) else {
+        return;
+    };
+    let inspector = TestCa::new("Corp Inspection CA");
+    let mitm = mitmdump(&binary, Some((inspector.key_pem(), inspector.pem())));
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("inspector.pem");
+    inspector.write_pem(&ca_file);
+    let catalog = pathprobe_tests::write_catalog(dir.path(), &["https://gone.cloud.lab.test/"]);
+    let (v, out) = check(&[
+        catalog.to_str().unwrap(),
+        "--proxy",
+        &format!("http://127.0.0.1:{}", mitm.port),
+        "--ca-cert",
+        ca_file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "proxy_denied", "{r:#}");
+    let evidence = r["attempts"][0]["evidence"].to_string();
+    assert!(evidence.contains("answer: 502"), "{evidence}");
+    assert!(evidence.contains("product: mitmproxy"), "{evidence}");
+    let hint = r["hint"].as_str().unwrap();
+    assert!(!hint.contains("allow list"), "{hint}");
+}
+
 /// A Microsoft 365 feed's mail sets through squid: SMTP submission (587)
 /// is a connection through squid's CONNECT tunnel, ending there; a TLS
 /// port is the handshake through it; a name squid refuses is squid's

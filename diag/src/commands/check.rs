@@ -226,6 +226,9 @@ pub(crate) fn configure(
         Some(c) => c,
         None => load_catalog_within(&args.catalog, Some(deadline))?,
     };
+    if crate::interrupt::requested() {
+        return Err(crate::exit::Cut::interrupted("the catalog was read").into());
+    }
     let (mut filter, mut described) = filter_of(&args.filter)?;
     if let Some(geo) = overrides.geography {
         described.retain(|d| !d.starts_with("geo="));
@@ -308,8 +311,13 @@ pub(crate) fn run_config(config: &RunConfig, human: bool) -> anyhow::Result<Prob
 /// still replaces the last run's, naming why it holds nothing.
 pub(crate) fn probe_or_cut(args: &ProbeArgs, human: bool) -> anyhow::Result<Probed> {
     let started = Instant::now();
+    // Ctrl-C from here on ends the run with its report.
+    crate::interrupt::watch();
     match probe(args, human, Overrides::default()) {
         Err(e) if e.downcast_ref::<crate::exit::Cut>().is_some() => {
+            let interrupted = e
+                .downcast_ref::<crate::exit::Cut>()
+                .is_some_and(|c| c.interrupted);
             let why = crate::exit::message(&e);
             if human {
                 output::warn(&why);
@@ -334,7 +342,7 @@ pub(crate) fn probe_or_cut(args: &ProbeArgs, human: bool) -> anyhow::Result<Prob
                 ),
                 pac_text: None,
                 discovery: Discovery::default(),
-                interrupted: false,
+                interrupted,
             })
         }
         other => other,

@@ -81,15 +81,16 @@ fn report_list(report: &CheckReport, map: &pathprobe_urls::ProbeMap) -> AllowLis
         if matches!(r.verdict, Verdict::Ok | Verdict::NotProbed) {
             continue;
         }
-        // A gateway error names no refusal, and the proxy's own DNS is no
-        // allow list's: no allow rule is known to help either.
+        // A proxy's answer that refuses nothing (a gateway error, a
+        // request it does not take, a rate limit) and the proxy's own DNS
+        // are no allow list's: no allow rule is known to help.
         let gateway = r
             .attempts
             .iter()
             .rev()
             .find(|a| a.verdict == r.verdict)
             .is_some_and(|a| {
-                pathprobe_reports::findings::is_gateway_error(a)
+                pathprobe_reports::findings::proxy_answer(a).is_some_and(|k| !k.is_refusal())
                     || (a.verdict == Verdict::DnsFailure
                         && pathprobe_reports::findings::is_proxy_reported(a))
             });

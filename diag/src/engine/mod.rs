@@ -205,13 +205,10 @@ fn rows_of(config: &RunConfig) -> Vec<Row> {
     rows
 }
 
-/// The attempt a result stands on: the first that worked, else the last
-/// (a client moves on to its next route when one fails).
+/// The attempt a result stands on, as a client meets it (see
+/// [`pathprobe_reports::deciding`]).
 pub fn chosen(attempts: &[pathprobe_reports::Attempt]) -> Option<&pathprobe_reports::Attempt> {
-    attempts
-        .iter()
-        .find(|a| a.verdict.is_ok())
-        .or_else(|| attempts.last())
+    pathprobe_reports::deciding(attempts)
 }
 
 /// The report of a run cut before it had anything to probe (the deadline
@@ -270,9 +267,12 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
     // Ctrl-C before the probes start: noted here, acted on between steps.
     let (interrupt_tx, interrupt) = tokio::sync::watch::channel(false);
     runtime.spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            let _ = interrupt_tx.send(true);
+        // A press before this run's listener existed counts too.
+        tokio::select! {
+            pressed = tokio::signal::ctrl_c() => if pressed.is_err() { return },
+            () = crate::interrupt::pressed() => {}
         }
+        let _ = interrupt_tx.send(true);
     });
     let remaining = || deadline.saturating_sub(run_started.elapsed());
     let cut = || -> Option<String> {

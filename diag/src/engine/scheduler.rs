@@ -59,7 +59,10 @@ fn cut_short(job: &Job, live: &LiveHandle, why: &str, interrupted: bool) -> Vec<
         mut phases,
         current,
     } = taken;
-    let settled = !job.every_route && finished.iter().any(|a| a.verdict.is_ok());
+    let settled = !job.every_route
+        && finished
+            .iter()
+            .any(|a| a.verdict.is_ok() || !a.client_moves_on());
     let route = route.or_else(|| {
         // Not started yet: the next route it would have tried.
         job.routes.get(finished.len()).cloned().filter(|_| !settled)
@@ -188,9 +191,11 @@ pub async fn run(
                         "attempt"
                     );
                 }
-                let ok = a.verdict.is_ok();
+                // A client stops at a route that works, and at one whose
+                // failure it does not move on from.
+                let settled = a.verdict.is_ok() || !a.client_moves_on();
                 keep(a);
-                if ok && !job.every_route {
+                if settled && !job.every_route {
                     break;
                 }
             }

@@ -5,7 +5,7 @@
 use std::net::{IpAddr, SocketAddr};
 
 use pathprobe_pac::{LookupError, Route};
-use pathprobe_reports::{Phase, Verdict};
+use pathprobe_reports::{Phase, ProxyAnswer, Verdict};
 
 /// Appended to the hints of verdicts the network team fixes with a rule:
 /// `pathprobe fix` turns a saved report into those rules.
@@ -65,8 +65,10 @@ pub(super) enum Failure {
         realm: Option<String>,
         credentials_rejected: bool,
     },
+    /// A proxy's own answer in place of a tunnel or the origin's: what it
+    /// is ([`ProxyAnswer`]) is read from `detail`, which starts with the
+    /// status.
     ProxyDenied {
-        status: Option<u16>,
         product: Option<String>,
         title: Option<String>,
         detail: String,
@@ -223,13 +225,6 @@ fn socks_auth(schemes: &[String]) -> bool {
     schemes.iter().any(|s| s.starts_with("SOCKS"))
 }
 
-/// A proxy's 5xx that names no refusal (no squid `ERR_ACCESS_DENIED`): what
-/// it could not do, not what it refuses (the reports' side of this is
-/// `pathprobe_reports::findings::is_gateway_error`).
-fn gateway_error(status: Option<u16>, detail: &str) -> bool {
-    matches!(status, Some(500..=599)) && !detail.contains("ERR_ACCESS_DENIED")
-}
-
 /// What a proxy reported of its own connection to the destination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Beyond {
@@ -308,10 +303,10 @@ impl std::fmt::Display for Failure {
                     schemes.join(", ")
                 )
             }
-            Self::ProxyDenied { status, detail, .. } if gateway_error(*status, detail) => {
-                write!(f, "the proxy answered: {detail}")
+            Self::ProxyDenied { detail, .. } if ProxyAnswer::of(detail).is_refusal() => {
+                write!(f, "refused by the proxy: {detail}")
             }
-            Self::ProxyDenied { detail, .. } => write!(f, "refused by the proxy: {detail}"),
+            Self::ProxyDenied { detail, .. } => write!(f, "the proxy answered: {detail}"),
             Self::TlsHandshake(e) => write!(f, "TLS handshake failed: {e}"),
             Self::TlsUntrusted(e) => write!(f, "certificate not trusted: {e}"),
             Self::TlsIntercepted { issuer, .. } => write!(f, "re-signed by {issuer}"),
@@ -389,15 +384,21 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
             format!("{a} refused the connection {via}: a firewall is rejecting it or nothing listens there{FIX}")),
         Failure::BeyondProxy { target, problem, said } => {
             let ev = vec![format!("destination: {target}"), format!("proxy reports: {} ({said})", problem.words())];
+            // No proxy is configured: the answer came from one in the path
+            // that says so (squid's error header), a transparent proxy.
+            let (proxy, via) = match route {
+                Route::Direct => ("a transparent proxy in the path (none is configured)".to_owned(), "by a transparent proxy in the path".to_owned()),
+                other => (format!("the proxy ({other})"), via.clone()),
+            };
             match problem {
                 Beyond::Refused => (Verdict::TcpRefused, ev,
-                    format!("{target} refused the connection the proxy opened {via}: a firewall beyond the proxy is rejecting it or nothing listens there{FIX}")),
+                    format!("{target} refused the connection opened {via}: a firewall beyond the proxy is rejecting it or nothing listens there{FIX}")),
                 Beyond::NetworkUnreachable | Beyond::HostUnreachable => (Verdict::TcpRefused, ev,
-                    format!("the proxy ({route}) cannot reach {target}: a route or firewall beyond the proxy blocks it{FIX}")),
+                    format!("{proxy} cannot reach {target}: a route or firewall beyond the proxy blocks it{FIX}")),
                 Beyond::TimedOut => (Verdict::TcpTimeout, ev,
-                    format!("the proxy's connection to {target} got no answer in time {via}: traffic beyond the proxy is dropped{FIX}")),
+                    format!("the connection to {target} opened {via} got no answer in time: traffic beyond the proxy is dropped{FIX}")),
                 Beyond::NameNotFound => (Verdict::DnsFailure, ev,
-                    format!("the proxy ({route}) could not resolve the name of {target}: check the DNS servers the proxy uses")),
+                    format!("{proxy} could not resolve the name of {target}: check the DNS servers the proxy uses")),
             }
         }
         Failure::ProxyCannot(what) => (Verdict::ProxyUnreachable,
@@ -451,7 +452,7 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                 format!("the proxy demands authentication ({}), which a service running unattended cannot answer: exempt these URLs from authentication on the proxy{FIX}",
                     if socks_auth(schemes) { "SOCKS5 username/password" } else { "407" }))
         }
-        Failure::ProxyDenied { status, product, title, detail } => {
+        Failure::ProxyDenied { product, title, detail, .. } => {
             let mut ev = vec![format!("answer: {detail}")];
             if let Some(p) = product {
                 ev.push(format!("product: {p}"));
@@ -460,14 +461,14 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                 ev.push(format!("page title: {t}"));
             }
             let named = product.as_ref().map(|p| format!(" ({p})")).unwrap_or_default();
-            // A gateway error: no refusal was seen, so none is claimed,
-            // and no allow rule is offered for it.
-            let hint = if !gateway_error(*status, detail) {
-                format!("the proxy{named} refused this destination: add the URL to its allow list{FIX}")
-            } else if detail.contains("X-Squid-Error") {
-                format!("the proxy{named} answered {detail}: it could not reach the destination or got no usable answer from it; its log names the cause")
-            } else {
-                format!("the proxy{named} answered {detail} without saying why: it could not reach the destination or got no usable answer from it; its log names the cause")
+            // Only a refusal is claimed as one and gets an allow rule.
+            let hint = match ProxyAnswer::of(detail) {
+                ProxyAnswer::Refusal => format!("the proxy{named} refused this destination: add the URL to its allow list{FIX}"),
+                ProxyAnswer::GatewayError if detail.contains("X-Squid-Error") => format!("the proxy{named} answered {detail}: it could not reach the destination or got no usable answer from it; its log names the cause"),
+                ProxyAnswer::GatewayError => format!("the proxy{named} answered {detail} without saying why: it could not reach the destination or got no usable answer from it; its log names the cause"),
+                ProxyAnswer::NotTaken => format!("the proxy{named} answered {detail}: it does not take this request; the proxy setting may name a web server or a reverse proxy rather than a forward proxy, or this proxy does not allow CONNECT"),
+                ProxyAnswer::RateLimited => format!("the proxy{named} answered {detail}: it limits how fast this machine asks; run again later, or with lower --concurrency and --per-proxy"),
+                ProxyAnswer::Unexplained => format!("the proxy{named} answered {detail}, which refuses no destination: its log says why; no allow rule is known to change it"),
             };
             (Verdict::ProxyDenied, ev, hint)
         }

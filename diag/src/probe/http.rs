@@ -188,8 +188,24 @@ fn dechunk(mut bytes: &[u8]) -> Vec<u8> {
     data
 }
 
-/// Reads a response head from `stream`.
+/// Reads a response head from `stream`: the final one, after any interim
+/// (1xx) answers, as clients read an origin's answer.
 pub async fn read_head<S: AsyncRead + Unpin>(stream: &mut S) -> Result<Head, HeadError> {
+    read_head_after(stream, MAX_INTERIM).await
+}
+
+/// Reads the first response head from `stream`, interim or not: the answer
+/// to CONNECT, where a `100 Continue` is no tunnel (curl and Chromium fail
+/// on it).
+pub async fn read_first_head<S: AsyncRead + Unpin>(stream: &mut S) -> Result<Head, HeadError> {
+    read_head_after(stream, 0).await
+}
+
+/// Reads a response head, skipping at most `skip` interim answers.
+async fn read_head_after<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    skip: usize,
+) -> Result<Head, HeadError> {
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 4096];
     let mut interim = 0usize;
@@ -199,9 +215,9 @@ pub async fn read_head<S: AsyncRead + Unpin>(stream: &mut S) -> Result<Head, Hea
             // `100 Continue` and the other interim answers come before the
             // final one, which is the answer (as clients read it); a 101
             // switches protocols and is final.
-            if (100..200).contains(&head.status) && head.status != 101 {
+            if skip > 0 && (100..200).contains(&head.status) && head.status != 101 {
                 interim += 1;
-                if interim > MAX_INTERIM {
+                if interim > skip {
                     return Err(HeadError::NotHttp(format!(
                         "more than {MAX_INTERIM} interim (1xx) answers"
                     )));

@@ -28,7 +28,7 @@ use self::failure::{Broken, Failure, Handshake, ProxyProblem, classify, io_failu
 use self::http::{Head, read_head};
 pub(crate) use self::lookup::PinnedResolver;
 use self::lookup::resolve;
-use self::tls::{Capture, Trust, TrustStores, client_config, inspection_product, trust_of};
+use self::tls::{Capture, Trust, TrustStores, client_config, trust_of};
 use self::tunnel::{SocksTarget, basic_auth, http_connect, proxy_refusal, socks4, socks5};
 
 /// Statuses a target accepts.
@@ -298,10 +298,7 @@ async fn tls(stream: Stream, host: &str, ctx: &Context) -> Result<(TlsOutcome, S
         .first()
         .map(|c| c.issuer.clone())
         .unwrap_or_default();
-    let named = info
-        .chain
-        .iter()
-        .find_map(|c| inspection_product(&c.issuer).or_else(|| inspection_product(&c.subject)));
+    let named = tls::chain_product(&info.chain);
     let problem = match trust_of(&captured) {
         Trust::Public | Trust::Expected => None,
         // The OS store may hold a vendor's own roots; a chain from the
@@ -395,12 +392,14 @@ async fn request(
         .and_then(|to| url.join(to).ok())
         .is_some_and(|to| to.host_str() == url.host_str());
     let from_proxy = if via_proxy && absolute {
-        head.status == 407
+        // A proxy's 407 carries its challenge (RFC 9110, 11.7.1); one
+        // relayed with `Via` and none is the origin's status.
+        (head.status == 407 && (head.get("Proxy-Authenticate").is_some() || !relayed))
             || marked
             || (matches!(head.status, 403 | 502 | 503 | 504)
                 && self::http::own_product(&head, &head.rest).is_some())
-            // A gateway error through the proxy: the origin's answer never came.
-            || matches!(head.status, 502 | 504)
+            // A gateway error relayed with `Via` and no word of the proxy's
+            // is the origin's (a CDN's 504): said as its status.
             || (!relayed
                 && (head.status == 403
                     || ((300..400).contains(&head.status) && !same_host_redirect)
@@ -410,7 +409,13 @@ async fn request(
             // Location on the product's domain says so.
             || ((300..400).contains(&head.status) && self::http::redirects_to_product(&head))
     } else {
-        marked && matches!(head.status, 403 | 407 | 502 | 503 | 504)
+        (marked && matches!(head.status, 403 | 407 | 502 | 503 | 504))
+            // Inside a tunnel a proxy that decrypts answers for itself: a
+            // gateway error whose own headers name the product (mitmproxy's
+            // "502 Bad Gateway") is the proxy's, however trusted its CA.
+            || (via_proxy
+                && matches!(head.status, 502..=504)
+                && self::http::own_product(&head, &head.rest).is_some())
     };
     if from_proxy {
         let target = match (url.host_str(), url.port_or_known_default()) {

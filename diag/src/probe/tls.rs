@@ -509,13 +509,37 @@ const INSPECTION_PRODUCTS: &[(&str, &str)] = &[
     ("cloudflare gateway", "Cloudflare Gateway"),
 ];
 
-/// The inspection product a CA name points to, if any.
+/// The inspection product a CA name points to, if any. Names are matched
+/// as whole words: "passwordreset" holds no ESET, "Presets Inc" none either.
 pub fn inspection_product(issuer: &str) -> Option<&'static str> {
-    let lower = issuer.to_ascii_lowercase();
+    let words = |text: &str| {
+        let mut joined = String::from(" ");
+        for word in text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            joined.push_str(&word.to_lowercase());
+            joined.push(' ');
+        }
+        joined
+    };
+    let name = words(issuer);
     INSPECTION_PRODUCTS
         .iter()
-        .find(|(needle, _)| lower.contains(needle))
+        .find(|(needle, _)| name.contains(&words(needle)))
         .map(|(_, product)| *product)
+}
+
+/// The inspection product that issued a presented chain: read from the
+/// issuers only, never from what a certificate says of itself, and never
+/// from a self-signed leaf (a product re-signs with its own CA, so the
+/// leaf's issuer differs from its subject).
+pub fn chain_product(chain: &[CertificateInfo]) -> Option<&'static str> {
+    chain
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| *i > 0 || c.issuer != c.subject)
+        .find_map(|(_, c)| inspection_product(&c.issuer))
 }
 
 /// An ASN.1 time as RFC 3339 and Unix seconds.
@@ -658,6 +682,51 @@ mod tests {
         assert_eq!(
             inspection_product("CN=DigiCert Global G2 TLS RSA SHA256 2020 CA1"),
             None
+        );
+        assert_eq!(inspection_product("CN=ESET SSL Filter CA"), Some("ESET"));
+        assert_eq!(
+            inspection_product("CN=Palo-Alto Decrypt"),
+            Some("Palo Alto Networks")
+        );
+        // Words inside other words are not product names.
+        for other in [
+            "CN=passwordreset.example.test",
+            "O=Presets Inc, CN=Issuing CA",
+            "CN=Squidward Labs CA",
+            "CN=Avg2 Holdings",
+        ] {
+            assert_eq!(inspection_product(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn a_chain_product_is_read_from_issuers_not_from_a_self_signed_leaf() {
+        let cert = |subject: &str, issuer: &str| CertificateInfo {
+            subject: subject.into(),
+            issuer: issuer.into(),
+            dns_names: Vec::new(),
+            not_before: String::new(),
+            not_after: String::new(),
+            not_after_unix: 0,
+            sha256: String::new(),
+            pem: String::new(),
+        };
+        // A self-signed certificate for a host whose name holds a product.
+        assert_eq!(
+            chain_product(&[cert("CN=zscaler.net", "CN=zscaler.net")]),
+            None
+        );
+        // A leaf whose own subject names one, issued by an unknown CA.
+        assert_eq!(
+            chain_product(&[cert("O=Sophos Ltd, CN=sophos.test", "CN=Private CA")]),
+            None
+        );
+        assert_eq!(
+            chain_product(&[
+                cert("CN=a.test", "CN=Zscaler Intermediate Root CA"),
+                cert("CN=Zscaler Intermediate Root CA", "CN=Zscaler Root CA"),
+            ]),
+            Some("Zscaler")
         );
     }
 

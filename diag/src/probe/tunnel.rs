@@ -9,7 +9,7 @@ use pathprobe_reports::Phase;
 use tokio::io::AsyncWriteExt;
 
 use super::failure::{Beyond, Broken, Failure, io_failure};
-use super::http::{Head, challenges, peek_body, product, read_head, title};
+use super::http::{Head, challenges, peek_body, product, read_first_head, title};
 use super::{Context, Stream};
 
 pub(super) fn basic_auth(c: &Credentials) -> String {
@@ -50,7 +50,6 @@ pub(super) async fn proxy_refusal(
     }
     let body = peek_body(stream, head).await;
     Failure::ProxyDenied {
-        status: Some(head.status),
         product: product(head, &body).map(str::to_owned),
         title: title(&body),
         detail: match head.get("Location") {
@@ -123,12 +122,12 @@ pub(super) async fn http_connect(
         .write_all(request.as_bytes())
         .await
         .map_err(|e| io_failure(Phase::Tunnel, &e))?;
-    let head = read_head(&mut stream)
+    let head = read_first_head(&mut stream)
         .await
         .map_err(|e| Failure::Protocol(Phase::Tunnel, Broken::Head(e)))?;
     if head.status < 200 {
-        // A final 1xx (101 Switching Protocols) is no answer to CONNECT:
-        // not a refusal, not a tunnel.
+        // A 1xx (100 Continue, 101 Switching Protocols) is no answer to
+        // CONNECT: not a refusal, not a tunnel; curl and Chromium stop there.
         return Err(Failure::Protocol(
             Phase::Tunnel,
             Broken::Answer(format!(
@@ -331,7 +330,6 @@ pub(super) async fn socks5(
             }
         ))),
         (code @ 1..=2, _) => Err(Failure::ProxyDenied {
-            status: None,
             product: None,
             title: None,
             detail: format!(
@@ -440,7 +438,6 @@ pub(super) async fn socks4(
             Ok((stream, format!("{version} CONNECT {target}:{port}")))
         }
         [0, code @ 0x5B..=0x5D, ..] => Err(Failure::ProxyDenied {
-            status: None,
             product: None,
             title: None,
             detail: format!(

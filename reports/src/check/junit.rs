@@ -73,7 +73,7 @@ fn cases(r: &ProbeResult, finding: Option<&str>) -> Vec<Case> {
             body: String::new(),
         }];
     }
-    let working = r.attempts.iter().find(|a| a.verdict.is_ok());
+    let working = super::deciding(&r.attempts).filter(|a| a.verdict.is_ok());
     r.attempts
         .iter()
         .map(|a| {

@@ -344,6 +344,41 @@ pub struct Attempt {
     pub status: Option<u16>,
 }
 
+impl Attempt {
+    /// Whether a client tries its next route after this attempt, as
+    /// browsers and WinHTTP do with a PAC's list: only when the route
+    /// itself could not be used. Through a proxy, that is a proxy that
+    /// cannot be reached or spoken to; directly, a name that does not
+    /// resolve or a connection that fails. An answer of the proxy's (a
+    /// refusal, a 407, what it met beyond itself) ends the try: a fallback
+    /// list is no way around a proxy's policy, and PAC files rely on that
+    /// (Chromium's `CanFalloverToNextProxy`).
+    pub fn client_moves_on(&self) -> bool {
+        match self.route {
+            Route::Direct => matches!(
+                self.verdict,
+                Verdict::DnsFailure
+                    | Verdict::DnsSinkhole
+                    | Verdict::TcpRefused
+                    | Verdict::TcpTimeout
+                    | Verdict::TcpReset
+                    | Verdict::TlsHandshakeFailed
+            ),
+            Route::Proxy { .. } => self.verdict == Verdict::ProxyUnreachable,
+        }
+    }
+}
+
+/// The attempt that decides an endpoint's verdict, as a client meets it:
+/// the routes in order until one works or one fails in a way the client
+/// does not move on from; else the last tried.
+pub fn deciding(attempts: &[Attempt]) -> Option<&Attempt> {
+    attempts
+        .iter()
+        .find(|a| a.verdict.is_ok() || !a.client_moves_on())
+        .or_else(|| attempts.last())
+}
+
 /// One probe target of one catalog row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ProbeResult {
@@ -682,14 +717,9 @@ impl CheckReport {
         serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
     }
 
-    /// The attempt that decides the endpoint's verdict: the first that worked,
-    /// else the last tried.
+    /// The attempt that decides the endpoint's verdict (see [`deciding`]).
     pub(crate) fn deciding(result: &ProbeResult) -> Option<&Attempt> {
-        result
-            .attempts
-            .iter()
-            .find(|a| a.verdict.is_ok())
-            .or_else(|| result.attempts.last())
+        deciding(&result.attempts)
     }
 }
 

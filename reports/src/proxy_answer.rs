@@ -1,0 +1,120 @@
+//! What a proxy's own non-success answer says, read the same way by the
+//! probe (for its hint), by the findings and by `fix` (for the rules it
+//! writes): only a refusal of the destination is fixed by an allow rule.
+
+/// Squid's error codes that refuse the request by the proxy's rules
+/// (`http_access`, `miss_access`, forwarding rules).
+const SQUID_REFUSALS: &[&str] = &[
+    "ERR_ACCESS_DENIED",
+    "ERR_CACHE_ACCESS_DENIED",
+    "ERR_CACHE_MGR_ACCESS_DENIED",
+    "ERR_FORWARDING_DENIED",
+];
+
+/// The kind of a proxy's non-success answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ProxyAnswer {
+    /// The destination is refused by the proxy's rules: a 403 or 451, a
+    /// redirect to the proxy's login or block page, squid's
+    /// `ERR_ACCESS_DENIED` family, a SOCKS ruleset refusal. An allow rule
+    /// changes it.
+    Refusal,
+    /// A 5xx naming no refusal: the proxy could not get an answer from
+    /// the destination.
+    GatewayError,
+    /// 400, 405 or 501: the proxy does not take the request at all (a
+    /// web server or reverse proxy named as the proxy, or one that
+    /// forbids tunnels).
+    NotTaken,
+    /// 429: the proxy limits how fast this client asks.
+    RateLimited,
+    /// Anything else (squid's `ERR_TOO_BIG`, another 4xx): said as it is,
+    /// no cause claimed.
+    Unexplained,
+}
+
+impl ProxyAnswer {
+    /// Reads an answer as the probe records it: `"403 Forbidden"`,
+    /// `"302 Found to URL"`, `"503 Service Unavailable, X-Squid-Error:
+    /// ERR_CONNECT_FAIL 111"`; a SOCKS reply (no status) is a refusal.
+    pub fn of(answer: &str) -> Self {
+        let status = answer
+            .get(..3)
+            .filter(|code| code.bytes().all(|b| b.is_ascii_digit()))
+            .filter(|_| matches!(answer.get(3..4), None | Some(" ") | Some(",")))
+            .and_then(|code| code.parse::<u16>().ok());
+        let Some(status) = status else {
+            return Self::Refusal;
+        };
+        let codes: Vec<String> = answer
+            .split_once("X-Squid-Error:")
+            .map(|(_, codes)| {
+                codes
+                    .split(',')
+                    .filter_map(|c| c.split_whitespace().next())
+                    .map(str::to_ascii_uppercase)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if codes.iter().any(|c| SQUID_REFUSALS.contains(&c.as_str())) {
+            return Self::Refusal;
+        }
+        match status {
+            400 | 405 | 501 => Self::NotTaken,
+            429 => Self::RateLimited,
+            500..=599 => Self::GatewayError,
+            // Squid names why it answered: a code that is no refusal (its
+            // size limits, a request it cannot parse) is not one.
+            _ if !codes.is_empty() => Self::Unexplained,
+            300..=399 | 403 | 451 => Self::Refusal,
+            _ => Self::Unexplained,
+        }
+    }
+
+    /// Whether an allow rule on the proxy is known to change it.
+    pub fn is_refusal(self) -> bool {
+        self == Self::Refusal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_refusal_is_one() {
+        for (answer, kind) in [
+            ("403 Forbidden", ProxyAnswer::Refusal),
+            ("451 Unavailable For Legal Reasons", ProxyAnswer::Refusal),
+            ("302 Found to http://login.corp.test/", ProxyAnswer::Refusal),
+            (
+                "403 Forbidden, X-Squid-Error: ERR_ACCESS_DENIED 0",
+                ProxyAnswer::Refusal,
+            ),
+            (
+                "504 Gateway Timeout, X-Squid-Error: err_access_denied 0",
+                ProxyAnswer::Refusal,
+            ),
+            (
+                "SOCKS5 reply 2: not allowed by ruleset",
+                ProxyAnswer::Refusal,
+            ),
+            (
+                "403 Forbidden, X-Squid-Error: ERR_TOO_BIG 0",
+                ProxyAnswer::Unexplained,
+            ),
+            ("502 Bad Gateway", ProxyAnswer::GatewayError),
+            (
+                "503 Service Unavailable, X-Squid-Error: ERR_ZERO_SIZE_OBJECT 0",
+                ProxyAnswer::GatewayError,
+            ),
+            ("405 Method Not Allowed", ProxyAnswer::NotTaken),
+            ("400 Bad Request", ProxyAnswer::NotTaken),
+            ("501 Unsupported method ('CONNECT')", ProxyAnswer::NotTaken),
+            ("429 Too Many Requests", ProxyAnswer::RateLimited),
+            ("404 Not Found", ProxyAnswer::Unexplained),
+        ] {
+            assert_eq!(ProxyAnswer::of(answer), kind, "{answer}");
+        }
+    }
+}
