@@ -3,7 +3,7 @@
 //! Shared by `check`, `bundle`, `serve`, `urls`, `pac eval`, `proxy explain`
 //! and the feeds.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use pathprobe_urls::{
@@ -56,13 +56,30 @@ pub(crate) fn load_catalog_within(
     // The same file (under any name) or URL given twice is read once: its
     // rows would otherwise be listed under themselves.
     let mut seen = std::collections::HashSet::new();
+    let mut files: Vec<&Path> = Vec::new();
     for path in &args.catalog {
+        // A URL as the server sees it: the scheme and host in any case,
+        // an empty query or fragment, are the same URL.
         let identity = if crate::remote::is_url(path) {
-            path.to_path_buf()
+            path.to_str()
+                .and_then(|t| url::Url::parse(t.trim()).ok())
+                .map_or_else(
+                    || path.to_path_buf(),
+                    |mut u| {
+                        u.set_fragment(None);
+                        if u.query() == Some("") {
+                            u.set_query(None);
+                        }
+                        PathBuf::from(u.as_str())
+                    },
+                )
         } else {
             std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
         };
-        if !seen.insert(identity) {
+        // A hard link is the same file under another canonical name.
+        let linked = !crate::remote::is_url(path)
+            && files.iter().any(|f| pathprobe_files::is_same_file(f, path));
+        if !seen.insert(identity) || linked {
             output::warn(&format!(
                 "the catalog {} is given more than once: read once",
                 pathprobe_files::quote::quoted(&path.to_string_lossy())
@@ -82,6 +99,9 @@ pub(crate) fn load_catalog_within(
                 pathprobe_files::quote::quoted(&crate::secrets::scrub(&text))
             ))
             .into());
+        }
+        if !crate::remote::is_url(path) {
+            files.push(path);
         }
         // The run's deadline covers every file, not each.
         let left = deadline.map(|d| d.saturating_sub(started.elapsed()));

@@ -1087,7 +1087,7 @@ impl ProbeArgs {
             .catalog
             .catalog
             .iter()
-            .map(|p| crate::remote::catalog_input(p))
+            .flat_map(|p| crate::remote::catalog_input(p))
             .collect();
         files.extend(
             one.into_iter()

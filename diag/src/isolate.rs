@@ -84,7 +84,7 @@ pub(crate) fn load_catalog_file(
         Err(Failure::Refused(message)) => return Err(UsageError(message).into()),
         Err(Failure::Memory) => {
             return Err(UsageError(format!(
-                "{shown}: reading it needed more than {} MiB of memory and was stopped (a zip bomb, or a sheet whose cells claim millions of rows and columns?)",
+                "{shown}: reading it needed more than {} MiB of memory and was stopped (a zip bomb, a sheet whose cells claim millions of rows and columns, or millions of entries?)",
                 MEMORY_LIMIT / (1024 * 1024)
             ))
             .into());

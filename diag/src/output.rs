@@ -51,12 +51,46 @@ fn style_for(
 /// Writes `text` to stdout, without secrets; a reader that went away is
 /// not an error.
 pub fn print(text: &str) -> anyhow::Result<()> {
-    let text = crate::secrets::shown(text, table_style(false).color);
+    let colour = table_style(false).color;
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    // Cleaned a block of whole lines at a time: a listing of 200,000 rows
+    // is hundreds of megabytes, and two more copies of it were too many.
+    // Nothing the redactor looks for spans a line break.
+    let mut written = Ok(());
+    for block in line_blocks(text, PRINT_BLOCK) {
+        written = out.write_all(crate::secrets::shown(block, colour).as_bytes());
+        if written.is_err() {
+            break;
+        }
+    }
+    match written.and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }
+}
+
+/// About how much of stdout's text is cleaned at once.
+const PRINT_BLOCK: usize = 1 << 20;
+
+/// `text` in pieces of whole lines, each about `size` bytes (a longer
+/// line is a piece of its own).
+fn line_blocks(text: &str, size: usize) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        // A line feed is one byte, never inside a character: cutting after
+        // it keeps both pieces whole.
+        let cut = rest
+            .as_bytes()
+            .get(size..)
+            .and_then(|after| after.iter().position(|&b| b == b'\n'))
+            .map_or(rest.len(), |at| size + at + 1);
+        let (block, tail) = rest.split_at(cut);
+        rest = tail;
+        Some(block)
+    })
 }
 
 /// Checks that `path` can take an output without destroying anything (a
@@ -287,6 +321,19 @@ impl Progress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blocks_are_whole_lines_and_lose_nothing() {
+        let text = "ab\ncdé\n\nf\nlast without end";
+        for size in 0..text.len() + 2 {
+            let blocks: Vec<&str> = line_blocks(text, size).collect();
+            assert_eq!(blocks.concat(), text, "{size}");
+            for b in &blocks[..blocks.len() - 1] {
+                assert!(b.ends_with('\n'), "{size}: {blocks:?}");
+            }
+        }
+        assert_eq!(line_blocks("", 4).count(), 0);
+    }
 
     #[test]
     fn a_terminal_of_no_width_gets_a_readable_table() {

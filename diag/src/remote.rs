@@ -224,18 +224,22 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// The file a catalog argument stands for, which no output may replace:
-/// the file itself, or the cached copy of one given by URL.
-pub(crate) fn catalog_input(arg: &Path) -> (PathBuf, &'static str) {
+/// The files a catalog argument stands for, which no output may replace:
+/// the file itself, or the cached copy of one given by URL and its record
+/// of validators.
+pub(crate) fn catalog_input(arg: &Path) -> Vec<(PathBuf, &'static str)> {
     let cached = is_url(arg)
         .then(|| {
             let url = url::Url::parse(arg.to_str()?.trim()).ok()?;
-            Some(cache_files(&cache_dir()?, &url).0)
+            Some(cache_files(&cache_dir()?, &url))
         })
         .flatten();
     match cached {
-        Some(body) => (body, "the catalog's cached copy"),
-        None => (arg.to_path_buf(), "the catalog"),
+        Some((body, meta)) => vec![
+            (body, "the catalog's cached copy"),
+            (meta, "the catalog's cache record"),
+        ],
+        None => vec![(arg.to_path_buf(), "the catalog")],
     }
 }
 
@@ -247,9 +251,15 @@ pub(crate) fn fetch(url: &url::Url, options: &FetchOptions) -> anyhow::Result<Fe
         Some(dir) => match std::fs::create_dir_all(&dir) {
             Ok(()) => Some(cache_files(&dir, url)),
             Err(e) => {
+                // "File exists" says little: something else holds the name.
+                let why = match e.kind() {
+                    std::io::ErrorKind::AlreadyExists => "something that is not a directory has its name (a file, a pipe, a link that leads nowhere)".to_owned(),
+                    std::io::ErrorKind::NotADirectory => "a part of its path is not a directory".to_owned(),
+                    _ => e.to_string(),
+                };
                 crate::output::warn(&format!(
-                    "the catalog cache {} cannot be made ({e}): {shown} is fetched for this run only",
-                    dir.display()
+                    "the catalog cache {} cannot be made ({why}): {shown} is fetched for this run only",
+                    pathprobe_files::shown_path(&dir)
                 ));
                 None
             }
@@ -406,7 +416,23 @@ async fn ask(
         // A redirect must not carry the URL's query (a token) to another
         // server in a Referer.
         .referer(false)
-        .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))
+        // Only http and https are followed; a loop (or a portal sending
+        // every request to its login page) ends at the limit, said so.
+        .redirect(reqwest::redirect::Policy::custom(|attempt| {
+            let scheme = attempt.url().scheme().to_owned();
+            if !matches!(scheme.as_str(), "http" | "https") {
+                let to = format!("a redirect to {scheme}:, which is not followed: only http:// and https:// catalogs are fetched");
+                attempt.error(to)
+            } else if attempt.previous().len() > MAX_REDIRECTS {
+                let to = format!(
+                    "more than {MAX_REDIRECTS} redirects, the last to {} (a loop, or a portal sending every request to its login page?)",
+                    pathprobe_pac::redact_url(attempt.url())
+                );
+                attempt.error(to)
+            } else {
+                attempt.follow()
+            }
+        }))
         .user_agent(concat!("pathprobe/", env!("CARGO_PKG_VERSION")));
     builder = match &options.proxy {
         Some(proxy) => builder.proxy(
@@ -441,6 +467,20 @@ async fn ask(
         None => "the server answered".to_owned(),
     };
     if !status.is_success() {
+        // A redirect the client did not follow: to where, in words.
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|l| response.url().join(l).ok());
+        if status.is_redirection()
+            && let Some(to) = location
+        {
+            return Err(format!(
+                "{answered} {status}, a redirect to {}:, which is not followed: only http:// and https:// catalogs are fetched",
+                to.scheme()
+            ));
+        }
         return Err(format!("{answered} {status}"));
     }
     let header = |name: reqwest::header::HeaderName| {
@@ -450,6 +490,16 @@ async fn ask(
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     };
+    // Nothing compressed was asked for (no Accept-Encoding): bytes sent
+    // compressed anyway are not the list, and the header says why.
+    if let Some(encoding) = header(reqwest::header::CONTENT_ENCODING)
+        .filter(|e| !e.trim().eq_ignore_ascii_case("identity"))
+    {
+        return Err(format!(
+            "{answered} with a body compressed as Content-Encoding: {}, though no compression was asked for",
+            pathprobe_files::quote::excerpt(&pathprobe_files::quote::visible(&encoding), 40)
+        ));
+    }
     let etag = header(reqwest::header::ETAG);
     let last_modified = header(reqwest::header::LAST_MODIFIED);
     let content_type = header(reqwest::header::CONTENT_TYPE);

@@ -33,33 +33,53 @@ pub fn learn_from_start(args: &[std::ffi::OsString]) {
             words.push(value.to_string_lossy().into_owned());
         }
     }
-    let Ok(mut redactor) = known().lock() else {
-        return;
-    };
-    let mut after_proxy_user = false;
-    for word in &words {
-        if after_proxy_user {
-            learn_pair(&mut redactor, word);
-        }
-        after_proxy_user = word == "--proxy-user";
-        if let Some(value) = word.strip_prefix("--proxy-user=") {
-            learn_pair(&mut redactor, value);
-        }
-        // `scheme://user:password@host` or `user:password@host`, as a whole
-        // word or as the value of `--flag=`.
-        let value = match word.split_once("://") {
-            Some(_) => word.as_str(),
-            None => word.split_once('=').map_or(word.as_str(), |(_, v)| v),
+    {
+        let Ok(mut redactor) = known().lock() else {
+            return;
         };
-        let authority = value.split_once("://").map_or(value, |(_, rest)| rest);
-        let authority = authority.split('/').next().unwrap_or(authority);
-        if let Some((userinfo, _)) = authority.rsplit_once('@')
-            && userinfo.contains(':')
-        {
-            learn_pair(&mut redactor, userinfo);
+        let mut after_proxy_user = false;
+        for word in &words {
+            if after_proxy_user {
+                learn_pair(&mut redactor, word);
+            }
+            after_proxy_user = word == "--proxy-user";
+            if let Some(value) = word.strip_prefix("--proxy-user=") {
+                learn_pair(&mut redactor, value);
+            }
+            // `scheme://user:password@host` or `user:password@host`, as a whole
+            // word or as the value of `--flag=`.
+            let value = match word.split_once("://") {
+                Some(_) => word.as_str(),
+                None => word.split_once('=').map_or(word.as_str(), |(_, v)| v),
+            };
+            // A URL's longer query values (a catalog's or PAC's `?x=…`): a
+            // server may echo the request it got into what it sends back.
+            // Short ones (`?format=csv`) are words, not secrets.
+            if let Ok(u) = url::Url::parse(value.trim())
+                && matches!(u.scheme(), "http" | "https")
+            {
+                for (_, v) in u.query_pairs() {
+                    if v.chars().count() >= MIN_QUERY_SECRET {
+                        redactor.secret(&v);
+                    }
+                }
+            }
+            let authority = value.split_once("://").map_or(value, |(_, rest)| rest);
+            let authority = authority.split('/').next().unwrap_or(authority);
+            if let Some((userinfo, _)) = authority.rsplit_once('@')
+                && userinfo.contains(':')
+            {
+                learn_pair(&mut redactor, userinfo);
+            }
         }
     }
+    // After the lock is released: the warning passes through the redactor.
+    warn_short_password();
 }
+
+/// The shortest query value of a URL on the command line learned as a
+/// secret (a token, a signature), whatever its parameter's name.
+const MIN_QUERY_SECRET: usize = 8;
 
 /// Learns every secret `redactor` knows (a run's, built from its settings:
 /// the configuration file's proxy and credentials, settings files), so that
@@ -70,10 +90,30 @@ pub fn learn(redactor: &Redactor) {
     }
 }
 
+/// A password too short to hide was given: said once the redactor's lock
+/// is released (a warning passes through the redactor).
+static SHORT_PASSWORD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Says, once, that a password given is too short to be hidden.
+fn warn_short_password() {
+    if SHORT_PASSWORD.swap(false, std::sync::atomic::Ordering::Relaxed) {
+        crate::output::warn(
+            "a proxy password of fewer than 3 characters cannot be kept out of outputs (it would hide ordinary text too): reports, logs and bundles may show it",
+        );
+    }
+}
+
 /// `user:password`: the password (as given and percent-decoded) and the
 /// Basic tokens. A user name alone is not a secret (and a common word).
 fn learn_pair(redactor: &mut Redactor, pair: &str) {
     if let Some((user, password)) = pair.split_once(':') {
+        // Two characters are found in ordinary text everywhere: hiding
+        // them would garble every output, so they are not hidden, and the
+        // user is told so rather than promised otherwise.
+        let length = percent_decoded(password).chars().count();
+        if (1..3).contains(&length) {
+            SHORT_PASSWORD.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         let decode = |s: &str| percent_decoded(s);
         redactor.credentials(&decode(user), &decode(password));
         redactor.credentials(user, password);

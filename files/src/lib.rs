@@ -666,6 +666,12 @@ fn in_directory(path: &Path, meta: &Metadata, dir: &Path) -> bool {
     })
 }
 
+/// Whether `a` and `b` name one file, under any spelling: a symbolic
+/// link, `./`, or (on Unix) a hard link.
+pub fn is_same_file(a: &Path, b: &Path) -> bool {
+    std::fs::metadata(a).is_ok_and(|meta| same_file(a, &meta, b))
+}
+
 /// Whether `other` names the file `meta` describes.
 fn same_file(path: &Path, meta: &Metadata, other: &Path) -> bool {
     let Ok(other_meta) = std::fs::metadata(other) else {

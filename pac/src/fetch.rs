@@ -335,7 +335,9 @@ async fn fetch_url(
 pub fn describe_http_error(e: &reqwest::Error) -> String {
     use std::error::Error as _;
     let mut text = if e.is_redirect() {
-        "too many redirects".to_owned()
+        // A redirect policy's own words, when it gave them.
+        e.source()
+            .map_or_else(|| "too many redirects".to_owned(), ToString::to_string)
     } else if e.is_connect() {
         "cannot connect".to_owned()
     } else {
@@ -383,11 +385,15 @@ fn decode(bytes: Vec<u8>) -> (String, Vec<String>) {
     }
 }
 
-/// A URL as it may appear in output: no user name or password, and the value
-/// of every query parameter replaced (PAC URLs often carry tokens).
+/// A URL as it may appear in output: its user name and password one
+/// `REDACTED`, the value of every query parameter replaced (PAC URLs often
+/// carry tokens), no fragment.
 pub fn redact_url(url: &url::Url) -> String {
     let mut shown = url.clone();
-    let _ = shown.set_username("");
+    // Credentials are hidden, not their presence: a reader sees that the
+    // URL carries some (`http://REDACTED@proxy:3128/`).
+    let had_credentials = !url.username().is_empty() || url.password().is_some();
+    let _ = shown.set_username(if had_credentials { "REDACTED" } else { "" });
     let _ = shown.set_password(None);
     if url.query().is_some() {
         let pairs: Vec<String> = url
@@ -433,7 +439,10 @@ mod tests {
         let u =
             url::Url::parse("http://user:hunter2@pac.corp/p.pac?token=abc123&site=x#f").unwrap();
         let shown = redact_url(&u);
-        assert_eq!(shown, "http://pac.corp/p.pac?token=REDACTED&site=REDACTED");
+        assert_eq!(
+            shown,
+            "http://REDACTED@pac.corp/p.pac?token=REDACTED&site=REDACTED"
+        );
         let loc = PacLocation::parse("https://u:hunter2@pac.corp/x.pac?sig=zz").unwrap();
         assert!(!loc.display().contains("hunter2") && !loc.display().contains("zz"));
     }

@@ -866,6 +866,13 @@ pub fn open_bundle(path: &Path) -> Result<OpenedBundle, BundleError> {
             Err(_) => unreadable += 1,
         }
     }
+    // Only one copy of a repeated name is read here, and an unpacking tool
+    // may take another (`unzip -n` keeps the first).
+    if archive.has_duplicate_names() {
+        problems.push(
+            "the zip holds two or more members under one name: a tool unpacking it may take a copy this check did not read (changed after the bundle was made)".into(),
+        );
+    }
     if !unsafe_names.is_empty() {
         problems.push(format!(
             "{} member name(s) that would unpack outside the folder (an absolute path or \"..\"): {}",

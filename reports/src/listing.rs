@@ -254,12 +254,45 @@ impl Listing {
     }
 
     fn table(&self, style: &TableStyle) -> String {
+        // Host names read badly when wrapped: give the endpoint column its longest
+        // host (within reason) and let the probe column wrap instead.
+        let longest = self
+            .entries
+            .iter()
+            .filter(|e| e.kind == "url")
+            .map(|e| e.target.chars().count())
+            .max()
+            .unwrap_or(10);
+        let endpoint_width = u16::try_from(longest.min(40) + 2).unwrap_or(42);
+        // A long listing is laid out a page of rows at a time: the table
+        // library holds every cell of a table several times over while it
+        // lays it out (200,000 rows took gigabytes).
+        let mut text = String::new();
+        for page in self.entries.chunks(crate::table::PAGE_ROWS) {
+            text.push_str(&Self::table_page(page, style, endpoint_width).to_string());
+            text.push('\n');
+        }
+        if self.entries.is_empty() {
+            text.push_str(&Self::table_page(&[], style, endpoint_width).to_string());
+            text.push('\n');
+        }
+        text.push_str(&self.summary_line());
+        text.push('\n');
+        text
+    }
+
+    /// One page of the table: `entries` under the header.
+    fn table_page(
+        entries: &[ListingEntry],
+        style: &TableStyle,
+        endpoint_width: u16,
+    ) -> crate::table::SafeTable {
         let mut header = vec!["Endpoint", "Port", "Geo", "Category", "Req", "OS", "Probe"];
         if style.verbose {
             header.push("Source");
         }
         let mut t = style.table(header);
-        for e in &self.entries {
+        for e in entries {
             let probe = match e.status {
                 "probe" => e
                     .targets
@@ -310,22 +343,12 @@ impl Listing {
                 col.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(max)));
             }
         }
-        // Host names read badly when wrapped: give the endpoint column its longest
-        // host (within reason) and let the probe column wrap instead.
-        let longest = self
-            .entries
-            .iter()
-            .filter(|e| e.kind == "url")
-            .map(|e| e.target.chars().count())
-            .max()
-            .unwrap_or(10);
-        let endpoint_width = u16::try_from(longest.min(40) + 2).unwrap_or(42);
         if let Some(col) = t.column_mut(0) {
             col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
                 endpoint_width,
             )));
         }
-        format!("{t}\n{}\n", self.summary_line())
+        t
     }
 
     fn csv(&self) -> Result<String, RenderError> {

@@ -36,6 +36,10 @@ impl TableStyle {
     }
 }
 
+/// Rows laid out as one table: a longer list is several tables, one after
+/// the other (the table library held 200,000 rows in gigabytes).
+pub(crate) const PAGE_ROWS: usize = 2000;
+
 /// Longest line a table cell shows; the JSON output has the whole value.
 /// Wrapping cost grows with the square of a cell's length, and the table
 /// library overflows past 65,535 columns.

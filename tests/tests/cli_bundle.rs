@@ -417,6 +417,30 @@ fn inspect_notices_tampering_and_rejects_non_bundles() {
             && err.contains("and 19990 more"),
         "{err}"
     );
+    // A second member under a listed name, ahead of the good one: only one
+    // copy is read, and `unzip -n` would take the other.
+    let doubled = run.dir.path().join("doubled.zip");
+    let made = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import sys, zipfile\n\
+             good = zipfile.ZipFile(sys.argv[1])\n\
+             out = zipfile.ZipFile(sys.argv[2], 'w')\n\
+             out.writestr('report.txt', 'TAMPERED: everything is fine')\n\
+             for n in good.namelist():\n    out.writestr(n, good.read(n))\n\
+             out.close()",
+        )
+        .args([&run.zip, &doubled])
+        .output()
+        .expect("python3 runs");
+    assert!(made.status.success(), "{}", stderr(&made));
+    let out = run_with_env(["bundle", "inspect", doubled.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("two or more members under one name"),
+        "{}",
+        stderr(&out)
+    );
     let junk = run.dir.path().join("junk.zip");
     std::fs::write(&junk, "not a zip").unwrap();
     let out = run_with_env(["bundle", "inspect", junk.to_str().unwrap()], &[]);

@@ -286,7 +286,30 @@ fn config_show_redacts_secrets() {
             text.contains("proxy.corp.example") && text.contains("agent:REDACTED"),
             "{format}: {text}"
         );
+        // Hidden, not their presence: credentials are configured.
+        assert!(
+            text.contains("REDACTED@proxy.corp.example"),
+            "{format}: {text}"
+        );
     }
+    // A password too short to hide is said to be so, and the command ends
+    // (the warning once waited on the redactor's own lock).
+    let out = pathprobe_tests::run_within(
+        [
+            "config",
+            "show",
+            "--",
+            "--proxy",
+            "http://u:pw@127.0.0.1:3128",
+        ],
+        std::time::Duration::from_secs(20),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("fewer than 3 characters cannot be kept out of outputs"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -982,6 +982,24 @@ fn several_catalogs_list_as_one_naming_every_row() {
     assert_eq!(v["entries"][2]["source"], "internal.txt:2");
     assert_eq!(v["summary"]["in_several_catalogs"], 1);
     assert_eq!(v["catalog"]["name"], "vendor.csv + internal.txt");
+
+    // A hard link to a catalog is that catalog: read once.
+    let linked = dir.path().join("linked.csv");
+    fs::hard_link(&vendor, &linked).unwrap();
+    let out = run([
+        "urls".as_ref(),
+        "list".as_ref(),
+        vendor.as_os_str(),
+        linked.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert!(
+        stderr(&out).contains("given more than once: read once"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(json(&out)["summary"]["in_several_catalogs"], 0);
 }
 
 /// A catalog server on loopback: serves `body` with an ETag and a
@@ -1312,7 +1330,21 @@ fn a_catalog_by_url_keeps_its_last_good_copy_and_its_secrets() {
         .output();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("fetched for this run only"),
+        stderr(&out).contains("fetched for this run only")
+            && stderr(&out).contains("a part of its path is not a directory"),
+        "{}",
+        stderr(&out)
+    );
+    // The cache's own name held by a file: said in words, not "File exists".
+    let held = tempfile::tempdir().unwrap();
+    std::fs::create_dir(held.path().join("pathprobe")).unwrap();
+    std::fs::write(held.path().join("pathprobe").join("catalogs"), "a file").unwrap();
+    let out = pathprobe_tests::Pathprobe::new(["urls", "list", &url])
+        .env("XDG_CACHE_HOME", held.path().to_str().unwrap())
+        .output();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("something that is not a directory has its name"),
         "{}",
         stderr(&out)
     );
@@ -1336,6 +1368,21 @@ fn a_catalog_by_url_keeps_its_last_good_copy_and_its_secrets() {
     assert_eq!(v["entries"].as_array().unwrap().len(), 1, "{v:#}");
     assert_eq!(v["entries"][0]["source"], format!("{url}:2"));
     assert_eq!(v["entries"][0]["also"][0], format!("{other_url}:2"));
+    // Spelt another way, it is the same URL: the scheme in capitals, an
+    // empty fragment or query.
+    for twin in [
+        url.replacen("http://", "HTTP://", 1),
+        format!("{url}#"),
+        format!("{url}?"),
+    ] {
+        let out = with_cache(&["urls", "list", &url, &twin, "--format", "json"]);
+        assert!(
+            stderr(&out).contains("given more than once: read once"),
+            "{twin}: {}",
+            stderr(&out)
+        );
+        assert_eq!(json(&out)["entries"].as_array().unwrap().len(), 1, "{twin}");
+    }
 }
 
 /// Round 14. A file name holding a line break is shown with it written
@@ -1366,4 +1413,230 @@ fn a_file_name_with_a_line_break_is_shown_whole() {
     let summary = stdout(&out);
     assert!(summary.contains("from loc<U+000A>FAKE.txt:"), "{summary}");
     assert!(!summary.lines().any(|l| l.starts_with("FAKE")), "{summary}");
+}
+
+/// Round 16. `urls diff` reads a catalog by URL as `urls list` does, and
+/// names it without its query values or fragment.
+#[test]
+fn urls_diff_compares_a_catalog_by_url() {
+    let server = CatalogServer::start("a.example.com\nb.example.com\n", "\"v1\"");
+    let dir = tempfile::tempdir().unwrap();
+    let newer = dir.path().join("newer.txt");
+    fs::write(&newer, "a.example.com\nc.example.com\n").unwrap();
+    let url = format!(
+        "http://127.0.0.1:{}/list.txt?x=PLAINSECRET2#frag=FRAGSECRET4",
+        server.port
+    );
+    let out = pathprobe_tests::Pathprobe::new([
+        "urls",
+        "diff",
+        &url,
+        newer.to_str().unwrap(),
+        "--format",
+        "json",
+    ])
+    .env("XDG_CACHE_HOME", dir.path().join("cache").to_str().unwrap())
+    .output();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(
+        !all.contains("PLAINSECRET2") && !all.contains("FRAGSECRET4"),
+        "{all}"
+    );
+    let v = json(&out);
+    let changes = v.to_string();
+    assert!(
+        changes.contains("b.example.com") && changes.contains("c.example.com"),
+        "{v:#}"
+    );
+}
+
+/// Round 16. A catalog server that echoes the request it got into the
+/// catalog: the URL's query values stay out of every output, whatever
+/// their parameters are called.
+#[test]
+fn a_catalog_url_echoed_back_keeps_its_query_values_out() {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().map_while(Result::ok) {
+            let mut head = [0u8; 4096];
+            let n = stream.read(&mut head).unwrap_or(0);
+            let line = String::from_utf8_lossy(&head[..n])
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            let body = format!("a.example.com\nrequested {line}\n");
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://127.0.0.1:{port}/list.txt?x=QVALsecret8&skoid=SKOIDvalue9");
+    for format in ["table", "json"] {
+        let out = pathprobe_tests::Pathprobe::new(["urls", "list", &url, "--format", format])
+            .env("XDG_CACHE_HOME", dir.path().join("cache").to_str().unwrap())
+            .output();
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(all.contains("requested GET"), "the echo is listed: {all}");
+        for secret in ["QVALsecret8", "SKOIDvalue9"] {
+            assert!(!all.contains(secret), "{format}: {all}");
+        }
+    }
+}
+
+/// Round 16. A catalog URL redirecting to `file:` or `ftp:`, redirecting
+/// in a loop, or answering with a compressed body nobody asked for: each
+/// said in words, exit 2.
+#[test]
+fn catalog_redirects_and_encodings_are_said_in_words() {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().map_while(Result::ok) {
+            let mut head = [0u8; 4096];
+            let n = stream.read(&mut head).unwrap_or(0);
+            let text = String::from_utf8_lossy(&head[..n]).into_owned();
+            let path = text.split_whitespace().nth(1).unwrap_or("/").to_owned();
+            let answer = if path.starts_with("/file") {
+                "HTTP/1.1 302 Found\r\nLocation: file:///etc/passwd\r\nContent-Length: 0\r\n\r\n"
+                    .to_owned()
+            } else if path.starts_with("/ftp") {
+                "HTTP/1.1 302 Found\r\nLocation: ftp://127.0.0.1/list.txt\r\nContent-Length: 0\r\n\r\n".to_owned()
+            } else if path.starts_with("/gz") {
+                "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n\x1f\u{8b}\x08\x00".to_owned()
+            } else {
+                format!("HTTP/1.1 302 Found\r\nLocation: /loop{path}\r\nContent-Length: 0\r\n\r\n")
+            };
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    for (path, words) in [
+        ("/file", "a redirect to file:, which is not followed"),
+        ("/ftp", "a redirect to ftp:, which is not followed"),
+        ("/loop", "more than 5 redirects"),
+        (
+            "/gz",
+            "Content-Encoding: gzip, though no compression was asked for",
+        ),
+    ] {
+        let url = format!("http://127.0.0.1:{port}{path}");
+        let out = pathprobe_tests::Pathprobe::new(["urls", "list", &url])
+            .env("XDG_CACHE_HOME", dir.path().to_str().unwrap())
+            .output();
+        assert_eq!(out.status.code(), Some(2), "{path}: {}", stderr(&out));
+        assert!(stderr(&out).contains(words), "{path}: {}", stderr(&out));
+    }
+}
+
+/// Round 16. A workbook whose cell points past its shared-string table:
+/// the error names the sheet and where the reading stopped.
+#[test]
+fn a_damaged_cell_is_named_by_its_sheet_and_place() {
+    use std::io::{Read as _, Write as _};
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("Endpoints").unwrap();
+    sheet.write_string(0, 0, "URL").unwrap();
+    sheet.write_string(1, 0, "a.example.com").unwrap();
+    sheet.write_string(2, 0, "b.example.com").unwrap();
+    book.save(&good).unwrap();
+    // The third string cell now points at string 99 of a table of three.
+    let damaged = dir.path().join("damaged.xlsx");
+    let mut from = zip::ZipArchive::new(fs::File::open(&good).unwrap()).unwrap();
+    let mut to = zip::ZipWriter::new(fs::File::create(&damaged).unwrap());
+    for i in 0..from.len() {
+        let mut member = from.by_index(i).unwrap();
+        let name = member.name().unwrap().into_owned();
+        let mut text = Vec::new();
+        member.read_to_end(&mut text).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let xml = String::from_utf8(text).unwrap();
+            let at = xml.rfind("<v>2</v>").expect("the third string cell");
+            text = format!("{}<v>99</v>{}", &xml[..at], &xml[at + 8..]).into_bytes();
+        }
+        to.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        to.write_all(&text).unwrap();
+    }
+    to.finish().unwrap();
+    let out = run(["urls", "list", damaged.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("damaged.xlsx, sheet \"Endpoints\"") && err.contains("after A2"),
+        "{err}"
+    );
+}
+
+/// Round 16. The cache's record of a catalog by URL is an input too: no
+/// output may replace it.
+#[test]
+fn an_output_cannot_replace_a_cached_catalogs_record() {
+    let server = CatalogServer::start("http://127.0.0.1:9/\n", "\"v1\"");
+    let cache = tempfile::tempdir().unwrap();
+    let url = format!("http://127.0.0.1:{}/list.txt", server.port);
+    let with_cache = |args: &[&str]| {
+        pathprobe_tests::Pathprobe::new(args.iter().copied())
+            .env("XDG_CACHE_HOME", cache.path().to_str().unwrap())
+            .output()
+    };
+    let out = with_cache(&["urls", "list", &url]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let record = fs::read_dir(cache.path().join("pathprobe").join("catalogs"))
+        .or_else(|_| fs::read_dir(cache.path().join("pathprobe")))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .expect("the cache record");
+    let before = fs::read(&record).unwrap();
+    let spec = format!("json={}", record.display());
+    let out = with_cache(&[
+        "check",
+        &url,
+        "--only-given",
+        "--no-env",
+        "--no-config",
+        "--direct",
+        "--output",
+        &spec,
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the catalog's cache record"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read(&record).unwrap(), before);
+}
+
+/// Round 16. A `*` inside a path is a pattern, not a character to request:
+/// the probe asks for the part before it.
+#[test]
+fn a_star_inside_a_path_is_not_requested() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("list.txt");
+    fs::write(&list, "a.example.test/**\nb.example.test/x/*/y\n").unwrap();
+    let out = run(["urls", "list", list.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    let probed: Vec<&str> = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["targets"][0]["url"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        probed,
+        ["https://a.example.test/", "https://b.example.test/x/"]
+    );
 }

@@ -8,7 +8,7 @@ use crate::columns::{Column, ColumnMap};
 use crate::error::Origin;
 use crate::geo::Geography;
 use crate::model::{Endpoint, Notice, Platforms, Requirement, SourceLocation, Support, Target};
-use crate::pattern::{Parsed, parse_item, split_cell};
+use crate::pattern::{Parsed, Scheme, parse_item, split_cell};
 
 /// One cell after merged regions were filled in.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -240,12 +240,17 @@ pub fn walk(grid: &Grid, src: &TableSource<'_>) -> Walked {
         let items = split_cell(&url_text);
         let many = items.len() > 1;
         let mut seen: Vec<&str> = Vec::new();
+        // Each repeated item said once, with how often it came.
+        let mut repeats: Vec<(&str, usize)> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             if seen.iter().any(|s| s.eq_ignore_ascii_case(item)) {
-                out.notices.push(Notice {
-                    location: here(),
-                    message: format!("{item} appears twice in one cell; listed once"),
-                });
+                match repeats
+                    .iter_mut()
+                    .find(|(r, _)| r.eq_ignore_ascii_case(item))
+                {
+                    Some((_, n)) => *n += 1,
+                    None => repeats.push((item, 2)),
+                }
                 continue;
             }
             seen.push(item);
@@ -261,6 +266,28 @@ pub fn walk(grid: &Grid, src: &TableSource<'_>) -> Walked {
                     text: url_text.trim().to_string(),
                 },
             };
+            // The port column and the URL disagreeing is said, never
+            // settled in silence: what is probed is what the URL says.
+            if let (Target::Url(u), Some(column)) = (&target, port) {
+                let clash = match (u.port, u.scheme) {
+                    (Some(own), _) if own != column => Some(format!(
+                        "{item} names port {own} and the port column {column}: port {own}, the URL's, is probed"
+                    )),
+                    (None, Some(Scheme::Http)) if column == 443 => Some(format!(
+                        "{item} is plain http:// and the port column says 443: probed as plain HTTP on port 443, as written; write https:// if TLS is meant"
+                    )),
+                    (None, Some(Scheme::Https)) if column == 80 => Some(format!(
+                        "{item} is https:// and the port column says 80: probed as TLS on port 80, as written; write http:// if plain HTTP is meant"
+                    )),
+                    _ => None,
+                };
+                if let Some(message) = clash {
+                    out.notices.push(Notice {
+                        location: here(),
+                        message,
+                    });
+                }
+            }
             out.endpoints.push(Endpoint {
                 target,
                 port,
@@ -279,6 +306,16 @@ pub fn walk(grid: &Grid, src: &TableSource<'_>) -> Walked {
                     section: section.clone(),
                     line,
                     item: many.then(|| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+                },
+            });
+        }
+        for (item, times) in repeats {
+            out.notices.push(Notice {
+                location: here(),
+                message: if times == 2 {
+                    format!("{item} appears twice in one cell; listed once")
+                } else {
+                    format!("{item} appears {times} times in one cell; listed once")
                 },
             });
         }
@@ -423,6 +460,42 @@ mod tests {
         assert_eq!(w.endpoints[0].source.line, 4);
         assert_eq!(w.endpoints[1].source.section.as_deref(), Some("Updates"));
         assert!(w.notices.is_empty(), "{:?}", w.notices);
+    }
+
+    #[test]
+    fn a_port_column_that_contradicts_the_url_is_said() {
+        let g = grid(&[
+            &["URL", "Port"],
+            &["http://b.example.test/", "443"],
+            &["https://c.example.test/", "80"],
+            &["https://d.example.test:8443/", "443"],
+            &["https://e.example.test/", "443"],
+            &["f.example.test", "80"],
+        ]);
+        let w = walk(&g, &src());
+        assert_eq!(w.endpoints.len(), 5);
+        let said: Vec<&str> = w.notices.iter().map(|n| n.message.as_str()).collect();
+        assert_eq!(said.len(), 3, "{said:#?}");
+        assert!(said[0].contains("plain HTTP on port 443"), "{}", said[0]);
+        assert!(said[1].contains("TLS on port 80"), "{}", said[1]);
+        assert!(
+            said[2].contains("port 8443, the URL's, is probed"),
+            "{}",
+            said[2]
+        );
+    }
+
+    #[test]
+    fn a_host_repeated_in_a_cell_is_one_notice() {
+        let cell = vec!["a.example.com"; 500].join("\n");
+        let g = grid(&[&["URL"], &[&cell]]);
+        let w = walk(&g, &src());
+        assert_eq!(w.endpoints.len(), 1);
+        let said: Vec<&str> = w.notices.iter().map(|n| n.message.as_str()).collect();
+        assert_eq!(
+            said,
+            ["a.example.com appears 500 times in one cell; listed once"]
+        );
     }
 
     #[test]

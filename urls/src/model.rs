@@ -445,6 +445,31 @@ impl PortSpan {
         Ok(spans)
     }
 
+    /// The distinct ports of `spans`, in order, repeats and overlaps
+    /// joined: `443,443` is one port, `1-100,50-200` is 1-200.
+    pub fn merged(spans: &[PortSpan]) -> Vec<PortSpan> {
+        let mut sorted = spans.to_vec();
+        sorted.sort_by_key(|s| (s.first, s.last));
+        let mut joined: Vec<PortSpan> = Vec::new();
+        for span in sorted {
+            match joined.last_mut() {
+                Some(last) if u32::from(span.first) <= u32::from(last.last) + 1 => {
+                    last.last = last.last.max(span.last);
+                }
+                _ => joined.push(span),
+            }
+        }
+        joined
+    }
+
+    /// How many ports `spans` name, each counted once.
+    pub fn count(spans: &[PortSpan]) -> usize {
+        Self::merged(spans)
+            .iter()
+            .map(|s| usize::from(s.last - s.first) + 1)
+            .sum()
+    }
+
     /// Spans as a list for people, runs of ports joined (`3478,3479,3480`
     /// reads `3478-3480`): `3478-3481, 5060`.
     pub fn list(spans: &[PortSpan]) -> String {

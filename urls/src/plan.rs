@@ -313,9 +313,13 @@ fn probe_for(e: &Endpoint, geo: Option<&GeoSelection>, map: &ProbeMap) -> Probe 
     // answer proves the path to the service works.
     let scheme = e.scheme();
     let port = e.effective_port();
+    // A `*` inside the path (`/**`, `/x/*/y`) stands for paths, not for a
+    // character to send: the request goes to the part before it.
     let path = match &url.path {
         PathPattern::Any => "/",
-        PathPattern::Exact(p) | PathPattern::Prefix(p) => p.as_str(),
+        PathPattern::Exact(p) | PathPattern::Prefix(p) => {
+            p.split_once('*').map_or(p.as_str(), |(before, _)| before)
+        }
     };
     let host = crate::pattern::url_host(url.host.base());
     // A service that speaks no HTTP is probed as far as its protocol allows.

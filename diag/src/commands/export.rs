@@ -24,7 +24,7 @@ pub fn export(args: ExportArgs) -> anyhow::Result<Exit> {
         args.catalog
             .catalog
             .iter()
-            .map(|p| crate::remote::catalog_input(p)),
+            .flat_map(|p| crate::remote::catalog_input(p)),
     );
     if let Some(path) = &args.filter.onboarding {
         inputs.push((path.clone(), "--onboarding"));

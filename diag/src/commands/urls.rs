@@ -1,7 +1,6 @@
 //! `pathprobe urls list` and `pathprobe urls diff`.
 
 use pathprobe_reports::{DiffReport, Listing, OutputFormat};
-use pathprobe_urls::LoadOptions;
 
 use crate::catalogs::load_and_plan;
 use crate::cli::{DiffArgs, ListArgs, UrlsCommand};
@@ -30,14 +29,21 @@ fn list(args: ListArgs) -> anyhow::Result<Exit> {
 }
 
 fn diff(args: DiffArgs) -> anyhow::Result<Exit> {
-    let old = crate::isolate::load_catalog_file(&args.old, &LoadOptions::default(), None)?;
-    let new = crate::isolate::load_catalog_file(&args.new, &LoadOptions::default(), None)?;
+    // Each side a file or a URL, read as `urls list` reads it (a URL
+    // fetched, or found unchanged in the cache), and named as the
+    // report names it: a URL without its query values.
+    let read = |path: &std::path::Path| {
+        let one = crate::cli::CatalogArgs {
+            catalog: vec![path.to_path_buf()],
+            sheet: None,
+            columns: Vec::new(),
+            catalog_proxy: None,
+        };
+        crate::catalogs::load_catalog(&one)
+    };
+    let (old, new) = (read(&args.old)?, read(&args.new)?);
     let changes = pathprobe_urls::diff(&old, &new);
-    let report = DiffReport::new(
-        args.old.display().to_string(),
-        args.new.display().to_string(),
-        changes,
-    );
+    let report = DiffReport::new(old.info.origin.clone(), new.info.origin.clone(), changes);
     output::print(&report.render(OutputFormat::from(args.format), &output::table_style(false))?)?;
     Ok(if report.is_empty() {
         Exit::Ok

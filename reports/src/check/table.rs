@@ -88,26 +88,37 @@ pub(crate) fn render(report: &CheckReport, style: &TableStyle) -> String {
         if report.baseline.is_some() {
             header.insert(3, "Change");
         }
-        let mut t = style.table(header);
-        for r in results {
-            let route = CheckReport::deciding(r).map_or_else(String::new, |a| a.route.to_string());
-            let mut row = vec![
-                Cell::new(&r.url),
-                Cell::new(route),
-                cell_verdict(r.verdict, style.color),
-                Cell::new(slowest(r)),
-                Cell::new(&r.hint),
-            ];
-            if style.verbose {
-                row.insert(4, Cell::new(phases(r)));
-                row.insert(5, Cell::new(&r.route_source));
+        // A page of rows at a time: the table library holds every cell
+        // several times over while it lays a table out.
+        let empty: [&ProbeResult; 0] = [];
+        let pages: Vec<&[&ProbeResult]> = if results.is_empty() {
+            vec![&empty]
+        } else {
+            results.chunks(crate::table::PAGE_ROWS).collect()
+        };
+        for page in pages {
+            let mut t = style.table(header.clone());
+            for r in page {
+                let route =
+                    CheckReport::deciding(r).map_or_else(String::new, |a| a.route.to_string());
+                let mut row = vec![
+                    Cell::new(&r.url),
+                    Cell::new(route),
+                    cell_verdict(r.verdict, style.color),
+                    Cell::new(slowest(r)),
+                    Cell::new(&r.hint),
+                ];
+                if style.verbose {
+                    row.insert(4, Cell::new(phases(r)));
+                    row.insert(5, Cell::new(&r.route_source));
+                }
+                if report.baseline.is_some() {
+                    row.insert(3, Cell::new(r.change.map_or("", |c| c.name())));
+                }
+                t.add_row(row);
             }
-            if report.baseline.is_some() {
-                row.insert(3, Cell::new(r.change.map_or("", |c| c.name())));
-            }
-            t.add_row(row);
+            out.push_str(&format!("{t}\n"));
         }
-        out.push_str(&format!("{t}\n"));
     }
     if let Some(b) = &report.baseline {
         let count = |c| {

@@ -132,6 +132,24 @@ pub(crate) fn load_feed_csv(path: &Path, bytes: &[u8]) -> Result<Catalog> {
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
     let column = |name: &str| header.iter().position(|h| *h == name.to_ascii_lowercase());
+    // A field named twice would have one of its columns read and the other
+    // dropped in silence: the file is refused, naming both.
+    for field in CSV_FIELDS {
+        let at: Vec<usize> = header
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| **h == field.to_ascii_lowercase())
+            .map(|(i, _)| i + 1)
+            .collect();
+        if let [first, second, ..] = at.as_slice() {
+            return Err(csv_error(
+                Some(1),
+                format!(
+                    "the header names {field} twice (columns {first} and {second}): keep one, so that no column is left unread"
+                ),
+            ));
+        }
+    }
     let columns: Vec<Option<usize>> = CSV_FIELDS.iter().map(|f| column(f)).collect();
     let mut catalog = Catalog {
         info: feed_info(path),
@@ -288,6 +306,18 @@ fn add_set(
         .clone()
         .or_else(|| set.service_area.clone());
     let section = (!id.is_empty()).then(|| format!("id {id}"));
+    // The feed numbers its sets with whole numbers; one past 64 bits, or
+    // with a fraction, is read as a float and shown as one (1e+23).
+    if let Some(serde_json::Value::Number(n)) = &set.id
+        && !(n.is_u64() || n.is_i64())
+    {
+        notice(
+            catalog,
+            path,
+            line,
+            at("the id is not a whole number of at most 64 bits: it is shown as read"),
+        );
+    }
     if !id.is_empty() && !ids.insert(id.clone()) {
         notice(
             catalog,
@@ -347,7 +377,8 @@ fn add_set(
             super::MAX_ENDPOINTS
         ))));
     }
-    let named: usize = tcp.iter().map(|s| usize::from(s.last - s.first) + 1).sum();
+    // Each port once: `443,443` names one.
+    let named = PortSpan::count(&tcp);
     if named > probed.len() {
         notice(
             catalog,
@@ -355,7 +386,7 @@ fn add_set(
             line,
             at(&format!(
                 "names {named} TCP ports ({}); the first {} are probed",
-                PortSpan::list(&tcp),
+                PortSpan::list(&PortSpan::merged(&tcp)),
                 probed.len()
             )),
         );
@@ -518,6 +549,35 @@ mod tests {
 
     fn feed(json: &str) -> Result<Catalog> {
         load_feed_json(Path::new("feed.json"), json.as_bytes())
+    }
+
+    #[test]
+    fn repeated_ports_are_counted_once() {
+        let c = feed("[{\"id\": 1, \"urls\": [\"a.example\"], \"tcpPorts\": \"443,443,443,443\"}]")
+            .unwrap();
+        assert_eq!(c.endpoints.len(), 1);
+        assert!(c.notices.is_empty(), "{:?}", c.notices);
+        let c = feed("[{\"id\": 1, \"urls\": [\"a.example\"], \"tcpPorts\": \"1-65535,1-65535\"}]")
+            .unwrap();
+        let said: Vec<&str> = c.notices.iter().map(|n| n.message.as_str()).collect();
+        assert!(
+            said.iter()
+                .any(|m| m.contains("names 65535 TCP ports (1-65535); the first 32")),
+            "{said:?}"
+        );
+    }
+
+    #[test]
+    fn a_csv_field_named_twice_is_refused_naming_both_columns() {
+        let csv =
+            "id,serviceArea,urls,urls,tcpPorts\n1,Exchange,a.example.test,b.example.test,443\n";
+        let e = load_feed_csv(Path::new("feed.csv"), csv.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("feed.csv, line 1") && e.contains("urls twice (columns 3 and 4)"),
+            "{e}"
+        );
     }
 
     #[test]

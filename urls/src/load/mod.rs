@@ -209,8 +209,12 @@ fn detect_with(
             origin: Origin::file(path),
         });
     }
-    // The project's form is an object; the Microsoft 365 feed is an array.
-    if body.starts_with('[') {
+    // The project's form is an object; the Microsoft 365 feed is an array
+    // of objects. A text list may begin with a bracketed IPv6 host
+    // (`[::1]:8443`): `[` then anything but `{` or `]` is no JSON array.
+    if let Some(inside) = body.strip_prefix('[')
+        && (ext == "json" || inside.trim_start().starts_with(['{', ']']))
+    {
         return Ok(Format::M365Json);
     }
     if body.starts_with('{') || ext == "json" {
@@ -264,5 +268,34 @@ fn info_for(path: &Path) -> CatalogInfo {
         version: None,
         source_url: None,
         fetched: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bracketed_host_first_is_a_text_list_not_a_feed() {
+        let format = |name: &str, body: &str| detect(Path::new(name), body.as_bytes()).ok();
+        assert_eq!(
+            format("list.txt", "[::1]:19501\nhttps://a.example.test/\n"),
+            Some(Format::Text)
+        );
+        assert_eq!(format("list", "[2001:db8::1]\n"), Some(Format::Text));
+        assert_eq!(
+            format("feed", " [\n  {\"id\": 1}\n]"),
+            Some(Format::M365Json)
+        );
+        assert_eq!(format("feed.txt", "[]"), Some(Format::M365Json));
+        // A .json file is JSON whatever it holds: its errors say so.
+        assert_eq!(format("feed.json", "[1, 2]"), Some(Format::M365Json));
+        let catalog = load_bytes(
+            Path::new("v6first.txt"),
+            b"[::1]:19501\nhttps://a.example.test/\n",
+            &LoadOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(catalog.endpoints.len(), 2);
     }
 }

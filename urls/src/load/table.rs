@@ -50,7 +50,31 @@ fn xlsx_range(
         .map_err(|e| spreadsheet_error(path, e))?;
     let mut cells = Vec::new();
     let (mut top, mut left, mut bottom, mut right) = (u32::MAX, u32::MAX, 0u32, 0u32);
-    while let Some(cell) = reader.next_cell().map_err(|e| spreadsheet_error(path, e))? {
+    // A damaged cell (a shared-string index past the table) is named by
+    // its sheet and the last cell read before it.
+    let mut last: Option<(u32, u32)> = None;
+    loop {
+        let cell = match reader.next_cell() {
+            Ok(Some(cell)) => cell,
+            Ok(None) => break,
+            Err(e) => {
+                return Err(CatalogError::Invalid {
+                    origin: Origin {
+                        file: path.to_path_buf(),
+                        sheet: Some(sheet.to_string()),
+                        line: last.map(|(row, _)| row.saturating_add(1)),
+                    },
+                    message: match last {
+                        Some((row, col)) => format!(
+                            "not a readable spreadsheet: {e} (in the cell after {})",
+                            cell_name(row, col)
+                        ),
+                        None => format!("not a readable spreadsheet: {e} (in its first cell)"),
+                    },
+                });
+            }
+        };
+        last = Some(cell.get_position());
         let value = Data::from(cell.get_value().clone());
         if matches!(value, Data::Empty) {
             continue;
