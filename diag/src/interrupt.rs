@@ -2,7 +2,8 @@
 //! no longer ends the process where it stands; it sets a flag that the
 //! catalog read and fetch look at, so that a run interrupted before its
 //! probes still writes its report (holding nothing) and exits 130. The
-//! engine listens for Ctrl-C itself while it routes and probes.
+//! engine listens for Ctrl-C itself while it routes and probes. A second
+//! Ctrl-C ends the process at once (exit 130).
 
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -36,7 +37,11 @@ pub(crate) fn watch() {
                     if signal.await.is_ok() {
                         REQUESTED.store(true, Ordering::SeqCst);
                     }
-                    // Later presses are the engine's, or end nothing more.
+                    // A second press insists: the process ends where it
+                    // stands, as a shell's Ctrl-C would have ended it.
+                    if tokio::signal::ctrl_c().await.is_ok() {
+                        std::process::exit(130);
+                    }
                     std::future::pending::<()>().await;
                 });
             });

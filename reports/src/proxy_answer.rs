@@ -66,7 +66,16 @@ impl ProxyAnswer {
             // Squid names why it answered: a code that is no refusal (its
             // size limits, a request it cannot parse) is not one.
             _ if !codes.is_empty() => Self::Unexplained,
-            300..=399 | 403 | 451 => Self::Refusal,
+            // A redirect sends the client to the proxy's block or login
+            // page; one to nowhere is no such page.
+            300..=399
+                if answer
+                    .split_once(" to ")
+                    .is_some_and(|(_, to)| !to.trim().is_empty()) =>
+            {
+                Self::Refusal
+            }
+            403 | 451 => Self::Refusal,
             _ => Self::Unexplained,
         }
     }
@@ -87,6 +96,8 @@ mod tests {
             ("403 Forbidden", ProxyAnswer::Refusal),
             ("451 Unavailable For Legal Reasons", ProxyAnswer::Refusal),
             ("302 Found to http://login.corp.test/", ProxyAnswer::Refusal),
+            ("302 Found", ProxyAnswer::Unexplained),
+            ("302 Found to ", ProxyAnswer::Unexplained),
             (
                 "403 Forbidden, X-Squid-Error: ERR_ACCESS_DENIED 0",
                 ProxyAnswer::Refusal,

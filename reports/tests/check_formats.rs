@@ -38,6 +38,7 @@ fn attempt(route: Route, verdict: Verdict, hint: &str) -> Attempt {
         hint: hint.into(),
         tls: None,
         status: verdict.is_ok().then_some(200),
+        next_route: None,
     }
 }
 

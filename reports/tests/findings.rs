@@ -45,6 +45,7 @@ fn attempt(route: Route, verdict: Verdict, evidence: &[&str], dns_ok: bool) -> A
         hint: format!("hint for {}", verdict.name()),
         tls: None,
         status: None,
+        next_route: None,
     }
 }
 

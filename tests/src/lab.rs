@@ -66,6 +66,14 @@ impl TestCa {
             panic!("writing the CA: {e}");
         }
     }
+
+    /// Writes the CA certificate to `ca.pem` in `dir` and returns its path
+    /// (for `--ca-cert`).
+    pub fn pem_in(&self, dir: &std::path::Path) -> std::path::PathBuf {
+        let path = dir.join("ca.pem");
+        self.write_pem(&path);
+        path
+    }
 }
 
 fn started<T, E: std::fmt::Display>(what: &str, r: Result<T, E>) -> T {

@@ -405,6 +405,33 @@ pub fn answering(reply: impl Into<Vec<u8>>) -> u16 {
     port
 }
 
+/// A loopback port nothing listens on (bound, then let go): connecting to
+/// it is refused.
+pub fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a loopback port")
+}
+
+/// A loopback server answering each connection with `answer(head)`, where
+/// `head` is what the client sent first (its request line and headers):
+/// a server that echoes, redirects or misbehaves by request.
+pub fn answering_by(answer: impl Fn(&str) -> Vec<u8> + Send + 'static) -> u16 {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().map_while(Result::ok) {
+            let mut head = [0u8; 4096];
+            let n = stream.read(&mut head).unwrap_or(0);
+            let text = String::from_utf8_lossy(head.get(..n).unwrap_or_default()).into_owned();
+            let _ = stream.write_all(&answer(&text));
+        }
+    });
+    port
+}
+
 /// Serves `body` (200 OK, with `content_type` when given) at any path, on a
 /// loopback port, to every connection, from a thread.
 pub fn serve_http(content_type: Option<&str>, body: Vec<u8>) -> u16 {

@@ -95,8 +95,7 @@ fn command_inputs(
     );
     let pac_port = serve_http(Some("application/x-ns-proxy-autoconfig"), pac.into_bytes());
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let mdatp = dir.path().join("mdatp_managed.json");
     std::fs::write(
         &mdatp,

@@ -39,14 +39,9 @@ fn verdicts(v: &serde_json::Value) -> Vec<(String, String)> {
 fn direct_origins_ok_untrusted_refused_missing_and_sinkholed() {
     let ca = TestCa::new("pathprobe lab CA");
     let origin = tls_origin(&ca, &["ok.lab.test"], 200);
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let closed = pathprobe_tests::closed_port();
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let ok = format!("https://ok.lab.test:{origin}/");
     let refused = format!("https://closed.lab.test:{closed}/");
     let cat = write_catalog(
@@ -138,8 +133,7 @@ fn a_connect_proxy_carries_the_probe() {
     let origin = tls_origin(&ca, &["svc.lab.test"], 204);
     let proxy = connect_proxy(HashMap::from([(format!("svc.lab.test:{origin}"), origin)]));
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let url = format!("https://svc.lab.test:{origin}/");
     let cat = write_catalog(dir.path(), &[&url, "https://elsewhere.lab.test/"]);
     let (v, out) = check(&[
@@ -250,6 +244,21 @@ fn an_authenticating_proxy_is_named_with_its_schemes() {
     ]);
     let all = format!("{}{}", stdout(&out), stderr(&out));
     assert!(!all.contains("S3cret-pw"), "{all}");
+    // Credentials in the proxy URL and --proxy-user both: the flag's are
+    // sent, and the report says the URL's are not.
+    let (both, _) = check(&[
+        cat.to_str().unwrap(),
+        "--proxy",
+        &format!("http://url-user:Url-Pass-1@127.0.0.1:{proxy}"),
+        "--proxy-user",
+        "svc:S3cret-pw",
+    ]);
+    assert!(
+        both["warnings"].to_string().contains(
+            "--proxy-user is used: the user and password written in the proxy setting are not sent"
+        ),
+        "{both:#}"
+    );
     assert!(
         v["results"][0]["attempts"][0]["evidence"]
             .to_string()
@@ -290,11 +299,7 @@ fn an_intercepting_proxy_is_detected_and_named() {
 
 #[test]
 fn an_unreachable_proxy_is_not_blamed_on_the_endpoint() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let closed = pathprobe_tests::closed_port();
     let dir = tempfile::tempdir().unwrap();
     let cat = write_catalog(dir.path(), &["https://winatp-gw-weu.microsoft.com/"]);
     let (v, _) = check(&[
@@ -359,8 +364,7 @@ fn the_deadline_is_a_hard_ceiling_and_finished_probes_are_kept() {
     let origin = tls_origin(&ca, &["ok.lab.test"], 200);
     let silent = silent_server();
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let ok = format!("https://ok.lab.test:{origin}/");
     let hung: Vec<String> = (0..20)
         .map(|i| format!("https://hung{i}.lab.test:{silent}/"))
@@ -445,8 +449,7 @@ fn all_routes_probes_direct_and_every_proxy_side_by_side() {
     let origin = tls_origin(&ca, &["svc.lab.test"], 200);
     let proxy = connect_proxy(HashMap::from([(format!("svc.lab.test:{origin}"), origin)]));
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let url = format!("https://svc.lab.test:{origin}/");
     let cat = write_catalog(dir.path(), &[&url]);
     let (v, _) = check(&[
@@ -497,8 +500,7 @@ fn ctrl_c_keeps_what_finished() {
     let origin = tls_origin(&ca, &["ok.lab.test"], 200);
     let silent = silent_server();
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let ok = format!("https://ok.lab.test:{origin}/");
     let hung = format!("https://hung.lab.test:{silent}/");
     let cat = write_catalog(dir.path(), &[&ok, &hung]);
@@ -580,8 +582,7 @@ fn an_https_proxy_is_reached_over_tls_then_tunnels() {
         HashMap::from([(format!("svc.lab.test:{origin}"), origin)]),
     );
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let url = format!("https://svc.lab.test:{origin}/");
     let cat = write_catalog(dir.path(), &[&url]);
     let (v, out) = check(&[
@@ -813,14 +814,9 @@ fn control_probes_are_evidence_never_results() {
     let ca = TestCa::new("pathprobe lab CA");
     let origin = tls_origin(&ca, &["ok.lab.test"], 200);
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let cat = write_catalog(dir.path(), &[&format!("https://ok.lab.test:{origin}/")]);
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let closed = pathprobe_tests::closed_port();
     let pac = dir.path().join("control.pac");
     std::fs::write(
         &pac,
@@ -904,8 +900,7 @@ fn feed_ports_without_http_are_probed_as_far_as_their_protocol_goes() {
     // POP3 (110): nothing listens, checked by binding it and letting go.
     drop(std::net::TcpListener::bind("127.0.0.1:110"));
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let feed = dir.path().join("worldwide.json");
     std::fs::write(
         &feed,
@@ -1020,8 +1015,7 @@ fn several_catalogs_are_one_run_each_endpoint_keeping_its_sources() {
     let ca = TestCa::new("pathprobe lab CA");
     let origin = tls_origin(&ca, &["ok.lab.test", "own.lab.test"], 200);
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let vendor = dir.path().join("vendor.json");
     std::fs::write(
         &vendor,
@@ -1145,26 +1139,21 @@ fn a_pac_fallback_list_is_no_way_around_a_proxys_answer() {
     let ca = TestCa::new("pathprobe lab CA");
     let origin = tls_origin(&ca, &["ok.lab.test"], 200);
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let url = format!("https://ok.lab.test:{origin}/");
     let cat = write_catalog(dir.path(), &[&url]);
-    let dead = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let dead = pathprobe_tests::closed_port();
     let refusing = pathprobe_tests::answering(
         "HTTP/1.1 403 Forbidden\r\nX-Squid-Error: ERR_ACCESS_DENIED 0\r\nContent-Length: 0\r\n\r\n",
     );
     let auth = auth_proxy();
-    let run = |proxy: u16, extra: &[&str]| {
-        let pac = dir.path().join(format!("p{proxy}.pac"));
+    let written = std::cell::Cell::new(0);
+    let run_pac = |routes: &str, extra: &[&str]| {
+        written.set(written.get() + 1);
+        let pac = dir.path().join(format!("p{}.pac", written.get()));
         std::fs::write(
             &pac,
-            format!(
-                "function FindProxyForURL(url, host) {{ return \"PROXY 127.0.0.1:{proxy}; DIRECT\"; }}"
-            ),
+            format!("function FindProxyForURL(url, host) {{ return \"{routes}\"; }}"),
         )
         .unwrap();
         let mut args = vec![
@@ -1192,6 +1181,8 @@ fn a_pac_fallback_list_is_no_way_around_a_proxys_answer() {
             v,
         )
     };
+    let run =
+        |proxy: u16, extra: &[&str]| run_pac(&format!("PROXY 127.0.0.1:{proxy}; DIRECT"), extra);
     // A dead proxy: DIRECT is tried and works.
     let (verdict, tried, code, _) = run(dead, &[]);
     assert_eq!((verdict.as_str(), code), ("ok", Some(0)), "{tried:?}");
@@ -1214,6 +1205,44 @@ fn a_pac_fallback_list_is_no_way_around_a_proxys_answer() {
         "{:#}",
         v["findings"]
     );
+    // A SOCKS proxy's failure reply, even a refusal by its rules: Chromium
+    // moves on (ERR_SOCKS_CONNECTION_FAILED), so DIRECT decides.
+    let (socks, _) = scripted_socks5(&[5, 2, 0, 1, 0, 0, 0, 0, 0, 0]);
+    let (verdict, tried, code, v) = run_pac(&format!("SOCKS5 127.0.0.1:{socks}; DIRECT"), &[]);
+    assert_eq!(tried, ["proxy_denied", "ok"], "{v:#}");
+    assert_eq!((verdict.as_str(), code), ("ok", Some(0)));
+    // An HTTP proxy that takes CONNECT and closes: Chromium stops there
+    // (ERR_EMPTY_RESPONSE), and so does the verdict.
+    let closing = pathprobe_tests::answering("");
+    let (verdict, tried, code, v) = run(closing, &[]);
+    assert_eq!(tried, ["proxy_unreachable"], "{v:#}");
+    assert_eq!((verdict.as_str(), code), ("proxy_unreachable", Some(1)));
+    // DIRECT first, failing its TLS handshake (a plain server on the TLS
+    // port): no fallback to the proxy that would work (Chromium:
+    // ERR_SSL_PROTOCOL_ERROR); DIRECT refused does fall back.
+    let plain = pathprobe_tests::answering("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+    let proxy = connect_proxy(HashMap::from([(format!("plain.lab.test:{plain}"), origin)]));
+    let through = write_catalog(dir.path(), &[&format!("https://plain.lab.test:{plain}/")]);
+    let pac = dir.path().join("direct-first.pac");
+    std::fs::write(
+        &pac,
+        format!(
+            "function FindProxyForURL(url, host) {{ return \"DIRECT; PROXY 127.0.0.1:{proxy}\"; }}"
+        ),
+    )
+    .unwrap();
+    let (v, _) = check(&[
+        through.to_str().unwrap(),
+        "--pac",
+        pac.to_str().unwrap(),
+        "--resolve",
+        "plain.lab.test=127.0.0.1",
+        "--ca-cert",
+        ca_file.to_str().unwrap(),
+    ]);
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "tls_handshake_failed", "{r:#}");
+    assert_eq!(r["attempts"].as_array().unwrap().len(), 1, "{r:#}");
 }
 
 #[test]
@@ -1234,6 +1263,42 @@ fn a_private_ca_whose_name_holds_a_product_word_is_no_interception() {
     let r = &v["results"][0];
     assert_eq!(r["verdict"], "tls_untrusted", "{r:#}");
     assert!(!v.to_string().contains("ESET"), "{v:#}");
+
+    // A product's name in the issuer's town is no product; a product's CA
+    // the user trusts, whose leaf expired, is an expired certificate.
+    let town = TestCa::new("Example Hospital Root CA, L=Palo Alto");
+    let hospital = tls_origin(&town, &["hospital.lab.test"], 200);
+    let sophos = TestCa::new("Sophos SSL CA");
+    let expired = pathprobe_tests::lab::flawed_tls_origin(
+        &sophos,
+        &["expired.lab.test"],
+        pathprobe_tests::lab::TlsFlaw::Expired,
+    );
+    let sophos_file = dir.path().join("sophos.pem");
+    sophos.write_pem(&sophos_file);
+    let cat = write_catalog(
+        dir.path(),
+        &[
+            &format!("https://hospital.lab.test:{hospital}/"),
+            &format!("https://expired.lab.test:{expired}/"),
+        ],
+    );
+    let (v, _) = check(&[
+        cat.to_str().unwrap(),
+        "--direct",
+        "--resolve",
+        "*.lab.test=127.0.0.1",
+        "--ca-cert",
+        sophos_file.to_str().unwrap(),
+    ]);
+    let verdicts = pathprobe_tests::verdicts_of(&v);
+    assert_eq!(verdicts, ["tls_untrusted", "tls_untrusted"], "{v:#}");
+    assert!(
+        v["results"][1]["attempts"][0]["evidence"]
+            .to_string()
+            .contains("expired"),
+        "{v:#}"
+    );
 }
 
 #[test]

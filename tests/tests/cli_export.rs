@@ -427,14 +427,9 @@ fn fix_turns_a_real_report_into_grouped_changes() {
     );
     let zscaler = TestCa::new("Zscaler Root CA");
     let mitm = mitmdump(&mitm_bin, Some((zscaler.key_pem(), zscaler.pem())));
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let closed = pathprobe_tests::closed_port();
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let pac = dir.path().join("route.pac");
     std::fs::write(
         &pac,

@@ -148,11 +148,7 @@ fn doctor_shows_resolvers_and_measures_clock_skew() {
     assert!(!v["attention"].to_string().contains("the clock"), "{v:#}");
 
     // Unreachable: said so, not a finding.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let closed = pathprobe_tests::closed_port();
     let (v, code) = doctor(closed, dir.path());
     assert!(v["clock"]["skew_seconds"].is_null());
     assert!(

@@ -1205,11 +1205,7 @@ fn a_catalog_by_url_is_size_limited_and_goes_direct_unless_told() {
     // with --catalog-proxy is.
     let small = CatalogServer::start("URL\nc.example.com\n", "\"s\"");
     let url = format!("http://127.0.0.1:{}/small.csv", small.port);
-    let dead_proxy = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let dead_proxy = pathprobe_tests::closed_port();
     let proxy = format!("http://127.0.0.1:{dead_proxy}");
     let out = pathprobe_tests::Pathprobe::new(["urls", "list", &url])
         .env("XDG_CACHE_HOME", cache.path().to_str().unwrap())
@@ -1456,25 +1452,14 @@ fn urls_diff_compares_a_catalog_by_url() {
 /// their parameters are called.
 #[test]
 fn a_catalog_url_echoed_back_keeps_its_query_values_out() {
-    use std::io::{Read as _, Write as _};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().map_while(Result::ok) {
-            let mut head = [0u8; 4096];
-            let n = stream.read(&mut head).unwrap_or(0);
-            let line = String::from_utf8_lossy(&head[..n])
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .to_owned();
-            let body = format!("a.example.com\nrequested {line}\n");
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
+    let port = pathprobe_tests::answering_by(|head| {
+        let line = head.lines().next().unwrap_or_default();
+        let body = format!("a.example.com\nrequested {line}\n");
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
     });
     let dir = tempfile::tempdir().unwrap();
     let url = format!("http://127.0.0.1:{port}/list.txt?x=QVALsecret8&skoid=SKOIDvalue9");
@@ -1495,26 +1480,19 @@ fn a_catalog_url_echoed_back_keeps_its_query_values_out() {
 /// said in words, exit 2.
 #[test]
 fn catalog_redirects_and_encodings_are_said_in_words() {
-    use std::io::{Read as _, Write as _};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().map_while(Result::ok) {
-            let mut head = [0u8; 4096];
-            let n = stream.read(&mut head).unwrap_or(0);
-            let text = String::from_utf8_lossy(&head[..n]).into_owned();
-            let path = text.split_whitespace().nth(1).unwrap_or("/").to_owned();
-            let answer = if path.starts_with("/file") {
-                "HTTP/1.1 302 Found\r\nLocation: file:///etc/passwd\r\nContent-Length: 0\r\n\r\n"
-                    .to_owned()
-            } else if path.starts_with("/ftp") {
-                "HTTP/1.1 302 Found\r\nLocation: ftp://127.0.0.1/list.txt\r\nContent-Length: 0\r\n\r\n".to_owned()
-            } else if path.starts_with("/gz") {
-                "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n\x1f\u{8b}\x08\x00".to_owned()
-            } else {
-                format!("HTTP/1.1 302 Found\r\nLocation: /loop{path}\r\nContent-Length: 0\r\n\r\n")
-            };
-            let _ = stream.write_all(answer.as_bytes());
+    let port = pathprobe_tests::answering_by(|head| {
+        let path = head.split_whitespace().nth(1).unwrap_or("/");
+        if path.starts_with("/file") {
+            b"HTTP/1.1 302 Found\r\nLocation: file:///etc/passwd\r\nContent-Length: 0\r\n\r\n"
+                .to_vec()
+        } else if path.starts_with("/ftp") {
+            b"HTTP/1.1 302 Found\r\nLocation: ftp://127.0.0.1/list.txt\r\nContent-Length: 0\r\n\r\n"
+                .to_vec()
+        } else if path.starts_with("/gz") {
+            b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n\x1f\x8b\x08\x00".to_vec()
+        } else {
+            format!("HTTP/1.1 302 Found\r\nLocation: /loop{path}\r\nContent-Length: 0\r\n\r\n")
+                .into_bytes()
         }
     });
     let dir = tempfile::tempdir().unwrap();

@@ -87,8 +87,7 @@ fn url_host(u: &str) -> String {
 fn broken_certificates_are_untrusted_or_broken_handshakes() {
     let ca = TestCa::new("pathprobe hostile CA");
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let cases = [
         (
             TlsFlaw::Expired,
@@ -136,8 +135,7 @@ fn broken_certificates_are_untrusted_or_broken_handshakes() {
 fn hostile_proxies_and_origins_end_within_their_limits() {
     let ca = TestCa::new("pathprobe hostile CA");
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let ca_arg = ca_file.to_str().unwrap().to_owned();
 
     // An origin that drips one byte a second: the HTTP phase limit (2 s) ends it.
@@ -501,7 +499,20 @@ fn a_proxy_answer_is_a_refusal_only_when_it_refuses() {
     // answers to CONNECT and the squid codes that refuse nothing were all
     // "refused this destination: add the URL to its allow list"; an
     // origin's 504 or 407 relayed by squid was squid's.
-    let cases: [(&str, &str, &str, &str); 7] = [
+    let cases: [(&str, &str, &str, &str); 9] = [
+        (
+            "connect",
+            "HTTP/1.1 502 Bad Gateway\r\nServer: squid\r\nX-Squid-Error: ERR_ZERO_SIZE_OBJECT 0\r\nContent-Length: 0\r\n\r\n",
+            "proxy_denied",
+            "the destination closed the connection without an answer",
+        ),
+        // A redirect to nowhere is no block page.
+        (
+            "connect",
+            "HTTP/1.1 302 Found\r\nLocation: \r\nContent-Length: 0\r\n\r\n",
+            "proxy_denied",
+            "refuses no destination",
+        ),
         (
             "connect",
             "HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\nContent-Length: 0\r\n\r\n",
@@ -577,6 +588,39 @@ fn a_proxy_answer_is_a_refusal_only_when_it_refuses() {
 }
 
 #[test]
+fn what_a_proxy_met_beyond_itself_gets_no_rule_on_it_nor_around_it() {
+    // squid reporting the destination refused its connection: the verdict
+    // is the destination's, and `fix` writes no squid allow rule (squid
+    // refused nothing) and no DIRECT route around it.
+    let port = pathprobe_tests::answering(
+        "HTTP/1.1 503 Service Unavailable\r\nServer: squid/5.7\r\nX-Squid-Error: ERR_CONNECT_FAIL 111\r\nContent-Length: 0\r\n\r\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("report.json");
+    let spec = format!("json={}", saved.display());
+    let proxy = format!("http://127.0.0.1:{port}");
+    let (v, _) = report(
+        &["http://gone.lab.test/".to_owned()],
+        &["--proxy", &proxy, "--output", &spec],
+    );
+    assert_eq!(v["results"][0]["verdict"], "tcp_refused", "{v:#}");
+    for form in ["squid", "pac", "domains"] {
+        let out = pathprobe_tests::run(["fix", saved.to_str().unwrap(), "--as", form]);
+        assert!(
+            !stdout(&out).contains("gone.lab.test"),
+            "{form}: {}",
+            stdout(&out)
+        );
+    }
+    let out = pathprobe_tests::run(["fix", saved.to_str().unwrap()]);
+    assert!(
+        stdout(&out).contains("No rule to add: gone.lab.test:80 refused the connection"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
 fn what_a_peer_sends_is_quoted_briefly_without_terminal_escapes() {
     // A proxy's block page titled with escape sequences, and 5,000 more
     // characters: raw into the table, markdown and CSV before.
@@ -616,11 +660,7 @@ fn no_input_reaches_an_output_as_a_control_sequence() {
     // Escape sequences, a bell, a carriage return, and a right-to-left
     // override that would show the rest reversed.
     let planted = "\u{1b}[31mred\u{1b}]0;title\u{7}\r\u{202e}desrever";
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let closed = pathprobe_tests::closed_port();
     let mut csv = csv::Writer::from_path(p("cat.csv")).unwrap();
     csv.write_record(["url", "category", "required"]).unwrap();
     csv.write_record([

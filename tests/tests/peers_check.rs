@@ -52,8 +52,7 @@ fn a_socks5_proxy_resolves_the_name_and_carries_the_probe() {
     let origin = tls_origin(&ca, &["127.0.0.1"], 200);
     let socks = pathprobe_tests::peers::dante(&binary);
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let url = format!("https://127.0.0.1:{origin}/");
     let cat = write_catalog(dir.path(), &[&url]);
     let (v, out) = check(&[
@@ -95,8 +94,7 @@ fn socks_with_local_dns_resolves_here_and_sends_the_address() {
     let origin = tls_origin(&ca, &["svc.lab.test"], 200);
     let socks = pathprobe_tests::peers::dante(&binary);
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let url = format!("https://svc.lab.test:{origin}/");
     let cat = write_catalog(dir.path(), &[&url]);
     for (scheme, handshake) in [
@@ -183,8 +181,7 @@ fn squid_asking_credentials_beside_a_name_dnsmasq_does_not_know() {
     let resolver =
         pathprobe_tests::peers::dnsmasq_forwarder(&dnsmasq, pathprobe_tests::lab::dns_server());
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let pac = dir.path().join("proxy.pac");
     std::fs::write(
         &pac,
@@ -246,8 +243,7 @@ fn mitmproxy_inspecting_one_category_is_one_finding_for_it() {
     let ca = TestCa::new("pathprobe lab CA");
     let origin = tls_origin(&ca, &["updates.lab.test"], 200);
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let catalog = dir.path().join("catalog.csv");
     std::fs::write(
         &catalog,
@@ -355,8 +351,7 @@ fn feed_ports_without_http_go_through_squids_tunnel() {
         },
     );
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let feed = dir.path().join("worldwide.json");
     std::fs::write(
         &feed,

@@ -157,8 +157,7 @@ fn every_verdict_of_the_lab_is_told_in_words() {
 fn every_report_format_of_a_run_with_flawed_origins_is_told_in_words() {
     let ca = TestCa::new("pathprobe words CA");
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let mut urls = Vec::new();
     let mut resolve = Vec::new();
     for (flaw, host) in [

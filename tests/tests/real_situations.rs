@@ -88,8 +88,7 @@ fn a_pac_route_list_is_tried_in_order() {
     let socks = dante(&danted);
     let dead = free_port();
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let url = format!("https://127.0.0.1:{origin}/");
     let cat = write_catalog(dir.path(), &[&url]);
     let run = |socks_port: u16| {
@@ -206,8 +205,7 @@ fn a_digest_only_squid_is_named_as_such() {
         },
     );
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let url = format!("https://svc.lab.test:{origin}/");
     let cat = write_catalog(dir.path(), &[&url]);
     let proxy_url = format!("http://127.0.0.1:{}", proxy.port);
@@ -263,8 +261,7 @@ fn an_https_squid_with_a_private_ca_is_trusted_through_ca_cert() {
             ..SquidSetup::default()
         },
     );
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let url = format!("https://svc.lab.test:{origin}/");
     let cat = write_catalog(dir.path(), &[&url]);
     let proxy_url = format!("https://127.0.0.1:{}", proxy.port);

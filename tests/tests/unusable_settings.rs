@@ -21,8 +21,7 @@ fn lab() -> (String, String, tempfile::TempDir) {
     let ca = TestCa::new("pathprobe lab CA");
     let origin = tls_origin(&ca, &["svc.lab.test"], 200);
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let https = format!("https://svc.lab.test:{origin}/");
     let http = "http://svc.lab.test:9/".to_owned();
     let cat = write_catalog(dir.path(), &[&https, &http]);

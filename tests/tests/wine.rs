@@ -64,8 +64,7 @@ fn a_bundle_is_written_and_read_back() {
     let ca = TestCa::new("pathprobe bundle CA");
     let origin = tls_origin(&ca, &["ok.lab.test"], 200);
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    ca.write_pem(&ca_file);
+    let ca_file = ca.pem_in(dir.path());
     let cat = write_catalog(
         dir.path(),
         &[

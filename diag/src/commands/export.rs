@@ -82,8 +82,9 @@ fn report_list(report: &CheckReport, map: &pathprobe_urls::ProbeMap) -> AllowLis
             continue;
         }
         // A proxy's answer that refuses nothing (a gateway error, a
-        // request it does not take, a rate limit) and the proxy's own DNS
-        // are no allow list's: no allow rule is known to help.
+        // request it does not take, a rate limit), and what a proxy met
+        // beyond itself (its DNS, a refused or silent destination), are no
+        // rule on the proxy nor a route around it: no rule is known to help.
         let gateway = r
             .attempts
             .iter()
@@ -91,8 +92,7 @@ fn report_list(report: &CheckReport, map: &pathprobe_urls::ProbeMap) -> AllowLis
             .find(|a| a.verdict == r.verdict)
             .is_some_and(|a| {
                 pathprobe_reports::findings::proxy_answer(a).is_some_and(|k| !k.is_refusal())
-                    || (a.verdict == Verdict::DnsFailure
-                        && pathprobe_reports::findings::is_proxy_reported(a))
+                    || pathprobe_reports::findings::is_proxy_reported(a)
             });
         let Some(action) = action_of(r.verdict).filter(|_| !gateway) else {
             notes.push(format!(

@@ -349,14 +349,23 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
     for w in &warnings {
         observer.warning(w);
     }
-    // Credentials written into the proxy setting itself count as given.
-    let credentials = config.credentials.clone().or_else(|| {
-        discovery
-            .found
-            .iter()
-            .flat_map(|f| f.config.proxies())
-            .find_map(|p| p.credentials.clone())
-    });
+    // Credentials written into the proxy setting itself count as given;
+    // `--proxy-user` replaces them, and says so when they differ.
+    let in_setting = discovery
+        .found
+        .iter()
+        .flat_map(|f| f.config.proxies())
+        .find_map(|p| p.credentials.clone());
+    if let (Some(given), Some(written)) = (&config.credentials, &in_setting)
+        && (given.user() != written.user() || given.password() != written.password())
+    {
+        let why =
+            "--proxy-user is used: the user and password written in the proxy setting are not sent"
+                .to_owned();
+        observer.warning(&why);
+        warnings.push(why);
+    }
+    let credentials = config.credentials.clone().or(in_setting);
     let every_proxy: Vec<Route> = discovery
         .found
         .iter()

@@ -129,6 +129,7 @@ fn cut_short(job: &Job, live: &LiveHandle, why: &str, interrupted: bool) -> Vec<
         hint,
         tls: None,
         status: None,
+        next_route: None,
     });
     finished
 }

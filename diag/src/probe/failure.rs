@@ -4,7 +4,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use pathprobe_pac::{LookupError, Route};
+use pathprobe_pac::{LookupError, ProxyKind, Route};
 use pathprobe_reports::{Phase, ProxyAnswer, Verdict};
 
 /// Appended to the hints of verdicts the network team fixes with a rule:
@@ -220,6 +220,55 @@ impl std::fmt::Display for ProxyProblem {
     }
 }
 
+/// Whether a client tries its next route after failure `f` on `route`,
+/// the failed phase being `failed_in`; what Chromium does, checked against
+/// it: it falls over from a route it cannot use (a proxy it cannot reach,
+/// resolve, speak TLS to, or get any answer from in time; any failure of
+/// a SOCKS handshake, replies included; directly, a name or a connection
+/// that fails), never from an HTTP proxy's answer, a close after the
+/// request, or a TLS or HTTP failure with the destination.
+pub(super) fn client_moves_on(f: &Failure, route: &Route, failed_in: Option<Phase>) -> bool {
+    let socks = matches!(
+        route,
+        Route::Proxy {
+            kind: ProxyKind::Socks5 | ProxyKind::Socks5h | ProxyKind::Socks4 | ProxyKind::Socks4a,
+            ..
+        }
+    );
+    match f {
+        Failure::ProxyUnreachable { problem, .. } => {
+            !matches!(problem, ProxyProblem::NotHttp(_) | ProxyProblem::Closed(_))
+        }
+        // ERR_SOCKS_CONNECTION_FAILED, whatever the reply said.
+        _ if socks && failed_in == Some(Phase::Tunnel) => true,
+        Failure::RouteCannotCarry(_) => true,
+        _ => match failed_in {
+            Some(Phase::Dns | Phase::Connect) => true,
+            // An HTTP proxy that never answers CONNECT, or resets it.
+            Some(Phase::Tunnel) => matches!(f, Failure::PhaseTimeout(_) | Failure::Reset(_)),
+            _ => false,
+        },
+    }
+}
+
+/// What squid's own error codes for a failed exchange with the
+/// destination mean, in words.
+fn squid_words(answer: &str) -> Option<&'static str> {
+    let (_, codes) = answer.split_once("X-Squid-Error:")?;
+    codes
+        .split(',')
+        .filter_map(|c| c.split_whitespace().next())
+        .find_map(|code| match code.to_ascii_uppercase().as_str() {
+            "ERR_ZERO_SIZE_OBJECT" => Some("the destination closed the connection without an answer"),
+            "ERR_SECURE_CONNECT_FAIL" => Some("the proxy's TLS connection to the destination failed (it could not verify the destination's certificate, or the destination does not speak TLS)"),
+            "ERR_READ_ERROR" => Some("reading the destination's answer failed"),
+            "ERR_WRITE_ERROR" => Some("sending the request to the destination failed"),
+            "ERR_CANNOT_FORWARD" => Some("the proxy has no way to forward the request (no route, or no parent proxy that takes it)"),
+            "ERR_SHUTTING_DOWN" => Some("the proxy is shutting down"),
+            _ => None,
+        })
+}
+
 /// Whether an authentication demand came from a SOCKS proxy (not a 407).
 fn socks_auth(schemes: &[String]) -> bool {
     schemes.iter().any(|s| s.starts_with("SOCKS"))
@@ -391,12 +440,14 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                 other => (format!("the proxy ({other})"), via.clone()),
             };
             match problem {
+                // No rule on the proxy, nor a route around it, changes what
+                // lies beyond it: `fix` writes none for these.
                 Beyond::Refused => (Verdict::TcpRefused, ev,
-                    format!("{target} refused the connection opened {via}: a firewall beyond the proxy is rejecting it or nothing listens there{FIX}")),
+                    format!("{target} refused the connection opened {via}: a firewall beyond the proxy is rejecting it or nothing listens there; the proxy's network team can tell which")),
                 Beyond::NetworkUnreachable | Beyond::HostUnreachable => (Verdict::TcpRefused, ev,
-                    format!("{proxy} cannot reach {target}: a route or firewall beyond the proxy blocks it{FIX}")),
+                    format!("{proxy} cannot reach {target}: a route or firewall beyond the proxy blocks it")),
                 Beyond::TimedOut => (Verdict::TcpTimeout, ev,
-                    format!("the connection to {target} opened {via} got no answer in time: traffic beyond the proxy is dropped{FIX}")),
+                    format!("the connection to {target} opened {via} got no answer in time: traffic beyond the proxy is dropped")),
                 Beyond::NameNotFound => (Verdict::DnsFailure, ev,
                     format!("{proxy} could not resolve the name of {target}: check the DNS servers the proxy uses")),
             }
@@ -464,6 +515,7 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
             // Only a refusal is claimed as one and gets an allow rule.
             let hint = match ProxyAnswer::of(detail) {
                 ProxyAnswer::Refusal => format!("the proxy{named} refused this destination: add the URL to its allow list{FIX}"),
+                ProxyAnswer::GatewayError if let Some(words) = squid_words(detail) => format!("the proxy{named} answered {detail}: {words}; its log says more"),
                 ProxyAnswer::GatewayError if detail.contains("X-Squid-Error") => format!("the proxy{named} answered {detail}: it could not reach the destination or got no usable answer from it; its log names the cause"),
                 ProxyAnswer::GatewayError => format!("the proxy{named} answered {detail} without saying why: it could not reach the destination or got no usable answer from it; its log names the cause"),
                 ProxyAnswer::NotTaken => format!("the proxy{named} answered {detail}: it does not take this request; the proxy setting may name a web server or a reverse proxy rather than a forward proxy, or this proxy does not allow CONNECT"),

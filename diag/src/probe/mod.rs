@@ -309,12 +309,18 @@ async fn tls(stream: Stream, host: &str, ctx: &Context) -> Result<(TlsOutcome, S
             product: named.map(str::to_owned),
             trusted_by_os: true,
         }),
-        Trust::None(_) if named.is_some() => Some(Failure::TlsIntercepted {
+        // Untrusted everywhere, its issuer a product's CA and nothing else
+        // wrong: re-signed by that product. A store that knows the issuer
+        // and finds it expired says what is wrong instead.
+        Trust::None {
+            unknown_issuer: true,
+            ..
+        } if named.is_some() => Some(Failure::TlsIntercepted {
             issuer: issuer.clone(),
             product: named.map(str::to_owned),
             trusted_by_os: false,
         }),
-        Trust::None(e) => Some(Failure::TlsUntrusted(e)),
+        Trust::None { why, .. } => Some(Failure::TlsUntrusted(why)),
     };
     let detail = format!("{version}, issuer {issuer}");
     Ok((
@@ -479,9 +485,14 @@ pub async fn attempt(
     let mut tls_info = None;
     let mut status = None;
     let result = run(target, route, ctx, &mut rec, &mut tls_info, &mut status).await;
-    let (verdict, evidence, hint) = match result {
-        Ok(()) => (Verdict::Ok, Vec::new(), String::new()),
-        Err(f) => classify(&f, route),
+    let failed_in = rec.phases.iter().rev().find(|p| !p.ok).map(|p| p.phase);
+    let (verdict, evidence, hint, next_route) = match result {
+        Ok(()) => (Verdict::Ok, Vec::new(), String::new(), None),
+        Err(f) => {
+            let (verdict, evidence, hint) = classify(&f, route);
+            let next = self::failure::client_moves_on(&f, route, failed_in);
+            (verdict, evidence, hint, Some(next))
+        }
     };
     // What a peer sent is quoted, not trusted: no terminal escapes, and a
     // certificate naming 3,000 hosts is not a 50 KB line.
@@ -497,6 +508,7 @@ pub async fn attempt(
         hint: quoted(&hint),
         tls: tls_info,
         status,
+        next_route,
     };
     if let Some(live) = live
         && let Ok(mut l) = live.lock()

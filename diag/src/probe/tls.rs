@@ -446,8 +446,15 @@ pub enum Trust {
     Expected,
     /// Only the OS store accepts it: a locally installed CA re-signed it.
     OsOnly,
-    /// Nothing accepts it.
-    None(String),
+    /// Nothing accepts it: why, and whether that is only that no store
+    /// knows the issuer (a store that knows it found something else wrong:
+    /// expired, another host name).
+    None {
+        /// The most telling reason.
+        why: String,
+        /// No store knows the issuer, and nothing else was found wrong.
+        unknown_issuer: bool,
+    },
 }
 
 /// The verdict on a capture.
@@ -467,10 +474,13 @@ pub fn trust_of(c: &Captured) -> Trust {
             Some(Err(e)) if *e != ChainProblem::UnknownIssuer => Some(e.to_string()),
             _ => None,
         });
-        Trust::None(specific.unwrap_or_else(|| match &c.public {
-            Some(Err(e)) => e.to_string(),
-            _ => "no certificate was presented".into(),
-        }))
+        Trust::None {
+            unknown_issuer: specific.is_none(),
+            why: specific.unwrap_or_else(|| match &c.public {
+                Some(Err(e)) => e.to_string(),
+                _ => "no certificate was presented".into(),
+            }),
+        }
     }
 }
 
@@ -539,7 +549,18 @@ pub fn chain_product(chain: &[CertificateInfo]) -> Option<&'static str> {
         .iter()
         .enumerate()
         .filter(|(i, c)| *i > 0 || c.issuer != c.subject)
-        .find_map(|(_, c)| inspection_product(&c.issuer))
+        .find_map(|(_, c)| inspection_product(&names_of(&c.issuer)))
+}
+
+/// The common name and organisation of a distinguished name
+/// (`C=US, L=Palo Alto, O=Example Hospital, CN=Root CA` gives `Example
+/// Hospital, Root CA`): where a product names its CA. A town or a
+/// department is not a product ("L=Palo Alto", "OU=Check Point team").
+fn names_of(dn: &str) -> String {
+    dn.split(", ")
+        .filter_map(|part| part.strip_prefix("CN=").or_else(|| part.strip_prefix("O=")))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// An ASN.1 time as RFC 3339 and Unix seconds.
@@ -716,6 +737,21 @@ mod tests {
             chain_product(&[cert("CN=zscaler.net", "CN=zscaler.net")]),
             None
         );
+        // A product's name in the issuer's town or department.
+        assert_eq!(
+            chain_product(&[cert(
+                "CN=a.test",
+                "C=US, ST=California, L=Palo Alto, O=Example Hospital, CN=Example Hospital Root CA"
+            )]),
+            None
+        );
+        assert_eq!(
+            chain_product(&[cert(
+                "CN=a.test",
+                "O=Example Corp, OU=Check Point migration team, CN=Example Corp Root"
+            )]),
+            None
+        );
         // A leaf whose own subject names one, issued by an unknown CA.
         assert_eq!(
             chain_product(&[cert("O=Sophos Ltd, CN=sophos.test", "CN=Private CA")]),
@@ -801,10 +837,19 @@ mod tests {
         c.os = Some(Err(ChainProblem::UnknownIssuer));
         assert_eq!(
             trust_of(&c),
-            Trust::None("issued by a CA this store does not trust (unknown issuer)".into())
+            Trust::None {
+                why: "issued by a CA this store does not trust (unknown issuer)".into(),
+                unknown_issuer: true
+            }
         );
         // A store that knows the issuer gives the telling reason.
         c.extra = Some(Err(ChainProblem::WrongName(String::new())));
-        assert_eq!(trust_of(&c), Trust::None("not valid for name".into()));
+        assert_eq!(
+            trust_of(&c),
+            Trust::None {
+                why: "not valid for name".into(),
+                unknown_issuer: false
+            }
+        );
     }
 }

@@ -54,7 +54,7 @@ pub(super) async fn proxy_refusal(
         title: title(&body),
         detail: match head.get("Location") {
             // A redirect the proxy sends itself: to a login or block page.
-            Some(to) if (300..400).contains(&head.status) => {
+            Some(to) if (300..400).contains(&head.status) && !to.trim().is_empty() => {
                 format!("{} {} to {to}", head.status, head.reason)
             }
             _ if !codes.is_empty() => format!(

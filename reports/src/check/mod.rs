@@ -342,18 +342,30 @@ pub struct Attempt {
     pub tls: Option<TlsInfo>,
     /// HTTP status received from the origin, if any.
     pub status: Option<u16>,
+    /// Whether a client tries its next route after this failure, as the
+    /// probe judged it from what failed (see [`Attempt::client_moves_on`]).
+    /// Absent when the attempt worked, and in reports of earlier versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_route: Option<bool>,
 }
 
 impl Attempt {
     /// Whether a client tries its next route after this attempt, as
     /// browsers and WinHTTP do with a PAC's list: only when the route
-    /// itself could not be used. Through a proxy, that is a proxy that
-    /// cannot be reached or spoken to; directly, a name that does not
-    /// resolve or a connection that fails. An answer of the proxy's (a
-    /// refusal, a 407, what it met beyond itself) ends the try: a fallback
-    /// list is no way around a proxy's policy, and PAC files rely on that
-    /// (Chromium's `CanFalloverToNextProxy`).
+    /// itself could not be used. Through an HTTP proxy, that is a proxy
+    /// that cannot be reached, resolved, or spoken TLS to, or that never
+    /// answers; through a SOCKS proxy, any failure of its handshake, its
+    /// replies included; directly, a name that does not resolve or a
+    /// connection that fails. An HTTP proxy's answer (a refusal, a 407,
+    /// what it met beyond itself), a close after the request, or a TLS or
+    /// HTTP failure with the destination ends the try: a fallback list is
+    /// no way around a proxy's policy, and PAC files rely on that
+    /// (Chromium's `CanFalloverToNextProxy`, checked against Chromium).
     pub fn client_moves_on(&self) -> bool {
+        if let Some(judged) = self.next_route {
+            return judged;
+        }
+        // A report of an earlier version: judged from the verdict alone.
         match self.route {
             Route::Direct => matches!(
                 self.verdict,
@@ -361,8 +373,6 @@ impl Attempt {
                     | Verdict::DnsSinkhole
                     | Verdict::TcpRefused
                     | Verdict::TcpTimeout
-                    | Verdict::TcpReset
-                    | Verdict::TlsHandshakeFailed
             ),
             Route::Proxy { .. } => self.verdict == Verdict::ProxyUnreachable,
         }
