@@ -161,7 +161,11 @@ fn load_remote(
     let (fetched, mut catalog) =
         match crate::isolate::load_catalog_file(&fetched.path, &options, deadline) {
             Ok(catalog) => {
-                fetched.keep()?;
+                // The catalog is read: a cache that takes no file loses
+                // the copy, not the run.
+                if let Err(e) = fetched.keep() {
+                    output::warn(&format!("{e}: the catalog is used for this run only"));
+                }
                 (fetched, catalog)
             }
             // What the server sent now is not a catalog (a login page, an

@@ -12,8 +12,9 @@ use rustls::pki_types::pem::PemObject as _;
 use crate::exit::UsageError;
 
 const MIB: u64 = 1024 * 1024;
-/// A saved report: 64 MiB holds well over 100,000 endpoints.
-pub const REPORT_BYTES: u64 = 64 * MIB;
+/// A saved report: what `check` writes for the most endpoints a catalog
+/// may have (200,000, about 2 KiB each with their findings) fits.
+pub const REPORT_BYTES: u64 = 512 * MIB;
 /// A configuration file, a lab scenario, a settings file of the system.
 pub const SMALL_BYTES: u64 = MIB;
 /// Certificates to trust (a whole CA bundle is under 1 MiB).

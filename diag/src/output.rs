@@ -45,6 +45,7 @@ fn style_for(
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             && term != Some("dumb"),
         verbose,
+        redactor: crate::secrets::known_redactor(),
     }
 }
 
@@ -230,6 +231,7 @@ impl ReportOutputs {
                 width: 160,
                 color: false,
                 verbose,
+                redactor: crate::secrets::known_redactor(),
             };
             let text = crate::secrets::shown(&report.render(*format, &style)?, false);
             if let Err(e) = output.write(text.as_bytes()) {

@@ -348,9 +348,8 @@ pub(crate) fn fetch(url: &url::Url, options: &FetchOptions) -> anyhow::Result<Fe
                 sha256: sha256_hex(&bytes),
             };
             // Beside the cached copy, kept only once it reads as a catalog.
-            let path = match &cache {
-                Some((body, _)) => body.with_extension(format!("new-{}", std::process::id())),
-                None => std::env::temp_dir().join(format!(
+            let for_this_run = || {
+                std::env::temp_dir().join(format!(
                     "pathprobe-catalog-{}{}",
                     std::process::id(),
                     url.path()
@@ -362,9 +361,31 @@ pub(crate) fn fetch(url: &url::Url, options: &FetchOptions) -> anyhow::Result<Fe
                                     .is_some_and(|x| x.bytes().all(|b| b.is_ascii_alphanumeric()))
                         })
                         .unwrap_or_default()
-                )),
+                ))
             };
-            replace(&path, &bytes)?;
+            let (path, cache) = match cache {
+                Some((body, meta)) => {
+                    let beside = body.with_extension(format!("new-{}", std::process::id()));
+                    // A cache that takes no file (read-only, full, owned by
+                    // another user): the catalog is still this run's.
+                    match replace(&beside, &bytes) {
+                        Ok(()) => (beside, Some((body, meta))),
+                        Err(e) => {
+                            crate::output::warn(&format!(
+                                "{e}: {shown} is used for this run only, not cached"
+                            ));
+                            let path = for_this_run();
+                            replace(&path, &bytes)?;
+                            (path, None)
+                        }
+                    }
+                }
+                None => {
+                    let path = for_this_run();
+                    replace(&path, &bytes)?;
+                    (path, None)
+                }
+            };
             Ok(Fetched {
                 path,
                 validators,
@@ -416,23 +437,7 @@ async fn ask(
         // A redirect must not carry the URL's query (a token) to another
         // server in a Referer.
         .referer(false)
-        // Only http and https are followed; a loop (or a portal sending
-        // every request to its login page) ends at the limit, said so.
-        .redirect(reqwest::redirect::Policy::custom(|attempt| {
-            let scheme = attempt.url().scheme().to_owned();
-            if !matches!(scheme.as_str(), "http" | "https") {
-                let to = format!("a redirect to {scheme}:, which is not followed: only http:// and https:// catalogs are fetched");
-                attempt.error(to)
-            } else if attempt.previous().len() > MAX_REDIRECTS {
-                let to = format!(
-                    "more than {MAX_REDIRECTS} redirects, the last to {} (a loop, or a portal sending every request to its login page?)",
-                    pathprobe_pac::redact_url(attempt.url())
-                );
-                attempt.error(to)
-            } else {
-                attempt.follow()
-            }
-        }))
+        .redirect(pathprobe_pac::redirect_policy(MAX_REDIRECTS))
         .user_agent(concat!("pathprobe/", env!("CARGO_PKG_VERSION")));
     builder = match &options.proxy {
         Some(proxy) => builder.proxy(
@@ -451,7 +456,18 @@ async fn ask(
             request = request.header(reqwest::header::IF_MODIFIED_SINCE, modified);
         }
     }
-    let mut response = request.send().await.map_err(|e| fetch_error(&e))?;
+    let mut response = request.send().await.map_err(|e| match &options.proxy {
+        // Through a proxy, a connection that fails is the proxy's: named,
+        // so that the catalog's server is not taken for down.
+        Some(proxy) if e.is_connect() => format!(
+            "the catalog proxy {} cannot be reached: {}",
+            url::Url::parse(proxy)
+                .map(|u| pathprobe_pac::redact_url(&u))
+                .unwrap_or_default(),
+            fetch_error(&e)
+        ),
+        _ => fetch_error(&e),
+    })?;
     let status = response.status();
     if status == reqwest::StatusCode::NOT_MODIFIED {
         return Ok(Answer::NotModified);
@@ -468,18 +484,8 @@ async fn ask(
     };
     if !status.is_success() {
         // A redirect the client did not follow: to where, in words.
-        let location = response
-            .headers()
-            .get(reqwest::header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|l| response.url().join(l).ok());
-        if status.is_redirection()
-            && let Some(to) = location
-        {
-            return Err(format!(
-                "{answered} {status}, a redirect to {}:, which is not followed: only http:// and https:// catalogs are fetched",
-                to.scheme()
-            ));
+        if let Some(why) = pathprobe_pac::unfollowed_redirect(&response) {
+            return Err(format!("{answered} {why}"));
         }
         return Err(format!("{answered} {status}"));
     }

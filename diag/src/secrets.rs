@@ -18,6 +18,12 @@ fn known() -> &'static Mutex<Redactor> {
     KNOWN.get_or_init(|| Mutex::new(Redactor::new()))
 }
 
+/// Every secret the process knows, for a renderer that must take them out
+/// before it lays text out (table cells, which wrapping would cut).
+pub fn known_redactor() -> Redactor {
+    known().lock().map(|r| r.clone()).unwrap_or_default()
+}
+
 /// Learns the credentials in a command line and in the proxy variables.
 pub fn learn_from_start(args: &[std::ffi::OsString]) {
     let mut words: Vec<String> = args
@@ -64,8 +70,19 @@ pub fn learn_from_start(args: &[std::ffi::OsString]) {
                     }
                 }
             }
-            let authority = value.split_once("://").map_or(value, |(_, rest)| rest);
-            let authority = authority.split('/').next().unwrap_or(authority);
+            let after_scheme = value.split_once("://").map_or(value, |(_, rest)| rest);
+            let authority = after_scheme.split('/').next().unwrap_or(after_scheme);
+            // A password holding an unencoded `/` (`user:pa/ss@host`): the
+            // user information runs to the `@` past the slash.
+            let authority = if !authority.contains('@')
+                && authority
+                    .rsplit_once(':')
+                    .is_some_and(|(_, port)| !port.bytes().all(|b| b.is_ascii_digit()))
+            {
+                after_scheme
+            } else {
+                authority
+            };
             if let Some((userinfo, _)) = authority.rsplit_once('@')
                 && userinfo.contains(':')
             {

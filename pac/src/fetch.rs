@@ -178,6 +178,48 @@ impl FetchError {
     }
 }
 
+/// How pathprobe follows redirects when it fetches a PAC script or a
+/// catalog: only to http and https, at most `max` times; past either, the
+/// fetch stops with words saying which (`a redirect to file:`, `more than 5
+/// redirects, the last to ...`), never the HTTP client's own.
+pub fn redirect_policy(max: usize) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        let scheme = attempt.url().scheme().to_owned();
+        if !matches!(scheme.as_str(), "http" | "https") {
+            let to = format!(
+                "a redirect to {scheme}:, which is not followed: only http:// and https:// are fetched"
+            );
+            attempt.error(to)
+        } else if attempt.previous().len() > max {
+            let to = format!(
+                "more than {max} redirects, the last to {} (a loop, or a portal sending every request to its login page?)",
+                redact_url(attempt.url())
+            );
+            attempt.error(to)
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+/// A redirect the HTTP client did not follow (to a scheme it does not
+/// fetch, `file:` among them), in words; `None` for any other answer.
+pub fn unfollowed_redirect(response: &reqwest::Response) -> Option<String> {
+    if !response.status().is_redirection() {
+        return None;
+    }
+    let to = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|l| response.url().join(l).ok())?;
+    Some(format!(
+        "{}, a redirect to {}:, which is not followed: only http:// and https:// are fetched",
+        response.status(),
+        to.scheme()
+    ))
+}
+
 /// Content types browsers and WPAD servers use for PAC files.
 const PAC_CONTENT_TYPES: &[&str] = &[
     "application/x-ns-proxy-autoconfig",
@@ -256,12 +298,18 @@ async fn fetch_url(
         .no_proxy()
         // A redirect must not carry the PAC URL's query to another server.
         .referer(false)
-        .redirect(reqwest::redirect::Policy::limited(limits.max_redirects))
+        .redirect(redirect_policy(limits.max_redirects))
         .user_agent(concat!("pathprobe/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(network)?;
     let mut response = client.get(url.clone()).send().await.map_err(network)?;
     let status = response.status();
+    if let Some(reason) = unfollowed_redirect(&response) {
+        return Err(FetchError::Network {
+            location: shown.to_owned(),
+            reason,
+        });
+    }
     if !status.is_success() {
         return Err(FetchError::Status {
             location: shown.to_owned(),

@@ -25,9 +25,9 @@ pub const BUNDLE_FORMAT_VERSION: u32 = 1;
 pub const REDACTED: &str = "REDACTED";
 
 /// The largest member `bundle inspect` reads (a zip bomb stops here).
-const MAX_MEMBER_BYTES: u64 = 64 * 1024 * 1024;
+const MAX_MEMBER_BYTES: u64 = 512 * 1024 * 1024;
 /// What checking one bundle unpacks at most, all members together.
-const MAX_BUNDLE_UNPACKED: u64 = 256 * 1024 * 1024;
+const MAX_BUNDLE_UNPACKED: u64 = 1024 * 1024 * 1024;
 /// Problems listed one by one; the rest are counted.
 const MAX_PROBLEMS: usize = 20;
 
@@ -257,14 +257,54 @@ fn redact_url_userinfo(text: &str) -> String {
     while let Some(at) = rest.find("://") {
         let (head, tail) = rest.split_at(at + 3);
         out.push_str(head);
+        // A backslash ends it too: in a JSON string it escapes the quote
+        // that closes the string, which must stay.
         let end = tail
-            .find(|c: char| c.is_whitespace() || matches!(c, '/' | '"' | '\'' | '<' | '>'))
+            .find(|c: char| c.is_whitespace() || matches!(c, '/' | '"' | '\'' | '<' | '>' | '\\'))
             .unwrap_or(tail.len());
         let authority = &tail[..end];
-        match authority.rfind('@') {
-            Some(i) if i > 0 => {
+        // `user:pa/ss@host`: a password holding an unencoded `/` (a URL
+        // parser refuses it, and its error quotes it). What stands where
+        // the port would is not a port, and an `@` follows before the
+        // word ends: all of it up to that `@` is the user information.
+        let not_a_port = |a: &str| {
+            a.rsplit_once(':').is_some_and(|(_, port)| {
+                !port.is_empty() && !port.bytes().all(|b| b.is_ascii_digit())
+            }) && !a.ends_with(']')
+        };
+        let word_end = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '\\'))
+            .unwrap_or(tail.len());
+        let slashed_at = (!authority.contains('@') && not_a_port(authority))
+            .then(|| tail[..word_end].rfind('@'))
+            .flatten();
+        match (slashed_at, authority.rfind('@')) {
+            (Some(i), _) if i > 0 => {
+                out.push_str(REDACTED);
+                let after = &tail[i..word_end];
+                let host_end = after.find('/').unwrap_or(after.len());
+                out.push_str(&after[..host_end]);
+                rest = &tail[i + host_end..];
+                continue;
+            }
+            (_, Some(i)) if i > 0 => {
                 out.push_str(REDACTED);
                 out.push_str(&authority[i..]);
+            }
+            // `scheme://user:password` with the host forgotten: what
+            // stands where a port would is no port, and may be a password;
+            // before it a user name, not a host (`127.0.0.1:x` is a bad
+            // port, said as it is).
+            _ if not_a_port(authority)
+                && authority
+                    .rsplit_once(':')
+                    .is_some_and(|(user, _)| !user.contains(['.', '[', ']'])) =>
+            {
+                if let Some((user, _)) = authority.rsplit_once(':') {
+                    out.push_str(user);
+                    out.push(':');
+                    out.push_str(REDACTED);
+                }
             }
             _ => out.push_str(authority),
         }
@@ -916,6 +956,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_password_that_breaks_its_url_is_still_taken_out() {
+        let r = Redactor::new();
+        for (text, kept, gone) in [
+            // An unencoded `/` in the password: URL parsers refuse it and
+            // quote it whole.
+            (
+                "\"http://bob:K9x/QzLmW7vTrP@127.0.0.1:19510\" is not a usable proxy: invalid port number",
+                "@127.0.0.1:19510\" is not a usable proxy",
+                "QzLmW7vTrP",
+            ),
+            // The host forgotten: the password stands where a port would.
+            (
+                "proxy http://bob:K9xQzLmW7vTrP cannot be used",
+                "http://bob:REDACTED cannot",
+                "K9xQzLmW7vTrP",
+            ),
+        ] {
+            let shown = r.apply(text);
+            assert!(shown.contains(kept) && !shown.contains(gone), "{shown}");
+        }
+        // URLs with ports and paths, `@` in a path included, stay as they
+        // are; so does a bad port after a host, and the quote of a JSON
+        // string after it.
+        for text in [
+            "\"http://127.0.0.1:99999x\\\" is not a usable proxy\"",
+            "https://host:8443/users/@me",
+            "https://registry.example/@scope/pkg",
+            "http://[::1]:3128/",
+            "https://a.example.com:443/x",
+        ] {
+            assert_eq!(r.apply(text), text);
+        }
+    }
+
+    #[test]
     fn redacting_a_rendered_report_keeps_its_structure() {
         let mut r = Redactor::new();
         r.credentials("bob", "Qz/9+x y&z");
@@ -927,6 +1002,9 @@ mod tests {
             "X-Api-Key: abcdef123456\tnext",
             "<b>Authorization: Negotiate YIIGhgYGKwYBBQUCoIIGejCCBnag</b>",
             "user alice:Pw0rd-123@proxy, then \"quoted\"",
+            "\"http://bob:K9x/QzLmW7vTrP@127.0.0.1:19510\" is not usable",
+            "\"http://bob:K9xQzLmW7vTrP\" is not usable",
+            "\"http://127.0.0.1:99999x\" is not usable",
         ];
         for text in texts {
             // A JSON document holding it as a string, and a CSV row with a

@@ -58,7 +58,7 @@ pub use pac_eval::{
 pub use pac_lint::{PAC_LINT_SCHEMA_VERSION, PacLintReport};
 pub use proxy_answer::ProxyAnswer;
 pub use proxy_explain::{PROXY_EXPLAIN_SCHEMA_VERSION, ProxyExplainReport, describe};
-pub use table::TableStyle;
+pub use table::{SafeTable, TableStyle};
 
 /// Output formats of listings and diffs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

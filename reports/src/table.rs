@@ -3,7 +3,7 @@
 use comfy_table::{Cell, ContentArrangement, Row, Table, presets};
 
 /// How a table is drawn.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct TableStyle {
     /// Terminal width in columns; long cells wrap to fit.
     pub width: u16,
@@ -11,6 +11,10 @@ pub struct TableStyle {
     pub color: bool,
     /// Show every column (sources, comments) instead of the compact set.
     pub verbose: bool,
+    /// The secrets to take out of every cell before it is wrapped (the
+    /// process's known ones): a password cut across two lines is found by
+    /// no later redaction. Shapes of secrets are taken out in any case.
+    pub redactor: crate::Redactor,
 }
 
 impl TableStyle {
@@ -20,10 +24,12 @@ impl TableStyle {
             width,
             color: false,
             verbose: false,
+            redactor: crate::Redactor::new(),
         }
     }
 
-    pub(crate) fn table(&self, header: Vec<&str>) -> SafeTable {
+    /// A table in this style whose cells are made safe as rows are added.
+    pub fn table(&self, header: Vec<&str>) -> SafeTable {
         let mut t = Table::new();
         t.load_style(presets::UTF8_FULL_CONDENSED)
             .set_content_arrangement(ContentArrangement::Dynamic)
@@ -32,7 +38,7 @@ impl TableStyle {
         if !self.color {
             t.force_no_tty();
         }
-        SafeTable(t)
+        SafeTable(t, self.redactor.clone())
     }
 }
 
@@ -49,13 +55,13 @@ pub const MAX_CELL_CHARS: usize = 2000;
 /// [`MAX_CELL_CHARS`], hidden characters written out, and credentials
 /// removed before wrapping could split them across lines where no later
 /// redaction would find them.
-pub(crate) struct SafeTable(Table);
+pub struct SafeTable(Table, crate::Redactor);
 
 impl SafeTable {
     /// Adds a row, each cell made safe (see the type).
-    pub(crate) fn add_row<T: Into<Row>>(&mut self, row: T) -> &mut Self {
+    pub fn add_row<T: Into<Row>>(&mut self, row: T) -> &mut Self {
         let row: Row = row.into();
-        let redactor = crate::Redactor::new();
+        let redactor = &self.1;
         let cells: Vec<Cell> = row
             .cell_iter()
             .map(|cell| {

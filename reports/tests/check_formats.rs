@@ -197,6 +197,13 @@ fn json_round_trips_and_versions_are_checked() {
     );
     let err = CheckReport::from_json("not json", "junk.txt").unwrap_err();
     assert!(matches!(err, ReportReadError::Json { .. }));
+    // The counts are the results': an edited summary is not believed.
+    let mut edited: serde_json::Value = serde_json::from_str(&text).unwrap();
+    edited["results"] = serde_json::json!([]);
+    let back = CheckReport::from_json(&edited.to_string(), "edited.json").unwrap();
+    assert_eq!(back.summary.required_failed, 0);
+    assert_eq!(back.summary.probed, 0);
+    assert_eq!(back.summary.duration_ms, fixture().summary.duration_ms);
 }
 
 #[test]

@@ -934,3 +934,34 @@ fn secrets_of_the_configuration_and_settings_files_stay_out_of_the_log() {
         }
     }
 }
+
+/// Round 17. Bundles made one after the other under the default name
+/// never replace each other (six in one second left one zip).
+#[test]
+fn default_bundle_names_never_collide() {
+    let dir = tempfile::tempdir().unwrap();
+    // Prose only: nothing to probe, so the runs follow each other within
+    // a second, as the six that left one zip did.
+    let catalog = dir.path().join("prose.txt");
+    std::fs::write(&catalog, "just some words\n").unwrap();
+    for _ in 0..3 {
+        let out = pathprobe_tests::command_with_env(&[("PATHPROBE_NO_CONTROL", "1")])
+            .current_dir(dir.path())
+            .args(["bundle", catalog.to_str().unwrap()])
+            .args(["--only-given", "--no-env", "--no-config", "--direct"])
+            .args(["--deadline", "3", "--dns-server", "127.0.0.1:9"])
+            .output()
+            .unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let zips = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".zip"))
+        .count();
+    assert_eq!(zips, 3);
+}

@@ -409,6 +409,15 @@ fn the_deadline_is_a_hard_ceiling_and_finished_probes_are_kept() {
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["summary"]["partial"], true);
+    // The deadline the user gave, not what was left of it when probing
+    // began.
+    assert!(
+        v["warnings"]
+            .to_string()
+            .contains("the run's deadline (1.5 s) passed"),
+        "{}",
+        v["warnings"]
+    );
     assert_eq!(
         v["results"][0]["verdict"], "ok",
         "the finished probe is kept"
@@ -1364,4 +1373,74 @@ fn ctrl_c_or_the_deadline_while_a_catalog_is_fetched_still_replaces_the_report()
     let out = start(&["--deadline", "2"]).wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     replaced("the deadline (2 s) passed first");
+}
+
+/// Round 17. A secret the process knows, inside a table cell long enough
+/// to wrap, and a proxy password that breaks its URL (an unencoded `/`, or
+/// the host forgotten): none of it reaches any output.
+#[test]
+fn secrets_are_out_of_wrapped_cells_and_broken_proxy_urls() {
+    let secret = "K9xQzLmW7vTrP";
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("list.txt");
+    std::fs::write(
+        &list,
+        format!(
+            "https://long.example.test/{}/aaaa{secret}bbbb/{}\n",
+            "p".repeat(70),
+            "q".repeat(70)
+        ),
+    )
+    .unwrap();
+    let pieces = |text: &str| -> Vec<String> {
+        (0..secret.len() - 4)
+            .map(|i| secret[i..i + 5].to_owned())
+            .filter(|piece| text.contains(piece.as_str()))
+            .collect()
+    };
+    for args in [
+        vec!["urls", "list", list.to_str().unwrap()],
+        vec!["urls", "list", list.to_str().unwrap(), "-v"],
+    ] {
+        let out = run_with_env(
+            args.clone(),
+            &[
+                ("http_proxy", &format!("http://bob:{secret}@127.0.0.1:1")),
+                ("COLUMNS", "70"),
+            ],
+        );
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(
+            pieces(&all).is_empty(),
+            "{args:?}: {:?}\n{all}",
+            pieces(&all)
+        );
+    }
+    let plain = write_catalog(dir.path(), &["https://plain.example.test/"]);
+    for value in [
+        "http://bob:K9x/QzLmW7vTrP@127.0.0.1:19510".to_owned(),
+        format!("http://bob:{secret}"),
+    ] {
+        let out = run_with_env(
+            [
+                "check",
+                plain.to_str().unwrap(),
+                "--only-given",
+                "--no-config",
+                "--deadline",
+                "3",
+                "--dns-server",
+                "127.0.0.1:9",
+            ],
+            &[
+                ("https_proxy", value.as_str()),
+                ("HTTPS_PROXY", value.as_str()),
+            ],
+        );
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(
+            !all.contains("QzLmW7vTrP") && !all.contains(secret),
+            "{value}: {all}"
+        );
+    }
 }

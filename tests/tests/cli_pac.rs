@@ -749,3 +749,32 @@ fn a_script_that_runs_out_of_time_three_urls_in_a_row_is_not_run_again() {
         stderr(&out)
     );
 }
+
+/// Round 17. A PAC URL redirecting to `file:` or `ftp:`, or in a loop:
+/// said in words, as for catalogs (it was "the server answered HTTP 302",
+/// or the HTTP client's "builder error").
+#[test]
+fn pac_redirects_are_said_in_words() {
+    let port = pathprobe_tests::answering_by(|head| {
+        let path = head.split_whitespace().nth(1).unwrap_or("/");
+        let to = if path.starts_with("/file") {
+            "file:///etc/proxy.pac".to_owned()
+        } else if path.starts_with("/ftp") {
+            "ftp://127.0.0.1/proxy.pac".to_owned()
+        } else {
+            format!("/loop{path}")
+        };
+        format!("HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\n\r\n").into_bytes()
+    });
+    for (path, words) in [
+        ("/file", "a redirect to file:, which is not followed"),
+        ("/ftp", "a redirect to ftp:, which is not followed"),
+        ("/loop", "more than 5 redirects"),
+    ] {
+        let out = eval(
+            &format!("http://127.0.0.1:{port}{path}"),
+            &["-u", "https://a.example.test/"],
+        );
+        assert!(stderr(&out).contains(words), "{path}: {}", stderr(&out));
+    }
+}

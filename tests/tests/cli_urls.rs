@@ -1219,7 +1219,8 @@ fn a_catalog_by_url_is_size_limited_and_goes_direct_unless_told() {
         .output();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("cannot be fetched"),
+        stderr(&out).contains("cannot be fetched")
+            && stderr(&out).contains(&format!("the catalog proxy {proxy}/ cannot be reached")),
         "{}",
         stderr(&out)
     );

@@ -96,10 +96,11 @@ fn every_reader_refuses_devices_and_pipes_at_once() {
 fn an_oversized_input_is_refused_with_its_limit() {
     let dir = tempfile::tempdir().unwrap();
     let catalog = write_catalog(dir.path(), &["https://127.0.0.1:9/"]);
-    // Sparse: 100 MiB on the file system costs nothing.
+    // Sparse: 600 MiB on the file system cost nothing (past every limit,
+    // reports' 512 MiB included).
     let big = dir.path().join("big");
     let file = std::fs::File::create(&big).unwrap();
-    file.set_len(100 * 1024 * 1024).unwrap();
+    file.set_len(600 * 1024 * 1024).unwrap();
     for template in [
         "report render {}",
         "config show --config {}",
@@ -374,6 +375,39 @@ fn a_full_disk_keeps_stdout_and_leaves_nothing_behind() {
     // No temporary file, and the old report is intact.
     assert!(err.contains("left: fill report.json \n"), "{err}");
     assert!(err.contains("report: old"), "{err}");
+}
+
+/// Round 17. A catalog cache that takes no file (read-only, full): the
+/// catalog fetched is used for the run, said so; it was exit 3, no report.
+#[test]
+fn a_cache_that_takes_no_file_loses_the_copy_not_the_run() {
+    let port = pathprobe_tests::answering_by(|_| {
+        b"HTTP/1.1 200 OK\r\nContent-Length: 14\r\nConnection: close\r\n\r\na.example.com\n"
+            .to_vec()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    std::fs::create_dir(&cache).unwrap();
+    let url = std::ffi::OsString::from(format!("http://127.0.0.1:{port}/list.txt"));
+    let script = r#"
+        mount -t tmpfs -o size=64k tmpfs "$2" || exit 90
+        mkdir -p "$2/pathprobe/catalogs"
+        mount -o remount,ro "$2" || exit 90
+        XDG_CACHE_HOME="$2" "$1" urls list "$3"
+        echo "exit=$?" >&2
+    "#;
+    let binary = pathprobe_tests::binary();
+    let Some(out) = in_own_mount_namespace(
+        script,
+        &[binary.as_os_str(), cache.as_os_str(), url.as_os_str()],
+    ) else {
+        return;
+    };
+    let err = stderr(&out);
+    assert!(!err.contains("exit=90"), "mount failed: {err}");
+    assert!(err.contains("exit=0"), "{err}");
+    assert!(err.contains("used for this run only"), "{err}");
+    assert!(stdout(&out).contains("a.example.com"), "{}", stdout(&out));
 }
 
 #[test]

@@ -263,6 +263,9 @@ fn same_header(a: &str, b: &str) -> bool {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ColumnMap {
     slots: Vec<(Column, usize)>,
+    /// Other columns whose header names URLs or hosts, not read (the first
+    /// such column is the URL column): said, so that none is lost unseen.
+    unread: Vec<usize>,
 }
 
 impl ColumnMap {
@@ -292,6 +295,7 @@ impl ColumnMap {
             return None;
         }
         let mut slots: Vec<(Column, usize)> = Vec::new();
+        let mut unread: Vec<usize> = Vec::new();
         for (i, cell) in cells.iter().enumerate() {
             if let Some(o) = overrides
                 .iter()
@@ -306,10 +310,13 @@ impl ColumnMap {
                 continue;
             }
             if let Some(col) = classify(cell.as_ref())
-                && !slots.iter().any(|(c, _)| *c == col)
                 && !overrides.iter().any(|o| o.role == col)
             {
-                slots.push((col, i));
+                if !slots.iter().any(|(c, _)| *c == col) {
+                    slots.push((col, i));
+                } else if matches!(col, Column::Url | Column::Host) {
+                    unread.push(i);
+                }
             }
         }
         let has_url = slots
@@ -326,6 +333,12 @@ impl ColumnMap {
         }
         // A host column is only the URL when there is no better one.
         if slots.iter().any(|(c, _)| *c == Column::Url) {
+            unread.extend(
+                slots
+                    .iter()
+                    .filter(|(c, _)| *c == Column::Host)
+                    .map(|(_, i)| *i),
+            );
             slots.retain(|(c, _)| *c != Column::Host);
         } else {
             for slot in &mut slots {
@@ -334,7 +347,13 @@ impl ColumnMap {
                 }
             }
         }
-        Some(ColumnMap { slots })
+        unread.sort_unstable();
+        Some(ColumnMap { slots, unread })
+    }
+
+    /// The other columns naming URLs or hosts, which are not read.
+    pub fn unread(&self) -> &[usize] {
+        &self.unread
     }
 
     /// Position of a column, if the header has it.

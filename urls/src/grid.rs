@@ -128,6 +128,7 @@ pub fn walk(grid: &Grid, src: &TableSource<'_>) -> Walked {
     let defaults = SheetDefaults::from_name(src.sheet);
     let mut out = Walked::default();
     let mut header: Option<ColumnMap> = None;
+    let mut header_texts: Vec<String> = Vec::new();
     let mut section: Option<String> = None;
 
     for (offset, row) in grid.rows.iter().enumerate() {
@@ -145,6 +146,7 @@ pub fn walk(grid: &Grid, src: &TableSource<'_>) -> Walked {
         }
         let texts: Vec<&str> = row.iter().map(|c| c.text.as_str()).collect();
         if let Some(map) = ColumnMap::from_header_with(&texts, src.columns) {
+            header_texts = texts.iter().map(|t| (*t).to_owned()).collect();
             header = Some(map);
             out.found_header = true;
             continue;
@@ -165,6 +167,46 @@ pub fn walk(grid: &Grid, src: &TableSource<'_>) -> Walked {
             continue;
         };
         let get = |col: Column| -> Option<&Cell> { map.get(col).and_then(|i| row.get(i)) };
+        // Another column of URLs or hosts holding what the URL column does
+        // not: it is not read, and said, never lost unseen.
+        let url_column = map.get(Column::Url).unwrap_or_default();
+        let header_name = |i: usize| {
+            header_texts
+                .get(i)
+                .map(|t| pathprobe_files::quote::quoted(t.trim()))
+                .unwrap_or_default()
+        };
+        let url_seen = get(Column::Url)
+            .map(|c| c.text.to_lowercase())
+            .unwrap_or_default();
+        for &at in map.unread() {
+            let Some(value) = row
+                .get(at)
+                .filter(|c| !c.continued)
+                .map(|c| c.text.trim())
+                .filter(|t| !t.is_empty())
+            else {
+                continue;
+            };
+            if !url_seen.contains(&value.to_lowercase()) {
+                let choose = if header_name(at).eq_ignore_ascii_case(&header_name(url_column)) {
+                    "give the two columns different headers to choose".to_owned()
+                } else {
+                    format!("--column url={} reads the other", header_name(at))
+                };
+                out.notices.push(Notice {
+                    location: here(),
+                    message: format!(
+                        "column {} ({}) holds {}, which is not read: column {} ({}) is the URL column; {choose}",
+                        at + 1,
+                        header_name(at),
+                        pathprobe_files::quote::quoted(&first_line(value)),
+                        url_column + 1,
+                        header_name(url_column),
+                    ),
+                });
+            }
+        }
         let text_of = |col: Column| -> Option<String> {
             get(col)
                 .map(|c| c.text.trim().to_string())
@@ -483,6 +525,34 @@ mod tests {
             "{}",
             said[2]
         );
+    }
+
+    #[test]
+    fn a_second_url_column_holding_other_urls_is_said() {
+        let g = grid(&[
+            &["URL", "Category", "URL", "Host name"],
+            &[
+                "https://one.example.test/",
+                "A",
+                "https://uno.example.test/",
+                "one.example.test",
+            ],
+            &["", "B", "https://dos.example.test/", ""],
+        ]);
+        let w = walk(&g, &src());
+        assert_eq!(w.endpoints.len(), 1);
+        let said: Vec<&str> = w.notices.iter().map(|n| n.message.as_str()).collect();
+        // The host column repeats the URL's host: nothing to say of it.
+        assert_eq!(said.len(), 3, "{said:#?}");
+        assert!(said[2].starts_with("row has no URL"), "{}", said[2]);
+        assert!(
+            said[0].starts_with(
+                "column 3 (\"URL\") holds \"https://uno.example.test/\", which is not read"
+            ),
+            "{}",
+            said[0]
+        );
+        assert!(said[1].contains("dos.example.test"), "{}", said[1]);
     }
 
     #[test]

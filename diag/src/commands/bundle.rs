@@ -92,12 +92,28 @@ fn inspect(args: &BundleInspectArgs) -> anyhow::Result<Exit> {
     })
 }
 
+/// `pathprobe-bundle-HOST-TIME.zip`, the time to the millisecond, and a
+/// number after it when a file of that name is there already: bundles made
+/// one after the other (a loop, a scheduler) never replace each other.
 fn default_name() -> PathBuf {
     let host = crate::input::hostname().unwrap_or_else(|| "host".into());
-    let stamp = jiff::Timestamp::now()
-        .strftime("%Y%m%dT%H%M%SZ")
-        .to_string();
-    PathBuf::from(format!("pathprobe-bundle-{host}-{stamp}.zip"))
+    let now = jiff::Timestamp::now();
+    let stamp = format!(
+        "{}.{:03}Z",
+        now.strftime("%Y%m%dT%H%M%S"),
+        now.subsec_millisecond()
+    );
+    let named = |n: u32| {
+        PathBuf::from(if n == 1 {
+            format!("pathprobe-bundle-{host}-{stamp}.zip")
+        } else {
+            format!("pathprobe-bundle-{host}-{stamp}-{n}.zip")
+        })
+    };
+    (1..1000)
+        .map(named)
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| named(1000))
 }
 
 /// The search domains of a resolv.conf.
@@ -203,6 +219,7 @@ fn add_members(
         width: 160,
         color: false,
         verbose: true,
+        redactor: crate::secrets::known_redactor(),
     };
     bundle.add(
         "report.json",

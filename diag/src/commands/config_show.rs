@@ -5,7 +5,6 @@ use std::ffi::OsString;
 
 use clap::CommandFactory as _;
 use clap::parser::ValueSource;
-use comfy_table::{ContentArrangement, Table};
 use serde::Serialize;
 
 use crate::cli::{ConfigFor, ConfigShowArgs, FormatArg};
@@ -130,11 +129,7 @@ pub fn show(args: ConfigShowArgs) -> anyhow::Result<Exit> {
             w.finish()?
         }
         FormatArg::Table => {
-            let mut table = Table::new();
-            table
-                .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
-                .set_content_arrangement(ContentArrangement::Dynamic)
-                .set_header(["option", "value", "from"]);
+            let mut table = output::table_style(false).table(vec!["option", "value", "from"]);
             for r in &rows {
                 table.add_row([&r.option, &r.value, &r.from]);
             }

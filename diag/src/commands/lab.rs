@@ -97,15 +97,8 @@ pub fn run(args: LabArgs) -> anyhow::Result<Exit> {
         }
         FormatArg::Table => {
             let style = output::table_style(false);
-            let mut table = comfy_table::Table::new();
-            table
-                .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
-                .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
-                .set_width(style.width)
-                .set_header(vec!["Scenario", "Endpoint", "Expected", "Got", "", "Hint"]);
-            if !style.color {
-                table.force_no_tty();
-            }
+            let mut table =
+                style.table(vec!["Scenario", "Endpoint", "Expected", "Got", "", "Hint"]);
             for o in &outcomes {
                 for e in &o.endpoints {
                     table.add_row(vec![

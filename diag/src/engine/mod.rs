@@ -300,6 +300,14 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
     options.pac.eval_timeout = options.pac.eval_timeout.min(deadline);
     options.fetch.timeout = options.fetch.timeout.min(deadline);
     let mut cut_by: Option<String> = None;
+    // The deadline counts from the first step: a catalog of many rows may
+    // have taken it all before a setting is read.
+    if let Some(why) = cut() {
+        cut_by = Some(format!(
+            "{why} while the catalog was read and planned ({} rows)",
+            config.plan.entries.len()
+        ));
+    }
 
     let rows = rows_of(config);
     let mut urls: Vec<String> = rows
@@ -324,12 +332,14 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
     {
         Ok(settings) => settings,
         Err(stopped) => {
-            cut_by = Some(match stopped {
+            // Cut before the settings were asked for: that says where.
+            let earlier = cut_by.take();
+            cut_by = Some(earlier.unwrap_or_else(|| match stopped {
                 Stopped::Cut(why) => format!(
                     "{why} while the proxy settings were read (name lookups, PAC fetch and evaluation)"
                 ),
                 Stopped::Gone(why) => format!("the proxy settings could not be read: {why}"),
-            });
+            }));
             // Nothing decided: every URL is reported as not probed.
             Settings {
                 command_line_problem: None,
@@ -553,6 +563,7 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
                 per_proxy: config.limits.per_proxy,
                 // What is left of the run's deadline.
                 deadline: remaining(),
+                given: config.limits.deadline,
             },
             |done, _| observer.probed(done),
         ))

@@ -31,8 +31,11 @@ pub struct Limits {
     pub concurrency: usize,
     /// Probes in flight through one proxy at once.
     pub per_proxy: usize,
-    /// The whole run's deadline.
+    /// What is left of the run's deadline when probing starts.
     pub deadline: Duration,
+    /// The run's whole deadline, as the user gave it: the one a message
+    /// names.
+    pub given: Duration,
 }
 
 /// What a run gives back: attempts per job (in job order) and whether it was cut short.
@@ -263,8 +266,8 @@ pub async fn run(
             },
             () = &mut deadline => {
                 cut_by = Some(format!(
-                    "the run's deadline ({:.1} s) passed",
-                    limits.deadline.as_secs_f64()
+                    "the run's deadline ({} s) passed",
+                    seconds(limits.given)
                 ));
                 break;
             }
@@ -310,5 +313,16 @@ pub async fn run(
         attempts,
         partial,
         cut_by,
+    }
+}
+
+/// Seconds for people: whole ones as they were given (`3`), a fraction
+/// only when there is one (`2.5`).
+fn seconds(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if (s - s.round()).abs() < 0.05 {
+        format!("{s:.0}")
+    } else {
+        format!("{s:.1}")
     }
 }

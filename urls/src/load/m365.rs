@@ -125,6 +125,12 @@ pub(crate) fn load_feed_csv(path: &Path, bytes: &[u8]) -> Result<Catalog> {
         },
         message,
     };
+    if let Some(line) = super::unclosed_quote(body, b',') {
+        return Err(csv_error(
+            Some(u64::from(line)),
+            "a quoted cell opens here and never closes: every line after it would be read into that cell; close the quote, or remove it".into(),
+        ));
+    }
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| csv_error(Some(1), e.to_string()))?

@@ -271,6 +271,48 @@ fn info_for(path: &Path) -> CatalogInfo {
     }
 }
 
+/// The 1-based line where a quoted CSV field opens and never closes, if
+/// one does: a CSV reader takes every line after it into that one cell,
+/// and the rows there would be gone without a word. Quotes count as a
+/// CSV reader counts them: at the start of a field they open it; inside,
+/// a doubled quote is one quote and a single one closes it; a quote inside
+/// an unquoted field (`5" screen`) is a character.
+pub(crate) fn unclosed_quote(text: &[u8], delimiter: u8) -> Option<u32> {
+    let mut line: u32 = 1;
+    let mut opened_at: Option<u32> = None;
+    let mut field_start = true;
+    let mut bytes = text.iter().copied().peekable();
+    while let Some(b) = bytes.next() {
+        match opened_at {
+            Some(_) => match b {
+                b'"' if bytes.peek() == Some(&b'"') => {
+                    bytes.next();
+                }
+                b'"' => {
+                    opened_at = None;
+                    field_start = false;
+                }
+                b'\n' => line = line.saturating_add(1),
+                _ => {}
+            },
+            None => match b {
+                b'"' if field_start => {
+                    opened_at = Some(line);
+                    field_start = false;
+                }
+                b'\n' => {
+                    line = line.saturating_add(1);
+                    field_start = true;
+                }
+                b'\r' => {}
+                _ if b == delimiter => field_start = true,
+                _ => field_start = false,
+            },
+        }
+    }
+    opened_at
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,5 +339,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!(catalog.endpoints.len(), 2);
+    }
+
+    #[test]
+    fn a_quote_that_never_closes_is_found_where_it_opens() {
+        let csv = |t: &str| unclosed_quote(t.as_bytes(), b',');
+        assert_eq!(csv("URL,C\na,\"B\nc,C\nd,D\n"), Some(2));
+        assert_eq!(csv("URL,C\n\"a,B\nc,C\n"), Some(2));
+        assert_eq!(csv("URL,C\na,\"x\ny\"\nb,\"say \"\"hi\"\"\"\n"), None);
+        assert_eq!(csv("URL,Size\na,5\" screen\n"), None);
+        assert_eq!(unclosed_quote(b"URL\tC\na\t\"B\n", b'\t'), Some(2));
     }
 }

@@ -408,6 +408,16 @@ pub(super) fn load_csv(path: &Path, bytes: &[u8], options: &LoadOptions) -> Resu
             .and_then(|l| super::tab_or_comma_header(l, &options.columns))
             .unwrap_or(b',')
     };
+    if let Some(line) = super::unclosed_quote(body.as_bytes(), delimiter) {
+        return Err(CatalogError::Invalid {
+            origin: Origin {
+                file: path.to_path_buf(),
+                sheet: None,
+                line: Some(line),
+            },
+            message: "a quoted cell opens here and never closes: every line after it would be read into that cell; close the quote, or remove it".into(),
+        });
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
