@@ -51,10 +51,11 @@ pub(crate) const PAGE_ROWS: usize = 2000;
 /// library overflows past 65,535 columns.
 pub const MAX_CELL_CHARS: usize = 2000;
 
-/// A table whose cells are made safe as rows are added: at most
-/// [`MAX_CELL_CHARS`], hidden characters written out, and credentials
-/// removed before wrapping could split them across lines where no later
-/// redaction would find them.
+/// A table whose cells are made safe as rows are added: at most 2,000
+/// characters a line, hidden characters written out, and credentials (the
+/// style's known ones and anything shaped like one) removed before
+/// wrapping could split them across lines where no later redaction would
+/// find them. Made by [`TableStyle::table`].
 pub struct SafeTable(Table, crate::Redactor);
 
 impl SafeTable {
