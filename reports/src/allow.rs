@@ -374,7 +374,7 @@ impl AllowList {
 
     /// A PAC file (or snippet) routing the listed hosts first.
     pub fn pac(&self, export: &PacExport) -> Rendered {
-        let (rules, notes) = self.host_rules("a PAC host list", false);
+        let (rules, mut notes) = self.host_rules("a PAC host list", false);
         let route = export.via.clone().unwrap_or_else(|| "DIRECT".to_owned());
         let mut exact = Vec::new();
         let mut suffixes = Vec::new();
@@ -412,10 +412,13 @@ impl AllowList {
         let mut text = self.header("//", "Proxy auto-config");
         match &export.base {
             None => {
+                // Served as a machine's PAC, this sends everything else
+                // around the proxy: said in the file and beside it.
                 let _ = write!(
                     text,
-                    "\nfunction FindProxyForURL(url, host) {{\n{test}  return \"DIRECT\";\n}}\n"
+                    "\nfunction FindProxyForURL(url, host) {{\n{test}  // Every other host goes DIRECT too: --base YOUR.pac keeps its answers for them.\n  return \"DIRECT\";\n}}\n"
                 );
+                notes.push("the PAC sends every other host DIRECT as well: give --base with the PAC in use to keep its answers for them, or --pac-snippet to paste the lines into it".to_owned());
             }
             Some((name, base, has_ex)) => {
                 let _ = writeln!(

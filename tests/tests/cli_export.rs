@@ -326,6 +326,18 @@ fn a_pac_snippet_and_a_complete_pac_work_without_a_base() {
         ],
     );
     assert_eq!(answers, ["DIRECT", "DIRECT"]);
+    // Served as a machine's PAC it sends every other host around the
+    // proxy: said beside it and in it.
+    assert!(
+        stderr(&out).contains("sends every other host DIRECT as well"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        std::fs::read_to_string(&whole)
+            .unwrap()
+            .contains("Every other host goes DIRECT too"),
+    );
 
     let snippet = stdout(&export(&[
         catalog.to_str().unwrap(),
