@@ -125,6 +125,9 @@ pub struct Finding {
 const FIX: &str = "pathprobe fix REPORT.json";
 /// Evidence lines quoted from endpoints, at most.
 const MAX_EXAMPLES: usize = 3;
+/// Failures left over with one verdict on one route that are findings of
+/// their own; more are one finding.
+const MAX_LONE: usize = 20;
 
 /// The evidence key of a rule the service's vendor publishes about the
 /// failure seen ("service rule: Defender for Endpoint does not support
@@ -905,7 +908,46 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         );
     }
 
-    // What is left fails on its own.
+    // What is left fails on its own; many alike (thousands of endpoints
+    // refused on one route) are one finding, not thousands.
+    let mut alike: BTreeMap<(&str, String), Vec<usize>> = BTreeMap::new();
+    for (i, f) in failing.iter().enumerate() {
+        if !found.claimed.contains(&i) {
+            alike
+                .entry((f.result.verdict.name(), f.attempt.route.to_string()))
+                .or_default()
+                .push(i);
+        }
+    }
+    for ((verdict, route), ids) in alike {
+        if ids.len() <= MAX_LONE {
+            continue;
+        }
+        let g = Group {
+            members: ids.iter().filter_map(|&i| failing.get(i)).collect(),
+        };
+        let first_hint = g
+            .members
+            .first()
+            .map(|f| f.attempt.hint.clone())
+            .unwrap_or_default();
+        let summary = format!(
+            "{} fail: {verdict} through {route}, each with its own evidence.",
+            plural(g.members.len(), "endpoint", "endpoints")
+        );
+        let finding = Finding {
+            action: format!(
+                "each endpoint's hint in the results says what to do; the first: {first_hint}"
+            ),
+            ..g.finding(
+                FindingKind::EndpointFailing,
+                summary,
+                format!("{} endpoints", g.members.len()),
+                vec![g.count_line(), format!("verdict: {verdict}"), g.examples()],
+            )
+        };
+        found.add(ids, finding);
+    }
     for (i, f) in failing.iter().enumerate() {
         if found.claimed.contains(&i) {
             continue;

@@ -11,6 +11,10 @@ const SQUID_REFUSALS: &[&str] = &[
     "ERR_FORWARDING_DENIED",
 ];
 
+/// How the probe marks a proxy's redirect to the very destination asked
+/// for: no login or block page, so no refusal.
+pub const SAME_DESTINATION: &str = "the destination itself";
+
 /// The kind of a proxy's non-success answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ProxyAnswer {
@@ -71,7 +75,8 @@ impl ProxyAnswer {
             300..=399
                 if answer
                     .split_once(" to ")
-                    .is_some_and(|(_, to)| !to.trim().is_empty()) =>
+                    .is_some_and(|(_, to)| !to.trim().is_empty())
+                    && !answer.ends_with(SAME_DESTINATION) =>
             {
                 Self::Refusal
             }
@@ -97,6 +102,10 @@ mod tests {
             ("451 Unavailable For Legal Reasons", ProxyAnswer::Refusal),
             ("302 Found to http://login.corp.test/", ProxyAnswer::Refusal),
             ("302 Found", ProxyAnswer::Unexplained),
+            (
+                "302 Found to https://a.test/, the destination itself",
+                ProxyAnswer::Unexplained,
+            ),
             ("302 Found to ", ProxyAnswer::Unexplained),
             (
                 "403 Forbidden, X-Squid-Error: ERR_ACCESS_DENIED 0",

@@ -155,6 +155,35 @@ fn one_authenticating_proxy_is_one_finding_ahead_of_a_missing_name() {
 }
 
 #[test]
+fn thousands_failing_alike_are_one_finding_a_few_are_their_own() {
+    let refused = |i: usize| {
+        result(
+            &format!("https://h{i}.example.test/"),
+            &format!("Category {i}"),
+            true,
+            attempt(
+                Route::Direct,
+                Verdict::TcpRefused,
+                &[&format!("address: 192.0.2.{}:443", i % 250)],
+                true,
+            ),
+        )
+    };
+    let many: Vec<ProbeResult> = (0..500).map(refused).collect();
+    let f = findings(&report(many));
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].endpoints.len(), 500);
+    assert!(
+        f[0].summary
+            .starts_with("500 endpoints fail: tcp_refused through DIRECT"),
+        "{}",
+        f[0].summary
+    );
+    let few: Vec<ProbeResult> = (0..5).map(refused).collect();
+    assert_eq!(findings(&report(few)).len(), 5);
+}
+
+#[test]
 fn a_vendor_rule_is_named_only_when_every_endpoint_is_under_it() {
     let rule = "service rule: Defender for Endpoint does not support authenticated proxies";
     let auth = |url: &str, evidence: &[&str]| {

@@ -499,7 +499,14 @@ fn a_proxy_answer_is_a_refusal_only_when_it_refuses() {
     // answers to CONNECT and the squid codes that refuse nothing were all
     // "refused this destination: add the URL to its allow list"; an
     // origin's 504 or 407 relayed by squid was squid's.
-    let cases: [(&str, &str, &str, &str); 9] = [
+    let cases: [(&str, &str, &str, &str); 10] = [
+        // A redirect to the destination itself is no block page either.
+        (
+            "connect",
+            "HTTP/1.1 302 Found\r\nLocation: https://gw.lab.test/\r\nContent-Length: 0\r\n\r\n",
+            "proxy_denied",
+            "refuses no destination",
+        ),
         (
             "connect",
             "HTTP/1.1 502 Bad Gateway\r\nServer: squid\r\nX-Squid-Error: ERR_ZERO_SIZE_OBJECT 0\r\nContent-Length: 0\r\n\r\n",

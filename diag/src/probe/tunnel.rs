@@ -54,6 +54,22 @@ pub(super) async fn proxy_refusal(
         title: title(&body),
         detail: match head.get("Location") {
             // A redirect the proxy sends itself: to a login or block page.
+            // To the destination itself: no login or block page.
+            Some(to)
+                if (300..400).contains(&head.status)
+                    && url::Url::parse(to.trim()).is_ok_and(|u| {
+                        u.host_str()
+                            .zip(u.port_or_known_default())
+                            .is_some_and(|(h, p)| format!("{h}:{p}").eq_ignore_ascii_case(target))
+                    }) =>
+            {
+                format!(
+                    "{} {} to {to}, {}",
+                    head.status,
+                    head.reason,
+                    pathprobe_reports::SAME_DESTINATION
+                )
+            }
             Some(to) if (300..400).contains(&head.status) && !to.trim().is_empty() => {
                 format!("{} {} to {to}", head.status, head.reason)
             }
