@@ -484,20 +484,22 @@ fn all_routes_probes_direct_and_every_proxy_side_by_side() {
     assert_eq!(routes, vec![("proxy", "ok"), ("direct", "ok")]);
 }
 
+/// `check --direct` of one HTTPS origin for `host`, signed by `ca` and
+/// answering 200, with `extra` flags: the report.
+fn check_origin(ca: &TestCa, host: &str, extra: &[&str]) -> serde_json::Value {
+    let origin = tls_origin(ca, &[host], 200);
+    let dir = tempfile::tempdir().unwrap();
+    let cat = write_catalog(dir.path(), &[&format!("https://{host}:{origin}/")]);
+    let pin = format!("{host}=127.0.0.1");
+    let mut args = vec![cat.to_str().unwrap(), "--direct", "--resolve", &pin];
+    args.extend_from_slice(extra);
+    check(&args).0
+}
+
 #[test]
 fn insecure_read_reads_the_status_but_keeps_the_verdict() {
     let ca = TestCa::new("pathprobe lab CA");
-    let origin = tls_origin(&ca, &["ok.lab.test"], 200);
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("https://ok.lab.test:{origin}/");
-    let cat = write_catalog(dir.path(), &[&url]);
-    let (v, _) = check(&[
-        cat.to_str().unwrap(),
-        "--direct",
-        "--resolve",
-        "ok.lab.test=127.0.0.1",
-        "--insecure-read",
-    ]);
+    let v = check_origin(&ca, "ok.lab.test", &["--insecure-read"]);
     let a = &v["results"][0]["attempts"][0];
     assert_eq!(v["results"][0]["verdict"], "tls_untrusted");
     assert_eq!(a["status"], 200, "{a:#}");
@@ -1259,16 +1261,8 @@ fn a_private_ca_whose_name_holds_a_product_word_is_no_interception() {
     // "Presets" holds "eset", "passwordreset" too: an untrusted chain from
     // such a CA is untrusted, not "re-signed by ESET".
     let ca = TestCa::new("Presets Inc Issuing CA");
-    let origin = tls_origin(&ca, &["passwordreset.lab.test"], 200);
+    let v = check_origin(&ca, "passwordreset.lab.test", &[]);
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("https://passwordreset.lab.test:{origin}/");
-    let cat = write_catalog(dir.path(), &[&url]);
-    let (v, _) = check(&[
-        cat.to_str().unwrap(),
-        "--direct",
-        "--resolve",
-        "passwordreset.lab.test=127.0.0.1",
-    ]);
     let r = &v["results"][0];
     assert_eq!(r["verdict"], "tls_untrusted", "{r:#}");
     assert!(!v.to_string().contains("ESET"), "{v:#}");
