@@ -456,14 +456,17 @@ async fn ask(
             request = request.header(reqwest::header::IF_MODIFIED_SINCE, modified);
         }
     }
-    let mut response = request.send().await.map_err(|e| match &options.proxy {
+    // The catalog proxy as messages name it: redacted, once.
+    let proxy_shown = options.proxy.as_deref().map(|proxy| {
+        url::Url::parse(proxy)
+            .map(|u| pathprobe_pac::redact_url(&u))
+            .unwrap_or_default()
+    });
+    let mut response = request.send().await.map_err(|e| match &proxy_shown {
         // Through a proxy, a connection that fails is the proxy's: named,
         // so that the catalog's server is not taken for down.
         Some(proxy) if e.is_connect() => format!(
-            "the catalog proxy {} cannot be reached: {}",
-            url::Url::parse(proxy)
-                .map(|u| pathprobe_pac::redact_url(&u))
-                .unwrap_or_default(),
+            "the catalog proxy {proxy} cannot be reached: {}",
             fetch_error(&e)
         ),
         _ => fetch_error(&e),
@@ -473,13 +476,8 @@ async fn ask(
         return Ok(Answer::NotModified);
     }
     // Through a proxy the answer may be the proxy's own (a 407, a 502).
-    let answered = match &options.proxy {
-        Some(proxy) => format!(
-            "the server or the catalog proxy {} answered",
-            url::Url::parse(proxy)
-                .map(|u| pathprobe_pac::redact_url(&u))
-                .unwrap_or_default()
-        ),
+    let answered = match &proxy_shown {
+        Some(proxy) => format!("the server or the catalog proxy {proxy} answered"),
         None => "the server answered".to_owned(),
     };
     if !status.is_success() {

@@ -70,20 +70,11 @@ pub fn learn_from_start(args: &[std::ffi::OsString]) {
                     }
                 }
             }
+            // The user information as the redactor finds it, a password
+            // holding an unencoded `/` included.
             let after_scheme = value.split_once("://").map_or(value, |(_, rest)| rest);
-            let authority = after_scheme.split('/').next().unwrap_or(after_scheme);
-            // A password holding an unencoded `/` (`user:pa/ss@host`): the
-            // user information runs to the `@` past the slash.
-            let authority = if !authority.contains('@')
-                && authority
-                    .rsplit_once(':')
-                    .is_some_and(|(_, port)| !port.bytes().all(|b| b.is_ascii_digit()))
-            {
-                after_scheme
-            } else {
-                authority
-            };
-            if let Some((userinfo, _)) = authority.rsplit_once('@')
+            if let Some(userinfo) =
+                pathprobe_reports::userinfo_end(after_scheme).map(|at| &after_scheme[..at])
                 && userinfo.contains(':')
             {
                 learn_pair(&mut redactor, userinfo);

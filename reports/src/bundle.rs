@@ -250,6 +250,42 @@ impl Redactor {
     }
 }
 
+/// Where a URL's authority ends: a path, white space, a quote or tag, a
+/// backslash (in a JSON string it escapes the quote that closes it).
+fn ends_authority(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '/' | '"' | '\'' | '<' | '>' | '\\')
+}
+
+/// Whether what stands where a port would (`host:PORT`) is no port.
+fn not_a_port(authority: &str) -> bool {
+    authority
+        .rsplit_once(':')
+        .is_some_and(|(_, port)| !port.is_empty() && !port.bytes().all(|b| b.is_ascii_digit()))
+        && !authority.ends_with(']')
+}
+
+/// In the text after a URL's `scheme://`, where the `@` that ends its user
+/// information is, if it has any. A password holding an unencoded `/`
+/// (`user:pa/ss@host`, which URL parsers refuse and quote whole) runs past
+/// the slash: what stands where the port would is then no port, and the
+/// `@` comes before the word ends.
+pub fn userinfo_end(after_scheme: &str) -> Option<usize> {
+    let end = after_scheme
+        .find(ends_authority)
+        .unwrap_or(after_scheme.len());
+    let authority = &after_scheme[..end];
+    if let Some(at) = authority.rfind('@') {
+        return Some(at);
+    }
+    if !not_a_port(authority) {
+        return None;
+    }
+    let word_end = after_scheme
+        .find(|c: char| c != '/' && ends_authority(c))
+        .unwrap_or(after_scheme.len());
+    after_scheme[..word_end].rfind('@')
+}
+
 /// `scheme://user:password@` → `scheme://REDACTED@`.
 fn redact_url_userinfo(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -257,54 +293,26 @@ fn redact_url_userinfo(text: &str) -> String {
     while let Some(at) = rest.find("://") {
         let (head, tail) = rest.split_at(at + 3);
         out.push_str(head);
-        // A backslash ends it too: in a JSON string it escapes the quote
-        // that closes the string, which must stay.
-        let end = tail
-            .find(|c: char| c.is_whitespace() || matches!(c, '/' | '"' | '\'' | '<' | '>' | '\\'))
-            .unwrap_or(tail.len());
+        if let Some(i) = userinfo_end(tail).filter(|i| *i > 0) {
+            out.push_str(REDACTED);
+            let host_end = tail[i + 1..]
+                .find(ends_authority)
+                .map_or(tail.len(), |k| i + 1 + k);
+            out.push_str(&tail[i..host_end]);
+            rest = &tail[host_end..];
+            continue;
+        }
+        let end = tail.find(ends_authority).unwrap_or(tail.len());
         let authority = &tail[..end];
-        // `user:pa/ss@host`: a password holding an unencoded `/` (a URL
-        // parser refuses it, and its error quotes it). What stands where
-        // the port would is not a port, and an `@` follows before the
-        // word ends: all of it up to that `@` is the user information.
-        let not_a_port = |a: &str| {
-            a.rsplit_once(':').is_some_and(|(_, port)| {
-                !port.is_empty() && !port.bytes().all(|b| b.is_ascii_digit())
-            }) && !a.ends_with(']')
-        };
-        let word_end = tail
-            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '\\'))
-            .unwrap_or(tail.len());
-        let slashed_at = (!authority.contains('@') && not_a_port(authority))
-            .then(|| tail[..word_end].rfind('@'))
-            .flatten();
-        match (slashed_at, authority.rfind('@')) {
-            (Some(i), _) if i > 0 => {
+        // `scheme://user:password` with the host forgotten: what stands
+        // where a port would is no port, and may be a password; before it
+        // a user name, not a host (`127.0.0.1:x` is a bad port, said as
+        // it is).
+        match authority.rsplit_once(':') {
+            Some((user, _)) if not_a_port(authority) && !user.contains(['.', '[', ']']) => {
+                out.push_str(user);
+                out.push(':');
                 out.push_str(REDACTED);
-                let after = &tail[i..word_end];
-                let host_end = after.find('/').unwrap_or(after.len());
-                out.push_str(&after[..host_end]);
-                rest = &tail[i + host_end..];
-                continue;
-            }
-            (_, Some(i)) if i > 0 => {
-                out.push_str(REDACTED);
-                out.push_str(&authority[i..]);
-            }
-            // `scheme://user:password` with the host forgotten: what
-            // stands where a port would is no port, and may be a password;
-            // before it a user name, not a host (`127.0.0.1:x` is a bad
-            // port, said as it is).
-            _ if not_a_port(authority)
-                && authority
-                    .rsplit_once(':')
-                    .is_some_and(|(user, _)| !user.contains(['.', '[', ']'])) =>
-            {
-                if let Some((user, _)) = authority.rsplit_once(':') {
-                    out.push_str(user);
-                    out.push(':');
-                    out.push_str(REDACTED);
-                }
             }
             _ => out.push_str(authority),
         }

@@ -38,7 +38,7 @@ mod table;
 pub use allow::{Action, AllowEntry, AllowList, PacExport, RangeEntry, Rendered};
 pub use bundle::{
     BUNDLE_FORMAT_VERSION, Bundle, BundleError, Manifest, ManifestEntry, OpenedBundle, REDACTED,
-    Redactor, open_bundle,
+    Redactor, open_bundle, userinfo_end,
 };
 pub use check::{
     AddressOutcome, AddressTry, Attempt, BaselineInfo, CHECK_SCHEMA_VERSION, CertificateInfo,
@@ -56,7 +56,7 @@ pub use pac_eval::{
     PacScriptInfo,
 };
 pub use pac_lint::{PAC_LINT_SCHEMA_VERSION, PacLintReport};
-pub use proxy_answer::{ProxyAnswer, SAME_DESTINATION};
+pub use proxy_answer::{ProxyAnswer, SAME_DESTINATION, squid_codes};
 pub use proxy_explain::{PROXY_EXPLAIN_SCHEMA_VERSION, ProxyExplainReport, describe};
 pub use table::{SafeTable, TableStyle};
 

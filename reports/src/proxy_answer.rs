@@ -15,6 +15,21 @@ const SQUID_REFUSALS: &[&str] = &[
 /// for: no login or block page, so no refusal.
 pub const SAME_DESTINATION: &str = "the destination itself";
 
+/// Squid's error codes in an answer as the probe records it (`...,
+/// X-Squid-Error: ERR_CONNECT_FAIL 111, ERR_X 0`), upper case, in order.
+pub fn squid_codes(answer: &str) -> Vec<String> {
+    answer
+        .split_once("X-Squid-Error:")
+        .map(|(_, codes)| {
+            codes
+                .split(',')
+                .filter_map(|c| c.split_whitespace().next())
+                .map(str::to_ascii_uppercase)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The kind of a proxy's non-success answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ProxyAnswer {
@@ -50,16 +65,7 @@ impl ProxyAnswer {
         let Some(status) = status else {
             return Self::Refusal;
         };
-        let codes: Vec<String> = answer
-            .split_once("X-Squid-Error:")
-            .map(|(_, codes)| {
-                codes
-                    .split(',')
-                    .filter_map(|c| c.split_whitespace().next())
-                    .map(str::to_ascii_uppercase)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let codes = squid_codes(answer);
         if codes.iter().any(|c| SQUID_REFUSALS.contains(&c.as_str())) {
             return Self::Refusal;
         }

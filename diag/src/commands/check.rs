@@ -313,11 +313,15 @@ pub(crate) fn probe_or_cut(args: &ProbeArgs, human: bool) -> anyhow::Result<Prob
     let started = Instant::now();
     // Ctrl-C from here on ends the run with its report.
     crate::interrupt::watch();
-    match probe(args, human, Overrides::default()) {
-        Err(e) if e.downcast_ref::<crate::exit::Cut>().is_some() => {
-            let interrupted = e
-                .downcast_ref::<crate::exit::Cut>()
-                .is_some_and(|c| c.interrupted);
+    let probed = probe(args, human, Overrides::default());
+    // Cut (and whether by Ctrl-C): read once, before the error is used.
+    let cut = probed
+        .as_ref()
+        .err()
+        .and_then(|e| e.downcast_ref::<crate::exit::Cut>())
+        .map(|c| c.interrupted);
+    match probed {
+        Err(e) if let Some(interrupted) = cut => {
             let why = crate::exit::message(&e);
             if human {
                 output::warn(&why);

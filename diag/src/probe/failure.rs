@@ -254,11 +254,9 @@ pub(super) fn client_moves_on(f: &Failure, route: &Route, failed_in: Option<Phas
 /// What squid's own error codes for a failed exchange with the
 /// destination mean, in words.
 fn squid_words(answer: &str) -> Option<&'static str> {
-    let (_, codes) = answer.split_once("X-Squid-Error:")?;
-    codes
-        .split(',')
-        .filter_map(|c| c.split_whitespace().next())
-        .find_map(|code| match code.to_ascii_uppercase().as_str() {
+    pathprobe_reports::squid_codes(answer)
+        .iter()
+        .find_map(|code| match code.as_str() {
             "ERR_ZERO_SIZE_OBJECT" => Some("the destination closed the connection without an answer"),
             "ERR_SECURE_CONNECT_FAIL" => Some("the proxy's TLS connection to the destination failed (it could not verify the destination's certificate, or the destination does not speak TLS)"),
             "ERR_READ_ERROR" => Some("reading the destination's answer failed"),
