@@ -413,6 +413,11 @@ fn read(path: &Path, text: &str) -> Result<File, ConfigError> {
             e.message()
         ))
     })?;
+    // Before any value is checked (or quoted in an error): the passwords
+    // of every table, a site this run does not use included.
+    let mut values = Vec::new();
+    string_values(None, table.get_ref(), &mut values);
+    crate::secrets::learn_from_config(&values);
     let root = crate::cli::Cli::command();
     let known: Vec<(String, &str, &clap::Arg)> = COMMANDS
         .iter()
@@ -545,6 +550,36 @@ fn read(path: &Path, text: &str) -> Result<File, ConfigError> {
     let top = entries(&top, None)?;
     contradictions(&root, path, &top, None)?;
     Ok(File { top, sites })
+}
+
+/// Every string of `table` with the key it stands under, tables and lists
+/// within included.
+fn string_values(
+    key: Option<&str>,
+    table: &toml::de::DeTable<'_>,
+    out: &mut Vec<(String, String)>,
+) {
+    use toml::de::DeValue;
+    fn value(key: &str, v: &DeValue<'_>, out: &mut Vec<(String, String)>) {
+        match v {
+            DeValue::String(s) => out.push((key.to_owned(), s.to_string())),
+            DeValue::Array(items) => items.iter().for_each(|i| value(key, i.get_ref(), out)),
+            DeValue::Table(t) => string_values(Some(key), t, out),
+            _ => {}
+        }
+    }
+    for (k, v) in table.iter() {
+        let name = k.get_ref();
+        value(
+            if name.is_empty() {
+                key.unwrap_or("")
+            } else {
+                name
+            },
+            v.get_ref(),
+            out,
+        );
+    }
 }
 
 /// The known key closest to `name`, when it is close.

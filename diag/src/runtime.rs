@@ -16,7 +16,7 @@ impl Runtime {
     /// and use every core the machine has.
     pub(crate) fn multi_thread() -> std::io::Result<Self> {
         tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(threads(std::env::var("PATHPROBE_THREADS").ok().as_deref()))
+            .worker_threads(threads(std::env::var_os("PATHPROBE_THREADS").as_deref()))
             .enable_all()
             .build()
             .map(|r| Self(Some(r)))
@@ -33,13 +33,24 @@ impl Runtime {
 }
 
 /// Worker threads: `wanted` when it is a number from 1 to 256, else one
-/// per core (at least two).
-fn threads(wanted: Option<&str>) -> usize {
-    match wanted.and_then(|w| w.trim().parse::<usize>().ok()) {
+/// per core (at least two). A value outside that is said, not ignored: an
+/// operator who set it is measuring something.
+fn threads(wanted: Option<&std::ffi::OsStr>) -> usize {
+    let cores = std::thread::available_parallelism()
+        .map_or(2, std::num::NonZero::get)
+        .max(2);
+    let Some(wanted) = wanted else {
+        return cores;
+    };
+    match wanted.to_str().and_then(|w| w.trim().parse::<usize>().ok()) {
         Some(n @ 1..=256) => n,
-        _ => std::thread::available_parallelism()
-            .map_or(2, std::num::NonZero::get)
-            .max(2),
+        _ => {
+            crate::output::warn(&format!(
+                "PATHPROBE_THREADS={} is not a number from 1 to 256; using {cores} worker threads (one per core)",
+                pathprobe_files::quote::quoted(&wanted.to_string_lossy())
+            ));
+            cores
+        }
     }
 }
 
@@ -66,12 +77,13 @@ mod tests {
 
     #[test]
     fn threads_follow_the_machine_unless_told() {
-        assert_eq!(threads(Some("3")), 3);
-        assert_eq!(threads(Some(" 16 ")), 16);
+        let given = |w: &str| threads(Some(std::ffi::OsStr::new(w)));
+        assert_eq!(given("3"), 3);
+        assert_eq!(given(" 16 "), 16);
         let cores = threads(None);
         assert!(cores >= 2);
         for ignored in ["0", "257", "many", ""] {
-            assert_eq!(threads(Some(ignored)), cores, "{ignored}");
+            assert_eq!(given(ignored), cores, "{ignored}");
         }
     }
 }

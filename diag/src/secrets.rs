@@ -39,12 +39,32 @@ pub fn learn_from_start(args: &[std::ffi::OsString]) {
             words.push(value.to_string_lossy().into_owned());
         }
     }
+    learn_words(&words);
+}
+
+/// Learns the credentials in a configuration file's values, every site's
+/// included: a site not used in this run still holds a password that may
+/// appear in another value (`config show` prints them all).
+pub fn learn_from_config(values: &[(String, String)]) {
+    let words: Vec<String> = values
+        .iter()
+        .flat_map(|(key, value)| {
+            let flag = (key == "proxy-user").then(|| "--proxy-user".to_owned());
+            flag.into_iter().chain([value.clone()])
+        })
+        .collect();
+    learn_words(&words);
+}
+
+/// Learns the credentials in command-line words: `--proxy-user U:P`,
+/// `scheme://user:password@host`, and long query values of URLs.
+fn learn_words(words: &[String]) {
     {
         let Ok(mut redactor) = known().lock() else {
             return;
         };
         let mut after_proxy_user = false;
-        for word in &words {
+        for word in words {
             if after_proxy_user {
                 learn_pair(&mut redactor, word);
             }

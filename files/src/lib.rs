@@ -39,6 +39,7 @@
 
 pub mod quote;
 pub mod text;
+pub mod words;
 
 /// A path as messages show it: its line breaks and hidden characters
 /// written out (`<U+000A>`), so that a file name cannot break a message in two.

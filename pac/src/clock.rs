@@ -59,36 +59,49 @@ impl FixedClock {
     /// names: `[Europe/Paris]` if annotated, else its offset (`Z` is UTC), else
     /// the machine's zone for a date and time with no offset at all.
     pub fn parse(text: &str) -> Result<Self, ClockError> {
-        let fail = |reason: String| ClockError {
+        Self::parse_trimmed(text.trim()).map_err(|reason| ClockError {
             text: text.to_owned(),
-            reason,
-        };
-        let text = text.trim();
+            reason: Self::out_of_range(text.trim()).unwrap_or(reason),
+        })
+    }
+
+    fn parse_trimmed(text: &str) -> Result<Self, String> {
+        let say = |e: jiff::Error| e.to_string();
         if text.contains('[') {
-            let zoned: Zoned = text.parse().map_err(|e: jiff::Error| fail(e.to_string()))?;
+            let zoned: Zoned = text.parse().map_err(say)?;
             return Ok(Self::new(zoned.timestamp(), zoned.time_zone().clone()));
         }
-        let pieces = Pieces::parse(text).map_err(|e| fail(e.to_string()))?;
+        let pieces = Pieces::parse(text).map_err(say)?;
         match pieces.offset() {
-            Some(PiecesOffset::Zulu) => {
-                let at: Timestamp = text.parse().map_err(|e: jiff::Error| fail(e.to_string()))?;
-                Ok(Self::new(at, TimeZone::UTC))
-            }
-            Some(PiecesOffset::Numeric(offset)) => {
-                let at: Timestamp = text.parse().map_err(|e: jiff::Error| fail(e.to_string()))?;
-                Ok(Self::new(at, TimeZone::fixed(offset.offset())))
-            }
-            Some(_) => Err(fail("unsupported offset form".into())),
+            Some(PiecesOffset::Zulu) => Ok(Self::new(text.parse().map_err(say)?, TimeZone::UTC)),
+            Some(PiecesOffset::Numeric(offset)) => Ok(Self::new(
+                text.parse().map_err(say)?,
+                TimeZone::fixed(offset.offset()),
+            )),
+            Some(_) => Err("unsupported offset form".into()),
             None => {
-                let civil: jiff::civil::DateTime =
-                    text.parse().map_err(|e: jiff::Error| fail(e.to_string()))?;
+                let civil: jiff::civil::DateTime = text.parse().map_err(say)?;
                 let zone = TimeZone::system();
-                let zoned = civil
-                    .to_zoned(zone.clone())
-                    .map_err(|e| fail(e.to_string()))?;
+                let zoned = civil.to_zoned(zone.clone()).map_err(say)?;
                 Ok(Self::new(zoned.timestamp(), zone))
             }
         }
+    }
+
+    /// Why a well-formed date and time was still refused: it lies beyond the
+    /// instants a clock can hold (a day short of the calendar's ends, so
+    /// that any offset stays inside it). `None` when the text is no date.
+    fn out_of_range(text: &str) -> Option<String> {
+        let civil = Pieces::parse(text).ok()?.date();
+        (civil.year() <= -9999 || civil.year() >= 9999).then(|| {
+            // To the second: the last instant's nanoseconds say nothing.
+            let second = |t: Timestamp| Timestamp::from_second(t.as_second()).unwrap_or(t);
+            format!(
+                "outside the moments a clock can be set to ({} to {})",
+                second(Timestamp::MIN),
+                second(Timestamp::MAX)
+            )
+        })
     }
 }
 
@@ -125,5 +138,25 @@ mod tests {
     fn bad_text_says_what_was_expected() {
         let e = FixedClock::parse("yesterday").unwrap_err();
         assert!(e.to_string().contains("RFC 3339"), "{e}");
+    }
+
+    #[test]
+    fn the_calendar_ends_are_said_as_such() {
+        for text in [
+            "9999-12-31T23:59:59Z",
+            "9999-12-31T23:59:59+01:00",
+            "9999-12-31T23:59:59",
+            "-009999-01-01T00:00:00Z",
+        ] {
+            let e = FixedClock::parse(text).unwrap_err().to_string();
+            assert!(
+                e.contains("outside the moments a clock can be set to"),
+                "{e}"
+            );
+            assert!(!e.contains("overflowed") && !e.contains("parameter"), "{e}");
+        }
+        // The last instant it holds is still a date.
+        assert!(FixedClock::parse("9999-12-30T22:00:00Z").is_ok());
+        assert!(FixedClock::parse("9999-06-30T00:00:00Z").is_ok());
     }
 }

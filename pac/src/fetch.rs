@@ -388,6 +388,12 @@ pub fn describe_http_error(e: &reqwest::Error) -> String {
             .map_or_else(|| "too many redirects".to_owned(), ToString::to_string)
     } else if e.is_connect() {
         "cannot connect".to_owned()
+    } else if e.is_timeout() {
+        "no answer in time".to_owned()
+    } else if e.is_body() || e.is_decode() {
+        // reqwest says "error decoding response body" for a connection
+        // that ended mid-way: the causes below say how it ended.
+        "the answer stopped before its end".to_owned()
     } else {
         // reqwest puts the whole URL, query values and all, in its text:
         // the caller names the location already, redacted.

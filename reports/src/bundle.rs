@@ -796,12 +796,12 @@ fn read_member(
     };
     let entry = archive
         .by_name(name)
-        .map_err(|e| member_error(e.to_string()))?;
+        .map_err(|e| member_error(zip_words(e)))?;
     let mut bytes = Vec::new();
     entry
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|e| member_error(e.to_string()))?;
+        .map_err(|e| member_error(unpack_words(&e)))?;
     if bytes.len() as u64 > limit {
         return Err(member_error(if limit == MAX_MEMBER_BYTES {
             format!("larger than {} unpacked", pathprobe_files::size(limit))
@@ -812,6 +812,32 @@ fn read_member(
         }));
     }
     Ok(bytes)
+}
+
+/// A zip reader's error in a person's words (its own read "specified file
+/// not found in archive" for a bundle without a manifest).
+fn zip_words(e: zip::result::ZipError) -> String {
+    use zip::result::ZipError;
+    match e {
+        ZipError::FileNotFound => "not in the zip".into(),
+        ZipError::InvalidArchive(why) => format!("not a zip file, or a damaged one ({why})"),
+        ZipError::UnsupportedArchive(why) => format!("a zip this reader cannot unpack ({why})"),
+        ZipError::CompressionMethodNotSupported(method) => {
+            format!("packed with a compression method this reader does not have (method {method})")
+        }
+        ZipError::InvalidPassword => "encrypted".into(),
+        ZipError::Io(e) => unpack_words(&e),
+        other => other.to_string(),
+    }
+}
+
+/// An error met while unpacking a member.
+fn unpack_words(e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::InvalidData {
+        "its unpacked data does not match its checksum, or cannot be unpacked (damaged, or changed after the bundle was made)".into()
+    } else {
+        e.to_string()
+    }
 }
 
 /// Why a member name is unsafe to unpack, if it is.
@@ -831,14 +857,14 @@ pub fn open_bundle(path: &Path) -> Result<OpenedBundle, BundleError> {
     let (file, _) = pathprobe_files::open_regular(path).map_err(BundleError::Open)?;
     let mut archive = zip::ZipArchive::new(file).map_err(|e| BundleError::Zip {
         path: path.display().to_string(),
-        error: e.to_string(),
+        error: zip_words(e),
     })?;
     let manifest_bytes = read_member(&mut archive, path, "manifest.json", MAX_MEMBER_BYTES)?;
     let manifest: Manifest =
         serde_json::from_slice(&manifest_bytes).map_err(|e| BundleError::Member {
             path: path.display().to_string(),
             member: "manifest.json".into(),
-            error: e.to_string(),
+            error: pathprobe_files::words::serde_message(&e.to_string()),
         })?;
     if manifest.bundle_format != BUNDLE_FORMAT_VERSION {
         return Err(BundleError::Member {
@@ -947,7 +973,10 @@ pub fn open_bundle(path: &Path) -> Result<OpenedBundle, BundleError> {
     let text = String::from_utf8(report_bytes).map_err(|e| BundleError::Member {
         path: path.display().to_string(),
         member: "report.json".into(),
-        error: e.to_string(),
+        error: format!(
+            "not UTF-8 text (byte {} is not part of a character)",
+            e.utf8_error().valid_up_to() + 1
+        ),
     })?;
     // The reader's error names the bundle and member itself.
     let report = CheckReport::from_json(&text, &format!("{}: report.json", path.display()))

@@ -292,6 +292,20 @@ fn config_show_redacts_secrets() {
             "{format}: {text}"
         );
     }
+    // A site this run does not use holds a password another value repeats
+    // (a catalog URL's query): learned from every table of the file.
+    let file = write(
+        dir.path(),
+        "sites.toml",
+        "catalog = \"https://lists.example/l?tag=Unused-Site-Pass\"\n[site.branch]\nproxy-user = \"svc:Unused-Site-Pass\"\n[site.lab]\nproxy = \"http://lab:Other-Site-Pass@proxy.lab.example:3128\"\nresolve = [\"Other-Site-Pass.example=10.0.0.1\"]\n",
+    );
+    for format in ["table", "json", "csv"] {
+        let out = run(["config", "show", "--config", &file, "--format", format]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = stdout(&out) + &stderr(&out);
+        assert!(!text.contains("Site-Pass"), "{format}: {text}");
+        assert!(text.contains("lists.example"), "{format}: {text}");
+    }
     // A password too short to hide is said to be so, and the command ends
     // (the warning once waited on the redactor's own lock).
     let out = pathprobe_tests::run_within(

@@ -347,7 +347,7 @@ fn scenario_names_counts_and_nesting_are_checked_as_input() {
                 "{head}{}[[finding]]\nkind = \"everything_fine\"\nendpoints = 1\n",
                 endpoint("a.lab.test", "ok")
             ),
-            "unknown variant",
+            "\"everything_fine\" is not one of:",
         ),
     ];
     for (file, text, says) in cases {

@@ -503,7 +503,7 @@ fn bad_input_exits_2_naming_the_file() {
 
     let unknown_field = d.join("typo.json");
     fs::write(&unknown_field, r#"{"format":"pathprobe-catalog","format_version":1,"name":"x","endpoints":[],"endpionts":[]}"#).unwrap();
-    rejects(&unknown_field, &[], "unknown field `endpionts`");
+    rejects(&unknown_field, &[], "\"endpionts\" is no field here");
 
     let csv = d.join("nourl.csv");
     fs::write(&csv, "name,port\nfoo,443\n").unwrap();
@@ -1489,6 +1489,9 @@ fn catalog_redirects_and_encodings_are_said_in_words() {
         } else if path.starts_with("/ftp") {
             b"HTTP/1.1 302 Found\r\nLocation: ftp://127.0.0.1/list.txt\r\nContent-Length: 0\r\n\r\n"
                 .to_vec()
+        } else if path.starts_with("/cut") {
+            // The body stops at 11 of 1,000 bytes: the connection closes.
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nhttps://a.e".to_vec()
         } else if path.starts_with("/gz") {
             b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n\x1f\x8b\x08\x00".to_vec()
         } else {
@@ -1505,6 +1508,7 @@ fn catalog_redirects_and_encodings_are_said_in_words() {
             "/gz",
             "Content-Encoding: gzip, though no compression was asked for",
         ),
+        ("/cut", "the answer stopped before its end"),
     ] {
         let url = format!("http://127.0.0.1:{port}{path}");
         let out = pathprobe_tests::Pathprobe::new(["urls", "list", &url])
@@ -1512,6 +1516,11 @@ fn catalog_redirects_and_encodings_are_said_in_words() {
             .output();
         assert_eq!(out.status.code(), Some(2), "{path}: {}", stderr(&out));
         assert!(stderr(&out).contains(words), "{path}: {}", stderr(&out));
+        assert!(
+            !stderr(&out).contains("error decoding"),
+            "{path}: {}",
+            stderr(&out)
+        );
     }
 }
 

@@ -226,3 +226,171 @@ fn every_report_format_of_a_run_with_flawed_origins_is_told_in_words() {
         }
     }
 }
+
+/// Phrases of the libraries' own errors (serde, zip, jiff, reqwest), which
+/// the person who edited a file cannot act on.
+const LIBRARY_PHRASES: &[&str] = &[
+    "invalid type:",
+    "invalid value:",
+    "unknown variant",
+    "missing field `",
+    "expected u32",
+    "expected u16",
+    "expected a sequence",
+    "not found in archive",
+    "invalid Zip archive",
+    "overflowed",
+    "Unix timestamp",
+    "error decoding response body",
+    "error reading a body",
+    " at line ",
+];
+
+fn assert_no_library_words(what: &str, text: &str) {
+    let found: Vec<&&str> = LIBRARY_PHRASES
+        .iter()
+        .filter(|p| text.contains(**p))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "{what}: library wording {found:?} in:\n{text}"
+    );
+}
+
+/// A zip of `members` (name, text).
+fn zip_of(path: &std::path::Path, members: &[(&str, &str)]) {
+    use std::io::Write as _;
+    let mut w = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, text) in members {
+        w.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(text.as_bytes()).unwrap();
+    }
+    w.finish().unwrap();
+}
+
+#[test]
+fn readers_say_what_is_wrong_with_a_file_in_its_own_terms() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_owned()
+    };
+    let bogus_verdict = at(
+        "bogus.json",
+        r#"{"schema_version": 2, "results": [{"verdict": "bogus"}]}"#,
+    );
+    let listed_version = at("listed.json", r#"{"schema_version": [2]}"#);
+    let catalog = at(
+        "catalog.json",
+        r#"{"format": "pathprobe-catalog", "format_version": [1], "name": "x", "endpoints": []}"#,
+    );
+    let feed = at(
+        "feed.json",
+        r#"[{"id": 1, "urls": "a.example", "tcpPorts": "443"}]"#,
+    );
+    let scenario = at(
+        "scenario.toml",
+        "name = \"x\"\nabout = [\"y\"]\nroute = \"direct\"\n",
+    );
+    let no_manifest = dir.path().join("no-manifest.zip");
+    zip_of(&no_manifest, &[("report.json", "{}")]);
+    let listed_format = dir.path().join("listed-format.zip");
+    zip_of(
+        &listed_format,
+        &[("manifest.json", r#"{"bundle_format": [1]}"#)],
+    );
+    let pac = at(
+        "x.pac",
+        "function FindProxyForURL(u, h) { return \"DIRECT\"; }",
+    );
+    let cases: Vec<(&str, Vec<&str>, &str)> = vec![
+        (
+            "a report with an unknown verdict",
+            vec!["report", "render", &bogus_verdict],
+            "\"bogus\" is not one of",
+        ),
+        (
+            "a report whose version is a list",
+            vec!["report", "render", &listed_version],
+            "a list where a whole number belongs",
+        ),
+        (
+            "a catalog whose version is a list",
+            vec!["urls", "list", &catalog],
+            "a list where a whole number belongs",
+        ),
+        (
+            "a feed whose URLs are no list",
+            vec!["urls", "list", &feed],
+            "line 1: invalid catalog JSON: not the Microsoft 365 endpoints feed (an array of endpoint sets): the text \"a.example\" where a list belongs (column 30)",
+        ),
+        (
+            "a scenario whose text is a list",
+            vec!["lab", "--scenario", &scenario],
+            "a list where",
+        ),
+        (
+            "a bundle without a manifest",
+            vec!["bundle", "inspect", no_manifest.to_str().unwrap()],
+            "manifest.json: not in the zip",
+        ),
+        (
+            "a bundle whose format is a list",
+            vec!["bundle", "inspect", listed_format.to_str().unwrap()],
+            "a list where a whole number belongs",
+        ),
+        (
+            "a moment past the last one",
+            vec![
+                "pac",
+                "eval",
+                "--pac",
+                &pac,
+                "--url",
+                "https://a.example/",
+                "--at",
+                "9999-12-31T23:59:59Z",
+            ],
+            "outside the moments a clock can be set to",
+        ),
+    ];
+    for (what, args, said) in cases {
+        let out = run(&args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+        assert!(err.contains(said), "{what}: expected {said:?} in:\n{err}");
+        assert_no_library_words(what, &err);
+    }
+}
+
+#[test]
+fn a_thread_count_that_cannot_be_used_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("https://127.0.0.1:{}/", pathprobe_tests::closed_port());
+    let catalog = write_catalog(dir.path(), &[&url]);
+    for given in ["0", "many", "999"] {
+        let out = pathprobe_tests::run_with_env(
+            [
+                "check",
+                catalog.to_str().unwrap(),
+                "--only-given",
+                "--no-env",
+                "--no-config",
+                "--format",
+                "json",
+            ],
+            &[("PATHPROBE_THREADS", given)],
+        );
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!(
+                "PATHPROBE_THREADS=\"{given}\" is not a number from 1 to 256"
+            )),
+            "{given}: {err}"
+        );
+        // The run goes on with the default.
+        assert_eq!(out.status.code(), Some(1), "{given}: {err}");
+    }
+}

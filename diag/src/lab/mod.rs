@@ -288,8 +288,10 @@ impl Scenario {
         };
         // The plain parser first: it refuses deep nesting at once, where
         // deserialising it directly took minutes (40,000 inline tables).
-        toml::de::DeTable::parse(text).map_err(|e| parse_error(e.to_string()))?;
-        let mut s: Self = toml::from_str(text).map_err(|e| parse_error(e.to_string()))?;
+        let said =
+            |e: toml::de::Error| parse_error(pathprobe_files::words::serde_message(&e.to_string()));
+        toml::de::DeTable::parse(text).map_err(said)?;
+        let mut s: Self = toml::from_str(text).map_err(said)?;
         s.file = file.to_owned();
         let invalid = |message: &str| ScenarioError::Invalid {
             file: file.to_owned(),

@@ -590,7 +590,7 @@ impl CheckReport {
         }
         let version: Version = serde_json::from_str(text).map_err(|e| ReportReadError::Json {
             source_name: source.to_owned(),
-            error: e.to_string(),
+            error: pathprobe_files::words::serde_message(&e.to_string()),
         })?;
         match version.schema_version {
             // Version 1 is version 2 without findings, which are derived.
@@ -610,7 +610,7 @@ impl CheckReport {
         }
         let mut report: Self = serde_json::from_str(text).map_err(|e| ReportReadError::Json {
             source_name: source.to_owned(),
-            error: e.to_string(),
+            error: pathprobe_files::words::serde_message(&e.to_string()),
         })?;
         report
             .check_durations()

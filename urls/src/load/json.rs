@@ -104,7 +104,7 @@ pub(crate) fn load_json(path: &Path, bytes: &[u8]) -> Result<Catalog> {
             sheet: None,
             line: u32::try_from(e.line()).ok().filter(|l| *l > 0),
         },
-        message: e.to_string(),
+        message: pathprobe_files::words::serde_message_in_line(&e.to_string()),
     })?;
     from_document(path, doc)
 }

@@ -94,7 +94,10 @@ pub(crate) fn load_feed_json(path: &Path, bytes: &[u8]) -> Result<Catalog> {
     let sets: Vec<EndpointSet> = serde_json::from_str(text).map_err(|e| {
         json_error(
             Some(e.line()),
-            format!("not the Microsoft 365 endpoints feed (an array of endpoint sets): {e}"),
+            format!(
+                "not the Microsoft 365 endpoints feed (an array of endpoint sets): {}",
+                pathprobe_files::words::serde_message_in_line(&e.to_string())
+            ),
         )
     })?;
     let lines = element_lines(text);
