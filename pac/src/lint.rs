@@ -529,10 +529,10 @@ impl Lint<'_> {
                 column,
                 message: match e {
                     RouteError::Empty => {
-                        "an empty string is returned; clients treat it as an error".into()
+                        "an empty string is returned: no route; clients then connect directly (Chromium does), around the proxy".into()
                     }
                     RouteError::NoUsableRoute { raw } => {
-                        format!("\"{raw}\" holds no route clients understand")
+                        format!("\"{raw}\" holds no route clients understand; they then connect directly (Chromium does), around the proxy")
                     }
                 },
                 hint: "return `DIRECT` or `PROXY host:port` entries separated by `;`".into(),

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use pathprobe_tests::lab::{
     DnsAnswer, TestCa, TlsFlaw, dns_server_with, drip_origin, endless_header_proxy,
-    flawed_tls_origin, garbage_proxy, silent_server,
+    flawed_tls_origin, garbage_proxy, silent_server, tls_origin,
 };
 use pathprobe_tests::{check_json, stderr, stdout, write_catalog};
 
@@ -1125,9 +1125,11 @@ fn a_proxys_gateway_error_is_what_it_met_not_a_refusal() {
     }
 }
 
-/// Round 13. A PAC script that fails gives its URLs no route: the verdict
-/// says so (`no_route`), not that a proxy could not be reached; an answer
-/// of any length is quoted briefly everywhere it is told.
+/// Round 13. A PAC script stopped by a limit gives its URLs no route: the
+/// verdict says so (`no_route`), not that a proxy could not be reached. An
+/// answer no client can read (round 18: Chromium then connects directly)
+/// is probed DIRECT. An answer of any length is quoted briefly everywhere
+/// it is told.
 #[test]
 fn a_failing_pac_is_no_route_and_its_answer_is_told_briefly() {
     let dir = tempfile::tempdir().unwrap();
@@ -1151,7 +1153,18 @@ fn a_failing_pac_is_no_route_and_its_answer_is_told_briefly() {
         );
         assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
         let r = &v["results"][0];
-        assert_eq!(r["verdict"], "no_route", "{r:#}");
+        if pac == &recursing {
+            assert_eq!(r["verdict"], "no_route", "{r:#}");
+        } else {
+            assert_eq!(r["attempts"][0]["route"]["type"], "direct", "{r:#}");
+            assert!(
+                r["route_source"]
+                    .as_str()
+                    .unwrap()
+                    .contains("no route list comes near 65536"),
+                "{r:#}"
+            );
+        }
         // Bounded in the report as on the terminal.
         assert!(out.stdout.len() < 64 * 1024, "{} bytes", out.stdout.len());
         assert!(!v.to_string().contains(&"x".repeat(1000)));
@@ -1171,6 +1184,87 @@ fn a_failing_pac_is_no_route_and_its_answer_is_told_briefly() {
         stdout(&out).contains("no route list comes near 65536"),
         "{}",
         stdout(&out)
+    );
+}
+
+/// Round 18. An answer that holds no route a client can read (empty,
+/// `null`, entries parted by commas) or a script that throws: Chromium
+/// connects directly (its netlog says DIRECT), so the URL is probed DIRECT
+/// and reached, and the run says the script is wrong.
+#[test]
+fn a_pac_answer_no_client_can_use_is_probed_direct_as_clients_do() {
+    let ca = TestCa::new("pathprobe lab CA");
+    let origin = tls_origin(&ca, &["*.lab.test"], 200);
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = ca.pem_in(dir.path());
+    let pac = dir.path().join("broken.pac");
+    std::fs::write(
+        &pac,
+        "function FindProxyForURL(u, h) {\n  if (h == \"empty.lab.test\") return \"\";\n  if (h == \"null.lab.test\") return null;\n  if (h == \"comma.lab.test\") return \"PROXY 127.0.0.1:9, DIRECT\";\n  throw new Error(\"no rule\");\n}\n",
+    )
+    .unwrap();
+    let hosts = ["empty", "null", "comma", "throw"];
+    let urls: Vec<String> = hosts
+        .iter()
+        .map(|h| format!("https://{h}.lab.test:{origin}/"))
+        .collect();
+    let cat = write_catalog(
+        dir.path(),
+        &urls.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    let (v, out) = check_json(
+        &[
+            cat.to_str().unwrap(),
+            "--pac",
+            pac.to_str().unwrap(),
+            "--ca-cert",
+            ca_file.to_str().unwrap(),
+            "--resolve",
+            "*.lab.test=127.0.0.1",
+            "--no-control",
+        ],
+        "3",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for (r, host) in v["results"].as_array().unwrap().iter().zip(hosts) {
+        assert_eq!(r["verdict"], "ok", "{host}: {r:#}");
+        assert_eq!(r["attempts"][0]["route"]["type"], "direct", "{host}: {r:#}");
+        assert!(
+            r["route_source"]
+                .as_str()
+                .unwrap()
+                .contains("a client then connects directly (Chromium does)"),
+            "{host}: {r:#}"
+        );
+    }
+    assert!(
+        v["warnings"]
+            .to_string()
+            .contains("the PAC gave no usable route for 4 URL(s)"),
+        "{:#}",
+        v["warnings"]
+    );
+    // pac eval and lint say what a client does with such an answer.
+    let eval = pathprobe_tests::run([
+        "pac",
+        "eval",
+        "-p",
+        pac.to_str().unwrap(),
+        "-u",
+        "https://null.lab.test/",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        stdout(&eval).contains("returned null, not a string; a client then connects directly"),
+        "{}",
+        stdout(&eval)
+    );
+    let lint = pathprobe_tests::run(["pac", "lint", pac.to_str().unwrap(), "--format", "json"]);
+    assert!(
+        stdout(&lint).contains("clients then connect directly (Chromium does)"),
+        "{}",
+        stdout(&lint)
     );
 }
 

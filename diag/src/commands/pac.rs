@@ -47,6 +47,9 @@ fn lint(args: PacLintArgs) -> anyhow::Result<Exit> {
     })
 }
 
+/// What a browser does with an answer that holds no usable route.
+const DIRECT_THEN: &str = "a client then connects directly (Chromium does)";
+
 /// A URL to evaluate and what the catalog says about it.
 struct Job {
     input: String,
@@ -106,13 +109,18 @@ fn eval(args: PacEvalArgs) -> anyhow::Result<Exit> {
         }
         results.push(match engine.find_proxy(&job.input, args.host.as_deref()) {
             Ok(answer) => PacEvalResult::answered(&job.input, job.label, answer),
+            // Each failure a browser answers by connecting directly says so:
+            // the script is still wrong, but the URL is not unreachable.
             Err(e) => match e.kind {
                 PacErrorKind::NoRoute { raw, reason, .. } => PacEvalResult::unusable(
                     &job.input,
                     job.label,
                     raw,
-                    format!("not a usable route: {reason}"),
+                    format!("not a usable route: {reason}; {DIRECT_THEN}"),
                 ),
+                kind if kind.client_goes_direct() => {
+                    PacEvalResult::failed(&job.input, job.label, format!("{kind}; {DIRECT_THEN}"))
+                }
                 kind => PacEvalResult::failed(&job.input, job.label, kind.to_string()),
             },
         });

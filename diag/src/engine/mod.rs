@@ -438,11 +438,12 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
             "routes decided"
         );
         decisions.push(decision.clone());
-        let source = decision
-            .decision
-            .decided_by
-            .as_ref()
-            .map_or_else(|| decision.decision.detail.clone(), ToString::to_string);
+        let source = match &decision.decision.decided_by {
+            // Why a PAC's URL goes DIRECT is told where its route is.
+            Some(by) if decision.direct_fallback => format!("{by}: {}", decision.decision.detail),
+            Some(by) => by.to_string(),
+            None => decision.decision.detail.clone(),
+        };
         if let Some(error) = decision.error {
             skipped.push((
                 position,
@@ -491,6 +492,24 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
             every_route: config.all_routes,
         });
         job_meta.push((position, meta, source));
+    }
+    // A PAC answer no client can use is a fault of the script, said once
+    // for the run: each URL's route source has the answer.
+    let fell_back: Vec<&UrlExplanation> = decisions.iter().filter(|d| d.direct_fallback).collect();
+    if let Some(first) = fell_back.first() {
+        let answer = first
+            .decision
+            .detail
+            .strip_suffix(pathprobe_pac::discovery::DIRECT_FALLBACK)
+            .unwrap_or(&first.decision.detail)
+            .trim_end_matches("; ");
+        let why = format!(
+            "the PAC gave no usable route for {} URL(s), {} among them ({answer}): they are probed DIRECT, as a client connects directly then (Chromium does); correct the script",
+            fell_back.len(),
+            first.url
+        );
+        observer.warning(&why);
+        warnings.push(why);
     }
     // The control URL's routes, as the settings give them, when the run
     // may use them all.

@@ -9,7 +9,7 @@ use super::{
     TargetOs, WpadAttempt, WpadOptions, discover_via_dns, rank, static_routes,
 };
 use crate::clock::PacClock;
-use crate::engine::PacOptions;
+use crate::engine::{PacErrorKind, PacOptions};
 use crate::fetch::{FetchLimits, FetchedPac, fetch};
 use crate::resolver::{LookupError, Resolve};
 use crate::route::Route;
@@ -97,6 +97,10 @@ pub struct UrlExplanation {
     pub pac_answer: Option<String>,
     /// Why no answer could be had.
     pub error: Option<String>,
+    /// The PAC's answer held no usable route (or it threw), and the URL
+    /// goes DIRECT as a client's would ([`DIRECT_FALLBACK`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub direct_fallback: bool,
 }
 
 /// Everything `proxy explain` knows.
@@ -467,6 +471,7 @@ impl ProxyResolver {
                 },
                 pac_answer: None,
                 error: None,
+                direct_fallback: false,
             },
             Resolved::Broken(error) => failed(url, error.clone()),
             Resolved::Static(found) => match split_url(url) {
@@ -496,6 +501,7 @@ impl ProxyResolver {
                         decision,
                         pac_answer: None,
                         error: None,
+                        direct_fallback: false,
                     }
                 }
             },
@@ -513,12 +519,33 @@ impl ProxyResolver {
                     },
                     pac_answer: Some(eval.raw),
                     error: None,
+                    direct_fallback: false,
+                },
+                // What a browser does with an answer it cannot use: the URL
+                // is reached directly, and the report says why.
+                Err(e) if e.kind.client_goes_direct() => UrlExplanation {
+                    url: url.to_owned(),
+                    decision: Decision {
+                        routes: vec![Route::Direct],
+                        decided_by: Some(found.provenance.clone()),
+                        detail: format!("{}; {DIRECT_FALLBACK}", e.kind),
+                    },
+                    pac_answer: match &e.kind {
+                        PacErrorKind::NoRoute { raw, .. } => Some(raw.clone()),
+                        _ => None,
+                    },
+                    error: None,
+                    direct_fallback: true,
                 },
                 Err(e) => failed(url, e.kind.to_string()),
             },
         }
     }
 }
+
+/// Said of a URL whose PAC answer held no usable route.
+pub const DIRECT_FALLBACK: &str =
+    "a client then connects directly (Chromium does), so it is probed DIRECT";
 
 fn failed(url: &str, error: String) -> UrlExplanation {
     UrlExplanation {
@@ -530,6 +557,7 @@ fn failed(url: &str, error: String) -> UrlExplanation {
         },
         pac_answer: None,
         error: Some(error),
+        direct_fallback: false,
     }
 }
 

@@ -25,7 +25,8 @@ pub use decide::{Decision, Profile, Standing, TargetOs, rank, static_routes};
 pub use dhcp_inform::{InformError, build_inform, dhcp_inform, parse_ack};
 pub use env::{from_environment, from_variables};
 pub use explain::{
-    ExplainOptions, Explanation, PacInUse, ProxyResolver, SourceView, UrlExplanation,
+    DIRECT_FALLBACK, ExplainOptions, Explanation, PacInUse, ProxyResolver, SourceView,
+    UrlExplanation,
 };
 pub use gather::{CommandLineSetting, Discovery, SourceFile, SourcePaths, gather};
 pub use proxy_url::{Credentials, PortDefault, ProxyUrl, ProxyUrlError, redact_text};

@@ -127,6 +127,22 @@ pub enum PacErrorKind {
     },
 }
 
+impl PacErrorKind {
+    /// Whether a browser, given this answer, connects directly: Chromium
+    /// falls back to DIRECT when the script's answer holds no usable route
+    /// (empty, `null`, entries it cannot read) or when `FindProxyForURL`
+    /// throws (checked with its netlog). Our own limits (time, memory,
+    /// instructions) are not among these: what a client does then is its
+    /// own.
+    pub fn client_goes_direct(&self) -> bool {
+        match self {
+            Self::NotAString { .. } | Self::NoRoute { .. } => true,
+            Self::Exception { context, .. } => context.starts_with("FindProxyForURL"),
+            _ => false,
+        }
+    }
+}
+
 /// Text a script chose (an exception, an answer) as a message shows it: its
 /// line breaks and hidden characters written out, at most 500 characters.
 fn shown(text: &str) -> String {

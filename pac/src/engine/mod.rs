@@ -466,7 +466,12 @@ impl PacEngine {
                 return Err(self.error(PacErrorKind::NotAString {
                     function: entry,
                     line: entry_line,
-                    found: value.type_of().to_string(),
+                    // typeof null is "object": the script returned null.
+                    found: if value.is_null() {
+                        "null".to_owned()
+                    } else {
+                        value.type_of().to_string()
+                    },
                 }));
             }
         };
