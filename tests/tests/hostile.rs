@@ -1029,12 +1029,16 @@ while True:
 
 /// A proxy answering CONNECT with `101 Switching Protocols`, or with a
 /// status line of another HTTP version, gives no tunnel and refuses nothing.
+/// Round 18: nor does a 2xx other than 200, on which Chromium fails
+/// (ERR_TUNNEL_CONNECTION_FAILED) where curl goes on.
 #[test]
 fn no_tunnel_answers_are_not_refusals() {
     for reply in [
         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n",
         "HTTP/2 200\r\n\r\n",
         "HTTP/0.9 200 OK\r\n\r\n",
+        "HTTP/1.1 204 No Content\r\n\r\n",
+        "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n",
     ] {
         let port = pathprobe_tests::answering(reply);
         let (rows, _) = run(

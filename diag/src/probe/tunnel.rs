@@ -152,7 +152,19 @@ pub(super) async fn http_connect(
             )),
         ));
     }
-    if (200..300).contains(&head.status) {
+    if (201..300).contains(&head.status) {
+        // RFC 9110 lets any 2xx open the tunnel, and curl goes on; Chromium
+        // takes only 200 and fails the others (ERR_TUNNEL_CONNECTION_FAILED,
+        // checked with its netlog): a browser gets no tunnel here.
+        return Err(Failure::Protocol(
+            Phase::Tunnel,
+            Broken::Answer(format!(
+                "{} {} to CONNECT: only 200 opens a tunnel for Chromium, which fails here (curl would go on)",
+                head.status, head.reason
+            )),
+        ));
+    }
+    if head.status == 200 {
         let mut detail = format!("CONNECT {authority}: {} {}", head.status, head.reason);
         if head.rest.is_empty() {
             return Ok((stream, detail));
