@@ -81,6 +81,44 @@ pub struct AllowEntry {
     /// [`AllowList::findings`]), for entries from a failed check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finding: Option<usize>,
+    /// How the probe that failed went, for entries from a failed check: a
+    /// proxy's allow list and a PAC's DIRECT help only some failures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<FailedProbe>,
+}
+
+/// The route and verdict of a failed probe an entry comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FailedProbe {
+    /// The route it took.
+    pub route: pathprobe_pac::Route,
+    /// Its verdict.
+    pub verdict: crate::Verdict,
+}
+
+impl AllowEntry {
+    /// Whether a proxy (configured, or one in the path nobody named) gave
+    /// the answer that failed: its allow list can change that. A name or
+    /// connection that failed without a proxy is the firewall's or the
+    /// DNS filter's.
+    fn a_proxy_answered(&self) -> bool {
+        self.failed.as_ref().is_none_or(|f| {
+            f.route != pathprobe_pac::Route::Direct
+                || matches!(
+                    f.verdict,
+                    crate::Verdict::ProxyDenied
+                        | crate::Verdict::ProxyAuthRequired
+                        | crate::Verdict::TlsIntercepted
+                )
+        })
+    }
+
+    /// Whether sending it DIRECT is a change: it failed through a proxy.
+    fn failed_through_a_proxy(&self) -> bool {
+        self.failed
+            .as_ref()
+            .is_none_or(|f| f.route != pathprobe_pac::Route::Direct)
+    }
 }
 
 /// An address block to allow.
@@ -311,6 +349,36 @@ impl AllowList {
         (kept, notes)
     }
 
+    /// The list without the entries `keep` refuses, and a note naming them
+    /// (`why` says what the format cannot do for them).
+    fn narrowed(&self, keep: impl Fn(&AllowEntry) -> bool, why: &str) -> (Self, Option<String>) {
+        let (kept, left): (Vec<_>, Vec<_>) = self.entries.iter().cloned().partition(|e| keep(e));
+        let note = (!left.is_empty()).then(|| {
+            let hosts: Vec<String> = left
+                .iter()
+                .map(|e| e.host.to_string())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            format!(
+                "{} left out: {why}: {}",
+                if hosts.len() == 1 {
+                    "1 host".to_owned()
+                } else {
+                    format!("{} hosts", hosts.len())
+                },
+                pathprobe_files::quote::list(&hosts, 10)
+            )
+        });
+        (
+            Self {
+                entries: kept,
+                ..self.clone()
+            },
+            note,
+        )
+    }
+
     /// One pattern per line, exact hosts and `*.suffix`, as firewall
     /// external dynamic lists take them; `#` comment header unless `bare`.
     pub fn domains(&self, bare: bool) -> Rendered {
@@ -329,8 +397,15 @@ impl AllowList {
     /// A squid `dstdomain` ACL file: hosts, and `.domain` for wildcards
     /// (which also covers the domain itself), no entry covering another.
     pub fn squid_acl(&self) -> Rendered {
-        let (rules, mut notes) = self.host_rules("a squid dstdomain list", true);
-        if self
+        // A name or connection that failed with no proxy in the path is
+        // not the proxy's to allow (round 18).
+        let (list, left) = self.narrowed(
+            AllowEntry::a_proxy_answered,
+            "they failed with no proxy in the path (a name or a connection): a firewall or DNS filter rule, not the proxy's allow list",
+        );
+        let (rules, mut notes) = list.host_rules("a squid dstdomain list", true);
+        notes.extend(left);
+        if list
             .entries
             .iter()
             .any(|e| matches!(e.host, HostPattern::Subdomains(_)))
@@ -339,7 +414,7 @@ impl AllowList {
                 "squid's .domain also matches the domain itself: *.example.com is written .example.com".into(),
             );
         }
-        let mut text = self.header(
+        let mut text = list.header(
             "#",
             "squid dstdomain ACL file: acl NAME dstdomain \"/path/to/this/file\"",
         );
@@ -374,7 +449,17 @@ impl AllowList {
 
     /// A PAC file (or snippet) routing the listed hosts first.
     pub fn pac(&self, export: &PacExport) -> Rendered {
-        let (rules, mut notes) = self.host_rules("a PAC host list", false);
+        // DIRECT is no change for what failed directly (round 18).
+        let (list, left) = if export.via.is_none() {
+            self.narrowed(
+                AllowEntry::failed_through_a_proxy,
+                "they failed on the direct route, which DIRECT would give them again",
+            )
+        } else {
+            (self.clone(), None)
+        };
+        let (rules, mut notes) = list.host_rules("a PAC host list", false);
+        notes.extend(left);
         let route = export.via.clone().unwrap_or_else(|| "DIRECT".to_owned());
         let mut exact = Vec::new();
         let mut suffixes = Vec::new();
@@ -405,11 +490,11 @@ impl AllowList {
         if export.snippet {
             let text = format!(
                 "{}  // Paste these lines at the top of FindProxyForURL(url, host).\n{test}",
-                self.header("  //", "PAC snippet")
+                list.header("  //", "PAC snippet")
             );
             return Rendered { text, notes };
         }
-        let mut text = self.header("//", "Proxy auto-config");
+        let mut text = list.header("//", "Proxy auto-config");
         match &export.base {
             None => {
                 // Served as a machine's PAC, this sends everything else
@@ -772,6 +857,7 @@ mod tests {
             reason: String::new(),
             source: "t.xlsx, row 2".into(),
             finding: None,
+            failed: None,
         }
     }
 

@@ -806,7 +806,22 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             (f.attempt.route.to_string(), kind)
         })
     }) {
-        let mut ev = vec![format!("proxy: {proxy}"), g.count_line()];
+        // No proxy is configured on a direct route: what answered is one in
+        // the path that nobody named (a transparent proxy).
+        let transparent = proxy == Route::Direct.to_string();
+        let who = if transparent {
+            "A transparent proxy in the path (no proxy is configured)".to_owned()
+        } else {
+            format!("The proxy {proxy}")
+        };
+        let mut ev = vec![
+            if transparent {
+                "route: DIRECT, answered by a proxy in the path".to_owned()
+            } else {
+                format!("proxy: {proxy}")
+            },
+            g.count_line(),
+        ];
         if let Some(product) = g.values("product").first() {
             ev.push(format!("product: {product}"));
         }
@@ -819,23 +834,23 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         };
         let (summary, action) = match kind {
             ProxyAnswer::Refusal => (
-                format!("The proxy {proxy} refuses {destinations}."),
+                format!("{who} refuses {destinations}."),
                 "add these URLs to the proxy's allow list".to_owned(),
             ),
             ProxyAnswer::GatewayError => (
-                format!("The proxy {proxy} could not get an answer from {destinations} (a gateway error, no refusal)."),
+                format!("{who} could not get an answer from {destinations} (a gateway error, no refusal)."),
                 "find in the proxy's log why it cannot reach them: a firewall beyond it, its DNS, or the destinations themselves".to_owned(),
             ),
             ProxyAnswer::NotTaken => (
-                format!("The proxy {proxy} does not take the requests for {destinations} ({answered})."),
+                format!("{who} does not take the requests for {destinations} ({answered})."),
                 "check that the proxy setting names a forward proxy that allows CONNECT (a web server or reverse proxy answers so)".to_owned(),
             ),
             ProxyAnswer::RateLimited => (
-                format!("The proxy {proxy} limited how fast this machine asks ({answered}, {destinations})."),
+                format!("{who} limited how fast this machine asks ({answered}, {destinations})."),
                 "run again later, or with lower --concurrency and --per-proxy; ask the proxy team whether this machine is limited".to_owned(),
             ),
             ProxyAnswer::Unexplained => (
-                format!("The proxy {proxy} answered {destinations} with {answered}, which refuses no destination."),
+                format!("{who} answered {destinations} with {answered}, which refuses no destination."),
                 "find in the proxy's log why it answered so".to_owned(),
             ),
         };
@@ -844,7 +859,16 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             Finding {
                 action,
                 fix: kind.is_refusal().then(|| FIX.into()),
-                ..g.finding(FindingKind::ProxyDenied, summary, proxy.clone(), ev)
+                ..g.finding(
+                    FindingKind::ProxyDenied,
+                    summary,
+                    if transparent {
+                        "a transparent proxy".to_owned()
+                    } else {
+                        proxy.clone()
+                    },
+                    ev,
+                )
             },
         );
     }

@@ -35,7 +35,7 @@ mod proxy_answer;
 mod proxy_explain;
 mod table;
 
-pub use allow::{Action, AllowEntry, AllowList, PacExport, RangeEntry, Rendered};
+pub use allow::{Action, AllowEntry, AllowList, FailedProbe, PacExport, RangeEntry, Rendered};
 pub use bundle::{
     BUNDLE_FORMAT_VERSION, Bundle, BundleError, Manifest, ManifestEntry, OpenedBundle, REDACTED,
     Redactor, open_bundle, userinfo_end,

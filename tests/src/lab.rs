@@ -103,6 +103,19 @@ pub fn tls_origin_answering(
     )
 }
 
+/// An HTTPS origin answering with the whole reply `reply_for(host, path)`
+/// gives, head and body.
+pub fn tls_origin_replying(
+    ca: &TestCa,
+    names: &[&str],
+    reply_for: impl Fn(&str, &str) -> Vec<u8> + Send + Sync + 'static,
+) -> u16 {
+    started(
+        "TLS origin",
+        servers::tls_origin_replying(&ca.0, names, std::sync::Arc::new(reply_for)),
+    )
+}
+
 /// An HTTPS origin that waits `delay` before answering 200.
 pub fn slow_tls_origin(ca: &TestCa, names: &[&str], delay: Duration) -> u16 {
     started(

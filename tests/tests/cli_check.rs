@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use pathprobe_tests::lab::{
     TestCa, auth_proxy, connect_proxy, dns_server, intercepting_proxy, silent_server,
-    tls_connect_proxy, tls_origin,
+    tls_connect_proxy, tls_origin, tls_origin_replying,
 };
 use pathprobe_tests::{check_json, run_with_env, stderr, stdout, write_catalog};
 
@@ -494,6 +494,56 @@ fn check_origin(ca: &TestCa, host: &str, extra: &[&str]) -> serde_json::Value {
     let mut args = vec![cat.to_str().unwrap(), "--direct", "--resolve", &pin];
     args.extend_from_slice(extra);
     check(&args).0
+}
+
+/// Round 18. A service whose own front end is squid (a reverse proxy)
+/// answers 403 with `X-Squid-Error` over TLS that proves it is the
+/// destination (a `--ca-cert` anchor here, a public root in the field): no
+/// proxy is in the path, so nothing is "refused by the proxy", and `fix`
+/// allows nothing. Over plain http the same answer may be a transparent
+/// proxy's, and is said to be one, never "the proxy DIRECT".
+#[test]
+fn a_reverse_squid_at_a_proven_origin_is_the_origin_speaking() {
+    let ca = TestCa::new("pathprobe lab CA");
+    let origin = tls_origin_replying(&ca, &["svc.lab.test"], |_, _| {
+        let page = "<html><title>ERROR: The requested URL could not be retrieved</title></html>";
+        format!(
+            "HTTP/1.1 403 Forbidden\r\nServer: squid/5.7\r\nX-Squid-Error: ERR_ACCESS_DENIED 0\r\nVia: 1.1 svc (squid/5.7)\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+            page.len()
+        )
+        .into_bytes()
+    });
+    let plain = pathprobe_tests::answering(
+        "HTTP/1.1 403 Forbidden\r\nServer: squid/5.7\r\nX-Squid-Error: ERR_ACCESS_DENIED 0\r\nContent-Length: 0\r\n\r\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = ca.pem_in(dir.path());
+    let cat = write_catalog(
+        dir.path(),
+        &[
+            &format!("https://svc.lab.test:{origin}/"),
+            &format!("http://svc.lab.test:{plain}/"),
+        ],
+    );
+    let (v, out) = check(&[
+        cat.to_str().unwrap(),
+        "--direct",
+        "--ca-cert",
+        ca_file.to_str().unwrap(),
+        "--resolve",
+        "svc.lab.test=127.0.0.1",
+        "--no-control",
+    ]);
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results[0]["verdict"], "ok", "{}\n{v:#}", stderr(&out));
+    assert_eq!(results[0]["attempts"][0]["status"], 403, "{:#}", results[0]);
+    assert_eq!(results[1]["verdict"], "proxy_denied", "{:#}", results[1]);
+    let findings = v["findings"].to_string();
+    assert!(!findings.contains("proxy DIRECT"), "{findings}");
+    assert!(
+        findings.contains("A transparent proxy in the path (no proxy is configured)"),
+        "{findings}"
+    );
 }
 
 #[test]

@@ -551,14 +551,46 @@ fn fix_turns_a_real_report_into_grouped_changes() {
         .filter(|l| !l.starts_with('#'))
         .map(str::to_owned)
         .collect();
+    // The connection refused on the direct route is no proxy's to allow
+    // (round 18): left out, and said so.
     assert_eq!(
         acl,
         [
             "winatp-gw-weu.microsoft.com",
             "auth.lab.test",
             "www.blocked.lab.test",
-            "refused.lab.test"
         ]
+    );
+    assert!(
+        stderr(&out).contains("1 host left out: they failed with no proxy in the path")
+            && stderr(&out).contains("refused.lab.test"),
+        "{}",
+        stderr(&out)
+    );
+    // Nor does a PAC sending it DIRECT change anything: it failed DIRECT.
+    let out = run([
+        "fix",
+        report.to_str().unwrap(),
+        "--as",
+        "pac",
+        "--pac-snippet",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        !stdout(&out).contains("refused.lab.test"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("www.blocked.lab.test"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stderr(&out)
+            .contains("they failed on the direct route, which DIRECT would give them again"),
+        "{}",
+        stderr(&out)
     );
     let json: serde_json::Value =
         serde_json::from_slice(&run(["fix", report.to_str().unwrap(), "--as", "json"]).stdout)

@@ -158,6 +158,10 @@ fn report_list(report: &CheckReport, map: &pathprobe_urls::ProbeMap) -> AllowLis
             reason,
             source: r.url.clone(),
             finding: covering.get(r.url.as_str()).copied(),
+            failed: attempt.map(|a| pathprobe_reports::FailedProbe {
+                route: a.route.clone(),
+                verdict: r.verdict,
+            }),
         });
     }
     AllowList {
@@ -229,6 +233,7 @@ fn catalog_list(catalog: &Catalog, plan: &Plan, filters: Vec<String>) -> AllowLi
             reason: String::new(),
             source: endpoint.source.to_string(),
             finding: None,
+            failed: None,
         });
     }
     // A row listed on two ports gives the same note twice.

@@ -311,9 +311,32 @@ pub fn tls_origin_answering(
     names: &[&str],
     status_for: StatusFor,
 ) -> Result<u16, LabError> {
+    tls_origin_replying(
+        ca,
+        names,
+        Arc::new(move |host: &str, path: &str| {
+            let status = status_for(host, path);
+            format!("HTTP/1.1 {status} Lab\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+                .into_bytes()
+        }),
+    )
+}
+
+/// Chooses an origin's whole answer (head and body) from the request's
+/// host and path.
+pub type ReplyFor = Arc<dyn Fn(&str, &str) -> Vec<u8> + Send + Sync>;
+
+/// An HTTPS origin for `names` answering each request with the bytes
+/// `reply_for(host, path)` gives: a service whose own front end speaks
+/// like a proxy (a reverse squid's error page), or misbehaves.
+pub fn tls_origin_replying(
+    ca: &LabCa,
+    names: &[&str],
+    reply_for: ReplyFor,
+) -> Result<u16, LabError> {
     let (chain, key) = ca.leaf(names)?;
     tls_server(server_config(chain, key)?, move |mut tls| {
-        let status_for = status_for.clone();
+        let reply_for = reply_for.clone();
         async move {
             let head = read_request_head(&mut tls).await;
             let path = head
@@ -329,11 +352,7 @@ pub fn tls_origin_answering(
                 })
                 .map(|h| h.rsplit_once(':').map_or(h, |(name, _)| name))
                 .unwrap_or("");
-            let status = status_for(host, path);
-            let answer = format!(
-                "HTTP/1.1 {status} Lab\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
-            );
-            let _ = tls.write_all(answer.as_bytes()).await;
+            let _ = tls.write_all(&reply_for(host, path)).await;
             let _ = tls.shutdown().await;
         }
     })

@@ -339,6 +339,7 @@ async fn request(
     absolute: bool,
     ctx: &Context,
     via_proxy: bool,
+    origin_proven: bool,
 ) -> Result<(Head, String), Failure> {
     let url = &target.url;
     let path = if absolute {
@@ -414,6 +415,12 @@ async fn request(
             // warning page), `Via` or not: its own Server header or a
             // Location on the product's domain says so.
             || ((300..400).contains(&head.status) && self::http::redirects_to_product(&head))
+    } else if !via_proxy && origin_proven {
+        // Straight to a server that proved to be the destination with a
+        // public root or a `--ca-cert` anchor: no proxy, transparent or
+        // not, can answer in its place. A squid error there is the
+        // service's own reverse proxy speaking (round 18).
+        false
     } else {
         (marked && matches!(head.status, 403 | 407 | 502 | 503 | 504))
             // Inside a tunnel a proxy that decrypts answers for itself: a
@@ -678,11 +685,18 @@ async fn run(
         }
     }
     let absolute = !https && via_proxy;
+    // A transparent interceptor re-signs with a CA of the machine's own
+    // store; the public roots and the anchors given are the destination's.
+    let origin_proven = https
+        && tls_problem.is_none()
+        && tls_info
+            .as_ref()
+            .is_some_and(|i| i.public_roots.passed() || i.given_anchors.passed());
     let (head, _) = rec
         .run(
             Phase::Http,
             t.http,
-            request(stream, target, absolute, ctx, via_proxy),
+            request(stream, target, absolute, ctx, via_proxy, origin_proven),
         )
         .await
         .map_err(|f| match (f, route) {
