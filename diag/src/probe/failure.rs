@@ -478,6 +478,9 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                 // It was reached, and took the request: the trouble is in
                 // what it did with it, not in reaching it.
                 ProxyProblem::Closed(_) | ProxyProblem::NotHttp(_) => format!("the proxy {p} took the request but gave no usable answer: it may have failed to reach the destination; its log says why"),
+                // What came back to the TLS hello was no TLS record at all:
+                // a plain HTTP proxy answering on that port (round 18).
+                ProxyProblem::Handshake(inner) if no_tls_record(inner) => format!("the proxy {p} answered the TLS hello without TLS: a plain HTTP proxy listens there, while the setting says HTTPS (write PROXY host:port, or http://)"),
                 _ => format!("the proxy {p} cannot be reached: check its address and port in the proxy setting, and that it is up"),
             }),
         Failure::ProxyAuth { schemes, realm, credentials_rejected } => {
@@ -522,10 +525,24 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
             };
             (Verdict::ProxyDenied, ev, hint)
         }
+        // Through a tunnel, what broke the handshake may be the proxy
+        // itself: a block page or a close after its 200 (round 18).
         Failure::TlsHandshake(e) => (Verdict::TlsHandshakeFailed, vec![format!("error: {e}")],
-            "the TLS handshake failed: a middlebox may block TLS to this host, or the server refuses this client's versions".into()),
+            match route {
+                Route::Direct => "the TLS handshake failed: a middlebox may block TLS to this host, or the server refuses this client's versions".into(),
+                Route::Proxy { .. } => format!("the TLS handshake through the proxy's tunnel failed: the proxy ({route}) may have answered or closed in the server's place after opening the tunnel (the tunnel phase counts any bytes it sent), a device beyond it may block TLS to this host, or the server refuses this client's versions"),
+            }),
+        // The store's reason says where to look.
         Failure::TlsUntrusted(e) => (Verdict::TlsUntrusted, vec![format!("verifier: {e}")],
-            "the certificate chain does not verify: check the system clock and whether something rewrites TLS".into()),
+            if e.starts_with("not valid for name") {
+                format!("the certificate {via} is for other names: check the URL, and what answers at this address (a server with another site's certificate, or something in the path answering in its place)")
+            } else if e.starts_with("expired") || e.starts_with("not valid yet") {
+                "the certificate is outside its validity period: check this machine's clock; if it is right, the server's certificate must be renewed".into()
+            } else if e.contains("a public CA's intermediate the server leaves out") {
+                "if the issuer is a private CA this service is expected to use, give it with --ca-cert (or add it to the system store); if it is a public CA's intermediate, the server's operator must send it with the certificate".into()
+            } else {
+                "the certificate chain does not verify: check the system clock and whether something rewrites TLS".into()
+            }),
         Failure::TlsIntercepted { issuer, product, trusted_by_os } => {
             let mut ev = vec![format!("issuer: {issuer}")];
             if let Some(p) = product {
@@ -570,6 +587,17 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
     }
 }
 
+/// A handshake answered by bytes that are no TLS record (the first byte
+/// names no record type: `H` of an `HTTP/1.1` answer).
+fn no_tls_record(f: &Failure) -> bool {
+    matches!(
+        f,
+        Failure::TlsHandshake(Handshake::Tls(rustls::Error::InvalidMessage(
+            rustls::InvalidMessage::InvalidContentType
+        )))
+    )
+}
+
 pub(super) fn io_failure(phase: Phase, e: &std::io::Error) -> Failure {
     match e.kind() {
         std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe => {
@@ -604,6 +632,55 @@ mod tests {
             !hint.contains("0.0.0.0") && hint.contains("SOCKS5 s:1080"),
             "{hint}"
         );
+    }
+
+    #[test]
+    fn untrusted_chains_point_where_their_reason_does() {
+        let hint = |why: &str| classify(&Failure::TlsUntrusted(why.into()), &Route::Direct).2;
+        let name = hint("not valid for name a.test (it names b.test)");
+        assert!(
+            name.contains("is for other names") && !name.contains("clock"),
+            "{name}"
+        );
+        let expired = hint("expired on 2025-01-01 00:00 UTC");
+        assert!(
+            expired.contains("clock") && expired.contains("renewed"),
+            "{expired}"
+        );
+        let alone = hint(
+            "issued by a CA this store does not trust (unknown issuer); the server sent only its own certificate, issued by CN=I: a private CA this machine does not trust, or a public CA's intermediate the server leaves out (clients that do not fetch it, curl and most agents, need it sent)",
+        );
+        assert!(
+            alone.contains("--ca-cert") && alone.contains("operator must send it"),
+            "{alone}"
+        );
+    }
+
+    #[test]
+    fn a_failed_handshake_in_a_tunnel_names_the_proxy_too() {
+        let proxy = Route::Proxy {
+            kind: pathprobe_pac::ProxyKind::Http,
+            host: "p".into(),
+            port: 3128,
+        };
+        let eof = Failure::TlsHandshake(Handshake::Io(
+            std::io::ErrorKind::UnexpectedEof,
+            "eof".into(),
+        ));
+        let (v, _, hint) = classify(&eof, &proxy);
+        assert_eq!(v, Verdict::TlsHandshakeFailed);
+        assert!(
+            hint.contains("the proxy (PROXY p:3128) may have answered or closed"),
+            "{hint}"
+        );
+        let plain = Failure::ProxyUnreachable {
+            proxy: "p:3128".into(),
+            problem: ProxyProblem::Handshake(Box::new(Failure::TlsHandshake(Handshake::Tls(
+                rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType),
+            )))),
+        };
+        let (_, _, hint) = classify(&plain, &proxy);
+        assert!(hint.contains("a plain HTTP proxy listens there"), "{hint}");
     }
 
     #[test]

@@ -320,6 +320,18 @@ async fn tls(stream: Stream, host: &str, ctx: &Context) -> Result<(TlsOutcome, S
             product: named.map(str::to_owned),
             trusted_by_os: false,
         }),
+        // Only the leaf, from an issuer no store knows, and not its own
+        // issuer: a private CA, or a server that leaves its intermediate
+        // out (round 18: "unknown issuer" alone sent people looking for an
+        // interceptor).
+        Trust::None {
+            why,
+            unknown_issuer: true,
+        } if info.chain.len() == 1 && info.chain.first().is_some_and(|c| c.issuer != c.subject) => {
+            Some(Failure::TlsUntrusted(format!(
+                "{why}; the server sent only its own certificate, issued by {issuer}: a private CA this machine does not trust, or a public CA's intermediate the server leaves out (clients that do not fetch it, curl and most agents, need it sent)"
+            )))
+        }
         Trust::None { why, .. } => Some(Failure::TlsUntrusted(why)),
     };
     let detail = format!("{version}, issuer {issuer}");
