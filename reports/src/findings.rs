@@ -853,6 +853,11 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
                 format!("{who} answered {destinations} with {answered}, which refuses no destination."),
                 "find in the proxy's log why it answered so".to_owned(),
             ),
+            // Reports written before sign-in pages were their own verdict.
+            ProxyAnswer::SignIn => (
+                format!("{who} sends {destinations} to a sign-in page ({answered})."),
+                "exempt these URLs from authentication on the proxy".to_owned(),
+            ),
         };
         found.add(
             ids,

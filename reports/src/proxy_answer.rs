@@ -50,6 +50,36 @@ pub enum ProxyAnswer {
     /// Anything else (squid's `ERR_TOO_BIG`, another 4xx): said as it is,
     /// no cause claimed.
     Unexplained,
+    /// A redirect to a sign-in page (web-portal authentication): the
+    /// proxy asks for a person's login, which an agent cannot give. An
+    /// exemption from authentication changes it, as for a 407.
+    SignIn,
+}
+
+/// Words of the addresses proxies send people to for a login (captive and
+/// web-portal authentication pages of Zscaler, Forcepoint, Bluecoat,
+/// FortiGate and the like use them in the host or path).
+const SIGN_IN_WORDS: &[&str] = &[
+    "login", "logon", "signin", "sign-in", "sign_in", "auth", "sso", "saml", "oauth", "portal",
+    "captive", "idp",
+];
+
+/// Whether a redirect's target reads as a sign-in page.
+fn is_sign_in(target: &str) -> bool {
+    let lower = target.to_ascii_lowercase();
+    // Whole words of the host and path: "author" or "portaldata" are not.
+    lower
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_')
+        .any(|word| {
+            SIGN_IN_WORDS.iter().any(|w| {
+                word == *w
+                    || word
+                        .strip_prefix(w)
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '_']))
+                    || word.ends_with(&format!("-{w}"))
+                    || word.ends_with(&format!("_{w}"))
+            })
+        })
 }
 
 impl ProxyAnswer {
@@ -84,7 +114,14 @@ impl ProxyAnswer {
                     .is_some_and(|(_, to)| !to.trim().is_empty())
                     && !answer.ends_with(SAME_DESTINATION) =>
             {
-                Self::Refusal
+                if answer
+                    .split_once(" to ")
+                    .is_some_and(|(_, to)| is_sign_in(to))
+                {
+                    Self::SignIn
+                } else {
+                    Self::Refusal
+                }
             }
             403 | 451 => Self::Refusal,
             _ => Self::Unexplained,
@@ -106,7 +143,23 @@ mod tests {
         for (answer, kind) in [
             ("403 Forbidden", ProxyAnswer::Refusal),
             ("451 Unavailable For Legal Reasons", ProxyAnswer::Refusal),
-            ("302 Found to http://login.corp.test/", ProxyAnswer::Refusal),
+            ("302 Found to http://login.corp.test/", ProxyAnswer::SignIn),
+            (
+                "307 Temporary Redirect to https://gateway.zscaler.net/auth/sso?origurl=x",
+                ProxyAnswer::SignIn,
+            ),
+            (
+                "302 Found to http://proxy.corp.test/portal-login.html",
+                ProxyAnswer::SignIn,
+            ),
+            (
+                "302 Found to http://block.corp.test/denied.html",
+                ProxyAnswer::Refusal,
+            ),
+            (
+                "302 Found to http://author.corp.test/blocked",
+                ProxyAnswer::Refusal,
+            ),
             ("302 Found", ProxyAnswer::Unexplained),
             (
                 "302 Found to https://a.test/, the destination itself",

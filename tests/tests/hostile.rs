@@ -420,12 +420,13 @@ fn a_proxy_refusing_a_plain_http_url_is_not_the_origin_answering() {
     // The vendor's CRL rows accept any status: a proxy's 403 or 502 was
     // taken for the origin's answer and reported ok; so was a transparent
     // squid's error page on a direct route.
-    let cases: [(&str, &'static str, &str); 9] = [
-        // The product's own login redirect, though it carries `Via`.
+    let cases: [(&str, &'static str, &str); 10] = [
+        // The product's own login redirect, though it carries `Via`: a
+        // sign-in page is authentication (round 18).
         (
             "proxy",
             "HTTP/1.1 302 Found\r\nServer: Zscaler/6.2\r\nVia: 1.1 zscaler\r\nLocation: https://gateway.zscaler.net/auth?origurl=x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-            "proxy_denied",
+            "proxy_auth_required",
         ),
         // A refusal and a redirect to a login page with no product named
         // and no `Via`: the proxy's own answers (both were ok).
@@ -437,6 +438,11 @@ fn a_proxy_refusing_a_plain_http_url_is_not_the_origin_answering() {
         (
             "proxy",
             "HTTP/1.1 302 Found\r\nLocation: http://login.corp.test/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            "proxy_auth_required",
+        ),
+        (
+            "proxy",
+            "HTTP/1.1 302 Found\r\nLocation: http://block.corp.test/denied.html\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
             "proxy_denied",
         ),
         // The origin's 403 relayed by the proxy (with `Via`): the service answered.
@@ -1504,7 +1510,11 @@ fn what_came_through_a_proxy_is_told_as_whose_it_was() {
     let closing = pathprobe_tests::answering("");
     for (proxy, verdict, hint) in [
         (same_host, "ok", ""),
-        (elsewhere, "proxy_denied", "refused"),
+        (
+            elsewhere,
+            "proxy_auth_required",
+            "sends this client to a sign-in page",
+        ),
         (
             closing,
             "proxy_unreachable",

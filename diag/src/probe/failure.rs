@@ -522,6 +522,14 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                 ProxyAnswer::NotTaken => format!("the proxy{named} answered {detail}: it does not take this request; the proxy setting may name a web server or a reverse proxy rather than a forward proxy, or this proxy does not allow CONNECT"),
                 ProxyAnswer::RateLimited => format!("the proxy{named} answered {detail}: it limits how fast this machine asks; run again later, or with lower --concurrency and --per-proxy"),
                 ProxyAnswer::Unexplained => format!("the proxy{named} answered {detail}, which refuses no destination: its log says why; no allow rule is known to change it"),
+                // A redirect to a login page is authentication by other
+                // means: what an agent cannot pass, exempted as a 407 is
+                // (round 18).
+                ProxyAnswer::SignIn => {
+                    ev.push("authentication: a sign-in page (web-portal authentication)".into());
+                    return (Verdict::ProxyAuthRequired, ev,
+                        format!("the proxy{named} sends this client to a sign-in page ({detail}), which a service running unattended cannot pass: exempt these URLs from authentication on the proxy{FIX}"));
+                }
             };
             (Verdict::ProxyDenied, ev, hint)
         }
