@@ -862,6 +862,32 @@ fn socks5_replies_become_the_verdicts_they_report() {
         // An address literal goes as an address (type 1), not as a name.
         assert_eq!(seen.lock().unwrap().as_slice(), [1], "{reply:?}");
     }
+    // Round 18. Reply 4 for a name the proxy resolves is also how dante
+    // says the name does not resolve: both are told, neither claimed.
+    let named = write_catalog(dir.path(), &["https://nowhere.lab.test/"]);
+    let (port, seen) = scripted_socks5(&[5, 4, 0, 1, 0, 0, 0, 0, 0, 0]);
+    let (v, out) = check_json(
+        &[
+            named.to_str().unwrap(),
+            "--proxy",
+            &format!("socks5h://127.0.0.1:{port}"),
+        ],
+        "2",
+    );
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "tcp_refused", "{}\n{r:#}", stderr(&out));
+    assert!(
+        r["hint"]
+            .as_str()
+            .unwrap()
+            .contains("could not resolve the name of nowhere.lab.test:443 or could not reach it"),
+        "{r:#}"
+    );
+    assert_eq!(
+        seen.lock().unwrap().as_slice(),
+        [3],
+        "a name is sent as a name"
+    );
 }
 
 /// The control probes (Windows' connectivity test) are asked beside the

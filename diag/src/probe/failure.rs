@@ -281,6 +281,10 @@ pub(super) enum Beyond {
     TimedOut,
     /// The proxy's resolver does not know the name.
     NameNotFound,
+    /// SOCKS5 reply 4 for a name the proxy resolves: dante and others send
+    /// it for a name that does not resolve as for a host they cannot
+    /// reach, so which of the two is not known.
+    HostUnreachableOrUnresolved,
 }
 
 impl Beyond {
@@ -291,6 +295,9 @@ impl Beyond {
             Self::HostUnreachable => "host unreachable from the proxy",
             Self::TimedOut => "no answer from the destination in time",
             Self::NameNotFound => "the proxy could not resolve the name",
+            Self::HostUnreachableOrUnresolved => {
+                "host unreachable from the proxy, or its name not resolved there (one reply for both)"
+            }
         }
     }
 }
@@ -448,6 +455,8 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                     format!("the connection to {target} opened {via} got no answer in time: traffic beyond the proxy is dropped")),
                 Beyond::NameNotFound => (Verdict::DnsFailure, ev,
                     format!("{proxy} could not resolve the name of {target}: check the DNS servers the proxy uses")),
+                Beyond::HostUnreachableOrUnresolved => (Verdict::TcpRefused, ev,
+                    format!("{proxy} could not resolve the name of {target} or could not reach it (SOCKS5 answers both with reply 4): check the DNS servers the proxy uses, then the routes beyond it")),
             }
         }
         Failure::ProxyCannot(what) => (Verdict::ProxyUnreachable,

@@ -340,6 +340,7 @@ pub(super) async fn socks5(
             target: format!("{target}:{port}"),
             problem: match code {
                 3 => Beyond::NetworkUnreachable,
+                4 if matches!(target, SocksTarget::Name(_)) => Beyond::HostUnreachableOrUnresolved,
                 4 => Beyond::HostUnreachable,
                 5 => Beyond::Refused,
                 _ => Beyond::TimedOut,
