@@ -890,6 +890,74 @@ fn socks5_replies_become_the_verdicts_they_report() {
     );
 }
 
+/// Round 18. A proxy that opens tunnels to some destinations and leaves
+/// the CONNECT for another unanswered (squid waiting on its own slow DNS)
+/// is up: that one is a `timeout` beyond it, not `proxy_unreachable` with
+/// a hint to check the proxy's address.
+#[test]
+fn a_proxy_that_tunnels_others_is_not_unreachable_when_one_is_slow() {
+    use std::io::{Read as _, Write as _};
+    let ca = TestCa::new("pathprobe lab CA");
+    let origin = tls_origin(&ca, &["fast.lab.test"], 200);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut client in listener.incoming().map_while(Result::ok) {
+            std::thread::spawn(move || {
+                let mut head = [0u8; 2048];
+                let n = client.read(&mut head).unwrap_or(0);
+                let head = String::from_utf8_lossy(&head[..n]).into_owned();
+                if !head.contains("fast.lab.test") {
+                    // Waiting on a lookup that never ends.
+                    std::thread::sleep(std::time::Duration::from_secs(8));
+                    return;
+                }
+                let Ok(mut server) = std::net::TcpStream::connect(("127.0.0.1", origin)) else {
+                    return;
+                };
+                let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+                let (mut c2, mut s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+                std::thread::spawn(move || std::io::copy(&mut s2, &mut c2));
+                let _ = std::io::copy(&mut client, &mut server);
+            });
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = ca.pem_in(dir.path());
+    let cat = write_catalog(
+        dir.path(),
+        &[
+            &format!("https://fast.lab.test:{origin}/"),
+            "https://slowname.other.test/",
+        ],
+    );
+    let (v, out) = check_json(
+        &[
+            cat.to_str().unwrap(),
+            "--proxy",
+            &format!("http://127.0.0.1:{proxy}"),
+            "--ca-cert",
+            ca_file.to_str().unwrap(),
+            "--no-control",
+        ],
+        "2",
+    );
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results[0]["verdict"], "ok", "{}\n{v:#}", stderr(&out));
+    let slow = &results[1];
+    assert_eq!(slow["verdict"], "timeout", "{slow:#}");
+    let hint = slow["hint"].as_str().unwrap();
+    assert!(
+        hint.contains("is up (it opened other tunnels in this run)"),
+        "{hint}"
+    );
+    assert!(
+        !v["findings"].to_string().contains("proxy_unreachable"),
+        "{:#}",
+        v["findings"]
+    );
+}
+
 /// The control probes (Windows' connectivity test) are asked beside the
 /// endpoints and reported apart: never a result, never in the totals, the
 /// exit code or the metrics; `--no-control` leaves them out. Here a PAC

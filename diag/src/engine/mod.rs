@@ -35,7 +35,7 @@ use std::time::Duration;
 
 use pathprobe_pac::Route;
 use pathprobe_pac::discovery::{Explanation, ProxyConfig, Standing, UrlExplanation};
-use pathprobe_reports::{CheckReport, ProbeResult, ToolInfo, Verdict};
+use pathprobe_reports::{Attempt, CheckReport, Phase, ProbeResult, ToolInfo, Verdict};
 use pathprobe_urls::{ExpectedStatus, Probe, Target as CatalogTarget};
 
 use crate::probe::tls::TrustStores;
@@ -203,6 +203,34 @@ fn rows_of(config: &RunConfig) -> Vec<Row> {
         }
     }
     rows
+}
+
+/// A CONNECT left unanswered by a proxy that opened other tunnels in the
+/// same run is no unreachable proxy (round 18: the checks it called for
+/// are of one that works): it is still waiting on the destination or on
+/// its own lookup of the name, which took longer than the phase limit.
+fn slow_beyond_proxy(a: &mut Attempt, tunnels_by: &std::collections::HashMap<Route, usize>) {
+    let Some(opened) = tunnels_by.get(&a.route) else {
+        return;
+    };
+    let waited = a.verdict == Verdict::ProxyUnreachable
+        && a.phases
+            .last()
+            .is_some_and(|p| p.phase == Phase::Tunnel && !p.ok)
+        && a.evidence
+            .iter()
+            .any(|e| e.contains("did not answer the tunnel request in time"));
+    if !waited {
+        return;
+    }
+    a.verdict = Verdict::Timeout;
+    a.evidence.push(format!(
+        "the same proxy opened {opened} other tunnel(s) in this run"
+    ));
+    a.hint = format!(
+        "the proxy ({}) is up (it opened other tunnels in this run) but did not answer CONNECT for this destination within the phase limit: it is still waiting on the destination or on its own lookup of the name; its log says which, and a longer --phase-timeout shows its answer",
+        a.route
+    );
 }
 
 /// The attempt a result stands on, as a client meets it (see
@@ -613,8 +641,19 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
         );
     }
 
+    // Proxies that opened a tunnel in this run: one that then leaves a
+    // CONNECT unanswered is up, and waiting on what lies beyond it.
+    let mut tunnels_by: std::collections::HashMap<Route, usize> = Default::default();
+    for a in outcome.attempts.iter().flatten() {
+        if a.route != Route::Direct && a.phases.iter().any(|p| p.phase == Phase::Tunnel && p.ok) {
+            *tunnels_by.entry(a.route.clone()).or_default() += 1;
+        }
+    }
     let mut results: Vec<(usize, ProbeResult)> = Vec::new();
     for ((position, meta, source), mut attempts) in job_meta.into_iter().zip(outcome.attempts) {
+        for a in &mut attempts {
+            slow_beyond_proxy(a, &tunnels_by);
+        }
         if meta.defender {
             for a in &mut attempts {
                 // The vendor's published network requirements.
