@@ -87,6 +87,14 @@ pub enum LookupError {
 pub enum Try {
     /// Addresses.
     Answered,
+    /// Addresses of one family, the question for the other unanswered
+    /// (its record type named): a resolver or middlebox that drops AAAA.
+    OneFamily {
+        /// The type answered ("A").
+        answered: &'static str,
+        /// The type never answered ("AAAA").
+        unanswered: &'static str,
+    },
     /// NXDOMAIN.
     NotFound,
     /// An answer without an address (NOERROR, no A/AAAA).
@@ -103,6 +111,10 @@ impl fmt::Display for Try {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Answered => f.write_str("answer"),
+            Self::OneFamily {
+                answered,
+                unanswered,
+            } => write!(f, "{answered} answered, {unanswered} never"),
             Self::NotFound => f.write_str("NXDOMAIN"),
             Self::NoAddress => f.write_str("no address"),
             Self::Server(code) => write!(f, "{code}"),
@@ -545,31 +557,98 @@ fn slow_down(pace: &SharedPace) {
     }
 }
 
+/// The addresses of one try, and the record type left unanswered when only
+/// one family came back.
+struct Found {
+    addrs: Vec<IpAddr>,
+    one_family: Option<(&'static str, &'static str)>,
+}
+
+/// How long the other family's answer is waited for once one family has
+/// addresses: a resolver that drops AAAA questions (a known middlebox
+/// fault) still gives the name (clients get it too, late).
+const OTHER_FAMILY_GRACE: Duration = Duration::from_millis(500);
+
+/// A and AAAA asked side by side until `deadline`; `None` when neither gave
+/// an answer that settles the name in time.
+async fn families(
+    resolver: &TokioResolver,
+    host: &str,
+    deadline: Instant,
+) -> Option<Result<Found, NetError>> {
+    use hickory_resolver::lookup_ip::LookupIp;
+    let v4 = resolver.ipv4_lookup(host);
+    let v6 = resolver.ipv6_lookup(host);
+    tokio::pin!(v4, v6);
+    let mut a: Option<Result<Vec<IpAddr>, NetError>> = None;
+    let mut aaaa: Option<Result<Vec<IpAddr>, NetError>> = None;
+    let mut until = tokio::time::Instant::from_std(deadline);
+    loop {
+        tokio::select! {
+            r = &mut v4, if a.is_none() => {
+                a = Some(r.map(|l| LookupIp::from(l).iter().collect()));
+            }
+            r = &mut v6, if aaaa.is_none() => {
+                aaaa = Some(r.map(|l| LookupIp::from(l).iter().collect()));
+            }
+            () = tokio::time::sleep_until(until) => break,
+        }
+        // Both in, or NXDOMAIN for either: the name does not exist,
+        // whatever the type asked.
+        let nx = |r: &Option<Result<Vec<IpAddr>, NetError>>| matches!(r, Some(Err(e)) if e.is_nx_domain());
+        if (a.is_some() && aaaa.is_some()) || nx(&a) || nx(&aaaa) {
+            break;
+        }
+        // One family has addresses: the other gets a short while more.
+        if matches!(&a, Some(Ok(x)) if !x.is_empty())
+            || matches!(&aaaa, Some(Ok(x)) if !x.is_empty())
+        {
+            until = until.min(tokio::time::Instant::now() + OTHER_FAMILY_GRACE);
+        }
+    }
+    let found = |addrs: Vec<IpAddr>, one_family| Found { addrs, one_family };
+    Some(match (a, aaaa) {
+        (Some(Ok(mut x)), Some(Ok(y))) => {
+            x.extend(y);
+            Ok(found(x, None))
+        }
+        // As hickory joins them: one family's error beside the other's
+        // addresses leaves the addresses.
+        (Some(Ok(x)), Some(Err(_))) | (Some(Err(_)), Some(Ok(x))) => Ok(found(x, None)),
+        (Some(Err(e)), Some(Err(_))) => Err(e),
+        (Some(Ok(x)), None) if !x.is_empty() => Ok(found(x, Some(("A", "AAAA")))),
+        (None, Some(Ok(y))) if !y.is_empty() => Ok(found(y, Some(("AAAA", "A")))),
+        // NXDOMAIN is about the name, whatever the type asked.
+        (Some(Err(e)), None) | (None, Some(Err(e))) if e.is_nx_domain() => Err(e),
+        _ => return None,
+    })
+}
+
 /// One try: the lookup within `limit`, telling the pace when it runs late.
 async fn one_try(
     resolver: &TokioResolver,
     host: &str,
     limit: Duration,
     pace: &SharedPace,
-) -> Result<Result<hickory_resolver::lookup_ip::LookupIp, NetError>, tokio::time::error::Elapsed> {
+) -> Option<Result<Found, NetError>> {
     let started = Instant::now();
     let late = pace
         .as_ref()
         .and_then(|p| p.lock().ok().and_then(|p| p.late()))
         .filter(|late| *late < limit);
-    let lookup = resolver.lookup_ip(host);
+    let lookup = families(resolver, host, started + limit);
     tokio::pin!(lookup);
     let outcome = match late {
         Some(late) => match tokio::time::timeout(late, &mut lookup).await {
-            Ok(done) => Ok(done),
+            Ok(done) => done,
             Err(_) => {
                 slow_down(pace);
-                tokio::time::timeout(limit.saturating_sub(late), &mut lookup).await
+                lookup.await
             }
         },
-        None => tokio::time::timeout(limit, &mut lookup).await,
+        None => lookup.await,
     };
-    if let (Ok(Ok(_)), Some(pace)) = (&outcome, pace)
+    if let (Some(Ok(_)), Some(pace)) = (&outcome, pace)
         && let Ok(mut p) = pace.lock()
     {
         p.answered_in(started.elapsed());
@@ -646,9 +725,9 @@ async fn answer(
             () = tokio::time::sleep(limit) => None,
         };
         let struggled = match &outcome {
-            None | Some(Err(_)) => true,
-            Some(Ok(Err(e))) => rcode_of(e).is_some(),
-            Some(Ok(Ok(_))) => false,
+            None | Some(None) => true,
+            Some(Some(Err(e))) => rcode_of(e).is_some(),
+            Some(Some(Ok(_))) => false,
         };
         if struggled {
             slow_down(&pace);
@@ -658,27 +737,32 @@ async fn answer(
             continue;
         };
         match outcome {
-            Err(_) => tries.push(Try::Lost(limit)),
-            Ok(Ok(found)) => {
-                let addrs: Vec<IpAddr> = found.iter().collect();
-                if addrs.is_empty() {
+            None => tries.push(Try::Lost(limit)),
+            Some(Ok(found)) => {
+                if found.addrs.is_empty() {
                     tries.push(Try::NoAddress);
                     break Err(LookupError::NoAddress);
                 }
-                tries.push(Try::Answered);
-                break Ok(addrs);
+                tries.push(match found.one_family {
+                    Some((answered, unanswered)) => Try::OneFamily {
+                        answered,
+                        unanswered,
+                    },
+                    None => Try::Answered,
+                });
+                break Ok(found.addrs);
             }
-            Ok(Err(e)) if e.is_nx_domain() => {
+            Some(Err(e)) if e.is_nx_domain() => {
                 tries.push(Try::NotFound);
                 break Err(LookupError::NotFound);
             }
             // NOERROR without an address: the name exists (or its CNAME
             // chain loops, or the answer is for another name).
-            Ok(Err(e)) if e.is_no_records_found() && rcode_of(&e).is_none() => {
+            Some(Err(e)) if e.is_no_records_found() && rcode_of(&e).is_none() => {
                 tries.push(Try::NoAddress);
                 break Err(LookupError::NoAddress);
             }
-            Ok(Err(e)) => {
+            Some(Err(e)) => {
                 match rcode_of(&e) {
                     Some(code) => {
                         tries.push(Try::Server(code));
@@ -928,6 +1012,10 @@ mod tests {
         NxDomain,
         /// NOERROR and no answer records (NODATA).
         NoData,
+        /// A answered with an address, AAAA questions dropped.
+        AddressAaaaDropped,
+        /// A answered NXDOMAIN, AAAA questions dropped.
+        NxDomainAaaaDropped,
     }
 
     /// A UDP DNS server that answers each question as `script(name, since)`
@@ -970,6 +1058,14 @@ mod tests {
                 }
                 match act {
                     Act::Drop => continue,
+                    Act::AddressAaaaDropped | Act::NxDomainAaaaDropped if !is_a => continue,
+                    Act::NxDomainAaaaDropped => reply[3] = 0x83,
+                    Act::AddressAaaaDropped => {
+                        reply[7] = 1;
+                        reply.extend_from_slice(&[
+                            0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1,
+                        ]);
+                    }
                     Act::Rcode(code) => reply[3] = 0x80 | code,
                     Act::NxDomain => reply[3] = 0x83,
                     Act::NoData => {}
@@ -999,6 +1095,47 @@ mod tests {
             answer: Duration::from_millis(answer_ms),
             queue: Duration::from_secs(30),
         }
+    }
+
+    /// Round 18. A resolver (or a middlebox) that drops AAAA questions:
+    /// the A answer is the name's, said with the family that never came,
+    /// not "no answer"; NXDOMAIN for A is the name's too.
+    #[test]
+    fn a_dropped_aaaa_question_leaves_the_a_answer() {
+        let (addr, _) = scripted(
+            |name, _| match name {
+                "v4only.test" => Act::AddressAaaaDropped,
+                "gone.test" => Act::NxDomainAaaaDropped,
+                _ => Act::Drop,
+            },
+            Duration::ZERO,
+        );
+        let r = SystemResolver::new(DnsServers::Given(vec![addr])).unwrap();
+        let started = Instant::now();
+        let got = r.lookup_traced("v4only.test", limits(4000));
+        assert_eq!(got.result, Ok(vec!["192.0.2.1".parse::<IpAddr>().unwrap()]));
+        assert_eq!(
+            got.tries,
+            vec![Try::OneFamily {
+                answered: "A",
+                unanswered: "AAAA"
+            }],
+            "{got:?}"
+        );
+        assert_eq!(got.tries[0].to_string(), "A answered, AAAA never");
+        // The grace for the other family, not the whole limit.
+        assert!(
+            started.elapsed() < Duration::from_millis(2500),
+            "{:?}",
+            started.elapsed()
+        );
+        let gone = r.lookup_traced("gone.test", limits(4000));
+        assert_eq!(gone.result, Err(LookupError::NotFound), "{gone:?}");
+        let silent = r.lookup_traced("silent.test", limits(1500));
+        assert!(
+            matches!(silent.result, Err(LookupError::Timeout(_))),
+            "{silent:?}"
+        );
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub(super) fn is_sinkhole(ip: &IpAddr) -> bool {
 /// "3 tries (REFUSED, REFUSED, answer)".
 pub(super) fn tries_text(tries: &[pathprobe_pac::Try]) -> Option<String> {
     match tries {
+        // One family only is worth saying even at the first try.
+        [one @ pathprobe_pac::Try::OneFamily { .. }] => Some(one.to_string()),
         [] | [_] => None,
         many => Some(format!(
             "{} tries ({})",
