@@ -322,6 +322,25 @@ fn a_trusted_interceptors_own_502_is_no_answer_of_the_endpoint() {
     assert!(evidence.contains("product: mitmproxy"), "{evidence}");
     let hint = r["hint"].as_str().unwrap();
     assert!(!hint.contains("allow list"), "{hint}");
+    // Round 18. Untrusted, with --insecure-read: the verdict stays the
+    // chain's (it was the 502's proxy_denied), and the HTTP phase records
+    // what the interceptor answered.
+    let (v, _) = check(&[
+        catalog.to_str().unwrap(),
+        "--proxy",
+        &format!("http://127.0.0.1:{}", mitm.port),
+        "--insecure-read",
+    ]);
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "tls_untrusted", "{r:#}");
+    let http = r["attempts"][0]["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["phase"] == "http")
+        .cloned()
+        .unwrap_or_default();
+    assert!(http["detail"].to_string().contains("502"), "{r:#}");
 }
 
 /// A Microsoft 365 feed's mail sets through squid: SMTP submission (587)

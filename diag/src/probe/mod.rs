@@ -704,42 +704,48 @@ async fn run(
         && tls_info
             .as_ref()
             .is_some_and(|i| i.public_roots.passed() || i.given_anchors.passed());
-    let (head, _) = rec
+    let answered = rec
         .run(
             Phase::Http,
             t.http,
             request(stream, target, absolute, ctx, via_proxy, origin_proven),
         )
-        .await
-        .map_err(|f| match (f, route) {
-            // A plain-http request through a proxy is answered by the proxy:
-            // an answer that is not HTTP is the proxy's, not the origin's.
-            (Failure::Protocol(Phase::Http, e), Route::Proxy { host, port, .. }) if absolute => {
-                Failure::ProxyUnreachable {
-                    proxy: format!("{host}:{port}"),
-                    problem: ProxyProblem::NotHttp(e),
-                }
-            }
-            (Failure::Closed { bytes, .. }, Route::Proxy { host, port, .. }) if absolute => {
-                Failure::ProxyUnreachable {
-                    proxy: format!("{host}:{port}"),
-                    problem: ProxyProblem::Closed(bytes),
-                }
-            }
-            // The TLS spoken here is the proxy's (an `https://` proxy): its
-            // alert is the proxy's failure, not the plain-http origin's.
-            (f @ Failure::TlsHandshake(_), Route::Proxy { host, port, .. }) if absolute => {
-                Failure::ProxyUnreachable {
-                    proxy: format!("{host}:{port}"),
-                    problem: ProxyProblem::Handshake(Box::new(f)),
-                }
-            }
-            (f, _) => f,
-        })?;
-    *status = Some(head.status);
+        .await;
+    // `--insecure-read`: what the HTTP phase saw is recorded in its phase,
+    // and the verdict stays the chain's (round 18: an interceptor's own 502
+    // turned tls_intercepted into proxy_denied).
     if let Some(problem) = tls_problem {
+        if let Ok((head, _)) = &answered {
+            *status = Some(head.status);
+        }
         return Err(problem);
     }
+    let (head, _) = answered.map_err(|f| match (f, route) {
+        // A plain-http request through a proxy is answered by the proxy:
+        // an answer that is not HTTP is the proxy's, not the origin's.
+        (Failure::Protocol(Phase::Http, e), Route::Proxy { host, port, .. }) if absolute => {
+            Failure::ProxyUnreachable {
+                proxy: format!("{host}:{port}"),
+                problem: ProxyProblem::NotHttp(e),
+            }
+        }
+        (Failure::Closed { bytes, .. }, Route::Proxy { host, port, .. }) if absolute => {
+            Failure::ProxyUnreachable {
+                proxy: format!("{host}:{port}"),
+                problem: ProxyProblem::Closed(bytes),
+            }
+        }
+        // The TLS spoken here is the proxy's (an `https://` proxy): its
+        // alert is the proxy's failure, not the plain-http origin's.
+        (f @ Failure::TlsHandshake(_), Route::Proxy { host, port, .. }) if absolute => {
+            Failure::ProxyUnreachable {
+                proxy: format!("{host}:{port}"),
+                problem: ProxyProblem::Handshake(Box::new(f)),
+            }
+        }
+        (f, _) => f,
+    })?;
+    *status = Some(head.status);
     match &target.expect {
         Expect::Any => Ok(()),
         Expect::OneOf(list) if list.contains(&head.status) => Ok(()),
