@@ -226,6 +226,63 @@ const PAC_CONTENT_TYPES: &[&str] = &[
     "application/x-javascript-config",
 ];
 
+/// [`fetch`] with the run's resolver for the server's name: the DNS
+/// servers and pinned names the run was given (round 18: the system's
+/// resolver was asked, leaking the name and getting another answer).
+pub async fn fetch_resolving(
+    location: &PacLocation,
+    limits: &FetchLimits,
+    resolver: &std::sync::Arc<dyn crate::Resolve>,
+) -> Result<FetchedPac, FetchError> {
+    match location {
+        PacLocation::Url(url) => {
+            fetch_from(
+                url,
+                None,
+                limits,
+                Some(http_names(resolver, limits.timeout)),
+            )
+            .await
+        }
+        other => fetch(other, limits).await,
+    }
+}
+
+/// The run's resolver as the HTTP client's: `timeout` bounds each lookup.
+pub fn http_names(
+    resolver: &std::sync::Arc<dyn crate::Resolve>,
+    timeout: Duration,
+) -> std::sync::Arc<dyn reqwest::dns::Resolve> {
+    std::sync::Arc::new(RunNames {
+        resolver: resolver.clone(),
+        timeout,
+    })
+}
+
+/// A resolver of this crate answering the HTTP client.
+#[derive(Debug)]
+struct RunNames {
+    resolver: std::sync::Arc<dyn crate::Resolve>,
+    timeout: Duration,
+}
+
+impl reqwest::dns::Resolve for RunNames {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let (resolver, timeout) = (self.resolver.clone(), self.timeout);
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            type Boxed = Box<dyn std::error::Error + Send + Sync>;
+            let ips = tokio::task::spawn_blocking(move || resolver.lookup(&host, timeout))
+                .await
+                .map_err(|e| Box::new(e) as Boxed)?
+                .map_err(|e| Box::new(e) as Boxed)?;
+            let addrs: reqwest::dns::Addrs =
+                Box::new(ips.into_iter().map(|ip| std::net::SocketAddr::new(ip, 0)));
+            Ok(addrs)
+        })
+    }
+}
+
 /// Fetches (or reads) a PAC script within the limits.
 pub async fn fetch(location: &PacLocation, limits: &FetchLimits) -> Result<FetchedPac, FetchError> {
     let started = Instant::now();
@@ -241,7 +298,7 @@ pub async fn fetch(location: &PacLocation, limits: &FetchLimits) -> Result<Fetch
                 elapsed: started.elapsed(),
             })
         }
-        PacLocation::Url(url) => fetch_from(url, None, limits).await,
+        PacLocation::Url(url) => fetch_from(url, None, limits, None).await,
     }
 }
 
@@ -252,17 +309,18 @@ pub async fn fetch_at(
     addr: std::net::SocketAddr,
     limits: &FetchLimits,
 ) -> Result<FetchedPac, FetchError> {
-    fetch_from(url, Some(addr), limits).await
+    fetch_from(url, Some(addr), limits, None).await
 }
 
 async fn fetch_from(
     url: &url::Url,
     addr: Option<std::net::SocketAddr>,
     limits: &FetchLimits,
+    names: Option<std::sync::Arc<dyn reqwest::dns::Resolve>>,
 ) -> Result<FetchedPac, FetchError> {
     let started = Instant::now();
     let shown = redact_url(url);
-    match tokio::time::timeout(limits.timeout, fetch_url(url, addr, &shown, limits)).await {
+    match tokio::time::timeout(limits.timeout, fetch_url(url, addr, &shown, limits, names)).await {
         Ok(result) => result.map(|mut fetched| {
             fetched.elapsed = started.elapsed();
             fetched
@@ -285,12 +343,16 @@ async fn fetch_url(
     addr: Option<std::net::SocketAddr>,
     shown: &str,
     limits: &FetchLimits,
+    names: Option<std::sync::Arc<dyn reqwest::dns::Resolve>>,
 ) -> Result<FetchedPac, FetchError> {
     let network = |e: reqwest::Error| FetchError::Network {
         location: shown.to_owned(),
         reason: describe_http_error(&e),
     };
     let mut builder = reqwest::Client::builder();
+    if let Some(names) = names {
+        builder = builder.dns_resolver(names);
+    }
     if let (Some(addr), Some(host)) = (addr, url.host_str()) {
         builder = builder.resolve(host, addr);
     }
@@ -381,11 +443,22 @@ async fn fetch_url(
 /// An HTTP client error in words for people: the URL in it redacted, the
 /// client's own wrapper names left out, each cause once.
 pub fn describe_http_error(e: &reqwest::Error) -> String {
-    use std::error::Error as _;
+    use std::error::Error;
     let mut text = if e.is_redirect() {
         // A redirect policy's own words, when it gave them.
         e.source()
             .map_or_else(|| "too many redirects".to_owned(), ToString::to_string)
+    } else if e.is_connect() && dns_failed(e) {
+        // hyper says "dns error" and "error resolving DNS" over the
+        // resolver's own words: only those are kept.
+        let mut innermost = e.source();
+        while let Some(next) = innermost.and_then(|s| s.source()) {
+            innermost = Some(next);
+        }
+        return match innermost {
+            Some(cause) => format!("cannot resolve the server's name: {cause}"),
+            None => "cannot resolve the server's name".to_owned(),
+        };
     } else if e.is_connect() {
         "cannot connect".to_owned()
     } else if e.is_timeout() {
@@ -418,6 +491,19 @@ pub fn describe_http_error(e: &reqwest::Error) -> String {
         source = s.source();
     }
     text
+}
+
+/// Whether a connect error is a failed name lookup.
+fn dns_failed(e: &reqwest::Error) -> bool {
+    use std::error::Error as _;
+    let mut source = e.source();
+    while let Some(s) = source {
+        if s.is::<crate::LookupError>() || s.to_string() == "dns error" {
+            return true;
+        }
+        source = s.source();
+    }
+    false
 }
 
 /// Text from bytes: UTF-8 (a byte-order mark is dropped), else Latin-1 with a

@@ -65,7 +65,7 @@ pub use engine::{
 };
 pub use fetch::{
     FetchError, FetchLimits, FetchedPac, PacLocation, describe_http_error, fetch, fetch_at,
-    redact_url, redirect_policy, unfollowed_redirect,
+    fetch_resolving, http_names, redact_url, redirect_policy, unfollowed_redirect,
 };
 pub use lint::{Finding, Severity, lint};
 pub use myip::local_addresses;

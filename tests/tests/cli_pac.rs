@@ -302,6 +302,73 @@ fn pac_urls_are_fetched_and_secrets_in_them_are_not_shown() {
     assert!(!all.contains("s3cr3t-token"), "{all}");
 }
 
+/// Round 18. The PAC's server is found through the run's own DNS: the
+/// names pinned (`--dns` for `pac eval`, `--resolve` for `check`) and the
+/// `--dns-server` given, never the system's resolver, which would leak the
+/// name and answer for another network.
+#[test]
+fn a_pac_url_is_resolved_as_the_run_resolves() {
+    let port = pathprobe_tests::serve_http(
+        Some("application/x-ns-proxy-autoconfig"),
+        "function FindProxyForURL(u, h) { return 'PROXY pinned.corp:8080'; }".into(),
+    );
+    let url = format!("http://pacsrv.pathprobe-pinned.test:{port}/proxy.pac");
+    let out = eval(
+        &url,
+        &[
+            "-u",
+            "http://x/",
+            "--dns",
+            "pacsrv.pathprobe-pinned.test=127.0.0.1",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("PROXY pinned.corp:8080"),
+        "{}",
+        stdout(&out)
+    );
+    // Not pinned, and the run's resolver does not know it: said so.
+    let dns = pathprobe_tests::lab::dns_server().to_string();
+    let out = run([
+        "pac",
+        "eval",
+        "-p",
+        &url,
+        "-u",
+        "http://x/",
+        "--dns-server",
+        &dns,
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot resolve the server's name"),
+        "{}",
+        stderr(&out)
+    );
+    // check: the PAC's server through --resolve.
+    let dir = tempfile::tempdir().unwrap();
+    let cat = pathprobe_tests::write_catalog(dir.path(), &["https://x.lab.test/"]);
+    let (v, out) = pathprobe_tests::check_json(
+        &[
+            cat.to_str().unwrap(),
+            "--pac",
+            &url,
+            "--resolve",
+            "pacsrv.pathprobe-pinned.test=127.0.0.1",
+            "--no-control",
+            "--deadline",
+            "5",
+        ],
+        "1",
+    );
+    assert!(
+        v["results"][0]["attempts"][0]["route"]["host"] == "pinned.corp",
+        "{}\n{v:#}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn an_unreachable_pac_url_is_a_finding() {
     // Bind then drop: the port is closed.

@@ -28,7 +28,7 @@ pub fn run(cmd: PacCommand) -> anyhow::Result<Exit> {
 }
 
 fn lint(args: PacLintArgs) -> anyhow::Result<Exit> {
-    let fetched = fetch_script(&args.pac, Duration::from_secs(10))?;
+    let fetched = fetch_script(&args.pac, Duration::from_secs(10), None)?;
     let findings = crate::isolate::lint(&fetched.location, &fetched.text)?;
     // A script that does not parse, or nests too deeply to be parsed, is
     // bad input (exit 2), after the finding that says where.
@@ -68,7 +68,10 @@ fn eval(args: PacEvalArgs) -> anyhow::Result<Exit> {
         None => Arc::new(SystemClock),
     };
     let resolver = resolver_of(&args)?;
-    let fetched = fetch_script(&args.pac, timeout)?;
+    // The script's server is found through the --dns pins and the
+    // --dns-server given (--no-dns leaves the script without DNS, not its
+    // fetch).
+    let fetched = fetch_script(&args.pac, timeout, Some(&fetch_resolver(&args)?))?;
     for w in &fetched.warnings {
         if args.format == PacFormatArg::Table {
             output::warn(&format!("{}: {w}", fetched.location));
@@ -241,13 +244,29 @@ fn catalog_jobs(args: &PacEvalArgs, catalog: Option<&Path>) -> anyhow::Result<Ve
         .collect())
 }
 
-fn resolver_of(args: &PacEvalArgs) -> anyhow::Result<Arc<dyn Resolve>> {
+/// The resolver that finds the script's server: the pins, then the DNS
+/// servers given (the system's when none), whatever --no-dns says.
+fn fetch_resolver(args: &PacEvalArgs) -> anyhow::Result<Arc<dyn Resolve>> {
+    let fixed = pins(args)?;
+    let servers = dns_servers(&args.dns_server)?;
+    let fallback: Arc<dyn Resolve> =
+        Arc::new(SystemResolver::new(servers).context("cannot set up DNS")?);
+    Ok(Arc::new(LayeredResolver::new(fixed, Some(fallback))))
+}
+
+/// The names `--dns host=IP` pins.
+fn pins(args: &PacEvalArgs) -> anyhow::Result<FixedResolver> {
     let mut fixed = FixedResolver::new();
     for entry in &args.dns {
         let (host, ip) =
             FixedResolver::parse_entry(entry).map_err(|e| UsageError(format!("--dns {e}")))?;
         fixed.insert(&host, ip);
     }
+    Ok(fixed)
+}
+
+fn resolver_of(args: &PacEvalArgs) -> anyhow::Result<Arc<dyn Resolve>> {
+    let fixed = pins(args)?;
     let fallback: Option<Arc<dyn Resolve>> = if args.no_dns {
         None
     } else {
@@ -259,7 +278,11 @@ fn resolver_of(args: &PacEvalArgs) -> anyhow::Result<Arc<dyn Resolve>> {
     Ok(Arc::new(LayeredResolver::new(fixed, fallback)))
 }
 
-fn fetch_script(location: &std::ffi::OsStr, timeout: Duration) -> anyhow::Result<FetchedPac> {
+fn fetch_script(
+    location: &std::ffi::OsStr,
+    timeout: Duration,
+    resolver: Option<&Arc<dyn Resolve>>,
+) -> anyhow::Result<FetchedPac> {
     let location = PacLocation::parse_os(location).map_err(|e| UsageError(format!("--pac {e}")))?;
     let runtime =
         crate::runtime::Runtime::current_thread().context("cannot start the async runtime")?;
@@ -268,7 +291,13 @@ fn fetch_script(location: &std::ffi::OsStr, timeout: Duration) -> anyhow::Result
         timeout: timeout.min(Duration::from_secs(10)),
         ..FetchLimits::default()
     };
-    match runtime.block_on(pathprobe_pac::fetch(&location, &limits)) {
+    let fetched = match resolver {
+        Some(resolver) => {
+            runtime.block_on(pathprobe_pac::fetch_resolving(&location, &limits, resolver))
+        }
+        None => runtime.block_on(pathprobe_pac::fetch(&location, &limits)),
+    };
+    match fetched {
         Ok(fetched) => Ok(fetched),
         Err(e) if e.is_input_error() => Err(UsageError(format!("--pac {e}")).into()),
         Err(e) => Err(anyhow::Error::new(e).context("cannot fetch the PAC script")),

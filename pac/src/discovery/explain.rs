@@ -10,7 +10,7 @@ use super::{
 };
 use crate::clock::PacClock;
 use crate::engine::{PacErrorKind, PacOptions};
-use crate::fetch::{FetchLimits, FetchedPac, fetch};
+use crate::fetch::{FetchLimits, FetchedPac, fetch_resolving};
 use crate::resolver::{LookupError, Resolve};
 use crate::route::Route;
 use crate::worker::{PacRunner, WorkerCommand};
@@ -228,20 +228,22 @@ impl ProxyResolver {
                     effective = Effective::Static(found.clone());
                     break;
                 }
-                ProxyConfig::Pac { location } => match fetch(location, &options.fetch).await {
-                    Ok(script) => {
-                        effective = Effective::Pac(found.clone(), script);
-                        break;
-                    }
-                    Err(e) => {
-                        let why = format!("the PAC cannot be fetched: {e}");
-                        warnings.push(format!("{}: {why}", found.provenance));
-                        if unusable.is_none() {
-                            unusable_input = e.is_input_error();
-                            unusable = Some((found.clone(), why));
+                ProxyConfig::Pac { location } => {
+                    match fetch_resolving(location, &options.fetch, &options.resolver).await {
+                        Ok(script) => {
+                            effective = Effective::Pac(found.clone(), script);
+                            break;
+                        }
+                        Err(e) => {
+                            let why = format!("the PAC cannot be fetched: {e}");
+                            warnings.push(format!("{}: {why}", found.provenance));
+                            if unusable.is_none() {
+                                unusable_input = e.is_input_error();
+                                unusable = Some((found.clone(), why));
+                            }
                         }
                     }
-                },
+                }
                 ProxyConfig::AutoDetect => {
                     if let Some((lease, script)) =
                         wpad_from_dhcp(discovery, options, &mut warnings).await
@@ -609,7 +611,7 @@ async fn wpad_from_inform(
             return None;
         }
     };
-    match fetch(&location, &options.fetch).await {
+    match fetch_resolving(&location, &options.fetch, &options.resolver).await {
         Ok(script) => Some((
             Found::new(provenance, ProxyConfig::Pac { location }),
             script,
@@ -637,7 +639,7 @@ async fn wpad_from_dhcp(
         let ProxyConfig::Pac { location } = &lease.config else {
             continue;
         };
-        match fetch(location, &options.fetch).await {
+        match fetch_resolving(location, &options.fetch, &options.resolver).await {
             Ok(script) => return Some((lease.clone(), script)),
             Err(e) => warnings.push(format!(
                 "{}: option 252 names a PAC that cannot be fetched: {e}",
