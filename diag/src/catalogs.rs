@@ -27,14 +27,16 @@ pub(crate) struct RoutableUrl {
 
 /// Loads the catalog the arguments name, or the embedded one.
 pub(crate) fn load_catalog(args: &CatalogArgs) -> anyhow::Result<Catalog> {
-    load_catalog_within(args, None)
+    load_catalog_within(args, None, None)
 }
 
 /// [`load_catalog`], given up when `deadline` (what is left of a run's)
-/// passes first.
+/// passes first; a catalog URL's server is found through `names` when
+/// given (the run's DNS servers and pins).
 pub(crate) fn load_catalog_within(
     args: &CatalogArgs,
     deadline: Option<std::time::Duration>,
+    names: Option<std::sync::Arc<dyn reqwest::dns::Resolve>>,
 ) -> anyhow::Result<Catalog> {
     if args.catalog.is_empty() {
         if args.sheet.is_some() {
@@ -106,7 +108,7 @@ pub(crate) fn load_catalog_within(
         // The run's deadline covers every file, not each.
         let left = deadline.map(|d| d.saturating_sub(started.elapsed()));
         if crate::remote::is_url(path) {
-            catalogs.push(load_remote(path, args, &options, left)?);
+            catalogs.push(load_remote(path, args, &options, left, names.clone())?);
         } else {
             catalogs.push(crate::isolate::load_catalog_file(path, &options, left)?);
         }
@@ -121,6 +123,7 @@ fn load_remote(
     args: &CatalogArgs,
     options: &LoadOptions,
     deadline: Option<std::time::Duration>,
+    names: Option<std::sync::Arc<dyn reqwest::dns::Resolve>>,
 ) -> anyhow::Result<Catalog> {
     let text = arg.to_string_lossy();
     // The URL parser would drop a line break silently and fetch another URL.
@@ -143,6 +146,7 @@ fn load_remote(
             proxy: args.catalog_proxy.clone(),
             deadline,
             max_bytes: options.max_bytes,
+            names,
         },
     )?;
     // Rows are named by the URL's path (`endpoints.csv:12`): a query's

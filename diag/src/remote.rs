@@ -157,7 +157,7 @@ impl Fetched {
 }
 
 /// Options of a fetch.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct FetchOptions {
     /// A proxy to fetch through (`--catalog-proxy`); direct otherwise.
     pub proxy: Option<String>,
@@ -165,6 +165,9 @@ pub(crate) struct FetchOptions {
     pub deadline: Option<Duration>,
     /// Largest body accepted.
     pub max_bytes: u64,
+    /// How the server's name is found: the run's DNS servers and pins
+    /// (`check`), or the system's resolver when `None`.
+    pub names: Option<std::sync::Arc<dyn reqwest::dns::Resolve>>,
 }
 
 /// Where cached catalogs live: `$XDG_CACHE_HOME/pathprobe/catalogs`
@@ -439,6 +442,9 @@ async fn ask(
         .referer(false)
         .redirect(pathprobe_pac::redirect_policy(MAX_REDIRECTS))
         .user_agent(concat!("pathprobe/", env!("CARGO_PKG_VERSION")));
+    if let Some(names) = &options.names {
+        builder = builder.dns_resolver(names.clone());
+    }
     builder = match &options.proxy {
         Some(proxy) => builder.proxy(
             reqwest::Proxy::all(proxy.as_str())

@@ -1476,6 +1476,40 @@ fn a_catalog_url_echoed_back_keeps_its_query_values_out() {
     }
 }
 
+/// Round 18. `check` finds a catalog URL's server through its own DNS:
+/// the names `--resolve` pins (the system's resolver was asked, leaking
+/// the name and answering for another network).
+#[test]
+fn check_fetches_a_catalog_through_its_own_dns() {
+    let closed = pathprobe_tests::closed_port();
+    let body = format!("https://127.0.0.1:{closed}/\n");
+    let port = pathprobe_tests::serve_http(Some("text/plain"), body.into_bytes());
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://catsrv.pathprobe-pinned.test:{port}/list.txt");
+    let out = pathprobe_tests::Pathprobe::new([
+        "check",
+        &url,
+        "--only-given",
+        "--no-env",
+        "--no-config",
+        "--no-control",
+        "--resolve",
+        "catsrv.pathprobe-pinned.test=127.0.0.1",
+        "--format",
+        "json",
+    ])
+    .env("XDG_CACHE_HOME", dir.path().to_str().unwrap())
+    .output();
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    assert_eq!(
+        v["results"][0]["url"],
+        format!("https://127.0.0.1:{closed}/"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 /// Round 16. A catalog URL redirecting to `file:` or `ftp:`, redirecting
 /// in a loop, or answering with a compressed body nobody asked for: each
 /// said in words, exit 2.

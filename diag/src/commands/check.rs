@@ -222,9 +222,34 @@ pub(crate) fn configure(
         ));
     }
     let phase = seconds(args.phase_timeout, "--phase-timeout")?;
+    let mut pins: HashMap<String, Vec<IpAddr>> = HashMap::new();
+    let mut pinned = FixedResolver::new();
+    for entry in &args.resolve {
+        let (host, ip) =
+            FixedResolver::parse_entry(entry).map_err(|e| UsageError(format!("--resolve {e}")))?;
+        pins.entry(pathprobe_host::key(&host)).or_default().push(ip);
+        pinned.insert(&host, ip);
+    }
     let catalog = match catalog_override {
         Some(c) => c,
-        None => load_catalog_within(&args.catalog, Some(deadline))?,
+        None => {
+            // A catalog URL's server is found as the endpoints are: the
+            // pins, then the DNS servers given (round 18: the system's
+            // resolver was asked).
+            let servers = crate::settings::dns_servers(&args.routing.dns_server)?;
+            let system: std::sync::Arc<dyn pathprobe_pac::Resolve> =
+                std::sync::Arc::new(anyhow::Context::context(
+                    pathprobe_pac::SystemResolver::new(servers),
+                    "cannot set up DNS",
+                )?);
+            let names: std::sync::Arc<dyn pathprobe_pac::Resolve> =
+                std::sync::Arc::new(pathprobe_pac::LayeredResolver::new(pinned, Some(system)));
+            load_catalog_within(
+                &args.catalog,
+                Some(deadline),
+                Some(pathprobe_pac::http_names(&names, phase)),
+            )?
+        }
     };
     if crate::interrupt::requested() {
         return Err(crate::exit::Cut::interrupted("the catalog was read").into());
@@ -237,12 +262,6 @@ pub(crate) fn configure(
     }
     let plan = plan_of(&catalog, &filter)?;
 
-    let mut pins: HashMap<String, Vec<IpAddr>> = HashMap::new();
-    for entry in &args.resolve {
-        let (host, ip) =
-            FixedResolver::parse_entry(entry).map_err(|e| UsageError(format!("--resolve {e}")))?;
-        pins.entry(pathprobe_host::key(&host)).or_default().push(ip);
-    }
     let anchors = crate::input::ca_certs(&args.ca_cert)?;
     let credentials = match &args.proxy_user {
         Some(text) => {
