@@ -183,6 +183,10 @@ impl ReportOutputs {
             stdout: Some(format),
             files: Vec::new(),
         };
+        // An output that is stdout itself (`-`, `/dev/stdout`, the file
+        // stdout is redirected to) takes stdout's place: two reports in
+        // one stream are neither (round 18).
+        let mut on_stdout: Option<String> = None;
         for spec in specs {
             let shown = spec.to_string_lossy();
             // Split on the first '=' of the raw bytes: a file name need not be UTF-8.
@@ -203,6 +207,16 @@ impl ReportOutputs {
             };
             if path.as_os_str().is_empty() {
                 return Err(UsageError(format!("--output {shown}: no file name")));
+            }
+            if path.as_os_str() == "-" || is_stdout(&path) {
+                if let Some(first) = &on_stdout {
+                    return Err(UsageError(format!(
+                        "--output {shown}: stdout already takes --output {first}; one report would be lost"
+                    )));
+                }
+                on_stdout = Some(shown.into_owned());
+                outputs.stdout = Some(f);
+                continue;
             }
             let output = plan_file("--output", &path, inputs)?;
             if let Some((_, first)) = outputs.files.iter().find(|(_, o)| o.same_target(&output)) {
@@ -255,6 +269,26 @@ impl ReportOutputs {
             )
         }
     }
+}
+
+/// Whether `path` is the file or device this process's stdout writes to.
+#[cfg(unix)]
+fn is_stdout(path: &std::path::Path) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    match (
+        std::fs::metadata(path),
+        std::fs::metadata("/proc/self/fd/1").or_else(|_| std::fs::metadata("/dev/stdout")),
+    ) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// Whether `path` is the file or device this process's stdout writes to
+/// (Windows: only `CON` names it, and `-` is checked by the caller).
+#[cfg(not(unix))]
+fn is_stdout(path: &std::path::Path) -> bool {
+    path.as_os_str().eq_ignore_ascii_case("CON")
 }
 
 /// `FORMAT=FILE` split at the first '=', when there is one.

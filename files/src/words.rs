@@ -130,7 +130,7 @@ fn phrase(body: &str) -> Option<String> {
         "EOF while parsing a list" => "the text ends inside a list (a \"]\" is missing)",
         "EOF while parsing an object" => "the text ends inside an object (a \"}\" is missing)",
         "EOF while parsing a string" => "the text ends inside a string (a quote is missing)",
-        "expected value" => "no JSON value here",
+        "expected value" => "a value that does not fit here, or no JSON value at all",
         "trailing characters" => "more text after the end of the document",
         "key must be a string" => "an object key that is not a string",
         "recursion limit exceeded" => "nested too deeply",

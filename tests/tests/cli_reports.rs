@@ -452,6 +452,24 @@ fn unusable_outputs_and_reports_stop_before_probing() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stdout(&out).is_empty());
     assert!(read(&plain).starts_with('{'));
+
+    // Round 18. An output that is stdout (`-`, /dev/stdout) takes stdout's
+    // place: one document there, no file named "-", and two on stdout are
+    // refused.
+    let out = lab.check(&["--format", "table", "--output", "json=-"]);
+    serde_json::from_slice::<serde_json::Value>(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)));
+    assert!(!std::path::Path::new("-").exists());
+    let out = lab.check(&["--format", "json", "--output", "json=/dev/stdout"]);
+    serde_json::from_slice::<serde_json::Value>(&out.stdout)
+        .unwrap_or_else(|e| panic!("one document on stdout: {e}: {}", stdout(&out)));
+    let out = lab.check(&["--output", "json=-", "--output", "csv=/dev/stdout"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("stdout already takes --output json=-"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// A saved report edited by hand (markup and control characters in every
