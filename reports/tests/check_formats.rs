@@ -455,7 +455,7 @@ fn table_and_markdown_lead_with_the_findings() {
     let verdicts = md.find("| verdict | endpoints |").expect(&md);
     assert!(findings < verdicts, "{md}");
     assert!(
-        md.contains("1. **[tls_inspection]") || md.contains("1. **[proxy_authentication]"),
+        md.contains("1. **\\[tls_inspection\\]") || md.contains("1. **\\[proxy_authentication\\]"),
         "{md}"
     );
 }

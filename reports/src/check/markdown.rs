@@ -8,12 +8,32 @@ use super::{CheckReport, Verdict};
 /// viewer renders the HTML Markdown allows: markup from a proxy's page or a
 /// catalog is shown, never rendered.
 fn cell(text: &str) -> String {
-    text.replace('&', "&amp;")
+    let text = text
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('\\', "\\\\")
         .replace('|', "\\|")
-        .replace(['\r', '\n'], " ")
+        .replace(['\r', '\n'], " ");
+    // Markdown's own markup (round 18: a catalog cell's `[l](javascript:..)`
+    // became a link): links, code, emphasis and strikethrough are escaped.
+    // An `_` inside a word emphasises nothing (`tls_intercepted`, a URL's
+    // path) and is left as written.
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in chars.iter().enumerate() {
+        let word = |at: Option<&char>| at.is_some_and(|c| c.is_alphanumeric());
+        let markup = match c {
+            '[' | ']' | '`' | '*' | '~' => true,
+            '_' => !(word(i.checked_sub(1).and_then(|p| chars.get(p))) && word(chars.get(i + 1))),
+            _ => false,
+        };
+        if markup {
+            out.push('\\');
+        }
+        out.push(*c);
+    }
+    out
 }
 
 pub(crate) fn render(report: &CheckReport) -> String {
@@ -86,4 +106,23 @@ pub(crate) fn render(report: &CheckReport) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn markdown_of_a_cell_is_shown_never_obeyed() {
+        assert_eq!(
+            cell("[l](javascript:alert(2)) `*_x_* ~~s~~"),
+            "\\[l\\](javascript:alert(2)) \\`\\*\\_x\\_\\* \\~\\~s\\~\\~"
+        );
+        // Words and URLs keep their underscores.
+        assert_eq!(
+            cell("tls_intercepted https://a.test/x_y?q=1"),
+            "tls_intercepted https://a.test/x_y?q=1"
+        );
+        assert_eq!(cell("a|b <i>"), "a\\|b &lt;i&gt;");
+    }
 }
