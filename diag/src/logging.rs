@@ -43,7 +43,16 @@ const OUR_CRATES: &str =
 
 /// Logs to stderr when `PATHPROBE_LOG` is set.
 pub fn to_stderr_if_asked() {
-    let Ok(filter) = EnvFilter::try_from_env("PATHPROBE_LOG") else {
+    let Some(value) = std::env::var_os("PATHPROBE_LOG").filter(|v| !v.is_empty()) else {
+        return;
+    };
+    // A value that is no filter is said (round 18): someone who set it
+    // expects a log.
+    let Some(filter) = value.to_str().and_then(|v| EnvFilter::try_new(v).ok()) else {
+        crate::output::warn(&format!(
+            "PATHPROBE_LOG={} is not a log filter, so no log is written: give a level (error, warn, info, debug, trace) or a filter such as pathprobe=debug",
+            pathprobe_files::quote::quoted(&value.to_string_lossy())
+        ));
         return;
     };
     let _ = tracing_subscriber::fmt()

@@ -394,3 +394,17 @@ fn a_thread_count_that_cannot_be_used_is_said() {
         assert_eq!(out.status.code(), Some(1), "{given}: {err}");
     }
 }
+
+#[test]
+fn a_log_filter_that_cannot_be_read_is_said() {
+    let out = pathprobe_tests::run_with_env(
+        ["config", "show", "--no-config"],
+        &[("PATHPROBE_LOG", "garbage[[[")],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("PATHPROBE_LOG=\"garbage[[[\" is not a log filter"),
+        "{}",
+        stderr(&out)
+    );
+}
