@@ -357,9 +357,9 @@ pub struct ReportDiffArgs {
     pub before: PathBuf,
     /// The later report (JSON).
     pub after: PathBuf,
-    /// Output format (table or json).
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+    pub format: TableOrJson,
 }
 
 /// `pathprobe report render`
@@ -798,8 +798,8 @@ pub struct DoctorArgs {
     #[arg(long = "resolv-conf", value_name = "FILE")]
     pub resolv_conf: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+    pub format: TableOrJson,
 }
 
 /// `pathprobe config show`
@@ -917,6 +917,16 @@ pub enum OsArg {
     Macos,
     /// Linux.
     Linux,
+}
+
+/// Output formats of commands whose output has no rows to list as CSV
+/// (`doctor`, `report diff`): a value they would ignore is refused.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum TableOrJson {
+    /// A table for people.
+    Table,
+    /// JSON.
+    Json,
 }
 
 /// Output formats of `urls` commands.

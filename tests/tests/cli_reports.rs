@@ -453,6 +453,21 @@ fn unusable_outputs_and_reports_stop_before_probing() {
     assert!(stdout(&out).is_empty());
     assert!(read(&plain).starts_with('{'));
 
+    // Round 18. A format a command has no such output in is refused, not
+    // ignored (report diff and doctor printed their table for csv).
+    for args in [
+        vec!["report", "diff", "a.json", "b.json", "--format", "csv"],
+        vec!["doctor", "--format", "csv"],
+    ] {
+        let out = run_with_env(&args, &[]);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("invalid value 'csv'"),
+            "{}",
+            stderr(&out)
+        );
+    }
+
     // Round 18. An output that is stdout (`-`, /dev/stdout) takes stdout's
     // place: one document there, no file named "-", and two on stdout are
     // refused.

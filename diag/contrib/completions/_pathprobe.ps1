@@ -328,7 +328,7 @@ Register-ArgumentCompleter -Native -CommandName 'pathprobe' -ScriptBlock {
             break
         }
         'pathprobe;report;diff' {
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (table or json)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

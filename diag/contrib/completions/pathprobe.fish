@@ -260,9 +260,8 @@ complete -c pathprobe -n "__fish_pathprobe_using_subcommand report; and not __fi
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand report; and not __fish_seen_subcommand_from diff render schema help" -f -a "render" -d 'Render a saved JSON report in another format'
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand report; and not __fish_seen_subcommand_from diff render schema help" -f -a "schema" -d 'Print the JSON Schema of the report `check --format json` writes'
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand report; and not __fish_seen_subcommand_from diff render schema help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c pathprobe -n "__fish_pathprobe_using_subcommand report; and __fish_seen_subcommand_from diff" -l format -d 'Output format (table or json)' -r -f -a "table\t'A table for people'
-json\t'JSON (with schema_version)'
-csv\t'CSV with a header row'"
+complete -c pathprobe -n "__fish_pathprobe_using_subcommand report; and __fish_seen_subcommand_from diff" -l format -d 'Output format' -r -f -a "table\t'A table for people'
+json\t'JSON'"
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand report; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand report; and __fish_seen_subcommand_from diff" -s V -l version -d 'Print version'
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand report; and __fish_seen_subcommand_from render" -l format -d 'Output format' -r -f -a "table\t''
@@ -437,8 +436,7 @@ complete -c pathprobe -n "__fish_pathprobe_using_subcommand doctor" -l url -d 'T
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand doctor" -l timeout -d 'Seconds to wait for it' -r
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand doctor" -l resolv-conf -d 'Read resolvers from this file instead of /etc/resolv.conf' -r -F
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand doctor" -l format -d 'Output format' -r -f -a "table\t'A table for people'
-json\t'JSON (with schema_version)'
-csv\t'CSV with a header row'"
+json\t'JSON'"
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand config; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use pathprobe_pac::discovery::{Profile, SourcePaths, Standing, TargetOs, gather, rank};
 use serde::Serialize;
 
-use crate::cli::{DoctorArgs, FormatArg};
+use crate::cli::{DoctorArgs, TableOrJson};
 use crate::exit::{Exit, UsageError};
 use crate::output;
 
@@ -226,8 +226,8 @@ pub fn doctor(args: DoctorArgs) -> anyhow::Result<Exit> {
         attention,
     };
     let text = match args.format {
-        FormatArg::Json => serde_json::to_string_pretty(&report)? + "\n",
-        FormatArg::Table | FormatArg::Csv => render(&report),
+        TableOrJson::Json => serde_json::to_string_pretty(&report)? + "\n",
+        TableOrJson::Table => render(&report),
     };
     output::print(&text)?;
     Ok(if report.attention.is_empty() {

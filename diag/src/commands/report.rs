@@ -2,7 +2,7 @@
 
 use pathprobe_reports::{CheckReport, Comparison};
 
-use crate::cli::{FormatArg, ReportCommand};
+use crate::cli::{ReportCommand, TableOrJson};
 use crate::exit::Exit;
 use crate::input::read_report;
 use crate::output;
@@ -18,8 +18,10 @@ pub fn run(cmd: ReportCommand) -> anyhow::Result<Exit> {
                 &after,
                 &args.after.display().to_string(),
             );
-            let text =
-                comparison.render(args.format == FormatArg::Json, &output::table_style(false))?;
+            let text = comparison.render(
+                args.format == TableOrJson::Json,
+                &output::table_style(false),
+            )?;
             output::print(&text)?;
             Ok(if comparison.required_regressions() > 0 {
                 Exit::Findings
