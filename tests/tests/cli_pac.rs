@@ -369,6 +369,43 @@ fn a_pac_url_is_resolved_as_the_run_resolves() {
     );
 }
 
+/// Round 18. A `-u` that is no URL is bad input named on the command line;
+/// a `-f` line that is none (a NUL inside, no scheme) is listed as skipped,
+/// never handed to the script.
+#[test]
+fn urls_to_evaluate_are_urls() {
+    let dir = tempfile::tempdir().unwrap();
+    let pac = dir.path().join("d.pac");
+    std::fs::write(&pac, "function FindProxyForURL(u, h) { return 'DIRECT'; }").unwrap();
+    let out = eval(pac.to_str().unwrap(), &["-u", "not a url"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--url \"not a url\": not a whole URL"),
+        "{}",
+        stderr(&out)
+    );
+    let list = dir.path().join("urls.txt");
+    std::fs::write(
+        &list,
+        "http://a.test/\0http://b.test/\nhttp://c.test/\nnope\n",
+    )
+    .unwrap();
+    let out = eval(
+        pac.to_str().unwrap(),
+        &["-f", list.to_str().unwrap(), "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3, "{v:#}");
+    assert!(
+        results[0].to_string().contains("U+0000, which no URL does"),
+        "{v:#}"
+    );
+    assert_eq!(results[1]["raw"], "DIRECT", "{v:#}");
+    assert!(results[2].to_string().contains("not a whole URL"), "{v:#}");
+}
+
 #[test]
 fn an_unreachable_pac_url_is_a_finding() {
     // Bind then drop: the port is closed.

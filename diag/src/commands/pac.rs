@@ -194,6 +194,17 @@ fn jobs_of(args: &PacEvalArgs) -> anyhow::Result<Vec<Job>> {
     if let Some(catalog) = &args.urls {
         return catalog_jobs(args, catalog.as_deref());
     }
+    // A URL that is none is bad input, named (round 18: "relative URL
+    // without a base", exit 1, from the URL parser).
+    for url in &args.url {
+        if let Some(why) = not_a_url(url) {
+            return Err(UsageError(format!(
+                "--url {}: {why}",
+                pathprobe_files::quote::quoted(&crate::secrets::scrub(url))
+            ))
+            .into());
+        }
+    }
     let mut jobs: Vec<Job> = args.url.iter().cloned().map(plain).collect();
     if let Some(file) = &args.url_file {
         let text = crate::input::text(file, crate::input::LIST_BYTES)
@@ -213,7 +224,13 @@ fn jobs_of(args: &PacEvalArgs) -> anyhow::Result<Vec<Job>> {
             ))
             .into());
         }
-        jobs.extend(lines.into_iter().map(|l| plain(l.to_owned())));
+        // A line that is no URL is listed, not evaluated: a NUL inside one
+        // would have been part of the URL the script saw.
+        jobs.extend(lines.into_iter().map(|l| Job {
+            input: l.to_owned(),
+            label: None,
+            skip: not_a_url(l),
+        }));
     }
     if jobs.is_empty() {
         return Err(UsageError(
@@ -222,6 +239,21 @@ fn jobs_of(args: &PacEvalArgs) -> anyhow::Result<Vec<Job>> {
         .into());
     }
     Ok(jobs)
+}
+
+/// Why `text` cannot be evaluated as a URL, if it cannot.
+fn not_a_url(text: &str) -> Option<String> {
+    if let Some(which) = pathprobe_files::quote::control_character(text) {
+        return Some(format!("it holds {which}, which no URL does"));
+    }
+    match url::Url::parse(text) {
+        Ok(u) if u.host_str().is_some_and(|h| !h.is_empty()) => None,
+        Ok(_) => Some("not a URL with a host (https://host/path)".into()),
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            Some("not a whole URL: it needs a scheme and a host (https://host/path)".into())
+        }
+        Err(e) => Some(format!("not a URL ({e})")),
+    }
 }
 
 fn catalog_jobs(args: &PacEvalArgs, catalog: Option<&Path>) -> anyhow::Result<Vec<Job>> {
