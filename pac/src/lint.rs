@@ -83,6 +83,16 @@ const NAME_HELPERS: &[&str] = &[
 
 /// Checks a script and returns what it found, most serious first, then by line.
 pub fn lint(source: &str) -> Vec<Finding> {
+    if let Some((line, column)) = crate::engine::nul_at(source) {
+        return vec![Finding {
+            severity: Severity::Error,
+            code: "syntax",
+            line,
+            column,
+            message: crate::engine::NUL_MESSAGE.into(),
+            hint: "save the script as text again; a NUL byte is no JavaScript".into(),
+        }];
+    }
     if let Some(deep) = crate::nesting::check(source, crate::nesting::MAX_DEPTH) {
         return vec![Finding {
             severity: Severity::Error,

@@ -404,6 +404,28 @@ fn urls_to_evaluate_are_urls() {
     );
     assert_eq!(results[1]["raw"], "DIRECT", "{v:#}");
     assert!(results[2].to_string().contains("not a whole URL"), "{v:#}");
+    // A NUL in the script is named where it is, by lint and eval alike
+    // (boa said "abrupt end" at line 1).
+    let nul = dir.path().join("nul.pac");
+    std::fs::write(
+        &nul,
+        "function FindProxyForURL(u, h) {\n  return 'DIRECT';\0 }\n",
+    )
+    .unwrap();
+    let out = run(["pac", "lint", nul.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("a NUL character (U+0000)"),
+        "{}",
+        stdout(&out)
+    );
+    let out = eval(nul.to_str().unwrap(), &["-u", "http://x/"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("line 2, column 19: a NUL character"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

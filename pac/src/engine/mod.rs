@@ -249,6 +249,14 @@ impl PacEngine {
                 limit: engine.options.max_script_bytes,
             }));
         }
+        // boa stops reading at a NUL and says "abrupt end" at line 1.
+        if let Some((line, column)) = nul_at(source) {
+            return Err(engine.error(PacErrorKind::Syntax {
+                line,
+                column,
+                message: NUL_MESSAGE.into(),
+            }));
+        }
         // boa recurses once per level: a script that nests past what its
         // thread's stack holds would abort the process, not fail.
         if let Some(deep) = crate::nesting::check(source, crate::nesting::MAX_DEPTH) {
@@ -590,6 +598,27 @@ fn syntax_error(error: &JsError, source: &str) -> PacErrorKind {
             message: message.trim_start_matches("SyntaxError: ").to_owned(),
         },
     }
+}
+
+/// What a NUL in a script is called.
+pub(crate) const NUL_MESSAGE: &str = "a NUL character (U+0000): the file is binary or damaged here";
+
+/// Where the first NUL of `source` is (1-based line and column), if any.
+pub(crate) fn nul_at(source: &str) -> Option<(u32, u32)> {
+    let at = source.find('\0')?;
+    let before = source.get(..at).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .count()
+        + 1;
+    Some((
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    ))
 }
 
 /// The (url, host) pair a browser would pass for `url`.
