@@ -1558,6 +1558,29 @@ fn catalog_redirects_and_encodings_are_said_in_words() {
     }
 }
 
+/// Round 18. A date typed into the port column is a date, never Excel's
+/// serial number as a port (2024-01-01 became port 45292).
+#[test]
+fn a_date_in_the_port_column_is_no_port() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dated.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2024, 1, 1).unwrap();
+    let format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    sheet.write_string(0, 0, "URL").unwrap();
+    sheet.write_string(0, 1, "Port").unwrap();
+    sheet.write_string(1, 0, "pd.example.com").unwrap();
+    sheet
+        .write_datetime_with_format(1, 1, &date, &format)
+        .unwrap();
+    book.save(&path).unwrap();
+    let out = run(["urls", "list", path.to_str().unwrap(), "--format", "json"]);
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(!all.contains("45292"), "{all}");
+    assert!(all.contains("2024-01-01\\\" is not a port"), "{all}");
+}
+
 /// Round 16. A workbook whose cell points past its shared-string table:
 /// the error names the sheet and where the reading stopped.
 #[test]

@@ -103,6 +103,17 @@ fn cell_text(data: &Data) -> String {
         Data::String(s) => s.clone(),
         // Ports are stored as numbers: 443.0 must read "443".
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        // A date shows as the date a person sees, never as Excel's serial
+        // number (round 18: a date in the port column became port 45292).
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, mo, day, h, mi, sec, _) = d.to_ymd_hms_milli();
+            if (h, mi, sec) == (0, 0, 0) {
+                format!("{y:04}-{mo:02}-{day:02}")
+            } else {
+                format!("{y:04}-{mo:02}-{day:02} {h:02}:{mi:02}:{sec:02}")
+            }
+        }
+        Data::DateTime(d) => format!("a duration of {} days", d.as_f64()),
         other => other.to_string(),
     }
 }
