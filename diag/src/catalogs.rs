@@ -273,6 +273,26 @@ pub(crate) fn load_and_plan(
 /// `catalog` filtered and planned with the embedded probe map.
 pub(crate) fn plan_of(catalog: &Catalog, filter: &Filter) -> anyhow::Result<Plan> {
     let map = default_probe_map().context("the embedded probe map is damaged (a build problem)")?;
+    // A --geo no row is for (a typo, a location the list does not have)
+    // leaves only the worldwide rows: said, not done silently (round 18).
+    if let Some(selection) = &filter.geo {
+        let chosen = selection.chosen();
+        let locations: std::collections::BTreeSet<String> = catalog
+            .endpoints
+            .iter()
+            .map(|e| pathprobe_files::quote::quoted(e.geography.code()))
+            .collect();
+        let any_for_it = catalog.endpoints.iter().any(|e| {
+            e.geography != pathprobe_urls::Geography::Worldwide && selection.includes(&e.geography)
+        });
+        if !any_for_it && locations.len() > 1 {
+            crate::output::warn(&format!(
+                "--geo {}: no row of the catalog is for it, so only the rows every location needs are planned (the catalog's locations: {})",
+                pathprobe_files::quote::quoted(chosen.code()),
+                pathprobe_files::quote::list(&locations.into_iter().collect::<Vec<_>>(), 10)
+            ));
+        }
+    }
     Ok(pathprobe_urls::plan(catalog, filter, &map))
 }
 

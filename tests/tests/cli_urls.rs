@@ -1581,6 +1581,41 @@ fn a_date_in_the_port_column_is_no_port() {
     assert!(all.contains("2024-01-01\\\" is not a port"), "{all}");
 }
 
+/// Round 18. A geography cell naming several locations: with WW among
+/// them the row is needed everywhere, otherwise it is said; a --geo no row
+/// is for is said too (both dropped rows silently).
+#[test]
+fn geographies_that_select_nothing_are_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("geo.csv");
+    std::fs::write(
+        &file,
+        "URL,Geography\nhttps://a.example/,WW\nhttps://b.example/,EU\nhttps://d.example/,\"WW, EU\"\nhttps://e.example/,\"EU, UK\"\n",
+    )
+    .unwrap();
+    let out = run([
+        "urls",
+        "list",
+        file.to_str().unwrap(),
+        "--geo",
+        "US",
+        "--format",
+        "csv",
+    ]);
+    let listed = stdout(&out);
+    assert!(listed.contains("https://d.example"), "{listed}");
+    assert!(!listed.contains("https://b.example"), "{listed}");
+    let err = stderr(&out);
+    assert!(
+        err.contains("--geo \"US\": no row of the catalog is for it"),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 5: the geography \"EU, UK\" names 2 locations"),
+        "{err}"
+    );
+}
+
 /// Round 16. A workbook whose cell points past its shared-string table:
 /// the error names the sheet and where the reading stopped.
 #[test]

@@ -238,7 +238,31 @@ pub fn walk(grid: &Grid, src: &TableSource<'_>) -> Walked {
         let url_text = url_cell.text.clone();
 
         let category = text_of(Column::Category);
-        let geography = text_of(Column::Geography)
+        // A cell naming several locations ("WW, EU"): a row needed
+        // worldwide is WW; another list is said, as the row then matches
+        // no --geo of its own (round 18: it was dropped silently).
+        let geography_cell = text_of(Column::Geography).map(|g| {
+            let parts: Vec<Geography> = g
+                .split([',', ';', '/', '|'])
+                .filter_map(Geography::parse)
+                .collect();
+            match parts.as_slice() {
+                [_, _, ..] if parts.contains(&Geography::Worldwide) => Geography::Worldwide.code().to_owned(),
+                [_, _, ..] => {
+                    out.notices.push(Notice {
+                        location: here(),
+                        message: format!(
+                            "the geography {} names {} locations; a row is for one: it is checked only when --geo names that text",
+                            pathprobe_files::quote::quoted(&first_line(&g)),
+                            parts.len()
+                        ),
+                    });
+                    g
+                }
+                _ => g,
+            }
+        });
+        let geography = geography_cell
             .and_then(|g| Geography::parse(&g))
             .or_else(|| {
                 category
