@@ -243,7 +243,7 @@ pub fn walk(grid: &Grid, src: &TableSource<'_>) -> Walked {
         // no --geo of its own (round 18: it was dropped silently).
         let geography_cell = text_of(Column::Geography).map(|g| {
             let parts: Vec<Geography> = g
-                .split([',', ';', '/', '|'])
+                .split([',', ';', '|'])
                 .filter_map(Geography::parse)
                 .collect();
             match parts.as_slice() {
