@@ -80,15 +80,34 @@ impl BypassList {
                     "curl does not read wildcards: \"{entry}\" matches nothing (write \"{}\")",
                     entry.trim_start_matches('*')
                 ));
-            } else if entry.parse::<IpAddr>().is_err()
-                && !entry.contains('/')
-                && entry
-                    .rsplit_once(':')
-                    .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
-            {
+            } else if entry.contains("://") {
+                // Round 18: entries no client reads were listed silently.
                 list.warnings.push(format!(
-                    "curl ignores ports in NO_PROXY: \"{entry}\" never matches (Go-based tools read it as that port only)"
+                    "NO_PROXY names hosts, not URLs: \"{entry}\" never matches (write the host alone)"
                 ));
+            } else if let Some((address, prefix)) = entry.split_once('/') {
+                let widest = match address.parse::<IpAddr>() {
+                    Ok(IpAddr::V4(_)) => Some(32),
+                    Ok(IpAddr::V6(_)) => Some(128),
+                    Err(_) => None,
+                };
+                let fits = widest.is_some_and(|w| prefix.parse::<u8>().is_ok_and(|p| p <= w));
+                if !fits {
+                    list.warnings.push(format!(
+                        "\"{entry}\" is not an address block (an address, then /0 to /32 for IPv4 or /128 for IPv6): it matches nothing"
+                    ));
+                }
+            } else if entry.parse::<IpAddr>().is_err()
+                && let Some((_, port)) = entry.rsplit_once(':')
+                && port.bytes().all(|b| b.is_ascii_digit())
+            {
+                list.warnings.push(if port.parse::<u16>().is_ok_and(|p| p > 0) {
+                    format!(
+                        "curl ignores ports in NO_PROXY: \"{entry}\" never matches (Go-based tools read it as that port only)"
+                    )
+                } else {
+                    format!("\"{entry}\" holds no port (1 to 65535): it matches nothing")
+                });
             }
         }
         list
@@ -280,6 +299,17 @@ mod tests {
         assert!(!curl("10.0.0.0/8", "fd00::1"));
         // A name entry never matches an address host, and the reverse.
         assert!(!curl("localhost", "127.0.0.1"));
+    }
+
+    #[test]
+    fn entries_no_client_reads_are_said() {
+        let l = BypassList::curl(
+            "10.0.0.0/99,a.lab.test:99999,http://x.test,10.0.0.0/8,fd00::/8,x.test",
+        );
+        assert_eq!(l.warnings.len(), 3, "{:?}", l.warnings);
+        assert!(l.warnings[0].contains("\"10.0.0.0/99\" is not an address block"));
+        assert!(l.warnings[1].contains("\"a.lab.test:99999\" holds no port"));
+        assert!(l.warnings[2].contains("not URLs: \"http://x.test\""));
     }
 
     #[test]

@@ -128,6 +128,14 @@ impl ProxyUrl {
                 "it holds {odd}, which no proxy address does"
             )));
         }
+        // `https_proxy='"http://p:3128"'`: quotes kept from a shell or a
+        // file that does not strip them (round 18: `""` became the host
+        // `""`).
+        if trimmed.starts_with(['"', '\'']) || trimmed.ends_with(['"', '\'']) {
+            return Err(fail(
+                "it is written inside quotes, which are no part of a proxy address: the value kept the quotes it was written with (set it without them)",
+            ));
+        }
         let with_scheme = if trimmed.contains("://") {
             trimmed.to_owned()
         } else {
@@ -338,6 +346,11 @@ mod tests {
         }
         let full = ProxyUrl::parse("http://u:p@10.0.0.1:3128", PortDefault::Scheme).unwrap();
         assert_eq!(full.host, "10.0.0.1");
+        // Quotes kept around the value (round 18: `""` was the host `""`).
+        for quoted in ["\"\"", "\"http://p:3128\"", "'p:3128'"] {
+            let e = ProxyUrl::parse(quoted, PortDefault::Curl).unwrap_err();
+            assert!(e.reason.contains("written inside quotes"), "{quoted}: {e}");
+        }
     }
 
     #[test]
