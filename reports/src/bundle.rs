@@ -65,6 +65,11 @@ const SECRET_WORDS: &[&str] = &[
     "otp",
     "saml",
     "samlresponse",
+    // A SAML request carries the identity provider's signed assertion
+    // request; RelayState the session it returns to (round 18).
+    "samlrequest",
+    "relaystate",
+    "samlart",
     "sas",
     "assertion",
     "ticket",
@@ -1273,6 +1278,10 @@ mod tests {
             (
                 "https://x.example/e#token=Tok6&access_token=At7",
                 "https://x.example/e#token=REDACTED&access_token=REDACTED",
+            ),
+            (
+                "https://idp.example/sso?SAMLRequest=fZJNb9s&RelayState=ss%3Amem",
+                "https://idp.example/sso?SAMLRequest=REDACTED&RelayState=REDACTED",
             ),
             (
                 "https://wpad.corp.test/proxy.pac?token=abc123&x=1",
