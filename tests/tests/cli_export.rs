@@ -414,6 +414,66 @@ fn csv_and_json_carry_every_field() {
 /// a PAC: an authenticating squid, a squid that denies a domain, mitmproxy
 /// re-signing TLS, and a closed port reached directly. `fix` turns its report
 /// into grouped changes.
+/// Round 18. pathprobe reads its own CSV export back as the list it came
+/// from: the scheme and the path beside the host (http rows read back as
+/// https, paths were dropped).
+#[test]
+fn the_csv_export_reads_back_as_the_same_urls() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = write_catalog(
+        dir.path(),
+        &[
+            "http://a.example:8080/x/y",
+            "https://b.example/",
+            "https://c.example:8443/",
+        ],
+    );
+    let csv = dir.path().join("exported.csv");
+    let out = export(&[
+        list.to_str().unwrap(),
+        "--as",
+        "csv",
+        "--output",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let listed = run(["urls", "list", csv.to_str().unwrap(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let urls: Vec<String> = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["targets"].as_array().cloned().unwrap_or_default())
+        .map(|t| t["url"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            "http://a.example:8080/x/y",
+            "https://b.example/",
+            "https://c.example:8443/"
+        ],
+        "{v:#}"
+    );
+    // The JSON export is an allow list, not a catalog: said so.
+    let json = dir.path().join("exported.json");
+    let out = export(&[
+        list.to_str().unwrap(),
+        "--as",
+        "json",
+        "--output",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let listed = run(["urls", "list", json.to_str().unwrap()]);
+    assert_eq!(listed.status.code(), Some(2), "{}", stderr(&listed));
+    assert!(
+        stderr(&listed).contains("a pathprobe allow list (urls export --as json), not a catalog"),
+        "{}",
+        stderr(&listed)
+    );
+}
+
 #[test]
 fn fix_turns_a_real_report_into_grouped_changes() {
     let (Some(squid_bin), Some(mitm_bin)) = (

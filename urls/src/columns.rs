@@ -35,6 +35,11 @@ pub enum Column {
     Macos,
     /// Linux flag.
     Linux,
+    /// A URL scheme (`http`, `https`) for a host column: pathprobe's own
+    /// CSV export writes one.
+    Scheme,
+    /// A URL path for a host column (pathprobe's own CSV export).
+    Path,
 }
 
 /// The headers a URL column is known by, as messages name them when none
@@ -105,6 +110,12 @@ pub fn classify(header: &str) -> Option<Column> {
     ]) && !only(&["name", "names"])
     {
         return Some(Column::Host);
+    }
+    if only(&["scheme", "schemes"]) {
+        return Some(Column::Scheme);
+    }
+    if only(&["path", "paths"]) {
+        return Some(Column::Path);
     }
     if only(&["port", "ports", "tcp", "number", "destination", "dst"]) {
         return Some(Column::Port);

@@ -235,7 +235,24 @@ pub fn walk(grid: &Grid, src: &TableSource<'_>) -> Walked {
             }
             continue;
         };
-        let url_text = url_cell.text.clone();
+        // A host column with a scheme and a path beside it (pathprobe's own
+        // CSV export): one URL, as it was written (round 18: http rows read
+        // back as https, and the path was dropped).
+        let mut url_text = url_cell.text.clone();
+        if !url_text.contains("://")
+            && let Some(scheme) = text_of(Column::Scheme)
+                .map(|s| s.to_ascii_lowercase())
+                .filter(|s| matches!(s.as_str(), "http" | "https"))
+        {
+            url_text = format!("{scheme}://{}", url_text.trim());
+        }
+        if let Some(path) = text_of(Column::Path).filter(|p| p.starts_with('/') && p != "/")
+            && url_text
+                .split_once("://")
+                .is_some_and(|(_, rest)| !rest.contains('/'))
+        {
+            url_text = format!("{}{path}", url_text.trim());
+        }
 
         let category = text_of(Column::Category);
         // A cell naming several locations ("WW, EU"): a row needed

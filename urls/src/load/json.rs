@@ -98,13 +98,30 @@ pub(crate) fn load_json(path: &Path, bytes: &[u8]) -> Result<Catalog> {
     let text = std::str::from_utf8(bytes)
         .unwrap_or_default()
         .trim_start_matches('\u{feff}');
-    let doc: CatalogDocument = serde_json::from_str(text).map_err(|e| CatalogError::Json {
-        origin: Origin {
-            file: path.to_path_buf(),
-            sheet: None,
-            line: u32::try_from(e.line()).ok().filter(|l| *l > 0),
-        },
-        message: pathprobe_files::words::serde_message_in_line(&e.to_string()),
+    let doc: CatalogDocument = serde_json::from_str(text).map_err(|e| {
+        // pathprobe's own allow list (`urls export --as json`, `fix --as
+        // json`) is no catalog: said so, with the form that reads back.
+        #[derive(serde::Deserialize)]
+        struct Shape {
+            generator: Option<serde_json::Value>,
+            entries: Option<serde_json::Value>,
+        }
+        let allow_list = serde_json::from_str::<Shape>(text)
+            .is_ok_and(|s| s.generator.is_some() && s.entries.is_some());
+        CatalogError::Json {
+            origin: Origin {
+                file: path.to_path_buf(),
+                sheet: None,
+                line: u32::try_from(e.line())
+                    .ok()
+                    .filter(|l| *l > 0 && !allow_list),
+            },
+            message: if allow_list {
+                "a pathprobe allow list (urls export --as json), not a catalog: export with --as csv to read it back as one".to_owned()
+            } else {
+                pathprobe_files::words::serde_message_in_line(&e.to_string())
+            },
+        }
     })?;
     from_document(path, doc)
 }
