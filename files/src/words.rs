@@ -265,7 +265,7 @@ mod tests {
             ),
             (
                 "expected value at line 1 column 1",
-                "no JSON value here (line 1, column 1)",
+                "a value that does not fit here, or no JSON value at all (line 1, column 1)",
             ),
             (
                 "recursion limit exceeded at line 1 column 129",
