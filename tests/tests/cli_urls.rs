@@ -1616,6 +1616,39 @@ fn geographies_that_select_nothing_are_said() {
     );
 }
 
+/// Round 18. An OpenDocument file with a part missing, or with content cut
+/// short, says which (the library said "Cannot detect file format").
+#[test]
+fn a_damaged_ods_says_what_is_wrong() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let ods = |name: &str, members: &[(&str, &str)]| {
+        let path = dir.path().join(name);
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        for (member, text) in members {
+            w.start_file(*member, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(text.as_bytes()).unwrap();
+        }
+        w.finish().unwrap();
+        path
+    };
+    let mime = ("mimetype", "application/vnd.oasis.opendocument.spreadsheet");
+    let manifest = (
+        "META-INF/manifest.xml",
+        "<?xml version=\"1.0\"?><manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\"/>",
+    );
+    let no_content = ods("no-content.ods", &[mime, manifest]);
+    let out = run(["urls", "list", no_content.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("its part content.xml is missing"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("Cannot detect"), "{}", stderr(&out));
+}
+
 /// Round 16. A workbook whose cell points past its shared-string table:
 /// the error names the sheet and where the reading stopped.
 #[test]

@@ -118,6 +118,31 @@ fn cell_text(data: &Data) -> String {
     }
 }
 
+/// What is wrong with an OpenDocument file, in a person's words.
+fn ods_words(e: &calamine::OdsError) -> String {
+    use calamine::OdsError;
+    match e {
+        OdsError::FileNotFound(part) => {
+            format!("its part {part} is missing: not an OpenDocument spreadsheet, or a damaged one")
+        }
+        OdsError::InvalidMime(_) => {
+            "its mimetype names no OpenDocument spreadsheet (a text document or a presentation?)"
+                .into()
+        }
+        OdsError::Password => "it is protected by a password: save a copy without one".into(),
+        OdsError::Zip(_) => "not a zip archive, or a damaged one".into(),
+        OdsError::Io(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+            "its content ends before a spreadsheet's does (damaged, or not a spreadsheet)".into()
+        }
+        OdsError::Io(e) => e.to_string(),
+        OdsError::WorksheetNotFound(name) => format!("no sheet named {name}"),
+        OdsError::CellLimitExceeded { requested, max } => {
+            format!("it holds {requested} cells, more than the {max} read")
+        }
+        _ => "its content (content.xml) is damaged or not a spreadsheet's".into(),
+    }
+}
+
 fn spreadsheet_error(path: &Path, e: impl std::fmt::Display) -> CatalogError {
     CatalogError::Spreadsheet {
         path: path.to_path_buf(),
@@ -265,6 +290,20 @@ pub(super) fn load_workbook(
                     .merge_cells_by_sheet_name(&name)
                     .map_err(|e| spreadsheet_error(path, e))?;
                 let grid = grid_from_range(path, &name, &range, &merges)?;
+                sheets.push((name, grid));
+            }
+        }
+        Format::Ods => {
+            // Opened as what it is: the library's guessing says only
+            // "Cannot detect file format" when a part is damaged (round 18).
+            let mut book =
+                calamine::Ods::new(cursor).map_err(|e| spreadsheet_error(path, ods_words(&e)))?;
+            names = book.sheet_names();
+            for name in selected(path, &names, options)? {
+                let range = book
+                    .worksheet_range(&name)
+                    .map_err(|e| spreadsheet_error(path, ods_words(&e)))?;
+                let grid = grid_from_range(path, &name, &range, &[])?;
                 sheets.push((name, grid));
             }
         }
