@@ -246,8 +246,11 @@ impl Redactor {
         // Each pass only where its shape can be: a report of 50,000
         // endpoints is hundreds of thousands of texts, most of them
         // without an `@`, an `=` or a header (each pass copies its text).
-        if out.contains('@') {
+        // A URL whose host was forgotten (`http://bob:PW`) has no `@`.
+        if out.contains("://") {
             out = redact_url_userinfo(&out);
+        }
+        if out.contains('@') {
             out = redact_bare_userinfo(&out);
         }
         if out.contains('=') {

@@ -93,13 +93,23 @@ impl ProxyAnswer {
             .filter(|_| matches!(answer.get(3..4), None | Some(" ") | Some(",")))
             .and_then(|code| code.parse::<u16>().ok());
         let Some(status) = status else {
-            return Self::Refusal;
+            // A SOCKS reply: only SOCKS5's "not allowed by ruleset" (2) is
+            // a refusal by rule; SOCKS4's 91 is "rejected or failed" and
+            // SOCKS5's 1 a general failure (round 19: a destination that
+            // was down became an allow rule).
+            return if answer.starts_with("SOCKS5 reply 2") {
+                Self::Refusal
+            } else {
+                Self::Unexplained
+            };
         };
         let codes = squid_codes(answer);
         if codes.iter().any(|c| SQUID_REFUSALS.contains(&c.as_str())) {
             return Self::Refusal;
         }
         match status {
+            // RFC 6585: the network asks the client to sign in (a portal).
+            511 => Self::SignIn,
             400 | 405 | 501 => Self::NotTaken,
             429 => Self::RateLimited,
             500..=599 => Self::GatewayError,
@@ -178,6 +188,12 @@ mod tests {
                 "SOCKS5 reply 2: not allowed by ruleset",
                 ProxyAnswer::Refusal,
             ),
+            ("SOCKS5 reply 1: general failure", ProxyAnswer::Unexplained),
+            (
+                "SOCKS4 reply 0x5b: request rejected or failed",
+                ProxyAnswer::Unexplained,
+            ),
+            ("511 Network Authentication Required", ProxyAnswer::SignIn),
             (
                 "403 Forbidden, X-Squid-Error: ERR_TOO_BIG 0",
                 ProxyAnswer::Unexplained,

@@ -530,6 +530,7 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                 ProxyAnswer::GatewayError => format!("the proxy{named} answered {detail} without saying why: it could not reach the destination or got no usable answer from it; its log names the cause"),
                 ProxyAnswer::NotTaken => format!("the proxy{named} answered {detail}: it does not take this request; the proxy setting may name a web server or a reverse proxy rather than a forward proxy, or this proxy does not allow CONNECT"),
                 ProxyAnswer::RateLimited => format!("the proxy{named} answered {detail}: it limits how fast this machine asks; run again later, or with lower --concurrency and --per-proxy"),
+                ProxyAnswer::Unexplained if detail.starts_with("SOCKS4 reply 0x5b") => format!("the SOCKS4 proxy answered {detail}: its rules refused the destination, or its own connection to it failed (SOCKS4 says both with one code; SOCKS5 would say which); its log says which"),
                 ProxyAnswer::Unexplained => format!("the proxy{named} answered {detail}, which refuses no destination: its log says why; no allow rule is known to change it"),
                 // A redirect to a login page is authentication by other
                 // means: what an agent cannot pass, exempted as a 407 is
