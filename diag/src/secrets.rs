@@ -64,7 +64,19 @@ fn learn_words(words: &[String]) {
             return;
         };
         let mut after_proxy_user = false;
-        for word in words {
+        // A value may list several URLs (`http://a:p@h;http://b:q@h`,
+        // commas or semicolons between them): each is learned.
+        let parts: Vec<String> = words
+            .iter()
+            .flat_map(|w| {
+                let mut all = vec![w.clone()];
+                if w.contains("://") && w.contains([',', ';']) {
+                    all.extend(w.split([',', ';']).map(str::to_owned));
+                }
+                all
+            })
+            .collect();
+        for word in &parts {
             if after_proxy_user {
                 learn_pair(&mut redactor, word);
             }

@@ -314,8 +314,11 @@ fn redact_url_userinfo(text: &str) -> String {
         out.push_str(head);
         if let Some(i) = userinfo_end(tail).filter(|i| *i > 0) {
             out.push_str(REDACTED);
+            // A host ends at a list's separator too: a value holding two
+            // proxy URLs (`http://a:p@h:1;http://b:q@h:2`) has a second
+            // user information to take out (round 19).
             let host_end = tail[i + 1..]
-                .find(ends_authority)
+                .find(|c: char| ends_authority(c) || matches!(c, ';' | ','))
                 .map_or(tail.len(), |k| i + 1 + k);
             out.push_str(&tail[i..host_end]);
             rest = &tail[host_end..];
@@ -1284,6 +1287,14 @@ mod tests {
             (
                 "http://u:PW@127.0.0.1:99999/",
                 "http://REDACTED@127.0.0.1:99999/",
+            ),
+            (
+                "\"http://a:hunter2d@127.0.0.1:19582;http://bob:hunter2g@127.0.0.1:19583\"",
+                "\"http://REDACTED@127.0.0.1:19582;http://REDACTED@127.0.0.1:19583\"",
+            ),
+            (
+                "http://alice:x@127.0.0.1:19582,http://bob:hunter2f@1.2.3.4:1",
+                "http://REDACTED@127.0.0.1:19582,http://REDACTED@1.2.3.4:1",
             ),
             (
                 "https://x.example/?tok%65n=T1&pass%77ord=P2&x=1",

@@ -545,6 +545,29 @@ fn no_secret_reaches_any_command_output_error_or_log() {
         drop(run.dir);
     }
 
+    // Round 19. A proxy value holding two URLs: the second one's password
+    // too, wherever the value is quoted (explain, a --proxy error).
+    let dns = pathprobe_tests::lab::dns_server().to_string();
+    for separator in [",", ";"] {
+        let two =
+            format!("http://alice:x1@127.0.0.1:1{separator}http://bob:{ENV_PASSWORD}@127.0.0.1:2");
+        let out = run_with_env(
+            [
+                "proxy",
+                "explain",
+                "--only-given",
+                "--dns-server",
+                &dns,
+                "--format",
+                "json",
+            ],
+            &[("http_proxy", two.as_str())],
+        );
+        assert_clean(&format!("proxy explain, URLs parted by {separator}"), &out);
+        let out = run_with_env(["check", "--only-given", "--no-env", "--proxy", &two], &[]);
+        assert_clean(&format!("check --proxy, URLs parted by {separator}"), &out);
+    }
+
     let dir = tempfile::tempdir().unwrap();
     let scheme_less = format!("u:{CONFIG_PASSWORD}@127.0.0.1:3128");
     let out = run_with_env(
