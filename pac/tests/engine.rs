@@ -616,3 +616,14 @@ fn work_hidden_in_builtin_callbacks_is_still_bounded() {
         assert_eq!(e.find_proxy("http://light/", None).unwrap().raw, "DIRECT");
     }
 }
+
+/// Round 19. Browsers' engines define Annex B's `escape` and `unescape`,
+/// which PAC files written for them use.
+#[test]
+fn the_browsers_legacy_builtins_are_there() {
+    check(&[
+        ("escape('a b/ä')", "a%20b/%E4"),
+        ("unescape('%41%20b')", "A b"),
+        ("typeof ''.substr", "function"),
+    ]);
+}
