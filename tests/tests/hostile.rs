@@ -105,7 +105,7 @@ fn broken_certificates_are_untrusted_or_broken_handshakes() {
             TlsFlaw::SelfSigned,
             "selfsigned.lab.test",
             "tls_untrusted",
-            "unknown issuer",
+            "the certificate is self-signed (its own issuer)",
         ),
         (
             TlsFlaw::WrongKey,

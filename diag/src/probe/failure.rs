@@ -547,12 +547,18 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
         // itself: a block page or a close after its 200 (round 18).
         Failure::TlsHandshake(e) => (Verdict::TlsHandshakeFailed, vec![format!("error: {e}")],
             match route {
+                // The evidence names the cause; the hint follows it.
+                _ if e.to_string().contains("client certificate") => "the server requires a client certificate (mutual TLS), which this probe does not present: the service expects one; nothing in the network is the cause".into(),
                 Route::Direct => "the TLS handshake failed: a middlebox may block TLS to this host, or the server refuses this client's versions".into(),
                 Route::Proxy { .. } => format!("the TLS handshake through the proxy's tunnel failed: the proxy ({route}) may have answered or closed in the server's place after opening the tunnel (the tunnel phase counts any bytes it sent), a device beyond it may block TLS to this host, or the server refuses this client's versions"),
             }),
         // The store's reason says where to look.
         Failure::TlsUntrusted(e) => (Verdict::TlsUntrusted, vec![format!("verifier: {e}")],
-            if e.starts_with("not valid for name") {
+            if e.contains("an intermediate the server sends") {
+                "the server sends an expired intermediate certificate: its operator must send the renewed one (this machine's clock is not the cause: the server's own certificate is valid)".into()
+            } else if e.contains("the certificate is self-signed") {
+                format!("the server {via} presents a self-signed certificate: if it is the service's own, give it with --ca-cert; otherwise something in the path answers in the server's place")
+            } else if e.starts_with("not valid for name") {
                 format!("the certificate {via} is for other names: check the URL, and what answers at this address (a server with another site's certificate, or something in the path answering in its place)")
             } else if e.starts_with("expired") || e.starts_with("not valid yet") {
                 "the certificate is outside its validity period: check this machine's clock; if it is right, the server's certificate must be renewed".into()
@@ -665,6 +671,20 @@ mod tests {
             expired.contains("clock") && expired.contains("renewed"),
             "{expired}"
         );
+        let intermediate = hint(
+            "expired on 2026-11-25 00:00 UTC: the certificate of CN=Lab Intermediate, an intermediate the server sends (its own is valid)",
+        );
+        assert!(
+            intermediate.contains("renewed one") && intermediate.contains("clock is not the cause"),
+            "{intermediate}"
+        );
+        let own = hint(
+            "issued by a CA this store does not trust (unknown issuer); the certificate is self-signed (its own issuer)",
+        );
+        assert!(
+            own.contains("self-signed") && !own.contains("clock"),
+            "{own}"
+        );
         let alone = hint(
             "issued by a CA this store does not trust (unknown issuer); the server sent only its own certificate, issued by CN=I: a private CA this machine does not trust, or a public CA's intermediate the server leaves out (clients that do not fetch it, curl and most agents, need it sent)",
         );
@@ -687,6 +707,17 @@ mod tests {
         ));
         let (v, _, hint) = classify(&eof, &proxy);
         assert_eq!(v, Verdict::TlsHandshakeFailed);
+        // A demand for a client certificate is said as one on any route.
+        let mtls = Failure::TlsHandshake(Handshake::Afterwards(
+            "the server requires a client certificate (mutual TLS)".into(),
+        ));
+        for route in [&Route::Direct, &proxy] {
+            let (_, _, said) = classify(&mtls, route);
+            assert!(
+                said.starts_with("the server requires a client certificate"),
+                "{said}"
+            );
+        }
         assert!(
             hint.contains("the proxy (PROXY p:3128) may have answered or closed"),
             "{hint}"

@@ -332,7 +332,32 @@ async fn tls(stream: Stream, host: &str, ctx: &Context) -> Result<(TlsOutcome, S
                 "{why}; the server sent only its own certificate, issued by {issuer}: a private CA this machine does not trust, or a public CA's intermediate the server leaves out (clients that do not fetch it, curl and most agents, need it sent)"
             )))
         }
-        Trust::None { why, .. } => Some(Failure::TlsUntrusted(why)),
+        // Self-signed: no store is the cause, the certificate is its own
+        // issuer (round 19: the hint pointed at the clock).
+        Trust::None {
+            why,
+            unknown_issuer: true,
+        } if info.chain.len() == 1 && info.chain.first().is_some_and(|c| c.issuer == c.subject) => {
+            Some(Failure::TlsUntrusted(format!(
+                "{why}; the certificate is self-signed (its own issuer)"
+            )))
+        }
+        // Which certificate expired: an intermediate the server sends is
+        // the server's to renew, and the clock is not the cause.
+        Trust::None { why, .. } => Some(Failure::TlsUntrusted(
+            match why.strip_prefix("expired on ").and_then(|when| {
+                info.chain.iter().enumerate().skip(1).find(|(_, c)| {
+                    jiff::Timestamp::from_second(c.not_after_unix)
+                        .is_ok_and(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string() == when)
+                })
+            }) {
+                Some((_, c)) => format!(
+                    "{why}: the certificate of {}, an intermediate the server sends (its own is valid)",
+                    c.subject
+                ),
+                None => why,
+            },
+        )),
     };
     let detail = format!("{version}, issuer {issuer}");
     Ok((
