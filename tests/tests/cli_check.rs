@@ -958,6 +958,39 @@ fn a_proxy_that_tunnels_others_is_not_unreachable_when_one_is_slow() {
     );
 }
 
+/// Round 19. A refusal that passed two proxies (a chain: the named proxy
+/// forwards to a parent that refuses) names the hops it passed, so that
+/// nobody edits the allow list of a proxy that only relayed it.
+#[test]
+fn a_refusal_through_a_chain_names_its_hops() {
+    let chain = pathprobe_tests::answering(
+        "HTTP/1.1 403 Forbidden\r\nVia: 1.1 parent.corp (squid/5.7), 1.1 edge.corp (squid/5.7)\r\nContent-Length: 0\r\n\r\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cat = write_catalog(dir.path(), &["https://blocked.lab.test/"]);
+    let (v, out) = check(&[
+        cat.to_str().unwrap(),
+        "--proxy",
+        &format!("http://127.0.0.1:{chain}"),
+        "--no-control",
+    ]);
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "proxy_denied", "{}\n{r:#}", stderr(&out));
+    assert!(
+        r["attempts"][0]["evidence"]
+            .to_string()
+            .contains("via: 1.1 parent.corp (squid/5.7), 1.1 edge.corp (squid/5.7)"),
+        "{r:#}"
+    );
+    assert!(
+        r["hint"]
+            .as_str()
+            .unwrap()
+            .contains("or a proxy beyond it: the answer passed 2"),
+        "{r:#}"
+    );
+}
+
 /// The control probes (Windows' connectivity test) are asked beside the
 /// endpoints and reported apart: never a result, never in the totals, the
 /// exit code or the metrics; `--no-control` leaves them out. Here a PAC

@@ -72,6 +72,9 @@ pub(super) enum Failure {
         product: Option<String>,
         title: Option<String>,
         detail: String,
+        /// The answer's `Via` header: the proxies it passed, the one that
+        /// made it last (a chain's upstream may be the one refusing).
+        via: Option<String>,
     },
     TlsHandshake(Handshake),
     TlsUntrusted(String),
@@ -513,7 +516,7 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                 format!("the proxy demands authentication ({}), which a service running unattended cannot answer: exempt these URLs from authentication on the proxy{FIX}",
                     if socks_auth(schemes) { "SOCKS5 username/password" } else { "407" }))
         }
-        Failure::ProxyDenied { product, title, detail, .. } => {
+        Failure::ProxyDenied { product, title, detail, via } => {
             let mut ev = vec![format!("answer: {detail}")];
             if let Some(p) = product {
                 ev.push(format!("product: {p}"));
@@ -521,7 +524,17 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
             if let Some(t) = title {
                 ev.push(format!("page title: {t}"));
             }
-            let named = product.as_ref().map(|p| format!(" ({p})")).unwrap_or_default();
+            // Two or more hops: the proxy named in the setting may only
+            // have passed on its upstream's refusal (round 19).
+            let hops = via.as_deref().map_or(0, |v| v.split(',').filter(|h| !h.trim().is_empty()).count());
+            if let Some(v) = via {
+                ev.push(format!("via: {v}"));
+            }
+            let named = if hops > 1 {
+                format!("{} (or a proxy beyond it: the answer passed {hops}, Via: {})", product.as_ref().map(|p| format!(" ({p})")).unwrap_or_default(), via.as_deref().unwrap_or_default())
+            } else {
+                product.as_ref().map(|p| format!(" ({p})")).unwrap_or_default()
+            };
             // Only a refusal is claimed as one and gets an allow rule.
             let hint = match ProxyAnswer::of(detail) {
                 ProxyAnswer::Refusal => format!("the proxy{named} refused this destination: add the URL to its allow list{FIX}"),

@@ -52,6 +52,10 @@ pub(super) async fn proxy_refusal(
     Failure::ProxyDenied {
         product: product(head, &body).map(str::to_owned),
         title: title(&body),
+        via: {
+            let hops: Vec<&str> = head.all("Via").collect();
+            (!hops.is_empty()).then(|| pathprobe_files::quote::excerpt(&hops.join(", "), 300))
+        },
         detail: match head.get("Location") {
             // A redirect the proxy sends itself: to a login or block page.
             // To the destination itself: no login or block page.
@@ -361,6 +365,7 @@ pub(super) async fn socks5(
         (code @ 1..=2, _) => Err(Failure::ProxyDenied {
             product: None,
             title: None,
+            via: None,
             detail: format!(
                 "SOCKS5 reply {code}: {}",
                 if code == 1 {
@@ -469,6 +474,7 @@ pub(super) async fn socks4(
         [0, code @ 0x5B..=0x5D, ..] => Err(Failure::ProxyDenied {
             product: None,
             title: None,
+            via: None,
             detail: format!(
                 "SOCKS4 reply {code:#x}: {}",
                 match code {
