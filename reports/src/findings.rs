@@ -694,9 +694,17 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             "The proxy {proxy} failed {}: it could not be reached, or did not carry the request.",
             plural(g.members.len(), "endpoint", "endpoints")
         );
-        let action =
+        // A proxy that took the connection and then left the tunnel
+        // request unanswered was reached: its address is right (round 19).
+        let only_unanswered = problems
+            .iter()
+            .all(|p| p.contains("did not answer the tunnel request in time"));
+        let action = if only_unanswered {
+            "find in the proxy's log why it left the requests unanswered: a slow lookup of the names, destinations that do not answer, or its load".into()
+        } else {
             "check the proxy's address and port in the setting that chose it, and that it is up"
-                .into();
+                .into()
+        };
         found.add(
             ids,
             Finding {
