@@ -192,8 +192,9 @@ fn expected_words(expected: &str) -> String {
     if !said.is_empty() {
         return said.to_owned();
     }
-    if let Some(name) = expected.strip_prefix("struct ") {
-        return format!("an object ({name})");
+    // The Rust type's name says nothing to the file's author.
+    if expected.starts_with("struct ") {
+        return "an object".to_owned();
     }
     if let Some(name) = expected.strip_prefix("enum ") {
         return format!("one of the names of {name}");

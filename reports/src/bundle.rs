@@ -842,8 +842,13 @@ fn zip_words(e: zip::result::ZipError) -> String {
     use zip::result::ZipError;
     match e {
         ZipError::FileNotFound => "not in the zip".into(),
-        ZipError::InvalidArchive(why) => format!("not a zip file, or a damaged one ({why})"),
-        ZipError::UnsupportedArchive(why) => format!("a zip this reader cannot unpack ({why})"),
+        ZipError::InvalidArchive(_) => "not a zip file, or a damaged one".into(),
+        ZipError::UnsupportedArchive(why) if why.to_ascii_lowercase().contains("password") => {
+            "encrypted, which a pathprobe bundle never is".into()
+        }
+        ZipError::UnsupportedArchive(_) => {
+            "packed in a way this reader cannot unpack (a pathprobe bundle uses deflate)".into()
+        }
         ZipError::CompressionMethodNotSupported(method) => {
             format!("packed with a compression method this reader does not have (method {method})")
         }
@@ -855,7 +860,11 @@ fn zip_words(e: zip::result::ZipError) -> String {
 
 /// An error met while unpacking a member.
 fn unpack_words(e: &std::io::Error) -> String {
-    if e.kind() == std::io::ErrorKind::InvalidData {
+    if e.kind() == std::io::ErrorKind::Unsupported
+        || e.to_string().contains("compression method not supported")
+    {
+        "packed with a compression method this reader does not have (a pathprobe bundle uses deflate)".into()
+    } else if e.kind() == std::io::ErrorKind::InvalidData {
         "its unpacked data does not match its checksum, or cannot be unpacked (damaged, or changed after the bundle was made)".into()
     } else {
         e.to_string()

@@ -239,6 +239,8 @@ const LIBRARY_PHRASES: &[&str] = &[
     "expected a sequence",
     "not found in archive",
     "invalid Zip archive",
+    "Could not find EOCD",
+    "compression method not supported",
     "overflowed",
     "Unix timestamp",
     "error decoding response body",
@@ -305,6 +307,25 @@ fn readers_say_what_is_wrong_with_a_file_in_its_own_terms() {
         "x.pac",
         "function FindProxyForURL(u, h) { return \"DIRECT\"; }",
     );
+    // A member packed with bzip2 (method 12), which no bundle uses.
+    let bzip2 = dir.path().join("bzip2.zip");
+    {
+        use std::io::Write as _;
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&bzip2).unwrap());
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        w.start_file("manifest.json", stored).unwrap();
+        w.write_all(b"{}").unwrap();
+        w.finish().unwrap();
+        let mut bytes = std::fs::read(&bzip2).unwrap();
+        for (signature, offset) in [(b"PK\x03\x04", 8), (b"PK\x01\x02", 10)] {
+            let at = bytes.windows(4).position(|w| w == signature).unwrap();
+            bytes[at + offset] = 12;
+            bytes[at + offset + 1] = 0;
+        }
+        std::fs::write(&bzip2, bytes).unwrap();
+    }
+    let empty_zip = at("empty.zip", "");
     let cases: Vec<(&str, Vec<&str>, &str)> = vec![
         (
             "a report with an unknown verdict",
@@ -340,6 +361,16 @@ fn readers_say_what_is_wrong_with_a_file_in_its_own_terms() {
             "a bundle whose format is a list",
             vec!["bundle", "inspect", listed_format.to_str().unwrap()],
             "a list where a whole number belongs",
+        ),
+        (
+            "a bundle packed with bzip2",
+            vec!["bundle", "inspect", bzip2.to_str().unwrap()],
+            "a compression method this reader does not have",
+        ),
+        (
+            "an empty bundle",
+            vec!["bundle", "inspect", &empty_zip],
+            "not a zip file, or a damaged one",
         ),
         (
             "a moment past the last one",

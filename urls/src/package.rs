@@ -355,7 +355,10 @@ fn body_of(
             Value::Object(map) => return Ok(map),
             Value::String(s) => {
                 value = serde_json::from_str(&s).map_err(|e| {
-                    format!("the document's body is not JSON ({e}): a damaged package")
+                    format!(
+                        "the document's body is not JSON ({}): a damaged package",
+                        pathprobe_files::words::serde_message(&e.to_string())
+                    )
                 })?;
                 if round == 1 {
                     notes.push(

@@ -307,7 +307,11 @@ fn check_clock(url: &url::Url, timeout: Duration) -> Clock {
     let started = Instant::now();
     let answer = runtime.block_on(async {
         let client = client.map_err(|e| e.to_string())?;
-        client.head(url.clone()).send().await.map_err(|e| chain(&e))
+        client
+            .head(url.clone())
+            .send()
+            .await
+            .map_err(|e| pathprobe_pac::describe_http_error(&e))
     });
     let midpoint =
         local + jiff::SignedDuration::try_from(started.elapsed() / 2).unwrap_or_default();
@@ -335,18 +339,6 @@ fn check_clock(url: &url::Url, timeout: Duration) -> Clock {
         }
     }
     clock
-}
-
-/// An error with its causes: "error sending request: ... : connection refused".
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut cause = error.source();
-    while let Some(c) = cause {
-        text.push_str(": ");
-        text.push_str(&c.to_string());
-        cause = c.source();
-    }
-    text
 }
 
 fn render(r: &Report) -> String {

@@ -157,7 +157,19 @@ impl ProxyUrl {
         };
         // Parse as http so the url crate accepts every scheme the same way.
         let rest = with_scheme.split_once("://").map_or("", |(_, r)| r);
-        let url = url::Url::parse(&format!("http://{rest}")).map_err(|e| fail(&e.to_string()))?;
+        // The URL parser's reasons, in words (round 19: "invalid port
+        // number", "empty host").
+        let url = url::Url::parse(&format!("http://{rest}")).map_err(|e| {
+            fail(match e {
+                url::ParseError::InvalidPort => "its port is not a number from 1 to 65535",
+                url::ParseError::EmptyHost => "it names no host",
+                url::ParseError::InvalidIpv6Address => "its IPv6 address is not one (write it in brackets, [address]:port)",
+                url::ParseError::InvalidIpv4Address => "its IPv4 address is not one",
+                url::ParseError::InvalidDomainCharacter => "its host name holds a character no host name has",
+                url::ParseError::IdnaError => "its host name cannot be written as an international domain name",
+                _ => "it is not a proxy address (scheme://host:port)",
+            })
+        })?;
         let host = url
             .host_str()
             .filter(|h| !h.is_empty())
