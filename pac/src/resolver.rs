@@ -593,16 +593,19 @@ async fn families(
             }
             () = tokio::time::sleep_until(until) => break,
         }
-        // Both in, or NXDOMAIN for either: the name does not exist,
-        // whatever the type asked.
-        let nx = |r: &Option<Result<Vec<IpAddr>, NetError>>| matches!(r, Some(Err(e)) if e.is_nx_domain());
-        if (a.is_some() && aaaa.is_some()) || nx(&a) || nx(&aaaa) {
+        if a.is_some() && aaaa.is_some() {
             break;
         }
-        // One family has addresses: the other gets a short while more.
-        if matches!(&a, Some(Ok(x)) if !x.is_empty())
-            || matches!(&aaaa, Some(Ok(x)) if !x.is_empty())
-        {
+        // One family has addresses, or NXDOMAIN (about the name, whatever
+        // the type; but a server may still answer the other type, as
+        // dnsmasq does for a name it holds one family of): the other gets
+        // a short while more.
+        let settled = |r: &Option<Result<Vec<IpAddr>, NetError>>| match r {
+            Some(Ok(x)) => !x.is_empty(),
+            Some(Err(e)) => e.is_nx_domain(),
+            None => false,
+        };
+        if settled(&a) || settled(&aaaa) {
             until = until.min(tokio::time::Instant::now() + OTHER_FAMILY_GRACE);
         }
     }

@@ -165,7 +165,10 @@ async fn wpad_is_found_by_devolution_and_public_suffixes_are_never_asked() {
         "{:?}",
         found.attempts[0]
     );
-    let (name, script) = found.script.as_ref().expect("a script");
+    let (name, script) = found
+        .script
+        .as_ref()
+        .unwrap_or_else(|| panic!("a script: {:?}", found.attempts));
     assert_eq!(name, "wpad.corp.test");
     assert_eq!(script.text, WPAD);
     let f = dns_found(name, script).unwrap();

@@ -163,10 +163,16 @@ impl ProxyUrl {
             fail(match e {
                 url::ParseError::InvalidPort => "its port is not a number from 1 to 65535",
                 url::ParseError::EmptyHost => "it names no host",
-                url::ParseError::InvalidIpv6Address => "its IPv6 address is not one (write it in brackets, [address]:port)",
+                url::ParseError::InvalidIpv6Address => {
+                    "its IPv6 address is not one (write it in brackets, [address]:port)"
+                }
                 url::ParseError::InvalidIpv4Address => "its IPv4 address is not one",
-                url::ParseError::InvalidDomainCharacter => "its host name holds a character no host name has",
-                url::ParseError::IdnaError => "its host name cannot be written as an international domain name",
+                url::ParseError::InvalidDomainCharacter => {
+                    "its host name holds a character no host name has"
+                }
+                url::ParseError::IdnaError => {
+                    "its host name cannot be written as an international domain name"
+                }
                 _ => "it is not a proxy address (scheme://host:port)",
             })
         })?;
