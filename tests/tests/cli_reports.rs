@@ -487,6 +487,45 @@ fn unusable_outputs_and_reports_stop_before_probing() {
     );
 }
 
+/// Round 19. A saved report's start time and statuses are checked where it
+/// is read: JUnit's timestamp must be a date and time.
+#[test]
+fn a_report_with_no_start_time_or_an_impossible_status_is_refused() {
+    let lab = lab();
+    let out = lab.check(&["--format", "json"]);
+    let good: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (what, edit, said) in [
+        (
+            "yesterday",
+            ("/started_at", serde_json::json!("yesterday")),
+            "started_at is \"yesterday\": not a date and time",
+        ),
+        (
+            "status",
+            ("/results/0/attempts/0/status", serde_json::json!(9999)),
+            "status is 9999: not an HTTP status",
+        ),
+    ] {
+        let mut v = good.clone();
+        *v.pointer_mut(edit.0)
+            .unwrap_or_else(|| panic!("{what}: {}", edit.0)) = edit.1;
+        let path = lab.path(&format!("{what}.json"));
+        std::fs::write(&path, v.to_string()).unwrap();
+        let out = run_with_env(
+            [
+                "report",
+                "render",
+                path.to_str().unwrap(),
+                "--format",
+                "junit",
+            ],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(2), "{what}: {}", stderr(&out));
+        assert!(stderr(&out).contains(said), "{what}: {}", stderr(&out));
+    }
+}
+
 /// A saved report edited by hand (markup and control characters in every
 /// text field) still renders to JUnit that Jenkins accepts; one whose
 /// durations no run can have (negative, 1e300) is refused naming the field.

@@ -614,6 +614,7 @@ impl CheckReport {
         })?;
         report
             .check_durations()
+            .and_then(|()| report.check_fields())
             .map_err(|error| ReportReadError::Json {
                 source_name: source.to_owned(),
                 error,
@@ -630,6 +631,34 @@ impl CheckReport {
         let (took, partial) = (report.summary.duration_ms, report.summary.partial);
         report.summarise(took, partial);
         Ok(report)
+    }
+
+    /// The fields other formats write as they are: a start time that is one
+    /// (JUnit's `timestamp` must be a date and time; round 19: "yesterday"
+    /// made invalid XML) and HTTP statuses of three digits.
+    fn check_fields(&self) -> Result<(), String> {
+        let moment = |what: &str, text: &str| {
+            text.parse::<jiff::Timestamp>().map(|_| ()).map_err(|_| {
+                format!(
+                    "{what} is {}: not a date and time (RFC 3339, e.g. 2026-03-02T08:30:00Z)",
+                    pathprobe_files::quote::quoted(text)
+                )
+            })
+        };
+        moment("started_at", &self.started_at)?;
+        if let Some(b) = &self.baseline {
+            moment("baseline.started_at", &b.started_at)?;
+        }
+        for (i, r) in self.results.iter().enumerate() {
+            for (j, a) in r.attempts.iter().enumerate() {
+                if let Some(status) = a.status.filter(|s| !(100..=999).contains(s)) {
+                    return Err(format!(
+                        "results[{i}].attempts[{j}].status is {status}: not an HTTP status (100 to 999)"
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Every duration of the report is one a run can have: not negative,
