@@ -540,7 +540,7 @@ fn a_hand_edited_report_still_renders_to_valid_junit() {
     let nasty = "a]]><x y=\"1\">&amp;\u{1}\u{1b}[31m\u{fffe}'";
     report["catalog"] = serde_json::json!(nasty);
     report["routing"] = serde_json::json!(nasty);
-    report["started_at"] = serde_json::json!(nasty);
+    // started_at must be a date and time (refused otherwise, see above).
     for r in report["results"].as_array_mut().unwrap() {
         r["category"] = serde_json::json!(nasty);
         r["hint"] = serde_json::json!(nasty);
