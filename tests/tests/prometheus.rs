@@ -185,6 +185,17 @@ fn prometheus_scrapes_serve_and_sigterm_stops_it() {
     );
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("not one URL"), "{body}");
+    // Round 19. Two targets are not one; a location no version knows is
+    // said, not run as the worldwide rows alone.
+    let (status, body) = http_get(
+        port,
+        "/probe?target=https%3A%2F%2Fa.lab.test%2F&target=https%3A%2F%2Fb.lab.test%2F",
+    );
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("2 targets"), "{body}");
+    let (status, body) = http_get(port, "/probe?geo=XX");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("not a location this version knows"), "{body}");
     // A URL with credentials is refused for that reason, as `urls list`
     // gives it.
     let (status, body) = http_get(

@@ -106,10 +106,21 @@ impl State {
     ) -> Result<String, String> {
         let geography = match geo.as_deref().map(str::trim) {
             None => None,
-            Some(text) => Some(
-                pathprobe_urls::Geography::parse(text.strip_prefix("GW_").unwrap_or(text))
-                    .ok_or_else(|| format!("geo \"{text}\": name a location such as EU"))?,
-            ),
+            Some(text) => {
+                match pathprobe_urls::Geography::parse(text.strip_prefix("GW_").unwrap_or(text)) {
+                    None => return Err(format!("geo \"{text}\": name a location such as EU")),
+                    // A scrape has no place for a warning: a name this version
+                    // does not know is refused, not run as the worldwide rows
+                    // alone (round 19).
+                    Some(pathprobe_urls::Geography::Other(other)) => {
+                        return Err(format!(
+                            "geo {}: not a location this version knows (WW, US, EU, UK, AU, US Gov, GCC, GCC High, DoD)",
+                            pathprobe_files::quote::quoted(&other)
+                        ));
+                    }
+                    Some(known) => Some(known),
+                }
+            }
         };
         let state = self.clone();
         // A /probe of one target is about that target; the scheduled runs
@@ -202,6 +213,15 @@ async fn handle(
         "/healthz" => respond(StatusCode::OK, "text/plain", "ok\n".into()),
         path if feeds::PATHS.contains(&path) => feed_response(&state, path, &req).await,
         "/probe" => {
+            // One target a request: a second one was ignored (round 19).
+            let targets = query.iter().filter(|(k, _)| k == "target").count();
+            if targets > 1 {
+                return Ok(respond(
+                    StatusCode::BAD_REQUEST,
+                    "text/plain",
+                    format!("{targets} targets: /probe takes one target a request\n"),
+                ));
+            }
             let catalog = match (param("target"), param("catalog").as_deref()) {
                 (Some(target), _) => {
                     // One URL, as a blackbox exporter's target: a line
