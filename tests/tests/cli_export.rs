@@ -474,6 +474,41 @@ fn the_csv_export_reads_back_as_the_same_urls() {
     );
 }
 
+/// Round 19. A saved report edited by hand: a host the catalog reader
+/// would refuse is no rule, and a name is written as DNS is asked for it.
+#[test]
+fn fix_writes_only_host_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let closed = pathprobe_tests::closed_port();
+    let url = format!("https://127.0.0.1:{closed}/");
+    let cat = write_catalog(dir.path(), &[&url]);
+    let (mut v, out) = pathprobe_tests::check_json(&[cat.to_str().unwrap(), "--no-control"], "2");
+    assert!(
+        !v["results"].as_array().unwrap().is_empty(),
+        "{}",
+        stderr(&out)
+    );
+    let results = v["results"].as_array_mut().unwrap();
+    let mut edited = results[0].clone();
+    edited["url"] = serde_json::json!("https://a..b.test/");
+    let mut upper = results[0].clone();
+    upper["url"] = serde_json::json!("https://Upper.Test./");
+    results.push(edited);
+    results.push(upper);
+    let report = dir.path().join("edited.json");
+    std::fs::write(&report, v.to_string()).unwrap();
+    let out = run(["fix", report.to_str().unwrap(), "--as", "domains", "--bare"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let listed = stdout(&out);
+    assert!(!listed.contains("a..b.test"), "{listed}");
+    assert!(listed.lines().any(|l| l == "upper.test"), "{listed}");
+    assert!(
+        stderr(&out).contains("\"a..b.test\" is not a host name: left out"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn fix_turns_a_real_report_into_grouped_changes() {
     let (Some(squid_bin), Some(mitm_bin)) = (
