@@ -22,29 +22,25 @@
 /// `message` (a serde_json or toml error's text) with serde's phrases put in
 /// words; text that is not one of them is kept as it is.
 pub fn serde_message(message: &str) -> String {
-    message
-        .split('\n')
-        .map(|line| {
-            let (body, at) = split_location(line);
-            let said = phrase(body).unwrap_or_else(|| body.to_owned());
-            match at {
-                Some((line, column)) => format!("{said} (line {line}, column {column})"),
-                None => said,
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    rewrite(message, true)
 }
 
 /// [`serde_message`] for a message whose line the caller names already
 /// (a catalog error's location): only the column is kept.
 pub fn serde_message_in_line(message: &str) -> String {
+    rewrite(message, false)
+}
+
+fn rewrite(message: &str, with_line: bool) -> String {
     message
         .split('\n')
         .map(|line| {
             let (body, at) = split_location(line);
             let said = phrase(body).unwrap_or_else(|| body.to_owned());
             match at {
+                Some((line, column)) if with_line => {
+                    format!("{said} (line {line}, column {column})")
+                }
                 Some((_, column)) => format!("{said} (column {column})"),
                 None => said,
             }
@@ -76,15 +72,10 @@ fn phrase(body: &str) -> Option<String> {
     if let Some(at) = body.strip_prefix("TOML parse error at line ") {
         return Some(format!("line {at}:"));
     }
-    if let Some(rest) = body.strip_prefix("invalid type: ") {
-        let (found, expected) = rest.split_once(", expected ")?;
-        return Some(format!(
-            "{} where {} belongs",
-            found_words(found),
-            expected_words(expected)
-        ));
-    }
-    if let Some(rest) = body.strip_prefix("invalid value: ") {
+    if let Some(rest) = body
+        .strip_prefix("invalid type: ")
+        .or_else(|| body.strip_prefix("invalid value: "))
+    {
         let (found, expected) = rest.split_once(", expected ")?;
         return Some(format!(
             "{} where {} belongs",
