@@ -136,6 +136,12 @@ const MAX_LONE: usize = 20;
 /// the product's own list was checked.
 pub const SERVICE_RULE: &str = "service rule";
 
+/// The problem the probe records for a proxy that took the connection and
+/// left the tunnel request unanswered: read back by the engine (a proxy
+/// that opened other tunnels is up) and by the proxy finding's advice.
+pub const TUNNEL_UNANSWERED: &str =
+    "the proxy accepted the connection but did not answer the tunnel request in time";
+
 /// The value of a `key: value` evidence line of an attempt.
 fn evidence<'a>(attempt: &'a Attempt, key: &str) -> Option<&'a str> {
     attempt.evidence.iter().find_map(|line| {
@@ -696,9 +702,7 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         );
         // A proxy that took the connection and then left the tunnel
         // request unanswered was reached: its address is right (round 19).
-        let only_unanswered = problems
-            .iter()
-            .all(|p| p.contains("did not answer the tunnel request in time"));
+        let only_unanswered = problems.iter().all(|p| p == TUNNEL_UNANSWERED);
         let action = if only_unanswered {
             "find in the proxy's log why it left the requests unanswered: a slow lookup of the names, destinations that do not answer, or its load".into()
         } else {

@@ -118,21 +118,16 @@ impl ProxyAnswer {
             _ if !codes.is_empty() => Self::Unexplained,
             // A redirect sends the client to the proxy's block or login
             // page; one to nowhere is no such page.
-            300..=399
-                if answer
-                    .split_once(" to ")
-                    .is_some_and(|(_, to)| !to.trim().is_empty())
-                    && !answer.ends_with(SAME_DESTINATION) =>
-            {
-                if answer
-                    .split_once(" to ")
-                    .is_some_and(|(_, to)| is_sign_in(to))
-                {
-                    Self::SignIn
-                } else {
-                    Self::Refusal
+            300..=399 => match answer.split_once(" to ").map(|(_, to)| to.trim()) {
+                Some(to) if !to.is_empty() && !answer.ends_with(SAME_DESTINATION) => {
+                    if is_sign_in(to) {
+                        Self::SignIn
+                    } else {
+                        Self::Refusal
+                    }
                 }
-            }
+                _ => Self::Unexplained,
+            },
             403 | 451 => Self::Refusal,
             _ => Self::Unexplained,
         }

@@ -223,32 +223,16 @@ pub(crate) fn configure(
     }
     let phase = seconds(args.phase_timeout, "--phase-timeout")?;
     let mut pins: HashMap<String, Vec<IpAddr>> = HashMap::new();
-    let mut pinned = FixedResolver::new();
     for entry in &args.resolve {
         let (host, ip) =
             FixedResolver::parse_entry(entry).map_err(|e| UsageError(format!("--resolve {e}")))?;
         pins.entry(pathprobe_host::key(&host)).or_default().push(ip);
-        pinned.insert(&host, ip);
     }
     let catalog = match catalog_override {
         Some(c) => c,
         None => {
-            // A catalog URL's server is found as the endpoints are: the
-            // pins, then the DNS servers given (round 18: the system's
-            // resolver was asked).
-            let servers = crate::settings::dns_servers(&args.routing.dns_server)?;
-            let system: std::sync::Arc<dyn pathprobe_pac::Resolve> =
-                std::sync::Arc::new(anyhow::Context::context(
-                    pathprobe_pac::SystemResolver::new(servers),
-                    "cannot set up DNS",
-                )?);
-            let names: std::sync::Arc<dyn pathprobe_pac::Resolve> =
-                std::sync::Arc::new(pathprobe_pac::LayeredResolver::new(pinned, Some(system)));
-            load_catalog_within(
-                &args.catalog,
-                Some(deadline),
-                Some(pathprobe_pac::http_names(&names, phase)),
-            )?
+            let names = catalog_names(args, &pins, phase)?;
+            load_catalog_within(&args.catalog, Some(deadline), names)?
         }
     };
     if crate::interrupt::requested() {
@@ -303,6 +287,39 @@ pub(crate) fn configure(
             .redactor(redactor)
             .build(),
     )
+}
+
+/// How a catalog URL's server is found, as the endpoints are: the pins,
+/// then the DNS servers given (round 18: the system's resolver was asked).
+/// Nothing is set up when no catalog is a URL (a resolver starts a thread).
+fn catalog_names(
+    args: &ProbeArgs,
+    pins: &HashMap<String, Vec<IpAddr>>,
+    limit: std::time::Duration,
+) -> anyhow::Result<Option<std::sync::Arc<dyn reqwest::dns::Resolve>>> {
+    if !args
+        .catalog
+        .catalog
+        .iter()
+        .any(|c| crate::remote::is_url(c))
+    {
+        return Ok(None);
+    }
+    let mut pinned = FixedResolver::new();
+    for (host, ips) in pins {
+        for ip in ips {
+            pinned.insert(host, *ip);
+        }
+    }
+    let servers = crate::settings::dns_servers(&args.routing.dns_server)?;
+    let system: std::sync::Arc<dyn pathprobe_pac::Resolve> =
+        std::sync::Arc::new(anyhow::Context::context(
+            pathprobe_pac::SystemResolver::new(servers),
+            "cannot set up DNS",
+        )?);
+    let names: std::sync::Arc<dyn pathprobe_pac::Resolve> =
+        std::sync::Arc::new(pathprobe_pac::LayeredResolver::new(pinned, Some(system)));
+    Ok(Some(pathprobe_pac::http_names(&names, limit)))
 }
 
 /// Runs `config` through the engine; `human` lets warnings and progress go

@@ -47,9 +47,6 @@ fn lint(args: PacLintArgs) -> anyhow::Result<Exit> {
     })
 }
 
-/// What a browser does with an answer that holds no usable route.
-const DIRECT_THEN: &str = "a client then connects directly (Chromium does)";
-
 /// A URL to evaluate and what the catalog says about it.
 struct Job {
     input: String,
@@ -71,7 +68,12 @@ fn eval(args: PacEvalArgs) -> anyhow::Result<Exit> {
     // The script's server is found through the --dns pins and the
     // --dns-server given (--no-dns leaves the script without DNS, not its
     // fetch).
-    let fetched = fetch_script(&args.pac, timeout, Some(&fetch_resolver(&args)?))?;
+    let for_fetch = if args.no_dns {
+        fetch_resolver(&args)?
+    } else {
+        resolver.clone()
+    };
+    let fetched = fetch_script(&args.pac, timeout, Some(&for_fetch))?;
     for w in &fetched.warnings {
         if args.format == PacFormatArg::Table {
             output::warn(&format!("{}: {w}", fetched.location));
@@ -119,11 +121,16 @@ fn eval(args: PacEvalArgs) -> anyhow::Result<Exit> {
                     &job.input,
                     job.label,
                     raw,
-                    format!("not a usable route: {reason}; {DIRECT_THEN}"),
+                    format!(
+                        "not a usable route: {reason}; {}",
+                        pathprobe_pac::discovery::CLIENT_GOES_DIRECT
+                    ),
                 ),
-                kind if kind.client_goes_direct() => {
-                    PacEvalResult::failed(&job.input, job.label, format!("{kind}; {DIRECT_THEN}"))
-                }
+                kind if kind.client_goes_direct() => PacEvalResult::failed(
+                    &job.input,
+                    job.label,
+                    format!("{kind}; {}", pathprobe_pac::discovery::CLIENT_GOES_DIRECT),
+                ),
                 kind => PacEvalResult::failed(&job.input, job.label, kind.to_string()),
             },
         });
@@ -276,8 +283,9 @@ fn catalog_jobs(args: &PacEvalArgs, catalog: Option<&Path>) -> anyhow::Result<Ve
         .collect())
 }
 
-/// The resolver that finds the script's server: the pins, then the DNS
-/// servers given (the system's when none), whatever --no-dns says.
+/// The resolver that finds the script's server under --no-dns: the pins,
+/// then the DNS servers given (the system's when none). Without --no-dns
+/// the script's own resolver, which is the same, does it.
 fn fetch_resolver(args: &PacEvalArgs) -> anyhow::Result<Arc<dyn Resolve>> {
     let fixed = pins(args)?;
     let servers = dns_servers(&args.dns_server)?;

@@ -217,9 +217,9 @@ fn slow_beyond_proxy(a: &mut Attempt, tunnels_by: &std::collections::HashMap<Rou
         && a.phases
             .last()
             .is_some_and(|p| p.phase == Phase::Tunnel && !p.ok)
-        && a.evidence
-            .iter()
-            .any(|e| e.contains("did not answer the tunnel request in time"));
+        && a.evidence.iter().any(|e| {
+            e.strip_prefix("problem: ") == Some(pathprobe_reports::findings::TUNNEL_UNANSWERED)
+        });
     if !waited {
         return;
     }
@@ -468,7 +468,9 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
         decisions.push(decision.clone());
         let source = match &decision.decision.decided_by {
             // Why a PAC's URL goes DIRECT is told where its route is.
-            Some(by) if decision.direct_fallback => format!("{by}: {}", decision.decision.detail),
+            Some(by) if decision.direct_fallback.is_some() => {
+                format!("{by}: {}", decision.decision.detail)
+            }
             Some(by) => by.to_string(),
             None => decision.decision.detail.clone(),
         };
@@ -523,18 +525,15 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
     }
     // A PAC answer no client can use is a fault of the script, said once
     // for the run: each URL's route source has the answer.
-    let fell_back: Vec<&UrlExplanation> = decisions.iter().filter(|d| d.direct_fallback).collect();
-    if let Some(first) = fell_back.first() {
-        let answer = first
-            .decision
-            .detail
-            .strip_suffix(pathprobe_pac::discovery::DIRECT_FALLBACK)
-            .unwrap_or(&first.decision.detail)
-            .trim_end_matches("; ");
+    let fell_back: Vec<(&str, &str)> = decisions
+        .iter()
+        .filter_map(|d| Some((d.url.as_str(), d.direct_fallback.as_deref()?)))
+        .collect();
+    if let Some((url, answer)) = fell_back.first() {
         let why = format!(
-            "the PAC gave no usable route for {} URL(s), {} among them ({answer}): they are probed DIRECT, as a client connects directly then (Chromium does); correct the script",
+            "the PAC gave no usable route for {} URL(s), {url} among them ({answer}): they are probed DIRECT, as {}; correct the script",
             fell_back.len(),
-            first.url
+            pathprobe_pac::discovery::CLIENT_GOES_DIRECT
         );
         observer.warning(&why);
         warnings.push(why);

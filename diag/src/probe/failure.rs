@@ -605,7 +605,7 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
             vec!["phase: dns".into(), "answer: none within the limit (timeout)".into()],
             "no DNS answer in time: the resolver is slow or unreachable, or DNS is blocked".into()),
         Failure::PhaseTimeout(Phase::Tunnel) if *route != Route::Direct => (Verdict::ProxyUnreachable,
-            vec!["phase: tunnel".into(), "problem: the proxy accepted the connection but did not answer the tunnel request in time".into()],
+            vec!["phase: tunnel".into(), format!("problem: {}", pathprobe_reports::findings::TUNNEL_UNANSWERED)],
             format!("the proxy ({route}) accepts connections but did not answer the tunnel request in time: it may still be waiting on the destination or on its own lookup of the name (its log says), be overloaded, or a device in front of it swallows the request")),
         Failure::PhaseTimeout(p) => (match p {
             Phase::Dns => Verdict::DnsFailure,

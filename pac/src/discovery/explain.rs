@@ -97,10 +97,11 @@ pub struct UrlExplanation {
     pub pac_answer: Option<String>,
     /// Why no answer could be had.
     pub error: Option<String>,
-    /// The PAC's answer held no usable route (or it threw), and the URL
-    /// goes DIRECT as a client's would ([`DIRECT_FALLBACK`]).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub direct_fallback: bool,
+    /// Why the PAC's answer could not be used (no usable route, or it
+    /// threw), when the URL goes DIRECT as a client's would
+    /// ([`CLIENT_GOES_DIRECT`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direct_fallback: Option<String>,
 }
 
 /// Everything `proxy explain` knows.
@@ -473,7 +474,7 @@ impl ProxyResolver {
                 },
                 pac_answer: None,
                 error: None,
-                direct_fallback: false,
+                direct_fallback: None,
             },
             Resolved::Broken(error) => failed(url, error.clone()),
             Resolved::Static(found) => match split_url(url) {
@@ -503,7 +504,7 @@ impl ProxyResolver {
                         decision,
                         pac_answer: None,
                         error: None,
-                        direct_fallback: false,
+                        direct_fallback: None,
                     }
                 }
             },
@@ -521,7 +522,7 @@ impl ProxyResolver {
                     },
                     pac_answer: Some(eval.raw),
                     error: None,
-                    direct_fallback: false,
+                    direct_fallback: None,
                 },
                 // What a browser does with an answer it cannot use: the URL
                 // is reached directly, and the report says why.
@@ -530,14 +531,14 @@ impl ProxyResolver {
                     decision: Decision {
                         routes: vec![Route::Direct],
                         decided_by: Some(found.provenance.clone()),
-                        detail: format!("{}; {DIRECT_FALLBACK}", e.kind),
+                        detail: format!("{}; {CLIENT_GOES_DIRECT}, so it is probed DIRECT", e.kind),
                     },
                     pac_answer: match &e.kind {
                         PacErrorKind::NoRoute { raw, .. } => Some(raw.clone()),
                         _ => None,
                     },
                     error: None,
-                    direct_fallback: true,
+                    direct_fallback: Some(e.kind.to_string()),
                 },
                 Err(e) => failed(url, e.kind.to_string()),
             },
@@ -545,9 +546,9 @@ impl ProxyResolver {
     }
 }
 
-/// Said of a URL whose PAC answer held no usable route.
-pub const DIRECT_FALLBACK: &str =
-    "a client then connects directly (Chromium does), so it is probed DIRECT";
+/// What a client does with a PAC answer that holds no usable route, as
+/// every output says it.
+pub const CLIENT_GOES_DIRECT: &str = "a client then connects directly (Chromium does)";
 
 fn failed(url: &str, error: String) -> UrlExplanation {
     UrlExplanation {
@@ -559,7 +560,7 @@ fn failed(url: &str, error: String) -> UrlExplanation {
         },
         pac_answer: None,
         error: Some(error),
-        direct_fallback: false,
+        direct_fallback: None,
     }
 }
 

@@ -25,7 +25,7 @@ pub use decide::{Decision, Profile, Standing, TargetOs, rank, static_routes};
 pub use dhcp_inform::{InformError, build_inform, dhcp_inform, parse_ack};
 pub use env::{from_environment, from_variables};
 pub use explain::{
-    DIRECT_FALLBACK, ExplainOptions, Explanation, PacInUse, ProxyResolver, SourceView,
+    CLIENT_GOES_DIRECT, ExplainOptions, Explanation, PacInUse, ProxyResolver, SourceView,
     UrlExplanation,
 };
 pub use gather::{CommandLineSetting, Discovery, SourceFile, SourcePaths, gather};
