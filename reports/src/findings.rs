@@ -865,6 +865,10 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
                 format!("{who} answered {destinations} with {answered}, which refuses no destination."),
                 "find in the proxy's log why it answered so".to_owned(),
             ),
+            ProxyAnswer::Unattributed => (
+                format!("{who} passed {destinations} an answer that nothing says it wrote ({answered}): its own refusal, or the service's answer relayed without Via."),
+                "look these URLs up in the proxy's access log: denied there, add them to its allow list; forwarded, the services answered so themselves".to_owned(),
+            ),
             // Reports written before sign-in pages were their own verdict.
             ProxyAnswer::SignIn => (
                 format!("{who} sends {destinations} to a sign-in page ({answered})."),

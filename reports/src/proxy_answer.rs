@@ -15,6 +15,11 @@ const SQUID_REFUSALS: &[&str] = &[
 /// for: no login or block page, so no refusal.
 pub const SAME_DESTINATION: &str = "the destination itself";
 
+/// How the probe marks a plain-HTTP answer through a proxy that nothing
+/// but a missing `Via` attributes to it: the proxy may have written it, or
+/// relayed the service's own without adding `Via` (mitmproxy adds none).
+pub const UNATTRIBUTED: &str = "with no Via header and no proxy's mark";
+
 /// Squid's error codes in an answer as the probe records it (`...,
 /// X-Squid-Error: ERR_CONNECT_FAIL 111, ERR_X 0`), upper case, in order.
 pub fn squid_codes(answer: &str) -> Vec<String> {
@@ -54,6 +59,11 @@ pub enum ProxyAnswer {
     /// proxy asks for a person's login, which an agent cannot give. An
     /// exemption from authentication changes it, as for a 407.
     SignIn,
+    /// A plain-HTTP answer through a proxy that nothing attributes to the
+    /// proxy but a missing `Via` ([`UNATTRIBUTED`]): the proxy's refusal,
+    /// or the service's own answer relayed. Its log says which; no rule
+    /// is written from a guess.
+    Unattributed,
 }
 
 /// Words of the addresses proxies send people to for a login (captive and
@@ -103,6 +113,18 @@ impl ProxyAnswer {
                 Self::Unexplained
             };
         };
+        if let Some(said) = answer.strip_suffix(UNATTRIBUTED) {
+            // A redirect to a sign-in page stays one: a captive portal
+            // adds no `Via`, and a service's own login redirect is as
+            // unusable to an agent.
+            let to = said
+                .split_once(" to ")
+                .map(|(_, to)| to.trim_end_matches([',', ' ']));
+            return match to {
+                Some(to) if (300..400).contains(&status) && is_sign_in(to) => Self::SignIn,
+                _ => Self::Unattributed,
+            };
+        }
         let codes = squid_codes(answer);
         if codes.iter().any(|c| SQUID_REFUSALS.contains(&c.as_str())) {
             return Self::Refusal;
@@ -194,6 +216,18 @@ mod tests {
                 ProxyAnswer::Unexplained,
             ),
             ("502 Bad Gateway", ProxyAnswer::GatewayError),
+            (
+                "403 Forbidden, with no Via header and no proxy's mark",
+                ProxyAnswer::Unattributed,
+            ),
+            (
+                "302 Found to https://block.test/, with no Via header and no proxy's mark",
+                ProxyAnswer::Unattributed,
+            ),
+            (
+                "302 Found to https://login.test/, with no Via header and no proxy's mark",
+                ProxyAnswer::SignIn,
+            ),
             (
                 "503 Service Unavailable, X-Squid-Error: ERR_ZERO_SIZE_OBJECT 0",
                 ProxyAnswer::GatewayError,

@@ -429,7 +429,9 @@ fn a_proxy_refusing_a_plain_http_url_is_not_the_origin_answering() {
             "proxy_auth_required",
         ),
         // A refusal and a redirect to a login page with no product named
-        // and no `Via`: the proxy's own answers (both were ok).
+        // and no `Via`: the proxy's own, or the service's relayed by a
+        // proxy that adds no `Via`; failed either way, with who wrote them
+        // said as unsure (both were ok; round 19).
         (
             "proxy",
             "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
@@ -1578,9 +1580,10 @@ fn what_was_not_seen_here_is_not_claimed() {
             "refused",
         ),
         (
+            // No `Via` and no mark: the proxy's or the service's (round 19).
             "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n",
             "proxy_denied",
-            "without saying why",
+            "not known who wrote it",
             "pathprobe fix",
         ),
     ] {

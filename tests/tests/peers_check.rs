@@ -418,3 +418,85 @@ fn feed_ports_without_http_go_through_squids_tunnel() {
     assert_eq!(phases, ["dns", "connect", "tunnel"]);
     drop(submission);
 }
+
+/// Round 19: through a proxy, a plain-HTTP 403 that nothing marks. squid
+/// relays the service's 403 with `Via`: the service answered (`ok`), and
+/// the HTTP phase says it was taken as relayed. mitmproxy relays the same
+/// 403 with no `Via`: who wrote it is not known, so it fails as
+/// `proxy_denied` saying so, and `fix` writes no allow rule from it.
+#[test]
+fn a_403_relayed_without_via_is_not_claimed_as_the_proxys_refusal() {
+    let test = "a_403_relayed_without_via_is_not_claimed_as_the_proxys_refusal";
+    let Some(squid_bin) = squid_binary(test) else {
+        return;
+    };
+    let Some(mitm_bin) = require(
+        test,
+        &["/opt/pathprobe-mitmproxy/bin/mitmdump", "mitmdump"],
+        "mitmproxy (PyPI mitmproxy)",
+    ) else {
+        return;
+    };
+    let origin = pathprobe_tests::answering(
+        "HTTP/1.1 403 Forbidden\r\nServer: Microsoft-IIS/10.0\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = write_catalog(
+        dir.path(),
+        &[&format!("http://127.0.0.1:{origin}/pki/crl.crl")],
+    );
+    let squid = squid(&squid_bin, &SquidSetup::default());
+    let (v, _) = check(&[
+        catalog.to_str().unwrap(),
+        "--proxy",
+        &format!("http://127.0.0.1:{}", squid.port),
+    ]);
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "ok", "{r:#}");
+    let http = r["attempts"][0]["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["phase"] == "http")
+        .cloned()
+        .unwrap_or_default();
+    let detail = http["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.starts_with("403 Forbidden, relayed as the service's answer (Via: ")
+            && detail.contains("squid"),
+        "{r:#}"
+    );
+
+    let mitm = mitmdump(&mitm_bin, None);
+    let (v, out) = check(&[
+        catalog.to_str().unwrap(),
+        "--proxy",
+        &format!("http://127.0.0.1:{}", mitm.port),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "proxy_denied", "{r:#}");
+    let evidence = r["attempts"][0]["evidence"].to_string();
+    assert!(
+        evidence.contains("answer: 403 Forbidden, with no Via header and no proxy's mark")
+            && evidence.contains("attribution: unsure"),
+        "{evidence}"
+    );
+    let hint = r["hint"].as_str().unwrap();
+    assert!(
+        hint.contains("not known who wrote it") && !hint.contains("pathprobe fix"),
+        "{hint}"
+    );
+    let finding = v["findings"].to_string();
+    assert!(finding.contains("nothing says it wrote"), "{finding}");
+    let report = dir.path().join("report.json");
+    std::fs::write(&report, &out.stdout).unwrap();
+    let out = pathprobe_tests::run(["fix", report.to_str().unwrap(), "--as", "squid"]);
+    let text = pathprobe_tests::stdout(&out);
+    let err = stderr(&out);
+    assert!(
+        !text.lines().any(|l| l.trim() == "127.0.0.1")
+            && err.contains("not fixed by an allow rule"),
+        "{text}\n{err}"
+    );
+}

@@ -363,6 +363,11 @@ impl std::fmt::Display for Failure {
             Self::ProxyDenied { detail, .. } if ProxyAnswer::of(detail).is_refusal() => {
                 write!(f, "refused by the proxy: {detail}")
             }
+            Self::ProxyDenied { detail, .. }
+                if ProxyAnswer::of(detail) == ProxyAnswer::Unattributed =>
+            {
+                write!(f, "answered through the proxy: {detail}")
+            }
             Self::ProxyDenied { detail, .. } => write!(f, "the proxy answered: {detail}"),
             Self::TlsHandshake(e) => write!(f, "TLS handshake failed: {e}"),
             Self::TlsUntrusted(e) => write!(f, "certificate not trusted: {e}"),
@@ -545,11 +550,19 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                 ProxyAnswer::RateLimited => format!("the proxy{named} answered {detail}: it limits how fast this machine asks; run again later, or with lower --concurrency and --per-proxy"),
                 ProxyAnswer::Unexplained if detail.starts_with("SOCKS4 reply 0x5b") => format!("the SOCKS4 proxy answered {detail}: its rules refused the destination, or its own connection to it failed (SOCKS4 says both with one code; SOCKS5 would say which); its log says which"),
                 ProxyAnswer::Unexplained => format!("the proxy{named} answered {detail}, which refuses no destination: its log says why; no allow rule is known to change it"),
+                ProxyAnswer::Unattributed => {
+                    ev.push("attribution: unsure; the answer may be the proxy's own or the service's relayed by a proxy that adds no Via (mitmproxy and some appliances add none)".into());
+                    let status = detail.split_once(',').map_or(detail.as_str(), |(s, _)| s);
+                    format!("the answer through the proxy{named} ({status}) carries no Via header and no proxy's mark, so it is not known who wrote it: if the proxy's access log shows this request denied, add the URL to its allow list; if it shows the request forwarded, the service itself answered {status}")
+                }
                 // A redirect to a login page is authentication by other
                 // means: what an agent cannot pass, exempted as a 407 is
                 // (round 18).
                 ProxyAnswer::SignIn => {
                     ev.push("authentication: a sign-in page (web-portal authentication)".into());
+                    if detail.ends_with(pathprobe_reports::UNATTRIBUTED) {
+                        ev.push("attribution: unsure; a captive portal adds no Via, and neither does a proxy relaying the service's own redirect to a login".into());
+                    }
                     return (Verdict::ProxyAuthRequired, ev,
                         format!("the proxy{named} sends this client to a sign-in page ({detail}), which a service running unattended cannot pass: exempt these URLs from authentication on the proxy{FIX}"));
                 }

@@ -435,23 +435,33 @@ async fn request(
         .get("Location")
         .and_then(|to| url.join(to).ok())
         .is_some_and(|to| to.host_str() == url.host_str());
+    // Through a proxy, an answer that only the missing `Via` attributes
+    // to it: the proxy's own, or the service's relayed by one that adds no
+    // `Via` (mitmproxy adds none). Said as unsure, and no allow rule
+    // follows from it (round 19).
+    let mut unattributed = false;
     let from_proxy = if via_proxy && absolute {
         // A proxy's 407 carries its challenge (RFC 9110, 11.7.1); one
         // relayed with `Via` and none is the origin's status.
-        (head.status == 407 && (head.get("Proxy-Authenticate").is_some() || !relayed))
+        let attributed = (head.status == 407
+            && (head.get("Proxy-Authenticate").is_some() || !relayed))
             || marked
             || (matches!(head.status, 403 | 502 | 503 | 504)
                 && self::http::own_product(&head, &head.rest).is_some())
-            // A gateway error relayed with `Via` and no word of the proxy's
-            // is the origin's (a CDN's 504): said as its status.
-            || (!relayed
-                && (head.status == 403
-                    || ((300..400).contains(&head.status) && !same_host_redirect)
-                    || head.status >= 500))
             // A redirect the proxy product sends itself (to its login or
             // warning page), `Via` or not: its own Server header or a
             // Location on the product's domain says so.
             || ((300..400).contains(&head.status) && self::http::redirects_to_product(&head))
+            // RFC 6585: only a proxy in the path asks for a sign-in with 511.
+            || head.status == 511;
+        // A gateway error relayed with `Via` and no word of the proxy's
+        // is the origin's (a CDN's 504): said as its status.
+        unattributed = !attributed
+            && !relayed
+            && (head.status == 403
+                || ((300..400).contains(&head.status) && !same_host_redirect)
+                || head.status >= 500);
+        attributed || unattributed
     } else if !via_proxy && origin_proven {
         // Straight to a server that proved to be the destination with a
         // public root or a `--ca-cert` anchor: no proxy, transparent or
@@ -472,14 +482,35 @@ async fn request(
             (Some(h), Some(p)) => format!("{h}:{p}"),
             _ => url.to_string(),
         };
-        return Err(proxy_refusal(&mut stream, &head, ctx.credentials.is_some(), &target).await);
+        let mut refusal =
+            proxy_refusal(&mut stream, &head, ctx.credentials.is_some(), &target).await;
+        if unattributed && let Failure::ProxyDenied { detail, .. } = &mut refusal {
+            detail.push_str(", ");
+            detail.push_str(pathprobe_reports::UNATTRIBUTED);
+        }
+        return Err(refusal);
     }
     let mut head = head;
     if matches!(target.expect, Expect::Page(_)) {
         // The page is compared whole; a short one is all it takes.
         self::http::read_body(&mut stream, &mut head, PAGE_BYTES).await;
     }
-    let detail = format!("{} {}", head.status, head.reason);
+    let mut detail = format!("{} {}", head.status, head.reason);
+    // A refusal-like status a proxy passed on with `Via` is taken as the
+    // service's; the phase says so, since a proxy that marks its own block
+    // page with `Via` alone would look the same (round 19).
+    if absolute
+        && relayed
+        && (matches!(head.status, 403 | 451)
+            || head.status >= 500
+            || ((300..400).contains(&head.status) && !same_host_redirect))
+    {
+        let hops: Vec<&str> = head.all("Via").collect();
+        detail.push_str(&format!(
+            ", relayed as the service's answer (Via: {})",
+            pathprobe_files::quote::excerpt(&hops.join(", "), 300)
+        ));
+    }
     Ok((head, detail))
 }
 
