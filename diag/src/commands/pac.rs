@@ -116,22 +116,27 @@ fn eval(args: PacEvalArgs) -> anyhow::Result<Exit> {
             Ok(answer) => PacEvalResult::answered(&job.input, job.label, answer),
             // Each failure a browser answers by connecting directly says so:
             // the script is still wrong, but the URL is not unreachable.
-            Err(e) => match e.kind {
-                PacErrorKind::NoRoute { raw, reason, .. } => PacEvalResult::unusable(
-                    &job.input,
-                    job.label,
-                    raw,
-                    format!(
-                        "not a usable route: {reason}; {}",
-                        pathprobe_pac::discovery::CLIENT_GOES_DIRECT
+            // What the script alerted before it failed is its author's
+            // trace: kept with the failure (round 19).
+            Err(e) => PacEvalResult {
+                alerts: e.alerts,
+                ..match e.kind {
+                    PacErrorKind::NoRoute { raw, reason, .. } => PacEvalResult::unusable(
+                        &job.input,
+                        job.label,
+                        raw,
+                        format!(
+                            "not a usable route: {reason}; {}",
+                            pathprobe_pac::discovery::CLIENT_GOES_DIRECT
+                        ),
                     ),
-                ),
-                kind if kind.client_goes_direct() => PacEvalResult::failed(
-                    &job.input,
-                    job.label,
-                    format!("{kind}; {}", pathprobe_pac::discovery::CLIENT_GOES_DIRECT),
-                ),
-                kind => PacEvalResult::failed(&job.input, job.label, kind.to_string()),
+                    kind if kind.client_goes_direct() => PacEvalResult::failed(
+                        &job.input,
+                        job.label,
+                        format!("{kind}; {}", pathprobe_pac::discovery::CLIENT_GOES_DIRECT),
+                    ),
+                    kind => PacEvalResult::failed(&job.input, job.label, kind.to_string()),
+                }
             },
         });
     }

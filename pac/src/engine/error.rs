@@ -157,4 +157,7 @@ pub struct PacError {
     pub script: String,
     /// What went wrong.
     pub kind: PacErrorKind,
+    /// What the script passed to `alert()` before it failed: the trace its
+    /// author left to find why (round 19: lost on a throw or a timeout).
+    pub alerts: Vec<String>,
 }

@@ -284,6 +284,7 @@ impl PacEngine {
         PacError {
             script: self.name.clone(),
             kind,
+            alerts: Vec::new(),
         }
     }
 
@@ -467,11 +468,15 @@ impl PacEngine {
         for alert in &alerts {
             tracing::info!(script = %self.name, "alert: {alert}");
         }
-        let value = result.map_err(|e| self.run_error(&label, e))?;
+        let with_alerts = |mut e: PacError| {
+            e.alerts.clone_from(&alerts);
+            e
+        };
+        let value = result.map_err(|e| with_alerts(self.run_error(&label, e)))?;
         let raw = match value.as_string() {
             Some(s) => s.to_std_string_escaped(),
             None => {
-                return Err(self.error(PacErrorKind::NotAString {
+                return Err(with_alerts(self.error(PacErrorKind::NotAString {
                     function: entry,
                     line: entry_line,
                     // typeof null is "object": the script returned null.
@@ -480,13 +485,13 @@ impl PacEngine {
                     } else {
                         value.type_of().to_string()
                     },
-                }));
+                })));
             }
         };
         // A route list is a few entries; an answer this long is a script
         // gone wrong, and would be carried whole into every report.
         if raw.len() > MAX_ANSWER_BYTES {
-            return Err(self.error(PacErrorKind::NoRoute {
+            return Err(with_alerts(self.error(PacErrorKind::NoRoute {
                 function: entry,
                 line: entry_line,
                 reason: format!(
@@ -494,10 +499,10 @@ impl PacEngine {
                     raw.len()
                 ),
                 raw: pathprobe_files::quote::excerpt(&raw, 200),
-            }));
+            })));
         }
         let parsed = parse_pac_result(&raw).map_err(|e| {
-            self.error(PacErrorKind::NoRoute {
+            with_alerts(self.error(PacErrorKind::NoRoute {
                 function: entry,
                 line: entry_line,
                 raw: raw.clone(),
@@ -505,7 +510,7 @@ impl PacEngine {
                     RouteError::Empty => "the answer is empty".into(),
                     other => other.to_string(),
                 },
-            })
+            }))
         })?;
         Ok(Evaluation {
             url,

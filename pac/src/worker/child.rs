@@ -168,8 +168,15 @@ pub(super) fn serve_worker_on(
                     .as_mut()
                     .ok_or_else(|| WorkerError::Protocol("find before load".into()))?;
                 clock.set(&reading);
-                FromWorker::Answer {
-                    result: engine.find_proxy(&url, host.as_deref()).map_err(|e| e.kind),
+                match engine.find_proxy(&url, host.as_deref()) {
+                    Ok(eval) => FromWorker::Answer {
+                        result: Ok(eval),
+                        alerts: Vec::new(),
+                    },
+                    Err(e) => FromWorker::Answer {
+                        result: Err(e.kind),
+                        alerts: e.alerts,
+                    },
                 }
             }
             ToWorker::Resolved { .. } => {
@@ -286,7 +293,7 @@ mod tests {
             matches!(&replies[..], [
                 FromWorker::Loaded { result: Ok(EntryPoint::FindProxyForURL) },
                 FromWorker::Lookup { host, .. },
-                FromWorker::Answer { result: Ok(eval) },
+                FromWorker::Answer { result: Ok(eval), .. },
             ] if host == "inside.example" && eval.raw == "DIRECT"),
             "{text}"
         );

@@ -78,14 +78,14 @@ const STDERR_TAIL: usize = 8 * 1024;
 /// A PAC script ready to answer: in this process, or in a worker process when
 /// a [`WorkerCommand`] is given (see the module documentation for why).
 ///
-/// A script that runs out of time for three URLs in a row is not
-/// run again: one that loops on every URL would otherwise cost its whole
-/// limit per URL (287 URLs of the embedded catalog: 24 minutes).
+/// A script stopped by our time or loop limit for three URLs in a row is
+/// not run again: one that loops on every URL would otherwise cost its
+/// whole limit per URL (287 URLs of the embedded catalog: 24 minutes).
 #[derive(Debug)]
 pub struct PacRunner {
     runs: Runs,
-    timeouts_in_a_row: u32,
-    last_timeout: String,
+    stops_in_a_row: u32,
+    last_stop: String,
 }
 
 #[derive(Debug)]
@@ -121,14 +121,14 @@ impl PacRunner {
         };
         Ok(Self {
             runs,
-            timeouts_in_a_row: 0,
-            last_timeout: String::new(),
+            stops_in_a_row: 0,
+            last_stop: String::new(),
         })
     }
 
     /// Asks the script which routes apply to `url`.
     pub fn find_proxy(&mut self, url: &str, host: Option<&str>) -> Result<Evaluation, PacError> {
-        if self.timeouts_in_a_row >= MAX_STOPS {
+        if self.stops_in_a_row >= MAX_STOPS {
             let script = match &self.runs {
                 Runs::InProcess(engine) => engine.name().to_owned(),
                 Runs::Isolated(worker) => worker.name().to_owned(),
@@ -136,9 +136,10 @@ impl PacRunner {
             return Err(PacError {
                 script,
                 kind: PacErrorKind::GaveUp {
-                    stops: self.timeouts_in_a_row,
-                    last: self.last_timeout.clone(),
+                    stops: self.stops_in_a_row,
+                    last: self.last_stop.clone(),
                 },
+                alerts: Vec::new(),
             });
         }
         let answer = match &mut self.runs {
@@ -146,11 +147,18 @@ impl PacRunner {
             Runs::Isolated(worker) => worker.find_proxy(url, host),
         };
         match &answer {
-            Err(e) if matches!(e.kind, PacErrorKind::Timeout { .. }) => {
-                self.timeouts_in_a_row += 1;
-                self.last_timeout = e.kind.to_string();
+            // Our time limit or our loop limit, whichever a runaway script
+            // meets first (a fast machine meets the loop limit first).
+            Err(e)
+                if matches!(
+                    e.kind,
+                    PacErrorKind::Timeout { .. } | PacErrorKind::LimitExceeded { .. }
+                ) =>
+            {
+                self.stops_in_a_row += 1;
+                self.last_stop = e.kind.to_string();
             }
-            _ => self.timeouts_in_a_row = 0,
+            _ => self.stops_in_a_row = 0,
         }
         answer
     }

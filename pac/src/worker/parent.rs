@@ -69,6 +69,7 @@ impl PacWorker {
         let fail = |kind| PacError {
             script: name.to_owned(),
             kind,
+            alerts: Vec::new(),
         };
         if source.len() > options.max_script_bytes {
             return Err(fail(PacErrorKind::TooLarge {
@@ -108,13 +109,21 @@ impl PacWorker {
 
     /// Asks the script which routes apply to `url` (see [`PacEngine::find_proxy`](crate::PacEngine::find_proxy)).
     pub fn find_proxy(&mut self, url: &str, host: Option<&str>) -> Result<Evaluation, PacError> {
-        self.find(url, host).map_err(|kind| PacError {
+        let mut alerts = Vec::new();
+        self.find(url, host, &mut alerts).map_err(|kind| PacError {
             script: self.name.clone(),
             kind,
+            alerts,
         })
     }
 
-    fn find(&mut self, url: &str, host: Option<&str>) -> Result<Evaluation, PacErrorKind> {
+    /// `alerts` receives what a failing script alerted.
+    fn find(
+        &mut self,
+        url: &str,
+        host: Option<&str>,
+        alerts: &mut Vec<String>,
+    ) -> Result<Evaluation, PacErrorKind> {
         if self.stops >= MAX_STOPS {
             return Err(PacErrorKind::GaveUp {
                 stops: self.stops,
@@ -131,7 +140,13 @@ impl PacWorker {
         };
         let context = format!("evaluating {url}");
         match self.exchange(&request, &context, self.options.eval_timeout + GRACE)? {
-            FromWorker::Answer { result } => result,
+            FromWorker::Answer {
+                result,
+                alerts: said,
+            } => {
+                *alerts = said;
+                result
+            }
             other => Err(self.broken(&context, format!("unexpected message {other:?}"))),
         }
     }

@@ -87,6 +87,9 @@ pub(super) enum FromWorker {
     },
     Answer {
         result: Result<Evaluation, PacErrorKind>,
+        /// The script's alerts when it failed (an evaluation has its own).
+        #[serde(default)]
+        alerts: Vec<String>,
     },
 }
 
