@@ -1650,7 +1650,11 @@ fn a_damaged_ods_says_what_is_wrong() {
 }
 
 /// Round 16. A workbook whose cell points past its shared-string table:
-/// the error names the sheet and where the reading stopped.
+/// the error names the sheet and where the reading stopped, in words of
+/// the file (round 19: calamine's "Cell string index not found in shared
+/// strings table", and a line that was the row before the damaged cell).
+/// An entity XML does not have (`&nbsp;`) is named as that, not as the
+/// XML parser's "unrecognized entity".
 #[test]
 fn a_damaged_cell_is_named_by_its_sheet_and_place() {
     use std::io::{Read as _, Write as _};
@@ -1662,30 +1666,50 @@ fn a_damaged_cell_is_named_by_its_sheet_and_place() {
     sheet.write_string(1, 0, "a.example.com").unwrap();
     sheet.write_string(2, 0, "b.example.com").unwrap();
     book.save(&good).unwrap();
-    // The third string cell now points at string 99 of a table of three.
-    let damaged = dir.path().join("damaged.xlsx");
-    let mut from = zip::ZipArchive::new(fs::File::open(&good).unwrap()).unwrap();
-    let mut to = zip::ZipWriter::new(fs::File::create(&damaged).unwrap());
-    for i in 0..from.len() {
-        let mut member = from.by_index(i).unwrap();
-        let name = member.name().unwrap().into_owned();
-        let mut text = Vec::new();
-        member.read_to_end(&mut text).unwrap();
-        if name == "xl/worksheets/sheet1.xml" {
-            let xml = String::from_utf8(text).unwrap();
-            let at = xml.rfind("<v>2</v>").expect("the third string cell");
-            text = format!("{}<v>99</v>{}", &xml[..at], &xml[at + 8..]).into_bytes();
+    let damage = |file: &str, part: &str, edit: &dyn Fn(String) -> String| {
+        let damaged = dir.path().join(file);
+        let mut from = zip::ZipArchive::new(fs::File::open(&good).unwrap()).unwrap();
+        let mut to = zip::ZipWriter::new(fs::File::create(&damaged).unwrap());
+        for i in 0..from.len() {
+            let mut member = from.by_index(i).unwrap();
+            let name = member.name().unwrap().into_owned();
+            let mut text = Vec::new();
+            member.read_to_end(&mut text).unwrap();
+            if name == part {
+                text = edit(String::from_utf8(text).unwrap()).into_bytes();
+            }
+            to.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            to.write_all(&text).unwrap();
         }
-        to.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        to.write_all(&text).unwrap();
-    }
-    to.finish().unwrap();
-    let out = run(["urls", "list", damaged.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    let err = stderr(&out);
+        to.finish().unwrap();
+        let out = run(["urls", "list", damaged.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        stderr(&out)
+    };
+    // The third string cell now points at string 99 of a table of three.
+    let err = damage("damaged.xlsx", "xl/worksheets/sheet1.xml", &|xml| {
+        let at = xml.rfind("<v>2</v>").expect("the third string cell");
+        format!("{}<v>99</v>{}", &xml[..at], &xml[at + 8..])
+    });
     assert!(
-        err.contains("damaged.xlsx, sheet \"Endpoints\"") && err.contains("after A2"),
+        err.contains("damaged.xlsx, sheet \"Endpoints\"")
+            && err.contains("after A2")
+            && err.contains("a cell points at a shared text the workbook does not have")
+            && !err.contains("Cell string index")
+            && !err.contains("row 2"),
+        "{err}"
+    );
+    let err = damage("entity.xlsx", "xl/sharedStrings.xml", &|xml| {
+        xml.replacen("a.example.com", "a&nbsp;.example.com", 1)
+    });
+    assert!(
+        err.contains("entity.xlsx")
+            && err.contains("the entity \"&nbsp;\", which XML does not define"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("unrecognized") && !err.contains("Xml error"),
         "{err}"
     );
 }

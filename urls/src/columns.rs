@@ -367,6 +367,23 @@ impl ColumnMap {
         &self.unread
     }
 
+    /// The columns of `header` with a heading that are read for nothing:
+    /// a meaning pathprobe has no use for ("Owner", "Ticket"), or a second
+    /// column of a meaning already taken. Not the other URL columns
+    /// ([`ColumnMap::unread`]), which are said row by row.
+    pub fn ignored<S: AsRef<str>>(&self, header: &[S]) -> Vec<usize> {
+        header
+            .iter()
+            .enumerate()
+            .filter(|(i, text)| {
+                !text.as_ref().trim().is_empty()
+                    && !self.slots.iter().any(|(_, at)| at == i)
+                    && !self.unread.contains(i)
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
     /// Position of a column, if the header has it.
     pub fn get(&self, col: Column) -> Option<usize> {
         self.slots.iter().find(|(c, _)| *c == col).map(|(_, i)| *i)

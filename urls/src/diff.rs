@@ -60,10 +60,17 @@ type Key = (String, u16, String);
 
 fn key(e: &Endpoint) -> Key {
     (
-        e.display_target().to_lowercase(),
+        target(e).to_lowercase(),
         e.effective_port(),
         e.geography.code().to_string(),
     )
+}
+
+/// The target as compared and shown: a prose row's text with its spaces
+/// and line breaks made single spaces, as for the attributes (a reflowed
+/// note is the same note, and a line break would split the table's row).
+fn target(e: &Endpoint) -> String {
+    normalise(&e.display_target())
 }
 
 fn attributes(e: &Endpoint) -> Vec<(&'static str, String)> {
@@ -96,7 +103,7 @@ pub fn diff(old: &Catalog, new: &Catalog) -> Vec<Change> {
     let mut out = Vec::new();
     let change = |kind, e: &Endpoint, fields, old_source, new_source| Change {
         kind,
-        target: e.display_target(),
+        target: target(e),
         port: e.effective_port(),
         geography: e.geography.code().to_string(),
         fields,
@@ -170,4 +177,30 @@ pub fn diff(old: &Catalog, new: &Catalog) -> Vec<Change> {
         ))
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{LoadOptions, load_bytes};
+
+    fn catalog(text: &str) -> Catalog {
+        load_bytes(
+            std::path::Path::new("list.txt"),
+            text.as_bytes(),
+            &LoadOptions::default(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_reflowed_prose_row_is_the_same_row() {
+        let old = catalog("a.example.com\nSee the   vendor's note for\tproxies\n");
+        let new = catalog("a.example.com\nsee the vendor's note for proxies\n");
+        assert_eq!(diff(&old, &new), Vec::new());
+        let newer = catalog("a.example.com\nSee the new note\n");
+        let changes = diff(&old, &newer);
+        assert_eq!(changes.len(), 2, "{changes:?}");
+        assert!(changes.iter().all(|c| !c.target.contains(['\t', '\n'])));
+    }
 }

@@ -146,6 +146,38 @@ pub fn walk(grid: &Grid, src: &TableSource<'_>) -> Walked {
         }
         let texts: Vec<&str> = row.iter().map(|c| c.text.as_str()).collect();
         if let Some(map) = ColumnMap::from_header_with(&texts, src.columns) {
+            // A column no meaning is read from is said once per header,
+            // never dropped unseen (round 19: extra CSV columns vanished).
+            let ignored = map.ignored(&texts);
+            let same_header = header_texts.len() == texts.len()
+                && header_texts.iter().zip(&texts).all(|(a, b)| a == b);
+            if !ignored.is_empty() && !same_header {
+                let named: Vec<String> = ignored
+                    .iter()
+                    .map(|&i| {
+                        format!(
+                            "{} (column {})",
+                            pathprobe_files::quote::quoted(&first_line(
+                                texts.get(i).copied().unwrap_or_default()
+                            )),
+                            i + 1
+                        )
+                    })
+                    .collect();
+                out.notices.push(Notice {
+                    location: Origin {
+                        file: src.file.to_path_buf(),
+                        sheet: src.sheet.map(str::to_string),
+                        line: Some(line),
+                    }
+                    .to_string(),
+                    message: format!(
+                        "{} not read: pathprobe reads no meaning from {}; --column ROLE=HEADER gives one a role",
+                        pathprobe_files::quote::list(&named, 8),
+                        if ignored.len() == 1 { "it" } else { "them" }
+                    ),
+                });
+            }
             header_texts = texts.iter().map(|t| (*t).to_owned()).collect();
             header = Some(map);
             out.found_header = true;

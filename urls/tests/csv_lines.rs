@@ -85,3 +85,29 @@ fn tables_saved_as_utf16_are_read() {
         assert_eq!(catalog.endpoints[1].source.line, 3, "{name}");
     }
 }
+
+/// Round 19. Excel writes `;` between cells where the decimal mark is a
+/// comma: such a CSV is read by its header as one with commas is, with or
+/// without the `.csv` name, a quoted `;` staying inside its cell.
+#[test]
+fn a_csv_with_semicolons_is_read_by_its_header() {
+    for file in ["eu.csv", "eu.txt", "eu"] {
+        let text =
+            "URL;Port;Category\r\nhttps://a.test/;443;Core\r\nb.test;8443;\"Other; extra\"\r\n";
+        let catalog =
+            load_bytes(Path::new(file), text.as_bytes(), &LoadOptions::default()).unwrap();
+        let read: Vec<(String, u16, Option<String>)> = catalog
+            .endpoints
+            .iter()
+            .map(|e| (e.display_target(), e.effective_port(), e.category.clone()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("https://a.test".to_owned(), 443, Some("Core".to_owned())),
+                ("b.test".to_owned(), 8443, Some("Other; extra".to_owned())),
+            ],
+            "{file}"
+        );
+    }
+}

@@ -232,9 +232,10 @@ fn detect_with(
         return Ok(Format::Csv);
     }
     // Without an extension, a first line with commas and a URL column is CSV.
-    // Tabs too: Excel's "Unicode Text" is a table with tabs between cells.
+    // Tabs too (Excel's "Unicode Text" is a table with tabs between cells),
+    // and semicolons (Excel's CSV where the decimal mark is a comma).
     if let Some(line) = first
-        && tab_or_comma_header(line, columns).is_some()
+        && table_separator(line, columns).is_some()
     {
         return Ok(Format::Csv);
     }
@@ -242,12 +243,13 @@ fn detect_with(
 }
 
 /// The separator of a table's header line, when its cells (split at commas,
-/// else at tabs) name a URL column.
-pub(crate) fn tab_or_comma_header(
+/// else at tabs, else at semicolons) name a URL column. Excel writes `;`
+/// between cells where the decimal mark is a comma (most of Europe).
+pub(crate) fn table_separator(
     line: &str,
     columns: &[crate::columns::ColumnOverride],
 ) -> Option<u8> {
-    [b',', b'\t'].into_iter().find(|sep| {
+    [b',', b'\t', b';'].into_iter().find(|sep| {
         let cells: Vec<&str> = line.split(char::from(*sep)).collect();
         cells.len() > 1 && crate::columns::ColumnMap::from_header_with(&cells, columns).is_some()
     })

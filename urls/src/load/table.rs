@@ -47,7 +47,7 @@ fn xlsx_range(
     };
     let mut reader = book
         .worksheet_cells_reader(sheet)
-        .map_err(|e| spreadsheet_error(path, e))?;
+        .map_err(|e| spreadsheet_error(path, xlsx_words(&e)))?;
     let mut cells = Vec::new();
     let (mut top, mut left, mut bottom, mut right) = (u32::MAX, u32::MAX, 0u32, 0u32);
     // A damaged cell (a shared-string index past the table) is named by
@@ -58,18 +58,22 @@ fn xlsx_range(
             Ok(Some(cell)) => cell,
             Ok(None) => break,
             Err(e) => {
+                // The damaged cell's own row is not known (it may be the
+                // next row's first): no line is claimed, the cell before
+                // it is named.
+                let words = xlsx_words(&e);
                 return Err(CatalogError::Invalid {
                     origin: Origin {
                         file: path.to_path_buf(),
                         sheet: Some(sheet.to_string()),
-                        line: last.map(|(row, _)| row.saturating_add(1)),
+                        line: None,
                     },
                     message: match last {
                         Some((row, col)) => format!(
-                            "not a readable spreadsheet: {e} (in the cell after {})",
+                            "not a readable spreadsheet: {words} (in the cell after {})",
                             cell_name(row, col)
                         ),
-                        None => format!("not a readable spreadsheet: {e} (in its first cell)"),
+                        None => format!("not a readable spreadsheet: {words} (in its first cell)"),
                     },
                 });
             }
@@ -115,6 +119,81 @@ fn cell_text(data: &Data) -> String {
         }
         Data::DateTime(d) => format!("a duration of {} days", d.as_f64()),
         other => other.to_string(),
+    }
+}
+
+/// What is wrong with an Excel workbook, in a person's words: calamine's
+/// and its XML parser's own ("Xml error: at 10..15: unrecognized entity",
+/// "Cell string index not found in shared strings table") name their
+/// internals, not the file (round 19).
+fn xlsx_words(e: &calamine::XlsxError) -> String {
+    use calamine::XlsxError as X;
+    match e {
+        X::Io(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+            "its content ends before a workbook's does (damaged, or not a spreadsheet)".into()
+        }
+        X::Io(_) | X::Zip(_) => "not a zip archive, or a damaged one".into(),
+        X::Xml(e) => {
+            let text = e.to_string();
+            // The one name worth quoting: an entity a tool wrote that XML
+            // does not have (`&nbsp;` in a shared string).
+            match text
+                .split_once("unrecognized entity `")
+                .and_then(|(_, rest)| rest.split_once('`'))
+            {
+                Some((name, _)) => format!(
+                    "its XML uses the entity {}, which XML does not define (the file was written by a tool that is not Excel, or was edited by hand)",
+                    pathprobe_files::quote::quoted(&format!(
+                        "&{};",
+                        name.trim_start_matches('&').trim_end_matches(';')
+                    ))
+                ),
+                None => "a part's XML is damaged (not well-formed), or is not a spreadsheet's".into(),
+            }
+        }
+        X::XmlAttr(_) => "an attribute in its XML is damaged".into(),
+        X::Encoding(_) => "its XML is in a character encoding that cannot be read".into(),
+        X::Parse(_) | X::ParseInt(_) | X::ParseFloat(_) => {
+            "a number in its XML is no number (a damaged cell or style)".into()
+        }
+        X::XmlEof(tag) => format!("its XML stops inside a <{tag}> element (the file is cut short)"),
+        X::UnexpectedNode(node) => format!("its XML lacks the <{node}> element a workbook has"),
+        X::FileNotFound(part) => format!(
+            "its part {} is missing: not an Excel workbook, or a damaged one",
+            pathprobe_files::quote::quoted(part)
+        ),
+        X::RelationshipNotFound => "its list of parts (relationships) is missing or damaged".into(),
+        X::Alphanumeric(_)
+        | X::NumericColumn(_)
+        | X::RangeWithoutColumnComponent
+        | X::RangeWithoutRowComponent
+        | X::ColumnNumberOverflow
+        | X::RowNumberOverflow
+        | X::DimensionCount(_) => "a cell address in its XML is not one (like A1)".into(),
+        X::CellTAttribute(t) => format!(
+            "a cell has the type {}, which no workbook has",
+            pathprobe_files::quote::quoted(t)
+        ),
+        X::Unexpected(what) if what.starts_with("Cell string index") => {
+            "a cell points at a shared text the workbook does not have (its shared strings are cut short or damaged)".into()
+        }
+        X::Unexpected(_) => "its XML is damaged, or is not a spreadsheet's".into(),
+        X::Unrecognized { typ, val } => {
+            format!("unknown {typ} {}", pathprobe_files::quote::quoted(val))
+        }
+        X::CellError(v) => format!(
+            "a cell holds the error value {}, which Excel does not have",
+            pathprobe_files::quote::quoted(v)
+        ),
+        X::Password => "it is protected by a password: save a copy without one".into(),
+        X::WorksheetNotFound(name) => {
+            format!("no sheet named {}", pathprobe_files::quote::quoted(name))
+        }
+        X::NotAWorksheet(kind) => format!(
+            "the sheet is a {}, not a worksheet",
+            pathprobe_files::quote::quoted(kind)
+        ),
+        _ => "its content is damaged, or is not a spreadsheet's".into(),
     }
 }
 
@@ -282,13 +361,14 @@ pub(super) fn load_workbook(
     let names: Vec<String>;
     match format {
         Format::Xlsx => {
-            let mut book = calamine::Xlsx::new(cursor).map_err(|e| spreadsheet_error(path, e))?;
+            let mut book =
+                calamine::Xlsx::new(cursor).map_err(|e| spreadsheet_error(path, xlsx_words(&e)))?;
             names = book.sheet_names();
             for name in selected(path, &names, options)? {
                 let range = xlsx_range(&mut book, path, &name)?;
                 let merges = book
                     .merge_cells_by_sheet_name(&name)
-                    .map_err(|e| spreadsheet_error(path, e))?;
+                    .map_err(|e| spreadsheet_error(path, xlsx_words(&e)))?;
                 let grid = grid_from_range(path, &name, &range, &merges)?;
                 sheets.push((name, grid));
             }
@@ -452,10 +532,11 @@ pub(super) fn load_csv(path: &Path, bytes: &[u8], options: &LoadOptions) -> Resu
         b'\t'
     } else {
         // The header line says: a `.csv` saved by Excel as "Unicode Text"
-        // keeps its name and has tabs.
+        // keeps its name and has tabs; one saved where the decimal mark is
+        // a comma has semicolons.
         body.lines()
             .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-            .and_then(|l| super::tab_or_comma_header(l, &options.columns))
+            .and_then(|l| super::table_separator(l, &options.columns))
             .unwrap_or(b',')
     };
     if let Some(line) = super::unclosed_quote(body.as_bytes(), delimiter) {
