@@ -797,6 +797,11 @@ pub struct DoctorArgs {
     /// Read resolvers from this file instead of /etc/resolv.conf.
     #[arg(long = "resolv-conf", value_name = "FILE")]
     pub resolv_conf: Option<PathBuf>,
+    /// Ask these DNS servers for the reference URL's name (for the lookup
+    /// shown and the clock check) instead of the system's: the resolver
+    /// `check --dns-server` would use.
+    #[arg(long = "dns-server", value_name = "IP[:PORT]", value_parser = dns_server_arg)]
+    pub dns_server: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
     pub format: TableOrJson,

@@ -168,12 +168,14 @@ fn doctor_shows_resolvers_and_measures_clock_skew() {
 
 /// A reference name that does not resolve (`.invalid` never does, RFC 6761)
 /// and a clock that cannot be read: doctor says both, and never "nothing
-/// needs attention".
+/// needs attention". The name is asked of the lab's DNS server
+/// (`--dns-server`, round 19: doctor had only the system's).
 #[test]
 fn doctor_flags_a_name_that_does_not_resolve() {
     let dir = tempfile::tempdir().unwrap();
     let resolv = dir.path().join("resolv.conf");
     std::fs::write(&resolv, "nameserver 192.0.2.53\n").unwrap();
+    let dns = pathprobe_tests::lab::dns_server_loopback().to_string();
     let out = pathprobe_tests::run_with_env(
         [
             "doctor",
@@ -181,6 +183,8 @@ fn doctor_flags_a_name_that_does_not_resolve() {
             "https://clock.pathprobe.invalid/",
             "--resolv-conf",
             resolv.to_str().unwrap(),
+            "--dns-server",
+            &dns,
             "--timeout",
             "2",
         ],
@@ -194,4 +198,38 @@ fn doctor_flags_a_name_that_does_not_resolve() {
         "{text}"
     );
     assert!(text.contains("the clock could not be checked"), "{text}");
+    assert!(
+        text.contains(&format!("through the DNS servers given ({dns})")),
+        "{text}"
+    );
+}
+
+/// Round 19. `doctor --dns-server` asks that server for the reference
+/// URL's name, for the lookup shown and for the clock check itself.
+#[test]
+fn doctor_asks_the_dns_server_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let resolv = dir.path().join("resolv.conf");
+    std::fs::write(&resolv, "nameserver 192.0.2.53\n").unwrap();
+    let dns = pathprobe_tests::lab::dns_server_loopback().to_string();
+    let port = dated_server(600);
+    let out = pathprobe_tests::run_with_env(
+        [
+            "doctor",
+            "--url",
+            &format!("http://clock.bench.test:{port}/"),
+            "--resolv-conf",
+            resolv.to_str().unwrap(),
+            "--dns-server",
+            &dns,
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", pathprobe_tests::stderr(&out)));
+    assert_eq!(v["dns"]["lookup"], "clock.bench.test → 127.0.0.1", "{v:#}");
+    let skew = v["clock"]["skew_seconds"].as_i64().unwrap_or_default();
+    assert!((595..=605).contains(&skew), "{v:#}");
 }

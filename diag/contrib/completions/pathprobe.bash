@@ -775,7 +775,7 @@ _pathprobe() {
             return 0
             ;;
         pathprobe__subcmd__doctor)
-            opts="-h -V --url --timeout --resolv-conf --format --help --version"
+            opts="-h -V --url --timeout --resolv-conf --dns-server --format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -790,6 +790,10 @@ _pathprobe() {
                     return 0
                     ;;
                 --resolv-conf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

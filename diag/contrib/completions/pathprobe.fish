@@ -435,6 +435,7 @@ complete -c pathprobe -n "__fish_pathprobe_using_subcommand fix" -s V -l version
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand doctor" -l url -d 'The HTTPS server whose Date header the clock is compared with' -r
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand doctor" -l timeout -d 'Seconds to wait for it' -r
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand doctor" -l resolv-conf -d 'Read resolvers from this file instead of /etc/resolv.conf' -r -F
+complete -c pathprobe -n "__fish_pathprobe_using_subcommand doctor" -l dns-server -d 'Ask these DNS servers for the reference URL\'s name (for the lookup shown and the clock check) instead of the system\'s: the resolver `check --dns-server` would use' -r
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand doctor" -l format -d 'Output format' -r -f -a "table\t'A table for people'
 json\t'JSON'"
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -153,6 +153,23 @@ pub fn doctor(args: DoctorArgs) -> anyhow::Result<Exit> {
         attention.push("the OS trust store is empty or unreadable".into());
     }
 
+    // The resolver of the lookup and of the clock check: the servers
+    // given, else the system's, as every command asks.
+    let servers = crate::settings::dns_servers(&args.dns_server)?;
+    let through = if args.dns_server.is_empty() {
+        "the system resolver".to_owned()
+    } else {
+        format!("the DNS servers given ({})", args.dns_server.join(", "))
+    };
+    let resolver: Option<std::sync::Arc<dyn pathprobe_pac::Resolve>> =
+        match pathprobe_pac::SystemResolver::new(servers) {
+            Ok(r) => Some(std::sync::Arc::new(r)),
+            Err(e) => {
+                attention.push(format!("DNS cannot be set up: {e}"));
+                None
+            }
+        };
+    let timeout = Duration::from_secs_f64(args.timeout);
     let mut dns = dns;
     dns.lookup = match url.host() {
         None => "not checked: the reference URL has no host".into(),
@@ -160,12 +177,10 @@ pub fn doctor(args: DoctorArgs) -> anyhow::Result<Exit> {
             "not checked: the reference URL is an address".into()
         }
         Some(url::Host::Domain(name)) => {
-            let answer = pathprobe_pac::SystemResolver::new(pathprobe_pac::DnsServers::System)
-                .map_err(|e| e.to_string())
-                .and_then(|r| {
-                    pathprobe_pac::Resolve::lookup(&r, name, Duration::from_secs_f64(args.timeout))
-                        .map_err(|e| e.to_string())
-                });
+            let answer = resolver
+                .as_ref()
+                .ok_or_else(|| "DNS cannot be set up".to_owned())
+                .and_then(|r| r.lookup(name, timeout).map_err(|e| e.to_string()));
             match answer {
                 Ok(addrs) => format!(
                     "{name} → {}",
@@ -177,14 +192,14 @@ pub fn doctor(args: DoctorArgs) -> anyhow::Result<Exit> {
                 ),
                 Err(e) => {
                     attention.push(format!(
-                        "{name} does not resolve through the system resolver ({e}): probes of public names will fail"
+                        "{name} does not resolve through {through} ({e}): probes of public names will fail"
                     ));
                     format!("{name}: {e}")
                 }
             }
         }
     };
-    let clock = check_clock(&url, Duration::from_secs_f64(args.timeout));
+    let clock = check_clock(&url, timeout, resolver.as_ref());
     if clock.skew_seconds.is_none() {
         // Not knowing is not the same as nothing to report.
         attention.push(format!(
@@ -282,7 +297,11 @@ fn read_resolv(path: &std::path::Path) -> Dns {
 
 /// Reads the `Date` header of `url` (through the environment's proxy, as
 /// clients would) and compares it with this machine's clock.
-fn check_clock(url: &url::Url, timeout: Duration) -> Clock {
+fn check_clock(
+    url: &url::Url,
+    timeout: Duration,
+    resolver: Option<&std::sync::Arc<dyn pathprobe_pac::Resolve>>,
+) -> Clock {
     let shown = pathprobe_pac::redact_url(url);
     let local = jiff::Timestamp::now();
     let mut clock = Clock {
@@ -300,10 +319,13 @@ fn check_clock(url: &url::Url, timeout: Duration) -> Clock {
     };
     // The Date header is wanted even from a server whose certificate this
     // clock would call expired; nothing else is read from the answer.
-    let client = reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder()
         .timeout(timeout)
-        .danger_accept_invalid_certs(true)
-        .build();
+        .danger_accept_invalid_certs(true);
+    if let Some(resolver) = resolver {
+        builder = builder.dns_resolver(pathprobe_pac::http_names(resolver, timeout));
+    }
+    let client = builder.build();
     let started = Instant::now();
     let answer = runtime.block_on(async {
         let client = client.map_err(|e| e.to_string())?;
