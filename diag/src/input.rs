@@ -36,7 +36,35 @@ pub fn system_text(path: &Path) -> Result<String, ReadError> {
 /// Reads a saved JSON report (exit 2 when it cannot be used).
 pub fn read_report(path: &Path) -> anyhow::Result<CheckReport> {
     let text = text(path, REPORT_BYTES)?;
-    Ok(CheckReport::from_json(&text, &path.display().to_string())?)
+    let report = CheckReport::from_json(&text, &path.display().to_string())?;
+    // A run probes each URL once: repeats are an edited or joined file,
+    // shown as written, and said (round 19: 5,000 copies rendered without
+    // a word, and counted 5,000 times in every total).
+    let mut first_at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut repeats = 0usize;
+    let mut example = None;
+    for (i, r) in report.results.iter().enumerate() {
+        if r.verdict == pathprobe_reports::Verdict::NotProbed {
+            continue;
+        }
+        match first_at.get(r.url.as_str()) {
+            Some(&first) => {
+                repeats += 1;
+                example.get_or_insert((first, i, r.url.clone()));
+            }
+            None => {
+                first_at.insert(&r.url, i);
+            }
+        }
+    }
+    if let Some((first, again, url)) = example {
+        crate::output::warn(&format!(
+            "{}: {repeats} result(s) repeat a URL listed before them (results[{first}] and results[{again}]: {}); a run lists each URL it probes once, so this report was edited or joined: it is shown as written",
+            pathprobe_files::shown_path(path),
+            pathprobe_files::quote::quoted(&crate::output::without_secrets(&url)),
+        ));
+    }
+    Ok(report)
 }
 
 /// The certificates of `--ca-cert` files: every PEM block must hold a

@@ -526,6 +526,45 @@ fn a_report_with_no_start_time_or_an_impossible_status_is_refused() {
     }
 }
 
+/// Round 19. A report whose results repeat a URL (joined or edited by
+/// hand) is shown as written, and said: it rendered without a word.
+#[test]
+fn a_report_repeating_a_url_is_said_to() {
+    let lab = lab();
+    let out = lab.check(&["--format", "json"]);
+    let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = v["results"][0].clone();
+    let results = v["results"].as_array_mut().unwrap();
+    for _ in 0..3 {
+        results.push(first.clone());
+    }
+    let path = lab.path("repeated.json");
+    std::fs::write(&path, v.to_string()).unwrap();
+    for command in [
+        vec![
+            "report",
+            "render",
+            path.to_str().unwrap(),
+            "--format",
+            "markdown",
+        ],
+        vec!["fix", path.to_str().unwrap()],
+    ] {
+        let out = run_with_env(command.clone(), &[]);
+        let err = stderr(&out);
+        assert!(
+            err.contains("3 result(s) repeat a URL listed before them (results[0] and results[4]")
+                && err.contains("shown as written"),
+            "{command:?}: {err}"
+        );
+    }
+    // A report as a run writes it says nothing of the kind.
+    let path = lab.path("as-written.json");
+    std::fs::write(&path, &out.stdout).unwrap();
+    let out = run_with_env(["report", "render", path.to_str().unwrap()], &[]);
+    assert!(!stderr(&out).contains("repeat a URL"), "{}", stderr(&out));
+}
+
 /// A saved report edited by hand (markup and control characters in every
 /// text field) still renders to JUnit that Jenkins accepts; one whose
 /// durations no run can have (negative, 1e300) is refused naming the field.
