@@ -322,6 +322,54 @@ fn redact_hosts_removes_the_network_s_names() {
     }
 }
 
+/// Round 19. Checking a member against the manifest reads it through once:
+/// a 300 MiB member (listed so, changed in its last byte) is checked by a
+/// process that may not map more than 160 MB (it peaked above 300 MB,
+/// holding the member whole).
+#[test]
+fn inspect_checks_a_large_member_without_holding_it() {
+    let run = bundle(&[]);
+    let big = run.dir.path().join("big.zip");
+    let made = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import sys, zipfile, json, hashlib\n\
+             mib = b'\\0' * (1024 * 1024)\n\
+             h = hashlib.sha256()\n\
+             for _ in range(300): h.update(mib)\n\
+             src = zipfile.ZipFile(sys.argv[1])\n\
+             out = zipfile.ZipFile(sys.argv[2], 'w', compression=zipfile.ZIP_DEFLATED, compresslevel=1)\n\
+             for n in src.namelist():\n\
+             \x20   data = src.read(n)\n\
+             \x20   if n == 'manifest.json':\n\
+             \x20       m = json.loads(data)\n\
+             \x20       m['members'].append({'name': 'capture.log', 'bytes': 300 * len(mib), 'sha256': h.hexdigest(), 'description': 'a capture'})\n\
+             \x20       data = json.dumps(m).encode()\n\
+             \x20   out.writestr(n, data)\n\
+             with out.open('capture.log', 'w', force_zip64=True) as f:\n\
+             \x20   for i in range(300): f.write(mib if i < 299 else mib[:-1] + b'\\1')\n\
+             out.close()",
+        )
+        .args([&run.zip, &big])
+        .output()
+        .expect("python3 runs");
+    assert!(made.status.success(), "{}", stderr(&made));
+    let out = std::process::Command::new("prlimit")
+        .arg("--as=160000000")
+        .arg("--")
+        .arg(pathprobe_tests::binary())
+        .args(["bundle", "inspect"])
+        .arg(&big)
+        .output()
+        .expect("prlimit (util-linux) runs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("capture.log: its SHA-256 does not match the manifest"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn inspect_notices_tampering_and_rejects_non_bundles() {
     let run = bundle(&[]);
