@@ -1777,3 +1777,54 @@ fn a_star_inside_a_path_is_not_requested() {
         ["https://a.example.test/", "https://b.example.test/x/"]
     );
 }
+
+/// Round 19. A sheet the workbook hides (a lookup table, rows the author
+/// retired) is not read, and said; `--sheet` reads it. Hidden sheets were
+/// read as if shown.
+#[test]
+fn a_hidden_sheet_is_said_and_read_only_when_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hidden.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let shown = book.add_worksheet().set_name("Endpoints").unwrap();
+    shown.write_string(0, 0, "URL").unwrap();
+    shown.write_string(0, 1, "Category").unwrap();
+    shown.write_string(1, 0, "shown.example.com").unwrap();
+    let retired = book.add_worksheet().set_name("Retired").unwrap();
+    retired.write_string(0, 0, "URL").unwrap();
+    retired.write_string(0, 1, "Category").unwrap();
+    retired.write_string(1, 0, "retired.example.com").unwrap();
+    retired.set_hidden(true);
+    book.save(&path).unwrap();
+    let list = |extra: &[&str]| {
+        let mut args = vec!["urls", "list", path.to_str().unwrap(), "--format", "json"];
+        args.extend_from_slice(extra);
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        (stdout(&out), stderr(&out))
+    };
+    let (text, _) = list(&[]);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let entries = v["entries"].to_string();
+    assert!(
+        entries.contains("shown.example.com") && !entries.contains("retired.example.com"),
+        "{v:#}"
+    );
+    let notice = &v["notices"][0];
+    assert!(
+        notice["location"]
+            .as_str()
+            .unwrap()
+            .ends_with("sheet \"Retired\"")
+            && notice["message"]
+                == "hidden in the workbook: not read; --sheet \"Retired\" reads it",
+        "{v:#}"
+    );
+    let (text, _) = list(&["--sheet", "Retired"]);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let entries = v["entries"].to_string();
+    assert!(
+        entries.contains("retired.example.com") && !entries.contains("shown.example.com"),
+        "{v:#}"
+    );
+}

@@ -358,13 +358,16 @@ pub(super) fn load_workbook(
     }
     let cursor = Cursor::new(bytes);
     let mut sheets: Vec<(String, Grid)> = Vec::new();
+    let mut hidden_notices: Vec<Notice> = Vec::new();
+    let hidden: Vec<String>;
     let names: Vec<String>;
     match format {
         Format::Xlsx => {
             let mut book =
                 calamine::Xlsx::new(cursor).map_err(|e| spreadsheet_error(path, xlsx_words(&e)))?;
             names = book.sheet_names();
-            for name in selected(path, &names, options)? {
+            hidden = hidden_sheets(book.sheets_metadata());
+            for name in selected(path, &names, &hidden, options, &mut hidden_notices)? {
                 let range = xlsx_range(&mut book, path, &name)?;
                 let merges = book
                     .merge_cells_by_sheet_name(&name)
@@ -379,7 +382,8 @@ pub(super) fn load_workbook(
             let mut book =
                 calamine::Ods::new(cursor).map_err(|e| spreadsheet_error(path, ods_words(&e)))?;
             names = book.sheet_names();
-            for name in selected(path, &names, options)? {
+            hidden = hidden_sheets(book.sheets_metadata());
+            for name in selected(path, &names, &hidden, options, &mut hidden_notices)? {
                 let range = book
                     .worksheet_range(&name)
                     .map_err(|e| spreadsheet_error(path, ods_words(&e)))?;
@@ -391,7 +395,8 @@ pub(super) fn load_workbook(
             let mut book = calamine::open_workbook_auto_from_rs(cursor)
                 .map_err(|e| spreadsheet_error(path, e))?;
             names = book.sheet_names();
-            for name in selected(path, &names, options)? {
+            hidden = hidden_sheets(book.sheets_metadata());
+            for name in selected(path, &names, &hidden, options, &mut hidden_notices)? {
                 let range = book
                     .worksheet_range(&name)
                     .map_err(|e| spreadsheet_error(path, e))?;
@@ -404,7 +409,7 @@ pub(super) fn load_workbook(
     let mut catalog = Catalog {
         info: info_for(path),
         endpoints: Vec::new(),
-        notices: Vec::new(),
+        notices: hidden_notices,
     };
     let mut with_header = 0usize;
     let mut skipped = Vec::new();
@@ -442,6 +447,15 @@ pub(super) fn load_workbook(
             },
             examined: if options.sheet.is_some() {
                 String::new()
+            } else if skipped.is_empty() && !hidden.is_empty() {
+                let quoted: Vec<String> = hidden
+                    .iter()
+                    .map(|n| pathprobe_files::quote::quoted(n))
+                    .collect();
+                format!(
+                    " in any sheet shown: every sheet is hidden ({}); --sheet NAME reads one",
+                    pathprobe_files::quote::list(&quoted, 10)
+                )
             } else {
                 format!(
                     " in any sheet (examined: {}); a URL column is headed {}",
@@ -465,9 +479,46 @@ fn quoted_list(names: &[String]) -> String {
         .join(", ")
 }
 
-fn selected(path: &Path, names: &[String], options: &LoadOptions) -> Result<Vec<String>> {
+/// The names of the sheets a workbook hides from its reader.
+fn hidden_sheets(sheets: &[calamine::Sheet]) -> Vec<String> {
+    sheets
+        .iter()
+        .filter(|s| s.visible != calamine::SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect()
+}
+
+/// The sheets to read: the one `--sheet` names, hidden or not; else every
+/// sheet the workbook shows. A hidden sheet (a lookup table, rows the
+/// author retired) is not read, and said (round 19: read as if shown).
+fn selected(
+    path: &Path,
+    names: &[String],
+    hidden: &[String],
+    options: &LoadOptions,
+    notices: &mut Vec<Notice>,
+) -> Result<Vec<String>> {
     match &options.sheet {
-        None => Ok(names.to_vec()),
+        None => {
+            for name in names.iter().filter(|n| hidden.contains(n)) {
+                notices.push(Notice {
+                    location: format!(
+                        "{}, sheet {}",
+                        path.display(),
+                        pathprobe_files::quote::quoted(name)
+                    ),
+                    message: format!(
+                        "hidden in the workbook: not read; --sheet {} reads it",
+                        pathprobe_files::quote::quoted(name)
+                    ),
+                });
+            }
+            Ok(names
+                .iter()
+                .filter(|n| !hidden.contains(n))
+                .cloned()
+                .collect())
+        }
         Some(want) => names
             .iter()
             .find(|n| n.trim().eq_ignore_ascii_case(want.trim()))
