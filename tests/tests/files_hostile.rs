@@ -919,8 +919,9 @@ fn a_scenario_with_an_unusable_pac_is_bad_input() {
     );
     let out = run_within([flag("lab"), flag("--scenario"), looping.into()], LIMIT);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // Stopped by the time limit, or by the loop limit on a fast machine.
     assert!(
-        stdout(&out).contains("finish within 5s"),
+        stdout(&out).contains("finish within 5s") || stdout(&out).contains("was stopped"),
         "{}",
         stdout(&out)
     );
