@@ -158,6 +158,23 @@ pub fn proxy_answer(attempt: &Attempt) -> Option<ProxyAnswer> {
         .flatten()
 }
 
+/// How the probe says a resolver's NXDOMAIN, and a NOERROR answer without
+/// an address: the two answers a DNS filter gives for a name it blocks.
+pub const NXDOMAIN_ANSWER: &str = "NXDOMAIN (no such name)";
+/// See [`NXDOMAIN_ANSWER`].
+pub const NO_ADDRESS_ANSWER: &str = "NOERROR without an address";
+
+/// Whether a `dns_failure` is an answer a DNS filter gives for a name it
+/// blocks (NXDOMAIN, or no address), which allowing the name changes. A
+/// resolver that fails (SERVFAIL, REFUSED), answers nothing, or sends what
+/// cannot be read is no blocked name (round 20: `fix` wrote allow rules
+/// for them).
+pub fn dns_answer_allowable(attempt: &Attempt) -> bool {
+    attempt.verdict == Verdict::DnsFailure
+        && evidence(attempt, "answer")
+            .is_some_and(|a| a.starts_with(NXDOMAIN_ANSWER) || a.starts_with(NO_ADDRESS_ANSWER))
+}
+
 /// Whether an attempt's failure is what a proxy reported of its own
 /// connection or lookup (`proxy reports: ...`), not what this machine saw.
 pub fn is_proxy_reported(attempt: &Attempt) -> bool {

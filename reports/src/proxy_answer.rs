@@ -20,6 +20,11 @@ pub const SAME_DESTINATION: &str = "the destination itself";
 /// relayed the service's own without adding `Via` (mitmproxy adds none).
 pub const UNATTRIBUTED: &str = "with no Via header and no proxy's mark";
 
+/// How the probe marks a proxy's error answer whose page says a proxy it
+/// chains to refused the destination (mitmproxy's "Upstream proxy …
+/// refused HTTP CONNECT request: 403 Forbidden"): a refusal.
+pub const UPSTREAM_REFUSED: &str = "a proxy beyond it refused the destination (its page says)";
+
 /// Squid's error codes in an answer as the probe records it (`...,
 /// X-Squid-Error: ERR_CONNECT_FAIL 111, ERR_X 0`), upper case, in order.
 pub fn squid_codes(answer: &str) -> Vec<String> {
@@ -124,6 +129,9 @@ impl ProxyAnswer {
                 Some(to) if (300..400).contains(&status) && is_sign_in(to) => Self::SignIn,
                 _ => Self::Unattributed,
             };
+        }
+        if answer.ends_with(UPSTREAM_REFUSED) {
+            return Self::Refusal;
         }
         let codes = squid_codes(answer);
         if codes.iter().any(|c| SQUID_REFUSALS.contains(&c.as_str())) {

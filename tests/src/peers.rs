@@ -234,6 +234,11 @@ pub fn squid(binary: &Path, setup: &SquidSetup) -> Peer {
 /// Starts mitmdump re-signing every TLS connection, with `ca` (key and
 /// certificate PEM) as its CA when given.
 pub fn mitmdump(binary: &Path, ca: Option<(&str, &str)>) -> Peer {
+    mitmdump_with(binary, ca, &[])
+}
+
+/// [`mitmdump`] with more of its options (`--mode upstream:URL`).
+pub fn mitmdump_with(binary: &Path, ca: Option<(&str, &str)>, extra: &[&str]) -> Peer {
     let dir = tempfile::tempdir().expect("dir");
     let d = dir.path();
     if let Some((key, cert)) = ca {
@@ -252,6 +257,7 @@ pub fn mitmdump(binary: &Path, ca: Option<(&str, &str)>) -> Peer {
         .arg("--set")
         .arg(format!("confdir={}", d.display()))
         .args(["--set", "connection_strategy=lazy", "--ssl-insecure", "-q"])
+        .args(extra)
         .stdout(Stdio::null())
         .stderr(log_file)
         .spawn()

@@ -158,6 +158,14 @@ pub fn squid_with_authentication_offers_its_schemes_and_checks_credentials() {
             .to_string()
             .contains("rejected")
     );
+    // Round 20: the password is the first thing to check.
+    assert!(
+        v["results"][0]["hint"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("the proxy rejected the credentials given (--proxy-user): check the user name and password"),
+        "{v:#}"
+    );
 }
 
 /// mitmproxy re-signing with its own CA and with a "Zscaler" one: the

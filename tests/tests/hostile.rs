@@ -515,11 +515,13 @@ fn a_proxy_answer_is_a_refusal_only_when_it_refuses() {
             "proxy_denied",
             "refuses no destination",
         ),
+        // What the destination did, as squid reports it (round 20: it was
+        // squid's proxy_denied).
         (
             "connect",
             "HTTP/1.1 502 Bad Gateway\r\nServer: squid\r\nX-Squid-Error: ERR_ZERO_SIZE_OBJECT 0\r\nContent-Length: 0\r\n\r\n",
-            "proxy_denied",
-            "the destination closed the connection without an answer",
+            "tcp_reset",
+            "without answering",
         ),
         // A redirect to nowhere is no block page.
         (
@@ -1633,6 +1635,108 @@ fn what_was_not_seen_here_is_not_claimed() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("control character U+000A"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// Round 20. What the service itself did is not blamed on the network: a
+/// hang-up after a TLS handshake its certificate proved (it was
+/// `tcp_reset`, "a firewall or an IPS", with an allow rule), and a status
+/// no server sends as its answer (999, and 101 to a GET, were `ok`).
+#[test]
+fn what_the_service_did_is_not_blamed_on_the_network() {
+    let ca = TestCa::new("pathprobe hang-up CA");
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    ca.write_pem(&ca_file);
+    let hangs_up =
+        pathprobe_tests::lab::tls_origin_replying(&ca, &["hangs.lab.test"], |_, _| Vec::new());
+    let odd = pathprobe_tests::answering(
+        "HTTP/1.1 999 Whatever\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+    let upgrade = pathprobe_tests::answering(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
+    );
+    let urls = vec![
+        format!("https://hangs.lab.test:{hangs_up}/"),
+        format!("http://odd.lab.test:{odd}/"),
+        format!("http://upgrade.lab.test:{upgrade}/"),
+    ];
+    let saved = dir.path().join("r.json");
+    let (v, _) = report(
+        &urls,
+        &[
+            "--direct",
+            "--ca-cert",
+            ca_file.to_str().unwrap(),
+            "--output",
+            &format!("json={}", saved.display()),
+        ],
+    );
+    let results = v["results"].as_array().unwrap();
+    for r in results {
+        assert_eq!(r["verdict"], "http_unexpected_status", "{r:#}");
+        let hint = r["hint"].as_str().unwrap();
+        assert!(
+            !hint.contains("firewall") && hint.contains("an allow rule does not change that"),
+            "{r:#}"
+        );
+    }
+    let evidence = |i: usize| results[i]["attempts"][0]["evidence"].to_string();
+    assert!(
+        evidence(0).contains("closed the connection after the request without a complete answer (0 bytes), after a TLS handshake its certificate proved"),
+        "{}",
+        evidence(0)
+    );
+    assert!(evidence(1).contains("answered 999"), "{}", evidence(1));
+    assert!(evidence(2).contains("answered 101"), "{}", evidence(2));
+    let out = pathprobe_tests::run(["fix", saved.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert!(
+        !text.contains("Allow these") && text.contains("No rule to add"),
+        "{text}"
+    );
+}
+
+/// Round 20. A resolver that fails (SERVFAIL, no answer, an answer no
+/// client can read) is no name a DNS filter blocks: `fix` writes no allow rule for it, and says why. A
+/// name the resolver says does not exist (NXDOMAIN, what a filter
+/// answers) keeps its rule.
+#[test]
+fn a_failing_resolver_gets_no_allow_rule() {
+    let dns = pathprobe_tests::lab::dns_server_with(std::collections::HashMap::from([(
+        "broken.lab.test".to_owned(),
+        DnsAnswer::Malformed,
+    )]));
+    let dir = tempfile::tempdir().unwrap();
+    let cat = write_catalog(
+        dir.path(),
+        &["https://broken.lab.test/", "https://missing.lab.test/"],
+    );
+    let saved = dir.path().join("r.json");
+    let (v, _) = pathprobe_tests::check_json_via(
+        &dns.to_string(),
+        &[
+            cat.to_str().unwrap(),
+            "--direct",
+            "--output",
+            &format!("json={}", saved.display()),
+        ],
+        "2",
+    );
+    for r in v["results"].as_array().unwrap() {
+        assert_eq!(r["verdict"], "dns_failure", "{r:#}");
+    }
+    let out = pathprobe_tests::run(["fix", saved.to_str().unwrap(), "--as", "domains"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("missing.lab.test") && !text.contains("broken.lab.test"),
+        "{text}"
+    );
+    assert!(
+        stderr(&out)
+            .contains("https://broken.lab.test/: dns_failure is not fixed by an allow rule"),
         "{}",
         stderr(&out)
     );

@@ -500,3 +500,144 @@ fn a_403_relayed_without_via_is_not_claimed_as_the_proxys_refusal() {
         "{text}\n{err}"
     );
 }
+
+/// Round 20. Through squid, what the destination did is said as that: an
+/// answer that is no HTTP (squid makes it a 200 and says
+/// `X-Transformed-From: HTTP/0.9`; it was `ok`), a close without an answer
+/// and a reset (both were squid's `proxy_denied`).
+#[test]
+fn through_squid_what_the_destination_did_is_said() {
+    let Some(binary) = squid_binary("through_squid_what_the_destination_did_is_said") else {
+        return;
+    };
+    let banner = pathprobe_tests::answering("SSH-2.0-OpenSSH_8.9\r\n");
+    let closes = pathprobe_tests::answering("");
+    // Closing with the request unread makes the kernel reset.
+    let resets = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                drop(stream);
+            }
+        });
+        port
+    };
+    let squid = squid(&binary, &SquidSetup::default());
+    let dir = tempfile::tempdir().unwrap();
+    let urls = [
+        format!("http://127.0.0.1:{banner}/"),
+        format!("http://127.0.0.1:{closes}/"),
+        format!("http://127.0.0.1:{resets}/"),
+    ];
+    let refs: Vec<&str> = urls.iter().map(String::as_str).collect();
+    let catalog = write_catalog(dir.path(), &refs);
+    let (v, _) = check(&[
+        catalog.to_str().unwrap(),
+        "--proxy",
+        &format!("http://127.0.0.1:{}", squid.port),
+    ]);
+    let results = v["results"].as_array().unwrap();
+    let of = |url: &str| {
+        results
+            .iter()
+            .find(|r| r["url"] == url)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let r = of(&urls[0]);
+    assert_eq!(r["verdict"], "http_unexpected_status", "{r:#}");
+    assert!(
+        r["attempts"][0]["evidence"]
+            .to_string()
+            .contains("X-Transformed-From")
+            && r["attempts"][0]["evidence"].to_string().contains("SSH-2.0"),
+        "{r:#}"
+    );
+    let r = of(&urls[1]);
+    assert_eq!(r["verdict"], "tcp_reset", "{r:#}");
+    assert!(
+        r["attempts"][0]["evidence"]
+            .to_string()
+            .contains("the destination closed the proxy's connection without an answer"),
+        "{r:#}"
+    );
+    let r = of(&urls[2]);
+    assert_eq!(r["verdict"], "tcp_reset", "{r:#}");
+    assert!(
+        r["attempts"][0]["evidence"]
+            .to_string()
+            .contains("the destination reset the proxy's connection"),
+        "{r:#}"
+    );
+}
+
+/// Round 20. mitmproxy chained to squid, trusted with `--ca-cert`: when
+/// squid refuses the tunnel, mitmproxy's 502 page says so, and that is a
+/// refusal with its allow rule (it was "a gateway error, no refusal").
+#[test]
+fn a_refusal_said_on_mitmproxys_page_is_a_refusal() {
+    let test = "a_refusal_said_on_mitmproxys_page_is_a_refusal";
+    let Some(squid_bin) = squid_binary(test) else {
+        return;
+    };
+    let Some(mitm_bin) = require(
+        test,
+        &["/opt/pathprobe-mitmproxy/bin/mitmdump", "mitmdump"],
+        "mitmproxy (PyPI mitmproxy)",
+    ) else {
+        return;
+    };
+    let squid = squid(
+        &squid_bin,
+        &SquidSetup {
+            blocked: vec![".denied.lab.test".into()],
+            hosts: vec!["denied.lab.test".into()],
+            ..SquidSetup::default()
+        },
+    );
+    let inspector = TestCa::new("Corp Inspection CA");
+    let mitm = pathprobe_tests::peers::mitmdump_with(
+        &mitm_bin,
+        Some((inspector.key_pem(), inspector.pem())),
+        &[
+            "--mode",
+            &format!("upstream:http://127.0.0.1:{}", squid.port),
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("inspector.pem");
+    inspector.write_pem(&ca_file);
+    let catalog = write_catalog(dir.path(), &["https://denied.lab.test/"]);
+    let saved = dir.path().join("r.json");
+    let (v, _) = check(&[
+        catalog.to_str().unwrap(),
+        "--proxy",
+        &format!("http://127.0.0.1:{}", mitm.port),
+        "--ca-cert",
+        ca_file.to_str().unwrap(),
+        "--output",
+        &format!("json={}", saved.display()),
+    ]);
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "proxy_denied", "{r:#}");
+    let evidence = r["attempts"][0]["evidence"].to_string();
+    assert!(
+        evidence.contains("page says: Upstream proxy")
+            && evidence.contains("a proxy beyond it refused the destination"),
+        "{evidence}"
+    );
+    assert!(
+        r["hint"].as_str().unwrap().contains("a proxy it chains to"),
+        "{r:#}"
+    );
+    let out = pathprobe_tests::run(["fix", saved.to_str().unwrap(), "--as", "domains"]);
+    assert!(
+        pathprobe_tests::stdout(&out).contains("denied.lab.test"),
+        "{}\n{}",
+        pathprobe_tests::stdout(&out),
+        stderr(&out)
+    );
+}

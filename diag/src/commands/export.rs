@@ -83,8 +83,9 @@ fn report_list(report: &CheckReport, map: &pathprobe_urls::ProbeMap) -> AllowLis
         }
         // A proxy's answer that refuses nothing (a gateway error, a
         // request it does not take, a rate limit), and what a proxy met
-        // beyond itself (its DNS, a refused or silent destination), are no
-        // rule on the proxy nor a route around it: no rule is known to help.
+        // beyond itself (its DNS, a refused or silent destination), and a
+        // resolver that fails rather than blocks a name, are no rule on the
+        // proxy nor a route around it: no rule is known to help.
         let gateway = r
             .attempts
             .iter()
@@ -93,6 +94,8 @@ fn report_list(report: &CheckReport, map: &pathprobe_urls::ProbeMap) -> AllowLis
             .is_some_and(|a| {
                 pathprobe_reports::findings::proxy_answer(a).is_some_and(|k| !k.is_refusal())
                     || pathprobe_reports::findings::is_proxy_reported(a)
+                    || (a.verdict == Verdict::DnsFailure
+                        && !pathprobe_reports::findings::dns_answer_allowable(a))
             });
         let Some(action) = action_of(r.verdict).filter(|_| !gateway) else {
             notes.push(format!(

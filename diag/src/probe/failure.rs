@@ -71,6 +71,8 @@ pub(super) enum Failure {
     ProxyDenied {
         product: Option<String>,
         title: Option<String>,
+        /// The text of its page past the title, when it says something.
+        page: Option<String>,
         detail: String,
         /// The answer's `Via` header: the proxies it passed, the one that
         /// made it last (a chain's upstream may be the one refusing).
@@ -84,6 +86,14 @@ pub(super) enum Failure {
         trusted_by_os: bool,
     },
     Status(u16, Vec<u16>),
+    /// The service itself was reached and answered in a way no HTTP client
+    /// accepts (round 19): it hung up after a handshake its certificate
+    /// proved, a proxy passed on what was no HTTP, a status no server may
+    /// send. `what` says which; nothing in the network is blamed.
+    ServiceBroke {
+        what: String,
+        hung_up: bool,
+    },
     /// Another answer than the page expected (a connectivity test).
     OtherPage {
         status: u16,
@@ -288,6 +298,12 @@ pub(super) enum Beyond {
     /// it for a name that does not resolve as for a host they cannot
     /// reach, so which of the two is not known.
     HostUnreachableOrUnresolved,
+    /// The destination reset the proxy's connection (squid's
+    /// `ERR_READ_ERROR 104`, ECONNRESET).
+    Reset,
+    /// The destination closed the proxy's connection without an answer
+    /// (squid's `ERR_ZERO_SIZE_OBJECT`).
+    ClosedWithoutAnswer,
 }
 
 impl Beyond {
@@ -300,6 +316,10 @@ impl Beyond {
             Self::NameNotFound => "the proxy could not resolve the name",
             Self::HostUnreachableOrUnresolved => {
                 "host unreachable from the proxy, or its name not resolved there (one reply for both)"
+            }
+            Self::Reset => "the destination reset the proxy's connection",
+            Self::ClosedWithoutAnswer => {
+                "the destination closed the proxy's connection without an answer"
             }
         }
     }
@@ -373,6 +393,7 @@ impl std::fmt::Display for Failure {
             Self::TlsUntrusted(e) => write!(f, "certificate not trusted: {e}"),
             Self::TlsIntercepted { issuer, .. } => write!(f, "re-signed by {issuer}"),
             Self::Status(status, _) => write!(f, "status {status}"),
+            Self::ServiceBroke { what, .. } => f.write_str(what),
             Self::OtherPage { status, .. } => write!(f, "status {status}, not the expected page"),
             Self::PhaseTimeout(phase) => {
                 write!(f, "no progress in the {} phase in time", phase.name())
@@ -396,10 +417,11 @@ pub(crate) fn join(ips: &[IpAddr]) -> String {
 /// What the resolver answered, in the words of the evidence.
 pub(super) fn dns_answer(error: &LookupError) -> String {
     match error {
-        LookupError::NotFound => "NXDOMAIN (no such name)".into(),
-        LookupError::NoAddress => {
-            "NOERROR without an address (no A/AAAA records, or a CNAME chain that loops or leads elsewhere)".into()
-        }
+        LookupError::NotFound => pathprobe_reports::findings::NXDOMAIN_ANSWER.into(),
+        LookupError::NoAddress => format!(
+            "{} (no A/AAAA records, or a CNAME chain that loops or leads elsewhere)",
+            pathprobe_reports::findings::NO_ADDRESS_ANSWER
+        ),
         LookupError::Server(code) => format!("{code}"),
         LookupError::Timeout(limit) => {
             format!("none within {:.1} s (timeout)", limit.as_secs_f64())
@@ -463,8 +485,16 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                     format!("the connection to {target} opened {via} got no answer in time: traffic beyond the proxy is dropped")),
                 Beyond::NameNotFound => (Verdict::DnsFailure, ev,
                     format!("{proxy} could not resolve the name of {target}: check the DNS servers the proxy uses")),
-                Beyond::HostUnreachableOrUnresolved => (Verdict::TcpRefused, ev,
+                // Most often the name (dante answers 4 for a lookup that
+                // failed); nothing refused anything (round 20: tcp_refused).
+                Beyond::HostUnreachableOrUnresolved => (Verdict::DnsFailure, ev,
                     format!("{proxy} could not resolve the name of {target} or could not reach it (SOCKS5 answers both with reply 4): check the DNS servers the proxy uses, then the routes beyond it")),
+                // What the destination did, as the proxy saw it: the
+                // proxy was not the one to refuse (round 20: proxy_denied).
+                Beyond::Reset => (Verdict::TcpReset, ev,
+                    format!("{target} reset the connection {proxy} opened to it: the service drops the request, or a firewall beyond the proxy cuts it; the proxy's log names the address it used")),
+                Beyond::ClosedWithoutAnswer => (Verdict::TcpReset, ev,
+                    format!("{target} closed the connection {proxy} opened to it without answering: the service drops the request, or something beyond the proxy cuts it; the proxy's log says more")),
             }
         }
         Failure::ProxyCannot(what) => (Verdict::ProxyUnreachable,
@@ -505,29 +535,41 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
             if let Some(r) = realm {
                 ev.push(format!("realm: {r}"));
             }
-            if *credentials_rejected {
-                // pathprobe answers a challenge with Basic only: credentials
-                // a proxy never asked for in Basic were not tried, not wrong.
-                let basic = schemes.iter().any(|s| {
+            // pathprobe answers a challenge with Basic only: credentials a
+            // proxy never asked for in Basic were not tried, not wrong.
+            let rejected = *credentials_rejected
+                && schemes.iter().any(|s| {
                     s.eq_ignore_ascii_case("basic") || s == "SOCKS5 username/password"
                 });
-                ev.push(if basic {
+            if *credentials_rejected {
+                ev.push(if rejected {
                     "credentials given: rejected".into()
                 } else {
                     "credentials given: not usable here (pathprobe sends them as Basic; the proxy offers none of that)".into()
                 });
             }
+            // Rejected credentials are the first thing to look at: the
+            // exemption is still what an agent needs (round 20: the hint
+            // spoke only of the exemption).
+            let first = if rejected {
+                "the proxy rejected the credentials given (--proxy-user): check the user name and password. Even with good ones, "
+            } else {
+                ""
+            };
             (Verdict::ProxyAuthRequired, ev,
-                format!("the proxy demands authentication ({}), which a service running unattended cannot answer: exempt these URLs from authentication on the proxy{FIX}",
+                format!("{first}the proxy demands authentication ({}), which a service running unattended cannot answer: exempt these URLs from authentication on the proxy{FIX}",
                     if socks_auth(schemes) { "SOCKS5 username/password" } else { "407" }))
         }
-        Failure::ProxyDenied { product, title, detail, via } => {
+        Failure::ProxyDenied { product, title, page, detail, via } => {
             let mut ev = vec![format!("answer: {detail}")];
             if let Some(p) = product {
                 ev.push(format!("product: {p}"));
             }
             if let Some(t) = title {
                 ev.push(format!("page title: {t}"));
+            }
+            if let Some(p) = page {
+                ev.push(format!("page says: {p}"));
             }
             // Two or more hops: the proxy named in the setting may only
             // have passed on its upstream's refusal (round 19).
@@ -542,9 +584,12 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
             };
             // Only a refusal is claimed as one and gets an allow rule.
             let hint = match ProxyAnswer::of(detail) {
+                ProxyAnswer::Refusal if detail.ends_with(pathprobe_reports::UPSTREAM_REFUSED) => format!("the proxy{named} passed on a refusal of this destination by a proxy it chains to (its page says so): add the URL to that proxy's allow list{FIX}"),
                 ProxyAnswer::Refusal => format!("the proxy{named} refused this destination: add the URL to its allow list{FIX}"),
                 ProxyAnswer::GatewayError if let Some(words) = squid_words(detail) => format!("the proxy{named} answered {detail}: {words}; its log says more"),
                 ProxyAnswer::GatewayError if detail.contains("X-Squid-Error") => format!("the proxy{named} answered {detail}: it could not reach the destination or got no usable answer from it; its log names the cause"),
+                // mitmproxy says why only on its page (round 20).
+                ProxyAnswer::GatewayError if let Some(p) = page => format!("the proxy{named} answered {detail}, its page saying {}: it could not reach the destination or got no usable answer from it; its log says more", pathprobe_files::quote::quoted(p)),
                 ProxyAnswer::GatewayError => format!("the proxy{named} answered {detail} without saying why: it could not reach the destination or got no usable answer from it; its log names the cause"),
                 ProxyAnswer::NotTaken => format!("the proxy{named} answered {detail}: it does not take this request; the proxy setting may name a web server or a reverse proxy rather than a forward proxy, or this proxy does not allow CONNECT"),
                 ProxyAnswer::RateLimited => format!("the proxy{named} answered {detail}: it limits how fast this machine asks; run again later, or with lower --concurrency and --per-proxy"),
@@ -605,6 +650,13 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
         Failure::Status(s, list) => (Verdict::HttpUnexpectedStatus,
             vec![format!("status: {s}"), format!("expected: {}", list.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))],
             format!("the endpoint answered {s}, which is not what the service answers; something in the path may be answering in its place")),
+        Failure::ServiceBroke { what, hung_up } => (Verdict::HttpUnexpectedStatus,
+            vec![format!("answer: {what}")],
+            format!("the service was reached {via} but {what}: {}", if *hung_up {
+                "it drops this client or this request (its log says why); an allow rule does not change that"
+            } else {
+                "it does not answer HTTP there as expected; an allow rule does not change that"
+            })),
         Failure::OtherPage { status, location, body } => {
             let mut ev = vec![format!("status: {status}")];
             ev.extend(location.as_ref().map(|l| format!("location: {l}")));
@@ -682,6 +734,34 @@ mod tests {
             !hint.contains("0.0.0.0") && hint.contains("SOCKS5 s:1080"),
             "{hint}"
         );
+    }
+
+    /// Round 20: what a proxy reports of the destination is the verdict of
+    /// what happened there, not a refusal of the proxy's.
+    #[test]
+    fn what_a_proxy_reports_beyond_itself_is_what_happened_there() {
+        let route = Route::Proxy {
+            kind: ProxyKind::Socks5h,
+            host: "s".into(),
+            port: 1080,
+        };
+        for (problem, verdict) in [
+            (Beyond::HostUnreachableOrUnresolved, Verdict::DnsFailure),
+            (Beyond::Reset, Verdict::TcpReset),
+            (Beyond::ClosedWithoutAnswer, Verdict::TcpReset),
+        ] {
+            let (v, ev, hint) = classify(
+                &Failure::BeyondProxy {
+                    target: "a.test:443".into(),
+                    problem,
+                    said: "x".into(),
+                },
+                &route,
+            );
+            assert_eq!(v, verdict, "{problem:?}");
+            assert!(ev[1].starts_with("proxy reports: "), "{ev:?}");
+            assert!(!hint.contains("allow list"), "{hint}");
+        }
     }
 
     #[test]

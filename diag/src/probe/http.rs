@@ -414,6 +414,46 @@ pub fn redirects_to_product(head: &Head) -> bool {
             .is_some_and(|h| marked(&h))
 }
 
+/// What a proxy's error page says in its text, past its title: mitmproxy
+/// names why it answers 502 only there ("Upstream proxy … refused HTTP
+/// CONNECT request: 403 Forbidden", "Certificate verify failed"). Tags,
+/// scripts and styles are left out; at most 300 characters.
+pub fn page_words(body: &[u8], title: Option<&str>) -> Option<String> {
+    let text = String::from_utf8_lossy(body);
+    let lower = text.to_ascii_lowercase();
+    let mut words = String::new();
+    let mut at = 0usize;
+    while let Some(open) = lower.get(at..).and_then(|r| r.find('<')).map(|i| i + at) {
+        words.push_str(text.get(at..open).unwrap_or_default());
+        words.push(' ');
+        // A script, a style or the title is no text a person reads there.
+        let skipped = ["script", "style", "title"].iter().find_map(|tag| {
+            lower
+                .get(open + 1..)
+                .filter(|r| r.starts_with(tag))
+                .and_then(|_| lower.get(open..)?.find(&format!("</{tag}")))
+                .map(|end| open + end + 2)
+        });
+        let from = skipped.unwrap_or(open);
+        at = match lower.get(from..).and_then(|r| r.find('>')) {
+            Some(close) => from + close + 1,
+            None => lower.len(),
+        };
+    }
+    words.push_str(text.get(at..).unwrap_or_default());
+    let mut said = unescape_html(&words)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    // The heading that repeats the title ("502 Bad Gateway") says nothing new.
+    if let Some(t) = title
+        && let Some(rest) = said.strip_prefix(t)
+    {
+        said = rest.trim_start().to_owned();
+    }
+    (!said.is_empty()).then(|| said.chars().take(300).collect())
+}
+
 /// The `<title>` of an HTML page.
 pub fn title(body: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(body);

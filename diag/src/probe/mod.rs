@@ -422,6 +422,31 @@ async fn request(
         },
         other => Failure::Protocol(Phase::Http, Broken::Head(other)),
     })?;
+    // squid passes on an answer that is no HTTP (an SSH banner, a mail
+    // server's greeting) as a 200 it made up, and says so: the service does
+    // not speak HTTP there (round 20: reported ok through squid, and not
+    // HTTP directly).
+    if let Some(from) = head.get("X-Transformed-From") {
+        let body = self::http::peek_body(&mut stream, &head).await;
+        let start: String = String::from_utf8_lossy(&body).chars().take(60).collect();
+        return Err(Failure::ServiceBroke {
+            what: format!(
+                "sent no HTTP: the proxy made its answer into a {} {} (X-Transformed-From: {}){}",
+                head.status,
+                head.reason,
+                quoted(from),
+                if start.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        ", and what it sent begins {}",
+                        pathprobe_files::quote::quoted(start.trim())
+                    )
+                }
+            ),
+            hung_up: false,
+        });
+    }
     // A plain-HTTP request may be answered by a proxy: the one the route
     // names, or a transparent one in the path. Either way the origin was
     // not reached, whatever status the service accepts.
@@ -799,11 +824,36 @@ async fn run(
                 problem: ProxyProblem::Handshake(Box::new(f)),
             }
         }
+        // After a handshake that proved the service (a public root or a
+        // `--ca-cert` anchor), a hang-up is the service's: no device on the
+        // path speaks inside that TLS (round 20: a firewall was blamed, and
+        // `fix` wrote allow rules).
+        (Failure::Closed { bytes, .. }, _) if origin_proven => Failure::ServiceBroke {
+            what: format!(
+                "closed the connection after the request without a complete answer ({bytes} bytes), after a TLS handshake its certificate proved"
+            ),
+            hung_up: true,
+        },
+        (Failure::Reset(_), _) if origin_proven => Failure::ServiceBroke {
+            what: "reset the connection after the request, after a TLS handshake its certificate proved".into(),
+            hung_up: true,
+        },
         (f, _) => f,
     })?;
     *status = Some(head.status);
     match &target.expect {
-        Expect::Any => Ok(()),
+        // Any status a server may send as its answer: 101 answers no
+        // request for an upgrade, and RFC 9110 (15) has no status past 599
+        // (round 20: both were ok).
+        Expect::Any if (200..=599).contains(&head.status) => Ok(()),
+        Expect::Any => Err(Failure::ServiceBroke {
+            what: format!(
+                "answered {} {}, which is no answer to a GET (a server's final status is 200 to 599)",
+                head.status,
+                quoted(&head.reason)
+            ),
+            hung_up: false,
+        }),
         Expect::OneOf(list) if list.contains(&head.status) => Ok(()),
         Expect::OneOf(list) => Err(Failure::Status(head.status, list.clone())),
         Expect::Page(page) => {

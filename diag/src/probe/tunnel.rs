@@ -49,9 +49,22 @@ pub(super) async fn proxy_refusal(
         };
     }
     let body = peek_body(stream, head).await;
+    let title = title(&body);
+    // squid's page is long and its code says what it says.
+    let page = codes
+        .is_empty()
+        .then(|| super::http::page_words(&body, title.as_deref()))
+        .flatten();
+    // mitmproxy says on its 502 page that the proxy it chains to refused
+    // the tunnel: that refusal is the answer's meaning (round 20: "a
+    // gateway error, no refusal", no allow rule).
+    let upstream_refused = page
+        .as_deref()
+        .is_some_and(|p| p.contains("refused HTTP CONNECT request: 403"));
     Failure::ProxyDenied {
         product: product(head, &body).map(str::to_owned),
-        title: title(&body),
+        title,
+        page,
         via: {
             let hops: Vec<&str> = head.all("Via").collect();
             (!hops.is_empty()).then(|| pathprobe_files::quote::excerpt(&hops.join(", "), 300))
@@ -83,6 +96,12 @@ pub(super) async fn proxy_refusal(
                 head.reason,
                 codes.join(", ")
             ),
+            _ if upstream_refused => format!(
+                "{} {}, {}",
+                head.status,
+                head.reason,
+                pathprobe_reports::UPSTREAM_REFUSED
+            ),
             _ => format!("{} {}", head.status, head.reason),
         },
     }
@@ -109,6 +128,9 @@ fn upstream_problem(head: &Head) -> Option<Beyond> {
             ("ERR_CONNECT_FAIL", Some("113")) => Some(Beyond::HostUnreachable),
             ("ERR_CONNECT_FAIL", Some("101")) => Some(Beyond::NetworkUnreachable),
             ("ERR_READ_TIMEOUT" | "ERR_LIFETIME_EXP", _) => Some(Beyond::TimedOut),
+            // errno 104: ECONNRESET, the destination reset squid's connection.
+            ("ERR_READ_ERROR", Some("104")) => Some(Beyond::Reset),
+            ("ERR_ZERO_SIZE_OBJECT", _) => Some(Beyond::ClosedWithoutAnswer),
             _ => None,
         });
     }
@@ -365,6 +387,7 @@ pub(super) async fn socks5(
         (code @ 1..=2, _) => Err(Failure::ProxyDenied {
             product: None,
             title: None,
+            page: None,
             via: None,
             detail: format!(
                 "SOCKS5 reply {code}: {}",
@@ -474,6 +497,7 @@ pub(super) async fn socks4(
         [0, code @ 0x5B..=0x5D, ..] => Err(Failure::ProxyDenied {
             product: None,
             title: None,
+            page: None,
             via: None,
             detail: format!(
                 "SOCKS4 reply {code:#x}: {}",
