@@ -262,11 +262,114 @@ impl Redactor {
         if out.contains(' ') || out.contains(':') {
             out = redact_authorization(&out);
         }
+        if out.contains("eyJ") {
+            out = redact_jwts(&out);
+        }
         for (host, placeholder) in &self.hosts {
             out = replace_ignore_case(&out, host, placeholder);
         }
         out
     }
+
+    /// [`Redactor::apply`] for a file's own text (a PAC script, a settings
+    /// file) copied into a bundle: a value assigned to a credential's name
+    /// the way scripts and configuration files write it (`password =
+    /// "PW"`, `token: PW`, `"proxyPassword":"PW"`, `var apiKey = 'PW'`) is
+    /// taken out too (round 20: only `password=PW` was).
+    pub fn apply_to_source(&self, text: &str) -> String {
+        let out = self.apply(text);
+        if out.contains('=') || out.contains(':') {
+            redact_assignments(&out)
+        } else {
+            out
+        }
+    }
+}
+
+/// A JSON Web Token (`eyJ…` header, `.eyJ…` claims, `.signature`): a bearer
+/// credential wherever it stands.
+fn redact_jwts(text: &str) -> String {
+    let part = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_');
+    let mut cuts = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text
+        .get(from..)
+        .and_then(|t| t.find("eyJ"))
+        .map(|i| i + from)
+    {
+        from = at + 3;
+        // The token starts a word.
+        if text
+            .get(..at)
+            .and_then(|b| b.chars().last())
+            .is_some_and(part)
+        {
+            continue;
+        }
+        let rest = text.get(at..).unwrap_or_default();
+        let header = rest.find(|c: char| !part(c)).unwrap_or(rest.len());
+        let Some(after) = rest.get(header..).and_then(|r| r.strip_prefix(".eyJ")) else {
+            continue;
+        };
+        let claims = after.find(|c: char| !part(c)).unwrap_or(after.len());
+        let mut end = at + header + 4 + claims;
+        if let Some(sig) = text.get(end..).and_then(|r| r.strip_prefix('.')) {
+            end += 1 + sig.find(|c: char| !part(c)).unwrap_or(sig.len());
+        }
+        cuts.push((at, end));
+        from = end;
+    }
+    splice(text, cuts)
+}
+
+/// A value assigned to a name that carries a credential, with `=` or `:`,
+/// spaces around it, the name and the value quoted or not.
+fn redact_assignments(text: &str) -> String {
+    let name_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    let mut cuts = Vec::new();
+    for (i, c) in text.char_indices() {
+        if c != '=' && c != ':' {
+            continue;
+        }
+        let before = text.get(..i).unwrap_or_default();
+        let after = text.get(i + 1..).unwrap_or_default();
+        // Comparisons (`==`, `!=`, `<=`) and a URL's `://` assign nothing.
+        if (c == '=' && (after.starts_with('=') || before.ends_with(['=', '!', '<', '>'])))
+            || (c == ':' && after.starts_with("//"))
+        {
+            continue;
+        }
+        let name_end = before.trim_end_matches([' ', '\t']);
+        let name_end = name_end.strip_suffix(['"', '\'']).unwrap_or(name_end);
+        let name_start = name_end.rfind(|c: char| !name_char(c)).map_or(0, |p| p + 1);
+        if !is_secret_parameter(name_end.get(name_start..).unwrap_or_default()) {
+            continue;
+        }
+        let value = after.trim_start_matches([' ', '\t']);
+        let value_at = i + 1 + (after.len() - value.len());
+        let (start, end) = match value.chars().next() {
+            Some(quote @ ('"' | '\'' | '`')) => {
+                let inner = &value[1..];
+                match inner.find([quote, '\n']) {
+                    Some(e) if inner[e..].starts_with(quote) => (value_at + 1, value_at + 1 + e),
+                    _ => continue,
+                }
+            }
+            Some(_) => {
+                let e = value
+                    .find(|c: char| {
+                        c.is_whitespace() || matches!(c, ';' | ',' | '}' | ')' | '&' | '"' | '\'')
+                    })
+                    .unwrap_or(value.len());
+                (value_at, value_at + e)
+            }
+            None => continue,
+        };
+        if start < end && text.get(start..end) != Some(REDACTED) {
+            cuts.push((start, end));
+        }
+    }
+    splice(text, cuts)
 }
 
 /// Where a URL's authority ends: a path, white space, a quote or tag, a
@@ -736,6 +839,15 @@ impl Bundle {
             .push((name.to_owned(), text.into_bytes(), description.to_owned()));
     }
 
+    /// [`Bundle::add`] for a copy of a file's own text (a PAC script, a
+    /// settings file): see [`Redactor::apply_to_source`].
+    pub fn add_source(&mut self, name: &str, text: &str, description: &str) {
+        let text =
+            pathprobe_files::quote::inert(&self.redactor.apply_to_source(text), false).into_owned();
+        self.members
+            .push((name.to_owned(), text.into_bytes(), description.to_owned()));
+    }
+
     /// The names added so far.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.members.iter().map(|(n, _, _)| n.as_str())
@@ -1103,6 +1215,37 @@ mod tests {
         ] {
             assert_eq!(r.apply(text), text);
         }
+    }
+
+    /// Round 20: a script's or settings file's credentials written any of
+    /// the ways people write them; comparisons, URLs and words that only
+    /// look alike are left as they are.
+    #[test]
+    fn credentials_assigned_in_a_files_text_are_taken_out() {
+        let r = Redactor::new();
+        let text = "// a: password=PW_A1\n// b: password = PW_B2\n// c: password: PW_C3\nvar d = {password: \"PW_D4\"};\nvar password = \"PW_F6\";\nvar token = 'PW_G7';\n// token: PW_I9\nvar pwd = \"PW_J10\";\nvar x = {\"proxyPassword\":\"PW_L12\"};\nvar apiKey=\"PW_M13\"; var api_key = 'PW_N14';\nvar t = \"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln\";\n";
+        let shown = r.apply_to_source(text);
+        for secret in [
+            "PW_A1",
+            "PW_B2",
+            "PW_C3",
+            "PW_D4",
+            "PW_F6",
+            "PW_G7",
+            "PW_I9",
+            "PW_J10",
+            "PW_L12",
+            "PW_M13",
+            "PW_N14",
+            "eyJzdWIiOiJ4In0",
+        ] {
+            assert!(!shown.contains(secret), "{secret}: {shown}");
+        }
+        let kept = "if (host == \"token.example.com\" || url.substring(0, 6) != \"https:\") return \"PROXY p.example:8080\"; // see http://wiki/keys";
+        assert_eq!(r.apply_to_source(kept), kept);
+        // The other outputs keep their `key: value` lines: only a file's
+        // text gets this pass.
+        assert_eq!(r.apply("status code: 404"), "status code: 404");
     }
 
     #[test]

@@ -30,6 +30,17 @@ const CATALOG_SIG: &str = "CatalogS1g-5";
 const CONFIG_PASSWORD: &str = "CfgPassw0rd-6";
 const ROW_PASSWORD: &str = "RowPassw0rd-7";
 const PROXY_TOKEN: &str = "ProxyT0ken-8";
+/// Round 20: credentials a PAC script holds in its comments and variables,
+/// each written another way, and a JWT (its claims part is the secret
+/// looked for).
+const PAC_SCRIPT_SECRETS: &[&str] = &[
+    "PacColonPw-9",
+    "PacVarPw-10",
+    "PacJsonKey-11",
+    "PacSpacedTok-12",
+    "PacSingleSecret-13",
+    "eyJzdWIiOiJwYWMtand0LTE0In0",
+];
 
 /// A proxy that answers every CONNECT with a 403 whose page and headers echo
 /// the Proxy-Authorization it received.
@@ -90,8 +101,10 @@ fn command_inputs(
     let stranger = TestCa::new("Stranger Root CA");
     let untrusted = tls_origin(&stranger, &["untrusted.lab.test"], 200);
     let proxy = echoing_proxy();
+    let secrets = PAC_SCRIPT_SECRETS;
     let pac = format!(
-        "function FindProxyForURL(url, host) {{ if (host == \"ok.lab.test\" || host == \"untrusted.lab.test\") return \"DIRECT\"; return \"PROXY proxy.corp.test:{proxy}\"; }}"
+        "// maintainer password: {}\nvar proxyPassword = \"{}\";\nvar cfg = {{\"apiKey\":\"{}\"}};\n// token = {}\nvar secret = '{}';\nvar bearer = \"eyJhbGciOiJIUzI1NiJ9.{}.c2lnbmF0dXJl\";\nfunction FindProxyForURL(url, host) {{ if (host == \"ok.lab.test\" || host == \"untrusted.lab.test\") return \"DIRECT\"; return \"PROXY proxy.corp.test:{proxy}\"; }}",
+        secrets[0], secrets[1], secrets[2], secrets[3], secrets[4], secrets[5]
     );
     let pac_port = serve_http(Some("application/x-ns-proxy-autoconfig"), pac.into_bytes());
     let dir = tempfile::tempdir().unwrap();
@@ -189,6 +202,9 @@ fn forbidden() -> Vec<String> {
         b64(&format!("envuser:{ENV_PASSWORD}")),
         b64(&format!("mdeuser:{FILE_PASSWORD}")),
     ]
+    .into_iter()
+    .chain(PAC_SCRIPT_SECRETS.iter().map(|s| (*s).to_owned()))
+    .collect()
 }
 
 #[test]

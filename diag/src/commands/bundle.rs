@@ -248,7 +248,9 @@ fn add_members(
         "the same, as JSON",
     );
     if let (Some(text), Some(pac)) = (&probed.pac_text, &probed.explanation.pac) {
-        bundle.add(
+        // The script's own text: its comments and variables may hold
+        // credentials written any way (round 20).
+        bundle.add_source(
             "pac/in-force.pac",
             text,
             &format!(
@@ -271,7 +273,7 @@ fn add_members(
         let resolv = resolv_conf_path(args);
         let resolv_text = crate::input::system_text(&resolv)
             .unwrap_or_else(|e| format!("# could not be read: {e}\n"));
-        bundle.add(
+        bundle.add_source(
             "system/resolv.conf",
             &resolv_text,
             &format!("the resolver configuration ({})", resolv.display()),
