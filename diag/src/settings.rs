@@ -62,7 +62,17 @@ pub(crate) fn discover(
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
             .collect()
     });
-    let mut discovery = gather(&args.source_paths(), env.as_ref(), cli.as_ref());
+    let paths = args.source_paths();
+    // A settings file named on the command line that cannot be read is
+    // bad input, named (round 20: a route of no_route for every URL, or
+    // nothing said at all when the file was one this OS ignores).
+    for (file, flag) in paths.each() {
+        if file.explicit {
+            pathprobe_files::open_regular(&file.path)
+                .map_err(|e| UsageError(format!("{flag} {e}")))?;
+        }
+    }
+    let mut discovery = gather(&paths, env.as_ref(), cli.as_ref());
     // A setting the configuration file gave is named as such, with its line.
     let from_file = ["direct", "wpad", "proxy", "pac"]
         .iter()

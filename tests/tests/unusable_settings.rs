@@ -257,3 +257,39 @@ fn an_agent_configuration_that_cannot_be_read_is_not_taken_for_direct() {
         }
     }
 }
+
+/// Round 20. A settings file named on the command line that cannot be read
+/// stops `check` before it probes, naming the flag and the file: every URL
+/// was `no_route`, or nothing was said when the file was one this OS does
+/// not read.
+#[test]
+fn a_settings_file_that_cannot_be_read_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = pathprobe_tests::write_catalog(dir.path(), &["https://a.lab.test/"]);
+    for flag in ["--mdatp-config", "--netsh-file"] {
+        let missing = dir.path().join("absent.txt");
+        let out = pathprobe_tests::run([
+            "check",
+            catalog.to_str().unwrap(),
+            "--only-given",
+            "--no-env",
+            "--no-config",
+            "--profile",
+            "agent",
+            flag,
+            missing.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{flag}: {}",
+            pathprobe_tests::stderr(&out)
+        );
+        let err = pathprobe_tests::stderr(&out);
+        assert!(
+            err.contains(&format!("{flag} ")) && err.contains("absent.txt: cannot read"),
+            "{flag}: {err}"
+        );
+        assert_eq!(err.matches("cannot read").count(), 1, "{err}");
+    }
+}

@@ -294,6 +294,27 @@ impl ColumnMap {
         cells: &[S],
         overrides: &[ColumnOverride],
     ) -> Option<ColumnMap> {
+        Self::read_header(cells, overrides, false)
+    }
+
+    /// [`ColumnMap::from_header_with`] for a table's first header: a URL
+    /// column headed as one (`URL`, `Endpoint`, `FQDN`, not a bare `Host`)
+    /// is enough beside columns pathprobe reads nothing from (`URL,Owner`
+    /// was refused as "no header"; round 20). Those columns are said by the
+    /// walker. Once a table has its header, a later row needs the stricter
+    /// reading to replace it.
+    pub fn from_first_header<S: AsRef<str>>(
+        cells: &[S],
+        overrides: &[ColumnOverride],
+    ) -> Option<ColumnMap> {
+        Self::read_header(cells, overrides, true)
+    }
+
+    fn read_header<S: AsRef<str>>(
+        cells: &[S],
+        overrides: &[ColumnOverride],
+        first: bool,
+    ) -> Option<ColumnMap> {
         // A row that names a host is data, whatever its other cells say. A
         // lone word ("URL", "Category") could be a single-label host too, so
         // only forms no header takes count here.
@@ -338,7 +359,24 @@ impl ColumnMap {
         let named = slots
             .iter()
             .any(|(c, _)| overrides.iter().any(|o| o.role == *c));
-        let needed = if cells.len() == 1 || named { 1 } else { 2 };
+        // A first header may stand on its URL column alone when that
+        // column's heading says URL (the others hold no header words, but
+        // are headings: short, no host among them, checked above).
+        let strong_url = first
+            && slots.iter().any(|(c, i)| {
+                *c == Column::Url
+                    && cells
+                        .get(*i)
+                        .is_some_and(|t| classify(t.as_ref()) == Some(Column::Url))
+            })
+            && cells
+                .iter()
+                .all(|c| c.as_ref().trim().len() <= MAX_HEADER_LEN && !c.as_ref().contains("://"));
+        let needed = if cells.len() == 1 || named || strong_url {
+            1
+        } else {
+            2
+        };
         if !has_url || slots.len() < needed {
             return None;
         }

@@ -145,7 +145,12 @@ pub fn walk(grid: &Grid, src: &TableSource<'_>) -> Walked {
             continue; // blank, or wholly inside merged regions that started above
         }
         let texts: Vec<&str> = row.iter().map(|c| c.text.as_str()).collect();
-        if let Some(map) = ColumnMap::from_header_with(&texts, src.columns) {
+        let read = if header.is_some() {
+            ColumnMap::from_header_with(&texts, src.columns)
+        } else {
+            ColumnMap::from_first_header(&texts, src.columns)
+        };
+        if let Some(map) = read {
             // A column no meaning is read from is said once per header,
             // never dropped unseen (round 19: extra CSV columns vanished).
             let ignored = map.ignored(&texts);

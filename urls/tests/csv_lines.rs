@@ -111,3 +111,45 @@ fn a_csv_with_semicolons_is_read_by_its_header() {
         );
     }
 }
+
+/// Round 20. A URL column headed as one beside columns pathprobe reads
+/// nothing from (`URL,Owner`) is a header: the file was refused as having
+/// none. The other columns are said, once.
+#[test]
+fn a_url_column_beside_unknown_ones_is_a_header() {
+    for (file, text) in [
+        (
+            "owners.csv",
+            "URL,Owner\nhttp://a.test/,x\nhttps://b.test/,y\n",
+        ),
+        (
+            "owners.txt",
+            "Owner,Endpoint,Ticket\nx,http://a.test/,1\ny,https://b.test/,2\n",
+        ),
+    ] {
+        let catalog = load_bytes(Path::new(file), text.as_bytes(), &LoadOptions::default())
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let read: Vec<String> = catalog
+            .endpoints
+            .iter()
+            .map(|e| e.display_target())
+            .collect();
+        assert_eq!(read, ["http://a.test", "https://b.test"], "{file}");
+        assert_eq!(catalog.notices.len(), 1, "{file}: {:?}", catalog.notices);
+        assert!(
+            catalog.notices[0].message.contains("not read"),
+            "{:?}",
+            catalog.notices
+        );
+    }
+    // A bare `Host` beside an unknown column is still no header: a data
+    // row of a two-column list can read so.
+    assert!(
+        load_bytes(
+            Path::new("h.csv"),
+            b"Host,Owner\na.test,x\n",
+            &LoadOptions::default()
+        )
+        .is_err()
+    );
+}

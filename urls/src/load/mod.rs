@@ -251,7 +251,7 @@ pub(crate) fn table_separator(
 ) -> Option<u8> {
     [b',', b'\t', b';'].into_iter().find(|sep| {
         let cells: Vec<&str> = line.split(char::from(*sep)).collect();
-        cells.len() > 1 && crate::columns::ColumnMap::from_header_with(&cells, columns).is_some()
+        cells.len() > 1 && crate::columns::ColumnMap::from_first_header(&cells, columns).is_some()
     })
 }
 

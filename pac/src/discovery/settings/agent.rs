@@ -10,10 +10,11 @@ pub fn from_mdatp_managed_json(path: &str, text: &str) -> SourceResult {
     let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         SourceProblem::new(
             provenance.clone(),
+            // In the file's words, not the parser's (round 20: "EOF while
+            // parsing a value at line 2 column 0").
             format!(
-                "not valid JSON at line {}, column {}: {e}",
-                e.line(),
-                e.column()
+                "not valid JSON: {}",
+                pathprobe_files::words::serde_message(&e.to_string())
             ),
         )
     })?;
