@@ -10,7 +10,7 @@
 )]
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use pathprobe_tests::json_of as json;
 use pathprobe_tests::{fixtures, run, stderr, stdout};
@@ -1827,4 +1827,108 @@ fn a_hidden_sheet_is_said_and_read_only_when_named() {
         entries.contains("retired.example.com") && !entries.contains("shown.example.com"),
         "{v:#}"
     );
+}
+
+/// A one-sheet workbook ("S1": URL, Category; a.example.com) with one part
+/// replaced by what `edit` makes of it.
+fn edited_workbook(dir: &Path, name: &str, part: &str, edit: &dyn Fn(String) -> String) -> PathBuf {
+    use std::io::{Read as _, Write as _};
+    let good = dir.join(format!("good-{name}"));
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("S1").unwrap();
+    sheet.write_string(0, 0, "URL").unwrap();
+    sheet.write_string(0, 1, "Category").unwrap();
+    sheet.write_string(1, 0, "a.example.com").unwrap();
+    sheet.write_string(1, 1, "x").unwrap();
+    book.save(&good).unwrap();
+    let path = dir.join(name);
+    let mut from = zip::ZipArchive::new(fs::File::open(&good).unwrap()).unwrap();
+    let mut to = zip::ZipWriter::new(fs::File::create(&path).unwrap());
+    for i in 0..from.len() {
+        let mut member = from.by_index(i).unwrap();
+        let member_name = member.name().unwrap().into_owned();
+        let mut text = Vec::new();
+        member.read_to_end(&mut text).unwrap();
+        if member_name == part {
+            text = edit(String::from_utf8(text).unwrap()).into_bytes();
+        }
+        to.start_file(member_name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        to.write_all(&text).unwrap();
+    }
+    to.finish().unwrap();
+    path
+}
+
+/// Round 20. Workbooks that say something other than what was read: a
+/// row written twice (the first was dropped unseen), a sheet whose data is
+/// missing ("no sheet named"), a cell showing a failed formula ("not a host
+/// name"); and Excel's `sep=;` first line, which names the separator.
+#[test]
+fn workbook_oddities_are_said_as_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let twice = edited_workbook(
+        dir.path(),
+        "twice.xlsx",
+        "xl/worksheets/sheet1.xml",
+        &|xml| {
+            let row =
+                "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>b.example.com</t></is></c></row>";
+            xml.replacen("</sheetData>", &format!("{row}</sheetData>"), 1)
+        },
+    );
+    let out = run(["urls", "list", twice.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("sheet \"S1\", row 2: cell A2 is written twice"),
+        "{}",
+        stderr(&out)
+    );
+    let missing = edited_workbook(
+        dir.path(),
+        "missing.xlsx",
+        "xl/_rels/workbook.xml.rels",
+        &|xml| xml.replace("worksheets/sheet1.xml", "worksheets/sheet9.xml"),
+    );
+    let out = run(["urls", "list", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("lists this sheet, but its data is missing from the file"),
+        "{}",
+        stderr(&out)
+    );
+    let failed = edited_workbook(
+        dir.path(),
+        "failed.xlsx",
+        "xl/worksheets/sheet1.xml",
+        &|xml| {
+            let at = xml.find("<c r=\"A2\"").expect("A2");
+            let end = at + xml[at..].find("</c>").expect("A2 ends") + 4;
+            format!(
+                "{}<c r=\"A2\" t=\"e\"><f>B9/0</f><v>#REF!</v></c>{}",
+                &xml[..at],
+                &xml[end..]
+            )
+        },
+    );
+    let out = run(["urls", "list", failed.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(
+            "the cell shows the spreadsheet error #REF!: its formula failed in the workbook"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    let excel = dir.path().join("excel.csv");
+    fs::write(
+        &excel,
+        "sep=;\r\nURL;Category\r\nhttps://a.example.com/;x\r\n",
+    )
+    .unwrap();
+    let out = run(["urls", "list", excel.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["entries"][0]["target"], "https://a.example.com", "{v:#}");
+    assert_eq!(v["entries"][0]["category"], "x", "{v:#}");
 }

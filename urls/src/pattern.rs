@@ -265,7 +265,31 @@ pub(crate) fn why_prose(item: &str) -> String {
     parse_url(item.trim()).err().unwrap_or_default()
 }
 
+/// The error values a spreadsheet shows in a cell whose formula failed.
+const SPREADSHEET_ERRORS: &[&str] = &[
+    "#REF!",
+    "#N/A",
+    "#VALUE!",
+    "#DIV/0!",
+    "#NAME?",
+    "#NUM!",
+    "#NULL!",
+    "#SPILL!",
+    "#CALC!",
+    "#GETTING_DATA",
+];
+
 fn parse_url(text: &str) -> Result<UrlPattern, String> {
+    // A formula that failed in the workbook: said as that (round 20: "not
+    // a host name (characters or labels no DNS name holds)").
+    if SPREADSHEET_ERRORS
+        .iter()
+        .any(|e| text.eq_ignore_ascii_case(e))
+    {
+        return Err(format!(
+            "the cell shows the spreadsheet error {text}: its formula failed in the workbook; fix it there"
+        ));
+    }
     if text.contains(char::is_whitespace) {
         return Err(pathprobe_host::HostError::Spaces.to_string());
     }

@@ -239,7 +239,24 @@ fn detect_with(
     {
         return Ok(Format::Csv);
     }
+    if excel_separator(body).is_some() {
+        return Ok(Format::Csv);
+    }
     Ok(Format::Text)
+}
+
+/// The separator Excel's `sep=;` first line names (Excel writes it, and
+/// reads it, to say which character separates cells), if the text starts
+/// with one. The line itself stays: it is a title above the header.
+pub(crate) fn excel_separator(body: &str) -> Option<u8> {
+    let first = body.lines().next()?.trim_end();
+    let sep = first
+        .strip_prefix("sep=")
+        .or_else(|| first.strip_prefix("SEP="))?;
+    match sep.as_bytes() {
+        [b] if matches!(b, b',' | b';' | b'\t' | b'|') => Some(*b),
+        _ => None,
+    }
 }
 
 /// The separator of a table's header line, when its cells (split at commas,

@@ -45,9 +45,22 @@ fn xlsx_range(
         },
         message,
     };
-    let mut reader = book
-        .worksheet_cells_reader(sheet)
-        .map_err(|e| spreadsheet_error(path, xlsx_words(&e)))?;
+    let mut reader = book.worksheet_cells_reader(sheet).map_err(|e| match e {
+        // The workbook lists the sheet (its name came from there): its
+        // data is what is missing (round 20: "no sheet named").
+        calamine::XlsxError::WorksheetNotFound(_) => CatalogError::Invalid {
+            origin: Origin {
+                file: path.to_path_buf(),
+                sheet: Some(sheet.to_string()),
+                line: None,
+            },
+            message: "the workbook lists this sheet, but its data is missing from the file (damaged, or a part points outside it)".into(),
+        },
+        other => spreadsheet_error(path, xlsx_words(&other)),
+    })?;
+    // A cell written twice (two rows numbered alike): which value is
+    // meant is not known (round 20: the first was dropped unseen).
+    let mut seen: std::collections::HashSet<(u32, u32)> = std::collections::HashSet::new();
     let mut cells = Vec::new();
     let (mut top, mut left, mut bottom, mut right) = (u32::MAX, u32::MAX, 0u32, 0u32);
     // A damaged cell (a shared-string index past the table) is named by
@@ -84,6 +97,19 @@ fn xlsx_range(
             continue;
         }
         let (row, col) = cell.get_position();
+        if !seen.insert((row, col)) {
+            return Err(CatalogError::Invalid {
+                origin: Origin {
+                    file: path.to_path_buf(),
+                    sheet: Some(sheet.to_string()),
+                    line: Some(row.saturating_add(1)),
+                },
+                message: format!(
+                    "cell {} is written twice (a damaged file, or one no spreadsheet program wrote): which of its values is meant is not known",
+                    cell_name(row, col)
+                ),
+            });
+        }
         (top, left) = (top.min(row), left.min(col));
         (bottom, right) = (bottom.max(row), right.max(col));
         let height = (bottom - top) as usize + 1;
@@ -576,7 +602,9 @@ impl<'a> LineCounter<'a> {
 pub(super) fn load_csv(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Catalog> {
     let text = std::str::from_utf8(bytes).unwrap_or_default();
     let body = text.trim_start_matches('\u{feff}');
-    let delimiter = if path
+    let delimiter = if let Some(sep) = super::excel_separator(body) {
+        sep
+    } else if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("tsv"))
     {
