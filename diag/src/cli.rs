@@ -987,7 +987,7 @@ pub struct DiffArgs {
 // Values are checked where they are parsed, so that a configuration file's
 // value is refused with its file, line and key, as the command line's is.
 
-/// Seconds above 0 and at most a day.
+/// Seconds from a tenth of a second to a day.
 fn seconds_arg(text: &str) -> Result<f64, String> {
     let value: f64 = text
         .trim()
@@ -996,12 +996,14 @@ fn seconds_arg(text: &str) -> Result<f64, String> {
     seconds_in_range(value)
 }
 
-/// The one rule for run and phase limits: above 0, at most a day.
+/// The one rule for run and phase limits: from a tenth of a second (a
+/// limit below it lets no phase finish, and the verdict would be the
+/// limit's, not the network's: round 20's `1e-9`) to a day.
 pub fn seconds_in_range(value: f64) -> Result<f64, String> {
-    if value.is_finite() && value > 0.0 && value <= 86_400.0 {
+    if value.is_finite() && (0.1..=86_400.0).contains(&value) {
         Ok(value)
     } else {
-        Err("takes a number of seconds above 0 and at most 86400 (a day)".into())
+        Err("takes a number of seconds from 0.1 to 86400 (a day)".into())
     }
 }
 

@@ -219,6 +219,18 @@ fn cached(body: &Path, meta: &Path, max_bytes: u64) -> Option<Validators> {
     (sha256_hex(&bytes) == validators.sha256).then_some(validators)
 }
 
+/// Why no cached copy stands in for a catalog that cannot be fetched: none
+/// was kept, or the one kept no longer matches its record (round 20: a
+/// changed copy was said to be absent).
+fn no_copy(cache: Option<&(PathBuf, PathBuf)>) -> &'static str {
+    match cache {
+        Some((body, meta)) if body.is_file() && meta.is_file() => {
+            "its cached copy is not used: it no longer matches the SHA-256 recorded when it was saved (changed since, or damaged)"
+        }
+        _ => "no copy of it is cached",
+    }
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest as _;
     sha2::Sha256::digest(bytes)
@@ -410,12 +422,16 @@ pub(crate) fn fetch(url: &url::Url, options: &FetchOptions) -> anyhow::Result<Fe
                 previous: None,
             })
         }
-        (Err(why), ..) if why.starts_with("the deadline") => Err(crate::exit::Cut::deadline(
-            format!("{why} while the catalog {shown} was fetched: nothing was probed, and no copy of it is cached"),
-        )
-        .into()),
+        (Err(why), ..) if why.starts_with("the deadline") => {
+            Err(crate::exit::Cut::deadline(format!(
+                "{why} while the catalog {shown} was fetched: nothing was probed, and {}",
+                no_copy(cache.as_ref())
+            ))
+            .into())
+        }
         (Err(why), ..) => Err(UsageError(format!(
-            "the catalog {shown} cannot be fetched ({why}), and no copy of it is cached"
+            "the catalog {shown} cannot be fetched ({why}), and {}",
+            no_copy(cache.as_ref())
         ))
         .into()),
     }

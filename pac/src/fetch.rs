@@ -513,17 +513,29 @@ fn decode(bytes: Vec<u8>) -> (String, Vec<String>) {
         Some(rest) => rest.to_vec(),
         None => bytes,
     };
+    // Saved as UTF-16 (Notepad's "Unicode"): read as clients read it, as
+    // Latin-1, where it is no script; said as what it is (round 20: only
+    // "a NUL character ... binary or damaged").
+    let utf16 = pathprobe_files::text::utf16(&bytes).is_some();
     match String::from_utf8(bytes) {
-        Ok(text) => (text, Vec::new()),
+        Ok(text) if !utf16 => (text, Vec::new()),
+        Ok(text) => (text, vec![UTF16_WORDS.to_owned()]),
         Err(e) => {
             let text = e.as_bytes().iter().map(|b| char::from(*b)).collect();
             (
                 text,
-                vec!["the script is not UTF-8; it was read as Latin-1".to_owned()],
+                vec![if utf16 {
+                    UTF16_WORDS.to_owned()
+                } else {
+                    "the script is not UTF-8; it was read as Latin-1".to_owned()
+                }],
             )
         }
     }
 }
+
+/// What is said of a PAC saved as UTF-16.
+const UTF16_WORDS: &str = "the script is saved as UTF-16 (Notepad's \"Unicode\"): clients read a PAC as UTF-8 or Latin-1, where it is no script; save it as UTF-8";
 
 /// A URL as it may appear in output: its user name and password one
 /// `REDACTED`, the value of every query parameter replaced (PAC URLs often
@@ -595,5 +607,19 @@ mod tests {
         let (text, warnings) = decode(b"\xEF\xBB\xBFvar a;".to_vec());
         assert_eq!(text, "var a;");
         assert!(warnings.is_empty());
+        // Round 20: UTF-16, with or without its mark, is said as that.
+        for mark in [&[0xFF_u8, 0xFE][..], &[]] {
+            let bytes: Vec<u8> = mark
+                .iter()
+                .copied()
+                .chain(
+                    "function FindProxyForURL(u, h) { return \"DIRECT\"; }"
+                        .encode_utf16()
+                        .flat_map(u16::to_le_bytes),
+                )
+                .collect();
+            let (_, warnings) = decode(bytes);
+            assert_eq!(warnings, [UTF16_WORDS], "{mark:?}");
+        }
     }
 }

@@ -100,8 +100,8 @@ pub fn lint(source: &str) -> Vec<Finding> {
             line: deep.line,
             column: deep.column,
             message: format!(
-                "the script nests too deeply here (more than {} levels of brackets and operators)",
-                crate::nesting::MAX_DEPTH
+                "the script nests too deeply here ({})",
+                crate::nesting::limit_words()
             ),
             hint:
                 "split the expression: no client is sure to evaluate it, and pathprobe does not try"

@@ -22,6 +22,17 @@ pub const STACK_BYTES: usize = 256 * 1024 * 1024;
 /// The deepest estimate accepted.
 pub const MAX_DEPTH: usize = 5_000;
 
+/// How deeply the script is nested, in the words a message uses: the
+/// limit as nested brackets (each weighs [`BRACKET_WEIGHT`] and one more
+/// for its expression) and as operators in one chain (round 20: "more than
+/// 5000 levels" was said where about 555 brackets had tripped it).
+pub fn limit_words() -> String {
+    format!(
+        "more than the parser is given room for: about {} nested brackets, or {MAX_DEPTH} operators in one chain",
+        MAX_DEPTH / (BRACKET_WEIGHT + 1)
+    )
+}
+
 /// What an open bracket weighs against an operator (boa uses about eight
 /// times the stack for a parenthesised level as for a binary operator).
 pub const BRACKET_WEIGHT: usize = 8;

@@ -1175,6 +1175,30 @@ fn a_catalog_by_url_is_downloaded_again_only_when_it_changed() {
         .to_owned();
     assert!(named.contains("not fetched now ("), "{named}");
 
+    // Round 20. The copy changed since it was saved: not used, and said
+    // so (it was "no copy of it is cached").
+    let copy = fs::read_dir(cache.path().join("pathprobe").join("catalogs"))
+        .or_else(|_| fs::read_dir(cache.path().join("pathprobe")))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_none_or(|e| e != "json"))
+        .expect("the cached copy");
+    fs::write(
+        &copy,
+        "URL,Category
+evil.example.com,One
+",
+    )
+    .unwrap();
+    let fifth = list();
+    assert_eq!(fifth.status.code(), Some(2), "{}", stderr(&fifth));
+    assert!(
+        stderr(&fifth).contains("its cached copy is not used: it no longer matches the SHA-256"),
+        "{}",
+        stderr(&fifth)
+    );
+
     // Nothing cached and nothing answering: exit 2, naming the URL.
     let empty = tempfile::tempdir().unwrap();
     let out = pathprobe_tests::Pathprobe::new(["urls", "list", &url])

@@ -218,8 +218,11 @@ impl fmt::Display for SourceLocation {
                 .unwrap_or_else(|| whole.into_owned())
         };
         write!(f, "{}", pathprobe_files::quote::visible(&name))?;
+        // A sheet name may hold a line break or an escape (round 20: a
+        // forged line in the table's Source column): written out, as the
+        // file name is.
         if let Some(s) = &self.sheet {
-            write!(f, ":{s}")?;
+            write!(f, ":{}", pathprobe_files::quote::visible(s))?;
         }
         write!(f, ":{}", self.line)?;
         if let Some(i) = self.item {
@@ -669,6 +672,23 @@ pub struct Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Round 20: a sheet named with a line break forged a line of its own
+    /// in the table's Source column.
+    #[test]
+    fn a_sheet_name_is_written_out_in_a_source() {
+        let source = SourceLocation {
+            file: PathBuf::from("book.xlsx"),
+            sheet: Some("S1\npathprobe: error: FAKE\u{1b}[31m".into()),
+            section: None,
+            line: 2,
+            item: None,
+        };
+        assert_eq!(
+            source.to_string(),
+            "book.xlsx:S1<U+000A>pathprobe: error: FAKE<U+001B>[31m:2"
+        );
+    }
 
     #[test]
     fn address_blocks_read_as_cidr() {

@@ -19,7 +19,8 @@ pub enum PacErrorKind {
     },
     /// The script nests deeper than the engine accepts.
     #[error(
-        "line {line}, column {column}: the script nests too deeply (more than {limit} levels of brackets and operators); no real PAC script comes near this"
+        "line {line}, column {column}: the script nests too deeply ({}); no real PAC script comes near this",
+        crate::nesting::limit_words()
     )]
     TooDeep {
         /// 1-based line.
