@@ -130,6 +130,7 @@ pub fn walk(grid: &Grid, src: &TableSource<'_>) -> Walked {
     let mut header: Option<ColumnMap> = None;
     let mut header_texts: Vec<String> = Vec::new();
     let mut section: Option<String> = None;
+    let mut unheaded: Option<Unheaded> = None;
 
     for (offset, row) in grid.rows.iter().enumerate() {
         let line = grid.lines.get(offset).copied().unwrap_or_else(|| {
@@ -183,6 +184,7 @@ pub fn walk(grid: &Grid, src: &TableSource<'_>) -> Walked {
                     ),
                 });
             }
+            flush_unheaded(&mut unheaded, src, &mut out);
             header_texts = texts.iter().map(|t| (*t).to_owned()).collect();
             header = Some(map);
             out.found_header = true;
@@ -203,6 +205,19 @@ pub fn walk(grid: &Grid, src: &TableSource<'_>) -> Walked {
             }
             continue;
         };
+        // A value in a column the header gives no heading (a CSV row with
+        // more cells than the header): not read, and counted to be said
+        // (round 20: dropped without a word).
+        if let Some(at) = row.iter().enumerate().position(|(i, c)| {
+            !c.is_blank() && !c.continued && header_texts.get(i).is_none_or(|h| h.trim().is_empty())
+        }) {
+            let seen = unheaded.get_or_insert(Unheaded {
+                rows: 0,
+                line,
+                column: at,
+            });
+            seen.rows += 1;
+        }
         let get = |col: Column| -> Option<&Cell> { map.get(col).and_then(|i| row.get(i)) };
         // Another column of URLs or hosts holding what the URL column does
         // not: it is not read, and said, never lost unseen.
@@ -389,19 +404,7 @@ pub fn walk(grid: &Grid, src: &TableSource<'_>) -> Walked {
             // The port column and the URL disagreeing is said, never
             // settled in silence: what is probed is what the URL says.
             if let (Target::Url(u), Some(column)) = (&target, port) {
-                let clash = match (u.port, u.scheme) {
-                    (Some(own), _) if own != column => Some(format!(
-                        "{item} names port {own} and the port column {column}: port {own}, the URL's, is probed"
-                    )),
-                    (None, Some(Scheme::Http)) if column == 443 => Some(format!(
-                        "{item} is plain http:// and the port column says 443: probed as plain HTTP on port 443, as written; write https:// if TLS is meant"
-                    )),
-                    (None, Some(Scheme::Https)) if column == 80 => Some(format!(
-                        "{item} is https:// and the port column says 80: probed as TLS on port 80, as written; write http:// if plain HTTP is meant"
-                    )),
-                    _ => None,
-                };
-                if let Some(message) = clash {
+                if let Some(message) = port_clash(item, u, column, "the port column") {
                     out.notices.push(Notice {
                         location: here(),
                         message,
@@ -440,7 +443,58 @@ pub fn walk(grid: &Grid, src: &TableSource<'_>) -> Walked {
             });
         }
     }
+    flush_unheaded(&mut unheaded, src, &mut out);
     out
+}
+
+/// What is said when a URL and the port given beside it (`field`: "the
+/// port column", "its \"port\"") disagree; what is probed is what the URL
+/// says.
+pub(crate) fn port_clash(
+    item: &str,
+    url: &crate::pattern::UrlPattern,
+    column: u16,
+    field: &str,
+) -> Option<String> {
+    match (url.port, url.scheme) {
+        (Some(own), _) if own != column => Some(format!(
+            "{item} names port {own} and {field} {column}: port {own}, the URL's, is probed"
+        )),
+        (None, Some(Scheme::Http)) if column == 443 => Some(format!(
+            "{item} is plain http:// and {field} says 443: probed as plain HTTP on port 443, as written; write https:// if TLS is meant"
+        )),
+        (None, Some(Scheme::Https)) if column == 80 => Some(format!(
+            "{item} is https:// and {field} says 80: probed as TLS on port 80, as written; write http:// if plain HTTP is meant"
+        )),
+        _ => None,
+    }
+}
+
+/// Rows of one header's table holding values where it has no heading.
+struct Unheaded {
+    rows: usize,
+    /// The first such row's line, and its first such column (0-based).
+    line: u32,
+    column: usize,
+}
+
+/// Says the rows [`Unheaded`] counted, once, at the first of them.
+fn flush_unheaded(unheaded: &mut Option<Unheaded>, src: &TableSource<'_>, out: &mut Walked) {
+    if let Some(u) = unheaded.take() {
+        out.notices.push(Notice {
+            location: Origin {
+                file: src.file.to_path_buf(),
+                sheet: src.sheet.map(str::to_string),
+                line: Some(u.line),
+            }
+            .to_string(),
+            message: format!(
+                "{} row(s) hold values in columns the header gives no heading (column {} here): not read; give the column a heading, or remove the extra cells",
+                u.rows,
+                u.column + 1
+            ),
+        });
+    }
 }
 
 /// Per-OS flags from flag columns, or from a single OS column.

@@ -153,3 +153,45 @@ fn a_url_column_beside_unknown_ones_is_a_header() {
         .is_err()
     );
 }
+
+/// Round 20. What a reader would drop or change silently is said: cells a
+/// row holds past its header's last heading, a URL ending with a list's
+/// separator, and a JSON catalog's `port` the URL contradicts.
+#[test]
+fn what_is_not_read_as_written_is_said() {
+    let notices = |file: &str, text: &str| -> Vec<String> {
+        load_bytes(Path::new(file), text.as_bytes(), &LoadOptions::default())
+            .unwrap_or_else(|e| panic!("{file}: {e}"))
+            .notices
+            .iter()
+            .map(|n| format!("{}: {}", n.location, n.message))
+            .collect()
+    };
+    let extra = notices(
+        "extra.csv",
+        "URL,Category\nhttp://a.test/,x,extra,more\nhttp://b.test/,y\nhttp://c.test/,z,again\n",
+    );
+    assert_eq!(extra.len(), 1, "{extra:?}");
+    assert!(
+        extra[0].starts_with("extra.csv, line 2: 2 row(s) hold values in columns the header gives no heading (column 3 here)"),
+        "{extra:?}"
+    );
+    let pasted = notices(
+        "pasted.txt",
+        "http://k.test/,\nhttp://l.test/;\nhttp://m.test/\n",
+    );
+    assert_eq!(pasted.len(), 2, "{pasted:?}");
+    assert!(
+        pasted[0].contains("ends with ','") && pasted[1].contains("ends with ';'"),
+        "{pasted:?}"
+    );
+    let json = notices(
+        "c.json",
+        r#"{"format":"pathprobe-catalog","format_version":1,"name":"n","endpoints":[{"url":"http://d.test:8080/","port":443},{"url":"https://e.test/","port":443}]}"#,
+    );
+    assert_eq!(json.len(), 1, "{json:?}");
+    assert!(
+        json[0].contains("endpoint 1") && json[0].contains("names port 8080 and its \"port\" 443"),
+        "{json:?}"
+    );
+}

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use super::info_for;
 use crate::error::{CatalogError, Origin, Result};
 use crate::geo::Geography;
-use crate::model::{Catalog, Endpoint, Platforms, Requirement, SourceLocation, Target};
+use crate::model::{Catalog, Endpoint, Notice, Platforms, Requirement, SourceLocation, Target};
 use crate::pattern::{Parsed, parse_item};
 
 /// Value of the `format` field.
@@ -153,13 +153,30 @@ pub fn from_document(path: &Path, doc: CatalogDocument) -> Result<Catalog> {
     info.name = doc.name;
     info.version = doc.version;
     info.source_url = doc.source_url;
+    let mut notices = Vec::new();
     let endpoints = doc
         .endpoints
         .into_iter()
         .enumerate()
         .map(|(i, e)| Endpoint {
             target: match parse_item(&e.url) {
-                Parsed::Url(u) => Target::Url(u),
+                Parsed::Url(u) => {
+                    // As the table readers say it (round 20: silent here).
+                    if let Some(message) = e
+                        .port
+                        .and_then(|p| crate::grid::port_clash(&e.url, &u, p, "its \"port\""))
+                    {
+                        notices.push(Notice {
+                            location: format!(
+                                "{}, endpoint {}",
+                                pathprobe_files::shown_path(path),
+                                i + 1
+                            ),
+                            message,
+                        });
+                    }
+                    Target::Url(u)
+                }
                 Parsed::Prose(text) => Target::Prose { text },
             },
             port: e.port,
@@ -185,6 +202,6 @@ pub fn from_document(path: &Path, doc: CatalogDocument) -> Result<Catalog> {
     Ok(Catalog {
         info,
         endpoints,
-        notices: Vec::new(),
+        notices,
     })
 }

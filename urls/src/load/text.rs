@@ -35,18 +35,36 @@ pub(super) fn load_text(path: &Path, bytes: &[u8]) -> crate::Result<Catalog> {
         if content.is_empty() || content.starts_with('#') {
             continue;
         }
+        let here = || {
+            Origin {
+                file: path.to_path_buf(),
+                sheet: None,
+                line: Some(line),
+            }
+            .to_string()
+        };
         let target = match parse_item(content) {
-            Parsed::Url(u) => Target::Url(u),
+            Parsed::Url(u) => {
+                // `https://a.example/,` from a list pasted with its commas:
+                // probed as written, and said (round 20: probed as the path
+                // `/,` without a word).
+                if let Some(last) = content.chars().last().filter(|c| matches!(c, ',' | ';')) {
+                    catalog.notices.push(Notice {
+                        location: here(),
+                        message: format!(
+                            "{} ends with '{last}', which no URL needs: probed as written; a separator left from a list?",
+                            pathprobe_files::quote::quoted(content)
+                        ),
+                    });
+                }
+                Target::Url(u)
+            }
             Parsed::Prose(p) => {
                 catalog.notices.push(Notice {
-                    location: Origin {
-                        file: path.to_path_buf(),
-                        sheet: None,
-                        line: Some(line),
-                    }
-                    .to_string(),
+                    location: here(),
                     message: format!(
-                        "\"{p}\" is not a host or URL ({}); listed as not probeable",
+                        "{} is not a host or URL ({}); listed as not probeable",
+                        pathprobe_files::quote::quoted(&p),
                         crate::pattern::why_prose(&p)
                     ),
                 });
