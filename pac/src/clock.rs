@@ -66,7 +66,7 @@ impl FixedClock {
     }
 
     fn parse_trimmed(text: &str) -> Result<Self, String> {
-        let say = |e: jiff::Error| e.to_string();
+        let say = |e: jiff::Error| words(&e.to_string());
         if text.contains('[') {
             let zoned: Zoned = text.parse().map_err(say)?;
             return Ok(Self::new(zoned.timestamp(), zoned.time_zone().clone()));
@@ -105,6 +105,31 @@ impl FixedClock {
     }
 }
 
+/// A date parser's reason in a person's words (round 20: "parameter 'day'
+/// for 2026-02 is invalid, must be in range", "failed to parse two digit
+/// integer as month").
+fn words(said: &str) -> String {
+    let lower = said.to_ascii_lowercase();
+    for (field, words) in [
+        ("'day'", "that month has no such day"),
+        ("day", "the day is not one of its month"),
+        ("month", "the month is not one from 01 to 12"),
+        ("hour", "the hour is not one from 00 to 23"),
+        ("minute", "the minute is not one from 00 to 59"),
+        ("second", "the second is not one from 00 to 59"),
+        (
+            "offset",
+            "the offset after the time is not one (Z, or +HH:MM)",
+        ),
+        ("year", "it does not start with a year of four digits"),
+    ] {
+        if lower.contains(field) {
+            return words.to_owned();
+        }
+    }
+    "it does not read as one".to_owned()
+}
+
 impl PacClock for FixedClock {
     fn now(&self) -> Timestamp {
         self.at
@@ -117,6 +142,24 @@ impl PacClock for FixedClock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Round 20: the reason in words, not the date parser's.
+    #[test]
+    fn impossible_dates_are_said_in_words() {
+        for (text, said) in [
+            ("2026-02-30T00:00:00Z", "that month has no such day"),
+            ("2026-13-01T00:00:00Z", "the month is not one from 01 to 12"),
+            ("2026-01-01T25:00:00Z", "the hour is not one from 00 to 23"),
+            ("yesterday", "it does not start with a year of four digits"),
+        ] {
+            let e = FixedClock::parse(text).unwrap_err().to_string();
+            assert!(e.ends_with(said), "{text}: {e}");
+            assert!(
+                !e.contains("parameter") && !e.contains("failed to parse"),
+                "{e}"
+            );
+        }
+    }
 
     #[test]
     fn offsets_become_the_local_zone() {

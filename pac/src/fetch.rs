@@ -444,7 +444,7 @@ async fn fetch_url(
 /// client's own wrapper names left out, each cause once.
 pub fn describe_http_error(e: &reqwest::Error) -> String {
     use std::error::Error;
-    let mut text = if e.is_redirect() {
+    let text = if e.is_redirect() {
         // A redirect policy's own words, when it gave them.
         e.source()
             .map_or_else(|| "too many redirects".to_owned(), ToString::to_string)
@@ -460,12 +460,30 @@ pub fn describe_http_error(e: &reqwest::Error) -> String {
             None => "cannot resolve the server's name".to_owned(),
         };
     } else if e.is_connect() {
-        "cannot connect".to_owned()
+        // The OS's reason in words, when it is one of the common ones
+        // (round 20: "tcp connect error: Connection refused (os error 111)").
+        return match io_kind(e) {
+            Some(std::io::ErrorKind::ConnectionRefused) => {
+                "cannot connect: the server refused the connection (nothing listens on that port, or a firewall rejects it)".to_owned()
+            }
+            Some(std::io::ErrorKind::TimedOut) => {
+                "cannot connect: no answer to the connection in time".to_owned()
+            }
+            Some(std::io::ErrorKind::ConnectionReset) => {
+                "cannot connect: the connection was reset".to_owned()
+            }
+            _ => with_causes(e, "cannot connect".to_owned()),
+        };
     } else if e.is_timeout() {
         "no answer in time".to_owned()
     } else if e.is_body() || e.is_decode() {
         // reqwest says "error decoding response body" for a connection
-        // that ended mid-way: the causes below say how it ended.
+        // that ended mid-way: the causes below say how it ended, unless
+        // it is the common case, said here in words (round 20: hyper's
+        // "end of file before message length reached").
+        if chain_says(e, "end of file before message length reached") {
+            return "the answer stopped before its end: the connection closed before the length the server announced".to_owned();
+        }
         "the answer stopped before its end".to_owned()
     } else {
         // reqwest puts the whole URL, query values and all, in its text:
@@ -475,8 +493,14 @@ pub fn describe_http_error(e: &reqwest::Error) -> String {
             None => e.to_string(),
         }
     };
-    // The causes, each once; the HTTP client's own wrappers name their
-    // Rust variants ("client error (Connect)"), which say nothing to people.
+    with_causes(e, text)
+}
+
+/// `text` followed by the error's causes, each once; the HTTP client's own
+/// wrappers name their Rust variants ("client error (Connect)"), which say
+/// nothing to people.
+fn with_causes(e: &reqwest::Error, mut text: String) -> String {
+    use std::error::Error;
     let mut source = e.source();
     while let Some(s) = source {
         let part = s.to_string();
@@ -491,6 +515,32 @@ pub fn describe_http_error(e: &reqwest::Error) -> String {
         source = s.source();
     }
     text
+}
+
+/// The kind of the I/O error under an HTTP client's error, if there is one.
+fn io_kind(e: &reqwest::Error) -> Option<std::io::ErrorKind> {
+    use std::error::Error as _;
+    let mut source = e.source();
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return Some(io.kind());
+        }
+        source = s.source();
+    }
+    None
+}
+
+/// Whether one of an error's causes says `words`.
+fn chain_says(e: &reqwest::Error, words: &str) -> bool {
+    use std::error::Error as _;
+    let mut source = e.source();
+    while let Some(s) = source {
+        if s.to_string().contains(words) {
+            return true;
+        }
+        source = s.source();
+    }
+    false
 }
 
 /// Whether a connect error is a failed name lookup.

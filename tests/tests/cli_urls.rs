@@ -1956,3 +1956,58 @@ fn workbook_oddities_are_said_as_they_are() {
     assert_eq!(v["entries"][0]["target"], "https://a.example.com", "{v:#}");
     assert_eq!(v["entries"][0]["category"], "x", "{v:#}");
 }
+
+/// Round 20. HTTP clients' failures in words: a server that refuses the
+/// connection ("tcp connect error: Connection refused (os error 111)"), a
+/// body cut before its announced length ("end of file before message
+/// length reached"), and `--push` to a gateway that is not there ("error
+/// sending request", no cause).
+#[test]
+fn fetch_failures_are_said_in_words() {
+    let cache = tempfile::tempdir().unwrap();
+    let list = |url: &str| {
+        pathprobe_tests::Pathprobe::new(["urls", "list", url])
+            .env("XDG_CACHE_HOME", cache.path().to_str().unwrap())
+            .output()
+    };
+    let closed = pathprobe_tests::closed_port();
+    let out = list(&format!("http://127.0.0.1:{closed}/list.txt"));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot connect: the server refused the connection")
+            && !stderr(&out).contains("os error"),
+        "{}",
+        stderr(&out)
+    );
+    let short = pathprobe_tests::answering(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 500\r\nConnection: close\r\n\r\na.example.com\n",
+    );
+    let out = list(&format!("http://127.0.0.1:{short}/list.txt"));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the connection closed before the length the server announced")
+            && !stderr(&out).contains("end of file"),
+        "{}",
+        stderr(&out)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = pathprobe_tests::write_catalog(dir.path(), &["https://sink.lab.test/"]);
+    let dns = pathprobe_tests::lab::dns_server().to_string();
+    let out = run([
+        "check",
+        catalog.to_str().unwrap(),
+        "--only-given",
+        "--no-env",
+        "--no-config",
+        "--direct",
+        "--dns-server",
+        &dns,
+        "--push",
+        &format!("http://127.0.0.1:{closed}/"),
+    ]);
+    assert!(
+        stderr(&out).contains("the server refused the connection"),
+        "{}",
+        stderr(&out)
+    );
+}

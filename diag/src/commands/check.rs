@@ -119,7 +119,8 @@ fn push(gateway: &str, body: String) -> Result<(), String> {
             .body(body)
             .send()
             .await
-            .map_err(|e| format!("{shown}: {}", e.without_url()))?;
+            // In words (round 20: "error sending request", no cause).
+            .map_err(|e| format!("{shown}: {}", pathprobe_pac::describe_http_error(&e)))?;
         if response.status().is_success() {
             Ok(())
         } else {
