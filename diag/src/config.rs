@@ -466,6 +466,10 @@ fn read(path: &Path, text: &str) -> Result<File, ConfigError> {
                             .map_or_else(|_| i.as_str().to_owned(), |n| n.to_string()),
                     ),
                     DeValue::Float(f) => Some(f.as_str().to_owned()),
+                    // A date and time written bare (`at = 2026-01-01T00:00:00Z`)
+                    // is TOML's own type: read as its text (round 20: refused
+                    // as "a string, number, boolean or list is expected").
+                    DeValue::Datetime(d) => Some(d.to_string()),
                     _ => None,
                 }
             };

@@ -66,7 +66,10 @@ pub fn print(text: &str) -> anyhow::Result<()> {
     }
     match written.and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => Ok(other?),
+        // Said as where it failed (round 20: "No space left on device (os
+        // error 28)", with no word of stdout).
+        Err(e) => Err(anyhow::anyhow!("cannot write to standard output: {e}")),
+        Ok(()) => Ok(()),
     }
 }
 

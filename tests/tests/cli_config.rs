@@ -44,6 +44,18 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
     path.to_str().unwrap().to_owned()
 }
 
+/// Round 20. A date and time written bare is TOML's own type: read as its
+/// text (it was refused as "a string, number, boolean or list").
+#[test]
+fn a_bare_toml_date_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "at.toml", "at = 2026-01-01T00:00:00Z\n");
+    let options = shown(&["--config", &file]);
+    let (value, from) = &options["at"];
+    assert_eq!(value, "2026-01-01T00:00:00Z");
+    assert!(from.ends_with("at.toml:1"), "{from}");
+}
+
 #[test]
 fn command_line_beats_site_beats_file_beats_default() {
     let dir = tempfile::tempdir().unwrap();

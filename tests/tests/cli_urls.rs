@@ -2011,3 +2011,35 @@ fn fetch_failures_are_said_in_words() {
         stderr(&out)
     );
 }
+
+/// Round 20. Options that meant nothing to the file are said: `--sheet`
+/// for a list (ignored without a word), and `--column` naming a header no
+/// column has (the error did not name it).
+#[test]
+fn options_that_do_not_apply_are_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("list.txt");
+    fs::write(&list, "https://a.example.com/\n").unwrap();
+    let out = run(["urls", "list", list.to_str().unwrap(), "--sheet", "S1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--sheet \"S1\" is for workbooks; this file has no sheets"),
+        "{}",
+        stderr(&out)
+    );
+    let csv = dir.path().join("c.csv");
+    fs::write(&csv, "Web,Cat\nhttp://a.example.com/,x\n").unwrap();
+    let out = run([
+        "urls",
+        "list",
+        csv.to_str().unwrap(),
+        "--column",
+        "url=Nope",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the headers --column names (\"Nope\") head no column here"),
+        "{}",
+        stderr(&out)
+    );
+}

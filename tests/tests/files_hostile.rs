@@ -180,6 +180,31 @@ fn devices_and_pipes_are_written_through_never_replaced() {
     assert!(stderr(&out).contains("nothing reads"), "{}", stderr(&out));
 }
 
+/// Round 20. A standard output that takes nothing (a full disk, /dev/full)
+/// is said as that: the OS's words alone did not say it was stdout.
+#[test]
+fn a_stdout_that_takes_nothing_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = write_catalog(dir.path(), &["https://a.lab.test/"]);
+    let out = Command::new(pathprobe_tests::binary())
+        .args(["urls", "list"])
+        .arg(&catalog)
+        .stdout(
+            std::fs::File::options()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        )
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("cannot write to standard output: No space left on device"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn a_link_is_followed_and_an_input_is_never_overwritten() {
     let dir = tempfile::tempdir().unwrap();

@@ -12,7 +12,7 @@ pub(crate) use json::load_json;
 pub use json::{CatalogDocument, DocumentEndpoint, FORMAT_NAME, FORMAT_VERSION};
 
 use crate::error::{CatalogError, Origin, Result};
-use crate::model::{Catalog, CatalogInfo};
+use crate::model::{Catalog, CatalogInfo, Notice};
 
 /// Catalogs are small (the vendor's workbooks are ~50 KB); anything far larger is
 /// a mistake or hostile, and is refused before it is read.
@@ -105,16 +105,49 @@ pub fn load_bytes(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Ca
     };
     let bytes = decoded.as_deref().map_or(bytes, str::as_bytes);
     let format = detect_with(path, bytes, &options.columns)?;
-    let mut catalog = match format {
+    let loaded = match format {
         Format::Xlsx | Format::Xls | Format::Ods => {
-            table::load_workbook(path, bytes, format, options)?
+            table::load_workbook(path, bytes, format, options)
         }
-        Format::Csv => table::load_csv(path, bytes, options)?,
-        Format::Text => text::load_text(path, bytes)?,
-        Format::Json => json::load_json(path, bytes)?,
-        Format::M365Json => m365::load_feed_json(path, bytes)?,
-        Format::M365Csv => m365::load_feed_csv(path, bytes)?,
+        Format::Csv => table::load_csv(path, bytes, options),
+        Format::Text => text::load_text(path, bytes),
+        Format::Json => json::load_json(path, bytes),
+        Format::M365Json => m365::load_feed_json(path, bytes),
+        Format::M365Csv => m365::load_feed_csv(path, bytes),
     };
+    // A header the user named and no row holds is the likeliest reason no
+    // header was found: said (round 20: `--column url=Nope` went unnamed).
+    let mut catalog = loaded.map_err(|e| match e {
+        CatalogError::NoHeader {
+            origin,
+            mut examined,
+        } if !options.columns.is_empty() => {
+            let named: Vec<String> = options
+                .columns
+                .iter()
+                .map(|c| pathprobe_files::quote::quoted(&c.header))
+                .collect();
+            examined.push_str(&format!(
+                "; the headers --column names ({}) head no column here",
+                pathprobe_files::quote::list(&named, 5)
+            ));
+            CatalogError::NoHeader { origin, examined }
+        }
+        other => other,
+    })?;
+    // `--sheet` means something only to a workbook (round 20: ignored
+    // without a word for a list).
+    if let Some(sheet) = &options.sheet
+        && !matches!(format, Format::Xlsx | Format::Xls | Format::Ods)
+    {
+        catalog.notices.push(Notice {
+            location: pathprobe_files::shown_path(path),
+            message: format!(
+                "--sheet {} is for workbooks; this file has no sheets, and is read whole",
+                pathprobe_files::quote::quoted(sheet)
+            ),
+        });
+    }
     if catalog.info.origin.is_empty() {
         catalog.info.origin = pathprobe_files::shown_path(path);
     }
