@@ -95,7 +95,12 @@ fn misplaced_flags_and_bad_routes_are_usage_errors() {
         ),
         (
             &["--as", "pac", "--via", "GARBAGE here"][..],
-            "is not a PAC route",
+            "is not one PAC route",
+        ),
+        // Round 20: its line break written out, said in the option's terms.
+        (
+            &["--as", "pac", "--via", "PROXY x.test:1\n}evil();{"][..],
+            "--via \"PROXY x.test:1<U+000A>}evil();{\" is not one PAC route: give one route",
         ),
         (
             &["--as", "pac", "--base", "/nonexistent/base.pac"][..],
@@ -927,4 +932,33 @@ fn fifty_thousand_hosts_export_and_fix_in_linear_time() {
         pathprobe_tests::run_within(["fix", saved.to_str().unwrap(), "--as", "domains"], limit);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out).matches(".example").count(), 50_000);
+}
+
+/// Round 20. An address is written bare in every list, as lists, squid and
+/// a PAC's `host` take it: `[::1]` kept the URL's brackets.
+#[test]
+fn an_ipv6_address_is_written_bare() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = pathprobe_tests::write_catalog(dir.path(), &["https://[::1]:1/"]);
+    let saved = dir.path().join("r.json");
+    let out = run([
+        "check",
+        catalog.to_str().unwrap(),
+        "--only-given",
+        "--no-env",
+        "--no-config",
+        "--direct",
+        "--phase-timeout",
+        "2",
+        "--output",
+        &format!("json={}", saved.display()),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let out = run(["fix", saved.to_str().unwrap(), "--as", "domains", "--bare"]);
+    let text = stdout(&out);
+    assert!(
+        text.lines().any(|l| l.trim() == "::1") && !text.contains("[::1]"),
+        "{text}\n{}",
+        stderr(&out)
+    );
 }

@@ -125,9 +125,11 @@ fn report_list(report: &CheckReport, map: &pathprobe_urls::ProbeMap) -> AllowLis
             .parse::<pathprobe_host::Host>()
         {
             // Names as DNS is asked for them (`Upper.Test.` is upper.test);
-            // addresses as the URL wrote them.
+            // addresses bare, as lists, squid and a PAC's `host` take them
+            // (round 20: `[::1]` with the URL's brackets).
             Ok(pathprobe_host::Host::Name(name)) => name,
-            Ok(_) => host,
+            Ok(pathprobe_host::Host::Ipv4(ip)) => ip.to_string(),
+            Ok(pathprobe_host::Host::Ipv6(ip)) => ip.to_string(),
             Err(_) => {
                 notes.push(format!(
                     "{}: {} is not a host name: left out",
@@ -292,13 +294,15 @@ pub(crate) fn check_flags(format: ExportFormatArg, a: &ArtefactArgs) -> anyhow::
         }
     }
     if let Some(via) = &a.via {
-        let parsed = pathprobe_pac::parse_pac_result(via)
-            .map_err(|e| UsageError(format!("--via \"{via}\" is not a PAC route: {e}")))?;
-        if !parsed.warnings.is_empty() || parsed.routes.len() != 1 {
-            return Err(UsageError(format!(
-                "--via \"{via}\": give one route, such as \"PROXY proxy.corp.example:3128\""
-            ))
-            .into());
+        // Quoted with its line breaks written out, and said in the
+        // option's terms, not a script's (round 20: a raw line break, and
+        // "FindProxyForURL returned no usable route").
+        let shown = pathprobe_files::quote::quoted(via);
+        let one = "give one route, such as \"PROXY proxy.corp.example:3128\" or \"SOCKS5 proxy.corp.example:1080\"";
+        let usable = pathprobe_pac::parse_pac_result(via)
+            .is_ok_and(|parsed| parsed.warnings.is_empty() && parsed.routes.len() == 1);
+        if !usable {
+            return Err(UsageError(format!("--via {shown} is not one PAC route: {one}")).into());
         }
     }
     Ok(())
