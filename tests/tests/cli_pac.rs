@@ -959,3 +959,48 @@ fn alerts_before_a_failure_are_kept() {
         }
     }
 }
+
+/// Round 20. The parser's and the engine's own words are said in a
+/// reader's, at the place they are about: an unclosed brace at the end
+/// of the text (it was "line 1, column 1: abrupt end (native)"), a string
+/// at its opening quote, and a recursion's stack once with its count
+/// (fifty identical lines), without the engine's own frames.
+#[test]
+fn script_errors_are_said_where_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let said = |name: &str, text: &str| {
+        let pac = pac_file(&dir, name, text);
+        let out = eval(
+            pac.to_str().unwrap(),
+            &["-u", "https://a.test/", "--format", "json"],
+        );
+        format!("{}{}", stdout(&out), stderr(&out))
+    };
+    let open = said(
+        "open.pac",
+        "function FindProxyForURL(u, h) {\n  return \"DIRECT\";\n",
+    );
+    assert!(
+        open.contains(
+            "line 2, column 19: the script ends before a bracket, brace or string closes"
+        ) && !open.contains("(native)"),
+        "{open}"
+    );
+    let string = said(
+        "string.pac",
+        "function FindProxyForURL(u, h) { return \"DIRECT; }\n",
+    );
+    assert!(
+        string.contains("line 1, column 41: a string opens here and does not close on its line"),
+        "{string}"
+    );
+    let deep = said(
+        "deep.pac",
+        "function f() { return f(); }\nfunction FindProxyForURL(u, h) { return f(); }\n",
+    );
+    assert!(
+        deep.contains("more times)") && !deep.contains("unknown at"),
+        "{deep}"
+    );
+    assert!(deep.matches("at f (").count() == 1, "{deep}");
+}

@@ -543,7 +543,9 @@ fn run_until(
     let mut cx = std::task::Context::from_waker(Waker::noop());
     loop {
         match future.as_mut().poll(&mut cx) {
-            Poll::Ready(result) => return result.map_err(|e| RunError::Js(e.to_string())),
+            Poll::Ready(result) => {
+                return result.map_err(|e| RunError::Js(stack_words(&e.to_string())));
+            }
             Poll::Pending if Instant::now() >= deadline => return Err(RunError::Timeout),
             Poll::Pending => {}
         }
@@ -586,23 +588,164 @@ fn syntax_error(error: &JsError, source: &str) -> PacErrorKind {
         let col: String = col.chars().take_while(char::is_ascii_digit).collect();
         Some((at, line.trim().parse().ok()?, col.parse().ok()?))
     });
-    match located {
-        Some((at, line, column)) => PacErrorKind::Syntax {
-            line,
-            column,
-            message: message
-                .get(..at)
-                .unwrap_or(&message)
-                .trim_start_matches("SyntaxError: ")
-                .to_owned(),
-        },
-        None => PacErrorKind::Syntax {
-            // "abrupt end" and the like: the problem is at the end of the text.
-            line: u32::try_from(source.lines().count().max(1)).unwrap_or(u32::MAX),
-            column: 1,
-            message: message.trim_start_matches("SyntaxError: ").to_owned(),
-        },
+    let (said, at) = match located {
+        Some((at, line, column)) => (message.get(..at).unwrap_or(&message), Some((line, column))),
+        None => (message.as_str(), None),
+    };
+    let said = said
+        .trim_start_matches("SyntaxError: ")
+        .trim_end_matches(" (native)")
+        .trim();
+    // boa places these two at the script's start (round 20: "line 1,
+    // column 1: abrupt end (native)"): the end of the text, and the quote
+    // that opens the string, are where they are.
+    let (line, column) = match said {
+        "abrupt end" => end_of(source),
+        "unterminated string literal" => unclosed_string(source)
+            .or(at)
+            .unwrap_or_else(|| end_of(source)),
+        _ => at.unwrap_or_else(|| end_of(source)),
+    };
+    PacErrorKind::Syntax {
+        line,
+        column,
+        message: parser_words(said),
     }
+}
+
+/// An exception's text with its stack as the script's author reads it:
+/// frames of the engine's own code (the built-in helpers, the call that
+/// starts an evaluation: "unknown at :121:11") left out, and a frame
+/// repeated by a recursion said once with its count (round 20: fifty
+/// identical lines).
+fn stack_words(text: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut last: Option<(String, usize)> = None;
+    let flush = |out: &mut Vec<String>, last: &mut Option<(String, usize)>| {
+        if let Some((frame, times)) = last.take() {
+            out.push(if times > 1 {
+                format!("{frame} (and {} more times)", times - 1)
+            } else {
+                frame
+            });
+        }
+    };
+    for line in text.lines() {
+        let frame = line.trim_start();
+        if frame.starts_with("at ") {
+            if frame.contains("(unknown at ") {
+                continue;
+            }
+            match &mut last {
+                Some((seen, times)) if seen == line => *times += 1,
+                _ => {
+                    flush(&mut out, &mut last);
+                    last = Some((line.to_owned(), 1));
+                }
+            }
+            continue;
+        }
+        flush(&mut out, &mut last);
+        out.push(line.to_owned());
+    }
+    flush(&mut out, &mut last);
+    out.join("\n")
+}
+
+/// The parser's phrase in a reader's words, where it names its own
+/// workings ("abrupt end", "Expecting Token '.' as part of spread").
+fn parser_words(said: &str) -> String {
+    match said {
+        "abrupt end" => "the script ends before a bracket, brace or string closes".to_owned(),
+        "unterminated string literal" => {
+            "a string opens here and does not close on its line".to_owned()
+        }
+        _ if said.starts_with("Expecting Token") || said.starts_with("expected token") => {
+            "unexpected text here: it breaks JavaScript's grammar".to_owned()
+        }
+        _ => said.to_owned(),
+    }
+}
+
+/// The 1-based line and column just past the script's last character.
+fn end_of(source: &str) -> (u32, u32) {
+    let trimmed = source.trim_end();
+    let line = trimmed.matches('\n').count() + 1;
+    let column = trimmed
+        .rsplit('\n')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .count()
+        + 1;
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
+}
+
+/// Where the first string that never closes opens (1-based line and
+/// column): a quote whose line ends, or whose text ends, before its match.
+/// Comments are skipped; a template literal may span lines.
+fn unclosed_string(source: &str) -> Option<(u32, u32)> {
+    let (mut line, mut column) = (1u32, 0u32);
+    let mut open: Option<(char, u32, u32)> = None;
+    let mut chars = source.chars().peekable();
+    let mut escaped = false;
+    while let Some(c) = chars.next() {
+        if c == '\n' {
+            if let Some((quote, l, col)) = open
+                && quote != '`'
+                && !escaped
+            {
+                return Some((l, col));
+            }
+            line += 1;
+            column = 0;
+            escaped = false;
+            continue;
+        }
+        column += 1;
+        match open {
+            Some((quote, ..)) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == quote {
+                    open = None;
+                }
+            }
+            None => match c {
+                '"' | '\'' | '`' => open = Some((c, line, column)),
+                '/' if chars.peek() == Some(&'/') => {
+                    // A line comment: to the end of its line.
+                    while chars.peek().is_some_and(|n| *n != '\n') {
+                        chars.next();
+                    }
+                }
+                '/' if chars.peek() == Some(&'*') => {
+                    chars.next();
+                    column += 1;
+                    let mut last = ' ';
+                    for n in chars.by_ref() {
+                        if n == '\n' {
+                            line += 1;
+                            column = 0;
+                        } else {
+                            column += 1;
+                        }
+                        if last == '*' && n == '/' {
+                            break;
+                        }
+                        last = n;
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+    open.map(|(_, l, col)| (l, col))
 }
 
 /// What a NUL in a script is called.
