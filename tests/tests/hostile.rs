@@ -113,6 +113,14 @@ fn broken_certificates_are_untrusted_or_broken_handshakes() {
             "tls_handshake_failed",
             "",
         ),
+        // Round 20: marked a CA, as `openssl req -x509` writes it; the hint
+        // pointed at the clock.
+        (
+            TlsFlaw::SelfSignedCa,
+            "selfca.lab.test",
+            "tls_untrusted",
+            "the certificate is self-signed (its own issuer)",
+        ),
     ];
     let urls: Vec<String> = cases
         .iter()
@@ -1739,5 +1747,35 @@ fn a_failing_resolver_gets_no_allow_rule() {
             .contains("https://broken.lab.test/: dns_failure is not fixed by an allow rule"),
         "{}",
         stderr(&out)
+    );
+}
+
+/// Round 20. A web server named as the proxy answers a plain-HTTP request
+/// for itself: `ok` rests on nothing then, and the HTTP phase says so (a
+/// proxy that adds no Via looks the same).
+#[test]
+fn an_answer_with_no_via_through_a_proxy_says_what_it_rests_on() {
+    let web = pathprobe_tests::answering(
+        "HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+    );
+    let (v, _) = report(
+        &["http://plain.lab.test/".to_owned()],
+        &["--proxy", &format!("http://127.0.0.1:{web}")],
+    );
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "ok", "{r:#}");
+    let http = r["attempts"][0]["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["phase"] == "http")
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        http["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("with no Via header: nothing shows that a proxy passed it on"),
+        "{r:#}"
     );
 }

@@ -132,6 +132,12 @@ impl LabCa {
                 let cert = CertificateParams::new(owned)?.self_signed(&key)?;
                 Ok((vec![cert.der().clone()], key_der(&key)))
             }
+            TlsFlaw::SelfSignedCa => {
+                let mut params = CertificateParams::new(owned)?;
+                params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+                let cert = params.self_signed(&key)?;
+                Ok((vec![cert.der().clone()], key_der(&key)))
+            }
             TlsFlaw::WrongKey => {
                 let cert = CertificateParams::new(owned)?.signed_by(&key, &self.issuer)?;
                 let other = KeyPair::generate()?;
@@ -155,6 +161,9 @@ pub enum TlsFlaw {
     WrongHost,
     /// Signed by itself.
     SelfSigned,
+    /// Signed by itself and marked a CA (`openssl req -x509` writes such
+    /// certificates): verifiers refuse it as a CA used as a server's own.
+    SelfSignedCa,
     /// Served with a private key that is not the certificate's.
     WrongKey,
 }

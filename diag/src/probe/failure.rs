@@ -620,6 +620,10 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
             match route {
                 // The evidence names the cause; the hint follows it.
                 _ if e.to_string().contains("client certificate") => "the server requires a client certificate (mutual TLS), which this probe does not present: the service expects one; nothing in the network is the cause".into(),
+                // The server knows no site by the name sent (SNI): the URL's
+                // host, or the address it resolves to, is not the service's
+                // (round 20: "a middlebox may block TLS").
+                _ if e.to_string().contains("unrecognised name") || e.to_string().contains("unrecognized name") => format!("the server {via} serves no site by this name (it answered the TLS name indication with unrecognized_name): check the URL's host, and whether its address belongs to the service"),
                 Route::Direct => "the TLS handshake failed: a middlebox may block TLS to this host, or the server refuses this client's versions".into(),
                 Route::Proxy { .. } => format!("the TLS handshake through the proxy's tunnel failed: the proxy ({route}) may have answered or closed in the server's place after opening the tunnel (the tunnel phase counts any bytes it sent), a device beyond it may block TLS to this host, or the server refuses this client's versions"),
             }),
@@ -636,7 +640,9 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
             } else if e.contains("a public CA's intermediate the server leaves out") {
                 "if the issuer is a private CA this service is expected to use, give it with --ca-cert (or add it to the system store); if it is a public CA's intermediate, the server's operator must send it with the certificate".into()
             } else {
-                "the certificate chain does not verify: check the system clock and whether something rewrites TLS".into()
+                // No reason above: the clock is not named unless the
+                // verifier named time (round 20).
+                format!("the certificate chain {via} does not verify: the server's chain is wrong, or something in the path answers with its own")
             }),
         Failure::TlsIntercepted { issuer, product, trusted_by_os } => {
             let mut ev = vec![format!("issuer: {issuer}")];
@@ -762,6 +768,22 @@ mod tests {
             assert!(ev[1].starts_with("proxy reports: "), "{ev:?}");
             assert!(!hint.contains("allow list"), "{hint}");
         }
+    }
+
+    /// Round 20: a server that serves no site by the name sent.
+    #[test]
+    fn an_unrecognised_name_points_at_the_url() {
+        let (v, _, hint) = classify(
+            &Failure::TlsHandshake(Handshake::Tls(rustls::Error::AlertReceived(
+                rustls::AlertDescription::UnrecognisedName,
+            ))),
+            &Route::Direct,
+        );
+        assert_eq!(v, Verdict::TlsHandshakeFailed);
+        assert!(
+            hint.contains("serves no site by this name") && !hint.contains("middlebox"),
+            "{hint}"
+        );
     }
 
     #[test]

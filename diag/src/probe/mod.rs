@@ -333,11 +333,13 @@ async fn tls(stream: Stream, host: &str, ctx: &Context) -> Result<(TlsOutcome, S
             )))
         }
         // Self-signed: no store is the cause, the certificate is its own
-        // issuer (round 19: the hint pointed at the clock).
-        Trust::None {
-            why,
-            unknown_issuer: true,
-        } if info.chain.len() == 1 && info.chain.first().is_some_and(|c| c.issuer == c.subject) => {
+        // issuer (round 19: the hint pointed at the clock), whatever the
+        // verifier's reason (round 20: a CA certificate used as the server's
+        // own is "CaUsedAsEndEntity", not an unknown issuer).
+        Trust::None { why, .. }
+            if info.chain.len() == 1
+                && info.chain.first().is_some_and(|c| c.issuer == c.subject) =>
+        {
             Some(Failure::TlsUntrusted(format!(
                 "{why}; the certificate is self-signed (its own issuer)"
             )))
@@ -535,6 +537,14 @@ async fn request(
             ", relayed as the service's answer (Via: {})",
             pathprobe_files::quote::excerpt(&hops.join(", "), 300)
         ));
+    } else if absolute && !relayed {
+        // Taken as the service's, and said to rest on nothing: a proxy that
+        // adds no Via (mitmproxy) looks the same as a web server named as
+        // the proxy answering for itself (round 20: ok, the origin never
+        // reached).
+        detail.push_str(
+            ", with no Via header: nothing shows that a proxy passed it on (one that adds none, or a web server answering in the proxy's place)",
+        );
     }
     Ok((head, detail))
 }
