@@ -946,7 +946,7 @@ fn a_scenario_with_an_unusable_pac_is_bad_input() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     // Stopped by the time limit, or by the loop limit on a fast machine.
     assert!(
-        stdout(&out).contains("finish within 5s") || stdout(&out).contains("was stopped"),
+        stdout(&out).contains("finish within 5s") || stdout(&out).contains("RuntimeLimitError"),
         "{}",
         stdout(&out)
     );
