@@ -497,11 +497,11 @@ pub struct RoutingArgs {
 
     /// DNS lookups in flight at once (each asks A and AAAA); the others wait
     /// for a slot without their DNS time limit running. 0: no bound.
-    #[arg(long = "dns-concurrency", value_name = "N", default_value_t = pathprobe_pac::DEFAULT_DNS_CONCURRENCY)]
+    #[arg(long = "dns-concurrency", value_name = "N", default_value_t = pathprobe_pac::DEFAULT_DNS_CONCURRENCY, value_parser = dns_concurrency_arg)]
     pub dns_concurrency: usize,
 
     /// Port of the wpad.dat server (80; other values for labs).
-    #[arg(long = "wpad-port", value_name = "PORT", default_value_t = 80)]
+    #[arg(long = "wpad-port", value_name = "PORT", default_value_t = 80, value_parser = clap::value_parser!(u16).range(1..))]
     pub wpad_port: u16,
 
     /// Evaluate PAC scripts as of this moment (RFC 3339).
@@ -1007,11 +1007,28 @@ pub fn seconds_in_range(value: f64) -> Result<f64, String> {
     }
 }
 
-/// A count of at least one.
+/// The most of anything in flight at once a value may ask for: far past
+/// what a machine's sockets allow (the run lowers it to that, and says so),
+/// and far below where counting overflows (round 20: a DNS bound of
+/// 2^64 - 1 panicked).
+const MOST_AT_ONCE: usize = 65_536;
+
+/// A count of at least one, at most [`MOST_AT_ONCE`].
 fn count_arg(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
-        Ok(0) => Err("takes a number of at least 1".into()),
-        Ok(n) => Ok(n),
+        Ok(n) if (1..=MOST_AT_ONCE).contains(&n) => Ok(n),
+        Ok(_) => Err(format!("takes a number from 1 to {MOST_AT_ONCE}")),
+        Err(_) => Err(format!("\"{text}\" is not a whole number")),
+    }
+}
+
+/// DNS lookups at once: 0 (no bound) or a count up to [`MOST_AT_ONCE`].
+fn dns_concurrency_arg(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if n <= MOST_AT_ONCE => Ok(n),
+        Ok(_) => Err(format!(
+            "takes a number from 0 (no bound) to {MOST_AT_ONCE}"
+        )),
         Err(_) => Err(format!("\"{text}\" is not a whole number")),
     }
 }

@@ -402,7 +402,7 @@ fn build_resolver(
     options.max_active_requests = if concurrency == 0 {
         65_536
     } else {
-        (concurrency * 2).max(32)
+        concurrency.saturating_mul(2).clamp(32, 65_536)
     };
     builder
         .build()
@@ -844,8 +844,13 @@ impl SystemResolver {
                             return;
                         }
                     };
-                    let gate = (concurrency > 0)
-                        .then(|| Arc::new(tokio::sync::Semaphore::new(concurrency)));
+                    let gate = (concurrency > 0).then(|| {
+                        // A library caller's bound past the semaphore's
+                        // own limit is no bound it can hold.
+                        Arc::new(tokio::sync::Semaphore::new(
+                            concurrency.min(tokio::sync::Semaphore::MAX_PERMITS),
+                        ))
+                    });
                     let pace: SharedPace =
                         (concurrency > 0).then(|| Arc::new(std::sync::Mutex::new(Pace::new())));
                     // Ends when every SystemResolver handle is dropped.

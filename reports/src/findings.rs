@@ -142,6 +142,10 @@ pub const SERVICE_RULE: &str = "service rule";
 pub const TUNNEL_UNANSWERED: &str =
     "the proxy accepted the connection but did not answer the tunnel request in time";
 
+/// How the probe says an HTTPS proxy's certificate is not trusted (a
+/// `problem:` line of a `proxy_unreachable` attempt).
+pub const PROXY_CERTIFICATE_UNTRUSTED: &str = "its TLS certificate is not trusted";
+
 /// The value of a `key: value` evidence line of an attempt.
 fn evidence<'a>(attempt: &'a Attempt, key: &str) -> Option<&'a str> {
     attempt.evidence.iter().find_map(|line| {
@@ -720,8 +724,15 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         // A proxy that took the connection and then left the tunnel
         // request unanswered was reached: its address is right (round 19).
         let only_unanswered = problems.iter().all(|p| p == TUNNEL_UNANSWERED);
+        // An HTTPS proxy whose certificate is not trusted answered: its
+        // address is right too (round 20).
+        let only_untrusted = problems
+            .iter()
+            .all(|p| p.starts_with(PROXY_CERTIFICATE_UNTRUSTED));
         let action = if only_unanswered {
             "find in the proxy's log why it left the requests unanswered: a slow lookup of the names, destinations that do not answer, or its load".into()
+        } else if only_untrusted {
+            "trust the HTTPS proxy's certificate (its CA with --ca-cert, and in the agent's trust store), or have the proxy use one from a trusted CA".into()
         } else {
             "check the proxy's address and port in the setting that chose it, and that it is up"
                 .into()

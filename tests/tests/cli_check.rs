@@ -1620,3 +1620,47 @@ fn secrets_are_out_of_wrapped_cells_and_broken_proxy_urls() {
         );
     }
 }
+
+/// Round 20. Counts past what a machine can hold, and port 0, are input
+/// errors naming the range: a DNS bound of 2^64 - 1 panicked the resolver,
+/// and a proxy on port 0 was in force.
+#[test]
+fn counts_and_ports_out_of_range_are_refused() {
+    for (flag, value, said) in [
+        (
+            "--dns-concurrency",
+            "18446744073709551615",
+            "from 0 (no bound) to 65536",
+        ),
+        (
+            "--dns-concurrency",
+            "2305843009213693952",
+            "from 0 (no bound) to 65536",
+        ),
+        ("--concurrency", "18446744073709551615", "from 1 to 65536"),
+        (
+            "--proxy",
+            "http://a:pw@127.0.0.1:0",
+            "its port is not a number from 1 to 65535",
+        ),
+        ("--wpad-port", "0", "0"),
+    ] {
+        let given = format!("{flag}={value}");
+        let out = run_with_env(
+            ["check", "--only-given", "--no-env", "--no-config", &given],
+            &[],
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{flag} {value}: {}",
+            stderr(&out)
+        );
+        let err = stderr(&out);
+        assert!(
+            err.contains(said) && !err.contains("panicked"),
+            "{flag} {value}: {err}"
+        );
+        assert!(!err.contains(":pw@"), "{err}");
+    }
+}

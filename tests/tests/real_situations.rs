@@ -287,4 +287,24 @@ fn an_https_squid_with_a_private_ca_is_trusted_through_ca_cert() {
         evidence.contains("its TLS certificate is not trusted"),
         "{evidence}"
     );
+    // Round 20: it answered, so its address is right; the phase failed.
+    let hint = r["hint"].as_str().unwrap();
+    assert!(
+        hint.contains("with a certificate this machine does not trust: give its CA with --ca-cert")
+            && !hint.contains("check its address"),
+        "{hint}"
+    );
+    let tunnel = r["attempts"][0]["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["phase"] == "tunnel")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(tunnel["ok"], false, "{r:#}");
+    let finding = v["findings"].to_string();
+    assert!(
+        finding.contains("trust the HTTPS proxy's certificate"),
+        "{finding}"
+    );
 }

@@ -221,9 +221,12 @@ impl std::fmt::Display for ProxyProblem {
             Self::Handshake(why) => {
                 write!(f, "the TLS handshake with it failed ({})", short(why))
             }
-            Self::Untrusted(why) => {
-                write!(f, "its TLS certificate is not trusted ({})", short(why))
-            }
+            Self::Untrusted(why) => write!(
+                f,
+                "{} ({})",
+                pathprobe_reports::findings::PROXY_CERTIFICATE_UNTRUSTED,
+                short(why)
+            ),
             Self::NotHttp(what) => write!(f, "it answered something that is not HTTP ({what})"),
             Self::Closed(bytes) => write!(
                 f,
@@ -528,6 +531,9 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                 // What came back to the TLS hello was no TLS record at all:
                 // a plain HTTP proxy answering on that port (round 18).
                 ProxyProblem::Handshake(inner) if no_tls_record(inner) => format!("the proxy {p} answered the TLS hello without TLS: a plain HTTP proxy listens there, while the setting says HTTPS (write PROXY host:port, or http://)"),
+                // It answered, with a certificate this machine does not
+                // trust: its address is right (round 20: "check its address").
+                ProxyProblem::Untrusted(_) => format!("the HTTPS proxy {p} answers, with a certificate this machine does not trust: give its CA with --ca-cert (and to the agent's trust store), or have the proxy use a certificate from a trusted CA"),
                 _ => format!("the proxy {p} cannot be reached: check its address and port in the proxy setting, and that it is up"),
             }),
         Failure::ProxyAuth { schemes, realm, credentials_rejected } => {

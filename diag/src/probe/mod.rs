@@ -725,6 +725,9 @@ async fn run(
                     })
                     .await?;
                 if let Some(problem) = outcome.problem {
+                    // The handshake finished, the chain is not accepted:
+                    // the phase did not succeed (round 20: marked ok).
+                    rec.fail_last(&short(&problem));
                     return Err(Failure::ProxyUnreachable {
                         proxy,
                         problem: ProxyProblem::Untrusted(Box::new(problem)),

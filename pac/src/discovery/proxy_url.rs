@@ -195,6 +195,11 @@ impl ProxyUrl {
             return Err(fail("a proxy address has no path or query"));
         }
         let written_port = port_in(rest);
+        // Port 0 is no port a proxy listens on (round 20: `127.0.0.1:0`
+        // was in force, and every URL proxy_unreachable).
+        if written_port == Some(0) {
+            return Err(fail("its port is not a number from 1 to 65535"));
+        }
         let port = match written_port {
             Some(p) => p,
             None => match (defaults, kind) {
@@ -356,6 +361,9 @@ mod tests {
         assert!(ProxyUrl::parse("  ", PortDefault::Curl).is_err());
         assert!(ProxyUrl::parse("http://:8080", PortDefault::Curl).is_err());
         assert!(ProxyUrl::parse("http://proxy:99999", PortDefault::Curl).is_err());
+        // Round 20: port 0 is no port.
+        let zero = ProxyUrl::parse("http://a:pw@127.0.0.1:0", PortDefault::Curl).unwrap_err();
+        assert!(zero.to_string().contains("from 1 to 65535"), "{zero}");
         assert!(ProxyUrl::parse("http://proxy:8080/path", PortDefault::Curl).is_err());
         // Shorthand addresses the URL parser would widen into others.
         for shorthand in ["5", "1.2.3:3128", "http://u:p@0x7f.1:8080", "017.0.0.1"] {
