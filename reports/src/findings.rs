@@ -142,6 +142,18 @@ pub const SERVICE_RULE: &str = "service rule";
 pub const TUNNEL_UNANSWERED: &str =
     "the proxy accepted the connection but did not answer the tunnel request in time";
 
+/// How the probe's evidence begins when the proxy itself reset the
+/// request: no rule is written from it (a quiet refusal or a failure).
+pub const RESET_BY_PROXY: &str = "reset by: the proxy";
+
+/// Whether an attempt was reset by its proxy ([`RESET_BY_PROXY`]).
+pub fn is_reset_by_proxy(attempt: &Attempt) -> bool {
+    attempt
+        .evidence
+        .iter()
+        .any(|line| line.starts_with(RESET_BY_PROXY))
+}
+
 /// How the probe says an HTTPS proxy's certificate is not trusted (a
 /// `problem:` line of a `proxy_unreachable` attempt).
 pub const PROXY_CERTIFICATE_UNTRUSTED: &str = "its TLS certificate is not trusted";

@@ -428,7 +428,14 @@ fn a_proxy_refusing_a_plain_http_url_is_not_the_origin_answering() {
     // The vendor's CRL rows accept any status: a proxy's 403 or 502 was
     // taken for the origin's answer and reported ok; so was a transparent
     // squid's error page on a direct route.
-    let cases: [(&str, &'static str, &str); 10] = [
+    let cases: [(&str, &'static str, &str); 11] = [
+        // Round 21: a 407 with its challenge on a direct route is a proxy
+        // in the path asking to be authenticated (it was ok).
+        (
+            "direct",
+            "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"x\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            "proxy_auth_required",
+        ),
         // The product's own login redirect, though it carries `Via`: a
         // sign-in page is authentication (round 18).
         (
@@ -1777,5 +1784,62 @@ fn an_answer_with_no_via_through_a_proxy_says_what_it_rests_on() {
             .unwrap_or_default()
             .contains("with no Via header: nothing shows that a proxy passed it on"),
         "{r:#}"
+    );
+}
+
+/// Round 21. A proxy that resets what it was just asked, before any
+/// answer (squid's `deny_info TCP_RESET`): said to be the proxy, the only
+/// peer of the connection, as a quiet refusal or a failure; the same for
+/// CONNECT and a plain-HTTP request, and no allow rule (it was "not a valid
+/// proxy response", and for plain HTTP "a firewall" with an allow rule).
+#[test]
+fn a_proxy_that_resets_the_request_is_named() {
+    // Closing with the request unread makes the kernel reset.
+    let resetting = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                std::thread::sleep(Duration::from_millis(300));
+                drop(stream);
+            }
+        });
+        port
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("r.json");
+    let (v, _) = report(
+        &[
+            "https://rst.lab.test/".to_owned(),
+            "http://rst2.lab.test/".to_owned(),
+        ],
+        &[
+            "--proxy",
+            &format!("http://127.0.0.1:{resetting}"),
+            "--output",
+            &format!("json={}", saved.display()),
+        ],
+    );
+    for r in v["results"].as_array().unwrap() {
+        assert_eq!(r["verdict"], "tcp_reset", "{r:#}");
+        let evidence = r["attempts"][0]["evidence"].to_string();
+        assert!(
+            evidence.contains(&format!(
+                "reset by: the proxy 127.0.0.1:{resetting}, the only peer"
+            )),
+            "{r:#}"
+        );
+        let hint = r["hint"].as_str().unwrap();
+        assert!(
+            hint.contains("deny_info TCP_RESET") && !hint.contains("firewall"),
+            "{hint}"
+        );
+    }
+    let out = pathprobe_tests::run(["fix", saved.to_str().unwrap(), "--as", "domains"]);
+    let text = stdout(&out);
+    assert!(
+        !text.contains("rst.lab.test") && !text.contains("rst2.lab.test"),
+        "{text}"
     );
 }

@@ -86,6 +86,15 @@ pub(super) enum Failure {
         trusted_by_os: bool,
     },
     Status(u16, Vec<u16>),
+    /// The proxy, the only peer of the connection, reset it after the
+    /// request (`CONNECT` or a plain-HTTP one) without answering: a quiet
+    /// refusal (squid's `deny_info TCP_RESET`) or a failure; its log says
+    /// which (round 21: "not a valid proxy response", or a firewall and an
+    /// allow rule).
+    ProxyCut {
+        proxy: String,
+        connect: bool,
+    },
     /// The service itself was reached and answered in a way no HTTP client
     /// accepts (round 19): it hung up after a handshake its certificate
     /// proved, a proxy passed on what was no HTTP, a status no server may
@@ -397,6 +406,7 @@ impl std::fmt::Display for Failure {
             Self::TlsIntercepted { issuer, .. } => write!(f, "re-signed by {issuer}"),
             Self::Status(status, _) => write!(f, "status {status}"),
             Self::ServiceBroke { what, .. } => f.write_str(what),
+            Self::ProxyCut { proxy, .. } => write!(f, "reset by the proxy {proxy}"),
             Self::OtherPage { status, .. } => write!(f, "status {status}, not the expected page"),
             Self::PhaseTimeout(phase) => {
                 write!(f, "no progress in the {} phase in time", phase.name())
@@ -519,7 +529,12 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
         Failure::ConnectTimeout(a) => (Verdict::TcpTimeout, vec![format!("addresses: {}", a.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))],
             format!("no answer {via}: outbound traffic to this address and port is dropped; allow it on the firewall or use the proxy{FIX}")),
         Failure::Reset(d) => (Verdict::TcpReset, vec![format!("reset: {d}")],
-            "the connection was reset: a firewall or an IPS is cutting it".into()),
+            match route {
+                Route::Direct => "the connection was reset: a firewall or an IPS is cutting it".into(),
+                // Inside the proxy's tunnel: the proxy may have cut it
+                // (round 21: only a firewall was named).
+                _ => format!("the connection through the proxy's tunnel was reset: the proxy ({route}) may have cut the tunnel, or a firewall or IPS beyond it cuts the connection; the proxy's log says which"),
+            }),
         Failure::Closed { phase, bytes } => (Verdict::TcpReset,
             vec![format!("closed: during the {} phase, without a reset, after {bytes} bytes of answer", phase.name())],
             format!("the connection was closed {via} before a complete answer: a firewall or an IPS is cutting it, or the server drops this client")),
@@ -562,8 +577,14 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
             } else {
                 ""
             };
+            // No proxy configured: one in the path answered (transparent).
+            let who = if *route == Route::Direct {
+                "no proxy is configured, yet a proxy in the path (a transparent one)"
+            } else {
+                "the proxy"
+            };
             (Verdict::ProxyAuthRequired, ev,
-                format!("{first}the proxy demands authentication ({}), which a service running unattended cannot answer: exempt these URLs from authentication on the proxy{FIX}",
+                format!("{first}{who} demands authentication ({}), which a service running unattended cannot answer: exempt these URLs from authentication on the proxy{FIX}",
                     if socks_auth(schemes) { "SOCKS5 username/password" } else { "407" }))
         }
         Failure::ProxyDenied { product, title, page, detail, via } => {
@@ -662,6 +683,9 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
         Failure::Status(s, list) => (Verdict::HttpUnexpectedStatus,
             vec![format!("status: {s}"), format!("expected: {}", list.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))],
             format!("the endpoint answered {s}, which is not what the service answers; something in the path may be answering in its place")),
+        Failure::ProxyCut { proxy, connect } => (Verdict::TcpReset,
+            vec![format!("{} {proxy}, the only peer of this connection, after the {} and before any answer", pathprobe_reports::findings::RESET_BY_PROXY, if *connect { "CONNECT" } else { "request" })],
+            format!("the proxy {proxy} reset the connection after the {} without answering: proxies do so to refuse a destination quietly (squid's deny_info TCP_RESET), or when they fail; its access log says which (denied there: add the URL to its allow list)", if *connect { "CONNECT" } else { "request" })),
         Failure::ServiceBroke { what, hung_up } => (Verdict::HttpUnexpectedStatus,
             vec![format!("answer: {what}")],
             format!("the service was reached {via} but {what}: {}", if *hung_up {

@@ -497,6 +497,10 @@ async fn request(
         false
     } else {
         (marked && matches!(head.status, 403 | 407 | 502 | 503 | 504))
+            // Only a proxy sends 407 with its challenge (RFC 9110, 15.5.8):
+            // on a direct route, one in the path asks to be authenticated
+            // (round 21: `ok`, its status recorded).
+            || (head.status == 407 && head.get("Proxy-Authenticate").is_some())
             // Inside a tunnel a proxy that decrypts answers for itself: a
             // gateway error whose own headers name the product (mitmproxy's
             // "502 Bad Gateway") is the proxy's, however trusted its CA.
@@ -741,7 +745,7 @@ async fn run(
                         .run(
                             Phase::Tunnel,
                             t.tunnel,
-                            http_connect(stream, &host, port, ctx),
+                            http_connect(stream, &host, port, ctx, &proxy),
                         )
                         .await?;
                     (s, true)
@@ -823,6 +827,11 @@ async fn run(
                 problem: ProxyProblem::NotHttp(e),
             }
         }
+        // The proxy is this connection's only peer.
+        (Failure::Reset(_), Route::Proxy { host, port, .. }) if absolute => Failure::ProxyCut {
+            proxy: format!("{host}:{port}"),
+            connect: false,
+        },
         (Failure::Closed { bytes, .. }, Route::Proxy { host, port, .. }) if absolute => {
             Failure::ProxyUnreachable {
                 proxy: format!("{host}:{port}"),

@@ -9,7 +9,7 @@ use pathprobe_reports::Phase;
 use tokio::io::AsyncWriteExt;
 
 use super::failure::{Beyond, Broken, Failure, io_failure};
-use super::http::{Head, challenges, peek_body, product, read_first_head, title};
+use super::http::{Head, HeadError, challenges, peek_body, product, read_first_head, title};
 use super::{Context, Stream};
 
 pub(super) fn basic_auth(c: &Credentials) -> String {
@@ -149,6 +149,7 @@ pub(super) async fn http_connect(
     host: &str,
     port: u16,
     ctx: &Context,
+    proxy: &str,
 ) -> Result<(Stream, String), Failure> {
     let authority = if host.contains(':') {
         format!("[{host}]:{port}")
@@ -164,9 +165,16 @@ pub(super) async fn http_connect(
         .write_all(request.as_bytes())
         .await
         .map_err(|e| io_failure(Phase::Tunnel, &e))?;
-    let head = read_first_head(&mut stream)
-        .await
-        .map_err(|e| Failure::Protocol(Phase::Tunnel, Broken::Head(e)))?;
+    let head = read_first_head(&mut stream).await.map_err(|e| match e {
+        // The proxy reset what it had just been asked, before a word.
+        HeadError::Io(std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe, _) => {
+            Failure::ProxyCut {
+                proxy: proxy.to_owned(),
+                connect: true,
+            }
+        }
+        other => Failure::Protocol(Phase::Tunnel, Broken::Head(other)),
+    })?;
     if head.status < 200 {
         // A 1xx (100 Continue, 101 Switching Protocols) is no answer to
         // CONNECT: not a refusal, not a tunnel; curl and Chromium stop there.
