@@ -962,3 +962,33 @@ fn an_ipv6_address_is_written_bare() {
         stderr(&out)
     );
 }
+
+/// Round 21. A base PAC holding a credential would be written changed
+/// (every output passes the redactor: `PROXY REDACTED@…`): refused, naming
+/// the line, never wrapped altered.
+#[test]
+fn a_base_pac_holding_a_credential_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = lab_catalog(dir.path(), 8080);
+    let base = dir.path().join("corp.pac");
+    std::fs::write(
+        &base,
+        "function FindProxyForURL(url, host) {\n  return \"PROXY p:BASEPW2@1.2.3.4:8080\";\n}\n",
+    )
+    .unwrap();
+    let out = export(&[
+        catalog.to_str().unwrap(),
+        "--as",
+        "pac",
+        "--base",
+        base.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "corp.pac, line 2: holds what pathprobe takes out of every output as a credential"
+        ) && !err.contains("BASEPW2"),
+        "{err}"
+    );
+}

@@ -393,6 +393,22 @@ fn pac_export(args: &ArtefactArgs) -> anyhow::Result<PacExport> {
             let limit = pathprobe_pac::FetchLimits::default().max_bytes as u64;
             let text =
                 crate::input::text(path, limit).map_err(|e| UsageError(format!("--base {e}")))?;
+            // Every output passes the redactor: a base holding what it
+            // takes out would be written changed, its proxies broken
+            // (round 21: `PROXY REDACTED@…` in a PAC to deploy). Refused,
+            // naming the line, so the file is wrapped unchanged or not at all.
+            if let Some((at, _)) = text
+                .lines()
+                .enumerate()
+                .find(|(_, line)| crate::secrets::scrub(line) != *line)
+            {
+                return Err(UsageError(format!(
+                    "--base {}, line {}: holds what pathprobe takes out of every output as a credential (a user:password, a token), so the wrapped PAC would not be the file unchanged; take the credential out of the file, or wrap it by hand",
+                    pathprobe_files::shown_path(path),
+                    at + 1
+                ))
+                .into());
+            }
             let name = path.display().to_string();
             let engine = PacRunner::start(
                 crate::isolate::pac_isolation().as_ref(),
