@@ -1197,7 +1197,14 @@ pub fn open_bundle(path: &Path) -> Result<OpenedBundle, BundleError> {
         problems.truncate(MAX_PROBLEMS);
         problems.push(format!("and {more} more problem(s)"));
     }
-    let report_bytes = read_member(&mut archive, path, "report.json", MAX_MEMBER_BYTES)?;
+    // No more than the manifest lists is read for the report either
+    // (round 21: 500 MiB of padding were read, then said to be too many).
+    let report_limit = manifest
+        .members
+        .iter()
+        .find(|m| m.name == "report.json")
+        .map_or(MAX_MEMBER_BYTES, |m| m.bytes.min(MAX_MEMBER_BYTES));
+    let report_bytes = read_member(&mut archive, path, "report.json", report_limit)?;
     let text = String::from_utf8(report_bytes).map_err(|e| BundleError::Member {
         path: path.display().to_string(),
         member: "report.json".into(),

@@ -386,6 +386,45 @@ fn inspect_checks_a_large_member_without_holding_it() {
     );
 }
 
+/// Round 21. The report itself is read no further than the manifest lists:
+/// padded with 300 MiB of spaces, it was read whole, then said too big.
+#[test]
+fn inspect_reads_the_report_no_further_than_listed() {
+    let run = bundle(&[]);
+    let padded = run.dir.path().join("padded.zip");
+    let made = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import sys, zipfile\n\
+             src = zipfile.ZipFile(sys.argv[1])\n\
+             out = zipfile.ZipFile(sys.argv[2], 'w', compression=zipfile.ZIP_DEFLATED, compresslevel=1)\n\
+             for n in src.namelist():\n\
+             \x20   if n != 'report.json': out.writestr(n, src.read(n))\n\
+             with out.open('report.json', 'w', force_zip64=True) as f:\n\
+             \x20   f.write(src.read('report.json'))\n\
+             \x20   for _ in range(300): f.write(b' ' * (1024 * 1024))\n\
+             out.close()",
+        )
+        .args([&run.zip, &padded])
+        .output()
+        .expect("python3 runs");
+    assert!(made.status.success(), "{}", stderr(&made));
+    let out = std::process::Command::new("prlimit")
+        .arg("--as=160000000")
+        .arg("--")
+        .arg(pathprobe_tests::binary())
+        .args(["bundle", "inspect"])
+        .arg(&padded)
+        .output()
+        .expect("prlimit (util-linux) runs");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("report.json: unpacks to more than the"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn inspect_notices_tampering_and_rejects_non_bundles() {
     let run = bundle(&[]);
