@@ -1004,3 +1004,33 @@ fn script_errors_are_said_where_they_are() {
     );
     assert!(deep.matches("at f (").count() == 1, "{deep}");
 }
+
+/// Round 21. A PAC URL with a user name and password is no redirect when
+/// the client sends them as a header ("redirected to" the same URL was
+/// said); and the password is shown nowhere.
+#[test]
+fn credentials_in_a_pac_url_are_no_redirect() {
+    let port = pathprobe_tests::serve_http(
+        Some("application/x-ns-proxy-autoconfig"),
+        b"function FindProxyForURL(u, h) { return \"DIRECT\"; }".to_vec(),
+    );
+    let url = format!("http://pacuser:PacUrlPw-21@127.0.0.1:{port}/corp.pac");
+    let out = run([
+        "pac",
+        "eval",
+        "-p",
+        &url,
+        "-u",
+        "https://a.test/",
+        "--no-dns",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    assert!(
+        !v["script"]["warnings"].to_string().contains("redirected"),
+        "{v:#}"
+    );
+    assert!(!format!("{}{}", stdout(&out), stderr(&out)).contains("PacUrlPw-21"));
+}
