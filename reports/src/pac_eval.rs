@@ -76,6 +76,9 @@ pub struct PacEvalResult {
     pub more_lookups: usize,
     /// Messages passed to `alert()`.
     pub alerts: Vec<String>,
+    /// Alerts past those, counted only.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub more_alerts: usize,
     /// Why there is no answer, or why the URL was not evaluated.
     pub error: Option<String>,
     /// True when the URL was skipped rather than failed.
@@ -113,6 +116,7 @@ impl PacEvalResult {
                 .collect(),
             more_lookups: eval.more_lookups,
             alerts: eval.alerts,
+            more_alerts: eval.more_alerts,
             error: None,
             skipped: false,
             elapsed_ms: millis(eval.elapsed),
@@ -154,6 +158,7 @@ impl PacEvalResult {
             lookups: Vec::new(),
             more_lookups: 0,
             alerts: Vec::new(),
+            more_alerts: 0,
             error: Some(error),
             skipped,
             elapsed_ms: 0.0,
@@ -204,6 +209,9 @@ impl PacEvalResult {
         }
         for a in &self.alerts {
             notes.push(format!("alert: {a}"));
+        }
+        if self.more_alerts > 0 {
+            notes.push(format!("… and {} more alerts, not kept", self.more_alerts));
         }
         notes
     }

@@ -1034,3 +1034,31 @@ fn credentials_in_a_pac_url_are_no_redirect() {
     );
     assert!(!format!("{}{}", stdout(&out), stderr(&out)).contains("PacUrlPw-21"));
 }
+
+/// Round 21. Alerts past the thousand kept are counted and said (they were
+/// dropped without a word).
+#[test]
+fn alerts_past_those_kept_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let pac = pac_file(
+        &dir,
+        "chatty.pac",
+        "function FindProxyForURL(u, h) { for (var i = 0; i < 1500; i++) alert('n' + i); return \"DIRECT\"; }\n",
+    );
+    let p = pac.to_str().unwrap();
+    let v = json(&eval(p, &["-u", "https://a.test/", "--format", "json"]));
+    let r = &v["results"][0];
+    assert_eq!(
+        r["alerts"].as_array().unwrap().len(),
+        1000,
+        "{}",
+        r["more_alerts"]
+    );
+    assert_eq!(r["more_alerts"], 500);
+    let text = stdout(&eval(p, &["-u", "https://a.test/"]));
+    assert!(
+        text.contains("… and 500 more alerts, not kept"),
+        "{}",
+        &text[text.len().saturating_sub(400)..]
+    );
+}

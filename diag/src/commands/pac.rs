@@ -120,6 +120,7 @@ fn eval(args: PacEvalArgs) -> anyhow::Result<Exit> {
             // trace: kept with the failure (round 19).
             Err(e) => PacEvalResult {
                 alerts: e.alerts,
+                more_alerts: e.more_alerts,
                 ..match e.kind {
                     PacErrorKind::NoRoute { raw, reason, .. } => PacEvalResult::unusable(
                         &job.input,

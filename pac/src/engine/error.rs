@@ -161,4 +161,6 @@ pub struct PacError {
     /// What the script passed to `alert()` before it failed: the trace its
     /// author left to find why (round 19: lost on a throw or a timeout).
     pub alerts: Vec<String>,
+    /// Alerts past those kept, counted.
+    pub more_alerts: usize,
 }

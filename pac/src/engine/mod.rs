@@ -138,8 +138,12 @@ pub struct Evaluation {
     pub raw: String,
     /// The routes, in order, with warnings for entries that could not be used.
     pub parsed: ParsedRoutes,
-    /// Messages the script passed to `alert()`.
+    /// Messages the script passed to `alert()`, the first
+    /// [`natives::MAX_ALERTS`].
     pub alerts: Vec<String>,
+    /// Alerts past those, counted, not kept.
+    #[serde(default)]
+    pub more_alerts: usize,
     /// DNS lookups the helpers made, in order, first lookup of each name
     /// only; at most [`MAX_RECORDED_LOOKUPS`].
     pub lookups: Vec<DnsLookup>,
@@ -285,6 +289,7 @@ impl PacEngine {
             script: self.name.clone(),
             kind,
             alerts: Vec::new(),
+            more_alerts: 0,
         }
     }
 
@@ -457,7 +462,12 @@ impl PacEngine {
 
         let result = run_until(&loaded.call, &mut loaded.context, deadline);
         let elapsed = started.elapsed();
-        let (alerts, lookups, more_lookups) = take_state(&loaded.context);
+        let natives::Taken {
+            alerts,
+            more_alerts,
+            lookups,
+            more_lookups,
+        } = take_state(&loaded.context);
         let entry = loaded.entry;
         let entry_line = loaded.entry_line;
         match &result {
@@ -470,6 +480,7 @@ impl PacEngine {
         }
         let with_alerts = |mut e: PacError| {
             e.alerts.clone_from(&alerts);
+            e.more_alerts = more_alerts;
             e
         };
         let value = result.map_err(|e| with_alerts(self.run_error(&label, e)))?;
@@ -519,6 +530,7 @@ impl PacEngine {
             raw,
             parsed,
             alerts,
+            more_alerts,
             lookups,
             more_lookups,
             elapsed,

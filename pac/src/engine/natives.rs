@@ -21,6 +21,8 @@ pub(super) struct EvalState {
     pub(super) lookups: Vec<DnsLookup>,
     pub(super) more_lookups: usize,
     pub(super) alerts: Vec<String>,
+    /// Alerts past [`MAX_ALERTS`], counted, not kept.
+    pub(super) more_alerts: usize,
     pub(super) deadline: Option<Instant>,
 }
 
@@ -82,19 +84,38 @@ pub(super) fn reset_state(context: &Context, deadline: Option<Instant>) {
     }
 }
 
-pub(super) fn take_state(context: &Context) -> (Vec<String>, Vec<DnsLookup>, usize) {
+/// What an evaluation left: its alerts (and how many more were not kept),
+/// its lookups (and how many more were not recorded).
+pub(super) struct Taken {
+    pub(super) alerts: Vec<String>,
+    pub(super) more_alerts: usize,
+    pub(super) lookups: Vec<DnsLookup>,
+    pub(super) more_lookups: usize,
+}
+
+pub(super) fn take_state(context: &Context) -> Taken {
     match context.get_data::<Host>() {
         Some(host) => {
             let mut state = host.state.borrow_mut();
-            (
-                std::mem::take(&mut state.alerts),
-                std::mem::take(&mut state.lookups),
-                std::mem::take(&mut state.more_lookups),
-            )
+            Taken {
+                alerts: std::mem::take(&mut state.alerts),
+                more_alerts: std::mem::take(&mut state.more_alerts),
+                lookups: std::mem::take(&mut state.lookups),
+                more_lookups: std::mem::take(&mut state.more_lookups),
+            }
         }
-        None => (Vec::new(), Vec::new(), 0),
+        None => Taken {
+            alerts: Vec::new(),
+            more_alerts: 0,
+            lookups: Vec::new(),
+            more_lookups: 0,
+        },
     }
 }
+
+/// Alerts one evaluation keeps; the rest are counted (round 21: dropped
+/// without a word past 1,000).
+pub const MAX_ALERTS: usize = 1000;
 
 pub(super) fn arg_string(
     args: &[JsValue],
@@ -305,8 +326,10 @@ pub(super) fn alert(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsR
     let host = host_of(context)?;
     let mut state = host.state.borrow_mut();
     // A script alerting in a loop must not grow memory without bound.
-    if state.alerts.len() < 1000 {
+    if state.alerts.len() < MAX_ALERTS {
         state.alerts.push(message.chars().take(2000).collect());
+    } else {
+        state.more_alerts += 1;
     }
     Ok(JsValue::undefined())
 }

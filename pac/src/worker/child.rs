@@ -172,10 +172,12 @@ pub(super) fn serve_worker_on(
                     Ok(eval) => FromWorker::Answer {
                         result: Ok(eval),
                         alerts: Vec::new(),
+                        more_alerts: 0,
                     },
                     Err(e) => FromWorker::Answer {
                         result: Err(e.kind),
                         alerts: e.alerts,
+                        more_alerts: e.more_alerts,
                     },
                 }
             }

@@ -140,6 +140,7 @@ impl PacRunner {
                     last: self.last_stop.clone(),
                 },
                 alerts: Vec::new(),
+                more_alerts: 0,
             });
         }
         let answer = match &mut self.runs {

@@ -70,6 +70,7 @@ impl PacWorker {
             script: name.to_owned(),
             kind,
             alerts: Vec::new(),
+            more_alerts: 0,
         };
         if source.len() > options.max_script_bytes {
             return Err(fail(PacErrorKind::TooLarge {
@@ -109,20 +110,21 @@ impl PacWorker {
 
     /// Asks the script which routes apply to `url` (see [`PacEngine::find_proxy`](crate::PacEngine::find_proxy)).
     pub fn find_proxy(&mut self, url: &str, host: Option<&str>) -> Result<Evaluation, PacError> {
-        let mut alerts = Vec::new();
+        let mut alerts = (Vec::new(), 0);
         self.find(url, host, &mut alerts).map_err(|kind| PacError {
             script: self.name.clone(),
             kind,
-            alerts,
+            alerts: alerts.0,
+            more_alerts: alerts.1,
         })
     }
 
-    /// `alerts` receives what a failing script alerted.
+    /// `alerts` receives what a failing script alerted, and how many more.
     fn find(
         &mut self,
         url: &str,
         host: Option<&str>,
-        alerts: &mut Vec<String>,
+        alerts: &mut (Vec<String>, usize),
     ) -> Result<Evaluation, PacErrorKind> {
         if self.stops >= MAX_STOPS {
             return Err(PacErrorKind::GaveUp {
@@ -143,8 +145,9 @@ impl PacWorker {
             FromWorker::Answer {
                 result,
                 alerts: said,
+                more_alerts,
             } => {
-                *alerts = said;
+                *alerts = (said, more_alerts);
                 result
             }
             other => Err(self.broken(&context, format!("unexpected message {other:?}"))),

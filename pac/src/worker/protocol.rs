@@ -90,6 +90,8 @@ pub(super) enum FromWorker {
         /// The script's alerts when it failed (an evaluation has its own).
         #[serde(default)]
         alerts: Vec<String>,
+        #[serde(default)]
+        more_alerts: usize,
     },
 }
 
