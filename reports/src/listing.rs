@@ -138,7 +138,8 @@ pub struct ListingSummary {
     pub address_blocks: usize,
     /// Rows naming UDP ports only.
     pub udp_only: usize,
-    /// Rows another catalog names too (probed once).
+    /// Rows another row names too, in another catalog or written twice in
+    /// one (probed once).
     pub in_several_catalogs: usize,
     /// Probe targets in all.
     pub targets: usize,
@@ -230,7 +231,7 @@ impl Listing {
         }
         if s.in_several_catalogs > 0 {
             line.push_str(&format!(
-                ", {} named by more than one catalog (probed once)",
+                ", {} named by more than one row (probed once)",
                 s.in_several_catalogs
             ));
         }

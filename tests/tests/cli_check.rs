@@ -1664,3 +1664,44 @@ fn counts_and_ports_out_of_range_are_refused() {
         assert!(!err.contains(":pw@"), "{err}");
     }
 }
+
+/// Round 21. A row written twice in one file, in any spelling of its URL,
+/// is probed once and names both rows; its report is no "edited" one (four
+/// rows were four probes, and the saved report was said to be joined).
+#[test]
+fn a_row_written_twice_is_probed_once() {
+    let origin = pathprobe_tests::answering(
+        "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("twice.csv");
+    std::fs::write(
+        &catalog,
+        format!(
+            "URL\nhttp://a.lab.test:{origin}/\nhttp://a.lab.test:{origin}/\nHTTP://A.LAB.TEST:{origin}/\n"
+        ),
+    )
+    .unwrap();
+    let saved = dir.path().join("r.json");
+    let (v, out) = check_json(
+        &[
+            catalog.to_str().unwrap(),
+            "--direct",
+            "--resolve",
+            "a.lab.test=127.0.0.1",
+            "--output",
+            &format!("json={}", saved.display()),
+        ],
+        "2",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{v:#}");
+    assert_eq!(
+        results[0]["listed_in"].as_array().map(Vec::len),
+        Some(3),
+        "{v:#}"
+    );
+    let out = run_with_env(["report", "render", saved.to_str().unwrap()], &[]);
+    assert!(!stderr(&out).contains("repeat a URL"), "{}", stderr(&out));
+}

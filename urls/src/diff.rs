@@ -112,9 +112,27 @@ pub fn diff(old: &Catalog, new: &Catalog) -> Vec<Change> {
     };
     for (k, olds) in &old_by {
         let news = new_by.get(k).map(Vec::as_slice).unwrap_or_default();
-        // Pair duplicates in order; the rest are added or removed.
+        // Rows alike in every attribute pair first (round 21: old x and y,
+        // new y, read as "x became y" and "y removed"); the rest pair in
+        // order, and what is left is added or removed.
+        let mut taken = vec![false; news.len()];
+        let mut partner: Vec<Option<usize>> = vec![None; olds.len()];
         for (i, o) in olds.iter().enumerate() {
-            match news.get(i) {
+            if let Some(j) = (0..news.len())
+                .find(|&j| !taken[j] && news.get(j).is_some_and(|n| attributes(n) == attributes(o)))
+            {
+                taken[j] = true;
+                partner[i] = Some(j);
+            }
+        }
+        for slot in partner.iter_mut().filter(|p| p.is_none()) {
+            if let Some(j) = (0..news.len()).find(|&j| !taken[j]) {
+                taken[j] = true;
+                *slot = Some(j);
+            }
+        }
+        for (i, o) in olds.iter().enumerate() {
+            match partner[i].and_then(|j| news.get(j)) {
                 None => out.push(change(
                     ChangeKind::Removed,
                     o,
@@ -145,7 +163,12 @@ pub fn diff(old: &Catalog, new: &Catalog) -> Vec<Change> {
                 }
             }
         }
-        for n in news.iter().skip(olds.len()) {
+        for n in news
+            .iter()
+            .zip(&taken)
+            .filter(|(_, t)| !**t)
+            .map(|(n, _)| n)
+        {
             out.push(change(
                 ChangeKind::Added,
                 n,
@@ -191,6 +214,23 @@ mod tests {
             &LoadOptions::default(),
         )
         .unwrap()
+    }
+
+    /// Round 21: rows alike pair first.
+    #[test]
+    fn alike_rows_pair_before_the_rest() {
+        let old = catalog("URL,Category\na.test,x\na.test,y\n");
+        let new = catalog("URL,Category\na.test,y\n");
+        let changes = diff(&old, &new);
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        assert_eq!(changes[0].kind, ChangeKind::Removed);
+        assert!(
+            changes[0]
+                .old_source
+                .as_deref()
+                .is_some_and(|s| s.ends_with(":2")),
+            "{changes:?}"
+        );
     }
 
     #[test]

@@ -186,14 +186,17 @@ pub struct Plan {
 pub fn plan(catalog: &Catalog, filter: &Filter, map: &ProbeMap) -> Plan {
     let mut excluded = Excluded::default();
     let mut entries: Vec<Planned> = Vec::new();
-    // Rows of one file are never merged: the keys are made only when the
-    // catalog is several files read as one.
+    // Rows of one file are merged only when written twice word for word;
+    // the keys of rows naming one endpoint are made only when the catalog
+    // is several files read as one.
     let first_file = catalog.endpoints.first().map(|e| &e.source.file);
     let several_catalogs = catalog
         .endpoints
         .iter()
         .any(|e| Some(&e.source.file) != first_file);
     let mut first_of: std::collections::HashMap<(String, u16), usize> =
+        std::collections::HashMap::new();
+    let mut first_row: std::collections::HashMap<((String, u16), String), usize> =
         std::collections::HashMap::new();
     let category = filter.category.as_ref().map(|c| c.to_lowercase());
     for e in &catalog.endpoints {
@@ -229,8 +232,22 @@ pub fn plan(catalog: &Catalog, filter: &Filter, map: &ProbeMap) -> Plan {
             excluded.connectivity += 1;
             continue;
         }
+        // A row the same file already holds word for word (target, port,
+        // and every attribute) is the same row twice: probed once, listed
+        // under both (round 21: four identical rows were four probes, and
+        // their report read as "edited or joined"). Rows of one file that
+        // differ in anything stay as the file has them.
+        let same = (merge_key(e), row_words(e));
+        if let Some(&at) = first_row.get(&same)
+            && let Some(kept) = entries.get_mut(at)
+            && kept.endpoint.source.file == e.source.file
+        {
+            kept.also.push(e.source.clone());
+            continue;
+        }
+        first_row.entry(same).or_insert(entries.len());
         // A row another catalog already named is probed once, listed
-        // under both; repeats inside one catalog stay as the file has them.
+        // under both.
         let key = several_catalogs.then(|| merge_key(e));
         if let Some(key) = &key
             && let Some(&at) = first_of.get(key)
@@ -259,6 +276,25 @@ pub fn plan(catalog: &Catalog, filter: &Filter, map: &ProbeMap) -> Plan {
         excluded,
         several_catalogs,
     }
+}
+
+/// A row's attributes as one text: two rows of one file that agree in it
+/// and in [`merge_key`] are one row written twice.
+fn row_words(e: &Endpoint) -> String {
+    format!(
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{}|{:?}|{:?}",
+        e.scheme(),
+        e.category,
+        e.service,
+        e.description,
+        e.comments,
+        e.port,
+        e.geography.code(),
+        e.requirement,
+        e.platforms.summary(),
+        e.udp_only,
+        e.depth,
+    )
 }
 
 /// What makes two catalogs' rows one endpoint: the host pattern and path

@@ -151,7 +151,8 @@ fn rows_of(config: &RunConfig) -> Vec<Row> {
         .collect();
     for planned in &config.plan.entries {
         let endpoint = &planned.endpoint;
-        let listed_in: Vec<String> = if several {
+        // A row written twice in one file is probed once and names both.
+        let listed_in: Vec<String> = if several || !planned.also.is_empty() {
             planned.sources().map(ToString::to_string).collect()
         } else {
             Vec::new()
