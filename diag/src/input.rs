@@ -37,29 +37,36 @@ pub fn system_text(path: &Path) -> Result<String, ReadError> {
 pub fn read_report(path: &Path) -> anyhow::Result<CheckReport> {
     let text = text(path, REPORT_BYTES)?;
     let report = CheckReport::from_json(&text, &path.display().to_string())?;
-    // A run probes each URL once: repeats are an edited or joined file,
-    // shown as written, and said (round 19: 5,000 copies rendered without
-    // a word, and counted 5,000 times in every total).
-    let mut first_at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    // A run never writes one result twice, to its timings: copies are an
+    // edited or joined file, shown as written, and said (round 19: 5,000
+    // copies rendered without a word). Two results of one URL from rows
+    // that differ are a run's own (round 21).
+    let mut first_at: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
     let mut repeats = 0usize;
     let mut example = None;
     for (i, r) in report.results.iter().enumerate() {
         if r.verdict == pathprobe_reports::Verdict::NotProbed {
             continue;
         }
-        match first_at.get(r.url.as_str()) {
+        let whole = {
+            use std::hash::{Hash as _, Hasher as _};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            serde_json::to_string(r).unwrap_or_default().hash(&mut h);
+            h.finish()
+        };
+        match first_at.get(&whole) {
             Some(&first) => {
                 repeats += 1;
                 example.get_or_insert((first, i, r.url.clone()));
             }
             None => {
-                first_at.insert(&r.url, i);
+                first_at.insert(whole, i);
             }
         }
     }
     if let Some((first, again, url)) = example {
         crate::output::warn(&format!(
-            "{}: {repeats} result(s) repeat a URL listed before them (results[{first}] and results[{again}]: {}); a run lists each URL it probes once, so this report was edited or joined: it is shown as written",
+            "{}: {repeats} result(s) repeat one listed before them word for word (results[{first}] and results[{again}]: {}); a run never writes a result twice, so this report was edited or joined: it is shown as written",
             pathprobe_files::shown_path(path),
             pathprobe_files::quote::quoted(&crate::output::without_secrets(&url)),
         ));

@@ -553,8 +553,9 @@ fn a_report_repeating_a_url_is_said_to() {
         let out = run_with_env(command.clone(), &[]);
         let err = stderr(&out);
         assert!(
-            err.contains("3 result(s) repeat a URL listed before them (results[0] and results[4]")
-                && err.contains("shown as written"),
+            err.contains(
+                "3 result(s) repeat one listed before them word for word (results[0] and results[4]"
+            ) && err.contains("shown as written"),
             "{command:?}: {err}"
         );
     }
@@ -562,7 +563,7 @@ fn a_report_repeating_a_url_is_said_to() {
     let path = lab.path("as-written.json");
     std::fs::write(&path, &out.stdout).unwrap();
     let out = run_with_env(["report", "render", path.to_str().unwrap()], &[]);
-    assert!(!stderr(&out).contains("repeat a URL"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("word for word"), "{}", stderr(&out));
 }
 
 /// A saved report edited by hand (markup and control characters in every
