@@ -211,6 +211,15 @@ pub(crate) fn filter_of(args: &FilterArgs) -> anyhow::Result<(Filter, Vec<String
         (None, Some(file)) => {
             let (found, connectivity) = onboarding_choice(file)?;
             package_connectivity = Some(connectivity);
+            // As for --geo (round 21: a package's unknown location was used
+            // without a word).
+            if let Geography::Other(other) = &found.geography {
+                output::warn(&format!(
+                    "the onboarding package {} names the data location {}, which is not one this version knows (WW, US, EU, UK, AU, US Gov, GCC, GCC High, DoD); matching rows by that exact name",
+                    display_name(file),
+                    pathprobe_files::quote::quoted(other)
+                ));
+            }
             described.push(format!(
                 "geo={}, {connectivity} connectivity (from the onboarding package {}: {})",
                 found.geography,

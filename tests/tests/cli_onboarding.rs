@@ -337,3 +337,33 @@ fn check_takes_geography_and_connectivity_from_the_package_and_says_so() {
         "EU only: {urls:?}"
     );
 }
+
+/// Round 21. A package naming a data location this version does not know
+/// is said, as `--geo` with one is (it was used without a word).
+#[test]
+fn an_unknown_location_in_a_package_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = body(ORG, None).replace(
+        "\"vortexGeoLocation\":\"EU\"",
+        "\"vortexGeoLocation\":\"Mars\"",
+    );
+    let package = write(
+        dir.path(),
+        "WindowsDefenderATPOnboarding.json",
+        document(&text, &signer_cert()).as_bytes(),
+    );
+    let list = write(dir.path(), "list.txt", b"https://a.example.com/\n");
+    let out = run([
+        "urls",
+        "list",
+        list.to_str().unwrap(),
+        "--onboarding",
+        package.to_str().unwrap(),
+    ]);
+    assert!(
+        stderr(&out)
+            .contains("names the data location \"Mars\", which is not one this version knows"),
+        "{}",
+        stderr(&out)
+    );
+}
