@@ -558,6 +558,18 @@ fn redact_parameters(text: &str) -> String {
                 })
             })
             .map_or(text.len(), |e| value + e);
+        // A colon that ends the value is the sentence's (`…?token=T: the
+        // server answered`), not the token's (round 21: eaten).
+        let end = if end > value
+            && text.get(..end).is_some_and(|t| t.ends_with(':'))
+            && text
+                .get(end..)
+                .is_none_or(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
+        {
+            end - 1
+        } else {
+            end
+        };
         // A value already replaced, also one a table wrapped (`RED` at a
         // line's end), stays as it is: replacing it again would widen it.
         if end > value
@@ -1291,6 +1303,11 @@ mod tests {
         }
         let kept = "if (host == \"token.example.com\" || url.substring(0, 6) != \"https:\") return \"PROXY p.example:8080\"; // see http://wiki/keys";
         assert_eq!(r.apply_to_source(kept), kept);
+        // A colon after a token is the sentence's (round 21).
+        assert_eq!(
+            r.apply("http://h/auth?token=abc123: the server answered HTTP 401"),
+            "http://h/auth?token=REDACTED: the server answered HTTP 401"
+        );
         // The other outputs keep their `key: value` lines: only a file's
         // text gets this pass.
         assert_eq!(r.apply("status code: 404"), "status code: 404");

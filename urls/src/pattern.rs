@@ -301,6 +301,15 @@ fn parse_url(text: &str) -> Result<UrlPattern, String> {
             pathprobe_files::quote::visible(&hidden.to_string())
         ));
     }
+    // A URL without its scheme (`//host/path`, as HTML writes them): the
+    // host is there, only the scheme is missing (round 21: "it is empty").
+    if let Some(rest) = text.strip_prefix("//")
+        && !rest.is_empty()
+    {
+        return Err(format!(
+            "it starts with // and names no scheme: write https://{rest} (or the host alone)"
+        ));
+    }
     let (scheme, rest) = match text.split_once("://") {
         Some((s, rest)) if s.eq_ignore_ascii_case("https") => (Some(Scheme::Https), rest),
         Some((s, rest)) if s.eq_ignore_ascii_case("http") => (Some(Scheme::Http), rest),

@@ -195,3 +195,32 @@ fn what_is_not_read_as_written_is_said() {
         "{json:?}"
     );
 }
+
+/// Round 21. A saved check report given as a catalog, and a scheme-less
+/// `//host/` line, are said as what they are.
+#[test]
+fn reports_and_schemeless_urls_are_named() {
+    let report = load_bytes(
+        Path::new("r.json"),
+        br#"{"schema_version":1,"results":[],"summary":{}}"#,
+        &LoadOptions::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        report.contains("a pathprobe check report, not a catalog"),
+        "{report}"
+    );
+    let catalog = load_bytes(
+        Path::new("l.txt"),
+        b"//j.test/\nhttps://k.test/\n",
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    let said: Vec<String> = catalog.notices.iter().map(|n| n.message.clone()).collect();
+    assert!(
+        said.iter()
+            .any(|m| m.contains("starts with // and names no scheme: write https://j.test/")),
+        "{said:?}"
+    );
+}

@@ -105,19 +105,30 @@ pub(crate) fn load_json(path: &Path, bytes: &[u8]) -> Result<Catalog> {
         struct Shape {
             generator: Option<serde_json::Value>,
             entries: Option<serde_json::Value>,
+            results: Option<serde_json::Value>,
+            schema_version: Option<serde_json::Value>,
         }
-        let allow_list = serde_json::from_str::<Shape>(text)
-            .is_ok_and(|s| s.generator.is_some() && s.entries.is_some());
+        let shape = serde_json::from_str::<Shape>(text).ok();
+        let allow_list = shape
+            .as_ref()
+            .is_some_and(|s| s.generator.is_some() && s.entries.is_some());
+        // A saved check report is no catalog either (round 21: "\"schema_version\"
+        // is no field here").
+        let report = shape
+            .as_ref()
+            .is_some_and(|s| s.results.is_some() && s.schema_version.is_some());
         CatalogError::Json {
             origin: Origin {
                 file: path.to_path_buf(),
                 sheet: None,
                 line: u32::try_from(e.line())
                     .ok()
-                    .filter(|l| *l > 0 && !allow_list),
+                    .filter(|l| *l > 0 && !allow_list && !report),
             },
             message: if allow_list {
                 "a pathprobe allow list (urls export --as json), not a catalog: export with --as csv to read it back as one".to_owned()
+            } else if report {
+                "a pathprobe check report, not a catalog: `report diff` compares two reports; a catalog lists the URLs to probe".to_owned()
             } else {
                 pathprobe_files::words::serde_message_in_line(&e.to_string())
             },
