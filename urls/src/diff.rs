@@ -115,24 +115,24 @@ pub fn diff(old: &Catalog, new: &Catalog) -> Vec<Change> {
         // Rows alike in every attribute pair first (round 21: old x and y,
         // new y, read as "x became y" and "y removed"); the rest pair in
         // order, and what is left is added or removed.
-        let mut taken = vec![false; news.len()];
-        let mut partner: Vec<Option<usize>> = vec![None; olds.len()];
-        for (i, o) in olds.iter().enumerate() {
-            if let Some(j) = (0..news.len())
-                .find(|&j| !taken[j] && news.get(j).is_some_and(|n| attributes(n) == attributes(o)))
+        let mut left: Vec<Option<&Endpoint>> = news.iter().copied().map(Some).collect();
+        let mut pairs: Vec<(&Endpoint, Option<&Endpoint>)> = Vec::new();
+        let mut unpaired: Vec<&Endpoint> = Vec::new();
+        for o in olds {
+            match left
+                .iter_mut()
+                .find(|n| n.is_some_and(|n| attributes(n) == attributes(o)))
             {
-                taken[j] = true;
-                partner[i] = Some(j);
+                Some(slot) => pairs.push((o, slot.take())),
+                None => unpaired.push(o),
             }
         }
-        for slot in partner.iter_mut().filter(|p| p.is_none()) {
-            if let Some(j) = (0..news.len()).find(|&j| !taken[j]) {
-                taken[j] = true;
-                *slot = Some(j);
-            }
+        for o in unpaired {
+            let n = left.iter_mut().find(|n| n.is_some()).and_then(Option::take);
+            pairs.push((o, n));
         }
-        for (i, o) in olds.iter().enumerate() {
-            match partner[i].and_then(|j| news.get(j)) {
+        for (o, partner) in pairs {
+            match partner {
                 None => out.push(change(
                     ChangeKind::Removed,
                     o,
@@ -163,12 +163,7 @@ pub fn diff(old: &Catalog, new: &Catalog) -> Vec<Change> {
                 }
             }
         }
-        for n in news
-            .iter()
-            .zip(&taken)
-            .filter(|(_, t)| !**t)
-            .map(|(n, _)| n)
-        {
+        for n in left.into_iter().flatten() {
             out.push(change(
                 ChangeKind::Added,
                 n,

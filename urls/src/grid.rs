@@ -403,13 +403,13 @@ pub fn walk(grid: &Grid, src: &TableSource<'_>) -> Walked {
             };
             // The port column and the URL disagreeing is said, never
             // settled in silence: what is probed is what the URL says.
-            if let (Target::Url(u), Some(column)) = (&target, port) {
-                if let Some(message) = port_clash(item, u, column, "the port column") {
-                    out.notices.push(Notice {
-                        location: here(),
-                        message,
-                    });
-                }
+            if let (Target::Url(u), Some(column)) = (&target, port)
+                && let Some(message) = port_clash(item, u, column, "the port column")
+            {
+                out.notices.push(Notice {
+                    location: here(),
+                    message,
+                });
             }
             out.endpoints.push(Endpoint {
                 target,

@@ -139,7 +139,7 @@ pub struct Evaluation {
     /// The routes, in order, with warnings for entries that could not be used.
     pub parsed: ParsedRoutes,
     /// Messages the script passed to `alert()`, the first
-    /// [`natives::MAX_ALERTS`].
+    /// 1,000.
     pub alerts: Vec<String>,
     /// Alerts past those, counted, not kept.
     #[serde(default)]
