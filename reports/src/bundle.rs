@@ -299,29 +299,38 @@ fn redact_github_tokens(text: &str) -> String {
     let token_char = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let mut cuts = Vec::new();
     for prefix in ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"] {
-        let mut from = 0;
-        while let Some(at) = text
-            .get(from..)
-            .and_then(|t| t.find(prefix))
-            .map(|i| i + from)
-        {
-            from = at + prefix.len();
-            if text
-                .get(..at)
-                .and_then(|b| b.chars().last())
-                .is_some_and(token_char)
-            {
-                continue;
-            }
+        for at in word_starts(text, prefix, token_char) {
+            let from = at + prefix.len();
             let rest = text.get(from..).unwrap_or_default();
             let len = rest.find(|c: char| !token_char(c)).unwrap_or(rest.len());
             if len >= 36 {
                 cuts.push((at, from + len));
-                from += len;
             }
         }
     }
     splice(text, cuts)
+}
+
+/// Where `needle` begins a word of `text`: not after a character `inside`
+/// a word of that kind.
+fn word_starts(text: &str, needle: &str, inside: impl Fn(char) -> bool) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text
+        .get(from..)
+        .and_then(|t| t.find(needle))
+        .map(|i| i + from)
+    {
+        from = at + needle.len();
+        if !text
+            .get(..at)
+            .and_then(|b| b.chars().last())
+            .is_some_and(&inside)
+        {
+            starts.push(at);
+        }
+    }
+    starts
 }
 
 /// A JSON Web Token (`eyJ…` header, `.eyJ…` claims, `.signature`): a bearer
@@ -329,21 +338,8 @@ fn redact_github_tokens(text: &str) -> String {
 fn redact_jwts(text: &str) -> String {
     let part = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_');
     let mut cuts = Vec::new();
-    let mut from = 0;
-    while let Some(at) = text
-        .get(from..)
-        .and_then(|t| t.find("eyJ"))
-        .map(|i| i + from)
-    {
-        from = at + 3;
-        // The token starts a word.
-        if text
-            .get(..at)
-            .and_then(|b| b.chars().last())
-            .is_some_and(part)
-        {
-            continue;
-        }
+    // A token starts a word; cuts inside one already made are skipped.
+    for at in word_starts(text, "eyJ", part) {
         let rest = text.get(at..).unwrap_or_default();
         let header = rest.find(|c: char| !part(c)).unwrap_or(rest.len());
         let Some(after) = rest.get(header..).and_then(|r| r.strip_prefix(".eyJ")) else {
@@ -355,7 +351,6 @@ fn redact_jwts(text: &str) -> String {
             end += 1 + sig.find(|c: char| !part(c)).unwrap_or(sig.len());
         }
         cuts.push((at, end));
-        from = end;
     }
     splice(text, cuts)
 }
@@ -973,41 +968,41 @@ fn read_member(
     name: &str,
     limit: u64,
 ) -> Result<Vec<u8>, BundleError> {
-    let member_error = |error: String| BundleError::Member {
-        path: path.display().to_string(),
-        member: name.to_owned(),
-        error,
-    };
-    let entry = archive
-        .by_name(name)
-        .map_err(|e| member_error(zip_words(e)))?;
     let mut bytes = Vec::new();
-    entry
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| member_error(unpack_words(&e)))?;
-    if bytes.len() as u64 > limit {
-        return Err(member_error(if limit == MAX_MEMBER_BYTES {
-            format!("larger than {} unpacked", pathprobe_files::size(limit))
-        } else {
-            format!(
-                "unpacks to more than the {limit} bytes the manifest lists (changed after the bundle was made)"
-            )
-        }));
-    }
+    read_through(archive, path, name, limit, |chunk| {
+        bytes.extend_from_slice(chunk);
+    })?;
     Ok(bytes)
 }
 
 /// The unpacked size and SHA-256 of a member, read through once and never
 /// held: checking a bundle costs a buffer, whatever its members inflate to
-/// (round 19: 557 MB for a member inflating past its limit). More than
-/// `limit` bytes is an error, as for [`read_member`].
+/// (round 19: 557 MB for a member inflating past its limit).
 fn digest_member(
     archive: &mut zip::ZipArchive<std::fs::File>,
     path: &Path,
     name: &str,
     limit: u64,
 ) -> Result<(u64, String), BundleError> {
+    let mut hasher = sha2::Sha256::new();
+    let total = read_through(archive, path, name, limit, |chunk| hasher.update(chunk))?;
+    let hex = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok((total, hex))
+}
+
+/// Unpacks a member a buffer at a time into `sink`, and its size; more than
+/// `limit` bytes is an error, said as the manifest's limit or the reader's.
+fn read_through(
+    archive: &mut zip::ZipArchive<std::fs::File>,
+    path: &Path,
+    name: &str,
+    limit: u64,
+    mut sink: impl FnMut(&[u8]),
+) -> Result<u64, BundleError> {
     let member_error = |error: String| BundleError::Member {
         path: path.display().to_string(),
         member: name.to_owned(),
@@ -1017,7 +1012,6 @@ fn digest_member(
         .by_name(name)
         .map_err(|e| member_error(zip_words(e)))?;
     let mut reader = entry.take(limit.saturating_add(1));
-    let mut hasher = sha2::Sha256::new();
     let mut buffer = vec![0u8; 64 * 1024];
     let mut total = 0u64;
     loop {
@@ -1037,14 +1031,9 @@ fn digest_member(
                 )
             }));
         }
-        hasher.update(buffer.get(..n).unwrap_or_default());
+        sink(buffer.get(..n).unwrap_or_default());
     }
-    let hex = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    Ok((total, hex))
+    Ok(total)
 }
 
 /// A zip reader's error in a person's words (its own read "specified file

@@ -681,9 +681,13 @@ fn parser_words(said: &str) -> String {
 
 /// The 1-based line and column just past the script's last character.
 fn end_of(source: &str) -> (u32, u32) {
-    let trimmed = source.trim_end();
-    let line = trimmed.matches('\n').count() + 1;
-    let column = trimmed
+    position_after(source.trim_end())
+}
+
+/// The 1-based line and column of the character that follows `before`.
+fn position_after(before: &str) -> (u32, u32) {
+    let line = before.matches('\n').count() + 1;
+    let column = before
         .rsplit('\n')
         .next()
         .unwrap_or_default()
@@ -766,19 +770,7 @@ pub(crate) const NUL_MESSAGE: &str = "a NUL character (U+0000): the file is bina
 /// Where the first NUL of `source` is (1-based line and column), if any.
 pub(crate) fn nul_at(source: &str) -> Option<(u32, u32)> {
     let at = source.find('\0')?;
-    let before = source.get(..at).unwrap_or_default();
-    let line = before.matches('\n').count() + 1;
-    let column = before
-        .rsplit('\n')
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .count()
-        + 1;
-    Some((
-        u32::try_from(line).unwrap_or(u32::MAX),
-        u32::try_from(column).unwrap_or(u32::MAX),
-    ))
+    Some(position_after(source.get(..at).unwrap_or_default()))
 }
 
 /// The (url, host) pair a browser would pass for `url`.
