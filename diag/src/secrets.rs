@@ -257,7 +257,16 @@ fn hidden(arg: &str, value: &str) -> String {
     }
     let (scheme, rest) = value.split_once("://").unwrap_or(("", value));
     match rest.rsplit_once('@') {
-        Some((_, host)) if scheme.is_empty() => format!("REDACTED@{host}"),
+        // What stands before the user information's word stays: the value
+        // refused for holding a space keeps it (round 21: `PROXY a:pw@h:1`
+        // was quoted as `REDACTED@h:1`, "it holds a space").
+        Some((userinfo, host)) if scheme.is_empty() => {
+            let keep = userinfo
+                .rfind(char::is_whitespace)
+                .and_then(|i| userinfo.get(..=i))
+                .unwrap_or_default();
+            format!("{keep}REDACTED@{host}")
+        }
         Some((_, host)) => format!("{scheme}://REDACTED@{host}"),
         None => value.to_owned(),
     }

@@ -72,6 +72,24 @@ fn phrase(body: &str) -> Option<String> {
     if let Some(at) = body.strip_prefix("TOML parse error at line ") {
         return Some(format!("line {at}:"));
     }
+    // A number of the right kind out of its type's range: the range is the
+    // point (round 21: a status of 99999 read "where a whole number
+    // belongs").
+    if let Some(rest) = body.strip_prefix("invalid value: integer ") {
+        let (found, expected) = rest.split_once(", expected ")?;
+        let range = match expected {
+            "u8" => Some("0 to 255"),
+            "u16" => Some("0 to 65535"),
+            "u32" => Some("0 to 4294967295"),
+            _ => None,
+        };
+        if let Some(range) = range {
+            return Some(format!(
+                "the number {} where a whole number from {range} belongs",
+                found.trim_matches('`')
+            ));
+        }
+    }
     if let Some(rest) = body
         .strip_prefix("invalid type: ")
         .or_else(|| body.strip_prefix("invalid value: "))
@@ -233,7 +251,11 @@ mod tests {
             ),
             (
                 "invalid value: integer `-5`, expected u32",
-                "the number -5 where a whole number belongs",
+                "the number -5 where a whole number from 0 to 4294967295 belongs",
+            ),
+            (
+                "invalid value: integer `99999`, expected u16",
+                "the number 99999 where a whole number from 0 to 65535 belongs",
             ),
             (
                 "unknown variant `bogus`, expected one of `ok`, `timeout`, `no_route`",

@@ -273,7 +273,15 @@ pub fn redact_text(text: &str) -> String {
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(authority_end);
     match authority.rsplit_once('@') {
-        Some((_, host)) => format!("{scheme}REDACTED@{host}{tail}"),
+        // What stands before the user information's word stays (round 21:
+        // `PROXY a:pw@h:1` was shown as `REDACTED@h:1`, "it holds a space").
+        Some((userinfo, host)) => {
+            let keep = userinfo
+                .rfind(char::is_whitespace)
+                .and_then(|i| userinfo.get(..=i))
+                .unwrap_or_default();
+            format!("{scheme}{keep}REDACTED@{host}{tail}")
+        }
         None => text.to_owned(),
     }
 }
@@ -292,6 +300,13 @@ mod tests {
             let e = ProxyUrl::parse(text, PortDefault::Curl).unwrap_err();
             assert!(e.reason.contains("no proxy address does"), "{text:?}: {e}");
         }
+        // Round 21: the word before the credentials stays in the quote.
+        let e = ProxyUrl::parse("PROXY alice:pw@127.0.0.1:3128", PortDefault::Curl).unwrap_err();
+        assert!(
+            e.to_string().contains("\"PROXY REDACTED@127.0.0.1:3128\"")
+                && !e.to_string().contains("pw@"),
+            "{e}"
+        );
     }
 
     #[test]
