@@ -220,8 +220,11 @@ pub fn squid(binary: &Path, setup: &SquidSetup) -> Peer {
         .arg(d)
         .status();
     let log = d.join("cache.log");
+    // A service name of its own: squids started at the same moment name
+    // their shared memory after it, and the default one collided
+    // ("shm_open(/squid-cf__queues.shm): File exists").
     let mut child = Command::new(binary)
-        .args(["-N", "-f"])
+        .args(["-N", "-n", &format!("pathprobe{port}"), "-f"])
         .arg(d.join("squid.conf"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
