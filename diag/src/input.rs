@@ -37,15 +37,35 @@ pub fn system_text(path: &Path) -> Result<String, ReadError> {
 pub fn read_report(path: &Path) -> anyhow::Result<CheckReport> {
     let text = text(path, REPORT_BYTES)?;
     let report = CheckReport::from_json(&text, &path.display().to_string())?;
-    // A run never writes one result twice, to its timings: copies are an
-    // edited or joined file, shown as written, and said (round 19: 5,000
-    // copies rendered without a word). Two results of one URL from rows
-    // that differ are a run's own (round 21).
+    if let Some((repeats, (first, again, url))) = repeated_results(&report) {
+        crate::output::warn(&format!(
+            "{}: {repeats} result(s) repeat one listed before them word for word (results[{first}] and results[{again}]: {}); a run never writes a result twice, so this report was edited or joined: it is shown as written",
+            pathprobe_files::shown_path(path),
+            pathprobe_files::quote::quoted(&crate::output::without_secrets(&url)),
+        ));
+    }
+    Ok(report)
+}
+
+/// How many results repeat one listed before them word for word, and the
+/// first pair (indices and URL). A run never writes one result twice, to
+/// its timings: copies are an edited or joined file (round 19: 5,000
+/// copies rendered without a word). Two results of one URL from rows that
+/// differ are a run's own (round 21).
+fn repeated_results(report: &CheckReport) -> Option<(usize, (usize, usize, String))> {
+    // Only results of a URL listed more than once are compared whole: a
+    // report of 200,000 results is not written out again to find none.
+    let mut of_url: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for r in &report.results {
+        *of_url.entry(r.url.as_str()).or_default() += 1;
+    }
     let mut first_at: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
     let mut repeats = 0usize;
     let mut example = None;
     for (i, r) in report.results.iter().enumerate() {
-        if r.verdict == pathprobe_reports::Verdict::NotProbed {
+        if r.verdict == pathprobe_reports::Verdict::NotProbed
+            || of_url.get(r.url.as_str()).is_none_or(|n| *n < 2)
+        {
             continue;
         }
         let whole = {
@@ -64,14 +84,7 @@ pub fn read_report(path: &Path) -> anyhow::Result<CheckReport> {
             }
         }
     }
-    if let Some((first, again, url)) = example {
-        crate::output::warn(&format!(
-            "{}: {repeats} result(s) repeat one listed before them word for word (results[{first}] and results[{again}]: {}); a run never writes a result twice, so this report was edited or joined: it is shown as written",
-            pathprobe_files::shown_path(path),
-            pathprobe_files::quote::quoted(&crate::output::without_secrets(&url)),
-        ));
-    }
-    Ok(report)
+    example.map(|e| (repeats, e))
 }
 
 /// The certificates of `--ca-cert` files: every PEM block must hold a

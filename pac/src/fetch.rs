@@ -462,11 +462,7 @@ pub fn describe_http_error(e: &reqwest::Error) -> String {
     } else if e.is_connect() && dns_failed(e) {
         // hyper says "dns error" and "error resolving DNS" over the
         // resolver's own words: only those are kept.
-        let mut innermost = e.source();
-        while let Some(next) = innermost.and_then(|s| s.source()) {
-            innermost = Some(next);
-        }
-        return match innermost {
+        return match causes(e).last() {
             Some(cause) => format!("cannot resolve the server's name: {cause}"),
             None => "cannot resolve the server's name".to_owned(),
         };
@@ -511,9 +507,7 @@ pub fn describe_http_error(e: &reqwest::Error) -> String {
 /// wrappers name their Rust variants ("client error (Connect)"), which say
 /// nothing to people.
 fn with_causes(e: &reqwest::Error, mut text: String) -> String {
-    use std::error::Error;
-    let mut source = e.source();
-    while let Some(s) = source {
+    for s in causes(e) {
         let part = s.to_string();
         let rust_words = part.ends_with(')')
             && part
@@ -523,48 +517,28 @@ fn with_causes(e: &reqwest::Error, mut text: String) -> String {
             text.push_str(": ");
             text.push_str(&part);
         }
-        source = s.source();
     }
     text
 }
 
+/// An HTTP client error's causes, outermost first.
+fn causes(e: &reqwest::Error) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
+    std::iter::successors(std::error::Error::source(e), |s| s.source())
+}
+
 /// The kind of the I/O error under an HTTP client's error, if there is one.
 fn io_kind(e: &reqwest::Error) -> Option<std::io::ErrorKind> {
-    use std::error::Error as _;
-    let mut source = e.source();
-    while let Some(s) = source {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            return Some(io.kind());
-        }
-        source = s.source();
-    }
-    None
+    causes(e).find_map(|s| s.downcast_ref::<std::io::Error>().map(std::io::Error::kind))
 }
 
 /// Whether one of an error's causes says `words`.
 fn chain_says(e: &reqwest::Error, words: &str) -> bool {
-    use std::error::Error as _;
-    let mut source = e.source();
-    while let Some(s) = source {
-        if s.to_string().contains(words) {
-            return true;
-        }
-        source = s.source();
-    }
-    false
+    causes(e).any(|s| s.to_string().contains(words))
 }
 
 /// Whether a connect error is a failed name lookup.
 fn dns_failed(e: &reqwest::Error) -> bool {
-    use std::error::Error as _;
-    let mut source = e.source();
-    while let Some(s) = source {
-        if s.is::<crate::LookupError>() || s.to_string() == "dns error" {
-            return true;
-        }
-        source = s.source();
-    }
-    false
+    causes(e).any(|s| s.is::<crate::LookupError>() || s.to_string() == "dns error")
 }
 
 /// Text from bytes: UTF-8 (a byte-order mark is dropped), else Latin-1 with a

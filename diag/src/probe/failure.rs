@@ -624,7 +624,9 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                 ProxyAnswer::Unexplained => format!("the proxy{named} answered {detail}, which refuses no destination: its log says why; no allow rule is known to change it"),
                 ProxyAnswer::Unattributed => {
                     ev.push("attribution: unsure; the answer may be the proxy's own or the service's relayed by a proxy that adds no Via (mitmproxy and some appliances add none)".into());
-                    let status = detail.split_once(',').map_or(detail.as_str(), |(s, _)| s);
+                    let status = detail
+                        .strip_suffix(pathprobe_reports::UNATTRIBUTED)
+                        .map_or(detail.as_str(), |s| s.trim_end_matches([',', ' ']));
                     format!("the answer through the proxy{named} ({status}) carries no Via header and no proxy's mark, so it is not known who wrote it: if the proxy's access log shows this request denied, add the URL to its allow list; if it shows the request forwarded, the service itself answered {status}")
                 }
                 // A redirect to a login page is authentication by other
@@ -650,7 +652,7 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                 // The server knows no site by the name sent (SNI): the URL's
                 // host, or the address it resolves to, is not the service's
                 // (round 20: "a middlebox may block TLS").
-                _ if e.to_string().contains("unrecognised name") || e.to_string().contains("unrecognized name") => format!("the server {via} serves no site by this name (it answered the TLS name indication with unrecognized_name): check the URL's host, and whether its address belongs to the service"),
+                _ if matches!(e, Handshake::Tls(rustls::Error::AlertReceived(rustls::AlertDescription::UnrecognisedName))) => format!("the server {via} serves no site by this name (it answered the TLS name indication with unrecognized_name): check the URL's host, and whether its address belongs to the service"),
                 Route::Direct => "the TLS handshake failed: a middlebox may block TLS to this host, or the server refuses this client's versions".into(),
                 Route::Proxy { .. } => format!("the TLS handshake through the proxy's tunnel failed: the proxy ({route}) may have answered or closed in the server's place after opening the tunnel (the tunnel phase counts any bytes it sent), a device beyond it may block TLS to this host, or the server refuses this client's versions"),
             }),
@@ -683,9 +685,12 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
         Failure::Status(s, list) => (Verdict::HttpUnexpectedStatus,
             vec![format!("status: {s}"), format!("expected: {}", list.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))],
             format!("the endpoint answered {s}, which is not what the service answers; something in the path may be answering in its place")),
-        Failure::ProxyCut { proxy, connect } => (Verdict::TcpReset,
-            vec![format!("{} {proxy}, the only peer of this connection, after the {} and before any answer", pathprobe_reports::findings::RESET_BY_PROXY, if *connect { "CONNECT" } else { "request" })],
-            format!("the proxy {proxy} reset the connection after the {} without answering: proxies do so to refuse a destination quietly (squid's deny_info TCP_RESET), or when they fail; its access log says which (denied there: add the URL to its allow list)", if *connect { "CONNECT" } else { "request" })),
+        Failure::ProxyCut { proxy, connect } => {
+            let asked = if *connect { "CONNECT" } else { "request" };
+            (Verdict::TcpReset,
+                vec![format!("{} {proxy}, the only peer of this connection, after the {asked} and before any answer", pathprobe_reports::findings::RESET_BY_PROXY)],
+                format!("the proxy {proxy} reset the connection after the {asked} without answering: proxies do so to refuse a destination quietly (squid's deny_info TCP_RESET), or when they fail; its access log says which (denied there: add the URL to its allow list)"))
+        }
         Failure::ServiceBroke { what, hung_up } => (Verdict::HttpUnexpectedStatus,
             vec![format!("answer: {what}")],
             format!("the service was reached {via} but {what}: {}", if *hung_up {

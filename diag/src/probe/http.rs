@@ -23,6 +23,13 @@ pub struct Head {
 }
 
 impl Head {
+    /// The proxies an answer passed (its `Via` headers, joined), quoted
+    /// short enough for evidence; `None` without one.
+    pub fn via(&self) -> Option<String> {
+        let hops: Vec<&str> = self.all("Via").collect();
+        (!hops.is_empty()).then(|| pathprobe_files::quote::excerpt(&hops.join(", "), 300))
+    }
+
     /// Every value of a header (case-insensitive name).
     pub fn all(&self, name: &str) -> impl Iterator<Item = &str> {
         self.headers

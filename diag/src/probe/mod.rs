@@ -462,6 +462,11 @@ async fn request(
         .get("Location")
         .and_then(|to| url.join(to).ok())
         .is_some_and(|to| to.host_str() == url.host_str());
+    // What a proxy's own refusal, block page or gateway error looks like;
+    // who wrote it is what `Via` and the proxy's marks decide below.
+    let refusal_like = head.status == 403
+        || head.status >= 500
+        || ((300..400).contains(&head.status) && !same_host_redirect);
     // Through a proxy, an answer that only the missing `Via` attributes
     // to it: the proxy's own, or the service's relayed by one that adds no
     // `Via` (mitmproxy adds none). Said as unsure, and no allow rule
@@ -483,11 +488,7 @@ async fn request(
             || head.status == 511;
         // A gateway error relayed with `Via` and no word of the proxy's
         // is the origin's (a CDN's 504): said as its status.
-        unattributed = !attributed
-            && !relayed
-            && (head.status == 403
-                || ((300..400).contains(&head.status) && !same_host_redirect)
-                || head.status >= 500);
+        unattributed = !attributed && !relayed && refusal_like;
         attributed || unattributed
     } else if !via_proxy && origin_proven {
         // Straight to a server that proved to be the destination with a
@@ -531,16 +532,10 @@ async fn request(
     // service's; the phase says so, since a proxy that marks its own block
     // page with `Via` alone would look the same (round 19).
     if absolute
-        && relayed
-        && (matches!(head.status, 403 | 451)
-            || head.status >= 500
-            || ((300..400).contains(&head.status) && !same_host_redirect))
+        && (refusal_like || head.status == 451)
+        && let Some(via) = head.via()
     {
-        let hops: Vec<&str> = head.all("Via").collect();
-        detail.push_str(&format!(
-            ", relayed as the service's answer (Via: {})",
-            pathprobe_files::quote::excerpt(&hops.join(", "), 300)
-        ));
+        detail.push_str(&format!(", relayed as the service's answer (Via: {via})"));
     } else if absolute && !relayed {
         // Taken as the service's, and said to rest on nothing: a proxy that
         // adds no Via (mitmproxy) looks the same as a web server named as

@@ -65,10 +65,7 @@ pub(super) async fn proxy_refusal(
         product: product(head, &body).map(str::to_owned),
         title,
         page,
-        via: {
-            let hops: Vec<&str> = head.all("Via").collect();
-            (!hops.is_empty()).then(|| pathprobe_files::quote::excerpt(&hops.join(", "), 300))
-        },
+        via: head.via(),
         detail: match head.get("Location") {
             // A redirect the proxy sends itself: to a login or block page.
             // To the destination itself: no login or block page.
