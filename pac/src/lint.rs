@@ -142,6 +142,7 @@ fn lint_parsed(source: &str) -> Vec<Finding> {
     };
     let mut lint = Lint {
         interner: &interner,
+        source,
         findings: Vec::new(),
         host_names: vec!["host".to_owned()],
     };
@@ -235,6 +236,7 @@ fn position_in(message: &str) -> (u32, u32) {
 
 struct Lint<'a> {
     interner: &'a Interner,
+    source: &'a str,
     findings: Vec<Finding>,
     /// Names that hold the host inside the entry points.
     host_names: Vec<String>,
@@ -288,19 +290,38 @@ impl Lint<'_> {
                 hint: "end the function with a default, e.g. `return \"PROXY proxy.example:3128; DIRECT\";`".into(),
             });
         }
-        self.dns_order(statements);
+        let names: Vec<String> = params
+            .iter()
+            .filter_map(|p| match p.variable().binding() {
+                Binding::Identifier(id) => Some(self.name(id.sym())),
+                Binding::Pattern(_) => None,
+            })
+            .collect();
+        self.dns_order(statements, &names);
+        self.empty_returns(name, statements);
     }
 
     /// A DNS lookup that runs for every URL before checks that need none.
-    fn dns_order(&mut self, statements: &[StatementListItem]) {
+    fn dns_order(&mut self, statements: &[StatementListItem], params: &[String]) {
         let mut first_dns: Option<(u32, u32, String)> = None;
         let mut later_cheap = Vec::new();
         for item in statements {
-            let StatementListItem::Statement(stmt) = item else {
-                continue;
-            };
             let mut calls = CallCollector::default();
-            let _ = unconditional_part(stmt, &mut calls);
+            let mut condition = false;
+            match item {
+                StatementListItem::Statement(stmt) => {
+                    condition = matches!(stmt.as_ref(), Statement::If(_));
+                    let _ = unconditional_part(stmt, &mut calls);
+                }
+                // `let ip = dnsResolve(host);` runs for every URL as `var` does
+                // (round 21: only `var` was seen).
+                StatementListItem::Declaration(d) => match d.as_ref() {
+                    Declaration::Lexical(lexical) => {
+                        let _ = lexical.visit_with(&mut calls);
+                    }
+                    _ => continue,
+                },
+            }
             let dns = calls.calls.iter().find_map(|c| {
                 let name = self.callee(c)?;
                 let hidden = name == "isInNet" && self.is_hidden_lookup(c);
@@ -312,12 +333,23 @@ impl Lint<'_> {
             match (&first_dns, dns) {
                 (None, Some(found)) => first_dns = Some(found),
                 (Some(_), None) => {
-                    let cheap = calls.calls.iter().any(|c| {
+                    // A check of the name or the URL needs no lookup: a
+                    // helper that reads strings, or a test of the parameters
+                    // themselves (`host == "intranet"`, `url.substring(…)`).
+                    let cheap_call = calls.calls.iter().find(|c| {
                         self.callee(c)
                             .is_some_and(|n| NAME_HELPERS.contains(&n.as_str()))
                     });
-                    if cheap && let Some(c) = calls.calls.first() {
-                        later_cheap.push(start_of(c.span()).0);
+                    let on_params = calls
+                        .idents
+                        .iter()
+                        .filter(|_| condition)
+                        .find(|(sym, _)| params.contains(&self.name(*sym)));
+                    let at = cheap_call
+                        .map(|c| start_of(c.span()).0)
+                        .or(on_params.map(|(_, line)| *line));
+                    if let Some(line) = at {
+                        later_cheap.push(line);
                     }
                 }
                 _ => {}
@@ -337,6 +369,25 @@ impl Lint<'_> {
                     lines.join(", ")
                 ),
                 hint: "put the checks that only look at the name (shExpMatch, dnsDomainIs, isPlainHostName) first, and resolve only for the URLs that reach the address rules".into(),
+            });
+        }
+    }
+
+    /// Returns that give clients no text: the URLs reaching them go
+    /// direct in Chromium and fail in other clients.
+    fn empty_returns(&mut self, name: &str, statements: &[StatementListItem]) {
+        for (line, column, bare) in empty_returns(statements, self.interner, self.source) {
+            self.findings.push(Finding {
+                severity: Severity::Error,
+                code: "no-route-returned",
+                line,
+                column,
+                message: if bare {
+                    format!("`return;` gives {name}'s caller undefined, no route: clients then connect directly (Chromium does) or fail, depending on the client")
+                } else {
+                    format!("{name} returns a value that is no text here, so no route: clients then connect directly (Chromium does) or fail, depending on the client")
+                },
+                hint: "return a route as text, e.g. `return \"DIRECT\";` or `return \"PROXY proxy.example:3128\";`".into(),
             });
         }
     }
@@ -643,10 +694,12 @@ fn has_break(stmt: &Statement) -> bool {
     b.0
 }
 
-/// Every call expression, in source order.
+/// Every call expression, in source order, and every identifier read, with
+/// its line.
 #[derive(Default)]
 struct CallCollector<'a> {
     calls: Vec<&'a Call>,
+    idents: Vec<(Sym, u32)>,
 }
 
 impl<'a> Visitor<'a> for CallCollector<'a> {
@@ -655,6 +708,143 @@ impl<'a> Visitor<'a> for CallCollector<'a> {
         self.calls.push(node);
         node.visit_with(self)
     }
+    fn visit_identifier(
+        &mut self,
+        node: &'a boa_engine::ast::expression::Identifier,
+    ) -> ControlFlow<()> {
+        self.idents.push((node.sym(), start_of(node.span()).0));
+        ControlFlow::Continue(())
+    }
+}
+
+/// `return;` and returns of what is no text (`undefined`, `null`, a number),
+/// in an entry point's own body: nested functions return for themselves.
+/// A bare `return` has no span of its own; it is found in the source after
+/// the last expression seen before it.
+fn empty_returns(
+    statements: &[StatementListItem],
+    interner: &Interner,
+    source: &str,
+) -> Vec<(u32, u32, bool)> {
+    struct Returns<'i> {
+        found: Vec<(u32, u32, bool)>,
+        interner: &'i Interner,
+        source: &'i str,
+        last: (u32, u32),
+    }
+    impl<'ast> Visitor<'ast> for Returns<'_> {
+        type BreakTy = ();
+        fn visit_expression(&mut self, node: &'ast Expression) -> ControlFlow<()> {
+            self.last = start_of(node.span());
+            node.visit_with(self)
+        }
+        fn visit_return(
+            &mut self,
+            node: &'ast boa_engine::ast::statement::Return,
+        ) -> ControlFlow<()> {
+            match node.target() {
+                None => {
+                    let (line, column) = bare_return_after(self.source, self.last);
+                    self.last = (line, column);
+                    self.found.push((line, column, true));
+                }
+                Some(Expression::Literal(l))
+                    if matches!(
+                        l.kind(),
+                        LiteralKind::Null
+                            | LiteralKind::Undefined
+                            | LiteralKind::Num(_)
+                            | LiteralKind::Int(_)
+                            | LiteralKind::Bool(_)
+                    ) =>
+                {
+                    let (line, column) = start_of(l.span());
+                    self.found.push((line, column, false));
+                }
+                Some(Expression::Identifier(id))
+                    if self
+                        .interner
+                        .resolve(id.sym())
+                        .is_some_and(|n| n.to_string() == "undefined") =>
+                {
+                    let (line, column) = start_of(id.span());
+                    self.found.push((line, column, false));
+                }
+                _ => {}
+            }
+            node.visit_with(self)
+        }
+        fn visit_function_expression(
+            &mut self,
+            _: &'ast boa_engine::ast::function::FunctionExpression,
+        ) -> ControlFlow<()> {
+            ControlFlow::Continue(())
+        }
+        fn visit_function_declaration(
+            &mut self,
+            _: &'ast FunctionDeclaration,
+        ) -> ControlFlow<()> {
+            ControlFlow::Continue(())
+        }
+        fn visit_arrow_function(
+            &mut self,
+            _: &'ast boa_engine::ast::function::ArrowFunction,
+        ) -> ControlFlow<()> {
+            ControlFlow::Continue(())
+        }
+    }
+    let mut r = Returns {
+        found: Vec::new(),
+        interner,
+        source,
+        last: statements
+            .iter()
+            .find_map(|item| match item {
+                StatementListItem::Statement(s) => first_position(s),
+                StatementListItem::Declaration(_) => None,
+            })
+            .unwrap_or((1, 1)),
+    };
+    for item in statements {
+        let _ = item.visit_with(&mut r);
+    }
+    r.found
+}
+
+/// Where the first `return` with nothing after it (`return;`, `return }`,
+/// `return` at a line's end) stands at or after `from` in the source.
+fn bare_return_after(source: &str, from: (u32, u32)) -> (u32, u32) {
+    let line_start = source
+        .split_inclusive('\n')
+        .take(from.0.saturating_sub(1) as usize)
+        .map(str::len)
+        .sum::<usize>();
+    let start = source
+        .get(line_start..)
+        .unwrap_or_default()
+        .char_indices()
+        .nth(from.1.saturating_sub(1) as usize)
+        .map_or(source.len(), |(at, _)| line_start + at);
+    let rest = source.get(start..).unwrap_or_default();
+    let found = rest.match_indices("return").find(|(at, _)| {
+        let before = rest.get(..*at).and_then(|b| b.chars().next_back());
+        let after = rest
+            .get(at + "return".len()..)
+            .unwrap_or_default()
+            .trim_start_matches([' ', '\t']);
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
+            && (after.is_empty() || after.starts_with([';', '}', '\n', '\r']))
+    });
+    let Some((at, _)) = found else {
+        return from;
+    };
+    let upto = source.get(..start + at).unwrap_or_default();
+    let line = upto.matches('\n').count() + 1;
+    let column = upto.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
 }
 
 /// `ident == "literal"` comparisons (either side, `==` or `===`).

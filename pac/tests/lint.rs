@@ -153,6 +153,42 @@ fn dns_before_name_checks() {
 }
 
 #[test]
+fn dns_before_name_checks_in_every_form() {
+    // `let`/`const` run for every URL as `var` does, and a test of the host
+    // itself is a name check (round 21: both were missed).
+    for decl in ["let", "const"] {
+        let pac = format!(
+            "function FindProxyForURL(url, host) {{\n  {decl} ip = dnsResolve(host);\n  if (host == \"intranet\") return \"DIRECT\";\n  return ip ? \"PROXY a:1\" : \"DIRECT\";\n}}"
+        );
+        let f = only(&pac, "dns-before-name-checks");
+        assert_eq!(f.line, 2, "{decl}");
+        assert!(f.message.contains("line(s) 3"), "{}", f.message);
+    }
+    let url_test = "function FindProxyForURL(url, host) {\n  var ip = dnsResolve(host);\n  if (url.substring(0, 5) == 'http:') return 'DIRECT';\n  return 'PROXY a:1';\n}";
+    assert_eq!(only(url_test, "dns-before-name-checks").line, 2);
+    // Passing the host on is no check of it.
+    let handed_on = "function pick(h, ip) { return ip ? 'DIRECT' : 'PROXY a:1'; }\nfunction FindProxyForURL(url, host) {\n  var ip = dnsResolve(host);\n  return pick(host, ip);\n}";
+    assert!(!codes(&lint(handed_on)).contains(&"dns-before-name-checks"));
+}
+
+#[test]
+fn returns_of_no_text_are_errors() {
+    let bare = "function FindProxyForURL(url, host) {\n  if (isPlainHostName(host)) return;\n  return 'PROXY a:1';\n}";
+    let f = only(bare, "no-route-returned");
+    assert_eq!((f.severity, f.line), (Severity::Error, 2));
+    assert!(f.message.contains("`return;`"), "{}", f.message);
+    for value in ["null", "undefined", "0", "false"] {
+        let pac = format!(
+            "function FindProxyForURL(url, host) {{\n  if (isPlainHostName(host)) return {value};\n  return 'PROXY a:1';\n}}"
+        );
+        assert_eq!(only(&pac, "no-route-returned").line, 2, "{value}");
+    }
+    // A helper function's own `return;` is its business.
+    let helper = "function FindProxyForURL(url, host) {\n  function log() { return; }\n  var f = function () { return null; };\n  log(); f();\n  return 'DIRECT';\n}";
+    assert_eq!(lint(helper), Vec::new());
+}
+
+#[test]
 fn suffix_tests_without_a_dot() {
     let f = only(
         "function FindProxyForURL(u, host) { if (dnsDomainIs(host, 'example.com')) return 'DIRECT'; return 'PROXY p:1'; }",

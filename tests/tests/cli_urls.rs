@@ -1724,6 +1724,29 @@ fn a_damaged_cell_is_named_by_its_sheet_and_place() {
             && !err.contains("row 2"),
         "{err}"
     );
+    // An index that is no number was read as string 0 (round 21): the
+    // cell is named, not read as a URL the file does not hold.
+    for (n, index) in ["-1", "1e0", " 1 "].iter().enumerate() {
+        let err = damage(&format!("index{n}.xlsx"), "xl/worksheets/sheet1.xml", &|xml| {
+            let at = xml.rfind("<v>2</v>").expect("the third string cell");
+            format!("{}<v>{index}</v>{}", &xml[..at], &xml[at + 8..])
+        });
+        assert!(
+            err.contains(&format!("index{n}.xlsx"))
+                && err.contains("cell A3")
+                && err.contains(&format!("shared-text index \"{index}\" is not a whole number")),
+            "{err}"
+        );
+    }
+    // A port split by an entity was read as its first piece (4&#52;3 as 4).
+    let err = damage("split.xlsx", "xl/worksheets/sheet1.xml", &|xml| {
+        let at = xml.rfind("</row>").expect("a row");
+        format!("{}<c r=\"B3\"><v>4&#52;3</v></c>{}", &xml[..at], &xml[at..])
+    });
+    assert!(
+        err.contains("cell B3") && err.contains("would not be read whole"),
+        "{err}"
+    );
     let err = damage("entity.xlsx", "xl/sharedStrings.xml", &|xml| {
         xml.replacen("a.example.com", "a&nbsp;.example.com", 1)
     });

@@ -1,6 +1,7 @@
 //! Reading a catalog from a file: format detection by content, size limits,
 //! and one loader per format.
 
+mod cell_values;
 mod json;
 mod m365;
 mod table;

@@ -382,6 +382,22 @@ pub(super) fn load_workbook(
     if matches!(format, Format::Xlsx | Format::Ods) {
         refuse_zip_bomb(path, bytes)?;
     }
+    if format == Format::Xlsx
+        && let Some(bad) = super::cell_values::first_misread(bytes)
+    {
+        let cell = bad
+            .cell
+            .map(|c| format!("cell {}", pathprobe_files::quote::visible(&pathprobe_files::quote::excerpt(&c, 20))))
+            .unwrap_or_else(|| "a cell without an address".into());
+        return Err(spreadsheet_error(
+            path,
+            format!(
+                "{cell} (in part {}): {}",
+                pathprobe_files::quote::quoted(&bad.part),
+                bad.problem
+            ),
+        ));
+    }
     let cursor = Cursor::new(bytes);
     let mut sheets: Vec<(String, Grid)> = Vec::new();
     let mut hidden_notices: Vec<Notice> = Vec::new();
