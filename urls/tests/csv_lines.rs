@@ -224,3 +224,38 @@ fn reports_and_schemeless_urls_are_named() {
         "{said:?}"
     );
 }
+
+/// Quotes read as their writer meant, or refused by line: text after a
+/// closing quote (`"x"junk`) was joined to the cell without a word, and a
+/// space before an opening quote split the quoted cell at its commas.
+#[test]
+fn quotes_are_read_as_written_or_refused_by_line() {
+    let catalog = load_bytes(
+        Path::new("q.csv"),
+        b"url, comment, port\nhttps://a.test/, \"one, two\" , 8443\n",
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(catalog.endpoints.len(), 1, "{:?}", catalog.notices);
+    assert_eq!(catalog.endpoints[0].port, Some(8443));
+    assert!(catalog.notices.is_empty(), "{:?}", catalog.notices);
+
+    let refused = |file: &str, text: &str| {
+        load_bytes(Path::new(file), text.as_bytes(), &LoadOptions::default())
+            .unwrap_err()
+            .to_string()
+    };
+    let err = refused("j.csv", "url,comment\nhttps://a.test/,x\n\"https://b.test/\"junk,y\n");
+    assert!(
+        err.contains("j.csv, line 3") && err.contains("the cell \"https://b.test/\"junk, so"),
+        "{err}"
+    );
+    assert!(err.contains("text follows the closing quote"), "{err}");
+    // The Microsoft 365 feed's CSV form is read by the same rule.
+    let feed = "id,serviceArea,urls,tcpPorts\n1,Exchange,\"a.test\"x,443\n";
+    let err = refused("feed.csv", feed);
+    assert!(
+        err.contains("feed.csv, line 2") && err.contains("text follows the closing quote"),
+        "{err}"
+    );
+}

@@ -117,6 +117,8 @@ pub(crate) fn load_feed_json(path: &Path, bytes: &[u8]) -> Result<Catalog> {
 /// Reads the CSV form (`format=csv`).
 pub(crate) fn load_feed_csv(path: &Path, bytes: &[u8]) -> Result<Catalog> {
     let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let quoted = super::read_quotes(body, b',');
+    let body = quoted.as_deref().unwrap_or(body);
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(body);
     // The reader's own line count is one short after CRLF endings.
     let mut lines = super::table::LineCounter::new(body);
@@ -128,11 +130,8 @@ pub(crate) fn load_feed_csv(path: &Path, bytes: &[u8]) -> Result<Catalog> {
         },
         message,
     };
-    if let Some(line) = super::unclosed_quote(body, b',') {
-        return Err(csv_error(
-            Some(u64::from(line)),
-            "a quoted cell opens here and never closes: every line after it would be read into that cell; close the quote, or remove it".into(),
-        ));
+    if let Err(problem) = &quoted {
+        return Err(csv_error(Some(u64::from(problem.line())), problem.words()));
     }
     let header: Vec<String> = reader
         .headers()

@@ -324,46 +324,124 @@ fn info_for(path: &Path) -> CatalogInfo {
     }
 }
 
-/// The 1-based line where a quoted CSV field opens and never closes, if
-/// one does: a CSV reader takes every line after it into that one cell,
-/// and the rows there would be gone without a word. Quotes count as a
-/// CSV reader counts them: at the start of a field they open it; inside,
-/// a doubled quote is one quote and a single one closes it; a quote inside
-/// an unquoted field (`5" screen`) is a character.
-pub(crate) fn unclosed_quote(text: &[u8], delimiter: u8) -> Option<u32> {
-    let mut line: u32 = 1;
-    let mut opened_at: Option<u32> = None;
-    let mut field_start = true;
-    let mut bytes = text.iter().copied().peekable();
-    while let Some(b) = bytes.next() {
-        match opened_at {
-            Some(_) => match b {
-                b'"' if bytes.peek() == Some(&b'"') => {
-                    bytes.next();
-                }
-                b'"' => {
-                    opened_at = None;
-                    field_start = false;
-                }
-                b'\n' => line = line.saturating_add(1),
-                _ => {}
-            },
-            None => match b {
-                b'"' if field_start => {
-                    opened_at = Some(line);
-                    field_start = false;
-                }
-                b'\n' => {
-                    line = line.saturating_add(1);
-                    field_start = true;
-                }
-                b'\r' => {}
-                _ if b == delimiter => field_start = true,
-                _ => field_start = false,
-            },
+/// What is wrong with the quotes of a CSV file, found before a CSV reader
+/// reads it: that reader takes every line after an unclosed quote into one
+/// cell, and joins text after a closing quote to the cell (`"x"junk` reads
+/// `xjunk`), without a word.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum QuoteProblem {
+    /// A quoted cell opens on this line and never closes.
+    Unclosed { line: u32 },
+    /// Text follows a cell's closing quote on this line.
+    TextAfterClose { line: u32, cell: String },
+}
+
+impl QuoteProblem {
+    pub(crate) fn line(&self) -> u32 {
+        match self {
+            Self::Unclosed { line } | Self::TextAfterClose { line, .. } => *line,
         }
     }
-    opened_at
+
+    pub(crate) fn words(&self) -> String {
+        match self {
+            Self::Unclosed { .. } => "a quoted cell opens here and never closes: every line after it would be read into that cell; close the quote, or remove it".into(),
+            Self::TextAfterClose { cell, .. } => format!(
+                "text follows the closing quote of the cell {}, so what the cell holds is not known; a quote inside a quoted cell is written twice (\"\")",
+                pathprobe_files::quote::visible(&pathprobe_files::quote::excerpt(cell, 80))
+            ),
+        }
+    }
+}
+
+/// The CSV text with its quotes checked, as a CSV reader should read it.
+/// Quotes count as a CSV reader counts them: at the start of a cell they
+/// open it; inside, a doubled quote is one quote and a single one closes
+/// it; a quote inside an unquoted cell (`5" screen`) is a character. Spaces
+/// between a separator and an opening quote, or between a closing quote and
+/// a separator, are dropped (`a, "b, c"` is two cells, as its writer meant;
+/// the reader would split `"b` from `c"` and the row would read as prose).
+pub(crate) fn read_quotes(text: &[u8], delimiter: u8) -> std::result::Result<Vec<u8>, QuoteProblem> {
+    let blank = |b: u8| (b == b' ' || b == b'\t') && b != delimiter;
+    let mut out = Vec::with_capacity(text.len());
+    let mut line: u32 = 1;
+    let mut at = 0usize;
+    let mut cell_start = true;
+    while let Some(&b) = text.get(at) {
+        if cell_start {
+            cell_start = false;
+            let mut quote = at;
+            while text.get(quote).is_some_and(|&c| blank(c)) {
+                quote += 1;
+            }
+            if text.get(quote) == Some(&b'"') {
+                let opened = line;
+                let cell_from = quote;
+                out.push(b'"');
+                at = quote + 1;
+                loop {
+                    match text.get(at) {
+                        None => return Err(QuoteProblem::Unclosed { line: opened }),
+                        Some(b'"') if text.get(at + 1) == Some(&b'"') => {
+                            out.extend_from_slice(b"\"\"");
+                            at += 2;
+                        }
+                        Some(b'"') => {
+                            out.push(b'"');
+                            at += 1;
+                            break;
+                        }
+                        Some(&c) => {
+                            if c == b'\n' || (c == b'\r' && text.get(at + 1) != Some(&b'\n')) {
+                                line = line.saturating_add(1);
+                            }
+                            out.push(c);
+                            at += 1;
+                        }
+                    }
+                }
+                let mut after = at;
+                while text.get(after).is_some_and(|&c| blank(c)) {
+                    after += 1;
+                }
+                match text.get(after) {
+                    None | Some(b'\n' | b'\r') => at = after,
+                    Some(&c) if c == delimiter => at = after,
+                    Some(_) => {
+                        let end = text
+                            .get(after..)
+                            .unwrap_or_default()
+                            .iter()
+                            .position(|&c| c == delimiter || c == b'\n' || c == b'\r')
+                            .map_or(text.len(), |n| after + n);
+                        return Err(QuoteProblem::TextAfterClose {
+                            line,
+                            cell: String::from_utf8_lossy(text.get(cell_from..end).unwrap_or_default())
+                                .into_owned(),
+                        });
+                    }
+                }
+                continue;
+            }
+        }
+        match b {
+            b'\n' => {
+                line = line.saturating_add(1);
+                cell_start = true;
+            }
+            b'\r' => {
+                if text.get(at + 1) != Some(&b'\n') {
+                    line = line.saturating_add(1);
+                    cell_start = true;
+                }
+            }
+            _ if b == delimiter => cell_start = true,
+            _ => {}
+        }
+        out.push(b);
+        at += 1;
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -396,11 +474,37 @@ mod tests {
 
     #[test]
     fn a_quote_that_never_closes_is_found_where_it_opens() {
-        let csv = |t: &str| unclosed_quote(t.as_bytes(), b',');
+        let csv = |t: &str| read_quotes(t.as_bytes(), b',').err().map(|p| p.line());
         assert_eq!(csv("URL,C\na,\"B\nc,C\nd,D\n"), Some(2));
         assert_eq!(csv("URL,C\n\"a,B\nc,C\n"), Some(2));
         assert_eq!(csv("URL,C\na,\"x\ny\"\nb,\"say \"\"hi\"\"\"\n"), None);
         assert_eq!(csv("URL,Size\na,5\" screen\n"), None);
-        assert_eq!(unclosed_quote(b"URL\tC\na\t\"B\n", b'\t'), Some(2));
+        assert_eq!(
+            read_quotes(b"URL\tC\na\t\"B\n", b'\t').err().map(|p| p.line()),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_is_refused_and_spaces_around_quotes_dropped() {
+        let read = |t: &str| read_quotes(t.as_bytes(), b',');
+        assert_eq!(
+            read("URL,C\na,b\n\"x\"junk,c\n"),
+            Err(QuoteProblem::TextAfterClose {
+                line: 3,
+                cell: "\"x\"junk".into()
+            })
+        );
+        // A line ended by CR alone counts, as the CSV reader counts it.
+        assert_eq!(read("URL\ra\r\"b\"c").map_err(|p| p.line()), Err(3));
+        assert_eq!(
+            read("URL, C\na, \"b, c\" ,d\n").unwrap(),
+            b"URL, C\na,\"b, c\",d\n"
+        );
+        // With tabs as the separator, a tab is a separator, not a space.
+        assert_eq!(
+            read_quotes(b"URL\tC\na\t\"b\"\t\n", b'\t').unwrap(),
+            b"URL\tC\na\t\"b\"\t\n"
+        );
     }
 }

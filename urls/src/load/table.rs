@@ -634,25 +634,26 @@ pub(super) fn load_csv(path: &Path, bytes: &[u8], options: &LoadOptions) -> Resu
             .and_then(|l| super::table_separator(l, &options.columns))
             .unwrap_or(b',')
     };
-    if let Some(line) = super::unclosed_quote(body.as_bytes(), delimiter) {
-        return Err(CatalogError::Invalid {
+    let body = super::read_quotes(body.as_bytes(), delimiter).map_err(|problem| {
+        CatalogError::Invalid {
             origin: Origin {
                 file: path.to_path_buf(),
                 sheet: None,
-                line: Some(line),
+                line: Some(problem.line()),
             },
-            message: "a quoted cell opens here and never closes: every line after it would be read into that cell; close the quote, or remove it".into(),
-        });
-    }
+            message: problem.words(),
+        }
+    })?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
-        .from_reader(body.as_bytes());
+        .from_reader(body.as_slice());
     let mut grid = Grid::default();
     // Lines counted here from byte offsets: the CSV reader's own count is
-    // one short after CRLF endings and after a cell spanning lines.
-    let mut lines = LineCounter::new(body.as_bytes());
+    // one short after CRLF endings and after a cell spanning lines. The
+    // quotes' reading drops spaces only, never a line end.
+    let mut lines = LineCounter::new(&body);
     for record in reader.records() {
         let record = record.map_err(|e| CatalogError::Invalid {
             origin: Origin {
