@@ -285,6 +285,23 @@ fn gsettings_modes() {
     );
     assert!(from_gsettings("g", "org.gnome.system.proxy mode 'weird'\n").is_err());
     assert!(from_gsettings("g", "nonsense").is_err());
+    // A list or a string that does not close is refused by its line and
+    // key, never read short; a password's text is not quoted.
+    let open_list = "org.gnome.system.proxy mode 'manual'\norg.gnome.system.proxy ignore-hosts ['localhost', '*.corp.example'\n";
+    let bad = from_gsettings("g", open_list).unwrap_err();
+    assert!(
+        bad.message
+            .contains("line 2: ignore-hosts: a list that does not close"),
+        "{bad}"
+    );
+    let open_string = "org.gnome.system.proxy mode 'manual'\norg.gnome.system.proxy.http authentication-password 'hunter2\n";
+    let bad = from_gsettings("g", open_string).unwrap_err();
+    assert!(
+        bad.message.contains("line 2: http.authentication-password: a string opened with ' does not close")
+            && !bad.to_string().contains("hunter2"),
+        "{bad}"
+    );
+    assert!(from_gsettings("g", "org.gnome.system.proxy ignore-hosts ['a']]\n").is_err());
 }
 
 #[test]
@@ -335,8 +352,14 @@ fn apt_configuration() {
     assert!(bad.message.contains("no option name"), "{bad}");
     let bad = from_apt_conf("apt.conf", "Acquire {\n http::Proxy \"x\";\n").unwrap_err();
     assert!(bad.message.contains("inside"), "{bad}");
-    let bad = from_apt_conf("apt.conf", "Acquire::http::Proxy \"http://a:1;\n").unwrap_err();
-    assert!(bad.message.contains("unterminated"), "{bad}");
+    // Named by the line it opens on, not the line the file ends on.
+    let bad =
+        from_apt_conf("apt.conf", "// a\nAcquire::http::Proxy \"http://a:1;\n\n\n").unwrap_err();
+    assert!(
+        bad.message
+            .contains("line 2: a string opens here and does not close"),
+        "{bad}"
+    );
 }
 
 #[test]

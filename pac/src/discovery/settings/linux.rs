@@ -10,16 +10,20 @@ use crate::discovery::{
 };
 
 /// A GVariant value as `gsettings` prints it: `'text'`, `['a', 'b']`,
-/// numbers and booleans (returned as text).
-pub(super) fn gvariant(value: &str) -> Vec<String> {
+/// numbers and booleans (returned as text). A string or a list that does not
+/// close is refused: its keys would be read short (round 21: `['a', 'b'`
+/// was taken as whole).
+pub(super) fn gvariant(value: &str) -> Result<Vec<String>, String> {
     let value = value.trim().trim_start_matches("@as").trim();
     let mut out = Vec::new();
     let mut chars = value.chars().peekable();
     let mut bare = String::new();
+    let mut depth = 0usize;
     while let Some(c) = chars.next() {
         match c {
             '\'' | '"' => {
                 let mut s = String::new();
+                let mut closed = false;
                 while let Some(n) = chars.next() {
                     match n {
                         '\\' => {
@@ -27,9 +31,16 @@ pub(super) fn gvariant(value: &str) -> Vec<String> {
                                 s.push(esc);
                             }
                         }
-                        q if q == c => break,
+                        q if q == c => {
+                            closed = true;
+                            break;
+                        }
                         other => s.push(other),
                     }
+                }
+                if !closed {
+                    // Its text is not quoted: the key may be a password.
+                    return Err(format!("a string opened with {c} does not close"));
                 }
                 out.push(s);
             }
@@ -37,14 +48,26 @@ pub(super) fn gvariant(value: &str) -> Vec<String> {
                 if !bare.is_empty() {
                     out.push(std::mem::take(&mut bare));
                 }
+                match c {
+                    '[' => depth += 1,
+                    ']' => {
+                        depth = depth
+                            .checked_sub(1)
+                            .ok_or_else(|| "a `]` that closes no list".to_string())?;
+                    }
+                    _ => {}
+                }
             }
             other => bare.push(other),
         }
     }
+    if depth > 0 {
+        return Err("a list that does not close (no `]`)".into());
+    }
     if !bare.is_empty() {
         out.push(bare);
     }
-    out
+    Ok(out)
 }
 
 /// The output of `gsettings list-recursively org.gnome.system.proxy`.
@@ -76,7 +99,17 @@ pub fn from_gsettings(where_: &str, text: &str) -> SourceResult {
         } else {
             format!("{section}.{key}")
         };
-        values.insert(name, gvariant(value));
+        let value = gvariant(value).map_err(|problem| {
+            SourceProblem::new(
+                provenance.clone(),
+                format!(
+                    "line {}: {}: {problem}",
+                    n + 1,
+                    pathprobe_files::quote::visible(&pathprobe_files::quote::excerpt(&name, 80))
+                ),
+            )
+        })?;
+        values.insert(name, value);
     }
     if values.is_empty() {
         return Err(SourceProblem::new(
@@ -283,6 +316,9 @@ pub(super) fn apt_entries(text: &str) -> Result<Vec<(String, String)>, String> {
                 }
             }
             '"' => {
+                // A string is placed on the line it opens on, the line a
+                // reader looks at (round 21: the line of its end was named).
+                let start = line;
                 let mut s = String::new();
                 let mut closed = false;
                 for (_, n) in chars.by_ref() {
@@ -296,9 +332,11 @@ pub(super) fn apt_entries(text: &str) -> Result<Vec<(String, String)>, String> {
                     s.push(n);
                 }
                 if !closed {
-                    return Err(format!("line {line}: unterminated string"));
+                    return Err(format!(
+                        "line {start}: a string opens here and does not close"
+                    ));
                 }
-                tokens.push((line, Tok::Str(s)));
+                tokens.push((start, Tok::Str(s)));
             }
             '{' => tokens.push((line, Tok::Open)),
             '}' => tokens.push((line, Tok::Close)),
