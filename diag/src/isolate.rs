@@ -84,7 +84,7 @@ pub(crate) fn load_catalog_file(
         Err(Failure::Refused(message)) => return Err(UsageError(message).into()),
         Err(Failure::Memory) => {
             return Err(UsageError(format!(
-                "{shown}: reading it needed more than {} MiB of memory and was stopped (a zip bomb, a sheet whose cells claim millions of rows and columns, or millions of entries?)",
+                "{shown}: reading it reached the catalog reader's memory limit ({} MiB) and was stopped (a zip bomb, a sheet whose cells claim millions of rows and columns, or millions of entries?)",
                 MEMORY_LIMIT / (1024 * 1024)
             ))
             .into());
@@ -227,7 +227,7 @@ pub(crate) fn lint(name: &str, text: &str) -> anyhow::Result<Vec<pathprobe_pac::
         Ok(_) => Ok(pathprobe_pac::lint(text)),
         Err(Failure::Refused(message)) => Err(UsageError(message).into()),
         Err(Failure::Memory) => Err(UsageError(format!(
-            "{name}: linting it needed more than {} MiB of memory and was stopped",
+            "{name}: linting it reached the linter's memory limit ({} MiB) and was stopped",
             MEMORY_LIMIT / (1024 * 1024)
         ))
         .into()),

@@ -53,13 +53,19 @@ fn style_for(
 /// not an error.
 pub fn print(text: &str) -> anyhow::Result<()> {
     let colour = table_style(false).color;
+    let json = crate::secrets::is_json_document(text);
     let mut out = std::io::stdout().lock();
     // Cleaned a block of whole lines at a time: a listing of 200,000 rows
     // is hundreds of megabytes, and two more copies of it were too many.
     // Nothing the redactor looks for spans a line break.
     let mut written = Ok(());
     for block in line_blocks(text, PRINT_BLOCK) {
-        written = out.write_all(crate::secrets::shown(block, colour).as_bytes());
+        let shown = if json {
+            crate::secrets::shown_json(block)
+        } else {
+            crate::secrets::shown(block, colour)
+        };
+        written = out.write_all(shown.as_bytes());
         if written.is_err() {
             break;
         }
@@ -250,7 +256,12 @@ impl ReportOutputs {
                 verbose,
                 redactor: crate::secrets::known_redactor(),
             };
-            let text = crate::secrets::shown(&report.render(*format, &style)?, false);
+            let rendered = report.render(*format, &style)?;
+            let text = if *format == pathprobe_reports::CheckFormat::Json {
+                crate::secrets::shown_json(&rendered)
+            } else {
+                crate::secrets::shown(&rendered, false)
+            };
             if let Err(e) = output.write(text.as_bytes()) {
                 failed.push(e.to_string());
             }

@@ -188,6 +188,24 @@ pub fn shown(text: &str, colour: bool) -> String {
     pathprobe_files::quote::inert(&scrub(text), colour).into_owned()
 }
 
+/// A JSON document as it may leave the process: as [`shown`], with hidden
+/// characters escaped the JSON way, so that it reads back unchanged.
+pub fn shown_json(text: &str) -> String {
+    pathprobe_files::quote::json_inert(&scrub(text)).into_owned()
+}
+
+/// Whether `text` is one JSON document (an object or an array): such
+/// output keeps its data whole ([`shown_json`]). Parsed only when it holds
+/// a hidden character, the one case where the two ways differ.
+pub fn is_json_document(text: &str) -> bool {
+    let trimmed = text.trim_start();
+    (trimmed.starts_with('{') || trimmed.starts_with('['))
+        && text
+            .chars()
+            .any(|c| pathprobe_files::quote::is_hidden(c) && !matches!(c, '\n' | '\t'))
+        && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+}
+
 pub fn scrub(text: &str) -> String {
     match known().lock() {
         Ok(redactor) => redactor.apply(text),

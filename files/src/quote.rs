@@ -126,6 +126,37 @@ pub fn inert(text: &str, colour: bool) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// A JSON document as a terminal may receive it, and as a program reads
+/// it back unchanged: every hidden character ([`is_hidden`]) other than
+/// the line feeds, tabs and carriage returns between values is written as
+/// the JSON escape `\u202E`. In a JSON text such characters stand only
+/// inside strings, where the escape means the very same character: the
+/// data is kept whole (round 21: `<U+202E>` replaced it), and nothing acts
+/// on the terminal.
+///
+/// ```
+/// use pathprobe_files::quote::json_inert;
+/// assert_eq!(json_inert("{\"a\": \"ok \u{202e}KO\u{7f}\"}\n"), "{\"a\": \"ok \\u202eKO\\u007f\"}\n");
+/// assert_eq!(json_inert("[1]"), "[1]");
+/// ```
+pub fn json_inert(text: &str) -> std::borrow::Cow<'_, str> {
+    let Some(first) = first_hidden(text) else {
+        return std::borrow::Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len() + 16);
+    out.push_str(text.get(..first).unwrap_or_default());
+    for c in text.get(first..).unwrap_or_default().chars() {
+        if is_hidden(c) && !matches!(c, '\n' | '\t' | '\r') {
+            // Every hidden character is in the Basic Multilingual Plane:
+            // one escape, no surrogate pair.
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Where the first character [`inert`] writes out is (a hidden one other
 /// than a line break or tab). ASCII is decided byte by byte: most of a
 /// report is ASCII, and a report of 50,000 endpoints is 80 MB.

@@ -780,10 +780,7 @@ fn empty_returns(
         ) -> ControlFlow<()> {
             ControlFlow::Continue(())
         }
-        fn visit_function_declaration(
-            &mut self,
-            _: &'ast FunctionDeclaration,
-        ) -> ControlFlow<()> {
+        fn visit_function_declaration(&mut self, _: &'ast FunctionDeclaration) -> ControlFlow<()> {
             ControlFlow::Continue(())
         }
         fn visit_arrow_function(

@@ -297,8 +297,9 @@ fn gsettings_modes() {
     let open_string = "org.gnome.system.proxy mode 'manual'\norg.gnome.system.proxy.http authentication-password 'hunter2\n";
     let bad = from_gsettings("g", open_string).unwrap_err();
     assert!(
-        bad.message.contains("line 2: http.authentication-password: a string opened with ' does not close")
-            && !bad.to_string().contains("hunter2"),
+        bad.message.contains(
+            "line 2: http.authentication-password: a string opened with ' does not close"
+        ) && !bad.to_string().contains("hunter2"),
         "{bad}"
     );
     assert!(from_gsettings("g", "org.gnome.system.proxy ignore-hosts ['a']]\n").is_err());

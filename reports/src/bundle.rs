@@ -878,8 +878,14 @@ impl Bundle {
     /// Adds a member, redacted.
     pub fn add(&mut self, name: &str, text: &str, description: &str) {
         // Read on a terminal by whoever opens the ticket: no control
-        // sequence from the machine's files passes raw.
-        let text = pathprobe_files::quote::inert(&self.redactor.apply(text), false).into_owned();
+        // sequence from the machine's files passes raw. A JSON member
+        // escapes them the JSON way, so it reads back unchanged.
+        let redacted = self.redactor.apply(text);
+        let text = if name.ends_with(".json") {
+            pathprobe_files::quote::json_inert(&redacted).into_owned()
+        } else {
+            pathprobe_files::quote::inert(&redacted, false).into_owned()
+        };
         self.members
             .push((name.to_owned(), text.into_bytes(), description.to_owned()));
     }

@@ -683,7 +683,7 @@ fn a_spreadsheet_that_exhausts_memory_is_stopped_in_its_worker() {
     let err = stderr(&out);
     assert!(
         err.contains(
-            "repeated.ods: reading it needed more than 1024 MiB of memory and was stopped"
+            "repeated.ods: reading it reached the catalog reader's memory limit (1024 MiB) and was stopped"
         ),
         "{err}"
     );
@@ -1727,14 +1727,20 @@ fn a_damaged_cell_is_named_by_its_sheet_and_place() {
     // An index that is no number was read as string 0 (round 21): the
     // cell is named, not read as a URL the file does not hold.
     for (n, index) in ["-1", "1e0", " 1 "].iter().enumerate() {
-        let err = damage(&format!("index{n}.xlsx"), "xl/worksheets/sheet1.xml", &|xml| {
-            let at = xml.rfind("<v>2</v>").expect("the third string cell");
-            format!("{}<v>{index}</v>{}", &xml[..at], &xml[at + 8..])
-        });
+        let err = damage(
+            &format!("index{n}.xlsx"),
+            "xl/worksheets/sheet1.xml",
+            &|xml| {
+                let at = xml.rfind("<v>2</v>").expect("the third string cell");
+                format!("{}<v>{index}</v>{}", &xml[..at], &xml[at + 8..])
+            },
+        );
         assert!(
             err.contains(&format!("index{n}.xlsx"))
                 && err.contains("cell A3")
-                && err.contains(&format!("shared-text index \"{index}\" is not a whole number")),
+                && err.contains(&format!(
+                    "shared-text index \"{index}\" is not a whole number"
+                )),
             "{err}"
         );
     }

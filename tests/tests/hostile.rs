@@ -306,7 +306,7 @@ fn a_pac_that_allocates_without_bound_is_stopped_and_the_run_goes_on() {
         assert_eq!(r["verdict"], "no_route", "{r}");
         let hint = r["hint"].as_str().unwrap();
         assert!(
-            hint.contains("needed more than 1024 MiB of memory and was stopped"),
+            hint.contains("reached the PAC engine's memory limit (1024 MiB) and was stopped"),
             "{hint}"
         );
     }
@@ -814,20 +814,39 @@ fn no_input_reaches_an_output_as_a_control_sequence() {
             );
         }
     }
-    // The run saw the planted text, and wrote it out as text.
-    assert!(
-        std::fs::read_to_string(&saved)
+    // The run saw the planted text. The JSON report keeps it whole, its
+    // hidden characters escaped the JSON way (round 21: `<U+001B>` was
+    // written in their place), and so does its rendering again as JSON.
+    let json_text = std::fs::read_to_string(&saved).unwrap();
+    let categories = |text: &str| -> Vec<String> {
+        let report: serde_json::Value = serde_json::from_str(text).unwrap();
+        report["results"]
+            .as_array()
             .unwrap()
-            .contains("<U+001B>[31mred")
+            .iter()
+            .filter_map(|r| r["category"].as_str().map(str::to_owned))
+            .collect()
+    };
+    assert!(
+        categories(&json_text).contains(&planted.to_owned()),
+        "{json_text}"
     );
+    assert!(json_text.contains("\\u202e"), "{json_text}");
+    let again = pathprobe_tests::run_within(
+        &["report", "render", &saved, "--format", "json"],
+        Duration::from_secs(60),
+    );
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(categories(&stdout(&again)), categories(&json_text));
     for f in formats {
         let text = std::fs::read_to_string(p(&format!("out.{f}"))).unwrap();
         assert!(
             !text.contains(['\u{1b}', '\u{7}', '\r', '\u{202e}']),
             "out.{f}: {text:?}"
         );
-        // The vendor's lines and the Markdown summary name no category.
-        if !["lines", "markdown"].contains(&f) {
+        // The vendor's lines and the Markdown summary name no category;
+        // JSON keeps it whole (above).
+        if !["lines", "markdown", "json"].contains(&f) {
             assert!(
                 text.contains("U+001B") && text.contains("U+202E"),
                 "out.{f} lost the category: {text}"

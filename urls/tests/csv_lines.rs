@@ -245,7 +245,10 @@ fn quotes_are_read_as_written_or_refused_by_line() {
             .unwrap_err()
             .to_string()
     };
-    let err = refused("j.csv", "url,comment\nhttps://a.test/,x\n\"https://b.test/\"junk,y\n");
+    let err = refused(
+        "j.csv",
+        "url,comment\nhttps://a.test/,x\n\"https://b.test/\"junk,y\n",
+    );
     assert!(
         err.contains("j.csv, line 3") && err.contains("the cell \"https://b.test/\"junk, so"),
         "{err}"

@@ -362,7 +362,12 @@ pub(crate) fn write_artefact(
     match outputs {
         None => output::print(&rendered.text)?,
         Some((main, conf)) => {
-            main.write(crate::secrets::shown(&rendered.text, false).as_bytes())?;
+            let text = if matches!(format, ExportFormatArg::Json) {
+                crate::secrets::shown_json(&rendered.text)
+            } else {
+                crate::secrets::shown(&rendered.text, false)
+            };
+            main.write(text.as_bytes())?;
             if let Some(conf) = conf {
                 let path = main.path();
                 let acl = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());

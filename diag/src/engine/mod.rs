@@ -736,8 +736,6 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
     // Redacted first: the findings are then made once, from the redacted
     // results.
     report.redact(&config.redactor);
-    // As a saved report is read back: every text of it shown, never obeyed.
-    report.make_visible();
     report.summarise(
         run_started.elapsed().as_secs_f64() * 1000.0,
         outcome.partial || cut_by.is_some(),

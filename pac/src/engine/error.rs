@@ -103,7 +103,13 @@ pub enum PacErrorKind {
     },
     /// The script needed more memory than its worker process may use (see
     /// [`crate::PacWorker`]).
-    #[error("{context} needed more than {} MiB of memory and was stopped", limit / (1024 * 1024))]
+    // The limit is what was reached, not what the script needs: boa may use
+    // many times a browser's memory for the same script (round 21: a 50 MB
+    // `"x".repeat(n)` costs boa 24 bytes per repetition).
+    #[error(
+        "{context} reached the PAC engine's memory limit ({} MiB) and was stopped: the script builds strings or arrays too large for it",
+        limit / (1024 * 1024)
+    )]
     MemoryExceeded {
         /// Where it happened.
         context: String,

@@ -570,15 +570,30 @@ impl CheckReport {
 
     /// Renders the report.
     pub fn render(&self, format: CheckFormat, style: &TableStyle) -> Result<String, RenderError> {
+        if format == CheckFormat::Json {
+            // The texts as they were: JSON escapes any character (round
+            // 21: `<U+001B>` was written in place of the escape).
+            return Ok(serde_json::to_string_pretty(self)? + "\n");
+        }
+        // Every other format shows its texts' hidden characters written
+        // out (`<U+001B>`): a line break inside a category must not start
+        // a table or Markdown row of its own, nor an escape act on a
+        // terminal. Done to a copy; the report keeps its texts.
+        let mut shown = self.clone();
+        shown.make_visible();
+        if !shown.findings.is_empty() {
+            shown.findings = crate::findings::findings(&shown);
+        }
+        let this = &shown;
         match format {
-            CheckFormat::Json => Ok(serde_json::to_string_pretty(self)? + "\n"),
-            CheckFormat::Csv => csv::render(self),
-            CheckFormat::Table => Ok(table::render(self, style)),
-            CheckFormat::Lines => Ok(table::lines(self)),
-            CheckFormat::Junit => Ok(junit::render(self)),
-            CheckFormat::Markdown => Ok(markdown::render(self)),
-            CheckFormat::Html => Ok(html::render(self)),
-            CheckFormat::Prometheus => Ok(prometheus::render(self)),
+            CheckFormat::Json => Ok(serde_json::to_string_pretty(this)? + "\n"),
+            CheckFormat::Csv => csv::render(this),
+            CheckFormat::Table => Ok(table::render(this, style)),
+            CheckFormat::Lines => Ok(table::lines(this)),
+            CheckFormat::Junit => Ok(junit::render(this)),
+            CheckFormat::Markdown => Ok(markdown::render(this)),
+            CheckFormat::Html => Ok(html::render(this)),
+            CheckFormat::Prometheus => Ok(prometheus::render(this)),
         }
     }
 
@@ -620,8 +635,8 @@ impl CheckReport {
                 error,
             })?;
         // A report may come attached to a ticket, edited by anyone: no text
-        // of it reaches a terminal as a control sequence or a forged line.
-        report.make_visible();
+        // of it reaches a terminal as a control sequence or a forged line
+        // (`render` writes hidden characters out; JSON escapes them).
         // The same findings whoever reads it: made from the results, never
         // taken on trust from the file.
         report.schema_version = CHECK_SCHEMA_VERSION;
@@ -711,9 +726,8 @@ impl CheckReport {
 
     /// Every free text of the report with its control characters (escape
     /// sequences, bells, line breaks inside a line) written out as `<U+001B>`:
-    /// done to every report read and every report made, so that both say
-    /// the same.
-    pub fn make_visible(&mut self) {
+    /// done by `render` to a copy for every format but JSON.
+    fn make_visible(&mut self) {
         self.each_text(|text| *text = pathprobe_files::quote::visible(text));
     }
 

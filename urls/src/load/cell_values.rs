@@ -95,7 +95,9 @@ fn scan_part<R: std::io::BufRead>(input: R) -> Option<(Option<String>, String)> 
                     match xml.read_event_into(&mut inner).ok()? {
                         Event::End(end) if end.local_name().as_ref() == "v" => break,
                         Event::Eof => return None,
-                        Event::Text(t) if text.is_none() => text = Some(AsRef::<str>::as_ref(&t).to_owned()),
+                        Event::Text(t) if text.is_none() => {
+                            text = Some(AsRef::<str>::as_ref(&t).to_owned())
+                        }
                         _ => split = true,
                     }
                 }

@@ -361,7 +361,10 @@ impl QuoteProblem {
 /// between a separator and an opening quote, or between a closing quote and
 /// a separator, are dropped (`a, "b, c"` is two cells, as its writer meant;
 /// the reader would split `"b` from `c"` and the row would read as prose).
-pub(crate) fn read_quotes(text: &[u8], delimiter: u8) -> std::result::Result<Vec<u8>, QuoteProblem> {
+pub(crate) fn read_quotes(
+    text: &[u8],
+    delimiter: u8,
+) -> std::result::Result<Vec<u8>, QuoteProblem> {
     let blank = |b: u8| (b == b' ' || b == b'\t') && b != delimiter;
     let mut out = Vec::with_capacity(text.len());
     let mut line: u32 = 1;
@@ -416,8 +419,10 @@ pub(crate) fn read_quotes(text: &[u8], delimiter: u8) -> std::result::Result<Vec
                             .map_or(text.len(), |n| after + n);
                         return Err(QuoteProblem::TextAfterClose {
                             line,
-                            cell: String::from_utf8_lossy(text.get(cell_from..end).unwrap_or_default())
-                                .into_owned(),
+                            cell: String::from_utf8_lossy(
+                                text.get(cell_from..end).unwrap_or_default(),
+                            )
+                            .into_owned(),
                         });
                     }
                 }
@@ -480,7 +485,9 @@ mod tests {
         assert_eq!(csv("URL,C\na,\"x\ny\"\nb,\"say \"\"hi\"\"\"\n"), None);
         assert_eq!(csv("URL,Size\na,5\" screen\n"), None);
         assert_eq!(
-            read_quotes(b"URL\tC\na\t\"B\n", b'\t').err().map(|p| p.line()),
+            read_quotes(b"URL\tC\na\t\"B\n", b'\t')
+                .err()
+                .map(|p| p.line()),
             Some(2)
         );
     }

@@ -387,7 +387,12 @@ pub(super) fn load_workbook(
     {
         let cell = bad
             .cell
-            .map(|c| format!("cell {}", pathprobe_files::quote::visible(&pathprobe_files::quote::excerpt(&c, 20))))
+            .map(|c| {
+                format!(
+                    "cell {}",
+                    pathprobe_files::quote::visible(&pathprobe_files::quote::excerpt(&c, 20))
+                )
+            })
             .unwrap_or_else(|| "a cell without an address".into());
         return Err(spreadsheet_error(
             path,
