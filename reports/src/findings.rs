@@ -180,6 +180,17 @@ pub const NXDOMAIN_ANSWER: &str = "NXDOMAIN (no such name)";
 /// See [`NXDOMAIN_ANSWER`].
 pub const NO_ADDRESS_ANSWER: &str = "NOERROR without an address";
 
+/// What a resolver answered for a name that failed, as findings group it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum DnsAnswer {
+    /// NXDOMAIN.
+    Missing,
+    /// NOERROR without an address.
+    Empty,
+    /// A timeout, an error answer, or nothing readable.
+    Unanswered,
+}
+
 /// Whether a `dns_failure` is an answer a DNS filter gives for a name it
 /// blocks (NXDOMAIN, or no address), which allowing the name changes. A
 /// resolver that fails (SERVFAIL, REFUSED), answers nothing, or sends what
@@ -574,8 +585,17 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
     let dns_groups = group_by(&failing, &found.claimed, |f| {
         // A name the proxy could not resolve says nothing of this
         // machine's resolver: that endpoint is a finding of its own.
-        (f.result.verdict == Verdict::DnsFailure && !is_proxy_reported(f.attempt))
-            .then(|| evidence(f.attempt, "answer").is_some_and(|a| a.starts_with("NXDOMAIN")))
+        // Grouped by what the answer was: a name that does not exist, a
+        // name with no address (both what a filter answers, and what an
+        // allow rule changes), or no usable answer (round 21: an empty
+        // answer was grouped with SERVFAIL, while `fix` allowed it).
+        (f.result.verdict == Verdict::DnsFailure && !is_proxy_reported(f.attempt)).then(|| {
+            match evidence(f.attempt, "answer") {
+                Some(a) if a.starts_with(NXDOMAIN_ANSWER) => DnsAnswer::Missing,
+                Some(a) if a.starts_with(NO_ADDRESS_ANSWER) => DnsAnswer::Empty,
+                _ => DnsAnswer::Unanswered,
+            }
+        })
     });
     let distinct_names: BTreeSet<String> = dns_groups
         .values()
@@ -629,10 +649,10 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         } else {
             ""
         };
-        for (nx, (ids, g)) in dns_groups {
+        for (answer, (ids, g)) in dns_groups {
             let names = g.hosts();
-            let (kind, summary, action) = if nx {
-                (
+            let (kind, summary, action) = match answer {
+                DnsAnswer::Missing => (
                     FindingKind::NamesMissing,
                     format!(
                         "{} not exist for this resolver{others}.",
@@ -642,19 +662,29 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
                         }
                     ),
                     "check split-horizon DNS or DNS filtering for these names",
-                )
-            } else {
-                (
+                ),
+                DnsAnswer::Empty => (
+                    FindingKind::NamesMissing,
+                    format!(
+                        "{} no address for this resolver: it answers without one (NOERROR, no A/AAAA record){others}.",
+                        match names.as_slice() {
+                            [one] => format!("{one} has"),
+                            _ => format!("{} names have", names.len()),
+                        }
+                    ),
+                    "check split-horizon DNS or DNS filtering for these names",
+                ),
+                DnsAnswer::Unanswered => (
                     FindingKind::NamesUnanswered,
                     format!(
-                        "{} no address from the resolver (no NXDOMAIN: a timeout, an error answer or an empty one){others}.",
+                        "{} no usable answer from the resolver (a timeout, or an error answer such as SERVFAIL or REFUSED){others}.",
                         match names.as_slice() {
                             [one] => format!("{one} gets"),
                             _ => format!("{} names get", names.len()),
                         }
                     ),
                     "check the resolver's upstream and any DNS filtering for these names",
-                )
+                ),
             };
             let mut ev = vec![g.count_line()];
             ev.extend(g.answers());

@@ -714,9 +714,13 @@ fn dns_evidence_quotes_each_answer_whole() {
         ok("https://fine.example.test/", "Cloud"),
         unanswered(
             "https://a.example.test/",
-            "NOERROR without an address (no A/AAAA records, a CNAME only)",
+            "REFUSED (the server refused, by its policy)",
         ),
         unanswered("https://b.example.test/", "SERVFAIL (the server failed)"),
+        unanswered(
+            "https://e.example.test/",
+            "NOERROR without an address (no A/AAAA records, a CNAME only)",
+        ),
         sinkholed("https://c.example.test/", "0.0.0.0"),
         sinkholed("https://d.example.test/", "127.0.0.1, 0.0.0.0"),
     ]);
@@ -724,8 +728,21 @@ fn dns_evidence_quotes_each_answer_whole() {
     let of = |kind: FindingKind| f.iter().find(|x| x.kind == kind).unwrap();
     assert!(
         of(FindingKind::NamesUnanswered).evidence.contains(
-            &"answers: NOERROR without an address (no A/AAAA records, a CNAME only); SERVFAIL (the server failed)".to_owned()
+            &"answers: REFUSED (the server refused, by its policy); SERVFAIL (the server failed)".to_owned()
         ),
+        "{f:#?}"
+    );
+    // An empty answer is what a filter gives, as NXDOMAIN is, and what an
+    // allow rule changes: not grouped with a failing resolver (round 21).
+    let empty = of(FindingKind::NamesMissing);
+    assert!(
+        empty.summary.starts_with("e.example.test has no address for this resolver"),
+        "{f:#?}"
+    );
+    assert!(
+        !of(FindingKind::NamesUnanswered)
+            .summary
+            .contains("empty"),
         "{f:#?}"
     );
     assert!(
