@@ -893,6 +893,62 @@ fn socks5_replies_become_the_verdicts_they_report() {
         [3],
         "a name is sent as a name"
     );
+    // Round 21. Reply 8 says which kind of destination the proxy does not
+    // take, and nothing of CONNECT.
+    let (port, _) = scripted_socks5(&[5, 8, 0, 1, 0, 0, 0, 0, 0, 0]);
+    let (v, out) = check_json(
+        &[
+            named.to_str().unwrap(),
+            "--proxy",
+            &format!("socks5h://127.0.0.1:{port}"),
+        ],
+        "2",
+    );
+    let r = &v["results"][0];
+    let hint = r["hint"].as_str().unwrap();
+    assert_eq!(r["verdict"], "proxy_unreachable", "{}\n{r:#}", stderr(&out));
+    assert!(
+        hint.contains("address type not supported (a name)")
+            && hint.contains("takes addresses, not names")
+            && !hint.contains("CONNECT"),
+        "{r:#}"
+    );
+    // Round 21. No acceptable method (0xFF): only what was offered is
+    // known to be refused; credentials were not tried, so not rejected.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        use std::io::{Read as _, Write as _};
+        for mut s in listener.incoming().map_while(Result::ok) {
+            let mut greeting = [0u8; 3];
+            if s.read_exact(&mut greeting).is_ok() {
+                let _ = s.write_all(&[5, 0xFF]);
+            }
+        }
+    });
+    for (proxy, offered) in [
+        (format!("socks5h://127.0.0.1:{port}"), "no authentication"),
+        (
+            format!("socks5h://u:Pw0rd-981@127.0.0.1:{port}"),
+            "no authentication, username/password",
+        ),
+    ] {
+        let (v, out) = check_json(&[named.to_str().unwrap(), "--proxy", &proxy], "2");
+        let r = &v["results"][0];
+        assert_eq!(r["verdict"], "proxy_auth_required", "{}\n{r:#}", stderr(&out));
+        let shown = r.to_string();
+        assert!(
+            shown.contains(&format!("methods offered: {offered}"))
+                && r["hint"]
+                    .as_str()
+                    .unwrap()
+                    .contains("accepted none of the methods offered")
+                && !shown.contains("rejected")
+                && !shown.contains("Basic")
+                && !shown.contains("Pw0rd-981"),
+            "{r:#}"
+        );
+    }
 }
 
 /// Round 18. A proxy that opens tunnels to some destinations and leaves

@@ -42,8 +42,12 @@ pub(super) enum Failure {
         problem: Beyond,
         said: String,
     },
-    /// The proxy cannot carry this kind of request (SOCKS5 replies 7, 8).
-    ProxyCannot(String),
+    /// The proxy cannot carry this kind of request (SOCKS5 replies 7, 8):
+    /// what it said, and what would carry it.
+    ProxyCannot { what: String, advice: String },
+    /// A SOCKS5 proxy accepted none of the methods offered (0xFF): it
+    /// wants another kind of authentication, or refuses this client.
+    SocksNoMethod { offered: &'static str },
     /// The route cannot carry this destination at all (SOCKS4 and an IPv6
     /// address): nothing was asked of the proxy.
     RouteCannotCarry(String),
@@ -369,7 +373,11 @@ impl std::fmt::Display for Failure {
             } => {
                 write!(f, "the proxy reports {}: {target}", problem.words())
             }
-            Self::ProxyCannot(what) => write!(f, "the proxy cannot do this: {what}"),
+            Self::ProxyCannot { what, .. } => write!(f, "the proxy cannot do this: {what}"),
+            Self::SocksNoMethod { offered } => write!(
+                f,
+                "the SOCKS5 proxy accepted none of the methods offered ({offered})"
+            ),
             Self::RouteCannotCarry(why) => write!(f, "this route cannot carry it: {why}"),
             Self::Reset(what) => write!(f, "reset: {what}"),
             Self::Closed { phase, bytes } => write!(
@@ -510,9 +518,17 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                     format!("{target} closed the connection {proxy} opened to it without answering: the service drops the request, or something beyond the proxy cuts it; the proxy's log says more")),
             }
         }
-        Failure::ProxyCannot(what) => (Verdict::ProxyUnreachable,
+        Failure::ProxyCannot { what, advice } => (Verdict::ProxyUnreachable,
             vec![format!("problem: {what}")],
-            format!("the proxy ({route}) does not support this request ({what}): check that the proxy setting names a proxy of that kind that allows CONNECT")),
+            format!("the proxy ({route}) does not support this request ({what}): {advice}")),
+        // Only what was offered is known to be refused (round 21: the
+        // hint said username/password, and "sent as Basic").
+        Failure::SocksNoMethod { offered } => (Verdict::ProxyAuthRequired,
+            vec![
+                format!("methods offered: {offered}"),
+                "answer: no acceptable method (0xFF)".into(),
+            ],
+            format!("the SOCKS5 proxy ({route}) accepted none of the methods offered ({offered}): it demands another kind of authentication, or refuses this client; its rules (dante: socksmethod, clientmethod) say which. A service running unattended cannot authenticate: exempt these destinations from authentication on the proxy{FIX}")),
         Failure::RouteCannotCarry(why) => (Verdict::ProxyUnreachable,
             vec![format!("problem: {why}"), "proxy asked: no".into()],
             format!("this route cannot reach the endpoint ({why}): use a SOCKS5 or HTTP proxy for it, or give the name an IPv4 address")),

@@ -282,10 +282,12 @@ pub(super) async fn socks5(
             }
         }
         [5, 0xFF] => {
-            return Err(Failure::ProxyAuth {
-                schemes: vec!["SOCKS5 (no offered method accepted)".into()],
-                realm: None,
-                credentials_rejected: ctx.credentials.is_some(),
+            return Err(Failure::SocksNoMethod {
+                offered: if ctx.credentials.is_some() {
+                    "no authentication, username/password"
+                } else {
+                    "no authentication"
+                },
             });
         }
         // A method pathprobe did not offer: GSSAPI (Kerberos) or another.
@@ -297,7 +299,8 @@ pub(super) async fn socks5(
                     format!("SOCKS5 method {method:#04x}")
                 }],
                 realm: None,
-                credentials_rejected: ctx.credentials.is_some(),
+                // A method not offered: the credentials were not tried.
+                credentials_rejected: false,
             });
         }
         other => {
@@ -378,17 +381,27 @@ pub(super) async fn socks5(
             },
             said: format!("SOCKS5 reply {code}"),
         }),
-        (7, _) => Err(Failure::ProxyCannot(
-            "SOCKS5 reply 7: command not supported (CONNECT)".into(),
-        )),
-        (8, _) => Err(Failure::ProxyCannot(format!(
-            "SOCKS5 reply 8: address type not supported ({})",
-            match target {
-                SocksTarget::Name(_) => "a name",
-                SocksTarget::Address(IpAddr::V4(_)) => "an IPv4 address",
-                SocksTarget::Address(IpAddr::V6(_)) => "an IPv6 address",
-            }
-        ))),
+        (7, _) => Err(Failure::ProxyCannot {
+            what: "SOCKS5 reply 7: command not supported (CONNECT)".into(),
+            advice: "use a proxy that allows CONNECT for these destinations".into(),
+        }),
+        // What it does not take is known; nothing else is (round 21: the
+        // hint spoke of CONNECT).
+        (8, _) => Err(Failure::ProxyCannot {
+            what: format!(
+                "SOCKS5 reply 8: address type not supported ({})",
+                match target {
+                    SocksTarget::Name(_) => "a name",
+                    SocksTarget::Address(IpAddr::V4(_)) => "an IPv4 address",
+                    SocksTarget::Address(IpAddr::V6(_)) => "an IPv6 address",
+                }
+            ),
+            advice: match target {
+                SocksTarget::Name(_) => "this proxy takes addresses, not names: clients that leave names to the proxy (socks5h://, a PAC's SOCKS5 in browsers) cannot use it; use a proxy that resolves names".into(),
+                SocksTarget::Address(IpAddr::V6(_)) => "this proxy does not take IPv6 destinations: give the name an IPv4 address, or use a proxy that carries IPv6".into(),
+                SocksTarget::Address(IpAddr::V4(_)) => "this proxy does not take IPv4 destinations: use a proxy that does".into(),
+            },
+        }),
         (code @ 1..=2, _) => Err(Failure::ProxyDenied {
             product: None,
             title: None,
