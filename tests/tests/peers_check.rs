@@ -641,3 +641,38 @@ fn a_refusal_said_on_mitmproxys_page_is_a_refusal() {
         stderr(&out)
     );
 }
+
+/// Round 21. mitmproxy says on its 502 page what its own connection met
+/// (`[Errno 111] Connect call failed`): a refusal beyond the proxy, as
+/// squid's ERR_CONNECT_FAIL 111 is. It was a gateway error of the proxy's.
+#[test]
+fn what_mitmproxy_met_beyond_itself_is_said_as_that() {
+    let test = "what_mitmproxy_met_beyond_itself_is_said_as_that";
+    let Some(mitm_bin) = require(
+        test,
+        &["/opt/pathprobe-mitmproxy/bin/mitmdump", "mitmdump"],
+        "mitmproxy (PyPI mitmproxy)",
+    ) else {
+        return;
+    };
+    let mitm = pathprobe_tests::peers::mitmdump(&mitm_bin, None);
+    let closed = pathprobe_tests::closed_port();
+    let dir = tempfile::tempdir().unwrap();
+    // Plain HTTP: mitmproxy may answer a CONNECT before it connects on
+    // (then it intercepts, and that is the verdict), but a request it
+    // relays gets the page of its own failed connection.
+    let catalog = write_catalog(dir.path(), &[&format!("http://127.0.0.1:{closed}/")]);
+    let (v, _) = check(&[
+        catalog.to_str().unwrap(),
+        "--proxy",
+        &format!("http://127.0.0.1:{}", mitm.port),
+    ]);
+    for r in v["results"].as_array().unwrap() {
+        assert_eq!(r["verdict"], "tcp_refused", "{r:#}");
+        let evidence = r["attempts"][0]["evidence"].to_string();
+        assert!(
+            evidence.contains("page says: [Errno 111]") && evidence.contains("proxy reports"),
+            "{r:#}"
+        );
+    }
+}

@@ -61,6 +61,20 @@ pub(super) async fn proxy_refusal(
     let upstream_refused = page
         .as_deref()
         .is_some_and(|p| p.contains("refused HTTP CONNECT request: 403"));
+    // mitmproxy (and other proxies written in Python) put the error of
+    // their own connection on the 502 page: "[Errno -2] Name or service
+    // not known" is the proxy's lookup failing, as squid's ERR_DNS_FAIL
+    // (round 21: a gateway error, with no word of the name).
+    if head.status >= 500
+        && let Some(said) = page.as_deref()
+        && let Some(problem) = errno_problem(said)
+    {
+        return Failure::BeyondProxy {
+            target: target.to_owned(),
+            problem,
+            said: format!("{} {}, page says: {said}", head.status, head.reason),
+        };
+    }
     Failure::ProxyDenied {
         product: product(head, &body).map(str::to_owned),
         title,
@@ -102,6 +116,28 @@ pub(super) async fn proxy_refusal(
             _ => format!("{} {}", head.status, head.reason),
         },
     }
+}
+
+/// What a Python `OSError` quoted on a proxy's page says of the proxy's own
+/// connection (`[Errno 111] Connect call failed`). EAI_AGAIN (-3, the
+/// proxy's resolver did not answer) says nothing of the name: left alone.
+fn errno_problem(page: &str) -> Option<Beyond> {
+    let at = page.find("[Errno ")?;
+    let code: String = page
+        .get(at + "[Errno ".len()..)?
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '-')
+        .collect();
+    Some(match code.as_str() {
+        // EAI_NONAME, EAI_NODATA: the name has no address there.
+        "-2" | "-5" => Beyond::NameNotFound,
+        "111" => Beyond::Refused,
+        "110" => Beyond::TimedOut,
+        "113" => Beyond::HostUnreachable,
+        "101" => Beyond::NetworkUnreachable,
+        "104" => Beyond::Reset,
+        _ => return None,
+    })
 }
 
 /// What a proxy's error answer says of its connection to the destination:
@@ -547,6 +583,21 @@ mod tests {
             .flatten()
             .expect("a head");
         upstream_problem(&head)
+    }
+
+    #[test]
+    fn a_python_errno_on_a_proxy_page_says_what_the_proxy_met() {
+        assert_eq!(
+            errno_problem("[Errno -2] Name or service not known"),
+            Some(Beyond::NameNotFound)
+        );
+        assert_eq!(
+            errno_problem("[Errno 111] Connect call failed ('127.0.0.1', 18409)"),
+            Some(Beyond::Refused)
+        );
+        assert_eq!(errno_problem("[Errno -3] Temporary failure in name resolution"), None);
+        assert_eq!(errno_problem("Certificate verify failed"), None);
+        assert_eq!(errno_problem("[Errno 1111] x"), None);
     }
 
     #[test]
