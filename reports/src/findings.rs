@@ -19,7 +19,7 @@ use crate::{
     AddressOutcome, AddressTry, Attempt, CheckReport, ControlOutcome, ControlProbe, Family,
     ProbeResult, ProxyAnswer, Verdict, Verification,
 };
-use pathprobe_pac::Route;
+use pathprobe_pac::{ProxyKind, Route};
 
 /// What kind of problem a finding is; stable names for scripts.
 #[derive(
@@ -179,6 +179,35 @@ pub fn proxy_answer(attempt: &Attempt) -> Option<ProxyAnswer> {
 pub const NXDOMAIN_ANSWER: &str = "NXDOMAIN (no such name)";
 /// See [`NXDOMAIN_ANSWER`].
 pub const NO_ADDRESS_ANSWER: &str = "NOERROR without an address";
+
+/// Who wrote the HTTP answers of a group of one route (shown as `route`),
+/// and the evidence line saying so: the HTTP proxy the route names; on a
+/// direct route one nobody configured; beyond a SOCKS proxy, which relays
+/// bytes and writes no HTTP (round 21: "The proxy DIRECT", and dante told
+/// to exempt URLs from authentication).
+fn who_answered(g: &Group<'_>, route: &str) -> (String, String, String) {
+    match g.members.first().map(|f| &f.attempt.route) {
+        Some(Route::Direct) => (
+            "A transparent proxy in the path (no proxy is configured)".to_owned(),
+            "route: DIRECT, answered by a proxy in the path".to_owned(),
+            "a transparent proxy".to_owned(),
+        ),
+        Some(Route::Proxy {
+            kind: ProxyKind::Http | ProxyKind::Https,
+            ..
+        })
+        | None => (
+            format!("The proxy {route}"),
+            format!("proxy: {route}"),
+            route.to_owned(),
+        ),
+        Some(Route::Proxy { .. }) => (
+            format!("A proxy beyond the SOCKS proxy {route}"),
+            format!("route: {route}, answered by a proxy beyond it (SOCKS writes no HTTP)"),
+            format!("a proxy beyond {route}"),
+        ),
+    }
+}
 
 /// What a resolver answered for a name that failed, as findings group it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -503,7 +532,8 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         (f.result.verdict == Verdict::ProxyAuthRequired).then(|| f.attempt.route.to_string())
     }) {
         let schemes = g.items("offered schemes");
-        let mut ev = vec![format!("proxy: {proxy}"), g.count_line()];
+        let (who, whose, component) = who_answered(&g, &proxy);
+        let mut ev = vec![whose, g.count_line()];
         if !schemes.is_empty() {
             ev.push(format!("offered schemes: {}", schemes.join(", ")));
         }
@@ -512,7 +542,7 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         }
         ev.push(g.examples());
         let summary = format!(
-            "The proxy {proxy} demands authentication for {}{}.",
+            "{who} demands authentication for {}{}.",
             plural(g.members.len(), "endpoint", "endpoints"),
             g.stated_rule()
         );
@@ -522,7 +552,7 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             Finding {
                 action,
                 fix: Some(FIX.into()),
-                ..g.finding(FindingKind::ProxyAuthentication, summary, proxy, ev)
+                ..g.finding(FindingKind::ProxyAuthentication, summary, component, ev)
             },
         );
     }
@@ -888,22 +918,8 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             (f.attempt.route.to_string(), kind)
         })
     }) {
-        // No proxy is configured on a direct route: what answered is one in
-        // the path that nobody named (a transparent proxy).
-        let transparent = proxy == Route::Direct.to_string();
-        let who = if transparent {
-            "A transparent proxy in the path (no proxy is configured)".to_owned()
-        } else {
-            format!("The proxy {proxy}")
-        };
-        let mut ev = vec![
-            if transparent {
-                "route: DIRECT, answered by a proxy in the path".to_owned()
-            } else {
-                format!("proxy: {proxy}")
-            },
-            g.count_line(),
-        ];
+        let (who, whose, component) = who_answered(&g, &proxy);
+        let mut ev = vec![whose, g.count_line()];
         if let Some(product) = g.values("product").first() {
             ev.push(format!("product: {product}"));
         }
@@ -950,16 +966,7 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             Finding {
                 action,
                 fix: kind.is_refusal().then(|| FIX.into()),
-                ..g.finding(
-                    FindingKind::ProxyDenied,
-                    summary,
-                    if transparent {
-                        "a transparent proxy".to_owned()
-                    } else {
-                        proxy.clone()
-                    },
-                    ev,
-                )
+                ..g.finding(FindingKind::ProxyDenied, summary, component, ev)
             },
         );
     }

@@ -728,7 +728,8 @@ fn dns_evidence_quotes_each_answer_whole() {
     let of = |kind: FindingKind| f.iter().find(|x| x.kind == kind).unwrap();
     assert!(
         of(FindingKind::NamesUnanswered).evidence.contains(
-            &"answers: REFUSED (the server refused, by its policy); SERVFAIL (the server failed)".to_owned()
+            &"answers: REFUSED (the server refused, by its policy); SERVFAIL (the server failed)"
+                .to_owned()
         ),
         "{f:#?}"
     );
@@ -736,13 +737,13 @@ fn dns_evidence_quotes_each_answer_whole() {
     // allow rule changes: not grouped with a failing resolver (round 21).
     let empty = of(FindingKind::NamesMissing);
     assert!(
-        empty.summary.starts_with("e.example.test has no address for this resolver"),
+        empty
+            .summary
+            .starts_with("e.example.test has no address for this resolver"),
         "{f:#?}"
     );
     assert!(
-        !of(FindingKind::NamesUnanswered)
-            .summary
-            .contains("empty"),
+        !of(FindingKind::NamesUnanswered).summary.contains("empty"),
         "{f:#?}"
     );
     assert!(

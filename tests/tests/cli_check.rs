@@ -935,7 +935,12 @@ fn socks5_replies_become_the_verdicts_they_report() {
     ] {
         let (v, out) = check_json(&[named.to_str().unwrap(), "--proxy", &proxy], "2");
         let r = &v["results"][0];
-        assert_eq!(r["verdict"], "proxy_auth_required", "{}\n{r:#}", stderr(&out));
+        assert_eq!(
+            r["verdict"],
+            "proxy_auth_required",
+            "{}\n{r:#}",
+            stderr(&out)
+        );
         let shown = r.to_string();
         assert!(
             shown.contains(&format!("methods offered: {offered}"))

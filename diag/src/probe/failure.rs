@@ -44,10 +44,15 @@ pub(super) enum Failure {
     },
     /// The proxy cannot carry this kind of request (SOCKS5 replies 7, 8):
     /// what it said, and what would carry it.
-    ProxyCannot { what: String, advice: String },
+    ProxyCannot {
+        what: String,
+        advice: String,
+    },
     /// A SOCKS5 proxy accepted none of the methods offered (0xFF): it
     /// wants another kind of authentication, or refuses this client.
-    SocksNoMethod { offered: &'static str },
+    SocksNoMethod {
+        offered: &'static str,
+    },
     /// The route cannot carry this destination at all (SOCKS4 and an IPv6
     /// address): nothing was asked of the proxy.
     RouteCannotCarry(String),
@@ -369,9 +374,11 @@ impl std::fmt::Display for Failure {
                     .join(", ")
             ),
             Self::BeyondProxy {
-                target, problem, ..
+                target,
+                problem,
+                said,
             } => {
-                write!(f, "the proxy reports {}: {target}", problem.words())
+                write!(f, "the proxy reports {}: {target} ({said})", problem.words())
             }
             Self::ProxyCannot { what, .. } => write!(f, "the proxy cannot do this: {what}"),
             Self::SocksNoMethod { offered } => write!(
@@ -462,6 +469,36 @@ pub(super) fn unreachable_text(network: bool) -> &'static str {
 }
 
 /// The verdict, evidence and hint for a failure.
+/// Who wrote an HTTP answer that a proxy wrote, by the route: the HTTP
+/// proxy it names; a SOCKS proxy only relays bytes, so one beyond it
+/// (round 21: dante was told to exempt URLs from authentication); on a
+/// direct route, one nobody configured.
+fn answering_proxy(route: &Route) -> &'static str {
+    match route {
+        Route::Direct => "a transparent proxy in the path",
+        Route::Proxy {
+            kind: ProxyKind::Http | ProxyKind::Https,
+            ..
+        } => "the proxy",
+        Route::Proxy { .. } => "a proxy beyond the SOCKS proxy",
+    }
+}
+
+/// The evidence line that says who answered, when it is not the proxy the
+/// route names.
+fn answered_by(route: &Route) -> Option<String> {
+    match route {
+        Route::Direct => Some("answered by: a proxy in the path; none is configured".into()),
+        Route::Proxy {
+            kind: ProxyKind::Http | ProxyKind::Https,
+            ..
+        } => None,
+        Route::Proxy { .. } => Some(format!(
+            "answered by: a proxy beyond {route}: a SOCKS proxy relays bytes and writes no HTTP answer"
+        )),
+    }
+}
+
 pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, String) {
     let via = match route {
         Route::Direct => "directly".to_owned(),
@@ -594,17 +631,21 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                 ""
             };
             // No proxy configured: one in the path answered (transparent).
-            let who = if *route == Route::Direct {
-                "no proxy is configured, yet a proxy in the path (a transparent one)"
-            } else {
-                "the proxy"
+            let who = match route {
+                Route::Direct => {
+                    "no proxy is configured, yet a proxy in the path (a transparent one)".to_owned()
+                }
+                _ => answering_proxy(route).to_owned(),
             };
+            ev.extend(answered_by(route).filter(|_| *route != Route::Direct));
             (Verdict::ProxyAuthRequired, ev,
                 format!("{first}{who} demands authentication ({}), which a service running unattended cannot answer: exempt these URLs from authentication on the proxy{FIX}",
                     if socks_auth(schemes) { "SOCKS5 username/password" } else { "407" }))
         }
         Failure::ProxyDenied { product, title, page, detail, via } => {
+            let the_proxy = answering_proxy(route);
             let mut ev = vec![format!("answer: {detail}")];
+            ev.extend(answered_by(route));
             if let Some(p) = product {
                 ev.push(format!("product: {p}"));
             }
@@ -627,23 +668,23 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
             };
             // Only a refusal is claimed as one and gets an allow rule.
             let hint = match ProxyAnswer::of(detail) {
-                ProxyAnswer::Refusal if detail.ends_with(pathprobe_reports::UPSTREAM_REFUSED) => format!("the proxy{named} passed on a refusal of this destination by a proxy it chains to (its page says so): add the URL to that proxy's allow list{FIX}"),
-                ProxyAnswer::Refusal => format!("the proxy{named} refused this destination: add the URL to its allow list{FIX}"),
-                ProxyAnswer::GatewayError if let Some(words) = squid_words(detail) => format!("the proxy{named} answered {detail}: {words}; its log says more"),
-                ProxyAnswer::GatewayError if detail.contains("X-Squid-Error") => format!("the proxy{named} answered {detail}: it could not reach the destination or got no usable answer from it; its log names the cause"),
+                ProxyAnswer::Refusal if detail.ends_with(pathprobe_reports::UPSTREAM_REFUSED) => format!("{the_proxy}{named} passed on a refusal of this destination by a proxy it chains to (its page says so): add the URL to that proxy's allow list{FIX}"),
+                ProxyAnswer::Refusal => format!("{the_proxy}{named} refused this destination: add the URL to its allow list{FIX}"),
+                ProxyAnswer::GatewayError if let Some(words) = squid_words(detail) => format!("{the_proxy}{named} answered {detail}: {words}; its log says more"),
+                ProxyAnswer::GatewayError if detail.contains("X-Squid-Error") => format!("{the_proxy}{named} answered {detail}: it could not reach the destination or got no usable answer from it; its log names the cause"),
                 // mitmproxy says why only on its page (round 20).
-                ProxyAnswer::GatewayError if let Some(p) = page => format!("the proxy{named} answered {detail}, its page saying {}: it could not reach the destination or got no usable answer from it; its log says more", pathprobe_files::quote::quoted(p)),
-                ProxyAnswer::GatewayError => format!("the proxy{named} answered {detail} without saying why: it could not reach the destination or got no usable answer from it; its log names the cause"),
-                ProxyAnswer::NotTaken => format!("the proxy{named} answered {detail}: it does not take this request; the proxy setting may name a web server or a reverse proxy rather than a forward proxy, or this proxy does not allow CONNECT"),
-                ProxyAnswer::RateLimited => format!("the proxy{named} answered {detail}: it limits how fast this machine asks; run again later, or with lower --concurrency and --per-proxy"),
+                ProxyAnswer::GatewayError if let Some(p) = page => format!("{the_proxy}{named} answered {detail}, its page saying {}: it could not reach the destination or got no usable answer from it; its log says more", pathprobe_files::quote::quoted(p)),
+                ProxyAnswer::GatewayError => format!("{the_proxy}{named} answered {detail} without saying why: it could not reach the destination or got no usable answer from it; its log names the cause"),
+                ProxyAnswer::NotTaken => format!("{the_proxy}{named} answered {detail}: it does not take this request; the proxy setting may name a web server or a reverse proxy rather than a forward proxy, or this proxy does not allow CONNECT"),
+                ProxyAnswer::RateLimited => format!("{the_proxy}{named} answered {detail}: it limits how fast this machine asks; run again later, or with lower --concurrency and --per-proxy"),
                 ProxyAnswer::Unexplained if detail.starts_with("SOCKS4 reply 0x5b") => format!("the SOCKS4 proxy answered {detail}: its rules refused the destination, or its own connection to it failed (SOCKS4 says both with one code; SOCKS5 would say which); its log says which"),
-                ProxyAnswer::Unexplained => format!("the proxy{named} answered {detail}, which refuses no destination: its log says why; no allow rule is known to change it"),
+                ProxyAnswer::Unexplained => format!("{the_proxy}{named} answered {detail}, which refuses no destination: its log says why; no allow rule is known to change it"),
                 ProxyAnswer::Unattributed => {
                     ev.push("attribution: unsure; the answer may be the proxy's own or the service's relayed by a proxy that adds no Via (mitmproxy and some appliances add none)".into());
                     let status = detail
                         .strip_suffix(pathprobe_reports::UNATTRIBUTED)
                         .map_or(detail.as_str(), |s| s.trim_end_matches([',', ' ']));
-                    format!("the answer through the proxy{named} ({status}) carries no Via header and no proxy's mark, so it is not known who wrote it: if the proxy's access log shows this request denied, add the URL to its allow list; if it shows the request forwarded, the service itself answered {status}")
+                    format!("the answer through {the_proxy}{named} ({status}) carries no Via header and no proxy's mark, so it is not known who wrote it: if the proxy's access log shows this request denied, add the URL to its allow list; if it shows the request forwarded, the service itself answered {status}")
                 }
                 // A redirect to a login page is authentication by other
                 // means: what an agent cannot pass, exempted as a 407 is
@@ -654,7 +695,7 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                         ev.push("attribution: unsure; a captive portal adds no Via, and neither does a proxy relaying the service's own redirect to a login".into());
                     }
                     return (Verdict::ProxyAuthRequired, ev,
-                        format!("the proxy{named} sends this client to a sign-in page ({detail}), which a service running unattended cannot pass: exempt these URLs from authentication on the proxy{FIX}"));
+                        format!("{the_proxy}{named} sends this client to a sign-in page ({detail}), which a service running unattended cannot pass: exempt these URLs from authentication on the proxy{FIX}"));
                 }
             };
             (Verdict::ProxyDenied, ev, hint)
@@ -819,6 +860,65 @@ mod tests {
             assert!(ev[1].starts_with("proxy reports: "), "{ev:?}");
             assert!(!hint.contains("allow list"), "{hint}");
         }
+    }
+
+    /// Round 21: an HTTP answer on a SOCKS route was written beyond the
+    /// SOCKS proxy, which relays bytes: dante was told to exempt URLs from
+    /// authentication and said to be Squid refusing.
+    #[test]
+    fn an_http_answer_through_socks_is_not_the_socks_proxys() {
+        let socks = Route::Proxy {
+            kind: ProxyKind::Socks5,
+            host: "s".into(),
+            port: 1080,
+        };
+        let (v, ev, hint) = classify(
+            &Failure::ProxyAuth {
+                schemes: vec!["Basic".into()],
+                realm: None,
+                credentials_rejected: false,
+            },
+            &socks,
+        );
+        assert_eq!(v, Verdict::ProxyAuthRequired);
+        assert!(
+            hint.starts_with("a proxy beyond the SOCKS proxy demands"),
+            "{hint}"
+        );
+        assert!(
+            ev.iter().any(|e| e.contains("writes no HTTP answer")),
+            "{ev:?}"
+        );
+        let (v, ev, hint) = classify(
+            &Failure::ProxyDenied {
+                product: Some("Squid".into()),
+                title: None,
+                page: None,
+                via: None,
+                detail: "403 Forbidden, X-Squid-Error: ERR_ACCESS_DENIED 0".into(),
+            },
+            &socks,
+        );
+        assert_eq!(v, Verdict::ProxyDenied);
+        assert!(
+            hint.starts_with("a proxy beyond the SOCKS proxy (Squid) refused"),
+            "{hint}"
+        );
+        assert!(ev.iter().any(|e| e.starts_with("answered by: ")), "{ev:?}");
+        let (_, _, hint) = classify(
+            &Failure::ProxyDenied {
+                product: Some("Squid".into()),
+                title: None,
+                page: None,
+                via: None,
+                detail: "403 Forbidden, X-Squid-Error: ERR_ACCESS_DENIED 0".into(),
+            },
+            &Route::Direct,
+        );
+        assert!(
+            hint.starts_with("a transparent proxy in the path (Squid) refused"),
+            "{hint}"
+        );
     }
 
     /// Round 20: a server that serves no site by the name sent.

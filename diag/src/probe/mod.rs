@@ -372,13 +372,118 @@ async fn tls(stream: Stream, host: &str, ctx: &Context) -> Result<(TlsOutcome, S
     ))
 }
 
+/// Who TLS proved the peer to be, for reading who wrote its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Proven {
+    /// No TLS, or a chain nothing trusted, or one an inspection product
+    /// issued.
+    No,
+    /// A public root: no proxy can answer in the destination's place.
+    Public,
+    /// A `--ca-cert` anchor: the destination's private CA, or the CA an
+    /// inspecting proxy decrypts with (its CA given so that it is trusted).
+    Given,
+}
+
+/// Who wrote an answer, as its head and the route tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Attribution {
+    /// A proxy's own answer: the proxy the route names, or one in the path.
+    from_proxy: bool,
+    /// The proxy's only because it carries no `Via` and no mark.
+    unattributed: bool,
+    /// It carries `Via`: passed on by a proxy.
+    relayed: bool,
+    /// A status a proxy's refusal, block page or gateway error has.
+    refusal_like: bool,
+}
+
+/// Who wrote an answer: a proxy (and, when so, whether only a missing
+/// `Via` says it), or the service.
+fn answer_from_proxy(
+    head: &Head,
+    url: &url::Url,
+    via_proxy: bool,
+    absolute: bool,
+    proven: Proven,
+) -> Attribution {
+    // A plain-HTTP request may be answered by a proxy: the one the route
+    // names, or a transparent one in the path. Either way the origin was
+    // not reached, whatever status the service accepts.
+    let marked = head.get("X-Squid-Error").is_some() || head.get("Proxy-Agent").is_some();
+    // A proxy that forwards an answer adds `Via` (RFC 9110, 7.6.3): a
+    // refusal, redirect or error without it is the proxy's own.
+    let relayed = head.get("Via").is_some();
+    // A redirect to the same host (http to https, another path) is the
+    // origin's own: a proxy's redirect goes to its login or warning page.
+    let same_host_redirect = head
+        .get("Location")
+        .and_then(|to| url.join(to).ok())
+        .is_some_and(|to| to.host_str() == url.host_str());
+    // What a proxy's own refusal, block page or gateway error looks like;
+    // who wrote it is what `Via` and the proxy's marks decide below.
+    let refusal_like = head.status == 403
+        || head.status >= 500
+        || ((300..400).contains(&head.status) && !same_host_redirect);
+    // Through a proxy, an answer that only the missing `Via` attributes
+    // to it: the proxy's own, or the service's relayed by one that adds no
+    // `Via` (mitmproxy adds none). Said as unsure, and no allow rule
+    // follows from it (round 19).
+    let mut unattributed = false;
+    let from_proxy = if via_proxy && absolute {
+        // A proxy's 407 carries its challenge (RFC 9110, 11.7.1); one
+        // relayed with `Via` and none is the origin's status.
+        let attributed = (head.status == 407
+            && (head.get("Proxy-Authenticate").is_some() || !relayed))
+            || marked
+            || (matches!(head.status, 403 | 502 | 503 | 504)
+                && self::http::own_product(&head, &head.rest).is_some())
+            // A redirect the proxy product sends itself (to its login or
+            // warning page), `Via` or not: its own Server header or a
+            // Location on the product's domain says so.
+            || ((300..400).contains(&head.status) && self::http::redirects_to_product(&head))
+            // RFC 6585: only a proxy in the path asks for a sign-in with 511.
+            || head.status == 511;
+        // A gateway error relayed with `Via` and no word of the proxy's
+        // is the origin's (a CDN's 504): said as its status.
+        unattributed = !attributed && !relayed && refusal_like;
+        attributed || unattributed
+    } else if proven == Proven::Public || (proven == Proven::Given && !via_proxy) {
+        // Inside TLS that proved the destination with a public root or a
+        // `--ca-cert` anchor: no proxy, transparent or not, can answer in
+        // its place, nor can the proxy whose tunnel carries it (round 21:
+        // a squid-marked 403 inside a verified tunnel was that squid's
+        // refusal). A squid error there is the service's own reverse proxy
+        // speaking (round 18).
+        false
+    } else {
+        (marked && matches!(head.status, 403 | 407 | 502 | 503 | 504))
+            // Only a proxy sends 407 with its challenge (RFC 9110, 15.5.8):
+            // on a direct route, one in the path asks to be authenticated
+            // (round 21: `ok`, its status recorded).
+            || (head.status == 407 && head.get("Proxy-Authenticate").is_some())
+            // Inside a tunnel a proxy that decrypts answers for itself: a
+            // gateway error whose own headers name the product (mitmproxy's
+            // "502 Bad Gateway") is the proxy's, however trusted its CA.
+            || (via_proxy
+                && matches!(head.status, 502..=504)
+                && self::http::own_product(&head, &head.rest).is_some())
+    };
+    Attribution {
+        from_proxy,
+        unattributed,
+        relayed,
+        refusal_like,
+    }
+}
+
 async fn request(
     mut stream: Stream,
     target: &Target,
     absolute: bool,
     ctx: &Context,
     via_proxy: bool,
-    origin_proven: bool,
+    proven: Proven,
 ) -> Result<(Head, String), Failure> {
     let url = &target.url;
     let path = if absolute {
@@ -449,66 +554,12 @@ async fn request(
             hung_up: false,
         });
     }
-    // A plain-HTTP request may be answered by a proxy: the one the route
-    // names, or a transparent one in the path. Either way the origin was
-    // not reached, whatever status the service accepts.
-    let marked = head.get("X-Squid-Error").is_some() || head.get("Proxy-Agent").is_some();
-    // A proxy that forwards an answer adds `Via` (RFC 9110, 7.6.3): a
-    // refusal, redirect or error without it is the proxy's own.
-    let relayed = head.get("Via").is_some();
-    // A redirect to the same host (http to https, another path) is the
-    // origin's own: a proxy's redirect goes to its login or warning page.
-    let same_host_redirect = head
-        .get("Location")
-        .and_then(|to| url.join(to).ok())
-        .is_some_and(|to| to.host_str() == url.host_str());
-    // What a proxy's own refusal, block page or gateway error looks like;
-    // who wrote it is what `Via` and the proxy's marks decide below.
-    let refusal_like = head.status == 403
-        || head.status >= 500
-        || ((300..400).contains(&head.status) && !same_host_redirect);
-    // Through a proxy, an answer that only the missing `Via` attributes
-    // to it: the proxy's own, or the service's relayed by one that adds no
-    // `Via` (mitmproxy adds none). Said as unsure, and no allow rule
-    // follows from it (round 19).
-    let mut unattributed = false;
-    let from_proxy = if via_proxy && absolute {
-        // A proxy's 407 carries its challenge (RFC 9110, 11.7.1); one
-        // relayed with `Via` and none is the origin's status.
-        let attributed = (head.status == 407
-            && (head.get("Proxy-Authenticate").is_some() || !relayed))
-            || marked
-            || (matches!(head.status, 403 | 502 | 503 | 504)
-                && self::http::own_product(&head, &head.rest).is_some())
-            // A redirect the proxy product sends itself (to its login or
-            // warning page), `Via` or not: its own Server header or a
-            // Location on the product's domain says so.
-            || ((300..400).contains(&head.status) && self::http::redirects_to_product(&head))
-            // RFC 6585: only a proxy in the path asks for a sign-in with 511.
-            || head.status == 511;
-        // A gateway error relayed with `Via` and no word of the proxy's
-        // is the origin's (a CDN's 504): said as its status.
-        unattributed = !attributed && !relayed && refusal_like;
-        attributed || unattributed
-    } else if !via_proxy && origin_proven {
-        // Straight to a server that proved to be the destination with a
-        // public root or a `--ca-cert` anchor: no proxy, transparent or
-        // not, can answer in its place. A squid error there is the
-        // service's own reverse proxy speaking (round 18).
-        false
-    } else {
-        (marked && matches!(head.status, 403 | 407 | 502 | 503 | 504))
-            // Only a proxy sends 407 with its challenge (RFC 9110, 15.5.8):
-            // on a direct route, one in the path asks to be authenticated
-            // (round 21: `ok`, its status recorded).
-            || (head.status == 407 && head.get("Proxy-Authenticate").is_some())
-            // Inside a tunnel a proxy that decrypts answers for itself: a
-            // gateway error whose own headers name the product (mitmproxy's
-            // "502 Bad Gateway") is the proxy's, however trusted its CA.
-            || (via_proxy
-                && matches!(head.status, 502..=504)
-                && self::http::own_product(&head, &head.rest).is_some())
-    };
+    let Attribution {
+        from_proxy,
+        unattributed,
+        relayed,
+        refusal_like,
+    } = answer_from_proxy(&head, url, via_proxy, absolute, proven);
     if from_proxy {
         let target = match (url.host_str(), url.port_or_known_default()) {
             (Some(h), Some(p)) => format!("{h}:{p}"),
@@ -791,17 +842,27 @@ async fn run(
     }
     let absolute = !https && via_proxy;
     // A transparent interceptor re-signs with a CA of the machine's own
-    // store; the public roots and the anchors given are the destination's.
-    let origin_proven = https
-        && tls_problem.is_none()
-        && tls_info
-            .as_ref()
-            .is_some_and(|i| i.public_roots.passed() || i.given_anchors.passed());
+    // store; the public roots and the anchors given are the destination's,
+    // unless the chain names an inspection product (its CA given with
+    // `--ca-cert`): then the proxy decrypts, and may answer itself.
+    let proven = match tls_info.as_ref() {
+        Some(i) if https && tls_problem.is_none() && tls::chain_product(&i.chain).is_none() => {
+            if i.public_roots.passed() {
+                Proven::Public
+            } else if i.given_anchors.passed() {
+                Proven::Given
+            } else {
+                Proven::No
+            }
+        }
+        _ => Proven::No,
+    };
+    let origin_proven = proven != Proven::No;
     let answered = rec
         .run(
             Phase::Http,
             t.http,
-            request(stream, target, absolute, ctx, via_proxy, origin_proven),
+            request(stream, target, absolute, ctx, via_proxy, proven),
         )
         .await;
     // `--insecure-read`: what the HTTP phase saw is recorded in its phase,
@@ -926,5 +987,39 @@ mod issuer_tests {
         ));
         assert!(!expected_issuer(&chain("CN=Corp Inspection CA"), &expected));
         assert!(!expected_issuer(&chain("CN=Microsoft Azure"), &[]));
+    }
+}
+
+#[cfg(test)]
+mod attribution_tests {
+    use super::*;
+
+    fn head(text: &str) -> Head {
+        self::http::parse_head(text.as_bytes())
+            .ok()
+            .flatten()
+            .expect("a head")
+    }
+
+    /// Round 21. Inside TLS a public root proved, through a proxy's tunnel,
+    /// the proxy cannot write: a squid-marked 403 there is the service's
+    /// own front end. A `--ca-cert` anchor may be the proxy's inspection
+    /// CA, so there the proxy's marks still decide; directly, nothing
+    /// stands between.
+    #[test]
+    fn proven_tls_decides_who_wrote_an_answer() {
+        let squid_403 = head(
+            "HTTP/1.1 403 Forbidden\r\nServer: squid/5.7\r\nX-Squid-Error: ERR_ACCESS_DENIED 0\r\n\r\n",
+        );
+        let url = url::Url::parse("https://svc.example.test/").expect("a URL");
+        let from = |via_proxy, proven| {
+            answer_from_proxy(&squid_403, &url, via_proxy, false, proven).from_proxy
+        };
+        assert!(!from(true, Proven::Public));
+        assert!(from(true, Proven::Given));
+        assert!(!from(false, Proven::Given));
+        assert!(from(true, Proven::No));
+        let mitm_502 = head("HTTP/1.1 502 Bad Gateway\r\nServer: mitmproxy 11.0\r\n\r\n");
+        assert!(answer_from_proxy(&mitm_502, &url, true, false, Proven::Given).from_proxy);
     }
 }

@@ -595,7 +595,10 @@ mod tests {
             errno_problem("[Errno 111] Connect call failed ('127.0.0.1', 18409)"),
             Some(Beyond::Refused)
         );
-        assert_eq!(errno_problem("[Errno -3] Temporary failure in name resolution"), None);
+        assert_eq!(
+            errno_problem("[Errno -3] Temporary failure in name resolution"),
+            None
+        );
         assert_eq!(errno_problem("Certificate verify failed"), None);
         assert_eq!(errno_problem("[Errno 1111] x"), None);
     }
