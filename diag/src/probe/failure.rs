@@ -378,7 +378,11 @@ impl std::fmt::Display for Failure {
                 problem,
                 said,
             } => {
-                write!(f, "the proxy reports {}: {target} ({said})", problem.words())
+                write!(
+                    f,
+                    "the proxy reports {}: {target} ({said})",
+                    problem.words()
+                )
             }
             Self::ProxyCannot { what, .. } => write!(f, "the proxy cannot do this: {what}"),
             Self::SocksNoMethod { offered } => write!(
