@@ -274,6 +274,26 @@ fn hidden(arg: &str, value: &str) -> String {
         return "REDACTED".to_owned();
     }
     let (scheme, rest) = value.split_once("://").unwrap_or(("", value));
+    // What follows the last colon is no port: it may be a password, as in
+    // USER:PASSWORD given to --proxy by mistake (round 22: `bob:PWX4` was
+    // shown whole). The whole value is hidden.
+    let host_port = rest
+        .rsplit_once('@')
+        .map_or(rest, |(_, h)| h)
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    if !host_port.ends_with(']')
+        && host_port
+            .rsplit_once(':')
+            .is_some_and(|(_, port)| !port.is_empty() && !port.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return if scheme.is_empty() {
+            "REDACTED".to_owned()
+        } else {
+            format!("{scheme}://REDACTED")
+        };
+    }
     match rest.rsplit_once('@') {
         // What stands before the user information's word stays: the value
         // refused for holding a space keeps it (round 21: `PROXY a:pw@h:1`
@@ -374,6 +394,11 @@ mod tests {
             hidden("--proxy <URL>", "http://127.0.0.1:99999"),
             "http://127.0.0.1:99999"
         );
+        // USER:PASSWORD given as the proxy, or swapped around its `@`
+        // (round 22): what stands where a port belongs is no port.
+        assert_eq!(hidden("--proxy <URL>", "bob:PWX4"), "REDACTED");
+        assert_eq!(hidden("--proxy <URL>", "px.test:1@bob:PW5"), "REDACTED");
+        assert_eq!(hidden("--proxy <URL>", "http://[::1]"), "http://[::1]");
     }
 
     #[test]

@@ -272,6 +272,21 @@ pub fn redact_text(text: &str) -> String {
     };
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(authority_end);
+    // What stands where the port belongs and is no number may be a
+    // password: USER:PASSWORD given as a proxy (round 22: `bob:PWX4` was
+    // quoted whole).
+    let (authority, port_hidden) = match authority.rsplit_once(':') {
+        Some((before, port))
+            if !port.is_empty()
+                && !port.ends_with(']')
+                && !port.contains('@')
+                && !port.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            (before, true)
+        }
+        _ => (authority, false),
+    };
+    let port = if port_hidden { ":REDACTED" } else { "" };
     match authority.rsplit_once('@') {
         // What stands before the user information's word stays (round 21:
         // `PROXY a:pw@h:1` was shown as `REDACTED@h:1`, "it holds a space").
@@ -280,8 +295,9 @@ pub fn redact_text(text: &str) -> String {
                 .rfind(char::is_whitespace)
                 .and_then(|i| userinfo.get(..=i))
                 .unwrap_or_default();
-            format!("{scheme}{keep}REDACTED@{host}{tail}")
+            format!("{scheme}{keep}REDACTED@{host}{port}{tail}")
         }
+        None if port_hidden => format!("{scheme}{authority}{port}{tail}"),
         None => text.to_owned(),
     }
 }
@@ -299,6 +315,16 @@ mod tests {
         ] {
             let e = ProxyUrl::parse(text, PortDefault::Curl).unwrap_err();
             assert!(e.reason.contains("no proxy address does"), "{text:?}: {e}");
+        }
+        // Round 22: USER:PASSWORD given as a proxy, and credentials swapped
+        // around the `@`: what stands where the port belongs is hidden.
+        for (given, shown) in [
+            ("bob:PWX4", "\"bob:REDACTED\""),
+            ("px.test:1@bob:PW5", "\"REDACTED@bob:REDACTED\""),
+        ] {
+            let e = ProxyUrl::parse(given, PortDefault::Curl).unwrap_err();
+            assert!(e.to_string().contains(shown), "{given}: {e}");
+            assert!(!e.to_string().contains("PW"), "{given}: {e}");
         }
         // Round 21: the word before the credentials stays in the quote.
         let e = ProxyUrl::parse("PROXY alice:pw@127.0.0.1:3128", PortDefault::Curl).unwrap_err();
