@@ -18,7 +18,6 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{
     ConnectionConfig, LookupIpStrategy, NameServerConfig, ResolverConfig, ResolverOpts,
 };
@@ -176,6 +175,14 @@ pub trait Resolve: Send + Sync + fmt::Debug {
             ..Traced::local(result)
         }
     }
+
+    /// A resolver asking the same servers afresh, one question at a time,
+    /// with none of this one's state (its pace, its clients' view of the
+    /// servers): for names asked again after a run's burst. `None` when
+    /// this one keeps no such state.
+    fn afresh(&self) -> Option<Arc<dyn Resolve>> {
+        None
+    }
 }
 
 impl<T: Resolve + ?Sized> Resolve for Arc<T> {
@@ -184,6 +191,9 @@ impl<T: Resolve + ?Sized> Resolve for Arc<T> {
     }
     fn lookup_traced(&self, host: &str, limits: LookupLimits) -> Traced {
         (**self).lookup_traced(host, limits)
+    }
+    fn afresh(&self) -> Option<Arc<dyn Resolve>> {
+        (**self).afresh()
     }
 }
 
@@ -280,6 +290,10 @@ impl Resolve for LayeredResolver {
             },
             answer => Traced::local(answer),
         }
+    }
+    fn afresh(&self) -> Option<Arc<dyn Resolve>> {
+        let fallback = self.fallback.as_ref()?.afresh()?;
+        Some(Arc::new(Self::new(self.fixed.clone(), Some(fallback))))
     }
 }
 
@@ -387,12 +401,59 @@ fn client_config(servers: &DnsServers) -> Result<(ResolverConfig, ResolverOpts),
     }
 }
 
+/// The DNS client of one try.
+type TokioResolver = hickory_resolver::Resolver<OncePerTry>;
+
+/// Connections that send each question once. hickory's UDP client sends a
+/// question again every 333 ms or so (three times more) while it waits:
+/// with this resolver's own tries (1 s, 2 s, 4 s apart), a lookup sent
+/// eight packets a second, and a resolver that limits how fast it is asked
+/// heard only our repeats (round 22: a name asked alone after the run still
+/// went unanswered by a resolver allowing six queries a second).
+#[derive(Clone, Default)]
+struct OncePerTry(TokioRuntimeProvider);
+
+impl hickory_resolver::ConnectionProvider for OncePerTry {
+    type Conn = hickory_resolver::net::xfer::DnsExchange<TokioRuntimeProvider>;
+    type FutureConn = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Self::Conn, NetError>> + Send + 'static>,
+    >;
+    type RuntimeProvider = TokioRuntimeProvider;
+
+    fn new_connection(
+        &self,
+        ip: IpAddr,
+        config: &hickory_resolver::config::ConnectionConfig,
+        cx: &hickory_resolver::PoolContext,
+    ) -> Result<Self::FutureConn, NetError> {
+        match config.protocol {
+            hickory_resolver::config::ProtocolConfig::Udp => {
+                let stream = hickory_resolver::net::udp::UdpClientStream::builder(
+                    SocketAddr::new(ip, config.port),
+                    self.0.clone(),
+                )
+                .with_timeout(Some(cx.options.timeout))
+                .with_os_port_selection(cx.options.os_port_selection)
+                .avoid_local_ports(cx.options.avoid_local_udp_ports.clone())
+                .with_bind_addr(config.bind_addr)
+                .with_max_retries(0);
+                Ok(Box::pin(async move { Ok(stream.exchange()) }))
+            }
+            _ => self.0.new_connection(ip, config, cx),
+        }
+    }
+
+    fn runtime_provider(&self) -> &Self::RuntimeProvider {
+        &self.0
+    }
+}
+
 fn build_resolver(
     (config, options): (ResolverConfig, ResolverOpts),
     concurrency: usize,
 ) -> Result<TokioResolver, LookupError> {
-    let mut builder = TokioResolver::builder_with_config(config, TokioRuntimeProvider::default())
-        .with_options(options);
+    let mut builder =
+        TokioResolver::builder_with_config(config, OncePerTry::default()).with_options(options);
     let options = builder.options_mut();
     options.ip_strategy = LookupIpStrategy::Ipv4AndIpv6;
     // Tries are made (and counted) by `answer`; hickory asks once per try,
@@ -891,6 +952,11 @@ impl Resolve for SystemResolver {
 
     fn lookup_traced(&self, host: &str, limits: LookupLimits) -> Traced {
         self.ask(host, limits, None)
+    }
+    fn afresh(&self) -> Option<Arc<dyn Resolve>> {
+        Self::with_concurrency(self.servers.clone(), 1)
+            .ok()
+            .map(|r| Arc::new(r) as Arc<dyn Resolve>)
     }
 }
 

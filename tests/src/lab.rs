@@ -131,6 +131,12 @@ pub fn dns_server_with(names: HashMap<String, DnsAnswer>) -> SocketAddr {
     started("DNS server", servers::dns_server(names))
 }
 
+/// The same server, answering at most `per_second` queries in each second
+/// and dropping the rest (a resolver limiting its clients' rate).
+pub fn dns_server_limited(names: HashMap<String, DnsAnswer>, per_second: u32) -> SocketAddr {
+    started("DNS server", servers::dns_server_limited(names, per_second))
+}
+
 /// The same server, answering every query `delay` late (a slow upstream).
 pub fn dns_server_delayed(names: HashMap<String, DnsAnswer>, delay: Duration) -> SocketAddr {
     started("DNS server", servers::dns_server_delayed(names, delay))

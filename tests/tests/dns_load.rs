@@ -217,3 +217,64 @@ fn no_dns_at_all_says_the_control_name_failed_too() {
         findings[0]
     );
 }
+
+/// Round 22. A resolver that answers a few queries a second and drops the
+/// rest (a rate limit on its clients): the names the run's burst lost are
+/// asked again one at a time after it, and answered; no `dns_failure` is
+/// left that the network did not cause, and the run says why it asked again.
+#[test]
+fn names_a_rate_limited_resolver_dropped_are_asked_again_alone() {
+    let resolver = pathprobe_tests::lab::dns_server_limited(
+        HashMap::from([(
+            "*.limited.test".to_owned(),
+            DnsAnswer::Address(Ipv4Addr::UNSPECIFIED),
+        )]),
+        4,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let urls: Vec<String> = (0..30)
+        .map(|i| format!("https://h{i}.limited.test/"))
+        .collect();
+    let refs: Vec<&str> = urls.iter().map(String::as_str).collect();
+    let catalog = write_catalog(dir.path(), &refs);
+    let path = catalog.to_string_lossy().into_owned();
+    let (report, out) = check_json_via(
+        &resolver.to_string(),
+        &[
+            "--deadline",
+            "120",
+            "--direct",
+            "--no-control",
+            path.as_str(),
+        ],
+        "2",
+    );
+    let verdicts = pathprobe_tests::verdicts_of(&report);
+    assert!(
+        verdicts.iter().all(|v| v == "dns_sinkhole"),
+        "{verdicts:?}\n{}\n{:#}",
+        pathprobe_tests::stderr(&out),
+        report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["verdict"] == "dns_failure")
+            .cloned()
+            .unwrap_or_default()
+    );
+    let asked_again = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r.to_string()
+                .contains("asked again alone after the run: it resolved")
+        })
+        .count();
+    assert!(asked_again > 0, "the burst lost no name: {report:#}");
+    let warnings = report["warnings"].to_string();
+    assert!(
+        warnings.contains("resolved when asked again one at a time"),
+        "{warnings}"
+    );
+}

@@ -27,6 +27,7 @@
 
 mod config;
 mod control;
+mod dns_again;
 mod routes;
 pub mod scheduler;
 
@@ -594,7 +595,10 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
         }
         _ => None,
     };
-    let outcome = if cut_by.is_some() {
+    // Kept to ask names again after the run (see `dns_again`).
+    let again_jobs = jobs.clone();
+    let again_ctx = ctx.clone();
+    let mut outcome = if cut_by.is_some() {
         // Cut before the first probe: the jobs are reported, not run.
         Outcome {
             attempts: vec![Vec::new(); jobs.len()],
@@ -615,9 +619,9 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
             |done, _| observer.probed(done),
         ))
     };
-    observer.probes_done();
     let interrupted =
         *interrupt.borrow() || outcome.cut_by.as_deref() == Some("interrupted (Ctrl-C)");
+    observer.probes_done();
     // Ctrl-C ends the control probes too; otherwise they end by the deadline.
     let control = control.and_then(|task| {
         if interrupted {
@@ -639,6 +643,34 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
             dns = outcome(&c.dns),
             "control probes"
         );
+    }
+
+    // Once the control probes are done: nothing else asks the resolver.
+    if cut_by.is_none() && outcome.cut_by.is_none() && !interrupted {
+        let asked = dns_again::ask_again(
+            &runtime,
+            &again_jobs,
+            &mut outcome.attempts,
+            &again_ctx,
+            remaining,
+            || *interrupt.borrow(),
+        );
+        if asked.resolved > 0 {
+            let why = format!(
+                "{} name(s) got no usable DNS answer while the run asked many names at once, and resolved when asked again one at a time: the resolver limits how fast it is asked (a lower --dns-concurrency asks it more slowly){}",
+                asked.resolved,
+                if asked.failed + asked.not_asked > 0 {
+                    format!(
+                        "; {} failed again alone, {} not asked again",
+                        asked.failed, asked.not_asked
+                    )
+                } else {
+                    String::new()
+                }
+            );
+            observer.warning(&why);
+            warnings.push(why);
+        }
     }
 
     // Proxies that opened a tunnel in this run: one that then leaves a

@@ -629,6 +629,24 @@ pub fn dns_server_delayed(
     names: HashMap<String, DnsAnswer>,
     delay: Duration,
 ) -> Result<SocketAddr, LabError> {
+    dns_server_shaped(names, delay, None)
+}
+
+/// The same server answering only while it was asked at most `per_second`
+/// times in the last second (dropped queries count), as a resolver that
+/// limits its clients' rate does.
+pub fn dns_server_limited(
+    names: HashMap<String, DnsAnswer>,
+    per_second: u32,
+) -> Result<SocketAddr, LabError> {
+    dns_server_shaped(names, Duration::ZERO, Some(per_second))
+}
+
+fn dns_server_shaped(
+    names: HashMap<String, DnsAnswer>,
+    delay: Duration,
+    per_second: Option<u32>,
+) -> Result<SocketAddr, LabError> {
     let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?;
     let addr = socket.local_addr()?;
     // Replies wait in arrival order; with one delay for all, that is also
@@ -649,8 +667,25 @@ pub fn dns_server_delayed(
         .name("pathprobe-lab-dns".into())
         .spawn(move || {
             let mut buf = [0u8; 512];
+            // When the queries of the last second came, answered or not: a
+            // client that keeps asking faster than the limit gets nothing.
+            let mut asked: std::collections::VecDeque<std::time::Instant> =
+                std::collections::VecDeque::new();
             while let Ok((n, from)) = socket.recv_from(&mut buf) {
                 let Some(query) = buf.get(..n) else { continue };
+                if let Some(most) = per_second {
+                    let now = std::time::Instant::now();
+                    while asked
+                        .front()
+                        .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+                    {
+                        asked.pop_front();
+                    }
+                    asked.push_back(now);
+                    if asked.len() > most as usize {
+                        continue;
+                    }
+                }
                 let answer = lookup(query, &names);
                 let Some(reply) = dns_reply(query, answer) else {
                     continue;

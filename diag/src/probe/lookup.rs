@@ -149,6 +149,12 @@ impl pathprobe_pac::Resolve for PinnedResolver {
             None => self.fallback.lookup_traced(host, limits),
         }
     }
+    fn afresh(&self) -> Option<std::sync::Arc<dyn pathprobe_pac::Resolve>> {
+        Some(std::sync::Arc::new(Self {
+            pins: self.pins.clone(),
+            fallback: self.fallback.afresh()?,
+        }))
+    }
 }
 
 #[cfg(test)]
