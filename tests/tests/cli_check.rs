@@ -1766,3 +1766,28 @@ fn a_row_written_twice_is_probed_once() {
     let out = run_with_env(["report", "render", saved.to_str().unwrap()], &[]);
     assert!(!stderr(&out).contains("word for word"), "{}", stderr(&out));
 }
+
+/// Round 22. A proxy answering a request for a page with a tunnel's
+/// answer (`200 Connection established`): nothing reached the service, so
+/// the request did not work; it was `ok`.
+#[test]
+fn a_tunnels_answer_to_a_page_request_is_no_answer_of_the_service() {
+    let proxy = pathprobe_tests::answering("HTTP/1.1 200 Connection established\r\n\r\n");
+    let dir = tempfile::tempdir().unwrap();
+    let cat = write_catalog(dir.path(), &["http://svc.lab.test:19021/"]);
+    let (v, out) = check_json(
+        &[
+            cat.to_str().unwrap(),
+            "--proxy",
+            &format!("http://127.0.0.1:{proxy}"),
+        ],
+        "2",
+    );
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "proxy_unreachable", "{}\n{r:#}", stderr(&out));
+    assert!(
+        r.to_string()
+            .contains("with a tunnel's answer (200 Connection established)"),
+        "{r:#}"
+    );
+}

@@ -529,6 +529,22 @@ async fn request(
         },
         other => Failure::Protocol(Phase::Http, Broken::Head(other)),
     })?;
+    // A tunnel's answer to a request for a page: the proxy answered as to a
+    // CONNECT, and nothing reached the service (round 22: `ok`, the origin
+    // never asked).
+    if absolute
+        && head.status == 200
+        && head.reason.trim().eq_ignore_ascii_case("connection established")
+    {
+        return Err(Failure::Protocol(
+            Phase::Http,
+            Broken::Answer(format!(
+                "the proxy answered the {} with a tunnel's answer (200 {}): no request reached the service",
+                target.method,
+                head.reason.trim()
+            )),
+        ));
+    }
     // squid passes on an answer that is no HTTP (an SSH banner, a mail
     // server's greeting) as a 200 it made up, and says so: the service does
     // not speak HTTP there (round 20: reported ok through squid, and not
