@@ -166,6 +166,12 @@ fn evidence<'a>(attempt: &'a Attempt, key: &str) -> Option<&'a str> {
     })
 }
 
+/// Whether the answer that failed came through the proxy from a device
+/// beyond it ([`crate::FROM_BEYOND`]): no rule on that proxy changes it.
+pub fn is_from_beyond(attempt: &Attempt) -> bool {
+    evidence(attempt, "answer").is_some_and(|a| a.ends_with(crate::FROM_BEYOND))
+}
+
 /// What kind of answer a `proxy_denied` attempt got from its proxy (see
 /// [`ProxyAnswer`]); `None` for any other verdict.
 pub fn proxy_answer(attempt: &Attempt) -> Option<ProxyAnswer> {

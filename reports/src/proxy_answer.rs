@@ -20,6 +20,12 @@ pub const SAME_DESTINATION: &str = "the destination itself";
 /// relayed the service's own without adding `Via` (mitmproxy adds none).
 pub const UNATTRIBUTED: &str = "with no Via header and no proxy's mark";
 
+/// How the probe marks a sign-in demand (511) the proxy passed on with
+/// `Via` and no mark of its own: a device beyond it wrote it (RFC 6585:
+/// only one in the path sends 511), so no rule on this proxy changes it.
+pub const FROM_BEYOND: &str =
+    "relayed by the proxy from a device beyond it (Via, no mark of its own)";
+
 /// How the probe marks a proxy's error answer whose page says a proxy it
 /// chains to refused the destination (mitmproxy's "Upstream proxy …
 /// refused HTTP CONNECT request: 403 Forbidden"): a refusal.
@@ -132,6 +138,9 @@ impl ProxyAnswer {
         }
         if answer.ends_with(UPSTREAM_REFUSED) {
             return Self::Refusal;
+        }
+        if answer.ends_with(FROM_BEYOND) {
+            return Self::SignIn;
         }
         let codes = squid_codes(answer);
         if codes.iter().any(|c| SQUID_REFUSALS.contains(&c.as_str())) {

@@ -1791,3 +1791,63 @@ fn a_tunnels_answer_to_a_page_request_is_no_answer_of_the_service() {
         "{r:#}"
     );
 }
+
+/// Round 22. 511 (RFC 6585) comes from a device in the path, never from the
+/// service: directly it is a captive portal's sign-in (it was `ok`);
+/// passed on by a proxy with `Via` and no mark of its own, it came from
+/// beyond that proxy, and `fix` asks that proxy for nothing (squid was said
+/// to send it, and told to exempt the URL).
+#[test]
+fn a_network_sign_in_is_the_paths_and_never_the_relaying_proxys() {
+    let portal = pathprobe_tests::answering(
+        "HTTP/1.1 511 Network Authentication Required\r\nContent-Length: 0\r\n\r\n",
+    );
+    let relaying = pathprobe_tests::answering(
+        "HTTP/1.1 511 Network Authentication Required\r\nVia: 1.1 corp-proxy (squid/5.7)\r\nContent-Length: 0\r\n\r\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let direct = write_catalog(dir.path(), &[&format!("http://svc.lab.test:{portal}/")]);
+    let (v, out) = check_json(
+        &[
+            direct.to_str().unwrap(),
+            "--direct",
+            "--resolve",
+            "svc.lab.test=127.0.0.1",
+        ],
+        "2",
+    );
+    let r = &v["results"][0];
+    assert_eq!(
+        r["verdict"],
+        "proxy_auth_required",
+        "{}\n{r:#}",
+        stderr(&out)
+    );
+    let through = write_catalog(dir.path(), &["http://svc.lab.test:19021/"]);
+    let saved = dir.path().join("r.json");
+    let (v, out) = check_json(
+        &[
+            through.to_str().unwrap(),
+            "--proxy",
+            &format!("http://127.0.0.1:{relaying}"),
+            "--output",
+            &format!("json={}", saved.display()),
+        ],
+        "2",
+    );
+    let r = &v["results"][0];
+    assert_eq!(
+        r["verdict"],
+        "proxy_auth_required",
+        "{}\n{r:#}",
+        stderr(&out)
+    );
+    let hint = r["hint"].as_str().unwrap();
+    assert!(
+        hint.starts_with("a device beyond the proxy") && !hint.contains("exempt these URLs"),
+        "{hint}"
+    );
+    let fixed = pathprobe_tests::run(["fix", saved.to_str().unwrap()]);
+    let text = pathprobe_tests::stdout(&fixed);
+    assert!(!text.contains("svc.lab.test"), "{text}\n{}", stderr(&fixed));
+}

@@ -95,6 +95,7 @@ fn report_list(report: &CheckReport, map: &pathprobe_urls::ProbeMap) -> AllowLis
                 pathprobe_reports::findings::proxy_answer(a).is_some_and(|k| !k.is_refusal())
                     || pathprobe_reports::findings::is_proxy_reported(a)
                     || pathprobe_reports::findings::is_reset_by_proxy(a)
+                    || pathprobe_reports::findings::is_from_beyond(a)
                     || (a.verdict == Verdict::DnsFailure
                         && !pathprobe_reports::findings::dns_answer_allowable(a))
             });

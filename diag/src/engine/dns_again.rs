@@ -45,6 +45,17 @@ fn resolved_by_asking(a: &Attempt) -> bool {
     })
 }
 
+/// Whether an evidence line is an answer a resolver gives when asked too
+/// fast: none in time, REFUSED or SERVFAIL. An answer that cannot be read,
+/// or one cut short, is the server's whatever the pace.
+fn is_load_answer(line: &str) -> bool {
+    line.strip_prefix("answer: ").is_some_and(|answer| {
+        answer.starts_with("none within")
+            || answer.starts_with("SERVFAIL")
+            || answer.starts_with("REFUSED")
+    })
+}
+
 /// Whether the resolver answered this attempt's name: with addresses
 /// (block addresses too), that it does not exist, or that it has none.
 fn resolver_answered(a: &Attempt) -> bool {
@@ -67,6 +78,7 @@ pub fn candidates(attempts: &[Vec<Attempt>]) -> Vec<usize> {
                 a.verdict == Verdict::DnsFailure
                     && !is_proxy_reported(a)
                     && !dns_answer_allowable(a)
+                    && a.evidence.iter().any(|e| is_load_answer(e))
             })
         })
         .map(|(i, _)| i)

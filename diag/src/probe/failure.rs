@@ -472,7 +472,6 @@ pub(super) fn unreachable_text(network: bool) -> &'static str {
     }
 }
 
-/// The verdict, evidence and hint for a failure.
 /// Who wrote an HTTP answer that a proxy wrote, by the route: the HTTP
 /// proxy it names; a SOCKS proxy only relays bytes, so one beyond it
 /// (round 21: dante was told to exempt URLs from authentication); on a
@@ -503,6 +502,7 @@ fn answered_by(route: &Route) -> Option<String> {
     }
 }
 
+/// The verdict, evidence and hint for a failure.
 pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, String) {
     let via = match route {
         Route::Direct => "directly".to_owned(),
@@ -697,6 +697,12 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                     ev.push("authentication: a sign-in page (web-portal authentication)".into());
                     if detail.ends_with(pathprobe_reports::UNATTRIBUTED) {
                         ev.push("attribution: unsure; a captive portal adds no Via, and neither does a proxy relaying the service's own redirect to a login".into());
+                    }
+                    // Passed on from beyond the proxy (round 22: squid was
+                    // said to send the sign-in page it relayed).
+                    if detail.ends_with(pathprobe_reports::FROM_BEYOND) {
+                        return (Verdict::ProxyAuthRequired, ev,
+                            format!("a device beyond {the_proxy}{named} (a captive portal or another proxy) sends this client to a sign-in page ({detail}), which a service running unattended cannot pass: the proxy's log shows where it forwarded the request; that device must let these URLs through without a sign-in"));
                     }
                     return (Verdict::ProxyAuthRequired, ev,
                         format!("{the_proxy}{named} sends this client to a sign-in page ({detail}), which a service running unattended cannot pass: exempt these URLs from authentication on the proxy{FIX}"));

@@ -462,6 +462,9 @@ fn answer_from_proxy(
             // on a direct route, one in the path asks to be authenticated
             // (round 21: `ok`, its status recorded).
             || (head.status == 407 && head.get("Proxy-Authenticate").is_some())
+            // RFC 6585: only a device in the path sends 511, the network's
+            // sign-in (round 22: `ok` directly).
+            || head.status == 511
             // Inside a tunnel a proxy that decrypts answers for itself: a
             // gateway error whose own headers name the product (mitmproxy's
             // "502 Bad Gateway") is the proxy's, however trusted its CA.
@@ -534,7 +537,10 @@ async fn request(
     // never asked).
     if absolute
         && head.status == 200
-        && head.reason.trim().eq_ignore_ascii_case("connection established")
+        && head
+            .reason
+            .trim()
+            .eq_ignore_ascii_case("connection established")
     {
         return Err(Failure::Protocol(
             Phase::Http,
@@ -586,6 +592,18 @@ async fn request(
         if unattributed && let Failure::ProxyDenied { detail, .. } = &mut refusal {
             detail.push_str(", ");
             detail.push_str(pathprobe_reports::UNATTRIBUTED);
+        }
+        // A sign-in demand passed on with `Via` and no mark of the proxy's
+        // own: written beyond it.
+        let marked = head.get("X-Squid-Error").is_some() || head.get("Proxy-Agent").is_some();
+        if absolute
+            && head.status == 511
+            && relayed
+            && !marked
+            && let Failure::ProxyDenied { detail, .. } = &mut refusal
+        {
+            detail.push_str(", ");
+            detail.push_str(pathprobe_reports::FROM_BEYOND);
         }
         return Err(refusal);
     }
