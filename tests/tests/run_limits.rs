@@ -198,8 +198,9 @@ fn a_silent_resolver_does_not_keep_the_process_past_its_deadline() {
     assert!(took < Duration::from_millis(3800), "took {took:?}");
     let v = report(&out);
     assert_eq!(v["summary"]["partial"], true);
+    // Cut by the deadline: no outcome (round 22), what it was doing said.
     for r in v["results"].as_array().unwrap() {
-        assert_eq!(r["verdict"], "timeout", "{r:#}");
+        assert_eq!(r["verdict"], "not_probed", "{r:#}");
         assert!(r["hint"].as_str().unwrap().contains("dns phase"), "{r:#}");
     }
 }
@@ -477,15 +478,25 @@ fn probes_the_deadline_kept_from_starting_are_not_failures() {
         .collect();
     // Two at a time, none finishing: the two in flight are cut, the six
     // waiting never start (no slot freed on the way out lets one begin).
-    let waiting = verdicts.iter().filter(|v| **v == "not_probed").count();
-    let cut = verdicts.iter().filter(|v| **v == "timeout").count();
-    assert_eq!((cut, waiting), (2, 6), "{verdicts:?}");
-    assert_eq!(v["summary"]["required_failed"], cut);
+    // Round 22: a probe the deadline cut has no outcome, as one Ctrl-C cut
+    // has none: `not_probed` too, never counted or found as failing; its
+    // evidence says where it was.
+    assert!(verdicts.iter().all(|v| *v == "not_probed"), "{verdicts:?}");
+    assert_eq!(v["summary"]["required_failed"], 0, "{:#}", v["summary"]);
+    assert!(
+        !v["findings"].to_string().contains("fails"),
+        "{:#}",
+        v["findings"]
+    );
+    let (mut cut, mut waiting) = (0, 0);
     for r in v["results"].as_array().unwrap() {
         let evidence = r["attempts"][0]["evidence"].to_string();
-        match r["verdict"].as_str().unwrap() {
-            "not_probed" => assert!(evidence.contains("not started"), "{r:#}"),
-            _ => assert!(evidence.contains("cut short in the"), "{r:#}"),
+        if evidence.contains("not started") {
+            waiting += 1;
+        } else {
+            assert!(evidence.contains("cut short in the"), "{r:#}");
+            cut += 1;
         }
     }
+    assert_eq!((cut, waiting), (2, 6), "{verdicts:?}");
 }

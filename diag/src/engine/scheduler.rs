@@ -73,9 +73,6 @@ fn cut_short(job: &Job, live: &LiveHandle, why: &str, interrupted: bool) -> Vec<
     let Some(route) = route else {
         return finished;
     };
-    // A probe that never started says nothing of the network, whatever
-    // ended the run.
-    let started = current.is_some() || !phases.is_empty();
     let (evidence, hint) = match current {
         Some((phase, since)) => {
             let waited = since.elapsed().as_secs_f64() * 1000.0;
@@ -121,13 +118,11 @@ fn cut_short(job: &Job, live: &LiveHandle, why: &str, interrupted: bool) -> Vec<
     finished.push(Attempt {
         route,
         phases,
-        // The deadline passing is the run's verdict on the probe; Ctrl-C is
-        // the user's choice, and says nothing of the network.
-        verdict: if interrupted || !started {
-            Verdict::NotProbed
-        } else {
-            Verdict::Timeout
-        },
+        // Cut by the deadline or by Ctrl-C, the probe has no outcome: its
+        // phase had not used its own limit (round 22: the deadline's cut
+        // was a `timeout`, counted and found as the endpoint failing, where
+        // Ctrl-C's was not). What it was doing stays in its evidence.
+        verdict: Verdict::NotProbed,
         evidence,
         hint,
         tls: None,

@@ -57,7 +57,9 @@ pub enum Verdict {
     TlsHandshakeFailed,
     /// Reached, but the status is not an expected one.
     HttpUnexpectedStatus,
-    /// The run's deadline passed first.
+    /// A phase's time limit passed: a server or proxy stopped answering
+    /// mid-exchange. (A probe the run's deadline or Ctrl-C cut has no
+    /// outcome: `not_probed`.)
     Timeout,
     /// Not probed (prose row, wildcard without a concrete host, filtered).
     NotProbed,
