@@ -88,6 +88,24 @@ fn every_reader_refuses_devices_and_pipes_at_once() {
                 started.elapsed()
             );
             assert!(err.len() < 1000, "{template}: {err}");
+            // A flag is named only where the command has one (round 22:
+            // `pac lint FILE` was said to be `--pac FILE`).
+            for flag in [
+                "--pac",
+                "--config",
+                "--onboarding",
+                "--baseline",
+                "--ca-cert",
+                "--base",
+            ] {
+                if err.contains(&format!("{flag} ")) {
+                    let short = flag == "--pac" && template.contains("-p ");
+                    assert!(
+                        template.contains(flag) || short,
+                        "{template} on {hostile:?}: {err}"
+                    );
+                }
+            }
         }
     }
 }

@@ -28,7 +28,8 @@ pub fn run(cmd: PacCommand) -> anyhow::Result<Exit> {
 }
 
 fn lint(args: PacLintArgs) -> anyhow::Result<Exit> {
-    let fetched = fetch_script(&args.pac, Duration::from_secs(10), None)?;
+    // `pac lint` takes the script as its argument, with no flag to name.
+    let fetched = fetch_script(&args.pac, "", Duration::from_secs(10), None)?;
     let findings = crate::isolate::lint(&fetched.location, &fetched.text)?;
     // A script that does not parse, or nests too deeply to be parsed, is
     // bad input (exit 2), after the finding that says where.
@@ -73,7 +74,7 @@ fn eval(args: PacEvalArgs) -> anyhow::Result<Exit> {
     } else {
         resolver.clone()
     };
-    let fetched = fetch_script(&args.pac, timeout, Some(&for_fetch))?;
+    let fetched = fetch_script(&args.pac, "--pac ", timeout, Some(&for_fetch))?;
     for w in &fetched.warnings {
         if args.format == PacFormatArg::Table {
             output::warn(&format!("{}: {w}", fetched.location));
@@ -324,12 +325,15 @@ fn resolver_of(args: &PacEvalArgs) -> anyhow::Result<Arc<dyn Resolve>> {
     Ok(Arc::new(LayeredResolver::new(fixed, fallback)))
 }
 
+/// The script at `location`; `flag` ("--pac " or nothing) starts what an
+/// error says of it.
 fn fetch_script(
     location: &std::ffi::OsStr,
+    flag: &str,
     timeout: Duration,
     resolver: Option<&Arc<dyn Resolve>>,
 ) -> anyhow::Result<FetchedPac> {
-    let location = PacLocation::parse_os(location).map_err(|e| UsageError(format!("--pac {e}")))?;
+    let location = PacLocation::parse_os(location).map_err(|e| UsageError(format!("{flag}{e}")))?;
     let runtime =
         crate::runtime::Runtime::current_thread().context("cannot start the async runtime")?;
     let limits = FetchLimits {
@@ -345,7 +349,7 @@ fn fetch_script(
     };
     match fetched {
         Ok(fetched) => Ok(fetched),
-        Err(e) if e.is_input_error() => Err(UsageError(format!("--pac {e}")).into()),
+        Err(e) if e.is_input_error() => Err(UsageError(format!("{flag}{e}")).into()),
         Err(e) => Err(anyhow::Error::new(e).context("cannot fetch the PAC script")),
     }
 }
