@@ -106,6 +106,11 @@ fn misplaced_flags_and_bad_routes_are_usage_errors() {
             &["--as", "pac", "--base", "/nonexistent/base.pac"][..],
             "--base /nonexistent/base.pac",
         ),
+        // Round 22: it wrote /dev/null.conf, a regular file in /dev.
+        (
+            &["--as", "squid", "--ssl-bump", "--output", "/dev/null"][..],
+            "--ssl-bump writes its lines beside --output, and /dev/null is not a regular file",
+        ),
     ] {
         let out = export(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));

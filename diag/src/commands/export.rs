@@ -325,6 +325,17 @@ pub(crate) fn write_artefact(
         None => None,
         Some(path) => {
             let main = output::plan_file("--output", path, &inputs)?;
+            // The lines go beside a file: next to a device or a pipe
+            // (`-o /dev/null`) there is no place for one (round 22: it
+            // wrote /dev/null.conf).
+            let beside_a_file = std::fs::metadata(path).map_or(true, |m| m.is_file());
+            if args.ssl_bump && !beside_a_file {
+                return Err(UsageError(format!(
+                    "--ssl-bump writes its lines beside --output, and {} is not a regular file: give --output a regular file",
+                    pathprobe_files::shown_path(path)
+                ))
+                .into());
+            }
             let conf = if args.ssl_bump {
                 Some(output::plan_file("--ssl-bump", &conf_path(path), &inputs)?)
             } else {
