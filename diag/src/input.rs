@@ -99,8 +99,20 @@ pub fn ca_certs(paths: &[std::path::PathBuf]) -> Result<Vec<CertificateDer<'stat
         let mut count = 0usize;
         for cert in CertificateDer::pem_slice_iter(&bytes) {
             count += 1;
-            let cert = cert
-                .map_err(|e| UsageError(format!("--ca-cert {shown}: certificate {count}: {e}")))?;
+            // A PEM block that does not decode may be any block (a key
+            // beside the certificates): named by its place among the
+            // blocks read so far, in words (round 22: the end marker's
+            // bytes, "InvalidTrailingPadding").
+            let cert = cert.map_err(|e| {
+                UsageError(format!(
+                    "--ca-cert {shown}: {} cannot be read: {}",
+                    match count - 1 {
+                        0 => "the first PEM block".to_owned(),
+                        n => format!("the PEM block after certificate {n}"),
+                    },
+                    pem_words(&e)
+                ))
+            })?;
             match x509_parser::parse_x509_certificate(cert.as_ref()) {
                 Ok(([], _)) => {}
                 Ok(_) => {
@@ -108,9 +120,9 @@ pub fn ca_certs(paths: &[std::path::PathBuf]) -> Result<Vec<CertificateDer<'stat
                         "--ca-cert {shown}: certificate {count} has bytes after its end: damaged"
                     )));
                 }
-                Err(e) => {
+                Err(_) => {
                     return Err(UsageError(format!(
-                        "--ca-cert {shown}: certificate {count} is damaged: {e}"
+                        "--ca-cert {shown}: certificate {count} is damaged: its content is no X.509 certificate (the base64 between its BEGIN and END lines decodes to something else)"
                     )));
                 }
             }
@@ -123,6 +135,27 @@ pub fn ca_certs(paths: &[std::path::PathBuf]) -> Result<Vec<CertificateDer<'stat
         }
     }
     Ok(anchors)
+}
+
+/// What is wrong with a PEM file, in words.
+fn pem_words(e: &rustls::pki_types::pem::Error) -> String {
+    use rustls::pki_types::pem::Error as E;
+    match e {
+        E::MissingSectionEnd { end_marker } => format!(
+            "it has no \"-----END {}-----\" line (cut short?)",
+            pathprobe_files::quote::visible(&pathprobe_files::quote::excerpt(
+                &String::from_utf8_lossy(end_marker),
+                60
+            ))
+        ),
+        E::IllegalSectionStart { line } => format!(
+            "its BEGIN line is not one ({})",
+            pathprobe_files::quote::quoted(&String::from_utf8_lossy(line))
+        ),
+        E::Base64Decode(_) => "its content is not base64 (cut short, or damaged in copying)".into(),
+        E::SectionTooLarge => "a block is larger than 256 MB".into(),
+        other => other.to_string(),
+    }
 }
 
 /// This machine's name (Linux).

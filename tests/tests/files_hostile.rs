@@ -626,10 +626,36 @@ fn a_damaged_certificate_file_is_refused() {
     let out = check(&catalog, &[&flag("--ca-cert"), pem.as_os_str()]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("certificate 1 is damaged"),
+        stderr(&out).contains("certificate 1 is damaged: its content is no X.509 certificate"),
         "{}",
         stderr(&out)
     );
+    // Round 22: said in words, never as the library's debug form (the end
+    // marker's bytes, "InvalidTrailingPadding", "Der(UnexpectedTag …)").
+    for (body, said) in [
+        (
+            "-----BEGIN CERTIFICATE-----\nMIIB\n",
+            "the first PEM block cannot be read: it has no \"-----END CERTIFICATE-----\" line",
+        ),
+        (
+            "-----BEGIN PRIVATE KEY-----\nMIIB==x\n-----END PRIVATE KEY-----\n",
+            "the first PEM block cannot be read: its content is not base64",
+        ),
+        (
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+            "certificate 1 is damaged",
+        ),
+    ] {
+        std::fs::write(&pem, body).unwrap();
+        let out = check(&catalog, &[&flag("--ca-cert"), pem.as_os_str()]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(said), "{err}");
+        assert!(
+            !err.contains('[') && !err.contains("Der(") && !err.contains("Padding"),
+            "{err}"
+        );
+    }
 }
 
 /// Messages quote inputs briefly: a 900 KB line in a scenario, a
