@@ -107,6 +107,15 @@ fn macos_managed_plist() {
             .message
             .contains("property list")
     );
+    // Round 22: a binary plist cut short is said in words, not as the
+    // library's debug form.
+    let cut = from_mac_managed_plist("p", b"bplist00\xd1\x01\x02").unwrap_err();
+    assert!(
+        cut.message.contains("cut short or damaged")
+            && !cut.message.contains("Io(")
+            && !cut.message.contains("kind:"),
+        "{cut}"
+    );
 }
 
 fn utf16_reg(text: &str) -> Vec<u8> {

@@ -25,12 +25,35 @@ pub fn from_mdatp_managed_json(path: &str, text: &str) -> SourceResult {
     managed_proxy(provenance, value)
 }
 
+/// What is wrong with a property list, in words: the library's text is its
+/// error kind in debug form (round 22: `Io(Error { kind: InvalidInput,
+/// … })`). Where it went wrong is kept.
+fn plist_words(e: &plist::Error) -> String {
+    let text = e.to_string();
+    let place = text
+        .rfind(" (")
+        .and_then(|at| text.get(at + 1..))
+        .filter(|p| p.starts_with("(offset") || p.starts_with("(line"))
+        .map(|p| format!(" {p}"))
+        .unwrap_or_default();
+    let what = if e.is_eof() || e.as_io().is_some() {
+        "it is cut short or damaged (a binary plist's tables point outside it)"
+    } else {
+        "it is neither an XML nor a binary property list, or is damaged"
+    };
+    format!("{what}{place}")
+}
+
 /// Defender for Endpoint on macOS: the `com.microsoft.wdav` managed
 /// preference (XML or binary plist), `cloudService` → `proxy`.
 pub fn from_mac_managed_plist(path: &str, bytes: &[u8]) -> SourceResult {
     let provenance = Provenance::new(SourceKind::MacManaged, path, Some("cloudService/proxy"));
-    let doc = plist::Value::from_reader(std::io::Cursor::new(bytes))
-        .map_err(|e| SourceProblem::new(provenance.clone(), format!("not a property list: {e}")))?;
+    let doc = plist::Value::from_reader(std::io::Cursor::new(bytes)).map_err(|e| {
+        SourceProblem::new(
+            provenance.clone(),
+            format!("not a property list: {}", plist_words(&e)),
+        )
+    })?;
     let value = doc
         .as_dictionary()
         .and_then(|d| d.get("cloudService"))
