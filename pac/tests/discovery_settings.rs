@@ -169,6 +169,59 @@ fn telemetry_proxy_from_a_reg_export() {
             .unwrap()
             .is_empty()
     );
+    // Round 22. As regedit imports it: the last value written is in force
+    // (said), a value or key deleted afterwards is gone, and a string that
+    // does not close is said as that, without its text.
+    let key = "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\DataCollection]";
+    let head = "Windows Registry Editor Version 5.00\n";
+    let twice = format!(
+        "{head}{key}\n\"TelemetryProxyServer\"=\"bob:HUNTER2@px1.test:8080\"\n\"TelemetryProxyServer\"=\"px2.test:8080\"\n"
+    );
+    let found = from_reg_export("x.reg", twice.as_bytes()).unwrap();
+    assert_eq!(
+        statics(&found[0]).0.as_deref(),
+        Some("http://px2.test:8080")
+    );
+    assert!(
+        found[0]
+            .warnings
+            .iter()
+            .any(|w| w.contains("written 2 times; the last, on line 4")),
+        "{:?}",
+        found[0].warnings
+    );
+    let key_twice = format!(
+        "{head}{key}\n\"TelemetryProxyServer\"=\"px1.test:8080\"\n{key}\n\"TelemetryProxyServer\"=\"px2.test:8080\"\n"
+    );
+    let found = from_reg_export("x.reg", key_twice.as_bytes()).unwrap();
+    assert_eq!(
+        statics(&found[0]).0.as_deref(),
+        Some("http://px2.test:8080")
+    );
+    let key_deleted = format!(
+        "{head}{key}\n\"TelemetryProxyServer\"=\"px1.test:8080\"\n[-HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\DataCollection]\n"
+    );
+    assert!(
+        from_reg_export("x.reg", key_deleted.as_bytes())
+            .unwrap()
+            .is_empty()
+    );
+    let value_deleted = format!(
+        "{head}{key}\n\"TelemetryProxyServer\"=\"px1.test:8080\"\n\"TelemetryProxyServer\"=-\n"
+    );
+    assert!(
+        from_reg_export("x.reg", value_deleted.as_bytes())
+            .unwrap()
+            .is_empty()
+    );
+    let unclosed = format!("{head}{key}\n\"TelemetryProxyServer\"=\"bob:PW7@px.test:8080\n");
+    let e = from_reg_export("x.reg", unclosed.as_bytes()).unwrap_err();
+    assert!(
+        e.message
+            .contains("line 3: TelemetryProxyServer's string does not close")
+            && !e.to_string().contains("PW7"),
+        "{e}"
+    );
 }
 
 #[test]

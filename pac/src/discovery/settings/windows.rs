@@ -16,10 +16,28 @@ pub(super) fn reg_text(bytes: &[u8]) -> String {
 /// Windows `TelemetryProxyServer` (the Defender for Endpoint / telemetry
 /// proxy policy) from a `.reg` export of
 /// `HKLM\SOFTWARE\Policies\Microsoft\Windows\DataCollection`.
+///
+/// Read as regedit imports it: a value written again replaces the one
+/// before, `"TelemetryProxyServer"=-` deletes it, and `[-KEY]` deletes the
+/// key with its values (round 22: the first value won, and deletions were
+/// not seen).
 pub fn from_reg_export(path: &str, bytes: &[u8]) -> SourceResult {
     let text = reg_text(bytes);
     let mut key = String::new();
+    let mut key_deleted = false;
     let mut seen_header = false;
+    // The value in force (its line and text), and how many were written.
+    let mut value: Option<(usize, String)> = None;
+    let mut written = 0usize;
+    let mut misplaced: Option<(usize, String)> = None;
+    let is_policy_key = |k: &str| k.to_ascii_lowercase().contains("datacollection");
+    let provenance_of = |key: &str| {
+        Provenance::new(
+            SourceKind::WindowsTelemetryPolicy,
+            path,
+            Some(&format!("{key}\\TelemetryProxyServer")),
+        )
+    };
     for (n, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if line.starts_with("Windows Registry Editor") || line == "REGEDIT4" {
@@ -27,10 +45,22 @@ pub fn from_reg_export(path: &str, bytes: &[u8]) -> SourceResult {
             continue;
         }
         if let Some(k) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            key = k.to_owned();
+            match k.strip_prefix('-') {
+                Some(gone) => {
+                    key = gone.to_owned();
+                    key_deleted = true;
+                    if is_policy_key(gone) {
+                        value = None;
+                    }
+                }
+                None => {
+                    key = k.to_owned();
+                    key_deleted = false;
+                }
+            }
             continue;
         }
-        let Some((name, value)) = line.split_once('=') else {
+        let Some((name, given)) = line.split_once('=') else {
             continue;
         };
         if !name
@@ -40,39 +70,41 @@ pub fn from_reg_export(path: &str, bytes: &[u8]) -> SourceResult {
         {
             continue;
         }
-        let provenance = Provenance::new(
-            SourceKind::WindowsTelemetryPolicy,
-            path,
-            Some(&format!("{key}\\TelemetryProxyServer")),
-        );
-        if !key.to_ascii_lowercase().contains("datacollection") {
+        // Values under a key being deleted are not imported.
+        if key_deleted {
+            continue;
+        }
+        if !is_policy_key(&key) {
+            misplaced.get_or_insert((n + 1, key.clone()));
+            continue;
+        }
+        let given = given.trim();
+        if given == "-" {
+            value = None;
+            continue;
+        }
+        let Some(quoted) = given.strip_prefix('"') else {
             return Err(SourceProblem::new(
-                provenance,
+                provenance_of(&key),
                 format!(
-                    "line {}: TelemetryProxyServer is under \"{key}\", not the DataCollection policy key the agent reads",
-                    n + 1
+                    "line {}: TelemetryProxyServer must be a string (REG_SZ), found {}",
+                    n + 1,
+                    pathprobe_files::quote::quoted(given)
                 ),
             ));
-        }
-        let value = value.trim();
-        let Some(inner) = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) else {
+        };
+        let Some(inner) = quoted.strip_suffix('"') else {
+            // Its text is not quoted: it may hold a password.
             return Err(SourceProblem::new(
-                provenance,
+                provenance_of(&key),
                 format!(
-                    "line {}: TelemetryProxyServer must be a string (REG_SZ), found {value}",
+                    "line {}: TelemetryProxyServer's string does not close (no \" at the end of the line)",
                     n + 1
                 ),
             ));
         };
-        let inner = inner.replace("\\\\", "\\");
-        if inner.trim().is_empty() {
-            return Ok(Vec::new());
-        }
-        let p = proxy(&inner, PortDefault::Scheme, &provenance)?;
-        return Ok(vec![Found::new(
-            provenance,
-            ProxyConfig::single(p, BypassList::none(BypassStyle::WinHttp)),
-        )]);
+        written += 1;
+        value = Some((n + 1, inner.replace("\\\\", "\\")));
     }
     if !seen_header {
         return Err(SourceProblem::new(
@@ -80,7 +112,42 @@ pub fn from_reg_export(path: &str, bytes: &[u8]) -> SourceResult {
             "not a registry export (no \"Windows Registry Editor\" header)",
         ));
     }
-    Ok(Vec::new())
+    let Some((line, inner)) = value else {
+        return match misplaced {
+            Some((line, key)) => Err(SourceProblem::new(
+                provenance_of(&key),
+                format!(
+                    "line {line}: TelemetryProxyServer is under {}, not the DataCollection policy key the agent reads",
+                    pathprobe_files::quote::quoted(&key)
+                ),
+            )),
+            None => Ok(Vec::new()),
+        };
+    };
+    if inner.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let provenance = provenance_of(&key_of_policy(&text).unwrap_or_default());
+    let p = proxy(&inner, PortDefault::Scheme, &provenance)?;
+    let mut found = Found::new(
+        provenance,
+        ProxyConfig::single(p, BypassList::none(BypassStyle::WinHttp)),
+    );
+    if written > 1 {
+        found.warnings.push(format!(
+            "TelemetryProxyServer is written {written} times; the last, on line {line}, is in force (regedit imports them in order)"
+        ));
+    }
+    Ok(vec![found])
+}
+
+/// The DataCollection key as the export names it (the last one).
+fn key_of_policy(text: &str) -> Option<String> {
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix('[')?.strip_suffix(']'))
+        .filter(|k| !k.starts_with('-') && k.to_ascii_lowercase().contains("datacollection"))
+        .last()
+        .map(str::to_owned)
 }
 
 /// Splits `label : value` at the first colon followed by blank or end, so a
