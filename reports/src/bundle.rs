@@ -265,7 +265,11 @@ impl Redactor {
         if out.contains(' ') || out.contains(':') {
             out = redact_authorization(&out);
         }
-        if out.contains("eyJ") {
+        if out
+            .as_bytes()
+            .windows(3)
+            .any(|w| w.eq_ignore_ascii_case(b"eyj"))
+        {
             out = redact_jwts(&out);
         }
         if out.contains("gh") || out.contains("github_pat_") {
@@ -338,11 +342,16 @@ fn word_starts(text: &str, needle: &str, inside: impl Fn(char) -> bool) -> Vec<u
 fn redact_jwts(text: &str) -> String {
     let part = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_');
     let mut cuts = Vec::new();
+    // Found in any case: a token that went through a host name's
+    // lower-casing (a proxy named by one) still carries its claims (round
+    // 22: `eyjhbgci…` was shown where `eyJhbGci…` was hidden). ASCII
+    // lower-casing keeps every byte where it was.
+    let lower = text.to_ascii_lowercase();
     // A token starts a word; cuts inside one already made are skipped.
-    for at in word_starts(text, "eyJ", part) {
-        let rest = text.get(at..).unwrap_or_default();
+    for at in word_starts(&lower, "eyj", part) {
+        let rest = lower.get(at..).unwrap_or_default();
         let header = rest.find(|c: char| !part(c)).unwrap_or(rest.len());
-        let Some(after) = rest.get(header..).and_then(|r| r.strip_prefix(".eyJ")) else {
+        let Some(after) = rest.get(header..).and_then(|r| r.strip_prefix(".eyj")) else {
             continue;
         };
         let claims = after.find(|c: char| !part(c)).unwrap_or(after.len());
@@ -1298,6 +1307,9 @@ mod tests {
         }
         let kept = "if (host == \"token.example.com\" || url.substring(0, 6) != \"https:\") return \"PROXY p.example:8080\"; // see http://wiki/keys";
         assert_eq!(r.apply_to_source(kept), kept);
+        // A token lower-cased with the host name it stands in (round 22).
+        let lowered = r.apply("PROXY eyjhbgcioijiuzi1nij9.eyjzdwiioiixmjm0nty3odkwin0.sflkxwrjs:8080");
+        assert!(!lowered.contains("eyjzdwii"), "{lowered}");
         // A colon after a token is the sentence's (round 21).
         assert_eq!(
             r.apply("http://h/auth?token=abc123: the server answered HTTP 401"),
