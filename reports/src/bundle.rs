@@ -1097,6 +1097,42 @@ fn unsafe_name(name: &str) -> Option<&'static str> {
     }
 }
 
+/// How many entries of the zip's central directory (from `start`) carry
+/// `name`: the zip library keeps one entry per name, so a second copy of
+/// a member is counted here, from the directory's own records.
+fn central_entries(path: &Path, start: u64, name: &str) -> usize {
+    use std::io::{Read as _, Seek as _};
+    // A directory of 20,000 members is about 1.5 MB; more is not read.
+    const MOST: u64 = 16 * 1024 * 1024;
+    let Ok((mut file, _)) = pathprobe_files::open_regular(path) else {
+        return 0;
+    };
+    let mut directory = Vec::new();
+    if file.seek(std::io::SeekFrom::Start(start)).is_err()
+        || file.take(MOST).read_to_end(&mut directory).is_err()
+    {
+        return 0;
+    }
+    let mut count = 0;
+    let mut at = 0usize;
+    // Each record: the signature, 42 bytes of fields (the name's length
+    // at 28, the extra field's at 30, the comment's at 32), then the name.
+    while directory.get(at..at + 4) == Some(b"PK\x01\x02".as_slice()) {
+        let field = |offset: usize| {
+            directory
+                .get(at + offset..at + offset + 2)
+                .and_then(|b| <[u8; 2]>::try_from(b).ok())
+                .map_or(0, |b| usize::from(u16::from_le_bytes(b)))
+        };
+        let (name_len, extra, comment) = (field(28), field(30), field(32));
+        if directory.get(at + 46..at + 46 + name_len) == Some(name.as_bytes()) {
+            count += 1;
+        }
+        at += 46 + name_len + extra + comment;
+    }
+    count
+}
+
 /// Opens a bundle, checks every member against the manifest and reads the report.
 pub fn open_bundle(path: &Path) -> Result<OpenedBundle, BundleError> {
     // A regular file only: a FIFO would block, a device would be read for ever.
@@ -1120,6 +1156,26 @@ pub fn open_bundle(path: &Path) -> Result<OpenedBundle, BundleError> {
                 "bundle format {}, this pathprobe reads format {BUNDLE_FORMAT_VERSION}",
                 manifest.bundle_format
             ),
+        });
+    }
+    // Two members under one name (pathprobe never writes such a zip): the
+    // copy read here may not be the one a tool unpacks, so no report is
+    // shown; nor is one the manifest does not vouch for.
+    let vouched = manifest.members.iter().any(|m| m.name == "report.json");
+    let present = archive
+        .file_names()
+        .any(|n| n.as_deref().is_ok_and(|n| n == "report.json"));
+    let twice = archive.has_duplicate_names()
+        && central_entries(path, archive.central_directory_start(), "report.json") > 1;
+    if twice || (present && !vouched) {
+        return Err(BundleError::Member {
+            path: path.display().to_string(),
+            member: "report.json".into(),
+            error: if vouched {
+                "the zip holds two or more members under one name: which copy is the bundle's is not known, so the report is not shown".into()
+            } else {
+                "not listed in the manifest: added after the bundle was made, so not shown".into()
+            },
         });
     }
     let mut problems = Vec::new();
@@ -1151,6 +1207,22 @@ pub fn open_bundle(path: &Path) -> Result<OpenedBundle, BundleError> {
         // No more than the manifest announces is unpacked: a member that
         // inflates past it was changed, or is a zip bomb.
         let limit = entry.bytes.min(MAX_MEMBER_BYTES);
+        // The report is what is shown: changed, it is not shown at all
+        // (round 22: a same-size edit was shown, under a warning).
+        if entry.name == "report.json" {
+            let changed = match digest_member(&mut archive, path, &entry.name, limit) {
+                Ok((bytes, sha256)) => bytes != entry.bytes || sha256 != entry.sha256,
+                Err(e) => return Err(e),
+            };
+            if changed {
+                return Err(BundleError::Member {
+                    path: path.display().to_string(),
+                    member: "report.json".into(),
+                    error: "changed after the bundle was made (its size or SHA-256 is not the manifest's): not shown; unzip the bundle to read it as it is".into(),
+                });
+            }
+            continue;
+        }
         match digest_member(&mut archive, path, &entry.name, limit) {
             Ok((bytes, _)) if bytes != entry.bytes => problems.push(format!(
                 "{}: {} bytes where the manifest says {} (changed after the bundle was made)",
@@ -1308,7 +1380,8 @@ mod tests {
         let kept = "if (host == \"token.example.com\" || url.substring(0, 6) != \"https:\") return \"PROXY p.example:8080\"; // see http://wiki/keys";
         assert_eq!(r.apply_to_source(kept), kept);
         // A token lower-cased with the host name it stands in (round 22).
-        let lowered = r.apply("PROXY eyjhbgcioijiuzi1nij9.eyjzdwiioiixmjm0nty3odkwin0.sflkxwrjs:8080");
+        let lowered =
+            r.apply("PROXY eyjhbgcioijiuzi1nij9.eyjzdwiioiixmjm0nty3odkwin0.sflkxwrjs:8080");
         assert!(!lowered.contains("eyjzdwii"), "{lowered}");
         // A colon after a token is the sentence's (round 21).
         assert_eq!(

@@ -480,6 +480,52 @@ fn inspect_notices_tampering_and_rejects_non_bundles() {
         "{}",
         stderr(&out)
     );
+    // Round 22. The report itself changed at the same size, or given twice:
+    // not shown at all (it was shown under a warning).
+    let same_size = run.dir.path().join("same-size.zip");
+    {
+        let members = members(&run.zip);
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&same_size).unwrap());
+        for (name, text) in members {
+            w.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            let text = if name == "report.json" {
+                text.replace("https://", "httpz://")
+            } else {
+                text
+            };
+            w.write_all(text.as_bytes()).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    let two = run.dir.path().join("two-reports.zip");
+    let made = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import sys, zipfile, warnings\n\
+             warnings.simplefilter('ignore')\n\
+             src = zipfile.ZipFile(sys.argv[1])\n\
+             out = zipfile.ZipFile(sys.argv[2], 'w')\n\
+             for n in src.namelist(): out.writestr(n, src.read(n))\n\
+             out.writestr('report.json', src.read('report.json').replace(b'https://', b'httpz://'))\n\
+             out.close()",
+        )
+        .args([&run.zip, &two])
+        .output()
+        .expect("python3 runs");
+    assert!(made.status.success(), "{}", stderr(&made));
+    for (changed, said) in [
+        (&same_size, "report.json: changed after the bundle was made"),
+        (
+            &two,
+            "report.json: the zip holds two or more members under one name",
+        ),
+    ] {
+        let out = run_with_env(["bundle", "inspect", changed.to_str().unwrap()], &[]);
+        assert_eq!(out.status.code(), Some(2), "{changed:?}: {}", stderr(&out));
+        assert!(stdout(&out).is_empty(), "{changed:?}: {}", stdout(&out));
+        assert!(stderr(&out).contains(said), "{changed:?}: {}", stderr(&out));
+    }
     // A manifest listing a member twice and a name that climbs out, and a
     // zip of 20,000 members it does not list: every problem said, briefly.
     let crowded = run.dir.path().join("crowded.zip");
