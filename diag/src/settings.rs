@@ -67,7 +67,22 @@ pub(crate) fn discover(
     // bad input, named (round 20: a route of no_route for every URL, or
     // nothing said at all when the file was one this OS ignores).
     for (file, flag) in paths.each() {
-        if file.explicit {
+        if !file.explicit {
+            continue;
+        }
+        // apt and DHCP clients keep their settings in directories of files
+        // (apt.conf.d, /var/lib/dhcp): one is read whole (round 22: it was
+        // refused, though the help says directories).
+        let folder = matches!(flag, "--apt-conf" | "--dhcp-lease")
+            && std::fs::metadata(&file.path).is_ok_and(|m| m.is_dir());
+        if folder {
+            std::fs::read_dir(&file.path).map_err(|e| {
+                UsageError(format!(
+                    "{flag} {}: cannot read the directory: {e}",
+                    pathprobe_files::shown_path(&file.path)
+                ))
+            })?;
+        } else {
             pathprobe_files::open_regular(&file.path)
                 .map_err(|e| UsageError(format!("{flag} {e}")))?;
         }

@@ -69,6 +69,15 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// What to name instead.
+    fn advice(self) -> &'static str {
+        match self {
+            // Round 22: "save its content to a file" said of a directory.
+            Kind::Directory => "name a file in it",
+            _ => "save its content to a file and name that",
+        }
+    }
+
     fn of(meta: &Metadata) -> Option<Kind> {
         let t = meta.file_type();
         if t.is_file() {
@@ -122,7 +131,7 @@ pub enum ReadError {
         error: std::io::Error,
     },
     /// The path names a pipe, a device or a directory.
-    #[error("{path} is {kind}, not a regular file: save its content to a file and name that")]
+    #[error("{path} is {kind}, not a regular file: {}", kind.advice())]
     NotRegular {
         /// The path as given.
         path: String,

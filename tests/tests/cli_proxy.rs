@@ -595,3 +595,39 @@ fn auto_detection_that_finds_nothing_is_the_reason_for_direct() {
     );
     assert!(!text.contains("no proxy setting found"), "{text}");
 }
+
+/// Round 22. `--apt-conf` and `--dhcp-lease` take a directory, as their
+/// help says (apt.conf.d, /var/lib/dhcp): its files are read. It was
+/// refused as "not a regular file: save its content to a file".
+#[test]
+fn settings_directories_are_read_where_the_help_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let apt = dir.path().join("apt.conf.d");
+    std::fs::create_dir(&apt).unwrap();
+    write(
+        &apt,
+        "10proxy",
+        "Acquire::http::Proxy \"http://d.lab.test:3128\";\n",
+    );
+    let out = explain(
+        &["--apt-conf", apt.to_str().unwrap(), "https://a.lab.test/"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("d.lab.test"), "{}", stdout(&out));
+    // A directory given where a file belongs is said as that.
+    let out = explain(
+        &[
+            "--etc-environment",
+            apt.to_str().unwrap(),
+            "https://a.lab.test/",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is a directory, not a regular file: name a file in it"),
+        "{}",
+        stderr(&out)
+    );
+}
