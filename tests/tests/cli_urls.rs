@@ -512,6 +512,12 @@ fn bad_input_exits_2_naming_the_file() {
     let latin1 = d.join("latin1.txt");
     fs::write(&latin1, b"caf\xe9.example.com\n").unwrap();
     rejects(&latin1, &[], "neither a workbook nor UTF-8 text");
+    // Placed by line (round 22: a lone NUL was not).
+    fs::write(&latin1, b"# list\nok.example.com\ncaf\xe9.example.com\n").unwrap();
+    rejects(&latin1, &[], "(line 3, byte 26 is not part of a character");
+    let nul = d.join("nul.txt");
+    fs::write(&nul, b"a.example.com\nb.exa\0mple.com\n").unwrap();
+    rejects(&nul, &[], "holds a NUL byte (line 2, byte 20)");
 }
 
 #[test]
