@@ -172,7 +172,14 @@ fn found_words(found: &str) -> String {
         ("character ", "the character "),
     ] {
         if let Some(value) = found.strip_prefix(prefix) {
-            return format!("{what}{}", value.trim_matches('`'));
+            let value = value.trim_matches('`');
+            // A float serde writes out in full (1e300 as 301 digits) is
+            // shown as it is usually written (round 22).
+            let shown = match value.parse::<f64>() {
+                Ok(n) if prefix == "floating point " && value.len() > 20 => format!("{n:e}"),
+                _ => crate::quote::excerpt(value, 40),
+            };
+            return format!("{what}{shown}");
         }
     }
     match found {
@@ -252,6 +259,14 @@ mod tests {
             (
                 "invalid value: integer `-5`, expected u32",
                 "the number -5 where a whole number from 0 to 4294967295 belongs",
+            ),
+            // Round 22: 1e300 was written out in 301 digits.
+            (
+                &format!(
+                    "invalid type: floating point `1{}.0`, expected i64",
+                    "0".repeat(300)
+                ),
+                "the number 1e300 where a whole number belongs",
             ),
             (
                 "invalid value: integer `99999`, expected u16",
