@@ -123,7 +123,17 @@ impl ProxyExplainReport {
         }) {
             out.push_str(&format!("Rule: {rule}\n"));
         }
-        if e.sources.is_empty() {
+        if e.sources.is_empty() && !e.problems.is_empty() {
+            // Found, and not readable: not "none found" (round 22).
+            out.push_str(&format!(
+                "No usable proxy setting: {} could not be read (problems below).\n",
+                if e.problems.len() == 1 {
+                    "the one found".to_owned()
+                } else {
+                    format!("the {} found", e.problems.len())
+                }
+            ));
+        } else if e.sources.is_empty() {
             out.push_str("No proxy setting found.\n");
         } else {
             let mut t = style.table(vec!["Source", "Setting", "Standing"]);

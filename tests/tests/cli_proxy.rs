@@ -631,3 +631,33 @@ fn settings_directories_are_read_where_the_help_says_so() {
         stderr(&out)
     );
 }
+
+/// Round 22. A setting found but not readable is not "No proxy setting
+/// found", which the table said above the problem itself.
+#[test]
+fn a_setting_that_cannot_be_read_is_not_called_absent() {
+    let dir = tempfile::tempdir().unwrap();
+    let gs = write(
+        dir.path(),
+        "gsettings.txt",
+        "org.gnome.system.proxy mode 'manual'\norg.gnome.system.proxy.http host 'p.lab.test'\norg.gnome.system.proxy.http port 99999\n",
+    );
+    let out = run_with_env(
+        [
+            "proxy",
+            "explain",
+            "--only-given",
+            "--no-env",
+            "--gsettings-file",
+            gs.to_str().unwrap(),
+            "https://a.lab.test/",
+        ],
+        &[],
+    );
+    let text = stdout(&out);
+    assert!(!text.contains("No proxy setting found"), "{text}");
+    assert!(
+        text.contains("No usable proxy setting: the one found could not be read"),
+        "{text}"
+    );
+}
