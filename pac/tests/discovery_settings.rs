@@ -304,8 +304,19 @@ fn scutil_proxy() {
     .unwrap();
     assert_eq!(off[0].config, ProxyConfig::AutoDetect);
     assert!(from_scutil_proxy("s", "garbage").is_err());
-    let broken = from_scutil_proxy("s", "<dictionary> {\n  HTTPEnable : 1\n}\n").unwrap_err();
-    assert!(broken.message.contains("HTTPProxy is missing"), "{broken}");
+    // An enabled proxy that cannot be used is kept as unusable (its URLs
+    // get no route), and does not hide what stands beside it (round 22: a
+    // bad HTTPPort hid the PAC in force).
+    let broken = from_scutil_proxy("s", "<dictionary> {\n  HTTPEnable : 1\n}\n").unwrap();
+    assert!(format!("{broken:?}").contains("HTTPProxy is missing"), "{broken:?}");
+    let beside = "<dictionary> {\n  HTTPEnable : 1\n  HTTPPort : 99999999999999999999\n  HTTPProxy : p.test\n  ProxyAutoConfigEnable : 1\n  ProxyAutoConfigURLString : http://wpad.test/proxy.pac\n}\n";
+    let found = from_scutil_proxy("s", beside).unwrap();
+    assert_eq!(pac_of(&found[0]), "http://wpad.test/proxy.pac");
+    assert!(format!("{:?}", found[1]).contains("port"), "{found:?}");
+    // Cut short: refused, not read as whole.
+    let cut = "<dictionary> {\n  ExceptionsList : <array> {\n    0 : *.local\n  ProxyAutoConfigEnable : 1\n";
+    let e = from_scutil_proxy("s", cut).unwrap_err();
+    assert!(e.message.contains("not closed (cut short?)"), "{e}");
 }
 
 #[test]

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use super::{pac_config, proxy};
 use crate::discovery::{
-    BypassList, BypassStyle, Found, PortDefault, Provenance, ProxyConfig, ProxyUrl, SourceKind,
-    SourceProblem, SourceResult,
+    BypassList, BypassStyle, Found, PortDefault, Provenance, ProxyConfig, ProxySlot, SourceKind,
+    SourceProblem, SourceResult, UnusableProxy,
 };
 
 /// A value in `scutil --proxy` output.
@@ -19,12 +19,14 @@ pub(super) enum Scutil {
 pub(super) fn scutil_parse(
     lines: &mut std::iter::Peekable<std::str::Lines<'_>>,
     dict: bool,
-) -> Scutil {
+) -> Result<Scutil, String> {
     let mut map = BTreeMap::new();
     let mut list = Vec::new();
+    let mut closed = false;
     while let Some(raw) = lines.next() {
         let line = raw.trim();
         if line == "}" {
+            closed = true;
             break;
         }
         let Some((key, value)) = line.split_once(" : ") else {
@@ -32,9 +34,9 @@ pub(super) fn scutil_parse(
         };
         let value = value.trim();
         let parsed = if value.starts_with("<dictionary>") {
-            scutil_parse(lines, true)
+            scutil_parse(lines, true)?
         } else if value.starts_with("<array>") {
-            scutil_parse(lines, false)
+            scutil_parse(lines, false)?
         } else {
             Scutil::Text(value.to_owned())
         };
@@ -44,11 +46,19 @@ pub(super) fn scutil_parse(
             list.push(parsed);
         }
     }
-    if dict {
+    // Cut short: what is missing may be any setting (round 22: taken as
+    // whole).
+    if !closed {
+        return Err(format!(
+            "the output ends inside {} that is not closed (cut short?)",
+            if dict { "a <dictionary>" } else { "an <array>" }
+        ));
+    }
+    Ok(if dict {
         Scutil::Dict(map)
     } else {
         Scutil::List(list)
-    }
+    })
 }
 
 /// The output of `scutil --proxy` (macOS system proxy settings). WPAD,
@@ -59,7 +69,10 @@ pub fn from_scutil_proxy(where_: &str, text: &str) -> SourceResult {
     let mut root = None;
     while let Some(line) = lines.next() {
         if line.trim_start().starts_with("<dictionary>") {
-            root = Some(scutil_parse(&mut lines, true));
+            root = Some(
+                scutil_parse(&mut lines, true)
+                    .map_err(|why| SourceProblem::new(provenance.clone(), why))?,
+            );
             break;
         }
     }
@@ -110,37 +123,68 @@ pub fn from_scutil_proxy(where_: &str, text: &str) -> SourceResult {
     if enabled("ExcludeSimpleHostnames") {
         exceptions.push(crate::discovery::bypass::SIMPLE_HOSTNAMES.to_owned());
     }
-    let pair = |enable: &str,
-                host: &str,
-                port: &str,
-                scheme: &str|
-     -> Result<Option<ProxyUrl>, SourceProblem> {
+    // A proxy that cannot be used is kept as that (its URLs get no route,
+    // as clients reading it fail), and the settings beside it still count
+    // (round 22: a bad HTTPPort hid the PAC in force).
+    let mut unusable = Vec::new();
+    let mut pair = |enable: &str, host: &str, port: &str, scheme: &str, slot: ProxySlot| {
         if !enabled(enable) {
-            return Ok(None);
+            return None;
         }
         let Some(h) = text_of(host) else {
-            return Err(SourceProblem::new(
-                key(enable),
-                format!("{enable} is on but {host} is missing"),
-            ));
+            unusable.push(UnusableProxy {
+                slot,
+                name: host.to_owned(),
+                why: format!("{enable} is on but {host} is missing"),
+            });
+            return None;
         };
         let addr = match text_of(port) {
             Some(p) => format!("{scheme}://{h}:{p}"),
             None => format!("{scheme}://{h}"),
         };
-        proxy(&addr, PortDefault::Scheme, &key(host)).map(Some)
+        match proxy(&addr, PortDefault::Scheme, &key(host)) {
+            Ok(url) => Some(url),
+            Err(problem) => {
+                unusable.push(UnusableProxy {
+                    slot,
+                    name: format!("{host}/{port}"),
+                    why: problem.message,
+                });
+                None
+            }
+        }
     };
-    let http = pair("HTTPEnable", "HTTPProxy", "HTTPPort", "http")?;
-    let https = pair("HTTPSEnable", "HTTPSProxy", "HTTPSPort", "http")?;
+    let http = pair(
+        "HTTPEnable",
+        "HTTPProxy",
+        "HTTPPort",
+        "http",
+        ProxySlot::Http,
+    );
+    let https = pair(
+        "HTTPSEnable",
+        "HTTPSProxy",
+        "HTTPSPort",
+        "http",
+        ProxySlot::Https,
+    );
     // The system's SOCKS proxy is SOCKS5 with the name sent to the proxy, as
     // Chrome reads it on macOS.
-    let socks = pair("SOCKSEnable", "SOCKSProxy", "SOCKSPort", "socks5h")?;
+    let socks = pair(
+        "SOCKSEnable",
+        "SOCKSProxy",
+        "SOCKSPort",
+        "socks5h",
+        ProxySlot::All,
+    );
     // The label names only the settings that are on: an HTTPSProxy left
     // behind with HTTPSEnable 0 is not what clients use.
+    let on = |slot: ProxySlot| unusable.iter().any(|u| u.slot == slot);
     let enabled_keys: Vec<&str> = [
-        (http.is_some(), "HTTPProxy"),
-        (https.is_some(), "HTTPSProxy"),
-        (socks.is_some(), "SOCKSProxy"),
+        (http.is_some() || on(ProxySlot::Http), "HTTPProxy"),
+        (https.is_some() || on(ProxySlot::Https), "HTTPSProxy"),
+        (socks.is_some() || on(ProxySlot::All), "SOCKSProxy"),
     ]
     .into_iter()
     .filter_map(|(on, name)| on.then_some(name))
@@ -153,7 +197,7 @@ pub fn from_scutil_proxy(where_: &str, text: &str) -> SourceResult {
                 https,
                 all: socks,
                 bypass: BypassList::entries(BypassStyle::MacOs, exceptions),
-                unusable: Vec::new(),
+                unusable,
             },
         ));
     }
