@@ -308,7 +308,10 @@ fn scutil_proxy() {
     // get no route), and does not hide what stands beside it (round 22: a
     // bad HTTPPort hid the PAC in force).
     let broken = from_scutil_proxy("s", "<dictionary> {\n  HTTPEnable : 1\n}\n").unwrap();
-    assert!(format!("{broken:?}").contains("HTTPProxy is missing"), "{broken:?}");
+    assert!(
+        format!("{broken:?}").contains("HTTPProxy is missing"),
+        "{broken:?}"
+    );
     let beside = "<dictionary> {\n  HTTPEnable : 1\n  HTTPPort : 99999999999999999999\n  HTTPProxy : p.test\n  ProxyAutoConfigEnable : 1\n  ProxyAutoConfigURLString : http://wpad.test/proxy.pac\n}\n";
     let found = from_scutil_proxy("s", beside).unwrap();
     assert_eq!(pac_of(&found[0]), "http://wpad.test/proxy.pac");
@@ -386,6 +389,32 @@ fn etc_environment() {
     let (_, https, _, bypass) = statics(&found[0]);
     assert_eq!(https.as_deref(), Some("http://proxy.corp.example:3128"));
     assert_eq!(bypass, vec!["localhost", ".corp.example"]);
+}
+
+/// Round 22. An environment file with a byte that is no UTF-8 text, or a
+/// control character in a value, is said as that, by line: a Latin-1
+/// letter was blamed on the IDN rules, and U+0001 in no_proxy was taken.
+#[test]
+fn etc_environment_that_is_not_plain_text() {
+    let latin1 = from_etc_environment(
+        "env",
+        &String::from_utf8_lossy(b"# x\nhttps_proxy=http://px\xe9.test:1\n"),
+    )
+    .unwrap_err();
+    assert!(
+        latin1
+            .message
+            .contains("line 2: a byte that is not UTF-8 text"),
+        "{latin1}"
+    );
+    let control =
+        from_etc_environment("env", "https_proxy=http://p.test:1\nno_proxy=a\u{1}b\n").unwrap_err();
+    assert!(
+        control
+            .message
+            .contains("line 2: the control character U+0001"),
+        "{control}"
+    );
 }
 
 #[test]

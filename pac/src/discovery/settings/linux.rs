@@ -201,6 +201,13 @@ pub fn from_gsettings(where_: &str, text: &str) -> SourceResult {
 /// `/etc/environment`: `NAME=value` lines (no shell syntax), read with the
 /// same rules as the process environment.
 pub fn from_etc_environment(path: &str, text: &str) -> SourceResult {
+    // A value with a byte that is no text, or a control character, would
+    // be read as another value (round 22: U+0001 in no_proxy was taken).
+    super::plain_text(
+        text,
+        &Provenance::new(SourceKind::EtcEnvironment, path, None),
+        "an environment file",
+    )?;
     let mut vars = BTreeMap::new();
     for line in text.lines() {
         let line = line.trim();

@@ -79,11 +79,21 @@ pub(super) fn plain_text(
         .char_indices()
         .find(|(_, c)| (c.is_control() && !matches!(c, '\t' | '\r' | '\n')) || *c == '\u{FFFD}')
     {
-        Some((at, _)) => {
+        Some((at, c)) => {
             let line = text.get(..at).map_or(0, |t| t.matches('\n').count()) + 1;
             Err(SourceProblem::new(
                 provenance.clone(),
-                format!("line {line}: binary data, not {what}"),
+                if c == '\u{FFFD}' {
+                    // Round 22: a Latin-1 letter was blamed on the IDN rules.
+                    format!(
+                        "line {line}: a byte that is not UTF-8 text (the file is saved in another encoding, or damaged), not {what}"
+                    )
+                } else {
+                    format!(
+                        "line {line}: the control character U+{:04X} (binary data?), not {what}",
+                        u32::from(c)
+                    )
+                },
             ))
         }
         None => Ok(()),
