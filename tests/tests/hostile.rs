@@ -833,7 +833,7 @@ fn no_input_reaches_an_output_as_a_control_sequence() {
     );
     assert!(json_text.contains("\\u202e"), "{json_text}");
     let again = pathprobe_tests::run_within(
-        &["report", "render", &saved, "--format", "json"],
+        ["report", "render", &saved, "--format", "json"],
         Duration::from_secs(60),
     );
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));

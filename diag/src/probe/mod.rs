@@ -437,11 +437,11 @@ fn answer_from_proxy(
             && (head.get("Proxy-Authenticate").is_some() || !relayed))
             || marked
             || (matches!(head.status, 403 | 502 | 503 | 504)
-                && self::http::own_product(&head, &head.rest).is_some())
+                && self::http::own_product(head, &head.rest).is_some())
             // A redirect the proxy product sends itself (to its login or
             // warning page), `Via` or not: its own Server header or a
             // Location on the product's domain says so.
-            || ((300..400).contains(&head.status) && self::http::redirects_to_product(&head))
+            || ((300..400).contains(&head.status) && self::http::redirects_to_product(head))
             // RFC 6585: only a proxy in the path asks for a sign-in with 511.
             || head.status == 511;
         // A gateway error relayed with `Via` and no word of the proxy's
@@ -470,7 +470,7 @@ fn answer_from_proxy(
             // "502 Bad Gateway") is the proxy's, however trusted its CA.
             || (via_proxy
                 && matches!(head.status, 502..=504)
-                && self::http::own_product(&head, &head.rest).is_some())
+                && self::http::own_product(head, &head.rest).is_some())
     };
     Attribution {
         from_proxy,

@@ -444,11 +444,9 @@ pub(crate) fn read_quotes(
                 line = line.saturating_add(1);
                 cell_start = true;
             }
-            b'\r' => {
-                if text.get(at + 1) != Some(&b'\n') {
-                    line = line.saturating_add(1);
-                    cell_start = true;
-                }
+            b'\r' if text.get(at + 1) != Some(&b'\n') => {
+                line = line.saturating_add(1);
+                cell_start = true;
             }
             _ if b == delimiter => cell_start = true,
             _ => {}

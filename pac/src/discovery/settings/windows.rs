@@ -26,8 +26,9 @@ pub fn from_reg_export(path: &str, bytes: &[u8]) -> SourceResult {
     let mut key = String::new();
     let mut key_deleted = false;
     let mut seen_header = false;
-    // The value in force (its line and text), and how many were written.
-    let mut value: Option<(usize, String)> = None;
+    // The value in force (its line, text and key), and how many were
+    // written.
+    let mut value: Option<(usize, String, String)> = None;
     let mut written = 0usize;
     let mut misplaced: Option<(usize, String)> = None;
     let is_policy_key = |k: &str| k.to_ascii_lowercase().contains("datacollection");
@@ -104,7 +105,7 @@ pub fn from_reg_export(path: &str, bytes: &[u8]) -> SourceResult {
             ));
         };
         written += 1;
-        value = Some((n + 1, inner.replace("\\\\", "\\")));
+        value = Some((n + 1, inner.replace("\\\\", "\\"), key.clone()));
     }
     if !seen_header {
         return Err(SourceProblem::new(
@@ -112,7 +113,7 @@ pub fn from_reg_export(path: &str, bytes: &[u8]) -> SourceResult {
             "not a registry export (no \"Windows Registry Editor\" header)",
         ));
     }
-    let Some((line, inner)) = value else {
+    let Some((line, inner, in_key)) = value else {
         return match misplaced {
             Some((line, key)) => Err(SourceProblem::new(
                 provenance_of(&key),
@@ -127,7 +128,7 @@ pub fn from_reg_export(path: &str, bytes: &[u8]) -> SourceResult {
     if inner.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let provenance = provenance_of(&key_of_policy(&text).unwrap_or_default());
+    let provenance = provenance_of(&in_key);
     let p = proxy(&inner, PortDefault::Scheme, &provenance)?;
     let mut found = Found::new(
         provenance,
@@ -139,15 +140,6 @@ pub fn from_reg_export(path: &str, bytes: &[u8]) -> SourceResult {
         ));
     }
     Ok(vec![found])
-}
-
-/// The DataCollection key as the export names it (the last one).
-fn key_of_policy(text: &str) -> Option<String> {
-    text.lines()
-        .filter_map(|l| l.trim().strip_prefix('[')?.strip_suffix(']'))
-        .filter(|k| !k.starts_with('-') && k.to_ascii_lowercase().contains("datacollection"))
-        .last()
-        .map(str::to_owned)
 }
 
 /// Splits `label : value` at the first colon followed by blank or end, so a
