@@ -186,12 +186,25 @@ pub const NXDOMAIN_ANSWER: &str = "NXDOMAIN (no such name)";
 /// See [`NXDOMAIN_ANSWER`].
 pub const NO_ADDRESS_ANSWER: &str = "NOERROR without an address";
 
+/// How the probe's evidence begins for an HTTP answer a SOCKS route
+/// carried: written beyond the SOCKS proxy.
+pub const ANSWERED_BEYOND: &str = "answered by: a proxy beyond";
+
 /// Who wrote the HTTP answers of a group of one route (shown as `route`),
 /// and the evidence line saying so: the HTTP proxy the route names; on a
 /// direct route one nobody configured; beyond a SOCKS proxy, which relays
 /// bytes and writes no HTTP (round 21: "The proxy DIRECT", and dante told
 /// to exempt URLs from authentication).
 fn who_answered(g: &Group<'_>, route: &str) -> (String, String, String) {
+    // On a SOCKS route, its own replies (a ruleset refusal, a method it
+    // wants) are its own; only HTTP answers, which the probe marks, came
+    // from beyond it (round 23).
+    let beyond = g.members.iter().all(|f| {
+        f.attempt
+            .evidence
+            .iter()
+            .any(|e| e.starts_with(ANSWERED_BEYOND))
+    });
     match g.members.first().map(|f| &f.attempt.route) {
         Some(Route::Direct) => (
             "A transparent proxy in the path (no proxy is configured)".to_owned(),
@@ -199,18 +212,17 @@ fn who_answered(g: &Group<'_>, route: &str) -> (String, String, String) {
             "a transparent proxy".to_owned(),
         ),
         Some(Route::Proxy {
-            kind: ProxyKind::Http | ProxyKind::Https,
+            kind: ProxyKind::Socks4 | ProxyKind::Socks4a | ProxyKind::Socks5 | ProxyKind::Socks5h,
             ..
-        })
-        | None => (
-            format!("The proxy {route}"),
-            format!("proxy: {route}"),
-            route.to_owned(),
-        ),
-        Some(Route::Proxy { .. }) => (
+        }) if beyond => (
             format!("A proxy beyond the SOCKS proxy {route}"),
             format!("route: {route}, answered by a proxy beyond it (SOCKS writes no HTTP)"),
             format!("a proxy beyond {route}"),
+        ),
+        _ => (
+            format!("The proxy {route}"),
+            format!("proxy: {route}"),
+            route.to_owned(),
         ),
     }
 }

@@ -862,6 +862,13 @@ fn socks5_replies_become_the_verdicts_they_report() {
             !shown.contains("0.0.0.0") && !shown.contains("[72, 84"),
             "{shown}"
         );
+        // Its own replies are the SOCKS proxy's (round 23: "a proxy beyond").
+        assert!(!shown.contains("beyond the SOCKS proxy"), "{shown}");
+        assert!(
+            !v["findings"].to_string().contains("beyond the SOCKS proxy"),
+            "{:#}",
+            v["findings"]
+        );
         // An address literal goes as an address (type 1), not as a name.
         assert_eq!(seen.lock().unwrap().as_slice(), [1], "{reply:?}");
     }

@@ -497,7 +497,8 @@ fn answered_by(route: &Route) -> Option<String> {
             ..
         } => None,
         Route::Proxy { .. } => Some(format!(
-            "answered by: a proxy beyond {route}: a SOCKS proxy relays bytes and writes no HTTP answer"
+            "{} {route}: a SOCKS proxy relays bytes and writes no HTTP answer",
+            pathprobe_reports::findings::ANSWERED_BEYOND
         )),
     }
 }
@@ -647,9 +648,17 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                     if socks_auth(schemes) { "SOCKS5 username/password" } else { "407" }))
         }
         Failure::ProxyDenied { product, title, page, detail, via } => {
-            let the_proxy = answering_proxy(route);
+            // A SOCKS reply is the SOCKS proxy's own; only an HTTP answer
+            // on a SOCKS route came from beyond it (round 23: dante's own
+            // refusal was put on "a proxy beyond the SOCKS proxy").
+            let http_answer = !detail.starts_with("SOCKS");
+            let the_proxy = if http_answer {
+                answering_proxy(route)
+            } else {
+                "the proxy"
+            };
             let mut ev = vec![format!("answer: {detail}")];
-            ev.extend(answered_by(route));
+            ev.extend(answered_by(route).filter(|_| http_answer));
             if let Some(p) = product {
                 ev.push(format!("product: {p}"));
             }
@@ -929,6 +938,20 @@ mod tests {
             hint.starts_with("a transparent proxy in the path (Squid) refused"),
             "{hint}"
         );
+        // Round 23: a SOCKS reply is the SOCKS proxy's own refusal.
+        let (v, ev, hint) = classify(
+            &Failure::ProxyDenied {
+                product: None,
+                title: None,
+                page: None,
+                via: None,
+                detail: "SOCKS5 reply 2: connection not allowed by the proxy's rules".into(),
+            },
+            &socks,
+        );
+        assert_eq!(v, Verdict::ProxyDenied);
+        assert!(hint.starts_with("the proxy refused"), "{hint}");
+        assert!(!ev.iter().any(|e| e.starts_with("answered by")), "{ev:?}");
     }
 
     /// Round 20: a server that serves no site by the name sent.
