@@ -1861,4 +1861,23 @@ fn a_proxy_that_resets_the_request_is_named() {
         !text.contains("rst.lab.test") && !text.contains("rst2.lab.test"),
         "{text}"
     );
+    // Round 23. A PAC's next entry is tried after the proxy's reset, as
+    // Chromium tries it (ERR_PROXY_CONNECTION_FAILED): the URL works DIRECT.
+    let origin = pathprobe_tests::serve_http(Some("text/plain"), b"ok".to_vec());
+    let pac = dir.path().join("failover.pac");
+    std::fs::write(
+        &pac,
+        format!(
+            "function FindProxyForURL(u, h) {{ return \"PROXY 127.0.0.1:{resetting}; DIRECT\"; }}"
+        ),
+    )
+    .unwrap();
+    let (v, _) = report(
+        &[format!("http://ok.lab.test:{origin}/")],
+        &["--pac", pac.to_str().unwrap()],
+    );
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "ok", "{r:#}");
+    assert_eq!(r["attempts"][0]["verdict"], "tcp_reset", "{r:#}");
+    assert_eq!(r["attempts"][1]["verdict"], "ok", "{r:#}");
 }

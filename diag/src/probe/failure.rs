@@ -275,6 +275,11 @@ pub(super) fn client_moves_on(f: &Failure, route: &Route, failed_in: Option<Phas
         }
         // ERR_SOCKS_CONNECTION_FAILED, whatever the reply said.
         _ if socks && failed_in == Some(Phase::Tunnel) => true,
+        // The proxy reset the connection before any answer, for a tunnel
+        // or a plain-http request: Chromium's ERR_PROXY_CONNECTION_FAILED,
+        // and it tries the next entry (round 23: a PAC's `PROXY a;
+        // DIRECT` stopped at a).
+        Failure::ProxyCut { .. } => true,
         Failure::RouteCannotCarry(_) => true,
         _ => match failed_in {
             Some(Phase::Dns | Phase::Connect) => true,
