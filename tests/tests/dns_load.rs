@@ -268,13 +268,65 @@ fn names_a_rate_limited_resolver_dropped_are_asked_again_alone() {
         .iter()
         .filter(|r| {
             r.to_string()
-                .contains("asked again alone after the run: it resolved")
+                .contains("asked again alone after the run, it was answered")
         })
         .count();
     assert!(asked_again > 0, "the burst lost no name: {report:#}");
     let warnings = report["warnings"].to_string();
     assert!(
-        warnings.contains("resolved when asked again one at a time"),
+        warnings.contains("were answered when asked again one at a time"),
         "{warnings}"
     );
+
+    // Round 23. Names the resolver never answers, first in the list, do not
+    // keep the others from being asked again; a name that does not exist
+    // is said so when asked alone (it was "no usable answer either").
+    let resolver = pathprobe_tests::lab::dns_server_limited(
+        HashMap::from([
+            (
+                "*.limited.test".to_owned(),
+                DnsAnswer::Address(Ipv4Addr::UNSPECIFIED),
+            ),
+            (
+                "*.never.test".to_owned(),
+                DnsAnswer::Late(60_000, Ipv4Addr::UNSPECIFIED),
+            ),
+        ]),
+        4,
+    );
+    let mut urls: Vec<String> = (0..3)
+        .map(|i| format!("https://d{i}.never.test/"))
+        .collect();
+    urls.extend((0..20).map(|i| format!("https://h{i}.limited.test/")));
+    urls.extend((0..2).map(|i| format!("https://nx{i}.other.test/")));
+    let refs: Vec<&str> = urls.iter().map(String::as_str).collect();
+    let catalog = write_catalog(dir.path(), &refs);
+    let path = catalog.to_string_lossy().into_owned();
+    let (report, out) = check_json_via(
+        &resolver.to_string(),
+        &[
+            "--deadline",
+            "120",
+            "--direct",
+            "--no-control",
+            path.as_str(),
+        ],
+        "2",
+    );
+    for r in report["results"].as_array().unwrap() {
+        let url = r["url"].as_str().unwrap();
+        let shown = r.to_string();
+        if url.contains(".never.") {
+            assert_eq!(r["verdict"], "dns_failure", "{url}: {r:#}");
+        } else if url.contains(".other.") {
+            assert_eq!(r["verdict"], "dns_failure", "{url}: {r:#}");
+            assert!(
+                shown.contains("NXDOMAIN"),
+                "{url}: {r:#}\n{}",
+                pathprobe_tests::stderr(&out)
+            );
+        } else {
+            assert_eq!(r["verdict"], "dns_sinkhole", "{url}: {r:#}");
+        }
+    }
 }

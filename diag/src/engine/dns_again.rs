@@ -9,15 +9,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pathprobe_reports::findings::{dns_answer_allowable, is_proxy_reported};
-use pathprobe_reports::{Attempt, Phase, Verdict};
+use pathprobe_reports::{Attempt, Verdict};
 
 use super::scheduler::{self, Job, Limits};
 use crate::probe::Context;
 
-/// After this many names that fail again alone in a row, the rest are not
-/// asked again: the resolver fails them whatever the pace, and each costs
-/// a full DNS time limit.
-const FAILURES_IN_A_ROW: usize = 3;
+/// The time names that fail again alone may take in all: each costs a full
+/// DNS time limit, and a resolver that never answers some names must not
+/// hold a run for minutes. A budget, not a count in a row (round 23: three
+/// names it never answered, first in the list, kept five it would have
+/// answered from being asked again).
+const FAILING_BUDGET: Duration = Duration::from_secs(15);
 
 /// A quiet moment before the first name is asked again: a resolver that
 /// counts the queries of the last second (dropped ones too) has forgotten
@@ -28,22 +30,15 @@ const QUIET: Duration = Duration::from_secs(1);
 /// AAAA).
 const SPACING: Duration = Duration::from_millis(500);
 
-/// The evidence line of a name that resolved when asked again.
-pub const ANSWERED_ALONE: &str = "asked again alone after the run: it resolved (the first lookup, among the run's many at once, got";
+/// The evidence line of a name answered when asked again.
+pub const ANSWERED_ALONE: &str = "asked again alone after the run, it was answered (the first lookup, among the run's many at once, got";
 
 /// The evidence line of a name that failed again when asked alone.
 pub const FAILED_ALONE: &str = "asked again alone after the run: no usable answer either";
 
-/// Whether a DNS phase asked a resolver (not an address literal, not a
-/// `--resolve` pin) and got an answer.
-fn resolved_by_asking(a: &Attempt) -> bool {
-    a.phases.iter().any(|p| {
-        p.phase == Phase::Dns
-            && p.ok
-            && p.detail != "address literal"
-            && !p.detail.contains("(--resolve)")
-    })
-}
+/// The evidence line of a name the second pass did not reach.
+pub const NOT_ASKED_AGAIN: &str =
+    "not asked again alone after the run: the second pass ended first";
 
 /// Whether an evidence line is an answer a resolver gives when asked too
 /// fast: none in time, REFUSED or SERVFAIL. An answer that cannot be read,
@@ -56,20 +51,12 @@ fn is_load_answer(line: &str) -> bool {
     })
 }
 
-/// Whether the resolver answered this attempt's name: with addresses
-/// (block addresses too), that it does not exist, or that it has none.
-fn resolver_answered(a: &Attempt) -> bool {
-    resolved_by_asking(a) || a.verdict == Verdict::DnsSinkhole || dns_answer_allowable(a)
-}
-
 /// The jobs whose chosen attempt is a DNS failure a resolver's limit may
-/// have caused: no usable answer from this machine's resolver (not
-/// NXDOMAIN, not an empty answer, not the proxy's lookup), in a run whose
-/// resolver answered another name.
+/// have caused: no usable answer from this machine's resolver (none in
+/// time, SERVFAIL, REFUSED; not NXDOMAIN, not an empty answer, not the
+/// proxy's lookup). A resolver that answered nothing in the run may have
+/// dropped all of a burst (round 23): it is asked too, within the budget.
 pub fn candidates(attempts: &[Vec<Attempt>]) -> Vec<usize> {
-    if !attempts.iter().flatten().any(resolver_answered) {
-        return Vec::new();
-    }
     attempts
         .iter()
         .enumerate()
@@ -89,8 +76,13 @@ pub fn candidates(attempts: &[Vec<Attempt>]) -> Vec<usize> {
 /// were not asked again.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Asked {
+    /// Resolved when asked alone.
     pub resolved: usize,
+    /// Answered alone that they do not exist, or have no address.
+    pub answered_otherwise: usize,
+    /// No usable answer alone either.
     pub failed: usize,
+    /// Not reached before the pass ended.
     pub not_asked: usize,
 }
 
@@ -105,7 +97,7 @@ pub fn ask_again(
     stop: impl Fn() -> bool,
 ) -> Asked {
     let mut asked = Asked::default();
-    let mut in_a_row = 0usize;
+    let mut failing = Duration::ZERO;
     let picked = candidates(attempts);
     if picked.is_empty() {
         return asked;
@@ -125,12 +117,13 @@ pub fn ask_again(
         None => ctx.clone(),
     };
     let mut pause = QUIET;
+    let mut ended_at: Option<usize> = None;
     for (n, &i) in picked.iter().enumerate() {
         std::thread::sleep(pause.min(remaining()));
         let started = std::time::Instant::now();
         let left = remaining();
-        if stop() || left.is_zero() || in_a_row >= FAILURES_IN_A_ROW {
-            asked.not_asked = picked.len() - n;
+        if stop() || left.is_zero() || failing >= FAILING_BUDGET {
+            ended_at = Some(n);
             break;
         }
         let (Some(job), Some(before)) = (jobs.get(i), attempts.get_mut(i)) else {
@@ -161,12 +154,26 @@ pub fn ask_again(
         let verdict = super::chosen(&again).map(|a| a.verdict);
         match verdict {
             // Cut by the deadline or Ctrl-C: the first answer stands.
-            None | Some(Verdict::Timeout | Verdict::NotProbed) => {
-                asked.not_asked = picked.len() - n;
+            None | Some(Verdict::NotProbed) => {
+                ended_at = Some(n);
                 break;
             }
+            // An answer now where there was none: NXDOMAIN or no address
+            // is what the resolver says of the name (round 23: kept as
+            // "no usable answer either").
+            Some(Verdict::DnsFailure)
+                if super::chosen(&again).is_some_and(dns_answer_allowable) =>
+            {
+                asked.answered_otherwise += 1;
+                let at = super::chosen(&again)
+                    .and_then(|c| again.iter().position(|a| std::ptr::eq(a, c)));
+                if let Some(a) = at.and_then(|at| again.get_mut(at)) {
+                    a.evidence.push(format!("{ANSWERED_ALONE} {first})"));
+                }
+                *before = again;
+            }
             Some(Verdict::DnsFailure) => {
-                in_a_row += 1;
+                failing += started.elapsed();
                 asked.failed += 1;
                 let at = super::chosen(before)
                     .and_then(|c| before.iter().position(|a| std::ptr::eq(a, c)));
@@ -175,7 +182,6 @@ pub fn ask_again(
                 }
             }
             Some(_) => {
-                in_a_row = 0;
                 asked.resolved += 1;
                 let at = super::chosen(&again)
                     .and_then(|c| again.iter().position(|a| std::ptr::eq(a, c)));
@@ -183,6 +189,20 @@ pub fn ask_again(
                     a.evidence.push(format!("{ANSWERED_ALONE} {first})"));
                 }
                 *before = again;
+            }
+        }
+    }
+    // The names not reached keep their first answer, and say so.
+    if let Some(from) = ended_at {
+        for &i in picked.get(from..).unwrap_or_default() {
+            asked.not_asked += 1;
+            let Some(before) = attempts.get_mut(i) else {
+                continue;
+            };
+            let at =
+                super::chosen(before).and_then(|c| before.iter().position(|a| std::ptr::eq(a, c)));
+            if let Some(a) = at.and_then(|at| before.get_mut(at)) {
+                a.evidence.push(NOT_ASKED_AGAIN.into());
             }
         }
     }

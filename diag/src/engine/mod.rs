@@ -655,19 +655,37 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
             remaining,
             || *interrupt.borrow(),
         );
-        if asked.resolved > 0 {
-            let why = format!(
-                "{} name(s) got no usable DNS answer while the run asked many names at once, and resolved when asked again one at a time: the resolver limits how fast it is asked (a lower --dns-concurrency asks it more slowly){}",
-                asked.resolved,
-                if asked.failed + asked.not_asked > 0 {
-                    format!(
-                        "; {} failed again alone, {} not asked again",
-                        asked.failed, asked.not_asked
-                    )
-                } else {
-                    String::new()
-                }
-            );
+        let answered = asked.resolved + asked.answered_otherwise;
+        if answered + asked.failed + asked.not_asked > 0 {
+            // Every name asked again is accounted for (round 23: those the
+            // pass did not reach went unsaid).
+            let why = if answered > 0 {
+                format!(
+                    "{answered} name(s) got no usable DNS answer while the run asked many names at once, and were answered when asked again one at a time: the resolver limits how fast it is asked (a lower --dns-concurrency asks it more slowly){}",
+                    if asked.failed + asked.not_asked > 0 {
+                        format!(
+                            "; {} failed again alone, {} not asked again",
+                            asked.failed, asked.not_asked
+                        )
+                    } else {
+                        String::new()
+                    }
+                )
+            } else {
+                format!(
+                    "{} name(s) got no usable DNS answer; asked again one at a time after the run, {} failed again{}",
+                    asked.failed + asked.not_asked,
+                    asked.failed,
+                    if asked.not_asked > 0 {
+                        format!(
+                            " and {} were not asked again (the time the pass gives failing names was spent)",
+                            asked.not_asked
+                        )
+                    } else {
+                        String::new()
+                    }
+                )
+            };
             observer.warning(&why);
             warnings.push(why);
         }
