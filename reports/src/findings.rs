@@ -650,6 +650,12 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         .flat_map(|(_, g)| g.members.iter().map(|f| host_of(&f.result.url)))
         .collect();
     if distinct_names.len() >= 2 && !resolver_answered {
+        // Whether the resolver gave answers (NXDOMAIN, no address) or none
+        // that could be used: the summary says which (round 23: "answered
+        // none" beside "answers: NXDOMAIN").
+        let said_something = dns_groups
+            .keys()
+            .any(|k| matches!(k, DnsAnswer::Missing | DnsAnswer::Empty));
         let mut ids_all = Vec::new();
         let mut members = Vec::new();
         for (_, (ids, g)) in dns_groups {
@@ -660,7 +666,7 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
         let mut ev = vec![
             g.count_line(),
             format!("names asked: {}", distinct_names.len()),
-            "names the resolver answered: none".into(),
+            "names resolved to an address: none".into(),
         ];
         ev.extend(g.answers());
         // The connectivity test's name failed the same way: no DNS here.
@@ -672,10 +678,17 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             ));
         }
         ev.push(g.examples());
-        let summary = format!(
-            "The resolver answered none of the {} names asked: DNS does not work here, or does not reach the internet.",
-            distinct_names.len()
-        );
+        let summary = if said_something {
+            format!(
+                "The resolver resolved none of the {} names asked (it answers, but gives no address): it does not resolve public names here (an internal-only DNS server), or a filter answers for all of them.",
+                distinct_names.len()
+            )
+        } else {
+            format!(
+                "The resolver answered none of the {} names asked: DNS does not work here, or does not reach the internet.",
+                distinct_names.len()
+            )
+        };
         let action = "check the DNS servers this machine uses and that they can resolve public names (or that the proxy is used, if names are resolved there)".into();
         found.add(
             ids_all,
