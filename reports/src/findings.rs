@@ -546,11 +546,20 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
     }
 
     // One proxy demanding authentication.
-    for (proxy, (ids, g)) in group_by(&failing, &found.claimed, |f| {
-        (f.result.verdict == Verdict::ProxyAuthRequired).then(|| f.attempt.route.to_string())
+    for ((proxy, unsure), (ids, g)) in group_by(&failing, &found.claimed, |f| {
+        (f.result.verdict == Verdict::ProxyAuthRequired)
+            .then(|| (f.attempt.route.to_string(), is_from_beyond(f.attempt)))
     }) {
         let schemes = g.items("offered schemes");
         let (who, whose, component) = who_answered(&g, &proxy);
+        // A sign-in that may be the proxy's or a device's beyond it: said
+        // as that, and no rule on the proxy (round 23: the finding named
+        // the proxy while `fix` exempted nothing).
+        let who = if unsure {
+            format!("{who} or a device beyond it")
+        } else {
+            who
+        };
         let mut ev = vec![whose, g.count_line()];
         if !schemes.is_empty() {
             ev.push(format!("offered schemes: {}", schemes.join(", ")));
@@ -564,12 +573,16 @@ pub fn findings(report: &CheckReport) -> Vec<Finding> {
             plural(g.members.len(), "endpoint", "endpoints"),
             g.stated_rule()
         );
-        let action = "exempt these URLs from authentication on the proxy".into();
+        let action = if unsure {
+            "find in the proxy's access log whether it forwarded these requests; the device that asks for the sign-in must let these URLs through without one".into()
+        } else {
+            "exempt these URLs from authentication on the proxy".into()
+        };
         found.add(
             ids,
             Finding {
                 action,
-                fix: Some(FIX.into()),
+                fix: (!unsure).then(|| FIX.into()),
                 ..g.finding(FindingKind::ProxyAuthentication, summary, component, ev)
             },
         );

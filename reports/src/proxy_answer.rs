@@ -20,11 +20,12 @@ pub const SAME_DESTINATION: &str = "the destination itself";
 /// relayed the service's own without adding `Via` (mitmproxy adds none).
 pub const UNATTRIBUTED: &str = "with no Via header and no proxy's mark";
 
-/// How the probe marks a sign-in demand (511) the proxy passed on with
-/// `Via` and no mark of its own: a device beyond it wrote it (RFC 6585:
-/// only one in the path sends 511), so no rule on this proxy changes it.
+/// How the probe marks a sign-in demand (511) that carries `Via` and no
+/// mark of the proxy's own: passed on from a device beyond the proxy, or
+/// the proxy's own page with its `Via` (round 23: one did so), so no rule
+/// on this proxy is known to change it.
 pub const FROM_BEYOND: &str =
-    "relayed by the proxy from a device beyond it (Via, no mark of its own)";
+    "with Via and no mark of the proxy's own (passed on from beyond it, or its own page)";
 
 /// How the probe marks a proxy's error answer whose page says a proxy it
 /// chains to refused the destination (mitmproxy's "Upstream proxy …

@@ -715,8 +715,9 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                     // Passed on from beyond the proxy (round 22: squid was
                     // said to send the sign-in page it relayed).
                     if detail.ends_with(pathprobe_reports::FROM_BEYOND) {
+                        ev.push("attribution: unsure; the proxy passed it on from a device beyond it, or wrote it and added its own Via".into());
                         return (Verdict::ProxyAuthRequired, ev,
-                            format!("a device beyond {the_proxy}{named} (a captive portal or another proxy) sends this client to a sign-in page ({detail}), which a service running unattended cannot pass: the proxy's log shows where it forwarded the request; that device must let these URLs through without a sign-in"));
+                            format!("{the_proxy}{named} or a device beyond it (a captive portal, another proxy) sends this client to a sign-in page ({detail}), which a service running unattended cannot pass: the proxy's access log shows whether it forwarded the request; the device that asks must let these URLs through without a sign-in"));
                     }
                     return (Verdict::ProxyAuthRequired, ev,
                         format!("{the_proxy}{named} sends this client to a sign-in page ({detail}), which a service running unattended cannot pass: exempt these URLs from authentication on the proxy{FIX}"));
