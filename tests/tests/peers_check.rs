@@ -683,4 +683,31 @@ fn what_mitmproxy_met_beyond_itself_is_said_as_that() {
             "{r:#}"
         );
     }
+    // Round 23: a destination that hangs up on mitmproxy ("server closed
+    // connection") closed without an answer; it was the proxy's gateway
+    // error.
+    let closer = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            use std::io::Read as _;
+            for mut stream in listener.incoming().map_while(Result::ok) {
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+            }
+        });
+        port
+    };
+    let catalog = write_catalog(dir.path(), &[&format!("http://127.0.0.1:{closer}/")]);
+    let (v, _) = check(&[
+        catalog.to_str().unwrap(),
+        "--proxy",
+        &format!("http://127.0.0.1:{}", mitm.port),
+    ]);
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "tcp_reset", "{r:#}");
+    assert!(
+        r.to_string().contains("page says: server closed connection"),
+        "{r:#}"
+    );
 }

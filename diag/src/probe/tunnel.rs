@@ -122,6 +122,11 @@ pub(super) async fn proxy_refusal(
 /// connection (`[Errno 111] Connect call failed`). EAI_AGAIN (-3, the
 /// proxy's resolver did not answer) says nothing of the name: left alone.
 fn errno_problem(page: &str) -> Option<Beyond> {
+    // mitmproxy's words when the destination hung up on it (round 23: a
+    // gateway error of the proxy's).
+    if page.trim() == "server closed connection" {
+        return Some(Beyond::ClosedWithoutAnswer);
+    }
     let at = page.find("[Errno ")?;
     let code: String = page
         .get(at + "[Errno ".len()..)?
@@ -600,6 +605,10 @@ mod tests {
             None
         );
         assert_eq!(errno_problem("Certificate verify failed"), None);
+        assert_eq!(
+            errno_problem("server closed connection"),
+            Some(Beyond::ClosedWithoutAnswer)
+        );
         assert_eq!(errno_problem("[Errno 1111] x"), None);
     }
 
