@@ -57,7 +57,8 @@ pub use pac_eval::{
 };
 pub use pac_lint::{PAC_LINT_SCHEMA_VERSION, PacLintReport};
 pub use proxy_answer::{
-    FROM_BEYOND, ProxyAnswer, SAME_DESTINATION, UNATTRIBUTED, UPSTREAM_REFUSED, squid_codes,
+    FROM_BEYOND, INSIDE_GIVEN_TLS, ProxyAnswer, SAME_DESTINATION, UNATTRIBUTED, UPSTREAM_REFUSED,
+    squid_codes,
 };
 pub use proxy_explain::{PROXY_EXPLAIN_SCHEMA_VERSION, ProxyExplainReport, describe};
 pub use table::{SafeTable, TableStyle};

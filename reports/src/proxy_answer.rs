@@ -20,6 +20,14 @@ pub const SAME_DESTINATION: &str = "the destination itself";
 /// relayed the service's own without adding `Via` (mitmproxy adds none).
 pub const UNATTRIBUTED: &str = "with no Via header and no proxy's mark";
 
+/// How the probe marks a proxy's mark on an answer that came inside TLS a
+/// `--ca-cert` anchor proved, through the proxy's tunnel: the proxy's own
+/// only if it decrypts with that anchor; the service's own front end
+/// otherwise (round 23: a service's squid-marked 403 got an allow rule
+/// its squid, which had opened the tunnel, did not need).
+pub const INSIDE_GIVEN_TLS: &str =
+    "inside TLS a --ca-cert anchor proved (the proxy's own only if it decrypts with that CA)";
+
 /// How the probe marks a sign-in demand (511) that carries `Via` and no
 /// mark of the proxy's own: passed on from a device beyond the proxy, or
 /// the proxy's own page with its `Via` (round 23: one did so), so no rule
@@ -136,6 +144,9 @@ impl ProxyAnswer {
                 Some(to) if (300..400).contains(&status) && is_sign_in(to) => Self::SignIn,
                 _ => Self::Unattributed,
             };
+        }
+        if answer.ends_with(INSIDE_GIVEN_TLS) {
+            return Self::Unattributed;
         }
         if answer.ends_with(UPSTREAM_REFUSED) {
             return Self::Refusal;

@@ -544,6 +544,40 @@ fn a_reverse_squid_at_a_proven_origin_is_the_origin_speaking() {
         findings.contains("A transparent proxy in the path (no proxy is configured)"),
         "{findings}"
     );
+    // Round 23. Through an HTTP proxy's tunnel, with the service's CA
+    // given: the proxy opened the tunnel and writes inside it only if it
+    // decrypts with that CA, so who answered is unsure, and `fix` asks the
+    // proxy for nothing (it wrote an allow rule the proxy did not need).
+    let proxy = pathprobe_tests::lab::connect_proxy(
+        [(format!("svc.lab.test:{origin}"), origin)]
+            .into_iter()
+            .collect(),
+    );
+    let tunnelled = write_catalog(dir.path(), &[&format!("https://svc.lab.test:{origin}/")]);
+    let saved = dir.path().join("tunnelled.json");
+    let (v, out) = check(&[
+        tunnelled.to_str().unwrap(),
+        "--proxy",
+        &format!("http://127.0.0.1:{proxy}"),
+        "--ca-cert",
+        ca_file.to_str().unwrap(),
+        "--no-control",
+        "--output",
+        &format!("json={}", saved.display()),
+    ]);
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "proxy_denied", "{}\n{r:#}", stderr(&out));
+    assert!(r.to_string().contains("attribution: unsure"), "{r:#}");
+    assert!(
+        r["hint"].as_str().unwrap().contains("opened the tunnel"),
+        "{r:#}"
+    );
+    let fixed = pathprobe_tests::run(["fix", saved.to_str().unwrap(), "--as", "domains"]);
+    assert!(
+        !pathprobe_tests::stdout(&fixed).contains("svc.lab.test"),
+        "{}",
+        pathprobe_tests::stdout(&fixed)
+    );
 }
 
 #[test]

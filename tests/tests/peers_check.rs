@@ -707,7 +707,8 @@ fn what_mitmproxy_met_beyond_itself_is_said_as_that() {
     let r = &v["results"][0];
     assert_eq!(r["verdict"], "tcp_reset", "{r:#}");
     assert!(
-        r.to_string().contains("page says: server closed connection"),
+        r.to_string()
+            .contains("page says: server closed connection"),
         "{r:#}"
     );
 }

@@ -697,6 +697,13 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
                 ProxyAnswer::RateLimited => format!("{the_proxy}{named} answered {detail}: it limits how fast this machine asks; run again later, or with lower --concurrency and --per-proxy"),
                 ProxyAnswer::Unexplained if detail.starts_with("SOCKS4 reply 0x5b") => format!("the SOCKS4 proxy answered {detail}: its rules refused the destination, or its own connection to it failed (SOCKS4 says both with one code; SOCKS5 would say which); its log says which"),
                 ProxyAnswer::Unexplained => format!("{the_proxy}{named} answered {detail}, which refuses no destination: its log says why; no allow rule is known to change it"),
+                ProxyAnswer::Unattributed if detail.ends_with(pathprobe_reports::INSIDE_GIVEN_TLS) => {
+                    ev.push("attribution: unsure; the proxy opened the tunnel, and writes inside it only if it decrypts with the --ca-cert anchor given; otherwise the service's own front end answered".into());
+                    let status = detail
+                        .strip_suffix(pathprobe_reports::INSIDE_GIVEN_TLS)
+                        .map_or(detail.as_str(), |s| s.trim_end_matches([',', ' ']));
+                    format!("{the_proxy}{named} opened the tunnel, and the answer inside it ({status}) bears a proxy's mark: if the proxy decrypts this traffic with the --ca-cert anchor given, it refused the URL (add it to its allow list and exempt it from decryption); if that anchor is the service's own CA, the service's front end answered {status}")
+                }
                 ProxyAnswer::Unattributed => {
                     ev.push("attribution: unsure; the answer may be the proxy's own or the service's relayed by a proxy that adds no Via (mitmproxy and some appliances add none)".into());
                     let status = detail

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use pathprobe_pac::discovery::Credentials;
 use pathprobe_pac::{ProxyKind, Resolve, Route};
-use pathprobe_reports::{Attempt, Phase, PhaseRecord, TlsInfo, Verdict};
+use pathprobe_reports::{Attempt, Phase, PhaseRecord, ProxyAnswer, TlsInfo, Verdict};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -592,6 +592,20 @@ async fn request(
         if unattributed && let Failure::ProxyDenied { detail, .. } = &mut refusal {
             detail.push_str(", ");
             detail.push_str(pathprobe_reports::UNATTRIBUTED);
+        }
+        // A squid refusal inside TLS a --ca-cert anchor proved, through the
+        // proxy's own tunnel: the proxy's only if it decrypts (a reverse
+        // squid in front of the service says the same). An interceptor's
+        // own page (mitmproxy's) names it, and stays its own.
+        if via_proxy
+            && !absolute
+            && proven == Proven::Given
+            && head.get("X-Squid-Error").is_some()
+            && let Failure::ProxyDenied { detail, .. } = &mut refusal
+            && ProxyAnswer::of(detail).is_refusal()
+        {
+            detail.push_str(", ");
+            detail.push_str(pathprobe_reports::INSIDE_GIVEN_TLS);
         }
         // A sign-in demand passed on with `Via` and no mark of the proxy's
         // own: written beyond it.
