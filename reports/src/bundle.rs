@@ -667,12 +667,20 @@ fn redact_authorization(text: &str) -> String {
     // structure of a rendered report around it.
     let mut from = 0;
     while let Some(i) = lower[from..].find("authorization:") {
-        let value = from + i + "authorization:".len();
+        let colon = from + i + "authorization:".len();
+        // The space after the colon stays: "Authorization: REDACTED".
+        let value = colon
+            + text
+                .get(colon..)
+                .map_or(0, |t| t.len() - t.trim_start_matches(' ').len());
         let end = value_end(text, value);
-        if text[value..end].trim() != REDACTED && !text[value..end].trim().is_empty() {
+        let said = text[value..end].trim();
+        // Already redacted, or the start of it a table cell's wrapping
+        // cut (round 23: "REDA" was redacted again, past the cell).
+        if !said.is_empty() && !REDACTED.starts_with(said) {
             cuts.push((value, end));
         }
-        from = value;
+        from = colon;
     }
     // Digest answers carry their secrets as parameters after the scheme
     // (`username="bob", response="6629fae…"`), quoted: the value inside
@@ -751,9 +759,19 @@ fn redact_authorization(text: &str) -> String {
 /// closing quote of a JSON string, a CSV field or an HTML tag. Credentials
 /// (Basic, Bearer, NTLM, Negotiate tokens) hold none of them.
 fn value_end(text: &str, from: usize) -> usize {
-    text.get(from..)
-        .and_then(|t| t.find(['\r', '\n', '"', '\\', '<', '>', '&', ',', '|', '\t']))
-        .map_or(text.len(), |e| from + e)
+    let rest = text.get(from..).unwrap_or_default();
+    let end = rest
+        .find(['\r', '\n', '"', '\\', '<', '>', '&', ',', '|', '\t'])
+        .unwrap_or(rest.len());
+    // A table's frame (box-drawing characters) ends a value too, and the
+    // padding before it is the table's (round 23: a cell's redaction took
+    // the rest of the row, its columns and its border).
+    match rest.find(|c: char| ('\u{2500}'..='\u{257F}').contains(&c)) {
+        Some(frame) if frame < end => {
+            from + rest.get(..frame).map_or(frame, |v| v.trim_end_matches(' ').len())
+        }
+        _ => from + end,
+    }
 }
 
 /// Replaces each byte range with [`REDACTED`] (overlaps merged).
@@ -1379,6 +1397,16 @@ mod tests {
         }
         let kept = "if (host == \"token.example.com\" || url.substring(0, 6) != \"https:\") return \"PROXY p.example:8080\"; // see http://wiki/keys";
         assert_eq!(r.apply_to_source(kept), kept);
+        // A table row keeps its other cells and its frame (round 23).
+        assert_eq!(
+            r.apply("│ a ┆ Authorization: Bearer abc123   ┆ x │"),
+            "│ a ┆ Authorization: REDACTED   ┆ x │"
+        );
+        assert_eq!(
+            r.apply("┆ Authorization:REDA ┆"),
+            "┆ Authorization:REDA ┆",
+            "the start of a wrapped REDACTED is left as it is"
+        );
         // A token lower-cased with the host name it stands in (round 22).
         let lowered =
             r.apply("PROXY eyjhbgcioijiuzi1nij9.eyjzdwiioiixmjm0nty3odkwin0.sflkxwrjs:8080");
@@ -1658,7 +1686,7 @@ mod tests {
             ),
             (
                 "Proxy-Authorization: Basic Ym9iOmh1bnRlcjI=\r\nVia: x",
-                "Proxy-Authorization:REDACTED\r\nVia: x",
+                "Proxy-Authorization: REDACTED\r\nVia: x",
             ),
             (
                 "<title>Denied Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc</title>",
