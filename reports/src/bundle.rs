@@ -513,7 +513,9 @@ fn redact_bare_userinfo(text: &str) -> String {
             && !word.contains("://")
             && let Some(at) = word.rfind('@')
             && let Some(userinfo) = word.get(..at)
-            && userinfo.contains(':')
+            // A colon percent-encoded separates user and password as well
+            // (round 23: `u%3APW@host` was shown).
+            && (userinfo.contains(':') || userinfo.to_ascii_lowercase().contains("%3a"))
             && !userinfo.contains('/')
             && userinfo != REDACTED
         {
@@ -1397,6 +1399,12 @@ mod tests {
         }
         let kept = "if (host == \"token.example.com\" || url.substring(0, 6) != \"https:\") return \"PROXY p.example:8080\"; // see http://wiki/keys";
         assert_eq!(r.apply_to_source(kept), kept);
+        // A colon percent-encoded between user and password (round 23).
+        assert!(
+            !r.apply("PROXY u%3APACPW4@127.0.0.1:19600").contains("PACPW4"),
+            "{}",
+            r.apply("PROXY u%3APACPW4@127.0.0.1:19600")
+        );
         // A table row keeps its other cells and its frame (round 23).
         assert_eq!(
             r.apply("│ a ┆ Authorization: Bearer abc123   ┆ x │"),
