@@ -273,41 +273,9 @@ fn hidden(arg: &str, value: &str) -> String {
     if arg.starts_with("--proxy-user") {
         return "REDACTED".to_owned();
     }
-    let (scheme, rest) = value.split_once("://").unwrap_or(("", value));
-    // What follows the last colon is no port: it may be a password, as in
-    // USER:PASSWORD given to --proxy by mistake (round 22: `bob:PWX4` was
-    // shown whole). The whole value is hidden.
-    let host_port = rest
-        .rsplit_once('@')
-        .map_or(rest, |(_, h)| h)
-        .split('/')
-        .next()
-        .unwrap_or_default();
-    if !host_port.ends_with(']')
-        && host_port
-            .rsplit_once(':')
-            .is_some_and(|(_, port)| !port.is_empty() && !port.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return if scheme.is_empty() {
-            "REDACTED".to_owned()
-        } else {
-            format!("{scheme}://REDACTED")
-        };
-    }
-    match rest.rsplit_once('@') {
-        // What stands before the user information's word stays: the value
-        // refused for holding a space keeps it (round 21: `PROXY a:pw@h:1`
-        // was quoted as `REDACTED@h:1`, "it holds a space").
-        Some((userinfo, host)) if scheme.is_empty() => {
-            let keep = userinfo
-                .rfind(char::is_whitespace)
-                .and_then(|i| userinfo.get(..=i))
-                .unwrap_or_default();
-            format!("{keep}REDACTED@{host}")
-        }
-        Some((_, host)) => format!("{scheme}://REDACTED@{host}"),
-        None => value.to_owned(),
-    }
+    // The proxy parser's own redaction: its message quotes the value the
+    // same way (round 23: one quote hid the host, the other showed it).
+    pathprobe_pac::discovery::redact_text(value)
 }
 
 /// `%XX` escapes decoded, as in a URL's user information (`+` stays a plus:
@@ -396,9 +364,17 @@ mod tests {
         );
         // USER:PASSWORD given as the proxy, or swapped around its `@`
         // (round 22): what stands where a port belongs is no port.
-        assert_eq!(hidden("--proxy <URL>", "bob:PWX4"), "REDACTED");
-        assert_eq!(hidden("--proxy <URL>", "px.test:1@bob:PW5"), "REDACTED");
+        assert_eq!(hidden("--proxy <URL>", "bob:PWX4"), "bob:REDACTED");
+        assert_eq!(
+            hidden("--proxy <URL>", "px.test:1@bob:PW5"),
+            "REDACTED@bob:REDACTED"
+        );
         assert_eq!(hidden("--proxy <URL>", "http://[::1]"), "http://[::1]");
+        // The host stays, as in the parser's own words (round 23).
+        assert_eq!(
+            hidden("--proxy <URL>", "http://u:PW@127.0.0.1:abc"),
+            "http://REDACTED@127.0.0.1:REDACTED"
+        );
     }
 
     #[test]

@@ -270,35 +270,39 @@ pub fn redact_text(text: &str) -> String {
         Some((s, r)) => (format!("{s}://"), r),
         None => (String::new(), text),
     };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
+    // The user information ends at the last `@`: a password written raw
+    // may hold `/`, `?` or `#` (round 23: `pc:Port/S3cret@h:1` was cut at
+    // its `/`, and the rest shown).
+    let (userinfo, after) = match rest.rsplit_once('@') {
+        Some((userinfo, after)) => (Some(userinfo), after),
+        None => (None, rest),
+    };
+    let authority_end = after.find(['/', '?', '#']).unwrap_or(after.len());
+    let (authority, tail) = after.split_at(authority_end);
     // What stands where the port belongs and is no number may be a
     // password: USER:PASSWORD given as a proxy (round 22: `bob:PWX4` was
     // quoted whole).
-    let (authority, port_hidden) = match authority.rsplit_once(':') {
+    let host = match authority.rsplit_once(':') {
         Some((before, port))
             if !port.is_empty()
                 && !port.ends_with(']')
-                && !port.contains('@')
                 && !port.bytes().all(|b| b.is_ascii_digit()) =>
         {
-            (before, true)
+            format!("{before}:REDACTED")
         }
-        _ => (authority, false),
+        _ => authority.to_owned(),
     };
-    let port = if port_hidden { ":REDACTED" } else { "" };
-    match authority.rsplit_once('@') {
+    match userinfo {
         // What stands before the user information's word stays (round 21:
         // `PROXY a:pw@h:1` was shown as `REDACTED@h:1`, "it holds a space").
-        Some((userinfo, host)) => {
+        Some(userinfo) => {
             let keep = userinfo
                 .rfind(char::is_whitespace)
                 .and_then(|i| userinfo.get(..=i))
                 .unwrap_or_default();
-            format!("{scheme}{keep}REDACTED@{host}{port}{tail}")
+            format!("{scheme}{keep}REDACTED@{host}{tail}")
         }
-        None if port_hidden => format!("{scheme}{authority}{port}{tail}"),
-        None => text.to_owned(),
+        None => format!("{scheme}{host}{tail}"),
     }
 }
 
@@ -326,6 +330,16 @@ mod tests {
             assert!(e.to_string().contains(shown), "{given}: {e}");
             assert!(!e.to_string().contains("PW"), "{given}: {e}");
         }
+        // Round 23: a password holding `/` is the user information's to
+        // its last `@`.
+        let e = ProxyUrl::parse("http://pc:Port/S3cret@127.0.0.1:1", PortDefault::Curl)
+            .map(|_| String::new())
+            .unwrap_or_else(|e| e.to_string());
+        assert!(!e.contains("S3cret"), "{e}");
+        assert_eq!(
+            redact_text("http://pc:Port/S3cret@127.0.0.1:1"),
+            "http://REDACTED@127.0.0.1:1"
+        );
         // Round 21: the word before the credentials stays in the quote.
         let e = ProxyUrl::parse("PROXY alice:pw@127.0.0.1:3128", PortDefault::Curl).unwrap_err();
         assert!(
