@@ -311,7 +311,8 @@ pub struct CheckArgs {
 
     /// Push the run's metrics to a Prometheus Pushgateway at this URL
     /// (`http://gateway:9091`; the job is `pathprobe`, the instance this
-    /// machine's name, unless the URL already names them).
+    /// machine's name, unless the URL already names them). A push that
+    /// fails is said on stderr and makes the exit code 1.
     #[arg(long, value_name = "URL", value_parser = push_arg)]
     pub push: Option<String>,
 

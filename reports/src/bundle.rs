@@ -770,7 +770,9 @@ fn value_end(text: &str, from: usize) -> usize {
     // the rest of the row, its columns and its border).
     match rest.find(|c: char| ('\u{2500}'..='\u{257F}').contains(&c)) {
         Some(frame) if frame < end => {
-            from + rest.get(..frame).map_or(frame, |v| v.trim_end_matches(' ').len())
+            from + rest
+                .get(..frame)
+                .map_or(frame, |v| v.trim_end_matches(' ').len())
         }
         _ => from + end,
     }
@@ -1401,7 +1403,8 @@ mod tests {
         assert_eq!(r.apply_to_source(kept), kept);
         // A colon percent-encoded between user and password (round 23).
         assert!(
-            !r.apply("PROXY u%3APACPW4@127.0.0.1:19600").contains("PACPW4"),
+            !r.apply("PROXY u%3APACPW4@127.0.0.1:19600")
+                .contains("PACPW4"),
             "{}",
             r.apply("PROXY u%3APACPW4@127.0.0.1:19600")
         );

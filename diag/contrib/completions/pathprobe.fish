@@ -92,7 +92,7 @@ complete -c pathprobe -n "__fish_pathprobe_using_subcommand check" -s o -l outpu
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand check" -l baseline -d 'Compare with an earlier JSON report: mark endpoints that regressed or recovered' -r -F
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand check" -l fail-on -d 'What makes the exit code 1: any required endpoint failing (`failure`), or only a required endpoint that was ok in the --baseline and is not now (`regression`)' -r -f -a "failure\t'Any required endpoint that is not ok'
 regression\t'Only required endpoints that regressed since the --baseline'"
-complete -c pathprobe -n "__fish_pathprobe_using_subcommand check" -l push -d 'Push the run\'s metrics to a Prometheus Pushgateway at this URL (`http://gateway:9091`; the job is `pathprobe`, the instance this machine\'s name, unless the URL already names them)' -r
+complete -c pathprobe -n "__fish_pathprobe_using_subcommand check" -l push -d 'Push the run\'s metrics to a Prometheus Pushgateway at this URL (`http://gateway:9091`; the job is `pathprobe`, the instance this machine\'s name, unless the URL already names them). A push that fails is said on stderr and makes the exit code 1' -r
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand check" -l no-config -d 'Ignore the default configuration files'
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand check" -l required-only -d 'Leave out rows the vendor marks optional'
 complete -c pathprobe -n "__fish_pathprobe_using_subcommand check" -l wpad -d 'Force WPAD auto-discovery (DHCP option 252, then DNS)'

@@ -94,7 +94,11 @@ pub fn push_url(gateway: &str, host: &str) -> Result<url::Url, String> {
         return Err(format!("\"{gateway}\" is not an http(s) URL"));
     }
     if !url.path().contains("/metrics/job/") {
-        let base = url.path().trim_end_matches('/').to_owned();
+        let base = url.path().trim_end_matches('/');
+        // The gateway's own page (`…:9091/metrics`) given as its address:
+        // the push goes under the gateway, not under that page (round 23:
+        // `/metrics/metrics/job/…`).
+        let base = base.strip_suffix("/metrics").unwrap_or(base).to_owned();
         let host: String = url::form_urlencoded::byte_serialize(host.as_bytes()).collect();
         url.set_path(&format!("{base}/metrics/job/pathprobe/instance/{host}"));
     }
@@ -402,5 +406,25 @@ fn report_name(info: &pathprobe_urls::CatalogInfo) -> String {
     match &info.fetched {
         Some(fetched) => fetched.clone(),
         None => info.name.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_url;
+
+    #[test]
+    fn a_gateway_is_pushed_to_under_its_base_whatever_page_is_given() {
+        let at = |given: &str| push_url(given, "vm 1").map(|u| u.to_string());
+        let group = "http://gw:9091/metrics/job/pathprobe/instance/vm+1";
+        assert_eq!(at("http://gw:9091").as_deref(), Ok(group));
+        // Round 23: its own /metrics page given as its address.
+        assert_eq!(at("http://gw:9091/metrics").as_deref(), Ok(group));
+        assert_eq!(at("http://gw:9091/metrics/").as_deref(), Ok(group));
+        assert_eq!(
+            at("http://gw:9091/metrics/job/x").as_deref(),
+            Ok("http://gw:9091/metrics/job/x")
+        );
+        assert!(at("ftp://gw/").is_err());
     }
 }
