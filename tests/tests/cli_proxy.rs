@@ -615,6 +615,32 @@ fn settings_directories_are_read_where_the_help_says_so() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("d.lab.test"), "{}", stdout(&out));
+    // Round 23: what apt itself skips there (backups, `name~`, a name
+    // with a space) is not read as a setting.
+    write(
+        &apt,
+        "90proxy.dpkg-old",
+        "Acquire::http::Proxy \"http://old.lab.test:1\";\n",
+    );
+    write(
+        &apt,
+        "50proxy~",
+        "Acquire::http::Proxy \"http://tilde.lab.test:1\";\n",
+    );
+    write(
+        &apt,
+        "60 proxy",
+        "Acquire::http::Proxy \"http://space.lab.test:1\";\n",
+    );
+    let out = explain(
+        &["--apt-conf", apt.to_str().unwrap(), "https://a.lab.test/"],
+        &[],
+    );
+    let text = stdout(&out);
+    assert!(text.contains("d.lab.test"), "{text}");
+    for skipped in ["old.lab.test", "tilde.lab.test", "space.lab.test"] {
+        assert!(!text.contains(skipped), "{skipped}: {text}");
+    }
     // A directory given where a file belongs is said as that.
     let out = explain(
         &[

@@ -192,6 +192,20 @@ fn read(file: &Path) -> Result<Vec<u8>, pathprobe_files::ReadError> {
     pathprobe_files::read(file, MAX_SETTINGS_BYTES)
 }
 
+/// Whether apt reads a file of a `.d` directory (apt.conf(5)): a name of
+/// letters, digits, `-`, `_` and `.` only, with no extension or `.conf`;
+/// it skips the rest (backups, `.dpkg-old`, `name~`, `.disabled`).
+fn apt_reads(path: &str) -> bool {
+    let Some(name) = Path::new(path).file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let plain = name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    let extension = name.rsplit_once('.').map(|(_, e)| e);
+    plain && extension.is_none_or(|e| e == "conf")
+}
+
 /// The files a path names: itself, or the regular files in it (sorted).
 fn files_of(source: &SourceFile) -> Result<Vec<PathBuf>, std::io::Error> {
     let meta = std::fs::metadata(&source.path)?;
@@ -320,7 +334,15 @@ pub fn gather(
         |p, b| from_etc_environment(p, &text(b)),
     );
     for source in &paths.apt {
-        read_many(&mut d, source, SourceKind::Apt, from_apt_conf);
+        read_many(&mut d, source, SourceKind::Apt, |p, t| {
+            // In a directory, only what apt itself reads (round 23: its
+            // backups, `.dpkg-old` and `name~`, were read as settings).
+            if Path::new(p).parent() != Some(source.path.as_path()) || apt_reads(p) {
+                from_apt_conf(p, t)
+            } else {
+                Ok(Vec::new())
+            }
+        });
     }
     let mut lease_domains = Vec::new();
     for source in &paths.dhcp_leases {
