@@ -96,14 +96,6 @@ fn report_list(report: &CheckReport, map: &pathprobe_urls::ProbeMap) -> AllowLis
                     || pathprobe_reports::findings::is_proxy_reported(a)
                     || pathprobe_reports::findings::is_reset_by_proxy(a)
                     || pathprobe_reports::findings::is_from_beyond(a)
-                    // A resolver that resolves no name at all: the DNS
-                    // servers in use are the fix, not rules per name
-                    // (round 23).
-                    || covering.get(r.url.as_str()).is_some_and(|i| {
-                        report.findings.get(*i).is_some_and(|f| {
-                            f.kind == pathprobe_reports::findings::FindingKind::DnsUnavailable
-                        })
-                    })
                     || (a.verdict == Verdict::DnsFailure
                         && !pathprobe_reports::findings::dns_answer_allowable(a))
             });
