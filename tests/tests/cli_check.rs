@@ -954,6 +954,43 @@ fn socks5_replies_become_the_verdicts_they_report() {
             && !hint.contains("CONNECT"),
         "{r:#}"
     );
+    // Round 24. A SOCKS proxy that resets its greeting, before granting
+    // anything: the proxy's own doing, no firewall beyond it, no rule.
+    let resetting = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().map_while(Result::ok) {
+                // Closed with the greeting unread: the kernel resets.
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                drop(stream);
+            }
+        });
+        port
+    };
+    let saved = dir.path().join("socks-reset.json");
+    let (v, out) = check_json(
+        &[
+            named.to_str().unwrap(),
+            "--proxy",
+            &format!("socks5h://127.0.0.1:{resetting}"),
+            "--output",
+            &format!("json={}", saved.display()),
+        ],
+        "2",
+    );
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "tcp_reset", "{}\n{r:#}", stderr(&out));
+    assert!(
+        r.to_string().contains("after the SOCKS handshake") && !r.to_string().contains("firewall"),
+        "{r:#}"
+    );
+    let fixed = pathprobe_tests::run(["fix", saved.to_str().unwrap(), "--as", "domains"]);
+    assert!(
+        !pathprobe_tests::stdout(&fixed).contains("nowhere.lab.test"),
+        "{}",
+        pathprobe_tests::stdout(&fixed)
+    );
     // Round 21. No acceptable method (0xFF): only what was offered is
     // known to be refused; credentials were not tried, so not rejected.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -102,7 +102,9 @@ pub(super) enum Failure {
     /// allow rule).
     ProxyCut {
         proxy: String,
-        connect: bool,
+        /// What it had been asked: `CONNECT`, a plain-HTTP `request`, or
+        /// the SOCKS handshake.
+        asked: &'static str,
     },
     /// The service itself was reached and answered in a way no HTTP client
     /// accepts (round 19): it hung up after a handshake its certificate
@@ -774,8 +776,7 @@ pub(super) fn classify(f: &Failure, route: &Route) -> (Verdict, Vec<String>, Str
         Failure::Status(s, list) => (Verdict::HttpUnexpectedStatus,
             vec![format!("status: {s}"), format!("expected: {}", list.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))],
             format!("the endpoint answered {s}, which is not what the service answers; something in the path may be answering in its place")),
-        Failure::ProxyCut { proxy, connect } => {
-            let asked = if *connect { "CONNECT" } else { "request" };
+        Failure::ProxyCut { proxy, asked } => {
             (Verdict::TcpReset,
                 vec![format!("{} {proxy}, the only peer of this connection, after the {asked} and before any answer", pathprobe_reports::findings::RESET_BY_PROXY)],
                 format!("the proxy {proxy} reset the connection after the {asked} without answering: proxies do so to refuse a destination quietly (squid's deny_info TCP_RESET), or when they fail; its access log says which (denied there: add the URL to its allow list)"))

@@ -861,6 +861,18 @@ async fn run(
                             socks4(stream, &target, port).await
                         }
                     };
+                    // A reset before the proxy grants the tunnel is the
+                    // proxy's own doing: nothing beyond it was asked (round
+                    // 24: a firewall beyond it, and an allow rule).
+                    let handshake = async {
+                        handshake.await.map_err(|f| match f {
+                            Failure::Reset(_) => Failure::ProxyCut {
+                                proxy: proxy.clone(),
+                                asked: "SOCKS handshake",
+                            },
+                            other => other,
+                        })
+                    };
                     let (s, _) = rec.run(Phase::Tunnel, t.tunnel, handshake).await?;
                     (s, false)
                 }
@@ -934,7 +946,7 @@ async fn run(
         // The proxy is this connection's only peer.
         (Failure::Reset(_), Route::Proxy { host, port, .. }) if absolute => Failure::ProxyCut {
             proxy: format!("{host}:{port}"),
-            connect: false,
+            asked: "request",
         },
         (Failure::Closed { bytes, .. }, Route::Proxy { host, port, .. }) if absolute => {
             Failure::ProxyUnreachable {

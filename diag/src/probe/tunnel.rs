@@ -208,7 +208,7 @@ pub(super) async fn http_connect(
         HeadError::Io(std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe, _) => {
             Failure::ProxyCut {
                 proxy: proxy.to_owned(),
-                connect: true,
+                asked: "CONNECT",
             }
         }
         other => Failure::Protocol(Phase::Tunnel, Broken::Head(other)),
