@@ -1931,3 +1931,32 @@ fn a_network_sign_in_is_the_paths_and_never_the_relaying_proxys() {
     let text = pathprobe_tests::stdout(&fixed);
     assert!(!text.contains("svc.lab.test"), "{text}\n{}", stderr(&fixed));
 }
+
+/// Round 24. A bare 504 to a plain-http request through a proxy (no Via,
+/// no mark) may be the service's own, passed on by a proxy that adds no Via
+/// (mitmproxy): unsure, as a bare 502 or 503 is; it was "traffic beyond the
+/// proxy is dropped". To CONNECT, a 504 is the proxy's.
+#[test]
+fn a_bare_504_relayed_on_plain_http_is_unsure() {
+    let proxy = pathprobe_tests::answering(
+        "HTTP/1.1 504 Gateway Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cat = write_catalog(
+        dir.path(),
+        &["http://svc.lab.test:19021/", "https://svc.lab.test:19022/"],
+    );
+    let (v, out) = check_json(
+        &[
+            cat.to_str().unwrap(),
+            "--proxy",
+            &format!("http://127.0.0.1:{proxy}"),
+        ],
+        "2",
+    );
+    let plain = &v["results"][0];
+    assert_eq!(plain["verdict"], "proxy_denied", "{}\n{plain:#}", stderr(&out));
+    assert!(plain.to_string().contains("attribution: unsure"), "{plain:#}");
+    let tunnel = &v["results"][1];
+    assert_eq!(tunnel["verdict"], "tcp_timeout", "{tunnel:#}");
+}

@@ -587,8 +587,14 @@ async fn request(
             (Some(h), Some(p)) => format!("{h}:{p}"),
             _ => url.to_string(),
         };
-        let mut refusal =
-            proxy_refusal(&mut stream, &head, ctx.credentials.is_some(), &target).await;
+        let mut refusal = proxy_refusal(
+            &mut stream,
+            &head,
+            ctx.credentials.is_some(),
+            &target,
+            absolute,
+        )
+        .await;
         if unattributed && let Failure::ProxyDenied { detail, .. } = &mut refusal {
             detail.push_str(", ");
             detail.push_str(pathprobe_reports::UNATTRIBUTED);

@@ -25,11 +25,21 @@ pub(super) async fn proxy_refusal(
     head: &Head,
     credentials_sent: bool,
     target: &str,
+    relayed_request: bool,
 ) -> Failure {
     // A gateway error is the proxy telling what its own connection met,
     // not a refusal of the destination: said as that, when it says what.
     let codes: Vec<&str> = head.all("X-Squid-Error").collect();
-    if let Some(problem) = upstream_problem(head) {
+    // A bare 504 to a plain-http request may be the service's own,
+    // passed on by a proxy that adds no Via (round 24: mitmproxy relaying a
+    // service's 504 became "traffic beyond the proxy is dropped"); one to
+    // CONNECT is the proxy's.
+    let bare_504 = relayed_request
+        && head.status == 504
+        && codes.is_empty()
+        && head.via().is_none()
+        && super::http::own_product(head, &head.rest).is_none();
+    if let Some(problem) = upstream_problem(head).filter(|_| !bare_504) {
         let mut said = format!("{} {}", head.status, head.reason);
         if !codes.is_empty() {
             said.push_str(&format!(", X-Squid-Error: {}", codes.join(", ")));
@@ -258,7 +268,14 @@ pub(super) async fn http_connect(
             detail,
         ))
     } else {
-        Err(proxy_refusal(&mut stream, &head, ctx.credentials.is_some(), &authority).await)
+        Err(proxy_refusal(
+            &mut stream,
+            &head,
+            ctx.credentials.is_some(),
+            &authority,
+            false,
+        )
+        .await)
     }
 }
 
