@@ -31,7 +31,8 @@ const QUIET: Duration = Duration::from_secs(1);
 const SPACING: Duration = Duration::from_millis(500);
 
 /// The evidence line of a name answered when asked again.
-pub const ANSWERED_ALONE: &str = "asked again alone after the run, it was answered (the first lookup, among the run's many at once, got";
+pub const ANSWERED_ALONE: &str =
+    "asked again alone after the run, it was answered (the run's own lookup got";
 
 /// The evidence line of a name that failed again when asked alone.
 pub const FAILED_ALONE: &str = "asked again alone after the run: no usable answer either";

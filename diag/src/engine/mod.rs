@@ -661,7 +661,7 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
             // pass did not reach went unsaid).
             let why = if answered > 0 {
                 format!(
-                    "{answered} name(s) got no usable DNS answer while the run asked many names at once, and were answered when asked again one at a time: the resolver limits how fast it is asked (a lower --dns-concurrency asks it more slowly){}",
+                    "{answered} name(s) got no usable DNS answer during the run, and were answered when asked again one at a time after it: the resolver drops or limits questions (when the run asks many names at once, a lower --dns-concurrency asks it more slowly; with one at a time, it is the resolver or the path to it that loses them){}",
                     if asked.failed + asked.not_asked > 0 {
                         format!(
                             "; {} failed again alone, {} not asked again",
