@@ -240,6 +240,19 @@ impl Redactor {
     /// `text` with every known secret, every secret-looking value and every
     /// listed host name replaced.
     pub fn apply(&self, text: &str) -> String {
+        let out = self.apply_plain(text);
+        // A credential percent-encoded inside a word (a `next=` parameter
+        // holding `https%3A%2F%2Fu%3Apw%40host`, `token%3Dx`) has none of
+        // the shapes above until decoded (round 24: shown everywhere).
+        if out.contains('%') {
+            redact_encoded_words(&out, |decoded| self.apply_plain(decoded))
+        } else {
+            out
+        }
+    }
+
+    /// [`Redactor::apply`] on the text as written.
+    fn apply_plain(&self, text: &str) -> String {
         let mut out = text.to_owned();
         for s in &self.secrets {
             if out.contains(s.as_str()) {
@@ -776,6 +789,54 @@ fn value_end(text: &str, from: usize) -> usize {
         }
         _ => from + end,
     }
+}
+
+/// Words holding percent escapes, decoded (twice at most: a value encoded
+/// again inside a parameter) and passed through `redact`: a word whose
+/// decoded form loses anything to it is written decoded, redacted; the
+/// others stay as they were.
+fn redact_encoded_words(text: &str, redact: impl Fn(&str) -> String) -> String {
+    let boundary = |c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '`');
+    let mut out = String::with_capacity(text.len());
+    let mut word_start = 0;
+    let flush = |word: &str, out: &mut String| {
+        if !word.contains('%') {
+            out.push_str(word);
+            return;
+        }
+        let mut decoded = word.to_owned();
+        for _ in 0..2 {
+            let once = percent_encoding::percent_decode_str(&decoded)
+                .decode_utf8_lossy()
+                .into_owned();
+            if once == decoded {
+                break;
+            }
+            decoded = once;
+        }
+        let redacted = redact(&decoded);
+        if redacted == decoded {
+            out.push_str(word);
+        } else if redacted
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._~:/?#@=&+;".contains(c))
+        {
+            out.push_str(&redacted);
+        } else {
+            // Decoded, it holds what could be the structure of the text
+            // around it (a quote in JSON, a comma in CSV): all of it goes.
+            out.push_str(REDACTED);
+        }
+    };
+    for (i, c) in text.char_indices() {
+        if boundary(c) {
+            flush(text.get(word_start..i).unwrap_or_default(), &mut out);
+            out.push(c);
+            word_start = i + c.len_utf8();
+        }
+    }
+    flush(text.get(word_start..).unwrap_or_default(), &mut out);
+    out
 }
 
 /// Replaces each byte range with [`REDACTED`] (overlaps merged).
@@ -1401,6 +1462,22 @@ mod tests {
         }
         let kept = "if (host == \"token.example.com\" || url.substring(0, 6) != \"https:\") return \"PROXY p.example:8080\"; // see http://wiki/keys";
         assert_eq!(r.apply_to_source(kept), kept);
+        // Credentials percent-encoded inside a word (round 24).
+        for (text, secret) in [
+            ("http://a.test/?next=https%3A%2F%2Fu%3AUPW02%40evil.test", "UPW02"),
+            ("http://a.test/x?q=token%3DUTOK01", "UTOK01"),
+            ("var enc = \"u%3ABPACPW5%40p.test\";", "BPACPW5"),
+            ("see u%253APW9%2540host", "PW9"),
+            ("{\"d\": \"Authorization%3A%20Bearer%20XTOK7\"}", "XTOK7"),
+        ] {
+            let shown = r.apply(text);
+            assert!(!shown.contains(secret), "{text}: {shown}");
+        }
+        // A JSON document stays one.
+        let json = r.apply("{\"d\": \"Authorization%3A%20Bearer%20XTOK7%22\"}");
+        assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok(), "{json}");
+        // Ordinary escapes are left as written.
+        assert_eq!(r.apply("a%20b c%2Fd"), "a%20b c%2Fd");
         // A colon percent-encoded between user and password (round 23).
         assert!(
             !r.apply("PROXY u%3APACPW4@127.0.0.1:19600")
