@@ -775,8 +775,10 @@ fn redact_authorization(text: &str) -> String {
 /// (Basic, Bearer, NTLM, Negotiate tokens) hold none of them.
 fn value_end(text: &str, from: usize) -> usize {
     let rest = text.get(from..).unwrap_or_default();
+    // ` · ` parts the fields of a finding's evidence line (round 24: the
+    // fields after a redacted value went with it).
     let end = rest
-        .find(['\r', '\n', '"', '\\', '<', '>', '&', ',', '|', '\t'])
+        .find(['\r', '\n', '"', '\\', '<', '>', '&', ',', '|', '\t', '·'])
         .unwrap_or(rest.len());
     // A table's frame (box-drawing characters) ends a value too, and the
     // padding before it is the table's (round 23: a cell's redaction took
@@ -786,6 +788,10 @@ fn value_end(text: &str, from: usize) -> usize {
             from + rest
                 .get(..frame)
                 .map_or(frame, |v| v.trim_end_matches(' ').len())
+        }
+        // Spaces before a separator are the text's, not the value's.
+        _ if end < rest.len() => {
+            from + rest.get(..end).map_or(end, |v| v.trim_end_matches(' ').len())
         }
         _ => from + end,
     }
@@ -1484,6 +1490,11 @@ mod tests {
                 .contains("PACPW4"),
             "{}",
             r.apply("PROXY u%3APACPW4@127.0.0.1:19600")
+        );
+        // A finding's evidence line keeps its fields (round 24).
+        assert_eq!(
+            r.apply("realm: r Proxy-Authorization: Basic dXNlcjpwdw== · for example: a.test"),
+            "realm: r Proxy-Authorization: REDACTED · for example: a.test"
         );
         // A table row keeps its other cells and its frame (round 23).
         assert_eq!(
