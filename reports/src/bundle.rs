@@ -791,7 +791,9 @@ fn value_end(text: &str, from: usize) -> usize {
         }
         // Spaces before a separator are the text's, not the value's.
         _ if end < rest.len() => {
-            from + rest.get(..end).map_or(end, |v| v.trim_end_matches(' ').len())
+            from + rest
+                .get(..end)
+                .map_or(end, |v| v.trim_end_matches(' ').len())
         }
         _ => from + end,
     }
@@ -1470,7 +1472,10 @@ mod tests {
         assert_eq!(r.apply_to_source(kept), kept);
         // Credentials percent-encoded inside a word (round 24).
         for (text, secret) in [
-            ("http://a.test/?next=https%3A%2F%2Fu%3AUPW02%40evil.test", "UPW02"),
+            (
+                "http://a.test/?next=https%3A%2F%2Fu%3AUPW02%40evil.test",
+                "UPW02",
+            ),
             ("http://a.test/x?q=token%3DUTOK01", "UTOK01"),
             ("var enc = \"u%3ABPACPW5%40p.test\";", "BPACPW5"),
             ("see u%253APW9%2540host", "PW9"),
@@ -1481,7 +1486,10 @@ mod tests {
         }
         // A JSON document stays one.
         let json = r.apply("{\"d\": \"Authorization%3A%20Bearer%20XTOK7%22\"}");
-        assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok(), "{json}");
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&json).is_ok(),
+            "{json}"
+        );
         // Ordinary escapes are left as written.
         assert_eq!(r.apply("a%20b c%2Fd"), "a%20b c%2Fd");
         // A colon percent-encoded between user and password (round 23).

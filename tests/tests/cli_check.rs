@@ -1955,8 +1955,16 @@ fn a_bare_504_relayed_on_plain_http_is_unsure() {
         "2",
     );
     let plain = &v["results"][0];
-    assert_eq!(plain["verdict"], "proxy_denied", "{}\n{plain:#}", stderr(&out));
-    assert!(plain.to_string().contains("attribution: unsure"), "{plain:#}");
+    assert_eq!(
+        plain["verdict"],
+        "proxy_denied",
+        "{}\n{plain:#}",
+        stderr(&out)
+    );
+    assert!(
+        plain.to_string().contains("attribution: unsure"),
+        "{plain:#}"
+    );
     let tunnel = &v["results"][1];
     assert_eq!(tunnel["verdict"], "tcp_timeout", "{tunnel:#}");
 }

@@ -246,10 +246,26 @@ pub fn split_cell(cell: &str) -> Vec<&str> {
 /// Only text that cannot be a host is prose: it is kept, never dropped, and
 /// [`why_prose`] says why.
 pub fn parse_item(item: &str) -> Parsed {
+    if address_block(item).is_some() {
+        return Parsed::Prose(item.trim().to_string());
+    }
     match parse_url(item.trim()) {
         Ok(url) => Parsed::Url(url),
         Err(_) => Parsed::Prose(item.trim().to_string()),
     }
+}
+
+/// An address block written as one (`13.107.6.152/31`, `2603:1006::/40`):
+/// it names no host, and read as a URL it was one address and a path,
+/// allowed as that one address (round 24).
+fn address_block(item: &str) -> Option<crate::model::AddressRange> {
+    let item = item.trim();
+    let (address, prefix) = item.split_once('/')?;
+    (!prefix.is_empty()
+        && prefix.bytes().all(|b| b.is_ascii_digit())
+        && address.parse::<std::net::IpAddr>().is_ok())
+    .then(|| item.parse().ok())
+    .flatten()
 }
 
 /// True for a host or URL in a form no ordinary word takes: a scheme, a
@@ -262,6 +278,9 @@ pub fn is_clearly_a_host(item: &str) -> bool {
 
 /// Why `item` is not a host or URL (empty when it is one).
 pub(crate) fn why_prose(item: &str) -> String {
+    if address_block(item).is_some() {
+        return "an address block, which names no host to probe; it is not exported either: a firewall rule for it is written by hand, or from the Microsoft 365 feed, which lists blocks as such".into();
+    }
     parse_url(item.trim()).err().unwrap_or_default()
 }
 

@@ -262,3 +262,41 @@ fn quotes_are_read_as_written_or_refused_by_line() {
         "{err}"
     );
 }
+
+/// Round 24. An address block in a list or a CSV names no host: it is not
+/// probed nor exported as its first address (it was read as a host and a
+/// path, and allowed as that one address).
+#[test]
+fn address_blocks_are_not_hosts() {
+    for (file, text) in [
+        (
+            "blocks.txt",
+            "13.107.6.152/31\n2603:1006::/40\nhttps://a.test/\n",
+        ),
+        (
+            "blocks.csv",
+            "url\n13.107.6.152/31\n2603:1006::/40\nhttps://a.test/\n",
+        ),
+    ] {
+        let catalog =
+            load_bytes(Path::new(file), text.as_bytes(), &LoadOptions::default()).unwrap();
+        let urls = catalog
+            .endpoints
+            .iter()
+            .filter(|e| e.url().is_some())
+            .count();
+        assert_eq!(urls, 1, "{file}: {:?}", catalog.endpoints);
+        // A list says why each line is not probed; a table lists it as a
+        // row of text, as it lists the vendor's prose rows.
+        if file.ends_with(".txt") {
+            assert!(
+                catalog
+                    .notices
+                    .iter()
+                    .any(|n| n.message.contains("an address block")),
+                "{file}: {:?}",
+                catalog.notices
+            );
+        }
+    }
+}
