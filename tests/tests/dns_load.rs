@@ -159,11 +159,14 @@ fn without_the_bound_dnsmasq_refuses_and_the_retries_say_so() {
         "dnsmasq refused nothing: the test no longer reproduces the overload"
     );
     for r in &refused {
-        // Whatever the verdict, the evidence counts the tries it took.
+        // Whatever the verdict, the evidence counts the tries it took, or
+        // (round 22) says the name was asked again alone after the run.
         let evidence = r["attempts"][0]["evidence"].to_string();
         let detail = dns_phase(r)["detail"].to_string();
         assert!(
-            evidence.contains("tries") || detail.contains("tries"),
+            evidence.contains("tries")
+                || detail.contains("tries")
+                || evidence.contains("asked again alone after the run"),
             "{r}"
         );
     }
