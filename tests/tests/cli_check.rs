@@ -572,12 +572,8 @@ fn a_reverse_squid_at_a_proven_origin_is_the_origin_speaking() {
         r["hint"].as_str().unwrap().contains("opened the tunnel"),
         "{r:#}"
     );
-    let fixed = pathprobe_tests::run(["fix", saved.to_str().unwrap(), "--as", "domains"]);
-    assert!(
-        !pathprobe_tests::stdout(&fixed).contains("svc.lab.test"),
-        "{}",
-        pathprobe_tests::stdout(&fixed)
-    );
+    let fixed = fixed_domains(&saved);
+    assert!(!fixed.contains("svc.lab.test"), "{fixed}");
 }
 
 #[test]
@@ -831,6 +827,17 @@ fn a_plain_http_request_through_a_proxy_that_does_not_speak_http_blames_the_prox
     assert_eq!(r["verdict"], "proxy_unreachable", "{}\n{r:#}", stderr(&out));
 }
 
+/// What `fix --as domains` writes for a saved report: the hosts it would
+/// have allowed.
+fn fixed_domains(saved: &std::path::Path) -> String {
+    pathprobe_tests::stdout(&pathprobe_tests::run([
+        "fix",
+        saved.to_str().unwrap(),
+        "--as",
+        "domains",
+    ]))
+}
+
 /// A SOCKS5 server on loopback that accepts no authentication and answers
 /// every CONNECT with `reply` (whole bytes after the method choice); it
 /// records the address type of each request.
@@ -985,12 +992,8 @@ fn socks5_replies_become_the_verdicts_they_report() {
         r.to_string().contains("after the SOCKS handshake") && !r.to_string().contains("firewall"),
         "{r:#}"
     );
-    let fixed = pathprobe_tests::run(["fix", saved.to_str().unwrap(), "--as", "domains"]);
-    assert!(
-        !pathprobe_tests::stdout(&fixed).contains("nowhere.lab.test"),
-        "{}",
-        pathprobe_tests::stdout(&fixed)
-    );
+    let fixed = fixed_domains(&saved);
+    assert!(!fixed.contains("nowhere.lab.test"), "{fixed}");
     // Round 21. No acceptable method (0xFF): only what was offered is
     // known to be refused; credentials were not tried, so not rejected.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -223,6 +223,29 @@ fn no_dns_at_all_says_the_control_name_failed_too() {
     );
 }
 
+/// `check --direct` of `urls` with `resolver` as the DNS server, no
+/// control probes, a 2 s phase limit.
+fn check_direct_through(
+    resolver: std::net::SocketAddr,
+    dir: &std::path::Path,
+    urls: &[String],
+) -> (serde_json::Value, std::process::Output) {
+    let refs: Vec<&str> = urls.iter().map(String::as_str).collect();
+    let catalog = write_catalog(dir, &refs);
+    let path = catalog.to_string_lossy().into_owned();
+    check_json_via(
+        &resolver.to_string(),
+        &[
+            "--deadline",
+            "120",
+            "--direct",
+            "--no-control",
+            path.as_str(),
+        ],
+        "2",
+    )
+}
+
 /// Round 22. A resolver that answers a few queries a second and drops the
 /// rest (a rate limit on its clients): the names the run's burst lost are
 /// asked again one at a time after it, and answered; no `dns_failure` is
@@ -240,20 +263,7 @@ fn names_a_rate_limited_resolver_dropped_are_asked_again_alone() {
     let urls: Vec<String> = (0..30)
         .map(|i| format!("https://h{i}.limited.test/"))
         .collect();
-    let refs: Vec<&str> = urls.iter().map(String::as_str).collect();
-    let catalog = write_catalog(dir.path(), &refs);
-    let path = catalog.to_string_lossy().into_owned();
-    let (report, out) = check_json_via(
-        &resolver.to_string(),
-        &[
-            "--deadline",
-            "120",
-            "--direct",
-            "--no-control",
-            path.as_str(),
-        ],
-        "2",
-    );
+    let (report, out) = check_direct_through(resolver, dir.path(), &urls);
     let verdicts = pathprobe_tests::verdicts_of(&report);
     assert!(
         verdicts.iter().all(|v| v == "dns_sinkhole"),
@@ -304,20 +314,7 @@ fn names_a_rate_limited_resolver_dropped_are_asked_again_alone() {
         .collect();
     urls.extend((0..20).map(|i| format!("https://h{i}.limited.test/")));
     urls.extend((0..2).map(|i| format!("https://nx{i}.other.test/")));
-    let refs: Vec<&str> = urls.iter().map(String::as_str).collect();
-    let catalog = write_catalog(dir.path(), &refs);
-    let path = catalog.to_string_lossy().into_owned();
-    let (report, out) = check_json_via(
-        &resolver.to_string(),
-        &[
-            "--deadline",
-            "120",
-            "--direct",
-            "--no-control",
-            path.as_str(),
-        ],
-        "2",
-    );
+    let (report, out) = check_direct_through(resolver, dir.path(), &urls);
     for r in report["results"].as_array().unwrap() {
         let url = r["url"].as_str().unwrap();
         let shown = r.to_string();

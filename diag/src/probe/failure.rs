@@ -900,6 +900,13 @@ mod tests {
     /// authentication and said to be Squid refusing.
     #[test]
     fn an_http_answer_through_socks_is_not_the_socks_proxys() {
+        let squid_403 = || Failure::ProxyDenied {
+            product: Some("Squid".into()),
+            title: None,
+            page: None,
+            via: None,
+            detail: "403 Forbidden, X-Squid-Error: ERR_ACCESS_DENIED 0".into(),
+        };
         let socks = Route::Proxy {
             kind: ProxyKind::Socks5,
             host: "s".into(),
@@ -922,32 +929,14 @@ mod tests {
             ev.iter().any(|e| e.contains("writes no HTTP answer")),
             "{ev:?}"
         );
-        let (v, ev, hint) = classify(
-            &Failure::ProxyDenied {
-                product: Some("Squid".into()),
-                title: None,
-                page: None,
-                via: None,
-                detail: "403 Forbidden, X-Squid-Error: ERR_ACCESS_DENIED 0".into(),
-            },
-            &socks,
-        );
+        let (v, ev, hint) = classify(&squid_403(), &socks);
         assert_eq!(v, Verdict::ProxyDenied);
         assert!(
             hint.starts_with("a proxy beyond the SOCKS proxy (Squid) refused"),
             "{hint}"
         );
         assert!(ev.iter().any(|e| e.starts_with("answered by: ")), "{ev:?}");
-        let (_, _, hint) = classify(
-            &Failure::ProxyDenied {
-                product: Some("Squid".into()),
-                title: None,
-                page: None,
-                via: None,
-                detail: "403 Forbidden, X-Squid-Error: ERR_ACCESS_DENIED 0".into(),
-            },
-            &Route::Direct,
-        );
+        let (_, _, hint) = classify(&squid_403(), &Route::Direct);
         assert!(
             hint.starts_with("a transparent proxy in the path (Squid) refused"),
             "{hint}"
