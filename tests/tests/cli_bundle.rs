@@ -207,6 +207,30 @@ fn forbidden() -> Vec<String> {
     .collect()
 }
 
+/// Runs a python3 `script` that reads the zip `from` (`sys.argv[1]`) and
+/// writes `to` (`sys.argv[2]`).
+fn rewrite_zip(script: &str, from: &std::path::Path, to: &std::path::Path) {
+    let made = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args([from, to])
+        .output()
+        .expect("python3 runs");
+    assert!(made.status.success(), "{}", stderr(&made));
+}
+
+/// `bundle inspect` of `zip` in a process that may not map more than 160 MB.
+fn inspect_within_160_mb(zip: &std::path::Path) -> std::process::Output {
+    std::process::Command::new("prlimit")
+        .arg("--as=160000000")
+        .arg("--")
+        .arg(pathprobe_tests::binary())
+        .args(["bundle", "inspect"])
+        .arg(zip)
+        .output()
+        .expect("prlimit (util-linux) runs")
+}
+
 #[test]
 fn no_secret_reaches_the_bundle_and_inspect_reads_it_back() {
     let run = bundle(&[]);
@@ -346,10 +370,8 @@ fn redact_hosts_removes_the_network_s_names() {
 fn inspect_checks_a_large_member_without_holding_it() {
     let run = bundle(&[]);
     let big = run.dir.path().join("big.zip");
-    let made = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(
-            "import sys, zipfile, json, hashlib\n\
+    rewrite_zip(
+        "import sys, zipfile, json, hashlib\n\
              mib = b'\\0' * (1024 * 1024)\n\
              h = hashlib.sha256()\n\
              for _ in range(300): h.update(mib)\n\
@@ -365,19 +387,10 @@ fn inspect_checks_a_large_member_without_holding_it() {
              with out.open('capture.log', 'w', force_zip64=True) as f:\n\
              \x20   for i in range(300): f.write(mib if i < 299 else mib[:-1] + b'\\1')\n\
              out.close()",
-        )
-        .args([&run.zip, &big])
-        .output()
-        .expect("python3 runs");
-    assert!(made.status.success(), "{}", stderr(&made));
-    let out = std::process::Command::new("prlimit")
-        .arg("--as=160000000")
-        .arg("--")
-        .arg(pathprobe_tests::binary())
-        .args(["bundle", "inspect"])
-        .arg(&big)
-        .output()
-        .expect("prlimit (util-linux) runs");
+        &run.zip,
+        &big,
+    );
+    let out = inspect_within_160_mb(&big);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("capture.log: its SHA-256 does not match the manifest"),
@@ -392,10 +405,8 @@ fn inspect_checks_a_large_member_without_holding_it() {
 fn inspect_reads_the_report_no_further_than_listed() {
     let run = bundle(&[]);
     let padded = run.dir.path().join("padded.zip");
-    let made = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(
-            "import sys, zipfile\n\
+    rewrite_zip(
+        "import sys, zipfile\n\
              src = zipfile.ZipFile(sys.argv[1])\n\
              out = zipfile.ZipFile(sys.argv[2], 'w', compression=zipfile.ZIP_DEFLATED, compresslevel=1)\n\
              for n in src.namelist():\n\
@@ -404,19 +415,10 @@ fn inspect_reads_the_report_no_further_than_listed() {
              \x20   f.write(src.read('report.json'))\n\
              \x20   for _ in range(300): f.write(b' ' * (1024 * 1024))\n\
              out.close()",
-        )
-        .args([&run.zip, &padded])
-        .output()
-        .expect("python3 runs");
-    assert!(made.status.success(), "{}", stderr(&made));
-    let out = std::process::Command::new("prlimit")
-        .arg("--as=160000000")
-        .arg("--")
-        .arg(pathprobe_tests::binary())
-        .args(["bundle", "inspect"])
-        .arg(&padded)
-        .output()
-        .expect("prlimit (util-linux) runs");
+        &run.zip,
+        &padded,
+    );
+    let out = inspect_within_160_mb(&padded);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("report.json: unpacks to more than the"),
@@ -499,21 +501,17 @@ fn inspect_notices_tampering_and_rejects_non_bundles() {
         w.finish().unwrap();
     }
     let two = run.dir.path().join("two-reports.zip");
-    let made = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(
-            "import sys, zipfile, warnings\n\
+    rewrite_zip(
+        "import sys, zipfile, warnings\n\
              warnings.simplefilter('ignore')\n\
              src = zipfile.ZipFile(sys.argv[1])\n\
              out = zipfile.ZipFile(sys.argv[2], 'w')\n\
              for n in src.namelist(): out.writestr(n, src.read(n))\n\
              out.writestr('report.json', src.read('report.json').replace(b'https://', b'httpz://'))\n\
              out.close()",
-        )
-        .args([&run.zip, &two])
-        .output()
-        .expect("python3 runs");
-    assert!(made.status.success(), "{}", stderr(&made));
+        &run.zip,
+        &two,
+    );
     for (changed, said) in [
         (&same_size, "report.json: changed after the bundle was made"),
         (
@@ -568,20 +566,16 @@ fn inspect_notices_tampering_and_rejects_non_bundles() {
     // A second member under a listed name, ahead of the good one: only one
     // copy is read, and `unzip -n` would take the other.
     let doubled = run.dir.path().join("doubled.zip");
-    let made = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(
-            "import sys, zipfile\n\
+    rewrite_zip(
+        "import sys, zipfile\n\
              good = zipfile.ZipFile(sys.argv[1])\n\
              out = zipfile.ZipFile(sys.argv[2], 'w')\n\
              out.writestr('report.txt', 'TAMPERED: everything is fine')\n\
              for n in good.namelist():\n    out.writestr(n, good.read(n))\n\
              out.close()",
-        )
-        .args([&run.zip, &doubled])
-        .output()
-        .expect("python3 runs");
-    assert!(made.status.success(), "{}", stderr(&made));
+        &run.zip,
+        &doubled,
+    );
     let out = run_with_env(["bundle", "inspect", doubled.to_str().unwrap()], &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(

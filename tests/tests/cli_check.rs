@@ -827,6 +827,25 @@ fn a_plain_http_request_through_a_proxy_that_does_not_speak_http_blames_the_prox
     assert_eq!(r["verdict"], "proxy_unreachable", "{}\n{r:#}", stderr(&out));
 }
 
+/// `check` of `catalog` through `proxy`, its JSON report also saved in
+/// `saved` (for `fix`).
+fn check_through_saving(
+    catalog: &std::path::Path,
+    proxy: &str,
+    saved: &std::path::Path,
+) -> (serde_json::Value, std::process::Output) {
+    check_json(
+        &[
+            catalog.to_str().unwrap(),
+            "--proxy",
+            proxy,
+            "--output",
+            &format!("json={}", saved.display()),
+        ],
+        "2",
+    )
+}
+
 /// What `fix --as domains` writes for a saved report: the hosts it would
 /// have allowed.
 fn fixed_domains(saved: &std::path::Path) -> String {
@@ -976,16 +995,8 @@ fn socks5_replies_become_the_verdicts_they_report() {
         port
     };
     let saved = dir.path().join("socks-reset.json");
-    let (v, out) = check_json(
-        &[
-            named.to_str().unwrap(),
-            "--proxy",
-            &format!("socks5h://127.0.0.1:{resetting}"),
-            "--output",
-            &format!("json={}", saved.display()),
-        ],
-        "2",
-    );
+    let (v, out) =
+        check_through_saving(&named, &format!("socks5h://127.0.0.1:{resetting}"), &saved);
     let r = &v["results"][0];
     assert_eq!(r["verdict"], "tcp_reset", "{}\n{r:#}", stderr(&out));
     assert!(
@@ -1906,16 +1917,7 @@ fn a_network_sign_in_is_the_paths_and_never_the_relaying_proxys() {
     );
     let through = write_catalog(dir.path(), &["http://svc.lab.test:19021/"]);
     let saved = dir.path().join("r.json");
-    let (v, out) = check_json(
-        &[
-            through.to_str().unwrap(),
-            "--proxy",
-            &format!("http://127.0.0.1:{relaying}"),
-            "--output",
-            &format!("json={}", saved.display()),
-        ],
-        "2",
-    );
+    let (v, out) = check_through_saving(&through, &format!("http://127.0.0.1:{relaying}"), &saved);
     let r = &v["results"][0];
     assert_eq!(
         r["verdict"],

@@ -2,8 +2,7 @@
 //! for many names at once; a resolver that limits how fast it is asked
 //! drops or refuses some of them (REFUSED, SERVFAIL, no answer), and those
 //! names would be reported as DNS failures the network did not cause. A
-//! name that failed so, while the same run's resolver answered others, is
-//! asked again alone before its verdict is kept.
+//! name that failed so is asked again alone before its verdict is kept.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -87,6 +86,45 @@ pub struct Asked {
     pub not_asked: usize,
 }
 
+impl Asked {
+    /// What the run says of the pass: every name asked again is accounted
+    /// for (round 23: those the pass did not reach went unsaid); `None`
+    /// when none was.
+    pub fn warning(&self) -> Option<String> {
+        let answered = self.resolved + self.answered_otherwise;
+        if answered + self.failed + self.not_asked == 0 {
+            return None;
+        }
+        Some(if answered > 0 {
+            format!(
+                "{answered} name(s) got no usable DNS answer during the run, and were answered when asked again one at a time after it: the resolver drops or limits questions (when the run asks many names at once, a lower --dns-concurrency asks it more slowly; with one at a time, it is the resolver or the path to it that loses them){}",
+                if self.failed + self.not_asked > 0 {
+                    format!(
+                        "; {} failed again alone, {} not asked again",
+                        self.failed, self.not_asked
+                    )
+                } else {
+                    String::new()
+                }
+            )
+        } else {
+            format!(
+                "{} name(s) got no usable DNS answer; asked again one at a time after the run, {} failed again{}",
+                self.failed + self.not_asked,
+                self.failed,
+                if self.not_asked > 0 {
+                    format!(
+                        " and {} were not asked again (the time the pass gives failing names was spent)",
+                        self.not_asked
+                    )
+                } else {
+                    String::new()
+                }
+            )
+        })
+    }
+}
+
 /// Asks the candidates' names again one at a time, within `remaining`,
 /// replacing the attempts of each job that got an answer this time.
 pub fn ask_again(
@@ -108,12 +146,7 @@ pub fn ask_again(
     let ctx = match ctx.resolver.afresh() {
         Some(resolver) => Arc::new(Context {
             resolver,
-            overrides: ctx.overrides.clone(),
-            trust: ctx.trust.clone(),
-            timeouts: ctx.timeouts,
-            insecure_read: ctx.insecure_read,
-            credentials: ctx.credentials.clone(),
-            expected_issuers: ctx.expected_issuers.clone(),
+            ..Context::clone(ctx)
         }),
         None => ctx.clone(),
     };
@@ -163,32 +196,19 @@ pub fn ask_again(
             // is what the resolver says of the name (round 23: kept as
             // "no usable answer either").
             Some(Verdict::DnsFailure)
-                if super::chosen(&again).is_some_and(dns_answer_allowable) =>
+                if !super::chosen(&again).is_some_and(dns_answer_allowable) =>
             {
-                asked.answered_otherwise += 1;
-                let at = super::chosen(&again)
-                    .and_then(|c| again.iter().position(|a| std::ptr::eq(a, c)));
-                if let Some(a) = at.and_then(|at| again.get_mut(at)) {
-                    a.evidence.push(format!("{ANSWERED_ALONE} {first})"));
-                }
-                *before = again;
-            }
-            Some(Verdict::DnsFailure) => {
                 failing += started.elapsed();
                 asked.failed += 1;
-                let at = super::chosen(before)
-                    .and_then(|c| before.iter().position(|a| std::ptr::eq(a, c)));
-                if let Some(a) = at.and_then(|at| before.get_mut(at)) {
-                    a.evidence.push(FAILED_ALONE.into());
-                }
+                note(before, FAILED_ALONE.into());
             }
-            Some(_) => {
-                asked.resolved += 1;
-                let at = super::chosen(&again)
-                    .and_then(|c| again.iter().position(|a| std::ptr::eq(a, c)));
-                if let Some(a) = at.and_then(|at| again.get_mut(at)) {
-                    a.evidence.push(format!("{ANSWERED_ALONE} {first})"));
+            answered => {
+                if answered == Some(Verdict::DnsFailure) {
+                    asked.answered_otherwise += 1;
+                } else {
+                    asked.resolved += 1;
                 }
+                note(&mut again, format!("{ANSWERED_ALONE} {first})"));
                 *before = again;
             }
         }
@@ -197,15 +217,18 @@ pub fn ask_again(
     if let Some(from) = ended_at {
         for &i in picked.get(from..).unwrap_or_default() {
             asked.not_asked += 1;
-            let Some(before) = attempts.get_mut(i) else {
-                continue;
-            };
-            let at =
-                super::chosen(before).and_then(|c| before.iter().position(|a| std::ptr::eq(a, c)));
-            if let Some(a) = at.and_then(|at| before.get_mut(at)) {
-                a.evidence.push(NOT_ASKED_AGAIN.into());
+            if let Some(before) = attempts.get_mut(i) {
+                note(before, NOT_ASKED_AGAIN.into());
             }
         }
     }
     asked
+}
+
+/// Adds `line` to the evidence of the attempt the result stands on.
+fn note(attempts: &mut [Attempt], line: String) {
+    let at = super::chosen(attempts).and_then(|c| attempts.iter().position(|a| std::ptr::eq(a, c)));
+    if let Some(a) = at.and_then(|at| attempts.get_mut(at)) {
+        a.evidence.push(line);
+    }
 }

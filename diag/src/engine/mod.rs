@@ -655,37 +655,7 @@ pub fn run(config: &RunConfig, observer: &dyn Observer) -> Result<Run, RunError>
             remaining,
             || *interrupt.borrow(),
         );
-        let answered = asked.resolved + asked.answered_otherwise;
-        if answered + asked.failed + asked.not_asked > 0 {
-            // Every name asked again is accounted for (round 23: those the
-            // pass did not reach went unsaid).
-            let why = if answered > 0 {
-                format!(
-                    "{answered} name(s) got no usable DNS answer during the run, and were answered when asked again one at a time after it: the resolver drops or limits questions (when the run asks many names at once, a lower --dns-concurrency asks it more slowly; with one at a time, it is the resolver or the path to it that loses them){}",
-                    if asked.failed + asked.not_asked > 0 {
-                        format!(
-                            "; {} failed again alone, {} not asked again",
-                            asked.failed, asked.not_asked
-                        )
-                    } else {
-                        String::new()
-                    }
-                )
-            } else {
-                format!(
-                    "{} name(s) got no usable DNS answer; asked again one at a time after the run, {} failed again{}",
-                    asked.failed + asked.not_asked,
-                    asked.failed,
-                    if asked.not_asked > 0 {
-                        format!(
-                            " and {} were not asked again (the time the pass gives failing names was spent)",
-                            asked.not_asked
-                        )
-                    } else {
-                        String::new()
-                    }
-                )
-            };
+        if let Some(why) = asked.warning() {
             observer.warning(&why);
             warnings.push(why);
         }

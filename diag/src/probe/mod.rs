@@ -85,6 +85,7 @@ impl Default for Timeouts {
 }
 
 /// Everything an attempt needs besides the target and route.
+#[derive(Clone)]
 pub struct Context {
     /// DNS.
     pub resolver: Arc<dyn Resolve>,
@@ -396,6 +397,8 @@ struct Attribution {
     relayed: bool,
     /// A status a proxy's refusal, block page or gateway error has.
     refusal_like: bool,
+    /// A proxy's own mark on it (`X-Squid-Error`, `Proxy-Agent`).
+    marked: bool,
 }
 
 /// Who wrote an answer: a proxy (and, when so, whether only a missing
@@ -477,6 +480,7 @@ fn answer_from_proxy(
         unattributed,
         relayed,
         refusal_like,
+        marked,
     }
 }
 
@@ -581,6 +585,7 @@ async fn request(
         unattributed,
         relayed,
         refusal_like,
+        marked,
     } = answer_from_proxy(&head, url, via_proxy, absolute, proven);
     if from_proxy {
         let target = match (url.host_str(), url.port_or_known_default()) {
@@ -614,8 +619,7 @@ async fn request(
             detail.push_str(pathprobe_reports::INSIDE_GIVEN_TLS);
         }
         // A sign-in demand passed on with `Via` and no mark of the proxy's
-        // own: written beyond it.
-        let marked = head.get("X-Squid-Error").is_some() || head.get("Proxy-Agent").is_some();
+        // own: written beyond it, or its own page with its Via.
         if absolute
             && head.status == 511
             && relayed

@@ -77,7 +77,7 @@ pub(super) async fn proxy_refusal(
     // (round 21: a gateway error, with no word of the name).
     if head.status >= 500
         && let Some(said) = page.as_deref()
-        && let Some(problem) = errno_problem(said)
+        && let Some(problem) = page_problem(said)
     {
         return Failure::BeyondProxy {
             target: target.to_owned(),
@@ -128,10 +128,11 @@ pub(super) async fn proxy_refusal(
     }
 }
 
-/// What a Python `OSError` quoted on a proxy's page says of the proxy's own
-/// connection (`[Errno 111] Connect call failed`). EAI_AGAIN (-3, the
-/// proxy's resolver did not answer) says nothing of the name: left alone.
-fn errno_problem(page: &str) -> Option<Beyond> {
+/// What a proxy's page says of its own connection: mitmproxy's words for a
+/// hang-up, or a Python `OSError` it quotes (`[Errno 111] Connect call
+/// failed`). EAI_AGAIN (-3, the proxy's resolver did not answer) says
+/// nothing of the name: left alone.
+fn page_problem(page: &str) -> Option<Beyond> {
     // mitmproxy's words when the destination hung up on it (round 23: a
     // gateway error of the proxy's).
     if page.trim() == "server closed connection" {
@@ -610,23 +611,23 @@ mod tests {
     #[test]
     fn a_python_errno_on_a_proxy_page_says_what_the_proxy_met() {
         assert_eq!(
-            errno_problem("[Errno -2] Name or service not known"),
+            page_problem("[Errno -2] Name or service not known"),
             Some(Beyond::NameNotFound)
         );
         assert_eq!(
-            errno_problem("[Errno 111] Connect call failed ('127.0.0.1', 18409)"),
+            page_problem("[Errno 111] Connect call failed ('127.0.0.1', 18409)"),
             Some(Beyond::Refused)
         );
         assert_eq!(
-            errno_problem("[Errno -3] Temporary failure in name resolution"),
+            page_problem("[Errno -3] Temporary failure in name resolution"),
             None
         );
-        assert_eq!(errno_problem("Certificate verify failed"), None);
+        assert_eq!(page_problem("Certificate verify failed"), None);
         assert_eq!(
-            errno_problem("server closed connection"),
+            page_problem("server closed connection"),
             Some(Beyond::ClosedWithoutAnswer)
         );
-        assert_eq!(errno_problem("[Errno 1111] x"), None);
+        assert_eq!(page_problem("[Errno 1111] x"), None);
     }
 
     #[test]

@@ -572,21 +572,23 @@ impl CheckReport {
 
     /// Renders the report.
     pub fn render(&self, format: CheckFormat, style: &TableStyle) -> Result<String, RenderError> {
-        if format == CheckFormat::Json {
-            // The texts as they were: JSON escapes any character (round
-            // 21: `<U+001B>` was written in place of the escape).
-            return Ok(serde_json::to_string_pretty(self)? + "\n");
-        }
-        // Every other format shows its texts' hidden characters written
-        // out (`<U+001B>`): a line break inside a category must not start
-        // a table or Markdown row of its own, nor an escape act on a
-        // terminal. Done to a copy; the report keeps its texts.
-        let mut shown = self.clone();
-        shown.make_visible();
-        if !shown.findings.is_empty() {
-            shown.findings = crate::findings::findings(&shown);
-        }
-        let this = &shown;
+        // JSON keeps the texts as they were: it escapes any character
+        // (round 21: `<U+001B>` was written in place of the escape). Every
+        // other format shows hidden characters written out (`<U+001B>`): a
+        // line break inside a category must not start a table or Markdown
+        // row of its own, nor an escape act on a terminal. Done to a copy;
+        // the report keeps its texts.
+        let this: std::borrow::Cow<'_, Self> = if format == CheckFormat::Json {
+            std::borrow::Cow::Borrowed(self)
+        } else {
+            let mut shown = self.clone();
+            shown.make_visible();
+            if !shown.findings.is_empty() {
+                shown.findings = crate::findings::findings(&shown);
+            }
+            std::borrow::Cow::Owned(shown)
+        };
+        let this = this.as_ref();
         match format {
             CheckFormat::Json => Ok(serde_json::to_string_pretty(this)? + "\n"),
             CheckFormat::Csv => csv::render(this),
